@@ -1,0 +1,272 @@
+//! The client and its builder: credentials, base URLs, connection, timeouts.
+
+use crate::Error;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Where gateway calls go unless overridden.
+pub const GATEWAY_URL: &str = "https://gateway.maton.ai/chargebee";
+/// Where connection management calls go unless overridden.
+pub const CONTROL_URL: &str = "https://ctrl.maton.ai";
+/// The environment variable [`Client::from_env`] reads.
+pub const API_KEY_VAR: &str = "MATON_API_KEY";
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A Chargebee client. Cloning is cheap: clones share one connection pool.
+///
+/// Reach operations through the resource accessors: `client.customers().list()`.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) auth: Auth,
+    /// Chargebee API root, ending in `/api/v2`.
+    pub(crate) chargebee_base: String,
+    /// Maton control API root.
+    pub(crate) control_base: String,
+    pub(crate) connection: Option<String>,
+}
+
+/// How requests are authenticated.
+pub(crate) enum Auth {
+    /// Through the Maton gateway: `Authorization: Bearer <Maton API key>`.
+    Gateway { key: Secret },
+    /// Directly to `{site}.chargebee.com`: HTTP Basic with the Chargebee API key.
+    Direct { site: String, key: Secret },
+}
+
+/// A credential that never shows in `Debug` or `Display`.
+#[derive(Clone)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl Client {
+    /// A gateway client with the key in `MATON_API_KEY`.
+    pub fn from_env() -> Result<Client, Error> {
+        match std::env::var(API_KEY_VAR) {
+            Ok(key) if !key.trim().is_empty() => Client::builder().maton_api_key(key).build(),
+            Ok(_) => Err(Error::Config(format!("{API_KEY_VAR} is set but empty"))),
+            Err(_) => Err(Error::Config(format!(
+                "{API_KEY_VAR} is not set: export your Maton API key, or build the client with \
+                 Client::builder().direct(site, api_key) to call Chargebee directly"
+            ))),
+        }
+    }
+
+    /// A builder for every setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    pub(crate) fn is_gateway(&self) -> bool {
+        matches!(self.inner.auth, Auth::Gateway { .. })
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mode = match &self.inner.auth {
+            Auth::Gateway { .. } => "gateway".to_string(),
+            Auth::Direct { site, .. } => format!("direct ({site})"),
+        };
+        f.debug_struct("Client")
+            .field("mode", &mode)
+            .field("chargebee_base", &self.inner.chargebee_base)
+            .field("control_base", &self.inner.control_base)
+            .field("connection", &self.inner.connection)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Settings for a [`Client`]; `build()` checks them.
+#[derive(Default)]
+pub struct ClientBuilder {
+    auth: Option<Auth>,
+    base_url: Option<String>,
+    control_url: Option<String>,
+    connection: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: Option<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("control_url", &self.control_url)
+            .field("connection", &self.connection)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Calls go through the Maton gateway with this Maton API key.
+    pub fn maton_api_key(mut self, key: impl Into<String>) -> Self {
+        self.auth = Some(Auth::Gateway {
+            key: Secret(key.into()),
+        });
+        self
+    }
+
+    /// Calls go straight to `https://{site}.chargebee.com` with this Chargebee API key.
+    pub fn direct(mut self, site: impl Into<String>, api_key: impl Into<String>) -> Self {
+        self.auth = Some(Auth::Direct {
+            site: site.into(),
+            key: Secret(api_key.into()),
+        });
+        self
+    }
+
+    /// Replaces the root that `/api/v2/…` is appended to (a proxy, or a local test server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Replaces the Maton control API root (`https://ctrl.maton.ai`).
+    pub fn control_base_url(mut self, url: impl Into<String>) -> Self {
+        self.control_url = Some(url.into());
+        self
+    }
+
+    /// Picks the Maton connection (the `Maton-Connection` header) when there are several.
+    pub fn connection(mut self, id: impl Into<String>) -> Self {
+        self.connection = Some(id.into());
+        self
+    }
+
+    /// Limit on a whole request, from sending to the last byte of the body (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Limit on establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` header (default `chargebee-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let auth = self.auth.ok_or_else(|| {
+            Error::Config("no credentials: call maton_api_key(key) or direct(site, api_key)".into())
+        })?;
+        let default_base = match &auth {
+            Auth::Gateway { key } => {
+                check_key("the Maton API key", key)?;
+                GATEWAY_URL.to_string()
+            }
+            Auth::Direct { site, key } => {
+                check_key("the Chargebee API key", key)?;
+                if site.is_empty() || !site.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                {
+                    return Err(Error::Config(format!(
+                        "site `{site}` is not a Chargebee site name (letters, digits and `-`)"
+                    )));
+                }
+                format!("https://{site}.chargebee.com")
+            }
+        };
+        let base = checked_url(
+            "base URL",
+            self.base_url.as_deref().unwrap_or(&default_base),
+        )?;
+        let control = checked_url(
+            "control base URL",
+            self.control_url.as_deref().unwrap_or(CONTROL_URL),
+        )?;
+        if let Some(c) = &self.connection {
+            if c.is_empty() || reqwest::header::HeaderValue::from_str(c).is_err() {
+                return Err(Error::Config(format!(
+                    "connection id `{c}` cannot be sent as a header"
+                )));
+            }
+        }
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| format!("chargebee-rust/{}", env!("CARGO_PKG_VERSION")));
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .user_agent(user_agent)
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                auth,
+                chargebee_base: format!("{base}/api/v2"),
+                control_base: control,
+                connection: self.connection,
+            }),
+        })
+    }
+}
+
+fn check_key(what: &str, key: &Secret) -> Result<(), Error> {
+    let k = key.expose();
+    if k.trim().is_empty() {
+        return Err(Error::Config(format!("{what} is empty")));
+    }
+    if k.bytes().any(|b| b.is_ascii_control()) {
+        return Err(Error::Config(format!("{what} contains control characters")));
+    }
+    Ok(())
+}
+
+/// An http(s) URL without a trailing slash; plain http only for loopback hosts.
+fn checked_url(what: &str, url: &str) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| Error::Config(format!("{what} `{url}` is not a URL: {e}")))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(Error::Config(format!(
+                "{what} `{url}` uses plain http for a host that is not loopback"
+            )))
+        }
+        other => {
+            return Err(Error::Config(format!(
+                "{what} `{url}` has scheme `{other}`, not https"
+            )))
+        }
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "{what} `{url}` must not have a query or fragment"
+        )));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}

@@ -1,0 +1,48 @@
+//! Typed async client for the [Chargebee](https://www.chargebee.com) billing API v2.
+//!
+//! Calls go through the Maton gateway (`https://gateway.maton.ai/chargebee/api/v2/…`, with
+//! a Maton API key) or straight to Chargebee (`https://{site}.chargebee.com/api/v2/…`, with
+//! a Chargebee API key). Every operation is a fluent builder reached from the [`Client`];
+//! required parameters are arguments, optional ones are setters:
+//!
+//! ```no_run
+//! use chargebee::{Client, StringFilter};
+//! use futures::TryStreamExt;
+//!
+//! # async fn run() -> Result<(), chargebee::Error> {
+//! let client = Client::from_env()?; // reads MATON_API_KEY
+//! let page = client.customers().list().limit(10).email(StringFilter::is("a@b.c")).send().await?;
+//! for entry in &page.list {
+//!     println!("{} {:?}", entry.customer.id, entry.customer.email);
+//! }
+//! let mut all = client.customers().list().stream();
+//! while let Some(entry) = all.try_next().await? {
+//!     println!("{}", entry.customer.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The resource modules (`customer`, `subscription`, …) are generated from the YAML spec in
+//! the repository; the runtime modules here know nothing about specific endpoints.
+
+mod client;
+mod error;
+mod filter;
+mod form;
+mod generated;
+mod pagination;
+mod transport;
+#[doc(hidden)]
+pub mod types;
+
+pub use client::{Client, ClientBuilder, API_KEY_VAR, CONTROL_URL, GATEWAY_URL};
+pub use error::{ApiError, Error, GatewayErrorKind};
+pub use filter::{
+    BooleanFilter, DateFilter, EnumFilter, NumberFilter, Sort, SortField, StringFilter,
+    TimestampFilter,
+};
+pub use generated::*;
+pub use pagination::Page;
+pub use transport::{ApiBase, BodyKind, HttpMethod, Operation};
+pub use types::{ApiEnum, CustomFields, Timestamp};

@@ -1,0 +1,620 @@
+//! Operations: the client accessor, and per operation its descriptor, parameters, builder
+//! and response types. Parameter objects get constructors for their required fields.
+
+use super::structs::{emit_model_struct, field_doc, rename_attr};
+use super::types::{doc, ident, rust_type, type_path, Imports};
+use crate::model::{
+    Base, Body, Field, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type,
+};
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Everything operation-related in a resource module.
+pub fn emit_operations(res: &Resource, imports: &mut Imports) -> TokenStream {
+    let Some((accessor, handle)) = &res.accessor else {
+        return quote!();
+    };
+    imports.runtime("Client");
+    let accessor = format_ident!("{}", accessor);
+    let handle = format_ident!("{}", handle);
+    let handle_doc = doc(&format!(
+        "The `{}` operations, reached through [`Client::{accessor}`].",
+        res.module
+    ));
+    let accessor_doc = doc(&format!("The `{}` operations.", res.module));
+    let entries: Vec<_> = res
+        .operations
+        .iter()
+        .map(|op| entry_method(op, imports))
+        .collect();
+    let per_op: Vec<_> = res
+        .operations
+        .iter()
+        .map(|op| operation_items(op, imports))
+        .collect();
+    let objects: Vec<_> = res
+        .param_objects
+        .iter()
+        .map(|s| params_struct(s, &[], imports))
+        .collect();
+    quote! {
+        #handle_doc
+        #[derive(Debug, Clone)]
+        pub struct #handle {
+            client: Client,
+        }
+        impl Client {
+            #accessor_doc
+            pub fn #accessor(&self) -> #handle {
+                #handle { client: self.clone() }
+            }
+        }
+        impl #handle {
+            #(#entries)*
+        }
+        #(#per_op)*
+        #(#objects)*
+    }
+}
+
+fn type_names(op: &Operation) -> (syn::Ident, syn::Ident, syn::Ident, syn::Ident) {
+    (
+        format_ident!("{}Request", op.pascal),
+        format_ident!("{}Params", op.pascal),
+        format_ident!("{}Response", op.pascal),
+        format_ident!("{}", op.name.to_shouty_snake_case()),
+    )
+}
+
+/// Whether the operation carries a parameters struct.
+fn has_params(op: &Operation) -> bool {
+    op.paginated || !op.params.is_empty() || !op.filters.is_empty()
+}
+
+fn describe(op: &Operation) -> String {
+    let method = match op.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Delete => "DELETE",
+    };
+    let base = match op.base {
+        Base::Chargebee => "",
+        Base::Control => " on the Maton control API",
+    };
+    format!("`{method} {}`{base} (`{}`)", op.path_template(), op.id)
+}
+
+/// A setter argument type and how it becomes the stored value.
+fn arg(ty: &Type, imports: &mut Imports) -> (TokenStream, TokenStream) {
+    match ty {
+        Type::String => (quote!(impl Into<String>), quote!(.into())),
+        other => (rust_type(other, imports), quote!()),
+    }
+}
+
+fn entry_method(op: &Operation, imports: &mut Imports) -> TokenStream {
+    let (request, params, _, _) = type_names(op);
+    let name = ident(&crate::names::field_ident(&op.name));
+    let mut args = Vec::new();
+    let mut path_init = quote!();
+    if let Some(p) = op.path_param() {
+        let p = format_ident!("{}", p);
+        args.push(quote!(#p: impl Into<String>));
+        path_init = quote!(#p: #p.into(),);
+    }
+    let required: Vec<&Field> = op.params.iter().filter(|f| f.required).collect();
+    let mut required_names = Vec::new();
+    for f in &required {
+        let id = ident(&f.ident);
+        let (ty, _) = arg(&f.ty, imports);
+        args.push(quote!(#id: #ty));
+        required_names.push(id);
+    }
+    let params_init = has_params(op).then(|| quote!(params: #params::new(#(#required_names),*),));
+    let mut text = op
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("Starts {}.", describe(op)));
+    if op.path_param().is_some() || !required.is_empty() {
+        text.push_str("\n\nThe arguments are the parameters Chargebee requires.");
+    }
+    let d = doc(&text);
+    quote! {
+        #d
+        pub fn #name(&self, #(#args),*) -> #request {
+            #request {
+                client: self.client.clone(),
+                #path_init
+                #params_init
+            }
+        }
+    }
+}
+
+fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
+    let (request, params, response, constant) = type_names(op);
+    imports.runtime("Error");
+    let id = &op.id;
+    let template = op.path_template();
+    let method = format_ident!(
+        "{}",
+        match op.method {
+            Method::Get => "Get",
+            Method::Post => "Post",
+            Method::Delete => "Delete",
+        }
+    );
+    let base = format_ident!(
+        "{}",
+        match op.base {
+            Base::Chargebee => "Chargebee",
+            Base::Control => "Control",
+        }
+    );
+    let body = format_ident!(
+        "{}",
+        match op.body {
+            Body::Query => "Query",
+            Body::Form => "Form",
+            Body::Json => "Json",
+        }
+    );
+    let idempotent = op.idempotent;
+    let descriptor = quote! {
+        const #constant: crate::transport::Operation = crate::transport::Operation {
+            id: #id,
+            path: #template,
+            method: crate::transport::HttpMethod::#method,
+            base: crate::transport::ApiBase::#base,
+            body: crate::transport::BodyKind::#body,
+            idempotent: #idempotent,
+        };
+    };
+
+    let path_field = op.path_param().map(|p| {
+        let p = format_ident!("{}", p);
+        quote!(#p: String,)
+    });
+    let params_field = has_params(op).then(|| quote!(params: #params,));
+    let request_path = request_path(op);
+    let setters = if has_params(op) {
+        setters(op, imports)
+    } else {
+        Vec::new()
+    };
+    let params_access = has_params(op).then(|| {
+        quote! {
+            /// The parameters as set so far.
+            pub fn params(&self) -> &#params {
+                &self.params
+            }
+            /// Replaces every parameter at once, for example with parameters read from JSON.
+            pub fn with_params(mut self, params: #params) -> Self {
+                self.params = params;
+                self
+            }
+        }
+    });
+    let params_arg = if has_params(op) {
+        quote!(&self.params)
+    } else {
+        quote!(&())
+    };
+    let check = (!op.filters.is_empty()).then(|| {
+        let checks = op.filters.iter().map(|f| {
+            let wire = &f.wire;
+            let id = ident(&f.ident);
+            let ops = &f.ops;
+            quote!(crate::filter::check_operator(#wire, self.params.#id.as_ref(), &[#(#ops),*])?;)
+        });
+        quote! {
+            fn check_filters(&self) -> Result<(), Error> {
+                #(#checks)*
+                Ok(())
+            }
+        }
+    });
+    let run_check = check.as_ref().map(|_| quote!(self.check_filters()?;));
+    let (output, response_items) = response_items(op, &response, imports);
+    let stream = op.paginated.then(|| {
+        let entry = format_ident!("{}Entry", op.pascal);
+        quote! {
+            /// Streams every entry of every page, fetching one page at a time from the
+            /// offset set (or the first page), so memory stays bounded by one page.
+            pub fn stream(self) -> impl futures::Stream<Item = Result<#entry, Error>> + Send + 'static {
+                let check = self.check_filters_result();
+                let path = self.request_path();
+                let Self { client, params, .. } = self;
+                let first = params.offset.clone();
+                crate::pagination::paginate(check, first, move |offset| {
+                    let client = client.clone();
+                    let path = path.clone();
+                    let mut params = params.clone();
+                    params.offset = offset;
+                    async move { client.execute(&#constant, path, &params).await }
+                })
+            }
+        }
+    });
+    let check_result = op.paginated.then(|| {
+        let body = if check.is_some() {
+            quote!(self.check_filters())
+        } else {
+            quote!(Ok(()))
+        };
+        quote! {
+            fn check_filters_result(&self) -> Result<(), Error> {
+                #body
+            }
+        }
+    });
+    let params_struct = has_params(op).then(|| {
+        let def = StructDef {
+            name: format!("{}Params", op.pascal),
+            doc: Some(format!("Parameters of {}.", describe(op))),
+            fields: op.params.clone(),
+        };
+        params_struct(&def, &extra_slots(op, imports), imports)
+    });
+    let sort_enum = sort_enum(op, imports);
+    let request_doc = doc(&format!(
+        "A request for {}; set optional parameters, then `send()`.",
+        describe(op)
+    ));
+    quote! {
+        #descriptor
+        #request_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #request {
+            client: Client,
+            #path_field
+            #params_field
+        }
+        impl #request {
+            #(#setters)*
+            #params_access
+            fn request_path(&self) -> String {
+                #request_path
+            }
+            #check
+            #check_result
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<#output, Error> {
+                #run_check
+                self.client.execute(&#constant, self.request_path(), #params_arg).await
+            }
+            #stream
+        }
+        #params_struct
+        #sort_enum
+        #response_items
+    }
+}
+
+fn request_path(op: &Operation) -> TokenStream {
+    let mut fmt = String::new();
+    let mut args = Vec::new();
+    for part in &op.path {
+        match part {
+            PathPart::Literal(s) => fmt.push_str(&s.replace('{', "{{").replace('}', "}}")),
+            PathPart::Param(p) => {
+                fmt.push_str("{}");
+                let p = format_ident!("{}", p);
+                args.push(quote!(crate::transport::PathSegment(&self.#p)));
+            }
+        }
+    }
+    if args.is_empty() {
+        quote!(#fmt.to_string())
+    } else {
+        quote!(format!(#fmt, #(#args),*))
+    }
+}
+
+/// A parameter slot beyond the spec's own fields: paging, filters and sort.
+struct Slot {
+    ident: syn::Ident,
+    wire: String,
+    ty: TokenStream,
+    arg: TokenStream,
+    conv: TokenStream,
+    doc: String,
+}
+
+fn extra_slots(op: &Operation, imports: &mut Imports) -> Vec<Slot> {
+    let mut slots = Vec::new();
+    if op.paginated {
+        slots.push(Slot {
+            ident: format_ident!("limit"),
+            wire: "limit".into(),
+            ty: quote!(u32),
+            arg: quote!(u32),
+            conv: quote!(),
+            doc: "How many entries a page holds (Chargebee allows 1 to 100).".into(),
+        });
+        slots.push(Slot {
+            ident: format_ident!("offset"),
+            wire: "offset".into(),
+            ty: quote!(String),
+            arg: quote!(impl Into<String>),
+            conv: quote!(.into()),
+            doc: "Where the page starts: the `next_offset` of the previous page.".into(),
+        });
+    }
+    for f in &op.filters {
+        let ty = match &f.kind {
+            FilterKind::String => {
+                imports.runtime("StringFilter");
+                quote!(StringFilter)
+            }
+            FilterKind::Number => {
+                imports.runtime("NumberFilter");
+                quote!(NumberFilter)
+            }
+            FilterKind::Timestamp => {
+                imports.runtime("TimestampFilter");
+                quote!(TimestampFilter)
+            }
+            FilterKind::Date => {
+                imports.runtime("DateFilter");
+                quote!(DateFilter)
+            }
+            FilterKind::Boolean => {
+                imports.runtime("BooleanFilter");
+                quote!(BooleanFilter)
+            }
+            FilterKind::Enum(r) => {
+                imports.runtime("EnumFilter");
+                let inner = type_path(r);
+                quote!(EnumFilter<#inner>)
+            }
+        };
+        slots.push(Slot {
+            ident: ident(&f.ident),
+            wire: f.wire.clone(),
+            arg: ty.clone(),
+            ty,
+            conv: quote!(),
+            doc: format!(
+                "Filter on `{}`; operators: {}.",
+                f.wire,
+                f.ops
+                    .iter()
+                    .map(|o| format!("`{o}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    if !op.sort_by.is_empty() {
+        imports.runtime("Sort");
+        let field = format_ident!("{}SortField", op.pascal);
+        slots.push(Slot {
+            ident: format_ident!("sort_by"),
+            wire: "sort_by".into(),
+            ty: quote!(Sort<#field>),
+            arg: quote!(Sort<#field>),
+            conv: quote!(),
+            doc: "Order of the entries.".into(),
+        });
+    }
+    slots
+}
+
+/// Setters on an operation's request builder, one per optional parameter.
+fn setters(op: &Operation, imports: &mut Imports) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for f in op.params.iter().filter(|f| !f.required) {
+        let id = ident(&f.ident);
+        let d = doc(&format!("Sets {}", lower_first(&field_doc(f))));
+        let (arg, conv, wrap) = setter_parts(f, imports);
+        let value = if wrap {
+            quote!(Some(value #conv))
+        } else {
+            quote!(value #conv)
+        };
+        out.push(quote! {
+            #d
+            pub fn #id(mut self, value: #arg) -> Self {
+                self.params.#id = #value;
+                self
+            }
+        });
+    }
+    for s in extra_slots(op, imports) {
+        let id = &s.ident;
+        let d = doc(&s.doc);
+        let (arg, conv) = (&s.arg, &s.conv);
+        out.push(quote! {
+            #d
+            pub fn #id(mut self, value: #arg) -> Self {
+                self.params.#id = Some(value #conv);
+                self
+            }
+        });
+    }
+    out
+}
+
+/// Argument type, conversion, and whether the stored value is an `Option`.
+fn setter_parts(f: &Field, imports: &mut Imports) -> (TokenStream, TokenStream, bool) {
+    let (arg, conv) = arg(&f.ty, imports);
+    let is_list = matches!(f.ty, Type::List(_));
+    (arg, conv, !is_list)
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A parameters struct (an operation's or an inline object's): public fields, `new` taking
+/// the required ones, fluent setters for the rest, and its form encoding.
+fn params_struct(def: &StructDef, slots: &[Slot], imports: &mut Imports) -> TokenStream {
+    imports.serde("Deserialize");
+    imports.serde("Serialize");
+    let name = format_ident!("{}", def.name);
+    let type_doc = doc(def
+        .doc
+        .as_deref()
+        .unwrap_or(&format!("Fields of the `{}` parameter object.", def.name)));
+    let mut fields = Vec::new();
+    let mut new_args = Vec::new();
+    let mut new_inits = Vec::new();
+    let mut encode = Vec::new();
+    let mut fluent = Vec::new();
+    for f in &def.fields {
+        let id = ident(&f.ident);
+        let ty = rust_type(&f.ty, imports);
+        let d = doc(&field_doc(f));
+        let rename = rename_attr(f);
+        let wire = &f.wire;
+        encode.push(quote!(form.field(#wire, &self.#id);));
+        if f.required {
+            fields.push(quote!(#d #rename pub #id: #ty,));
+            let (arg, conv) = arg(&f.ty, imports);
+            new_args.push(quote!(#id: #arg));
+            new_inits.push(if conv.is_empty() {
+                quote!(#id,)
+            } else {
+                quote!(#id: #id #conv,)
+            });
+        } else if matches!(f.ty, Type::List(_)) {
+            fields.push(quote! {
+                #d
+                #rename
+                #[serde(default, skip_serializing_if = "Vec::is_empty")]
+                pub #id: #ty,
+            });
+            new_inits.push(quote!(#id: Vec::new(),));
+        } else {
+            fields.push(quote! {
+                #d
+                #rename
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub #id: Option<#ty>,
+            });
+            new_inits.push(quote!(#id: None,));
+        }
+        if !f.required && slots.is_empty() {
+            let (arg, conv, wrap) = setter_parts(f, imports);
+            let value = if wrap {
+                quote!(Some(value #conv))
+            } else {
+                quote!(value #conv)
+            };
+            let sd = doc(&format!("Sets {}", lower_first(&field_doc(f))));
+            fluent.push(quote! {
+                #sd
+                pub fn #id(mut self, value: #arg) -> Self {
+                    self.#id = #value;
+                    self
+                }
+            });
+        }
+    }
+    for s in slots {
+        let (id, ty, wire) = (&s.ident, &s.ty, &s.wire);
+        let d = doc(&s.doc);
+        fields.push(quote! {
+            #d
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub #id: Option<#ty>,
+        });
+        new_inits.push(quote!(#id: None,));
+        encode.push(quote!(form.field(#wire, &self.#id);));
+    }
+    let derive_default = new_args.is_empty().then(|| quote!(Default,));
+    let new_doc = doc(if new_args.is_empty() {
+        "Parameters with nothing set."
+    } else {
+        "Parameters with the required fields set and nothing else."
+    });
+    let is_object = slots.is_empty();
+    let object_impl = is_object.then(|| quote!(crate::form::form_object!(#name);));
+    quote! {
+        #type_doc
+        #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+        impl #name {
+            #new_doc
+            pub fn new(#(#new_args),*) -> Self {
+                Self { #(#new_inits)* }
+            }
+            #(#fluent)*
+        }
+        impl crate::form::FormEncode for #name {
+            fn encode(&self, form: &mut crate::form::Form) {
+                #(#encode)*
+            }
+        }
+        #object_impl
+    }
+}
+
+fn sort_enum(op: &Operation, _imports: &mut Imports) -> Option<TokenStream> {
+    if op.sort_by.is_empty() {
+        return None;
+    }
+    let name = format_ident!("{}SortField", op.pascal);
+    let d = doc(&format!("Fields {} can sort by.", describe(op)));
+    let variants = op.sort_by.iter().map(|(v, wire)| {
+        let v = format_ident!("{}", v);
+        let vd = doc(&format!("`{wire}`"));
+        quote!(#vd #[serde(rename = #wire)] #v,)
+    });
+    let arms = op.sort_by.iter().map(|(v, wire)| {
+        let v = format_ident!("{}", v);
+        quote!(Self::#v => #wire,)
+    });
+    Some(quote! {
+        #d
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum #name {
+            #(#variants)*
+        }
+        impl crate::filter::SortField for #name {
+            fn as_str(&self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    })
+}
+
+/// The type `send` returns, and the response structs to declare.
+fn response_items(
+    op: &Operation,
+    response: &syn::Ident,
+    imports: &mut Imports,
+) -> (TokenStream, TokenStream) {
+    if op.paginated {
+        imports.runtime("Page");
+        let entry = format!("{}Entry", op.pascal);
+        let def = StructDef {
+            name: entry.clone(),
+            doc: Some(format!("One entry of a page of {}.", describe(op))),
+            fields: op.returns.clone(),
+        };
+        let entry = format_ident!("{}", entry);
+        (
+            quote!(Page<#entry>),
+            emit_model_struct(&def, false, imports),
+        )
+    } else {
+        let def = StructDef {
+            name: response.to_string(),
+            doc: Some(format!("What {} returns.", describe(op))),
+            fields: op.returns.clone(),
+        };
+        (quote!(#response), emit_model_struct(&def, false, imports))
+    }
+}

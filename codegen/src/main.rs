@@ -1,0 +1,92 @@
+//! `cargo run -p chargebee-codegen [-- --check] [SPEC_DIR OUT_DIR]`: regenerates
+//! `client/src/generated/` from `spec/`, or with `--check` only reports whether it is stale.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let check = args
+        .iter()
+        .position(|a| a == "--check")
+        .map(|i| args.remove(i))
+        .is_some();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let (spec_dir, out_dir) = match args.as_slice() {
+        [] => (root.join("spec"), root.join("client/src/generated")),
+        [spec, out] => (PathBuf::from(spec), PathBuf::from(out)),
+        _ => {
+            eprintln!("usage: chargebee-codegen [--check] [SPEC_DIR OUT_DIR]");
+            return ExitCode::from(2);
+        }
+    };
+    let files = match chargebee_codegen::generate(&spec_dir) {
+        Ok(files) => files,
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!(
+                "the spec has {} error(s); nothing was written",
+                errors.0.len()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    match sync(&files, &out_dir, check) {
+        Ok(changed) if check && !changed.is_empty() => {
+            eprintln!(
+                "stale generated files: {}; run `cargo run -p chargebee-codegen`",
+                changed.join(", ")
+            );
+            ExitCode::FAILURE
+        }
+        Ok(changed) => {
+            for f in &files {
+                let state = if changed.contains(&f.name) {
+                    "wrote"
+                } else {
+                    "unchanged"
+                };
+                println!("{state} {}", out_dir.join(&f.name).display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("cannot write {}: {e}", out_dir.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes files whose text differs (unless `check_only`) and removes stale `.rs` files;
+/// returns the names that differed.
+fn sync(
+    files: &[chargebee_codegen::GeneratedFile],
+    out_dir: &Path,
+    check_only: bool,
+) -> std::io::Result<Vec<String>> {
+    let mut changed = Vec::new();
+    if !check_only {
+        std::fs::create_dir_all(out_dir)?;
+    }
+    for f in files {
+        let path = out_dir.join(&f.name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(f.text.as_str()) {
+            changed.push(f.name.clone());
+            if !check_only {
+                std::fs::write(&path, &f.text)?;
+            }
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(out_dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".rs") && !files.iter().any(|f| f.name == name) {
+                changed.push(name);
+                if !check_only {
+                    std::fs::remove_file(entry.path())?;
+                }
+            }
+        }
+    }
+    Ok(changed)
+}

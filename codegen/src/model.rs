@@ -1,0 +1,200 @@
+//! The validated spec with every name resolved. Emission reads only this.
+
+/// Everything the generator emits.
+#[derive(Debug)]
+pub struct Api {
+    /// Enums shared across resources, emitted in `enums.rs`.
+    pub enums: Vec<EnumDef>,
+    /// Resources sorted by module name.
+    pub resources: Vec<Resource>,
+}
+
+/// A resource and all that belongs to its module.
+#[derive(Debug)]
+pub struct Resource {
+    pub name: String,
+    pub module: String,
+    /// The spec file it came from, for the generated header.
+    pub source: String,
+    pub doc: Option<String>,
+    pub extra_keys: bool,
+    pub fields: Vec<Field>,
+    /// Nested sub-objects of the resource.
+    pub nested: Vec<StructDef>,
+    /// Inline enums of the resource, its nested types, parameters and filters.
+    pub enums: Vec<EnumDef>,
+    /// Inline parameter objects of its operations.
+    pub param_objects: Vec<StructDef>,
+    /// Client accessor method and its handle type, when the resource has operations.
+    pub accessor: Option<(String, String)>,
+    pub operations: Vec<Operation>,
+}
+
+/// A struct with named fields.
+#[derive(Debug)]
+pub struct StructDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+/// One field: the wire name, the Rust identifier and its type.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire: String,
+    pub ident: String,
+    pub ty: Type,
+    pub required: bool,
+    pub doc: Option<String>,
+    pub max_length: Option<u32>,
+}
+
+/// The type of a field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    String,
+    Bool,
+    I32,
+    I64,
+    F64,
+    Timestamp,
+    /// Any JSON value; sent as one JSON-encoded form value.
+    Json,
+    Enum(TypeRef),
+    Struct(TypeRef),
+    List(Box<Type>),
+}
+
+/// Where a named type lives, relative to the module that uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeRef {
+    /// `None` for the current module, else the module name (`enums`, `card`).
+    pub module: Option<String>,
+    pub name: String,
+}
+
+/// An enum with its variants (name, wire value) and an `Unknown` catch-all.
+#[derive(Debug)]
+pub struct EnumDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub variants: Vec<(String, String)>,
+}
+
+/// HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+/// Which API an operation is sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    Chargebee,
+    Control,
+}
+
+/// How the parameters travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    Query,
+    Form,
+    Json,
+}
+
+/// One endpoint.
+#[derive(Debug)]
+pub struct Operation {
+    /// Method name (`create_with_items`).
+    pub name: String,
+    /// PascalCase stem of its types (`CreateWithItems`).
+    pub pascal: String,
+    /// `resource.operation`, used in errors and logs.
+    pub id: String,
+    pub method: Method,
+    /// Path segments: literal text and the one path parameter.
+    pub path: Vec<PathPart>,
+    pub base: Base,
+    pub body: Body,
+    pub idempotent: bool,
+    pub paginated: bool,
+    pub doc: Option<String>,
+    pub params: Vec<Field>,
+    pub filters: Vec<Filter>,
+    pub sort_by: Vec<(String, String)>,
+    pub returns: Vec<Field>,
+}
+
+impl Operation {
+    /// The path parameter, when the path has one.
+    pub fn path_param(&self) -> Option<&str> {
+        self.path.iter().find_map(|p| match p {
+            PathPart::Param(name) => Some(name.as_str()),
+            PathPart::Literal(_) => None,
+        })
+    }
+
+    /// The path as written in the spec.
+    pub fn path_template(&self) -> String {
+        self.path
+            .iter()
+            .map(|p| match p {
+                PathPart::Literal(s) => s.clone(),
+                PathPart::Param(name) => format!("{{{name}}}"),
+            })
+            .collect()
+    }
+}
+
+/// A piece of an operation path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    Literal(String),
+    Param(String),
+}
+
+/// A filterable field of a list operation.
+#[derive(Debug)]
+pub struct Filter {
+    pub wire: String,
+    pub ident: String,
+    pub kind: FilterKind,
+    pub ops: Vec<String>,
+}
+
+/// Filter kinds and the operators each allows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilterKind {
+    String,
+    Number,
+    Timestamp,
+    Date,
+    Boolean,
+    Enum(TypeRef),
+}
+
+impl FilterKind {
+    /// Every operator Chargebee defines for this kind.
+    pub fn operators(&self) -> &'static [&'static str] {
+        match self {
+            FilterKind::String => &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
+            FilterKind::Number => &[
+                "is",
+                "is_not",
+                "lt",
+                "lte",
+                "gt",
+                "gte",
+                "between",
+                "is_present",
+            ],
+            FilterKind::Timestamp | FilterKind::Date => {
+                &["on", "before", "after", "between", "is_present"]
+            }
+            FilterKind::Boolean => &["is", "is_present"],
+            FilterKind::Enum(_) => &["is", "is_not", "in", "not_in", "is_present"],
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Naming rules: how spec names become Rust names.
+//!
+//! - Resources and nested types keep their PascalCase spec names (`Customer`, `BillingAddress`).
+//! - Fields keep their snake_case wire names; Rust keywords become raw identifiers (`r#type`).
+//! - Each resource lives in a module named after it in snake_case (`item_price`).
+//! - Operations are methods named by their spec key (`create_with_items`); their types are
+//!   `{Op}Request` (builder), `{Op}Params`, `{Op}Response`, and `{Op}Entry` for list entries.
+//! - An inline parameter object is `{Op}{Field}Params`; an inline enum is `{Field}` on a
+//!   resource, `{Nested}{Field}` on a nested type, `{Owner}{Field}` elsewhere.
+//! - Enum variants are the PascalCase of the wire value (`not_validated` → `NotValidated`),
+//!   prefixed with `V` when the value starts with a digit; `Unknown(String)` catches the rest.
+//! - The client accessor is the spec's `accessor`, else the module name plus `s`; its
+//!   handle type is the accessor in PascalCase (`customers()` → `Customers`).
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords that cannot be field names as written.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
+    "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+/// Keywords that cannot even be raw identifiers.
+const RESERVED: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// The catch-all variant every generated enum has.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// Whether `name` is a valid snake_case field or method name (`[a-z_][a-z0-9_]*`).
+pub fn is_snake(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !RESERVED.contains(&name)
+}
+
+/// Whether `name` is a valid PascalCase type name.
+pub fn is_pascal(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+        && !RESERVED.contains(&name)
+}
+
+/// Field or method identifier for a snake_case spec name.
+pub fn field_ident(name: &str) -> String {
+    if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// PascalCase form of a snake_case name.
+pub fn pascal(name: &str) -> String {
+    name.to_upper_camel_case()
+}
+
+/// snake_case form of a PascalCase name.
+pub fn snake(name: &str) -> String {
+    name.to_snake_case()
+}
+
+/// Variant name for an enum wire value, or `None` when the value yields no identifier.
+pub fn variant(value: &str) -> Option<String> {
+    let name = value.to_upper_camel_case();
+    match name.chars().next() {
+        None => None,
+        Some(c) if c.is_ascii_digit() => Some(format!("V{name}")),
+        Some(_) if name.chars().all(|c| c.is_ascii_alphanumeric()) => Some(name),
+        Some(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_rules() {
+        assert!(is_snake("net_term_days"));
+        assert!(!is_snake("netTermDays"));
+        assert!(!is_snake("2fa"));
+        assert!(!is_snake("self"));
+        assert!(is_pascal("BillingAddress"));
+        assert!(!is_pascal("billing_address"));
+        assert_eq!(field_ident("type"), "r#type");
+        assert_eq!(field_ident("email"), "email");
+        assert_eq!(variant("not_validated").as_deref(), Some("NotValidated"));
+        assert_eq!(variant("ACTIVE").as_deref(), Some("Active"));
+        assert_eq!(variant("3ds").as_deref(), Some("V3ds"));
+        assert_eq!(variant("").as_deref(), None);
+        assert_eq!(variant("--"), None);
+        assert_eq!(variant("per-unit").as_deref(), Some("PerUnit"));
+    }
+}

@@ -1,0 +1,103 @@
+//! The YAML spec as written: one file per resource, read with serde_yaml.
+//!
+//! These types mirror the files key for key and reject unknown keys. Nothing here is checked
+//! beyond its YAML shape; `validate` turns them into the resolved [`crate::model`].
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// One spec file: a resource with its fields, nested types and operations, and/or shared enums.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecFile {
+    /// Resource name in PascalCase (`Customer`); absent in a file that only declares enums.
+    pub resource: Option<String>,
+    /// What the resource is, for its doc comment.
+    pub doc: Option<String>,
+    /// Name of the client method that reaches the operations (`customers`).
+    pub accessor: Option<String>,
+    /// The resource may carry keys the spec does not name (custom fields `cf_*`).
+    #[serde(default)]
+    pub extra_keys: bool,
+    #[serde(default)]
+    pub fields: IndexMap<String, FieldSpec>,
+    /// Sub-objects of the resource, by PascalCase name.
+    #[serde(default)]
+    pub nested: IndexMap<String, NestedSpec>,
+    #[serde(default)]
+    pub operations: IndexMap<String, OperationSpec>,
+    /// Enums shared by several resources: name → wire values.
+    #[serde(default)]
+    pub enums: IndexMap<String, Vec<String>>,
+}
+
+/// A field of a resource, nested object or parameter list.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// `string`, `bool`, `i32`, `i64`, `f64`, `timestamp`, `json`, `enum`, `object`, a type
+    /// name, or `list<…>` of any of these.
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub required: bool,
+    /// Wire values of an inline `enum`.
+    pub values: Option<Vec<String>>,
+    /// Fields of an inline `object` (parameters only).
+    pub fields: Option<IndexMap<String, FieldSpec>>,
+    /// Longest value Chargebee accepts, for the setter's documentation.
+    pub max_length: Option<u32>,
+    pub doc: Option<String>,
+}
+
+/// A named sub-object of a resource.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NestedSpec {
+    pub doc: Option<String>,
+    pub fields: IndexMap<String, FieldSpec>,
+}
+
+/// One endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationSpec {
+    /// `GET`, `POST` or `DELETE`.
+    pub method: String,
+    /// Path below the base, with at most one `{param}` segment.
+    pub path: String,
+    /// `chargebee` (default) or `control` (the Maton control API).
+    pub base: Option<String>,
+    /// `form` (default for POST) or `json`.
+    pub body: Option<String>,
+    #[serde(default)]
+    pub idempotent: bool,
+    /// A list operation paged with `limit`, `offset` and `next_offset`.
+    #[serde(default)]
+    pub paginated: bool,
+    pub doc: Option<String>,
+    #[serde(default)]
+    pub params: IndexMap<String, FieldSpec>,
+    #[serde(default)]
+    pub filters: IndexMap<String, FilterSpec>,
+    #[serde(default)]
+    pub sort_by: Vec<String>,
+    /// Response keys (`card?` when optional) → resource type, `list<Type>` or `json`.
+    #[serde(default)]
+    pub returns: IndexMap<String, String>,
+}
+
+/// A filterable field of a list operation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilterSpec {
+    /// `string`, `number`, `timestamp`, `date`, `boolean` or `enum`.
+    pub kind: String,
+    /// Operators Chargebee accepts on this field.
+    pub ops: Vec<String>,
+    /// For `enum` filters: the enum type the values come from.
+    #[serde(rename = "enum")]
+    pub enum_type: Option<String>,
+    /// For `enum` filters without a named type: the wire values.
+    pub values: Option<Vec<String>>,
+}

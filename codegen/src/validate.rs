@@ -1,0 +1,881 @@
+//! Checks the spec as written and resolves it into the [`Api`] model, collecting every error
+//! (with file and line) before giving up, so one run shows all that is wrong.
+
+use crate::error::SpecError;
+use crate::lines::LineIndex;
+use crate::model::*;
+use crate::names;
+use crate::spec::{FieldSpec, FilterSpec, OperationSpec, SpecFile};
+use indexmap::IndexMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+/// A parsed spec file with what is needed to point at its lines.
+pub struct LoadedFile {
+    pub path: PathBuf,
+    pub spec: SpecFile,
+    pub lines: LineIndex,
+}
+
+/// Validates all files together and resolves them, or returns every error found.
+pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
+    let mut v = Validator::default();
+    let mut shared: BTreeMap<String, EnumDef> = BTreeMap::new();
+    let mut resources: HashMap<String, String> = HashMap::new();
+
+    for file in files {
+        let at = |path: &[&str]| (file, file.lines.line(path));
+        for (path, line) in &file.lines.duplicates {
+            v.error(file, *line, format!("duplicate key `{}`", path.join(".")));
+        }
+        for (name, values) in &file.spec.enums {
+            let (f, line) = at(&["enums", name]);
+            if !names::is_pascal(name) {
+                v.error(
+                    f,
+                    line,
+                    format!("enum name `{name}` is not a PascalCase Rust type name"),
+                );
+            } else if shared.contains_key(name) {
+                v.error(f, line, format!("enum `{name}` is declared twice"));
+            } else if let Some(def) = v.enum_def(f, line, name, values, None) {
+                shared.insert(name.clone(), def);
+            }
+        }
+        match &file.spec.resource {
+            Some(name) if !names::is_pascal(name) => {
+                let (f, line) = at(&["resource"]);
+                v.error(
+                    f,
+                    line,
+                    format!("resource name `{name}` is not a PascalCase Rust type name"),
+                );
+            }
+            Some(name) if resources.insert(name.clone(), names::snake(name)).is_some() => {
+                let (f, line) = at(&["resource"]);
+                v.error(
+                    f,
+                    line,
+                    format!("resource `{name}` is declared in more than one file"),
+                );
+            }
+            Some(_) => {}
+            None if !file.spec.fields.is_empty() || !file.spec.operations.is_empty() => {
+                v.error(
+                    file,
+                    1,
+                    "fields or operations given without `resource:`".to_string(),
+                );
+            }
+            None => {}
+        }
+    }
+
+    let scope = GlobalScope {
+        shared: &shared,
+        resources: &resources,
+    };
+    let mut out = Vec::new();
+    let mut accessors: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for file in files {
+        if file.spec.resource.is_some() {
+            if let Some(resource) = v.resource(file, &scope) {
+                if let Some((accessor, _)) = &resource.accessor {
+                    if accessors
+                        .insert(accessor.clone(), file.path.clone())
+                        .is_some()
+                    {
+                        let line = file.lines.line(&["accessor"]);
+                        v.error(
+                            file,
+                            line,
+                            format!("accessor `{accessor}` is used by two resources"),
+                        );
+                    }
+                }
+                out.push(resource);
+            }
+        }
+    }
+    if !v.errors.is_empty() {
+        return Err(v.errors);
+    }
+    out.sort_by(|a, b| a.module.cmp(&b.module));
+    Ok(Api {
+        enums: shared.into_values().collect(),
+        resources: out,
+    })
+}
+
+struct GlobalScope<'a> {
+    shared: &'a BTreeMap<String, EnumDef>,
+    resources: &'a HashMap<String, String>,
+}
+
+/// What a type name means inside one resource's module.
+#[derive(Default)]
+struct LocalScope {
+    module: String,
+    nested: BTreeSet<String>,
+    enums: BTreeSet<String>,
+}
+
+#[derive(Default)]
+struct Validator {
+    errors: Vec<SpecError>,
+}
+
+/// Where an inline type is being declared, to name it.
+struct Owner<'a> {
+    /// Prefix of inline type names (`""` on the resource, `Create` on its parameters).
+    prefix: &'a str,
+    /// Whether inline `object`s are allowed (parameters only).
+    params: bool,
+}
+
+impl Validator {
+    fn error(&mut self, file: &LoadedFile, line: usize, message: String) {
+        self.errors.push(SpecError {
+            file: file.path.clone(),
+            line,
+            message,
+        });
+    }
+
+    fn enum_def(
+        &mut self,
+        file: &LoadedFile,
+        line: usize,
+        name: &str,
+        values: &[String],
+        doc: Option<String>,
+    ) -> Option<EnumDef> {
+        if values.is_empty() {
+            self.error(file, line, format!("enum `{name}` has no values"));
+            return None;
+        }
+        let mut variants: Vec<(String, String)> = Vec::new();
+        for value in values {
+            match names::variant(value) {
+                None => self.error(
+                    file,
+                    line,
+                    format!("enum `{name}`: value `{value}` gives no Rust variant name"),
+                ),
+                Some(v) if v == names::UNKNOWN_VARIANT => self.error(
+                    file,
+                    line,
+                    format!("enum `{name}`: value `{value}` clashes with the catch-all variant"),
+                ),
+                Some(v) if variants.iter().any(|(seen, _)| *seen == v) => self.error(
+                    file,
+                    line,
+                    format!("enum `{name}`: values give the variant `{v}` twice"),
+                ),
+                Some(v) => variants.push((v, value.clone())),
+            }
+        }
+        Some(EnumDef {
+            name: name.to_string(),
+            doc,
+            variants,
+        })
+    }
+
+    fn resource(&mut self, file: &LoadedFile, global: &GlobalScope) -> Option<Resource> {
+        let spec = &file.spec;
+        let name = spec.resource.clone()?;
+        let errors_before = self.errors.len();
+        let mut res = Resource {
+            module: names::snake(&name),
+            name,
+            source: file
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            doc: spec.doc.clone(),
+            extra_keys: spec.extra_keys,
+            fields: Vec::new(),
+            nested: Vec::new(),
+            enums: Vec::new(),
+            param_objects: Vec::new(),
+            accessor: None,
+            operations: Vec::new(),
+        };
+        let mut local = LocalScope {
+            module: res.module.clone(),
+            ..LocalScope::default()
+        };
+        for (nested, _) in &spec.nested {
+            if names::is_pascal(nested) {
+                local.nested.insert(nested.clone());
+            } else {
+                let line = file.lines.line(&["nested", nested]);
+                self.error(
+                    file,
+                    line,
+                    format!("nested type name `{nested}` is not a PascalCase Rust type name"),
+                );
+            }
+        }
+        let top = Owner {
+            prefix: "",
+            params: false,
+        };
+        res.fields = self.fields(
+            file,
+            global,
+            &mut local,
+            &mut res.enums,
+            &mut res.param_objects,
+            &spec.fields,
+            &top,
+            &["fields"],
+        );
+        if res.extra_keys && res.fields.iter().any(|f| f.wire == "extra") {
+            self.error(
+                file,
+                file.lines.line(&["fields", "extra"]),
+                "a field named `extra` clashes with the extra keys".into(),
+            );
+        }
+        for (nested, nspec) in &spec.nested {
+            let owner = Owner {
+                prefix: nested,
+                params: false,
+            };
+            let fields = self.fields(
+                file,
+                global,
+                &mut local,
+                &mut res.enums,
+                &mut res.param_objects,
+                &nspec.fields,
+                &owner,
+                &["nested", nested, "fields"],
+            );
+            res.nested.push(StructDef {
+                name: nested.clone(),
+                doc: nspec.doc.clone(),
+                fields,
+            });
+        }
+        if !spec.operations.is_empty() {
+            let accessor = spec
+                .accessor
+                .clone()
+                .unwrap_or_else(|| format!("{}s", res.module));
+            if !names::is_snake(&accessor) {
+                self.error(
+                    file,
+                    file.lines.line(&["accessor"]),
+                    format!("accessor `{accessor}` is not a snake_case method name"),
+                );
+            }
+            let handle = names::pascal(&accessor);
+            res.accessor = Some((accessor, handle));
+        } else if spec.accessor.is_some() {
+            self.error(
+                file,
+                file.lines.line(&["accessor"]),
+                "accessor given for a resource without operations".into(),
+            );
+        }
+        for (op_name, op) in &spec.operations {
+            if let Some(op) = self.operation(file, global, &mut local, &mut res, op_name, op) {
+                res.operations.push(op);
+            }
+        }
+        self.check_type_names(file, &res);
+        (self.errors.len() == errors_before).then_some(res)
+    }
+
+    /// Every type a resource module declares must have its own name.
+    fn check_type_names(&mut self, file: &LoadedFile, res: &Resource) {
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut names: Vec<String> = vec![res.name.clone()];
+        names.extend(res.nested.iter().map(|s| s.name.clone()));
+        names.extend(res.enums.iter().map(|e| e.name.clone()));
+        names.extend(res.param_objects.iter().map(|s| s.name.clone()));
+        if let Some((_, handle)) = &res.accessor {
+            names.push(handle.clone());
+        }
+        for op in &res.operations {
+            names.push(format!("{}Request", op.pascal));
+            names.push(format!("{}Params", op.pascal));
+            names.push(format!("{}Response", op.pascal));
+            if op.paginated {
+                names.push(format!("{}Entry", op.pascal));
+            }
+            if !op.sort_by.is_empty() {
+                names.push(format!("{}SortField", op.pascal));
+            }
+        }
+        for n in names {
+            *seen.entry(n).or_default() += 1;
+        }
+        for (n, count) in seen {
+            if count > 1 {
+                self.error(
+                    file,
+                    1,
+                    format!(
+                        "module `{}` would declare the type `{n}` {count} times",
+                        res.module
+                    ),
+                );
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn fields(
+        &mut self,
+        file: &LoadedFile,
+        global: &GlobalScope,
+        local: &mut LocalScope,
+        enums: &mut Vec<EnumDef>,
+        objects: &mut Vec<StructDef>,
+        specs: &IndexMap<String, FieldSpec>,
+        owner: &Owner,
+        at: &[&str],
+    ) -> Vec<Field> {
+        let mut out = Vec::new();
+        for (wire, spec) in specs {
+            let mut path = at.to_vec();
+            path.push(wire);
+            let line = file.lines.line(&path);
+            if !names::is_snake(wire) {
+                self.error(
+                    file,
+                    line,
+                    format!("field name `{wire}` is not a snake_case Rust name"),
+                );
+                continue;
+            }
+            let stem = format!("{}{}", owner.prefix, names::pascal(wire));
+            let Some(ty) = self.field_type(
+                file, global, local, enums, objects, &spec.ty, spec, &stem, owner, &path,
+            ) else {
+                continue;
+            };
+            if spec.values.is_some() && !matches!(base_of(&spec.ty), "enum") {
+                self.error(
+                    file,
+                    line,
+                    format!("`values` given for `{wire}`, which is not an inline enum"),
+                );
+            }
+            if spec.fields.is_some() && !matches!(base_of(&spec.ty), "object") {
+                self.error(
+                    file,
+                    line,
+                    format!("`fields` given for `{wire}`, which is not an inline object"),
+                );
+            }
+            out.push(Field {
+                wire: wire.clone(),
+                ident: names::field_ident(wire),
+                ty,
+                required: spec.required,
+                doc: spec.doc.clone(),
+                max_length: spec.max_length,
+            });
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn field_type(
+        &mut self,
+        file: &LoadedFile,
+        global: &GlobalScope,
+        local: &mut LocalScope,
+        enums: &mut Vec<EnumDef>,
+        objects: &mut Vec<StructDef>,
+        ty: &str,
+        spec: &FieldSpec,
+        stem: &str,
+        owner: &Owner,
+        path: &[&str],
+    ) -> Option<Type> {
+        let line = file.lines.line(path);
+        if let Some(inner) = ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+            let inner = self.field_type(
+                file,
+                global,
+                local,
+                enums,
+                objects,
+                inner.trim(),
+                spec,
+                stem,
+                owner,
+                path,
+            )?;
+            return Some(Type::List(Box::new(inner)));
+        }
+        Some(match ty {
+            "string" => Type::String,
+            "bool" => Type::Bool,
+            "i32" => Type::I32,
+            "i64" => Type::I64,
+            "f64" => Type::F64,
+            "timestamp" => Type::Timestamp,
+            "json" => Type::Json,
+            "enum" => {
+                let Some(values) = &spec.values else {
+                    self.error(file, line, "inline `enum` needs `values`".into());
+                    return None;
+                };
+                let def = self.enum_def(file, line, stem, values, None)?;
+                local.enums.insert(def.name.clone());
+                enums.push(def);
+                Type::Enum(TypeRef {
+                    module: None,
+                    name: stem.to_string(),
+                })
+            }
+            "object" => {
+                if !owner.params {
+                    self.error(
+                        file,
+                        line,
+                        "inline `object` is only for parameters; declare a nested type".into(),
+                    );
+                    return None;
+                }
+                let Some(fields) = &spec.fields else {
+                    self.error(file, line, "inline `object` needs `fields`".into());
+                    return None;
+                };
+                let mut fields_path = path.to_vec();
+                fields_path.push("fields");
+                let inner = Owner {
+                    prefix: stem,
+                    params: true,
+                };
+                let fields = self.fields(
+                    file,
+                    global,
+                    local,
+                    enums,
+                    objects,
+                    fields,
+                    &inner,
+                    &fields_path,
+                );
+                let name = format!("{stem}Params");
+                objects.push(StructDef {
+                    name: name.clone(),
+                    doc: spec.doc.clone(),
+                    fields,
+                });
+                Type::Struct(TypeRef { module: None, name })
+            }
+            name => match self.named_type(global, local, name) {
+                Some(t) => t,
+                None => {
+                    self.error(file, line, format!("unknown type `{name}`: not a built-in type, resource, nested type or shared enum"));
+                    return None;
+                }
+            },
+        })
+    }
+
+    /// Resolves a type name: a nested type or enum of this module, a shared enum, a resource,
+    /// or `Resource.Nested`.
+    fn named_type(&self, global: &GlobalScope, local: &LocalScope, name: &str) -> Option<Type> {
+        if local.nested.contains(name) {
+            return Some(Type::Struct(TypeRef {
+                module: None,
+                name: name.into(),
+            }));
+        }
+        if local.enums.contains(name) {
+            return Some(Type::Enum(TypeRef {
+                module: None,
+                name: name.into(),
+            }));
+        }
+        if global.shared.contains_key(name) {
+            return Some(Type::Enum(TypeRef {
+                module: Some("enums".into()),
+                name: name.into(),
+            }));
+        }
+        let here = |module: &String| (*module != local.module).then(|| module.clone());
+        if let Some(module) = global.resources.get(name) {
+            return Some(Type::Struct(TypeRef {
+                module: here(module),
+                name: name.into(),
+            }));
+        }
+        let (resource, nested) = name.split_once('.')?;
+        let module = global.resources.get(resource)?;
+        Some(Type::Struct(TypeRef {
+            module: here(module),
+            name: nested.into(),
+        }))
+    }
+
+    fn operation(
+        &mut self,
+        file: &LoadedFile,
+        global: &GlobalScope,
+        local: &mut LocalScope,
+        res: &mut Resource,
+        name: &str,
+        spec: &OperationSpec,
+    ) -> Option<Operation> {
+        let at = |key: &'static str| -> [&str; 3] { ["operations", name, key] };
+        let errors_before = self.errors.len();
+        if !names::is_snake(name) {
+            self.error(
+                file,
+                file.lines.line(&["operations", name]),
+                format!("operation name `{name}` is not a snake_case method name"),
+            );
+            return None;
+        }
+        let pascal = names::pascal(name);
+        let method = match spec.method.as_str() {
+            "GET" => Method::Get,
+            "POST" => Method::Post,
+            "DELETE" => Method::Delete,
+            other => {
+                self.error(
+                    file,
+                    file.lines.line(&at("method")),
+                    format!("method `{other}` is not GET, POST or DELETE"),
+                );
+                Method::Get
+            }
+        };
+        let path = self.path(file, &spec.path, &at("path"));
+        let base = match spec.base.as_deref() {
+            None | Some("chargebee") => Base::Chargebee,
+            Some("control") => Base::Control,
+            Some(other) => {
+                self.error(
+                    file,
+                    file.lines.line(&at("base")),
+                    format!("base `{other}` is not `chargebee` or `control`"),
+                );
+                Base::Chargebee
+            }
+        };
+        let body = match (method, spec.body.as_deref()) {
+            (Method::Post, None | Some("form")) => Body::Form,
+            (Method::Post, Some("json")) => Body::Json,
+            (_, None) => Body::Query,
+            (_, Some(other)) => {
+                self.error(
+                    file,
+                    file.lines.line(&at("body")),
+                    format!("body `{other}` is not allowed here: only POST takes `form` or `json`"),
+                );
+                Body::Query
+            }
+        };
+        if spec.paginated && method != Method::Get {
+            self.error(
+                file,
+                file.lines.line(&at("paginated")),
+                "only GET operations can be paginated".into(),
+            );
+        }
+        let owner = Owner {
+            prefix: &pascal,
+            params: true,
+        };
+        let params = self.fields(
+            file,
+            global,
+            local,
+            &mut res.enums,
+            &mut res.param_objects,
+            &spec.params,
+            &owner,
+            &["operations", name, "params"],
+        );
+        for p in &params {
+            let reserved = spec.paginated && (p.wire == "limit" || p.wire == "offset");
+            if reserved || Some(p.wire.as_str()) == path.iter().find_map(param_name) {
+                let line = file.lines.line(&["operations", name, "params", &p.wire]);
+                self.error(
+                    file,
+                    line,
+                    format!(
+                        "parameter `{}` is already provided by the operation",
+                        p.wire
+                    ),
+                );
+            }
+        }
+        let filters = self.filters(
+            file,
+            global,
+            local,
+            res,
+            name,
+            &pascal,
+            &spec.filters,
+            &params,
+        );
+        let mut sort_by = Vec::new();
+        for field in &spec.sort_by {
+            if !names::is_snake(field) {
+                self.error(
+                    file,
+                    file.lines.line(&at("sort_by")),
+                    format!("sort field `{field}` is not a snake_case name"),
+                );
+            } else {
+                sort_by.push((names::pascal(field), field.clone()));
+            }
+        }
+        if !sort_by.is_empty() && !spec.paginated {
+            self.error(
+                file,
+                file.lines.line(&at("sort_by")),
+                "`sort_by` is only for paginated operations".into(),
+            );
+        }
+        let returns = self.returns(file, global, local, name, &spec.returns);
+        (self.errors.len() == errors_before).then(|| Operation {
+            id: format!("{}.{}", res.module, name),
+            name: name.to_string(),
+            pascal,
+            method,
+            path,
+            base,
+            body,
+            idempotent: spec.idempotent,
+            paginated: spec.paginated,
+            doc: spec.doc.clone(),
+            params,
+            filters,
+            sort_by,
+            returns,
+        })
+    }
+
+    fn path(&mut self, file: &LoadedFile, path: &str, at: &[&str]) -> Vec<PathPart> {
+        let line = file.lines.line(at);
+        if !path.starts_with('/') {
+            self.error(file, line, format!("path `{path}` does not start with `/`"));
+        }
+        let mut parts = Vec::new();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                self.error(file, line, format!("path `{path}` has an unclosed `{{`"));
+                return parts;
+            };
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_string()));
+            }
+            let param = &rest[open + 1..open + close];
+            if !names::is_snake(param) {
+                self.error(
+                    file,
+                    line,
+                    format!("path parameter `{param}` is not a snake_case name"),
+                );
+            }
+            parts.push(PathPart::Param(param.to_string()));
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_string()));
+        }
+        if parts
+            .iter()
+            .filter(|p| matches!(p, PathPart::Param(_)))
+            .count()
+            > 1
+        {
+            self.error(
+                file,
+                line,
+                format!("path `{path}` has more than one parameter"),
+            );
+        }
+        parts
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn filters(
+        &mut self,
+        file: &LoadedFile,
+        global: &GlobalScope,
+        local: &mut LocalScope,
+        res: &mut Resource,
+        op: &str,
+        pascal: &str,
+        specs: &IndexMap<String, FilterSpec>,
+        params: &[Field],
+    ) -> Vec<Filter> {
+        let mut out = Vec::new();
+        for (wire, spec) in specs {
+            let line = file.lines.line(&["operations", op, "filters", wire]);
+            if !names::is_snake(wire) {
+                self.error(
+                    file,
+                    line,
+                    format!("filter name `{wire}` is not a snake_case name"),
+                );
+                continue;
+            }
+            if params.iter().any(|p| &p.wire == wire) {
+                self.error(
+                    file,
+                    line,
+                    format!("`{wire}` is both a parameter and a filter"),
+                );
+                continue;
+            }
+            let kind = match (spec.kind.as_str(), &spec.enum_type, &spec.values) {
+                ("string", None, None) => FilterKind::String,
+                ("number", None, None) => FilterKind::Number,
+                ("timestamp", None, None) => FilterKind::Timestamp,
+                ("date", None, None) => FilterKind::Date,
+                ("boolean", None, None) => FilterKind::Boolean,
+                ("enum", Some(name), None) => match self.named_type(global, local, name) {
+                    Some(Type::Enum(r)) => FilterKind::Enum(r),
+                    _ => {
+                        self.error(
+                            file,
+                            line,
+                            format!("`{name}` is not an enum of this resource or a shared enum"),
+                        );
+                        continue;
+                    }
+                },
+                ("enum", None, Some(values)) => {
+                    let name = format!("{pascal}{}", names::pascal(wire));
+                    let Some(def) = self.enum_def(file, line, &name, values, None) else {
+                        continue;
+                    };
+                    local.enums.insert(name.clone());
+                    res.enums.push(def);
+                    FilterKind::Enum(TypeRef { module: None, name })
+                }
+                ("enum", _, _) => {
+                    self.error(
+                        file,
+                        line,
+                        "an `enum` filter needs exactly one of `enum` or `values`".into(),
+                    );
+                    continue;
+                }
+                (k @ ("string" | "number" | "timestamp" | "date" | "boolean"), _, _) => {
+                    self.error(
+                        file,
+                        line,
+                        format!("`enum` and `values` are only for `enum` filters, not `{k}`"),
+                    );
+                    continue;
+                }
+                (other, _, _) => {
+                    self.error(file, line, format!("filter kind `{other}` is not string, number, timestamp, date, boolean or enum"));
+                    continue;
+                }
+            };
+            for o in &spec.ops {
+                if !kind.operators().contains(&o.as_str()) {
+                    self.error(
+                        file,
+                        line,
+                        format!("operator `{o}` does not exist for `{}` filters", spec.kind),
+                    );
+                }
+            }
+            out.push(Filter {
+                wire: wire.clone(),
+                ident: names::field_ident(wire),
+                kind,
+                ops: spec.ops.clone(),
+            });
+        }
+        out
+    }
+
+    fn returns(
+        &mut self,
+        file: &LoadedFile,
+        global: &GlobalScope,
+        local: &LocalScope,
+        op: &str,
+        specs: &IndexMap<String, String>,
+    ) -> Vec<Field> {
+        let mut out = Vec::new();
+        for (key, ty) in specs {
+            let line = file.lines.line(&["operations", op, "returns", key]);
+            let (wire, required) = match key.strip_suffix('?') {
+                Some(w) => (w, false),
+                None => (key.as_str(), true),
+            };
+            if !names::is_snake(wire) {
+                self.error(
+                    file,
+                    line,
+                    format!("response key `{wire}` is not a snake_case name"),
+                );
+                continue;
+            }
+            let resolved = match ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+                Some(inner) => self
+                    .named_type(global, local, inner.trim())
+                    .map(|t| Type::List(Box::new(t))),
+                None if ty == "json" => Some(Type::Json),
+                None => self.named_type(global, local, ty),
+            };
+            match resolved {
+                Some(t @ (Type::Struct(_) | Type::Json)) => {
+                    out.push(response_field(wire, t, required))
+                }
+                Some(Type::List(inner)) if matches!(*inner, Type::Struct(_)) => {
+                    out.push(response_field(wire, Type::List(inner), required))
+                }
+                _ => self.error(
+                    file,
+                    line,
+                    format!(
+                        "response `{wire}`: `{ty}` is not a resource, a list of one, or `json`"
+                    ),
+                ),
+            }
+        }
+        out
+    }
+}
+
+fn response_field(wire: &str, ty: Type, required: bool) -> Field {
+    Field {
+        wire: wire.into(),
+        ident: names::field_ident(wire),
+        ty,
+        required,
+        doc: None,
+        max_length: None,
+    }
+}
+
+fn param_name(part: &PathPart) -> Option<&str> {
+    match part {
+        PathPart::Param(p) => Some(p),
+        PathPart::Literal(_) => None,
+    }
+}
+
+/// The innermost type word of a type string (`list<enum>` → `enum`).
+fn base_of(ty: &str) -> &str {
+    let mut t = ty;
+    while let Some(inner) = t.strip_prefix("list<").and_then(|s| s.strip_suffix('>')) {
+        t = inner.trim();
+    }
+    t
+}
