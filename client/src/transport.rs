@@ -65,16 +65,26 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// A path parameter, percent-encoded so it stays one segment whatever it holds (`a/b`,
-/// `../x`, `?`, `#`, non-ASCII). The dot segments `.` and `..` are encoded too.
-pub(crate) struct PathSegment<'a>(pub &'a str);
+/// `../x`, `?`, `#`, non-ASCII).
+pub(crate) struct PathSegment<'a>(&'a str);
+
+impl<'a> PathSegment<'a> {
+    /// Refuses the values no encoding keeps in place: URL parsers resolve `.` and `..` (even
+    /// percent-encoded) as dot segments, and an empty id would address the collection.
+    pub(crate) fn new(param: &'static str, value: &'a str) -> Result<Self, Error> {
+        if value.is_empty() || value == "." || value == ".." {
+            return Err(Error::InvalidArgument {
+                param,
+                message: format!("`{value}` cannot be used as an id in a URL path"),
+            });
+        }
+        Ok(PathSegment(value))
+    }
+}
 
 impl fmt::Display for PathSegment<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            "." => f.write_str("%2E"),
-            ".." => f.write_str("%2E%2E"),
-            s => utf8_percent_encode(s, SEGMENT).fmt(f),
-        }
+        utf8_percent_encode(self.0, SEGMENT).fmt(f)
     }
 }
 
@@ -220,13 +230,19 @@ fn decode<T: DeserializeOwned>(
 mod tests {
     use super::PathSegment;
 
+    fn segment(id: &str) -> String {
+        PathSegment::new("id", id).unwrap().to_string()
+    }
+
     #[test]
     fn hostile_ids_stay_one_segment() {
-        assert_eq!(PathSegment("cus_1").to_string(), "cus_1");
-        assert_eq!(PathSegment("a/b").to_string(), "a%2Fb");
-        assert_eq!(PathSegment("..").to_string(), "%2E%2E");
-        assert_eq!(PathSegment("../x").to_string(), "..%2Fx");
-        assert_eq!(PathSegment("a?b#c").to_string(), "a%3Fb%23c");
-        assert_eq!(PathSegment("é").to_string(), "%C3%A9");
+        assert_eq!(segment("cus_1"), "cus_1");
+        assert_eq!(segment("a/b"), "a%2Fb");
+        assert_eq!(segment("../x"), "..%2Fx");
+        assert_eq!(segment("a?b#c"), "a%3Fb%23c");
+        assert_eq!(segment("é"), "%C3%A9");
+        for bad in ["", ".", ".."] {
+            assert!(PathSegment::new("id", bad).is_err(), "{bad:?}");
+        }
     }
 }

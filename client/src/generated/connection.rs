@@ -143,12 +143,14 @@ impl ListRequest {
         self.params = params;
         self
     }
-    fn request_path(&self) -> String {
-        "/connections".to_string()
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/connections".to_string())
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResponse, Error> {
-        self.client.execute(&LIST, self.request_path(), &self.params).await
+        let path = self.prepare()?;
+        self.client.execute(&LIST, path, &self.params).await
     }
 }
 /// Parameters of `GET /connections` on the Maton control API (`connection.list`).
@@ -164,7 +166,10 @@ pub struct ListParams {
 impl ListParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { app: None, status: None }
+        Self {
+            app: None,
+            status: None,
+        }
     }
     /// Sets `app`.
     pub fn app(mut self, value: impl Into<String>) -> Self {
@@ -215,12 +220,14 @@ impl CreateRequest {
         self.params = params;
         self
     }
-    fn request_path(&self) -> String {
-        "/connections".to_string()
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/connections".to_string())
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.client.execute(&CREATE, self.request_path(), &self.params).await
+        let path = self.prepare()?;
+        self.client.execute(&CREATE, path, &self.params).await
     }
 }
 /// Parameters of `POST /connections` on the Maton control API (`connection.create`).
@@ -263,12 +270,17 @@ pub struct RetrieveRequest {
     connection_id: String,
 }
 impl RetrieveRequest {
-    fn request_path(&self) -> String {
-        format!("/connections/{}", crate ::transport::PathSegment(& self.connection_id))
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(format!(
+            "/connections/{}",
+            crate::transport::PathSegment::new("connection_id", &self.connection_id)?
+        ))
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
-        self.client.execute(&RETRIEVE, self.request_path(), &()).await
+        let path = self.prepare()?;
+        self.client.execute(&RETRIEVE, path, &()).await
     }
 }
 /// What `GET /connections/{connection_id}` on the Maton control API (`connection.retrieve`) returns.
@@ -293,12 +305,17 @@ pub struct DeleteRequest {
     connection_id: String,
 }
 impl DeleteRequest {
-    fn request_path(&self) -> String {
-        format!("/connections/{}", crate ::transport::PathSegment(& self.connection_id))
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(format!(
+            "/connections/{}",
+            crate::transport::PathSegment::new("connection_id", &self.connection_id)?
+        ))
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<DeleteResponse, Error> {
-        self.client.execute(&DELETE, self.request_path(), &()).await
+        let path = self.prepare()?;
+        self.client.execute(&DELETE, path, &()).await
     }
 }
 /// What `DELETE /connections/{connection_id}` on the Maton control API (`connection.delete`) returns.

@@ -41,7 +41,8 @@ pub struct HostedPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
     /// `content` (any JSON value).
-    pub content: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Value>,
     /// `updated_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
@@ -324,26 +325,17 @@ impl CheckoutNewForItemsRequest {
         self
     }
     /// Sets `billing_address`.
-    pub fn billing_address(
-        mut self,
-        value: CheckoutNewForItemsBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: CheckoutNewForItemsBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
     /// Sets `shipping_address`.
-    pub fn shipping_address(
-        mut self,
-        value: CheckoutNewForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: CheckoutNewForItemsShippingAddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     /// Sets `contract_term`.
-    pub fn contract_term(
-        mut self,
-        value: CheckoutNewForItemsContractTermParams,
-    ) -> Self {
+    pub fn contract_term(mut self, value: CheckoutNewForItemsContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
@@ -382,13 +374,15 @@ impl CheckoutNewForItemsRequest {
         self.params = params;
         self
     }
-    fn request_path(&self) -> String {
-        "/hosted_pages/checkout_new_for_items".to_string()
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/checkout_new_for_items".to_string())
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CheckoutNewForItemsResponse, Error> {
+        let path = self.prepare()?;
         self.client
-            .execute(&CHECKOUT_NEW_FOR_ITEMS, self.request_path(), &self.params)
+            .execute(&CHECKOUT_NEW_FOR_ITEMS, path, &self.params)
             .await
     }
 }
@@ -557,26 +551,17 @@ impl CheckoutNewForItemsParams {
         self
     }
     /// Sets `billing_address`.
-    pub fn billing_address(
-        mut self,
-        value: CheckoutNewForItemsBillingAddressParams,
-    ) -> Self {
+    pub fn billing_address(mut self, value: CheckoutNewForItemsBillingAddressParams) -> Self {
         self.billing_address = Some(value);
         self
     }
     /// Sets `shipping_address`.
-    pub fn shipping_address(
-        mut self,
-        value: CheckoutNewForItemsShippingAddressParams,
-    ) -> Self {
+    pub fn shipping_address(mut self, value: CheckoutNewForItemsShippingAddressParams) -> Self {
         self.shipping_address = Some(value);
         self
     }
     /// Sets `contract_term`.
-    pub fn contract_term(
-        mut self,
-        value: CheckoutNewForItemsContractTermParams,
-    ) -> Self {
+    pub fn contract_term(mut self, value: CheckoutNewForItemsContractTermParams) -> Self {
         self.contract_term = Some(value);
         self
     }
@@ -619,7 +604,10 @@ impl crate::form::FormEncode for CheckoutNewForItemsParams {
         form.field("redirect_url", &self.redirect_url);
         form.field("cancel_url", &self.cancel_url);
         form.field("pass_thru_content", &self.pass_thru_content);
-        form.field("allow_offline_payment_methods", &self.allow_offline_payment_methods);
+        form.field(
+            "allow_offline_payment_methods",
+            &self.allow_offline_payment_methods,
+        );
         form.field("subscription", &self.subscription);
         form.field("customer", &self.customer);
         form.field("card", &self.card);
@@ -909,7 +897,10 @@ impl crate::form::FormEncode for CheckoutNewForItemsCustomerParams {
         form.field("vat_number_prefix", &self.vat_number_prefix);
         form.field("is_einvoice_enabled", &self.is_einvoice_enabled);
         form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
-        form.field("entity_identifier_standard", &self.entity_identifier_standard);
+        form.field(
+            "entity_identifier_standard",
+            &self.entity_identifier_standard,
+        );
         form.field("einvoicing_method", &self.einvoicing_method);
     }
 }
@@ -1297,7 +1288,10 @@ impl CheckoutNewForItemsContractTermParams {
 impl crate::form::FormEncode for CheckoutNewForItemsContractTermParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
-        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+        form.field(
+            "cancellation_cutoff_period",
+            &self.cancellation_cutoff_period,
+        );
     }
 }
 crate::form::form_object!(CheckoutNewForItemsContractTermParams);

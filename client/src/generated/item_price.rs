@@ -4,8 +4,8 @@
 //! The `ItemPrice` resource and its operations, from `spec/item_price.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
-    Sort, StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -89,9 +89,7 @@ pub struct ItemPrice {
     pub created_at: Timestamp,
     /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage_accumulation_reset_frequency: Option<
-        enums::UsageAccumulationResetFrequency,
-    >,
+    pub usage_accumulation_reset_frequency: Option<enums::UsageAccumulationResetFrequency>,
     /// `archived_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
@@ -457,7 +455,9 @@ pub struct ItemPrices {
 impl Client {
     /// The `item_price` operations.
     pub fn item_prices(&self) -> ItemPrices {
-        ItemPrices { client: self.clone() }
+        ItemPrices {
+            client: self.clone(),
+        }
     }
 }
 impl ItemPrices {
@@ -594,10 +594,8 @@ impl ListRequest {
         self.params = params;
         self
     }
-    fn request_path(&self) -> String {
-        "/item_prices".to_string()
-    }
-    fn check_filters(&self) -> Result<(), Error> {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
         crate::filter::check_operator(
             "id",
             self.params.id.as_ref(),
@@ -683,36 +681,29 @@ impl ListRequest {
             self.params.channel.as_ref(),
             &["is", "is_not", "in", "not_in"],
         )?;
-        Ok(())
-    }
-    fn check_filters_result(&self) -> Result<(), Error> {
-        self.check_filters()
+        Ok("/item_prices".to_string())
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
-        self.check_filters()?;
-        self.client.execute(&LIST, self.request_path(), &self.params).await
+        let path = self.prepare()?;
+        self.client.execute(&LIST, path, &self.params).await
     }
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page.
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
-        let check = self.check_filters_result();
-        let path = self.request_path();
+    pub fn stream(self) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
         let Self { client, params, .. } = self;
         let first = params.offset.clone();
-        crate::pagination::paginate(
-            check,
-            first,
-            move |offset| {
-                let client = client.clone();
-                let path = path.clone();
-                let mut params = params.clone();
-                params.offset = offset;
-                async move { client.execute(&LIST, path, &params).await }
-            },
-        )
+        crate::pagination::paginate(check, first, move |offset| {
+            let client = client.clone();
+            let path = path.clone();
+            let mut params = params.clone();
+            params.offset = offset;
+            async move { client.execute(&LIST, path, &params).await }
+        })
     }
 }
 /// Parameters of `GET /item_prices` (`item_price.list`).
@@ -823,7 +814,10 @@ impl crate::form::FormEncode for ListParams {
         form.field("status", &self.status);
         form.field("updated_at", &self.updated_at);
         form.field("business_entity_id", &self.business_entity_id);
-        form.field("include_site_level_resources", &self.include_site_level_resources);
+        form.field(
+            "include_site_level_resources",
+            &self.include_site_level_resources,
+        );
         form.field("period_unit", &self.period_unit);
         form.field("period", &self.period);
         form.field("channel", &self.channel);

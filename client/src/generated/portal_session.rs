@@ -157,12 +157,14 @@ impl CreateRequest {
         self.params = params;
         self
     }
-    fn request_path(&self) -> String {
-        "/portal_sessions".to_string()
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/portal_sessions".to_string())
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateResponse, Error> {
-        self.client.execute(&CREATE, self.request_path(), &self.params).await
+        let path = self.prepare()?;
+        self.client.execute(&CREATE, path, &self.params).await
     }
 }
 /// Parameters of `POST /portal_sessions` (`portal_session.create`).

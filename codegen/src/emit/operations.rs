@@ -201,21 +201,19 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
     } else {
         quote!(&())
     };
-    let check = (!op.filters.is_empty()).then(|| {
-        let checks = op.filters.iter().map(|f| {
-            let wire = &f.wire;
-            let id = ident(&f.ident);
-            let ops = &f.ops;
-            quote!(crate::filter::check_operator(#wire, self.params.#id.as_ref(), &[#(#ops),*])?;)
-        });
-        quote! {
-            fn check_filters(&self) -> Result<(), Error> {
-                #(#checks)*
-                Ok(())
-            }
-        }
+    let checks = op.filters.iter().map(|f| {
+        let wire = &f.wire;
+        let id = ident(&f.ident);
+        let ops = &f.ops;
+        quote!(crate::filter::check_operator(#wire, self.params.#id.as_ref(), &[#(#ops),*])?;)
     });
-    let run_check = check.as_ref().map(|_| quote!(self.check_filters()?;));
+    let prepare = quote! {
+        /// Checks the arguments and builds the request path.
+        fn prepare(&self) -> Result<String, Error> {
+            #(#checks)*
+            #request_path
+        }
+    };
     let (output, response_items) = response_items(op, &response, imports);
     let stream = op.paginated.then(|| {
         let entry = format_ident!("{}Entry", op.pascal);
@@ -223,8 +221,10 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             /// Streams every entry of every page, fetching one page at a time from the
             /// offset set (or the first page), so memory stays bounded by one page.
             pub fn stream(self) -> impl futures::Stream<Item = Result<#entry, Error>> + Send + 'static {
-                let check = self.check_filters_result();
-                let path = self.request_path();
+                let (check, path) = match self.prepare() {
+                    Ok(path) => (Ok(()), path),
+                    Err(e) => (Err(e), String::new()),
+                };
                 let Self { client, params, .. } = self;
                 let first = params.offset.clone();
                 crate::pagination::paginate(check, first, move |offset| {
@@ -234,18 +234,6 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
                     params.offset = offset;
                     async move { client.execute(&#constant, path, &params).await }
                 })
-            }
-        }
-    });
-    let check_result = op.paginated.then(|| {
-        let body = if check.is_some() {
-            quote!(self.check_filters())
-        } else {
-            quote!(Ok(()))
-        };
-        quote! {
-            fn check_filters_result(&self) -> Result<(), Error> {
-                #body
             }
         }
     });
@@ -275,15 +263,11 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
         impl #request {
             #(#setters)*
             #params_access
-            fn request_path(&self) -> String {
-                #request_path
-            }
-            #check
-            #check_result
+            #prepare
             /// Sends the request and decodes the response.
             pub async fn send(self) -> Result<#output, Error> {
-                #run_check
-                self.client.execute(&#constant, self.request_path(), #params_arg).await
+                let path = self.prepare()?;
+                self.client.execute(&#constant, path, #params_arg).await
             }
             #stream
         }
@@ -301,15 +285,16 @@ fn request_path(op: &Operation) -> TokenStream {
             PathPart::Literal(s) => fmt.push_str(&s.replace('{', "{{").replace('}', "}}")),
             PathPart::Param(p) => {
                 fmt.push_str("{}");
+                let name = p.as_str();
                 let p = format_ident!("{}", p);
-                args.push(quote!(crate::transport::PathSegment(&self.#p)));
+                args.push(quote!(crate::transport::PathSegment::new(#name, &self.#p)?));
             }
         }
     }
     if args.is_empty() {
-        quote!(#fmt.to_string())
+        quote!(Ok(#fmt.to_string()))
     } else {
-        quote!(format!(#fmt, #(#args),*))
+        quote!(Ok(format!(#fmt, #(#args),*)))
     }
 }
 
