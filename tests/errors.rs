@@ -1,1 +1,184 @@
-//! placeholder
+//! Each kind of failure maps to its own error, naming the operation and the status.
+
+use chargebee::{Error, GatewayErrorKind};
+use chargebee_tests::{direct_client, gateway_client, MockServer, Reply};
+use std::time::Duration;
+
+async fn fail_with(reply: Reply) -> Error {
+    let server = MockServer::start(vec![reply]).await;
+    gateway_client(&server)
+        .customers()
+        .retrieve("cus_1")
+        .send()
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn chargebee_error_body_is_an_api_error() {
+    let err = fail_with(Reply::json(
+        404,
+        r#"{"message":"Sorry, we couldn't find that resource","type":"invalid_request","api_error_code":"resource_not_found","param":"customer_id","http_status_code":404}"#,
+    ))
+    .await;
+    let Error::Api { operation, error } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*operation, "customer.retrieve");
+    assert_eq!(error.status, 404);
+    assert_eq!(error.api_error_code, "resource_not_found");
+    assert_eq!(error.error_type.as_deref(), Some("invalid_request"));
+    assert_eq!(error.param.as_deref(), Some("customer_id"));
+    assert!(err.to_string().contains("resource_not_found"), "{err}");
+}
+
+#[tokio::test]
+async fn chargebee_rate_limit_is_an_api_error_with_its_code() {
+    let err = fail_with(Reply::json(
+        429,
+        r#"{"message":"Too many requests","api_error_code":"api_request_limit_exceeded","http_status_code":429}"#,
+    ))
+    .await;
+    let Error::Api { error, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (error.status, error.api_error_code.as_str()),
+        (429, "api_request_limit_exceeded")
+    );
+    assert_eq!(error.error_type, None);
+}
+
+#[tokio::test]
+async fn gateway_statuses_map_to_gateway_kinds() {
+    for (status, kind) in [
+        (400, GatewayErrorKind::NoConnection),
+        (401, GatewayErrorKind::Unauthorized),
+        (429, GatewayErrorKind::RateLimited),
+        (502, GatewayErrorKind::Failure),
+        (500, GatewayErrorKind::Failure),
+    ] {
+        let err = fail_with(Reply::json(status, r#"{"error":"from the gateway"}"#)).await;
+        match &err {
+            Error::Gateway {
+                operation,
+                kind: k,
+                status: s,
+                body,
+            } => {
+                assert_eq!((*operation, *k, *s), ("customer.retrieve", kind, status));
+                assert!(body.contains("from the gateway"));
+            }
+            other => panic!("{status}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn direct_mode_non_chargebee_errors_are_http_errors() {
+    let server = MockServer::start(vec![Reply::raw(503, "text/html", "<html>down</html>")]).await;
+    let err = direct_client(&server)
+        .customers()
+        .retrieve("cus_1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
+    assert_eq!(err.status(), Some(503));
+}
+
+#[tokio::test]
+async fn undecodable_success_keeps_status_and_a_bounded_snippet() {
+    let huge = format!("<html>{}</html>", "x".repeat(10_000));
+    let err = fail_with(Reply::raw(200, "text/html", huge)).await;
+    let Error::Decode {
+        operation,
+        status,
+        snippet,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!((*operation, *status), ("customer.retrieve", 200));
+    assert!(snippet.starts_with("<html>xxx"));
+    assert!(snippet.len() <= 512 + '…'.len_utf8(), "{}", snippet.len());
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error() {
+    let err = fail_with(Reply::json(
+        200,
+        r#"{"customer": {"id": "cus_1", "auto_coll"#,
+    ))
+    .await;
+    assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn slow_response_is_a_timeout() {
+    let server =
+        MockServer::start(vec![Reply::json(200, "{}").delayed(Duration::from_secs(2))]).await;
+    let client = chargebee::Client::builder()
+        .maton_api_key("k")
+        .base_url(server.url())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let err = client
+        .customers()
+        .retrieve("cus_1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                operation: "customer.retrieve"
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn refused_connection_is_a_transport_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client = chargebee::Client::builder()
+        .maton_api_key("k")
+        .base_url(url)
+        .build()
+        .unwrap();
+    let err = client
+        .customers()
+        .retrieve("cus_1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                operation: "customer.retrieve",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn control_api_needs_a_maton_key() {
+    let server = MockServer::start(vec![]).await;
+    let err = direct_client(&server)
+        .connections()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(server.requests().is_empty());
+}

@@ -1,1 +1,110 @@
-//! placeholder
+//! Pages and the stream over all entries: three pages fetched in order, one at a time.
+
+use chargebee::{Error, StringFilter};
+use chargebee_tests::{fixture, gateway_client, MockServer, Reply};
+use futures::{StreamExt, TryStreamExt};
+use serde_json::json;
+
+fn page(ids: &[&str], next: Option<&str>) -> Reply {
+    let list: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let mut c = fixture("customer");
+            c["id"] = json!(id);
+            json!({ "customer": c })
+        })
+        .collect();
+    let mut body = json!({ "list": list });
+    if let Some(n) = next {
+        body["next_offset"] = json!(n);
+    }
+    Reply::json(200, body.to_string())
+}
+
+#[tokio::test]
+async fn stream_walks_three_pages_in_order() {
+    let server = MockServer::start(vec![
+        page(&["c1", "c2"], Some("off-2")),
+        page(&["c3", "c4"], Some("off-4")),
+        page(&["c5"], None),
+    ])
+    .await;
+    let ids: Vec<String> = gateway_client(&server)
+        .customers()
+        .list()
+        .limit(2)
+        .email(StringFilter::is_present(true))
+        .stream()
+        .map_ok(|e| e.customer.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, ["c1", "c2", "c3", "c4", "c5"]);
+    let lines: Vec<String> = server.requests().into_iter().map(|r| r.line).collect();
+    assert_eq!(
+        lines,
+        [
+            "GET /api/v2/customers?limit=2&email%5Bis_present%5D=true HTTP/1.1",
+            "GET /api/v2/customers?limit=2&offset=off-2&email%5Bis_present%5D=true HTTP/1.1",
+            "GET /api/v2/customers?limit=2&offset=off-4&email%5Bis_present%5D=true HTTP/1.1",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn stream_fetches_lazily() {
+    let server = MockServer::start(vec![
+        page(&["c1", "c2"], Some("off-2")),
+        page(&["c3"], None),
+    ])
+    .await;
+    let mut stream = gateway_client(&server).customers().list().stream();
+    assert_eq!(stream.next().await.unwrap().unwrap().customer.id, "c1");
+    assert_eq!(stream.next().await.unwrap().unwrap().customer.id, "c2");
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "the second page waits until it is needed"
+    );
+    assert_eq!(stream.next().await.unwrap().unwrap().customer.id, "c3");
+    assert!(stream.next().await.is_none());
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn stream_stops_at_the_first_error() {
+    let server = MockServer::start(vec![
+        page(&["c1"], Some("off-1")),
+        Reply::json(
+            500,
+            r#"{"message":"boom","api_error_code":"internal_error"}"#,
+        ),
+    ])
+    .await;
+    let results: Vec<Result<_, Error>> = gateway_client(&server)
+        .customers()
+        .list()
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(results.len(), 2);
+    assert!(results[0].is_ok());
+    assert!(matches!(&results[1], Err(Error::Api { .. })));
+}
+
+#[tokio::test]
+async fn stream_reports_bad_arguments_without_a_request() {
+    let server = MockServer::start(vec![]).await;
+    let results: Vec<_> = gateway_client(&server)
+        .customers()
+        .list()
+        .id(StringFilter::is_present(true))
+        .stream()
+        .collect()
+        .await;
+    assert!(matches!(
+        results.as_slice(),
+        [Err(Error::InvalidArgument { param: "id", .. })]
+    ));
+    assert!(server.requests().is_empty());
+}

@@ -30,6 +30,7 @@ mod client;
 mod error;
 mod filter;
 mod form;
+#[rustfmt::skip]
 mod generated;
 mod pagination;
 mod transport;

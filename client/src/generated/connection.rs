@@ -166,10 +166,7 @@ pub struct ListParams {
 impl ListParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self {
-            app: None,
-            status: None,
-        }
+        Self { app: None, status: None }
     }
     /// Sets `app`.
     pub fn app(mut self, value: impl Into<String>) -> Self {
@@ -272,10 +269,12 @@ pub struct RetrieveRequest {
 impl RetrieveRequest {
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        Ok(format!(
-            "/connections/{}",
-            crate::transport::PathSegment::new("connection_id", &self.connection_id)?
-        ))
+        Ok(
+            format!(
+                "/connections/{}", crate ::transport::PathSegment::new("connection_id", &
+                self.connection_id) ?
+            ),
+        )
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
@@ -307,10 +306,12 @@ pub struct DeleteRequest {
 impl DeleteRequest {
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        Ok(format!(
-            "/connections/{}",
-            crate::transport::PathSegment::new("connection_id", &self.connection_id)?
-        ))
+        Ok(
+            format!(
+                "/connections/{}", crate ::transport::PathSegment::new("connection_id", &
+                self.connection_id) ?
+            ),
+        )
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<DeleteResponse, Error> {

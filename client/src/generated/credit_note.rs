@@ -852,7 +852,9 @@ impl ApiEnum for LineItemTaxExemptReason {
             Self::ReverseCharge => "reverse_charge",
             Self::HighValuePhysicalGoods => "high_value_physical_goods",
             Self::ZeroValueItem => "zero_value_item",
-            Self::TaxNotConfiguredExternalProvider => "tax_not_configured_external_provider",
+            Self::TaxNotConfiguredExternalProvider => {
+                "tax_not_configured_external_provider"
+            }
             Self::Unknown(value) => value,
         }
     }
@@ -867,7 +869,9 @@ impl ApiEnum for LineItemTaxExemptReason {
             "reverse_charge" => Self::ReverseCharge,
             "high_value_physical_goods" => Self::HighValuePhysicalGoods,
             "zero_value_item" => Self::ZeroValueItem,
-            "tax_not_configured_external_provider" => Self::TaxNotConfiguredExternalProvider,
+            "tax_not_configured_external_provider" => {
+                Self::TaxNotConfiguredExternalProvider
+            }
             other => Self::Unknown(other.to_string()),
         }
     }

@@ -4,8 +4,8 @@
 //! The `Customer` resource and its operations, from `spec/customer.yaml`.
 use super::{card, enums};
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, Page, Sort, StringFilter,
-    Timestamp, TimestampFilter,
+    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, Page, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -378,10 +378,14 @@ pub struct Relationship {
 pub struct ParentAccountAccess {
     /// `portal_edit_child_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portal_edit_child_subscriptions: Option<ParentAccountAccessPortalEditChildSubscriptions>,
+    pub portal_edit_child_subscriptions: Option<
+        ParentAccountAccessPortalEditChildSubscriptions,
+    >,
     /// `portal_download_child_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portal_download_child_invoices: Option<ParentAccountAccessPortalDownloadChildInvoices>,
+    pub portal_download_child_invoices: Option<
+        ParentAccountAccessPortalDownloadChildInvoices,
+    >,
     /// `send_subscription_emails`.
     pub send_subscription_emails: bool,
     /// `send_invoice_emails`.
@@ -1075,9 +1079,7 @@ pub struct Customers {
 impl Client {
     /// The `customer` operations.
     pub fn customers(&self) -> Customers {
-        Customers {
-            client: self.clone(),
-        }
+        Customers { client: self.clone() }
     }
 }
 impl Customers {
@@ -1237,7 +1239,10 @@ impl CreateRequest {
         self
     }
     /// Sets `taxjar_exemption_category`.
-    pub fn taxjar_exemption_category(mut self, value: enums::TaxjarExemptionCategory) -> Self {
+    pub fn taxjar_exemption_category(
+        mut self,
+        value: enums::TaxjarExemptionCategory,
+    ) -> Self {
         self.params.taxjar_exemption_category = Some(value);
         self
     }
@@ -1327,12 +1332,18 @@ impl CreateRequest {
         self
     }
     /// Sets `entity_identifiers` (a list).
-    pub fn entity_identifiers(mut self, value: Vec<CreateEntityIdentifiersParams>) -> Self {
+    pub fn entity_identifiers(
+        mut self,
+        value: Vec<CreateEntityIdentifiersParams>,
+    ) -> Self {
         self.params.entity_identifiers = value;
         self
     }
     /// Sets `tax_providers_fields` (a list).
-    pub fn tax_providers_fields(mut self, value: Vec<CreateTaxProvidersFieldsParams>) -> Self {
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<CreateTaxProvidersFieldsParams>,
+    ) -> Self {
         self.params.tax_providers_fields = value;
         self
     }
@@ -1635,7 +1646,10 @@ impl CreateParams {
         self
     }
     /// Sets `taxjar_exemption_category`.
-    pub fn taxjar_exemption_category(mut self, value: enums::TaxjarExemptionCategory) -> Self {
+    pub fn taxjar_exemption_category(
+        mut self,
+        value: enums::TaxjarExemptionCategory,
+    ) -> Self {
         self.taxjar_exemption_category = Some(value);
         self
     }
@@ -1725,12 +1739,18 @@ impl CreateParams {
         self
     }
     /// Sets `entity_identifiers` (a list).
-    pub fn entity_identifiers(mut self, value: Vec<CreateEntityIdentifiersParams>) -> Self {
+    pub fn entity_identifiers(
+        mut self,
+        value: Vec<CreateEntityIdentifiersParams>,
+    ) -> Self {
         self.entity_identifiers = value;
         self
     }
     /// Sets `tax_providers_fields` (a list).
-    pub fn tax_providers_fields(mut self, value: Vec<CreateTaxProvidersFieldsParams>) -> Self {
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<CreateTaxProvidersFieldsParams>,
+    ) -> Self {
         self.tax_providers_fields = value;
         self
     }
@@ -1750,10 +1770,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
         form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
-        form.field(
-            "entity_identifier_standard",
-            &self.entity_identifier_standard,
-        );
+        form.field("entity_identifier_standard", &self.entity_identifier_standard);
         form.field("registered_for_gst", &self.registered_for_gst);
         form.field("is_einvoice_enabled", &self.is_einvoice_enabled);
         form.field("einvoicing_method", &self.einvoicing_method);
@@ -1995,20 +2012,26 @@ impl ListRequest {
     }
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page.
-    pub fn stream(self) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
         let (check, path) = match self.prepare() {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
         let Self { client, params, .. } = self;
         let first = params.offset.clone();
-        crate::pagination::paginate(check, first, move |offset| {
-            let client = client.clone();
-            let path = path.clone();
-            let mut params = params.clone();
-            params.offset = offset;
-            async move { client.execute(&LIST, path, &params).await }
-        })
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move { client.execute(&LIST, path, &params).await }
+            },
+        )
     }
 }
 /// Parameters of `GET /customers` (`customer.list`).
@@ -2161,10 +2184,12 @@ pub struct RetrieveRequest {
 impl RetrieveRequest {
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        Ok(format!(
-            "/customers/{}",
-            crate::transport::PathSegment::new("customer_id", &self.customer_id)?
-        ))
+        Ok(
+            format!(
+                "/customers/{}", crate ::transport::PathSegment::new("customer_id", &
+                self.customer_id) ?
+            ),
+        )
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
@@ -2264,7 +2289,10 @@ impl UpdateRequest {
         self
     }
     /// Sets `taxjar_exemption_category`.
-    pub fn taxjar_exemption_category(mut self, value: enums::TaxjarExemptionCategory) -> Self {
+    pub fn taxjar_exemption_category(
+        mut self,
+        value: enums::TaxjarExemptionCategory,
+    ) -> Self {
         self.params.taxjar_exemption_category = Some(value);
         self
     }
@@ -2314,7 +2342,10 @@ impl UpdateRequest {
         self
     }
     /// Sets `tax_providers_fields` (a list).
-    pub fn tax_providers_fields(mut self, value: Vec<UpdateTaxProvidersFieldsParams>) -> Self {
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<UpdateTaxProvidersFieldsParams>,
+    ) -> Self {
         self.params.tax_providers_fields = value;
         self
     }
@@ -2329,10 +2360,12 @@ impl UpdateRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        Ok(format!(
-            "/customers/{}",
-            crate::transport::PathSegment::new("customer_id", &self.customer_id)?
-        ))
+        Ok(
+            format!(
+                "/customers/{}", crate ::transport::PathSegment::new("customer_id", &
+                self.customer_id) ?
+            ),
+        )
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<UpdateResponse, Error> {
@@ -2512,7 +2545,10 @@ impl UpdateParams {
         self
     }
     /// Sets `taxjar_exemption_category`.
-    pub fn taxjar_exemption_category(mut self, value: enums::TaxjarExemptionCategory) -> Self {
+    pub fn taxjar_exemption_category(
+        mut self,
+        value: enums::TaxjarExemptionCategory,
+    ) -> Self {
         self.taxjar_exemption_category = Some(value);
         self
     }
@@ -2562,7 +2598,10 @@ impl UpdateParams {
         self
     }
     /// Sets `tax_providers_fields` (a list).
-    pub fn tax_providers_fields(mut self, value: Vec<UpdateTaxProvidersFieldsParams>) -> Self {
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<UpdateTaxProvidersFieldsParams>,
+    ) -> Self {
         self.tax_providers_fields = value;
         self
     }
@@ -3138,7 +3177,10 @@ impl CreatePaymentIntentParams {
         self
     }
     /// Sets `payment_method_type`.
-    pub fn payment_method_type(mut self, value: CreatePaymentIntentPaymentMethodType) -> Self {
+    pub fn payment_method_type(
+        mut self,
+        value: CreatePaymentIntentPaymentMethodType,
+    ) -> Self {
         self.payment_method_type = Some(value);
         self
     }

@@ -325,17 +325,26 @@ impl CheckoutNewForItemsRequest {
         self
     }
     /// Sets `billing_address`.
-    pub fn billing_address(mut self, value: CheckoutNewForItemsBillingAddressParams) -> Self {
+    pub fn billing_address(
+        mut self,
+        value: CheckoutNewForItemsBillingAddressParams,
+    ) -> Self {
         self.params.billing_address = Some(value);
         self
     }
     /// Sets `shipping_address`.
-    pub fn shipping_address(mut self, value: CheckoutNewForItemsShippingAddressParams) -> Self {
+    pub fn shipping_address(
+        mut self,
+        value: CheckoutNewForItemsShippingAddressParams,
+    ) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     /// Sets `contract_term`.
-    pub fn contract_term(mut self, value: CheckoutNewForItemsContractTermParams) -> Self {
+    pub fn contract_term(
+        mut self,
+        value: CheckoutNewForItemsContractTermParams,
+    ) -> Self {
         self.params.contract_term = Some(value);
         self
     }
@@ -381,9 +390,7 @@ impl CheckoutNewForItemsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CheckoutNewForItemsResponse, Error> {
         let path = self.prepare()?;
-        self.client
-            .execute(&CHECKOUT_NEW_FOR_ITEMS, path, &self.params)
-            .await
+        self.client.execute(&CHECKOUT_NEW_FOR_ITEMS, path, &self.params).await
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`).
@@ -551,17 +558,26 @@ impl CheckoutNewForItemsParams {
         self
     }
     /// Sets `billing_address`.
-    pub fn billing_address(mut self, value: CheckoutNewForItemsBillingAddressParams) -> Self {
+    pub fn billing_address(
+        mut self,
+        value: CheckoutNewForItemsBillingAddressParams,
+    ) -> Self {
         self.billing_address = Some(value);
         self
     }
     /// Sets `shipping_address`.
-    pub fn shipping_address(mut self, value: CheckoutNewForItemsShippingAddressParams) -> Self {
+    pub fn shipping_address(
+        mut self,
+        value: CheckoutNewForItemsShippingAddressParams,
+    ) -> Self {
         self.shipping_address = Some(value);
         self
     }
     /// Sets `contract_term`.
-    pub fn contract_term(mut self, value: CheckoutNewForItemsContractTermParams) -> Self {
+    pub fn contract_term(
+        mut self,
+        value: CheckoutNewForItemsContractTermParams,
+    ) -> Self {
         self.contract_term = Some(value);
         self
     }
@@ -604,10 +620,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsParams {
         form.field("redirect_url", &self.redirect_url);
         form.field("cancel_url", &self.cancel_url);
         form.field("pass_thru_content", &self.pass_thru_content);
-        form.field(
-            "allow_offline_payment_methods",
-            &self.allow_offline_payment_methods,
-        );
+        form.field("allow_offline_payment_methods", &self.allow_offline_payment_methods);
         form.field("subscription", &self.subscription);
         form.field("customer", &self.customer);
         form.field("card", &self.card);
@@ -897,10 +910,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsCustomerParams {
         form.field("vat_number_prefix", &self.vat_number_prefix);
         form.field("is_einvoice_enabled", &self.is_einvoice_enabled);
         form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
-        form.field(
-            "entity_identifier_standard",
-            &self.entity_identifier_standard,
-        );
+        form.field("entity_identifier_standard", &self.entity_identifier_standard);
         form.field("einvoicing_method", &self.einvoicing_method);
     }
 }
@@ -1288,10 +1298,7 @@ impl CheckoutNewForItemsContractTermParams {
 impl crate::form::FormEncode for CheckoutNewForItemsContractTermParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
-        form.field(
-            "cancellation_cutoff_period",
-            &self.cancellation_cutoff_period,
-        );
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
     }
 }
 crate::form::form_object!(CheckoutNewForItemsContractTermParams);

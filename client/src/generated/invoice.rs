@@ -4,8 +4,8 @@
 //! The `Invoice` resource and its operations, from `spec/invoice.yaml`.
 use super::{download, enums};
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
+    Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -1010,7 +1010,9 @@ impl ApiEnum for LineItemTaxExemptReason {
             Self::ReverseCharge => "reverse_charge",
             Self::HighValuePhysicalGoods => "high_value_physical_goods",
             Self::ZeroValueItem => "zero_value_item",
-            Self::TaxNotConfiguredExternalProvider => "tax_not_configured_external_provider",
+            Self::TaxNotConfiguredExternalProvider => {
+                "tax_not_configured_external_provider"
+            }
             Self::Unknown(value) => value,
         }
     }
@@ -1025,7 +1027,9 @@ impl ApiEnum for LineItemTaxExemptReason {
             "reverse_charge" => Self::ReverseCharge,
             "high_value_physical_goods" => Self::HighValuePhysicalGoods,
             "zero_value_item" => Self::ZeroValueItem,
-            "tax_not_configured_external_provider" => Self::TaxNotConfiguredExternalProvider,
+            "tax_not_configured_external_provider" => {
+                Self::TaxNotConfiguredExternalProvider
+            }
             other => Self::Unknown(other.to_string()),
         }
     }
@@ -2130,9 +2134,7 @@ pub struct Invoices {
 impl Client {
     /// The `invoice` operations.
     pub fn invoices(&self) -> Invoices {
-        Invoices {
-            client: self.clone(),
-        }
+        Invoices { client: self.clone() }
     }
 }
 impl Invoices {
@@ -2316,7 +2318,11 @@ impl ListRequest {
             self.params.customer_id.as_ref(),
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator("recurring", self.params.recurring.as_ref(), &["is"])?;
+        crate::filter::check_operator(
+            "recurring",
+            self.params.recurring.as_ref(),
+            &["is"],
+        )?;
         crate::filter::check_operator(
             "status",
             self.params.status.as_ref(),
@@ -2401,20 +2407,26 @@ impl ListRequest {
     }
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page.
-    pub fn stream(self) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
         let (check, path) = match self.prepare() {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
         let Self { client, params, .. } = self;
         let first = params.offset.clone();
-        crate::pagination::paginate(check, first, move |offset| {
-            let client = client.clone();
-            let path = path.clone();
-            let mut params = params.clone();
-            params.offset = offset;
-            async move { client.execute(&LIST, path, &params).await }
-        })
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move { client.execute(&LIST, path, &params).await }
+            },
+        )
     }
 }
 /// Parameters of `GET /invoices` (`invoice.list`).
@@ -2609,10 +2621,12 @@ impl PdfRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        Ok(format!(
-            "/invoices/{}/pdf",
-            crate::transport::PathSegment::new("invoice_id", &self.invoice_id)?
-        ))
+        Ok(
+            format!(
+                "/invoices/{}/pdf", crate ::transport::PathSegment::new("invoice_id", &
+                self.invoice_id) ?
+            ),
+        )
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<PdfResponse, Error> {
@@ -2630,9 +2644,7 @@ pub struct PdfParams {
 impl PdfParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self {
-            disposition_type: None,
-        }
+        Self { disposition_type: None }
     }
     /// Sets `disposition_type`.
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {

@@ -4,8 +4,8 @@
 //! The `Item` resource and its operations, from `spec/item.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, Page, Sort, StringFilter,
-    Timestamp, TimestampFilter,
+    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, Page, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -313,9 +313,7 @@ pub struct Items {
 impl Client {
     /// The `item` operations.
     pub fn items(&self) -> Items {
-        Items {
-            client: self.clone(),
-        }
+        Items { client: self.clone() }
     }
 }
 impl Items {
@@ -474,7 +472,11 @@ impl ListRequest {
             self.params.status.as_ref(),
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator("is_giftable", self.params.is_giftable.as_ref(), &["is"])?;
+        crate::filter::check_operator(
+            "is_giftable",
+            self.params.is_giftable.as_ref(),
+            &["is"],
+        )?;
         crate::filter::check_operator(
             "updated_at",
             self.params.updated_at.as_ref(),
@@ -520,20 +522,26 @@ impl ListRequest {
     }
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page.
-    pub fn stream(self) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
         let (check, path) = match self.prepare() {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
         let Self { client, params, .. } = self;
         let first = params.offset.clone();
-        crate::pagination::paginate(check, first, move |offset| {
-            let client = client.clone();
-            let path = path.clone();
-            let mut params = params.clone();
-            params.offset = offset;
-            async move { client.execute(&LIST, path, &params).await }
-        })
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move { client.execute(&LIST, path, &params).await }
+            },
+        )
     }
 }
 /// Parameters of `GET /items` (`item.list`).
@@ -637,10 +645,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("usage_calculation", &self.usage_calculation);
         form.field("channel", &self.channel);
         form.field("business_entity_id", &self.business_entity_id);
-        form.field(
-            "include_site_level_resources",
-            &self.include_site_level_resources,
-        );
+        form.field("include_site_level_resources", &self.include_site_level_resources);
         form.field("sort_by", &self.sort_by);
     }
 }

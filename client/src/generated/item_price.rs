@@ -4,8 +4,8 @@
 //! The `ItemPrice` resource and its operations, from `spec/item_price.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
+    Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -89,7 +89,9 @@ pub struct ItemPrice {
     pub created_at: Timestamp,
     /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage_accumulation_reset_frequency: Option<enums::UsageAccumulationResetFrequency>,
+    pub usage_accumulation_reset_frequency: Option<
+        enums::UsageAccumulationResetFrequency,
+    >,
     /// `archived_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
@@ -455,9 +457,7 @@ pub struct ItemPrices {
 impl Client {
     /// The `item_price` operations.
     pub fn item_prices(&self) -> ItemPrices {
-        ItemPrices {
-            client: self.clone(),
-        }
+        ItemPrices { client: self.clone() }
     }
 }
 impl ItemPrices {
@@ -690,20 +690,26 @@ impl ListRequest {
     }
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page.
-    pub fn stream(self) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
         let (check, path) = match self.prepare() {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
         let Self { client, params, .. } = self;
         let first = params.offset.clone();
-        crate::pagination::paginate(check, first, move |offset| {
-            let client = client.clone();
-            let path = path.clone();
-            let mut params = params.clone();
-            params.offset = offset;
-            async move { client.execute(&LIST, path, &params).await }
-        })
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move { client.execute(&LIST, path, &params).await }
+            },
+        )
     }
 }
 /// Parameters of `GET /item_prices` (`item_price.list`).
@@ -814,10 +820,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("status", &self.status);
         form.field("updated_at", &self.updated_at);
         form.field("business_entity_id", &self.business_entity_id);
-        form.field(
-            "include_site_level_resources",
-            &self.include_site_level_resources,
-        );
+        form.field("include_site_level_resources", &self.include_site_level_resources);
         form.field("period_unit", &self.period_unit);
         form.field("period", &self.period);
         form.field("channel", &self.channel);

@@ -2,6 +2,8 @@
 // `cargo run -p chargebee-codegen`.
 
 //! Code generated from the YAML spec: one module per resource, plus the shared enums.
+/// Enums shared by several resources and operations.
+pub mod enums;
 /// The `Card` resource.
 pub mod card;
 /// The `Connection` resource and its operations.
@@ -12,8 +14,6 @@ pub mod credit_note;
 pub mod customer;
 /// The `Download` resource.
 pub mod download;
-/// Enums shared by several resources and operations.
-pub mod enums;
 /// The `HostedPage` resource and its operations.
 pub mod hosted_page;
 /// The `Invoice` resource and its operations.

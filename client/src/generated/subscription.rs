@@ -4,8 +4,8 @@
 //! The `Subscription` resource and its operations, from `spec/subscription.yaml`.
 use super::{card, credit_note, customer, enums, invoice, unbilled_charge};
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
+    Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -325,7 +325,9 @@ pub struct SubscriptionItem {
     pub proration_type: Option<SubscriptionItemProrationType>,
     /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage_accumulation_reset_frequency: Option<SubscriptionItemUsageAccumulationResetFrequency>,
+    pub usage_accumulation_reset_frequency: Option<
+        SubscriptionItemUsageAccumulationResetFrequency,
+    >,
 }
 /// The `ItemTier` sub-object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1839,7 +1841,10 @@ impl Subscriptions {
     /// Starts `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
-    pub fn create_with_items(&self, customer_id: impl Into<String>) -> CreateWithItemsRequest {
+    pub fn create_with_items(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> CreateWithItemsRequest {
         CreateWithItemsRequest {
             client: self.client.clone(),
             customer_id: customer_id.into(),
@@ -1875,7 +1880,10 @@ impl Subscriptions {
     /// Starts `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`).
     ///
     /// The arguments are the parameters Chargebee requires.
-    pub fn cancel_for_items(&self, subscription_id: impl Into<String>) -> CancelForItemsRequest {
+    pub fn cancel_for_items(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> CancelForItemsRequest {
         CancelForItemsRequest {
             client: self.client.clone(),
             subscription_id: subscription_id.into(),
@@ -2090,7 +2098,10 @@ impl CreateRequest {
         self
     }
     /// Sets `statement_descriptor`.
-    pub fn statement_descriptor(mut self, value: CreateStatementDescriptorParams) -> Self {
+    pub fn statement_descriptor(
+        mut self,
+        value: CreateStatementDescriptorParams,
+    ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
     }
@@ -2100,12 +2111,18 @@ impl CreateRequest {
         self
     }
     /// Sets `entity_identifiers` (a list).
-    pub fn entity_identifiers(mut self, value: Vec<CreateEntityIdentifiersParams>) -> Self {
+    pub fn entity_identifiers(
+        mut self,
+        value: Vec<CreateEntityIdentifiersParams>,
+    ) -> Self {
         self.params.entity_identifiers = value;
         self
     }
     /// Sets `tax_providers_fields` (a list).
-    pub fn tax_providers_fields(mut self, value: Vec<CreateTaxProvidersFieldsParams>) -> Self {
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<CreateTaxProvidersFieldsParams>,
+    ) -> Self {
         self.params.tax_providers_fields = value;
         self
     }
@@ -2115,7 +2132,10 @@ impl CreateRequest {
         self
     }
     /// Sets `event_based_addons` (a list).
-    pub fn event_based_addons(mut self, value: Vec<CreateEventBasedAddonsParams>) -> Self {
+    pub fn event_based_addons(
+        mut self,
+        value: Vec<CreateEventBasedAddonsParams>,
+    ) -> Self {
         self.params.event_based_addons = value;
         self
     }
@@ -2524,7 +2544,10 @@ impl CreateParams {
         self
     }
     /// Sets `statement_descriptor`.
-    pub fn statement_descriptor(mut self, value: CreateStatementDescriptorParams) -> Self {
+    pub fn statement_descriptor(
+        mut self,
+        value: CreateStatementDescriptorParams,
+    ) -> Self {
         self.statement_descriptor = Some(value);
         self
     }
@@ -2534,12 +2557,18 @@ impl CreateParams {
         self
     }
     /// Sets `entity_identifiers` (a list).
-    pub fn entity_identifiers(mut self, value: Vec<CreateEntityIdentifiersParams>) -> Self {
+    pub fn entity_identifiers(
+        mut self,
+        value: Vec<CreateEntityIdentifiersParams>,
+    ) -> Self {
         self.entity_identifiers = value;
         self
     }
     /// Sets `tax_providers_fields` (a list).
-    pub fn tax_providers_fields(mut self, value: Vec<CreateTaxProvidersFieldsParams>) -> Self {
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<CreateTaxProvidersFieldsParams>,
+    ) -> Self {
         self.tax_providers_fields = value;
         self
     }
@@ -2549,7 +2578,10 @@ impl CreateParams {
         self
     }
     /// Sets `event_based_addons` (a list).
-    pub fn event_based_addons(mut self, value: Vec<CreateEventBasedAddonsParams>) -> Self {
+    pub fn event_based_addons(
+        mut self,
+        value: Vec<CreateEventBasedAddonsParams>,
+    ) -> Self {
         self.event_based_addons = value;
         self
     }
@@ -2566,17 +2598,11 @@ impl crate::form::FormEncode for CreateParams {
         form.field("plan_quantity", &self.plan_quantity);
         form.field("plan_quantity_in_decimal", &self.plan_quantity_in_decimal);
         form.field("plan_unit_price", &self.plan_unit_price);
-        form.field(
-            "plan_unit_price_in_decimal",
-            &self.plan_unit_price_in_decimal,
-        );
+        form.field("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal);
         form.field("setup_fee", &self.setup_fee);
         form.field("trial_end", &self.trial_end);
         form.field("billing_cycles", &self.billing_cycles);
-        form.field(
-            "mandatory_addons_to_remove",
-            &self.mandatory_addons_to_remove,
-        );
+        form.field("mandatory_addons_to_remove", &self.mandatory_addons_to_remove);
         form.field("start_date", &self.start_date);
         form.field("coupon", &self.coupon);
         form.field("auto_collection", &self.auto_collection);
@@ -2803,12 +2829,18 @@ impl CreateWithItemsRequest {
         self
     }
     /// Sets `shipping_address`.
-    pub fn shipping_address(mut self, value: CreateWithItemsShippingAddressParams) -> Self {
+    pub fn shipping_address(
+        mut self,
+        value: CreateWithItemsShippingAddressParams,
+    ) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
     /// Sets `statement_descriptor`.
-    pub fn statement_descriptor(mut self, value: CreateWithItemsStatementDescriptorParams) -> Self {
+    pub fn statement_descriptor(
+        mut self,
+        value: CreateWithItemsStatementDescriptorParams,
+    ) -> Self {
         self.params.statement_descriptor = Some(value);
         self
     }
@@ -2823,7 +2855,10 @@ impl CreateWithItemsRequest {
         self
     }
     /// Sets `billing_override`.
-    pub fn billing_override(mut self, value: CreateWithItemsBillingOverrideParams) -> Self {
+    pub fn billing_override(
+        mut self,
+        value: CreateWithItemsBillingOverrideParams,
+    ) -> Self {
         self.params.billing_override = Some(value);
         self
     }
@@ -2861,17 +2896,17 @@ impl CreateWithItemsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        Ok(format!(
-            "/customers/{}/subscription_for_items",
-            crate::transport::PathSegment::new("customer_id", &self.customer_id)?
-        ))
+        Ok(
+            format!(
+                "/customers/{}/subscription_for_items", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateWithItemsResponse, Error> {
         let path = self.prepare()?;
-        self.client
-            .execute(&CREATE_WITH_ITEMS, path, &self.params)
-            .await
+        self.client.execute(&CREATE_WITH_ITEMS, path, &self.params).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`).
@@ -3191,12 +3226,18 @@ impl CreateWithItemsParams {
         self
     }
     /// Sets `shipping_address`.
-    pub fn shipping_address(mut self, value: CreateWithItemsShippingAddressParams) -> Self {
+    pub fn shipping_address(
+        mut self,
+        value: CreateWithItemsShippingAddressParams,
+    ) -> Self {
         self.shipping_address = Some(value);
         self
     }
     /// Sets `statement_descriptor`.
-    pub fn statement_descriptor(mut self, value: CreateWithItemsStatementDescriptorParams) -> Self {
+    pub fn statement_descriptor(
+        mut self,
+        value: CreateWithItemsStatementDescriptorParams,
+    ) -> Self {
         self.statement_descriptor = Some(value);
         self
     }
@@ -3211,7 +3252,10 @@ impl CreateWithItemsParams {
         self
     }
     /// Sets `billing_override`.
-    pub fn billing_override(mut self, value: CreateWithItemsBillingOverrideParams) -> Self {
+    pub fn billing_override(
+        mut self,
+        value: CreateWithItemsBillingOverrideParams,
+    ) -> Self {
         self.billing_override = Some(value);
         self
     }
@@ -3504,16 +3548,7 @@ impl ListRequest {
         crate::filter::check_operator(
             "remaining_billing_cycles",
             self.params.remaining_billing_cycles.as_ref(),
-            &[
-                "is",
-                "is_not",
-                "lt",
-                "lte",
-                "gt",
-                "gte",
-                "between",
-                "is_present",
-            ],
+            &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
         )?;
         crate::filter::check_operator(
             "created_at",
@@ -3584,20 +3619,26 @@ impl ListRequest {
     }
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page.
-    pub fn stream(self) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
         let (check, path) = match self.prepare() {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
         let Self { client, params, .. } = self;
         let first = params.offset.clone();
-        crate::pagination::paginate(check, first, move |offset| {
-            let client = client.clone();
-            let path = path.clone();
-            let mut params = params.clone();
-            params.offset = offset;
-            async move { client.execute(&LIST, path, &params).await }
-        })
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move { client.execute(&LIST, path, &params).await }
+            },
+        )
     }
 }
 /// Parameters of `GET /subscriptions` (`subscription.list`).
@@ -3787,10 +3828,13 @@ pub struct RetrieveRequest {
 impl RetrieveRequest {
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        Ok(format!(
-            "/subscriptions/{}",
-            crate::transport::PathSegment::new("subscription_id", &self.subscription_id)?
-        ))
+        Ok(
+            format!(
+                "/subscriptions/{}", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
@@ -3850,7 +3894,10 @@ impl CancelRequest {
         self
     }
     /// Sets `unbilled_charges_option`.
-    pub fn unbilled_charges_option(mut self, value: enums::UnbilledChargesOption) -> Self {
+    pub fn unbilled_charges_option(
+        mut self,
+        value: enums::UnbilledChargesOption,
+    ) -> Self {
         self.params.unbilled_charges_option = Some(value);
         self
     }
@@ -3863,12 +3910,18 @@ impl CancelRequest {
         self
     }
     /// Sets `refundable_credits_handling`.
-    pub fn refundable_credits_handling(mut self, value: enums::RefundableCreditsHandling) -> Self {
+    pub fn refundable_credits_handling(
+        mut self,
+        value: enums::RefundableCreditsHandling,
+    ) -> Self {
         self.params.refundable_credits_handling = Some(value);
         self
     }
     /// Sets `contract_term_cancel_option`.
-    pub fn contract_term_cancel_option(mut self, value: enums::ContractTermCancelOption) -> Self {
+    pub fn contract_term_cancel_option(
+        mut self,
+        value: enums::ContractTermCancelOption,
+    ) -> Self {
         self.params.contract_term_cancel_option = Some(value);
         self
     }
@@ -3883,7 +3936,10 @@ impl CancelRequest {
         self
     }
     /// Sets `event_based_addons` (a list).
-    pub fn event_based_addons(mut self, value: Vec<CancelEventBasedAddonsParams>) -> Self {
+    pub fn event_based_addons(
+        mut self,
+        value: Vec<CancelEventBasedAddonsParams>,
+    ) -> Self {
         self.params.event_based_addons = value;
         self
     }
@@ -3898,10 +3954,13 @@ impl CancelRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        Ok(format!(
-            "/subscriptions/{}/cancel",
-            crate::transport::PathSegment::new("subscription_id", &self.subscription_id)?
-        ))
+        Ok(
+            format!(
+                "/subscriptions/{}/cancel", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CancelResponse, Error> {
@@ -3923,7 +3982,9 @@ pub struct CancelParams {
     pub cancel_at: Option<Timestamp>,
     /// `credit_option_for_current_term_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_option_for_current_term_charges: Option<enums::CreditOptionForCurrentTermCharges>,
+    pub credit_option_for_current_term_charges: Option<
+        enums::CreditOptionForCurrentTermCharges,
+    >,
     /// `unbilled_charges_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges_option: Option<enums::UnbilledChargesOption>,
@@ -3987,7 +4048,10 @@ impl CancelParams {
         self
     }
     /// Sets `unbilled_charges_option`.
-    pub fn unbilled_charges_option(mut self, value: enums::UnbilledChargesOption) -> Self {
+    pub fn unbilled_charges_option(
+        mut self,
+        value: enums::UnbilledChargesOption,
+    ) -> Self {
         self.unbilled_charges_option = Some(value);
         self
     }
@@ -4000,12 +4064,18 @@ impl CancelParams {
         self
     }
     /// Sets `refundable_credits_handling`.
-    pub fn refundable_credits_handling(mut self, value: enums::RefundableCreditsHandling) -> Self {
+    pub fn refundable_credits_handling(
+        mut self,
+        value: enums::RefundableCreditsHandling,
+    ) -> Self {
         self.refundable_credits_handling = Some(value);
         self
     }
     /// Sets `contract_term_cancel_option`.
-    pub fn contract_term_cancel_option(mut self, value: enums::ContractTermCancelOption) -> Self {
+    pub fn contract_term_cancel_option(
+        mut self,
+        value: enums::ContractTermCancelOption,
+    ) -> Self {
         self.contract_term_cancel_option = Some(value);
         self
     }
@@ -4020,7 +4090,10 @@ impl CancelParams {
         self
     }
     /// Sets `event_based_addons` (a list).
-    pub fn event_based_addons(mut self, value: Vec<CancelEventBasedAddonsParams>) -> Self {
+    pub fn event_based_addons(
+        mut self,
+        value: Vec<CancelEventBasedAddonsParams>,
+    ) -> Self {
         self.event_based_addons = value;
         self
     }
@@ -4035,18 +4108,9 @@ impl crate::form::FormEncode for CancelParams {
             &self.credit_option_for_current_term_charges,
         );
         form.field("unbilled_charges_option", &self.unbilled_charges_option);
-        form.field(
-            "account_receivables_handling",
-            &self.account_receivables_handling,
-        );
-        form.field(
-            "refundable_credits_handling",
-            &self.refundable_credits_handling,
-        );
-        form.field(
-            "contract_term_cancel_option",
-            &self.contract_term_cancel_option,
-        );
+        form.field("account_receivables_handling", &self.account_receivables_handling);
+        form.field("refundable_credits_handling", &self.refundable_credits_handling);
+        form.field("contract_term_cancel_option", &self.contract_term_cancel_option);
         form.field("invoice_date", &self.invoice_date);
         form.field("cancel_reason_code", &self.cancel_reason_code);
         form.field("event_based_addons", &self.event_based_addons);
@@ -4114,7 +4178,10 @@ impl CancelForItemsRequest {
         self
     }
     /// Sets `unbilled_charges_option`.
-    pub fn unbilled_charges_option(mut self, value: enums::UnbilledChargesOption) -> Self {
+    pub fn unbilled_charges_option(
+        mut self,
+        value: enums::UnbilledChargesOption,
+    ) -> Self {
         self.params.unbilled_charges_option = Some(value);
         self
     }
@@ -4127,12 +4194,18 @@ impl CancelForItemsRequest {
         self
     }
     /// Sets `refundable_credits_handling`.
-    pub fn refundable_credits_handling(mut self, value: enums::RefundableCreditsHandling) -> Self {
+    pub fn refundable_credits_handling(
+        mut self,
+        value: enums::RefundableCreditsHandling,
+    ) -> Self {
         self.params.refundable_credits_handling = Some(value);
         self
     }
     /// Sets `contract_term_cancel_option`.
-    pub fn contract_term_cancel_option(mut self, value: enums::ContractTermCancelOption) -> Self {
+    pub fn contract_term_cancel_option(
+        mut self,
+        value: enums::ContractTermCancelOption,
+    ) -> Self {
         self.params.contract_term_cancel_option = Some(value);
         self
     }
@@ -4157,7 +4230,10 @@ impl CancelForItemsRequest {
         self
     }
     /// Sets `subscription_items` (a list).
-    pub fn subscription_items(mut self, value: Vec<CancelForItemsSubscriptionItemsParams>) -> Self {
+    pub fn subscription_items(
+        mut self,
+        value: Vec<CancelForItemsSubscriptionItemsParams>,
+    ) -> Self {
         self.params.subscription_items = value;
         self
     }
@@ -4172,17 +4248,18 @@ impl CancelForItemsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        Ok(format!(
-            "/subscriptions/{}/cancel_for_items",
-            crate::transport::PathSegment::new("subscription_id", &self.subscription_id)?
-        ))
+        Ok(
+            format!(
+                "/subscriptions/{}/cancel_for_items", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CancelForItemsResponse, Error> {
         let path = self.prepare()?;
-        self.client
-            .execute(&CANCEL_FOR_ITEMS, path, &self.params)
-            .await
+        self.client.execute(&CANCEL_FOR_ITEMS, path, &self.params).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`).
@@ -4199,7 +4276,9 @@ pub struct CancelForItemsParams {
     pub cancel_at: Option<Timestamp>,
     /// `credit_option_for_current_term_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_option_for_current_term_charges: Option<enums::CreditOptionForCurrentTermCharges>,
+    pub credit_option_for_current_term_charges: Option<
+        enums::CreditOptionForCurrentTermCharges,
+    >,
     /// `unbilled_charges_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges_option: Option<enums::UnbilledChargesOption>,
@@ -4271,7 +4350,10 @@ impl CancelForItemsParams {
         self
     }
     /// Sets `unbilled_charges_option`.
-    pub fn unbilled_charges_option(mut self, value: enums::UnbilledChargesOption) -> Self {
+    pub fn unbilled_charges_option(
+        mut self,
+        value: enums::UnbilledChargesOption,
+    ) -> Self {
         self.unbilled_charges_option = Some(value);
         self
     }
@@ -4284,12 +4366,18 @@ impl CancelForItemsParams {
         self
     }
     /// Sets `refundable_credits_handling`.
-    pub fn refundable_credits_handling(mut self, value: enums::RefundableCreditsHandling) -> Self {
+    pub fn refundable_credits_handling(
+        mut self,
+        value: enums::RefundableCreditsHandling,
+    ) -> Self {
         self.refundable_credits_handling = Some(value);
         self
     }
     /// Sets `contract_term_cancel_option`.
-    pub fn contract_term_cancel_option(mut self, value: enums::ContractTermCancelOption) -> Self {
+    pub fn contract_term_cancel_option(
+        mut self,
+        value: enums::ContractTermCancelOption,
+    ) -> Self {
         self.contract_term_cancel_option = Some(value);
         self
     }
@@ -4314,7 +4402,10 @@ impl CancelForItemsParams {
         self
     }
     /// Sets `subscription_items` (a list).
-    pub fn subscription_items(mut self, value: Vec<CancelForItemsSubscriptionItemsParams>) -> Self {
+    pub fn subscription_items(
+        mut self,
+        value: Vec<CancelForItemsSubscriptionItemsParams>,
+    ) -> Self {
         self.subscription_items = value;
         self
     }
@@ -4329,18 +4420,9 @@ impl crate::form::FormEncode for CancelForItemsParams {
             &self.credit_option_for_current_term_charges,
         );
         form.field("unbilled_charges_option", &self.unbilled_charges_option);
-        form.field(
-            "account_receivables_handling",
-            &self.account_receivables_handling,
-        );
-        form.field(
-            "refundable_credits_handling",
-            &self.refundable_credits_handling,
-        );
-        form.field(
-            "contract_term_cancel_option",
-            &self.contract_term_cancel_option,
-        );
+        form.field("account_receivables_handling", &self.account_receivables_handling);
+        form.field("refundable_credits_handling", &self.refundable_credits_handling);
+        form.field("contract_term_cancel_option", &self.contract_term_cancel_option);
         form.field("invoice_date", &self.invoice_date);
         form.field(
             "include_cancellation_day_in_billing",
@@ -4542,7 +4624,10 @@ impl CreateCustomerParams {
         self
     }
     /// Sets `taxjar_exemption_category`.
-    pub fn taxjar_exemption_category(mut self, value: enums::TaxjarExemptionCategory) -> Self {
+    pub fn taxjar_exemption_category(
+        mut self,
+        value: enums::TaxjarExemptionCategory,
+    ) -> Self {
         self.taxjar_exemption_category = Some(value);
         self
     }
@@ -4638,10 +4723,7 @@ impl crate::form::FormEncode for CreateCustomerParams {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
         form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
-        form.field(
-            "entity_identifier_standard",
-            &self.entity_identifier_standard,
-        );
+        form.field("entity_identifier_standard", &self.entity_identifier_standard);
         form.field("is_einvoice_enabled", &self.is_einvoice_enabled);
         form.field("einvoicing_method", &self.einvoicing_method);
         form.field("registered_for_gst", &self.registered_for_gst);
@@ -5187,7 +5269,10 @@ impl CreatePaymentIntentParams {
         self
     }
     /// Sets `payment_method_type`.
-    pub fn payment_method_type(mut self, value: CreatePaymentIntentPaymentMethodType) -> Self {
+    pub fn payment_method_type(
+        mut self,
+        value: CreatePaymentIntentPaymentMethodType,
+    ) -> Self {
         self.payment_method_type = Some(value);
         self
     }
@@ -5574,7 +5659,10 @@ impl CreateContractTermParams {
         }
     }
     /// Sets `action_at_term_end`.
-    pub fn action_at_term_end(mut self, value: CreateContractTermActionAtTermEnd) -> Self {
+    pub fn action_at_term_end(
+        mut self,
+        value: CreateContractTermActionAtTermEnd,
+    ) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
@@ -5587,10 +5675,7 @@ impl CreateContractTermParams {
 impl crate::form::FormEncode for CreateContractTermParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
-        form.field(
-            "cancellation_cutoff_period",
-            &self.cancellation_cutoff_period,
-        );
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
     }
 }
 crate::form::form_object!(CreateContractTermParams);
@@ -6216,7 +6301,10 @@ impl CreateWithItemsContractTermParams {
         }
     }
     /// Sets `action_at_term_end`.
-    pub fn action_at_term_end(mut self, value: CreateWithItemsContractTermActionAtTermEnd) -> Self {
+    pub fn action_at_term_end(
+        mut self,
+        value: CreateWithItemsContractTermActionAtTermEnd,
+    ) -> Self {
         self.action_at_term_end = Some(value);
         self
     }
@@ -6235,10 +6323,7 @@ impl crate::form::FormEncode for CreateWithItemsContractTermParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action_at_term_end", &self.action_at_term_end);
         form.field("contract_start", &self.contract_start);
-        form.field(
-            "cancellation_cutoff_period",
-            &self.cancellation_cutoff_period,
-        );
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
     }
 }
 crate::form::form_object!(CreateWithItemsContractTermParams);
@@ -6274,10 +6359,7 @@ impl CreateWithItemsBillingOverrideParams {
 impl crate::form::FormEncode for CreateWithItemsBillingOverrideParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("max_excess_payment_usage", &self.max_excess_payment_usage);
-        form.field(
-            "max_refundable_credits_usage",
-            &self.max_refundable_credits_usage,
-        );
+        form.field("max_refundable_credits_usage", &self.max_refundable_credits_usage);
     }
 }
 crate::form::form_object!(CreateWithItemsBillingOverrideParams);
@@ -6321,7 +6403,9 @@ pub struct CreateWithItemsSubscriptionItemsParams {
     pub charge_on_option: Option<enums::ChargeOnOption>,
     /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage_accumulation_reset_frequency: Option<enums::UsageAccumulationResetFrequency>,
+    pub usage_accumulation_reset_frequency: Option<
+        enums::UsageAccumulationResetFrequency,
+    >,
 }
 impl CreateWithItemsSubscriptionItemsParams {
     /// Parameters with the required fields set and nothing else.
