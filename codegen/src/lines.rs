@@ -86,7 +86,18 @@ impl MarkedEventReceiver for Builder {
                 path.push(value.clone());
                 let line = mark.line();
                 match self.index.lines.entry(path) {
-                    Entry::Occupied(seen) => self.index.duplicates.push((seen.key().clone(), line)),
+                    Entry::Occupied(seen) => {
+                        // Keys below a duplicated key repeat too; report only the outermost.
+                        let path = seen.key();
+                        if !self
+                            .index
+                            .duplicates
+                            .iter()
+                            .any(|(d, _)| path.starts_with(d))
+                        {
+                            self.index.duplicates.push((path.clone(), line));
+                        }
+                    }
                     Entry::Vacant(slot) => {
                         slot.insert(line);
                     }
