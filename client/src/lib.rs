@@ -47,3 +47,8 @@ pub use generated::*;
 pub use pagination::Page;
 pub use transport::{ApiBase, BodyKind, HttpMethod, Operation};
 pub use types::{ApiEnum, CustomFields, Timestamp};
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
