@@ -90,10 +90,7 @@ async fn subscription_with_items_and_customer() {
     assert_eq!(s.status, subscription::Status::Active);
     let items = s.subscription_items.as_ref().unwrap();
     assert_eq!(items.len(), 2);
-    assert_eq!(
-        items[0].item_type,
-        subscription::SubscriptionItemItemType::Plan
-    );
+    assert_eq!(items[0].item_type, chargebee::enums::ItemType::Plan);
     assert_eq!(items[1].amount, Some(500));
     assert_eq!(s.custom_field("cf_region"), Some(&json!("emea")));
     assert_eq!(r.customer.email.as_deref(), Some("ada@example.com"));

@@ -55,6 +55,10 @@ class Importer:
                 return {"type": "f64"}
             return {"type": "timestamp" if is_timestamp(name) else "i64"}
         if kind == "enum":
+            shared = "".join(part.capitalize() for part in name.split("_")) + "Enum"
+            if sorted(self.ref["global_enums"].get(shared, [])) == sorted(t["values"]):
+                self.used_enums.add(shared)
+                return {"type": shared[: -len("Enum")]}
             return {"type": "enum", "values": t["values"]}
         if kind == "array":
             inner = self.type_of({"name": name, "type": t["of"]}, owner, (schema or {}).get("items"))

@@ -275,7 +275,7 @@ pub struct ReferralUrl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_external_campaign_id: Option<String>,
     /// `referral_system`.
-    pub referral_system: ReferralUrlReferralSystem,
+    pub referral_system: enums::ReferralSystem,
 }
 /// The `Contact` sub-object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -596,37 +596,6 @@ impl ApiEnum for FraudFlag {
     }
 }
 crate::api_enum_traits!(FraudFlag);
-/// Values of `ReferralUrlReferralSystem`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReferralUrlReferralSystem {
-    /// `referral_candy`
-    ReferralCandy,
-    /// `referral_saasquatch`
-    ReferralSaasquatch,
-    /// `friendbuy`
-    Friendbuy,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ReferralUrlReferralSystem {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::ReferralCandy => "referral_candy",
-            Self::ReferralSaasquatch => "referral_saasquatch",
-            Self::Friendbuy => "friendbuy",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "referral_candy" => Self::ReferralCandy,
-            "referral_saasquatch" => Self::ReferralSaasquatch,
-            "friendbuy" => Self::Friendbuy,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(ReferralUrlReferralSystem);
 /// Values of `PaymentMethodStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentMethodStatus {

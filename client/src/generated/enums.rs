@@ -266,6 +266,41 @@ impl ApiEnum for BillingDayOfWeekMode {
     }
 }
 crate::api_enum_traits!(BillingDayOfWeekMode);
+/// Values of `BillingPeriodUnit`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BillingPeriodUnit {
+    /// `day`
+    Day,
+    /// `week`
+    Week,
+    /// `month`
+    Month,
+    /// `year`
+    Year,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for BillingPeriodUnit {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Year => "year",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "day" => Self::Day,
+            "week" => Self::Week,
+            "month" => Self::Month,
+            "year" => Self::Year,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(BillingPeriodUnit);
 /// Values of `CancelOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CancelOption {
@@ -561,6 +596,41 @@ impl ApiEnum for DispositionType {
     }
 }
 crate::api_enum_traits!(DispositionType);
+/// Values of `DunningType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DunningType {
+    /// `auto_collect`
+    AutoCollect,
+    /// `offline`
+    Offline,
+    /// `direct_debit`
+    DirectDebit,
+    /// `real_time_payments`
+    RealTimePayments,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for DunningType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::AutoCollect => "auto_collect",
+            Self::Offline => "offline",
+            Self::DirectDebit => "direct_debit",
+            Self::RealTimePayments => "real_time_payments",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "auto_collect" => Self::AutoCollect,
+            "offline" => Self::Offline,
+            "direct_debit" => Self::DirectDebit,
+            "real_time_payments" => Self::RealTimePayments,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(DunningType);
 /// Values of `DurationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DurationType {
@@ -1467,6 +1537,37 @@ impl ApiEnum for PricingType {
     }
 }
 crate::api_enum_traits!(PricingType);
+/// Values of `ProrationType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProrationType {
+    /// `full_term`
+    FullTerm,
+    /// `partial_term`
+    PartialTerm,
+    /// `none`
+    None,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ProrationType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::FullTerm => "full_term",
+            Self::PartialTerm => "partial_term",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "full_term" => Self::FullTerm,
+            "partial_term" => Self::PartialTerm,
+            "none" => Self::None,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ProrationType);
 /// Values of `ReferralSystem`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReferralSystem {
@@ -1560,6 +1661,151 @@ impl ApiEnum for RefundableCreditsHandling {
     }
 }
 crate::api_enum_traits!(RefundableCreditsHandling);
+/// Values of `RetryEngine`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RetryEngine {
+    /// `chargebee`
+    Chargebee,
+    /// `flexpay`
+    Flexpay,
+    /// `successplus`
+    Successplus,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for RetryEngine {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Chargebee => "chargebee",
+            Self::Flexpay => "flexpay",
+            Self::Successplus => "successplus",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "chargebee" => Self::Chargebee,
+            "flexpay" => Self::Flexpay,
+            "successplus" => Self::Successplus,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(RetryEngine);
+/// Values of `TaxExemptReason`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaxExemptReason {
+    /// `tax_not_configured`
+    TaxNotConfigured,
+    /// `region_non_taxable`
+    RegionNonTaxable,
+    /// `export`
+    Export,
+    /// `customer_exempt`
+    CustomerExempt,
+    /// `product_exempt`
+    ProductExempt,
+    /// `zero_rated`
+    ZeroRated,
+    /// `reverse_charge`
+    ReverseCharge,
+    /// `high_value_physical_goods`
+    HighValuePhysicalGoods,
+    /// `zero_value_item`
+    ZeroValueItem,
+    /// `tax_not_configured_external_provider`
+    TaxNotConfiguredExternalProvider,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for TaxExemptReason {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::TaxNotConfigured => "tax_not_configured",
+            Self::RegionNonTaxable => "region_non_taxable",
+            Self::Export => "export",
+            Self::CustomerExempt => "customer_exempt",
+            Self::ProductExempt => "product_exempt",
+            Self::ZeroRated => "zero_rated",
+            Self::ReverseCharge => "reverse_charge",
+            Self::HighValuePhysicalGoods => "high_value_physical_goods",
+            Self::ZeroValueItem => "zero_value_item",
+            Self::TaxNotConfiguredExternalProvider => {
+                "tax_not_configured_external_provider"
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "tax_not_configured" => Self::TaxNotConfigured,
+            "region_non_taxable" => Self::RegionNonTaxable,
+            "export" => Self::Export,
+            "customer_exempt" => Self::CustomerExempt,
+            "product_exempt" => Self::ProductExempt,
+            "zero_rated" => Self::ZeroRated,
+            "reverse_charge" => Self::ReverseCharge,
+            "high_value_physical_goods" => Self::HighValuePhysicalGoods,
+            "zero_value_item" => Self::ZeroValueItem,
+            "tax_not_configured_external_provider" => {
+                Self::TaxNotConfiguredExternalProvider
+            }
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(TaxExemptReason);
+/// Values of `TaxJurisType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaxJurisType {
+    /// `country`
+    Country,
+    /// `federal`
+    Federal,
+    /// `state`
+    State,
+    /// `county`
+    County,
+    /// `city`
+    City,
+    /// `special`
+    Special,
+    /// `unincorporated`
+    Unincorporated,
+    /// `other`
+    Other,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for TaxJurisType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Country => "country",
+            Self::Federal => "federal",
+            Self::State => "state",
+            Self::County => "county",
+            Self::City => "city",
+            Self::Special => "special",
+            Self::Unincorporated => "unincorporated",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "country" => Self::Country,
+            "federal" => Self::Federal,
+            "state" => Self::State,
+            "county" => Self::County,
+            "city" => Self::City,
+            "special" => Self::Special,
+            "unincorporated" => Self::Unincorporated,
+            "other" => Self::Other,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(TaxJurisType);
 /// Values of `Taxability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Taxability {

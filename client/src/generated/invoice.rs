@@ -254,7 +254,7 @@ pub struct LineItem {
     pub amount: Option<i64>,
     /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pricing_model: Option<LineItemPricingModel>,
+    pub pricing_model: Option<enums::PricingModel>,
     /// `is_taxed`.
     pub is_taxed: bool,
     /// `tax_amount`.
@@ -296,7 +296,7 @@ pub struct LineItem {
     pub entity_type: LineItemEntityType,
     /// `tax_exempt_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_exempt_reason: Option<LineItemTaxExemptReason>,
+    pub tax_exempt_reason: Option<enums::TaxExemptReason>,
     /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
@@ -336,7 +336,7 @@ pub struct LineItemTier {
     pub unit_amount_in_decimal: Option<String>,
     /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pricing_type: Option<LineItemTierPricingType>,
+    pub pricing_type: Option<enums::PricingType>,
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
@@ -388,7 +388,7 @@ pub struct LineItemTax {
     pub tax_amount: i64,
     /// `tax_juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_juris_type: Option<LineItemTaxTaxJurisType>,
+    pub tax_juris_type: Option<enums::TaxJurisType>,
     /// `tax_juris_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_name: Option<String>,
@@ -460,7 +460,7 @@ pub struct LineItemAddress {
     pub zip: Option<String>,
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validation_status: Option<LineItemAddressValidationStatus>,
+    pub validation_status: Option<enums::ValidationStatus>,
 }
 /// The `Discount` sub-object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -561,7 +561,7 @@ pub struct DunningAttempt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// `dunning_type`.
-    pub dunning_type: DunningAttemptDunningType,
+    pub dunning_type: enums::DunningType,
     /// `created_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
@@ -573,7 +573,7 @@ pub struct DunningAttempt {
     pub txn_amount: Option<i64>,
     /// `retry_engine`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_engine: Option<DunningAttemptRetryEngine>,
+    pub retry_engine: Option<enums::RetryEngine>,
 }
 /// The `AppliedCredit` sub-object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -886,45 +886,6 @@ impl ApiEnum for DunningStatus {
     }
 }
 crate::api_enum_traits!(DunningStatus);
-/// Values of `LineItemPricingModel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LineItemPricingModel {
-    /// `flat_fee`
-    FlatFee,
-    /// `per_unit`
-    PerUnit,
-    /// `tiered`
-    Tiered,
-    /// `volume`
-    Volume,
-    /// `stairstep`
-    Stairstep,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemPricingModel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::FlatFee => "flat_fee",
-            Self::PerUnit => "per_unit",
-            Self::Tiered => "tiered",
-            Self::Volume => "volume",
-            Self::Stairstep => "stairstep",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "flat_fee" => Self::FlatFee,
-            "per_unit" => Self::PerUnit,
-            "tiered" => Self::Tiered,
-            "volume" => Self::Volume,
-            "stairstep" => Self::Stairstep,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(LineItemPricingModel);
 /// Values of `LineItemEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LineItemEntityType {
@@ -972,69 +933,6 @@ impl ApiEnum for LineItemEntityType {
     }
 }
 crate::api_enum_traits!(LineItemEntityType);
-/// Values of `LineItemTaxExemptReason`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LineItemTaxExemptReason {
-    /// `tax_not_configured`
-    TaxNotConfigured,
-    /// `region_non_taxable`
-    RegionNonTaxable,
-    /// `export`
-    Export,
-    /// `customer_exempt`
-    CustomerExempt,
-    /// `product_exempt`
-    ProductExempt,
-    /// `zero_rated`
-    ZeroRated,
-    /// `reverse_charge`
-    ReverseCharge,
-    /// `high_value_physical_goods`
-    HighValuePhysicalGoods,
-    /// `zero_value_item`
-    ZeroValueItem,
-    /// `tax_not_configured_external_provider`
-    TaxNotConfiguredExternalProvider,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemTaxExemptReason {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::TaxNotConfigured => "tax_not_configured",
-            Self::RegionNonTaxable => "region_non_taxable",
-            Self::Export => "export",
-            Self::CustomerExempt => "customer_exempt",
-            Self::ProductExempt => "product_exempt",
-            Self::ZeroRated => "zero_rated",
-            Self::ReverseCharge => "reverse_charge",
-            Self::HighValuePhysicalGoods => "high_value_physical_goods",
-            Self::ZeroValueItem => "zero_value_item",
-            Self::TaxNotConfiguredExternalProvider => {
-                "tax_not_configured_external_provider"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_not_configured" => Self::TaxNotConfigured,
-            "region_non_taxable" => Self::RegionNonTaxable,
-            "export" => Self::Export,
-            "customer_exempt" => Self::CustomerExempt,
-            "product_exempt" => Self::ProductExempt,
-            "zero_rated" => Self::ZeroRated,
-            "reverse_charge" => Self::ReverseCharge,
-            "high_value_physical_goods" => Self::HighValuePhysicalGoods,
-            "zero_value_item" => Self::ZeroValueItem,
-            "tax_not_configured_external_provider" => {
-                Self::TaxNotConfiguredExternalProvider
-            }
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(LineItemTaxExemptReason);
 /// Values of `LineItemProrationMode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LineItemProrationMode {
@@ -1070,37 +968,6 @@ impl ApiEnum for LineItemProrationMode {
     }
 }
 crate::api_enum_traits!(LineItemProrationMode);
-/// Values of `LineItemTierPricingType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LineItemTierPricingType {
-    /// `per_unit`
-    PerUnit,
-    /// `flat_fee`
-    FlatFee,
-    /// `package`
-    Package,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemTierPricingType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::PerUnit => "per_unit",
-            Self::FlatFee => "flat_fee",
-            Self::Package => "package",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "per_unit" => Self::PerUnit,
-            "flat_fee" => Self::FlatFee,
-            "package" => Self::Package,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(LineItemTierPricingType);
 /// Values of `LineItemDiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LineItemDiscountDiscountType {
@@ -1144,92 +1011,6 @@ impl ApiEnum for LineItemDiscountDiscountType {
     }
 }
 crate::api_enum_traits!(LineItemDiscountDiscountType);
-/// Values of `LineItemTaxTaxJurisType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LineItemTaxTaxJurisType {
-    /// `country`
-    Country,
-    /// `federal`
-    Federal,
-    /// `state`
-    State,
-    /// `county`
-    County,
-    /// `city`
-    City,
-    /// `special`
-    Special,
-    /// `unincorporated`
-    Unincorporated,
-    /// `other`
-    Other,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemTaxTaxJurisType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Country => "country",
-            Self::Federal => "federal",
-            Self::State => "state",
-            Self::County => "county",
-            Self::City => "city",
-            Self::Special => "special",
-            Self::Unincorporated => "unincorporated",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "country" => Self::Country,
-            "federal" => Self::Federal,
-            "state" => Self::State,
-            "county" => Self::County,
-            "city" => Self::City,
-            "special" => Self::Special,
-            "unincorporated" => Self::Unincorporated,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(LineItemTaxTaxJurisType);
-/// Values of `LineItemAddressValidationStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LineItemAddressValidationStatus {
-    /// `not_validated`
-    NotValidated,
-    /// `valid`
-    Valid,
-    /// `partially_valid`
-    PartiallyValid,
-    /// `invalid`
-    Invalid,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemAddressValidationStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::NotValidated => "not_validated",
-            Self::Valid => "valid",
-            Self::PartiallyValid => "partially_valid",
-            Self::Invalid => "invalid",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_validated" => Self::NotValidated,
-            "valid" => Self::Valid,
-            "partially_valid" => Self::PartiallyValid,
-            "invalid" => Self::Invalid,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(LineItemAddressValidationStatus);
 /// Values of `DiscountEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiscountEntityType {
@@ -1460,41 +1241,6 @@ impl ApiEnum for ReferenceTransactionAuthorizationReason {
     }
 }
 crate::api_enum_traits!(ReferenceTransactionAuthorizationReason);
-/// Values of `DunningAttemptDunningType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DunningAttemptDunningType {
-    /// `auto_collect`
-    AutoCollect,
-    /// `offline`
-    Offline,
-    /// `direct_debit`
-    DirectDebit,
-    /// `real_time_payments`
-    RealTimePayments,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DunningAttemptDunningType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::AutoCollect => "auto_collect",
-            Self::Offline => "offline",
-            Self::DirectDebit => "direct_debit",
-            Self::RealTimePayments => "real_time_payments",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "auto_collect" => Self::AutoCollect,
-            "offline" => Self::Offline,
-            "direct_debit" => Self::DirectDebit,
-            "real_time_payments" => Self::RealTimePayments,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(DunningAttemptDunningType);
 /// Values of `DunningAttemptTxnStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DunningAttemptTxnStatus {
@@ -1542,37 +1288,6 @@ impl ApiEnum for DunningAttemptTxnStatus {
     }
 }
 crate::api_enum_traits!(DunningAttemptTxnStatus);
-/// Values of `DunningAttemptRetryEngine`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DunningAttemptRetryEngine {
-    /// `chargebee`
-    Chargebee,
-    /// `flexpay`
-    Flexpay,
-    /// `successplus`
-    Successplus,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DunningAttemptRetryEngine {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Chargebee => "chargebee",
-            Self::Flexpay => "flexpay",
-            Self::Successplus => "successplus",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "chargebee" => Self::Chargebee,
-            "flexpay" => Self::Flexpay,
-            "successplus" => Self::Successplus,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(DunningAttemptRetryEngine);
 /// Values of `AppliedCreditCnReasonCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AppliedCreditCnReasonCode {

@@ -115,7 +115,7 @@ pub struct BundleItem {
     pub item_id: String,
     /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_type: Option<BundleItemItemType>,
+    pub item_type: Option<enums::ItemType>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -251,37 +251,6 @@ impl ApiEnum for UsageCalculation {
     }
 }
 crate::api_enum_traits!(UsageCalculation);
-/// Values of `BundleItemItemType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BundleItemItemType {
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// `charge`
-    Charge,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for BundleItemItemType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Charge => "charge",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(BundleItemItemType);
 /// Values of `BundleConfigurationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BundleConfigurationType {

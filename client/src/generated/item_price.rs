@@ -52,7 +52,7 @@ pub struct ItemPrice {
     pub currency_code: String,
     /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_unit: Option<PeriodUnit>,
+    pub period_unit: Option<enums::PeriodUnit>,
     /// `trial_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
@@ -166,7 +166,7 @@ pub struct Tier {
     pub price_in_decimal: Option<String>,
     /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pricing_type: Option<TierPricingType>,
+    pub pricing_type: Option<enums::PricingType>,
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
@@ -290,41 +290,6 @@ impl ApiEnum for ProrationType {
     }
 }
 crate::api_enum_traits!(ProrationType);
-/// Values of `PeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PeriodUnit {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for PeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(PeriodUnit);
 /// Values of `TrialPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrialPeriodUnit {
@@ -418,37 +383,6 @@ impl ApiEnum for ShippingPeriodUnit {
     }
 }
 crate::api_enum_traits!(ShippingPeriodUnit);
-/// Values of `TierPricingType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TierPricingType {
-    /// `per_unit`
-    PerUnit,
-    /// `flat_fee`
-    FlatFee,
-    /// `package`
-    Package,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for TierPricingType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::PerUnit => "per_unit",
-            Self::FlatFee => "flat_fee",
-            Self::Package => "package",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "per_unit" => Self::PerUnit,
-            "flat_fee" => Self::FlatFee,
-            "package" => Self::Package,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(TierPricingType);
 /// The `item_price` operations, reached through [`Client::item_prices`].
 #[derive(Debug, Clone)]
 pub struct ItemPrices {
@@ -566,7 +500,7 @@ impl ListRequest {
         self
     }
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`.
-    pub fn period_unit(mut self, value: EnumFilter<PeriodUnit>) -> Self {
+    pub fn period_unit(mut self, value: EnumFilter<enums::PeriodUnit>) -> Self {
         self.params.period_unit = Some(value);
         self
     }
@@ -765,7 +699,7 @@ pub struct ListParams {
     pub include_site_level_resources: Option<BooleanFilter>,
     /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_unit: Option<EnumFilter<PeriodUnit>>,
+    pub period_unit: Option<EnumFilter<enums::PeriodUnit>>,
     /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<NumberFilter>,

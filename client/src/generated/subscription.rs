@@ -33,7 +33,7 @@ pub struct Subscription {
     pub billing_period: Option<i64>,
     /// `billing_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_period_unit: Option<BillingPeriodUnit>,
+    pub billing_period_unit: Option<enums::BillingPeriodUnit>,
     /// `start_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
@@ -256,7 +256,7 @@ pub struct SubscriptionItem {
     /// `item_price_id`.
     pub item_price_id: String,
     /// `item_type`.
-    pub item_type: SubscriptionItemItemType,
+    pub item_type: enums::ItemType,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -295,7 +295,7 @@ pub struct SubscriptionItem {
     pub billing_period: Option<i64>,
     /// `billing_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_period_unit: Option<SubscriptionItemBillingPeriodUnit>,
+    pub billing_period_unit: Option<enums::BillingPeriodUnit>,
     /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
@@ -319,14 +319,14 @@ pub struct SubscriptionItem {
     pub charge_once: Option<bool>,
     /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_on_option: Option<SubscriptionItemChargeOnOption>,
+    pub charge_on_option: Option<enums::ChargeOnOption>,
     /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proration_type: Option<SubscriptionItemProrationType>,
+    pub proration_type: Option<enums::ProrationType>,
     /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
-        SubscriptionItemUsageAccumulationResetFrequency,
+        enums::UsageAccumulationResetFrequency,
     >,
 }
 /// The `ItemTier` sub-object.
@@ -352,7 +352,7 @@ pub struct ItemTier {
     pub price_in_decimal: Option<String>,
     /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pricing_type: Option<ItemTierPricingType>,
+    pub pricing_type: Option<enums::PricingType>,
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
@@ -398,7 +398,7 @@ pub struct Addon {
     pub amount_in_decimal: Option<String>,
     /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proration_type: Option<AddonProrationType>,
+    pub proration_type: Option<enums::ProrationType>,
 }
 /// The `EventBasedAddon` sub-object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -413,7 +413,7 @@ pub struct EventBasedAddon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
     /// `on_event`.
-    pub on_event: EventBasedAddonOnEvent,
+    pub on_event: enums::OnEvent,
     /// `charge_once`.
     pub charge_once: bool,
     /// `quantity_in_decimal`.
@@ -598,17 +598,17 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// `duration_type`.
-    pub duration_type: DiscountDurationType,
+    pub duration_type: enums::DurationType,
     /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_unit: Option<DiscountPeriodUnit>,
+    pub period_unit: Option<enums::PeriodUnit>,
     /// `included_in_mrr`.
     pub included_in_mrr: bool,
     /// `apply_on`.
-    pub apply_on: DiscountApplyOn,
+    pub apply_on: enums::ApplyOn,
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
@@ -625,41 +625,6 @@ pub struct Discount {
     /// `index`.
     pub index: i64,
 }
-/// Values of `BillingPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BillingPeriodUnit {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for BillingPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(BillingPeriodUnit);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Status {
@@ -754,72 +719,6 @@ impl ApiEnum for CancelReason {
     }
 }
 crate::api_enum_traits!(CancelReason);
-/// Values of `SubscriptionItemItemType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubscriptionItemItemType {
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// `charge`
-    Charge,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for SubscriptionItemItemType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Charge => "charge",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(SubscriptionItemItemType);
-/// Values of `SubscriptionItemBillingPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubscriptionItemBillingPeriodUnit {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for SubscriptionItemBillingPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(SubscriptionItemBillingPeriodUnit);
 /// Values of `SubscriptionItemChargeOnEvent`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubscriptionItemChargeOnEvent {
@@ -859,192 +758,6 @@ impl ApiEnum for SubscriptionItemChargeOnEvent {
     }
 }
 crate::api_enum_traits!(SubscriptionItemChargeOnEvent);
-/// Values of `SubscriptionItemChargeOnOption`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubscriptionItemChargeOnOption {
-    /// `immediately`
-    Immediately,
-    /// `on_event`
-    OnEvent,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for SubscriptionItemChargeOnOption {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Immediately => "immediately",
-            Self::OnEvent => "on_event",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "immediately" => Self::Immediately,
-            "on_event" => Self::OnEvent,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(SubscriptionItemChargeOnOption);
-/// Values of `SubscriptionItemProrationType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubscriptionItemProrationType {
-    /// `full_term`
-    FullTerm,
-    /// `partial_term`
-    PartialTerm,
-    /// `none`
-    None,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for SubscriptionItemProrationType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::FullTerm => "full_term",
-            Self::PartialTerm => "partial_term",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "full_term" => Self::FullTerm,
-            "partial_term" => Self::PartialTerm,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(SubscriptionItemProrationType);
-/// Values of `SubscriptionItemUsageAccumulationResetFrequency`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubscriptionItemUsageAccumulationResetFrequency {
-    /// `never`
-    Never,
-    /// `subscription_billing_frequency`
-    SubscriptionBillingFrequency,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for SubscriptionItemUsageAccumulationResetFrequency {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Never => "never",
-            Self::SubscriptionBillingFrequency => "subscription_billing_frequency",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "never" => Self::Never,
-            "subscription_billing_frequency" => Self::SubscriptionBillingFrequency,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(SubscriptionItemUsageAccumulationResetFrequency);
-/// Values of `ItemTierPricingType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ItemTierPricingType {
-    /// `per_unit`
-    PerUnit,
-    /// `flat_fee`
-    FlatFee,
-    /// `package`
-    Package,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ItemTierPricingType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::PerUnit => "per_unit",
-            Self::FlatFee => "flat_fee",
-            Self::Package => "package",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "per_unit" => Self::PerUnit,
-            "flat_fee" => Self::FlatFee,
-            "package" => Self::Package,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(ItemTierPricingType);
-/// Values of `AddonProrationType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AddonProrationType {
-    /// `full_term`
-    FullTerm,
-    /// `partial_term`
-    PartialTerm,
-    /// `none`
-    None,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AddonProrationType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::FullTerm => "full_term",
-            Self::PartialTerm => "partial_term",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "full_term" => Self::FullTerm,
-            "partial_term" => Self::PartialTerm,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(AddonProrationType);
-/// Values of `EventBasedAddonOnEvent`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventBasedAddonOnEvent {
-    /// `subscription_creation`
-    SubscriptionCreation,
-    /// `subscription_trial_start`
-    SubscriptionTrialStart,
-    /// `plan_activation`
-    PlanActivation,
-    /// `subscription_activation`
-    SubscriptionActivation,
-    /// `contract_termination`
-    ContractTermination,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for EventBasedAddonOnEvent {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SubscriptionCreation => "subscription_creation",
-            Self::SubscriptionTrialStart => "subscription_trial_start",
-            Self::PlanActivation => "plan_activation",
-            Self::SubscriptionActivation => "subscription_activation",
-            Self::ContractTermination => "contract_termination",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "subscription_creation" => Self::SubscriptionCreation,
-            "subscription_trial_start" => Self::SubscriptionTrialStart,
-            "plan_activation" => Self::PlanActivation,
-            "subscription_activation" => Self::SubscriptionActivation,
-            "contract_termination" => Self::ContractTermination,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(EventBasedAddonOnEvent);
 /// Values of `ReferralInfoRewardStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReferralInfoRewardStatus {
@@ -1177,99 +890,6 @@ impl ApiEnum for DiscountType {
     }
 }
 crate::api_enum_traits!(DiscountType);
-/// Values of `DiscountDurationType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DiscountDurationType {
-    /// `one_time`
-    OneTime,
-    /// `forever`
-    Forever,
-    /// `limited_period`
-    LimitedPeriod,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DiscountDurationType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::OneTime => "one_time",
-            Self::Forever => "forever",
-            Self::LimitedPeriod => "limited_period",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "one_time" => Self::OneTime,
-            "forever" => Self::Forever,
-            "limited_period" => Self::LimitedPeriod,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(DiscountDurationType);
-/// Values of `DiscountPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DiscountPeriodUnit {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DiscountPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(DiscountPeriodUnit);
-/// Values of `DiscountApplyOn`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DiscountApplyOn {
-    /// `invoice_amount`
-    InvoiceAmount,
-    /// `specific_item_price`
-    SpecificItemPrice,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DiscountApplyOn {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::InvoiceAmount => "invoice_amount",
-            Self::SpecificItemPrice => "specific_item_price",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice_amount" => Self::InvoiceAmount,
-            "specific_item_price" => Self::SpecificItemPrice,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(DiscountApplyOn);
 /// Values of `CreateCardPreferredScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateCardPreferredScheme {

@@ -105,7 +105,7 @@ pub struct Tier {
     pub unit_amount_in_decimal: Option<String>,
     /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pricing_type: Option<TierPricingType>,
+    pub pricing_type: Option<enums::PricingType>,
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
@@ -157,34 +157,3 @@ impl ApiEnum for EntityType {
     }
 }
 crate::api_enum_traits!(EntityType);
-/// Values of `TierPricingType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TierPricingType {
-    /// `per_unit`
-    PerUnit,
-    /// `flat_fee`
-    FlatFee,
-    /// `package`
-    Package,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for TierPricingType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::PerUnit => "per_unit",
-            Self::FlatFee => "flat_fee",
-            Self::Package => "package",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "per_unit" => Self::PerUnit,
-            "flat_fee" => Self::FlatFee,
-            "package" => Self::Package,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::api_enum_traits!(TierPricingType);
