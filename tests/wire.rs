@@ -4,12 +4,12 @@
 use chargebee::enums::{AutoCollection, DispositionType};
 use chargebee::{connection, customer, hosted_page, portal_session, subscription};
 use chargebee::{EnumFilter, Sort, StringFilter, Timestamp, TimestampFilter};
+use chargebee_tests::FORM;
 use chargebee_tests::{
     assert_wire, direct_client, fixture, gateway_client, Expect, MockServer, Reply, BASIC, BEARER,
 };
 use serde_json::json;
 
-const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
 const JSON: Option<&str> = Some("application/json");
 
 fn reply(body: serde_json::Value) -> Vec<Reply> {
@@ -48,15 +48,9 @@ async fn list_customers_with_paging_filters_and_sort() {
         .unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "GET /api/v2/customers?limit=10&offset=%5B%221704067200000%22%2C%22230000000123%22%5D\
+        Expect::gateway_get("GET /api/v2/customers?limit=10&offset=%5B%221704067200000%22%2C%22230000000123%22%5D\
                    &email%5Bis%5D=a%40b.c&auto_collection%5Bin%5D=%5B%22on%22%2C%22off%22%5D\
-                   &created_at%5Bbetween%5D=%5B1704067200%2C1706745600%5D&sort_by%5Bdesc%5D=created_at HTTP/1.1",
-            auth: BEARER,
-            content_type: None,
-            body: "",
-            connection: Some("conn-42"),
-        },
+                   &created_at%5Bbetween%5D=%5B1704067200%2C1706745600%5D&sort_by%5Bdesc%5D=created_at HTTP/1.1"),
     );
 }
 
@@ -71,13 +65,7 @@ async fn retrieve_customer() {
         .unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "GET /api/v2/customers/cus_16CHqXU2pL1gH3Xz HTTP/1.1",
-            auth: BEARER,
-            content_type: None,
-            body: "",
-            connection: Some("conn-42"),
-        },
+        Expect::gateway_get("GET /api/v2/customers/cus_16CHqXU2pL1gH3Xz HTTP/1.1"),
     );
 }
 
@@ -102,15 +90,12 @@ async fn create_customer_with_nested_and_json_params() {
         .unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "POST /api/v2/customers HTTP/1.1",
-            auth: BEARER,
-            content_type: FORM,
-            body: "first_name=Ada&email=ada%40example.com&auto_collection=off&net_term_days=30\
+        Expect::gateway_form(
+            "POST /api/v2/customers HTTP/1.1",
+            "first_name=Ada&email=ada%40example.com&auto_collection=off&net_term_days=30\
                    &meta_data=%7B%22source%22%3A%22rust%22%7D\
                    &billing_address%5Bcity%5D=London&billing_address%5Bcountry%5D=GB",
-            connection: Some("conn-42"),
-        },
+        ),
     );
 }
 
@@ -152,13 +137,7 @@ async fn list_subscriptions_by_status() {
     assert_eq!(page.next_offset.as_deref(), Some("x"));
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "GET /api/v2/subscriptions?status%5Bis%5D=active HTTP/1.1",
-            auth: BEARER,
-            content_type: None,
-            body: "",
-            connection: Some("conn-42"),
-        },
+        Expect::gateway_get("GET /api/v2/subscriptions?status%5Bis%5D=active HTTP/1.1"),
     );
 }
 
@@ -173,13 +152,7 @@ async fn retrieve_subscription() {
         .unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "GET /api/v2/subscriptions/sub_AzZlWqU2pLCq81Z HTTP/1.1",
-            auth: BEARER,
-            content_type: None,
-            body: "",
-            connection: Some("conn-42"),
-        },
+        Expect::gateway_get("GET /api/v2/subscriptions/sub_AzZlWqU2pLCq81Z HTTP/1.1"),
     );
 }
 
@@ -201,14 +174,11 @@ async fn create_subscription_with_customer_object() {
         .unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "POST /api/v2/subscriptions HTTP/1.1",
-            auth: BEARER,
-            content_type: FORM,
-            body: "plan_id=basic&coupon_ids%5B0%5D=WELCOME&coupon_ids%5B1%5D=SPRING\
+        Expect::gateway_form(
+            "POST /api/v2/subscriptions HTTP/1.1",
+            "plan_id=basic&coupon_ids%5B0%5D=WELCOME&coupon_ids%5B1%5D=SPRING\
                    &customer%5Bemail%5D=ada%40example.com&customer%5Bfirst_name%5D=Ada",
-            connection: Some("conn-42"),
-        },
+        ),
     );
 }
 
@@ -224,13 +194,10 @@ async fn cancel_subscription_at_end_of_term() {
         .unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "POST /api/v2/subscriptions/sub_1/cancel HTTP/1.1",
-            auth: BEARER,
-            content_type: FORM,
-            body: "end_of_term=true",
-            connection: Some("conn-42"),
-        },
+        Expect::gateway_form(
+            "POST /api/v2/subscriptions/sub_1/cancel HTTP/1.1",
+            "end_of_term=true",
+        ),
     );
 }
 
@@ -251,16 +218,13 @@ async fn create_subscription_for_items_indexes_each_field() {
         .unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "POST /api/v2/customers/cus_1/subscription_for_items HTTP/1.1",
-            auth: BEARER,
-            content_type: FORM,
-            body: "subscription_items%5Bitem_price_id%5D%5B0%5D=basic-USD-monthly\
+        Expect::gateway_form(
+            "POST /api/v2/customers/cus_1/subscription_for_items HTTP/1.1",
+            "subscription_items%5Bitem_price_id%5D%5B0%5D=basic-USD-monthly\
                    &subscription_items%5Bquantity%5D%5B0%5D=2\
                    &subscription_items%5Bitem_price_id%5D%5B1%5D=support-USD-monthly\
                    &subscription_items%5Bunit_price%5D%5B1%5D=500",
-            connection: Some("conn-42"),
-        },
+        ),
     );
 }
 
@@ -277,13 +241,10 @@ async fn cancel_subscription_for_items() {
         .unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "POST /api/v2/subscriptions/sub_1/cancel_for_items HTTP/1.1",
-            auth: BEARER,
-            content_type: FORM,
-            body: "end_of_term=false&cancel_at=1706745600",
-            connection: Some("conn-42"),
-        },
+        Expect::gateway_form(
+            "POST /api/v2/subscriptions/sub_1/cancel_for_items HTTP/1.1",
+            "end_of_term=false&cancel_at=1706745600",
+        ),
     );
 }
 
@@ -300,13 +261,7 @@ async fn list_item_prices() {
     assert_eq!(page.list[0].item_price.id, "basic-USD-monthly");
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "GET /api/v2/item_prices?limit=100 HTTP/1.1",
-            auth: BEARER,
-            content_type: None,
-            body: "",
-            connection: Some("conn-42"),
-        },
+        Expect::gateway_get("GET /api/v2/item_prices?limit=100 HTTP/1.1"),
     );
 }
 
@@ -316,13 +271,7 @@ async fn list_items() {
     gateway_client(&server).items().list().send().await.unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "GET /api/v2/items HTTP/1.1",
-            auth: BEARER,
-            content_type: None,
-            body: "",
-            connection: Some("conn-42"),
-        },
+        Expect::gateway_get("GET /api/v2/items HTTP/1.1"),
     );
 }
 
@@ -338,13 +287,7 @@ async fn list_invoices_after_a_date() {
         .unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "GET /api/v2/invoices?date%5Bafter%5D=1704067200 HTTP/1.1",
-            auth: BEARER,
-            content_type: None,
-            body: "",
-            connection: Some("conn-42"),
-        },
+        Expect::gateway_get("GET /api/v2/invoices?date%5Bafter%5D=1704067200 HTTP/1.1"),
     );
 }
 
@@ -362,13 +305,10 @@ async fn invoice_pdf_returns_a_download() {
     assert!(response.download.download_url.starts_with("https://"));
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "POST /api/v2/invoices/inv_1042/pdf HTTP/1.1",
-            auth: BEARER,
-            content_type: FORM,
-            body: "disposition_type=inline",
-            connection: Some("conn-42"),
-        },
+        Expect::gateway_form(
+            "POST /api/v2/invoices/inv_1042/pdf HTTP/1.1",
+            "disposition_type=inline",
+        ),
     );
 }
 
@@ -389,15 +329,12 @@ async fn checkout_new_for_items() {
         .unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "POST /api/v2/hosted_pages/checkout_new_for_items HTTP/1.1",
-            auth: BEARER,
-            content_type: FORM,
-            body: "redirect_url=https%3A%2F%2Fexample.com%2Fdone&customer%5Bid%5D=cus_1\
+        Expect::gateway_form(
+            "POST /api/v2/hosted_pages/checkout_new_for_items HTTP/1.1",
+            "redirect_url=https%3A%2F%2Fexample.com%2Fdone&customer%5Bid%5D=cus_1\
                    &subscription_items%5Bitem_price_id%5D%5B0%5D=basic-USD-monthly\
                    &subscription_items%5Bquantity%5D%5B0%5D=1",
-            connection: Some("conn-42"),
-        },
+        ),
     );
 }
 
@@ -414,13 +351,10 @@ async fn create_portal_session() {
         .unwrap();
     assert_wire(
         &server.only_request(),
-        Expect {
-            line: "POST /api/v2/portal_sessions HTTP/1.1",
-            auth: BEARER,
-            content_type: FORM,
-            body: "customer%5Bid%5D=cus_1",
-            connection: Some("conn-42"),
-        },
+        Expect::gateway_form(
+            "POST /api/v2/portal_sessions HTTP/1.1",
+            "customer%5Bid%5D=cus_1",
+        ),
     );
 }
 

@@ -237,6 +237,33 @@ pub struct Expect<'a> {
     pub connection: Option<&'a str>,
 }
 
+/// `Content-Type` of form bodies.
+pub const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
+
+impl<'a> Expect<'a> {
+    /// A body-less request through the gateway test client.
+    pub fn gateway_get(line: &'a str) -> Self {
+        Expect {
+            line,
+            auth: BEARER,
+            content_type: None,
+            body: "",
+            connection: Some("conn-42"),
+        }
+    }
+
+    /// A form-encoded request through the gateway test client.
+    pub fn gateway_form(line: &'a str, body: &'a str) -> Self {
+        Expect {
+            line,
+            auth: BEARER,
+            content_type: FORM,
+            body,
+            connection: Some("conn-42"),
+        }
+    }
+}
+
 /// Fails the test unless `req` is exactly what `expect` describes.
 pub fn assert_wire(req: &Recorded, expect: Expect<'_>) {
     assert_eq!(req.line, expect.line, "request line");
