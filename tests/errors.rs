@@ -121,6 +121,7 @@ async fn slow_response_is_a_timeout() {
         MockServer::start(vec![Reply::json(200, "{}").delayed(Duration::from_secs(2))]).await;
     let client = chargebee::Client::builder()
         .maton_api_key("k")
+        .retry(chargebee::RetryPolicy::none())
         .base_url(server.url())
         .timeout(Duration::from_millis(200))
         .build()
@@ -149,6 +150,7 @@ async fn refused_connection_is_a_transport_error() {
     drop(listener);
     let client = chargebee::Client::builder()
         .maton_api_key("k")
+        .retry(chargebee::RetryPolicy::none())
         .base_url(url)
         .build()
         .unwrap();

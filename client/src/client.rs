@@ -1,6 +1,7 @@
 //! The client and its builder: credentials, base URLs, connection, timeouts.
 
-use crate::Error;
+use crate::limiter::RateLimiter;
+use crate::{Error, RetryPolicy};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +15,10 @@ pub const API_KEY_VAR: &str = "MATON_API_KEY";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Requests per second the gateway client allows itself unless told otherwise.
+pub const DEFAULT_GATEWAY_RATE: f64 = 10.0;
+/// The largest response body read unless told otherwise: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
 
 /// A Chargebee client. Cloning is cheap: clones share one connection pool.
 ///
@@ -31,6 +36,9 @@ pub(crate) struct Inner {
     /// Maton control API root.
     pub(crate) control_base: String,
     pub(crate) connection: Option<String>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) limiter: Option<RateLimiter>,
+    pub(crate) max_response_bytes: usize,
 }
 
 /// How requests are authenticated.
@@ -105,6 +113,9 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
+    retry: Option<RetryPolicy>,
+    rate_limit: Option<Option<f64>>,
+    max_response_bytes: Option<usize>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -171,6 +182,26 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed calls are retried (default: [`RetryPolicy::default`]); pass
+    /// [`RetryPolicy::none`] to turn retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Requests per second this client and its clones send at most, or `None` for no limit.
+    /// The default is 10 per second through the gateway and no limit in direct mode.
+    pub fn rate_limit(mut self, per_second: Option<f64>) -> Self {
+        self.rate_limit = Some(per_second);
+        self
+    }
+
+    /// The largest response body read; a larger one is an error (default 32 MiB).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let auth = self.auth.ok_or_else(|| {
@@ -207,6 +238,22 @@ impl ClientBuilder {
                 )));
             }
         }
+        let retry = self.retry.unwrap_or_default();
+        if retry.max_attempts == 0 {
+            return Err(Error::Config(
+                "the retry policy must allow at least one attempt".into(),
+            ));
+        }
+        let default_rate = matches!(auth, Auth::Gateway { .. }).then_some(DEFAULT_GATEWAY_RATE);
+        let limiter = match self.rate_limit.unwrap_or(default_rate) {
+            Some(rate) if !(rate.is_finite() && rate > 0.0) => {
+                return Err(Error::Config(format!(
+                    "rate limit {rate} is not a positive number of requests per second"
+                )))
+            }
+            Some(rate) => Some(RateLimiter::new(rate)),
+            None => None,
+        };
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("chargebee-rust/{}", env!("CARGO_PKG_VERSION")));
@@ -223,6 +270,11 @@ impl ClientBuilder {
                 chargebee_base: format!("{base}/api/v2"),
                 control_base: control,
                 connection: self.connection,
+                retry,
+                limiter,
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             }),
         })
     }

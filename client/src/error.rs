@@ -70,6 +70,16 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// The response body was larger than the client accepts.
+    #[error("{operation}: the HTTP {status} response is larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The operation, as `resource.operation`.
+        operation: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The configured limit.
+        limit: usize,
+    },
     /// The client was configured wrongly (missing key, bad site or URL).
     #[error("invalid client configuration: {0}")]
     Config(String),
@@ -157,6 +167,19 @@ impl fmt::Display for GatewayErrorKind {
 }
 
 impl Error {
+    /// Whether the error is a rate limit: Chargebee's `api_request_limit_exceeded` or the
+    /// gateway's HTTP 429.
+    pub fn is_rate_limited(&self) -> bool {
+        match self {
+            Error::Api { error, .. } => {
+                error.status == 429 || error.api_error_code == "api_request_limit_exceeded"
+            }
+            Error::Gateway { kind, .. } => *kind == GatewayErrorKind::RateLimited,
+            Error::Http { status, .. } => *status == 429,
+            _ => false,
+        }
+    }
+
     /// The HTTP status, for errors that come with one.
     pub fn status(&self) -> Option<u16> {
         match self {

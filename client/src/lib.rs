@@ -32,12 +32,17 @@ mod filter;
 mod form;
 #[rustfmt::skip]
 mod generated;
+mod limiter;
 mod pagination;
+mod retry;
 mod transport;
 #[doc(hidden)]
 pub mod types;
 
-pub use client::{Client, ClientBuilder, API_KEY_VAR, CONTROL_URL, GATEWAY_URL};
+pub use client::{
+    Client, ClientBuilder, API_KEY_VAR, CONTROL_URL, DEFAULT_GATEWAY_RATE,
+    DEFAULT_MAX_RESPONSE_BYTES, GATEWAY_URL,
+};
 pub use error::{ApiError, Error, GatewayErrorKind};
 pub use filter::{
     BooleanFilter, DateFilter, EnumFilter, NumberFilter, Sort, SortField, StringFilter,
@@ -45,7 +50,8 @@ pub use filter::{
 };
 pub use generated::*;
 pub use pagination::Page;
-pub use transport::{ApiBase, BodyKind, HttpMethod, Operation};
+pub use retry::RetryPolicy;
+pub use transport::{ApiBase, BodyKind, HttpMethod, Operation, ResponseInfo};
 pub use types::{ApiEnum, CustomFields, Timestamp};
 
 /// The README's examples, compiled as doctests so they stay true.

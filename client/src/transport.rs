@@ -3,11 +3,13 @@
 use crate::client::{Auth, Client};
 use crate::error::{snippet, ApiError, Error, GatewayErrorKind};
 use crate::form::{Form, FormEncode};
+use crate::retry::{parse_retry_after, retryable, Failure};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
+use std::time::{Duration, Instant, SystemTime};
 
 /// What the generated code knows about an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,19 +90,118 @@ impl fmt::Display for PathSegment<'_> {
     }
 }
 
+/// Per-call settings a request builder carries.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallOptions {
+    /// The caller's own idempotency key, instead of a generated one.
+    pub(crate) idempotency_key: Option<String>,
+}
+
+/// What happened while a call was made, beside its decoded value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseInfo {
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// How many attempts the call took (1 when it was not retried).
+    pub attempts: u32,
+    /// The `chargebee-idempotency-key` sent, the same on every attempt.
+    pub idempotency_key: Option<String>,
+    /// Whether Chargebee answered from an earlier call with the same key
+    /// (`chargebee-idempotency-replayed: true`).
+    pub replayed: bool,
+}
+
+/// The header carrying an idempotency key.
+const IDEMPOTENCY_KEY: &str = "chargebee-idempotency-key";
+/// The header saying a response was replayed.
+const IDEMPOTENCY_REPLAYED: &str = "chargebee-idempotency-replayed";
+
+/// A request ready to be sent, as many times as the retry policy allows.
+struct Prepared {
+    method: reqwest::Method,
+    url: String,
+    body: Option<(&'static str, Vec<u8>)>,
+    idempotency_key: Option<String>,
+}
+
+/// One attempt's answer, read in full.
+struct Answer {
+    status: u16,
+    retry_after: Option<Duration>,
+    replayed: bool,
+    body: Vec<u8>,
+}
+
 impl Client {
-    /// Sends `op` to `path` with `params` and decodes a `T` from the response.
+    /// Sends `op` to `path` with `params`, retrying as the policy allows, and decodes a `T`.
     pub(crate) async fn execute<P, T>(
         &self,
         op: &'static Operation,
         path: String,
         params: &P,
-    ) -> Result<T, Error>
+        options: &CallOptions,
+    ) -> Result<(T, ResponseInfo), Error>
     where
         P: FormEncode + Serialize + ?Sized,
         T: DeserializeOwned,
     {
+        let prepared = self.prepare(op, path, params, options)?;
+        let policy = self.inner.retry;
+        let replay_safe = op.method != HttpMethod::Post || prepared.idempotency_key.is_some();
+        let started = Instant::now();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let (failure, retry_after, result) = match self.attempt(op, &prepared).await {
+                Ok(answer) => {
+                    let status = answer.status;
+                    let info = ResponseInfo {
+                        status,
+                        attempts,
+                        idempotency_key: prepared.idempotency_key.clone(),
+                        replayed: answer.replayed,
+                    };
+                    let result = decode(
+                        op,
+                        status,
+                        &answer.body,
+                        self.is_gateway() || op.base == ApiBase::Control,
+                    )
+                    .map(|value| (value, info));
+                    (Failure::Status(status), answer.retry_after, result)
+                }
+                Err((failure, error)) => (failure, None, Err(error)),
+            };
+            let Err(error) = result else { return result };
+            let delay = policy.delay(attempts, retry_after);
+            let in_time = started.elapsed() + delay <= policy.max_elapsed;
+            if attempts >= policy.max_attempts || !in_time || !retryable(failure, replay_safe) {
+                return Err(error);
+            }
+            tracing::info!(operation = op.id, attempt = attempts, ?delay, error = %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Builds the URL, body and headers that every attempt sends.
+    fn prepare<P>(
+        &self,
+        op: &'static Operation,
+        path: String,
+        params: &P,
+        options: &CallOptions,
+    ) -> Result<Prepared, Error>
+    where
+        P: FormEncode + Serialize + ?Sized,
+    {
         let inner = &self.inner;
+        if let (Auth::Direct { .. }, ApiBase::Control) = (&inner.auth, op.base) {
+            return Err(Error::Config(format!(
+                "{} uses the Maton control API, which needs a Maton API key (gateway mode)",
+                op.id
+            )));
+        }
         let base = match op.base {
             ApiBase::Chargebee => &inner.chargebee_base,
             ApiBase::Control => &inner.control_base,
@@ -132,60 +233,133 @@ impl Client {
                 Some(("application/json", json))
             }
         };
+        let idempotency_key = match (
+            &options.idempotency_key,
+            op.idempotent && op.method == HttpMethod::Post,
+        ) {
+            (Some(key), true) => {
+                HeaderValue::from_str(key).map_err(|_| Error::InvalidArgument {
+                    param: "idempotency_key",
+                    message: "must be visible ASCII, as it travels in a header".into(),
+                })?;
+                Some(key.clone())
+            }
+            (None, true) => Some(uuid::Uuid::new_v4().to_string()),
+            (_, false) => None,
+        };
+        Ok(Prepared {
+            method,
+            url,
+            body,
+            idempotency_key,
+        })
+    }
+
+    /// Sends one attempt and reads its whole answer.
+    async fn attempt(
+        &self,
+        op: &'static Operation,
+        prepared: &Prepared,
+    ) -> Result<Answer, (Failure, Error)> {
+        let inner = &self.inner;
+        if let Some(limiter) = &inner.limiter {
+            limiter.acquire().await;
+        }
         let mut request = inner
             .http
-            .request(method, url)
+            .request(prepared.method.clone(), &prepared.url)
             .header(ACCEPT, "application/json");
-        if let Some((content_type, bytes)) = body {
-            request = request.header(CONTENT_TYPE, content_type).body(bytes);
+        if let Some((content_type, bytes)) = &prepared.body {
+            request = request
+                .header(CONTENT_TYPE, *content_type)
+                .body(bytes.clone());
         }
-        request = match (&inner.auth, op.base) {
-            (Auth::Gateway { key }, _) => request.bearer_auth(key.expose()),
-            (Auth::Direct { key, .. }, ApiBase::Chargebee) => {
-                request.basic_auth(key.expose(), Some(""))
-            }
-            (Auth::Direct { .. }, ApiBase::Control) => {
-                return Err(Error::Config(format!(
-                    "{} uses the Maton control API, which needs a Maton API key (gateway mode)",
-                    op.id
-                )))
-            }
+        request = match &inner.auth {
+            Auth::Gateway { key } => request.bearer_auth(key.expose()),
+            Auth::Direct { key, .. } => request.basic_auth(key.expose(), Some("")),
         };
         if let (Some(connection), ApiBase::Chargebee) = (&inner.connection, op.base) {
             request = request.header("Maton-Connection", connection);
         }
+        if let Some(key) = &prepared.idempotency_key {
+            request = request.header(IDEMPOTENCY_KEY, key);
+        }
         tracing::debug!(operation = op.id, path = op.path, "sending request");
-        let response = request.send().await.map_err(|e| transport_error(op, e))?;
+        let mut response = request.send().await.map_err(|e| transport_error(op, e))?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(|e| transport_error(op, e))?;
+        let headers = response.headers();
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let replayed = headers
+            .get(IDEMPOTENCY_REPLAYED)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
+        let limit = inner.max_response_bytes;
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err((
+                Failure::Status(status),
+                Error::BodyTooLarge {
+                    operation: op.id,
+                    status,
+                    limit,
+                },
+            ));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(op, e))? {
+            if body.len() + chunk.len() > limit {
+                return Err((
+                    Failure::Status(status),
+                    Error::BodyTooLarge {
+                        operation: op.id,
+                        status,
+                        limit,
+                    },
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
         tracing::debug!(
             operation = op.id,
             status,
-            bytes = bytes.len(),
+            bytes = body.len(),
             "received response"
         );
-        decode(
-            op,
+        Ok(Answer {
             status,
-            &bytes,
-            self.is_gateway() || op.base == ApiBase::Control,
+            retry_after,
+            replayed,
+            body,
+        })
+    }
+}
+
+fn transport_error(op: &Operation, e: reqwest::Error) -> (Failure, Error) {
+    if e.is_timeout() {
+        (Failure::Interrupted, Error::Timeout { operation: op.id })
+    } else if e.is_connect() {
+        (
+            Failure::Connect,
+            Error::Transport {
+                operation: op.id,
+                source: e.without_url(),
+            },
+        )
+    } else {
+        (
+            Failure::Interrupted,
+            Error::Transport {
+                operation: op.id,
+                source: e.without_url(),
+            },
         )
     }
 }
 
-fn transport_error(op: &Operation, e: reqwest::Error) -> Error {
-    if e.is_timeout() {
-        Error::Timeout { operation: op.id }
-    } else {
-        Error::Transport {
-            operation: op.id,
-            source: e.without_url(),
-        }
-    }
-}
-
-/// Turns a response into the expected value or the matching error.
-fn decode<T: DeserializeOwned>(
+/// Turns a response into the expected value or the matching error. Never panics, whatever
+/// the bytes.
+pub(crate) fn decode<T: DeserializeOwned>(
     op: &Operation,
     status: u16,
     body: &[u8],

@@ -600,6 +600,16 @@ impl Validator {
             &owner,
             &["operations", name, "params"],
         );
+        for p in params.iter().chain(&filters_as_fields(&spec.filters)) {
+            if BUILDER_METHODS.contains(&p.wire.as_str()) {
+                let line = file.lines.line(&["operations", name, "params", &p.wire]);
+                self.error(
+                    file,
+                    line,
+                    format!("`{}` would clash with a request builder method", p.wire),
+                );
+            }
+        }
         for p in &params {
             let reserved = spec.paginated && (p.wire == "limit" || p.wire == "offset");
             if reserved || Some(p.wire.as_str()) == path.iter().find_map(param_name) {
@@ -851,6 +861,26 @@ impl Validator {
         }
         out
     }
+}
+
+/// Methods every request builder has, which no parameter may shadow.
+const BUILDER_METHODS: &[&str] = &[
+    "send",
+    "send_with_info",
+    "stream",
+    "params",
+    "with_params",
+    "prepare",
+    "idempotency_key",
+    "sort_by",
+];
+
+/// Filter names, to check them like parameter names.
+fn filters_as_fields(filters: &IndexMap<String, FilterSpec>) -> Vec<Field> {
+    filters
+        .keys()
+        .map(|k| response_field(k, Type::Json, false))
+        .collect()
 }
 
 fn response_field(wire: &str, ty: Type, required: bool) -> Field {

@@ -196,7 +196,8 @@ pub fn fixture(name: &str) -> serde_json::Value {
 /// The Maton API key the test clients use.
 pub const TEST_KEY: &str = "maton-test-key-7f3a";
 
-/// A gateway client pointed at `server` for both the Chargebee and the control API.
+/// A gateway client pointed at `server` for both the Chargebee and the control API, with
+/// retries and rate limiting off so each test sees exactly the requests it makes.
 pub fn gateway_client(server: &MockServer) -> chargebee::Client {
     chargebee::Client::builder()
         .maton_api_key(TEST_KEY)
@@ -204,6 +205,8 @@ pub fn gateway_client(server: &MockServer) -> chargebee::Client {
         .control_base_url(server.url())
         .connection("conn-42")
         .user_agent("chargebee-tests")
+        .retry(chargebee::RetryPolicy::none())
+        .rate_limit(None)
         .build()
         .expect("valid test client")
 }
@@ -214,6 +217,7 @@ pub fn direct_client(server: &MockServer) -> chargebee::Client {
         .direct("acme-test", "test_cbkey_123")
         .base_url(server.url())
         .user_agent("chargebee-tests")
+        .retry(chargebee::RetryPolicy::none())
         .build()
         .expect("valid test client")
 }

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Connection` resource and its operations, from `spec/connection.yaml`.
-use crate::{ApiEnum, Client, Error};
+use crate::{ApiEnum, Client, Error, ResponseInfo};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `connection` object.
@@ -77,6 +77,7 @@ impl Connections {
     pub fn list(&self) -> ListRequest {
         ListRequest {
             client: self.client.clone(),
+            options: Default::default(),
             params: ListParams::new(),
         }
     }
@@ -86,6 +87,7 @@ impl Connections {
     pub fn create(&self, app: impl Into<String>) -> CreateRequest {
         CreateRequest {
             client: self.client.clone(),
+            options: Default::default(),
             params: CreateParams::new(app),
         }
     }
@@ -95,6 +97,7 @@ impl Connections {
     pub fn retrieve(&self, connection_id: impl Into<String>) -> RetrieveRequest {
         RetrieveRequest {
             client: self.client.clone(),
+            options: Default::default(),
             connection_id: connection_id.into(),
         }
     }
@@ -104,6 +107,7 @@ impl Connections {
     pub fn delete(&self, connection_id: impl Into<String>) -> DeleteRequest {
         DeleteRequest {
             client: self.client.clone(),
+            options: Default::default(),
             connection_id: connection_id.into(),
         }
     }
@@ -121,6 +125,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     params: ListParams,
 }
 impl ListRequest {
@@ -149,8 +154,13 @@ impl ListRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(ListResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params).await
+        self.client.execute(&LIST, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `GET /connections` on the Maton control API (`connection.list`).
@@ -205,6 +215,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     params: CreateParams,
 }
 impl CreateRequest {
@@ -223,8 +234,13 @@ impl CreateRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params).await
+        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /connections` on the Maton control API (`connection.create`).
@@ -264,6 +280,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     connection_id: String,
 }
 impl RetrieveRequest {
@@ -278,8 +295,15 @@ impl RetrieveRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &()).await
+        self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
 /// What `GET /connections/{connection_id}` on the Maton control API (`connection.retrieve`) returns.
@@ -301,6 +325,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     connection_id: String,
 }
 impl DeleteRequest {
@@ -315,8 +340,13 @@ impl DeleteRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<DeleteResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&DELETE, path, &()).await
+        self.client.execute(&DELETE, path, &(), &self.options).await
     }
 }
 /// What `DELETE /connections/{connection_id}` on the Maton control API (`connection.delete`) returns.

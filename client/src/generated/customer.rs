@@ -4,8 +4,8 @@
 //! The `Customer` resource and its operations, from `spec/customer.yaml`.
 use super::{card, enums};
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, Page, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, Page, ResponseInfo,
+    Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -1056,6 +1056,7 @@ impl Customers {
     pub fn create(&self) -> CreateRequest {
         CreateRequest {
             client: self.client.clone(),
+            options: Default::default(),
             params: CreateParams::new(),
         }
     }
@@ -1063,6 +1064,7 @@ impl Customers {
     pub fn list(&self) -> ListRequest {
         ListRequest {
             client: self.client.clone(),
+            options: Default::default(),
             params: ListParams::new(),
         }
     }
@@ -1072,6 +1074,7 @@ impl Customers {
     pub fn retrieve(&self, customer_id: impl Into<String>) -> RetrieveRequest {
         RetrieveRequest {
             client: self.client.clone(),
+            options: Default::default(),
             customer_id: customer_id.into(),
         }
     }
@@ -1081,6 +1084,7 @@ impl Customers {
     pub fn update(&self, customer_id: impl Into<String>) -> UpdateRequest {
         UpdateRequest {
             client: self.client.clone(),
+            options: Default::default(),
             customer_id: customer_id.into(),
             params: UpdateParams::new(),
         }
@@ -1099,6 +1103,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     params: CreateParams,
 }
 impl CreateRequest {
@@ -1329,10 +1334,21 @@ impl CreateRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/customers".to_string())
     }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params).await
+        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers` (`customer.create`).
@@ -1795,6 +1811,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     params: ListParams,
 }
 impl ListRequest {
@@ -1976,8 +1993,13 @@ impl ListRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params).await
+        self.client.execute(&LIST, path, &self.params, &self.options).await
     }
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page.
@@ -1998,7 +2020,13 @@ impl ListRequest {
                 let path = path.clone();
                 let mut params = params.clone();
                 params.offset = offset;
-                async move { client.execute(&LIST, path, &params).await }
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&LIST, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
             },
         )
     }
@@ -2148,6 +2176,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     customer_id: String,
 }
 impl RetrieveRequest {
@@ -2162,8 +2191,15 @@ impl RetrieveRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &()).await
+        self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
 /// What `GET /customers/{customer_id}` (`customer.retrieve`) returns.
@@ -2188,6 +2224,7 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     customer_id: String,
     params: UpdateParams,
 }
@@ -2336,10 +2373,21 @@ impl UpdateRequest {
             ),
         )
     }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<UpdateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&UPDATE, path, &self.params).await
+        self.client.execute(&UPDATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}` (`customer.update`).

@@ -3,7 +3,7 @@
 
 //! The `HostedPage` resource and its operations, from `spec/hosted_page.yaml`.
 use super::enums;
-use crate::{ApiEnum, Client, Error, Timestamp};
+use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `hosted_page` object.
@@ -234,6 +234,7 @@ impl HostedPages {
     pub fn checkout_new_for_items(&self) -> CheckoutNewForItemsRequest {
         CheckoutNewForItemsRequest {
             client: self.client.clone(),
+            options: Default::default(),
             params: CheckoutNewForItemsParams::new(),
         }
     }
@@ -251,6 +252,7 @@ const CHECKOUT_NEW_FOR_ITEMS: crate::transport::Operation = crate::transport::Op
 #[must_use = "a request does nothing until it is sent"]
 pub struct CheckoutNewForItemsRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     params: CheckoutNewForItemsParams,
 }
 impl CheckoutNewForItemsRequest {
@@ -387,10 +389,25 @@ impl CheckoutNewForItemsRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/hosted_pages/checkout_new_for_items".to_string())
     }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CheckoutNewForItemsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CheckoutNewForItemsResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&CHECKOUT_NEW_FOR_ITEMS, path, &self.params).await
+        self.client
+            .execute(&CHECKOUT_NEW_FOR_ITEMS, path, &self.params, &self.options)
+            .await
     }
 }
 /// Parameters of `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`).

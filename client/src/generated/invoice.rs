@@ -5,7 +5,7 @@
 use super::{download, enums};
 use crate::{
     ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
-    Sort, StringFilter, Timestamp, TimestampFilter,
+    ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -1857,6 +1857,7 @@ impl Invoices {
     pub fn list(&self) -> ListRequest {
         ListRequest {
             client: self.client.clone(),
+            options: Default::default(),
             params: ListParams::new(),
         }
     }
@@ -1866,6 +1867,7 @@ impl Invoices {
     pub fn pdf(&self, invoice_id: impl Into<String>) -> PdfRequest {
         PdfRequest {
             client: self.client.clone(),
+            options: Default::default(),
             invoice_id: invoice_id.into(),
             params: PdfParams::new(),
         }
@@ -1884,6 +1886,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     params: ListParams,
 }
 impl ListRequest {
@@ -2117,8 +2120,13 @@ impl ListRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params).await
+        self.client.execute(&LIST, path, &self.params, &self.options).await
     }
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page.
@@ -2139,7 +2147,13 @@ impl ListRequest {
                 let path = path.clone();
                 let mut params = params.clone();
                 params.offset = offset;
-                async move { client.execute(&LIST, path, &params).await }
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&LIST, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
             },
         )
     }
@@ -2316,6 +2330,7 @@ const PDF: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PdfRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     invoice_id: String,
     params: PdfParams,
 }
@@ -2343,10 +2358,21 @@ impl PdfRequest {
             ),
         )
     }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<PdfResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(PdfResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&PDF, path, &self.params).await
+        self.client.execute(&PDF, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`).

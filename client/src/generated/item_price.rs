@@ -5,7 +5,7 @@
 use super::enums;
 use crate::{
     ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
-    Sort, StringFilter, Timestamp, TimestampFilter,
+    ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -399,6 +399,7 @@ impl ItemPrices {
     pub fn list(&self) -> ListRequest {
         ListRequest {
             client: self.client.clone(),
+            options: Default::default(),
             params: ListParams::new(),
         }
     }
@@ -416,6 +417,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     params: ListParams,
 }
 impl ListRequest {
@@ -619,8 +621,13 @@ impl ListRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params).await
+        self.client.execute(&LIST, path, &self.params, &self.options).await
     }
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page.
@@ -641,7 +648,13 @@ impl ListRequest {
                 let path = path.clone();
                 let mut params = params.clone();
                 params.offset = offset;
-                async move { client.execute(&LIST, path, &params).await }
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&LIST, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
             },
         )
     }

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PortalSession` resource and its operations, from `spec/portal_session.yaml`.
-use crate::{ApiEnum, Client, Error, Timestamp};
+use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `portal_session` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +113,7 @@ impl PortalSessions {
     pub fn create(&self) -> CreateRequest {
         CreateRequest {
             client: self.client.clone(),
+            options: Default::default(),
             params: CreateParams::new(),
         }
     }
@@ -130,6 +131,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     params: CreateParams,
 }
 impl CreateRequest {
@@ -161,10 +163,21 @@ impl CreateRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/portal_sessions".to_string())
     }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params).await
+        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /portal_sessions` (`portal_session.create`).

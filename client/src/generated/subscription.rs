@@ -5,7 +5,7 @@
 use super::{card, credit_note, customer, enums, invoice, unbilled_charge};
 use crate::{
     ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
-    Sort, StringFilter, Timestamp, TimestampFilter,
+    ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -1455,6 +1455,7 @@ impl Subscriptions {
     pub fn create(&self) -> CreateRequest {
         CreateRequest {
             client: self.client.clone(),
+            options: Default::default(),
             params: CreateParams::new(),
         }
     }
@@ -1467,6 +1468,7 @@ impl Subscriptions {
     ) -> CreateWithItemsRequest {
         CreateWithItemsRequest {
             client: self.client.clone(),
+            options: Default::default(),
             customer_id: customer_id.into(),
             params: CreateWithItemsParams::new(),
         }
@@ -1475,6 +1477,7 @@ impl Subscriptions {
     pub fn list(&self) -> ListRequest {
         ListRequest {
             client: self.client.clone(),
+            options: Default::default(),
             params: ListParams::new(),
         }
     }
@@ -1484,6 +1487,7 @@ impl Subscriptions {
     pub fn retrieve(&self, subscription_id: impl Into<String>) -> RetrieveRequest {
         RetrieveRequest {
             client: self.client.clone(),
+            options: Default::default(),
             subscription_id: subscription_id.into(),
         }
     }
@@ -1493,6 +1497,7 @@ impl Subscriptions {
     pub fn cancel(&self, subscription_id: impl Into<String>) -> CancelRequest {
         CancelRequest {
             client: self.client.clone(),
+            options: Default::default(),
             subscription_id: subscription_id.into(),
             params: CancelParams::new(),
         }
@@ -1506,6 +1511,7 @@ impl Subscriptions {
     ) -> CancelForItemsRequest {
         CancelForItemsRequest {
             client: self.client.clone(),
+            options: Default::default(),
             subscription_id: subscription_id.into(),
             params: CancelForItemsParams::new(),
         }
@@ -1524,6 +1530,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     params: CreateParams,
 }
 impl CreateRequest {
@@ -1777,10 +1784,21 @@ impl CreateRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/subscriptions".to_string())
     }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&CREATE, path, &self.params).await
+        self.client.execute(&CREATE, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions` (`subscription.create`).
@@ -2294,6 +2312,7 @@ const CREATE_WITH_ITEMS: crate::transport::Operation = crate::transport::Operati
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWithItemsRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     customer_id: String,
     params: CreateWithItemsParams,
 }
@@ -2523,10 +2542,23 @@ impl CreateWithItemsRequest {
             ),
         )
     }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateWithItemsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CreateWithItemsResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&CREATE_WITH_ITEMS, path, &self.params).await
+        self.client.execute(&CREATE_WITH_ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`).
@@ -2983,6 +3015,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     params: ListParams,
 }
 impl ListRequest {
@@ -3234,8 +3267,13 @@ impl ListRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&LIST, path, &self.params).await
+        self.client.execute(&LIST, path, &self.params, &self.options).await
     }
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page.
@@ -3256,7 +3294,13 @@ impl ListRequest {
                 let path = path.clone();
                 let mut params = params.clone();
                 params.offset = offset;
-                async move { client.execute(&LIST, path, &params).await }
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&LIST, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
             },
         )
     }
@@ -3443,6 +3487,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     subscription_id: String,
 }
 impl RetrieveRequest {
@@ -3458,8 +3503,15 @@ impl RetrieveRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&RETRIEVE, path, &()).await
+        self.client.execute(&RETRIEVE, path, &(), &self.options).await
     }
 }
 /// What `GET /subscriptions/{subscription_id}` (`subscription.retrieve`) returns.
@@ -3486,6 +3538,7 @@ const CANCEL: crate::transport::Operation = crate::transport::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     subscription_id: String,
     params: CancelParams,
 }
@@ -3582,10 +3635,21 @@ impl CancelRequest {
             ),
         )
     }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CancelResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(CancelResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&CANCEL, path, &self.params).await
+        self.client.execute(&CANCEL, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`).
@@ -3770,6 +3834,7 @@ const CANCEL_FOR_ITEMS: crate::transport::Operation = crate::transport::Operatio
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelForItemsRequest {
     client: Client,
+    options: crate::transport::CallOptions,
     subscription_id: String,
     params: CancelForItemsParams,
 }
@@ -3876,10 +3941,23 @@ impl CancelForItemsRequest {
             ),
         )
     }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CancelForItemsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CancelForItemsResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
-        self.client.execute(&CANCEL_FOR_ITEMS, path, &self.params).await
+        self.client.execute(&CANCEL_FOR_ITEMS, path, &self.params, &self.options).await
     }
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`).

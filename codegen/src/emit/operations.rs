@@ -125,6 +125,7 @@ fn entry_method(op: &Operation, imports: &mut Imports) -> TokenStream {
         pub fn #name(&self, #(#args),*) -> #request {
             #request {
                 client: self.client.clone(),
+                options: Default::default(),
                 #path_init
                 #params_init
             }
@@ -214,6 +215,17 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             #request_path
         }
     };
+    imports.runtime("ResponseInfo");
+    let idempotency = (op.idempotent && op.method == Method::Post).then(|| {
+        quote! {
+            /// Uses this idempotency key instead of a generated one; every retry of this call
+            /// carries the same key either way.
+            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.options.idempotency_key = Some(key.into());
+                self
+            }
+        }
+    });
     let (output, response_items) = response_items(op, &response, imports);
     let stream = op.paginated.then(|| {
         let entry = format_ident!("{}Entry", op.pascal);
@@ -232,7 +244,10 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
                     let path = path.clone();
                     let mut params = params.clone();
                     params.offset = offset;
-                    async move { client.execute(&#constant, path, &params).await }
+                    async move {
+                        let options = crate::transport::CallOptions::default();
+                        client.execute(&#constant, path, &params, &options).await.map(|(page, _)| page)
+                    }
                 })
             }
         }
@@ -257,6 +272,7 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
         #[must_use = "a request does nothing until it is sent"]
         pub struct #request {
             client: Client,
+            options: crate::transport::CallOptions,
             #path_field
             #params_field
         }
@@ -264,10 +280,16 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             #(#setters)*
             #params_access
             #prepare
+            #idempotency
             /// Sends the request and decodes the response.
             pub async fn send(self) -> Result<#output, Error> {
+                self.send_with_info().await.map(|(value, _)| value)
+            }
+            /// Sends the request; returns the decoded response with what happened on the way
+            /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+            pub async fn send_with_info(self) -> Result<(#output, ResponseInfo), Error> {
                 let path = self.prepare()?;
-                self.client.execute(&#constant, path, #params_arg).await
+                self.client.execute(&#constant, path, #params_arg, &self.options).await
             }
             #stream
         }

@@ -1,0 +1,140 @@
+//! When and how long to wait before trying a call again.
+//!
+//! A failed attempt is retried when the failure is transient (a connection that could not be
+//! made or broke, a timeout, HTTP 429, 500, 502, 503, 504) and retrying cannot apply the call
+//! twice: reads and deletes always qualify, and POSTs carrying an idempotency key do. A POST
+//! without one is retried only when Chargebee cannot have processed it (no connection was
+//! made, or HTTP 429). Delays grow exponentially with full jitter; a `Retry-After` header
+//! (seconds or HTTP date) replaces the computed delay, clamped to `max_delay`. Attempts and
+//! total elapsed time are both capped: no call retries forever.
+
+use std::time::{Duration, SystemTime};
+
+/// How a client retries failed calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 turns retries off).
+    pub max_attempts: u32,
+    /// The backoff before the first retry, doubled for each one after.
+    pub base_delay: Duration,
+    /// The longest single wait, also the cap on `Retry-After`.
+    pub max_delay: Duration,
+    /// No retry starts once this much time has passed since the first attempt.
+    pub max_elapsed: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 4 attempts, 250 ms base delay, 8 s longest wait, 30 s in all.
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(8),
+            max_elapsed: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The wait before retry number `retry` (1 for the first), honouring `retry_after`.
+    pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait.min(self.max_delay);
+        }
+        let exp = self.base_delay.saturating_mul(
+            1u32.checked_shl(retry.saturating_sub(1))
+                .unwrap_or(u32::MAX),
+        );
+        let ceiling = exp.min(self.max_delay);
+        ceiling.mul_f64(fastrand::f64())
+    }
+}
+
+/// What went wrong with one attempt, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// No connection was made: the request was never sent.
+    Connect,
+    /// The connection broke or timed out after the request may have been sent.
+    Interrupted,
+    /// An HTTP status.
+    Status(u16),
+}
+
+/// Whether an attempt that failed this way may be tried again.
+pub(crate) fn retryable(failure: Failure, replay_safe: bool) -> bool {
+    match failure {
+        Failure::Connect | Failure::Status(429) => true,
+        Failure::Interrupted | Failure::Status(500 | 502 | 503 | 504) => replay_safe,
+        Failure::Status(_) => false,
+    }
+}
+
+/// Reads a `Retry-After` value: whole seconds or an HTTP date.
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_takes_seconds_and_dates() {
+        let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn delays_grow_are_jittered_and_capped() {
+        let policy = RetryPolicy::default();
+        for retry in 1..40 {
+            let ceiling =
+                (policy.base_delay * 2u32.saturating_pow(retry - 1)).min(policy.max_delay);
+            let d = policy.delay(retry, None);
+            assert!(d <= ceiling, "retry {retry}: {d:?} > {ceiling:?}");
+        }
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_secs(3600))),
+            policy.max_delay
+        );
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+    }
+
+    #[test]
+    fn only_safe_failures_are_retried() {
+        assert!(retryable(Failure::Connect, false));
+        assert!(retryable(Failure::Status(429), false));
+        assert!(!retryable(Failure::Status(503), false));
+        assert!(retryable(Failure::Status(503), true));
+        assert!(!retryable(Failure::Interrupted, false));
+        assert!(retryable(Failure::Interrupted, true));
+        assert!(!retryable(Failure::Status(400), true));
+        assert!(!retryable(Failure::Status(501), true));
+    }
+}
