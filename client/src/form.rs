@@ -272,3 +272,88 @@ mod tests {
         assert_eq!(Form::encode(&params), "");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    struct Line {
+        id: String,
+        quantity: Option<i64>,
+    }
+    impl FormEncode for Line {
+        fn encode(&self, form: &mut Form) {
+            form.field("item_price_id", &self.id);
+            form.field("quantity", &self.quantity);
+        }
+    }
+    form_object!(Line);
+
+    #[derive(Debug, Clone)]
+    struct Params {
+        name: Option<String>,
+        tags: Vec<String>,
+        lines: Vec<Line>,
+        meta: Option<serde_json::Value>,
+    }
+    impl FormEncode for Params {
+        fn encode(&self, form: &mut Form) {
+            form.field("name", &self.name);
+            form.field("tags", &self.tags);
+            form.field("lines", &self.lines);
+            form.field("meta_data", &self.meta);
+        }
+    }
+
+    fn params() -> impl Strategy<Value = Params> {
+        let line = (any::<String>(), any::<Option<i64>>())
+            .prop_map(|(id, quantity)| Line { id, quantity });
+        (
+            any::<Option<String>>(),
+            prop::collection::vec(any::<String>(), 0..4),
+            prop::collection::vec(line, 0..4),
+            any::<Option<String>>().prop_map(|s| s.map(|s| serde_json::json!({ "note": s }))),
+        )
+            .prop_map(|(name, tags, lines, meta)| Params {
+                name,
+                tags,
+                lines,
+                meta,
+            })
+    }
+
+    /// The pairs the encoding must hold, in order.
+    fn expected(p: &Params) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Some(n) = &p.name {
+            out.push(("name".to_string(), n.clone()));
+        }
+        for (i, t) in p.tags.iter().enumerate() {
+            out.push((format!("tags[{i}]"), t.clone()));
+        }
+        for (i, l) in p.lines.iter().enumerate() {
+            out.push((format!("lines[item_price_id][{i}]"), l.id.clone()));
+            if let Some(q) = l.quantity {
+                out.push((format!("lines[quantity][{i}]"), q.to_string()));
+            }
+        }
+        if let Some(m) = &p.meta {
+            out.push(("meta_data".to_string(), m.to_string()));
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn encoding_round_trips_through_a_form_parser(p in params()) {
+            let encoded = Form::encode(&p);
+            let parsed: Vec<(String, String)> =
+                form_urlencoded::parse(encoded.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+            prop_assert_eq!(parsed, expected(&p));
+        }
+    }
+}

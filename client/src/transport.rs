@@ -420,3 +420,47 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::customer::RetrieveResponse;
+    use proptest::prelude::*;
+
+    const OP: Operation = Operation {
+        id: "customer.retrieve",
+        path: "/customers/{customer_id}",
+        method: HttpMethod::Get,
+        base: ApiBase::Chargebee,
+        body: BodyKind::Query,
+        idempotent: false,
+    };
+
+    const CUSTOMER: &str = r#"{"customer":{"id":"c","auto_collection":"on","net_term_days":0,
+        "allow_direct_debit":false,"created_at":1,"promotional_credits":0,"refundable_credits":0,
+        "excess_payments":0,"unbilled_charges":0,"deleted":false,"cf_x":[1,{"a":null}]}}"#;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(status in 100u16..600, body in prop::collection::vec(any::<u8>(), 0..512)) {
+            let _ = decode::<RetrieveResponse>(&OP, status, &body, true);
+        }
+
+        #[test]
+        fn damaged_responses_never_panic(cut in 0usize..400, at in 0usize..400, byte in any::<u8>(), status in prop::sample::select(vec![200u16, 400, 404, 429, 500])) {
+            let mut body = CUSTOMER.as_bytes().to_vec();
+            let at = at % body.len();
+            body[at] = byte;
+            body.truncate(cut.min(body.len()));
+            let _ = decode::<RetrieveResponse>(&OP, status, &body, at % 2 == 0);
+        }
+    }
+
+    #[test]
+    fn the_sample_customer_decodes() {
+        let r: RetrieveResponse = decode(&OP, 200, CUSTOMER.as_bytes(), true).unwrap();
+        assert_eq!(r.customer.id, "c");
+    }
+}

@@ -16,6 +16,8 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The body bytes.
     pub body: Vec<u8>,
+    /// When the whole request had arrived.
+    pub at: std::time::Instant,
 }
 
 impl Recorded {
@@ -42,17 +44,29 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Wait this long before answering.
     pub delay: Duration,
+    /// Headers beyond content type and length.
+    pub headers: Vec<(String, String)>,
+    /// How the answer goes wrong, if it does.
+    pub fault: Fault,
+}
+
+/// Ways an answer can fail on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The answer is sent whole.
+    None,
+    /// The connection is closed before anything is sent back.
+    Reset,
+    /// Half the promised body is sent, then the connection is closed.
+    Truncate,
+    /// The head is sent, then the body only after this long.
+    StallBody(Duration),
 }
 
 impl Reply {
     /// A JSON answer.
     pub fn json(status: u16, body: impl Into<String>) -> Self {
-        Reply {
-            status,
-            content_type: "application/json",
-            body: body.into().into_bytes(),
-            delay: Duration::ZERO,
-        }
+        Reply::raw(status, "application/json", body.into())
     }
 
     /// An answer with any content type.
@@ -62,7 +76,26 @@ impl Reply {
             content_type,
             body: body.into(),
             delay: Duration::ZERO,
+            headers: Vec::new(),
+            fault: Fault::None,
         }
+    }
+
+    /// The same answer with one more header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The same answer, failing as `fault` says.
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.fault = fault;
+        self
+    }
+
+    /// A connection closed with no answer.
+    pub fn reset() -> Self {
+        Reply::raw(200, "application/json", "").fault(Fault::Reset)
     }
 
     /// The same answer, sent after `delay`.
@@ -71,6 +104,9 @@ impl Reply {
         self
     }
 }
+
+/// Decides the answer to each request.
+pub type Handler = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
 
 /// The local server. It stops when dropped with the test's runtime.
 pub struct MockServer {
@@ -81,16 +117,28 @@ pub struct MockServer {
 impl MockServer {
     /// Starts a server answering with `replies` in order, then `{}` with 200.
     pub async fn start(replies: Vec<Reply>) -> MockServer {
+        let script = Mutex::new(VecDeque::from(replies));
+        MockServer::with_handler(Arc::new(move |_| {
+            script
+                .lock()
+                .unwrap()
+                .pop_front()
+                .unwrap_or_else(|| Reply::json(200, "{}"))
+        }))
+        .await
+    }
+
+    /// Starts a server answering each request as `handler` decides.
+    pub async fn with_handler(handler: Handler) -> MockServer {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("local addr"));
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let replies = Arc::new(Mutex::new(VecDeque::from(replies)));
-        let (recorded, script) = (requests.clone(), replies.clone());
+        let recorded = requests.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, recorded.clone(), script.clone()));
+                tokio::spawn(serve(stream, recorded.clone(), handler.clone()));
             }
         });
         MockServer { url, requests }
@@ -114,32 +162,40 @@ impl MockServer {
     }
 }
 
-async fn serve(
-    mut stream: TcpStream,
-    recorded: Arc<Mutex<Vec<Recorded>>>,
-    script: Arc<Mutex<VecDeque<Reply>>>,
-) {
+async fn serve(mut stream: TcpStream, recorded: Arc<Mutex<Vec<Recorded>>>, handler: Handler) {
     let mut buf = Vec::new();
     loop {
         let Some(request) = read_request(&mut stream, &mut buf).await else {
             return;
         };
+        let reply = handler(&request);
         recorded.lock().unwrap().push(request);
-        let reply = script
-            .lock()
-            .unwrap()
-            .pop_front()
-            .unwrap_or_else(|| Reply::json(200, "{}"));
         tokio::time::sleep(reply.delay).await;
-        let head = format!(
-            "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\n\r\n",
+        if reply.fault == Fault::Reset {
+            return;
+        }
+        let mut head = format!(
+            "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\n",
             reply.status,
             reply.content_type,
             reply.body.len()
         );
-        if stream.write_all(head.as_bytes()).await.is_err()
-            || stream.write_all(&reply.body).await.is_err()
-        {
+        for (name, value) in &reply.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        if stream.write_all(head.as_bytes()).await.is_err() {
+            return;
+        }
+        let body = match reply.fault {
+            Fault::Truncate => &reply.body[..reply.body.len() / 2],
+            _ => &reply.body[..],
+        };
+        if let Fault::StallBody(wait) = reply.fault {
+            let _ = stream.flush().await;
+            tokio::time::sleep(wait).await;
+        }
+        if stream.write_all(body).await.is_err() || reply.fault == Fault::Truncate {
             return;
         }
     }
@@ -183,6 +239,7 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Recor
         line,
         headers,
         body,
+        at: std::time::Instant::now(),
     })
 }
 

@@ -1,0 +1,606 @@
+//! Reliability against a fault-injecting local server: retries, idempotency keys, the rate
+//! limiter, timeouts, and hostile answers. Every loop here is bounded in count and time.
+
+use chargebee::{Client, Error, GatewayErrorKind, RetryPolicy};
+use chargebee_tests::{fixture, Fault, MockServer, Recorded, Reply, TEST_KEY};
+use futures::StreamExt;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Retries with short delays, so tests stay fast.
+fn quick_retries(max_attempts: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(50),
+        max_elapsed: Duration::from_secs(10),
+    }
+}
+
+fn client(server: &MockServer, retry: RetryPolicy) -> Client {
+    Client::builder()
+        .maton_api_key(TEST_KEY)
+        .base_url(server.url())
+        .control_base_url(server.url())
+        .retry(retry)
+        .rate_limit(None)
+        .build()
+        .unwrap()
+}
+
+fn customer_ok() -> Reply {
+    Reply::json(200, json!({"customer": fixture("customer")}).to_string())
+}
+
+fn connection_ok() -> Reply {
+    Reply::json(
+        200,
+        json!({"connection": fixture("connection")}).to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_503_then_success_is_retried() {
+    let server = MockServer::start(vec![Reply::json(503, "{}"), customer_ok()]).await;
+    let (_, info) = client(&server, quick_retries(3))
+        .customers()
+        .retrieve("c")
+        .send_with_info()
+        .await
+        .unwrap();
+    assert_eq!((info.attempts, info.status), (2, 200));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_reset_before_the_answer_is_retried_for_reads() {
+    let server = MockServer::start(vec![Reply::reset(), customer_ok()]).await;
+    let (_, info) = client(&server, quick_retries(3))
+        .customers()
+        .retrieve("c")
+        .send_with_info()
+        .await
+        .unwrap();
+    assert_eq!(info.attempts, 2);
+}
+
+#[tokio::test]
+async fn retry_after_seconds_are_honoured() {
+    let server = MockServer::start(vec![
+        Reply::json(429, "{}").header("retry-after", "1"),
+        customer_ok(),
+    ])
+    .await;
+    let started = Instant::now();
+    let policy = RetryPolicy {
+        max_delay: Duration::from_secs(5),
+        ..quick_retries(3)
+    };
+    client(&server, policy)
+        .customers()
+        .retrieve("c")
+        .send()
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    let requests = server.requests();
+    let gap = requests[1].at - requests[0].at;
+    assert!(
+        gap >= Duration::from_millis(950),
+        "retried after {gap:?}, not after Retry-After"
+    );
+    assert!(waited < Duration::from_secs(3), "{waited:?}");
+}
+
+#[tokio::test]
+async fn retry_after_is_clamped_to_the_longest_delay() {
+    let server = MockServer::start(vec![
+        Reply::json(429, "{}").header("retry-after", "3600"),
+        customer_ok(),
+    ])
+    .await;
+    let started = Instant::now();
+    client(&server, quick_retries(3))
+        .customers()
+        .retrieve("c")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_slow_body_past_the_timeout_is_a_timeout() {
+    let server = MockServer::start(vec![
+        customer_ok().fault(Fault::StallBody(Duration::from_secs(3)))
+    ])
+    .await;
+    let client = Client::builder()
+        .maton_api_key(TEST_KEY)
+        .base_url(server.url())
+        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.customers().retrieve("c").send().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                operation: "customer.retrieve"
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn a_truncated_body_is_retried_for_reads() {
+    let server = MockServer::start(vec![customer_ok().fault(Fault::Truncate), customer_ok()]).await;
+    let (r, info) = client(&server, quick_retries(3))
+        .customers()
+        .retrieve("c")
+        .send_with_info()
+        .await
+        .unwrap();
+    assert_eq!(r.customer.id, "cus_16CHqXU2pL1gH3Xz");
+    assert_eq!(info.attempts, 2);
+}
+
+#[tokio::test]
+async fn truncated_json_with_a_whole_body_is_a_decode_error_not_retried() {
+    let server = MockServer::start(vec![Reply::json(200, r#"{"customer": {"id": "cus"#)]).await;
+    let err = client(&server, quick_retries(3))
+        .customers()
+        .retrieve("c")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn an_html_502_is_a_gateway_failure_after_the_retries() {
+    let handler = Arc::new(|_: &Recorded| {
+        Reply::raw(502, "text/html", "<html><body>Bad Gateway</body></html>")
+    });
+    let server = MockServer::with_handler(handler).await;
+    let err = client(&server, quick_retries(3))
+        .customers()
+        .retrieve("c")
+        .send()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Gateway {
+            kind: GatewayErrorKind::Failure,
+            status: 502,
+            body,
+            ..
+        } => assert!(body.contains("Bad Gateway")),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_post_without_idempotency_is_not_replayed_after_a_503_or_a_reset() {
+    for first in [Reply::json(503, "{}"), Reply::reset()] {
+        let server = MockServer::start(vec![first, connection_ok()]).await;
+        let err = client(&server, quick_retries(3))
+            .connections()
+            .create("chargebee")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            err.status() == Some(503) || matches!(err, Error::Transport { .. }),
+            "{err:?}"
+        );
+        assert_eq!(
+            server.requests().len(),
+            1,
+            "a non-idempotent POST must not be sent twice"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_post_without_idempotency_is_retried_after_a_429() {
+    let server = MockServer::start(vec![Reply::json(429, "{}"), connection_ok()]).await;
+    client(&server, quick_retries(3))
+        .connections()
+        .create("chargebee")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn one_idempotency_key_per_call_the_same_on_every_retry() {
+    let server = MockServer::start(vec![
+        Reply::json(503, "{}"),
+        Reply::reset(),
+        customer_ok().header("chargebee-idempotency-replayed", "true"),
+    ])
+    .await;
+    let (_, info) = client(&server, quick_retries(4))
+        .customers()
+        .create()
+        .send_with_info()
+        .await
+        .unwrap();
+    let keys: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("chargebee-idempotency-key").unwrap().to_string())
+        .collect();
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
+    assert_eq!(info.idempotency_key.as_deref(), Some(keys[0].as_str()));
+    assert!(info.replayed);
+    assert_eq!(info.attempts, 3);
+
+    let server = MockServer::start(vec![customer_ok()]).await;
+    let (_, info) = client(&server, quick_retries(1))
+        .customers()
+        .create()
+        .idempotency_key("order-1234")
+        .send_with_info()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.only_request().header("chargebee-idempotency-key"),
+        Some("order-1234")
+    );
+    assert!(!info.replayed);
+}
+
+#[tokio::test]
+async fn reads_carry_no_idempotency_key() {
+    let server = MockServer::start(vec![customer_ok()]).await;
+    client(&server, quick_retries(1))
+        .customers()
+        .retrieve("c")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.only_request().header("chargebee-idempotency-key"),
+        None
+    );
+}
+
+/// A server that applies each idempotency key once, replays repeats, and injects faults
+/// into 30% of the requests: a reset before processing, a reset after processing, or a 503.
+struct FlakyLedger {
+    requests: AtomicUsize,
+    applied: Mutex<HashMap<String, usize>>,
+    faults: AtomicUsize,
+    replays: AtomicUsize,
+}
+
+impl FlakyLedger {
+    fn answer(&self, request: &Recorded) -> Reply {
+        let n = self.requests.fetch_add(1, Ordering::SeqCst);
+        // A fixed pseudo-random sequence, so a failure reproduces.
+        let roll = (n.wrapping_mul(2_654_435_761) >> 7) % 10;
+        let Some(key) = request
+            .header("chargebee-idempotency-key")
+            .map(str::to_string)
+        else {
+            return Reply::json(
+                400,
+                r#"{"message":"no key","api_error_code":"missing_key"}"#,
+            );
+        };
+        if roll == 0 {
+            self.faults.fetch_add(1, Ordering::SeqCst);
+            return Reply::reset();
+        }
+        if roll == 1 {
+            self.faults.fetch_add(1, Ordering::SeqCst);
+            return Reply::json(503, "{}");
+        }
+        let first = {
+            let mut applied = self.applied.lock().unwrap();
+            let count = applied.entry(key).or_insert(0);
+            *count += 1;
+            *count == 1
+        };
+        if !first {
+            self.replays.fetch_add(1, Ordering::SeqCst);
+        }
+        if roll == 2 {
+            self.faults.fetch_add(1, Ordering::SeqCst);
+            return Reply::reset();
+        }
+        let reply = customer_ok();
+        if first {
+            reply
+        } else {
+            reply.header("chargebee-idempotency-replayed", "true")
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_thousand_creates_under_30_percent_faults_apply_exactly_once() {
+    let ledger = Arc::new(FlakyLedger {
+        requests: AtomicUsize::new(0),
+        applied: Mutex::new(HashMap::new()),
+        faults: AtomicUsize::new(0),
+        replays: AtomicUsize::new(0),
+    });
+    let handler_ledger = ledger.clone();
+    let server =
+        MockServer::with_handler(Arc::new(move |r: &Recorded| handler_ledger.answer(r))).await;
+    let client = client(
+        &server,
+        RetryPolicy {
+            max_attempts: 12,
+            ..quick_retries(12)
+        },
+    );
+    let calls = 1000;
+    let results: Vec<_> = futures::stream::iter(0..calls)
+        .map(|_| {
+            let client = client.clone();
+            async move {
+                client
+                    .customers()
+                    .create()
+                    .email("a@b.c")
+                    .send_with_info()
+                    .await
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(
+        failed.is_empty(),
+        "{} calls failed, first: {:?}",
+        failed.len(),
+        failed.first()
+    );
+    let keys: std::collections::HashSet<_> = results
+        .iter()
+        .map(|r| r.as_ref().unwrap().1.idempotency_key.clone().unwrap())
+        .collect();
+    assert_eq!(keys.len(), calls, "one key per logical call");
+    // The ledger applies a key the first time it arrives and replays it after that, so one
+    // ledger entry per call means no retry ever came with a fresh key (a duplicate charge).
+    let applied = ledger.applied.lock().unwrap().clone();
+    assert_eq!(
+        applied.len(),
+        calls,
+        "every call was applied once, under its own key"
+    );
+    assert!(applied.keys().all(|k| keys.contains(k)));
+    let replayed_answers = results
+        .iter()
+        .filter(|r| r.as_ref().unwrap().1.replayed)
+        .count();
+    let faults = ledger.faults.load(Ordering::SeqCst);
+    let requests = ledger.requests.load(Ordering::SeqCst);
+    assert!(
+        faults * 100 / requests >= 20,
+        "{faults} faults in {requests} requests"
+    );
+    println!(
+        "{calls} calls, {requests} requests, {faults} faults injected, {} repeats of an applied key \
+         answered as replays, {replayed_answers} calls saw a replayed answer, {} ledger entries",
+        ledger.replays.load(Ordering::SeqCst),
+        applied.len()
+    );
+}
+
+#[tokio::test]
+async fn a_429_storm_gives_up_at_the_attempt_cap() {
+    let handler = Arc::new(|_: &Recorded| {
+        Reply::json(
+            429,
+            r#"{"message":"slow down","api_error_code":"api_request_limit_exceeded"}"#,
+        )
+        .header("retry-after", "0")
+    });
+    let server = MockServer::with_handler(handler).await;
+    let started = Instant::now();
+    let err = client(&server, quick_retries(5))
+        .customers()
+        .retrieve("c")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_rate_limited(), "{err:?}");
+    assert_eq!(server.requests().len(), 5);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_429_storm_gives_up_at_the_time_cap() {
+    let handler = Arc::new(|_: &Recorded| Reply::json(429, "{}").header("retry-after", "1"));
+    let server = MockServer::with_handler(handler).await;
+    let policy = RetryPolicy {
+        max_attempts: 1000,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(100),
+        max_elapsed: Duration::from_secs(1),
+    };
+    let started = Instant::now();
+    let err = client(&server, policy)
+        .customers()
+        .retrieve("c")
+        .send()
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(
+            err,
+            Error::Gateway {
+                kind: GatewayErrorKind::RateLimited,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    let attempts = server.requests().len();
+    assert!((5..=12).contains(&attempts), "{attempts} attempts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_limiter_holds_ten_per_second_across_eight_tasks() {
+    let server = MockServer::start(vec![]).await;
+    // The gateway default: 10 requests per second, shared by every clone.
+    let client = Client::builder()
+        .maton_api_key(TEST_KEY)
+        .base_url(server.url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let window = Duration::from_secs(3);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                while started.elapsed() < window {
+                    let _ = client.customers().retrieve("x").send().await;
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let times: Vec<Instant> = server.requests().iter().map(|r| r.at).collect();
+    let first = *times.iter().min().unwrap();
+    let in_window = times.iter().filter(|&&t| t - first < window).count();
+    let rate = in_window as f64 / window.as_secs_f64();
+    println!("limiter: {in_window} requests in {window:?} = {rate:.2}/s");
+    assert!(
+        (9.0..=11.0).contains(&rate),
+        "measured {rate:.2} requests/s"
+    );
+}
+
+#[tokio::test]
+async fn a_huge_body_is_refused_not_read() {
+    let big = json!({"customer": fixture("customer"), "padding": "x".repeat(100_000)}).to_string();
+    let server = MockServer::start(vec![Reply::json(200, big)]).await;
+    let client = Client::builder()
+        .maton_api_key(TEST_KEY)
+        .base_url(server.url())
+        .max_response_bytes(16 * 1024)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.customers().retrieve("c").send().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::BodyTooLarge {
+                limit: 16384,
+                status: 200,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn odd_answers_are_errors_never_panics() {
+    let replies = vec![
+        Reply::raw(200, "application/json", ""),
+        Reply::raw(200, "text/html", "<html>hello</html>"),
+        Reply::raw(200, "application/json", "[1,2,3]"),
+        Reply::raw(200, "application/json", r#"{"customer": 7}"#),
+        Reply::raw(200, "application/json", vec![0xff, 0xfe, 0x00, 0x7b]),
+        Reply::raw(404, "application/json", r#"{"message": 5}"#),
+        Reply::raw(418, "application/xml", "<teapot/>"),
+        Reply::raw(
+            200,
+            "application/json",
+            json!({"customer": fixture("customer")}).to_string(),
+        ),
+    ];
+    let n = replies.len();
+    let server = MockServer::start(replies).await;
+    let client = client(&server, RetryPolicy::none());
+    let mut outcomes = Vec::new();
+    for _ in 0..n {
+        outcomes.push(
+            client
+                .customers()
+                .retrieve("c")
+                .send()
+                .await
+                .map(|r| r.customer.id),
+        );
+    }
+    let kinds: Vec<String> = outcomes
+        .iter()
+        .map(|o| match o {
+            Ok(_) => "ok".into(),
+            Err(Error::Decode { .. }) => "decode".into(),
+            Err(Error::Http { status, .. }) => format!("http {status}"),
+            Err(e) => format!("{e:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["decode", "decode", "decode", "decode", "decode", "http 404", "http 418", "ok"]
+    );
+}
+
+#[tokio::test]
+async fn the_key_never_shows_in_logs() {
+    let logs = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let sink = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || LogWriter(sink.clone()))
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let server = MockServer::start(vec![Reply::json(503, "{}"), Reply::json(401, "{}")]).await;
+    let _ = client(&server, quick_retries(2))
+        .customers()
+        .retrieve("c")
+        .send()
+        .await;
+    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("retrying"), "the logs were captured: {text}");
+    assert!(!text.contains(TEST_KEY), "{text}");
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
