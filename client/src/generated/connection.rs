@@ -178,15 +178,9 @@ impl ListParams {
     pub fn new() -> Self {
         Self { app: None, status: None }
     }
-    /// Sets `app`.
-    pub fn app(mut self, value: impl Into<String>) -> Self {
-        self.app = Some(value.into());
-        self
-    }
-    /// Sets `status`.
-    pub fn status(mut self, value: Status) -> Self {
-        self.status = Some(value);
-        self
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
@@ -195,7 +189,6 @@ impl crate::form::FormEncode for ListParams {
         form.field("status", &self.status);
     }
 }
-crate::form::form_object!(ListParams);
 /// What `GET /connections` on the Maton control API (`connection.list`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListResponse {
@@ -254,13 +247,16 @@ impl CreateParams {
     pub fn new(app: impl Into<String>) -> Self {
         Self { app: app.into() }
     }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
 }
 impl crate::form::FormEncode for CreateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("app", &self.app);
     }
 }
-crate::form::form_object!(CreateParams);
 /// What `POST /connections` on the Maton control API (`connection.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateResponse {

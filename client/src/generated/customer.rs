@@ -1525,219 +1525,9 @@ impl CreateParams {
             tax_providers_fields: Vec::new(),
         }
     }
-    /// Sets `id`; at most 50 characters.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `first_name`; at most 150 characters.
-    pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-    /// Sets `last_name`; at most 150 characters.
-    pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-    /// Sets `email`; at most 70 characters.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// Sets `preferred_currency_code`; at most 3 characters.
-    pub fn preferred_currency_code(mut self, value: impl Into<String>) -> Self {
-        self.preferred_currency_code = Some(value.into());
-        self
-    }
-    /// Sets `phone`; at most 50 characters.
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets `company`; at most 250 characters.
-    pub fn company(mut self, value: impl Into<String>) -> Self {
-        self.company = Some(value.into());
-        self
-    }
-    /// Sets `auto_collection`.
-    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
-        self.auto_collection = Some(value);
-        self
-    }
-    /// Sets `net_term_days`.
-    pub fn net_term_days(mut self, value: i64) -> Self {
-        self.net_term_days = Some(value);
-        self
-    }
-    /// Sets `allow_direct_debit`.
-    pub fn allow_direct_debit(mut self, value: bool) -> Self {
-        self.allow_direct_debit = Some(value);
-        self
-    }
-    /// Sets `vat_number`; at most 20 characters.
-    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
-        self.vat_number = Some(value.into());
-        self
-    }
-    /// Sets `vat_number_prefix`; at most 10 characters.
-    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
-        self.vat_number_prefix = Some(value.into());
-        self
-    }
-    /// Sets `entity_identifier_scheme`; at most 50 characters.
-    pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
-        self.entity_identifier_scheme = Some(value.into());
-        self
-    }
-    /// Sets `entity_identifier_standard`; at most 50 characters.
-    pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
-        self.entity_identifier_standard = Some(value.into());
-        self
-    }
-    /// Sets `registered_for_gst`.
-    pub fn registered_for_gst(mut self, value: bool) -> Self {
-        self.registered_for_gst = Some(value);
-        self
-    }
-    /// Sets `is_einvoice_enabled`.
-    pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
-        self.is_einvoice_enabled = Some(value);
-        self
-    }
-    /// Sets `einvoicing_method`.
-    pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
-        self.einvoicing_method = Some(value);
-        self
-    }
-    /// Sets `taxability`.
-    pub fn taxability(mut self, value: enums::Taxability) -> Self {
-        self.taxability = Some(value);
-        self
-    }
-    /// Sets `exemption_details` (any JSON value).
-    pub fn exemption_details(mut self, value: Value) -> Self {
-        self.exemption_details = Some(value);
-        self
-    }
-    /// Sets `customer_type`.
-    pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
-        self.customer_type = Some(value);
-        self
-    }
-    /// Sets `client_profile_id`; at most 50 characters.
-    pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
-        self.client_profile_id = Some(value.into());
-        self
-    }
-    /// Sets `taxjar_exemption_category`.
-    pub fn taxjar_exemption_category(
-        mut self,
-        value: enums::TaxjarExemptionCategory,
-    ) -> Self {
-        self.taxjar_exemption_category = Some(value);
-        self
-    }
-    /// Sets `business_customer_without_vat_number`.
-    pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
-        self.business_customer_without_vat_number = Some(value);
-        self
-    }
-    /// Sets `locale`; at most 50 characters.
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.locale = Some(value.into());
-        self
-    }
-    /// Sets `entity_code`.
-    pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
-        self.entity_code = Some(value);
-        self
-    }
-    /// Sets `exempt_number`; at most 100 characters.
-    pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
-        self.exempt_number = Some(value.into());
-        self
-    }
-    /// Sets `meta_data` (any JSON value).
-    pub fn meta_data(mut self, value: Value) -> Self {
-        self.meta_data = Some(value);
-        self
-    }
-    /// Sets `offline_payment_method`.
-    pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
-        self.offline_payment_method = Some(value);
-        self
-    }
-    /// Sets `auto_close_invoices`.
-    pub fn auto_close_invoices(mut self, value: bool) -> Self {
-        self.auto_close_invoices = Some(value);
-        self
-    }
-    /// Sets `consolidated_invoicing`.
-    pub fn consolidated_invoicing(mut self, value: bool) -> Self {
-        self.consolidated_invoicing = Some(value);
-        self
-    }
-    /// Sets `token_id`; at most 40 characters.
-    pub fn token_id(mut self, value: impl Into<String>) -> Self {
-        self.token_id = Some(value.into());
-        self
-    }
-    /// Sets `business_entity_id`; at most 50 characters.
-    pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
-        self.business_entity_id = Some(value.into());
-        self
-    }
-    /// Sets `created_from_ip`; at most 50 characters.
-    pub fn created_from_ip(mut self, value: impl Into<String>) -> Self {
-        self.created_from_ip = Some(value.into());
-        self
-    }
-    /// Sets `invoice_notes`; at most 2000 characters.
-    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
-        self.invoice_notes = Some(value.into());
-        self
-    }
-    /// Sets `card`.
-    pub fn card(mut self, value: CreateCardParams) -> Self {
-        self.card = Some(value);
-        self
-    }
-    /// Sets `bank_account`.
-    pub fn bank_account(mut self, value: CreateBankAccountParams) -> Self {
-        self.bank_account = Some(value);
-        self
-    }
-    /// Sets `payment_method`.
-    pub fn payment_method(mut self, value: CreatePaymentMethodParams) -> Self {
-        self.payment_method = Some(value);
-        self
-    }
-    /// Sets `payment_intent`.
-    pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
-        self.payment_intent = Some(value);
-        self
-    }
-    /// Sets `billing_address`.
-    pub fn billing_address(mut self, value: CreateBillingAddressParams) -> Self {
-        self.billing_address = Some(value);
-        self
-    }
-    /// Sets `entity_identifiers` (a list).
-    pub fn entity_identifiers(
-        mut self,
-        value: Vec<CreateEntityIdentifiersParams>,
-    ) -> Self {
-        self.entity_identifiers = value;
-        self
-    }
-    /// Sets `tax_providers_fields` (a list).
-    pub fn tax_providers_fields(
-        mut self,
-        value: Vec<CreateTaxProvidersFieldsParams>,
-    ) -> Self {
-        self.tax_providers_fields = value;
-        self
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
@@ -1788,7 +1578,6 @@ impl crate::form::FormEncode for CreateParams {
         form.field("tax_providers_fields", &self.tax_providers_fields);
     }
 }
-crate::form::form_object!(CreateParams);
 /// What `POST /customers` (`customer.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateResponse {
@@ -2112,6 +1901,10 @@ impl ListParams {
             business_entity_id: None,
             sort_by: None,
         }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ListParams {
@@ -2496,131 +2289,9 @@ impl UpdateParams {
             tax_providers_fields: Vec::new(),
         }
     }
-    /// Sets `first_name`; at most 150 characters.
-    pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-    /// Sets `last_name`; at most 150 characters.
-    pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-    /// Sets `email`; at most 70 characters.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// Sets `preferred_currency_code`; at most 3 characters.
-    pub fn preferred_currency_code(mut self, value: impl Into<String>) -> Self {
-        self.preferred_currency_code = Some(value.into());
-        self
-    }
-    /// Sets `phone`; at most 50 characters.
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets `company`; at most 250 characters.
-    pub fn company(mut self, value: impl Into<String>) -> Self {
-        self.company = Some(value.into());
-        self
-    }
-    /// Sets `auto_collection`.
-    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
-        self.auto_collection = Some(value);
-        self
-    }
-    /// Sets `allow_direct_debit`.
-    pub fn allow_direct_debit(mut self, value: bool) -> Self {
-        self.allow_direct_debit = Some(value);
-        self
-    }
-    /// Sets `net_term_days`.
-    pub fn net_term_days(mut self, value: i64) -> Self {
-        self.net_term_days = Some(value);
-        self
-    }
-    /// Sets `taxability`.
-    pub fn taxability(mut self, value: enums::Taxability) -> Self {
-        self.taxability = Some(value);
-        self
-    }
-    /// Sets `exemption_details` (any JSON value).
-    pub fn exemption_details(mut self, value: Value) -> Self {
-        self.exemption_details = Some(value);
-        self
-    }
-    /// Sets `customer_type`.
-    pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
-        self.customer_type = Some(value);
-        self
-    }
-    /// Sets `client_profile_id`; at most 50 characters.
-    pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
-        self.client_profile_id = Some(value.into());
-        self
-    }
-    /// Sets `taxjar_exemption_category`.
-    pub fn taxjar_exemption_category(
-        mut self,
-        value: enums::TaxjarExemptionCategory,
-    ) -> Self {
-        self.taxjar_exemption_category = Some(value);
-        self
-    }
-    /// Sets `locale`; at most 50 characters.
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.locale = Some(value.into());
-        self
-    }
-    /// Sets `entity_code`.
-    pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
-        self.entity_code = Some(value);
-        self
-    }
-    /// Sets `exempt_number`; at most 100 characters.
-    pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
-        self.exempt_number = Some(value.into());
-        self
-    }
-    /// Sets `offline_payment_method`.
-    pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
-        self.offline_payment_method = Some(value);
-        self
-    }
-    /// Sets `invoice_notes`; at most 2000 characters.
-    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
-        self.invoice_notes = Some(value.into());
-        self
-    }
-    /// Sets `auto_close_invoices`.
-    pub fn auto_close_invoices(mut self, value: bool) -> Self {
-        self.auto_close_invoices = Some(value);
-        self
-    }
-    /// Sets `meta_data` (any JSON value).
-    pub fn meta_data(mut self, value: Value) -> Self {
-        self.meta_data = Some(value);
-        self
-    }
-    /// Sets `fraud_flag`.
-    pub fn fraud_flag(mut self, value: UpdateFraudFlag) -> Self {
-        self.fraud_flag = Some(value);
-        self
-    }
-    /// Sets `consolidated_invoicing`.
-    pub fn consolidated_invoicing(mut self, value: bool) -> Self {
-        self.consolidated_invoicing = Some(value);
-        self
-    }
-    /// Sets `tax_providers_fields` (a list).
-    pub fn tax_providers_fields(
-        mut self,
-        value: Vec<UpdateTaxProvidersFieldsParams>,
-    ) -> Self {
-        self.tax_providers_fields = value;
-        self
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
@@ -2651,7 +2322,6 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("tax_providers_fields", &self.tax_providers_fields);
     }
 }
-crate::form::form_object!(UpdateParams);
 /// What `POST /customers/{customer_id}` (`customer.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateResponse {

@@ -504,125 +504,9 @@ impl CheckoutNewForItemsParams {
             entity_identifiers: Vec::new(),
         }
     }
-    /// Sets `layout`.
-    pub fn layout(mut self, value: enums::Layout) -> Self {
-        self.layout = Some(value);
-        self
-    }
-    /// Sets `business_entity_id`; at most 50 characters.
-    pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
-        self.business_entity_id = Some(value.into());
-        self
-    }
-    /// Sets `billing_cycles`.
-    pub fn billing_cycles(mut self, value: i64) -> Self {
-        self.billing_cycles = Some(value);
-        self
-    }
-    /// Sets `mandatory_items_to_remove` (a list).
-    pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
-        self.mandatory_items_to_remove = value;
-        self
-    }
-    /// Sets `terms_to_charge`.
-    pub fn terms_to_charge(mut self, value: i64) -> Self {
-        self.terms_to_charge = Some(value);
-        self
-    }
-    /// Sets `billing_alignment_mode`.
-    pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
-        self.billing_alignment_mode = Some(value);
-        self
-    }
-    /// Sets `coupon_ids` (a list).
-    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
-        self.coupon_ids = value;
-        self
-    }
-    /// Sets `redirect_url`; at most 250 characters.
-    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
-        self.redirect_url = Some(value.into());
-        self
-    }
-    /// Sets `cancel_url`; at most 250 characters.
-    pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
-        self.cancel_url = Some(value.into());
-        self
-    }
-    /// Sets `pass_thru_content`; at most 2048 characters.
-    pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
-        self.pass_thru_content = Some(value.into());
-        self
-    }
-    /// Sets `allow_offline_payment_methods`.
-    pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
-        self.allow_offline_payment_methods = Some(value);
-        self
-    }
-    /// Sets `subscription`.
-    pub fn subscription(mut self, value: CheckoutNewForItemsSubscriptionParams) -> Self {
-        self.subscription = Some(value);
-        self
-    }
-    /// Sets `customer`.
-    pub fn customer(mut self, value: CheckoutNewForItemsCustomerParams) -> Self {
-        self.customer = Some(value);
-        self
-    }
-    /// Sets `card`.
-    pub fn card(mut self, value: CheckoutNewForItemsCardParams) -> Self {
-        self.card = Some(value);
-        self
-    }
-    /// Sets `billing_address`.
-    pub fn billing_address(
-        mut self,
-        value: CheckoutNewForItemsBillingAddressParams,
-    ) -> Self {
-        self.billing_address = Some(value);
-        self
-    }
-    /// Sets `shipping_address`.
-    pub fn shipping_address(
-        mut self,
-        value: CheckoutNewForItemsShippingAddressParams,
-    ) -> Self {
-        self.shipping_address = Some(value);
-        self
-    }
-    /// Sets `contract_term`.
-    pub fn contract_term(
-        mut self,
-        value: CheckoutNewForItemsContractTermParams,
-    ) -> Self {
-        self.contract_term = Some(value);
-        self
-    }
-    /// Sets `subscription_items` (a list).
-    pub fn subscription_items(
-        mut self,
-        value: Vec<CheckoutNewForItemsSubscriptionItemsParams>,
-    ) -> Self {
-        self.subscription_items = value;
-        self
-    }
-    /// Sets `discounts` (a list).
-    pub fn discounts(mut self, value: Vec<CheckoutNewForItemsDiscountsParams>) -> Self {
-        self.discounts = value;
-        self
-    }
-    /// Sets `item_tiers` (a list).
-    pub fn item_tiers(mut self, value: Vec<CheckoutNewForItemsItemTiersParams>) -> Self {
-        self.item_tiers = value;
-        self
-    }
-    /// Sets `entity_identifiers` (a list).
-    pub fn entity_identifiers(
-        mut self,
-        value: Vec<CheckoutNewForItemsEntityIdentifiersParams>,
-    ) -> Self {
-        self.entity_identifiers = value;
-        self
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CheckoutNewForItemsParams {
@@ -650,7 +534,6 @@ impl crate::form::FormEncode for CheckoutNewForItemsParams {
         form.field("entity_identifiers", &self.entity_identifiers);
     }
 }
-crate::form::form_object!(CheckoutNewForItemsParams);
 /// What `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutNewForItemsResponse {

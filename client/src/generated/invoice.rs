@@ -2264,6 +2264,10 @@ impl ListParams {
             sort_by: None,
         }
     }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
 }
 impl crate::form::FormEncode for ListParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -2387,10 +2391,9 @@ impl PdfParams {
     pub fn new() -> Self {
         Self { disposition_type: None }
     }
-    /// Sets `disposition_type`.
-    pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
-        self.disposition_type = Some(value);
-        self
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PdfParams {
@@ -2398,7 +2401,6 @@ impl crate::form::FormEncode for PdfParams {
         form.field("disposition_type", &self.disposition_type);
     }
 }
-crate::form::form_object!(PdfParams);
 /// What `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PdfResponse {

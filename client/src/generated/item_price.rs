@@ -749,6 +749,10 @@ impl ListParams {
             sort_by: None,
         }
     }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
 }
 impl crate::form::FormEncode for ListParams {
     fn encode(&self, form: &mut crate::form::Form) {

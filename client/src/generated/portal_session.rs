@@ -202,20 +202,9 @@ impl CreateParams {
             customer: None,
         }
     }
-    /// Sets `redirect_url`; at most 250 characters.
-    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
-        self.redirect_url = Some(value.into());
-        self
-    }
-    /// Sets `forward_url`; at most 250 characters.
-    pub fn forward_url(mut self, value: impl Into<String>) -> Self {
-        self.forward_url = Some(value.into());
-        self
-    }
-    /// Sets `customer`.
-    pub fn customer(mut self, value: CreateCustomerParams) -> Self {
-        self.customer = Some(value);
-        self
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
@@ -225,7 +214,6 @@ impl crate::form::FormEncode for CreateParams {
         form.field("customer", &self.customer);
     }
 }
-crate::form::form_object!(CreateParams);
 /// What `POST /portal_sessions` (`portal_session.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateResponse {

@@ -1991,242 +1991,9 @@ impl CreateParams {
             coupons: Vec::new(),
         }
     }
-    /// Sets `id`; at most 50 characters.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `plan_id`; at most 100 characters.
-    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
-        self.plan_id = Some(value.into());
-        self
-    }
-    /// Sets `plan_quantity`.
-    pub fn plan_quantity(mut self, value: i64) -> Self {
-        self.plan_quantity = Some(value);
-        self
-    }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
-    pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.plan_quantity_in_decimal = Some(value.into());
-        self
-    }
-    /// Sets `plan_unit_price`.
-    pub fn plan_unit_price(mut self, value: i64) -> Self {
-        self.plan_unit_price = Some(value);
-        self
-    }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
-    pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
-        self.plan_unit_price_in_decimal = Some(value.into());
-        self
-    }
-    /// Sets `setup_fee`.
-    pub fn setup_fee(mut self, value: i64) -> Self {
-        self.setup_fee = Some(value);
-        self
-    }
-    /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
-        self
-    }
-    /// Sets `billing_cycles`.
-    pub fn billing_cycles(mut self, value: i64) -> Self {
-        self.billing_cycles = Some(value);
-        self
-    }
-    /// Sets `mandatory_addons_to_remove` (a list).
-    pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
-        self.mandatory_addons_to_remove = value;
-        self
-    }
-    /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
-        self
-    }
-    /// Sets `coupon`; at most 100 characters.
-    pub fn coupon(mut self, value: impl Into<String>) -> Self {
-        self.coupon = Some(value.into());
-        self
-    }
-    /// Sets `auto_collection`.
-    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
-        self.auto_collection = Some(value);
-        self
-    }
-    /// Sets `terms_to_charge`.
-    pub fn terms_to_charge(mut self, value: i64) -> Self {
-        self.terms_to_charge = Some(value);
-        self
-    }
-    /// Sets `billing_alignment_mode`.
-    pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
-        self.billing_alignment_mode = Some(value);
-        self
-    }
-    /// Sets `offline_payment_method`.
-    pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
-        self.offline_payment_method = Some(value);
-        self
-    }
-    /// Sets `po_number`; at most 100 characters.
-    pub fn po_number(mut self, value: impl Into<String>) -> Self {
-        self.po_number = Some(value.into());
-        self
-    }
-    /// Sets `coupon_ids` (a list).
-    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
-        self.coupon_ids = value;
-        self
-    }
-    /// Sets `token_id`; at most 40 characters.
-    pub fn token_id(mut self, value: impl Into<String>) -> Self {
-        self.token_id = Some(value.into());
-        self
-    }
-    /// Sets `affiliate_token`; at most 250 characters.
-    pub fn affiliate_token(mut self, value: impl Into<String>) -> Self {
-        self.affiliate_token = Some(value.into());
-        self
-    }
-    /// Sets `created_from_ip`; at most 50 characters.
-    pub fn created_from_ip(mut self, value: impl Into<String>) -> Self {
-        self.created_from_ip = Some(value.into());
-        self
-    }
-    /// Sets `invoice_notes`; at most 2000 characters.
-    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
-        self.invoice_notes = Some(value.into());
-        self
-    }
-    /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.invoice_date = Some(value);
-        self
-    }
-    /// Sets `meta_data` (any JSON value).
-    pub fn meta_data(mut self, value: Value) -> Self {
-        self.meta_data = Some(value);
-        self
-    }
-    /// Sets `invoice_immediately`.
-    pub fn invoice_immediately(mut self, value: bool) -> Self {
-        self.invoice_immediately = Some(value);
-        self
-    }
-    /// Sets `free_period`.
-    pub fn free_period(mut self, value: i64) -> Self {
-        self.free_period = Some(value);
-        self
-    }
-    /// Sets `free_period_unit`.
-    pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
-        self.free_period_unit = Some(value);
-        self
-    }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
-    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
-        self.contract_term_billing_cycle_on_renewal = Some(value);
-        self
-    }
-    /// Sets `trial_end_action`.
-    pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
-        self.trial_end_action = Some(value);
-        self
-    }
-    /// Sets `client_profile_id`; at most 50 characters.
-    pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
-        self.client_profile_id = Some(value.into());
-        self
-    }
-    /// Sets `payment_initiator`.
-    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
-        self.payment_initiator = Some(value);
-        self
-    }
-    /// Sets `customer`.
-    pub fn customer(mut self, value: CreateCustomerParams) -> Self {
-        self.customer = Some(value);
-        self
-    }
-    /// Sets `card`.
-    pub fn card(mut self, value: CreateCardParams) -> Self {
-        self.card = Some(value);
-        self
-    }
-    /// Sets `bank_account`.
-    pub fn bank_account(mut self, value: CreateBankAccountParams) -> Self {
-        self.bank_account = Some(value);
-        self
-    }
-    /// Sets `payment_method`.
-    pub fn payment_method(mut self, value: CreatePaymentMethodParams) -> Self {
-        self.payment_method = Some(value);
-        self
-    }
-    /// Sets `payment_intent`.
-    pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
-        self.payment_intent = Some(value);
-        self
-    }
-    /// Sets `billing_address`.
-    pub fn billing_address(mut self, value: CreateBillingAddressParams) -> Self {
-        self.billing_address = Some(value);
-        self
-    }
-    /// Sets `shipping_address`.
-    pub fn shipping_address(mut self, value: CreateShippingAddressParams) -> Self {
-        self.shipping_address = Some(value);
-        self
-    }
-    /// Sets `statement_descriptor`.
-    pub fn statement_descriptor(
-        mut self,
-        value: CreateStatementDescriptorParams,
-    ) -> Self {
-        self.statement_descriptor = Some(value);
-        self
-    }
-    /// Sets `contract_term`.
-    pub fn contract_term(mut self, value: CreateContractTermParams) -> Self {
-        self.contract_term = Some(value);
-        self
-    }
-    /// Sets `entity_identifiers` (a list).
-    pub fn entity_identifiers(
-        mut self,
-        value: Vec<CreateEntityIdentifiersParams>,
-    ) -> Self {
-        self.entity_identifiers = value;
-        self
-    }
-    /// Sets `tax_providers_fields` (a list).
-    pub fn tax_providers_fields(
-        mut self,
-        value: Vec<CreateTaxProvidersFieldsParams>,
-    ) -> Self {
-        self.tax_providers_fields = value;
-        self
-    }
-    /// Sets `addons` (a list).
-    pub fn addons(mut self, value: Vec<CreateAddonsParams>) -> Self {
-        self.addons = value;
-        self
-    }
-    /// Sets `event_based_addons` (a list).
-    pub fn event_based_addons(
-        mut self,
-        value: Vec<CreateEventBasedAddonsParams>,
-    ) -> Self {
-        self.event_based_addons = value;
-        self
-    }
-    /// Sets `coupons` (a list).
-    pub fn coupons(mut self, value: Vec<CreateCouponsParams>) -> Self {
-        self.coupons = value;
-        self
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateParams {
@@ -2281,7 +2048,6 @@ impl crate::form::FormEncode for CreateParams {
         form.field("coupons", &self.coupons);
     }
 }
-crate::form::form_object!(CreateParams);
 /// What `POST /subscriptions` (`subscription.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateResponse {
@@ -2727,212 +2493,9 @@ impl CreateWithItemsParams {
             coupons: Vec::new(),
         }
     }
-    /// Sets `id`; at most 50 characters.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `business_entity_id`; at most 50 characters.
-    pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
-        self.business_entity_id = Some(value.into());
-        self
-    }
-    /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
-        self
-    }
-    /// Sets `billing_cycles`.
-    pub fn billing_cycles(mut self, value: i64) -> Self {
-        self.billing_cycles = Some(value);
-        self
-    }
-    /// Sets `setup_fee`.
-    pub fn setup_fee(mut self, value: i64) -> Self {
-        self.setup_fee = Some(value);
-        self
-    }
-    /// Sets `mandatory_items_to_remove` (a list).
-    pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
-        self.mandatory_items_to_remove = value;
-        self
-    }
-    /// Sets `net_term_days`.
-    pub fn net_term_days(mut self, value: i64) -> Self {
-        self.net_term_days = Some(value);
-        self
-    }
-    /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
-        self
-    }
-    /// Sets `coupon`; at most 100 characters.
-    pub fn coupon(mut self, value: impl Into<String>) -> Self {
-        self.coupon = Some(value.into());
-        self
-    }
-    /// Sets `auto_collection`.
-    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
-        self.auto_collection = Some(value);
-        self
-    }
-    /// Sets `terms_to_charge`.
-    pub fn terms_to_charge(mut self, value: i64) -> Self {
-        self.terms_to_charge = Some(value);
-        self
-    }
-    /// Sets `billing_alignment_mode`.
-    pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
-        self.billing_alignment_mode = Some(value);
-        self
-    }
-    /// Sets `offline_payment_method`.
-    pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
-        self.offline_payment_method = Some(value);
-        self
-    }
-    /// Sets `po_number`; at most 100 characters.
-    pub fn po_number(mut self, value: impl Into<String>) -> Self {
-        self.po_number = Some(value.into());
-        self
-    }
-    /// Sets `coupon_ids` (a list).
-    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
-        self.coupon_ids = value;
-        self
-    }
-    /// Sets `payment_source_id`; at most 40 characters.
-    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
-        self.payment_source_id = Some(value.into());
-        self
-    }
-    /// Sets `override_relationship`.
-    pub fn override_relationship(mut self, value: bool) -> Self {
-        self.override_relationship = Some(value);
-        self
-    }
-    /// Sets `invoice_notes`; at most 2000 characters.
-    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
-        self.invoice_notes = Some(value.into());
-        self
-    }
-    /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.invoice_date = Some(value);
-        self
-    }
-    /// Sets `meta_data` (any JSON value).
-    pub fn meta_data(mut self, value: Value) -> Self {
-        self.meta_data = Some(value);
-        self
-    }
-    /// Sets `invoice_immediately`.
-    pub fn invoice_immediately(mut self, value: bool) -> Self {
-        self.invoice_immediately = Some(value);
-        self
-    }
-    /// Sets `replace_primary_payment_source`.
-    pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
-        self.replace_primary_payment_source = Some(value);
-        self
-    }
-    /// Sets `free_period`.
-    pub fn free_period(mut self, value: i64) -> Self {
-        self.free_period = Some(value);
-        self
-    }
-    /// Sets `free_period_unit`.
-    pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
-        self.free_period_unit = Some(value);
-        self
-    }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
-    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
-        self.contract_term_billing_cycle_on_renewal = Some(value);
-        self
-    }
-    /// Sets `create_pending_invoices`.
-    pub fn create_pending_invoices(mut self, value: bool) -> Self {
-        self.create_pending_invoices = Some(value);
-        self
-    }
-    /// Sets `auto_close_invoices`.
-    pub fn auto_close_invoices(mut self, value: bool) -> Self {
-        self.auto_close_invoices = Some(value);
-        self
-    }
-    /// Sets `first_invoice_pending`.
-    pub fn first_invoice_pending(mut self, value: bool) -> Self {
-        self.first_invoice_pending = Some(value);
-        self
-    }
-    /// Sets `trial_end_action`.
-    pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
-        self.trial_end_action = Some(value);
-        self
-    }
-    /// Sets `payment_initiator`.
-    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
-        self.payment_initiator = Some(value);
-        self
-    }
-    /// Sets `shipping_address`.
-    pub fn shipping_address(
-        mut self,
-        value: CreateWithItemsShippingAddressParams,
-    ) -> Self {
-        self.shipping_address = Some(value);
-        self
-    }
-    /// Sets `statement_descriptor`.
-    pub fn statement_descriptor(
-        mut self,
-        value: CreateWithItemsStatementDescriptorParams,
-    ) -> Self {
-        self.statement_descriptor = Some(value);
-        self
-    }
-    /// Sets `payment_intent`.
-    pub fn payment_intent(mut self, value: CreateWithItemsPaymentIntentParams) -> Self {
-        self.payment_intent = Some(value);
-        self
-    }
-    /// Sets `contract_term`.
-    pub fn contract_term(mut self, value: CreateWithItemsContractTermParams) -> Self {
-        self.contract_term = Some(value);
-        self
-    }
-    /// Sets `billing_override`.
-    pub fn billing_override(
-        mut self,
-        value: CreateWithItemsBillingOverrideParams,
-    ) -> Self {
-        self.billing_override = Some(value);
-        self
-    }
-    /// Sets `subscription_items` (a list).
-    pub fn subscription_items(
-        mut self,
-        value: Vec<CreateWithItemsSubscriptionItemsParams>,
-    ) -> Self {
-        self.subscription_items = value;
-        self
-    }
-    /// Sets `discounts` (a list).
-    pub fn discounts(mut self, value: Vec<CreateWithItemsDiscountsParams>) -> Self {
-        self.discounts = value;
-        self
-    }
-    /// Sets `item_tiers` (a list).
-    pub fn item_tiers(mut self, value: Vec<CreateWithItemsItemTiersParams>) -> Self {
-        self.item_tiers = value;
-        self
-    }
-    /// Sets `coupons` (a list).
-    pub fn coupons(mut self, value: Vec<CreateWithItemsCouponsParams>) -> Self {
-        self.coupons = value;
-        self
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreateWithItemsParams {
@@ -2984,7 +2547,6 @@ impl crate::form::FormEncode for CreateWithItemsParams {
         form.field("coupons", &self.coupons);
     }
 }
-crate::form::form_object!(CreateWithItemsParams);
 /// What `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateWithItemsResponse {
@@ -3415,6 +2977,10 @@ impl ListParams {
             sort_by: None,
         }
     }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
 }
 impl crate::form::FormEncode for ListParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -3708,78 +3274,9 @@ impl CancelParams {
             event_based_addons: Vec::new(),
         }
     }
-    /// Sets `cancel_option`.
-    pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
-        self.cancel_option = Some(value);
-        self
-    }
-    /// Sets `end_of_term`.
-    pub fn end_of_term(mut self, value: bool) -> Self {
-        self.end_of_term = Some(value);
-        self
-    }
-    /// Sets `cancel_at` (Unix seconds).
-    pub fn cancel_at(mut self, value: Timestamp) -> Self {
-        self.cancel_at = Some(value);
-        self
-    }
-    /// Sets `credit_option_for_current_term_charges`.
-    pub fn credit_option_for_current_term_charges(
-        mut self,
-        value: enums::CreditOptionForCurrentTermCharges,
-    ) -> Self {
-        self.credit_option_for_current_term_charges = Some(value);
-        self
-    }
-    /// Sets `unbilled_charges_option`.
-    pub fn unbilled_charges_option(
-        mut self,
-        value: enums::UnbilledChargesOption,
-    ) -> Self {
-        self.unbilled_charges_option = Some(value);
-        self
-    }
-    /// Sets `account_receivables_handling`.
-    pub fn account_receivables_handling(
-        mut self,
-        value: enums::AccountReceivablesHandling,
-    ) -> Self {
-        self.account_receivables_handling = Some(value);
-        self
-    }
-    /// Sets `refundable_credits_handling`.
-    pub fn refundable_credits_handling(
-        mut self,
-        value: enums::RefundableCreditsHandling,
-    ) -> Self {
-        self.refundable_credits_handling = Some(value);
-        self
-    }
-    /// Sets `contract_term_cancel_option`.
-    pub fn contract_term_cancel_option(
-        mut self,
-        value: enums::ContractTermCancelOption,
-    ) -> Self {
-        self.contract_term_cancel_option = Some(value);
-        self
-    }
-    /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.invoice_date = Some(value);
-        self
-    }
-    /// Sets `cancel_reason_code`; at most 100 characters.
-    pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
-        self.cancel_reason_code = Some(value.into());
-        self
-    }
-    /// Sets `event_based_addons` (a list).
-    pub fn event_based_addons(
-        mut self,
-        value: Vec<CancelEventBasedAddonsParams>,
-    ) -> Self {
-        self.event_based_addons = value;
-        self
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CancelParams {
@@ -3800,7 +3297,6 @@ impl crate::form::FormEncode for CancelParams {
         form.field("event_based_addons", &self.event_based_addons);
     }
 }
-crate::form::form_object!(CancelParams);
 /// What `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CancelResponse {
@@ -4024,88 +3520,9 @@ impl CancelForItemsParams {
             subscription_items: Vec::new(),
         }
     }
-    /// Sets `cancel_option`.
-    pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
-        self.cancel_option = Some(value);
-        self
-    }
-    /// Sets `end_of_term`.
-    pub fn end_of_term(mut self, value: bool) -> Self {
-        self.end_of_term = Some(value);
-        self
-    }
-    /// Sets `cancel_at` (Unix seconds).
-    pub fn cancel_at(mut self, value: Timestamp) -> Self {
-        self.cancel_at = Some(value);
-        self
-    }
-    /// Sets `credit_option_for_current_term_charges`.
-    pub fn credit_option_for_current_term_charges(
-        mut self,
-        value: enums::CreditOptionForCurrentTermCharges,
-    ) -> Self {
-        self.credit_option_for_current_term_charges = Some(value);
-        self
-    }
-    /// Sets `unbilled_charges_option`.
-    pub fn unbilled_charges_option(
-        mut self,
-        value: enums::UnbilledChargesOption,
-    ) -> Self {
-        self.unbilled_charges_option = Some(value);
-        self
-    }
-    /// Sets `account_receivables_handling`.
-    pub fn account_receivables_handling(
-        mut self,
-        value: enums::AccountReceivablesHandling,
-    ) -> Self {
-        self.account_receivables_handling = Some(value);
-        self
-    }
-    /// Sets `refundable_credits_handling`.
-    pub fn refundable_credits_handling(
-        mut self,
-        value: enums::RefundableCreditsHandling,
-    ) -> Self {
-        self.refundable_credits_handling = Some(value);
-        self
-    }
-    /// Sets `contract_term_cancel_option`.
-    pub fn contract_term_cancel_option(
-        mut self,
-        value: enums::ContractTermCancelOption,
-    ) -> Self {
-        self.contract_term_cancel_option = Some(value);
-        self
-    }
-    /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.invoice_date = Some(value);
-        self
-    }
-    /// Sets `include_cancellation_day_in_billing`.
-    pub fn include_cancellation_day_in_billing(mut self, value: bool) -> Self {
-        self.include_cancellation_day_in_billing = Some(value);
-        self
-    }
-    /// Sets `cancel_reason_code`; at most 100 characters.
-    pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
-        self.cancel_reason_code = Some(value.into());
-        self
-    }
-    /// Sets `decommissioned`.
-    pub fn decommissioned(mut self, value: bool) -> Self {
-        self.decommissioned = Some(value);
-        self
-    }
-    /// Sets `subscription_items` (a list).
-    pub fn subscription_items(
-        mut self,
-        value: Vec<CancelForItemsSubscriptionItemsParams>,
-    ) -> Self {
-        self.subscription_items = value;
-        self
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CancelForItemsParams {
@@ -4131,7 +3548,6 @@ impl crate::form::FormEncode for CancelForItemsParams {
         form.field("subscription_items", &self.subscription_items);
     }
 }
-crate::form::form_object!(CancelForItemsParams);
 /// What `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CancelForItemsResponse {

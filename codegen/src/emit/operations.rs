@@ -36,7 +36,7 @@ pub fn emit_operations(res: &Resource, imports: &mut Imports) -> TokenStream {
     let objects: Vec<_> = res
         .param_objects
         .iter()
-        .map(|s| params_struct(s, &[], imports))
+        .map(|s| params_struct(s, &[], false, imports))
         .collect();
     quote! {
         #handle_doc
@@ -258,7 +258,7 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             doc: Some(format!("Parameters of {}.", describe(op))),
             fields: op.params.clone(),
         };
-        params_struct(&def, &extra_slots(op, imports), imports)
+        params_struct(&def, &extra_slots(op, imports), true, imports)
     });
     let sort_enum = sort_enum(op, imports);
     let request_doc = doc(&format!(
@@ -462,7 +462,12 @@ fn lower_first(s: &str) -> String {
 
 /// A parameters struct (an operation's or an inline object's): public fields, `new` taking
 /// the required ones, fluent setters for the rest, and its form encoding.
-fn params_struct(def: &StructDef, slots: &[Slot], imports: &mut Imports) -> TokenStream {
+fn params_struct(
+    def: &StructDef,
+    slots: &[Slot],
+    operation: bool,
+    imports: &mut Imports,
+) -> TokenStream {
     imports.serde("Deserialize");
     imports.serde("Serialize");
     let name = format_ident!("{}", def.name);
@@ -508,7 +513,7 @@ fn params_struct(def: &StructDef, slots: &[Slot], imports: &mut Imports) -> Toke
             });
             new_inits.push(quote!(#id: None,));
         }
-        if !f.required && slots.is_empty() {
+        if !f.required && !operation {
             let (arg, conv, wrap) = setter_parts(f, imports);
             let value = if wrap {
                 quote!(Some(value #conv))
@@ -537,13 +542,20 @@ fn params_struct(def: &StructDef, slots: &[Slot], imports: &mut Imports) -> Toke
         encode.push(quote!(form.field(#wire, &self.#id);));
     }
     let derive_default = new_args.is_empty().then(|| quote!(Default,));
+    let to_form = operation.then(|| {
+        quote! {
+            /// The parameters encoded as Chargebee receives them in a form body or query.
+            pub fn to_form(&self) -> String {
+                crate::form::Form::encode(self)
+            }
+        }
+    });
     let new_doc = doc(if new_args.is_empty() {
         "Parameters with nothing set."
     } else {
         "Parameters with the required fields set and nothing else."
     });
-    let is_object = slots.is_empty();
-    let object_impl = is_object.then(|| quote!(crate::form::form_object!(#name);));
+    let object_impl = (!operation).then(|| quote!(crate::form::form_object!(#name);));
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
@@ -556,6 +568,7 @@ fn params_struct(def: &StructDef, slots: &[Slot], imports: &mut Imports) -> Toke
                 Self { #(#new_inits)* }
             }
             #(#fluent)*
+            #to_form
         }
         impl crate::form::FormEncode for #name {
             fn encode(&self, form: &mut crate::form::Form) {
