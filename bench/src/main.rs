@@ -1,0 +1,224 @@
+//! `bench/run.sh` (or `cargo run --release -p chargebee-bench`): measures the client against
+//! its baselines in one run and prints a table of figures and ratios.
+//!
+//! 1. generation: load + validate + emit the whole spec, against loading the YAML alone;
+//! 2. decoding: a 100-entry customer page into the generated types, against a minimal
+//!    hand-written struct (the limit, target ratio ≤ 1.2) and against `serde_json::Value`;
+//! 3. encoding: a 20-item `subscription_for_items` form, against writing it by hand;
+//! 4. request overhead: requests/s over keep-alive HTTP on 127.0.0.1, against raw reqwest
+//!    sending the same request and decoding the same type (target ratio ≥ 0.9);
+//! 5. pagination: entries/s streaming 100,000 entries (1,000 pages of 100), and the peak heap
+//!    of that stream against a stream of 10,000 (it must not grow with the entry count).
+
+mod baseline;
+mod measure;
+mod server;
+
+use chargebee::subscription::{CreateWithItemsParams, CreateWithItemsShippingAddressParams, CreateWithItemsSubscriptionItemsParams};
+use chargebee::{customer, Client, Page};
+use futures::TryStreamExt;
+use measure::{median_time, CountingAlloc};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+const CUSTOMER: &str = include_str!("../../tests/fixtures/customer.json");
+const CARD: &str = include_str!("../../tests/fixtures/card.json");
+
+struct Row {
+    name: &'static str,
+    value: String,
+    baseline: String,
+    ratio: f64,
+    target: &'static str,
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let (decode_vs_hand, decode_vs_value) = decoding();
+    let rows = vec![
+        generation(),
+        decode_vs_hand,
+        decode_vs_value,
+        encoding(),
+        runtime.block_on(request_overhead()),
+        runtime.block_on(pagination()),
+    ];
+    println!("{:<34} {:>16} {:>34} {:>8}  target", "benchmark", "value", "baseline", "ratio");
+    for r in rows {
+        println!("{:<34} {:>16} {:>34} {:>7.2}x  {}", r.name, r.value, r.baseline, r.ratio, r.target);
+    }
+}
+
+fn micros(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn generation() -> Row {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let files = chargebee_codegen::load::load_dir(&spec).expect("spec loads");
+    let operations: usize = files.iter().map(|f| f.spec.operations.len()).sum();
+    let full = median_time(7, 1, || chargebee_codegen::generate(&spec).expect("spec generates"));
+    let load = median_time(7, 1, || chargebee_codegen::load::load_dir(&spec).expect("spec loads"));
+    Row {
+        name: "generation: whole spec",
+        value: format!("{:.1} ms", full.as_secs_f64() * 1e3),
+        baseline: format!("load YAML only {:.1} ms", load.as_secs_f64() * 1e3),
+        ratio: full.as_secs_f64() / load.as_secs_f64(),
+        target: Box::leak(
+            format!("{:.0} µs per operation ({operations} ops)", full.as_secs_f64() * 1e6 / operations as f64)
+                .into_boxed_str(),
+        ),
+    }
+}
+
+fn customer_page(entries: usize, next: Option<&str>) -> String {
+    let entry = format!(r#"{{"customer":{CUSTOMER},"card":{CARD}}}"#);
+    let list = vec![entry; entries].join(",");
+    match next {
+        Some(n) => format!(r#"{{"list":[{list}],"next_offset":"{n}"}}"#),
+        None => format!(r#"{{"list":[{list}]}}"#),
+    }
+}
+
+fn decoding() -> (Row, Row) {
+    let body = customer_page(100, Some("next")).into_bytes();
+    let generated = median_time(21, 50, || serde_json::from_slice::<Page<customer::ListEntry>>(&body).unwrap());
+    let by_hand = median_time(21, 50, || serde_json::from_slice::<baseline::Page>(&body).unwrap());
+    let value = median_time(21, 50, || serde_json::from_slice::<serde_json::Value>(&body).unwrap());
+    let size = format!("{} KB", body.len() / 1024);
+    (
+        Row {
+            name: "decode 100-entry page (generated)",
+            value: micros(generated),
+            baseline: format!("hand struct {} ({size})", micros(by_hand)),
+            ratio: generated.as_secs_f64() / by_hand.as_secs_f64(),
+            target: "≤ 1.2x",
+        },
+        Row {
+            name: "decode 100-entry page (generated)",
+            value: micros(generated),
+            baseline: format!("serde_json::Value {}", micros(value)),
+            ratio: generated.as_secs_f64() / value.as_secs_f64(),
+            target: "",
+        },
+    )
+}
+
+fn subscription_params(items: usize) -> CreateWithItemsParams {
+    let mut params = CreateWithItemsParams::new();
+    params.billing_cycles = Some(12);
+    params.coupon_ids = vec!["WELCOME".into()];
+    params.meta_data = Some(serde_json::json!({"source": "bench"}));
+    params.shipping_address =
+        Some(CreateWithItemsShippingAddressParams::new().first_name("Ada").city("London").country("GB"));
+    params.subscription_items = (0..items)
+        .map(|i| {
+            CreateWithItemsSubscriptionItemsParams::new(format!("price-{i}-USD-monthly"))
+                .quantity(i as i64 + 1)
+                .unit_price(1500)
+        })
+        .collect();
+    params
+}
+
+fn encoding() -> Row {
+    let params = subscription_params(20);
+    assert_eq!(params.to_form(), baseline::subscription_form(20), "both sides encode the same form");
+    let generated = median_time(21, 2000, || params.to_form());
+    let by_hand = median_time(21, 2000, || baseline::subscription_form(20));
+    Row {
+        name: "encode 20-item subscription form",
+        value: micros(generated),
+        baseline: format!("by hand {}", micros(by_hand)),
+        ratio: generated.as_secs_f64() / by_hand.as_secs_f64(),
+        target: "",
+    }
+}
+
+async fn request_overhead() -> Row {
+    let body = format!(r#"{{"customer":{CUSTOMER},"card":{CARD}}}"#).into_bytes();
+    let url = server::start(Arc::new(move |_: &str| body.clone())).await;
+    let client = Client::builder().maton_api_key("bench-key").base_url(&url).rate_limit(None).build().unwrap();
+    let raw = reqwest::Client::new();
+    let target = format!("{url}/api/v2/customers/cus_1");
+    let n = 2000;
+    let (mut ours, mut theirs) = (0f64, 0f64);
+    for _ in 0..3 {
+        let start = Instant::now();
+        for _ in 0..n {
+            client.customers().retrieve("cus_1").send().await.unwrap();
+        }
+        ours = ours.max(n as f64 / start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        for _ in 0..n {
+            let bytes = raw
+                .get(&target)
+                .bearer_auth("bench-key")
+                .header("accept", "application/json")
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            serde_json::from_slice::<customer::RetrieveResponse>(&bytes).unwrap();
+        }
+        theirs = theirs.max(n as f64 / start.elapsed().as_secs_f64());
+    }
+    Row {
+        name: "requests/s, keep-alive, 127.0.0.1",
+        value: format!("{ours:.0} req/s"),
+        baseline: format!("raw reqwest {theirs:.0} req/s"),
+        ratio: ours / theirs,
+        target: "≥ 0.9x",
+    }
+}
+
+/// A server holding `pages` pages of 100 customers, `next_offset` being the next page number.
+async fn page_server(pages: usize) -> String {
+    let full = customer_page(100, None);
+    let list = Arc::new(full[..full.len() - 1].to_string());
+    server::start(Arc::new(move |target: &str| {
+        let page: usize = target.split("offset=").nth(1).and_then(|o| o.split('&').next()?.parse().ok()).unwrap_or(0);
+        if page + 1 < pages {
+            format!(r#"{list},"next_offset":"{}"}}"#, page + 1).into_bytes()
+        } else {
+            format!("{list}}}").into_bytes()
+        }
+    }))
+    .await
+}
+
+/// Streams every entry from a `pages`-page server: (entries, time, peak heap growth).
+async fn stream_pages(pages: usize) -> (usize, Duration, usize) {
+    let url = page_server(pages).await;
+    let client = Client::builder().maton_api_key("bench-key").base_url(&url).rate_limit(None).build().unwrap();
+    let before = measure::reset_peak();
+    let start = Instant::now();
+    let entries = client
+        .customers()
+        .list()
+        .limit(100)
+        .stream()
+        .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+        .await
+        .unwrap();
+    (entries, start.elapsed(), measure::peak() - before)
+}
+
+async fn pagination() -> Row {
+    let (small_entries, _, small_peak) = stream_pages(100).await;
+    let (entries, elapsed, peak) = stream_pages(1000).await;
+    assert_eq!((small_entries, entries), (10_000, 100_000));
+    Row {
+        name: "stream 100,000 entries",
+        value: format!("{:.0}k entries/s", entries as f64 / elapsed.as_secs_f64() / 1e3),
+        baseline: format!("peak heap {} KB vs {} KB for 10,000", peak / 1024, small_peak / 1024),
+        ratio: peak as f64 / small_peak as f64,
+        target: "peak ratio ≈ 1 (no growth)",
+    }
+}
