@@ -101,8 +101,14 @@ pub fn subscription_form(items: usize) -> String {
     form.append_pair("shipping_address[city]", "London");
     form.append_pair("shipping_address[country]", "GB");
     for i in 0..items {
-        form.append_pair(&format!("subscription_items[item_price_id][{i}]"), &format!("price-{i}-USD-monthly"));
-        form.append_pair(&format!("subscription_items[quantity][{i}]"), &(i + 1).to_string());
+        form.append_pair(
+            &format!("subscription_items[item_price_id][{i}]"),
+            &format!("price-{i}-USD-monthly"),
+        );
+        form.append_pair(
+            &format!("subscription_items[quantity][{i}]"),
+            &(i + 1).to_string(),
+        );
         form.append_pair(&format!("subscription_items[unit_price][{i}]"), "1500");
     }
     form.finish()

@@ -14,10 +14,13 @@ mod baseline;
 mod measure;
 mod server;
 
-use chargebee::subscription::{CreateWithItemsParams, CreateWithItemsShippingAddressParams, CreateWithItemsSubscriptionItemsParams};
+use chargebee::subscription::{
+    CreateWithItemsParams, CreateWithItemsShippingAddressParams,
+    CreateWithItemsSubscriptionItemsParams,
+};
 use chargebee::{customer, Client, Page};
 use futures::TryStreamExt;
-use measure::{median_time, CountingAlloc};
+use measure::{compare, median_time, CountingAlloc};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -37,19 +40,31 @@ struct Row {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    // Decoding and encoding first: generation leaves a large, fragmented heap behind.
     let (decode_vs_hand, decode_vs_value) = decoding();
+    let encode = encoding();
     let rows = vec![
         generation(),
         decode_vs_hand,
         decode_vs_value,
-        encoding(),
+        encode,
         runtime.block_on(request_overhead()),
         runtime.block_on(pagination()),
     ];
-    println!("{:<34} {:>16} {:>34} {:>8}  target", "benchmark", "value", "baseline", "ratio");
+    println!(
+        "{:<34} {:>16} {:>34} {:>8}  target",
+        "benchmark", "value", "baseline", "ratio"
+    );
     for r in rows {
-        println!("{:<34} {:>16} {:>34} {:>7.2}x  {}", r.name, r.value, r.baseline, r.ratio, r.target);
+        println!(
+            "{:<34} {:>16} {:>34} {:>7.2}x  {}",
+            r.name, r.value, r.baseline, r.ratio, r.target
+        );
     }
 }
 
@@ -61,16 +76,23 @@ fn generation() -> Row {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
     let files = chargebee_codegen::load::load_dir(&spec).expect("spec loads");
     let operations: usize = files.iter().map(|f| f.spec.operations.len()).sum();
-    let full = median_time(7, 1, || chargebee_codegen::generate(&spec).expect("spec generates"));
-    let load = median_time(7, 1, || chargebee_codegen::load::load_dir(&spec).expect("spec loads"));
+    let full = median_time(7, 1, || {
+        chargebee_codegen::generate(&spec).expect("spec generates")
+    });
+    let load = median_time(7, 1, || {
+        chargebee_codegen::load::load_dir(&spec).expect("spec loads")
+    });
     Row {
         name: "generation: whole spec",
         value: format!("{:.1} ms", full.as_secs_f64() * 1e3),
         baseline: format!("load YAML only {:.1} ms", load.as_secs_f64() * 1e3),
         ratio: full.as_secs_f64() / load.as_secs_f64(),
         target: Box::leak(
-            format!("{:.0} µs per operation ({operations} ops)", full.as_secs_f64() * 1e6 / operations as f64)
-                .into_boxed_str(),
+            format!(
+                "{:.0} µs per operation ({operations} ops)",
+                full.as_secs_f64() * 1e6 / operations as f64
+            )
+            .into_boxed_str(),
         ),
     }
 }
@@ -86,9 +108,14 @@ fn customer_page(entries: usize, next: Option<&str>) -> String {
 
 fn decoding() -> (Row, Row) {
     let body = customer_page(100, Some("next")).into_bytes();
-    let generated = median_time(21, 50, || serde_json::from_slice::<Page<customer::ListEntry>>(&body).unwrap());
-    let by_hand = median_time(21, 50, || serde_json::from_slice::<baseline::Page>(&body).unwrap());
-    let value = median_time(21, 50, || serde_json::from_slice::<serde_json::Value>(&body).unwrap());
+    let generated = || serde_json::from_slice::<Page<customer::ListEntry>>(&body).unwrap();
+    let (generated_time, by_hand) = compare(31, 40, generated, || {
+        serde_json::from_slice::<baseline::Page>(&body).unwrap()
+    });
+    let (_, value) = compare(11, 40, generated, || {
+        serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+    });
+    let generated = generated_time;
     let size = format!("{} KB", body.len() / 1024);
     (
         Row {
@@ -113,8 +140,12 @@ fn subscription_params(items: usize) -> CreateWithItemsParams {
     params.billing_cycles = Some(12);
     params.coupon_ids = vec!["WELCOME".into()];
     params.meta_data = Some(serde_json::json!({"source": "bench"}));
-    params.shipping_address =
-        Some(CreateWithItemsShippingAddressParams::new().first_name("Ada").city("London").country("GB"));
+    params.shipping_address = Some(
+        CreateWithItemsShippingAddressParams::new()
+            .first_name("Ada")
+            .city("London")
+            .country("GB"),
+    );
     params.subscription_items = (0..items)
         .map(|i| {
             CreateWithItemsSubscriptionItemsParams::new(format!("price-{i}-USD-monthly"))
@@ -127,9 +158,17 @@ fn subscription_params(items: usize) -> CreateWithItemsParams {
 
 fn encoding() -> Row {
     let params = subscription_params(20);
-    assert_eq!(params.to_form(), baseline::subscription_form(20), "both sides encode the same form");
-    let generated = median_time(21, 2000, || params.to_form());
-    let by_hand = median_time(21, 2000, || baseline::subscription_form(20));
+    assert_eq!(
+        params.to_form(),
+        baseline::subscription_form(20),
+        "both sides encode the same form"
+    );
+    let (generated, by_hand) = compare(
+        31,
+        1000,
+        || params.to_form(),
+        || baseline::subscription_form(20),
+    );
     Row {
         name: "encode 20-item subscription form",
         value: micros(generated),
@@ -142,17 +181,24 @@ fn encoding() -> Row {
 async fn request_overhead() -> Row {
     let body = format!(r#"{{"customer":{CUSTOMER},"card":{CARD}}}"#).into_bytes();
     let url = server::start(Arc::new(move |_: &str| body.clone())).await;
-    let client = Client::builder().maton_api_key("bench-key").base_url(&url).rate_limit(None).build().unwrap();
+    let client = Client::builder()
+        .maton_api_key("bench-key")
+        .base_url(&url)
+        .rate_limit(None)
+        .build()
+        .unwrap();
     let raw = reqwest::Client::new();
     let target = format!("{url}/api/v2/customers/cus_1");
-    let n = 2000;
-    let (mut ours, mut theirs) = (0f64, 0f64);
-    for _ in 0..3 {
+    // Rounds alternate between the two, and the median round counts, so drift in the
+    // machine's speed touches both sides alike.
+    let n = 500;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..9 {
         let start = Instant::now();
         for _ in 0..n {
             client.customers().retrieve("cus_1").send().await.unwrap();
         }
-        ours = ours.max(n as f64 / start.elapsed().as_secs_f64());
+        ours.push(n as f64 / start.elapsed().as_secs_f64());
         let start = Instant::now();
         for _ in 0..n {
             let bytes = raw
@@ -167,8 +213,13 @@ async fn request_overhead() -> Row {
                 .unwrap();
             serde_json::from_slice::<customer::RetrieveResponse>(&bytes).unwrap();
         }
-        theirs = theirs.max(n as f64 / start.elapsed().as_secs_f64());
+        theirs.push(n as f64 / start.elapsed().as_secs_f64());
     }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (ours, theirs) = (median(&mut ours), median(&mut theirs));
     Row {
         name: "requests/s, keep-alive, 127.0.0.1",
         value: format!("{ours:.0} req/s"),
@@ -183,7 +234,11 @@ async fn page_server(pages: usize) -> String {
     let full = customer_page(100, None);
     let list = Arc::new(full[..full.len() - 1].to_string());
     server::start(Arc::new(move |target: &str| {
-        let page: usize = target.split("offset=").nth(1).and_then(|o| o.split('&').next()?.parse().ok()).unwrap_or(0);
+        let page: usize = target
+            .split("offset=")
+            .nth(1)
+            .and_then(|o| o.split('&').next()?.parse().ok())
+            .unwrap_or(0);
         if page + 1 < pages {
             format!(r#"{list},"next_offset":"{}"}}"#, page + 1).into_bytes()
         } else {
@@ -196,8 +251,13 @@ async fn page_server(pages: usize) -> String {
 /// Streams every entry from a `pages`-page server: (entries, time, peak heap growth).
 async fn stream_pages(pages: usize) -> (usize, Duration, usize) {
     let url = page_server(pages).await;
-    let client = Client::builder().maton_api_key("bench-key").base_url(&url).rate_limit(None).build().unwrap();
-    let before = measure::reset_peak();
+    let client = Client::builder()
+        .maton_api_key("bench-key")
+        .base_url(&url)
+        .rate_limit(None)
+        .build()
+        .unwrap();
+    let watch = measure::HeapWatch::start();
     let start = Instant::now();
     let entries = client
         .customers()
@@ -207,7 +267,7 @@ async fn stream_pages(pages: usize) -> (usize, Duration, usize) {
         .try_fold(0usize, |n, _| async move { Ok(n + 1) })
         .await
         .unwrap();
-    (entries, start.elapsed(), measure::peak() - before)
+    (entries, start.elapsed(), watch.peak())
 }
 
 async fn pagination() -> Row {
@@ -216,8 +276,15 @@ async fn pagination() -> Row {
     assert_eq!((small_entries, entries), (10_000, 100_000));
     Row {
         name: "stream 100,000 entries",
-        value: format!("{:.0}k entries/s", entries as f64 / elapsed.as_secs_f64() / 1e3),
-        baseline: format!("peak heap {} KB vs {} KB for 10,000", peak / 1024, small_peak / 1024),
+        value: format!(
+            "{:.0}k entries/s",
+            entries as f64 / elapsed.as_secs_f64() / 1e3
+        ),
+        baseline: format!(
+            "peak heap {} KB vs {} KB for 10,000",
+            peak / 1024,
+            small_peak / 1024
+        ),
         ratio: peak as f64 / small_peak as f64,
         target: "peak ratio ≈ 1 (no growth)",
     }

@@ -4,9 +4,14 @@ use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+/// Computes a response body from the request target.
+pub type Responder = Arc<dyn Fn(&str) -> Vec<u8> + Send + Sync>;
+
 /// Answers every request with `respond(request target)` as a JSON body; returns the base URL.
-pub async fn start(respond: Arc<dyn Fn(&str) -> Vec<u8> + Send + Sync>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+pub async fn start(respond: Responder) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1");
     let url = format!("http://{}", listener.local_addr().expect("address"));
     tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {

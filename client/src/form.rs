@@ -7,6 +7,7 @@
 
 use crate::filter::{Filter, Sort, SortField};
 use crate::types::{ApiEnum, Timestamp};
+use std::fmt::{self, Write};
 
 /// Parameters that encode themselves field by field.
 pub(crate) trait FormEncode {
@@ -26,12 +27,17 @@ pub(crate) trait FormField {
 }
 
 /// An `application/x-www-form-urlencoded` string being built, with the current nesting.
+/// Keys and values are assembled in reused buffers, so encoding allocates only its output.
 pub(crate) struct Form {
     out: form_urlencoded::Serializer<'static, String>,
     /// Key of the enclosing object (`customer`), empty at the top level.
     prefix: String,
     /// Index of the enclosing object in its list, written after each field name.
     index: Option<usize>,
+    /// Scratch space for the key being written.
+    key: String,
+    /// Scratch space for a value that needs formatting.
+    value: String,
 }
 
 impl Form {
@@ -41,6 +47,8 @@ impl Form {
             out: form_urlencoded::Serializer::new(String::new()),
             prefix: String::new(),
             index: None,
+            key: String::new(),
+            value: String::new(),
         };
         params.encode(&mut form);
         form.out.finish()
@@ -51,33 +59,37 @@ impl Form {
         value.write(self, name);
     }
 
-    /// The full key for `name` in the current scope.
-    fn key(&self, name: &str) -> String {
-        let mut key = if self.prefix.is_empty() {
-            name.to_string()
+    /// Sets the scratch key to `name` in the current scope, plus `[entry]` when given.
+    fn set_key(&mut self, name: &str, entry: Option<usize>) {
+        self.key.clear();
+        if self.prefix.is_empty() {
+            self.key.push_str(name);
         } else {
-            format!("{}[{name}]", self.prefix)
-        };
-        if let Some(i) = self.index {
-            key.push_str(&format!("[{i}]"));
+            self.key.push_str(&self.prefix);
+            self.key.push('[');
+            self.key.push_str(name);
+            self.key.push(']');
         }
-        key
+        if let Some(i) = self.index {
+            let _ = write!(self.key, "[{i}]");
+        }
+        if let Some(i) = entry {
+            let _ = write!(self.key, "[{i}]");
+        }
     }
 
-    fn pair(&mut self, key: &str, value: &str) {
-        self.out.append_pair(key, value);
+    /// Writes a text value under `name`, or as entry `entry` of the list `name`.
+    pub(crate) fn scalar(&mut self, name: &str, entry: Option<usize>, value: &str) {
+        self.set_key(name, entry);
+        self.out.append_pair(&self.key, value);
     }
 
-    /// Writes a scalar under `name`.
-    pub(crate) fn scalar(&mut self, name: &str, value: &str) {
-        let key = self.key(name);
-        self.pair(&key, value);
-    }
-
-    /// Writes a scalar as entry `index` of the list `name`.
-    pub(crate) fn scalar_at(&mut self, name: &str, index: usize, value: &str) {
-        let key = format!("{}[{index}]", self.key(name));
-        self.pair(&key, value);
+    /// Writes a value that formats itself (numbers, timestamps, JSON).
+    pub(crate) fn display(&mut self, name: &str, entry: Option<usize>, value: &dyn fmt::Display) {
+        self.value.clear();
+        let _ = write!(self.value, "{value}");
+        self.set_key(name, entry);
+        self.out.append_pair(&self.key, &self.value);
     }
 
     /// Writes an object's fields below `name`, or below `name` with a trailing index.
@@ -87,20 +99,31 @@ impl Form {
         index: Option<usize>,
         value: &P,
     ) {
-        let prefix = self.key(name);
-        let saved = (
-            std::mem::replace(&mut self.prefix, prefix),
-            std::mem::replace(&mut self.index, index),
-        );
+        let saved = (self.prefix.len(), self.index);
+        if self.prefix.is_empty() {
+            self.prefix.push_str(name);
+        } else {
+            self.prefix.push('[');
+            self.prefix.push_str(name);
+            self.prefix.push(']');
+        }
+        if let Some(i) = self.index {
+            let _ = write!(self.prefix, "[{i}]");
+        }
+        self.index = index;
         value.encode(self);
-        (self.prefix, self.index) = saved;
+        self.prefix.truncate(saved.0);
+        self.index = saved.1;
     }
 
     /// Writes a filter as `name[operator]=value`.
     pub(crate) fn filter<F: Filter>(&mut self, name: &str, filter: &F) {
-        let key = format!("{}[{}]", self.key(name), filter.operator());
+        self.set_key(name, None);
+        self.key.push('[');
+        self.key.push_str(filter.operator());
+        self.key.push(']');
         let value = filter.wire_value();
-        self.pair(&key, &value);
+        self.out.append_pair(&self.key, &value);
     }
 }
 
@@ -119,39 +142,49 @@ macro_rules! form_object {
 }
 pub(crate) use form_object;
 
-/// Scalars: their text is what goes on the wire.
-macro_rules! scalar_field {
+/// Scalars written as their text.
+macro_rules! text_field {
     ($($ty:ty => |$v:ident| $text:expr;)*) => {$(
         impl FormField for $ty {
             fn write(&self, form: &mut Form, name: &str) {
                 let $v = self;
-                form.scalar(name, &$text);
+                form.scalar(name, None, $text);
             }
             fn write_at(&self, form: &mut Form, name: &str, index: usize) {
                 let $v = self;
-                form.scalar_at(name, index, &$text);
+                form.scalar(name, Some(index), $text);
             }
         }
     )*};
 }
 
-scalar_field! {
+text_field! {
     String => |v| v.as_str();
     bool => |v| if *v { "true" } else { "false" };
-    i32 => |v| v.to_string();
-    i64 => |v| v.to_string();
-    u32 => |v| v.to_string();
-    f64 => |v| v.to_string();
-    Timestamp => |v| v.0.to_string();
-    serde_json::Value => |v| v.to_string();
 }
+
+/// Scalars written through `Display` (numbers, timestamps, JSON values).
+macro_rules! display_field {
+    ($($ty:ty),*) => {$(
+        impl FormField for $ty {
+            fn write(&self, form: &mut Form, name: &str) {
+                form.display(name, None, self);
+            }
+            fn write_at(&self, form: &mut Form, name: &str, index: usize) {
+                form.display(name, Some(index), self);
+            }
+        }
+    )*};
+}
+
+display_field!(i32, i64, u32, f64, Timestamp, serde_json::Value);
 
 impl<E: ApiEnum> FormField for E {
     fn write(&self, form: &mut Form, name: &str) {
-        form.scalar(name, self.as_str());
+        form.scalar(name, None, self.as_str());
     }
     fn write_at(&self, form: &mut Form, name: &str, index: usize) {
-        form.scalar_at(name, index, self.as_str());
+        form.scalar(name, Some(index), self.as_str());
     }
 }
 

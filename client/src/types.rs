@@ -128,3 +128,53 @@ pub trait CustomFields {
             .map(|(k, v)| (k.as_str(), v))
     }
 }
+
+/// A map key as decoded: borrowed from the input when it can be, owned when it had escapes.
+#[doc(hidden)]
+pub enum WireKey<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl WireKey<'_> {
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            WireKey::Borrowed(s) => s,
+            WireKey::Owned(s) => s,
+        }
+    }
+
+    /// The key as an owned string.
+    pub fn into_string(self) -> String {
+        match self {
+            WireKey::Borrowed(s) => s.to_string(),
+            WireKey::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WireKey<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WireKey<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(WireKey::Borrowed(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(WireKey::Owned(v.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(WireKey::Owned(v))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}

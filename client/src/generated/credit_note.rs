@@ -7,7 +7,7 @@ use crate::{ApiEnum, CustomFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `credit_note` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreditNote {
     /// `id`.
     pub id: String,
@@ -113,7 +113,7 @@ pub struct CreditNote {
     pub taxes: Option<Vec<Tax>>,
     /// `tax_origin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_origin: Option<TaxOrigin>,
+    pub tax_origin: Option<Box<TaxOrigin>>,
     /// `linked_refunds` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_refunds: Option<Vec<LinkedRefund>>,
@@ -142,16 +142,16 @@ pub struct CreditNote {
     pub business_entity_id: Option<String>,
     /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_address: Option<ShippingAddress>,
+    pub shipping_address: Option<Box<ShippingAddress>>,
     /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_address: Option<BillingAddress>,
+    pub billing_address: Option<Box<BillingAddress>>,
     /// `einvoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub einvoice: Option<Einvoice>,
+    pub einvoice: Option<Box<Einvoice>>,
     /// `site_details_at_creation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site_details_at_creation: Option<SiteDetailsAtCreation>,
+    pub site_details_at_creation: Option<Box<SiteDetailsAtCreation>>,
     /// Keys the spec does not name, custom fields (`cf_*`) among them.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -159,6 +159,212 @@ pub struct CreditNote {
 impl CustomFields for CreditNote {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreditNote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreditNote;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreditNote` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreditNote, A::Error> {
+                let mut id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut reference_invoice_id: Option<String> = None;
+                let mut r#type: Option<Type> = None;
+                let mut reason_code: Option<ReasonCode> = None;
+                let mut status: Option<Status> = None;
+                let mut vat_number: Option<String> = None;
+                let mut date: Option<Timestamp> = None;
+                let mut price_type: Option<enums::PriceType> = None;
+                let mut currency_code: Option<String> = None;
+                let mut total: Option<i64> = None;
+                let mut amount_allocated: Option<i64> = None;
+                let mut amount_refunded: Option<i64> = None;
+                let mut amount_available: Option<i64> = None;
+                let mut refunded_at: Option<Timestamp> = None;
+                let mut voided_at: Option<Timestamp> = None;
+                let mut generated_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut channel: Option<enums::Channel> = None;
+                let mut line_items_next_offset: Option<String> = None;
+                let mut sub_total: Option<i64> = None;
+                let mut sub_total_in_local_currency: Option<i64> = None;
+                let mut total_in_local_currency: Option<i64> = None;
+                let mut local_currency_code: Option<String> = None;
+                let mut round_off_amount: Option<i64> = None;
+                let mut fractional_correction: Option<i64> = None;
+                let mut notes: Option<Vec<String>> = None;
+                let mut line_items: Option<Vec<LineItem>> = None;
+                let mut line_item_tiers: Option<Vec<LineItemTier>> = None;
+                let mut line_item_discounts: Option<Vec<LineItemDiscount>> = None;
+                let mut line_item_taxes: Option<Vec<LineItemTax>> = None;
+                let mut line_item_addresses: Option<Vec<LineItemAddress>> = None;
+                let mut discounts: Option<Vec<Discount>> = None;
+                let mut taxes: Option<Vec<Tax>> = None;
+                let mut tax_origin: Option<Box<TaxOrigin>> = None;
+                let mut linked_refunds: Option<Vec<LinkedRefund>> = None;
+                let mut allocations: Option<Vec<Allocation>> = None;
+                let mut deleted: Option<bool> = None;
+                let mut tax_category: Option<String> = None;
+                let mut local_currency_exchange_rate: Option<f64> = None;
+                let mut exchange_rates: Option<Vec<ExchangeRate>> = None;
+                let mut create_reason_code: Option<String> = None;
+                let mut vat_number_prefix: Option<String> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut shipping_address: Option<Box<ShippingAddress>> = None;
+                let mut billing_address: Option<Box<BillingAddress>> = None;
+                let mut einvoice: Option<Box<Einvoice>> = None;
+                let mut site_details_at_creation: Option<Box<SiteDetailsAtCreation>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "customer_id" => customer_id = Some(map.next_value()?),
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "reference_invoice_id" => {
+                            reference_invoice_id = map.next_value()?;
+                        }
+                        "type" => r#type = Some(map.next_value()?),
+                        "reason_code" => reason_code = map.next_value()?,
+                        "status" => status = Some(map.next_value()?),
+                        "vat_number" => vat_number = map.next_value()?,
+                        "date" => date = map.next_value()?,
+                        "price_type" => price_type = Some(map.next_value()?),
+                        "currency_code" => currency_code = Some(map.next_value()?),
+                        "total" => total = map.next_value()?,
+                        "amount_allocated" => amount_allocated = map.next_value()?,
+                        "amount_refunded" => amount_refunded = map.next_value()?,
+                        "amount_available" => amount_available = map.next_value()?,
+                        "refunded_at" => refunded_at = map.next_value()?,
+                        "voided_at" => voided_at = map.next_value()?,
+                        "generated_at" => generated_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "channel" => channel = map.next_value()?,
+                        "line_items_next_offset" => {
+                            line_items_next_offset = map.next_value()?;
+                        }
+                        "sub_total" => sub_total = Some(map.next_value()?),
+                        "sub_total_in_local_currency" => {
+                            sub_total_in_local_currency = map.next_value()?;
+                        }
+                        "total_in_local_currency" => {
+                            total_in_local_currency = map.next_value()?;
+                        }
+                        "local_currency_code" => local_currency_code = map.next_value()?,
+                        "round_off_amount" => round_off_amount = map.next_value()?,
+                        "fractional_correction" => {
+                            fractional_correction = map.next_value()?;
+                        }
+                        "notes" => notes = map.next_value()?,
+                        "line_items" => line_items = map.next_value()?,
+                        "line_item_tiers" => line_item_tiers = map.next_value()?,
+                        "line_item_discounts" => line_item_discounts = map.next_value()?,
+                        "line_item_taxes" => line_item_taxes = map.next_value()?,
+                        "line_item_addresses" => line_item_addresses = map.next_value()?,
+                        "discounts" => discounts = map.next_value()?,
+                        "taxes" => taxes = map.next_value()?,
+                        "tax_origin" => tax_origin = map.next_value()?,
+                        "linked_refunds" => linked_refunds = map.next_value()?,
+                        "allocations" => allocations = map.next_value()?,
+                        "deleted" => deleted = Some(map.next_value()?),
+                        "tax_category" => tax_category = map.next_value()?,
+                        "local_currency_exchange_rate" => {
+                            local_currency_exchange_rate = map.next_value()?;
+                        }
+                        "exchange_rates" => exchange_rates = map.next_value()?,
+                        "create_reason_code" => create_reason_code = map.next_value()?,
+                        "vat_number_prefix" => vat_number_prefix = map.next_value()?,
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        "shipping_address" => shipping_address = map.next_value()?,
+                        "billing_address" => billing_address = map.next_value()?,
+                        "einvoice" => einvoice = map.next_value()?,
+                        "site_details_at_creation" => {
+                            site_details_at_creation = map.next_value()?;
+                        }
+                        "object" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreditNote {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    customer_id: customer_id
+                        .ok_or_else(|| serde::de::Error::missing_field("customer_id"))?,
+                    subscription_id,
+                    reference_invoice_id,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    reason_code,
+                    status: status
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    vat_number,
+                    date,
+                    price_type: price_type
+                        .ok_or_else(|| serde::de::Error::missing_field("price_type"))?,
+                    currency_code: currency_code
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currency_code",
+                        ))?,
+                    total,
+                    amount_allocated,
+                    amount_refunded,
+                    amount_available,
+                    refunded_at,
+                    voided_at,
+                    generated_at,
+                    resource_version,
+                    updated_at,
+                    channel,
+                    line_items_next_offset,
+                    sub_total: sub_total
+                        .ok_or_else(|| serde::de::Error::missing_field("sub_total"))?,
+                    sub_total_in_local_currency,
+                    total_in_local_currency,
+                    local_currency_code,
+                    round_off_amount,
+                    fractional_correction,
+                    notes,
+                    line_items,
+                    line_item_tiers,
+                    line_item_discounts,
+                    line_item_taxes,
+                    line_item_addresses,
+                    discounts,
+                    taxes,
+                    tax_origin,
+                    linked_refunds,
+                    allocations,
+                    deleted: deleted
+                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    tax_category,
+                    local_currency_exchange_rate,
+                    exchange_rates,
+                    create_reason_code,
+                    vat_number_prefix,
+                    business_entity_id,
+                    shipping_address,
+                    billing_address,
+                    einvoice,
+                    site_details_at_creation,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 /// The `LineItem` sub-object.

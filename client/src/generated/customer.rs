@@ -10,7 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `customer` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Customer {
     /// `id`.
     pub id: String,
@@ -117,7 +117,7 @@ pub struct Customer {
     pub backup_payment_source_id: Option<String>,
     /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_address: Option<BillingAddress>,
+    pub billing_address: Option<Box<BillingAddress>>,
     /// `referral_urls` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_urls: Option<Vec<ReferralUrl>>,
@@ -126,7 +126,7 @@ pub struct Customer {
     pub contacts: Option<Vec<Contact>>,
     /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<PaymentMethod>,
+    pub payment_method: Option<Box<PaymentMethod>>,
     /// `invoice_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
@@ -181,16 +181,16 @@ pub struct Customer {
     pub client_profile_id: Option<String>,
     /// `relationship`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship: Option<Relationship>,
+    pub relationship: Option<Box<Relationship>>,
     /// `use_default_hierarchy_settings`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_default_hierarchy_settings: Option<bool>,
     /// `parent_account_access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_account_access: Option<ParentAccountAccess>,
+    pub parent_account_access: Option<Box<ParentAccountAccess>>,
     /// `child_account_access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub child_account_access: Option<ChildAccountAccess>,
+    pub child_account_access: Option<Box<ChildAccountAccess>>,
     /// `vat_number_prefix`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
@@ -207,6 +207,294 @@ pub struct Customer {
 impl CustomFields for Customer {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Customer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Customer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Customer` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Customer, A::Error> {
+                let mut id: Option<String> = None;
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut vat_number: Option<String> = None;
+                let mut auto_collection: Option<enums::AutoCollection> = None;
+                let mut offline_payment_method: Option<enums::OfflinePaymentMethod> = None;
+                let mut net_term_days: Option<i64> = None;
+                let mut vat_number_validated_time: Option<Timestamp> = None;
+                let mut vat_number_status: Option<VatNumberStatus> = None;
+                let mut allow_direct_debit: Option<bool> = None;
+                let mut is_location_valid: Option<bool> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut created_from_ip: Option<String> = None;
+                let mut exemption_details: Option<Value> = None;
+                let mut taxability: Option<enums::Taxability> = None;
+                let mut entity_code: Option<enums::EntityCode> = None;
+                let mut exempt_number: Option<String> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut locale: Option<String> = None;
+                let mut billing_date: Option<i64> = None;
+                let mut billing_month: Option<i64> = None;
+                let mut billing_date_mode: Option<enums::BillingDateMode> = None;
+                let mut billing_day_of_week: Option<BillingDayOfWeek> = None;
+                let mut billing_day_of_week_mode: Option<enums::BillingDayOfWeekMode> = None;
+                let mut pii_cleared: Option<PiiCleared> = None;
+                let mut auto_close_invoices: Option<bool> = None;
+                let mut channel: Option<enums::Channel> = None;
+                let mut active_id: Option<String> = None;
+                let mut card_status: Option<CardStatus> = None;
+                let mut fraud_flag: Option<FraudFlag> = None;
+                let mut primary_payment_source_id: Option<String> = None;
+                let mut backup_payment_source_id: Option<String> = None;
+                let mut billing_address: Option<Box<BillingAddress>> = None;
+                let mut referral_urls: Option<Vec<ReferralUrl>> = None;
+                let mut contacts: Option<Vec<Contact>> = None;
+                let mut payment_method: Option<Box<PaymentMethod>> = None;
+                let mut invoice_notes: Option<String> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut preferred_currency_code: Option<String> = None;
+                let mut promotional_credits: Option<i64> = None;
+                let mut unbilled_charges: Option<i64> = None;
+                let mut refundable_credits: Option<i64> = None;
+                let mut excess_payments: Option<i64> = None;
+                let mut balances: Option<Vec<Balance>> = None;
+                let mut entity_identifiers: Option<Vec<EntityIdentifier>> = None;
+                let mut tax_providers_fields: Option<Vec<TaxProvidersField>> = None;
+                let mut is_einvoice_enabled: Option<bool> = None;
+                let mut einvoicing_method: Option<enums::EinvoicingMethod> = None;
+                let mut meta_data: Option<Value> = None;
+                let mut deleted: Option<bool> = None;
+                let mut registered_for_gst: Option<bool> = None;
+                let mut consolidated_invoicing: Option<bool> = None;
+                let mut customer_type: Option<enums::CustomerType> = None;
+                let mut business_customer_without_vat_number: Option<bool> = None;
+                let mut client_profile_id: Option<String> = None;
+                let mut relationship: Option<Box<Relationship>> = None;
+                let mut use_default_hierarchy_settings: Option<bool> = None;
+                let mut parent_account_access: Option<Box<ParentAccountAccess>> = None;
+                let mut child_account_access: Option<Box<ChildAccountAccess>> = None;
+                let mut vat_number_prefix: Option<String> = None;
+                let mut entity_identifier_scheme: Option<String> = None;
+                let mut entity_identifier_standard: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "vat_number" => vat_number = map.next_value()?,
+                        "auto_collection" => auto_collection = Some(map.next_value()?),
+                        "offline_payment_method" => {
+                            offline_payment_method = map.next_value()?;
+                        }
+                        "net_term_days" => net_term_days = Some(map.next_value()?),
+                        "vat_number_validated_time" => {
+                            vat_number_validated_time = map.next_value()?;
+                        }
+                        "vat_number_status" => vat_number_status = map.next_value()?,
+                        "allow_direct_debit" => {
+                            allow_direct_debit = Some(map.next_value()?);
+                        }
+                        "is_location_valid" => is_location_valid = map.next_value()?,
+                        "created_at" => created_at = Some(map.next_value()?),
+                        "created_from_ip" => created_from_ip = map.next_value()?,
+                        "exemption_details" => exemption_details = map.next_value()?,
+                        "taxability" => taxability = map.next_value()?,
+                        "entity_code" => entity_code = map.next_value()?,
+                        "exempt_number" => exempt_number = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "locale" => locale = map.next_value()?,
+                        "billing_date" => billing_date = map.next_value()?,
+                        "billing_month" => billing_month = map.next_value()?,
+                        "billing_date_mode" => billing_date_mode = map.next_value()?,
+                        "billing_day_of_week" => billing_day_of_week = map.next_value()?,
+                        "billing_day_of_week_mode" => {
+                            billing_day_of_week_mode = map.next_value()?;
+                        }
+                        "pii_cleared" => pii_cleared = map.next_value()?,
+                        "auto_close_invoices" => auto_close_invoices = map.next_value()?,
+                        "channel" => channel = map.next_value()?,
+                        "active_id" => active_id = map.next_value()?,
+                        "card_status" => card_status = map.next_value()?,
+                        "fraud_flag" => fraud_flag = map.next_value()?,
+                        "primary_payment_source_id" => {
+                            primary_payment_source_id = map.next_value()?;
+                        }
+                        "backup_payment_source_id" => {
+                            backup_payment_source_id = map.next_value()?;
+                        }
+                        "billing_address" => billing_address = map.next_value()?,
+                        "referral_urls" => referral_urls = map.next_value()?,
+                        "contacts" => contacts = map.next_value()?,
+                        "payment_method" => payment_method = map.next_value()?,
+                        "invoice_notes" => invoice_notes = map.next_value()?,
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        "preferred_currency_code" => {
+                            preferred_currency_code = map.next_value()?;
+                        }
+                        "promotional_credits" => {
+                            promotional_credits = Some(map.next_value()?);
+                        }
+                        "unbilled_charges" => unbilled_charges = Some(map.next_value()?),
+                        "refundable_credits" => {
+                            refundable_credits = Some(map.next_value()?);
+                        }
+                        "excess_payments" => excess_payments = Some(map.next_value()?),
+                        "balances" => balances = map.next_value()?,
+                        "entity_identifiers" => entity_identifiers = map.next_value()?,
+                        "tax_providers_fields" => {
+                            tax_providers_fields = map.next_value()?;
+                        }
+                        "is_einvoice_enabled" => is_einvoice_enabled = map.next_value()?,
+                        "einvoicing_method" => einvoicing_method = map.next_value()?,
+                        "meta_data" => meta_data = map.next_value()?,
+                        "deleted" => deleted = Some(map.next_value()?),
+                        "registered_for_gst" => registered_for_gst = map.next_value()?,
+                        "consolidated_invoicing" => {
+                            consolidated_invoicing = map.next_value()?;
+                        }
+                        "customer_type" => customer_type = map.next_value()?,
+                        "business_customer_without_vat_number" => {
+                            business_customer_without_vat_number = map.next_value()?;
+                        }
+                        "client_profile_id" => client_profile_id = map.next_value()?,
+                        "relationship" => relationship = map.next_value()?,
+                        "use_default_hierarchy_settings" => {
+                            use_default_hierarchy_settings = map.next_value()?;
+                        }
+                        "parent_account_access" => {
+                            parent_account_access = map.next_value()?;
+                        }
+                        "child_account_access" => {
+                            child_account_access = map.next_value()?;
+                        }
+                        "vat_number_prefix" => vat_number_prefix = map.next_value()?,
+                        "entity_identifier_scheme" => {
+                            entity_identifier_scheme = map.next_value()?;
+                        }
+                        "entity_identifier_standard" => {
+                            entity_identifier_standard = map.next_value()?;
+                        }
+                        "object" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Customer {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    first_name,
+                    last_name,
+                    email,
+                    phone,
+                    company,
+                    vat_number,
+                    auto_collection: auto_collection
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "auto_collection",
+                        ))?,
+                    offline_payment_method,
+                    net_term_days: net_term_days
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "net_term_days",
+                        ))?,
+                    vat_number_validated_time,
+                    vat_number_status,
+                    allow_direct_debit: allow_direct_debit
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "allow_direct_debit",
+                        ))?,
+                    is_location_valid,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    created_from_ip,
+                    exemption_details,
+                    taxability,
+                    entity_code,
+                    exempt_number,
+                    resource_version,
+                    updated_at,
+                    locale,
+                    billing_date,
+                    billing_month,
+                    billing_date_mode,
+                    billing_day_of_week,
+                    billing_day_of_week_mode,
+                    pii_cleared,
+                    auto_close_invoices,
+                    channel,
+                    active_id,
+                    card_status,
+                    fraud_flag,
+                    primary_payment_source_id,
+                    backup_payment_source_id,
+                    billing_address,
+                    referral_urls,
+                    contacts,
+                    payment_method,
+                    invoice_notes,
+                    business_entity_id,
+                    preferred_currency_code,
+                    promotional_credits: promotional_credits
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "promotional_credits",
+                        ))?,
+                    unbilled_charges: unbilled_charges
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "unbilled_charges",
+                        ))?,
+                    refundable_credits: refundable_credits
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "refundable_credits",
+                        ))?,
+                    excess_payments: excess_payments
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "excess_payments",
+                        ))?,
+                    balances,
+                    entity_identifiers,
+                    tax_providers_fields,
+                    is_einvoice_enabled,
+                    einvoicing_method,
+                    meta_data,
+                    deleted: deleted
+                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    registered_for_gst,
+                    consolidated_invoicing,
+                    customer_type,
+                    business_customer_without_vat_number,
+                    client_profile_id,
+                    relationship,
+                    use_default_hierarchy_settings,
+                    parent_account_access,
+                    child_account_access,
+                    vat_number_prefix,
+                    entity_identifier_scheme,
+                    entity_identifier_standard,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 /// The `BillingAddress` sub-object.
@@ -1585,7 +1873,7 @@ pub struct CreateResponse {
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<card::Card>,
+    pub card: Option<Box<card::Card>>,
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "customer.list",
@@ -1954,7 +2242,7 @@ pub struct ListEntry {
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<card::Card>,
+    pub card: Option<Box<card::Card>>,
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.retrieve",
@@ -2002,7 +2290,7 @@ pub struct RetrieveResponse {
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<card::Card>,
+    pub card: Option<Box<card::Card>>,
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update",
@@ -2329,7 +2617,7 @@ pub struct UpdateResponse {
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<card::Card>,
+    pub card: Option<Box<card::Card>>,
 }
 /// Fields of the `CreateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `invoice` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Invoice {
     /// `id`.
     pub id: String,
@@ -157,7 +157,7 @@ pub struct Invoice {
     pub taxes: Option<Vec<Tax>>,
     /// `tax_origin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_origin: Option<TaxOrigin>,
+    pub tax_origin: Option<Box<TaxOrigin>>,
     /// `linked_payments` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_payments: Option<Vec<LinkedPayment>>,
@@ -184,16 +184,16 @@ pub struct Invoice {
     pub notes: Option<Vec<Note>>,
     /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_address: Option<ShippingAddress>,
+    pub shipping_address: Option<Box<ShippingAddress>>,
     /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_address: Option<BillingAddress>,
+    pub billing_address: Option<Box<BillingAddress>>,
     /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statement_descriptor: Option<StatementDescriptor>,
+    pub statement_descriptor: Option<Box<StatementDescriptor>>,
     /// `einvoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub einvoice: Option<Einvoice>,
+    pub einvoice: Option<Box<Einvoice>>,
     /// `void_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason_code: Option<String>,
@@ -213,7 +213,7 @@ pub struct Invoice {
     pub business_entity_id: Option<String>,
     /// `site_details_at_creation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site_details_at_creation: Option<SiteDetailsAtCreation>,
+    pub site_details_at_creation: Option<Box<SiteDetailsAtCreation>>,
     /// Keys the spec does not name, custom fields (`cf_*`) among them.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -221,6 +221,283 @@ pub struct Invoice {
 impl CustomFields for Invoice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Invoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Invoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Invoice` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Invoice, A::Error> {
+                let mut id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut payment_owner: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut recurring: Option<bool> = None;
+                let mut status: Option<Status> = None;
+                let mut date: Option<Timestamp> = None;
+                let mut due_date: Option<Timestamp> = None;
+                let mut net_term_days: Option<i64> = None;
+                let mut po_number: Option<String> = None;
+                let mut vat_number: Option<String> = None;
+                let mut price_type: Option<enums::PriceType> = None;
+                let mut exchange_rate: Option<f64> = None;
+                let mut local_currency_exchange_rate: Option<f64> = None;
+                let mut currency_code: Option<String> = None;
+                let mut local_currency_code: Option<String> = None;
+                let mut tax: Option<i64> = None;
+                let mut sub_total: Option<i64> = None;
+                let mut sub_total_in_local_currency: Option<i64> = None;
+                let mut total: Option<i64> = None;
+                let mut total_in_local_currency: Option<i64> = None;
+                let mut amount_due: Option<i64> = None;
+                let mut amount_adjusted: Option<i64> = None;
+                let mut amount_paid: Option<i64> = None;
+                let mut paid_at: Option<Timestamp> = None;
+                let mut write_off_amount: Option<i64> = None;
+                let mut credits_applied: Option<i64> = None;
+                let mut dunning_status: Option<DunningStatus> = None;
+                let mut next_retry_at: Option<Timestamp> = None;
+                let mut voided_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut line_items_next_offset: Option<String> = None;
+                let mut exchange_rates: Option<Vec<ExchangeRate>> = None;
+                let mut first_invoice: Option<bool> = None;
+                let mut new_sales_amount: Option<i64> = None;
+                let mut has_advance_charges: Option<bool> = None;
+                let mut term_finalized: Option<bool> = None;
+                let mut is_gifted: Option<bool> = None;
+                let mut generated_at: Option<Timestamp> = None;
+                let mut expected_payment_date: Option<Timestamp> = None;
+                let mut amount_to_collect: Option<i64> = None;
+                let mut round_off_amount: Option<i64> = None;
+                let mut line_items: Option<Vec<LineItem>> = None;
+                let mut line_item_tiers: Option<Vec<LineItemTier>> = None;
+                let mut line_item_discounts: Option<Vec<LineItemDiscount>> = None;
+                let mut line_item_taxes: Option<Vec<LineItemTax>> = None;
+                let mut line_item_credits: Option<Vec<LineItemCredit>> = None;
+                let mut line_item_addresses: Option<Vec<LineItemAddress>> = None;
+                let mut discounts: Option<Vec<Discount>> = None;
+                let mut taxes: Option<Vec<Tax>> = None;
+                let mut tax_origin: Option<Box<TaxOrigin>> = None;
+                let mut linked_payments: Option<Vec<LinkedPayment>> = None;
+                let mut reference_transactions: Option<Vec<ReferenceTransaction>> = None;
+                let mut dunning_attempts: Option<Vec<DunningAttempt>> = None;
+                let mut applied_credits: Option<Vec<AppliedCredit>> = None;
+                let mut adjustment_credit_notes: Option<Vec<AdjustmentCreditNote>> = None;
+                let mut issued_credit_notes: Option<Vec<IssuedCreditNote>> = None;
+                let mut linked_orders: Option<Vec<LinkedOrder>> = None;
+                let mut notes: Option<Vec<Note>> = None;
+                let mut shipping_address: Option<Box<ShippingAddress>> = None;
+                let mut billing_address: Option<Box<BillingAddress>> = None;
+                let mut statement_descriptor: Option<Box<StatementDescriptor>> = None;
+                let mut einvoice: Option<Box<Einvoice>> = None;
+                let mut void_reason_code: Option<String> = None;
+                let mut deleted: Option<bool> = None;
+                let mut tax_category: Option<String> = None;
+                let mut vat_number_prefix: Option<String> = None;
+                let mut channel: Option<enums::Channel> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut site_details_at_creation: Option<Box<SiteDetailsAtCreation>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "customer_id" => customer_id = Some(map.next_value()?),
+                        "payment_owner" => payment_owner = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "recurring" => recurring = Some(map.next_value()?),
+                        "status" => status = Some(map.next_value()?),
+                        "date" => date = map.next_value()?,
+                        "due_date" => due_date = map.next_value()?,
+                        "net_term_days" => net_term_days = map.next_value()?,
+                        "po_number" => po_number = map.next_value()?,
+                        "vat_number" => vat_number = map.next_value()?,
+                        "price_type" => price_type = Some(map.next_value()?),
+                        "exchange_rate" => exchange_rate = map.next_value()?,
+                        "local_currency_exchange_rate" => {
+                            local_currency_exchange_rate = map.next_value()?;
+                        }
+                        "currency_code" => currency_code = Some(map.next_value()?),
+                        "local_currency_code" => local_currency_code = map.next_value()?,
+                        "tax" => tax = Some(map.next_value()?),
+                        "sub_total" => sub_total = Some(map.next_value()?),
+                        "sub_total_in_local_currency" => {
+                            sub_total_in_local_currency = map.next_value()?;
+                        }
+                        "total" => total = map.next_value()?,
+                        "total_in_local_currency" => {
+                            total_in_local_currency = map.next_value()?;
+                        }
+                        "amount_due" => amount_due = map.next_value()?,
+                        "amount_adjusted" => amount_adjusted = map.next_value()?,
+                        "amount_paid" => amount_paid = map.next_value()?,
+                        "paid_at" => paid_at = map.next_value()?,
+                        "write_off_amount" => write_off_amount = map.next_value()?,
+                        "credits_applied" => credits_applied = map.next_value()?,
+                        "dunning_status" => dunning_status = map.next_value()?,
+                        "next_retry_at" => next_retry_at = map.next_value()?,
+                        "voided_at" => voided_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "line_items_next_offset" => {
+                            line_items_next_offset = map.next_value()?;
+                        }
+                        "exchange_rates" => exchange_rates = map.next_value()?,
+                        "first_invoice" => first_invoice = map.next_value()?,
+                        "new_sales_amount" => new_sales_amount = map.next_value()?,
+                        "has_advance_charges" => has_advance_charges = map.next_value()?,
+                        "term_finalized" => term_finalized = Some(map.next_value()?),
+                        "is_gifted" => is_gifted = Some(map.next_value()?),
+                        "generated_at" => generated_at = map.next_value()?,
+                        "expected_payment_date" => {
+                            expected_payment_date = map.next_value()?;
+                        }
+                        "amount_to_collect" => amount_to_collect = map.next_value()?,
+                        "round_off_amount" => round_off_amount = map.next_value()?,
+                        "line_items" => line_items = map.next_value()?,
+                        "line_item_tiers" => line_item_tiers = map.next_value()?,
+                        "line_item_discounts" => line_item_discounts = map.next_value()?,
+                        "line_item_taxes" => line_item_taxes = map.next_value()?,
+                        "line_item_credits" => line_item_credits = map.next_value()?,
+                        "line_item_addresses" => line_item_addresses = map.next_value()?,
+                        "discounts" => discounts = map.next_value()?,
+                        "taxes" => taxes = map.next_value()?,
+                        "tax_origin" => tax_origin = map.next_value()?,
+                        "linked_payments" => linked_payments = map.next_value()?,
+                        "reference_transactions" => {
+                            reference_transactions = map.next_value()?;
+                        }
+                        "dunning_attempts" => dunning_attempts = map.next_value()?,
+                        "applied_credits" => applied_credits = map.next_value()?,
+                        "adjustment_credit_notes" => {
+                            adjustment_credit_notes = map.next_value()?;
+                        }
+                        "issued_credit_notes" => issued_credit_notes = map.next_value()?,
+                        "linked_orders" => linked_orders = map.next_value()?,
+                        "notes" => notes = map.next_value()?,
+                        "shipping_address" => shipping_address = map.next_value()?,
+                        "billing_address" => billing_address = map.next_value()?,
+                        "statement_descriptor" => {
+                            statement_descriptor = map.next_value()?;
+                        }
+                        "einvoice" => einvoice = map.next_value()?,
+                        "void_reason_code" => void_reason_code = map.next_value()?,
+                        "deleted" => deleted = Some(map.next_value()?),
+                        "tax_category" => tax_category = map.next_value()?,
+                        "vat_number_prefix" => vat_number_prefix = map.next_value()?,
+                        "channel" => channel = map.next_value()?,
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        "site_details_at_creation" => {
+                            site_details_at_creation = map.next_value()?;
+                        }
+                        "object" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Invoice {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    customer_id: customer_id
+                        .ok_or_else(|| serde::de::Error::missing_field("customer_id"))?,
+                    payment_owner,
+                    subscription_id,
+                    recurring: recurring
+                        .ok_or_else(|| serde::de::Error::missing_field("recurring"))?,
+                    status: status
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    date,
+                    due_date,
+                    net_term_days,
+                    po_number,
+                    vat_number,
+                    price_type: price_type
+                        .ok_or_else(|| serde::de::Error::missing_field("price_type"))?,
+                    exchange_rate,
+                    local_currency_exchange_rate,
+                    currency_code: currency_code
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currency_code",
+                        ))?,
+                    local_currency_code,
+                    tax: tax.ok_or_else(|| serde::de::Error::missing_field("tax"))?,
+                    sub_total: sub_total
+                        .ok_or_else(|| serde::de::Error::missing_field("sub_total"))?,
+                    sub_total_in_local_currency,
+                    total,
+                    total_in_local_currency,
+                    amount_due,
+                    amount_adjusted,
+                    amount_paid,
+                    paid_at,
+                    write_off_amount,
+                    credits_applied,
+                    dunning_status,
+                    next_retry_at,
+                    voided_at,
+                    resource_version,
+                    updated_at,
+                    line_items_next_offset,
+                    exchange_rates,
+                    first_invoice,
+                    new_sales_amount,
+                    has_advance_charges,
+                    term_finalized: term_finalized
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "term_finalized",
+                        ))?,
+                    is_gifted: is_gifted
+                        .ok_or_else(|| serde::de::Error::missing_field("is_gifted"))?,
+                    generated_at,
+                    expected_payment_date,
+                    amount_to_collect,
+                    round_off_amount,
+                    line_items,
+                    line_item_tiers,
+                    line_item_discounts,
+                    line_item_taxes,
+                    line_item_credits,
+                    line_item_addresses,
+                    discounts,
+                    taxes,
+                    tax_origin,
+                    linked_payments,
+                    reference_transactions,
+                    dunning_attempts,
+                    applied_credits,
+                    adjustment_credit_notes,
+                    issued_credit_notes,
+                    linked_orders,
+                    notes,
+                    shipping_address,
+                    billing_address,
+                    statement_descriptor,
+                    einvoice,
+                    void_reason_code,
+                    deleted: deleted
+                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    tax_category,
+                    vat_number_prefix,
+                    channel,
+                    business_entity_id,
+                    site_details_at_creation,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 /// The `ExchangeRate` sub-object.

@@ -10,7 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `item` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
     /// `id`.
     pub id: String,
@@ -83,7 +83,7 @@ pub struct Item {
     pub bundle_items: Option<Vec<BundleItem>>,
     /// `bundle_configuration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bundle_configuration: Option<BundleConfiguration>,
+    pub bundle_configuration: Option<Box<BundleConfiguration>>,
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
@@ -99,6 +99,146 @@ pub struct Item {
 impl CustomFields for Item {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Item;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Item` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Item, A::Error> {
+                let mut id: Option<String> = None;
+                let mut name: Option<String> = None;
+                let mut external_name: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut item_family_id: Option<String> = None;
+                let mut r#type: Option<Type> = None;
+                let mut is_shippable: Option<bool> = None;
+                let mut is_giftable: Option<bool> = None;
+                let mut redirect_url: Option<String> = None;
+                let mut enabled_for_checkout: Option<bool> = None;
+                let mut enabled_in_portal: Option<bool> = None;
+                let mut included_in_mrr: Option<bool> = None;
+                let mut item_applicability: Option<ItemApplicability> = None;
+                let mut gift_claim_redirect_url: Option<String> = None;
+                let mut unit: Option<String> = None;
+                let mut metered: Option<bool> = None;
+                let mut usage_calculation: Option<UsageCalculation> = None;
+                let mut is_percentage_pricing: Option<bool> = None;
+                let mut archived_at: Option<Timestamp> = None;
+                let mut channel: Option<enums::Channel> = None;
+                let mut applicable_items: Option<Vec<ApplicableItem>> = None;
+                let mut bundle_items: Option<Vec<BundleItem>> = None;
+                let mut bundle_configuration: Option<Box<BundleConfiguration>> = None;
+                let mut metadata: Option<Value> = None;
+                let mut deleted: Option<bool> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "name" => name = Some(map.next_value()?),
+                        "external_name" => external_name = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "item_family_id" => item_family_id = map.next_value()?,
+                        "type" => r#type = Some(map.next_value()?),
+                        "is_shippable" => is_shippable = map.next_value()?,
+                        "is_giftable" => is_giftable = Some(map.next_value()?),
+                        "redirect_url" => redirect_url = map.next_value()?,
+                        "enabled_for_checkout" => {
+                            enabled_for_checkout = Some(map.next_value()?);
+                        }
+                        "enabled_in_portal" => {
+                            enabled_in_portal = Some(map.next_value()?);
+                        }
+                        "included_in_mrr" => included_in_mrr = map.next_value()?,
+                        "item_applicability" => item_applicability = map.next_value()?,
+                        "gift_claim_redirect_url" => {
+                            gift_claim_redirect_url = map.next_value()?;
+                        }
+                        "unit" => unit = map.next_value()?,
+                        "metered" => metered = Some(map.next_value()?),
+                        "usage_calculation" => usage_calculation = map.next_value()?,
+                        "is_percentage_pricing" => {
+                            is_percentage_pricing = map.next_value()?;
+                        }
+                        "archived_at" => archived_at = map.next_value()?,
+                        "channel" => channel = map.next_value()?,
+                        "applicable_items" => applicable_items = map.next_value()?,
+                        "bundle_items" => bundle_items = map.next_value()?,
+                        "bundle_configuration" => {
+                            bundle_configuration = map.next_value()?;
+                        }
+                        "metadata" => metadata = map.next_value()?,
+                        "deleted" => deleted = Some(map.next_value()?),
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        "object" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Item {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: name.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    external_name,
+                    description,
+                    status,
+                    resource_version,
+                    updated_at,
+                    item_family_id,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    is_shippable,
+                    is_giftable: is_giftable
+                        .ok_or_else(|| serde::de::Error::missing_field("is_giftable"))?,
+                    redirect_url,
+                    enabled_for_checkout: enabled_for_checkout
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "enabled_for_checkout",
+                        ))?,
+                    enabled_in_portal: enabled_in_portal
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "enabled_in_portal",
+                        ))?,
+                    included_in_mrr,
+                    item_applicability,
+                    gift_claim_redirect_url,
+                    unit,
+                    metered: metered
+                        .ok_or_else(|| serde::de::Error::missing_field("metered"))?,
+                    usage_calculation,
+                    is_percentage_pricing,
+                    archived_at,
+                    channel,
+                    applicable_items,
+                    bundle_items,
+                    bundle_configuration,
+                    metadata,
+                    deleted: deleted
+                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    business_entity_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 /// The `ApplicableItem` sub-object.

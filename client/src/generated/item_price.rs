@@ -10,7 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `item_price` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemPrice {
     /// `id`.
     pub id: String,
@@ -106,13 +106,13 @@ pub struct ItemPrice {
     pub is_taxable: Option<bool>,
     /// `tax_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_detail: Option<TaxDetail>,
+    pub tax_detail: Option<Box<TaxDetail>>,
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_providers_fields: Option<Vec<TaxProvidersField>>,
     /// `accounting_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accounting_detail: Option<AccountingDetail>,
+    pub accounting_detail: Option<Box<AccountingDetail>>,
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
@@ -143,6 +143,193 @@ pub struct ItemPrice {
 impl CustomFields for ItemPrice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemPrice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemPrice` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemPrice, A::Error> {
+                let mut id: Option<String> = None;
+                let mut name: Option<String> = None;
+                let mut item_family_id: Option<String> = None;
+                let mut item_id: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut external_name: Option<String> = None;
+                let mut price_variant_id: Option<String> = None;
+                let mut proration_type: Option<ProrationType> = None;
+                let mut pricing_model: Option<enums::PricingModel> = None;
+                let mut price: Option<i64> = None;
+                let mut price_in_decimal: Option<String> = None;
+                let mut period: Option<i64> = None;
+                let mut currency_code: Option<String> = None;
+                let mut period_unit: Option<enums::PeriodUnit> = None;
+                let mut trial_period: Option<i64> = None;
+                let mut trial_period_unit: Option<TrialPeriodUnit> = None;
+                let mut trial_end_action: Option<TrialEndAction> = None;
+                let mut shipping_period: Option<i64> = None;
+                let mut shipping_period_unit: Option<ShippingPeriodUnit> = None;
+                let mut billing_cycles: Option<i64> = None;
+                let mut free_quantity: Option<i64> = None;
+                let mut free_quantity_in_decimal: Option<String> = None;
+                let mut channel: Option<enums::Channel> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut usage_accumulation_reset_frequency: Option<
+                    enums::UsageAccumulationResetFrequency,
+                > = None;
+                let mut archived_at: Option<Timestamp> = None;
+                let mut invoice_notes: Option<String> = None;
+                let mut tiers: Option<Vec<Tier>> = None;
+                let mut is_taxable: Option<bool> = None;
+                let mut tax_detail: Option<Box<TaxDetail>> = None;
+                let mut tax_providers_fields: Option<Vec<TaxProvidersField>> = None;
+                let mut accounting_detail: Option<Box<AccountingDetail>> = None;
+                let mut metadata: Option<Value> = None;
+                let mut item_type: Option<enums::ItemType> = None;
+                let mut archivable: Option<bool> = None;
+                let mut parent_item_id: Option<String> = None;
+                let mut show_description_in_invoices: Option<bool> = None;
+                let mut show_description_in_quotes: Option<bool> = None;
+                let mut deleted: Option<bool> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "name" => name = Some(map.next_value()?),
+                        "item_family_id" => item_family_id = map.next_value()?,
+                        "item_id" => item_id = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "external_name" => external_name = map.next_value()?,
+                        "price_variant_id" => price_variant_id = map.next_value()?,
+                        "proration_type" => proration_type = map.next_value()?,
+                        "pricing_model" => pricing_model = Some(map.next_value()?),
+                        "price" => price = map.next_value()?,
+                        "price_in_decimal" => price_in_decimal = map.next_value()?,
+                        "period" => period = map.next_value()?,
+                        "currency_code" => currency_code = Some(map.next_value()?),
+                        "period_unit" => period_unit = map.next_value()?,
+                        "trial_period" => trial_period = map.next_value()?,
+                        "trial_period_unit" => trial_period_unit = map.next_value()?,
+                        "trial_end_action" => trial_end_action = map.next_value()?,
+                        "shipping_period" => shipping_period = map.next_value()?,
+                        "shipping_period_unit" => {
+                            shipping_period_unit = map.next_value()?;
+                        }
+                        "billing_cycles" => billing_cycles = map.next_value()?,
+                        "free_quantity" => free_quantity = Some(map.next_value()?),
+                        "free_quantity_in_decimal" => {
+                            free_quantity_in_decimal = map.next_value()?;
+                        }
+                        "channel" => channel = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "created_at" => created_at = Some(map.next_value()?),
+                        "usage_accumulation_reset_frequency" => {
+                            usage_accumulation_reset_frequency = map.next_value()?;
+                        }
+                        "archived_at" => archived_at = map.next_value()?,
+                        "invoice_notes" => invoice_notes = map.next_value()?,
+                        "tiers" => tiers = map.next_value()?,
+                        "is_taxable" => is_taxable = map.next_value()?,
+                        "tax_detail" => tax_detail = map.next_value()?,
+                        "tax_providers_fields" => {
+                            tax_providers_fields = map.next_value()?;
+                        }
+                        "accounting_detail" => accounting_detail = map.next_value()?,
+                        "metadata" => metadata = map.next_value()?,
+                        "item_type" => item_type = map.next_value()?,
+                        "archivable" => archivable = map.next_value()?,
+                        "parent_item_id" => parent_item_id = map.next_value()?,
+                        "show_description_in_invoices" => {
+                            show_description_in_invoices = map.next_value()?;
+                        }
+                        "show_description_in_quotes" => {
+                            show_description_in_quotes = map.next_value()?;
+                        }
+                        "deleted" => deleted = Some(map.next_value()?),
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        "object" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemPrice {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: name.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    item_family_id,
+                    item_id,
+                    description,
+                    status,
+                    external_name,
+                    price_variant_id,
+                    proration_type,
+                    pricing_model: pricing_model
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "pricing_model",
+                        ))?,
+                    price,
+                    price_in_decimal,
+                    period,
+                    currency_code: currency_code
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currency_code",
+                        ))?,
+                    period_unit,
+                    trial_period,
+                    trial_period_unit,
+                    trial_end_action,
+                    shipping_period,
+                    shipping_period_unit,
+                    billing_cycles,
+                    free_quantity: free_quantity
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "free_quantity",
+                        ))?,
+                    free_quantity_in_decimal,
+                    channel,
+                    resource_version,
+                    updated_at,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    usage_accumulation_reset_frequency,
+                    archived_at,
+                    invoice_notes,
+                    tiers,
+                    is_taxable,
+                    tax_detail,
+                    tax_providers_fields,
+                    accounting_detail,
+                    metadata,
+                    item_type,
+                    archivable,
+                    parent_item_id,
+                    show_description_in_invoices,
+                    show_description_in_quotes,
+                    deleted: deleted
+                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    business_entity_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 /// The `Tier` sub-object.

@@ -10,7 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `subscription` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Subscription {
     /// `id`.
     pub id: String,
@@ -197,13 +197,13 @@ pub struct Subscription {
     pub coupons: Option<Vec<Coupon>>,
     /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_address: Option<ShippingAddress>,
+    pub shipping_address: Option<Box<ShippingAddress>>,
     /// `referral_info`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub referral_info: Option<ReferralInfo>,
+    pub referral_info: Option<Box<ReferralInfo>>,
     /// `billing_override`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_override: Option<BillingOverride>,
+    pub billing_override: Option<Box<BillingOverride>>,
     /// `invoice_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
@@ -217,7 +217,7 @@ pub struct Subscription {
     pub changes_scheduled_at: Option<Timestamp>,
     /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_term: Option<ContractTerm>,
+    pub contract_term: Option<Box<ContractTerm>>,
     /// `cancel_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason_code: Option<String>,
@@ -248,6 +248,321 @@ pub struct Subscription {
 impl CustomFields for Subscription {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Subscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Subscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Subscription` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Subscription, A::Error> {
+                let mut id: Option<String> = None;
+                let mut currency_code: Option<String> = None;
+                let mut plan_id: Option<String> = None;
+                let mut plan_quantity: Option<i64> = None;
+                let mut plan_unit_price: Option<i64> = None;
+                let mut setup_fee: Option<i64> = None;
+                let mut billing_period: Option<i64> = None;
+                let mut billing_period_unit: Option<enums::BillingPeriodUnit> = None;
+                let mut start_date: Option<Timestamp> = None;
+                let mut trial_end: Option<Timestamp> = None;
+                let mut remaining_billing_cycles: Option<i64> = None;
+                let mut po_number: Option<String> = None;
+                let mut auto_collection: Option<enums::AutoCollection> = None;
+                let mut plan_quantity_in_decimal: Option<String> = None;
+                let mut plan_unit_price_in_decimal: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut plan_amount: Option<i64> = None;
+                let mut plan_free_quantity: Option<i64> = None;
+                let mut status: Option<Status> = None;
+                let mut trial_start: Option<Timestamp> = None;
+                let mut trial_end_action: Option<enums::TrialEndAction> = None;
+                let mut current_term_start: Option<Timestamp> = None;
+                let mut current_term_end: Option<Timestamp> = None;
+                let mut next_billing_at: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut started_at: Option<Timestamp> = None;
+                let mut activated_at: Option<Timestamp> = None;
+                let mut gift_id: Option<String> = None;
+                let mut contract_term_billing_cycle_on_renewal: Option<i64> = None;
+                let mut override_relationship: Option<bool> = None;
+                let mut pause_date: Option<Timestamp> = None;
+                let mut resume_date: Option<Timestamp> = None;
+                let mut cancelled_at: Option<Timestamp> = None;
+                let mut cancel_reason: Option<CancelReason> = None;
+                let mut affiliate_token: Option<String> = None;
+                let mut created_from_ip: Option<String> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut has_scheduled_advance_invoices: Option<bool> = None;
+                let mut has_scheduled_changes: Option<bool> = None;
+                let mut payment_source_id: Option<String> = None;
+                let mut plan_free_quantity_in_decimal: Option<String> = None;
+                let mut plan_amount_in_decimal: Option<String> = None;
+                let mut cancel_schedule_created_at: Option<Timestamp> = None;
+                let mut offline_payment_method: Option<enums::OfflinePaymentMethod> = None;
+                let mut channel: Option<enums::Channel> = None;
+                let mut net_term_days: Option<i64> = None;
+                let mut active_id: Option<String> = None;
+                let mut subscription_items: Option<Vec<SubscriptionItem>> = None;
+                let mut item_tiers: Option<Vec<ItemTier>> = None;
+                let mut charged_items: Option<Vec<ChargedItem>> = None;
+                let mut due_invoices_count: Option<i64> = None;
+                let mut due_since: Option<Timestamp> = None;
+                let mut total_dues: Option<i64> = None;
+                let mut mrr: Option<i64> = None;
+                let mut arr: Option<i64> = None;
+                let mut exchange_rate: Option<f64> = None;
+                let mut base_currency_code: Option<String> = None;
+                let mut addons: Option<Vec<Addon>> = None;
+                let mut event_based_addons: Option<Vec<EventBasedAddon>> = None;
+                let mut charged_event_based_addons: Option<
+                    Vec<ChargedEventBasedAddon>,
+                > = None;
+                let mut coupon: Option<String> = None;
+                let mut coupons: Option<Vec<Coupon>> = None;
+                let mut shipping_address: Option<Box<ShippingAddress>> = None;
+                let mut referral_info: Option<Box<ReferralInfo>> = None;
+                let mut billing_override: Option<Box<BillingOverride>> = None;
+                let mut invoice_notes: Option<String> = None;
+                let mut meta_data: Option<Value> = None;
+                let mut deleted: Option<bool> = None;
+                let mut changes_scheduled_at: Option<Timestamp> = None;
+                let mut contract_term: Option<Box<ContractTerm>> = None;
+                let mut cancel_reason_code: Option<String> = None;
+                let mut free_period: Option<i64> = None;
+                let mut free_period_unit: Option<enums::FreePeriodUnit> = None;
+                let mut create_pending_invoices: Option<bool> = None;
+                let mut auto_close_invoices: Option<bool> = None;
+                let mut discounts: Option<Vec<Discount>> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut decommissioned: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "currency_code" => currency_code = Some(map.next_value()?),
+                        "plan_id" => plan_id = map.next_value()?,
+                        "plan_quantity" => plan_quantity = map.next_value()?,
+                        "plan_unit_price" => plan_unit_price = map.next_value()?,
+                        "setup_fee" => setup_fee = map.next_value()?,
+                        "billing_period" => billing_period = map.next_value()?,
+                        "billing_period_unit" => billing_period_unit = map.next_value()?,
+                        "start_date" => start_date = map.next_value()?,
+                        "trial_end" => trial_end = map.next_value()?,
+                        "remaining_billing_cycles" => {
+                            remaining_billing_cycles = map.next_value()?;
+                        }
+                        "po_number" => po_number = map.next_value()?,
+                        "auto_collection" => auto_collection = map.next_value()?,
+                        "plan_quantity_in_decimal" => {
+                            plan_quantity_in_decimal = map.next_value()?;
+                        }
+                        "plan_unit_price_in_decimal" => {
+                            plan_unit_price_in_decimal = map.next_value()?;
+                        }
+                        "customer_id" => customer_id = Some(map.next_value()?),
+                        "plan_amount" => plan_amount = map.next_value()?,
+                        "plan_free_quantity" => plan_free_quantity = map.next_value()?,
+                        "status" => status = Some(map.next_value()?),
+                        "trial_start" => trial_start = map.next_value()?,
+                        "trial_end_action" => trial_end_action = map.next_value()?,
+                        "current_term_start" => current_term_start = map.next_value()?,
+                        "current_term_end" => current_term_end = map.next_value()?,
+                        "next_billing_at" => next_billing_at = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "started_at" => started_at = map.next_value()?,
+                        "activated_at" => activated_at = map.next_value()?,
+                        "gift_id" => gift_id = map.next_value()?,
+                        "contract_term_billing_cycle_on_renewal" => {
+                            contract_term_billing_cycle_on_renewal = map.next_value()?;
+                        }
+                        "override_relationship" => {
+                            override_relationship = map.next_value()?;
+                        }
+                        "pause_date" => pause_date = map.next_value()?,
+                        "resume_date" => resume_date = map.next_value()?,
+                        "cancelled_at" => cancelled_at = map.next_value()?,
+                        "cancel_reason" => cancel_reason = map.next_value()?,
+                        "affiliate_token" => affiliate_token = map.next_value()?,
+                        "created_from_ip" => created_from_ip = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "has_scheduled_advance_invoices" => {
+                            has_scheduled_advance_invoices = Some(map.next_value()?);
+                        }
+                        "has_scheduled_changes" => {
+                            has_scheduled_changes = Some(map.next_value()?);
+                        }
+                        "payment_source_id" => payment_source_id = map.next_value()?,
+                        "plan_free_quantity_in_decimal" => {
+                            plan_free_quantity_in_decimal = map.next_value()?;
+                        }
+                        "plan_amount_in_decimal" => {
+                            plan_amount_in_decimal = map.next_value()?;
+                        }
+                        "cancel_schedule_created_at" => {
+                            cancel_schedule_created_at = map.next_value()?;
+                        }
+                        "offline_payment_method" => {
+                            offline_payment_method = map.next_value()?;
+                        }
+                        "channel" => channel = map.next_value()?,
+                        "net_term_days" => net_term_days = map.next_value()?,
+                        "active_id" => active_id = map.next_value()?,
+                        "subscription_items" => subscription_items = map.next_value()?,
+                        "item_tiers" => item_tiers = map.next_value()?,
+                        "charged_items" => charged_items = map.next_value()?,
+                        "due_invoices_count" => due_invoices_count = map.next_value()?,
+                        "due_since" => due_since = map.next_value()?,
+                        "total_dues" => total_dues = map.next_value()?,
+                        "mrr" => mrr = map.next_value()?,
+                        "arr" => arr = map.next_value()?,
+                        "exchange_rate" => exchange_rate = map.next_value()?,
+                        "base_currency_code" => base_currency_code = map.next_value()?,
+                        "addons" => addons = map.next_value()?,
+                        "event_based_addons" => event_based_addons = map.next_value()?,
+                        "charged_event_based_addons" => {
+                            charged_event_based_addons = map.next_value()?;
+                        }
+                        "coupon" => coupon = map.next_value()?,
+                        "coupons" => coupons = map.next_value()?,
+                        "shipping_address" => shipping_address = map.next_value()?,
+                        "referral_info" => referral_info = map.next_value()?,
+                        "billing_override" => billing_override = map.next_value()?,
+                        "invoice_notes" => invoice_notes = map.next_value()?,
+                        "meta_data" => meta_data = map.next_value()?,
+                        "deleted" => deleted = Some(map.next_value()?),
+                        "changes_scheduled_at" => {
+                            changes_scheduled_at = map.next_value()?;
+                        }
+                        "contract_term" => contract_term = map.next_value()?,
+                        "cancel_reason_code" => cancel_reason_code = map.next_value()?,
+                        "free_period" => free_period = map.next_value()?,
+                        "free_period_unit" => free_period_unit = map.next_value()?,
+                        "create_pending_invoices" => {
+                            create_pending_invoices = map.next_value()?;
+                        }
+                        "auto_close_invoices" => auto_close_invoices = map.next_value()?,
+                        "discounts" => discounts = map.next_value()?,
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        "decommissioned" => decommissioned = Some(map.next_value()?),
+                        "object" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Subscription {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    currency_code: currency_code
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currency_code",
+                        ))?,
+                    plan_id,
+                    plan_quantity,
+                    plan_unit_price,
+                    setup_fee,
+                    billing_period,
+                    billing_period_unit,
+                    start_date,
+                    trial_end,
+                    remaining_billing_cycles,
+                    po_number,
+                    auto_collection,
+                    plan_quantity_in_decimal,
+                    plan_unit_price_in_decimal,
+                    customer_id: customer_id
+                        .ok_or_else(|| serde::de::Error::missing_field("customer_id"))?,
+                    plan_amount,
+                    plan_free_quantity,
+                    status: status
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    trial_start,
+                    trial_end_action,
+                    current_term_start,
+                    current_term_end,
+                    next_billing_at,
+                    created_at,
+                    started_at,
+                    activated_at,
+                    gift_id,
+                    contract_term_billing_cycle_on_renewal,
+                    override_relationship,
+                    pause_date,
+                    resume_date,
+                    cancelled_at,
+                    cancel_reason,
+                    affiliate_token,
+                    created_from_ip,
+                    resource_version,
+                    updated_at,
+                    has_scheduled_advance_invoices: has_scheduled_advance_invoices
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "has_scheduled_advance_invoices",
+                        ))?,
+                    has_scheduled_changes: has_scheduled_changes
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "has_scheduled_changes",
+                        ))?,
+                    payment_source_id,
+                    plan_free_quantity_in_decimal,
+                    plan_amount_in_decimal,
+                    cancel_schedule_created_at,
+                    offline_payment_method,
+                    channel,
+                    net_term_days,
+                    active_id,
+                    subscription_items,
+                    item_tiers,
+                    charged_items,
+                    due_invoices_count,
+                    due_since,
+                    total_dues,
+                    mrr,
+                    arr,
+                    exchange_rate,
+                    base_currency_code,
+                    addons,
+                    event_based_addons,
+                    charged_event_based_addons,
+                    coupon,
+                    coupons,
+                    shipping_address,
+                    referral_info,
+                    billing_override,
+                    invoice_notes,
+                    meta_data,
+                    deleted: deleted
+                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    changes_scheduled_at,
+                    contract_term,
+                    cancel_reason_code,
+                    free_period,
+                    free_period_unit,
+                    create_pending_invoices,
+                    auto_close_invoices,
+                    discounts,
+                    business_entity_id,
+                    decommissioned: decommissioned
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "decommissioned",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 /// The `SubscriptionItem` sub-object.
@@ -2057,10 +2372,10 @@ pub struct CreateResponse {
     pub customer: customer::Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<card::Card>,
+    pub card: Option<Box<card::Card>>,
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice: Option<invoice::Invoice>,
+    pub invoice: Option<Box<invoice::Invoice>>,
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
@@ -2556,10 +2871,10 @@ pub struct CreateWithItemsResponse {
     pub customer: customer::Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<card::Card>,
+    pub card: Option<Box<card::Card>>,
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice: Option<invoice::Invoice>,
+    pub invoice: Option<Box<invoice::Invoice>>,
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
@@ -3038,7 +3353,7 @@ pub struct ListEntry {
     pub customer: customer::Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<card::Card>,
+    pub card: Option<Box<card::Card>>,
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.retrieve",
@@ -3089,7 +3404,7 @@ pub struct RetrieveResponse {
     pub customer: customer::Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<card::Card>,
+    pub card: Option<Box<card::Card>>,
 }
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.cancel",
@@ -3306,10 +3621,10 @@ pub struct CancelResponse {
     pub customer: customer::Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<card::Card>,
+    pub card: Option<Box<card::Card>>,
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice: Option<invoice::Invoice>,
+    pub invoice: Option<Box<invoice::Invoice>>,
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
@@ -3557,10 +3872,10 @@ pub struct CancelForItemsResponse {
     pub customer: customer::Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<card::Card>,
+    pub card: Option<Box<card::Card>>,
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice: Option<invoice::Invoice>,
+    pub invoice: Option<Box<invoice::Invoice>>,
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
