@@ -187,7 +187,14 @@ async fn request_overhead() -> Row {
         .rate_limit(None)
         .build()
         .unwrap();
-    let raw = reqwest::Client::new();
+    // The baseline gets the client's own defaults (timeouts, user agent), so the ratio shows
+    // what this crate's layer costs, not what a timeout costs inside reqwest.
+    let raw = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent("chargebee-rust/0.1.0")
+        .build()
+        .unwrap();
     let target = format!("{url}/api/v2/customers/cus_1");
     // Rounds alternate between the two, and the median round counts, so drift in the
     // machine's speed touches both sides alike.
