@@ -36,6 +36,8 @@ pub(crate) struct Inner {
     /// Maton control API root.
     pub(crate) control_base: String,
     pub(crate) connection: Option<String>,
+    /// Whether `base_url` replaced the default root (then subdomain hosts are not used).
+    pub(crate) base_overridden: bool,
     pub(crate) retry: RetryPolicy,
     pub(crate) limiter: Option<RateLimiter>,
     pub(crate) max_response_bytes: usize,
@@ -270,6 +272,7 @@ impl ClientBuilder {
                 chargebee_base: format!("{base}/api/v2"),
                 control_base: control,
                 connection: self.connection,
+                base_overridden: self.base_url.is_some(),
                 retry,
                 limiter,
                 max_response_bytes: self

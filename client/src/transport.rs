@@ -24,6 +24,9 @@ pub struct Operation {
     pub base: ApiBase,
     /// Where the parameters travel.
     pub body: BodyKind,
+    /// The Chargebee subdomain serving it (`grow`, `ingest`, `file-ingest`), if any: direct
+    /// mode sends it to `{site}.{subdomain}.chargebee.com`.
+    pub subdomain: Option<&'static str>,
     /// Whether Chargebee accepts an idempotency key for it.
     pub idempotent: bool,
 }
@@ -202,11 +205,8 @@ impl Client {
                 op.id
             )));
         }
-        let base = match op.base {
-            ApiBase::Chargebee => &inner.chargebee_base,
-            ApiBase::Control => &inner.control_base,
-        };
-        let mut url = format!("{base}{path}");
+        let mut url = self.api_root(op);
+        url.push_str(&path);
         let method = match op.method {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
@@ -253,6 +253,21 @@ impl Client {
             body,
             idempotency_key,
         })
+    }
+
+    /// Where `op` is sent: the control API, the Chargebee API root, or in direct mode (with
+    /// no base URL override) the subdomain host the operation lives on. Through the gateway,
+    /// subdomain operations go to the same path as every other; how the gateway routes them
+    /// is up to it.
+    pub(crate) fn api_root(&self, op: &Operation) -> String {
+        let inner = &self.inner;
+        match (op.base, op.subdomain, &inner.auth, inner.base_overridden) {
+            (ApiBase::Control, ..) => inner.control_base.clone(),
+            (ApiBase::Chargebee, Some(sub), Auth::Direct { site, .. }, false) => {
+                format!("https://{site}.{sub}.chargebee.com/api/v2")
+            }
+            (ApiBase::Chargebee, ..) => inner.chargebee_base.clone(),
+        }
     }
 
     /// Sends one attempt and reads its whole answer.
@@ -433,6 +448,7 @@ mod properties {
         method: HttpMethod::Get,
         base: ApiBase::Chargebee,
         body: BodyKind::Query,
+        subdomain: None,
         idempotent: false,
     };
 

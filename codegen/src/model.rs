@@ -118,6 +118,7 @@ pub struct Operation {
     pub path: Vec<PathPart>,
     pub base: Base,
     pub body: Body,
+    pub subdomain: Option<String>,
     pub idempotent: bool,
     pub paginated: bool,
     pub doc: Option<String>,
@@ -158,6 +159,7 @@ pub enum PathPart {
 /// A filterable field of a list operation.
 #[derive(Debug)]
 pub struct Filter {
+    /// The key before the operator: `email`, or `relationship[parent_id]` in a group.
     pub wire: String,
     pub ident: String,
     pub kind: FilterKind,

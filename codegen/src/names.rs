@@ -9,8 +9,13 @@
 //!   resource, `{Nested}{Field}` on a nested type, `{Owner}{Field}` elsewhere.
 //! - Enum variants are the PascalCase of the wire value (`not_validated` → `NotValidated`),
 //!   prefixed with `V` when the value starts with a digit; `Unknown(String)` catches the rest.
-//! - The client accessor is the spec's `accessor`, else the module name plus `s`; its
-//!   handle type is the accessor in PascalCase (`customers()` → `Customers`).
+//! - The client accessor is the spec's `accessor`, else the plural of the module name
+//!   (`address` → `addresses`, `currency` → `currencies`, `item` → `items`); its handle type
+//!   is the accessor in PascalCase (`customers()` → `Customers`).
+//! - A nested type or inline enum whose name is one the generated code uses from std or the
+//!   runtime (`Option`, `Error`, `Value`, …) takes its resource's name in front
+//!   (`PersonalizedOfferOption`), so no import is shadowed.
+//! - A filter in a group (`relationship.parent_id`) is set with `relationship_parent_id`.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -27,6 +32,46 @@ const RESERVED: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// The catch-all variant every generated enum has.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// Type names generated modules refer to, which a generated type must not take.
+const TAKEN_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Error",
+    "Client",
+    "Page",
+    "Timestamp",
+    "Sort",
+    "Value",
+    "Serialize",
+    "Deserialize",
+    "ApiEnum",
+    "CustomFields",
+    "ResponseInfo",
+    "StringFilter",
+    "NumberFilter",
+    "TimestampFilter",
+    "DateFilter",
+    "BooleanFilter",
+    "EnumFilter",
+];
+
+/// The Rust name of a type declared in `resource`'s module.
+pub fn type_name(name: &str, resource: &str) -> String {
+    if TAKEN_TYPE_NAMES.contains(&name) {
+        format!("{resource}{name}")
+    } else {
+        name.to_string()
+    }
+}
 
 /// Whether `name` is a valid snake_case field or method name (`[a-z_][a-z0-9_]*`).
 pub fn is_snake(name: &str) -> bool {
@@ -63,6 +108,23 @@ pub fn snake(name: &str) -> String {
     name.to_snake_case()
 }
 
+/// English plural of a snake_case noun, by the regular rules.
+pub fn plural(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let before_y = bytes.len().checked_sub(2).map(|i| bytes[i]);
+    if name.ends_with('y') && before_y.is_some_and(|c| !b"aeiou".contains(&c)) {
+        format!("{}ies", &name[..name.len() - 1])
+    } else if name.ends_with('s')
+        || name.ends_with('x')
+        || name.ends_with("ch")
+        || name.ends_with("sh")
+    {
+        format!("{name}es")
+    } else {
+        format!("{name}s")
+    }
+}
+
 /// Variant name for an enum wire value, or `None` when the value yields no identifier.
 pub fn variant(value: &str) -> Option<String> {
     let name = value.to_upper_camel_case();
@@ -93,6 +155,15 @@ mod tests {
         assert_eq!(variant("3ds").as_deref(), Some("V3ds"));
         assert_eq!(variant("").as_deref(), None);
         assert_eq!(variant("--"), None);
+        assert_eq!(
+            type_name("Option", "PersonalizedOffer"),
+            "PersonalizedOfferOption"
+        );
+        assert_eq!(type_name("BillingAddress", "Customer"), "BillingAddress");
+        assert_eq!(plural("address"), "addresses");
+        assert_eq!(plural("currency"), "currencies");
+        assert_eq!(plural("gateway"), "gateways");
+        assert_eq!(plural("customer"), "customers");
         assert_eq!(variant("per-unit").as_deref(), Some("PerUnit"));
     }
 }

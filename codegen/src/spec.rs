@@ -36,7 +36,8 @@ pub struct SpecFile {
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// `string`, `bool`, `i32`, `i64`, `f64`, `timestamp`, `json`, `enum`, `object`, a type
-    /// name, or `list<…>` of any of these.
+    /// name (`Nested`, `Resource`, `Resource.Nested`, `SharedEnum` or `enums.SharedEnum`), or
+    /// `list<…>` of any of these.
     #[serde(rename = "type")]
     pub ty: String,
     #[serde(default)]
@@ -70,9 +71,13 @@ pub struct OperationSpec {
     pub base: Option<String>,
     /// `form` (default for POST) or `json`.
     pub body: Option<String>,
+    /// Chargebee subdomain serving the operation (`grow`, `ingest`, `file-ingest`): in direct
+    /// mode the host becomes `{site}.{subdomain}.chargebee.com`.
+    pub subdomain: Option<String>,
     #[serde(default)]
     pub idempotent: bool,
-    /// A list operation paged with `limit`, `offset` and `next_offset`.
+    /// A list operation answering pages (`list` and `next_offset`); a GET one also takes
+    /// `limit` and `offset` and can be streamed.
     #[serde(default)]
     pub paginated: bool,
     pub doc: Option<String>,
@@ -87,7 +92,8 @@ pub struct OperationSpec {
     pub returns: IndexMap<String, String>,
 }
 
-/// A filterable field of a list operation.
+/// A filterable field of a list operation; `group.field` names a filter inside a group
+/// (`relationship.parent_id` is sent as `relationship[parent_id][is]=…`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FilterSpec {

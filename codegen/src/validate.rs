@@ -7,7 +7,7 @@ use crate::model::*;
 use crate::names;
 use crate::spec::{FieldSpec, FilterSpec, OperationSpec, SpecFile};
 use indexmap::IndexMap;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 /// A parsed spec file with what is needed to point at its lines.
@@ -116,8 +116,12 @@ struct GlobalScope<'a> {
 #[derive(Default)]
 struct LocalScope {
     module: String,
-    nested: BTreeSet<String>,
-    enums: BTreeSet<String>,
+    /// The resource's name, put before type names that are taken.
+    resource: String,
+    /// Nested types: spec name → Rust name.
+    nested: BTreeMap<String, String>,
+    /// Inline enums: name as derived from the spec → Rust name.
+    enums: BTreeMap<String, String>,
 }
 
 #[derive(Default)]
@@ -205,11 +209,14 @@ impl Validator {
         };
         let mut local = LocalScope {
             module: res.module.clone(),
+            resource: res.name.clone(),
             ..LocalScope::default()
         };
         for (nested, _) in &spec.nested {
             if names::is_pascal(nested) {
-                local.nested.insert(nested.clone());
+                local
+                    .nested
+                    .insert(nested.clone(), names::type_name(nested, &res.name));
             } else {
                 let line = file.lines.line(&["nested", nested]);
                 self.error(
@@ -256,7 +263,7 @@ impl Validator {
                 &["nested", nested, "fields"],
             );
             res.nested.push(StructDef {
-                name: nested.clone(),
+                name: names::type_name(nested, &res.name),
                 doc: nspec.doc.clone(),
                 fields,
             });
@@ -429,12 +436,13 @@ impl Validator {
                     self.error(file, line, "inline `enum` needs `values`".into());
                     return None;
                 };
-                let def = self.enum_def(file, line, stem, values, None)?;
-                local.enums.insert(def.name.clone());
+                let rust_name = names::type_name(stem, &local.resource);
+                let def = self.enum_def(file, line, &rust_name, values, None)?;
+                local.enums.insert(stem.to_string(), rust_name.clone());
                 enums.push(def);
                 Type::Enum(TypeRef {
                     module: None,
-                    name: stem.to_string(),
+                    name: rust_name,
                 })
             }
             "object" => {
@@ -485,18 +493,18 @@ impl Validator {
     }
 
     /// Resolves a type name: a nested type or enum of this module, a shared enum, a resource,
-    /// or `Resource.Nested`.
+    /// `Resource.Nested`, or `enums.Name` for a shared enum a local type hides.
     fn named_type(&self, global: &GlobalScope, local: &LocalScope, name: &str) -> Option<Type> {
-        if local.nested.contains(name) {
+        if let Some(rust) = local.nested.get(name) {
             return Some(Type::Struct(TypeRef {
                 module: None,
-                name: name.into(),
+                name: rust.clone(),
             }));
         }
-        if local.enums.contains(name) {
+        if let Some(rust) = local.enums.get(name) {
             return Some(Type::Enum(TypeRef {
                 module: None,
-                name: name.into(),
+                name: rust.clone(),
             }));
         }
         if global.shared.contains_key(name) {
@@ -512,11 +520,19 @@ impl Validator {
                 name: name.into(),
             }));
         }
+        if let Some(shared) = name.strip_prefix("enums.") {
+            return global.shared.contains_key(shared).then(|| {
+                Type::Enum(TypeRef {
+                    module: Some("enums".into()),
+                    name: shared.into(),
+                })
+            });
+        }
         let (resource, nested) = name.split_once('.')?;
         let module = global.resources.get(resource)?;
         Some(Type::Struct(TypeRef {
             module: here(module),
-            name: nested.into(),
+            name: names::type_name(nested, resource),
         }))
     }
 
@@ -579,12 +595,11 @@ impl Validator {
                 Body::Query
             }
         };
-        if spec.paginated && method != Method::Get {
-            self.error(
-                file,
-                file.lines.line(&at("paginated")),
-                "only GET operations can be paginated".into(),
-            );
+        if let Some(sub) = &spec.subdomain {
+            if sub.is_empty() || !sub.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+                let line = file.lines.line(&at("subdomain"));
+                self.error(file, line, format!("subdomain `{sub}` is not a host label"));
+            }
         }
         let owner = Owner {
             prefix: &pascal,
@@ -611,7 +626,9 @@ impl Validator {
             }
         }
         for p in &params {
-            let reserved = spec.paginated && (p.wire == "limit" || p.wire == "offset");
+            let reserved = spec.paginated
+                && method == Method::Get
+                && (p.wire == "limit" || p.wire == "offset");
             if reserved || Some(p.wire.as_str()) == path.iter().find_map(param_name) {
                 let line = file.lines.line(&["operations", name, "params", &p.wire]);
                 self.error(
@@ -646,11 +663,12 @@ impl Validator {
                 sort_by.push((names::pascal(field), field.clone()));
             }
         }
-        if !sort_by.is_empty() && !spec.paginated {
+        let pages = spec.paginated && method == Method::Get;
+        if !sort_by.is_empty() && !pages {
             self.error(
                 file,
                 file.lines.line(&at("sort_by")),
-                "`sort_by` is only for paginated operations".into(),
+                "`sort_by` is only for paginated GET operations".into(),
             );
         }
         let returns = self.returns(file, global, local, name, &spec.returns);
@@ -662,6 +680,7 @@ impl Validator {
             path,
             base,
             body,
+            subdomain: spec.subdomain.clone(),
             idempotent: spec.idempotent,
             paginated: spec.paginated,
             doc: spec.doc.clone(),
@@ -731,15 +750,21 @@ impl Validator {
         let mut out = Vec::new();
         for (wire, spec) in specs {
             let line = file.lines.line(&["operations", op, "filters", wire]);
-            if !names::is_snake(wire) {
+            let segments: Vec<&str> = wire.split('.').collect();
+            if segments.len() > 2 || !segments.iter().all(|s| names::is_snake(s)) {
                 self.error(
                     file,
                     line,
-                    format!("filter name `{wire}` is not a snake_case name"),
+                    format!("filter name `{wire}` is not `field` or `group.field` in snake_case"),
                 );
                 continue;
             }
-            if params.iter().any(|p| &p.wire == wire) {
+            let ident = segments.join("_");
+            let key = match segments.as_slice() {
+                [group, field] => format!("{group}[{field}]"),
+                _ => wire.clone(),
+            };
+            if params.iter().any(|p| p.wire == ident) {
                 self.error(
                     file,
                     line,
@@ -747,6 +772,7 @@ impl Validator {
                 );
                 continue;
             }
+            let enum_stem = names::pascal(&ident);
             let kind = match (spec.kind.as_str(), &spec.enum_type, &spec.values) {
                 ("string", None, None) => FilterKind::String,
                 ("number", None, None) => FilterKind::Number,
@@ -765,11 +791,11 @@ impl Validator {
                     }
                 },
                 ("enum", None, Some(values)) => {
-                    let name = format!("{pascal}{}", names::pascal(wire));
+                    let name = format!("{pascal}{enum_stem}");
                     let Some(def) = self.enum_def(file, line, &name, values, None) else {
                         continue;
                     };
-                    local.enums.insert(name.clone());
+                    local.enums.insert(name.clone(), name.clone());
                     res.enums.push(def);
                     FilterKind::Enum(TypeRef { module: None, name })
                 }
@@ -804,8 +830,8 @@ impl Validator {
                 }
             }
             out.push(Filter {
-                wire: wire.clone(),
-                ident: names::field_ident(wire),
+                wire: key,
+                ident: names::field_ident(&ident),
                 kind,
                 ops: spec.ops.clone(),
             });
@@ -836,30 +862,35 @@ impl Validator {
                 );
                 continue;
             }
-            let resolved = match ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
-                Some(inner) => self
-                    .named_type(global, local, inner.trim())
-                    .map(|t| Type::List(Box::new(t))),
-                None if ty == "json" => Some(Type::Json),
-                None => self.named_type(global, local, ty),
-            };
-            match resolved {
-                Some(t @ (Type::Struct(_) | Type::Json)) => {
-                    out.push(response_field(wire, t, required))
-                }
-                Some(Type::List(inner)) if matches!(*inner, Type::Struct(_)) => {
-                    out.push(response_field(wire, Type::List(inner), required))
-                }
-                _ => self.error(
+            match self.response_type(global, local, ty) {
+                Some(t) => out.push(response_field(wire, t, required)),
+                None => self.error(
                     file,
                     line,
-                    format!(
-                        "response `{wire}`: `{ty}` is not a resource, a list of one, or `json`"
-                    ),
+                    format!("response `{wire}`: unknown type `{ty}`"),
                 ),
             }
         }
         out
+    }
+
+    /// A response value's type: built-in, named, or a list of either (no inline types).
+    fn response_type(&self, global: &GlobalScope, local: &LocalScope, ty: &str) -> Option<Type> {
+        if let Some(inner) = ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+            return self
+                .response_type(global, local, inner.trim())
+                .map(|t| Type::List(Box::new(t)));
+        }
+        Some(match ty {
+            "string" => Type::String,
+            "bool" => Type::Bool,
+            "i32" => Type::I32,
+            "i64" => Type::I64,
+            "f64" => Type::F64,
+            "timestamp" => Type::Timestamp,
+            "json" => Type::Json,
+            name => self.named_type(global, local, name)?,
+        })
     }
 }
 
@@ -875,11 +906,11 @@ const BUILDER_METHODS: &[&str] = &[
     "sort_by",
 ];
 
-/// Filter names, to check them like parameter names.
+/// Filter setter names, to check them like parameter names.
 fn filters_as_fields(filters: &IndexMap<String, FilterSpec>) -> Vec<Field> {
     filters
         .keys()
-        .map(|k| response_field(k, Type::Json, false))
+        .map(|k| response_field(&k.replace('.', "_"), Type::Json, false))
         .collect()
 }
 

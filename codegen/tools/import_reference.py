@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Write spec/*.yaml for chosen Chargebee operations from the machine-readable reference.
 
-Usage: import_reference.py REFERENCE_JSON SPEC_DIR resource.operation [...]
+Usage: import_reference.py REFERENCE_JSON SPEC_DIR [resource.operation ...]
 
-The YAML it writes is the source of truth afterwards; this tool only saves typing when a
-resource is first described. Resources returned by the chosen operations (and the resources
-their fields reference) are written with every field; shared enums go to spec/enums.yaml.
+With no operations named, every operation of the reference is written. The YAML it writes is
+the source of truth afterwards; this tool only saves typing when a resource is first
+described. Resources returned by the chosen operations (and the resources their fields
+reference) are written with every field; shared enums go to spec/enums.yaml.
 """
 import json
 import re
@@ -16,7 +17,11 @@ from pathlib import Path
 TIMESTAMP_SUFFIXES = ("_at", "_till", "_time", "_timestamp", "_date", "_from", "_to", "_start", "_end", "_since", "_on")
 NOT_TIMESTAMPS = {"billing_date", "service_period", "free_period", "billing_period", "trial_period"}
 # Resources kept as JSON values when they are only reachable through a catch-all holder.
-OPAQUE_RESOURCES = {"Content"}
+OPAQUE_RESOURCES = set()
+# Fields the reference marks required that Chargebee leaves out: `Content` holds whichever
+# resources an event or hosted page carries, and checkout pages have no content until used.
+ALL_OPTIONAL = {"Content"}
+OPTIONAL_FIELDS = {("HostedPage", "content")}
 
 
 def snake(name):
@@ -69,16 +74,24 @@ class Importer:
             target = t["name"]
             if target in self.ref["global_enums"]:
                 self.used_enums.add(target)
-                return {"type": target[: -len("Enum")] if target.endswith("Enum") else target}
+                short = target[: -len("Enum")] if target.endswith("Enum") else target
+                # A nested type of the same name would hide the shared enum.
+                hidden = short in self.ref["resources"].get(owner, {}).get("nested", {})
+                return {"type": "enums." + short if hidden else short}
             if target in OPAQUE_RESOURCES:
                 return {"type": "json"}
             if "." in target:
                 res, nested = target.split(".", 1)
                 return {"type": nested if res == owner else target}
             return {"type": target}
+        if kind == "intersection" and all(x["kind"] == "ref" and x["name"].endswith("Content") for x in t["of"]):
+            # An event's content: one of many `…Content` shapes, all covered by `Content`.
+            return {"type": "Content"}
         raise SystemExit("unsupported reference type %r in %s.%s" % (t, owner, name))
 
     def field_line(self, indent, field, owner, schema=None, with_required=True):
+        if owner in ALL_OPTIONAL or (owner, field["name"]) in OPTIONAL_FIELDS:
+            with_required = False
         spec = self.type_of(field, owner, schema)
         parts = ["type: %s" % q(spec["type"]) if "<" in spec["type"] else "type: %s" % spec["type"]]
         if "values" in spec:
@@ -97,7 +110,7 @@ def main():
     spec_dir = Path(spec_dir)
     ops_by_resource = {}
     for o in ref["operations"]:
-        if "%s.%s" % (o["resource"], o["name"]) in wanted:
+        if not wanted or "%s.%s" % (o["resource"], o["name"]) in wanted:
             ops_by_resource.setdefault(o["resource_type"], []).append(o)
 
     # Resources to describe: those with chosen operations, what they return, and their references.
@@ -157,7 +170,7 @@ def response_refs(rtype):
     return out
 
 
-def returns_line(fields):
+def returns_line(imp, owner, fields):
     parts = []
     for f in fields:
         t = f["type"]
@@ -166,7 +179,7 @@ def returns_line(fields):
         elif t["kind"] == "array" and t["of"]["kind"] == "ref":
             ty = "list<%s>" % t["of"]["name"]
         else:
-            raise SystemExit("unsupported response field %r" % f)
+            ty = imp.type_of(f, owner)["type"]
         parts.append("%s%s: %s" % (f["name"], "" if f["required"] else "?", q(ty) if "<" in ty else ty))
     return "{%s}" % ", ".join(parts)
 
@@ -197,7 +210,15 @@ def write_operation(imp, r, o):
     res = imp.ref["resources"][r]
     out = ["  %s:" % snake(o["name"])]
     out.append("    method: %s" % o["http_method"])
-    out.append("    path: %s" % o["path"])
+    path = o["path"]
+    input_names = {f["name"] for f in res["types"][o["input"]["type"]]["fields"]} if o["input"] else set()
+    if o["path_param"] and o["path_param"] in input_names:
+        # The body has a parameter of the same name (attached items: the item to attach);
+        # the path's one is the parent's, named so in Rust. The wire path is unchanged.
+        path = path.replace("{%s}" % o["path_param"], "{parent_%s}" % o["path_param"])
+    out.append("    path: %s" % path)
+    if o["subdomain"]:
+        out.append("    subdomain: %s" % o["subdomain"])
     if o["json_body"]:
         out.append("    body: json")
     if o["idempotent"]:
@@ -219,8 +240,13 @@ def write_operation(imp, r, o):
                 continue
             if f["type"]["kind"] == "ref" and f["type"]["name"].endswith("InputParam"):
                 sub = res["types"][f["type"]["name"]]
-                if any(g["type"]["kind"] == "filter" for g in sub["fields"]):
-                    continue  # nested filter objects (e.g. relationship[parent_id]) come with full coverage
+                if all(g["type"]["kind"] == "filter" for g in sub["fields"]):
+                    # A group of filters (relationship[parent_id][is]): dotted filter names.
+                    group = schema.get(name, {})
+                    sub_schema = group.get("items", group).get("properties", {})
+                    for g in sub["fields"]:
+                        filters.append(("%s.%s" % (name, g["name"]), g["type"]["name"], sub_schema.get(g["name"], {})))
+                    continue
                 params += write_object_param(imp, r, name, f, sub, schema.get(name, {}), False)
                 continue
             if f["type"]["kind"] == "array" and f["type"]["of"]["kind"] == "ref" and f["type"]["of"]["name"].endswith("InputParam"):
@@ -234,11 +260,12 @@ def write_operation(imp, r, o):
     if filters:
         out.append("    filters:")
         for name, kind, s in filters:
-            ops = list(s.get("properties", {}).keys())
+            # Without a schema for the field, the kind's own operators stand.
+            ops = list(s.get("properties", {}).keys()) or [f["name"] for f in imp.ref["filters"][kind]]
             parts = ["kind: %s" % kind.lower(), "ops: [%s]" % ", ".join(ops)]
             if kind == "Enum":
                 values = s.get("properties", {}).get("is", {}).get("enum") or s.get("properties", {}).get("in", {}).get("enum", [])
-                same = resource_enum_named(imp, r, name, values)
+                same = resource_enum_named(imp, r, name.split(".")[-1], values or None)
                 if same:
                     parts.append("enum: %s" % same)
                 else:
@@ -249,21 +276,24 @@ def write_operation(imp, r, o):
     rtype = res["types"][o["response"]]
     if o["is_list"]:
         entry = rtype["fields"][0]["type"]["of"]["fields"]
-        out.append("    returns: %s" % returns_line(entry))
+        out.append("    returns: %s" % returns_line(imp, r, entry))
     else:
-        out.append("    returns: %s" % returns_line(rtype["fields"]))
+        fields = [f for f in rtype["fields"] if f["name"] != "next_offset"]
+        out.append("    returns: %s" % returns_line(imp, r, fields))
     return out
 
 
 def resource_enum_named(imp, r, name, values):
-    """The enum type of resource field `name` when it has exactly these values."""
+    """The enum type of resource field `name` when it has exactly these values (any values
+    when `values` is None)."""
     for f in imp.ref["resources"][r]["fields"]:
         if f["name"] != name:
             continue
         t = f["type"]
-        if t["kind"] == "enum" and sorted(t["values"]) == sorted(values):
+        same = lambda vs: values is None or sorted(vs) == sorted(values)
+        if t["kind"] == "enum" and same(t["values"]):
             return "".join(part.capitalize() for part in name.split("_"))
-        if t["kind"] == "ref" and sorted(imp.ref["global_enums"].get(t["name"], [])) == sorted(values):
+        if t["kind"] == "ref" and t["name"] in imp.ref["global_enums"] and same(imp.ref["global_enums"][t["name"]]):
             return t["name"][: -len("Enum")]
     return None
 

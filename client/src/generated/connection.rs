@@ -118,6 +118,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Control,
     body: crate::transport::BodyKind::Query,
+    subdomain: None,
     idempotent: false,
 };
 /// A request for `GET /connections` on the Maton control API (`connection.list`); set optional parameters, then `send()`.
@@ -201,6 +202,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Control,
     body: crate::transport::BodyKind::Json,
+    subdomain: None,
     idempotent: false,
 };
 /// A request for `POST /connections` on the Maton control API (`connection.create`); set optional parameters, then `send()`.
@@ -269,6 +271,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Control,
     body: crate::transport::BodyKind::Query,
+    subdomain: None,
     idempotent: false,
 };
 /// A request for `GET /connections/{connection_id}` on the Maton control API (`connection.retrieve`); set optional parameters, then `send()`.
@@ -314,6 +317,7 @@ const DELETE: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Delete,
     base: crate::transport::ApiBase::Control,
     body: crate::transport::BodyKind::Query,
+    subdomain: None,
     idempotent: false,
 };
 /// A request for `DELETE /connections/{connection_id}` on the Maton control API (`connection.delete`); set optional parameters, then `send()`.

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Customer` resource and its operations, from `spec/customer.yaml`.
-use super::{card, enums};
+use super::{card, enums, hierarchy, payment_source, resource_migration, transaction};
 use crate::{
     ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, Page, ResponseInfo,
     Sort, StringFilter, Timestamp, TimestampFilter,
@@ -1328,6 +1328,557 @@ impl ApiEnum for UpdateFraudFlag {
     }
 }
 crate::api_enum_traits!(UpdateFraudFlag);
+/// Values of `CollectPaymentCardPreferredScheme`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CollectPaymentCardPreferredScheme {
+    /// `cartes_bancaires`
+    CartesBancaires,
+    /// `mastercard`
+    Mastercard,
+    /// `visa`
+    Visa,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CollectPaymentCardPreferredScheme {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CartesBancaires => "cartes_bancaires",
+            Self::Mastercard => "mastercard",
+            Self::Visa => "visa",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "cartes_bancaires" => Self::CartesBancaires,
+            "mastercard" => Self::Mastercard,
+            "visa" => Self::Visa,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CollectPaymentCardPreferredScheme);
+/// Values of `CollectPaymentPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CollectPaymentPaymentIntentPaymentMethodType {
+    /// `card`
+    Card,
+    /// `ideal`
+    Ideal,
+    /// `sofort`
+    Sofort,
+    /// `bancontact`
+    Bancontact,
+    /// `google_pay`
+    GooglePay,
+    /// `dotpay`
+    Dotpay,
+    /// `giropay`
+    Giropay,
+    /// `apple_pay`
+    ApplePay,
+    /// `upi`
+    Upi,
+    /// `netbanking_emandates`
+    NetbankingEmandates,
+    /// `paypal_express_checkout`
+    PaypalExpressCheckout,
+    /// `direct_debit`
+    DirectDebit,
+    /// `boleto`
+    Boleto,
+    /// `venmo`
+    Venmo,
+    /// `amazon_payments`
+    AmazonPayments,
+    /// `pay_to`
+    PayTo,
+    /// `faster_payments`
+    FasterPayments,
+    /// `sepa_instant_transfer`
+    SepaInstantTransfer,
+    /// `klarna_pay_now`
+    KlarnaPayNow,
+    /// `online_banking_poland`
+    OnlineBankingPoland,
+    /// `payconiq_by_bancontact`
+    PayconiqByBancontact,
+    /// `electronic_payment_standard`
+    ElectronicPaymentStandard,
+    /// `kbc_payment_button`
+    KbcPaymentButton,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `trustly`
+    Trustly,
+    /// `stablecoin`
+    Stablecoin,
+    /// `kakao_pay`
+    KakaoPay,
+    /// `naver_pay`
+    NaverPay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `cash_app_pay`
+    CashAppPay,
+    /// `wechat_pay`
+    WechatPay,
+    /// `alipay`
+    Alipay,
+    /// `twint`
+    Twint,
+    /// `go_pay`
+    GoPay,
+    /// `grab_pay`
+    GrabPay,
+    /// `pay_co`
+    PayCo,
+    /// `after_pay`
+    AfterPay,
+    /// `swish`
+    Swish,
+    /// `payme`
+    Payme,
+    /// `pix`
+    Pix,
+    /// `klarna`
+    Klarna,
+    /// `alipay_hk`
+    AlipayHk,
+    /// `paypay`
+    Paypay,
+    /// `gcash`
+    Gcash,
+    /// `south_korean_cards`
+    SouthKoreanCards,
+    /// `paynow`
+    Paynow,
+    /// `bizum`
+    Bizum,
+    /// `promptpay`
+    Promptpay,
+    /// `dana`
+    Dana,
+    /// `touch_n_go`
+    TouchNGo,
+    /// `tamara`
+    Tamara,
+    /// `qpay`
+    Qpay,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CollectPaymentPaymentIntentPaymentMethodType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::Ideal => "ideal",
+            Self::Sofort => "sofort",
+            Self::Bancontact => "bancontact",
+            Self::GooglePay => "google_pay",
+            Self::Dotpay => "dotpay",
+            Self::Giropay => "giropay",
+            Self::ApplePay => "apple_pay",
+            Self::Upi => "upi",
+            Self::NetbankingEmandates => "netbanking_emandates",
+            Self::PaypalExpressCheckout => "paypal_express_checkout",
+            Self::DirectDebit => "direct_debit",
+            Self::Boleto => "boleto",
+            Self::Venmo => "venmo",
+            Self::AmazonPayments => "amazon_payments",
+            Self::PayTo => "pay_to",
+            Self::FasterPayments => "faster_payments",
+            Self::SepaInstantTransfer => "sepa_instant_transfer",
+            Self::KlarnaPayNow => "klarna_pay_now",
+            Self::OnlineBankingPoland => "online_banking_poland",
+            Self::PayconiqByBancontact => "payconiq_by_bancontact",
+            Self::ElectronicPaymentStandard => "electronic_payment_standard",
+            Self::KbcPaymentButton => "kbc_payment_button",
+            Self::PayByBank => "pay_by_bank",
+            Self::Trustly => "trustly",
+            Self::Stablecoin => "stablecoin",
+            Self::KakaoPay => "kakao_pay",
+            Self::NaverPay => "naver_pay",
+            Self::RevolutPay => "revolut_pay",
+            Self::CashAppPay => "cash_app_pay",
+            Self::WechatPay => "wechat_pay",
+            Self::Alipay => "alipay",
+            Self::Twint => "twint",
+            Self::GoPay => "go_pay",
+            Self::GrabPay => "grab_pay",
+            Self::PayCo => "pay_co",
+            Self::AfterPay => "after_pay",
+            Self::Swish => "swish",
+            Self::Payme => "payme",
+            Self::Pix => "pix",
+            Self::Klarna => "klarna",
+            Self::AlipayHk => "alipay_hk",
+            Self::Paypay => "paypay",
+            Self::Gcash => "gcash",
+            Self::SouthKoreanCards => "south_korean_cards",
+            Self::Paynow => "paynow",
+            Self::Bizum => "bizum",
+            Self::Promptpay => "promptpay",
+            Self::Dana => "dana",
+            Self::TouchNGo => "touch_n_go",
+            Self::Tamara => "tamara",
+            Self::Qpay => "qpay",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "card" => Self::Card,
+            "ideal" => Self::Ideal,
+            "sofort" => Self::Sofort,
+            "bancontact" => Self::Bancontact,
+            "google_pay" => Self::GooglePay,
+            "dotpay" => Self::Dotpay,
+            "giropay" => Self::Giropay,
+            "apple_pay" => Self::ApplePay,
+            "upi" => Self::Upi,
+            "netbanking_emandates" => Self::NetbankingEmandates,
+            "paypal_express_checkout" => Self::PaypalExpressCheckout,
+            "direct_debit" => Self::DirectDebit,
+            "boleto" => Self::Boleto,
+            "venmo" => Self::Venmo,
+            "amazon_payments" => Self::AmazonPayments,
+            "pay_to" => Self::PayTo,
+            "faster_payments" => Self::FasterPayments,
+            "sepa_instant_transfer" => Self::SepaInstantTransfer,
+            "klarna_pay_now" => Self::KlarnaPayNow,
+            "online_banking_poland" => Self::OnlineBankingPoland,
+            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
+            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
+            "kbc_payment_button" => Self::KbcPaymentButton,
+            "pay_by_bank" => Self::PayByBank,
+            "trustly" => Self::Trustly,
+            "stablecoin" => Self::Stablecoin,
+            "kakao_pay" => Self::KakaoPay,
+            "naver_pay" => Self::NaverPay,
+            "revolut_pay" => Self::RevolutPay,
+            "cash_app_pay" => Self::CashAppPay,
+            "wechat_pay" => Self::WechatPay,
+            "alipay" => Self::Alipay,
+            "twint" => Self::Twint,
+            "go_pay" => Self::GoPay,
+            "grab_pay" => Self::GrabPay,
+            "pay_co" => Self::PayCo,
+            "after_pay" => Self::AfterPay,
+            "swish" => Self::Swish,
+            "payme" => Self::Payme,
+            "pix" => Self::Pix,
+            "klarna" => Self::Klarna,
+            "alipay_hk" => Self::AlipayHk,
+            "paypay" => Self::Paypay,
+            "gcash" => Self::Gcash,
+            "south_korean_cards" => Self::SouthKoreanCards,
+            "paynow" => Self::Paynow,
+            "bizum" => Self::Bizum,
+            "promptpay" => Self::Promptpay,
+            "dana" => Self::Dana,
+            "touch_n_go" => Self::TouchNGo,
+            "tamara" => Self::Tamara,
+            "qpay" => Self::Qpay,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CollectPaymentPaymentIntentPaymentMethodType);
+/// Values of `ChangeBillingDateBillingDayOfWeek`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChangeBillingDateBillingDayOfWeek {
+    /// `sunday`
+    Sunday,
+    /// `monday`
+    Monday,
+    /// `tuesday`
+    Tuesday,
+    /// `wednesday`
+    Wednesday,
+    /// `thursday`
+    Thursday,
+    /// `friday`
+    Friday,
+    /// `saturday`
+    Saturday,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ChangeBillingDateBillingDayOfWeek {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Sunday => "sunday",
+            Self::Monday => "monday",
+            Self::Tuesday => "tuesday",
+            Self::Wednesday => "wednesday",
+            Self::Thursday => "thursday",
+            Self::Friday => "friday",
+            Self::Saturday => "saturday",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "sunday" => Self::Sunday,
+            "monday" => Self::Monday,
+            "tuesday" => Self::Tuesday,
+            "wednesday" => Self::Wednesday,
+            "thursday" => Self::Thursday,
+            "friday" => Self::Friday,
+            "saturday" => Self::Saturday,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ChangeBillingDateBillingDayOfWeek);
+/// Values of `RelationshipsParentAccountAccessPortalEditChildSubscriptions`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RelationshipsParentAccountAccessPortalEditChildSubscriptions {
+    /// `yes`
+    Yes,
+    /// `view_only`
+    ViewOnly,
+    /// `no`
+    No,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for RelationshipsParentAccountAccessPortalEditChildSubscriptions {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Yes => "yes",
+            Self::ViewOnly => "view_only",
+            Self::No => "no",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "yes" => Self::Yes,
+            "view_only" => Self::ViewOnly,
+            "no" => Self::No,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(RelationshipsParentAccountAccessPortalEditChildSubscriptions);
+/// Values of `RelationshipsParentAccountAccessPortalDownloadChildInvoices`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RelationshipsParentAccountAccessPortalDownloadChildInvoices {
+    /// `yes`
+    Yes,
+    /// `view_only`
+    ViewOnly,
+    /// `no`
+    No,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for RelationshipsParentAccountAccessPortalDownloadChildInvoices {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Yes => "yes",
+            Self::ViewOnly => "view_only",
+            Self::No => "no",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "yes" => Self::Yes,
+            "view_only" => Self::ViewOnly,
+            "no" => Self::No,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(RelationshipsParentAccountAccessPortalDownloadChildInvoices);
+/// Values of `RelationshipsChildAccountAccessPortalEditSubscriptions`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RelationshipsChildAccountAccessPortalEditSubscriptions {
+    /// `yes`
+    Yes,
+    /// `view_only`
+    ViewOnly,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for RelationshipsChildAccountAccessPortalEditSubscriptions {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Yes => "yes",
+            Self::ViewOnly => "view_only",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "yes" => Self::Yes,
+            "view_only" => Self::ViewOnly,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(RelationshipsChildAccountAccessPortalEditSubscriptions);
+/// Values of `RelationshipsChildAccountAccessPortalDownloadInvoices`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RelationshipsChildAccountAccessPortalDownloadInvoices {
+    /// `yes`
+    Yes,
+    /// `view_only`
+    ViewOnly,
+    /// `no`
+    No,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for RelationshipsChildAccountAccessPortalDownloadInvoices {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Yes => "yes",
+            Self::ViewOnly => "view_only",
+            Self::No => "no",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "yes" => Self::Yes,
+            "view_only" => Self::ViewOnly,
+            "no" => Self::No,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(RelationshipsChildAccountAccessPortalDownloadInvoices);
+/// Values of `UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions {
+    /// `yes`
+    Yes,
+    /// `view_only`
+    ViewOnly,
+    /// `no`
+    No,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Yes => "yes",
+            Self::ViewOnly => "view_only",
+            Self::No => "no",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "yes" => Self::Yes,
+            "view_only" => Self::ViewOnly,
+            "no" => Self::No,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(
+    UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions
+);
+/// Values of `UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices {
+    /// `yes`
+    Yes,
+    /// `view_only`
+    ViewOnly,
+    /// `no`
+    No,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Yes => "yes",
+            Self::ViewOnly => "view_only",
+            Self::No => "no",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "yes" => Self::Yes,
+            "view_only" => Self::ViewOnly,
+            "no" => Self::No,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(
+    UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices
+);
+/// Values of `UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions {
+    /// `yes`
+    Yes,
+    /// `view_only`
+    ViewOnly,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Yes => "yes",
+            Self::ViewOnly => "view_only",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "yes" => Self::Yes,
+            "view_only" => Self::ViewOnly,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(
+    UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions
+);
+/// Values of `UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices {
+    /// `yes`
+    Yes,
+    /// `view_only`
+    ViewOnly,
+    /// `no`
+    No,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Yes => "yes",
+            Self::ViewOnly => "view_only",
+            Self::No => "no",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "yes" => Self::Yes,
+            "view_only" => Self::ViewOnly,
+            "no" => Self::No,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices);
 /// The `customer` operations, reached through [`Client::customers`].
 #[derive(Debug, Clone)]
 pub struct Customers {
@@ -1377,6 +1928,313 @@ impl Customers {
             params: UpdateParams::new(),
         }
     }
+    /// Starts `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn update_payment_method(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> UpdatePaymentMethodRequest {
+        UpdatePaymentMethodRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: UpdatePaymentMethodParams::new(),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn update_billing_info(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> UpdateBillingInfoRequest {
+        UpdateBillingInfoRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: UpdateBillingInfoParams::new(),
+        }
+    }
+    /// Starts `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn contacts_for_customer(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> ContactsForCustomerRequest {
+        ContactsForCustomerRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: ContactsForCustomerParams::new(),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn assign_payment_role(
+        &self,
+        customer_id: impl Into<String>,
+        payment_source_id: impl Into<String>,
+        role: enums::Role,
+    ) -> AssignPaymentRoleRequest {
+        AssignPaymentRoleRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: AssignPaymentRoleParams::new(payment_source_id, role),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/add_contact` (`customer.add_contact`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn add_contact(&self, customer_id: impl Into<String>) -> AddContactRequest {
+        AddContactRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: AddContactParams::new(),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/update_contact` (`customer.update_contact`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn update_contact(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> UpdateContactRequest {
+        UpdateContactRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: UpdateContactParams::new(),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn delete_contact(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> DeleteContactRequest {
+        DeleteContactRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: DeleteContactParams::new(),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn add_promotional_credits(
+        &self,
+        customer_id: impl Into<String>,
+        amount: i64,
+        description: impl Into<String>,
+    ) -> AddPromotionalCreditsRequest {
+        AddPromotionalCreditsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: AddPromotionalCreditsParams::new(amount, description),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn deduct_promotional_credits(
+        &self,
+        customer_id: impl Into<String>,
+        amount: i64,
+        description: impl Into<String>,
+    ) -> DeductPromotionalCreditsRequest {
+        DeductPromotionalCreditsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: DeductPromotionalCreditsParams::new(amount, description),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn set_promotional_credits(
+        &self,
+        customer_id: impl Into<String>,
+        amount: i64,
+        description: impl Into<String>,
+    ) -> SetPromotionalCreditsRequest {
+        SetPromotionalCreditsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: SetPromotionalCreditsParams::new(amount, description),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn record_excess_payment(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> RecordExcessPaymentRequest {
+        RecordExcessPaymentRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: RecordExcessPaymentParams::new(),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn collect_payment(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> CollectPaymentRequest {
+        CollectPaymentRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: CollectPaymentParams::new(),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/delete` (`customer.delete`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn delete(&self, customer_id: impl Into<String>) -> DeleteRequest {
+        DeleteRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: DeleteParams::new(),
+        }
+    }
+    /// Starts `POST /customers/move` (`customer.move`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn r#move(
+        &self,
+        id_at_from_site: impl Into<String>,
+        from_site: impl Into<String>,
+    ) -> MoveRequest {
+        MoveRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: MoveParams::new(id_at_from_site, from_site),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn change_billing_date(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> ChangeBillingDateRequest {
+        ChangeBillingDateRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: ChangeBillingDateParams::new(),
+        }
+    }
+    /// Starts `POST /customers/merge` (`customer.merge`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn merge(
+        &self,
+        from_customer_id: impl Into<String>,
+        to_customer_id: impl Into<String>,
+    ) -> MergeRequest {
+        MergeRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: MergeParams::new(from_customer_id, to_customer_id),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn clear_personal_data(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> ClearPersonalDataRequest {
+        ClearPersonalDataRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/relationships` (`customer.relationships`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn relationships(&self, customer_id: impl Into<String>) -> RelationshipsRequest {
+        RelationshipsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: RelationshipsParams::new(),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn delete_relationship(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> DeleteRelationshipRequest {
+        DeleteRelationshipRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+        }
+    }
+    /// Starts `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn hierarchy(
+        &self,
+        customer_id: impl Into<String>,
+        hierarchy_operation_type: enums::HierarchyOperationType,
+    ) -> HierarchyRequest {
+        HierarchyRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: HierarchyParams::new(hierarchy_operation_type),
+        }
+    }
+    /// Starts `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn list_hierarchy_detail(
+        &self,
+        customer_id: impl Into<String>,
+        hierarchy_operation_type: enums::HierarchyOperationType,
+    ) -> ListHierarchyDetailRequest {
+        ListHierarchyDetailRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: ListHierarchyDetailParams::new(hierarchy_operation_type),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn update_hierarchy_settings(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> UpdateHierarchySettingsRequest {
+        UpdateHierarchySettingsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: UpdateHierarchySettingsParams::new(),
+        }
+    }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.create",
@@ -1384,6 +2242,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
+    subdomain: None,
     idempotent: true,
 };
 /// A request for `POST /customers` (`customer.create`); set optional parameters, then `send()`.
@@ -1881,6 +2740,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
+    subdomain: None,
     idempotent: false,
 };
 /// A request for `GET /customers` (`customer.list`); set optional parameters, then `send()`.
@@ -1905,6 +2765,21 @@ impl ListRequest {
     /// Where the page starts: the `next_offset` of the previous page.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
+        self
+    }
+    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`.
+    pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
+        self.params.relationship_parent_id = Some(value);
+        self
+    }
+    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`.
+    pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
+        self.params.relationship_payment_owner_id = Some(value);
+        self
+    }
+    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`.
+    pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
+        self.params.relationship_invoice_owner_id = Some(value);
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
@@ -1996,6 +2871,21 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
+        crate::filter::check_operator(
+            "relationship[parent_id]",
+            self.params.relationship_parent_id.as_ref(),
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operator(
+            "relationship[payment_owner_id]",
+            self.params.relationship_payment_owner_id.as_ref(),
+            &["is", "is_not", "starts_with"],
+        )?;
+        crate::filter::check_operator(
+            "relationship[invoice_owner_id]",
+            self.params.relationship_invoice_owner_id.as_ref(),
+            &["is", "is_not", "starts_with"],
+        )?;
         crate::filter::check_operator(
             "id",
             self.params.id.as_ref(),
@@ -2120,6 +3010,15 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationship_parent_id: Option<StringFilter>,
+    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationship_payment_owner_id: Option<StringFilter>,
+    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationship_invoice_owner_id: Option<StringFilter>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<StringFilter>,
@@ -2173,6 +3072,9 @@ impl ListParams {
             include_deleted: None,
             limit: None,
             offset: None,
+            relationship_parent_id: None,
+            relationship_payment_owner_id: None,
+            relationship_invoice_owner_id: None,
             id: None,
             first_name: None,
             last_name: None,
@@ -2200,6 +3102,15 @@ impl crate::form::FormEncode for ListParams {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.field("relationship[parent_id]", &self.relationship_parent_id);
+        form.field(
+            "relationship[payment_owner_id]",
+            &self.relationship_payment_owner_id,
+        );
+        form.field(
+            "relationship[invoice_owner_id]",
+            &self.relationship_invoice_owner_id,
+        );
         form.field("id", &self.id);
         form.field("first_name", &self.first_name);
         form.field("last_name", &self.last_name);
@@ -2250,6 +3161,7 @@ const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
+    subdomain: None,
     idempotent: false,
 };
 /// A request for `GET /customers/{customer_id}` (`customer.retrieve`); set optional parameters, then `send()`.
@@ -2298,6 +3210,7 @@ const UPDATE: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
+    subdomain: None,
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}` (`customer.update`); set optional parameters, then `send()`.
@@ -2618,6 +3531,2446 @@ pub struct UpdateResponse {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+}
+const UPDATE_PAYMENT_METHOD: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.update_payment_method",
+    path: "/customers/{customer_id}/update_payment_method",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdatePaymentMethodRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: UpdatePaymentMethodParams,
+}
+impl UpdatePaymentMethodRequest {
+    /// Sets `payment_method`.
+    pub fn payment_method(
+        mut self,
+        value: UpdatePaymentMethodPaymentMethodParams,
+    ) -> Self {
+        self.params.payment_method = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &UpdatePaymentMethodParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: UpdatePaymentMethodParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/update_payment_method", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<UpdatePaymentMethodResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(UpdatePaymentMethodResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&UPDATE_PAYMENT_METHOD, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdatePaymentMethodParams {
+    /// `payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<UpdatePaymentMethodPaymentMethodParams>,
+}
+impl UpdatePaymentMethodParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { payment_method: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for UpdatePaymentMethodParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("payment_method", &self.payment_method);
+    }
+}
+/// What `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdatePaymentMethodResponse {
+    /// `customer`.
+    pub customer: Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const UPDATE_BILLING_INFO: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.update_billing_info",
+    path: "/customers/{customer_id}/update_billing_info",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateBillingInfoRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: UpdateBillingInfoParams,
+}
+impl UpdateBillingInfoRequest {
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.params.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.params.vat_number_prefix = Some(value.into());
+        self
+    }
+    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
+        self.params.entity_identifier_scheme = Some(value.into());
+        self
+    }
+    /// Sets `entity_identifier_standard`; at most 50 characters.
+    pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
+        self.params.entity_identifier_standard = Some(value.into());
+        self
+    }
+    /// Sets `registered_for_gst`.
+    pub fn registered_for_gst(mut self, value: bool) -> Self {
+        self.params.registered_for_gst = Some(value);
+        self
+    }
+    /// Sets `business_customer_without_vat_number`.
+    pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
+        self.params.business_customer_without_vat_number = Some(value);
+        self
+    }
+    /// Sets `is_einvoice_enabled`.
+    pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
+        self.params.is_einvoice_enabled = Some(value);
+        self
+    }
+    /// Sets `einvoicing_method`.
+    pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
+        self.params.einvoicing_method = Some(value);
+        self
+    }
+    /// Sets `billing_address`.
+    pub fn billing_address(
+        mut self,
+        value: UpdateBillingInfoBillingAddressParams,
+    ) -> Self {
+        self.params.billing_address = Some(value);
+        self
+    }
+    /// Sets `entity_identifiers` (a list).
+    pub fn entity_identifiers(
+        mut self,
+        value: Vec<UpdateBillingInfoEntityIdentifiersParams>,
+    ) -> Self {
+        self.params.entity_identifiers = value;
+        self
+    }
+    /// Sets `tax_providers_fields` (a list).
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<UpdateBillingInfoTaxProvidersFieldsParams>,
+    ) -> Self {
+        self.params.tax_providers_fields = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &UpdateBillingInfoParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: UpdateBillingInfoParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/update_billing_info", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<UpdateBillingInfoResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(UpdateBillingInfoResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&UPDATE_BILLING_INFO, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateBillingInfoParams {
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+    /// `entity_identifier_scheme`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_identifier_scheme: Option<String>,
+    /// `entity_identifier_standard`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_identifier_standard: Option<String>,
+    /// `registered_for_gst`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_for_gst: Option<bool>,
+    /// `business_customer_without_vat_number`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_customer_without_vat_number: Option<bool>,
+    /// `is_einvoice_enabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_einvoice_enabled: Option<bool>,
+    /// `einvoicing_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub einvoicing_method: Option<enums::EinvoicingMethod>,
+    /// `billing_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<UpdateBillingInfoBillingAddressParams>,
+    /// `entity_identifiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entity_identifiers: Vec<UpdateBillingInfoEntityIdentifiersParams>,
+    /// `tax_providers_fields` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tax_providers_fields: Vec<UpdateBillingInfoTaxProvidersFieldsParams>,
+}
+impl UpdateBillingInfoParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            vat_number: None,
+            vat_number_prefix: None,
+            entity_identifier_scheme: None,
+            entity_identifier_standard: None,
+            registered_for_gst: None,
+            business_customer_without_vat_number: None,
+            is_einvoice_enabled: None,
+            einvoicing_method: None,
+            billing_address: None,
+            entity_identifiers: Vec::new(),
+            tax_providers_fields: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for UpdateBillingInfoParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+        form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
+        form.field("entity_identifier_standard", &self.entity_identifier_standard);
+        form.field("registered_for_gst", &self.registered_for_gst);
+        form.field(
+            "business_customer_without_vat_number",
+            &self.business_customer_without_vat_number,
+        );
+        form.field("is_einvoice_enabled", &self.is_einvoice_enabled);
+        form.field("einvoicing_method", &self.einvoicing_method);
+        form.field("billing_address", &self.billing_address);
+        form.field("entity_identifiers", &self.entity_identifiers);
+        form.field("tax_providers_fields", &self.tax_providers_fields);
+    }
+}
+/// What `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateBillingInfoResponse {
+    /// `customer`.
+    pub customer: Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const CONTACTS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.contacts_for_customer",
+    path: "/customers/{customer_id}/contacts",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ContactsForCustomerRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: ContactsForCustomerParams,
+}
+impl ContactsForCustomerRequest {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
+        self
+    }
+    /// Where the page starts: the `next_offset` of the previous page.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params.offset = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ContactsForCustomerParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ContactsForCustomerParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/contacts", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Page<ContactsForCustomerEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(Page<ContactsForCustomerEntry>, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&CONTACTS_FOR_CUSTOMER, path, &self.params, &self.options)
+            .await
+    }
+    /// Streams every entry of every page, fetching one page at a time from the
+    /// offset set (or the first page), so memory stays bounded by one page.
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<
+        Item = Result<ContactsForCustomerEntry, Error>,
+    > + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
+        let Self { client, params, .. } = self;
+        let first = params.offset.clone();
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&CONTACTS_FOR_CUSTOMER, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
+            },
+        )
+    }
+}
+/// Parameters of `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContactsForCustomerParams {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+}
+impl ContactsForCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { limit: None, offset: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ContactsForCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("limit", &self.limit);
+        form.field("offset", &self.offset);
+    }
+}
+/// One entry of a page of `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactsForCustomerEntry {
+    /// `contact`.
+    pub contact: Contact,
+}
+const ASSIGN_PAYMENT_ROLE: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.assign_payment_role",
+    path: "/customers/{customer_id}/assign_payment_role",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AssignPaymentRoleRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: AssignPaymentRoleParams,
+}
+impl AssignPaymentRoleRequest {
+    /// The parameters as set so far.
+    pub fn params(&self) -> &AssignPaymentRoleParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: AssignPaymentRoleParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/assign_payment_role", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<AssignPaymentRoleResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(AssignPaymentRoleResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&ASSIGN_PAYMENT_ROLE, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignPaymentRoleParams {
+    /// `payment_source_id`; at most 40 characters.
+    pub payment_source_id: String,
+    /// `role`.
+    pub role: enums::Role,
+}
+impl AssignPaymentRoleParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(payment_source_id: impl Into<String>, role: enums::Role) -> Self {
+        Self {
+            payment_source_id: payment_source_id.into(),
+            role,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for AssignPaymentRoleParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("role", &self.role);
+    }
+}
+/// What `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignPaymentRoleResponse {
+    /// `customer`.
+    pub customer: Customer,
+    /// `payment_source`.
+    pub payment_source: payment_source::PaymentSource,
+}
+const ADD_CONTACT: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.add_contact",
+    path: "/customers/{customer_id}/add_contact",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/add_contact` (`customer.add_contact`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AddContactRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: AddContactParams,
+}
+impl AddContactRequest {
+    /// Sets `contact`.
+    pub fn contact(mut self, value: AddContactContactParams) -> Self {
+        self.params.contact = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &AddContactParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: AddContactParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/add_contact", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<AddContactResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(AddContactResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&ADD_CONTACT, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/add_contact` (`customer.add_contact`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AddContactParams {
+    /// `contact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<AddContactContactParams>,
+}
+impl AddContactParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { contact: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for AddContactParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("contact", &self.contact);
+    }
+}
+/// What `POST /customers/{customer_id}/add_contact` (`customer.add_contact`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddContactResponse {
+    /// `customer`.
+    pub customer: Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const UPDATE_CONTACT: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.update_contact",
+    path: "/customers/{customer_id}/update_contact",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/update_contact` (`customer.update_contact`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateContactRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: UpdateContactParams,
+}
+impl UpdateContactRequest {
+    /// Sets `contact`.
+    pub fn contact(mut self, value: UpdateContactContactParams) -> Self {
+        self.params.contact = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &UpdateContactParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: UpdateContactParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/update_contact", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<UpdateContactResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(UpdateContactResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&UPDATE_CONTACT, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/update_contact` (`customer.update_contact`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateContactParams {
+    /// `contact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<UpdateContactContactParams>,
+}
+impl UpdateContactParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { contact: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for UpdateContactParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("contact", &self.contact);
+    }
+}
+/// What `POST /customers/{customer_id}/update_contact` (`customer.update_contact`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContactResponse {
+    /// `customer`.
+    pub customer: Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const DELETE_CONTACT: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.delete_contact",
+    path: "/customers/{customer_id}/delete_contact",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteContactRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: DeleteContactParams,
+}
+impl DeleteContactRequest {
+    /// Sets `contact`.
+    pub fn contact(mut self, value: DeleteContactContactParams) -> Self {
+        self.params.contact = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &DeleteContactParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: DeleteContactParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/delete_contact", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<DeleteContactResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(DeleteContactResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&DELETE_CONTACT, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteContactParams {
+    /// `contact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<DeleteContactContactParams>,
+}
+impl DeleteContactParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { contact: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for DeleteContactParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("contact", &self.contact);
+    }
+}
+/// What `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteContactResponse {
+    /// `customer`.
+    pub customer: Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const ADD_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.add_promotional_credits",
+    path: "/customers/{customer_id}/add_promotional_credits",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AddPromotionalCreditsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: AddPromotionalCreditsParams,
+}
+impl AddPromotionalCreditsRequest {
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `credit_type`.
+    pub fn credit_type(mut self, value: enums::CreditType) -> Self {
+        self.params.credit_type = Some(value);
+        self
+    }
+    /// Sets `reference`; at most 500 characters.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.params.reference = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &AddPromotionalCreditsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: AddPromotionalCreditsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/add_promotional_credits", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<AddPromotionalCreditsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(AddPromotionalCreditsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&ADD_PROMOTIONAL_CREDITS, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddPromotionalCreditsParams {
+    /// `amount`.
+    pub amount: i64,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `description`; at most 250 characters.
+    pub description: String,
+    /// `credit_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_type: Option<enums::CreditType>,
+    /// `reference`; at most 500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+impl AddPromotionalCreditsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(amount: i64, description: impl Into<String>) -> Self {
+        Self {
+            amount,
+            currency_code: None,
+            description: description.into(),
+            credit_type: None,
+            reference: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for AddPromotionalCreditsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("currency_code", &self.currency_code);
+        form.field("description", &self.description);
+        form.field("credit_type", &self.credit_type);
+        form.field("reference", &self.reference);
+    }
+}
+/// What `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddPromotionalCreditsResponse {
+    /// `customer`.
+    pub customer: Customer,
+}
+const DEDUCT_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.deduct_promotional_credits",
+    path: "/customers/{customer_id}/deduct_promotional_credits",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeductPromotionalCreditsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: DeductPromotionalCreditsParams,
+}
+impl DeductPromotionalCreditsRequest {
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `credit_type`.
+    pub fn credit_type(mut self, value: enums::CreditType) -> Self {
+        self.params.credit_type = Some(value);
+        self
+    }
+    /// Sets `reference`; at most 500 characters.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.params.reference = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &DeductPromotionalCreditsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: DeductPromotionalCreditsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/deduct_promotional_credits", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<DeductPromotionalCreditsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(DeductPromotionalCreditsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&DEDUCT_PROMOTIONAL_CREDITS, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeductPromotionalCreditsParams {
+    /// `amount`.
+    pub amount: i64,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `description`; at most 250 characters.
+    pub description: String,
+    /// `credit_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_type: Option<enums::CreditType>,
+    /// `reference`; at most 500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+impl DeductPromotionalCreditsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(amount: i64, description: impl Into<String>) -> Self {
+        Self {
+            amount,
+            currency_code: None,
+            description: description.into(),
+            credit_type: None,
+            reference: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for DeductPromotionalCreditsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("currency_code", &self.currency_code);
+        form.field("description", &self.description);
+        form.field("credit_type", &self.credit_type);
+        form.field("reference", &self.reference);
+    }
+}
+/// What `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeductPromotionalCreditsResponse {
+    /// `customer`.
+    pub customer: Customer,
+}
+const SET_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.set_promotional_credits",
+    path: "/customers/{customer_id}/set_promotional_credits",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SetPromotionalCreditsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: SetPromotionalCreditsParams,
+}
+impl SetPromotionalCreditsRequest {
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `credit_type`.
+    pub fn credit_type(mut self, value: enums::CreditType) -> Self {
+        self.params.credit_type = Some(value);
+        self
+    }
+    /// Sets `reference`; at most 500 characters.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.params.reference = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &SetPromotionalCreditsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: SetPromotionalCreditsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/set_promotional_credits", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<SetPromotionalCreditsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(SetPromotionalCreditsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&SET_PROMOTIONAL_CREDITS, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetPromotionalCreditsParams {
+    /// `amount`.
+    pub amount: i64,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `description`; at most 250 characters.
+    pub description: String,
+    /// `credit_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_type: Option<enums::CreditType>,
+    /// `reference`; at most 500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+impl SetPromotionalCreditsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(amount: i64, description: impl Into<String>) -> Self {
+        Self {
+            amount,
+            currency_code: None,
+            description: description.into(),
+            credit_type: None,
+            reference: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for SetPromotionalCreditsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("currency_code", &self.currency_code);
+        form.field("description", &self.description);
+        form.field("credit_type", &self.credit_type);
+        form.field("reference", &self.reference);
+    }
+}
+/// What `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetPromotionalCreditsResponse {
+    /// `customer`.
+    pub customer: Customer,
+}
+const RECORD_EXCESS_PAYMENT: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.record_excess_payment",
+    path: "/customers/{customer_id}/record_excess_payment",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RecordExcessPaymentRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: RecordExcessPaymentParams,
+}
+impl RecordExcessPaymentRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `transaction`.
+    pub fn transaction(mut self, value: RecordExcessPaymentTransactionParams) -> Self {
+        self.params.transaction = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RecordExcessPaymentParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RecordExcessPaymentParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/record_excess_payment", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RecordExcessPaymentResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RecordExcessPaymentResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&RECORD_EXCESS_PAYMENT, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RecordExcessPaymentParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `transaction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<RecordExcessPaymentTransactionParams>,
+}
+impl RecordExcessPaymentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            comment: None,
+            transaction: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RecordExcessPaymentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+        form.field("transaction", &self.transaction);
+    }
+}
+/// What `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordExcessPaymentResponse {
+    /// `customer`.
+    pub customer: Customer,
+    /// `transaction`.
+    pub transaction: transaction::Transaction,
+}
+const COLLECT_PAYMENT: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.collect_payment",
+    path: "/customers/{customer_id}/collect_payment",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CollectPaymentRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: CollectPaymentParams,
+}
+impl CollectPaymentRequest {
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.params.amount = Some(value);
+        self
+    }
+    /// Sets `payment_source_id`; at most 40 characters.
+    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_source_id = Some(value.into());
+        self
+    }
+    /// Sets `token_id`; at most 40 characters.
+    pub fn token_id(mut self, value: impl Into<String>) -> Self {
+        self.params.token_id = Some(value.into());
+        self
+    }
+    /// Sets `replace_primary_payment_source`.
+    pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
+        self.params.replace_primary_payment_source = Some(value);
+        self
+    }
+    /// Sets `retain_payment_source`.
+    pub fn retain_payment_source(mut self, value: bool) -> Self {
+        self.params.retain_payment_source = Some(value);
+        self
+    }
+    /// Sets `payment_initiator`.
+    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
+        self.params.payment_initiator = Some(value);
+        self
+    }
+    /// Sets `payment_method`.
+    pub fn payment_method(mut self, value: CollectPaymentPaymentMethodParams) -> Self {
+        self.params.payment_method = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: CollectPaymentCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// Sets `payment_intent`.
+    pub fn payment_intent(mut self, value: CollectPaymentPaymentIntentParams) -> Self {
+        self.params.payment_intent = Some(value);
+        self
+    }
+    /// Sets `invoice_allocations` (a list).
+    pub fn invoice_allocations(
+        mut self,
+        value: Vec<CollectPaymentInvoiceAllocationsParams>,
+    ) -> Self {
+        self.params.invoice_allocations = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CollectPaymentParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CollectPaymentParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/collect_payment", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CollectPaymentResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CollectPaymentResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&COLLECT_PAYMENT, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CollectPaymentParams {
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `payment_source_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
+    /// `token_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<String>,
+    /// `replace_primary_payment_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_primary_payment_source: Option<bool>,
+    /// `retain_payment_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retain_payment_source: Option<bool>,
+    /// `payment_initiator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_initiator: Option<enums::PaymentInitiator>,
+    /// `payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<CollectPaymentPaymentMethodParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CollectPaymentCardParams>,
+    /// `payment_intent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<CollectPaymentPaymentIntentParams>,
+    /// `invoice_allocations` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invoice_allocations: Vec<CollectPaymentInvoiceAllocationsParams>,
+}
+impl CollectPaymentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            payment_source_id: None,
+            token_id: None,
+            replace_primary_payment_source: None,
+            retain_payment_source: None,
+            payment_initiator: None,
+            payment_method: None,
+            card: None,
+            payment_intent: None,
+            invoice_allocations: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CollectPaymentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("token_id", &self.token_id);
+        form.field(
+            "replace_primary_payment_source",
+            &self.replace_primary_payment_source,
+        );
+        form.field("retain_payment_source", &self.retain_payment_source);
+        form.field("payment_initiator", &self.payment_initiator);
+        form.field("payment_method", &self.payment_method);
+        form.field("card", &self.card);
+        form.field("payment_intent", &self.payment_intent);
+        form.field("invoice_allocations", &self.invoice_allocations);
+    }
+}
+/// What `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectPaymentResponse {
+    /// `customer`.
+    pub customer: Customer,
+    /// `transaction`.
+    pub transaction: transaction::Transaction,
+}
+const DELETE: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.delete",
+    path: "/customers/{customer_id}/delete",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/delete` (`customer.delete`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: DeleteParams,
+}
+impl DeleteRequest {
+    /// Sets `delete_payment_method`.
+    pub fn delete_payment_method(mut self, value: bool) -> Self {
+        self.params.delete_payment_method = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &DeleteParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: DeleteParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/delete", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<DeleteResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&DELETE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/delete` (`customer.delete`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteParams {
+    /// `delete_payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_payment_method: Option<bool>,
+}
+impl DeleteParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            delete_payment_method: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for DeleteParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("delete_payment_method", &self.delete_payment_method);
+    }
+}
+/// What `POST /customers/{customer_id}/delete` (`customer.delete`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteResponse {
+    /// `customer`.
+    pub customer: Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const MOVE: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.move",
+    path: "/customers/move",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/move` (`customer.move`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MoveRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: MoveParams,
+}
+impl MoveRequest {
+    /// The parameters as set so far.
+    pub fn params(&self) -> &MoveParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: MoveParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/customers/move".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<MoveResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(MoveResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&MOVE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /customers/move` (`customer.move`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoveParams {
+    /// `id_at_from_site`; at most 100 characters.
+    pub id_at_from_site: String,
+    /// `from_site`; at most 50 characters.
+    pub from_site: String,
+}
+impl MoveParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(
+        id_at_from_site: impl Into<String>,
+        from_site: impl Into<String>,
+    ) -> Self {
+        Self {
+            id_at_from_site: id_at_from_site.into(),
+            from_site: from_site.into(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for MoveParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id_at_from_site", &self.id_at_from_site);
+        form.field("from_site", &self.from_site);
+    }
+}
+/// What `POST /customers/move` (`customer.move`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoveResponse {
+    /// `resource_migration`.
+    pub resource_migration: resource_migration::ResourceMigration,
+}
+const CHANGE_BILLING_DATE: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.change_billing_date",
+    path: "/customers/{customer_id}/change_billing_date",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ChangeBillingDateRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: ChangeBillingDateParams,
+}
+impl ChangeBillingDateRequest {
+    /// Sets `billing_date`.
+    pub fn billing_date(mut self, value: i64) -> Self {
+        self.params.billing_date = Some(value);
+        self
+    }
+    /// Sets `billing_month`.
+    pub fn billing_month(mut self, value: i64) -> Self {
+        self.params.billing_month = Some(value);
+        self
+    }
+    /// Sets `billing_date_mode`.
+    pub fn billing_date_mode(mut self, value: enums::BillingDateMode) -> Self {
+        self.params.billing_date_mode = Some(value);
+        self
+    }
+    /// Sets `billing_day_of_week`.
+    pub fn billing_day_of_week(
+        mut self,
+        value: ChangeBillingDateBillingDayOfWeek,
+    ) -> Self {
+        self.params.billing_day_of_week = Some(value);
+        self
+    }
+    /// Sets `billing_day_of_week_mode`.
+    pub fn billing_day_of_week_mode(
+        mut self,
+        value: enums::BillingDayOfWeekMode,
+    ) -> Self {
+        self.params.billing_day_of_week_mode = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ChangeBillingDateParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ChangeBillingDateParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/change_billing_date", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ChangeBillingDateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ChangeBillingDateResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&CHANGE_BILLING_DATE, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChangeBillingDateParams {
+    /// `billing_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_date: Option<i64>,
+    /// `billing_month`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_month: Option<i64>,
+    /// `billing_date_mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_date_mode: Option<enums::BillingDateMode>,
+    /// `billing_day_of_week`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_day_of_week: Option<ChangeBillingDateBillingDayOfWeek>,
+    /// `billing_day_of_week_mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_day_of_week_mode: Option<enums::BillingDayOfWeekMode>,
+}
+impl ChangeBillingDateParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            billing_date: None,
+            billing_month: None,
+            billing_date_mode: None,
+            billing_day_of_week: None,
+            billing_day_of_week_mode: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ChangeBillingDateParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("billing_date", &self.billing_date);
+        form.field("billing_month", &self.billing_month);
+        form.field("billing_date_mode", &self.billing_date_mode);
+        form.field("billing_day_of_week", &self.billing_day_of_week);
+        form.field("billing_day_of_week_mode", &self.billing_day_of_week_mode);
+    }
+}
+/// What `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeBillingDateResponse {
+    /// `customer`.
+    pub customer: Customer,
+}
+const MERGE: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.merge",
+    path: "/customers/merge",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/merge` (`customer.merge`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MergeRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: MergeParams,
+}
+impl MergeRequest {
+    /// The parameters as set so far.
+    pub fn params(&self) -> &MergeParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: MergeParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/customers/merge".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<MergeResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(MergeResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&MERGE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /customers/merge` (`customer.merge`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergeParams {
+    /// `from_customer_id`; at most 50 characters.
+    pub from_customer_id: String,
+    /// `to_customer_id`; at most 50 characters.
+    pub to_customer_id: String,
+}
+impl MergeParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(
+        from_customer_id: impl Into<String>,
+        to_customer_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            from_customer_id: from_customer_id.into(),
+            to_customer_id: to_customer_id.into(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for MergeParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("from_customer_id", &self.from_customer_id);
+        form.field("to_customer_id", &self.to_customer_id);
+    }
+}
+/// What `POST /customers/merge` (`customer.merge`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergeResponse {
+    /// `customer`.
+    pub customer: Customer,
+}
+const CLEAR_PERSONAL_DATA: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.clear_personal_data",
+    path: "/customers/{customer_id}/clear_personal_data",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ClearPersonalDataRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+}
+impl ClearPersonalDataRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/clear_personal_data", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ClearPersonalDataResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ClearPersonalDataResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CLEAR_PERSONAL_DATA, path, &(), &self.options).await
+    }
+}
+/// What `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClearPersonalDataResponse {
+    /// `customer`.
+    pub customer: Customer,
+}
+const RELATIONSHIPS: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.relationships",
+    path: "/customers/{customer_id}/relationships",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/relationships` (`customer.relationships`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RelationshipsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: RelationshipsParams,
+}
+impl RelationshipsRequest {
+    /// Sets `parent_id`; at most 50 characters.
+    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
+        self.params.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `payment_owner_id`; at most 50 characters.
+    pub fn payment_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_owner_id = Some(value.into());
+        self
+    }
+    /// Sets `invoice_owner_id`; at most 50 characters.
+    pub fn invoice_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_owner_id = Some(value.into());
+        self
+    }
+    /// Sets `use_default_hierarchy_settings`.
+    pub fn use_default_hierarchy_settings(mut self, value: bool) -> Self {
+        self.params.use_default_hierarchy_settings = Some(value);
+        self
+    }
+    /// Sets `parent_account_access`.
+    pub fn parent_account_access(
+        mut self,
+        value: RelationshipsParentAccountAccessParams,
+    ) -> Self {
+        self.params.parent_account_access = Some(value);
+        self
+    }
+    /// Sets `child_account_access`.
+    pub fn child_account_access(
+        mut self,
+        value: RelationshipsChildAccountAccessParams,
+    ) -> Self {
+        self.params.child_account_access = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RelationshipsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RelationshipsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/relationships", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RelationshipsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RelationshipsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&RELATIONSHIPS, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/relationships` (`customer.relationships`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RelationshipsParams {
+    /// `parent_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// `payment_owner_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_owner_id: Option<String>,
+    /// `invoice_owner_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_owner_id: Option<String>,
+    /// `use_default_hierarchy_settings`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_default_hierarchy_settings: Option<bool>,
+    /// `parent_account_access`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_account_access: Option<RelationshipsParentAccountAccessParams>,
+    /// `child_account_access`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_account_access: Option<RelationshipsChildAccountAccessParams>,
+}
+impl RelationshipsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            parent_id: None,
+            payment_owner_id: None,
+            invoice_owner_id: None,
+            use_default_hierarchy_settings: None,
+            parent_account_access: None,
+            child_account_access: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RelationshipsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("parent_id", &self.parent_id);
+        form.field("payment_owner_id", &self.payment_owner_id);
+        form.field("invoice_owner_id", &self.invoice_owner_id);
+        form.field(
+            "use_default_hierarchy_settings",
+            &self.use_default_hierarchy_settings,
+        );
+        form.field("parent_account_access", &self.parent_account_access);
+        form.field("child_account_access", &self.child_account_access);
+    }
+}
+/// What `POST /customers/{customer_id}/relationships` (`customer.relationships`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationshipsResponse {
+    /// `customer`.
+    pub customer: Customer,
+}
+const DELETE_RELATIONSHIP: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.delete_relationship",
+    path: "/customers/{customer_id}/delete_relationship",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteRelationshipRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+}
+impl DeleteRelationshipRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/delete_relationship", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<DeleteRelationshipResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(DeleteRelationshipResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&DELETE_RELATIONSHIP, path, &(), &self.options).await
+    }
+}
+/// What `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteRelationshipResponse {
+    /// `customer`.
+    pub customer: Customer,
+}
+const HIERARCHY: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.hierarchy",
+    path: "/customers/{customer_id}/hierarchy",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct HierarchyRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: HierarchyParams,
+}
+impl HierarchyRequest {
+    /// The parameters as set so far.
+    pub fn params(&self) -> &HierarchyParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: HierarchyParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/hierarchy", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<HierarchyResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(HierarchyResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&HIERARCHY, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HierarchyParams {
+    /// `hierarchy_operation_type`.
+    pub hierarchy_operation_type: enums::HierarchyOperationType,
+}
+impl HierarchyParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(hierarchy_operation_type: enums::HierarchyOperationType) -> Self {
+        Self { hierarchy_operation_type }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for HierarchyParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("hierarchy_operation_type", &self.hierarchy_operation_type);
+    }
+}
+/// What `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HierarchyResponse {
+    /// `hierarchies` (a list).
+    pub hierarchies: Vec<hierarchy::Hierarchy>,
+}
+const LIST_HIERARCHY_DETAIL: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.list_hierarchy_detail",
+    path: "/customers/{customer_id}/hierarchy_detail",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListHierarchyDetailRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: ListHierarchyDetailParams,
+}
+impl ListHierarchyDetailRequest {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
+        self
+    }
+    /// Where the page starts: the `next_offset` of the previous page.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params.offset = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ListHierarchyDetailParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ListHierarchyDetailParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/hierarchy_detail", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Page<ListHierarchyDetailEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(Page<ListHierarchyDetailEntry>, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&LIST_HIERARCHY_DETAIL, path, &self.params, &self.options)
+            .await
+    }
+    /// Streams every entry of every page, fetching one page at a time from the
+    /// offset set (or the first page), so memory stays bounded by one page.
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<
+        Item = Result<ListHierarchyDetailEntry, Error>,
+    > + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
+        let Self { client, params, .. } = self;
+        let first = params.offset.clone();
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&LIST_HIERARCHY_DETAIL, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
+            },
+        )
+    }
+}
+/// Parameters of `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListHierarchyDetailParams {
+    /// `hierarchy_operation_type`.
+    pub hierarchy_operation_type: enums::HierarchyOperationType,
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+}
+impl ListHierarchyDetailParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(hierarchy_operation_type: enums::HierarchyOperationType) -> Self {
+        Self {
+            hierarchy_operation_type,
+            limit: None,
+            offset: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ListHierarchyDetailParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("hierarchy_operation_type", &self.hierarchy_operation_type);
+        form.field("limit", &self.limit);
+        form.field("offset", &self.offset);
+    }
+}
+/// One entry of a page of `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListHierarchyDetailEntry {
+    /// `hierarchy`.
+    pub hierarchy: hierarchy::Hierarchy,
+}
+const UPDATE_HIERARCHY_SETTINGS: crate::transport::Operation = crate::transport::Operation {
+    id: "customer.update_hierarchy_settings",
+    path: "/customers/{customer_id}/update_hierarchy_settings",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateHierarchySettingsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: UpdateHierarchySettingsParams,
+}
+impl UpdateHierarchySettingsRequest {
+    /// Sets `use_default_hierarchy_settings`.
+    pub fn use_default_hierarchy_settings(mut self, value: bool) -> Self {
+        self.params.use_default_hierarchy_settings = Some(value);
+        self
+    }
+    /// Sets `parent_account_access`.
+    pub fn parent_account_access(
+        mut self,
+        value: UpdateHierarchySettingsParentAccountAccessParams,
+    ) -> Self {
+        self.params.parent_account_access = Some(value);
+        self
+    }
+    /// Sets `child_account_access`.
+    pub fn child_account_access(
+        mut self,
+        value: UpdateHierarchySettingsChildAccountAccessParams,
+    ) -> Self {
+        self.params.child_account_access = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &UpdateHierarchySettingsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: UpdateHierarchySettingsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/update_hierarchy_settings", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<UpdateHierarchySettingsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(UpdateHierarchySettingsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&UPDATE_HIERARCHY_SETTINGS, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateHierarchySettingsParams {
+    /// `use_default_hierarchy_settings`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_default_hierarchy_settings: Option<bool>,
+    /// `parent_account_access`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_account_access: Option<UpdateHierarchySettingsParentAccountAccessParams>,
+    /// `child_account_access`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_account_access: Option<UpdateHierarchySettingsChildAccountAccessParams>,
+}
+impl UpdateHierarchySettingsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            use_default_hierarchy_settings: None,
+            parent_account_access: None,
+            child_account_access: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for UpdateHierarchySettingsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field(
+            "use_default_hierarchy_settings",
+            &self.use_default_hierarchy_settings,
+        );
+        form.field("parent_account_access", &self.parent_account_access);
+        form.field("child_account_access", &self.child_account_access);
+    }
+}
+/// What `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateHierarchySettingsResponse {
+    /// `customer`.
+    pub customer: Customer,
 }
 /// Fields of the `CreateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3491,3 +6844,1320 @@ impl crate::form::FormEncode for UpdateTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(UpdateTaxProvidersFieldsParams);
+/// Fields of the `UpdatePaymentMethodPaymentMethodParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdatePaymentMethodPaymentMethodParams {
+    /// `type`.
+    #[serde(rename = "type")]
+    pub r#type: enums::Type,
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `reference_id`; at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `tmp_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmp_token: Option<String>,
+    /// `issuing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuing_country: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl UpdatePaymentMethodPaymentMethodParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(r#type: enums::Type) -> Self {
+        Self {
+            r#type,
+            gateway: None,
+            gateway_account_id: None,
+            reference_id: None,
+            tmp_token: None,
+            issuing_country: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `reference_id`; at most 200 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `tmp_token`; at most 65000 characters.
+    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
+        self.tmp_token = Some(value.into());
+        self
+    }
+    /// Sets `issuing_country`; at most 50 characters.
+    pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
+        self.issuing_country = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdatePaymentMethodPaymentMethodParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("type", &self.r#type);
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("reference_id", &self.reference_id);
+        form.field("tmp_token", &self.tmp_token);
+        form.field("issuing_country", &self.issuing_country);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(UpdatePaymentMethodPaymentMethodParams);
+/// Fields of the `UpdateBillingInfoBillingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateBillingInfoBillingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl UpdateBillingInfoBillingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateBillingInfoBillingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(UpdateBillingInfoBillingAddressParams);
+/// Fields of the `UpdateBillingInfoEntityIdentifiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateBillingInfoEntityIdentifiersParams {
+    /// `id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `scheme`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    /// `value`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `operation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<enums::Operation>,
+    /// `standard`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+}
+impl UpdateBillingInfoEntityIdentifiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            scheme: None,
+            value: None,
+            operation: None,
+            standard: None,
+        }
+    }
+    /// Sets `id`; at most 40 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `scheme`; at most 50 characters.
+    pub fn scheme(mut self, value: impl Into<String>) -> Self {
+        self.scheme = Some(value.into());
+        self
+    }
+    /// Sets `value`; at most 50 characters.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `operation`.
+    pub fn operation(mut self, value: enums::Operation) -> Self {
+        self.operation = Some(value);
+        self
+    }
+    /// Sets `standard`; at most 50 characters.
+    pub fn standard(mut self, value: impl Into<String>) -> Self {
+        self.standard = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateBillingInfoEntityIdentifiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("scheme", &self.scheme);
+        form.field("value", &self.value);
+        form.field("operation", &self.operation);
+        form.field("standard", &self.standard);
+    }
+}
+crate::form::form_object!(UpdateBillingInfoEntityIdentifiersParams);
+/// Fields of the `UpdateBillingInfoTaxProvidersFieldsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateBillingInfoTaxProvidersFieldsParams {
+    /// `provider_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
+    /// `field_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<String>,
+    /// `field_value`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_value: Option<String>,
+}
+impl UpdateBillingInfoTaxProvidersFieldsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            provider_name: None,
+            field_id: None,
+            field_value: None,
+        }
+    }
+    /// Sets `provider_name`; at most 50 characters.
+    pub fn provider_name(mut self, value: impl Into<String>) -> Self {
+        self.provider_name = Some(value.into());
+        self
+    }
+    /// Sets `field_id`; at most 50 characters.
+    pub fn field_id(mut self, value: impl Into<String>) -> Self {
+        self.field_id = Some(value.into());
+        self
+    }
+    /// Sets `field_value`; at most 50 characters.
+    pub fn field_value(mut self, value: impl Into<String>) -> Self {
+        self.field_value = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateBillingInfoTaxProvidersFieldsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("provider_name", &self.provider_name);
+        form.field("field_id", &self.field_id);
+        form.field("field_value", &self.field_value);
+    }
+}
+crate::form::form_object!(UpdateBillingInfoTaxProvidersFieldsParams);
+/// Fields of the `AddContactContactParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddContactContactParams {
+    /// `id`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    pub email: String,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `label`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// `enabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `send_billing_email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_billing_email: Option<bool>,
+    /// `send_account_email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_account_email: Option<bool>,
+}
+impl AddContactContactParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            first_name: None,
+            last_name: None,
+            email: email.into(),
+            phone: None,
+            label: None,
+            enabled: None,
+            send_billing_email: None,
+            send_account_email: None,
+        }
+    }
+    /// Sets `id`; at most 150 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `label`; at most 50 characters.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+    /// Sets `send_billing_email`.
+    pub fn send_billing_email(mut self, value: bool) -> Self {
+        self.send_billing_email = Some(value);
+        self
+    }
+    /// Sets `send_account_email`.
+    pub fn send_account_email(mut self, value: bool) -> Self {
+        self.send_account_email = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for AddContactContactParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("phone", &self.phone);
+        form.field("label", &self.label);
+        form.field("enabled", &self.enabled);
+        form.field("send_billing_email", &self.send_billing_email);
+        form.field("send_account_email", &self.send_account_email);
+    }
+}
+crate::form::form_object!(AddContactContactParams);
+/// Fields of the `UpdateContactContactParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContactContactParams {
+    /// `id`; at most 150 characters.
+    pub id: String,
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `label`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// `enabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `send_billing_email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_billing_email: Option<bool>,
+    /// `send_account_email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_account_email: Option<bool>,
+}
+impl UpdateContactContactParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            first_name: None,
+            last_name: None,
+            email: None,
+            phone: None,
+            label: None,
+            enabled: None,
+            send_billing_email: None,
+            send_account_email: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `label`; at most 50 characters.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+    /// Sets `send_billing_email`.
+    pub fn send_billing_email(mut self, value: bool) -> Self {
+        self.send_billing_email = Some(value);
+        self
+    }
+    /// Sets `send_account_email`.
+    pub fn send_account_email(mut self, value: bool) -> Self {
+        self.send_account_email = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateContactContactParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("phone", &self.phone);
+        form.field("label", &self.label);
+        form.field("enabled", &self.enabled);
+        form.field("send_billing_email", &self.send_billing_email);
+        form.field("send_account_email", &self.send_account_email);
+    }
+}
+crate::form::form_object!(UpdateContactContactParams);
+/// Fields of the `DeleteContactContactParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteContactContactParams {
+    /// `id`; at most 150 characters.
+    pub id: String,
+}
+impl DeleteContactContactParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::form::FormEncode for DeleteContactContactParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(DeleteContactContactParams);
+/// Fields of the `RecordExcessPaymentTransactionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordExcessPaymentTransactionParams {
+    /// `id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `amount`.
+    pub amount: i64,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `date` (Unix seconds).
+    pub date: Timestamp,
+    /// `payment_method`.
+    pub payment_method: enums::PaymentMethod,
+    /// `reference_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_number: Option<String>,
+    /// `custom_payment_method_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_payment_method_id: Option<String>,
+}
+impl RecordExcessPaymentTransactionParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(
+        amount: i64,
+        date: Timestamp,
+        payment_method: enums::PaymentMethod,
+    ) -> Self {
+        Self {
+            id: None,
+            amount,
+            currency_code: None,
+            date,
+            payment_method,
+            reference_number: None,
+            custom_payment_method_id: None,
+        }
+    }
+    /// Sets `id`; at most 40 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `reference_number`; at most 100 characters.
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `custom_payment_method_id`; at most 50 characters.
+    pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.custom_payment_method_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for RecordExcessPaymentTransactionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("amount", &self.amount);
+        form.field("currency_code", &self.currency_code);
+        form.field("date", &self.date);
+        form.field("payment_method", &self.payment_method);
+        form.field("reference_number", &self.reference_number);
+        form.field("custom_payment_method_id", &self.custom_payment_method_id);
+    }
+}
+crate::form::form_object!(RecordExcessPaymentTransactionParams);
+/// Fields of the `CollectPaymentPaymentMethodParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CollectPaymentPaymentMethodParams {
+    /// `type`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<enums::Type>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `reference_id`; at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `tmp_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmp_token: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl CollectPaymentPaymentMethodParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            gateway_account_id: None,
+            reference_id: None,
+            tmp_token: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: enums::Type) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `reference_id`; at most 200 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `tmp_token`; at most 65000 characters.
+    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
+        self.tmp_token = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CollectPaymentPaymentMethodParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("type", &self.r#type);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("reference_id", &self.reference_id);
+        form.field("tmp_token", &self.tmp_token);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(CollectPaymentPaymentMethodParams);
+/// Fields of the `CollectPaymentCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CollectPaymentCardParams {
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `first_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `number`; at most 1500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// `expiry_month`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<i64>,
+    /// `expiry_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<i64>,
+    /// `cvv`; at most 520 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvv: Option<String>,
+    /// `preferred_scheme`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_scheme: Option<CollectPaymentCardPreferredScheme>,
+    /// `billing_addr1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr1: Option<String>,
+    /// `billing_addr2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr2: Option<String>,
+    /// `billing_city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_city: Option<String>,
+    /// `billing_state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state_code: Option<String>,
+    /// `billing_state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state: Option<String>,
+    /// `billing_zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_zip: Option<String>,
+    /// `billing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_country: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl CollectPaymentCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway_account_id: None,
+            first_name: None,
+            last_name: None,
+            number: None,
+            expiry_month: None,
+            expiry_year: None,
+            cvv: None,
+            preferred_scheme: None,
+            billing_addr1: None,
+            billing_addr2: None,
+            billing_city: None,
+            billing_state_code: None,
+            billing_state: None,
+            billing_zip: None,
+            billing_country: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 50 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 50 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `number`; at most 1500 characters.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `expiry_month`.
+    pub fn expiry_month(mut self, value: i64) -> Self {
+        self.expiry_month = Some(value);
+        self
+    }
+    /// Sets `expiry_year`.
+    pub fn expiry_year(mut self, value: i64) -> Self {
+        self.expiry_year = Some(value);
+        self
+    }
+    /// Sets `cvv`; at most 520 characters.
+    pub fn cvv(mut self, value: impl Into<String>) -> Self {
+        self.cvv = Some(value.into());
+        self
+    }
+    /// Sets `preferred_scheme`.
+    pub fn preferred_scheme(mut self, value: CollectPaymentCardPreferredScheme) -> Self {
+        self.preferred_scheme = Some(value);
+        self
+    }
+    /// Sets `billing_addr1`; at most 150 characters.
+    pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr1 = Some(value.into());
+        self
+    }
+    /// Sets `billing_addr2`; at most 150 characters.
+    pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr2 = Some(value.into());
+        self
+    }
+    /// Sets `billing_city`; at most 50 characters.
+    pub fn billing_city(mut self, value: impl Into<String>) -> Self {
+        self.billing_city = Some(value.into());
+        self
+    }
+    /// Sets `billing_state_code`; at most 50 characters.
+    pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
+        self.billing_state_code = Some(value.into());
+        self
+    }
+    /// Sets `billing_state`; at most 50 characters.
+    pub fn billing_state(mut self, value: impl Into<String>) -> Self {
+        self.billing_state = Some(value.into());
+        self
+    }
+    /// Sets `billing_zip`; at most 20 characters.
+    pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
+        self.billing_zip = Some(value.into());
+        self
+    }
+    /// Sets `billing_country`; at most 50 characters.
+    pub fn billing_country(mut self, value: impl Into<String>) -> Self {
+        self.billing_country = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CollectPaymentCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("number", &self.number);
+        form.field("expiry_month", &self.expiry_month);
+        form.field("expiry_year", &self.expiry_year);
+        form.field("cvv", &self.cvv);
+        form.field("preferred_scheme", &self.preferred_scheme);
+        form.field("billing_addr1", &self.billing_addr1);
+        form.field("billing_addr2", &self.billing_addr2);
+        form.field("billing_city", &self.billing_city);
+        form.field("billing_state_code", &self.billing_state_code);
+        form.field("billing_state", &self.billing_state);
+        form.field("billing_zip", &self.billing_zip);
+        form.field("billing_country", &self.billing_country);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(CollectPaymentCardParams);
+/// Fields of the `CollectPaymentPaymentIntentParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CollectPaymentPaymentIntentParams {
+    /// `id`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `gw_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_token: Option<String>,
+    /// `payment_method_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<CollectPaymentPaymentIntentPaymentMethodType>,
+    /// `gw_payment_method_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_payment_method_id: Option<String>,
+    /// `reference_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl CollectPaymentPaymentIntentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            gateway_account_id: None,
+            gw_token: None,
+            payment_method_type: None,
+            gw_payment_method_id: None,
+            reference_id: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `id`; at most 150 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_token`; at most 65000 characters.
+    pub fn gw_token(mut self, value: impl Into<String>) -> Self {
+        self.gw_token = Some(value.into());
+        self
+    }
+    /// Sets `payment_method_type`.
+    pub fn payment_method_type(
+        mut self,
+        value: CollectPaymentPaymentIntentPaymentMethodType,
+    ) -> Self {
+        self.payment_method_type = Some(value);
+        self
+    }
+    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.gw_payment_method_id = Some(value.into());
+        self
+    }
+    /// Sets `reference_id`; at most 65000 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CollectPaymentPaymentIntentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("gw_token", &self.gw_token);
+        form.field("payment_method_type", &self.payment_method_type);
+        form.field("gw_payment_method_id", &self.gw_payment_method_id);
+        form.field("reference_id", &self.reference_id);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(CollectPaymentPaymentIntentParams);
+/// Fields of the `CollectPaymentInvoiceAllocationsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectPaymentInvoiceAllocationsParams {
+    /// `invoice_id`; at most 50 characters.
+    pub invoice_id: String,
+    /// `allocation_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation_amount: Option<i64>,
+}
+impl CollectPaymentInvoiceAllocationsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(invoice_id: impl Into<String>) -> Self {
+        Self {
+            invoice_id: invoice_id.into(),
+            allocation_amount: None,
+        }
+    }
+    /// Sets `allocation_amount`.
+    pub fn allocation_amount(mut self, value: i64) -> Self {
+        self.allocation_amount = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CollectPaymentInvoiceAllocationsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("invoice_id", &self.invoice_id);
+        form.field("allocation_amount", &self.allocation_amount);
+    }
+}
+crate::form::form_object!(CollectPaymentInvoiceAllocationsParams);
+/// Fields of the `RelationshipsParentAccountAccessParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RelationshipsParentAccountAccessParams {
+    /// `portal_edit_child_subscriptions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_edit_child_subscriptions: Option<
+        RelationshipsParentAccountAccessPortalEditChildSubscriptions,
+    >,
+    /// `portal_download_child_invoices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_download_child_invoices: Option<
+        RelationshipsParentAccountAccessPortalDownloadChildInvoices,
+    >,
+    /// `send_subscription_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_subscription_emails: Option<bool>,
+    /// `send_payment_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_payment_emails: Option<bool>,
+    /// `send_invoice_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_invoice_emails: Option<bool>,
+}
+impl RelationshipsParentAccountAccessParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            portal_edit_child_subscriptions: None,
+            portal_download_child_invoices: None,
+            send_subscription_emails: None,
+            send_payment_emails: None,
+            send_invoice_emails: None,
+        }
+    }
+    /// Sets `portal_edit_child_subscriptions`.
+    pub fn portal_edit_child_subscriptions(
+        mut self,
+        value: RelationshipsParentAccountAccessPortalEditChildSubscriptions,
+    ) -> Self {
+        self.portal_edit_child_subscriptions = Some(value);
+        self
+    }
+    /// Sets `portal_download_child_invoices`.
+    pub fn portal_download_child_invoices(
+        mut self,
+        value: RelationshipsParentAccountAccessPortalDownloadChildInvoices,
+    ) -> Self {
+        self.portal_download_child_invoices = Some(value);
+        self
+    }
+    /// Sets `send_subscription_emails`.
+    pub fn send_subscription_emails(mut self, value: bool) -> Self {
+        self.send_subscription_emails = Some(value);
+        self
+    }
+    /// Sets `send_payment_emails`.
+    pub fn send_payment_emails(mut self, value: bool) -> Self {
+        self.send_payment_emails = Some(value);
+        self
+    }
+    /// Sets `send_invoice_emails`.
+    pub fn send_invoice_emails(mut self, value: bool) -> Self {
+        self.send_invoice_emails = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for RelationshipsParentAccountAccessParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field(
+            "portal_edit_child_subscriptions",
+            &self.portal_edit_child_subscriptions,
+        );
+        form.field(
+            "portal_download_child_invoices",
+            &self.portal_download_child_invoices,
+        );
+        form.field("send_subscription_emails", &self.send_subscription_emails);
+        form.field("send_payment_emails", &self.send_payment_emails);
+        form.field("send_invoice_emails", &self.send_invoice_emails);
+    }
+}
+crate::form::form_object!(RelationshipsParentAccountAccessParams);
+/// Fields of the `RelationshipsChildAccountAccessParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RelationshipsChildAccountAccessParams {
+    /// `portal_edit_subscriptions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_edit_subscriptions: Option<
+        RelationshipsChildAccountAccessPortalEditSubscriptions,
+    >,
+    /// `portal_download_invoices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_download_invoices: Option<
+        RelationshipsChildAccountAccessPortalDownloadInvoices,
+    >,
+    /// `send_subscription_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_subscription_emails: Option<bool>,
+    /// `send_payment_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_payment_emails: Option<bool>,
+    /// `send_invoice_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_invoice_emails: Option<bool>,
+}
+impl RelationshipsChildAccountAccessParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            portal_edit_subscriptions: None,
+            portal_download_invoices: None,
+            send_subscription_emails: None,
+            send_payment_emails: None,
+            send_invoice_emails: None,
+        }
+    }
+    /// Sets `portal_edit_subscriptions`.
+    pub fn portal_edit_subscriptions(
+        mut self,
+        value: RelationshipsChildAccountAccessPortalEditSubscriptions,
+    ) -> Self {
+        self.portal_edit_subscriptions = Some(value);
+        self
+    }
+    /// Sets `portal_download_invoices`.
+    pub fn portal_download_invoices(
+        mut self,
+        value: RelationshipsChildAccountAccessPortalDownloadInvoices,
+    ) -> Self {
+        self.portal_download_invoices = Some(value);
+        self
+    }
+    /// Sets `send_subscription_emails`.
+    pub fn send_subscription_emails(mut self, value: bool) -> Self {
+        self.send_subscription_emails = Some(value);
+        self
+    }
+    /// Sets `send_payment_emails`.
+    pub fn send_payment_emails(mut self, value: bool) -> Self {
+        self.send_payment_emails = Some(value);
+        self
+    }
+    /// Sets `send_invoice_emails`.
+    pub fn send_invoice_emails(mut self, value: bool) -> Self {
+        self.send_invoice_emails = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for RelationshipsChildAccountAccessParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("portal_edit_subscriptions", &self.portal_edit_subscriptions);
+        form.field("portal_download_invoices", &self.portal_download_invoices);
+        form.field("send_subscription_emails", &self.send_subscription_emails);
+        form.field("send_payment_emails", &self.send_payment_emails);
+        form.field("send_invoice_emails", &self.send_invoice_emails);
+    }
+}
+crate::form::form_object!(RelationshipsChildAccountAccessParams);
+/// Fields of the `UpdateHierarchySettingsParentAccountAccessParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateHierarchySettingsParentAccountAccessParams {
+    /// `portal_edit_child_subscriptions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_edit_child_subscriptions: Option<
+        UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions,
+    >,
+    /// `portal_download_child_invoices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_download_child_invoices: Option<
+        UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices,
+    >,
+    /// `send_subscription_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_subscription_emails: Option<bool>,
+    /// `send_payment_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_payment_emails: Option<bool>,
+    /// `send_invoice_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_invoice_emails: Option<bool>,
+}
+impl UpdateHierarchySettingsParentAccountAccessParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            portal_edit_child_subscriptions: None,
+            portal_download_child_invoices: None,
+            send_subscription_emails: None,
+            send_payment_emails: None,
+            send_invoice_emails: None,
+        }
+    }
+    /// Sets `portal_edit_child_subscriptions`.
+    pub fn portal_edit_child_subscriptions(
+        mut self,
+        value: UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions,
+    ) -> Self {
+        self.portal_edit_child_subscriptions = Some(value);
+        self
+    }
+    /// Sets `portal_download_child_invoices`.
+    pub fn portal_download_child_invoices(
+        mut self,
+        value: UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices,
+    ) -> Self {
+        self.portal_download_child_invoices = Some(value);
+        self
+    }
+    /// Sets `send_subscription_emails`.
+    pub fn send_subscription_emails(mut self, value: bool) -> Self {
+        self.send_subscription_emails = Some(value);
+        self
+    }
+    /// Sets `send_payment_emails`.
+    pub fn send_payment_emails(mut self, value: bool) -> Self {
+        self.send_payment_emails = Some(value);
+        self
+    }
+    /// Sets `send_invoice_emails`.
+    pub fn send_invoice_emails(mut self, value: bool) -> Self {
+        self.send_invoice_emails = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateHierarchySettingsParentAccountAccessParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field(
+            "portal_edit_child_subscriptions",
+            &self.portal_edit_child_subscriptions,
+        );
+        form.field(
+            "portal_download_child_invoices",
+            &self.portal_download_child_invoices,
+        );
+        form.field("send_subscription_emails", &self.send_subscription_emails);
+        form.field("send_payment_emails", &self.send_payment_emails);
+        form.field("send_invoice_emails", &self.send_invoice_emails);
+    }
+}
+crate::form::form_object!(UpdateHierarchySettingsParentAccountAccessParams);
+/// Fields of the `UpdateHierarchySettingsChildAccountAccessParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateHierarchySettingsChildAccountAccessParams {
+    /// `portal_edit_subscriptions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_edit_subscriptions: Option<
+        UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions,
+    >,
+    /// `portal_download_invoices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_download_invoices: Option<
+        UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices,
+    >,
+    /// `send_subscription_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_subscription_emails: Option<bool>,
+    /// `send_payment_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_payment_emails: Option<bool>,
+    /// `send_invoice_emails`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_invoice_emails: Option<bool>,
+}
+impl UpdateHierarchySettingsChildAccountAccessParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            portal_edit_subscriptions: None,
+            portal_download_invoices: None,
+            send_subscription_emails: None,
+            send_payment_emails: None,
+            send_invoice_emails: None,
+        }
+    }
+    /// Sets `portal_edit_subscriptions`.
+    pub fn portal_edit_subscriptions(
+        mut self,
+        value: UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions,
+    ) -> Self {
+        self.portal_edit_subscriptions = Some(value);
+        self
+    }
+    /// Sets `portal_download_invoices`.
+    pub fn portal_download_invoices(
+        mut self,
+        value: UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices,
+    ) -> Self {
+        self.portal_download_invoices = Some(value);
+        self
+    }
+    /// Sets `send_subscription_emails`.
+    pub fn send_subscription_emails(mut self, value: bool) -> Self {
+        self.send_subscription_emails = Some(value);
+        self
+    }
+    /// Sets `send_payment_emails`.
+    pub fn send_payment_emails(mut self, value: bool) -> Self {
+        self.send_payment_emails = Some(value);
+        self
+    }
+    /// Sets `send_invoice_emails`.
+    pub fn send_invoice_emails(mut self, value: bool) -> Self {
+        self.send_invoice_emails = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateHierarchySettingsChildAccountAccessParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("portal_edit_subscriptions", &self.portal_edit_subscriptions);
+        form.field("portal_download_invoices", &self.portal_download_invoices);
+        form.field("send_subscription_emails", &self.send_subscription_emails);
+        form.field("send_payment_emails", &self.send_payment_emails);
+        form.field("send_invoice_emails", &self.send_invoice_emails);
+    }
+}
+crate::form::form_object!(UpdateHierarchySettingsChildAccountAccessParams);

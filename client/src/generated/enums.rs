@@ -96,6 +96,87 @@ impl ApiEnum for AccountType {
     }
 }
 crate::api_enum_traits!(AccountType);
+/// Values of `Action`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// `upsert`
+    Upsert,
+    /// `remove`
+    Remove,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for Action {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Upsert => "upsert",
+            Self::Remove => "remove",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "upsert" => Self::Upsert,
+            "remove" => Self::Remove,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(Action);
+/// Values of `AlarmStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AlarmStatus {
+    /// `within_limit`
+    WithinLimit,
+    /// `in_alarm`
+    InAlarm,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for AlarmStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::WithinLimit => "within_limit",
+            Self::InAlarm => "in_alarm",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "within_limit" => Self::WithinLimit,
+            "in_alarm" => Self::InAlarm,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(AlarmStatus);
+/// Values of `ApiVersion`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ApiVersion {
+    /// `v1`
+    V1,
+    /// `v2`
+    V2,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ApiVersion {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::V1 => "v1",
+            Self::V2 => "v2",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "v1" => Self::V1,
+            "v2" => Self::V2,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ApiVersion);
 /// Values of `ApplyOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ApplyOn {
@@ -301,6 +382,33 @@ impl ApiEnum for BillingPeriodUnit {
     }
 }
 crate::api_enum_traits!(BillingPeriodUnit);
+/// Values of `BillingStartOption`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BillingStartOption {
+    /// `immediately`
+    Immediately,
+    /// `on_specific_date`
+    OnSpecificDate,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for BillingStartOption {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Immediately => "immediately",
+            Self::OnSpecificDate => "on_specific_date",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "immediately" => Self::Immediately,
+            "on_specific_date" => Self::OnSpecificDate,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(BillingStartOption);
 /// Values of `CancelOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CancelOption {
@@ -336,6 +444,68 @@ impl ApiEnum for CancelOption {
     }
 }
 crate::api_enum_traits!(CancelOption);
+/// Values of `Category`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// `introductory`
+    Introductory,
+    /// `promotional`
+    Promotional,
+    /// `developer_determined`
+    DeveloperDetermined,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for Category {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Introductory => "introductory",
+            Self::Promotional => "promotional",
+            Self::DeveloperDetermined => "developer_determined",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "introductory" => Self::Introductory,
+            "promotional" => Self::Promotional,
+            "developer_determined" => Self::DeveloperDetermined,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(Category);
+/// Values of `ChangeOption`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChangeOption {
+    /// `immediately`
+    Immediately,
+    /// `end_of_term`
+    EndOfTerm,
+    /// `specific_date`
+    SpecificDate,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ChangeOption {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Immediately => "immediately",
+            Self::EndOfTerm => "end_of_term",
+            Self::SpecificDate => "specific_date",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "immediately" => Self::Immediately,
+            "end_of_term" => Self::EndOfTerm,
+            "specific_date" => Self::SpecificDate,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ChangeOption);
 /// Values of `Channel`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Channel {
@@ -464,6 +634,64 @@ impl ApiEnum for ChargeOnOption {
     }
 }
 crate::api_enum_traits!(ChargeOnOption);
+/// Values of `ChargebeeResponseSchemaType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChargebeeResponseSchemaType {
+    /// `plans_addons`
+    PlansAddons,
+    /// `items`
+    Items,
+    /// `compat`
+    Compat,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ChargebeeResponseSchemaType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::PlansAddons => "plans_addons",
+            Self::Items => "items",
+            Self::Compat => "compat",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "plans_addons" => Self::PlansAddons,
+            "items" => Self::Items,
+            "compat" => Self::Compat,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ChargebeeResponseSchemaType);
+/// Values of `ChargesHandling`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChargesHandling {
+    /// `invoice_immediately`
+    InvoiceImmediately,
+    /// `add_to_unbilled_charges`
+    AddToUnbilledCharges,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ChargesHandling {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::InvoiceImmediately => "invoice_immediately",
+            Self::AddToUnbilledCharges => "add_to_unbilled_charges",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "invoice_immediately" => Self::InvoiceImmediately,
+            "add_to_unbilled_charges" => Self::AddToUnbilledCharges,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ChargesHandling);
 /// Values of `ContractTermCancelOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContractTermCancelOption {
@@ -534,6 +762,37 @@ impl ApiEnum for CreditOptionForCurrentTermCharges {
     }
 }
 crate::api_enum_traits!(CreditOptionForCurrentTermCharges);
+/// Values of `CreditType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreditType {
+    /// `loyalty_credits`
+    LoyaltyCredits,
+    /// `referral_rewards`
+    ReferralRewards,
+    /// `general`
+    General,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreditType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::LoyaltyCredits => "loyalty_credits",
+            Self::ReferralRewards => "referral_rewards",
+            Self::General => "general",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "loyalty_credits" => Self::LoyaltyCredits,
+            "referral_rewards" => Self::ReferralRewards,
+            "general" => Self::General,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreditType);
 /// Values of `CustomerType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerType {
@@ -569,6 +828,115 @@ impl ApiEnum for CustomerType {
     }
 }
 crate::api_enum_traits!(CustomerType);
+/// Values of `DedupeOption`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DedupeOption {
+    /// `skip`
+    Skip,
+    /// `update_existing`
+    UpdateExisting,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for DedupeOption {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Skip => "skip",
+            Self::UpdateExisting => "update_existing",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "skip" => Self::Skip,
+            "update_existing" => Self::UpdateExisting,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(DedupeOption);
+/// Values of `DirectDebitScheme`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DirectDebitScheme {
+    /// `ach`
+    Ach,
+    /// `bacs`
+    Bacs,
+    /// `sepa_core`
+    SepaCore,
+    /// `autogiro`
+    Autogiro,
+    /// `becs`
+    Becs,
+    /// `becs_nz`
+    BecsNz,
+    /// `pad`
+    Pad,
+    /// `not_applicable`
+    NotApplicable,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for DirectDebitScheme {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Ach => "ach",
+            Self::Bacs => "bacs",
+            Self::SepaCore => "sepa_core",
+            Self::Autogiro => "autogiro",
+            Self::Becs => "becs",
+            Self::BecsNz => "becs_nz",
+            Self::Pad => "pad",
+            Self::NotApplicable => "not_applicable",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ach" => Self::Ach,
+            "bacs" => Self::Bacs,
+            "sepa_core" => Self::SepaCore,
+            "autogiro" => Self::Autogiro,
+            "becs" => Self::Becs,
+            "becs_nz" => Self::BecsNz,
+            "pad" => Self::Pad,
+            "not_applicable" => Self::NotApplicable,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(DirectDebitScheme);
+/// Values of `DiscountType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DiscountType {
+    /// `fixed_amount`
+    FixedAmount,
+    /// `percentage`
+    Percentage,
+    /// `price`
+    Price,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for DiscountType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::FixedAmount => "fixed_amount",
+            Self::Percentage => "percentage",
+            Self::Price => "price",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "fixed_amount" => Self::FixedAmount,
+            "percentage" => Self::Percentage,
+            "price" => Self::Price,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(DiscountType);
 /// Values of `DispositionType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DispositionType {
@@ -724,6 +1092,37 @@ impl ApiEnum for EinvoicingMethod {
     }
 }
 crate::api_enum_traits!(EinvoicingMethod);
+/// Values of `EndScheduleOn`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EndScheduleOn {
+    /// `after_number_of_intervals`
+    AfterNumberOfIntervals,
+    /// `specific_date`
+    SpecificDate,
+    /// `subscription_end`
+    SubscriptionEnd,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for EndScheduleOn {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::AfterNumberOfIntervals => "after_number_of_intervals",
+            Self::SpecificDate => "specific_date",
+            Self::SubscriptionEnd => "subscription_end",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "after_number_of_intervals" => Self::AfterNumberOfIntervals,
+            "specific_date" => Self::SpecificDate,
+            "subscription_end" => Self::SubscriptionEnd,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(EndScheduleOn);
 /// Values of `EntityCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EntityCode {
@@ -819,6 +1218,1373 @@ impl ApiEnum for EntityCode {
     }
 }
 crate::api_enum_traits!(EntityCode);
+/// Values of `EntityType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EntityType {
+    /// `customer`
+    Customer,
+    /// `subscription`
+    Subscription,
+    /// `coupon`
+    Coupon,
+    /// `plan_item_price`
+    PlanItemPrice,
+    /// `addon_item_price`
+    AddonItemPrice,
+    /// `charge_item_price`
+    ChargeItemPrice,
+    /// `plan_price`
+    PlanPrice,
+    /// `addon_price`
+    AddonPrice,
+    /// `charge_price`
+    ChargePrice,
+    /// `invoice`
+    Invoice,
+    /// `quote`
+    Quote,
+    /// `credit_note`
+    CreditNote,
+    /// `transaction`
+    Transaction,
+    /// `plan`
+    Plan,
+    /// `addon`
+    Addon,
+    /// `order`
+    Order,
+    /// `item_family`
+    ItemFamily,
+    /// `item`
+    Item,
+    /// `item_price`
+    ItemPrice,
+    /// `plan_item`
+    PlanItem,
+    /// `addon_item`
+    AddonItem,
+    /// `charge_item`
+    ChargeItem,
+    /// `differential_price`
+    DifferentialPrice,
+    /// `attached_item`
+    AttachedItem,
+    /// `feature`
+    Feature,
+    /// `subscription_entitlement`
+    SubscriptionEntitlement,
+    /// `item_entitlement`
+    ItemEntitlement,
+    /// `business_entity`
+    BusinessEntity,
+    /// `price_variant`
+    PriceVariant,
+    /// `omnichannel_subscription`
+    OmnichannelSubscription,
+    /// `omnichannel_subscription_item`
+    OmnichannelSubscriptionItem,
+    /// `omnichannel_transaction`
+    OmnichannelTransaction,
+    /// `recorded_purchase`
+    RecordedPurchase,
+    /// `omnichannel_subscription_item_scheduled_change`
+    OmnichannelSubscriptionItemScheduledChange,
+    /// `sales_order`
+    SalesOrder,
+    /// `omnichannel_one_time_order`
+    OmnichannelOneTimeOrder,
+    /// `omnichannel_one_time_order_item`
+    OmnichannelOneTimeOrderItem,
+    /// `usage_file`
+    UsageFile,
+    /// `business_rule`
+    BusinessRule,
+    /// `ruleset`
+    Ruleset,
+    /// `alert_status`
+    AlertStatus,
+    /// `omnichannel_subscription_item_metric`
+    OmnichannelSubscriptionItemMetric,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for EntityType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "customer",
+            Self::Subscription => "subscription",
+            Self::Coupon => "coupon",
+            Self::PlanItemPrice => "plan_item_price",
+            Self::AddonItemPrice => "addon_item_price",
+            Self::ChargeItemPrice => "charge_item_price",
+            Self::PlanPrice => "plan_price",
+            Self::AddonPrice => "addon_price",
+            Self::ChargePrice => "charge_price",
+            Self::Invoice => "invoice",
+            Self::Quote => "quote",
+            Self::CreditNote => "credit_note",
+            Self::Transaction => "transaction",
+            Self::Plan => "plan",
+            Self::Addon => "addon",
+            Self::Order => "order",
+            Self::ItemFamily => "item_family",
+            Self::Item => "item",
+            Self::ItemPrice => "item_price",
+            Self::PlanItem => "plan_item",
+            Self::AddonItem => "addon_item",
+            Self::ChargeItem => "charge_item",
+            Self::DifferentialPrice => "differential_price",
+            Self::AttachedItem => "attached_item",
+            Self::Feature => "feature",
+            Self::SubscriptionEntitlement => "subscription_entitlement",
+            Self::ItemEntitlement => "item_entitlement",
+            Self::BusinessEntity => "business_entity",
+            Self::PriceVariant => "price_variant",
+            Self::OmnichannelSubscription => "omnichannel_subscription",
+            Self::OmnichannelSubscriptionItem => "omnichannel_subscription_item",
+            Self::OmnichannelTransaction => "omnichannel_transaction",
+            Self::RecordedPurchase => "recorded_purchase",
+            Self::OmnichannelSubscriptionItemScheduledChange => {
+                "omnichannel_subscription_item_scheduled_change"
+            }
+            Self::SalesOrder => "sales_order",
+            Self::OmnichannelOneTimeOrder => "omnichannel_one_time_order",
+            Self::OmnichannelOneTimeOrderItem => "omnichannel_one_time_order_item",
+            Self::UsageFile => "usage_file",
+            Self::BusinessRule => "business_rule",
+            Self::Ruleset => "ruleset",
+            Self::AlertStatus => "alert_status",
+            Self::OmnichannelSubscriptionItemMetric => {
+                "omnichannel_subscription_item_metric"
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "customer" => Self::Customer,
+            "subscription" => Self::Subscription,
+            "coupon" => Self::Coupon,
+            "plan_item_price" => Self::PlanItemPrice,
+            "addon_item_price" => Self::AddonItemPrice,
+            "charge_item_price" => Self::ChargeItemPrice,
+            "plan_price" => Self::PlanPrice,
+            "addon_price" => Self::AddonPrice,
+            "charge_price" => Self::ChargePrice,
+            "invoice" => Self::Invoice,
+            "quote" => Self::Quote,
+            "credit_note" => Self::CreditNote,
+            "transaction" => Self::Transaction,
+            "plan" => Self::Plan,
+            "addon" => Self::Addon,
+            "order" => Self::Order,
+            "item_family" => Self::ItemFamily,
+            "item" => Self::Item,
+            "item_price" => Self::ItemPrice,
+            "plan_item" => Self::PlanItem,
+            "addon_item" => Self::AddonItem,
+            "charge_item" => Self::ChargeItem,
+            "differential_price" => Self::DifferentialPrice,
+            "attached_item" => Self::AttachedItem,
+            "feature" => Self::Feature,
+            "subscription_entitlement" => Self::SubscriptionEntitlement,
+            "item_entitlement" => Self::ItemEntitlement,
+            "business_entity" => Self::BusinessEntity,
+            "price_variant" => Self::PriceVariant,
+            "omnichannel_subscription" => Self::OmnichannelSubscription,
+            "omnichannel_subscription_item" => Self::OmnichannelSubscriptionItem,
+            "omnichannel_transaction" => Self::OmnichannelTransaction,
+            "recorded_purchase" => Self::RecordedPurchase,
+            "omnichannel_subscription_item_scheduled_change" => {
+                Self::OmnichannelSubscriptionItemScheduledChange
+            }
+            "sales_order" => Self::SalesOrder,
+            "omnichannel_one_time_order" => Self::OmnichannelOneTimeOrder,
+            "omnichannel_one_time_order_item" => Self::OmnichannelOneTimeOrderItem,
+            "usage_file" => Self::UsageFile,
+            "business_rule" => Self::BusinessRule,
+            "ruleset" => Self::Ruleset,
+            "alert_status" => Self::AlertStatus,
+            "omnichannel_subscription_item_metric" => {
+                Self::OmnichannelSubscriptionItemMetric
+            }
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(EntityType);
+/// Values of `EventName`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EventName {
+    /// `cancellation_page_loaded`
+    CancellationPageLoaded,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for EventName {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CancellationPageLoaded => "cancellation_page_loaded",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "cancellation_page_loaded" => Self::CancellationPageLoaded,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(EventName);
+/// Values of `EventType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// `coupon_created`
+    CouponCreated,
+    /// `coupon_updated`
+    CouponUpdated,
+    /// `coupon_deleted`
+    CouponDeleted,
+    /// `coupon_set_created`
+    CouponSetCreated,
+    /// `coupon_set_updated`
+    CouponSetUpdated,
+    /// `coupon_set_deleted`
+    CouponSetDeleted,
+    /// `coupon_codes_added`
+    CouponCodesAdded,
+    /// `coupon_codes_deleted`
+    CouponCodesDeleted,
+    /// `coupon_codes_updated`
+    CouponCodesUpdated,
+    /// `customer_created`
+    CustomerCreated,
+    /// `customer_changed`
+    CustomerChanged,
+    /// `customer_deleted`
+    CustomerDeleted,
+    /// `customer_moved_out`
+    CustomerMovedOut,
+    /// `customer_moved_in`
+    CustomerMovedIn,
+    /// `promotional_credits_added`
+    PromotionalCreditsAdded,
+    /// `promotional_credits_deducted`
+    PromotionalCreditsDeducted,
+    /// `subscription_created`
+    SubscriptionCreated,
+    /// `subscription_created_with_backdating`
+    SubscriptionCreatedWithBackdating,
+    /// `subscription_started`
+    SubscriptionStarted,
+    /// `subscription_trial_end_reminder`
+    SubscriptionTrialEndReminder,
+    /// `subscription_activated`
+    SubscriptionActivated,
+    /// `subscription_activated_with_backdating`
+    SubscriptionActivatedWithBackdating,
+    /// `subscription_changed`
+    SubscriptionChanged,
+    /// `subscription_trial_extended`
+    SubscriptionTrialExtended,
+    /// `mrr_updated`
+    MrrUpdated,
+    /// `subscription_changed_with_backdating`
+    SubscriptionChangedWithBackdating,
+    /// `subscription_cancellation_scheduled`
+    SubscriptionCancellationScheduled,
+    /// `subscription_cancellation_reminder`
+    SubscriptionCancellationReminder,
+    /// `subscription_cancelled`
+    SubscriptionCancelled,
+    /// `subscription_canceled_with_backdating`
+    SubscriptionCanceledWithBackdating,
+    /// `subscription_reactivated`
+    SubscriptionReactivated,
+    /// `subscription_reactivated_with_backdating`
+    SubscriptionReactivatedWithBackdating,
+    /// `subscription_renewed`
+    SubscriptionRenewed,
+    /// `subscription_items_renewed`
+    SubscriptionItemsRenewed,
+    /// `subscription_scheduled_cancellation_removed`
+    SubscriptionScheduledCancellationRemoved,
+    /// `subscription_changes_scheduled`
+    SubscriptionChangesScheduled,
+    /// `subscription_scheduled_changes_removed`
+    SubscriptionScheduledChangesRemoved,
+    /// `subscription_shipping_address_updated`
+    SubscriptionShippingAddressUpdated,
+    /// `subscription_deleted`
+    SubscriptionDeleted,
+    /// `subscription_paused`
+    SubscriptionPaused,
+    /// `subscription_pause_scheduled`
+    SubscriptionPauseScheduled,
+    /// `subscription_scheduled_pause_removed`
+    SubscriptionScheduledPauseRemoved,
+    /// `subscription_resumed`
+    SubscriptionResumed,
+    /// `subscription_resumption_scheduled`
+    SubscriptionResumptionScheduled,
+    /// `subscription_scheduled_resumption_removed`
+    SubscriptionScheduledResumptionRemoved,
+    /// `subscription_advance_invoice_schedule_added`
+    SubscriptionAdvanceInvoiceScheduleAdded,
+    /// `subscription_advance_invoice_schedule_updated`
+    SubscriptionAdvanceInvoiceScheduleUpdated,
+    /// `subscription_advance_invoice_schedule_removed`
+    SubscriptionAdvanceInvoiceScheduleRemoved,
+    /// `pending_invoice_created`
+    PendingInvoiceCreated,
+    /// `pending_invoice_updated`
+    PendingInvoiceUpdated,
+    /// `invoice_generated`
+    InvoiceGenerated,
+    /// `invoice_generated_with_backdating`
+    InvoiceGeneratedWithBackdating,
+    /// `invoice_updated`
+    InvoiceUpdated,
+    /// `invoice_deleted`
+    InvoiceDeleted,
+    /// `credit_note_created`
+    CreditNoteCreated,
+    /// `credit_note_created_with_backdating`
+    CreditNoteCreatedWithBackdating,
+    /// `credit_note_updated`
+    CreditNoteUpdated,
+    /// `credit_note_deleted`
+    CreditNoteDeleted,
+    /// `payment_schedules_created`
+    PaymentSchedulesCreated,
+    /// `payment_schedules_updated`
+    PaymentSchedulesUpdated,
+    /// `payment_schedule_scheme_created`
+    PaymentScheduleSchemeCreated,
+    /// `payment_schedule_scheme_deleted`
+    PaymentScheduleSchemeDeleted,
+    /// `subscription_renewal_reminder`
+    SubscriptionRenewalReminder,
+    /// `add_usages_reminder`
+    AddUsagesReminder,
+    /// `payment_due_reminder`
+    PaymentDueReminder,
+    /// `transaction_created`
+    TransactionCreated,
+    /// `transaction_updated`
+    TransactionUpdated,
+    /// `transaction_deleted`
+    TransactionDeleted,
+    /// `payment_succeeded`
+    PaymentSucceeded,
+    /// `payment_failed`
+    PaymentFailed,
+    /// `dunning_updated`
+    DunningUpdated,
+    /// `payment_refunded`
+    PaymentRefunded,
+    /// `payment_initiated`
+    PaymentInitiated,
+    /// `refund_initiated`
+    RefundInitiated,
+    /// `authorization_succeeded`
+    AuthorizationSucceeded,
+    /// `authorization_voided`
+    AuthorizationVoided,
+    /// `card_added`
+    CardAdded,
+    /// `card_updated`
+    CardUpdated,
+    /// `card_expiry_reminder`
+    CardExpiryReminder,
+    /// `card_expired`
+    CardExpired,
+    /// `card_deleted`
+    CardDeleted,
+    /// `payment_source_added`
+    PaymentSourceAdded,
+    /// `payment_source_updated`
+    PaymentSourceUpdated,
+    /// `payment_source_deleted`
+    PaymentSourceDeleted,
+    /// `payment_source_expiring`
+    PaymentSourceExpiring,
+    /// `payment_source_expired`
+    PaymentSourceExpired,
+    /// `payment_source_locally_deleted`
+    PaymentSourceLocallyDeleted,
+    /// `virtual_bank_account_added`
+    VirtualBankAccountAdded,
+    /// `virtual_bank_account_updated`
+    VirtualBankAccountUpdated,
+    /// `virtual_bank_account_deleted`
+    VirtualBankAccountDeleted,
+    /// `token_created`
+    TokenCreated,
+    /// `token_consumed`
+    TokenConsumed,
+    /// `token_expired`
+    TokenExpired,
+    /// `unbilled_charges_created`
+    UnbilledChargesCreated,
+    /// `unbilled_charges_voided`
+    UnbilledChargesVoided,
+    /// `unbilled_charges_deleted`
+    UnbilledChargesDeleted,
+    /// `unbilled_charges_invoiced`
+    UnbilledChargesInvoiced,
+    /// `order_created`
+    OrderCreated,
+    /// `order_updated`
+    OrderUpdated,
+    /// `order_cancelled`
+    OrderCancelled,
+    /// `order_delivered`
+    OrderDelivered,
+    /// `order_returned`
+    OrderReturned,
+    /// `order_ready_to_process`
+    OrderReadyToProcess,
+    /// `order_ready_to_ship`
+    OrderReadyToShip,
+    /// `order_deleted`
+    OrderDeleted,
+    /// `order_resent`
+    OrderResent,
+    /// `quote_created`
+    QuoteCreated,
+    /// `quote_updated`
+    QuoteUpdated,
+    /// `quote_deleted`
+    QuoteDeleted,
+    /// `tax_withheld_recorded`
+    TaxWithheldRecorded,
+    /// `tax_withheld_deleted`
+    TaxWithheldDeleted,
+    /// `tax_withheld_refunded`
+    TaxWithheldRefunded,
+    /// `gift_scheduled`
+    GiftScheduled,
+    /// `gift_unclaimed`
+    GiftUnclaimed,
+    /// `gift_claimed`
+    GiftClaimed,
+    /// `gift_expired`
+    GiftExpired,
+    /// `gift_cancelled`
+    GiftCancelled,
+    /// `gift_updated`
+    GiftUpdated,
+    /// `hierarchy_created`
+    HierarchyCreated,
+    /// `hierarchy_deleted`
+    HierarchyDeleted,
+    /// `payment_intent_created`
+    PaymentIntentCreated,
+    /// `payment_intent_updated`
+    PaymentIntentUpdated,
+    /// `contract_term_created`
+    ContractTermCreated,
+    /// `contract_term_renewed`
+    ContractTermRenewed,
+    /// `contract_term_terminated`
+    ContractTermTerminated,
+    /// `contract_term_completed`
+    ContractTermCompleted,
+    /// `contract_term_cancelled`
+    ContractTermCancelled,
+    /// `item_family_created`
+    ItemFamilyCreated,
+    /// `item_family_updated`
+    ItemFamilyUpdated,
+    /// `item_family_deleted`
+    ItemFamilyDeleted,
+    /// `item_created`
+    ItemCreated,
+    /// `item_updated`
+    ItemUpdated,
+    /// `item_deleted`
+    ItemDeleted,
+    /// `item_price_created`
+    ItemPriceCreated,
+    /// `item_price_updated`
+    ItemPriceUpdated,
+    /// `item_price_deleted`
+    ItemPriceDeleted,
+    /// `attached_item_created`
+    AttachedItemCreated,
+    /// `attached_item_updated`
+    AttachedItemUpdated,
+    /// `attached_item_deleted`
+    AttachedItemDeleted,
+    /// `differential_price_created`
+    DifferentialPriceCreated,
+    /// `differential_price_updated`
+    DifferentialPriceUpdated,
+    /// `differential_price_deleted`
+    DifferentialPriceDeleted,
+    /// `feature_created`
+    FeatureCreated,
+    /// `feature_updated`
+    FeatureUpdated,
+    /// `feature_deleted`
+    FeatureDeleted,
+    /// `feature_activated`
+    FeatureActivated,
+    /// `feature_reactivated`
+    FeatureReactivated,
+    /// `feature_archived`
+    FeatureArchived,
+    /// `item_entitlements_updated`
+    ItemEntitlementsUpdated,
+    /// `entitlement_overrides_updated`
+    EntitlementOverridesUpdated,
+    /// `entitlement_overrides_removed`
+    EntitlementOverridesRemoved,
+    /// `item_entitlements_removed`
+    ItemEntitlementsRemoved,
+    /// `entitlement_overrides_auto_removed`
+    EntitlementOverridesAutoRemoved,
+    /// `subscription_entitlements_created`
+    SubscriptionEntitlementsCreated,
+    /// `subscription_entitlements_updated`
+    SubscriptionEntitlementsUpdated,
+    /// `business_entity_created`
+    BusinessEntityCreated,
+    /// `business_entity_updated`
+    BusinessEntityUpdated,
+    /// `business_entity_deleted`
+    BusinessEntityDeleted,
+    /// `customer_business_entity_changed`
+    CustomerBusinessEntityChanged,
+    /// `subscription_business_entity_changed`
+    SubscriptionBusinessEntityChanged,
+    /// `payment_source_business_entity_changed`
+    PaymentSourceBusinessEntityChanged,
+    /// `purchase_created`
+    PurchaseCreated,
+    /// `voucher_created`
+    VoucherCreated,
+    /// `voucher_expired`
+    VoucherExpired,
+    /// `voucher_create_failed`
+    VoucherCreateFailed,
+    /// `item_price_entitlements_updated`
+    ItemPriceEntitlementsUpdated,
+    /// `item_price_entitlements_removed`
+    ItemPriceEntitlementsRemoved,
+    /// `subscription_ramp_created`
+    SubscriptionRampCreated,
+    /// `subscription_ramp_deleted`
+    SubscriptionRampDeleted,
+    /// `subscription_ramp_applied`
+    SubscriptionRampApplied,
+    /// `subscription_ramp_drafted`
+    SubscriptionRampDrafted,
+    /// `subscription_ramp_updated`
+    SubscriptionRampUpdated,
+    /// `price_variant_created`
+    PriceVariantCreated,
+    /// `price_variant_updated`
+    PriceVariantUpdated,
+    /// `price_variant_deleted`
+    PriceVariantDeleted,
+    /// `customer_entitlements_updated`
+    CustomerEntitlementsUpdated,
+    /// `subscription_moved_in`
+    SubscriptionMovedIn,
+    /// `subscription_moved_out`
+    SubscriptionMovedOut,
+    /// `subscription_movement_failed`
+    SubscriptionMovementFailed,
+    /// `omnichannel_subscription_created`
+    OmnichannelSubscriptionCreated,
+    /// `omnichannel_subscription_item_renewed`
+    OmnichannelSubscriptionItemRenewed,
+    /// `omnichannel_subscription_item_downgraded`
+    OmnichannelSubscriptionItemDowngraded,
+    /// `omnichannel_subscription_item_expired`
+    OmnichannelSubscriptionItemExpired,
+    /// `omnichannel_subscription_item_cancellation_scheduled`
+    OmnichannelSubscriptionItemCancellationScheduled,
+    /// `omnichannel_subscription_item_scheduled_cancellation_removed`
+    OmnichannelSubscriptionItemScheduledCancellationRemoved,
+    /// `omnichannel_subscription_item_resubscribed`
+    OmnichannelSubscriptionItemResubscribed,
+    /// `omnichannel_subscription_item_upgraded`
+    OmnichannelSubscriptionItemUpgraded,
+    /// `omnichannel_subscription_item_cancelled`
+    OmnichannelSubscriptionItemCancelled,
+    /// `omnichannel_subscription_imported`
+    OmnichannelSubscriptionImported,
+    /// `omnichannel_subscription_item_grace_period_started`
+    OmnichannelSubscriptionItemGracePeriodStarted,
+    /// `omnichannel_subscription_item_grace_period_expired`
+    OmnichannelSubscriptionItemGracePeriodExpired,
+    /// `omnichannel_subscription_item_dunning_started`
+    OmnichannelSubscriptionItemDunningStarted,
+    /// `omnichannel_subscription_item_dunning_expired`
+    OmnichannelSubscriptionItemDunningExpired,
+    /// `rule_created`
+    RuleCreated,
+    /// `rule_updated`
+    RuleUpdated,
+    /// `rule_deleted`
+    RuleDeleted,
+    /// `record_purchase_failed`
+    RecordPurchaseFailed,
+    /// `omnichannel_subscription_item_change_scheduled`
+    OmnichannelSubscriptionItemChangeScheduled,
+    /// `omnichannel_subscription_item_scheduled_change_removed`
+    OmnichannelSubscriptionItemScheduledChangeRemoved,
+    /// `omnichannel_subscription_item_reactivated`
+    OmnichannelSubscriptionItemReactivated,
+    /// `sales_order_created`
+    SalesOrderCreated,
+    /// `sales_order_updated`
+    SalesOrderUpdated,
+    /// `omnichannel_subscription_item_changed`
+    OmnichannelSubscriptionItemChanged,
+    /// `omnichannel_subscription_item_paused`
+    OmnichannelSubscriptionItemPaused,
+    /// `omnichannel_subscription_item_resumed`
+    OmnichannelSubscriptionItemResumed,
+    /// `omnichannel_one_time_order_created`
+    OmnichannelOneTimeOrderCreated,
+    /// `omnichannel_one_time_order_item_cancelled`
+    OmnichannelOneTimeOrderItemCancelled,
+    /// `usage_file_ingested`
+    UsageFileIngested,
+    /// `omnichannel_subscription_item_pause_scheduled`
+    OmnichannelSubscriptionItemPauseScheduled,
+    /// `omnichannel_subscription_moved_in`
+    OmnichannelSubscriptionMovedIn,
+    /// `omnichannel_transaction_created`
+    OmnichannelTransactionCreated,
+    /// `alert_status_changed`
+    AlertStatusChanged,
+    /// `omnichannel_subscription_item_updated`
+    OmnichannelSubscriptionItemUpdated,
+    /// `omnichannel_subscription_item_recovered`
+    OmnichannelSubscriptionItemRecovered,
+    /// `omnichannel_subscription_item_mrr_updated`
+    OmnichannelSubscriptionItemMrrUpdated,
+    /// `ledger_account_balance_updated`
+    LedgerAccountBalanceUpdated,
+    /// `grant_blocks_created`
+    GrantBlocksCreated,
+    /// `grant_blocks_updated`
+    GrantBlocksUpdated,
+    /// `ledger_updated`
+    LedgerUpdated,
+    /// `vault_token_created`
+    VaultTokenCreated,
+    /// `vault_token_updated`
+    VaultTokenUpdated,
+    /// `vault_token_deleted`
+    VaultTokenDeleted,
+    /// `plan_created`
+    PlanCreated,
+    /// `plan_updated`
+    PlanUpdated,
+    /// `plan_deleted`
+    PlanDeleted,
+    /// `addon_created`
+    AddonCreated,
+    /// `addon_updated`
+    AddonUpdated,
+    /// `addon_deleted`
+    AddonDeleted,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for EventType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CouponCreated => "coupon_created",
+            Self::CouponUpdated => "coupon_updated",
+            Self::CouponDeleted => "coupon_deleted",
+            Self::CouponSetCreated => "coupon_set_created",
+            Self::CouponSetUpdated => "coupon_set_updated",
+            Self::CouponSetDeleted => "coupon_set_deleted",
+            Self::CouponCodesAdded => "coupon_codes_added",
+            Self::CouponCodesDeleted => "coupon_codes_deleted",
+            Self::CouponCodesUpdated => "coupon_codes_updated",
+            Self::CustomerCreated => "customer_created",
+            Self::CustomerChanged => "customer_changed",
+            Self::CustomerDeleted => "customer_deleted",
+            Self::CustomerMovedOut => "customer_moved_out",
+            Self::CustomerMovedIn => "customer_moved_in",
+            Self::PromotionalCreditsAdded => "promotional_credits_added",
+            Self::PromotionalCreditsDeducted => "promotional_credits_deducted",
+            Self::SubscriptionCreated => "subscription_created",
+            Self::SubscriptionCreatedWithBackdating => {
+                "subscription_created_with_backdating"
+            }
+            Self::SubscriptionStarted => "subscription_started",
+            Self::SubscriptionTrialEndReminder => "subscription_trial_end_reminder",
+            Self::SubscriptionActivated => "subscription_activated",
+            Self::SubscriptionActivatedWithBackdating => {
+                "subscription_activated_with_backdating"
+            }
+            Self::SubscriptionChanged => "subscription_changed",
+            Self::SubscriptionTrialExtended => "subscription_trial_extended",
+            Self::MrrUpdated => "mrr_updated",
+            Self::SubscriptionChangedWithBackdating => {
+                "subscription_changed_with_backdating"
+            }
+            Self::SubscriptionCancellationScheduled => {
+                "subscription_cancellation_scheduled"
+            }
+            Self::SubscriptionCancellationReminder => {
+                "subscription_cancellation_reminder"
+            }
+            Self::SubscriptionCancelled => "subscription_cancelled",
+            Self::SubscriptionCanceledWithBackdating => {
+                "subscription_canceled_with_backdating"
+            }
+            Self::SubscriptionReactivated => "subscription_reactivated",
+            Self::SubscriptionReactivatedWithBackdating => {
+                "subscription_reactivated_with_backdating"
+            }
+            Self::SubscriptionRenewed => "subscription_renewed",
+            Self::SubscriptionItemsRenewed => "subscription_items_renewed",
+            Self::SubscriptionScheduledCancellationRemoved => {
+                "subscription_scheduled_cancellation_removed"
+            }
+            Self::SubscriptionChangesScheduled => "subscription_changes_scheduled",
+            Self::SubscriptionScheduledChangesRemoved => {
+                "subscription_scheduled_changes_removed"
+            }
+            Self::SubscriptionShippingAddressUpdated => {
+                "subscription_shipping_address_updated"
+            }
+            Self::SubscriptionDeleted => "subscription_deleted",
+            Self::SubscriptionPaused => "subscription_paused",
+            Self::SubscriptionPauseScheduled => "subscription_pause_scheduled",
+            Self::SubscriptionScheduledPauseRemoved => {
+                "subscription_scheduled_pause_removed"
+            }
+            Self::SubscriptionResumed => "subscription_resumed",
+            Self::SubscriptionResumptionScheduled => "subscription_resumption_scheduled",
+            Self::SubscriptionScheduledResumptionRemoved => {
+                "subscription_scheduled_resumption_removed"
+            }
+            Self::SubscriptionAdvanceInvoiceScheduleAdded => {
+                "subscription_advance_invoice_schedule_added"
+            }
+            Self::SubscriptionAdvanceInvoiceScheduleUpdated => {
+                "subscription_advance_invoice_schedule_updated"
+            }
+            Self::SubscriptionAdvanceInvoiceScheduleRemoved => {
+                "subscription_advance_invoice_schedule_removed"
+            }
+            Self::PendingInvoiceCreated => "pending_invoice_created",
+            Self::PendingInvoiceUpdated => "pending_invoice_updated",
+            Self::InvoiceGenerated => "invoice_generated",
+            Self::InvoiceGeneratedWithBackdating => "invoice_generated_with_backdating",
+            Self::InvoiceUpdated => "invoice_updated",
+            Self::InvoiceDeleted => "invoice_deleted",
+            Self::CreditNoteCreated => "credit_note_created",
+            Self::CreditNoteCreatedWithBackdating => {
+                "credit_note_created_with_backdating"
+            }
+            Self::CreditNoteUpdated => "credit_note_updated",
+            Self::CreditNoteDeleted => "credit_note_deleted",
+            Self::PaymentSchedulesCreated => "payment_schedules_created",
+            Self::PaymentSchedulesUpdated => "payment_schedules_updated",
+            Self::PaymentScheduleSchemeCreated => "payment_schedule_scheme_created",
+            Self::PaymentScheduleSchemeDeleted => "payment_schedule_scheme_deleted",
+            Self::SubscriptionRenewalReminder => "subscription_renewal_reminder",
+            Self::AddUsagesReminder => "add_usages_reminder",
+            Self::PaymentDueReminder => "payment_due_reminder",
+            Self::TransactionCreated => "transaction_created",
+            Self::TransactionUpdated => "transaction_updated",
+            Self::TransactionDeleted => "transaction_deleted",
+            Self::PaymentSucceeded => "payment_succeeded",
+            Self::PaymentFailed => "payment_failed",
+            Self::DunningUpdated => "dunning_updated",
+            Self::PaymentRefunded => "payment_refunded",
+            Self::PaymentInitiated => "payment_initiated",
+            Self::RefundInitiated => "refund_initiated",
+            Self::AuthorizationSucceeded => "authorization_succeeded",
+            Self::AuthorizationVoided => "authorization_voided",
+            Self::CardAdded => "card_added",
+            Self::CardUpdated => "card_updated",
+            Self::CardExpiryReminder => "card_expiry_reminder",
+            Self::CardExpired => "card_expired",
+            Self::CardDeleted => "card_deleted",
+            Self::PaymentSourceAdded => "payment_source_added",
+            Self::PaymentSourceUpdated => "payment_source_updated",
+            Self::PaymentSourceDeleted => "payment_source_deleted",
+            Self::PaymentSourceExpiring => "payment_source_expiring",
+            Self::PaymentSourceExpired => "payment_source_expired",
+            Self::PaymentSourceLocallyDeleted => "payment_source_locally_deleted",
+            Self::VirtualBankAccountAdded => "virtual_bank_account_added",
+            Self::VirtualBankAccountUpdated => "virtual_bank_account_updated",
+            Self::VirtualBankAccountDeleted => "virtual_bank_account_deleted",
+            Self::TokenCreated => "token_created",
+            Self::TokenConsumed => "token_consumed",
+            Self::TokenExpired => "token_expired",
+            Self::UnbilledChargesCreated => "unbilled_charges_created",
+            Self::UnbilledChargesVoided => "unbilled_charges_voided",
+            Self::UnbilledChargesDeleted => "unbilled_charges_deleted",
+            Self::UnbilledChargesInvoiced => "unbilled_charges_invoiced",
+            Self::OrderCreated => "order_created",
+            Self::OrderUpdated => "order_updated",
+            Self::OrderCancelled => "order_cancelled",
+            Self::OrderDelivered => "order_delivered",
+            Self::OrderReturned => "order_returned",
+            Self::OrderReadyToProcess => "order_ready_to_process",
+            Self::OrderReadyToShip => "order_ready_to_ship",
+            Self::OrderDeleted => "order_deleted",
+            Self::OrderResent => "order_resent",
+            Self::QuoteCreated => "quote_created",
+            Self::QuoteUpdated => "quote_updated",
+            Self::QuoteDeleted => "quote_deleted",
+            Self::TaxWithheldRecorded => "tax_withheld_recorded",
+            Self::TaxWithheldDeleted => "tax_withheld_deleted",
+            Self::TaxWithheldRefunded => "tax_withheld_refunded",
+            Self::GiftScheduled => "gift_scheduled",
+            Self::GiftUnclaimed => "gift_unclaimed",
+            Self::GiftClaimed => "gift_claimed",
+            Self::GiftExpired => "gift_expired",
+            Self::GiftCancelled => "gift_cancelled",
+            Self::GiftUpdated => "gift_updated",
+            Self::HierarchyCreated => "hierarchy_created",
+            Self::HierarchyDeleted => "hierarchy_deleted",
+            Self::PaymentIntentCreated => "payment_intent_created",
+            Self::PaymentIntentUpdated => "payment_intent_updated",
+            Self::ContractTermCreated => "contract_term_created",
+            Self::ContractTermRenewed => "contract_term_renewed",
+            Self::ContractTermTerminated => "contract_term_terminated",
+            Self::ContractTermCompleted => "contract_term_completed",
+            Self::ContractTermCancelled => "contract_term_cancelled",
+            Self::ItemFamilyCreated => "item_family_created",
+            Self::ItemFamilyUpdated => "item_family_updated",
+            Self::ItemFamilyDeleted => "item_family_deleted",
+            Self::ItemCreated => "item_created",
+            Self::ItemUpdated => "item_updated",
+            Self::ItemDeleted => "item_deleted",
+            Self::ItemPriceCreated => "item_price_created",
+            Self::ItemPriceUpdated => "item_price_updated",
+            Self::ItemPriceDeleted => "item_price_deleted",
+            Self::AttachedItemCreated => "attached_item_created",
+            Self::AttachedItemUpdated => "attached_item_updated",
+            Self::AttachedItemDeleted => "attached_item_deleted",
+            Self::DifferentialPriceCreated => "differential_price_created",
+            Self::DifferentialPriceUpdated => "differential_price_updated",
+            Self::DifferentialPriceDeleted => "differential_price_deleted",
+            Self::FeatureCreated => "feature_created",
+            Self::FeatureUpdated => "feature_updated",
+            Self::FeatureDeleted => "feature_deleted",
+            Self::FeatureActivated => "feature_activated",
+            Self::FeatureReactivated => "feature_reactivated",
+            Self::FeatureArchived => "feature_archived",
+            Self::ItemEntitlementsUpdated => "item_entitlements_updated",
+            Self::EntitlementOverridesUpdated => "entitlement_overrides_updated",
+            Self::EntitlementOverridesRemoved => "entitlement_overrides_removed",
+            Self::ItemEntitlementsRemoved => "item_entitlements_removed",
+            Self::EntitlementOverridesAutoRemoved => "entitlement_overrides_auto_removed",
+            Self::SubscriptionEntitlementsCreated => "subscription_entitlements_created",
+            Self::SubscriptionEntitlementsUpdated => "subscription_entitlements_updated",
+            Self::BusinessEntityCreated => "business_entity_created",
+            Self::BusinessEntityUpdated => "business_entity_updated",
+            Self::BusinessEntityDeleted => "business_entity_deleted",
+            Self::CustomerBusinessEntityChanged => "customer_business_entity_changed",
+            Self::SubscriptionBusinessEntityChanged => {
+                "subscription_business_entity_changed"
+            }
+            Self::PaymentSourceBusinessEntityChanged => {
+                "payment_source_business_entity_changed"
+            }
+            Self::PurchaseCreated => "purchase_created",
+            Self::VoucherCreated => "voucher_created",
+            Self::VoucherExpired => "voucher_expired",
+            Self::VoucherCreateFailed => "voucher_create_failed",
+            Self::ItemPriceEntitlementsUpdated => "item_price_entitlements_updated",
+            Self::ItemPriceEntitlementsRemoved => "item_price_entitlements_removed",
+            Self::SubscriptionRampCreated => "subscription_ramp_created",
+            Self::SubscriptionRampDeleted => "subscription_ramp_deleted",
+            Self::SubscriptionRampApplied => "subscription_ramp_applied",
+            Self::SubscriptionRampDrafted => "subscription_ramp_drafted",
+            Self::SubscriptionRampUpdated => "subscription_ramp_updated",
+            Self::PriceVariantCreated => "price_variant_created",
+            Self::PriceVariantUpdated => "price_variant_updated",
+            Self::PriceVariantDeleted => "price_variant_deleted",
+            Self::CustomerEntitlementsUpdated => "customer_entitlements_updated",
+            Self::SubscriptionMovedIn => "subscription_moved_in",
+            Self::SubscriptionMovedOut => "subscription_moved_out",
+            Self::SubscriptionMovementFailed => "subscription_movement_failed",
+            Self::OmnichannelSubscriptionCreated => "omnichannel_subscription_created",
+            Self::OmnichannelSubscriptionItemRenewed => {
+                "omnichannel_subscription_item_renewed"
+            }
+            Self::OmnichannelSubscriptionItemDowngraded => {
+                "omnichannel_subscription_item_downgraded"
+            }
+            Self::OmnichannelSubscriptionItemExpired => {
+                "omnichannel_subscription_item_expired"
+            }
+            Self::OmnichannelSubscriptionItemCancellationScheduled => {
+                "omnichannel_subscription_item_cancellation_scheduled"
+            }
+            Self::OmnichannelSubscriptionItemScheduledCancellationRemoved => {
+                "omnichannel_subscription_item_scheduled_cancellation_removed"
+            }
+            Self::OmnichannelSubscriptionItemResubscribed => {
+                "omnichannel_subscription_item_resubscribed"
+            }
+            Self::OmnichannelSubscriptionItemUpgraded => {
+                "omnichannel_subscription_item_upgraded"
+            }
+            Self::OmnichannelSubscriptionItemCancelled => {
+                "omnichannel_subscription_item_cancelled"
+            }
+            Self::OmnichannelSubscriptionImported => "omnichannel_subscription_imported",
+            Self::OmnichannelSubscriptionItemGracePeriodStarted => {
+                "omnichannel_subscription_item_grace_period_started"
+            }
+            Self::OmnichannelSubscriptionItemGracePeriodExpired => {
+                "omnichannel_subscription_item_grace_period_expired"
+            }
+            Self::OmnichannelSubscriptionItemDunningStarted => {
+                "omnichannel_subscription_item_dunning_started"
+            }
+            Self::OmnichannelSubscriptionItemDunningExpired => {
+                "omnichannel_subscription_item_dunning_expired"
+            }
+            Self::RuleCreated => "rule_created",
+            Self::RuleUpdated => "rule_updated",
+            Self::RuleDeleted => "rule_deleted",
+            Self::RecordPurchaseFailed => "record_purchase_failed",
+            Self::OmnichannelSubscriptionItemChangeScheduled => {
+                "omnichannel_subscription_item_change_scheduled"
+            }
+            Self::OmnichannelSubscriptionItemScheduledChangeRemoved => {
+                "omnichannel_subscription_item_scheduled_change_removed"
+            }
+            Self::OmnichannelSubscriptionItemReactivated => {
+                "omnichannel_subscription_item_reactivated"
+            }
+            Self::SalesOrderCreated => "sales_order_created",
+            Self::SalesOrderUpdated => "sales_order_updated",
+            Self::OmnichannelSubscriptionItemChanged => {
+                "omnichannel_subscription_item_changed"
+            }
+            Self::OmnichannelSubscriptionItemPaused => {
+                "omnichannel_subscription_item_paused"
+            }
+            Self::OmnichannelSubscriptionItemResumed => {
+                "omnichannel_subscription_item_resumed"
+            }
+            Self::OmnichannelOneTimeOrderCreated => "omnichannel_one_time_order_created",
+            Self::OmnichannelOneTimeOrderItemCancelled => {
+                "omnichannel_one_time_order_item_cancelled"
+            }
+            Self::UsageFileIngested => "usage_file_ingested",
+            Self::OmnichannelSubscriptionItemPauseScheduled => {
+                "omnichannel_subscription_item_pause_scheduled"
+            }
+            Self::OmnichannelSubscriptionMovedIn => "omnichannel_subscription_moved_in",
+            Self::OmnichannelTransactionCreated => "omnichannel_transaction_created",
+            Self::AlertStatusChanged => "alert_status_changed",
+            Self::OmnichannelSubscriptionItemUpdated => {
+                "omnichannel_subscription_item_updated"
+            }
+            Self::OmnichannelSubscriptionItemRecovered => {
+                "omnichannel_subscription_item_recovered"
+            }
+            Self::OmnichannelSubscriptionItemMrrUpdated => {
+                "omnichannel_subscription_item_mrr_updated"
+            }
+            Self::LedgerAccountBalanceUpdated => "ledger_account_balance_updated",
+            Self::GrantBlocksCreated => "grant_blocks_created",
+            Self::GrantBlocksUpdated => "grant_blocks_updated",
+            Self::LedgerUpdated => "ledger_updated",
+            Self::VaultTokenCreated => "vault_token_created",
+            Self::VaultTokenUpdated => "vault_token_updated",
+            Self::VaultTokenDeleted => "vault_token_deleted",
+            Self::PlanCreated => "plan_created",
+            Self::PlanUpdated => "plan_updated",
+            Self::PlanDeleted => "plan_deleted",
+            Self::AddonCreated => "addon_created",
+            Self::AddonUpdated => "addon_updated",
+            Self::AddonDeleted => "addon_deleted",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "coupon_created" => Self::CouponCreated,
+            "coupon_updated" => Self::CouponUpdated,
+            "coupon_deleted" => Self::CouponDeleted,
+            "coupon_set_created" => Self::CouponSetCreated,
+            "coupon_set_updated" => Self::CouponSetUpdated,
+            "coupon_set_deleted" => Self::CouponSetDeleted,
+            "coupon_codes_added" => Self::CouponCodesAdded,
+            "coupon_codes_deleted" => Self::CouponCodesDeleted,
+            "coupon_codes_updated" => Self::CouponCodesUpdated,
+            "customer_created" => Self::CustomerCreated,
+            "customer_changed" => Self::CustomerChanged,
+            "customer_deleted" => Self::CustomerDeleted,
+            "customer_moved_out" => Self::CustomerMovedOut,
+            "customer_moved_in" => Self::CustomerMovedIn,
+            "promotional_credits_added" => Self::PromotionalCreditsAdded,
+            "promotional_credits_deducted" => Self::PromotionalCreditsDeducted,
+            "subscription_created" => Self::SubscriptionCreated,
+            "subscription_created_with_backdating" => {
+                Self::SubscriptionCreatedWithBackdating
+            }
+            "subscription_started" => Self::SubscriptionStarted,
+            "subscription_trial_end_reminder" => Self::SubscriptionTrialEndReminder,
+            "subscription_activated" => Self::SubscriptionActivated,
+            "subscription_activated_with_backdating" => {
+                Self::SubscriptionActivatedWithBackdating
+            }
+            "subscription_changed" => Self::SubscriptionChanged,
+            "subscription_trial_extended" => Self::SubscriptionTrialExtended,
+            "mrr_updated" => Self::MrrUpdated,
+            "subscription_changed_with_backdating" => {
+                Self::SubscriptionChangedWithBackdating
+            }
+            "subscription_cancellation_scheduled" => {
+                Self::SubscriptionCancellationScheduled
+            }
+            "subscription_cancellation_reminder" => {
+                Self::SubscriptionCancellationReminder
+            }
+            "subscription_cancelled" => Self::SubscriptionCancelled,
+            "subscription_canceled_with_backdating" => {
+                Self::SubscriptionCanceledWithBackdating
+            }
+            "subscription_reactivated" => Self::SubscriptionReactivated,
+            "subscription_reactivated_with_backdating" => {
+                Self::SubscriptionReactivatedWithBackdating
+            }
+            "subscription_renewed" => Self::SubscriptionRenewed,
+            "subscription_items_renewed" => Self::SubscriptionItemsRenewed,
+            "subscription_scheduled_cancellation_removed" => {
+                Self::SubscriptionScheduledCancellationRemoved
+            }
+            "subscription_changes_scheduled" => Self::SubscriptionChangesScheduled,
+            "subscription_scheduled_changes_removed" => {
+                Self::SubscriptionScheduledChangesRemoved
+            }
+            "subscription_shipping_address_updated" => {
+                Self::SubscriptionShippingAddressUpdated
+            }
+            "subscription_deleted" => Self::SubscriptionDeleted,
+            "subscription_paused" => Self::SubscriptionPaused,
+            "subscription_pause_scheduled" => Self::SubscriptionPauseScheduled,
+            "subscription_scheduled_pause_removed" => {
+                Self::SubscriptionScheduledPauseRemoved
+            }
+            "subscription_resumed" => Self::SubscriptionResumed,
+            "subscription_resumption_scheduled" => Self::SubscriptionResumptionScheduled,
+            "subscription_scheduled_resumption_removed" => {
+                Self::SubscriptionScheduledResumptionRemoved
+            }
+            "subscription_advance_invoice_schedule_added" => {
+                Self::SubscriptionAdvanceInvoiceScheduleAdded
+            }
+            "subscription_advance_invoice_schedule_updated" => {
+                Self::SubscriptionAdvanceInvoiceScheduleUpdated
+            }
+            "subscription_advance_invoice_schedule_removed" => {
+                Self::SubscriptionAdvanceInvoiceScheduleRemoved
+            }
+            "pending_invoice_created" => Self::PendingInvoiceCreated,
+            "pending_invoice_updated" => Self::PendingInvoiceUpdated,
+            "invoice_generated" => Self::InvoiceGenerated,
+            "invoice_generated_with_backdating" => Self::InvoiceGeneratedWithBackdating,
+            "invoice_updated" => Self::InvoiceUpdated,
+            "invoice_deleted" => Self::InvoiceDeleted,
+            "credit_note_created" => Self::CreditNoteCreated,
+            "credit_note_created_with_backdating" => {
+                Self::CreditNoteCreatedWithBackdating
+            }
+            "credit_note_updated" => Self::CreditNoteUpdated,
+            "credit_note_deleted" => Self::CreditNoteDeleted,
+            "payment_schedules_created" => Self::PaymentSchedulesCreated,
+            "payment_schedules_updated" => Self::PaymentSchedulesUpdated,
+            "payment_schedule_scheme_created" => Self::PaymentScheduleSchemeCreated,
+            "payment_schedule_scheme_deleted" => Self::PaymentScheduleSchemeDeleted,
+            "subscription_renewal_reminder" => Self::SubscriptionRenewalReminder,
+            "add_usages_reminder" => Self::AddUsagesReminder,
+            "payment_due_reminder" => Self::PaymentDueReminder,
+            "transaction_created" => Self::TransactionCreated,
+            "transaction_updated" => Self::TransactionUpdated,
+            "transaction_deleted" => Self::TransactionDeleted,
+            "payment_succeeded" => Self::PaymentSucceeded,
+            "payment_failed" => Self::PaymentFailed,
+            "dunning_updated" => Self::DunningUpdated,
+            "payment_refunded" => Self::PaymentRefunded,
+            "payment_initiated" => Self::PaymentInitiated,
+            "refund_initiated" => Self::RefundInitiated,
+            "authorization_succeeded" => Self::AuthorizationSucceeded,
+            "authorization_voided" => Self::AuthorizationVoided,
+            "card_added" => Self::CardAdded,
+            "card_updated" => Self::CardUpdated,
+            "card_expiry_reminder" => Self::CardExpiryReminder,
+            "card_expired" => Self::CardExpired,
+            "card_deleted" => Self::CardDeleted,
+            "payment_source_added" => Self::PaymentSourceAdded,
+            "payment_source_updated" => Self::PaymentSourceUpdated,
+            "payment_source_deleted" => Self::PaymentSourceDeleted,
+            "payment_source_expiring" => Self::PaymentSourceExpiring,
+            "payment_source_expired" => Self::PaymentSourceExpired,
+            "payment_source_locally_deleted" => Self::PaymentSourceLocallyDeleted,
+            "virtual_bank_account_added" => Self::VirtualBankAccountAdded,
+            "virtual_bank_account_updated" => Self::VirtualBankAccountUpdated,
+            "virtual_bank_account_deleted" => Self::VirtualBankAccountDeleted,
+            "token_created" => Self::TokenCreated,
+            "token_consumed" => Self::TokenConsumed,
+            "token_expired" => Self::TokenExpired,
+            "unbilled_charges_created" => Self::UnbilledChargesCreated,
+            "unbilled_charges_voided" => Self::UnbilledChargesVoided,
+            "unbilled_charges_deleted" => Self::UnbilledChargesDeleted,
+            "unbilled_charges_invoiced" => Self::UnbilledChargesInvoiced,
+            "order_created" => Self::OrderCreated,
+            "order_updated" => Self::OrderUpdated,
+            "order_cancelled" => Self::OrderCancelled,
+            "order_delivered" => Self::OrderDelivered,
+            "order_returned" => Self::OrderReturned,
+            "order_ready_to_process" => Self::OrderReadyToProcess,
+            "order_ready_to_ship" => Self::OrderReadyToShip,
+            "order_deleted" => Self::OrderDeleted,
+            "order_resent" => Self::OrderResent,
+            "quote_created" => Self::QuoteCreated,
+            "quote_updated" => Self::QuoteUpdated,
+            "quote_deleted" => Self::QuoteDeleted,
+            "tax_withheld_recorded" => Self::TaxWithheldRecorded,
+            "tax_withheld_deleted" => Self::TaxWithheldDeleted,
+            "tax_withheld_refunded" => Self::TaxWithheldRefunded,
+            "gift_scheduled" => Self::GiftScheduled,
+            "gift_unclaimed" => Self::GiftUnclaimed,
+            "gift_claimed" => Self::GiftClaimed,
+            "gift_expired" => Self::GiftExpired,
+            "gift_cancelled" => Self::GiftCancelled,
+            "gift_updated" => Self::GiftUpdated,
+            "hierarchy_created" => Self::HierarchyCreated,
+            "hierarchy_deleted" => Self::HierarchyDeleted,
+            "payment_intent_created" => Self::PaymentIntentCreated,
+            "payment_intent_updated" => Self::PaymentIntentUpdated,
+            "contract_term_created" => Self::ContractTermCreated,
+            "contract_term_renewed" => Self::ContractTermRenewed,
+            "contract_term_terminated" => Self::ContractTermTerminated,
+            "contract_term_completed" => Self::ContractTermCompleted,
+            "contract_term_cancelled" => Self::ContractTermCancelled,
+            "item_family_created" => Self::ItemFamilyCreated,
+            "item_family_updated" => Self::ItemFamilyUpdated,
+            "item_family_deleted" => Self::ItemFamilyDeleted,
+            "item_created" => Self::ItemCreated,
+            "item_updated" => Self::ItemUpdated,
+            "item_deleted" => Self::ItemDeleted,
+            "item_price_created" => Self::ItemPriceCreated,
+            "item_price_updated" => Self::ItemPriceUpdated,
+            "item_price_deleted" => Self::ItemPriceDeleted,
+            "attached_item_created" => Self::AttachedItemCreated,
+            "attached_item_updated" => Self::AttachedItemUpdated,
+            "attached_item_deleted" => Self::AttachedItemDeleted,
+            "differential_price_created" => Self::DifferentialPriceCreated,
+            "differential_price_updated" => Self::DifferentialPriceUpdated,
+            "differential_price_deleted" => Self::DifferentialPriceDeleted,
+            "feature_created" => Self::FeatureCreated,
+            "feature_updated" => Self::FeatureUpdated,
+            "feature_deleted" => Self::FeatureDeleted,
+            "feature_activated" => Self::FeatureActivated,
+            "feature_reactivated" => Self::FeatureReactivated,
+            "feature_archived" => Self::FeatureArchived,
+            "item_entitlements_updated" => Self::ItemEntitlementsUpdated,
+            "entitlement_overrides_updated" => Self::EntitlementOverridesUpdated,
+            "entitlement_overrides_removed" => Self::EntitlementOverridesRemoved,
+            "item_entitlements_removed" => Self::ItemEntitlementsRemoved,
+            "entitlement_overrides_auto_removed" => Self::EntitlementOverridesAutoRemoved,
+            "subscription_entitlements_created" => Self::SubscriptionEntitlementsCreated,
+            "subscription_entitlements_updated" => Self::SubscriptionEntitlementsUpdated,
+            "business_entity_created" => Self::BusinessEntityCreated,
+            "business_entity_updated" => Self::BusinessEntityUpdated,
+            "business_entity_deleted" => Self::BusinessEntityDeleted,
+            "customer_business_entity_changed" => Self::CustomerBusinessEntityChanged,
+            "subscription_business_entity_changed" => {
+                Self::SubscriptionBusinessEntityChanged
+            }
+            "payment_source_business_entity_changed" => {
+                Self::PaymentSourceBusinessEntityChanged
+            }
+            "purchase_created" => Self::PurchaseCreated,
+            "voucher_created" => Self::VoucherCreated,
+            "voucher_expired" => Self::VoucherExpired,
+            "voucher_create_failed" => Self::VoucherCreateFailed,
+            "item_price_entitlements_updated" => Self::ItemPriceEntitlementsUpdated,
+            "item_price_entitlements_removed" => Self::ItemPriceEntitlementsRemoved,
+            "subscription_ramp_created" => Self::SubscriptionRampCreated,
+            "subscription_ramp_deleted" => Self::SubscriptionRampDeleted,
+            "subscription_ramp_applied" => Self::SubscriptionRampApplied,
+            "subscription_ramp_drafted" => Self::SubscriptionRampDrafted,
+            "subscription_ramp_updated" => Self::SubscriptionRampUpdated,
+            "price_variant_created" => Self::PriceVariantCreated,
+            "price_variant_updated" => Self::PriceVariantUpdated,
+            "price_variant_deleted" => Self::PriceVariantDeleted,
+            "customer_entitlements_updated" => Self::CustomerEntitlementsUpdated,
+            "subscription_moved_in" => Self::SubscriptionMovedIn,
+            "subscription_moved_out" => Self::SubscriptionMovedOut,
+            "subscription_movement_failed" => Self::SubscriptionMovementFailed,
+            "omnichannel_subscription_created" => Self::OmnichannelSubscriptionCreated,
+            "omnichannel_subscription_item_renewed" => {
+                Self::OmnichannelSubscriptionItemRenewed
+            }
+            "omnichannel_subscription_item_downgraded" => {
+                Self::OmnichannelSubscriptionItemDowngraded
+            }
+            "omnichannel_subscription_item_expired" => {
+                Self::OmnichannelSubscriptionItemExpired
+            }
+            "omnichannel_subscription_item_cancellation_scheduled" => {
+                Self::OmnichannelSubscriptionItemCancellationScheduled
+            }
+            "omnichannel_subscription_item_scheduled_cancellation_removed" => {
+                Self::OmnichannelSubscriptionItemScheduledCancellationRemoved
+            }
+            "omnichannel_subscription_item_resubscribed" => {
+                Self::OmnichannelSubscriptionItemResubscribed
+            }
+            "omnichannel_subscription_item_upgraded" => {
+                Self::OmnichannelSubscriptionItemUpgraded
+            }
+            "omnichannel_subscription_item_cancelled" => {
+                Self::OmnichannelSubscriptionItemCancelled
+            }
+            "omnichannel_subscription_imported" => Self::OmnichannelSubscriptionImported,
+            "omnichannel_subscription_item_grace_period_started" => {
+                Self::OmnichannelSubscriptionItemGracePeriodStarted
+            }
+            "omnichannel_subscription_item_grace_period_expired" => {
+                Self::OmnichannelSubscriptionItemGracePeriodExpired
+            }
+            "omnichannel_subscription_item_dunning_started" => {
+                Self::OmnichannelSubscriptionItemDunningStarted
+            }
+            "omnichannel_subscription_item_dunning_expired" => {
+                Self::OmnichannelSubscriptionItemDunningExpired
+            }
+            "rule_created" => Self::RuleCreated,
+            "rule_updated" => Self::RuleUpdated,
+            "rule_deleted" => Self::RuleDeleted,
+            "record_purchase_failed" => Self::RecordPurchaseFailed,
+            "omnichannel_subscription_item_change_scheduled" => {
+                Self::OmnichannelSubscriptionItemChangeScheduled
+            }
+            "omnichannel_subscription_item_scheduled_change_removed" => {
+                Self::OmnichannelSubscriptionItemScheduledChangeRemoved
+            }
+            "omnichannel_subscription_item_reactivated" => {
+                Self::OmnichannelSubscriptionItemReactivated
+            }
+            "sales_order_created" => Self::SalesOrderCreated,
+            "sales_order_updated" => Self::SalesOrderUpdated,
+            "omnichannel_subscription_item_changed" => {
+                Self::OmnichannelSubscriptionItemChanged
+            }
+            "omnichannel_subscription_item_paused" => {
+                Self::OmnichannelSubscriptionItemPaused
+            }
+            "omnichannel_subscription_item_resumed" => {
+                Self::OmnichannelSubscriptionItemResumed
+            }
+            "omnichannel_one_time_order_created" => Self::OmnichannelOneTimeOrderCreated,
+            "omnichannel_one_time_order_item_cancelled" => {
+                Self::OmnichannelOneTimeOrderItemCancelled
+            }
+            "usage_file_ingested" => Self::UsageFileIngested,
+            "omnichannel_subscription_item_pause_scheduled" => {
+                Self::OmnichannelSubscriptionItemPauseScheduled
+            }
+            "omnichannel_subscription_moved_in" => Self::OmnichannelSubscriptionMovedIn,
+            "omnichannel_transaction_created" => Self::OmnichannelTransactionCreated,
+            "alert_status_changed" => Self::AlertStatusChanged,
+            "omnichannel_subscription_item_updated" => {
+                Self::OmnichannelSubscriptionItemUpdated
+            }
+            "omnichannel_subscription_item_recovered" => {
+                Self::OmnichannelSubscriptionItemRecovered
+            }
+            "omnichannel_subscription_item_mrr_updated" => {
+                Self::OmnichannelSubscriptionItemMrrUpdated
+            }
+            "ledger_account_balance_updated" => Self::LedgerAccountBalanceUpdated,
+            "grant_blocks_created" => Self::GrantBlocksCreated,
+            "grant_blocks_updated" => Self::GrantBlocksUpdated,
+            "ledger_updated" => Self::LedgerUpdated,
+            "vault_token_created" => Self::VaultTokenCreated,
+            "vault_token_updated" => Self::VaultTokenUpdated,
+            "vault_token_deleted" => Self::VaultTokenDeleted,
+            "plan_created" => Self::PlanCreated,
+            "plan_updated" => Self::PlanUpdated,
+            "plan_deleted" => Self::PlanDeleted,
+            "addon_created" => Self::AddonCreated,
+            "addon_updated" => Self::AddonUpdated,
+            "addon_deleted" => Self::AddonDeleted,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(EventType);
+/// Values of `ExcludeTaxType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ExcludeTaxType {
+    /// `exclusive`
+    Exclusive,
+    /// `none`
+    None,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ExcludeTaxType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Exclusive => "exclusive",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "exclusive" => Self::Exclusive,
+            "none" => Self::None,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ExcludeTaxType);
+/// Values of `ExportType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ExportType {
+    /// `data`
+    Data,
+    /// `import_friendly_data`
+    ImportFriendlyData,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ExportType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Data => "data",
+            Self::ImportFriendlyData => "import_friendly_data",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "data" => Self::Data,
+            "import_friendly_data" => Self::ImportFriendlyData,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ExportType);
 /// Values of `FreePeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FreePeriodUnit {
@@ -1148,6 +2914,354 @@ impl ApiEnum for Gateway {
     }
 }
 crate::api_enum_traits!(Gateway);
+/// Values of `GatewayName`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GatewayName {
+    /// `chargebee`
+    Chargebee,
+    /// `chargebee_payments`
+    ChargebeePayments,
+    /// `adyen`
+    Adyen,
+    /// `stripe`
+    Stripe,
+    /// `wepay`
+    Wepay,
+    /// `braintree`
+    Braintree,
+    /// `authorize_net`
+    AuthorizeNet,
+    /// `paypal_pro`
+    PaypalPro,
+    /// `pin`
+    Pin,
+    /// `eway`
+    Eway,
+    /// `eway_rapid`
+    EwayRapid,
+    /// `worldpay`
+    Worldpay,
+    /// `balanced_payments`
+    BalancedPayments,
+    /// `beanstream`
+    Beanstream,
+    /// `bluepay`
+    Bluepay,
+    /// `elavon`
+    Elavon,
+    /// `first_data_global`
+    FirstDataGlobal,
+    /// `hdfc`
+    Hdfc,
+    /// `migs`
+    Migs,
+    /// `nmi`
+    Nmi,
+    /// `ogone`
+    Ogone,
+    /// `paymill`
+    Paymill,
+    /// `paypal_payflow_pro`
+    PaypalPayflowPro,
+    /// `sage_pay`
+    SagePay,
+    /// `tco`
+    Tco,
+    /// `wirecard`
+    Wirecard,
+    /// `amazon_payments`
+    AmazonPayments,
+    /// `paypal_express_checkout`
+    PaypalExpressCheckout,
+    /// `gocardless`
+    Gocardless,
+    /// `orbital`
+    Orbital,
+    /// `moneris_us`
+    MonerisUs,
+    /// `moneris`
+    Moneris,
+    /// `bluesnap`
+    Bluesnap,
+    /// `cybersource`
+    Cybersource,
+    /// `vantiv`
+    Vantiv,
+    /// `checkout_com`
+    CheckoutCom,
+    /// `paypal`
+    Paypal,
+    /// `ingenico_direct`
+    IngenicoDirect,
+    /// `exact`
+    Exact,
+    /// `mollie`
+    Mollie,
+    /// `quickbooks`
+    Quickbooks,
+    /// `razorpay`
+    Razorpay,
+    /// `global_payments`
+    GlobalPayments,
+    /// `bank_of_america`
+    BankOfAmerica,
+    /// `ecentric`
+    Ecentric,
+    /// `metrics_global`
+    MetricsGlobal,
+    /// `windcave`
+    Windcave,
+    /// `pay_com`
+    PayCom,
+    /// `ebanx`
+    Ebanx,
+    /// `dlocal`
+    Dlocal,
+    /// `nuvei`
+    Nuvei,
+    /// `solidgate`
+    Solidgate,
+    /// `paystack`
+    Paystack,
+    /// `jp_morgan`
+    JpMorgan,
+    /// `deutsche_bank`
+    DeutscheBank,
+    /// `ezidebit`
+    Ezidebit,
+    /// `twikey`
+    Twikey,
+    /// `tempus`
+    Tempus,
+    /// `moyasar`
+    Moyasar,
+    /// `payway`
+    Payway,
+    /// `not_applicable`
+    NotApplicable,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for GatewayName {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Chargebee => "chargebee",
+            Self::ChargebeePayments => "chargebee_payments",
+            Self::Adyen => "adyen",
+            Self::Stripe => "stripe",
+            Self::Wepay => "wepay",
+            Self::Braintree => "braintree",
+            Self::AuthorizeNet => "authorize_net",
+            Self::PaypalPro => "paypal_pro",
+            Self::Pin => "pin",
+            Self::Eway => "eway",
+            Self::EwayRapid => "eway_rapid",
+            Self::Worldpay => "worldpay",
+            Self::BalancedPayments => "balanced_payments",
+            Self::Beanstream => "beanstream",
+            Self::Bluepay => "bluepay",
+            Self::Elavon => "elavon",
+            Self::FirstDataGlobal => "first_data_global",
+            Self::Hdfc => "hdfc",
+            Self::Migs => "migs",
+            Self::Nmi => "nmi",
+            Self::Ogone => "ogone",
+            Self::Paymill => "paymill",
+            Self::PaypalPayflowPro => "paypal_payflow_pro",
+            Self::SagePay => "sage_pay",
+            Self::Tco => "tco",
+            Self::Wirecard => "wirecard",
+            Self::AmazonPayments => "amazon_payments",
+            Self::PaypalExpressCheckout => "paypal_express_checkout",
+            Self::Gocardless => "gocardless",
+            Self::Orbital => "orbital",
+            Self::MonerisUs => "moneris_us",
+            Self::Moneris => "moneris",
+            Self::Bluesnap => "bluesnap",
+            Self::Cybersource => "cybersource",
+            Self::Vantiv => "vantiv",
+            Self::CheckoutCom => "checkout_com",
+            Self::Paypal => "paypal",
+            Self::IngenicoDirect => "ingenico_direct",
+            Self::Exact => "exact",
+            Self::Mollie => "mollie",
+            Self::Quickbooks => "quickbooks",
+            Self::Razorpay => "razorpay",
+            Self::GlobalPayments => "global_payments",
+            Self::BankOfAmerica => "bank_of_america",
+            Self::Ecentric => "ecentric",
+            Self::MetricsGlobal => "metrics_global",
+            Self::Windcave => "windcave",
+            Self::PayCom => "pay_com",
+            Self::Ebanx => "ebanx",
+            Self::Dlocal => "dlocal",
+            Self::Nuvei => "nuvei",
+            Self::Solidgate => "solidgate",
+            Self::Paystack => "paystack",
+            Self::JpMorgan => "jp_morgan",
+            Self::DeutscheBank => "deutsche_bank",
+            Self::Ezidebit => "ezidebit",
+            Self::Twikey => "twikey",
+            Self::Tempus => "tempus",
+            Self::Moyasar => "moyasar",
+            Self::Payway => "payway",
+            Self::NotApplicable => "not_applicable",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "chargebee" => Self::Chargebee,
+            "chargebee_payments" => Self::ChargebeePayments,
+            "adyen" => Self::Adyen,
+            "stripe" => Self::Stripe,
+            "wepay" => Self::Wepay,
+            "braintree" => Self::Braintree,
+            "authorize_net" => Self::AuthorizeNet,
+            "paypal_pro" => Self::PaypalPro,
+            "pin" => Self::Pin,
+            "eway" => Self::Eway,
+            "eway_rapid" => Self::EwayRapid,
+            "worldpay" => Self::Worldpay,
+            "balanced_payments" => Self::BalancedPayments,
+            "beanstream" => Self::Beanstream,
+            "bluepay" => Self::Bluepay,
+            "elavon" => Self::Elavon,
+            "first_data_global" => Self::FirstDataGlobal,
+            "hdfc" => Self::Hdfc,
+            "migs" => Self::Migs,
+            "nmi" => Self::Nmi,
+            "ogone" => Self::Ogone,
+            "paymill" => Self::Paymill,
+            "paypal_payflow_pro" => Self::PaypalPayflowPro,
+            "sage_pay" => Self::SagePay,
+            "tco" => Self::Tco,
+            "wirecard" => Self::Wirecard,
+            "amazon_payments" => Self::AmazonPayments,
+            "paypal_express_checkout" => Self::PaypalExpressCheckout,
+            "gocardless" => Self::Gocardless,
+            "orbital" => Self::Orbital,
+            "moneris_us" => Self::MonerisUs,
+            "moneris" => Self::Moneris,
+            "bluesnap" => Self::Bluesnap,
+            "cybersource" => Self::Cybersource,
+            "vantiv" => Self::Vantiv,
+            "checkout_com" => Self::CheckoutCom,
+            "paypal" => Self::Paypal,
+            "ingenico_direct" => Self::IngenicoDirect,
+            "exact" => Self::Exact,
+            "mollie" => Self::Mollie,
+            "quickbooks" => Self::Quickbooks,
+            "razorpay" => Self::Razorpay,
+            "global_payments" => Self::GlobalPayments,
+            "bank_of_america" => Self::BankOfAmerica,
+            "ecentric" => Self::Ecentric,
+            "metrics_global" => Self::MetricsGlobal,
+            "windcave" => Self::Windcave,
+            "pay_com" => Self::PayCom,
+            "ebanx" => Self::Ebanx,
+            "dlocal" => Self::Dlocal,
+            "nuvei" => Self::Nuvei,
+            "solidgate" => Self::Solidgate,
+            "paystack" => Self::Paystack,
+            "jp_morgan" => Self::JpMorgan,
+            "deutsche_bank" => Self::DeutscheBank,
+            "ezidebit" => Self::Ezidebit,
+            "twikey" => Self::Twikey,
+            "tempus" => Self::Tempus,
+            "moyasar" => Self::Moyasar,
+            "payway" => Self::Payway,
+            "not_applicable" => Self::NotApplicable,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(GatewayName);
+/// Values of `HierarchyOperationType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HierarchyOperationType {
+    /// `complete_hierarchy`
+    CompleteHierarchy,
+    /// `subordinates`
+    Subordinates,
+    /// `path_to_root`
+    PathToRoot,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for HierarchyOperationType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CompleteHierarchy => "complete_hierarchy",
+            Self::Subordinates => "subordinates",
+            Self::PathToRoot => "path_to_root",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "complete_hierarchy" => Self::CompleteHierarchy,
+            "subordinates" => Self::Subordinates,
+            "path_to_root" => Self::PathToRoot,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(HierarchyOperationType);
+/// Values of `InvoiceAction`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InvoiceAction {
+    /// `void`
+    Void,
+    /// `write_off`
+    WriteOff,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for InvoiceAction {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Void => "void",
+            Self::WriteOff => "write_off",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "void" => Self::Void,
+            "write_off" => Self::WriteOff,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(InvoiceAction);
+/// Values of `InvoiceDunningHandling`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InvoiceDunningHandling {
+    /// `continue`
+    Continue,
+    /// `stop`
+    Stop,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for InvoiceDunningHandling {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Continue => "continue",
+            Self::Stop => "stop",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "continue" => Self::Continue,
+            "stop" => Self::Stop,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(InvoiceDunningHandling);
 /// Values of `ItemType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ItemType {
@@ -1206,6 +3320,33 @@ impl ApiEnum for Layout {
     }
 }
 crate::api_enum_traits!(Layout);
+/// Values of `Mode`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// `absolute`
+    Absolute,
+    /// `percentage`
+    Percentage,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for Mode {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Absolute => "absolute",
+            Self::Percentage => "percentage",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "absolute" => Self::Absolute,
+            "percentage" => Self::Percentage,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(Mode);
 /// Values of `NotifyReferralSystem`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NotifyReferralSystem {
@@ -1378,6 +3519,68 @@ impl ApiEnum for Operation {
     }
 }
 crate::api_enum_traits!(Operation);
+/// Values of `OperationType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OperationType {
+    /// `add`
+    Add,
+    /// `remove`
+    Remove,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for OperationType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Add => "add",
+            Self::Remove => "remove",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "add" => Self::Add,
+            "remove" => Self::Remove,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(OperationType);
+/// Values of `PauseOption`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PauseOption {
+    /// `immediately`
+    Immediately,
+    /// `end_of_term`
+    EndOfTerm,
+    /// `specific_date`
+    SpecificDate,
+    /// `billing_cycles`
+    BillingCycles,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for PauseOption {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Immediately => "immediately",
+            Self::EndOfTerm => "end_of_term",
+            Self::SpecificDate => "specific_date",
+            Self::BillingCycles => "billing_cycles",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "immediately" => Self::Immediately,
+            "end_of_term" => Self::EndOfTerm,
+            "specific_date" => Self::SpecificDate,
+            "billing_cycles" => Self::BillingCycles,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(PauseOption);
 /// Values of `PaymentInitiator`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentInitiator {
@@ -1405,6 +3608,562 @@ impl ApiEnum for PaymentInitiator {
     }
 }
 crate::api_enum_traits!(PaymentInitiator);
+/// Values of `PaymentMethod`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PaymentMethod {
+    /// `cash`
+    Cash,
+    /// `check`
+    Check,
+    /// `bank_transfer`
+    BankTransfer,
+    /// `other`
+    Other,
+    /// `custom`
+    Custom,
+    /// `dana`
+    Dana,
+    /// `touch_n_go`
+    TouchNGo,
+    /// `tamara`
+    Tamara,
+    /// `qpay`
+    Qpay,
+    /// `chargeback`
+    Chargeback,
+    /// `card`
+    Card,
+    /// `amazon_payments`
+    AmazonPayments,
+    /// `paypal_express_checkout`
+    PaypalExpressCheckout,
+    /// `direct_debit`
+    DirectDebit,
+    /// `alipay`
+    Alipay,
+    /// `unionpay`
+    Unionpay,
+    /// `apple_pay`
+    ApplePay,
+    /// `wechat_pay`
+    WechatPay,
+    /// `ach_credit`
+    AchCredit,
+    /// `sepa_credit`
+    SepaCredit,
+    /// `ideal`
+    Ideal,
+    /// `google_pay`
+    GooglePay,
+    /// `sofort`
+    Sofort,
+    /// `bancontact`
+    Bancontact,
+    /// `giropay`
+    Giropay,
+    /// `dotpay`
+    Dotpay,
+    /// `upi`
+    Upi,
+    /// `netbanking_emandates`
+    NetbankingEmandates,
+    /// `boleto`
+    Boleto,
+    /// `venmo`
+    Venmo,
+    /// `pay_to`
+    PayTo,
+    /// `faster_payments`
+    FasterPayments,
+    /// `sepa_instant_transfer`
+    SepaInstantTransfer,
+    /// `automated_bank_transfer`
+    AutomatedBankTransfer,
+    /// `klarna_pay_now`
+    KlarnaPayNow,
+    /// `online_banking_poland`
+    OnlineBankingPoland,
+    /// `payconiq_by_bancontact`
+    PayconiqByBancontact,
+    /// `electronic_payment_standard`
+    ElectronicPaymentStandard,
+    /// `kbc_payment_button`
+    KbcPaymentButton,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `trustly`
+    Trustly,
+    /// `stablecoin`
+    Stablecoin,
+    /// `kakao_pay`
+    KakaoPay,
+    /// `naver_pay`
+    NaverPay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `cash_app_pay`
+    CashAppPay,
+    /// `pix`
+    Pix,
+    /// `twint`
+    Twint,
+    /// `go_pay`
+    GoPay,
+    /// `grab_pay`
+    GrabPay,
+    /// `pay_co`
+    PayCo,
+    /// `after_pay`
+    AfterPay,
+    /// `swish`
+    Swish,
+    /// `payme`
+    Payme,
+    /// `klarna`
+    Klarna,
+    /// `alipay_hk`
+    AlipayHk,
+    /// `paypay`
+    Paypay,
+    /// `gcash`
+    Gcash,
+    /// `south_korean_cards`
+    SouthKoreanCards,
+    /// `paynow`
+    Paynow,
+    /// `bizum`
+    Bizum,
+    /// `promptpay`
+    Promptpay,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for PaymentMethod {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Cash => "cash",
+            Self::Check => "check",
+            Self::BankTransfer => "bank_transfer",
+            Self::Other => "other",
+            Self::Custom => "custom",
+            Self::Dana => "dana",
+            Self::TouchNGo => "touch_n_go",
+            Self::Tamara => "tamara",
+            Self::Qpay => "qpay",
+            Self::Chargeback => "chargeback",
+            Self::Card => "card",
+            Self::AmazonPayments => "amazon_payments",
+            Self::PaypalExpressCheckout => "paypal_express_checkout",
+            Self::DirectDebit => "direct_debit",
+            Self::Alipay => "alipay",
+            Self::Unionpay => "unionpay",
+            Self::ApplePay => "apple_pay",
+            Self::WechatPay => "wechat_pay",
+            Self::AchCredit => "ach_credit",
+            Self::SepaCredit => "sepa_credit",
+            Self::Ideal => "ideal",
+            Self::GooglePay => "google_pay",
+            Self::Sofort => "sofort",
+            Self::Bancontact => "bancontact",
+            Self::Giropay => "giropay",
+            Self::Dotpay => "dotpay",
+            Self::Upi => "upi",
+            Self::NetbankingEmandates => "netbanking_emandates",
+            Self::Boleto => "boleto",
+            Self::Venmo => "venmo",
+            Self::PayTo => "pay_to",
+            Self::FasterPayments => "faster_payments",
+            Self::SepaInstantTransfer => "sepa_instant_transfer",
+            Self::AutomatedBankTransfer => "automated_bank_transfer",
+            Self::KlarnaPayNow => "klarna_pay_now",
+            Self::OnlineBankingPoland => "online_banking_poland",
+            Self::PayconiqByBancontact => "payconiq_by_bancontact",
+            Self::ElectronicPaymentStandard => "electronic_payment_standard",
+            Self::KbcPaymentButton => "kbc_payment_button",
+            Self::PayByBank => "pay_by_bank",
+            Self::Trustly => "trustly",
+            Self::Stablecoin => "stablecoin",
+            Self::KakaoPay => "kakao_pay",
+            Self::NaverPay => "naver_pay",
+            Self::RevolutPay => "revolut_pay",
+            Self::CashAppPay => "cash_app_pay",
+            Self::Pix => "pix",
+            Self::Twint => "twint",
+            Self::GoPay => "go_pay",
+            Self::GrabPay => "grab_pay",
+            Self::PayCo => "pay_co",
+            Self::AfterPay => "after_pay",
+            Self::Swish => "swish",
+            Self::Payme => "payme",
+            Self::Klarna => "klarna",
+            Self::AlipayHk => "alipay_hk",
+            Self::Paypay => "paypay",
+            Self::Gcash => "gcash",
+            Self::SouthKoreanCards => "south_korean_cards",
+            Self::Paynow => "paynow",
+            Self::Bizum => "bizum",
+            Self::Promptpay => "promptpay",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "cash" => Self::Cash,
+            "check" => Self::Check,
+            "bank_transfer" => Self::BankTransfer,
+            "other" => Self::Other,
+            "custom" => Self::Custom,
+            "dana" => Self::Dana,
+            "touch_n_go" => Self::TouchNGo,
+            "tamara" => Self::Tamara,
+            "qpay" => Self::Qpay,
+            "chargeback" => Self::Chargeback,
+            "card" => Self::Card,
+            "amazon_payments" => Self::AmazonPayments,
+            "paypal_express_checkout" => Self::PaypalExpressCheckout,
+            "direct_debit" => Self::DirectDebit,
+            "alipay" => Self::Alipay,
+            "unionpay" => Self::Unionpay,
+            "apple_pay" => Self::ApplePay,
+            "wechat_pay" => Self::WechatPay,
+            "ach_credit" => Self::AchCredit,
+            "sepa_credit" => Self::SepaCredit,
+            "ideal" => Self::Ideal,
+            "google_pay" => Self::GooglePay,
+            "sofort" => Self::Sofort,
+            "bancontact" => Self::Bancontact,
+            "giropay" => Self::Giropay,
+            "dotpay" => Self::Dotpay,
+            "upi" => Self::Upi,
+            "netbanking_emandates" => Self::NetbankingEmandates,
+            "boleto" => Self::Boleto,
+            "venmo" => Self::Venmo,
+            "pay_to" => Self::PayTo,
+            "faster_payments" => Self::FasterPayments,
+            "sepa_instant_transfer" => Self::SepaInstantTransfer,
+            "automated_bank_transfer" => Self::AutomatedBankTransfer,
+            "klarna_pay_now" => Self::KlarnaPayNow,
+            "online_banking_poland" => Self::OnlineBankingPoland,
+            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
+            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
+            "kbc_payment_button" => Self::KbcPaymentButton,
+            "pay_by_bank" => Self::PayByBank,
+            "trustly" => Self::Trustly,
+            "stablecoin" => Self::Stablecoin,
+            "kakao_pay" => Self::KakaoPay,
+            "naver_pay" => Self::NaverPay,
+            "revolut_pay" => Self::RevolutPay,
+            "cash_app_pay" => Self::CashAppPay,
+            "pix" => Self::Pix,
+            "twint" => Self::Twint,
+            "go_pay" => Self::GoPay,
+            "grab_pay" => Self::GrabPay,
+            "pay_co" => Self::PayCo,
+            "after_pay" => Self::AfterPay,
+            "swish" => Self::Swish,
+            "payme" => Self::Payme,
+            "klarna" => Self::Klarna,
+            "alipay_hk" => Self::AlipayHk,
+            "paypay" => Self::Paypay,
+            "gcash" => Self::Gcash,
+            "south_korean_cards" => Self::SouthKoreanCards,
+            "paynow" => Self::Paynow,
+            "bizum" => Self::Bizum,
+            "promptpay" => Self::Promptpay,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(PaymentMethod);
+/// Values of `PaymentMethodSavePolicy`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PaymentMethodSavePolicy {
+    /// `always`
+    Always,
+    /// `ask`
+    Ask,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for PaymentMethodSavePolicy {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Always => "always",
+            Self::Ask => "ask",
+            Self::Never => "never",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "always" => Self::Always,
+            "ask" => Self::Ask,
+            "never" => Self::Never,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(PaymentMethodSavePolicy);
+/// Values of `PaymentMethodType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PaymentMethodType {
+    /// `card`
+    Card,
+    /// `paypal_express_checkout`
+    PaypalExpressCheckout,
+    /// `amazon_payments`
+    AmazonPayments,
+    /// `direct_debit`
+    DirectDebit,
+    /// `generic`
+    Generic,
+    /// `alipay`
+    Alipay,
+    /// `unionpay`
+    Unionpay,
+    /// `apple_pay`
+    ApplePay,
+    /// `wechat_pay`
+    WechatPay,
+    /// `ideal`
+    Ideal,
+    /// `google_pay`
+    GooglePay,
+    /// `sofort`
+    Sofort,
+    /// `bancontact`
+    Bancontact,
+    /// `giropay`
+    Giropay,
+    /// `dotpay`
+    Dotpay,
+    /// `upi`
+    Upi,
+    /// `netbanking_emandates`
+    NetbankingEmandates,
+    /// `venmo`
+    Venmo,
+    /// `pay_to`
+    PayTo,
+    /// `faster_payments`
+    FasterPayments,
+    /// `sepa_instant_transfer`
+    SepaInstantTransfer,
+    /// `automated_bank_transfer`
+    AutomatedBankTransfer,
+    /// `klarna_pay_now`
+    KlarnaPayNow,
+    /// `online_banking_poland`
+    OnlineBankingPoland,
+    /// `payconiq_by_bancontact`
+    PayconiqByBancontact,
+    /// `electronic_payment_standard`
+    ElectronicPaymentStandard,
+    /// `kbc_payment_button`
+    KbcPaymentButton,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `trustly`
+    Trustly,
+    /// `stablecoin`
+    Stablecoin,
+    /// `kakao_pay`
+    KakaoPay,
+    /// `naver_pay`
+    NaverPay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `cash_app_pay`
+    CashAppPay,
+    /// `twint`
+    Twint,
+    /// `go_pay`
+    GoPay,
+    /// `grab_pay`
+    GrabPay,
+    /// `pay_co`
+    PayCo,
+    /// `after_pay`
+    AfterPay,
+    /// `swish`
+    Swish,
+    /// `payme`
+    Payme,
+    /// `pix`
+    Pix,
+    /// `klarna`
+    Klarna,
+    /// `alipay_hk`
+    AlipayHk,
+    /// `paypay`
+    Paypay,
+    /// `gcash`
+    Gcash,
+    /// `south_korean_cards`
+    SouthKoreanCards,
+    /// `paynow`
+    Paynow,
+    /// `bizum`
+    Bizum,
+    /// `promptpay`
+    Promptpay,
+    /// `dana`
+    Dana,
+    /// `touch_n_go`
+    TouchNGo,
+    /// `tamara`
+    Tamara,
+    /// `qpay`
+    Qpay,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for PaymentMethodType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::PaypalExpressCheckout => "paypal_express_checkout",
+            Self::AmazonPayments => "amazon_payments",
+            Self::DirectDebit => "direct_debit",
+            Self::Generic => "generic",
+            Self::Alipay => "alipay",
+            Self::Unionpay => "unionpay",
+            Self::ApplePay => "apple_pay",
+            Self::WechatPay => "wechat_pay",
+            Self::Ideal => "ideal",
+            Self::GooglePay => "google_pay",
+            Self::Sofort => "sofort",
+            Self::Bancontact => "bancontact",
+            Self::Giropay => "giropay",
+            Self::Dotpay => "dotpay",
+            Self::Upi => "upi",
+            Self::NetbankingEmandates => "netbanking_emandates",
+            Self::Venmo => "venmo",
+            Self::PayTo => "pay_to",
+            Self::FasterPayments => "faster_payments",
+            Self::SepaInstantTransfer => "sepa_instant_transfer",
+            Self::AutomatedBankTransfer => "automated_bank_transfer",
+            Self::KlarnaPayNow => "klarna_pay_now",
+            Self::OnlineBankingPoland => "online_banking_poland",
+            Self::PayconiqByBancontact => "payconiq_by_bancontact",
+            Self::ElectronicPaymentStandard => "electronic_payment_standard",
+            Self::KbcPaymentButton => "kbc_payment_button",
+            Self::PayByBank => "pay_by_bank",
+            Self::Trustly => "trustly",
+            Self::Stablecoin => "stablecoin",
+            Self::KakaoPay => "kakao_pay",
+            Self::NaverPay => "naver_pay",
+            Self::RevolutPay => "revolut_pay",
+            Self::CashAppPay => "cash_app_pay",
+            Self::Twint => "twint",
+            Self::GoPay => "go_pay",
+            Self::GrabPay => "grab_pay",
+            Self::PayCo => "pay_co",
+            Self::AfterPay => "after_pay",
+            Self::Swish => "swish",
+            Self::Payme => "payme",
+            Self::Pix => "pix",
+            Self::Klarna => "klarna",
+            Self::AlipayHk => "alipay_hk",
+            Self::Paypay => "paypay",
+            Self::Gcash => "gcash",
+            Self::SouthKoreanCards => "south_korean_cards",
+            Self::Paynow => "paynow",
+            Self::Bizum => "bizum",
+            Self::Promptpay => "promptpay",
+            Self::Dana => "dana",
+            Self::TouchNGo => "touch_n_go",
+            Self::Tamara => "tamara",
+            Self::Qpay => "qpay",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "card" => Self::Card,
+            "paypal_express_checkout" => Self::PaypalExpressCheckout,
+            "amazon_payments" => Self::AmazonPayments,
+            "direct_debit" => Self::DirectDebit,
+            "generic" => Self::Generic,
+            "alipay" => Self::Alipay,
+            "unionpay" => Self::Unionpay,
+            "apple_pay" => Self::ApplePay,
+            "wechat_pay" => Self::WechatPay,
+            "ideal" => Self::Ideal,
+            "google_pay" => Self::GooglePay,
+            "sofort" => Self::Sofort,
+            "bancontact" => Self::Bancontact,
+            "giropay" => Self::Giropay,
+            "dotpay" => Self::Dotpay,
+            "upi" => Self::Upi,
+            "netbanking_emandates" => Self::NetbankingEmandates,
+            "venmo" => Self::Venmo,
+            "pay_to" => Self::PayTo,
+            "faster_payments" => Self::FasterPayments,
+            "sepa_instant_transfer" => Self::SepaInstantTransfer,
+            "automated_bank_transfer" => Self::AutomatedBankTransfer,
+            "klarna_pay_now" => Self::KlarnaPayNow,
+            "online_banking_poland" => Self::OnlineBankingPoland,
+            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
+            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
+            "kbc_payment_button" => Self::KbcPaymentButton,
+            "pay_by_bank" => Self::PayByBank,
+            "trustly" => Self::Trustly,
+            "stablecoin" => Self::Stablecoin,
+            "kakao_pay" => Self::KakaoPay,
+            "naver_pay" => Self::NaverPay,
+            "revolut_pay" => Self::RevolutPay,
+            "cash_app_pay" => Self::CashAppPay,
+            "twint" => Self::Twint,
+            "go_pay" => Self::GoPay,
+            "grab_pay" => Self::GrabPay,
+            "pay_co" => Self::PayCo,
+            "after_pay" => Self::AfterPay,
+            "swish" => Self::Swish,
+            "payme" => Self::Payme,
+            "pix" => Self::Pix,
+            "klarna" => Self::Klarna,
+            "alipay_hk" => Self::AlipayHk,
+            "paypay" => Self::Paypay,
+            "gcash" => Self::Gcash,
+            "south_korean_cards" => Self::SouthKoreanCards,
+            "paynow" => Self::Paynow,
+            "bizum" => Self::Bizum,
+            "promptpay" => Self::Promptpay,
+            "dana" => Self::Dana,
+            "touch_n_go" => Self::TouchNGo,
+            "tamara" => Self::Tamara,
+            "qpay" => Self::Qpay,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(PaymentMethodType);
+/// Values of `PaymentVoucherType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PaymentVoucherType {
+    /// `boleto`
+    Boleto,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for PaymentVoucherType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Boleto => "boleto",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "boleto" => Self::Boleto,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(PaymentVoucherType);
 /// Values of `PeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PeriodUnit {
@@ -1537,6 +4296,33 @@ impl ApiEnum for PricingType {
     }
 }
 crate::api_enum_traits!(PricingType);
+/// Values of `ProductCatalogVersion`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductCatalogVersion {
+    /// `v1`
+    V1,
+    /// `v2`
+    V2,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ProductCatalogVersion {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::V1 => "v1",
+            Self::V2 => "v2",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "v1" => Self::V1,
+            "v2" => Self::V2,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ProductCatalogVersion);
 /// Values of `ProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProrationType {
@@ -1661,6 +4447,68 @@ impl ApiEnum for RefundableCreditsHandling {
     }
 }
 crate::api_enum_traits!(RefundableCreditsHandling);
+/// Values of `ReportBy`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReportBy {
+    /// `customer`
+    Customer,
+    /// `invoice`
+    Invoice,
+    /// `product`
+    Product,
+    /// `subscription`
+    Subscription,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ReportBy {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "customer",
+            Self::Invoice => "invoice",
+            Self::Product => "product",
+            Self::Subscription => "subscription",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "customer" => Self::Customer,
+            "invoice" => Self::Invoice,
+            "product" => Self::Product,
+            "subscription" => Self::Subscription,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ReportBy);
+/// Values of `ResumeOption`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ResumeOption {
+    /// `immediately`
+    Immediately,
+    /// `specific_date`
+    SpecificDate,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ResumeOption {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Immediately => "immediately",
+            Self::SpecificDate => "specific_date",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "immediately" => Self::Immediately,
+            "specific_date" => Self::SpecificDate,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ResumeOption);
 /// Values of `RetryEngine`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RetryEngine {
@@ -1692,6 +4540,178 @@ impl ApiEnum for RetryEngine {
     }
 }
 crate::api_enum_traits!(RetryEngine);
+/// Values of `Role`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// `primary`
+    Primary,
+    /// `backup`
+    Backup,
+    /// `none`
+    None,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for Role {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Primary => "primary",
+            Self::Backup => "backup",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "primary" => Self::Primary,
+            "backup" => Self::Backup,
+            "none" => Self::None,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(Role);
+/// Values of `ScheduleType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ScheduleType {
+    /// `immediate`
+    Immediate,
+    /// `specific_dates`
+    SpecificDates,
+    /// `fixed_intervals`
+    FixedIntervals,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ScheduleType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Immediate => "immediate",
+            Self::SpecificDates => "specific_dates",
+            Self::FixedIntervals => "fixed_intervals",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "immediate" => Self::Immediate,
+            "specific_dates" => Self::SpecificDates,
+            "fixed_intervals" => Self::FixedIntervals,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ScheduleType);
+/// Values of `Source`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// `admin_console`
+    AdminConsole,
+    /// `api`
+    Api,
+    /// `bulk_operation`
+    BulkOperation,
+    /// `scheduled_job`
+    ScheduledJob,
+    /// `hosted_page`
+    HostedPage,
+    /// `portal`
+    Portal,
+    /// `system`
+    System,
+    /// `none`
+    None,
+    /// `js_api`
+    JsApi,
+    /// `migration`
+    Migration,
+    /// `external_service`
+    ExternalService,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for Source {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::AdminConsole => "admin_console",
+            Self::Api => "api",
+            Self::BulkOperation => "bulk_operation",
+            Self::ScheduledJob => "scheduled_job",
+            Self::HostedPage => "hosted_page",
+            Self::Portal => "portal",
+            Self::System => "system",
+            Self::None => "none",
+            Self::JsApi => "js_api",
+            Self::Migration => "migration",
+            Self::ExternalService => "external_service",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "admin_console" => Self::AdminConsole,
+            "api" => Self::Api,
+            "bulk_operation" => Self::BulkOperation,
+            "scheduled_job" => Self::ScheduledJob,
+            "hosted_page" => Self::HostedPage,
+            "portal" => Self::Portal,
+            "system" => Self::System,
+            "none" => Self::None,
+            "js_api" => Self::JsApi,
+            "migration" => Self::Migration,
+            "external_service" => Self::ExternalService,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(Source);
+/// Values of `Status`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// `active`
+    Active,
+    /// `archived`
+    Archived,
+    /// `deleted`
+    Deleted,
+    /// `available`
+    Available,
+    /// `exhausted`
+    Exhausted,
+    /// `scheduled`
+    Scheduled,
+    /// `in_grace_period`
+    InGracePeriod,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for Status {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Archived => "archived",
+            Self::Deleted => "deleted",
+            Self::Available => "available",
+            Self::Exhausted => "exhausted",
+            Self::Scheduled => "scheduled",
+            Self::InGracePeriod => "in_grace_period",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "archived" => Self::Archived,
+            "deleted" => Self::Deleted,
+            "available" => Self::Available,
+            "exhausted" => Self::Exhausted,
+            "scheduled" => Self::Scheduled,
+            "in_grace_period" => Self::InGracePeriod,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(Status);
 /// Values of `TaxExemptReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaxExemptReason {
@@ -1806,6 +4826,65 @@ impl ApiEnum for TaxJurisType {
     }
 }
 crate::api_enum_traits!(TaxJurisType);
+/// Values of `TaxOverrideReason`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaxOverrideReason {
+    /// `zero_rated`
+    ZeroRated,
+    /// `id_exempt`
+    IdExempt,
+    /// `customer_exempt`
+    CustomerExempt,
+    /// `region_non_taxable`
+    RegionNonTaxable,
+    /// `product_exempt`
+    ProductExempt,
+    /// `export`
+    Export,
+    /// `high_value_physical_goods`
+    HighValuePhysicalGoods,
+    /// `zero_value_item`
+    ZeroValueItem,
+    /// `tax_not_configured_external_provider`
+    TaxNotConfiguredExternalProvider,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for TaxOverrideReason {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::ZeroRated => "zero_rated",
+            Self::IdExempt => "id_exempt",
+            Self::CustomerExempt => "customer_exempt",
+            Self::RegionNonTaxable => "region_non_taxable",
+            Self::ProductExempt => "product_exempt",
+            Self::Export => "export",
+            Self::HighValuePhysicalGoods => "high_value_physical_goods",
+            Self::ZeroValueItem => "zero_value_item",
+            Self::TaxNotConfiguredExternalProvider => {
+                "tax_not_configured_external_provider"
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "zero_rated" => Self::ZeroRated,
+            "id_exempt" => Self::IdExempt,
+            "customer_exempt" => Self::CustomerExempt,
+            "region_non_taxable" => Self::RegionNonTaxable,
+            "product_exempt" => Self::ProductExempt,
+            "export" => Self::Export,
+            "high_value_physical_goods" => Self::HighValuePhysicalGoods,
+            "zero_value_item" => Self::ZeroValueItem,
+            "tax_not_configured_external_provider" => {
+                Self::TaxNotConfiguredExternalProvider
+            }
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(TaxOverrideReason);
 /// Values of `Taxability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Taxability {
@@ -2182,6 +5261,33 @@ impl ApiEnum for Type {
     }
 }
 crate::api_enum_traits!(Type);
+/// Values of `UnbilledChargesHandling`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UnbilledChargesHandling {
+    /// `no_action`
+    NoAction,
+    /// `invoice`
+    Invoice,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UnbilledChargesHandling {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::NoAction => "no_action",
+            Self::Invoice => "invoice",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "no_action" => Self::NoAction,
+            "invoice" => Self::Invoice,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UnbilledChargesHandling);
 /// Values of `UnbilledChargesOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UnbilledChargesOption {
@@ -2209,6 +5315,33 @@ impl ApiEnum for UnbilledChargesOption {
     }
 }
 crate::api_enum_traits!(UnbilledChargesOption);
+/// Values of `UnpaidInvoicesHandling`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UnpaidInvoicesHandling {
+    /// `no_action`
+    NoAction,
+    /// `schedule_payment_collection`
+    SchedulePaymentCollection,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UnpaidInvoicesHandling {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::NoAction => "no_action",
+            Self::SchedulePaymentCollection => "schedule_payment_collection",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "no_action" => Self::NoAction,
+            "schedule_payment_collection" => Self::SchedulePaymentCollection,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UnpaidInvoicesHandling);
 /// Values of `UsageAccumulationResetFrequency`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UsageAccumulationResetFrequency {
@@ -2271,3 +5404,65 @@ impl ApiEnum for ValidationStatus {
     }
 }
 crate::api_enum_traits!(ValidationStatus);
+/// Values of `VoucherType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VoucherType {
+    /// `boleto`
+    Boleto,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for VoucherType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Boleto => "boleto",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "boleto" => Self::Boleto,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(VoucherType);
+/// Values of `WindowSize`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum WindowSize {
+    /// `month`
+    Month,
+    /// `week`
+    Week,
+    /// `day`
+    Day,
+    /// `hour`
+    Hour,
+    /// `minute`
+    Minute,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for WindowSize {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Month => "month",
+            Self::Week => "week",
+            Self::Day => "day",
+            Self::Hour => "hour",
+            Self::Minute => "minute",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "month" => Self::Month,
+            "week" => Self::Week,
+            "day" => Self::Day,
+            "hour" => Self::Hour,
+            "minute" => Self::Minute,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(WindowSize);

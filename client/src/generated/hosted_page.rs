@@ -2,8 +2,11 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `HostedPage` resource and its operations, from `spec/hosted_page.yaml`.
-use super::enums;
-use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
+use super::{content, enums};
+use crate::{
+    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, StringFilter, Timestamp,
+    TimestampFilter,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `hosted_page` object.
@@ -40,9 +43,9 @@ pub struct HostedPage {
     /// `layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
-    /// `content` (any JSON value).
+    /// `content`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<Value>,
+    pub content: Option<Box<content::Content>>,
     /// `updated_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
@@ -185,6 +188,37 @@ impl ApiEnum for FailureReason {
     }
 }
 crate::api_enum_traits!(FailureReason);
+/// Values of `CheckoutNewContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CheckoutNewContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CheckoutNewContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CheckoutNewContractTermActionAtTermEnd);
 /// Values of `CheckoutNewForItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CheckoutNewForItemsContractTermActionAtTermEnd {
@@ -216,6 +250,174 @@ impl ApiEnum for CheckoutNewForItemsContractTermActionAtTermEnd {
     }
 }
 crate::api_enum_traits!(CheckoutNewForItemsContractTermActionAtTermEnd);
+/// Values of `CheckoutExistingContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CheckoutExistingContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CheckoutExistingContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CheckoutExistingContractTermActionAtTermEnd);
+/// Values of `CheckoutExistingForItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CheckoutExistingForItemsContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CheckoutExistingForItemsContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CheckoutExistingForItemsContractTermActionAtTermEnd);
+/// Values of `ListType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListType {
+    /// `checkout_new`
+    CheckoutNew,
+    /// `checkout_existing`
+    CheckoutExisting,
+    /// `update_card`
+    UpdateCard,
+    /// `update_payment_method`
+    UpdatePaymentMethod,
+    /// `manage_payment_sources`
+    ManagePaymentSources,
+    /// `collect_now`
+    CollectNow,
+    /// `extend_subscription`
+    ExtendSubscription,
+    /// `checkout_one_time`
+    CheckoutOneTime,
+    /// `pre_cancel`
+    PreCancel,
+    /// `view_voucher`
+    ViewVoucher,
+    /// `accept_quote`
+    AcceptQuote,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ListType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CheckoutNew => "checkout_new",
+            Self::CheckoutExisting => "checkout_existing",
+            Self::UpdateCard => "update_card",
+            Self::UpdatePaymentMethod => "update_payment_method",
+            Self::ManagePaymentSources => "manage_payment_sources",
+            Self::CollectNow => "collect_now",
+            Self::ExtendSubscription => "extend_subscription",
+            Self::CheckoutOneTime => "checkout_one_time",
+            Self::PreCancel => "pre_cancel",
+            Self::ViewVoucher => "view_voucher",
+            Self::AcceptQuote => "accept_quote",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "checkout_new" => Self::CheckoutNew,
+            "checkout_existing" => Self::CheckoutExisting,
+            "update_card" => Self::UpdateCard,
+            "update_payment_method" => Self::UpdatePaymentMethod,
+            "manage_payment_sources" => Self::ManagePaymentSources,
+            "collect_now" => Self::CollectNow,
+            "extend_subscription" => Self::ExtendSubscription,
+            "checkout_one_time" => Self::CheckoutOneTime,
+            "pre_cancel" => Self::PreCancel,
+            "view_voucher" => Self::ViewVoucher,
+            "accept_quote" => Self::AcceptQuote,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ListType);
+/// Values of `ListState`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListState {
+    /// `created`
+    Created,
+    /// `requested`
+    Requested,
+    /// `succeeded`
+    Succeeded,
+    /// `cancelled`
+    Cancelled,
+    /// `failed`
+    Failed,
+    /// `acknowledged`
+    Acknowledged,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ListState {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Requested => "requested",
+            Self::Succeeded => "succeeded",
+            Self::Cancelled => "cancelled",
+            Self::Failed => "failed",
+            Self::Acknowledged => "acknowledged",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "created" => Self::Created,
+            "requested" => Self::Requested,
+            "succeeded" => Self::Succeeded,
+            "cancelled" => Self::Cancelled,
+            "failed" => Self::Failed,
+            "acknowledged" => Self::Acknowledged,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ListState);
 /// The `hosted_page` operations, reached through [`Client::hosted_pages`].
 #[derive(Debug, Clone)]
 pub struct HostedPages {
@@ -230,6 +432,30 @@ impl Client {
     }
 }
 impl HostedPages {
+    /// Starts `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`).
+    pub fn checkout_new(&self) -> CheckoutNewRequest {
+        CheckoutNewRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CheckoutNewParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`).
+    pub fn checkout_one_time(&self) -> CheckoutOneTimeRequest {
+        CheckoutOneTimeRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CheckoutOneTimeParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`).
+    pub fn checkout_one_time_for_items(&self) -> CheckoutOneTimeForItemsRequest {
+        CheckoutOneTimeForItemsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CheckoutOneTimeForItemsParams::new(),
+        }
+    }
     /// Starts `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`).
     pub fn checkout_new_for_items(&self) -> CheckoutNewForItemsRequest {
         CheckoutNewForItemsRequest {
@@ -238,6 +464,959 @@ impl HostedPages {
             params: CheckoutNewForItemsParams::new(),
         }
     }
+    /// Starts `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`).
+    pub fn checkout_existing(&self) -> CheckoutExistingRequest {
+        CheckoutExistingRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CheckoutExistingParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`).
+    pub fn checkout_existing_for_items(&self) -> CheckoutExistingForItemsRequest {
+        CheckoutExistingForItemsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CheckoutExistingForItemsParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/update_card` (`hosted_page.update_card`).
+    pub fn update_card(&self) -> UpdateCardRequest {
+        UpdateCardRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: UpdateCardParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`).
+    pub fn update_payment_method(&self) -> UpdatePaymentMethodRequest {
+        UpdatePaymentMethodRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: UpdatePaymentMethodParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`).
+    pub fn manage_payment_sources(&self) -> ManagePaymentSourcesRequest {
+        ManagePaymentSourcesRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: ManagePaymentSourcesParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/collect_now` (`hosted_page.collect_now`).
+    pub fn collect_now(&self) -> CollectNowRequest {
+        CollectNowRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CollectNowParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`).
+    pub fn accept_quote(&self) -> AcceptQuoteRequest {
+        AcceptQuoteRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: AcceptQuoteParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`).
+    pub fn extend_subscription(&self) -> ExtendSubscriptionRequest {
+        ExtendSubscriptionRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: ExtendSubscriptionParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`).
+    pub fn checkout_gift(&self) -> CheckoutGiftRequest {
+        CheckoutGiftRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CheckoutGiftParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`).
+    pub fn checkout_gift_for_items(&self) -> CheckoutGiftForItemsRequest {
+        CheckoutGiftForItemsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CheckoutGiftForItemsParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`).
+    pub fn claim_gift(&self) -> ClaimGiftRequest {
+        ClaimGiftRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: ClaimGiftParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn retrieve_agreement_pdf(
+        &self,
+        payment_source_id: impl Into<String>,
+    ) -> RetrieveAgreementPdfRequest {
+        RetrieveAgreementPdfRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: RetrieveAgreementPdfParams::new(payment_source_id),
+        }
+    }
+    /// Starts `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn acknowledge(&self, hosted_page_id: impl Into<String>) -> AcknowledgeRequest {
+        AcknowledgeRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            hosted_page_id: hosted_page_id.into(),
+        }
+    }
+    /// Starts `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn retrieve(&self, hosted_page_id: impl Into<String>) -> RetrieveRequest {
+        RetrieveRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            hosted_page_id: hosted_page_id.into(),
+        }
+    }
+    /// Starts `GET /hosted_pages` (`hosted_page.list`).
+    pub fn list(&self) -> ListRequest {
+        ListRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: ListParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`).
+    pub fn pre_cancel(&self) -> PreCancelRequest {
+        PreCancelRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: PreCancelParams::new(),
+        }
+    }
+    /// Starts `POST /hosted_pages/events` (`hosted_page.events`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn events(
+        &self,
+        event_name: enums::EventName,
+        event_data: Value,
+    ) -> EventsRequest {
+        EventsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: EventsParams::new(event_name, event_data),
+        }
+    }
+    /// Starts `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`).
+    pub fn view_voucher(&self) -> ViewVoucherRequest {
+        ViewVoucherRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: ViewVoucherParams::new(),
+        }
+    }
+}
+const CHECKOUT_NEW: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.checkout_new",
+    path: "/hosted_pages/checkout_new",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CheckoutNewRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CheckoutNewParams,
+}
+impl CheckoutNewRequest {
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `mandatory_addons_to_remove` (a list).
+    pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
+        self.params.mandatory_addons_to_remove = value;
+        self
+    }
+    /// Sets `terms_to_charge`.
+    pub fn terms_to_charge(mut self, value: i64) -> Self {
+        self.params.terms_to_charge = Some(value);
+        self
+    }
+    /// Sets `billing_alignment_mode`.
+    pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
+        self.params.billing_alignment_mode = Some(value);
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `cancel_url`; at most 250 characters.
+    pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
+        self.params.cancel_url = Some(value.into());
+        self
+    }
+    /// Sets `pass_thru_content`; at most 2048 characters.
+    pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
+        self.params.pass_thru_content = Some(value.into());
+        self
+    }
+    /// Sets `embed`.
+    pub fn embed(mut self, value: bool) -> Self {
+        self.params.embed = Some(value);
+        self
+    }
+    /// Sets `iframe_messaging`.
+    pub fn iframe_messaging(mut self, value: bool) -> Self {
+        self.params.iframe_messaging = Some(value);
+        self
+    }
+    /// Sets `allow_offline_payment_methods`.
+    pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
+        self.params.allow_offline_payment_methods = Some(value);
+        self
+    }
+    /// Sets `subscription`.
+    pub fn subscription(mut self, value: CheckoutNewSubscriptionParams) -> Self {
+        self.params.subscription = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: CheckoutNewCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: CheckoutNewCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// Sets `billing_address`.
+    pub fn billing_address(mut self, value: CheckoutNewBillingAddressParams) -> Self {
+        self.params.billing_address = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(mut self, value: CheckoutNewShippingAddressParams) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(mut self, value: CheckoutNewContractTermParams) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// Sets `addons` (a list).
+    pub fn addons(mut self, value: Vec<CheckoutNewAddonsParams>) -> Self {
+        self.params.addons = value;
+        self
+    }
+    /// Sets `event_based_addons` (a list).
+    pub fn event_based_addons(
+        mut self,
+        value: Vec<CheckoutNewEventBasedAddonsParams>,
+    ) -> Self {
+        self.params.event_based_addons = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CheckoutNewParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CheckoutNewParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/checkout_new".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CheckoutNewResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CheckoutNewResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CHECKOUT_NEW, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutNewParams {
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `mandatory_addons_to_remove` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mandatory_addons_to_remove: Vec<String>,
+    /// `terms_to_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_to_charge: Option<i64>,
+    /// `billing_alignment_mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `cancel_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// `pass_thru_content`; at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_thru_content: Option<String>,
+    /// `embed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed: Option<bool>,
+    /// `iframe_messaging`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iframe_messaging: Option<bool>,
+    /// `allow_offline_payment_methods`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_offline_payment_methods: Option<bool>,
+    /// `subscription`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<CheckoutNewSubscriptionParams>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CheckoutNewCustomerParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CheckoutNewCardParams>,
+    /// `billing_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<CheckoutNewBillingAddressParams>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<CheckoutNewShippingAddressParams>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<CheckoutNewContractTermParams>,
+    /// `addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<CheckoutNewAddonsParams>,
+    /// `event_based_addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_based_addons: Vec<CheckoutNewEventBasedAddonsParams>,
+}
+impl CheckoutNewParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            billing_cycles: None,
+            mandatory_addons_to_remove: Vec::new(),
+            terms_to_charge: None,
+            billing_alignment_mode: None,
+            coupon_ids: Vec::new(),
+            redirect_url: None,
+            cancel_url: None,
+            pass_thru_content: None,
+            embed: None,
+            iframe_messaging: None,
+            allow_offline_payment_methods: None,
+            subscription: None,
+            customer: None,
+            card: None,
+            billing_address: None,
+            shipping_address: None,
+            contract_term: None,
+            addons: Vec::new(),
+            event_based_addons: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CheckoutNewParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("mandatory_addons_to_remove", &self.mandatory_addons_to_remove);
+        form.field("terms_to_charge", &self.terms_to_charge);
+        form.field("billing_alignment_mode", &self.billing_alignment_mode);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("redirect_url", &self.redirect_url);
+        form.field("cancel_url", &self.cancel_url);
+        form.field("pass_thru_content", &self.pass_thru_content);
+        form.field("embed", &self.embed);
+        form.field("iframe_messaging", &self.iframe_messaging);
+        form.field("allow_offline_payment_methods", &self.allow_offline_payment_methods);
+        form.field("subscription", &self.subscription);
+        form.field("customer", &self.customer);
+        form.field("card", &self.card);
+        form.field("billing_address", &self.billing_address);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("contract_term", &self.contract_term);
+        form.field("addons", &self.addons);
+        form.field("event_based_addons", &self.event_based_addons);
+    }
+}
+/// What `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutNewResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const CHECKOUT_ONE_TIME: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.checkout_one_time",
+    path: "/hosted_pages/checkout_one_time",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CheckoutOneTimeRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CheckoutOneTimeParams,
+}
+impl CheckoutOneTimeRequest {
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `invoice_note`; at most 2000 characters.
+    pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_note = Some(value.into());
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.params.coupon = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `cancel_url`; at most 250 characters.
+    pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
+        self.params.cancel_url = Some(value.into());
+        self
+    }
+    /// Sets `pass_thru_content`; at most 2048 characters.
+    pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
+        self.params.pass_thru_content = Some(value.into());
+        self
+    }
+    /// Sets `embed`.
+    pub fn embed(mut self, value: bool) -> Self {
+        self.params.embed = Some(value);
+        self
+    }
+    /// Sets `iframe_messaging`.
+    pub fn iframe_messaging(mut self, value: bool) -> Self {
+        self.params.iframe_messaging = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: CheckoutOneTimeCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `invoice`.
+    pub fn invoice(mut self, value: CheckoutOneTimeInvoiceParams) -> Self {
+        self.params.invoice = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: CheckoutOneTimeCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// Sets `billing_address`.
+    pub fn billing_address(
+        mut self,
+        value: CheckoutOneTimeBillingAddressParams,
+    ) -> Self {
+        self.params.billing_address = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(
+        mut self,
+        value: CheckoutOneTimeShippingAddressParams,
+    ) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `addons` (a list).
+    pub fn addons(mut self, value: Vec<CheckoutOneTimeAddonsParams>) -> Self {
+        self.params.addons = value;
+        self
+    }
+    /// Sets `charges` (a list).
+    pub fn charges(mut self, value: Vec<CheckoutOneTimeChargesParams>) -> Self {
+        self.params.charges = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CheckoutOneTimeParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CheckoutOneTimeParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/checkout_one_time".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CheckoutOneTimeResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CheckoutOneTimeResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CHECKOUT_ONE_TIME, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeParams {
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `invoice_note`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_note: Option<String>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `cancel_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// `pass_thru_content`; at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_thru_content: Option<String>,
+    /// `embed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed: Option<bool>,
+    /// `iframe_messaging`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iframe_messaging: Option<bool>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CheckoutOneTimeCustomerParams>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<CheckoutOneTimeInvoiceParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CheckoutOneTimeCardParams>,
+    /// `billing_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<CheckoutOneTimeBillingAddressParams>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<CheckoutOneTimeShippingAddressParams>,
+    /// `addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<CheckoutOneTimeAddonsParams>,
+    /// `charges` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub charges: Vec<CheckoutOneTimeChargesParams>,
+}
+impl CheckoutOneTimeParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            currency_code: None,
+            invoice_note: None,
+            coupon: None,
+            coupon_ids: Vec::new(),
+            redirect_url: None,
+            cancel_url: None,
+            pass_thru_content: None,
+            embed: None,
+            iframe_messaging: None,
+            customer: None,
+            invoice: None,
+            card: None,
+            billing_address: None,
+            shipping_address: None,
+            addons: Vec::new(),
+            charges: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("currency_code", &self.currency_code);
+        form.field("invoice_note", &self.invoice_note);
+        form.field("coupon", &self.coupon);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("redirect_url", &self.redirect_url);
+        form.field("cancel_url", &self.cancel_url);
+        form.field("pass_thru_content", &self.pass_thru_content);
+        form.field("embed", &self.embed);
+        form.field("iframe_messaging", &self.iframe_messaging);
+        form.field("customer", &self.customer);
+        form.field("invoice", &self.invoice);
+        form.field("card", &self.card);
+        form.field("billing_address", &self.billing_address);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("addons", &self.addons);
+        form.field("charges", &self.charges);
+    }
+}
+/// What `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutOneTimeResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const CHECKOUT_ONE_TIME_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.checkout_one_time_for_items",
+    path: "/hosted_pages/checkout_one_time_for_items",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CheckoutOneTimeForItemsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CheckoutOneTimeForItemsParams,
+}
+impl CheckoutOneTimeForItemsRequest {
+    /// Sets `business_entity_id`; at most 50 characters.
+    pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
+        self.params.business_entity_id = Some(value.into());
+        self
+    }
+    /// Sets `layout`.
+    pub fn layout(mut self, value: enums::Layout) -> Self {
+        self.params.layout = Some(value);
+        self
+    }
+    /// Sets `invoice_note`; at most 2000 characters.
+    pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_note = Some(value.into());
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.params.coupon = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `cancel_url`; at most 250 characters.
+    pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
+        self.params.cancel_url = Some(value.into());
+        self
+    }
+    /// Sets `pass_thru_content`; at most 2048 characters.
+    pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
+        self.params.pass_thru_content = Some(value.into());
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: CheckoutOneTimeForItemsCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `invoice`.
+    pub fn invoice(mut self, value: CheckoutOneTimeForItemsInvoiceParams) -> Self {
+        self.params.invoice = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: CheckoutOneTimeForItemsCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// Sets `billing_address`.
+    pub fn billing_address(
+        mut self,
+        value: CheckoutOneTimeForItemsBillingAddressParams,
+    ) -> Self {
+        self.params.billing_address = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(
+        mut self,
+        value: CheckoutOneTimeForItemsShippingAddressParams,
+    ) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `item_prices` (a list).
+    pub fn item_prices(
+        mut self,
+        value: Vec<CheckoutOneTimeForItemsItemPricesParams>,
+    ) -> Self {
+        self.params.item_prices = value;
+        self
+    }
+    /// Sets `item_tiers` (a list).
+    pub fn item_tiers(
+        mut self,
+        value: Vec<CheckoutOneTimeForItemsItemTiersParams>,
+    ) -> Self {
+        self.params.item_tiers = value;
+        self
+    }
+    /// Sets `charges` (a list).
+    pub fn charges(mut self, value: Vec<CheckoutOneTimeForItemsChargesParams>) -> Self {
+        self.params.charges = value;
+        self
+    }
+    /// Sets `discounts` (a list).
+    pub fn discounts(
+        mut self,
+        value: Vec<CheckoutOneTimeForItemsDiscountsParams>,
+    ) -> Self {
+        self.params.discounts = value;
+        self
+    }
+    /// Sets `entity_identifiers` (a list).
+    pub fn entity_identifiers(
+        mut self,
+        value: Vec<CheckoutOneTimeForItemsEntityIdentifiersParams>,
+    ) -> Self {
+        self.params.entity_identifiers = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CheckoutOneTimeForItemsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CheckoutOneTimeForItemsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/checkout_one_time_for_items".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CheckoutOneTimeForItemsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CheckoutOneTimeForItemsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&CHECKOUT_ONE_TIME_FOR_ITEMS, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsParams {
+    /// `business_entity_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_entity_id: Option<String>,
+    /// `layout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<enums::Layout>,
+    /// `invoice_note`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_note: Option<String>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `cancel_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// `pass_thru_content`; at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_thru_content: Option<String>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CheckoutOneTimeForItemsCustomerParams>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<CheckoutOneTimeForItemsInvoiceParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CheckoutOneTimeForItemsCardParams>,
+    /// `billing_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<CheckoutOneTimeForItemsBillingAddressParams>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<CheckoutOneTimeForItemsShippingAddressParams>,
+    /// `item_prices` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_prices: Vec<CheckoutOneTimeForItemsItemPricesParams>,
+    /// `item_tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_tiers: Vec<CheckoutOneTimeForItemsItemTiersParams>,
+    /// `charges` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub charges: Vec<CheckoutOneTimeForItemsChargesParams>,
+    /// `discounts` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<CheckoutOneTimeForItemsDiscountsParams>,
+    /// `entity_identifiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entity_identifiers: Vec<CheckoutOneTimeForItemsEntityIdentifiersParams>,
+}
+impl CheckoutOneTimeForItemsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            business_entity_id: None,
+            layout: None,
+            invoice_note: None,
+            coupon: None,
+            coupon_ids: Vec::new(),
+            currency_code: None,
+            redirect_url: None,
+            cancel_url: None,
+            pass_thru_content: None,
+            customer: None,
+            invoice: None,
+            card: None,
+            billing_address: None,
+            shipping_address: None,
+            item_prices: Vec::new(),
+            item_tiers: Vec::new(),
+            charges: Vec::new(),
+            discounts: Vec::new(),
+            entity_identifiers: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeForItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("business_entity_id", &self.business_entity_id);
+        form.field("layout", &self.layout);
+        form.field("invoice_note", &self.invoice_note);
+        form.field("coupon", &self.coupon);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("currency_code", &self.currency_code);
+        form.field("redirect_url", &self.redirect_url);
+        form.field("cancel_url", &self.cancel_url);
+        form.field("pass_thru_content", &self.pass_thru_content);
+        form.field("customer", &self.customer);
+        form.field("invoice", &self.invoice);
+        form.field("card", &self.card);
+        form.field("billing_address", &self.billing_address);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("item_prices", &self.item_prices);
+        form.field("item_tiers", &self.item_tiers);
+        form.field("charges", &self.charges);
+        form.field("discounts", &self.discounts);
+        form.field("entity_identifiers", &self.entity_identifiers);
+    }
+}
+/// What `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
 }
 const CHECKOUT_NEW_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "hosted_page.checkout_new_for_items",
@@ -245,6 +1424,7 @@ const CHECKOUT_NEW_FOR_ITEMS: crate::transport::Operation = crate::transport::Op
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
+    subdomain: None,
     idempotent: true,
 };
 /// A request for `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`); set optional parameters, then `send()`.
@@ -540,6 +1720,5073 @@ pub struct CheckoutNewForItemsResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
 }
+const CHECKOUT_EXISTING: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.checkout_existing",
+    path: "/hosted_pages/checkout_existing",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CheckoutExistingRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CheckoutExistingParams,
+}
+impl CheckoutExistingRequest {
+    /// Sets `replace_addon_list`.
+    pub fn replace_addon_list(mut self, value: bool) -> Self {
+        self.params.replace_addon_list = Some(value);
+        self
+    }
+    /// Sets `mandatory_addons_to_remove` (a list).
+    pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
+        self.params.mandatory_addons_to_remove = value;
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `terms_to_charge`.
+    pub fn terms_to_charge(mut self, value: i64) -> Self {
+        self.params.terms_to_charge = Some(value);
+        self
+    }
+    /// Sets `reactivate_from` (Unix seconds).
+    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
+        self.params.reactivate_from = Some(value);
+        self
+    }
+    /// Sets `billing_alignment_mode`.
+    pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
+        self.params.billing_alignment_mode = Some(value);
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `replace_coupon_list`.
+    pub fn replace_coupon_list(mut self, value: bool) -> Self {
+        self.params.replace_coupon_list = Some(value);
+        self
+    }
+    /// Sets `reactivate`.
+    pub fn reactivate(mut self, value: bool) -> Self {
+        self.params.reactivate = Some(value);
+        self
+    }
+    /// Sets `force_term_reset`.
+    pub fn force_term_reset(mut self, value: bool) -> Self {
+        self.params.force_term_reset = Some(value);
+        self
+    }
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `cancel_url`; at most 250 characters.
+    pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
+        self.params.cancel_url = Some(value.into());
+        self
+    }
+    /// Sets `pass_thru_content`; at most 2048 characters.
+    pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
+        self.params.pass_thru_content = Some(value.into());
+        self
+    }
+    /// Sets `embed`.
+    pub fn embed(mut self, value: bool) -> Self {
+        self.params.embed = Some(value);
+        self
+    }
+    /// Sets `iframe_messaging`.
+    pub fn iframe_messaging(mut self, value: bool) -> Self {
+        self.params.iframe_messaging = Some(value);
+        self
+    }
+    /// Sets `allow_offline_payment_methods`.
+    pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
+        self.params.allow_offline_payment_methods = Some(value);
+        self
+    }
+    /// Sets `subscription`.
+    pub fn subscription(mut self, value: CheckoutExistingSubscriptionParams) -> Self {
+        self.params.subscription = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: CheckoutExistingCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: CheckoutExistingCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(mut self, value: CheckoutExistingContractTermParams) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// Sets `addons` (a list).
+    pub fn addons(mut self, value: Vec<CheckoutExistingAddonsParams>) -> Self {
+        self.params.addons = value;
+        self
+    }
+    /// Sets `event_based_addons` (a list).
+    pub fn event_based_addons(
+        mut self,
+        value: Vec<CheckoutExistingEventBasedAddonsParams>,
+    ) -> Self {
+        self.params.event_based_addons = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CheckoutExistingParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CheckoutExistingParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/checkout_existing".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CheckoutExistingResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CheckoutExistingResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CHECKOUT_EXISTING, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingParams {
+    /// `replace_addon_list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_addon_list: Option<bool>,
+    /// `mandatory_addons_to_remove` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mandatory_addons_to_remove: Vec<String>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `terms_to_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_to_charge: Option<i64>,
+    /// `reactivate_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactivate_from: Option<Timestamp>,
+    /// `billing_alignment_mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `replace_coupon_list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_coupon_list: Option<bool>,
+    /// `reactivate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactivate: Option<bool>,
+    /// `force_term_reset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_term_reset: Option<bool>,
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `cancel_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// `pass_thru_content`; at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_thru_content: Option<String>,
+    /// `embed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed: Option<bool>,
+    /// `iframe_messaging`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iframe_messaging: Option<bool>,
+    /// `allow_offline_payment_methods`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_offline_payment_methods: Option<bool>,
+    /// `subscription`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<CheckoutExistingSubscriptionParams>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CheckoutExistingCustomerParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CheckoutExistingCardParams>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<CheckoutExistingContractTermParams>,
+    /// `addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<CheckoutExistingAddonsParams>,
+    /// `event_based_addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_based_addons: Vec<CheckoutExistingEventBasedAddonsParams>,
+}
+impl CheckoutExistingParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            replace_addon_list: None,
+            mandatory_addons_to_remove: Vec::new(),
+            invoice_date: None,
+            billing_cycles: None,
+            terms_to_charge: None,
+            reactivate_from: None,
+            billing_alignment_mode: None,
+            coupon_ids: Vec::new(),
+            replace_coupon_list: None,
+            reactivate: None,
+            force_term_reset: None,
+            redirect_url: None,
+            cancel_url: None,
+            pass_thru_content: None,
+            embed: None,
+            iframe_messaging: None,
+            allow_offline_payment_methods: None,
+            subscription: None,
+            customer: None,
+            card: None,
+            contract_term: None,
+            addons: Vec::new(),
+            event_based_addons: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("replace_addon_list", &self.replace_addon_list);
+        form.field("mandatory_addons_to_remove", &self.mandatory_addons_to_remove);
+        form.field("invoice_date", &self.invoice_date);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("terms_to_charge", &self.terms_to_charge);
+        form.field("reactivate_from", &self.reactivate_from);
+        form.field("billing_alignment_mode", &self.billing_alignment_mode);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("replace_coupon_list", &self.replace_coupon_list);
+        form.field("reactivate", &self.reactivate);
+        form.field("force_term_reset", &self.force_term_reset);
+        form.field("redirect_url", &self.redirect_url);
+        form.field("cancel_url", &self.cancel_url);
+        form.field("pass_thru_content", &self.pass_thru_content);
+        form.field("embed", &self.embed);
+        form.field("iframe_messaging", &self.iframe_messaging);
+        form.field("allow_offline_payment_methods", &self.allow_offline_payment_methods);
+        form.field("subscription", &self.subscription);
+        form.field("customer", &self.customer);
+        form.field("card", &self.card);
+        form.field("contract_term", &self.contract_term);
+        form.field("addons", &self.addons);
+        form.field("event_based_addons", &self.event_based_addons);
+    }
+}
+/// What `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutExistingResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const CHECKOUT_EXISTING_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.checkout_existing_for_items",
+    path: "/hosted_pages/checkout_existing_for_items",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CheckoutExistingForItemsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CheckoutExistingForItemsParams,
+}
+impl CheckoutExistingForItemsRequest {
+    /// Sets `layout`.
+    pub fn layout(mut self, value: enums::Layout) -> Self {
+        self.params.layout = Some(value);
+        self
+    }
+    /// Sets `mandatory_items_to_remove` (a list).
+    pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
+        self.params.mandatory_items_to_remove = value;
+        self
+    }
+    /// Sets `replace_items_list`.
+    pub fn replace_items_list(mut self, value: bool) -> Self {
+        self.params.replace_items_list = Some(value);
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `terms_to_charge`.
+    pub fn terms_to_charge(mut self, value: i64) -> Self {
+        self.params.terms_to_charge = Some(value);
+        self
+    }
+    /// Sets `reactivate_from` (Unix seconds).
+    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
+        self.params.reactivate_from = Some(value);
+        self
+    }
+    /// Sets `billing_alignment_mode`.
+    pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
+        self.params.billing_alignment_mode = Some(value);
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `replace_coupon_list`.
+    pub fn replace_coupon_list(mut self, value: bool) -> Self {
+        self.params.replace_coupon_list = Some(value);
+        self
+    }
+    /// Sets `reactivate`.
+    pub fn reactivate(mut self, value: bool) -> Self {
+        self.params.reactivate = Some(value);
+        self
+    }
+    /// Sets `force_term_reset`.
+    pub fn force_term_reset(mut self, value: bool) -> Self {
+        self.params.force_term_reset = Some(value);
+        self
+    }
+    /// Sets `change_option`.
+    pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
+        self.params.change_option = Some(value);
+        self
+    }
+    /// Sets `changes_scheduled_at` (Unix seconds).
+    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
+        self.params.changes_scheduled_at = Some(value);
+        self
+    }
+    /// Sets `invoice_usages`.
+    pub fn invoice_usages(mut self, value: bool) -> Self {
+        self.params.invoice_usages = Some(value);
+        self
+    }
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `cancel_url`; at most 250 characters.
+    pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
+        self.params.cancel_url = Some(value.into());
+        self
+    }
+    /// Sets `pass_thru_content`; at most 2048 characters.
+    pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
+        self.params.pass_thru_content = Some(value.into());
+        self
+    }
+    /// Sets `allow_offline_payment_methods`.
+    pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
+        self.params.allow_offline_payment_methods = Some(value);
+        self
+    }
+    /// Sets `subscription`.
+    pub fn subscription(
+        mut self,
+        value: CheckoutExistingForItemsSubscriptionParams,
+    ) -> Self {
+        self.params.subscription = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: CheckoutExistingForItemsCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: CheckoutExistingForItemsCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(
+        mut self,
+        value: CheckoutExistingForItemsContractTermParams,
+    ) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// Sets `subscription_items` (a list).
+    pub fn subscription_items(
+        mut self,
+        value: Vec<CheckoutExistingForItemsSubscriptionItemsParams>,
+    ) -> Self {
+        self.params.subscription_items = value;
+        self
+    }
+    /// Sets `discounts` (a list).
+    pub fn discounts(
+        mut self,
+        value: Vec<CheckoutExistingForItemsDiscountsParams>,
+    ) -> Self {
+        self.params.discounts = value;
+        self
+    }
+    /// Sets `item_tiers` (a list).
+    pub fn item_tiers(
+        mut self,
+        value: Vec<CheckoutExistingForItemsItemTiersParams>,
+    ) -> Self {
+        self.params.item_tiers = value;
+        self
+    }
+    /// Sets `entity_identifiers` (a list).
+    pub fn entity_identifiers(
+        mut self,
+        value: Vec<CheckoutExistingForItemsEntityIdentifiersParams>,
+    ) -> Self {
+        self.params.entity_identifiers = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CheckoutExistingForItemsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CheckoutExistingForItemsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/checkout_existing_for_items".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CheckoutExistingForItemsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CheckoutExistingForItemsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&CHECKOUT_EXISTING_FOR_ITEMS, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingForItemsParams {
+    /// `layout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<enums::Layout>,
+    /// `mandatory_items_to_remove` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mandatory_items_to_remove: Vec<String>,
+    /// `replace_items_list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_items_list: Option<bool>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `terms_to_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_to_charge: Option<i64>,
+    /// `reactivate_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactivate_from: Option<Timestamp>,
+    /// `billing_alignment_mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `replace_coupon_list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_coupon_list: Option<bool>,
+    /// `reactivate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactivate: Option<bool>,
+    /// `force_term_reset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_term_reset: Option<bool>,
+    /// `change_option`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_option: Option<enums::ChangeOption>,
+    /// `changes_scheduled_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes_scheduled_at: Option<Timestamp>,
+    /// `invoice_usages`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_usages: Option<bool>,
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `cancel_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// `pass_thru_content`; at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_thru_content: Option<String>,
+    /// `allow_offline_payment_methods`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_offline_payment_methods: Option<bool>,
+    /// `subscription`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<CheckoutExistingForItemsSubscriptionParams>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CheckoutExistingForItemsCustomerParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CheckoutExistingForItemsCardParams>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<CheckoutExistingForItemsContractTermParams>,
+    /// `subscription_items` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscription_items: Vec<CheckoutExistingForItemsSubscriptionItemsParams>,
+    /// `discounts` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<CheckoutExistingForItemsDiscountsParams>,
+    /// `item_tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_tiers: Vec<CheckoutExistingForItemsItemTiersParams>,
+    /// `entity_identifiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entity_identifiers: Vec<CheckoutExistingForItemsEntityIdentifiersParams>,
+}
+impl CheckoutExistingForItemsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            layout: None,
+            mandatory_items_to_remove: Vec::new(),
+            replace_items_list: None,
+            invoice_date: None,
+            billing_cycles: None,
+            terms_to_charge: None,
+            reactivate_from: None,
+            billing_alignment_mode: None,
+            coupon_ids: Vec::new(),
+            replace_coupon_list: None,
+            reactivate: None,
+            force_term_reset: None,
+            change_option: None,
+            changes_scheduled_at: None,
+            invoice_usages: None,
+            redirect_url: None,
+            cancel_url: None,
+            pass_thru_content: None,
+            allow_offline_payment_methods: None,
+            subscription: None,
+            customer: None,
+            card: None,
+            contract_term: None,
+            subscription_items: Vec::new(),
+            discounts: Vec::new(),
+            item_tiers: Vec::new(),
+            entity_identifiers: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingForItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("layout", &self.layout);
+        form.field("mandatory_items_to_remove", &self.mandatory_items_to_remove);
+        form.field("replace_items_list", &self.replace_items_list);
+        form.field("invoice_date", &self.invoice_date);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("terms_to_charge", &self.terms_to_charge);
+        form.field("reactivate_from", &self.reactivate_from);
+        form.field("billing_alignment_mode", &self.billing_alignment_mode);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("replace_coupon_list", &self.replace_coupon_list);
+        form.field("reactivate", &self.reactivate);
+        form.field("force_term_reset", &self.force_term_reset);
+        form.field("change_option", &self.change_option);
+        form.field("changes_scheduled_at", &self.changes_scheduled_at);
+        form.field("invoice_usages", &self.invoice_usages);
+        form.field("redirect_url", &self.redirect_url);
+        form.field("cancel_url", &self.cancel_url);
+        form.field("pass_thru_content", &self.pass_thru_content);
+        form.field("allow_offline_payment_methods", &self.allow_offline_payment_methods);
+        form.field("subscription", &self.subscription);
+        form.field("customer", &self.customer);
+        form.field("card", &self.card);
+        form.field("contract_term", &self.contract_term);
+        form.field("subscription_items", &self.subscription_items);
+        form.field("discounts", &self.discounts);
+        form.field("item_tiers", &self.item_tiers);
+        form.field("entity_identifiers", &self.entity_identifiers);
+    }
+}
+/// What `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutExistingForItemsResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const UPDATE_CARD: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.update_card",
+    path: "/hosted_pages/update_card",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/update_card` (`hosted_page.update_card`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateCardRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: UpdateCardParams,
+}
+impl UpdateCardRequest {
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `cancel_url`; at most 250 characters.
+    pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
+        self.params.cancel_url = Some(value.into());
+        self
+    }
+    /// Sets `pass_thru_content`; at most 2048 characters.
+    pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
+        self.params.pass_thru_content = Some(value.into());
+        self
+    }
+    /// Sets `embed`.
+    pub fn embed(mut self, value: bool) -> Self {
+        self.params.embed = Some(value);
+        self
+    }
+    /// Sets `iframe_messaging`.
+    pub fn iframe_messaging(mut self, value: bool) -> Self {
+        self.params.iframe_messaging = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: UpdateCardCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: UpdateCardCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &UpdateCardParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: UpdateCardParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/update_card".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<UpdateCardResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(UpdateCardResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&UPDATE_CARD, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /hosted_pages/update_card` (`hosted_page.update_card`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateCardParams {
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `cancel_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// `pass_thru_content`; at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_thru_content: Option<String>,
+    /// `embed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed: Option<bool>,
+    /// `iframe_messaging`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iframe_messaging: Option<bool>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<UpdateCardCustomerParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<UpdateCardCardParams>,
+}
+impl UpdateCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            redirect_url: None,
+            cancel_url: None,
+            pass_thru_content: None,
+            embed: None,
+            iframe_messaging: None,
+            customer: None,
+            card: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for UpdateCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("redirect_url", &self.redirect_url);
+        form.field("cancel_url", &self.cancel_url);
+        form.field("pass_thru_content", &self.pass_thru_content);
+        form.field("embed", &self.embed);
+        form.field("iframe_messaging", &self.iframe_messaging);
+        form.field("customer", &self.customer);
+        form.field("card", &self.card);
+    }
+}
+/// What `POST /hosted_pages/update_card` (`hosted_page.update_card`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateCardResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const UPDATE_PAYMENT_METHOD: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.update_payment_method",
+    path: "/hosted_pages/update_payment_method",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdatePaymentMethodRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: UpdatePaymentMethodParams,
+}
+impl UpdatePaymentMethodRequest {
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `cancel_url`; at most 250 characters.
+    pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
+        self.params.cancel_url = Some(value.into());
+        self
+    }
+    /// Sets `pass_thru_content`; at most 2048 characters.
+    pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
+        self.params.pass_thru_content = Some(value.into());
+        self
+    }
+    /// Sets `embed`.
+    pub fn embed(mut self, value: bool) -> Self {
+        self.params.embed = Some(value);
+        self
+    }
+    /// Sets `iframe_messaging`.
+    pub fn iframe_messaging(mut self, value: bool) -> Self {
+        self.params.iframe_messaging = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: UpdatePaymentMethodCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: UpdatePaymentMethodCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &UpdatePaymentMethodParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: UpdatePaymentMethodParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/update_payment_method".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<UpdatePaymentMethodResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(UpdatePaymentMethodResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&UPDATE_PAYMENT_METHOD, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdatePaymentMethodParams {
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `cancel_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// `pass_thru_content`; at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_thru_content: Option<String>,
+    /// `embed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed: Option<bool>,
+    /// `iframe_messaging`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iframe_messaging: Option<bool>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<UpdatePaymentMethodCustomerParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<UpdatePaymentMethodCardParams>,
+}
+impl UpdatePaymentMethodParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            redirect_url: None,
+            cancel_url: None,
+            pass_thru_content: None,
+            embed: None,
+            iframe_messaging: None,
+            customer: None,
+            card: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for UpdatePaymentMethodParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("redirect_url", &self.redirect_url);
+        form.field("cancel_url", &self.cancel_url);
+        form.field("pass_thru_content", &self.pass_thru_content);
+        form.field("embed", &self.embed);
+        form.field("iframe_messaging", &self.iframe_messaging);
+        form.field("customer", &self.customer);
+        form.field("card", &self.card);
+    }
+}
+/// What `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdatePaymentMethodResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const MANAGE_PAYMENT_SOURCES: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.manage_payment_sources",
+    path: "/hosted_pages/manage_payment_sources",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ManagePaymentSourcesRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: ManagePaymentSourcesParams,
+}
+impl ManagePaymentSourcesRequest {
+    /// Sets `business_entity_id`; at most 50 characters.
+    pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
+        self.params.business_entity_id = Some(value.into());
+        self
+    }
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: ManagePaymentSourcesCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: ManagePaymentSourcesCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ManagePaymentSourcesParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ManagePaymentSourcesParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/manage_payment_sources".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ManagePaymentSourcesResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ManagePaymentSourcesResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&MANAGE_PAYMENT_SOURCES, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ManagePaymentSourcesParams {
+    /// `business_entity_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_entity_id: Option<String>,
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<ManagePaymentSourcesCustomerParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<ManagePaymentSourcesCardParams>,
+}
+impl ManagePaymentSourcesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            business_entity_id: None,
+            redirect_url: None,
+            customer: None,
+            card: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ManagePaymentSourcesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("business_entity_id", &self.business_entity_id);
+        form.field("redirect_url", &self.redirect_url);
+        form.field("customer", &self.customer);
+        form.field("card", &self.card);
+    }
+}
+/// What `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagePaymentSourcesResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const COLLECT_NOW: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.collect_now",
+    path: "/hosted_pages/collect_now",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/collect_now` (`hosted_page.collect_now`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CollectNowRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CollectNowParams,
+}
+impl CollectNowRequest {
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `payment_method_save_policy`.
+    pub fn payment_method_save_policy(
+        mut self,
+        value: enums::PaymentMethodSavePolicy,
+    ) -> Self {
+        self.params.payment_method_save_policy = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: CollectNowCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: CollectNowCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CollectNowParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CollectNowParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/collect_now".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CollectNowResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CollectNowResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&COLLECT_NOW, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /hosted_pages/collect_now` (`hosted_page.collect_now`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CollectNowParams {
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `payment_method_save_policy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_save_policy: Option<enums::PaymentMethodSavePolicy>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CollectNowCustomerParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CollectNowCardParams>,
+}
+impl CollectNowParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            redirect_url: None,
+            currency_code: None,
+            payment_method_save_policy: None,
+            customer: None,
+            card: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CollectNowParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("redirect_url", &self.redirect_url);
+        form.field("currency_code", &self.currency_code);
+        form.field("payment_method_save_policy", &self.payment_method_save_policy);
+        form.field("customer", &self.customer);
+        form.field("card", &self.card);
+    }
+}
+/// What `POST /hosted_pages/collect_now` (`hosted_page.collect_now`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectNowResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const ACCEPT_QUOTE: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.accept_quote",
+    path: "/hosted_pages/accept_quote",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AcceptQuoteRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: AcceptQuoteParams,
+}
+impl AcceptQuoteRequest {
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `layout`.
+    pub fn layout(mut self, value: enums::Layout) -> Self {
+        self.params.layout = Some(value);
+        self
+    }
+    /// Sets `quote`.
+    pub fn quote(mut self, value: AcceptQuoteQuoteParams) -> Self {
+        self.params.quote = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &AcceptQuoteParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: AcceptQuoteParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/accept_quote".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<AcceptQuoteResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(AcceptQuoteResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&ACCEPT_QUOTE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AcceptQuoteParams {
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `layout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<enums::Layout>,
+    /// `quote`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<AcceptQuoteQuoteParams>,
+}
+impl AcceptQuoteParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            redirect_url: None,
+            layout: None,
+            quote: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for AcceptQuoteParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("redirect_url", &self.redirect_url);
+        form.field("layout", &self.layout);
+        form.field("quote", &self.quote);
+    }
+}
+/// What `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcceptQuoteResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const EXTEND_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.extend_subscription",
+    path: "/hosted_pages/extend_subscription",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ExtendSubscriptionRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: ExtendSubscriptionParams,
+}
+impl ExtendSubscriptionRequest {
+    /// Sets `expiry`.
+    pub fn expiry(mut self, value: i64) -> Self {
+        self.params.expiry = Some(value);
+        self
+    }
+    /// Sets `billing_cycle`.
+    pub fn billing_cycle(mut self, value: i64) -> Self {
+        self.params.billing_cycle = Some(value);
+        self
+    }
+    /// Sets `subscription`.
+    pub fn subscription(mut self, value: ExtendSubscriptionSubscriptionParams) -> Self {
+        self.params.subscription = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ExtendSubscriptionParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ExtendSubscriptionParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/extend_subscription".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ExtendSubscriptionResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ExtendSubscriptionResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&EXTEND_SUBSCRIPTION, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ExtendSubscriptionParams {
+    /// `expiry`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<i64>,
+    /// `billing_cycle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycle: Option<i64>,
+    /// `subscription`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<ExtendSubscriptionSubscriptionParams>,
+}
+impl ExtendSubscriptionParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            expiry: None,
+            billing_cycle: None,
+            subscription: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ExtendSubscriptionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("expiry", &self.expiry);
+        form.field("billing_cycle", &self.billing_cycle);
+        form.field("subscription", &self.subscription);
+    }
+}
+/// What `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExtendSubscriptionResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const CHECKOUT_GIFT: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.checkout_gift",
+    path: "/hosted_pages/checkout_gift",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CheckoutGiftRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CheckoutGiftParams,
+}
+impl CheckoutGiftRequest {
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `gifter`.
+    pub fn gifter(mut self, value: CheckoutGiftGifterParams) -> Self {
+        self.params.gifter = Some(value);
+        self
+    }
+    /// Sets `subscription`.
+    pub fn subscription(mut self, value: CheckoutGiftSubscriptionParams) -> Self {
+        self.params.subscription = Some(value);
+        self
+    }
+    /// Sets `addons` (a list).
+    pub fn addons(mut self, value: Vec<CheckoutGiftAddonsParams>) -> Self {
+        self.params.addons = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CheckoutGiftParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CheckoutGiftParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/checkout_gift".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CheckoutGiftResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CheckoutGiftResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CHECKOUT_GIFT, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutGiftParams {
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `gifter`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gifter: Option<CheckoutGiftGifterParams>,
+    /// `subscription`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<CheckoutGiftSubscriptionParams>,
+    /// `addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<CheckoutGiftAddonsParams>,
+}
+impl CheckoutGiftParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            redirect_url: None,
+            coupon_ids: Vec::new(),
+            gifter: None,
+            subscription: None,
+            addons: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CheckoutGiftParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("redirect_url", &self.redirect_url);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("gifter", &self.gifter);
+        form.field("subscription", &self.subscription);
+        form.field("addons", &self.addons);
+    }
+}
+/// What `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutGiftResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const CHECKOUT_GIFT_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.checkout_gift_for_items",
+    path: "/hosted_pages/checkout_gift_for_items",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CheckoutGiftForItemsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CheckoutGiftForItemsParams,
+}
+impl CheckoutGiftForItemsRequest {
+    /// Sets `layout`.
+    pub fn layout(mut self, value: enums::Layout) -> Self {
+        self.params.layout = Some(value);
+        self
+    }
+    /// Sets `business_entity_id`; at most 50 characters.
+    pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
+        self.params.business_entity_id = Some(value.into());
+        self
+    }
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `gifter`.
+    pub fn gifter(mut self, value: CheckoutGiftForItemsGifterParams) -> Self {
+        self.params.gifter = Some(value);
+        self
+    }
+    /// Sets `subscription_items` (a list).
+    pub fn subscription_items(
+        mut self,
+        value: Vec<CheckoutGiftForItemsSubscriptionItemsParams>,
+    ) -> Self {
+        self.params.subscription_items = value;
+        self
+    }
+    /// Sets `item_tiers` (a list).
+    pub fn item_tiers(
+        mut self,
+        value: Vec<CheckoutGiftForItemsItemTiersParams>,
+    ) -> Self {
+        self.params.item_tiers = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CheckoutGiftForItemsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CheckoutGiftForItemsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/checkout_gift_for_items".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CheckoutGiftForItemsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CheckoutGiftForItemsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&CHECKOUT_GIFT_FOR_ITEMS, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutGiftForItemsParams {
+    /// `layout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<enums::Layout>,
+    /// `business_entity_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_entity_id: Option<String>,
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `gifter`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gifter: Option<CheckoutGiftForItemsGifterParams>,
+    /// `subscription_items` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscription_items: Vec<CheckoutGiftForItemsSubscriptionItemsParams>,
+    /// `item_tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_tiers: Vec<CheckoutGiftForItemsItemTiersParams>,
+}
+impl CheckoutGiftForItemsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            layout: None,
+            business_entity_id: None,
+            redirect_url: None,
+            coupon_ids: Vec::new(),
+            gifter: None,
+            subscription_items: Vec::new(),
+            item_tiers: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CheckoutGiftForItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("layout", &self.layout);
+        form.field("business_entity_id", &self.business_entity_id);
+        form.field("redirect_url", &self.redirect_url);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("gifter", &self.gifter);
+        form.field("subscription_items", &self.subscription_items);
+        form.field("item_tiers", &self.item_tiers);
+    }
+}
+/// What `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutGiftForItemsResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const CLAIM_GIFT: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.claim_gift",
+    path: "/hosted_pages/claim_gift",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ClaimGiftRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: ClaimGiftParams,
+}
+impl ClaimGiftRequest {
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `gift`.
+    pub fn gift(mut self, value: ClaimGiftGiftParams) -> Self {
+        self.params.gift = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: ClaimGiftCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ClaimGiftParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ClaimGiftParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/claim_gift".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ClaimGiftResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ClaimGiftResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CLAIM_GIFT, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ClaimGiftParams {
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `gift`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift: Option<ClaimGiftGiftParams>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<ClaimGiftCustomerParams>,
+}
+impl ClaimGiftParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            redirect_url: None,
+            gift: None,
+            customer: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ClaimGiftParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("redirect_url", &self.redirect_url);
+        form.field("gift", &self.gift);
+        form.field("customer", &self.customer);
+    }
+}
+/// What `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimGiftResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const RETRIEVE_AGREEMENT_PDF: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.retrieve_agreement_pdf",
+    path: "/hosted_pages/retrieve_agreement_pdf",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RetrieveAgreementPdfRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: RetrieveAgreementPdfParams,
+}
+impl RetrieveAgreementPdfRequest {
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RetrieveAgreementPdfParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RetrieveAgreementPdfParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/retrieve_agreement_pdf".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RetrieveAgreementPdfResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RetrieveAgreementPdfResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&RETRIEVE_AGREEMENT_PDF, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetrieveAgreementPdfParams {
+    /// `payment_source_id`; at most 40 characters.
+    pub payment_source_id: String,
+}
+impl RetrieveAgreementPdfParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(payment_source_id: impl Into<String>) -> Self {
+        Self {
+            payment_source_id: payment_source_id.into(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RetrieveAgreementPdfParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("payment_source_id", &self.payment_source_id);
+    }
+}
+/// What `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetrieveAgreementPdfResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const ACKNOWLEDGE: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.acknowledge",
+    path: "/hosted_pages/{hosted_page_id}/acknowledge",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AcknowledgeRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    hosted_page_id: String,
+}
+impl AcknowledgeRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/hosted_pages/{}/acknowledge", crate
+                ::transport::PathSegment::new("hosted_page_id", & self.hosted_page_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<AcknowledgeResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(AcknowledgeResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&ACKNOWLEDGE, path, &(), &self.options).await
+    }
+}
+/// What `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcknowledgeResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.retrieve",
+    path: "/hosted_pages/{hosted_page_id}",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RetrieveRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    hosted_page_id: String,
+}
+impl RetrieveRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/hosted_pages/{}", crate ::transport::PathSegment::new("hosted_page_id",
+                & self.hosted_page_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RetrieveResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&RETRIEVE, path, &(), &self.options).await
+    }
+}
+/// What `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetrieveResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const LIST: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.list",
+    path: "/hosted_pages",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /hosted_pages` (`hosted_page.list`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: ListParams,
+}
+impl ListRequest {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
+        self
+    }
+    /// Where the page starts: the `next_offset` of the previous page.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params.offset = Some(value.into());
+        self
+    }
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    pub fn id(mut self, value: StringFilter) -> Self {
+        self.params.id = Some(value);
+        self
+    }
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
+    pub fn r#type(mut self, value: EnumFilter<ListType>) -> Self {
+        self.params.r#type = Some(value);
+        self
+    }
+    /// Filter on `state`; operators: `is`, `is_not`, `in`, `not_in`.
+    pub fn state(mut self, value: EnumFilter<ListState>) -> Self {
+        self.params.state = Some(value);
+        self
+    }
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+        self.params.updated_at = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ListParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ListParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        crate::filter::check_operator(
+            "id",
+            self.params.id.as_ref(),
+            &["is", "is_not", "starts_with", "in", "not_in"],
+        )?;
+        crate::filter::check_operator(
+            "type",
+            self.params.r#type.as_ref(),
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operator(
+            "state",
+            self.params.state.as_ref(),
+            &["is", "is_not", "in", "not_in"],
+        )?;
+        crate::filter::check_operator(
+            "updated_at",
+            self.params.updated_at.as_ref(),
+            &["after", "before", "on", "between"],
+        )?;
+        Ok("/hosted_pages".to_string())
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Page<ListEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&LIST, path, &self.params, &self.options).await
+    }
+    /// Streams every entry of every page, fetching one page at a time from the
+    /// offset set (or the first page), so memory stays bounded by one page.
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
+        let Self { client, params, .. } = self;
+        let first = params.offset.clone();
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&LIST, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
+            },
+        )
+    }
+}
+/// Parameters of `GET /hosted_pages` (`hosted_page.list`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ListParams {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<StringFilter>,
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<EnumFilter<ListType>>,
+    /// Filter on `state`; operators: `is`, `is_not`, `in`, `not_in`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<EnumFilter<ListState>>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<TimestampFilter>,
+}
+impl ListParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            limit: None,
+            offset: None,
+            id: None,
+            r#type: None,
+            state: None,
+            updated_at: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ListParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("limit", &self.limit);
+        form.field("offset", &self.offset);
+        form.field("id", &self.id);
+        form.field("type", &self.r#type);
+        form.field("state", &self.state);
+        form.field("updated_at", &self.updated_at);
+    }
+}
+/// One entry of a page of `GET /hosted_pages` (`hosted_page.list`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListEntry {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const PRE_CANCEL: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.pre_cancel",
+    path: "/hosted_pages/pre_cancel",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PreCancelRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: PreCancelParams,
+}
+impl PreCancelRequest {
+    /// Sets `pass_thru_content`; at most 2048 characters.
+    pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
+        self.params.pass_thru_content = Some(value.into());
+        self
+    }
+    /// Sets `cancel_url`; at most 250 characters.
+    pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
+        self.params.cancel_url = Some(value.into());
+        self
+    }
+    /// Sets `redirect_url`; at most 250 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `locale`; at most 50 characters.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.params.locale = Some(value.into());
+        self
+    }
+    /// Sets `subscription`.
+    pub fn subscription(mut self, value: PreCancelSubscriptionParams) -> Self {
+        self.params.subscription = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &PreCancelParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: PreCancelParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/pre_cancel".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<PreCancelResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(PreCancelResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&PRE_CANCEL, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PreCancelParams {
+    /// `pass_thru_content`; at most 2048 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_thru_content: Option<String>,
+    /// `cancel_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// `redirect_url`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `locale`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// `subscription`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<PreCancelSubscriptionParams>,
+}
+impl PreCancelParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            pass_thru_content: None,
+            cancel_url: None,
+            redirect_url: None,
+            locale: None,
+            subscription: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for PreCancelParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("pass_thru_content", &self.pass_thru_content);
+        form.field("cancel_url", &self.cancel_url);
+        form.field("redirect_url", &self.redirect_url);
+        form.field("locale", &self.locale);
+        form.field("subscription", &self.subscription);
+    }
+}
+/// What `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreCancelResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+const EVENTS: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.events",
+    path: "/hosted_pages/events",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/events` (`hosted_page.events`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct EventsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: EventsParams,
+}
+impl EventsRequest {
+    /// Sets `occurred_at` (Unix seconds).
+    pub fn occurred_at(mut self, value: Timestamp) -> Self {
+        self.params.occurred_at = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &EventsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: EventsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/events".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<EventsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(EventsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&EVENTS, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /hosted_pages/events` (`hosted_page.events`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventsParams {
+    /// `event_name`.
+    pub event_name: enums::EventName,
+    /// `occurred_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<Timestamp>,
+    /// `event_data` (any JSON value).
+    pub event_data: Value,
+}
+impl EventsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(event_name: enums::EventName, event_data: Value) -> Self {
+        Self {
+            event_name,
+            occurred_at: None,
+            event_data,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for EventsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("event_name", &self.event_name);
+        form.field("occurred_at", &self.occurred_at);
+        form.field("event_data", &self.event_data);
+    }
+}
+/// What `POST /hosted_pages/events` (`hosted_page.events`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventsResponse {
+    /// `success`.
+    pub success: bool,
+}
+const VIEW_VOUCHER: crate::transport::Operation = crate::transport::Operation {
+    id: "hosted_page.view_voucher",
+    path: "/hosted_pages/view_voucher",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ViewVoucherRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: ViewVoucherParams,
+}
+impl ViewVoucherRequest {
+    /// Sets `payment_voucher`.
+    pub fn payment_voucher(mut self, value: ViewVoucherPaymentVoucherParams) -> Self {
+        self.params.payment_voucher = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: ViewVoucherCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ViewVoucherParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ViewVoucherParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/hosted_pages/view_voucher".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ViewVoucherResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ViewVoucherResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&VIEW_VOUCHER, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ViewVoucherParams {
+    /// `payment_voucher`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_voucher: Option<ViewVoucherPaymentVoucherParams>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<ViewVoucherCustomerParams>,
+}
+impl ViewVoucherParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            payment_voucher: None,
+            customer: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ViewVoucherParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("payment_voucher", &self.payment_voucher);
+        form.field("customer", &self.customer);
+    }
+}
+/// What `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewVoucherResponse {
+    /// `hosted_page`.
+    pub hosted_page: HostedPage,
+}
+/// Fields of the `CheckoutNewSubscriptionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutNewSubscriptionParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `plan_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<String>,
+    /// `plan_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity: Option<i64>,
+    /// `plan_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity_in_decimal: Option<String>,
+    /// `plan_unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price: Option<i64>,
+    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price_in_decimal: Option<String>,
+    /// `setup_fee`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_fee: Option<i64>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `start_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Timestamp>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `offline_payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
+    /// `invoice_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_notes: Option<String>,
+    /// `affiliate_token`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliate_token: Option<String>,
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+}
+impl CheckoutNewSubscriptionParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            plan_id: None,
+            plan_quantity: None,
+            plan_quantity_in_decimal: None,
+            plan_unit_price: None,
+            plan_unit_price_in_decimal: None,
+            setup_fee: None,
+            trial_end: None,
+            start_date: None,
+            coupon: None,
+            auto_collection: None,
+            offline_payment_method: None,
+            invoice_notes: None,
+            affiliate_token: None,
+            contract_term_billing_cycle_on_renewal: None,
+        }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`; at most 100 characters.
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `plan_quantity`.
+    pub fn plan_quantity(mut self, value: i64) -> Self {
+        self.plan_quantity = Some(value);
+        self
+    }
+    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.plan_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `plan_unit_price`.
+    pub fn plan_unit_price(mut self, value: i64) -> Self {
+        self.plan_unit_price = Some(value);
+        self
+    }
+    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.plan_unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `setup_fee`.
+    pub fn setup_fee(mut self, value: i64) -> Self {
+        self.setup_fee = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.trial_end = Some(value);
+        self
+    }
+    /// Sets `start_date` (Unix seconds).
+    pub fn start_date(mut self, value: Timestamp) -> Self {
+        self.start_date = Some(value);
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.coupon = Some(value.into());
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.auto_collection = Some(value);
+        self
+    }
+    /// Sets `offline_payment_method`.
+    pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
+        self.offline_payment_method = Some(value);
+        self
+    }
+    /// Sets `invoice_notes`; at most 2000 characters.
+    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
+        self.invoice_notes = Some(value.into());
+        self
+    }
+    /// Sets `affiliate_token`; at most 250 characters.
+    pub fn affiliate_token(mut self, value: impl Into<String>) -> Self {
+        self.affiliate_token = Some(value.into());
+        self
+    }
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutNewSubscriptionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("plan_id", &self.plan_id);
+        form.field("plan_quantity", &self.plan_quantity);
+        form.field("plan_quantity_in_decimal", &self.plan_quantity_in_decimal);
+        form.field("plan_unit_price", &self.plan_unit_price);
+        form.field("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal);
+        form.field("setup_fee", &self.setup_fee);
+        form.field("trial_end", &self.trial_end);
+        form.field("start_date", &self.start_date);
+        form.field("coupon", &self.coupon);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("invoice_notes", &self.invoice_notes);
+        form.field("affiliate_token", &self.affiliate_token);
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+    }
+}
+crate::form::form_object!(CheckoutNewSubscriptionParams);
+/// Fields of the `CheckoutNewCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutNewCustomerParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `locale`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// `taxability`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxability: Option<enums::Taxability>,
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+    /// `consolidated_invoicing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consolidated_invoicing: Option<bool>,
+}
+impl CheckoutNewCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            email: None,
+            first_name: None,
+            last_name: None,
+            company: None,
+            phone: None,
+            locale: None,
+            taxability: None,
+            vat_number: None,
+            vat_number_prefix: None,
+            consolidated_invoicing: None,
+        }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `locale`; at most 50 characters.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+    /// Sets `taxability`.
+    pub fn taxability(mut self, value: enums::Taxability) -> Self {
+        self.taxability = Some(value);
+        self
+    }
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.vat_number_prefix = Some(value.into());
+        self
+    }
+    /// Sets `consolidated_invoicing`.
+    pub fn consolidated_invoicing(mut self, value: bool) -> Self {
+        self.consolidated_invoicing = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutNewCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("email", &self.email);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("locale", &self.locale);
+        form.field("taxability", &self.taxability);
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+        form.field("consolidated_invoicing", &self.consolidated_invoicing);
+    }
+}
+crate::form::form_object!(CheckoutNewCustomerParams);
+/// Fields of the `CheckoutNewCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutNewCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+}
+impl CheckoutNewCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutNewCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+    }
+}
+crate::form::form_object!(CheckoutNewCardParams);
+/// Fields of the `CheckoutNewBillingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutNewBillingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl CheckoutNewBillingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutNewBillingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(CheckoutNewBillingAddressParams);
+/// Fields of the `CheckoutNewShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutNewShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl CheckoutNewShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutNewShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(CheckoutNewShippingAddressParams);
+/// Fields of the `CheckoutNewContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutNewContractTermParams {
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<CheckoutNewContractTermActionAtTermEnd>,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+}
+impl CheckoutNewContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+        }
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: CheckoutNewContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutNewContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+    }
+}
+crate::form::form_object!(CheckoutNewContractTermParams);
+/// Fields of the `CheckoutNewAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutNewAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+}
+impl CheckoutNewAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+            billing_cycles: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.billing_cycles = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutNewAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("billing_cycles", &self.billing_cycles);
+    }
+}
+crate::form::form_object!(CheckoutNewAddonsParams);
+/// Fields of the `CheckoutNewEventBasedAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutNewEventBasedAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `service_period_in_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_period_in_days: Option<i64>,
+    /// `on_event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_event: Option<enums::OnEvent>,
+    /// `charge_once`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
+    /// `charge_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_on: Option<enums::ChargeOn>,
+}
+impl CheckoutNewEventBasedAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            unit_price: None,
+            quantity_in_decimal: None,
+            unit_price_in_decimal: None,
+            service_period_in_days: None,
+            on_event: None,
+            charge_once: None,
+            charge_on: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `service_period_in_days`.
+    pub fn service_period_in_days(mut self, value: i64) -> Self {
+        self.service_period_in_days = Some(value);
+        self
+    }
+    /// Sets `on_event`.
+    pub fn on_event(mut self, value: enums::OnEvent) -> Self {
+        self.on_event = Some(value);
+        self
+    }
+    /// Sets `charge_once`.
+    pub fn charge_once(mut self, value: bool) -> Self {
+        self.charge_once = Some(value);
+        self
+    }
+    /// Sets `charge_on`.
+    pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
+        self.charge_on = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutNewEventBasedAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("unit_price", &self.unit_price);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("service_period_in_days", &self.service_period_in_days);
+        form.field("on_event", &self.on_event);
+        form.field("charge_once", &self.charge_once);
+        form.field("charge_on", &self.charge_on);
+    }
+}
+crate::form::form_object!(CheckoutNewEventBasedAddonsParams);
+/// Fields of the `CheckoutOneTimeCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeCustomerParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `locale`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// `taxability`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxability: Option<enums::Taxability>,
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+    /// `consolidated_invoicing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consolidated_invoicing: Option<bool>,
+}
+impl CheckoutOneTimeCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            email: None,
+            first_name: None,
+            last_name: None,
+            company: None,
+            phone: None,
+            locale: None,
+            taxability: None,
+            vat_number: None,
+            vat_number_prefix: None,
+            consolidated_invoicing: None,
+        }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `locale`; at most 50 characters.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+    /// Sets `taxability`.
+    pub fn taxability(mut self, value: enums::Taxability) -> Self {
+        self.taxability = Some(value);
+        self
+    }
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.vat_number_prefix = Some(value.into());
+        self
+    }
+    /// Sets `consolidated_invoicing`.
+    pub fn consolidated_invoicing(mut self, value: bool) -> Self {
+        self.consolidated_invoicing = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("email", &self.email);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("locale", &self.locale);
+        form.field("taxability", &self.taxability);
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+        form.field("consolidated_invoicing", &self.consolidated_invoicing);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeCustomerParams);
+/// Fields of the `CheckoutOneTimeInvoiceParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeInvoiceParams {
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+}
+impl CheckoutOneTimeInvoiceParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { po_number: None }
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.po_number = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeInvoiceParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("po_number", &self.po_number);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeInvoiceParams);
+/// Fields of the `CheckoutOneTimeCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+}
+impl CheckoutOneTimeCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeCardParams);
+/// Fields of the `CheckoutOneTimeBillingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeBillingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl CheckoutOneTimeBillingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeBillingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeBillingAddressParams);
+/// Fields of the `CheckoutOneTimeShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl CheckoutOneTimeShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeShippingAddressParams);
+/// Fields of the `CheckoutOneTimeAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl CheckoutOneTimeAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            unit_price: None,
+            quantity_in_decimal: None,
+            unit_price_in_decimal: None,
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("unit_price", &self.unit_price);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeAddonsParams);
+/// Fields of the `CheckoutOneTimeChargesParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeChargesParams {
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `amount_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_in_decimal: Option<String>,
+    /// `description`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `taxable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxable: Option<bool>,
+    /// `tax_profile_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_profile_id: Option<String>,
+    /// `avalara_tax_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_tax_code: Option<String>,
+    /// `hsn_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hsn_code: Option<String>,
+    /// `taxjar_product_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxjar_product_code: Option<String>,
+    /// `avalara_sale_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_sale_type: Option<enums::AvalaraSaleType>,
+    /// `avalara_transaction_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_transaction_type: Option<i64>,
+    /// `avalara_service_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_service_type: Option<i64>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl CheckoutOneTimeChargesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            amount_in_decimal: None,
+            description: None,
+            taxable: None,
+            tax_profile_id: None,
+            avalara_tax_code: None,
+            hsn_code: None,
+            taxjar_product_code: None,
+            avalara_sale_type: None,
+            avalara_transaction_type: None,
+            avalara_service_type: None,
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `amount_in_decimal`; at most 39 characters.
+    pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.amount_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `description`; at most 250 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `taxable`.
+    pub fn taxable(mut self, value: bool) -> Self {
+        self.taxable = Some(value);
+        self
+    }
+    /// Sets `tax_profile_id`; at most 50 characters.
+    pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_profile_id = Some(value.into());
+        self
+    }
+    /// Sets `avalara_tax_code`; at most 50 characters.
+    pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
+        self.avalara_tax_code = Some(value.into());
+        self
+    }
+    /// Sets `hsn_code`; at most 50 characters.
+    pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
+        self.hsn_code = Some(value.into());
+        self
+    }
+    /// Sets `taxjar_product_code`; at most 50 characters.
+    pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
+        self.taxjar_product_code = Some(value.into());
+        self
+    }
+    /// Sets `avalara_sale_type`.
+    pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
+        self.avalara_sale_type = Some(value);
+        self
+    }
+    /// Sets `avalara_transaction_type`.
+    pub fn avalara_transaction_type(mut self, value: i64) -> Self {
+        self.avalara_transaction_type = Some(value);
+        self
+    }
+    /// Sets `avalara_service_type`.
+    pub fn avalara_service_type(mut self, value: i64) -> Self {
+        self.avalara_service_type = Some(value);
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeChargesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("amount_in_decimal", &self.amount_in_decimal);
+        form.field("description", &self.description);
+        form.field("taxable", &self.taxable);
+        form.field("tax_profile_id", &self.tax_profile_id);
+        form.field("avalara_tax_code", &self.avalara_tax_code);
+        form.field("hsn_code", &self.hsn_code);
+        form.field("taxjar_product_code", &self.taxjar_product_code);
+        form.field("avalara_sale_type", &self.avalara_sale_type);
+        form.field("avalara_transaction_type", &self.avalara_transaction_type);
+        form.field("avalara_service_type", &self.avalara_service_type);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeChargesParams);
+/// Fields of the `CheckoutOneTimeForItemsCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsCustomerParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `locale`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// `taxability`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxability: Option<enums::Taxability>,
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+    /// `einvoicing_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub einvoicing_method: Option<enums::EinvoicingMethod>,
+    /// `is_einvoice_enabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_einvoice_enabled: Option<bool>,
+    /// `entity_identifier_scheme`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_identifier_scheme: Option<String>,
+    /// `entity_identifier_standard`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_identifier_standard: Option<String>,
+    /// `consolidated_invoicing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consolidated_invoicing: Option<bool>,
+}
+impl CheckoutOneTimeForItemsCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            email: None,
+            first_name: None,
+            last_name: None,
+            company: None,
+            phone: None,
+            locale: None,
+            taxability: None,
+            vat_number: None,
+            vat_number_prefix: None,
+            einvoicing_method: None,
+            is_einvoice_enabled: None,
+            entity_identifier_scheme: None,
+            entity_identifier_standard: None,
+            consolidated_invoicing: None,
+        }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `locale`; at most 50 characters.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+    /// Sets `taxability`.
+    pub fn taxability(mut self, value: enums::Taxability) -> Self {
+        self.taxability = Some(value);
+        self
+    }
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.vat_number_prefix = Some(value.into());
+        self
+    }
+    /// Sets `einvoicing_method`.
+    pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
+        self.einvoicing_method = Some(value);
+        self
+    }
+    /// Sets `is_einvoice_enabled`.
+    pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
+        self.is_einvoice_enabled = Some(value);
+        self
+    }
+    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
+        self.entity_identifier_scheme = Some(value.into());
+        self
+    }
+    /// Sets `entity_identifier_standard`; at most 50 characters.
+    pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
+        self.entity_identifier_standard = Some(value.into());
+        self
+    }
+    /// Sets `consolidated_invoicing`.
+    pub fn consolidated_invoicing(mut self, value: bool) -> Self {
+        self.consolidated_invoicing = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeForItemsCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("email", &self.email);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("locale", &self.locale);
+        form.field("taxability", &self.taxability);
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+        form.field("einvoicing_method", &self.einvoicing_method);
+        form.field("is_einvoice_enabled", &self.is_einvoice_enabled);
+        form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
+        form.field("entity_identifier_standard", &self.entity_identifier_standard);
+        form.field("consolidated_invoicing", &self.consolidated_invoicing);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeForItemsCustomerParams);
+/// Fields of the `CheckoutOneTimeForItemsInvoiceParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsInvoiceParams {
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+}
+impl CheckoutOneTimeForItemsInvoiceParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { po_number: None }
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.po_number = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeForItemsInvoiceParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("po_number", &self.po_number);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeForItemsInvoiceParams);
+/// Fields of the `CheckoutOneTimeForItemsCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+}
+impl CheckoutOneTimeForItemsCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeForItemsCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeForItemsCardParams);
+/// Fields of the `CheckoutOneTimeForItemsBillingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsBillingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl CheckoutOneTimeForItemsBillingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeForItemsBillingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeForItemsBillingAddressParams);
+/// Fields of the `CheckoutOneTimeForItemsShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl CheckoutOneTimeForItemsShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeForItemsShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeForItemsShippingAddressParams);
+/// Fields of the `CheckoutOneTimeForItemsItemPricesParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsItemPricesParams {
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl CheckoutOneTimeForItemsItemPricesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_price_id: None,
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeForItemsItemPricesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeForItemsItemPricesParams);
+/// Fields of the `CheckoutOneTimeForItemsItemTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsItemTiersParams {
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+    /// `pricing_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_type: Option<enums::PricingType>,
+    /// `package_size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_size: Option<i64>,
+}
+impl CheckoutOneTimeForItemsItemTiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_price_id: None,
+            starting_unit: None,
+            ending_unit: None,
+            price: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            price_in_decimal: None,
+            pricing_type: None,
+            package_size: None,
+        }
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `pricing_type`.
+    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
+        self.pricing_type = Some(value);
+        self
+    }
+    /// Sets `package_size`.
+    pub fn package_size(mut self, value: i64) -> Self {
+        self.package_size = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeForItemsItemTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("price", &self.price);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("price_in_decimal", &self.price_in_decimal);
+        form.field("pricing_type", &self.pricing_type);
+        form.field("package_size", &self.package_size);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeForItemsItemTiersParams);
+/// Fields of the `CheckoutOneTimeForItemsChargesParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsChargesParams {
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `amount_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_in_decimal: Option<String>,
+    /// `description`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `taxable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxable: Option<bool>,
+    /// `tax_profile_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_profile_id: Option<String>,
+    /// `avalara_tax_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_tax_code: Option<String>,
+    /// `hsn_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hsn_code: Option<String>,
+    /// `taxjar_product_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxjar_product_code: Option<String>,
+    /// `avalara_sale_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_sale_type: Option<enums::AvalaraSaleType>,
+    /// `avalara_transaction_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_transaction_type: Option<i64>,
+    /// `avalara_service_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_service_type: Option<i64>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl CheckoutOneTimeForItemsChargesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            amount_in_decimal: None,
+            description: None,
+            taxable: None,
+            tax_profile_id: None,
+            avalara_tax_code: None,
+            hsn_code: None,
+            taxjar_product_code: None,
+            avalara_sale_type: None,
+            avalara_transaction_type: None,
+            avalara_service_type: None,
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `amount_in_decimal`; at most 39 characters.
+    pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.amount_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `description`; at most 250 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `taxable`.
+    pub fn taxable(mut self, value: bool) -> Self {
+        self.taxable = Some(value);
+        self
+    }
+    /// Sets `tax_profile_id`; at most 50 characters.
+    pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_profile_id = Some(value.into());
+        self
+    }
+    /// Sets `avalara_tax_code`; at most 50 characters.
+    pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
+        self.avalara_tax_code = Some(value.into());
+        self
+    }
+    /// Sets `hsn_code`; at most 50 characters.
+    pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
+        self.hsn_code = Some(value.into());
+        self
+    }
+    /// Sets `taxjar_product_code`; at most 50 characters.
+    pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
+        self.taxjar_product_code = Some(value.into());
+        self
+    }
+    /// Sets `avalara_sale_type`.
+    pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
+        self.avalara_sale_type = Some(value);
+        self
+    }
+    /// Sets `avalara_transaction_type`.
+    pub fn avalara_transaction_type(mut self, value: i64) -> Self {
+        self.avalara_transaction_type = Some(value);
+        self
+    }
+    /// Sets `avalara_service_type`.
+    pub fn avalara_service_type(mut self, value: i64) -> Self {
+        self.avalara_service_type = Some(value);
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeForItemsChargesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("amount_in_decimal", &self.amount_in_decimal);
+        form.field("description", &self.description);
+        form.field("taxable", &self.taxable);
+        form.field("tax_profile_id", &self.tax_profile_id);
+        form.field("avalara_tax_code", &self.avalara_tax_code);
+        form.field("hsn_code", &self.hsn_code);
+        form.field("taxjar_product_code", &self.taxjar_product_code);
+        form.field("avalara_sale_type", &self.avalara_sale_type);
+        form.field("avalara_transaction_type", &self.avalara_transaction_type);
+        form.field("avalara_service_type", &self.avalara_service_type);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeForItemsChargesParams);
+/// Fields of the `CheckoutOneTimeForItemsDiscountsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsDiscountsParams {
+    /// `percentage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<f64>,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `apply_on`.
+    pub apply_on: enums::ApplyOn,
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+}
+impl CheckoutOneTimeForItemsDiscountsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(apply_on: enums::ApplyOn) -> Self {
+        Self {
+            percentage: None,
+            amount: None,
+            quantity: None,
+            apply_on,
+            item_price_id: None,
+        }
+    }
+    /// Sets `percentage`.
+    pub fn percentage(mut self, value: f64) -> Self {
+        self.percentage = Some(value);
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeForItemsDiscountsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("percentage", &self.percentage);
+        form.field("amount", &self.amount);
+        form.field("quantity", &self.quantity);
+        form.field("apply_on", &self.apply_on);
+        form.field("item_price_id", &self.item_price_id);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeForItemsDiscountsParams);
+/// Fields of the `CheckoutOneTimeForItemsEntityIdentifiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutOneTimeForItemsEntityIdentifiersParams {
+    /// `id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `scheme`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    /// `value`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `operation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<enums::Operation>,
+    /// `standard`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+}
+impl CheckoutOneTimeForItemsEntityIdentifiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            scheme: None,
+            value: None,
+            operation: None,
+            standard: None,
+        }
+    }
+    /// Sets `id`; at most 40 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `scheme`; at most 50 characters.
+    pub fn scheme(mut self, value: impl Into<String>) -> Self {
+        self.scheme = Some(value.into());
+        self
+    }
+    /// Sets `value`; at most 50 characters.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `operation`.
+    pub fn operation(mut self, value: enums::Operation) -> Self {
+        self.operation = Some(value);
+        self
+    }
+    /// Sets `standard`; at most 50 characters.
+    pub fn standard(mut self, value: impl Into<String>) -> Self {
+        self.standard = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutOneTimeForItemsEntityIdentifiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("scheme", &self.scheme);
+        form.field("value", &self.value);
+        form.field("operation", &self.operation);
+        form.field("standard", &self.standard);
+    }
+}
+crate::form::form_object!(CheckoutOneTimeForItemsEntityIdentifiersParams);
 /// Fields of the `CheckoutNewForItemsSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CheckoutNewForItemsSubscriptionParams {
@@ -1604,3 +7851,1812 @@ impl crate::form::FormEncode for CheckoutNewForItemsEntityIdentifiersParams {
     }
 }
 crate::form::form_object!(CheckoutNewForItemsEntityIdentifiersParams);
+/// Fields of the `CheckoutExistingSubscriptionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutExistingSubscriptionParams {
+    /// `id`; at most 50 characters.
+    pub id: String,
+    /// `plan_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<String>,
+    /// `plan_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity: Option<i64>,
+    /// `plan_unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price: Option<i64>,
+    /// `setup_fee`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_fee: Option<i64>,
+    /// `plan_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity_in_decimal: Option<String>,
+    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price_in_decimal: Option<String>,
+    /// `start_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Timestamp>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `offline_payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
+    /// `invoice_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_notes: Option<String>,
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+}
+impl CheckoutExistingSubscriptionParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            plan_id: None,
+            plan_quantity: None,
+            plan_unit_price: None,
+            setup_fee: None,
+            plan_quantity_in_decimal: None,
+            plan_unit_price_in_decimal: None,
+            start_date: None,
+            trial_end: None,
+            coupon: None,
+            auto_collection: None,
+            offline_payment_method: None,
+            invoice_notes: None,
+            contract_term_billing_cycle_on_renewal: None,
+        }
+    }
+    /// Sets `plan_id`; at most 100 characters.
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `plan_quantity`.
+    pub fn plan_quantity(mut self, value: i64) -> Self {
+        self.plan_quantity = Some(value);
+        self
+    }
+    /// Sets `plan_unit_price`.
+    pub fn plan_unit_price(mut self, value: i64) -> Self {
+        self.plan_unit_price = Some(value);
+        self
+    }
+    /// Sets `setup_fee`.
+    pub fn setup_fee(mut self, value: i64) -> Self {
+        self.setup_fee = Some(value);
+        self
+    }
+    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.plan_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.plan_unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `start_date` (Unix seconds).
+    pub fn start_date(mut self, value: Timestamp) -> Self {
+        self.start_date = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.trial_end = Some(value);
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.coupon = Some(value.into());
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.auto_collection = Some(value);
+        self
+    }
+    /// Sets `offline_payment_method`.
+    pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
+        self.offline_payment_method = Some(value);
+        self
+    }
+    /// Sets `invoice_notes`; at most 2000 characters.
+    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
+        self.invoice_notes = Some(value.into());
+        self
+    }
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingSubscriptionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("plan_id", &self.plan_id);
+        form.field("plan_quantity", &self.plan_quantity);
+        form.field("plan_unit_price", &self.plan_unit_price);
+        form.field("setup_fee", &self.setup_fee);
+        form.field("plan_quantity_in_decimal", &self.plan_quantity_in_decimal);
+        form.field("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal);
+        form.field("start_date", &self.start_date);
+        form.field("trial_end", &self.trial_end);
+        form.field("coupon", &self.coupon);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("invoice_notes", &self.invoice_notes);
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+    }
+}
+crate::form::form_object!(CheckoutExistingSubscriptionParams);
+/// Fields of the `CheckoutExistingCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingCustomerParams {
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+}
+impl CheckoutExistingCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            vat_number: None,
+            vat_number_prefix: None,
+        }
+    }
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.vat_number_prefix = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+    }
+}
+crate::form::form_object!(CheckoutExistingCustomerParams);
+/// Fields of the `CheckoutExistingCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+}
+impl CheckoutExistingCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+    }
+}
+crate::form::form_object!(CheckoutExistingCardParams);
+/// Fields of the `CheckoutExistingContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingContractTermParams {
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<CheckoutExistingContractTermActionAtTermEnd>,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+}
+impl CheckoutExistingContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+        }
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: CheckoutExistingContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+    }
+}
+crate::form::form_object!(CheckoutExistingContractTermParams);
+/// Fields of the `CheckoutExistingAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+}
+impl CheckoutExistingAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            unit_price: None,
+            billing_cycles: None,
+            quantity_in_decimal: None,
+            unit_price_in_decimal: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("unit_price", &self.unit_price);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+    }
+}
+crate::form::form_object!(CheckoutExistingAddonsParams);
+/// Fields of the `CheckoutExistingEventBasedAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingEventBasedAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `service_period_in_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_period_in_days: Option<i64>,
+    /// `charge_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_on: Option<enums::ChargeOn>,
+    /// `on_event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_event: Option<enums::OnEvent>,
+    /// `charge_once`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+}
+impl CheckoutExistingEventBasedAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            unit_price: None,
+            service_period_in_days: None,
+            charge_on: None,
+            on_event: None,
+            charge_once: None,
+            quantity_in_decimal: None,
+            unit_price_in_decimal: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `service_period_in_days`.
+    pub fn service_period_in_days(mut self, value: i64) -> Self {
+        self.service_period_in_days = Some(value);
+        self
+    }
+    /// Sets `charge_on`.
+    pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
+        self.charge_on = Some(value);
+        self
+    }
+    /// Sets `on_event`.
+    pub fn on_event(mut self, value: enums::OnEvent) -> Self {
+        self.on_event = Some(value);
+        self
+    }
+    /// Sets `charge_once`.
+    pub fn charge_once(mut self, value: bool) -> Self {
+        self.charge_once = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingEventBasedAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("unit_price", &self.unit_price);
+        form.field("service_period_in_days", &self.service_period_in_days);
+        form.field("charge_on", &self.charge_on);
+        form.field("on_event", &self.on_event);
+        form.field("charge_once", &self.charge_once);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+    }
+}
+crate::form::form_object!(CheckoutExistingEventBasedAddonsParams);
+/// Fields of the `CheckoutExistingForItemsSubscriptionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutExistingForItemsSubscriptionParams {
+    /// `id`; at most 50 characters.
+    pub id: String,
+    /// `setup_fee`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_fee: Option<i64>,
+    /// `start_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Timestamp>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `offline_payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
+    /// `invoice_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_notes: Option<String>,
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+}
+impl CheckoutExistingForItemsSubscriptionParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            setup_fee: None,
+            start_date: None,
+            trial_end: None,
+            coupon: None,
+            auto_collection: None,
+            offline_payment_method: None,
+            invoice_notes: None,
+            contract_term_billing_cycle_on_renewal: None,
+        }
+    }
+    /// Sets `setup_fee`.
+    pub fn setup_fee(mut self, value: i64) -> Self {
+        self.setup_fee = Some(value);
+        self
+    }
+    /// Sets `start_date` (Unix seconds).
+    pub fn start_date(mut self, value: Timestamp) -> Self {
+        self.start_date = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.trial_end = Some(value);
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.coupon = Some(value.into());
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.auto_collection = Some(value);
+        self
+    }
+    /// Sets `offline_payment_method`.
+    pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
+        self.offline_payment_method = Some(value);
+        self
+    }
+    /// Sets `invoice_notes`; at most 2000 characters.
+    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
+        self.invoice_notes = Some(value.into());
+        self
+    }
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("setup_fee", &self.setup_fee);
+        form.field("start_date", &self.start_date);
+        form.field("trial_end", &self.trial_end);
+        form.field("coupon", &self.coupon);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("invoice_notes", &self.invoice_notes);
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+    }
+}
+crate::form::form_object!(CheckoutExistingForItemsSubscriptionParams);
+/// Fields of the `CheckoutExistingForItemsCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingForItemsCustomerParams {
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+    /// `is_einvoice_enabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_einvoice_enabled: Option<bool>,
+    /// `entity_identifier_scheme`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_identifier_scheme: Option<String>,
+    /// `entity_identifier_standard`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_identifier_standard: Option<String>,
+}
+impl CheckoutExistingForItemsCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            vat_number: None,
+            vat_number_prefix: None,
+            is_einvoice_enabled: None,
+            entity_identifier_scheme: None,
+            entity_identifier_standard: None,
+        }
+    }
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.vat_number_prefix = Some(value.into());
+        self
+    }
+    /// Sets `is_einvoice_enabled`.
+    pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
+        self.is_einvoice_enabled = Some(value);
+        self
+    }
+    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
+        self.entity_identifier_scheme = Some(value.into());
+        self
+    }
+    /// Sets `entity_identifier_standard`; at most 50 characters.
+    pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
+        self.entity_identifier_standard = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingForItemsCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+        form.field("is_einvoice_enabled", &self.is_einvoice_enabled);
+        form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
+        form.field("entity_identifier_standard", &self.entity_identifier_standard);
+    }
+}
+crate::form::form_object!(CheckoutExistingForItemsCustomerParams);
+/// Fields of the `CheckoutExistingForItemsCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingForItemsCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+}
+impl CheckoutExistingForItemsCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingForItemsCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+    }
+}
+crate::form::form_object!(CheckoutExistingForItemsCardParams);
+/// Fields of the `CheckoutExistingForItemsContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingForItemsContractTermParams {
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<CheckoutExistingForItemsContractTermActionAtTermEnd>,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+}
+impl CheckoutExistingForItemsContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+        }
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: CheckoutExistingForItemsContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingForItemsContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+    }
+}
+crate::form::form_object!(CheckoutExistingForItemsContractTermParams);
+/// Fields of the `CheckoutExistingForItemsSubscriptionItemsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutExistingForItemsSubscriptionItemsParams {
+    /// `item_price_id`; at most 100 characters.
+    pub item_price_id: String,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `service_period_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_period_days: Option<i64>,
+    /// `charge_on_event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_on_event: Option<enums::ChargeOnEvent>,
+    /// `charge_once`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
+    /// `charge_on_option`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_on_option: Option<enums::ChargeOnOption>,
+    /// `item_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
+}
+impl CheckoutExistingForItemsSubscriptionItemsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(item_price_id: impl Into<String>) -> Self {
+        Self {
+            item_price_id: item_price_id.into(),
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+            billing_cycles: None,
+            trial_end: None,
+            service_period_days: None,
+            charge_on_event: None,
+            charge_once: None,
+            charge_on_option: None,
+            item_type: None,
+        }
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.trial_end = Some(value);
+        self
+    }
+    /// Sets `service_period_days`.
+    pub fn service_period_days(mut self, value: i64) -> Self {
+        self.service_period_days = Some(value);
+        self
+    }
+    /// Sets `charge_on_event`.
+    pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
+        self.charge_on_event = Some(value);
+        self
+    }
+    /// Sets `charge_once`.
+    pub fn charge_once(mut self, value: bool) -> Self {
+        self.charge_once = Some(value);
+        self
+    }
+    /// Sets `charge_on_option`.
+    pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
+        self.charge_on_option = Some(value);
+        self
+    }
+    /// Sets `item_type`.
+    pub fn item_type(mut self, value: enums::ItemType) -> Self {
+        self.item_type = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("trial_end", &self.trial_end);
+        form.field("service_period_days", &self.service_period_days);
+        form.field("charge_on_event", &self.charge_on_event);
+        form.field("charge_once", &self.charge_once);
+        form.field("charge_on_option", &self.charge_on_option);
+        form.field("item_type", &self.item_type);
+    }
+}
+crate::form::form_object!(CheckoutExistingForItemsSubscriptionItemsParams);
+/// Fields of the `CheckoutExistingForItemsDiscountsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutExistingForItemsDiscountsParams {
+    /// `apply_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_on: Option<enums::ApplyOn>,
+    /// `duration_type`.
+    pub duration_type: enums::DurationType,
+    /// `percentage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<f64>,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+    /// `period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_unit: Option<enums::PeriodUnit>,
+    /// `included_in_mrr`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_in_mrr: Option<bool>,
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `operation_type`.
+    pub operation_type: enums::OperationType,
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+impl CheckoutExistingForItemsDiscountsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(
+        duration_type: enums::DurationType,
+        operation_type: enums::OperationType,
+    ) -> Self {
+        Self {
+            apply_on: None,
+            duration_type,
+            percentage: None,
+            amount: None,
+            period: None,
+            period_unit: None,
+            included_in_mrr: None,
+            item_price_id: None,
+            quantity: None,
+            operation_type,
+            id: None,
+        }
+    }
+    /// Sets `apply_on`.
+    pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
+        self.apply_on = Some(value);
+        self
+    }
+    /// Sets `percentage`.
+    pub fn percentage(mut self, value: f64) -> Self {
+        self.percentage = Some(value);
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `period`.
+    pub fn period(mut self, value: i64) -> Self {
+        self.period = Some(value);
+        self
+    }
+    /// Sets `period_unit`.
+    pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
+        self.period_unit = Some(value);
+        self
+    }
+    /// Sets `included_in_mrr`.
+    pub fn included_in_mrr(mut self, value: bool) -> Self {
+        self.included_in_mrr = Some(value);
+        self
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingForItemsDiscountsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("apply_on", &self.apply_on);
+        form.field("duration_type", &self.duration_type);
+        form.field("percentage", &self.percentage);
+        form.field("amount", &self.amount);
+        form.field("period", &self.period);
+        form.field("period_unit", &self.period_unit);
+        form.field("included_in_mrr", &self.included_in_mrr);
+        form.field("item_price_id", &self.item_price_id);
+        form.field("quantity", &self.quantity);
+        form.field("operation_type", &self.operation_type);
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(CheckoutExistingForItemsDiscountsParams);
+/// Fields of the `CheckoutExistingForItemsItemTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingForItemsItemTiersParams {
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+    /// `pricing_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_type: Option<enums::PricingType>,
+    /// `package_size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_size: Option<i64>,
+}
+impl CheckoutExistingForItemsItemTiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_price_id: None,
+            starting_unit: None,
+            ending_unit: None,
+            price: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            price_in_decimal: None,
+            pricing_type: None,
+            package_size: None,
+        }
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `pricing_type`.
+    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
+        self.pricing_type = Some(value);
+        self
+    }
+    /// Sets `package_size`.
+    pub fn package_size(mut self, value: i64) -> Self {
+        self.package_size = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingForItemsItemTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("price", &self.price);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("price_in_decimal", &self.price_in_decimal);
+        form.field("pricing_type", &self.pricing_type);
+        form.field("package_size", &self.package_size);
+    }
+}
+crate::form::form_object!(CheckoutExistingForItemsItemTiersParams);
+/// Fields of the `CheckoutExistingForItemsEntityIdentifiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutExistingForItemsEntityIdentifiersParams {
+    /// `id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `scheme`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    /// `value`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `operation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<enums::Operation>,
+    /// `standard`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+}
+impl CheckoutExistingForItemsEntityIdentifiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            scheme: None,
+            value: None,
+            operation: None,
+            standard: None,
+        }
+    }
+    /// Sets `id`; at most 40 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `scheme`; at most 50 characters.
+    pub fn scheme(mut self, value: impl Into<String>) -> Self {
+        self.scheme = Some(value.into());
+        self
+    }
+    /// Sets `value`; at most 50 characters.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `operation`.
+    pub fn operation(mut self, value: enums::Operation) -> Self {
+        self.operation = Some(value);
+        self
+    }
+    /// Sets `standard`; at most 50 characters.
+    pub fn standard(mut self, value: impl Into<String>) -> Self {
+        self.standard = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutExistingForItemsEntityIdentifiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("scheme", &self.scheme);
+        form.field("value", &self.value);
+        form.field("operation", &self.operation);
+        form.field("standard", &self.standard);
+    }
+}
+crate::form::form_object!(CheckoutExistingForItemsEntityIdentifiersParams);
+/// Fields of the `UpdateCardCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateCardCustomerParams {
+    /// `id`; at most 50 characters.
+    pub id: String,
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+}
+impl UpdateCardCustomerParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            vat_number: None,
+            vat_number_prefix: None,
+        }
+    }
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.vat_number_prefix = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateCardCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+    }
+}
+crate::form::form_object!(UpdateCardCustomerParams);
+/// Fields of the `UpdateCardCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateCardCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+}
+impl UpdateCardCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateCardCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+    }
+}
+crate::form::form_object!(UpdateCardCardParams);
+/// Fields of the `UpdatePaymentMethodCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdatePaymentMethodCustomerParams {
+    /// `id`; at most 50 characters.
+    pub id: String,
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+}
+impl UpdatePaymentMethodCustomerParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            vat_number: None,
+            vat_number_prefix: None,
+        }
+    }
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.vat_number_prefix = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdatePaymentMethodCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+    }
+}
+crate::form::form_object!(UpdatePaymentMethodCustomerParams);
+/// Fields of the `UpdatePaymentMethodCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdatePaymentMethodCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+}
+impl UpdatePaymentMethodCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdatePaymentMethodCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+    }
+}
+crate::form::form_object!(UpdatePaymentMethodCardParams);
+/// Fields of the `ManagePaymentSourcesCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagePaymentSourcesCustomerParams {
+    /// `id`; at most 50 characters.
+    pub id: String,
+}
+impl ManagePaymentSourcesCustomerParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::form::FormEncode for ManagePaymentSourcesCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(ManagePaymentSourcesCustomerParams);
+/// Fields of the `ManagePaymentSourcesCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ManagePaymentSourcesCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+}
+impl ManagePaymentSourcesCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ManagePaymentSourcesCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+    }
+}
+crate::form::form_object!(ManagePaymentSourcesCardParams);
+/// Fields of the `CollectNowCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectNowCustomerParams {
+    /// `id`; at most 50 characters.
+    pub id: String,
+}
+impl CollectNowCustomerParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::form::FormEncode for CollectNowCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(CollectNowCustomerParams);
+/// Fields of the `CollectNowCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CollectNowCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+}
+impl CollectNowCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CollectNowCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+    }
+}
+crate::form::form_object!(CollectNowCardParams);
+/// Fields of the `AcceptQuoteQuoteParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcceptQuoteQuoteParams {
+    /// `id`; at most 50 characters.
+    pub id: String,
+}
+impl AcceptQuoteQuoteParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::form::FormEncode for AcceptQuoteQuoteParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(AcceptQuoteQuoteParams);
+/// Fields of the `ExtendSubscriptionSubscriptionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExtendSubscriptionSubscriptionParams {
+    /// `id`; at most 50 characters.
+    pub id: String,
+}
+impl ExtendSubscriptionSubscriptionParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::form::FormEncode for ExtendSubscriptionSubscriptionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(ExtendSubscriptionSubscriptionParams);
+/// Fields of the `CheckoutGiftGifterParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutGiftGifterParams {
+    /// `customer_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+}
+impl CheckoutGiftGifterParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { customer_id: None }
+    }
+    /// Sets `customer_id`; at most 50 characters.
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutGiftGifterParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("customer_id", &self.customer_id);
+    }
+}
+crate::form::form_object!(CheckoutGiftGifterParams);
+/// Fields of the `CheckoutGiftSubscriptionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutGiftSubscriptionParams {
+    /// `plan_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<String>,
+    /// `plan_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity: Option<i64>,
+    /// `plan_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity_in_decimal: Option<String>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+}
+impl CheckoutGiftSubscriptionParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            plan_id: None,
+            plan_quantity: None,
+            plan_quantity_in_decimal: None,
+            coupon: None,
+        }
+    }
+    /// Sets `plan_id`; at most 100 characters.
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `plan_quantity`.
+    pub fn plan_quantity(mut self, value: i64) -> Self {
+        self.plan_quantity = Some(value);
+        self
+    }
+    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.plan_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.coupon = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutGiftSubscriptionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("plan_id", &self.plan_id);
+        form.field("plan_quantity", &self.plan_quantity);
+        form.field("plan_quantity_in_decimal", &self.plan_quantity_in_decimal);
+        form.field("coupon", &self.coupon);
+    }
+}
+crate::form::form_object!(CheckoutGiftSubscriptionParams);
+/// Fields of the `CheckoutGiftAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutGiftAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+}
+impl CheckoutGiftAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            quantity_in_decimal: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutGiftAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+    }
+}
+crate::form::form_object!(CheckoutGiftAddonsParams);
+/// Fields of the `CheckoutGiftForItemsGifterParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutGiftForItemsGifterParams {
+    /// `customer_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+}
+impl CheckoutGiftForItemsGifterParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { customer_id: None }
+    }
+    /// Sets `customer_id`; at most 50 characters.
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutGiftForItemsGifterParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("customer_id", &self.customer_id);
+    }
+}
+crate::form::form_object!(CheckoutGiftForItemsGifterParams);
+/// Fields of the `CheckoutGiftForItemsSubscriptionItemsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutGiftForItemsSubscriptionItemsParams {
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+}
+impl CheckoutGiftForItemsSubscriptionItemsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_price_id: None,
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+        }
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutGiftForItemsSubscriptionItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+    }
+}
+crate::form::form_object!(CheckoutGiftForItemsSubscriptionItemsParams);
+/// Fields of the `CheckoutGiftForItemsItemTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckoutGiftForItemsItemTiersParams {
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+}
+impl CheckoutGiftForItemsItemTiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_price_id: None,
+            starting_unit: None,
+            ending_unit: None,
+            price: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            price_in_decimal: None,
+        }
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.price_in_decimal = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CheckoutGiftForItemsItemTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("price", &self.price);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("price_in_decimal", &self.price_in_decimal);
+    }
+}
+crate::form::form_object!(CheckoutGiftForItemsItemTiersParams);
+/// Fields of the `ClaimGiftGiftParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimGiftGiftParams {
+    /// `id`; at most 150 characters.
+    pub id: String,
+}
+impl ClaimGiftGiftParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::form::FormEncode for ClaimGiftGiftParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(ClaimGiftGiftParams);
+/// Fields of the `ClaimGiftCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ClaimGiftCustomerParams {
+    /// `locale`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+impl ClaimGiftCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { locale: None }
+    }
+    /// Sets `locale`; at most 50 characters.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ClaimGiftCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("locale", &self.locale);
+    }
+}
+crate::form::form_object!(ClaimGiftCustomerParams);
+/// Fields of the `PreCancelSubscriptionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreCancelSubscriptionParams {
+    /// `id`; at most 50 characters.
+    pub id: String,
+}
+impl PreCancelSubscriptionParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::form::FormEncode for PreCancelSubscriptionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(PreCancelSubscriptionParams);
+/// Fields of the `ViewVoucherPaymentVoucherParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewVoucherPaymentVoucherParams {
+    /// `id`; at most 40 characters.
+    pub id: String,
+}
+impl ViewVoucherPaymentVoucherParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::form::FormEncode for ViewVoucherPaymentVoucherParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(ViewVoucherPaymentVoucherParams);
+/// Fields of the `ViewVoucherCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ViewVoucherCustomerParams {
+    /// `locale`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+impl ViewVoucherCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { locale: None }
+    }
+    /// Sets `locale`; at most 50 characters.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ViewVoucherCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("locale", &self.locale);
+    }
+}
+crate::form::form_object!(ViewVoucherCustomerParams);

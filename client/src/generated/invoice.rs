@@ -2,7 +2,9 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Invoice` resource and its operations, from `spec/invoice.yaml`.
-use super::{download, enums};
+use super::{
+    credit_note, download, enums, payment_reference_number, payment_schedule, transaction,
+};
 use crate::{
     ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
     ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
@@ -2118,6 +2120,940 @@ impl ApiEnum for EinvoiceStatus {
     }
 }
 crate::api_enum_traits!(EinvoiceStatus);
+/// Values of `CreateCardPreferredScheme`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateCardPreferredScheme {
+    /// `cartes_bancaires`
+    CartesBancaires,
+    /// `mastercard`
+    Mastercard,
+    /// `visa`
+    Visa,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateCardPreferredScheme {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CartesBancaires => "cartes_bancaires",
+            Self::Mastercard => "mastercard",
+            Self::Visa => "visa",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "cartes_bancaires" => Self::CartesBancaires,
+            "mastercard" => Self::Mastercard,
+            "visa" => Self::Visa,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateCardPreferredScheme);
+/// Values of `CreatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreatePaymentIntentPaymentMethodType {
+    /// `card`
+    Card,
+    /// `ideal`
+    Ideal,
+    /// `sofort`
+    Sofort,
+    /// `bancontact`
+    Bancontact,
+    /// `google_pay`
+    GooglePay,
+    /// `dotpay`
+    Dotpay,
+    /// `giropay`
+    Giropay,
+    /// `apple_pay`
+    ApplePay,
+    /// `upi`
+    Upi,
+    /// `netbanking_emandates`
+    NetbankingEmandates,
+    /// `paypal_express_checkout`
+    PaypalExpressCheckout,
+    /// `direct_debit`
+    DirectDebit,
+    /// `boleto`
+    Boleto,
+    /// `venmo`
+    Venmo,
+    /// `amazon_payments`
+    AmazonPayments,
+    /// `pay_to`
+    PayTo,
+    /// `faster_payments`
+    FasterPayments,
+    /// `sepa_instant_transfer`
+    SepaInstantTransfer,
+    /// `klarna_pay_now`
+    KlarnaPayNow,
+    /// `online_banking_poland`
+    OnlineBankingPoland,
+    /// `payconiq_by_bancontact`
+    PayconiqByBancontact,
+    /// `electronic_payment_standard`
+    ElectronicPaymentStandard,
+    /// `kbc_payment_button`
+    KbcPaymentButton,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `trustly`
+    Trustly,
+    /// `stablecoin`
+    Stablecoin,
+    /// `kakao_pay`
+    KakaoPay,
+    /// `naver_pay`
+    NaverPay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `cash_app_pay`
+    CashAppPay,
+    /// `wechat_pay`
+    WechatPay,
+    /// `alipay`
+    Alipay,
+    /// `twint`
+    Twint,
+    /// `go_pay`
+    GoPay,
+    /// `grab_pay`
+    GrabPay,
+    /// `pay_co`
+    PayCo,
+    /// `after_pay`
+    AfterPay,
+    /// `swish`
+    Swish,
+    /// `payme`
+    Payme,
+    /// `pix`
+    Pix,
+    /// `klarna`
+    Klarna,
+    /// `alipay_hk`
+    AlipayHk,
+    /// `paypay`
+    Paypay,
+    /// `gcash`
+    Gcash,
+    /// `south_korean_cards`
+    SouthKoreanCards,
+    /// `paynow`
+    Paynow,
+    /// `bizum`
+    Bizum,
+    /// `promptpay`
+    Promptpay,
+    /// `dana`
+    Dana,
+    /// `touch_n_go`
+    TouchNGo,
+    /// `tamara`
+    Tamara,
+    /// `qpay`
+    Qpay,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreatePaymentIntentPaymentMethodType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::Ideal => "ideal",
+            Self::Sofort => "sofort",
+            Self::Bancontact => "bancontact",
+            Self::GooglePay => "google_pay",
+            Self::Dotpay => "dotpay",
+            Self::Giropay => "giropay",
+            Self::ApplePay => "apple_pay",
+            Self::Upi => "upi",
+            Self::NetbankingEmandates => "netbanking_emandates",
+            Self::PaypalExpressCheckout => "paypal_express_checkout",
+            Self::DirectDebit => "direct_debit",
+            Self::Boleto => "boleto",
+            Self::Venmo => "venmo",
+            Self::AmazonPayments => "amazon_payments",
+            Self::PayTo => "pay_to",
+            Self::FasterPayments => "faster_payments",
+            Self::SepaInstantTransfer => "sepa_instant_transfer",
+            Self::KlarnaPayNow => "klarna_pay_now",
+            Self::OnlineBankingPoland => "online_banking_poland",
+            Self::PayconiqByBancontact => "payconiq_by_bancontact",
+            Self::ElectronicPaymentStandard => "electronic_payment_standard",
+            Self::KbcPaymentButton => "kbc_payment_button",
+            Self::PayByBank => "pay_by_bank",
+            Self::Trustly => "trustly",
+            Self::Stablecoin => "stablecoin",
+            Self::KakaoPay => "kakao_pay",
+            Self::NaverPay => "naver_pay",
+            Self::RevolutPay => "revolut_pay",
+            Self::CashAppPay => "cash_app_pay",
+            Self::WechatPay => "wechat_pay",
+            Self::Alipay => "alipay",
+            Self::Twint => "twint",
+            Self::GoPay => "go_pay",
+            Self::GrabPay => "grab_pay",
+            Self::PayCo => "pay_co",
+            Self::AfterPay => "after_pay",
+            Self::Swish => "swish",
+            Self::Payme => "payme",
+            Self::Pix => "pix",
+            Self::Klarna => "klarna",
+            Self::AlipayHk => "alipay_hk",
+            Self::Paypay => "paypay",
+            Self::Gcash => "gcash",
+            Self::SouthKoreanCards => "south_korean_cards",
+            Self::Paynow => "paynow",
+            Self::Bizum => "bizum",
+            Self::Promptpay => "promptpay",
+            Self::Dana => "dana",
+            Self::TouchNGo => "touch_n_go",
+            Self::Tamara => "tamara",
+            Self::Qpay => "qpay",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "card" => Self::Card,
+            "ideal" => Self::Ideal,
+            "sofort" => Self::Sofort,
+            "bancontact" => Self::Bancontact,
+            "google_pay" => Self::GooglePay,
+            "dotpay" => Self::Dotpay,
+            "giropay" => Self::Giropay,
+            "apple_pay" => Self::ApplePay,
+            "upi" => Self::Upi,
+            "netbanking_emandates" => Self::NetbankingEmandates,
+            "paypal_express_checkout" => Self::PaypalExpressCheckout,
+            "direct_debit" => Self::DirectDebit,
+            "boleto" => Self::Boleto,
+            "venmo" => Self::Venmo,
+            "amazon_payments" => Self::AmazonPayments,
+            "pay_to" => Self::PayTo,
+            "faster_payments" => Self::FasterPayments,
+            "sepa_instant_transfer" => Self::SepaInstantTransfer,
+            "klarna_pay_now" => Self::KlarnaPayNow,
+            "online_banking_poland" => Self::OnlineBankingPoland,
+            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
+            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
+            "kbc_payment_button" => Self::KbcPaymentButton,
+            "pay_by_bank" => Self::PayByBank,
+            "trustly" => Self::Trustly,
+            "stablecoin" => Self::Stablecoin,
+            "kakao_pay" => Self::KakaoPay,
+            "naver_pay" => Self::NaverPay,
+            "revolut_pay" => Self::RevolutPay,
+            "cash_app_pay" => Self::CashAppPay,
+            "wechat_pay" => Self::WechatPay,
+            "alipay" => Self::Alipay,
+            "twint" => Self::Twint,
+            "go_pay" => Self::GoPay,
+            "grab_pay" => Self::GrabPay,
+            "pay_co" => Self::PayCo,
+            "after_pay" => Self::AfterPay,
+            "swish" => Self::Swish,
+            "payme" => Self::Payme,
+            "pix" => Self::Pix,
+            "klarna" => Self::Klarna,
+            "alipay_hk" => Self::AlipayHk,
+            "paypay" => Self::Paypay,
+            "gcash" => Self::Gcash,
+            "south_korean_cards" => Self::SouthKoreanCards,
+            "paynow" => Self::Paynow,
+            "bizum" => Self::Bizum,
+            "promptpay" => Self::Promptpay,
+            "dana" => Self::Dana,
+            "touch_n_go" => Self::TouchNGo,
+            "tamara" => Self::Tamara,
+            "qpay" => Self::Qpay,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreatePaymentIntentPaymentMethodType);
+/// Values of `CreateForChargeItemsAndChargesCardPreferredScheme`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateForChargeItemsAndChargesCardPreferredScheme {
+    /// `cartes_bancaires`
+    CartesBancaires,
+    /// `mastercard`
+    Mastercard,
+    /// `visa`
+    Visa,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateForChargeItemsAndChargesCardPreferredScheme {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CartesBancaires => "cartes_bancaires",
+            Self::Mastercard => "mastercard",
+            Self::Visa => "visa",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "cartes_bancaires" => Self::CartesBancaires,
+            "mastercard" => Self::Mastercard,
+            "visa" => Self::Visa,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateForChargeItemsAndChargesCardPreferredScheme);
+/// Values of `CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType {
+    /// `card`
+    Card,
+    /// `ideal`
+    Ideal,
+    /// `sofort`
+    Sofort,
+    /// `bancontact`
+    Bancontact,
+    /// `google_pay`
+    GooglePay,
+    /// `dotpay`
+    Dotpay,
+    /// `giropay`
+    Giropay,
+    /// `apple_pay`
+    ApplePay,
+    /// `upi`
+    Upi,
+    /// `netbanking_emandates`
+    NetbankingEmandates,
+    /// `paypal_express_checkout`
+    PaypalExpressCheckout,
+    /// `direct_debit`
+    DirectDebit,
+    /// `boleto`
+    Boleto,
+    /// `venmo`
+    Venmo,
+    /// `amazon_payments`
+    AmazonPayments,
+    /// `pay_to`
+    PayTo,
+    /// `faster_payments`
+    FasterPayments,
+    /// `sepa_instant_transfer`
+    SepaInstantTransfer,
+    /// `klarna_pay_now`
+    KlarnaPayNow,
+    /// `online_banking_poland`
+    OnlineBankingPoland,
+    /// `payconiq_by_bancontact`
+    PayconiqByBancontact,
+    /// `electronic_payment_standard`
+    ElectronicPaymentStandard,
+    /// `kbc_payment_button`
+    KbcPaymentButton,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `trustly`
+    Trustly,
+    /// `stablecoin`
+    Stablecoin,
+    /// `kakao_pay`
+    KakaoPay,
+    /// `naver_pay`
+    NaverPay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `cash_app_pay`
+    CashAppPay,
+    /// `wechat_pay`
+    WechatPay,
+    /// `alipay`
+    Alipay,
+    /// `twint`
+    Twint,
+    /// `go_pay`
+    GoPay,
+    /// `grab_pay`
+    GrabPay,
+    /// `pay_co`
+    PayCo,
+    /// `after_pay`
+    AfterPay,
+    /// `swish`
+    Swish,
+    /// `payme`
+    Payme,
+    /// `pix`
+    Pix,
+    /// `klarna`
+    Klarna,
+    /// `alipay_hk`
+    AlipayHk,
+    /// `paypay`
+    Paypay,
+    /// `gcash`
+    Gcash,
+    /// `south_korean_cards`
+    SouthKoreanCards,
+    /// `paynow`
+    Paynow,
+    /// `bizum`
+    Bizum,
+    /// `promptpay`
+    Promptpay,
+    /// `dana`
+    Dana,
+    /// `touch_n_go`
+    TouchNGo,
+    /// `tamara`
+    Tamara,
+    /// `qpay`
+    Qpay,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::Ideal => "ideal",
+            Self::Sofort => "sofort",
+            Self::Bancontact => "bancontact",
+            Self::GooglePay => "google_pay",
+            Self::Dotpay => "dotpay",
+            Self::Giropay => "giropay",
+            Self::ApplePay => "apple_pay",
+            Self::Upi => "upi",
+            Self::NetbankingEmandates => "netbanking_emandates",
+            Self::PaypalExpressCheckout => "paypal_express_checkout",
+            Self::DirectDebit => "direct_debit",
+            Self::Boleto => "boleto",
+            Self::Venmo => "venmo",
+            Self::AmazonPayments => "amazon_payments",
+            Self::PayTo => "pay_to",
+            Self::FasterPayments => "faster_payments",
+            Self::SepaInstantTransfer => "sepa_instant_transfer",
+            Self::KlarnaPayNow => "klarna_pay_now",
+            Self::OnlineBankingPoland => "online_banking_poland",
+            Self::PayconiqByBancontact => "payconiq_by_bancontact",
+            Self::ElectronicPaymentStandard => "electronic_payment_standard",
+            Self::KbcPaymentButton => "kbc_payment_button",
+            Self::PayByBank => "pay_by_bank",
+            Self::Trustly => "trustly",
+            Self::Stablecoin => "stablecoin",
+            Self::KakaoPay => "kakao_pay",
+            Self::NaverPay => "naver_pay",
+            Self::RevolutPay => "revolut_pay",
+            Self::CashAppPay => "cash_app_pay",
+            Self::WechatPay => "wechat_pay",
+            Self::Alipay => "alipay",
+            Self::Twint => "twint",
+            Self::GoPay => "go_pay",
+            Self::GrabPay => "grab_pay",
+            Self::PayCo => "pay_co",
+            Self::AfterPay => "after_pay",
+            Self::Swish => "swish",
+            Self::Payme => "payme",
+            Self::Pix => "pix",
+            Self::Klarna => "klarna",
+            Self::AlipayHk => "alipay_hk",
+            Self::Paypay => "paypay",
+            Self::Gcash => "gcash",
+            Self::SouthKoreanCards => "south_korean_cards",
+            Self::Paynow => "paynow",
+            Self::Bizum => "bizum",
+            Self::Promptpay => "promptpay",
+            Self::Dana => "dana",
+            Self::TouchNGo => "touch_n_go",
+            Self::Tamara => "tamara",
+            Self::Qpay => "qpay",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "card" => Self::Card,
+            "ideal" => Self::Ideal,
+            "sofort" => Self::Sofort,
+            "bancontact" => Self::Bancontact,
+            "google_pay" => Self::GooglePay,
+            "dotpay" => Self::Dotpay,
+            "giropay" => Self::Giropay,
+            "apple_pay" => Self::ApplePay,
+            "upi" => Self::Upi,
+            "netbanking_emandates" => Self::NetbankingEmandates,
+            "paypal_express_checkout" => Self::PaypalExpressCheckout,
+            "direct_debit" => Self::DirectDebit,
+            "boleto" => Self::Boleto,
+            "venmo" => Self::Venmo,
+            "amazon_payments" => Self::AmazonPayments,
+            "pay_to" => Self::PayTo,
+            "faster_payments" => Self::FasterPayments,
+            "sepa_instant_transfer" => Self::SepaInstantTransfer,
+            "klarna_pay_now" => Self::KlarnaPayNow,
+            "online_banking_poland" => Self::OnlineBankingPoland,
+            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
+            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
+            "kbc_payment_button" => Self::KbcPaymentButton,
+            "pay_by_bank" => Self::PayByBank,
+            "trustly" => Self::Trustly,
+            "stablecoin" => Self::Stablecoin,
+            "kakao_pay" => Self::KakaoPay,
+            "naver_pay" => Self::NaverPay,
+            "revolut_pay" => Self::RevolutPay,
+            "cash_app_pay" => Self::CashAppPay,
+            "wechat_pay" => Self::WechatPay,
+            "alipay" => Self::Alipay,
+            "twint" => Self::Twint,
+            "go_pay" => Self::GoPay,
+            "grab_pay" => Self::GrabPay,
+            "pay_co" => Self::PayCo,
+            "after_pay" => Self::AfterPay,
+            "swish" => Self::Swish,
+            "payme" => Self::Payme,
+            "pix" => Self::Pix,
+            "klarna" => Self::Klarna,
+            "alipay_hk" => Self::AlipayHk,
+            "paypay" => Self::Paypay,
+            "gcash" => Self::Gcash,
+            "south_korean_cards" => Self::SouthKoreanCards,
+            "paynow" => Self::Paynow,
+            "bizum" => Self::Bizum,
+            "promptpay" => Self::Promptpay,
+            "dana" => Self::Dana,
+            "touch_n_go" => Self::TouchNGo,
+            "tamara" => Self::Tamara,
+            "qpay" => Self::Qpay,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType);
+/// Values of `ImportInvoiceStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportInvoiceStatus {
+    /// `paid`
+    Paid,
+    /// `posted`
+    Posted,
+    /// `payment_due`
+    PaymentDue,
+    /// `not_paid`
+    NotPaid,
+    /// `voided`
+    Voided,
+    /// `pending`
+    Pending,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportInvoiceStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Paid => "paid",
+            Self::Posted => "posted",
+            Self::PaymentDue => "payment_due",
+            Self::NotPaid => "not_paid",
+            Self::Voided => "voided",
+            Self::Pending => "pending",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "paid" => Self::Paid,
+            "posted" => Self::Posted,
+            "payment_due" => Self::PaymentDue,
+            "not_paid" => Self::NotPaid,
+            "voided" => Self::Voided,
+            "pending" => Self::Pending,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportInvoiceStatus);
+/// Values of `ImportInvoiceLineItemsEntityType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportInvoiceLineItemsEntityType {
+    /// `adhoc`
+    Adhoc,
+    /// `plan_item_price`
+    PlanItemPrice,
+    /// `addon_item_price`
+    AddonItemPrice,
+    /// `charge_item_price`
+    ChargeItemPrice,
+    /// `plan_setup`
+    PlanSetup,
+    /// `plan`
+    Plan,
+    /// `addon`
+    Addon,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportInvoiceLineItemsEntityType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Adhoc => "adhoc",
+            Self::PlanItemPrice => "plan_item_price",
+            Self::AddonItemPrice => "addon_item_price",
+            Self::ChargeItemPrice => "charge_item_price",
+            Self::PlanSetup => "plan_setup",
+            Self::Plan => "plan",
+            Self::Addon => "addon",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "adhoc" => Self::Adhoc,
+            "plan_item_price" => Self::PlanItemPrice,
+            "addon_item_price" => Self::AddonItemPrice,
+            "charge_item_price" => Self::ChargeItemPrice,
+            "plan_setup" => Self::PlanSetup,
+            "plan" => Self::Plan,
+            "addon" => Self::Addon,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportInvoiceLineItemsEntityType);
+/// Values of `ImportInvoiceLineItemsProrationMode`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportInvoiceLineItemsProrationMode {
+    /// `reset`
+    Reset,
+    /// `delta`
+    Delta,
+    /// `service_period_revision`
+    ServicePeriodRevision,
+    /// `adjusted_term`
+    AdjustedTerm,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportInvoiceLineItemsProrationMode {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Reset => "reset",
+            Self::Delta => "delta",
+            Self::ServicePeriodRevision => "service_period_revision",
+            Self::AdjustedTerm => "adjusted_term",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "reset" => Self::Reset,
+            "delta" => Self::Delta,
+            "service_period_revision" => Self::ServicePeriodRevision,
+            "adjusted_term" => Self::AdjustedTerm,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportInvoiceLineItemsProrationMode);
+/// Values of `ImportInvoicePaymentReferenceNumbersType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportInvoicePaymentReferenceNumbersType {
+    /// `kid`
+    Kid,
+    /// `ocr`
+    Ocr,
+    /// `frn`
+    Frn,
+    /// `fik`
+    Fik,
+    /// `swiss_reference`
+    SwissReference,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportInvoicePaymentReferenceNumbersType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Kid => "kid",
+            Self::Ocr => "ocr",
+            Self::Frn => "frn",
+            Self::Fik => "fik",
+            Self::SwissReference => "swiss_reference",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "kid" => Self::Kid,
+            "ocr" => Self::Ocr,
+            "frn" => Self::Frn,
+            "fik" => Self::Fik,
+            "swiss_reference" => Self::SwissReference,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportInvoicePaymentReferenceNumbersType);
+/// Values of `ImportInvoiceDiscountsEntityType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportInvoiceDiscountsEntityType {
+    /// `item_level_coupon`
+    ItemLevelCoupon,
+    /// `document_level_coupon`
+    DocumentLevelCoupon,
+    /// `promotional_credits`
+    PromotionalCredits,
+    /// `item_level_discount`
+    ItemLevelDiscount,
+    /// `document_level_discount`
+    DocumentLevelDiscount,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportInvoiceDiscountsEntityType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::ItemLevelCoupon => "item_level_coupon",
+            Self::DocumentLevelCoupon => "document_level_coupon",
+            Self::PromotionalCredits => "promotional_credits",
+            Self::ItemLevelDiscount => "item_level_discount",
+            Self::DocumentLevelDiscount => "document_level_discount",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "item_level_coupon" => Self::ItemLevelCoupon,
+            "document_level_coupon" => Self::DocumentLevelCoupon,
+            "promotional_credits" => Self::PromotionalCredits,
+            "item_level_discount" => Self::ItemLevelDiscount,
+            "document_level_discount" => Self::DocumentLevelDiscount,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportInvoiceDiscountsEntityType);
+/// Values of `ImportInvoiceTaxesJurisType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportInvoiceTaxesJurisType {
+    /// `country`
+    Country,
+    /// `federal`
+    Federal,
+    /// `state`
+    State,
+    /// `county`
+    County,
+    /// `city`
+    City,
+    /// `special`
+    Special,
+    /// `unincorporated`
+    Unincorporated,
+    /// `other`
+    Other,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportInvoiceTaxesJurisType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Country => "country",
+            Self::Federal => "federal",
+            Self::State => "state",
+            Self::County => "county",
+            Self::City => "city",
+            Self::Special => "special",
+            Self::Unincorporated => "unincorporated",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "country" => Self::Country,
+            "federal" => Self::Federal,
+            "state" => Self::State,
+            "county" => Self::County,
+            "city" => Self::City,
+            "special" => Self::Special,
+            "unincorporated" => Self::Unincorporated,
+            "other" => Self::Other,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportInvoiceTaxesJurisType);
+/// Values of `ImportInvoiceNotesEntityType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportInvoiceNotesEntityType {
+    /// `coupon`
+    Coupon,
+    /// `plan_item_price`
+    PlanItemPrice,
+    /// `addon_item_price`
+    AddonItemPrice,
+    /// `charge_item_price`
+    ChargeItemPrice,
+    /// `plan`
+    Plan,
+    /// `addon`
+    Addon,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportInvoiceNotesEntityType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Coupon => "coupon",
+            Self::PlanItemPrice => "plan_item_price",
+            Self::AddonItemPrice => "addon_item_price",
+            Self::ChargeItemPrice => "charge_item_price",
+            Self::Plan => "plan",
+            Self::Addon => "addon",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "coupon" => Self::Coupon,
+            "plan_item_price" => Self::PlanItemPrice,
+            "addon_item_price" => Self::AddonItemPrice,
+            "charge_item_price" => Self::ChargeItemPrice,
+            "plan" => Self::Plan,
+            "addon" => Self::Addon,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportInvoiceNotesEntityType);
+/// Values of `RecordPaymentTransactionStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecordPaymentTransactionStatus {
+    /// `success`
+    Success,
+    /// `failure`
+    Failure,
+    /// `late_failure`
+    LateFailure,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for RecordPaymentTransactionStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::LateFailure => "late_failure",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "late_failure" => Self::LateFailure,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(RecordPaymentTransactionStatus);
+/// Values of `RefundCreditNoteReasonCode`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RefundCreditNoteReasonCode {
+    /// `product_unsatisfactory`
+    ProductUnsatisfactory,
+    /// `service_unsatisfactory`
+    ServiceUnsatisfactory,
+    /// `order_change`
+    OrderChange,
+    /// `order_cancellation`
+    OrderCancellation,
+    /// `waiver`
+    Waiver,
+    /// `other`
+    Other,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for RefundCreditNoteReasonCode {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::ProductUnsatisfactory => "product_unsatisfactory",
+            Self::ServiceUnsatisfactory => "service_unsatisfactory",
+            Self::OrderChange => "order_change",
+            Self::OrderCancellation => "order_cancellation",
+            Self::Waiver => "waiver",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "product_unsatisfactory" => Self::ProductUnsatisfactory,
+            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
+            "order_change" => Self::OrderChange,
+            "order_cancellation" => Self::OrderCancellation,
+            "waiver" => Self::Waiver,
+            "other" => Self::Other,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(RefundCreditNoteReasonCode);
+/// Values of `RecordRefundCreditNoteReasonCode`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecordRefundCreditNoteReasonCode {
+    /// `chargeback`
+    Chargeback,
+    /// `product_unsatisfactory`
+    ProductUnsatisfactory,
+    /// `service_unsatisfactory`
+    ServiceUnsatisfactory,
+    /// `order_change`
+    OrderChange,
+    /// `order_cancellation`
+    OrderCancellation,
+    /// `waiver`
+    Waiver,
+    /// `other`
+    Other,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for RecordRefundCreditNoteReasonCode {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Chargeback => "chargeback",
+            Self::ProductUnsatisfactory => "product_unsatisfactory",
+            Self::ServiceUnsatisfactory => "service_unsatisfactory",
+            Self::OrderChange => "order_change",
+            Self::OrderCancellation => "order_cancellation",
+            Self::Waiver => "waiver",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "chargeback" => Self::Chargeback,
+            "product_unsatisfactory" => Self::ProductUnsatisfactory,
+            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
+            "order_change" => Self::OrderChange,
+            "order_cancellation" => Self::OrderCancellation,
+            "waiver" => Self::Waiver,
+            "other" => Self::Other,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(RecordRefundCreditNoteReasonCode);
 /// The `invoice` operations, reached through [`Client::invoices`].
 #[derive(Debug, Clone)]
 pub struct Invoices {
@@ -2130,12 +3066,195 @@ impl Client {
     }
 }
 impl Invoices {
+    /// Starts `POST /invoices` (`invoice.create`).
+    pub fn create(&self) -> CreateRequest {
+        CreateRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CreateParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`).
+    pub fn create_for_charge_items_and_charges(
+        &self,
+    ) -> CreateForChargeItemsAndChargesRequest {
+        CreateForChargeItemsAndChargesRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CreateForChargeItemsAndChargesParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/charge` (`invoice.charge`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn charge(&self, description: impl Into<String>) -> ChargeRequest {
+        ChargeRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: ChargeParams::new(description),
+        }
+    }
+    /// Starts `POST /invoices/charge_addon` (`invoice.charge_addon`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn charge_addon(&self, addon_id: impl Into<String>) -> ChargeAddonRequest {
+        ChargeAddonRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: ChargeAddonParams::new(addon_id),
+        }
+    }
+    /// Starts `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`).
+    pub fn create_for_charge_item(&self) -> CreateForChargeItemRequest {
+        CreateForChargeItemRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CreateForChargeItemParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn stop_dunning(&self, invoice_id: impl Into<String>) -> StopDunningRequest {
+        StopDunningRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: StopDunningParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn pause_dunning(
+        &self,
+        invoice_id: impl Into<String>,
+        expected_payment_date: Timestamp,
+    ) -> PauseDunningRequest {
+        PauseDunningRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: PauseDunningParams::new(expected_payment_date),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn resume_dunning(&self, invoice_id: impl Into<String>) -> ResumeDunningRequest {
+        ResumeDunningRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: ResumeDunningParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/import_invoice` (`invoice.import_invoice`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn import_invoice(
+        &self,
+        id: impl Into<String>,
+        date: Timestamp,
+        total: i64,
+    ) -> ImportInvoiceRequest {
+        ImportInvoiceRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: ImportInvoiceParams::new(id, date, total),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn apply_payments(&self, invoice_id: impl Into<String>) -> ApplyPaymentsRequest {
+        ApplyPaymentsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: ApplyPaymentsParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn sync_usages(&self, invoice_id: impl Into<String>) -> SyncUsagesRequest {
+        SyncUsagesRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn delete_line_items(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> DeleteLineItemsRequest {
+        DeleteLineItemsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: DeleteLineItemsParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn apply_credits(&self, invoice_id: impl Into<String>) -> ApplyCreditsRequest {
+        ApplyCreditsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: ApplyCreditsParams::new(),
+        }
+    }
     /// Starts `GET /invoices` (`invoice.list`).
     pub fn list(&self) -> ListRequest {
         ListRequest {
             client: self.client.clone(),
             options: Default::default(),
             params: ListParams::new(),
+        }
+    }
+    /// Starts `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn invoices_for_customer(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> InvoicesForCustomerRequest {
+        InvoicesForCustomerRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: InvoicesForCustomerParams::new(),
+        }
+    }
+    /// Starts `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn invoices_for_subscription(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> InvoicesForSubscriptionRequest {
+        InvoicesForSubscriptionRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: InvoicesForSubscriptionParams::new(),
+        }
+    }
+    /// Starts `GET /invoices/{invoice_id}` (`invoice.retrieve`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn retrieve(&self, invoice_id: impl Into<String>) -> RetrieveRequest {
+        RetrieveRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: RetrieveParams::new(),
         }
     }
     /// Starts `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`).
@@ -2149,6 +3268,2720 @@ impl Invoices {
             params: PdfParams::new(),
         }
     }
+    /// Starts `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn download_einvoice(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> DownloadEinvoiceRequest {
+        DownloadEinvoiceRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+        }
+    }
+    /// Starts `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
+    pub fn list_payment_reference_numbers(&self) -> ListPaymentReferenceNumbersRequest {
+        ListPaymentReferenceNumbersRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: ListPaymentReferenceNumbersParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn add_charge(
+        &self,
+        invoice_id: impl Into<String>,
+        amount: i64,
+        description: impl Into<String>,
+    ) -> AddChargeRequest {
+        AddChargeRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: AddChargeParams::new(amount, description),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn add_addon_charge(
+        &self,
+        invoice_id: impl Into<String>,
+        addon_id: impl Into<String>,
+    ) -> AddAddonChargeRequest {
+        AddAddonChargeRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: AddAddonChargeParams::new(addon_id),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn add_charge_item(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> AddChargeItemRequest {
+        AddChargeItemRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: AddChargeItemParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/close` (`invoice.close`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn close(&self, invoice_id: impl Into<String>) -> CloseRequest {
+        CloseRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: CloseParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn collect_payment(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> CollectPaymentRequest {
+        CollectPaymentRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: CollectPaymentParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn record_payment(&self, invoice_id: impl Into<String>) -> RecordPaymentRequest {
+        RecordPaymentRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: RecordPaymentParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn record_tax_withheld(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> RecordTaxWithheldRequest {
+        RecordTaxWithheldRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: RecordTaxWithheldParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn remove_tax_withheld(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> RemoveTaxWithheldRequest {
+        RemoveTaxWithheldRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: RemoveTaxWithheldParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/refund` (`invoice.refund`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn refund(&self, invoice_id: impl Into<String>) -> RefundRequest {
+        RefundRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: RefundParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn record_refund(&self, invoice_id: impl Into<String>) -> RecordRefundRequest {
+        RecordRefundRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: RecordRefundParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn remove_payment(&self, invoice_id: impl Into<String>) -> RemovePaymentRequest {
+        RemovePaymentRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: RemovePaymentParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn remove_credit_note(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> RemoveCreditNoteRequest {
+        RemoveCreditNoteRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: RemoveCreditNoteParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn void_invoice(&self, invoice_id: impl Into<String>) -> VoidInvoiceRequest {
+        VoidInvoiceRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: VoidInvoiceParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn write_off(&self, invoice_id: impl Into<String>) -> WriteOffRequest {
+        WriteOffRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: WriteOffParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn void_before_capture(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> VoidBeforeCaptureRequest {
+        VoidBeforeCaptureRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: VoidBeforeCaptureParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/delete` (`invoice.delete`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn delete(&self, invoice_id: impl Into<String>) -> DeleteRequest {
+        DeleteRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: DeleteParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn update_details(&self, invoice_id: impl Into<String>) -> UpdateDetailsRequest {
+        UpdateDetailsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: UpdateDetailsParams::new(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn apply_payment_schedule_scheme(
+        &self,
+        invoice_id: impl Into<String>,
+        scheme_id: impl Into<String>,
+    ) -> ApplyPaymentScheduleSchemeRequest {
+        ApplyPaymentScheduleSchemeRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+            params: ApplyPaymentScheduleSchemeParams::new(scheme_id),
+        }
+    }
+    /// Starts `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn payment_schedules(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> PaymentSchedulesRequest {
+        PaymentSchedulesRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn resend_einvoice(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> ResendEinvoiceRequest {
+        ResendEinvoiceRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+        }
+    }
+    /// Starts `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn send_einvoice(&self, invoice_id: impl Into<String>) -> SendEinvoiceRequest {
+        SendEinvoiceRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            invoice_id: invoice_id.into(),
+        }
+    }
+}
+const CREATE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.create",
+    path: "/invoices",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices` (`invoice.create`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CreateParams,
+}
+impl CreateRequest {
+    /// Sets `customer_id`; at most 50 characters.
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.params.customer_id = Some(value.into());
+        self
+    }
+    /// Sets `subscription_id`; at most 50 characters.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.params.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `invoice_note`; at most 2000 characters.
+    pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_note = Some(value.into());
+        self
+    }
+    /// Sets `remove_general_note`.
+    pub fn remove_general_note(mut self, value: bool) -> Self {
+        self.params.remove_general_note = Some(value);
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.params.coupon = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `authorization_transaction_id`; at most 40 characters.
+    pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
+        self.params.authorization_transaction_id = Some(value.into());
+        self
+    }
+    /// Sets `payment_source_id`; at most 40 characters.
+    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_source_id = Some(value.into());
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.params.auto_collection = Some(value);
+        self
+    }
+    /// Sets `token_id`; at most 40 characters.
+    pub fn token_id(mut self, value: impl Into<String>) -> Self {
+        self.params.token_id = Some(value.into());
+        self
+    }
+    /// Sets `replace_primary_payment_source`.
+    pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
+        self.params.replace_primary_payment_source = Some(value);
+        self
+    }
+    /// Sets `retain_payment_source`.
+    pub fn retain_payment_source(mut self, value: bool) -> Self {
+        self.params.retain_payment_source = Some(value);
+        self
+    }
+    /// Sets `payment_initiator`.
+    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
+        self.params.payment_initiator = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(mut self, value: CreateShippingAddressParams) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `statement_descriptor`.
+    pub fn statement_descriptor(
+        mut self,
+        value: CreateStatementDescriptorParams,
+    ) -> Self {
+        self.params.statement_descriptor = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: CreateCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// Sets `bank_account`.
+    pub fn bank_account(mut self, value: CreateBankAccountParams) -> Self {
+        self.params.bank_account = Some(value);
+        self
+    }
+    /// Sets `payment_method`.
+    pub fn payment_method(mut self, value: CreatePaymentMethodParams) -> Self {
+        self.params.payment_method = Some(value);
+        self
+    }
+    /// Sets `payment_intent`.
+    pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
+        self.params.payment_intent = Some(value);
+        self
+    }
+    /// Sets `addons` (a list).
+    pub fn addons(mut self, value: Vec<CreateAddonsParams>) -> Self {
+        self.params.addons = value;
+        self
+    }
+    /// Sets `charges` (a list).
+    pub fn charges(mut self, value: Vec<CreateChargesParams>) -> Self {
+        self.params.charges = value;
+        self
+    }
+    /// Sets `tax_providers_fields` (a list).
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<CreateTaxProvidersFieldsParams>,
+    ) -> Self {
+        self.params.tax_providers_fields = value;
+        self
+    }
+    /// Sets `notes_to_remove` (a list).
+    pub fn notes_to_remove(mut self, value: Vec<CreateNotesToRemoveParams>) -> Self {
+        self.params.notes_to_remove = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CreateParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CreateParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/invoices".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CreateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CREATE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices` (`invoice.create`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateParams {
+    /// `customer_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `subscription_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `invoice_note`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_note: Option<String>,
+    /// `remove_general_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_general_note: Option<bool>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `authorization_transaction_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_transaction_id: Option<String>,
+    /// `payment_source_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `token_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<String>,
+    /// `replace_primary_payment_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_primary_payment_source: Option<bool>,
+    /// `retain_payment_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retain_payment_source: Option<bool>,
+    /// `payment_initiator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_initiator: Option<enums::PaymentInitiator>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<CreateShippingAddressParams>,
+    /// `statement_descriptor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_descriptor: Option<CreateStatementDescriptorParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CreateCardParams>,
+    /// `bank_account`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_account: Option<CreateBankAccountParams>,
+    /// `payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<CreatePaymentMethodParams>,
+    /// `payment_intent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<CreatePaymentIntentParams>,
+    /// `addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<CreateAddonsParams>,
+    /// `charges` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub charges: Vec<CreateChargesParams>,
+    /// `tax_providers_fields` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
+    /// `notes_to_remove` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes_to_remove: Vec<CreateNotesToRemoveParams>,
+}
+impl CreateParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            customer_id: None,
+            subscription_id: None,
+            currency_code: None,
+            invoice_date: None,
+            invoice_note: None,
+            remove_general_note: None,
+            po_number: None,
+            coupon: None,
+            coupon_ids: Vec::new(),
+            authorization_transaction_id: None,
+            payment_source_id: None,
+            auto_collection: None,
+            token_id: None,
+            replace_primary_payment_source: None,
+            retain_payment_source: None,
+            payment_initiator: None,
+            shipping_address: None,
+            statement_descriptor: None,
+            card: None,
+            bank_account: None,
+            payment_method: None,
+            payment_intent: None,
+            addons: Vec::new(),
+            charges: Vec::new(),
+            tax_providers_fields: Vec::new(),
+            notes_to_remove: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CreateParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("customer_id", &self.customer_id);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("currency_code", &self.currency_code);
+        form.field("invoice_date", &self.invoice_date);
+        form.field("invoice_note", &self.invoice_note);
+        form.field("remove_general_note", &self.remove_general_note);
+        form.field("po_number", &self.po_number);
+        form.field("coupon", &self.coupon);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("authorization_transaction_id", &self.authorization_transaction_id);
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("token_id", &self.token_id);
+        form.field(
+            "replace_primary_payment_source",
+            &self.replace_primary_payment_source,
+        );
+        form.field("retain_payment_source", &self.retain_payment_source);
+        form.field("payment_initiator", &self.payment_initiator);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("statement_descriptor", &self.statement_descriptor);
+        form.field("card", &self.card);
+        form.field("bank_account", &self.bank_account);
+        form.field("payment_method", &self.payment_method);
+        form.field("payment_intent", &self.payment_intent);
+        form.field("addons", &self.addons);
+        form.field("charges", &self.charges);
+        form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.field("notes_to_remove", &self.notes_to_remove);
+    }
+}
+/// What `POST /invoices` (`invoice.create`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const CREATE_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.create_for_charge_items_and_charges",
+    path: "/invoices/create_for_charge_items_and_charges",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateForChargeItemsAndChargesRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CreateForChargeItemsAndChargesParams,
+}
+impl CreateForChargeItemsAndChargesRequest {
+    /// Sets `customer_id`; at most 50 characters.
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.params.customer_id = Some(value.into());
+        self
+    }
+    /// Sets `subscription_id`; at most 50 characters.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.params.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `invoice_note`; at most 2000 characters.
+    pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_note = Some(value.into());
+        self
+    }
+    /// Sets `remove_general_note`.
+    pub fn remove_general_note(mut self, value: bool) -> Self {
+        self.params.remove_general_note = Some(value);
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.params.coupon = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `authorization_transaction_id`; at most 40 characters.
+    pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
+        self.params.authorization_transaction_id = Some(value.into());
+        self
+    }
+    /// Sets `payment_source_id`; at most 40 characters.
+    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_source_id = Some(value.into());
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.params.auto_collection = Some(value);
+        self
+    }
+    /// Sets `net_term_days`.
+    pub fn net_term_days(mut self, value: i64) -> Self {
+        self.params.net_term_days = Some(value);
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `create_pending_invoice`.
+    pub fn create_pending_invoice(mut self, value: bool) -> Self {
+        self.params.create_pending_invoice = Some(value);
+        self
+    }
+    /// Sets `token_id`; at most 40 characters.
+    pub fn token_id(mut self, value: impl Into<String>) -> Self {
+        self.params.token_id = Some(value.into());
+        self
+    }
+    /// Sets `replace_primary_payment_source`.
+    pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
+        self.params.replace_primary_payment_source = Some(value);
+        self
+    }
+    /// Sets `retain_payment_source`.
+    pub fn retain_payment_source(mut self, value: bool) -> Self {
+        self.params.retain_payment_source = Some(value);
+        self
+    }
+    /// Sets `payment_initiator`.
+    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
+        self.params.payment_initiator = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(
+        mut self,
+        value: CreateForChargeItemsAndChargesShippingAddressParams,
+    ) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `statement_descriptor`.
+    pub fn statement_descriptor(
+        mut self,
+        value: CreateForChargeItemsAndChargesStatementDescriptorParams,
+    ) -> Self {
+        self.params.statement_descriptor = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: CreateForChargeItemsAndChargesCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// Sets `bank_account`.
+    pub fn bank_account(
+        mut self,
+        value: CreateForChargeItemsAndChargesBankAccountParams,
+    ) -> Self {
+        self.params.bank_account = Some(value);
+        self
+    }
+    /// Sets `payment_method`.
+    pub fn payment_method(
+        mut self,
+        value: CreateForChargeItemsAndChargesPaymentMethodParams,
+    ) -> Self {
+        self.params.payment_method = Some(value);
+        self
+    }
+    /// Sets `payment_intent`.
+    pub fn payment_intent(
+        mut self,
+        value: CreateForChargeItemsAndChargesPaymentIntentParams,
+    ) -> Self {
+        self.params.payment_intent = Some(value);
+        self
+    }
+    /// Sets `item_prices` (a list).
+    pub fn item_prices(
+        mut self,
+        value: Vec<CreateForChargeItemsAndChargesItemPricesParams>,
+    ) -> Self {
+        self.params.item_prices = value;
+        self
+    }
+    /// Sets `item_tiers` (a list).
+    pub fn item_tiers(
+        mut self,
+        value: Vec<CreateForChargeItemsAndChargesItemTiersParams>,
+    ) -> Self {
+        self.params.item_tiers = value;
+        self
+    }
+    /// Sets `charges` (a list).
+    pub fn charges(
+        mut self,
+        value: Vec<CreateForChargeItemsAndChargesChargesParams>,
+    ) -> Self {
+        self.params.charges = value;
+        self
+    }
+    /// Sets `notes_to_remove` (a list).
+    pub fn notes_to_remove(
+        mut self,
+        value: Vec<CreateForChargeItemsAndChargesNotesToRemoveParams>,
+    ) -> Self {
+        self.params.notes_to_remove = value;
+        self
+    }
+    /// Sets `tax_providers_fields` (a list).
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<CreateForChargeItemsAndChargesTaxProvidersFieldsParams>,
+    ) -> Self {
+        self.params.tax_providers_fields = value;
+        self
+    }
+    /// Sets `discounts` (a list).
+    pub fn discounts(
+        mut self,
+        value: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
+    ) -> Self {
+        self.params.discounts = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CreateForChargeItemsAndChargesParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CreateForChargeItemsAndChargesParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/invoices/create_for_charge_items_and_charges".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CreateForChargeItemsAndChargesResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CreateForChargeItemsAndChargesResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(
+                &CREATE_FOR_CHARGE_ITEMS_AND_CHARGES,
+                path,
+                &self.params,
+                &self.options,
+            )
+            .await
+    }
+}
+/// Parameters of `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesParams {
+    /// `customer_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `subscription_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `invoice_note`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_note: Option<String>,
+    /// `remove_general_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_general_note: Option<bool>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `authorization_transaction_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_transaction_id: Option<String>,
+    /// `payment_source_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `net_term_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_term_days: Option<i64>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `create_pending_invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_pending_invoice: Option<bool>,
+    /// `token_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<String>,
+    /// `replace_primary_payment_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_primary_payment_source: Option<bool>,
+    /// `retain_payment_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retain_payment_source: Option<bool>,
+    /// `payment_initiator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_initiator: Option<enums::PaymentInitiator>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<CreateForChargeItemsAndChargesShippingAddressParams>,
+    /// `statement_descriptor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_descriptor: Option<
+        CreateForChargeItemsAndChargesStatementDescriptorParams,
+    >,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CreateForChargeItemsAndChargesCardParams>,
+    /// `bank_account`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_account: Option<CreateForChargeItemsAndChargesBankAccountParams>,
+    /// `payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<CreateForChargeItemsAndChargesPaymentMethodParams>,
+    /// `payment_intent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<CreateForChargeItemsAndChargesPaymentIntentParams>,
+    /// `item_prices` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_prices: Vec<CreateForChargeItemsAndChargesItemPricesParams>,
+    /// `item_tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_tiers: Vec<CreateForChargeItemsAndChargesItemTiersParams>,
+    /// `charges` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub charges: Vec<CreateForChargeItemsAndChargesChargesParams>,
+    /// `notes_to_remove` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes_to_remove: Vec<CreateForChargeItemsAndChargesNotesToRemoveParams>,
+    /// `tax_providers_fields` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tax_providers_fields: Vec<
+        CreateForChargeItemsAndChargesTaxProvidersFieldsParams,
+    >,
+    /// `discounts` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
+}
+impl CreateForChargeItemsAndChargesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            customer_id: None,
+            subscription_id: None,
+            currency_code: None,
+            invoice_note: None,
+            remove_general_note: None,
+            po_number: None,
+            coupon: None,
+            coupon_ids: Vec::new(),
+            authorization_transaction_id: None,
+            payment_source_id: None,
+            auto_collection: None,
+            net_term_days: None,
+            invoice_date: None,
+            create_pending_invoice: None,
+            token_id: None,
+            replace_primary_payment_source: None,
+            retain_payment_source: None,
+            payment_initiator: None,
+            shipping_address: None,
+            statement_descriptor: None,
+            card: None,
+            bank_account: None,
+            payment_method: None,
+            payment_intent: None,
+            item_prices: Vec::new(),
+            item_tiers: Vec::new(),
+            charges: Vec::new(),
+            notes_to_remove: Vec::new(),
+            tax_providers_fields: Vec::new(),
+            discounts: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("customer_id", &self.customer_id);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("currency_code", &self.currency_code);
+        form.field("invoice_note", &self.invoice_note);
+        form.field("remove_general_note", &self.remove_general_note);
+        form.field("po_number", &self.po_number);
+        form.field("coupon", &self.coupon);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("authorization_transaction_id", &self.authorization_transaction_id);
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("net_term_days", &self.net_term_days);
+        form.field("invoice_date", &self.invoice_date);
+        form.field("create_pending_invoice", &self.create_pending_invoice);
+        form.field("token_id", &self.token_id);
+        form.field(
+            "replace_primary_payment_source",
+            &self.replace_primary_payment_source,
+        );
+        form.field("retain_payment_source", &self.retain_payment_source);
+        form.field("payment_initiator", &self.payment_initiator);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("statement_descriptor", &self.statement_descriptor);
+        form.field("card", &self.card);
+        form.field("bank_account", &self.bank_account);
+        form.field("payment_method", &self.payment_method);
+        form.field("payment_intent", &self.payment_intent);
+        form.field("item_prices", &self.item_prices);
+        form.field("item_tiers", &self.item_tiers);
+        form.field("charges", &self.charges);
+        form.field("notes_to_remove", &self.notes_to_remove);
+        form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.field("discounts", &self.discounts);
+    }
+}
+/// What `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const CHARGE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.charge",
+    path: "/invoices/charge",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/charge` (`invoice.charge`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ChargeRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: ChargeParams,
+}
+impl ChargeRequest {
+    /// Sets `customer_id`; at most 50 characters.
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.params.customer_id = Some(value.into());
+        self
+    }
+    /// Sets `subscription_id`; at most 50 characters.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.params.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.params.amount = Some(value);
+        self
+    }
+    /// Sets `amount_in_decimal`; at most 39 characters.
+    pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.amount_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.params.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.params.date_to = Some(value);
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.params.coupon = Some(value.into());
+        self
+    }
+    /// Sets `avalara_sale_type`.
+    pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
+        self.params.avalara_sale_type = Some(value);
+        self
+    }
+    /// Sets `avalara_transaction_type`.
+    pub fn avalara_transaction_type(mut self, value: i64) -> Self {
+        self.params.avalara_transaction_type = Some(value);
+        self
+    }
+    /// Sets `avalara_service_type`.
+    pub fn avalara_service_type(mut self, value: i64) -> Self {
+        self.params.avalara_service_type = Some(value);
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `payment_source_id`; at most 40 characters.
+    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_source_id = Some(value.into());
+        self
+    }
+    /// Sets `payment_initiator`.
+    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
+        self.params.payment_initiator = Some(value);
+        self
+    }
+    /// Sets `tax_providers_fields` (a list).
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<ChargeTaxProvidersFieldsParams>,
+    ) -> Self {
+        self.params.tax_providers_fields = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ChargeParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ChargeParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/invoices/charge".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ChargeResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(ChargeResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CHARGE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/charge` (`invoice.charge`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargeParams {
+    /// `customer_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `subscription_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `amount_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_in_decimal: Option<String>,
+    /// `description`; at most 250 characters.
+    pub description: String,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `avalara_sale_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_sale_type: Option<enums::AvalaraSaleType>,
+    /// `avalara_transaction_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_transaction_type: Option<i64>,
+    /// `avalara_service_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_service_type: Option<i64>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `payment_source_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
+    /// `payment_initiator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_initiator: Option<enums::PaymentInitiator>,
+    /// `tax_providers_fields` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tax_providers_fields: Vec<ChargeTaxProvidersFieldsParams>,
+}
+impl ChargeParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(description: impl Into<String>) -> Self {
+        Self {
+            customer_id: None,
+            subscription_id: None,
+            currency_code: None,
+            amount: None,
+            amount_in_decimal: None,
+            description: description.into(),
+            date_from: None,
+            date_to: None,
+            coupon_ids: Vec::new(),
+            coupon: None,
+            avalara_sale_type: None,
+            avalara_transaction_type: None,
+            avalara_service_type: None,
+            po_number: None,
+            invoice_date: None,
+            payment_source_id: None,
+            payment_initiator: None,
+            tax_providers_fields: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ChargeParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("customer_id", &self.customer_id);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("currency_code", &self.currency_code);
+        form.field("amount", &self.amount);
+        form.field("amount_in_decimal", &self.amount_in_decimal);
+        form.field("description", &self.description);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("coupon", &self.coupon);
+        form.field("avalara_sale_type", &self.avalara_sale_type);
+        form.field("avalara_transaction_type", &self.avalara_transaction_type);
+        form.field("avalara_service_type", &self.avalara_service_type);
+        form.field("po_number", &self.po_number);
+        form.field("invoice_date", &self.invoice_date);
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("payment_initiator", &self.payment_initiator);
+        form.field("tax_providers_fields", &self.tax_providers_fields);
+    }
+}
+/// What `POST /invoices/charge` (`invoice.charge`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargeResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const CHARGE_ADDON: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.charge_addon",
+    path: "/invoices/charge_addon",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/charge_addon` (`invoice.charge_addon`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ChargeAddonRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: ChargeAddonParams,
+}
+impl ChargeAddonRequest {
+    /// Sets `customer_id`; at most 50 characters.
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.params.customer_id = Some(value.into());
+        self
+    }
+    /// Sets `subscription_id`; at most 50 characters.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.params.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `addon_quantity`.
+    pub fn addon_quantity(mut self, value: i64) -> Self {
+        self.params.addon_quantity = Some(value);
+        self
+    }
+    /// Sets `addon_unit_price`.
+    pub fn addon_unit_price(mut self, value: i64) -> Self {
+        self.params.addon_unit_price = Some(value);
+        self
+    }
+    /// Sets `addon_quantity_in_decimal`; at most 33 characters.
+    pub fn addon_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.addon_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `addon_unit_price_in_decimal`; at most 39 characters.
+    pub fn addon_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.addon_unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.params.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.params.date_to = Some(value);
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.params.coupon = Some(value.into());
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `payment_source_id`; at most 40 characters.
+    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_source_id = Some(value.into());
+        self
+    }
+    /// Sets `payment_initiator`.
+    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
+        self.params.payment_initiator = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ChargeAddonParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ChargeAddonParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/invoices/charge_addon".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ChargeAddonResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ChargeAddonResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CHARGE_ADDON, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/charge_addon` (`invoice.charge_addon`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargeAddonParams {
+    /// `customer_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `subscription_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `addon_id`; at most 100 characters.
+    pub addon_id: String,
+    /// `addon_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_quantity: Option<i64>,
+    /// `addon_unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_unit_price: Option<i64>,
+    /// `addon_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_quantity_in_decimal: Option<String>,
+    /// `addon_unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_unit_price_in_decimal: Option<String>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `payment_source_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
+    /// `payment_initiator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_initiator: Option<enums::PaymentInitiator>,
+}
+impl ChargeAddonParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(addon_id: impl Into<String>) -> Self {
+        Self {
+            customer_id: None,
+            subscription_id: None,
+            addon_id: addon_id.into(),
+            addon_quantity: None,
+            addon_unit_price: None,
+            addon_quantity_in_decimal: None,
+            addon_unit_price_in_decimal: None,
+            date_from: None,
+            date_to: None,
+            coupon_ids: Vec::new(),
+            coupon: None,
+            po_number: None,
+            invoice_date: None,
+            payment_source_id: None,
+            payment_initiator: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ChargeAddonParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("customer_id", &self.customer_id);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("addon_id", &self.addon_id);
+        form.field("addon_quantity", &self.addon_quantity);
+        form.field("addon_unit_price", &self.addon_unit_price);
+        form.field("addon_quantity_in_decimal", &self.addon_quantity_in_decimal);
+        form.field("addon_unit_price_in_decimal", &self.addon_unit_price_in_decimal);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("coupon", &self.coupon);
+        form.field("po_number", &self.po_number);
+        form.field("invoice_date", &self.invoice_date);
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("payment_initiator", &self.payment_initiator);
+    }
+}
+/// What `POST /invoices/charge_addon` (`invoice.charge_addon`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargeAddonResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const CREATE_FOR_CHARGE_ITEM: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.create_for_charge_item",
+    path: "/invoices/create_for_charge_item",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateForChargeItemRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CreateForChargeItemParams,
+}
+impl CreateForChargeItemRequest {
+    /// Sets `customer_id`; at most 50 characters.
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.params.customer_id = Some(value.into());
+        self
+    }
+    /// Sets `subscription_id`; at most 50 characters.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.params.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.params.coupon = Some(value.into());
+        self
+    }
+    /// Sets `payment_source_id`; at most 40 characters.
+    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_source_id = Some(value.into());
+        self
+    }
+    /// Sets `payment_initiator`.
+    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
+        self.params.payment_initiator = Some(value);
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `item_price`.
+    pub fn item_price(mut self, value: CreateForChargeItemItemPriceParams) -> Self {
+        self.params.item_price = Some(value);
+        self
+    }
+    /// Sets `item_tiers` (a list).
+    pub fn item_tiers(mut self, value: Vec<CreateForChargeItemItemTiersParams>) -> Self {
+        self.params.item_tiers = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CreateForChargeItemParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CreateForChargeItemParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/invoices/create_for_charge_item".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CreateForChargeItemResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CreateForChargeItemResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&CREATE_FOR_CHARGE_ITEM, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemParams {
+    /// `customer_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `subscription_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `payment_source_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
+    /// `payment_initiator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_initiator: Option<enums::PaymentInitiator>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `item_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price: Option<CreateForChargeItemItemPriceParams>,
+    /// `item_tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_tiers: Vec<CreateForChargeItemItemTiersParams>,
+}
+impl CreateForChargeItemParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            customer_id: None,
+            subscription_id: None,
+            po_number: None,
+            coupon: None,
+            payment_source_id: None,
+            payment_initiator: None,
+            invoice_date: None,
+            item_price: None,
+            item_tiers: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("customer_id", &self.customer_id);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("po_number", &self.po_number);
+        form.field("coupon", &self.coupon);
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("payment_initiator", &self.payment_initiator);
+        form.field("invoice_date", &self.invoice_date);
+        form.field("item_price", &self.item_price);
+        form.field("item_tiers", &self.item_tiers);
+    }
+}
+/// What `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateForChargeItemResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const STOP_DUNNING: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.stop_dunning",
+    path: "/invoices/{invoice_id}/stop_dunning",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct StopDunningRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: StopDunningParams,
+}
+impl StopDunningRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &StopDunningParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: StopDunningParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/stop_dunning", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<StopDunningResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(StopDunningResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&STOP_DUNNING, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StopDunningParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+impl StopDunningParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { comment: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for StopDunningParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+    }
+}
+/// What `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StopDunningResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const PAUSE_DUNNING: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.pause_dunning",
+    path: "/invoices/{invoice_id}/pause_dunning",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PauseDunningRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: PauseDunningParams,
+}
+impl PauseDunningRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &PauseDunningParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: PauseDunningParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/pause_dunning", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<PauseDunningResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(PauseDunningResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&PAUSE_DUNNING, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PauseDunningParams {
+    /// `expected_payment_date` (Unix seconds).
+    pub expected_payment_date: Timestamp,
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+impl PauseDunningParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(expected_payment_date: Timestamp) -> Self {
+        Self {
+            expected_payment_date,
+            comment: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for PauseDunningParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("expected_payment_date", &self.expected_payment_date);
+        form.field("comment", &self.comment);
+    }
+}
+/// What `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PauseDunningResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const RESUME_DUNNING: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.resume_dunning",
+    path: "/invoices/{invoice_id}/resume_dunning",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ResumeDunningRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: ResumeDunningParams,
+}
+impl ResumeDunningRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ResumeDunningParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ResumeDunningParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/resume_dunning", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResumeDunningResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ResumeDunningResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&RESUME_DUNNING, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ResumeDunningParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+impl ResumeDunningParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { comment: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ResumeDunningParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+    }
+}
+/// What `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResumeDunningResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const IMPORT_INVOICE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.import_invoice",
+    path: "/invoices/import_invoice",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/import_invoice` (`invoice.import_invoice`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ImportInvoiceRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: ImportInvoiceParams,
+}
+impl ImportInvoiceRequest {
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `customer_id`; at most 50 characters.
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.params.customer_id = Some(value.into());
+        self
+    }
+    /// Sets `subscription_id`; at most 50 characters.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.params.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `price_type`.
+    pub fn price_type(mut self, value: enums::PriceType) -> Self {
+        self.params.price_type = Some(value);
+        self
+    }
+    /// Sets `tax_override_reason`.
+    pub fn tax_override_reason(mut self, value: enums::TaxOverrideReason) -> Self {
+        self.params.tax_override_reason = Some(value);
+        self
+    }
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.params.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.params.vat_number_prefix = Some(value.into());
+        self
+    }
+    /// Sets `round_off`.
+    pub fn round_off(mut self, value: i64) -> Self {
+        self.params.round_off = Some(value);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: ImportInvoiceStatus) -> Self {
+        self.params.status = Some(value);
+        self
+    }
+    /// Sets `voided_at` (Unix seconds).
+    pub fn voided_at(mut self, value: Timestamp) -> Self {
+        self.params.voided_at = Some(value);
+        self
+    }
+    /// Sets `void_reason_code`; at most 100 characters.
+    pub fn void_reason_code(mut self, value: impl Into<String>) -> Self {
+        self.params.void_reason_code = Some(value.into());
+        self
+    }
+    /// Sets `is_written_off`.
+    pub fn is_written_off(mut self, value: bool) -> Self {
+        self.params.is_written_off = Some(value);
+        self
+    }
+    /// Sets `write_off_amount`.
+    pub fn write_off_amount(mut self, value: i64) -> Self {
+        self.params.write_off_amount = Some(value);
+        self
+    }
+    /// Sets `write_off_date` (Unix seconds).
+    pub fn write_off_date(mut self, value: Timestamp) -> Self {
+        self.params.write_off_date = Some(value);
+        self
+    }
+    /// Sets `due_date` (Unix seconds).
+    pub fn due_date(mut self, value: Timestamp) -> Self {
+        self.params.due_date = Some(value);
+        self
+    }
+    /// Sets `net_term_days`.
+    pub fn net_term_days(mut self, value: i64) -> Self {
+        self.params.net_term_days = Some(value);
+        self
+    }
+    /// Sets `has_advance_charges`.
+    pub fn has_advance_charges(mut self, value: bool) -> Self {
+        self.params.has_advance_charges = Some(value);
+        self
+    }
+    /// Sets `use_for_proration`.
+    pub fn use_for_proration(mut self, value: bool) -> Self {
+        self.params.use_for_proration = Some(value);
+        self
+    }
+    /// Sets `paid_at` (Unix seconds).
+    pub fn paid_at(mut self, value: Timestamp) -> Self {
+        self.params.paid_at = Some(value);
+        self
+    }
+    /// Sets `credit_note`.
+    pub fn credit_note(mut self, value: ImportInvoiceCreditNoteParams) -> Self {
+        self.params.credit_note = Some(value);
+        self
+    }
+    /// Sets `billing_address`.
+    pub fn billing_address(mut self, value: ImportInvoiceBillingAddressParams) -> Self {
+        self.params.billing_address = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(
+        mut self,
+        value: ImportInvoiceShippingAddressParams,
+    ) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `line_items` (a list).
+    pub fn line_items(mut self, value: Vec<ImportInvoiceLineItemsParams>) -> Self {
+        self.params.line_items = value;
+        self
+    }
+    /// Sets `payment_reference_numbers` (a list).
+    pub fn payment_reference_numbers(
+        mut self,
+        value: Vec<ImportInvoicePaymentReferenceNumbersParams>,
+    ) -> Self {
+        self.params.payment_reference_numbers = value;
+        self
+    }
+    /// Sets `line_item_tiers` (a list).
+    pub fn line_item_tiers(
+        mut self,
+        value: Vec<ImportInvoiceLineItemTiersParams>,
+    ) -> Self {
+        self.params.line_item_tiers = value;
+        self
+    }
+    /// Sets `discounts` (a list).
+    pub fn discounts(mut self, value: Vec<ImportInvoiceDiscountsParams>) -> Self {
+        self.params.discounts = value;
+        self
+    }
+    /// Sets `taxes` (a list).
+    pub fn taxes(mut self, value: Vec<ImportInvoiceTaxesParams>) -> Self {
+        self.params.taxes = value;
+        self
+    }
+    /// Sets `payments` (a list).
+    pub fn payments(mut self, value: Vec<ImportInvoicePaymentsParams>) -> Self {
+        self.params.payments = value;
+        self
+    }
+    /// Sets `notes` (a list).
+    pub fn notes(mut self, value: Vec<ImportInvoiceNotesParams>) -> Self {
+        self.params.notes = value;
+        self
+    }
+    /// Sets `line_item_addresses` (a list).
+    pub fn line_item_addresses(
+        mut self,
+        value: Vec<ImportInvoiceLineItemAddressesParams>,
+    ) -> Self {
+        self.params.line_item_addresses = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ImportInvoiceParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ImportInvoiceParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/invoices/import_invoice".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ImportInvoiceResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ImportInvoiceResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&IMPORT_INVOICE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/import_invoice` (`invoice.import_invoice`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportInvoiceParams {
+    /// `id`; at most 50 characters.
+    pub id: String,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `customer_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `subscription_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `price_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_type: Option<enums::PriceType>,
+    /// `tax_override_reason`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_override_reason: Option<enums::TaxOverrideReason>,
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+    /// `date` (Unix seconds).
+    pub date: Timestamp,
+    /// `total`.
+    pub total: i64,
+    /// `round_off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_off: Option<i64>,
+    /// `status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ImportInvoiceStatus>,
+    /// `voided_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voided_at: Option<Timestamp>,
+    /// `void_reason_code`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub void_reason_code: Option<String>,
+    /// `is_written_off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_written_off: Option<bool>,
+    /// `write_off_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_off_amount: Option<i64>,
+    /// `write_off_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_off_date: Option<Timestamp>,
+    /// `due_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<Timestamp>,
+    /// `net_term_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_term_days: Option<i64>,
+    /// `has_advance_charges`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_advance_charges: Option<bool>,
+    /// `use_for_proration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_for_proration: Option<bool>,
+    /// `paid_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<Timestamp>,
+    /// `credit_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note: Option<ImportInvoiceCreditNoteParams>,
+    /// `billing_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<ImportInvoiceBillingAddressParams>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<ImportInvoiceShippingAddressParams>,
+    /// `line_items` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_items: Vec<ImportInvoiceLineItemsParams>,
+    /// `payment_reference_numbers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payment_reference_numbers: Vec<ImportInvoicePaymentReferenceNumbersParams>,
+    /// `line_item_tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_item_tiers: Vec<ImportInvoiceLineItemTiersParams>,
+    /// `discounts` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<ImportInvoiceDiscountsParams>,
+    /// `taxes` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taxes: Vec<ImportInvoiceTaxesParams>,
+    /// `payments` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<ImportInvoicePaymentsParams>,
+    /// `notes` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<ImportInvoiceNotesParams>,
+    /// `line_item_addresses` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_item_addresses: Vec<ImportInvoiceLineItemAddressesParams>,
+}
+impl ImportInvoiceParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>, date: Timestamp, total: i64) -> Self {
+        Self {
+            id: id.into(),
+            currency_code: None,
+            customer_id: None,
+            subscription_id: None,
+            po_number: None,
+            price_type: None,
+            tax_override_reason: None,
+            vat_number: None,
+            vat_number_prefix: None,
+            date,
+            total,
+            round_off: None,
+            status: None,
+            voided_at: None,
+            void_reason_code: None,
+            is_written_off: None,
+            write_off_amount: None,
+            write_off_date: None,
+            due_date: None,
+            net_term_days: None,
+            has_advance_charges: None,
+            use_for_proration: None,
+            paid_at: None,
+            credit_note: None,
+            billing_address: None,
+            shipping_address: None,
+            line_items: Vec::new(),
+            payment_reference_numbers: Vec::new(),
+            line_item_tiers: Vec::new(),
+            discounts: Vec::new(),
+            taxes: Vec::new(),
+            payments: Vec::new(),
+            notes: Vec::new(),
+            line_item_addresses: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ImportInvoiceParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("currency_code", &self.currency_code);
+        form.field("customer_id", &self.customer_id);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("po_number", &self.po_number);
+        form.field("price_type", &self.price_type);
+        form.field("tax_override_reason", &self.tax_override_reason);
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+        form.field("date", &self.date);
+        form.field("total", &self.total);
+        form.field("round_off", &self.round_off);
+        form.field("status", &self.status);
+        form.field("voided_at", &self.voided_at);
+        form.field("void_reason_code", &self.void_reason_code);
+        form.field("is_written_off", &self.is_written_off);
+        form.field("write_off_amount", &self.write_off_amount);
+        form.field("write_off_date", &self.write_off_date);
+        form.field("due_date", &self.due_date);
+        form.field("net_term_days", &self.net_term_days);
+        form.field("has_advance_charges", &self.has_advance_charges);
+        form.field("use_for_proration", &self.use_for_proration);
+        form.field("paid_at", &self.paid_at);
+        form.field("credit_note", &self.credit_note);
+        form.field("billing_address", &self.billing_address);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("line_items", &self.line_items);
+        form.field("payment_reference_numbers", &self.payment_reference_numbers);
+        form.field("line_item_tiers", &self.line_item_tiers);
+        form.field("discounts", &self.discounts);
+        form.field("taxes", &self.taxes);
+        form.field("payments", &self.payments);
+        form.field("notes", &self.notes);
+        form.field("line_item_addresses", &self.line_item_addresses);
+    }
+}
+/// What `POST /invoices/import_invoice` (`invoice.import_invoice`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportInvoiceResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+    /// `credit_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note: Option<Box<credit_note::CreditNote>>,
+}
+const APPLY_PAYMENTS: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.apply_payments",
+    path: "/invoices/{invoice_id}/apply_payments",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ApplyPaymentsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: ApplyPaymentsParams,
+}
+impl ApplyPaymentsRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `transactions` (a list).
+    pub fn transactions(mut self, value: Vec<ApplyPaymentsTransactionsParams>) -> Self {
+        self.params.transactions = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ApplyPaymentsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ApplyPaymentsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/apply_payments", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ApplyPaymentsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ApplyPaymentsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&APPLY_PAYMENTS, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ApplyPaymentsParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `transactions` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transactions: Vec<ApplyPaymentsTransactionsParams>,
+}
+impl ApplyPaymentsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            comment: None,
+            transactions: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ApplyPaymentsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+        form.field("transactions", &self.transactions);
+    }
+}
+/// What `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplyPaymentsResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const SYNC_USAGES: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.sync_usages",
+    path: "/invoices/{invoice_id}/sync_usages",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SyncUsagesRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+}
+impl SyncUsagesRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/sync_usages", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<SyncUsagesResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(SyncUsagesResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&SYNC_USAGES, path, &(), &self.options).await
+    }
+}
+/// What `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncUsagesResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const DELETE_LINE_ITEMS: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.delete_line_items",
+    path: "/invoices/{invoice_id}/delete_line_items",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteLineItemsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: DeleteLineItemsParams,
+}
+impl DeleteLineItemsRequest {
+    /// Sets `line_items` (a list).
+    pub fn line_items(mut self, value: Vec<DeleteLineItemsLineItemsParams>) -> Self {
+        self.params.line_items = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &DeleteLineItemsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: DeleteLineItemsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/delete_line_items", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<DeleteLineItemsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(DeleteLineItemsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&DELETE_LINE_ITEMS, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteLineItemsParams {
+    /// `line_items` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_items: Vec<DeleteLineItemsLineItemsParams>,
+}
+impl DeleteLineItemsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { line_items: Vec::new() }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for DeleteLineItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("line_items", &self.line_items);
+    }
+}
+/// What `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteLineItemsResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const APPLY_CREDITS: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.apply_credits",
+    path: "/invoices/{invoice_id}/apply_credits",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ApplyCreditsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: ApplyCreditsParams,
+}
+impl ApplyCreditsRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `credit_notes` (a list).
+    pub fn credit_notes(mut self, value: Vec<ApplyCreditsCreditNotesParams>) -> Self {
+        self.params.credit_notes = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ApplyCreditsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ApplyCreditsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/apply_credits", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ApplyCreditsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ApplyCreditsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&APPLY_CREDITS, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ApplyCreditsParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `credit_notes` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credit_notes: Vec<ApplyCreditsCreditNotesParams>,
+}
+impl ApplyCreditsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            comment: None,
+            credit_notes: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ApplyCreditsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+        form.field("credit_notes", &self.credit_notes);
+    }
+}
+/// What `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplyCreditsResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.list",
@@ -2156,6 +5989,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
+    subdomain: None,
     idempotent: false,
 };
 /// A request for `GET /invoices` (`invoice.list`); set optional parameters, then `send()`.
@@ -2185,6 +6019,11 @@ impl ListRequest {
     /// Where the page starts: the `next_offset` of the previous page.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
+        self
+    }
+    /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    pub fn einvoice_status(mut self, value: EnumFilter<Status>) -> Self {
+        self.params.einvoice_status = Some(value);
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
@@ -2298,6 +6137,11 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
+        crate::filter::check_operator(
+            "einvoice[status]",
+            self.params.einvoice_status.as_ref(),
+            &["is", "is_not", "in", "not_in"],
+        )?;
         crate::filter::check_operator(
             "id",
             self.params.id.as_ref(),
@@ -2450,6 +6294,9 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub einvoice_status: Option<EnumFilter<Status>>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<StringFilter>,
@@ -2519,6 +6366,7 @@ impl ListParams {
             include_deleted: None,
             limit: None,
             offset: None,
+            einvoice_status: None,
             id: None,
             subscription_id: None,
             customer_id: None,
@@ -2552,6 +6400,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.field("einvoice[status]", &self.einvoice_status);
         form.field("id", &self.id);
         form.field("subscription_id", &self.subscription_id);
         form.field("customer_id", &self.customer_id);
@@ -2598,12 +6447,389 @@ pub struct ListEntry {
     /// `invoice`.
     pub invoice: Invoice,
 }
+const INVOICES_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.invoices_for_customer",
+    path: "/customers/{customer_id}/invoices",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct InvoicesForCustomerRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: InvoicesForCustomerParams,
+}
+impl InvoicesForCustomerRequest {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
+        self
+    }
+    /// Where the page starts: the `next_offset` of the previous page.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params.offset = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &InvoicesForCustomerParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: InvoicesForCustomerParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/invoices", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Page<InvoicesForCustomerEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(Page<InvoicesForCustomerEntry>, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&INVOICES_FOR_CUSTOMER, path, &self.params, &self.options)
+            .await
+    }
+    /// Streams every entry of every page, fetching one page at a time from the
+    /// offset set (or the first page), so memory stays bounded by one page.
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<
+        Item = Result<InvoicesForCustomerEntry, Error>,
+    > + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
+        let Self { client, params, .. } = self;
+        let first = params.offset.clone();
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&INVOICES_FOR_CUSTOMER, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
+            },
+        )
+    }
+}
+/// Parameters of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InvoicesForCustomerParams {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+}
+impl InvoicesForCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { limit: None, offset: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for InvoicesForCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("limit", &self.limit);
+        form.field("offset", &self.offset);
+    }
+}
+/// One entry of a page of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoicesForCustomerEntry {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const INVOICES_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.invoices_for_subscription",
+    path: "/subscriptions/{subscription_id}/invoices",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct InvoicesForSubscriptionRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: InvoicesForSubscriptionParams,
+}
+impl InvoicesForSubscriptionRequest {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
+        self
+    }
+    /// Where the page starts: the `next_offset` of the previous page.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params.offset = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &InvoicesForSubscriptionParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: InvoicesForSubscriptionParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/invoices", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Page<InvoicesForSubscriptionEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(Page<InvoicesForSubscriptionEntry>, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&INVOICES_FOR_SUBSCRIPTION, path, &self.params, &self.options)
+            .await
+    }
+    /// Streams every entry of every page, fetching one page at a time from the
+    /// offset set (or the first page), so memory stays bounded by one page.
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<
+        Item = Result<InvoicesForSubscriptionEntry, Error>,
+    > + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
+        let Self { client, params, .. } = self;
+        let first = params.offset.clone();
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&INVOICES_FOR_SUBSCRIPTION, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
+            },
+        )
+    }
+}
+/// Parameters of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InvoicesForSubscriptionParams {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+}
+impl InvoicesForSubscriptionParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { limit: None, offset: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for InvoicesForSubscriptionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("limit", &self.limit);
+        form.field("offset", &self.offset);
+    }
+}
+/// One entry of a page of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoicesForSubscriptionEntry {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.retrieve",
+    path: "/invoices/{invoice_id}",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /invoices/{invoice_id}` (`invoice.retrieve`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RetrieveRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: RetrieveParams,
+}
+impl RetrieveRequest {
+    /// Sets `line_items_limit`.
+    pub fn line_items_limit(mut self, value: i64) -> Self {
+        self.params.line_items_limit = Some(value);
+        self
+    }
+    /// Sets `line_items_offset`; at most 1000 characters.
+    pub fn line_items_offset(mut self, value: impl Into<String>) -> Self {
+        self.params.line_items_offset = Some(value.into());
+        self
+    }
+    /// Filter on `line_item[subscription_id]`; operators: `is`.
+    pub fn line_item_subscription_id(mut self, value: StringFilter) -> Self {
+        self.params.line_item_subscription_id = Some(value);
+        self
+    }
+    /// Filter on `line_item[customer_id]`; operators: `is`.
+    pub fn line_item_customer_id(mut self, value: StringFilter) -> Self {
+        self.params.line_item_customer_id = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RetrieveParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RetrieveParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        crate::filter::check_operator(
+            "line_item[subscription_id]",
+            self.params.line_item_subscription_id.as_ref(),
+            &["is"],
+        )?;
+        crate::filter::check_operator(
+            "line_item[customer_id]",
+            self.params.line_item_customer_id.as_ref(),
+            &["is"],
+        )?;
+        Ok(
+            format!(
+                "/invoices/{}", crate ::transport::PathSegment::new("invoice_id", & self
+                .invoice_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RetrieveResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&RETRIEVE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `GET /invoices/{invoice_id}` (`invoice.retrieve`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RetrieveParams {
+    /// `line_items_limit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_items_limit: Option<i64>,
+    /// `line_items_offset`; at most 1000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_items_offset: Option<String>,
+    /// Filter on `line_item[subscription_id]`; operators: `is`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_item_subscription_id: Option<StringFilter>,
+    /// Filter on `line_item[customer_id]`; operators: `is`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_item_customer_id: Option<StringFilter>,
+}
+impl RetrieveParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            line_items_limit: None,
+            line_items_offset: None,
+            line_item_subscription_id: None,
+            line_item_customer_id: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RetrieveParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("line_items_limit", &self.line_items_limit);
+        form.field("line_items_offset", &self.line_items_offset);
+        form.field("line_item[subscription_id]", &self.line_item_subscription_id);
+        form.field("line_item[customer_id]", &self.line_item_customer_id);
+    }
+}
+/// What `GET /invoices/{invoice_id}` (`invoice.retrieve`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetrieveResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
 const PDF: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.pdf",
     path: "/invoices/{invoice_id}/pdf",
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
+    subdomain: None,
     idempotent: true,
 };
 /// A request for `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`); set optional parameters, then `send()`.
@@ -2684,3 +6910,7295 @@ pub struct PdfResponse {
     /// `download`.
     pub download: download::Download,
 }
+const DOWNLOAD_EINVOICE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.download_einvoice",
+    path: "/invoices/{invoice_id}/download_einvoice",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DownloadEinvoiceRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+}
+impl DownloadEinvoiceRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/download_einvoice", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<DownloadEinvoiceResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(DownloadEinvoiceResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&DOWNLOAD_EINVOICE, path, &(), &self.options).await
+    }
+}
+/// What `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DownloadEinvoiceResponse {
+    /// `downloads` (a list).
+    pub downloads: Vec<download::Download>,
+}
+const LIST_PAYMENT_REFERENCE_NUMBERS: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.list_payment_reference_numbers",
+    path: "/invoices/payment_reference_numbers",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListPaymentReferenceNumbersRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: ListPaymentReferenceNumbersParams,
+}
+impl ListPaymentReferenceNumbersRequest {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
+        self
+    }
+    /// Where the page starts: the `next_offset` of the previous page.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params.offset = Some(value.into());
+        self
+    }
+    /// Filter on `payment_reference_number[number]`; operators: `is`, `in`.
+    pub fn payment_reference_number_number(mut self, value: StringFilter) -> Self {
+        self.params.payment_reference_number_number = Some(value);
+        self
+    }
+    /// Filter on `id`; operators: `is`, `in`.
+    pub fn id(mut self, value: StringFilter) -> Self {
+        self.params.id = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ListPaymentReferenceNumbersParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ListPaymentReferenceNumbersParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        crate::filter::check_operator(
+            "payment_reference_number[number]",
+            self.params.payment_reference_number_number.as_ref(),
+            &["is", "in"],
+        )?;
+        crate::filter::check_operator("id", self.params.id.as_ref(), &["is", "in"])?;
+        Ok("/invoices/payment_reference_numbers".to_string())
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Page<ListPaymentReferenceNumbersEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(Page<ListPaymentReferenceNumbersEntry>, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&LIST_PAYMENT_REFERENCE_NUMBERS, path, &self.params, &self.options)
+            .await
+    }
+    /// Streams every entry of every page, fetching one page at a time from the
+    /// offset set (or the first page), so memory stays bounded by one page.
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<
+        Item = Result<ListPaymentReferenceNumbersEntry, Error>,
+    > + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
+        let Self { client, params, .. } = self;
+        let first = params.offset.clone();
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(
+                            &LIST_PAYMENT_REFERENCE_NUMBERS,
+                            path,
+                            &params,
+                            &options,
+                        )
+                        .await
+                        .map(|(page, _)| page)
+                }
+            },
+        )
+    }
+}
+/// Parameters of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ListPaymentReferenceNumbersParams {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// Filter on `payment_reference_number[number]`; operators: `is`, `in`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_reference_number_number: Option<StringFilter>,
+    /// Filter on `id`; operators: `is`, `in`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<StringFilter>,
+}
+impl ListPaymentReferenceNumbersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            limit: None,
+            offset: None,
+            payment_reference_number_number: None,
+            id: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ListPaymentReferenceNumbersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("limit", &self.limit);
+        form.field("offset", &self.offset);
+        form.field(
+            "payment_reference_number[number]",
+            &self.payment_reference_number_number,
+        );
+        form.field("id", &self.id);
+    }
+}
+/// One entry of a page of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListPaymentReferenceNumbersEntry {
+    /// `payment_reference_number`.
+    pub payment_reference_number: payment_reference_number::PaymentReferenceNumber,
+}
+const ADD_CHARGE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.add_charge",
+    path: "/invoices/{invoice_id}/add_charge",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AddChargeRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: AddChargeParams,
+}
+impl AddChargeRequest {
+    /// Sets `avalara_sale_type`.
+    pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
+        self.params.avalara_sale_type = Some(value);
+        self
+    }
+    /// Sets `avalara_transaction_type`.
+    pub fn avalara_transaction_type(mut self, value: i64) -> Self {
+        self.params.avalara_transaction_type = Some(value);
+        self
+    }
+    /// Sets `avalara_service_type`.
+    pub fn avalara_service_type(mut self, value: i64) -> Self {
+        self.params.avalara_service_type = Some(value);
+        self
+    }
+    /// Sets `avalara_tax_code`; at most 50 characters.
+    pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
+        self.params.avalara_tax_code = Some(value.into());
+        self
+    }
+    /// Sets `hsn_code`; at most 50 characters.
+    pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
+        self.params.hsn_code = Some(value.into());
+        self
+    }
+    /// Sets `taxjar_product_code`; at most 50 characters.
+    pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
+        self.params.taxjar_product_code = Some(value.into());
+        self
+    }
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `subscription_id`; at most 50 characters.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.params.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `line_item`.
+    pub fn line_item(mut self, value: AddChargeLineItemParams) -> Self {
+        self.params.line_item = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &AddChargeParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: AddChargeParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/add_charge", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<AddChargeResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(AddChargeResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&ADD_CHARGE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddChargeParams {
+    /// `amount`.
+    pub amount: i64,
+    /// `description`; at most 250 characters.
+    pub description: String,
+    /// `avalara_sale_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_sale_type: Option<enums::AvalaraSaleType>,
+    /// `avalara_transaction_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_transaction_type: Option<i64>,
+    /// `avalara_service_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_service_type: Option<i64>,
+    /// `avalara_tax_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_tax_code: Option<String>,
+    /// `hsn_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hsn_code: Option<String>,
+    /// `taxjar_product_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxjar_product_code: Option<String>,
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `subscription_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `line_item`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_item: Option<AddChargeLineItemParams>,
+}
+impl AddChargeParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(amount: i64, description: impl Into<String>) -> Self {
+        Self {
+            amount,
+            description: description.into(),
+            avalara_sale_type: None,
+            avalara_transaction_type: None,
+            avalara_service_type: None,
+            avalara_tax_code: None,
+            hsn_code: None,
+            taxjar_product_code: None,
+            comment: None,
+            subscription_id: None,
+            line_item: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for AddChargeParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("description", &self.description);
+        form.field("avalara_sale_type", &self.avalara_sale_type);
+        form.field("avalara_transaction_type", &self.avalara_transaction_type);
+        form.field("avalara_service_type", &self.avalara_service_type);
+        form.field("avalara_tax_code", &self.avalara_tax_code);
+        form.field("hsn_code", &self.hsn_code);
+        form.field("taxjar_product_code", &self.taxjar_product_code);
+        form.field("comment", &self.comment);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("line_item", &self.line_item);
+    }
+}
+/// What `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddChargeResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const ADD_ADDON_CHARGE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.add_addon_charge",
+    path: "/invoices/{invoice_id}/add_addon_charge",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AddAddonChargeRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: AddAddonChargeParams,
+}
+impl AddAddonChargeRequest {
+    /// Sets `addon_quantity`.
+    pub fn addon_quantity(mut self, value: i64) -> Self {
+        self.params.addon_quantity = Some(value);
+        self
+    }
+    /// Sets `addon_unit_price`.
+    pub fn addon_unit_price(mut self, value: i64) -> Self {
+        self.params.addon_unit_price = Some(value);
+        self
+    }
+    /// Sets `addon_quantity_in_decimal`; at most 33 characters.
+    pub fn addon_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.addon_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `addon_unit_price_in_decimal`; at most 39 characters.
+    pub fn addon_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.addon_unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `subscription_id`; at most 50 characters.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.params.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `line_item`.
+    pub fn line_item(mut self, value: AddAddonChargeLineItemParams) -> Self {
+        self.params.line_item = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &AddAddonChargeParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: AddAddonChargeParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/add_addon_charge", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<AddAddonChargeResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(AddAddonChargeResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&ADD_ADDON_CHARGE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddAddonChargeParams {
+    /// `addon_id`; at most 100 characters.
+    pub addon_id: String,
+    /// `addon_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_quantity: Option<i64>,
+    /// `addon_unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_unit_price: Option<i64>,
+    /// `addon_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_quantity_in_decimal: Option<String>,
+    /// `addon_unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_unit_price_in_decimal: Option<String>,
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `subscription_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `line_item`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_item: Option<AddAddonChargeLineItemParams>,
+}
+impl AddAddonChargeParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(addon_id: impl Into<String>) -> Self {
+        Self {
+            addon_id: addon_id.into(),
+            addon_quantity: None,
+            addon_unit_price: None,
+            addon_quantity_in_decimal: None,
+            addon_unit_price_in_decimal: None,
+            comment: None,
+            subscription_id: None,
+            line_item: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for AddAddonChargeParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("addon_id", &self.addon_id);
+        form.field("addon_quantity", &self.addon_quantity);
+        form.field("addon_unit_price", &self.addon_unit_price);
+        form.field("addon_quantity_in_decimal", &self.addon_quantity_in_decimal);
+        form.field("addon_unit_price_in_decimal", &self.addon_unit_price_in_decimal);
+        form.field("comment", &self.comment);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("line_item", &self.line_item);
+    }
+}
+/// What `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddAddonChargeResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const ADD_CHARGE_ITEM: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.add_charge_item",
+    path: "/invoices/{invoice_id}/add_charge_item",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AddChargeItemRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: AddChargeItemParams,
+}
+impl AddChargeItemRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `subscription_id`; at most 50 characters.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.params.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `item_price`.
+    pub fn item_price(mut self, value: AddChargeItemItemPriceParams) -> Self {
+        self.params.item_price = Some(value);
+        self
+    }
+    /// Sets `item_tiers` (a list).
+    pub fn item_tiers(mut self, value: Vec<AddChargeItemItemTiersParams>) -> Self {
+        self.params.item_tiers = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &AddChargeItemParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: AddChargeItemParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/add_charge_item", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<AddChargeItemResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(AddChargeItemResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&ADD_CHARGE_ITEM, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AddChargeItemParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `subscription_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `item_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price: Option<AddChargeItemItemPriceParams>,
+    /// `item_tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_tiers: Vec<AddChargeItemItemTiersParams>,
+}
+impl AddChargeItemParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            comment: None,
+            subscription_id: None,
+            item_price: None,
+            item_tiers: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for AddChargeItemParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("item_price", &self.item_price);
+        form.field("item_tiers", &self.item_tiers);
+    }
+}
+/// What `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddChargeItemResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const CLOSE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.close",
+    path: "/invoices/{invoice_id}/close",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/close` (`invoice.close`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CloseRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: CloseParams,
+}
+impl CloseRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `invoice_note`; at most 2000 characters.
+    pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_note = Some(value.into());
+        self
+    }
+    /// Sets `remove_general_note`.
+    pub fn remove_general_note(mut self, value: bool) -> Self {
+        self.params.remove_general_note = Some(value);
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `notes_to_remove` (a list).
+    pub fn notes_to_remove(mut self, value: Vec<CloseNotesToRemoveParams>) -> Self {
+        self.params.notes_to_remove = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CloseParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CloseParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/close", crate ::transport::PathSegment::new("invoice_id", &
+                self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CloseResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(CloseResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CLOSE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/close` (`invoice.close`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CloseParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `invoice_note`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_note: Option<String>,
+    /// `remove_general_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_general_note: Option<bool>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `notes_to_remove` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes_to_remove: Vec<CloseNotesToRemoveParams>,
+}
+impl CloseParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            comment: None,
+            invoice_note: None,
+            remove_general_note: None,
+            invoice_date: None,
+            notes_to_remove: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CloseParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+        form.field("invoice_note", &self.invoice_note);
+        form.field("remove_general_note", &self.remove_general_note);
+        form.field("invoice_date", &self.invoice_date);
+        form.field("notes_to_remove", &self.notes_to_remove);
+    }
+}
+/// What `POST /invoices/{invoice_id}/close` (`invoice.close`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CloseResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const COLLECT_PAYMENT: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.collect_payment",
+    path: "/invoices/{invoice_id}/collect_payment",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CollectPaymentRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: CollectPaymentParams,
+}
+impl CollectPaymentRequest {
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.params.amount = Some(value);
+        self
+    }
+    /// Sets `authorization_transaction_id`; at most 40 characters.
+    pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
+        self.params.authorization_transaction_id = Some(value.into());
+        self
+    }
+    /// Sets `payment_source_id`; at most 40 characters.
+    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_source_id = Some(value.into());
+        self
+    }
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `payment_initiator`.
+    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
+        self.params.payment_initiator = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CollectPaymentParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CollectPaymentParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/collect_payment", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CollectPaymentResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CollectPaymentResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&COLLECT_PAYMENT, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CollectPaymentParams {
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `authorization_transaction_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_transaction_id: Option<String>,
+    /// `payment_source_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `payment_initiator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_initiator: Option<enums::PaymentInitiator>,
+}
+impl CollectPaymentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            authorization_transaction_id: None,
+            payment_source_id: None,
+            comment: None,
+            payment_initiator: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CollectPaymentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("authorization_transaction_id", &self.authorization_transaction_id);
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("comment", &self.comment);
+        form.field("payment_initiator", &self.payment_initiator);
+    }
+}
+/// What `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectPaymentResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+    /// `transaction`.
+    pub transaction: transaction::Transaction,
+}
+const RECORD_PAYMENT: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.record_payment",
+    path: "/invoices/{invoice_id}/record_payment",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RecordPaymentRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: RecordPaymentParams,
+}
+impl RecordPaymentRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `transaction`.
+    pub fn transaction(mut self, value: RecordPaymentTransactionParams) -> Self {
+        self.params.transaction = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RecordPaymentParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RecordPaymentParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/record_payment", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RecordPaymentResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RecordPaymentResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&RECORD_PAYMENT, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RecordPaymentParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `transaction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<RecordPaymentTransactionParams>,
+}
+impl RecordPaymentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            comment: None,
+            transaction: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RecordPaymentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+        form.field("transaction", &self.transaction);
+    }
+}
+/// What `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordPaymentResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+    /// `transaction`.
+    pub transaction: transaction::Transaction,
+}
+const RECORD_TAX_WITHHELD: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.record_tax_withheld",
+    path: "/invoices/{invoice_id}/record_tax_withheld",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RecordTaxWithheldRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: RecordTaxWithheldParams,
+}
+impl RecordTaxWithheldRequest {
+    /// Sets `tax_withheld`.
+    pub fn tax_withheld(mut self, value: RecordTaxWithheldTaxWithheldParams) -> Self {
+        self.params.tax_withheld = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RecordTaxWithheldParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RecordTaxWithheldParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/record_tax_withheld", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RecordTaxWithheldResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RecordTaxWithheldResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&RECORD_TAX_WITHHELD, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RecordTaxWithheldParams {
+    /// `tax_withheld`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_withheld: Option<RecordTaxWithheldTaxWithheldParams>,
+}
+impl RecordTaxWithheldParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { tax_withheld: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RecordTaxWithheldParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("tax_withheld", &self.tax_withheld);
+    }
+}
+/// What `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordTaxWithheldResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const REMOVE_TAX_WITHHELD: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.remove_tax_withheld",
+    path: "/invoices/{invoice_id}/remove_tax_withheld",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RemoveTaxWithheldRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: RemoveTaxWithheldParams,
+}
+impl RemoveTaxWithheldRequest {
+    /// Sets `tax_withheld`.
+    pub fn tax_withheld(mut self, value: RemoveTaxWithheldTaxWithheldParams) -> Self {
+        self.params.tax_withheld = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RemoveTaxWithheldParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RemoveTaxWithheldParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/remove_tax_withheld", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RemoveTaxWithheldResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RemoveTaxWithheldResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&REMOVE_TAX_WITHHELD, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RemoveTaxWithheldParams {
+    /// `tax_withheld`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_withheld: Option<RemoveTaxWithheldTaxWithheldParams>,
+}
+impl RemoveTaxWithheldParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { tax_withheld: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RemoveTaxWithheldParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("tax_withheld", &self.tax_withheld);
+    }
+}
+/// What `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveTaxWithheldResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const REFUND: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.refund",
+    path: "/invoices/{invoice_id}/refund",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/refund` (`invoice.refund`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RefundRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: RefundParams,
+}
+impl RefundRequest {
+    /// Sets `refund_amount`.
+    pub fn refund_amount(mut self, value: i64) -> Self {
+        self.params.refund_amount = Some(value);
+        self
+    }
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `customer_notes`; at most 2000 characters.
+    pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
+        self.params.customer_notes = Some(value.into());
+        self
+    }
+    /// Sets `credit_note`.
+    pub fn credit_note(mut self, value: RefundCreditNoteParams) -> Self {
+        self.params.credit_note = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RefundParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RefundParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/refund", crate ::transport::PathSegment::new("invoice_id",
+                & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RefundResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(RefundResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&REFUND, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/refund` (`invoice.refund`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RefundParams {
+    /// `refund_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_amount: Option<i64>,
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `customer_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_notes: Option<String>,
+    /// `credit_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note: Option<RefundCreditNoteParams>,
+}
+impl RefundParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            refund_amount: None,
+            comment: None,
+            customer_notes: None,
+            credit_note: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RefundParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("refund_amount", &self.refund_amount);
+        form.field("comment", &self.comment);
+        form.field("customer_notes", &self.customer_notes);
+        form.field("credit_note", &self.credit_note);
+    }
+}
+/// What `POST /invoices/{invoice_id}/refund` (`invoice.refund`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+    /// `transaction`.
+    pub transaction: transaction::Transaction,
+    /// `credit_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note: Option<Box<credit_note::CreditNote>>,
+}
+const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.record_refund",
+    path: "/invoices/{invoice_id}/record_refund",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RecordRefundRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: RecordRefundParams,
+}
+impl RecordRefundRequest {
+    /// Sets `comment`; at most 65000 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `customer_notes`; at most 2000 characters.
+    pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
+        self.params.customer_notes = Some(value.into());
+        self
+    }
+    /// Sets `transaction`.
+    pub fn transaction(mut self, value: RecordRefundTransactionParams) -> Self {
+        self.params.transaction = Some(value);
+        self
+    }
+    /// Sets `credit_note`.
+    pub fn credit_note(mut self, value: RecordRefundCreditNoteParams) -> Self {
+        self.params.credit_note = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RecordRefundParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RecordRefundParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/record_refund", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RecordRefundResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RecordRefundResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&RECORD_REFUND, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RecordRefundParams {
+    /// `comment`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `customer_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_notes: Option<String>,
+    /// `transaction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<RecordRefundTransactionParams>,
+    /// `credit_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note: Option<RecordRefundCreditNoteParams>,
+}
+impl RecordRefundParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            comment: None,
+            customer_notes: None,
+            transaction: None,
+            credit_note: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RecordRefundParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+        form.field("customer_notes", &self.customer_notes);
+        form.field("transaction", &self.transaction);
+        form.field("credit_note", &self.credit_note);
+    }
+}
+/// What `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordRefundResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+    /// `transaction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<Box<transaction::Transaction>>,
+    /// `credit_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note: Option<Box<credit_note::CreditNote>>,
+}
+const REMOVE_PAYMENT: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.remove_payment",
+    path: "/invoices/{invoice_id}/remove_payment",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RemovePaymentRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: RemovePaymentParams,
+}
+impl RemovePaymentRequest {
+    /// Sets `transaction`.
+    pub fn transaction(mut self, value: RemovePaymentTransactionParams) -> Self {
+        self.params.transaction = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RemovePaymentParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RemovePaymentParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/remove_payment", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RemovePaymentResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RemovePaymentResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&REMOVE_PAYMENT, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RemovePaymentParams {
+    /// `transaction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<RemovePaymentTransactionParams>,
+}
+impl RemovePaymentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { transaction: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RemovePaymentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("transaction", &self.transaction);
+    }
+}
+/// What `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemovePaymentResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+    /// `transaction`.
+    pub transaction: transaction::Transaction,
+}
+const REMOVE_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.remove_credit_note",
+    path: "/invoices/{invoice_id}/remove_credit_note",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RemoveCreditNoteRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: RemoveCreditNoteParams,
+}
+impl RemoveCreditNoteRequest {
+    /// Sets `credit_note`.
+    pub fn credit_note(mut self, value: RemoveCreditNoteCreditNoteParams) -> Self {
+        self.params.credit_note = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RemoveCreditNoteParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RemoveCreditNoteParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/remove_credit_note", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RemoveCreditNoteResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RemoveCreditNoteResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&REMOVE_CREDIT_NOTE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RemoveCreditNoteParams {
+    /// `credit_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note: Option<RemoveCreditNoteCreditNoteParams>,
+}
+impl RemoveCreditNoteParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { credit_note: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RemoveCreditNoteParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("credit_note", &self.credit_note);
+    }
+}
+/// What `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveCreditNoteResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+    /// `credit_note`.
+    pub credit_note: credit_note::CreditNote,
+}
+const VOID_INVOICE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.void_invoice",
+    path: "/invoices/{invoice_id}/void",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct VoidInvoiceRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: VoidInvoiceParams,
+}
+impl VoidInvoiceRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `void_reason_code`; at most 100 characters.
+    pub fn void_reason_code(mut self, value: impl Into<String>) -> Self {
+        self.params.void_reason_code = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &VoidInvoiceParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: VoidInvoiceParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/void", crate ::transport::PathSegment::new("invoice_id", &
+                self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<VoidInvoiceResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(VoidInvoiceResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&VOID_INVOICE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VoidInvoiceParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `void_reason_code`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub void_reason_code: Option<String>,
+}
+impl VoidInvoiceParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            comment: None,
+            void_reason_code: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for VoidInvoiceParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+        form.field("void_reason_code", &self.void_reason_code);
+    }
+}
+/// What `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoidInvoiceResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+    /// `credit_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note: Option<Box<credit_note::CreditNote>>,
+}
+const WRITE_OFF: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.write_off",
+    path: "/invoices/{invoice_id}/write_off",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct WriteOffRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: WriteOffParams,
+}
+impl WriteOffRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &WriteOffParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: WriteOffParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/write_off", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<WriteOffResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(WriteOffResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&WRITE_OFF, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WriteOffParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+impl WriteOffParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { comment: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for WriteOffParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+    }
+}
+/// What `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WriteOffResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+    /// `credit_note`.
+    pub credit_note: credit_note::CreditNote,
+}
+const VOID_BEFORE_CAPTURE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.void_before_capture",
+    path: "/invoices/{invoice_id}/void_before_capture",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct VoidBeforeCaptureRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: VoidBeforeCaptureParams,
+}
+impl VoidBeforeCaptureRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `void_reason_code`; at most 100 characters.
+    pub fn void_reason_code(mut self, value: impl Into<String>) -> Self {
+        self.params.void_reason_code = Some(value.into());
+        self
+    }
+    /// Sets `invoice_action`.
+    pub fn invoice_action(mut self, value: enums::InvoiceAction) -> Self {
+        self.params.invoice_action = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &VoidBeforeCaptureParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: VoidBeforeCaptureParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/void_before_capture", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<VoidBeforeCaptureResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(VoidBeforeCaptureResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&VOID_BEFORE_CAPTURE, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VoidBeforeCaptureParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `void_reason_code`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub void_reason_code: Option<String>,
+    /// `invoice_action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_action: Option<enums::InvoiceAction>,
+}
+impl VoidBeforeCaptureParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            comment: None,
+            void_reason_code: None,
+            invoice_action: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for VoidBeforeCaptureParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+        form.field("void_reason_code", &self.void_reason_code);
+        form.field("invoice_action", &self.invoice_action);
+    }
+}
+/// What `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoidBeforeCaptureResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+    /// `credit_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note: Option<Box<credit_note::CreditNote>>,
+}
+const DELETE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.delete",
+    path: "/invoices/{invoice_id}/delete",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/delete` (`invoice.delete`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: DeleteParams,
+}
+impl DeleteRequest {
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &DeleteParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: DeleteParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/delete", crate ::transport::PathSegment::new("invoice_id",
+                & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<DeleteResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&DELETE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/delete` (`invoice.delete`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteParams {
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+impl DeleteParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { comment: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for DeleteParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("comment", &self.comment);
+    }
+}
+/// What `POST /invoices/{invoice_id}/delete` (`invoice.delete`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const UPDATE_DETAILS: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.update_details",
+    path: "/invoices/{invoice_id}/update_details",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateDetailsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: UpdateDetailsParams,
+}
+impl UpdateDetailsRequest {
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.params.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.params.vat_number_prefix = Some(value.into());
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `comment`; at most 300 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.params.comment = Some(value.into());
+        self
+    }
+    /// Sets `billing_address`.
+    pub fn billing_address(mut self, value: UpdateDetailsBillingAddressParams) -> Self {
+        self.params.billing_address = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(
+        mut self,
+        value: UpdateDetailsShippingAddressParams,
+    ) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `statement_descriptor`.
+    pub fn statement_descriptor(
+        mut self,
+        value: UpdateDetailsStatementDescriptorParams,
+    ) -> Self {
+        self.params.statement_descriptor = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &UpdateDetailsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: UpdateDetailsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/update_details", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<UpdateDetailsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(UpdateDetailsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&UPDATE_DETAILS, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateDetailsParams {
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `comment`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `billing_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<UpdateDetailsBillingAddressParams>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<UpdateDetailsShippingAddressParams>,
+    /// `statement_descriptor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_descriptor: Option<UpdateDetailsStatementDescriptorParams>,
+}
+impl UpdateDetailsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            vat_number: None,
+            vat_number_prefix: None,
+            po_number: None,
+            comment: None,
+            billing_address: None,
+            shipping_address: None,
+            statement_descriptor: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for UpdateDetailsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+        form.field("po_number", &self.po_number);
+        form.field("comment", &self.comment);
+        form.field("billing_address", &self.billing_address);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("statement_descriptor", &self.statement_descriptor);
+    }
+}
+/// What `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateDetailsResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const APPLY_PAYMENT_SCHEDULE_SCHEME: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.apply_payment_schedule_scheme",
+    path: "/invoices/{invoice_id}/apply_payment_schedule_scheme",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ApplyPaymentScheduleSchemeRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+    params: ApplyPaymentScheduleSchemeParams,
+}
+impl ApplyPaymentScheduleSchemeRequest {
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.params.amount = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ApplyPaymentScheduleSchemeParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ApplyPaymentScheduleSchemeParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/apply_payment_schedule_scheme", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ApplyPaymentScheduleSchemeResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ApplyPaymentScheduleSchemeResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&APPLY_PAYMENT_SCHEDULE_SCHEME, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplyPaymentScheduleSchemeParams {
+    /// `scheme_id`.
+    pub scheme_id: String,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+}
+impl ApplyPaymentScheduleSchemeParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(scheme_id: impl Into<String>) -> Self {
+        Self {
+            scheme_id: scheme_id.into(),
+            amount: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ApplyPaymentScheduleSchemeParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("scheme_id", &self.scheme_id);
+        form.field("amount", &self.amount);
+    }
+}
+/// What `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplyPaymentScheduleSchemeResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const PAYMENT_SCHEDULES: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.payment_schedules",
+    path: "/invoices/{invoice_id}/payment_schedules",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PaymentSchedulesRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+}
+impl PaymentSchedulesRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/payment_schedules", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<PaymentSchedulesResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(PaymentSchedulesResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&PAYMENT_SCHEDULES, path, &(), &self.options).await
+    }
+}
+/// What `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentSchedulesResponse {
+    /// `payment_schedules` (a list).
+    pub payment_schedules: Vec<payment_schedule::PaymentSchedule>,
+}
+const RESEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.resend_einvoice",
+    path: "/invoices/{invoice_id}/resend_einvoice",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ResendEinvoiceRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+}
+impl ResendEinvoiceRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/resend_einvoice", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResendEinvoiceResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ResendEinvoiceResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&RESEND_EINVOICE, path, &(), &self.options).await
+    }
+}
+/// What `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResendEinvoiceResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+const SEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
+    id: "invoice.send_einvoice",
+    path: "/invoices/{invoice_id}/send_einvoice",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SendEinvoiceRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    invoice_id: String,
+}
+impl SendEinvoiceRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/invoices/{}/send_einvoice", crate
+                ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<SendEinvoiceResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(SendEinvoiceResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&SEND_EINVOICE, path, &(), &self.options).await
+    }
+}
+/// What `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SendEinvoiceResponse {
+    /// `invoice`.
+    pub invoice: Invoice,
+}
+/// Fields of the `CreateShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl CreateShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(CreateShippingAddressParams);
+/// Fields of the `CreateStatementDescriptorParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateStatementDescriptorParams {
+    /// `descriptor`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<String>,
+}
+impl CreateStatementDescriptorParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { descriptor: None }
+    }
+    /// Sets `descriptor`; at most 65000 characters.
+    pub fn descriptor(mut self, value: impl Into<String>) -> Self {
+        self.descriptor = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CreateStatementDescriptorParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("descriptor", &self.descriptor);
+    }
+}
+crate::form::form_object!(CreateStatementDescriptorParams);
+/// Fields of the `CreateCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `tmp_token`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmp_token: Option<String>,
+    /// `first_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `number`; at most 1500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// `expiry_month`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<i64>,
+    /// `expiry_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<i64>,
+    /// `cvv`; at most 520 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvv: Option<String>,
+    /// `preferred_scheme`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_scheme: Option<CreateCardPreferredScheme>,
+    /// `billing_addr1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr1: Option<String>,
+    /// `billing_addr2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr2: Option<String>,
+    /// `billing_city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_city: Option<String>,
+    /// `billing_state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state_code: Option<String>,
+    /// `billing_state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state: Option<String>,
+    /// `billing_zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_zip: Option<String>,
+    /// `billing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_country: Option<String>,
+    /// `ip_address`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl CreateCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+            tmp_token: None,
+            first_name: None,
+            last_name: None,
+            number: None,
+            expiry_month: None,
+            expiry_year: None,
+            cvv: None,
+            preferred_scheme: None,
+            billing_addr1: None,
+            billing_addr2: None,
+            billing_city: None,
+            billing_state_code: None,
+            billing_state: None,
+            billing_zip: None,
+            billing_country: None,
+            ip_address: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `tmp_token`; at most 300 characters.
+    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
+        self.tmp_token = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 50 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 50 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `number`; at most 1500 characters.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `expiry_month`.
+    pub fn expiry_month(mut self, value: i64) -> Self {
+        self.expiry_month = Some(value);
+        self
+    }
+    /// Sets `expiry_year`.
+    pub fn expiry_year(mut self, value: i64) -> Self {
+        self.expiry_year = Some(value);
+        self
+    }
+    /// Sets `cvv`; at most 520 characters.
+    pub fn cvv(mut self, value: impl Into<String>) -> Self {
+        self.cvv = Some(value.into());
+        self
+    }
+    /// Sets `preferred_scheme`.
+    pub fn preferred_scheme(mut self, value: CreateCardPreferredScheme) -> Self {
+        self.preferred_scheme = Some(value);
+        self
+    }
+    /// Sets `billing_addr1`; at most 150 characters.
+    pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr1 = Some(value.into());
+        self
+    }
+    /// Sets `billing_addr2`; at most 150 characters.
+    pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr2 = Some(value.into());
+        self
+    }
+    /// Sets `billing_city`; at most 50 characters.
+    pub fn billing_city(mut self, value: impl Into<String>) -> Self {
+        self.billing_city = Some(value.into());
+        self
+    }
+    /// Sets `billing_state_code`; at most 50 characters.
+    pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
+        self.billing_state_code = Some(value.into());
+        self
+    }
+    /// Sets `billing_state`; at most 50 characters.
+    pub fn billing_state(mut self, value: impl Into<String>) -> Self {
+        self.billing_state = Some(value.into());
+        self
+    }
+    /// Sets `billing_zip`; at most 20 characters.
+    pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
+        self.billing_zip = Some(value.into());
+        self
+    }
+    /// Sets `billing_country`; at most 50 characters.
+    pub fn billing_country(mut self, value: impl Into<String>) -> Self {
+        self.billing_country = Some(value.into());
+        self
+    }
+    /// Sets `ip_address`; at most 50 characters.
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("tmp_token", &self.tmp_token);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("number", &self.number);
+        form.field("expiry_month", &self.expiry_month);
+        form.field("expiry_year", &self.expiry_year);
+        form.field("cvv", &self.cvv);
+        form.field("preferred_scheme", &self.preferred_scheme);
+        form.field("billing_addr1", &self.billing_addr1);
+        form.field("billing_addr2", &self.billing_addr2);
+        form.field("billing_city", &self.billing_city);
+        form.field("billing_state_code", &self.billing_state_code);
+        form.field("billing_state", &self.billing_state);
+        form.field("billing_zip", &self.billing_zip);
+        form.field("billing_country", &self.billing_country);
+        form.field("ip_address", &self.ip_address);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(CreateCardParams);
+/// Fields of the `CreateBankAccountParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateBankAccountParams {
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `iban`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `bank_name`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_name: Option<String>,
+    /// `account_number`; at most 17 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_number: Option<String>,
+    /// `routing_number`; at most 9 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing_number: Option<String>,
+    /// `bank_code`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_code: Option<String>,
+    /// `account_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_type: Option<enums::AccountType>,
+    /// `account_holder_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_holder_type: Option<enums::AccountHolderType>,
+    /// `echeck_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub echeck_type: Option<enums::EcheckType>,
+    /// `issuing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuing_country: Option<String>,
+    /// `swedish_identity_number`; at most 12 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swedish_identity_number: Option<String>,
+    /// `billing_address` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<Value>,
+}
+impl CreateBankAccountParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway_account_id: None,
+            iban: None,
+            first_name: None,
+            last_name: None,
+            company: None,
+            email: None,
+            phone: None,
+            bank_name: None,
+            account_number: None,
+            routing_number: None,
+            bank_code: None,
+            account_type: None,
+            account_holder_type: None,
+            echeck_type: None,
+            issuing_country: None,
+            swedish_identity_number: None,
+            billing_address: None,
+        }
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `iban`; at most 50 characters.
+    pub fn iban(mut self, value: impl Into<String>) -> Self {
+        self.iban = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `bank_name`; at most 100 characters.
+    pub fn bank_name(mut self, value: impl Into<String>) -> Self {
+        self.bank_name = Some(value.into());
+        self
+    }
+    /// Sets `account_number`; at most 17 characters.
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+    /// Sets `routing_number`; at most 9 characters.
+    pub fn routing_number(mut self, value: impl Into<String>) -> Self {
+        self.routing_number = Some(value.into());
+        self
+    }
+    /// Sets `bank_code`; at most 20 characters.
+    pub fn bank_code(mut self, value: impl Into<String>) -> Self {
+        self.bank_code = Some(value.into());
+        self
+    }
+    /// Sets `account_type`.
+    pub fn account_type(mut self, value: enums::AccountType) -> Self {
+        self.account_type = Some(value);
+        self
+    }
+    /// Sets `account_holder_type`.
+    pub fn account_holder_type(mut self, value: enums::AccountHolderType) -> Self {
+        self.account_holder_type = Some(value);
+        self
+    }
+    /// Sets `echeck_type`.
+    pub fn echeck_type(mut self, value: enums::EcheckType) -> Self {
+        self.echeck_type = Some(value);
+        self
+    }
+    /// Sets `issuing_country`; at most 50 characters.
+    pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
+        self.issuing_country = Some(value.into());
+        self
+    }
+    /// Sets `swedish_identity_number`; at most 12 characters.
+    pub fn swedish_identity_number(mut self, value: impl Into<String>) -> Self {
+        self.swedish_identity_number = Some(value.into());
+        self
+    }
+    /// Sets `billing_address` (any JSON value).
+    pub fn billing_address(mut self, value: Value) -> Self {
+        self.billing_address = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateBankAccountParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("iban", &self.iban);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("company", &self.company);
+        form.field("email", &self.email);
+        form.field("phone", &self.phone);
+        form.field("bank_name", &self.bank_name);
+        form.field("account_number", &self.account_number);
+        form.field("routing_number", &self.routing_number);
+        form.field("bank_code", &self.bank_code);
+        form.field("account_type", &self.account_type);
+        form.field("account_holder_type", &self.account_holder_type);
+        form.field("echeck_type", &self.echeck_type);
+        form.field("issuing_country", &self.issuing_country);
+        form.field("swedish_identity_number", &self.swedish_identity_number);
+        form.field("billing_address", &self.billing_address);
+    }
+}
+crate::form::form_object!(CreateBankAccountParams);
+/// Fields of the `CreatePaymentMethodParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreatePaymentMethodParams {
+    /// `type`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<enums::Type>,
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `reference_id`; at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `tmp_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmp_token: Option<String>,
+    /// `issuing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuing_country: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl CreatePaymentMethodParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            gateway: None,
+            gateway_account_id: None,
+            reference_id: None,
+            tmp_token: None,
+            issuing_country: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: enums::Type) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `reference_id`; at most 200 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `tmp_token`; at most 65000 characters.
+    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
+        self.tmp_token = Some(value.into());
+        self
+    }
+    /// Sets `issuing_country`; at most 50 characters.
+    pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
+        self.issuing_country = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreatePaymentMethodParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("type", &self.r#type);
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("reference_id", &self.reference_id);
+        form.field("tmp_token", &self.tmp_token);
+        form.field("issuing_country", &self.issuing_country);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(CreatePaymentMethodParams);
+/// Fields of the `CreatePaymentIntentParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreatePaymentIntentParams {
+    /// `id`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `gw_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_token: Option<String>,
+    /// `payment_method_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<CreatePaymentIntentPaymentMethodType>,
+    /// `reference_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `gw_payment_method_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_payment_method_id: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl CreatePaymentIntentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            gateway_account_id: None,
+            gw_token: None,
+            payment_method_type: None,
+            reference_id: None,
+            gw_payment_method_id: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `id`; at most 150 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_token`; at most 65000 characters.
+    pub fn gw_token(mut self, value: impl Into<String>) -> Self {
+        self.gw_token = Some(value.into());
+        self
+    }
+    /// Sets `payment_method_type`.
+    pub fn payment_method_type(
+        mut self,
+        value: CreatePaymentIntentPaymentMethodType,
+    ) -> Self {
+        self.payment_method_type = Some(value);
+        self
+    }
+    /// Sets `reference_id`; at most 65000 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.gw_payment_method_id = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreatePaymentIntentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("gw_token", &self.gw_token);
+        form.field("payment_method_type", &self.payment_method_type);
+        form.field("reference_id", &self.reference_id);
+        form.field("gw_payment_method_id", &self.gw_payment_method_id);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(CreatePaymentIntentParams);
+/// Fields of the `CreateAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl CreateAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            unit_price: None,
+            quantity_in_decimal: None,
+            unit_price_in_decimal: None,
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("unit_price", &self.unit_price);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+crate::form::form_object!(CreateAddonsParams);
+/// Fields of the `CreateChargesParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateChargesParams {
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `amount_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_in_decimal: Option<String>,
+    /// `description`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `taxable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxable: Option<bool>,
+    /// `tax_profile_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_profile_id: Option<String>,
+    /// `avalara_tax_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_tax_code: Option<String>,
+    /// `hsn_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hsn_code: Option<String>,
+    /// `taxjar_product_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxjar_product_code: Option<String>,
+    /// `avalara_sale_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_sale_type: Option<enums::AvalaraSaleType>,
+    /// `avalara_transaction_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_transaction_type: Option<i64>,
+    /// `avalara_service_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_service_type: Option<i64>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl CreateChargesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            amount_in_decimal: None,
+            description: None,
+            taxable: None,
+            tax_profile_id: None,
+            avalara_tax_code: None,
+            hsn_code: None,
+            taxjar_product_code: None,
+            avalara_sale_type: None,
+            avalara_transaction_type: None,
+            avalara_service_type: None,
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `amount_in_decimal`; at most 39 characters.
+    pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.amount_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `description`; at most 250 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `taxable`.
+    pub fn taxable(mut self, value: bool) -> Self {
+        self.taxable = Some(value);
+        self
+    }
+    /// Sets `tax_profile_id`; at most 50 characters.
+    pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_profile_id = Some(value.into());
+        self
+    }
+    /// Sets `avalara_tax_code`; at most 50 characters.
+    pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
+        self.avalara_tax_code = Some(value.into());
+        self
+    }
+    /// Sets `hsn_code`; at most 50 characters.
+    pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
+        self.hsn_code = Some(value.into());
+        self
+    }
+    /// Sets `taxjar_product_code`; at most 50 characters.
+    pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
+        self.taxjar_product_code = Some(value.into());
+        self
+    }
+    /// Sets `avalara_sale_type`.
+    pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
+        self.avalara_sale_type = Some(value);
+        self
+    }
+    /// Sets `avalara_transaction_type`.
+    pub fn avalara_transaction_type(mut self, value: i64) -> Self {
+        self.avalara_transaction_type = Some(value);
+        self
+    }
+    /// Sets `avalara_service_type`.
+    pub fn avalara_service_type(mut self, value: i64) -> Self {
+        self.avalara_service_type = Some(value);
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateChargesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("amount_in_decimal", &self.amount_in_decimal);
+        form.field("description", &self.description);
+        form.field("taxable", &self.taxable);
+        form.field("tax_profile_id", &self.tax_profile_id);
+        form.field("avalara_tax_code", &self.avalara_tax_code);
+        form.field("hsn_code", &self.hsn_code);
+        form.field("taxjar_product_code", &self.taxjar_product_code);
+        form.field("avalara_sale_type", &self.avalara_sale_type);
+        form.field("avalara_transaction_type", &self.avalara_transaction_type);
+        form.field("avalara_service_type", &self.avalara_service_type);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+crate::form::form_object!(CreateChargesParams);
+/// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateTaxProvidersFieldsParams {
+    /// `provider_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
+    /// `field_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<String>,
+    /// `field_value`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_value: Option<String>,
+}
+impl CreateTaxProvidersFieldsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            provider_name: None,
+            field_id: None,
+            field_value: None,
+        }
+    }
+    /// Sets `provider_name`; at most 50 characters.
+    pub fn provider_name(mut self, value: impl Into<String>) -> Self {
+        self.provider_name = Some(value.into());
+        self
+    }
+    /// Sets `field_id`; at most 50 characters.
+    pub fn field_id(mut self, value: impl Into<String>) -> Self {
+        self.field_id = Some(value.into());
+        self
+    }
+    /// Sets `field_value`; at most 50 characters.
+    pub fn field_value(mut self, value: impl Into<String>) -> Self {
+        self.field_value = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("provider_name", &self.provider_name);
+        form.field("field_id", &self.field_id);
+        form.field("field_value", &self.field_value);
+    }
+}
+crate::form::form_object!(CreateTaxProvidersFieldsParams);
+/// Fields of the `CreateNotesToRemoveParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateNotesToRemoveParams {
+    /// `entity_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<enums::EntityType>,
+    /// `entity_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+}
+impl CreateNotesToRemoveParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            entity_type: None,
+            entity_id: None,
+        }
+    }
+    /// Sets `entity_type`.
+    pub fn entity_type(mut self, value: enums::EntityType) -> Self {
+        self.entity_type = Some(value);
+        self
+    }
+    /// Sets `entity_id`; at most 100 characters.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CreateNotesToRemoveParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("entity_type", &self.entity_type);
+        form.field("entity_id", &self.entity_id);
+    }
+}
+crate::form::form_object!(CreateNotesToRemoveParams);
+/// Fields of the `CreateForChargeItemsAndChargesShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl CreateForChargeItemsAndChargesShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesShippingAddressParams);
+/// Fields of the `CreateForChargeItemsAndChargesStatementDescriptorParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesStatementDescriptorParams {
+    /// `descriptor`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<String>,
+}
+impl CreateForChargeItemsAndChargesStatementDescriptorParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { descriptor: None }
+    }
+    /// Sets `descriptor`; at most 65000 characters.
+    pub fn descriptor(mut self, value: impl Into<String>) -> Self {
+        self.descriptor = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode
+for CreateForChargeItemsAndChargesStatementDescriptorParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("descriptor", &self.descriptor);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesStatementDescriptorParams);
+/// Fields of the `CreateForChargeItemsAndChargesCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `tmp_token`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmp_token: Option<String>,
+    /// `first_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `number`; at most 1500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// `expiry_month`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<i64>,
+    /// `expiry_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<i64>,
+    /// `cvv`; at most 520 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvv: Option<String>,
+    /// `preferred_scheme`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_scheme: Option<CreateForChargeItemsAndChargesCardPreferredScheme>,
+    /// `billing_addr1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr1: Option<String>,
+    /// `billing_addr2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr2: Option<String>,
+    /// `billing_city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_city: Option<String>,
+    /// `billing_state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state_code: Option<String>,
+    /// `billing_state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state: Option<String>,
+    /// `billing_zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_zip: Option<String>,
+    /// `billing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_country: Option<String>,
+    /// `ip_address`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl CreateForChargeItemsAndChargesCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+            tmp_token: None,
+            first_name: None,
+            last_name: None,
+            number: None,
+            expiry_month: None,
+            expiry_year: None,
+            cvv: None,
+            preferred_scheme: None,
+            billing_addr1: None,
+            billing_addr2: None,
+            billing_city: None,
+            billing_state_code: None,
+            billing_state: None,
+            billing_zip: None,
+            billing_country: None,
+            ip_address: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `tmp_token`; at most 300 characters.
+    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
+        self.tmp_token = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 50 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 50 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `number`; at most 1500 characters.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `expiry_month`.
+    pub fn expiry_month(mut self, value: i64) -> Self {
+        self.expiry_month = Some(value);
+        self
+    }
+    /// Sets `expiry_year`.
+    pub fn expiry_year(mut self, value: i64) -> Self {
+        self.expiry_year = Some(value);
+        self
+    }
+    /// Sets `cvv`; at most 520 characters.
+    pub fn cvv(mut self, value: impl Into<String>) -> Self {
+        self.cvv = Some(value.into());
+        self
+    }
+    /// Sets `preferred_scheme`.
+    pub fn preferred_scheme(
+        mut self,
+        value: CreateForChargeItemsAndChargesCardPreferredScheme,
+    ) -> Self {
+        self.preferred_scheme = Some(value);
+        self
+    }
+    /// Sets `billing_addr1`; at most 150 characters.
+    pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr1 = Some(value.into());
+        self
+    }
+    /// Sets `billing_addr2`; at most 150 characters.
+    pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr2 = Some(value.into());
+        self
+    }
+    /// Sets `billing_city`; at most 50 characters.
+    pub fn billing_city(mut self, value: impl Into<String>) -> Self {
+        self.billing_city = Some(value.into());
+        self
+    }
+    /// Sets `billing_state_code`; at most 50 characters.
+    pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
+        self.billing_state_code = Some(value.into());
+        self
+    }
+    /// Sets `billing_state`; at most 50 characters.
+    pub fn billing_state(mut self, value: impl Into<String>) -> Self {
+        self.billing_state = Some(value.into());
+        self
+    }
+    /// Sets `billing_zip`; at most 20 characters.
+    pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
+        self.billing_zip = Some(value.into());
+        self
+    }
+    /// Sets `billing_country`; at most 50 characters.
+    pub fn billing_country(mut self, value: impl Into<String>) -> Self {
+        self.billing_country = Some(value.into());
+        self
+    }
+    /// Sets `ip_address`; at most 50 characters.
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("tmp_token", &self.tmp_token);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("number", &self.number);
+        form.field("expiry_month", &self.expiry_month);
+        form.field("expiry_year", &self.expiry_year);
+        form.field("cvv", &self.cvv);
+        form.field("preferred_scheme", &self.preferred_scheme);
+        form.field("billing_addr1", &self.billing_addr1);
+        form.field("billing_addr2", &self.billing_addr2);
+        form.field("billing_city", &self.billing_city);
+        form.field("billing_state_code", &self.billing_state_code);
+        form.field("billing_state", &self.billing_state);
+        form.field("billing_zip", &self.billing_zip);
+        form.field("billing_country", &self.billing_country);
+        form.field("ip_address", &self.ip_address);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesCardParams);
+/// Fields of the `CreateForChargeItemsAndChargesBankAccountParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesBankAccountParams {
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `iban`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `bank_name`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_name: Option<String>,
+    /// `account_number`; at most 17 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_number: Option<String>,
+    /// `routing_number`; at most 9 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing_number: Option<String>,
+    /// `bank_code`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_code: Option<String>,
+    /// `account_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_type: Option<enums::AccountType>,
+    /// `account_holder_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_holder_type: Option<enums::AccountHolderType>,
+    /// `echeck_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub echeck_type: Option<enums::EcheckType>,
+    /// `issuing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuing_country: Option<String>,
+    /// `swedish_identity_number`; at most 12 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swedish_identity_number: Option<String>,
+    /// `billing_address` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<Value>,
+}
+impl CreateForChargeItemsAndChargesBankAccountParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway_account_id: None,
+            iban: None,
+            first_name: None,
+            last_name: None,
+            company: None,
+            email: None,
+            phone: None,
+            bank_name: None,
+            account_number: None,
+            routing_number: None,
+            bank_code: None,
+            account_type: None,
+            account_holder_type: None,
+            echeck_type: None,
+            issuing_country: None,
+            swedish_identity_number: None,
+            billing_address: None,
+        }
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `iban`; at most 50 characters.
+    pub fn iban(mut self, value: impl Into<String>) -> Self {
+        self.iban = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `bank_name`; at most 100 characters.
+    pub fn bank_name(mut self, value: impl Into<String>) -> Self {
+        self.bank_name = Some(value.into());
+        self
+    }
+    /// Sets `account_number`; at most 17 characters.
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+    /// Sets `routing_number`; at most 9 characters.
+    pub fn routing_number(mut self, value: impl Into<String>) -> Self {
+        self.routing_number = Some(value.into());
+        self
+    }
+    /// Sets `bank_code`; at most 20 characters.
+    pub fn bank_code(mut self, value: impl Into<String>) -> Self {
+        self.bank_code = Some(value.into());
+        self
+    }
+    /// Sets `account_type`.
+    pub fn account_type(mut self, value: enums::AccountType) -> Self {
+        self.account_type = Some(value);
+        self
+    }
+    /// Sets `account_holder_type`.
+    pub fn account_holder_type(mut self, value: enums::AccountHolderType) -> Self {
+        self.account_holder_type = Some(value);
+        self
+    }
+    /// Sets `echeck_type`.
+    pub fn echeck_type(mut self, value: enums::EcheckType) -> Self {
+        self.echeck_type = Some(value);
+        self
+    }
+    /// Sets `issuing_country`; at most 50 characters.
+    pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
+        self.issuing_country = Some(value.into());
+        self
+    }
+    /// Sets `swedish_identity_number`; at most 12 characters.
+    pub fn swedish_identity_number(mut self, value: impl Into<String>) -> Self {
+        self.swedish_identity_number = Some(value.into());
+        self
+    }
+    /// Sets `billing_address` (any JSON value).
+    pub fn billing_address(mut self, value: Value) -> Self {
+        self.billing_address = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesBankAccountParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("iban", &self.iban);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("company", &self.company);
+        form.field("email", &self.email);
+        form.field("phone", &self.phone);
+        form.field("bank_name", &self.bank_name);
+        form.field("account_number", &self.account_number);
+        form.field("routing_number", &self.routing_number);
+        form.field("bank_code", &self.bank_code);
+        form.field("account_type", &self.account_type);
+        form.field("account_holder_type", &self.account_holder_type);
+        form.field("echeck_type", &self.echeck_type);
+        form.field("issuing_country", &self.issuing_country);
+        form.field("swedish_identity_number", &self.swedish_identity_number);
+        form.field("billing_address", &self.billing_address);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesBankAccountParams);
+/// Fields of the `CreateForChargeItemsAndChargesPaymentMethodParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesPaymentMethodParams {
+    /// `type`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<enums::Type>,
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `reference_id`; at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `tmp_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmp_token: Option<String>,
+    /// `issuing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuing_country: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl CreateForChargeItemsAndChargesPaymentMethodParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            gateway: None,
+            gateway_account_id: None,
+            reference_id: None,
+            tmp_token: None,
+            issuing_country: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: enums::Type) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `reference_id`; at most 200 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `tmp_token`; at most 65000 characters.
+    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
+        self.tmp_token = Some(value.into());
+        self
+    }
+    /// Sets `issuing_country`; at most 50 characters.
+    pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
+        self.issuing_country = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesPaymentMethodParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("type", &self.r#type);
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("reference_id", &self.reference_id);
+        form.field("tmp_token", &self.tmp_token);
+        form.field("issuing_country", &self.issuing_country);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesPaymentMethodParams);
+/// Fields of the `CreateForChargeItemsAndChargesPaymentIntentParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesPaymentIntentParams {
+    /// `id`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `gw_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_token: Option<String>,
+    /// `payment_method_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<
+        CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType,
+    >,
+    /// `reference_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `gw_payment_method_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_payment_method_id: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl CreateForChargeItemsAndChargesPaymentIntentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            gateway_account_id: None,
+            gw_token: None,
+            payment_method_type: None,
+            reference_id: None,
+            gw_payment_method_id: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `id`; at most 150 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_token`; at most 65000 characters.
+    pub fn gw_token(mut self, value: impl Into<String>) -> Self {
+        self.gw_token = Some(value.into());
+        self
+    }
+    /// Sets `payment_method_type`.
+    pub fn payment_method_type(
+        mut self,
+        value: CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType,
+    ) -> Self {
+        self.payment_method_type = Some(value);
+        self
+    }
+    /// Sets `reference_id`; at most 65000 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.gw_payment_method_id = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesPaymentIntentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("gw_token", &self.gw_token);
+        form.field("payment_method_type", &self.payment_method_type);
+        form.field("reference_id", &self.reference_id);
+        form.field("gw_payment_method_id", &self.gw_payment_method_id);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesPaymentIntentParams);
+/// Fields of the `CreateForChargeItemsAndChargesItemPricesParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesItemPricesParams {
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+    /// `description`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `entity_description`; at most 500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_description: Option<String>,
+}
+impl CreateForChargeItemsAndChargesItemPricesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_price_id: None,
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+            date_from: None,
+            date_to: None,
+            description: None,
+            entity_description: None,
+        }
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+    /// Sets `description`; at most 250 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `entity_description`; at most 500 characters.
+    pub fn entity_description(mut self, value: impl Into<String>) -> Self {
+        self.entity_description = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemPricesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+        form.field("description", &self.description);
+        form.field("entity_description", &self.entity_description);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
+/// Fields of the `CreateForChargeItemsAndChargesItemTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesItemTiersParams {
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+    /// `pricing_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_type: Option<enums::PricingType>,
+    /// `package_size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_size: Option<i64>,
+}
+impl CreateForChargeItemsAndChargesItemTiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_price_id: None,
+            starting_unit: None,
+            ending_unit: None,
+            price: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            price_in_decimal: None,
+            pricing_type: None,
+            package_size: None,
+        }
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `pricing_type`.
+    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
+        self.pricing_type = Some(value);
+        self
+    }
+    /// Sets `package_size`.
+    pub fn package_size(mut self, value: i64) -> Self {
+        self.package_size = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("price", &self.price);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("price_in_decimal", &self.price_in_decimal);
+        form.field("pricing_type", &self.pricing_type);
+        form.field("package_size", &self.package_size);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
+/// Fields of the `CreateForChargeItemsAndChargesChargesParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesChargesParams {
+    /// `entity_description`; at most 500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_description: Option<String>,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `amount_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_in_decimal: Option<String>,
+    /// `description`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `taxable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxable: Option<bool>,
+    /// `tax_profile_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_profile_id: Option<String>,
+    /// `avalara_tax_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_tax_code: Option<String>,
+    /// `hsn_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hsn_code: Option<String>,
+    /// `taxjar_product_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxjar_product_code: Option<String>,
+    /// `avalara_sale_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_sale_type: Option<enums::AvalaraSaleType>,
+    /// `avalara_transaction_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_transaction_type: Option<i64>,
+    /// `avalara_service_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_service_type: Option<i64>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl CreateForChargeItemsAndChargesChargesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            entity_description: None,
+            amount: None,
+            amount_in_decimal: None,
+            description: None,
+            taxable: None,
+            tax_profile_id: None,
+            avalara_tax_code: None,
+            hsn_code: None,
+            taxjar_product_code: None,
+            avalara_sale_type: None,
+            avalara_transaction_type: None,
+            avalara_service_type: None,
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// Sets `entity_description`; at most 500 characters.
+    pub fn entity_description(mut self, value: impl Into<String>) -> Self {
+        self.entity_description = Some(value.into());
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `amount_in_decimal`; at most 39 characters.
+    pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.amount_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `description`; at most 250 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `taxable`.
+    pub fn taxable(mut self, value: bool) -> Self {
+        self.taxable = Some(value);
+        self
+    }
+    /// Sets `tax_profile_id`; at most 50 characters.
+    pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_profile_id = Some(value.into());
+        self
+    }
+    /// Sets `avalara_tax_code`; at most 50 characters.
+    pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
+        self.avalara_tax_code = Some(value.into());
+        self
+    }
+    /// Sets `hsn_code`; at most 50 characters.
+    pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
+        self.hsn_code = Some(value.into());
+        self
+    }
+    /// Sets `taxjar_product_code`; at most 50 characters.
+    pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
+        self.taxjar_product_code = Some(value.into());
+        self
+    }
+    /// Sets `avalara_sale_type`.
+    pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
+        self.avalara_sale_type = Some(value);
+        self
+    }
+    /// Sets `avalara_transaction_type`.
+    pub fn avalara_transaction_type(mut self, value: i64) -> Self {
+        self.avalara_transaction_type = Some(value);
+        self
+    }
+    /// Sets `avalara_service_type`.
+    pub fn avalara_service_type(mut self, value: i64) -> Self {
+        self.avalara_service_type = Some(value);
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesChargesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("entity_description", &self.entity_description);
+        form.field("amount", &self.amount);
+        form.field("amount_in_decimal", &self.amount_in_decimal);
+        form.field("description", &self.description);
+        form.field("taxable", &self.taxable);
+        form.field("tax_profile_id", &self.tax_profile_id);
+        form.field("avalara_tax_code", &self.avalara_tax_code);
+        form.field("hsn_code", &self.hsn_code);
+        form.field("taxjar_product_code", &self.taxjar_product_code);
+        form.field("avalara_sale_type", &self.avalara_sale_type);
+        form.field("avalara_transaction_type", &self.avalara_transaction_type);
+        form.field("avalara_service_type", &self.avalara_service_type);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesChargesParams);
+/// Fields of the `CreateForChargeItemsAndChargesNotesToRemoveParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesNotesToRemoveParams {
+    /// `entity_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<enums::EntityType>,
+    /// `entity_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+}
+impl CreateForChargeItemsAndChargesNotesToRemoveParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            entity_type: None,
+            entity_id: None,
+        }
+    }
+    /// Sets `entity_type`.
+    pub fn entity_type(mut self, value: enums::EntityType) -> Self {
+        self.entity_type = Some(value);
+        self
+    }
+    /// Sets `entity_id`; at most 100 characters.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesNotesToRemoveParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("entity_type", &self.entity_type);
+        form.field("entity_id", &self.entity_id);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesNotesToRemoveParams);
+/// Fields of the `CreateForChargeItemsAndChargesTaxProvidersFieldsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
+    /// `provider_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
+    /// `field_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<String>,
+    /// `field_value`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_value: Option<String>,
+}
+impl CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            provider_name: None,
+            field_id: None,
+            field_value: None,
+        }
+    }
+    /// Sets `provider_name`; at most 50 characters.
+    pub fn provider_name(mut self, value: impl Into<String>) -> Self {
+        self.provider_name = Some(value.into());
+        self
+    }
+    /// Sets `field_id`; at most 50 characters.
+    pub fn field_id(mut self, value: impl Into<String>) -> Self {
+        self.field_id = Some(value.into());
+        self
+    }
+    /// Sets `field_value`; at most 50 characters.
+    pub fn field_value(mut self, value: impl Into<String>) -> Self {
+        self.field_value = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("provider_name", &self.provider_name);
+        form.field("field_id", &self.field_id);
+        form.field("field_value", &self.field_value);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesTaxProvidersFieldsParams);
+/// Fields of the `CreateForChargeItemsAndChargesDiscountsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateForChargeItemsAndChargesDiscountsParams {
+    /// `percentage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<f64>,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `apply_on`.
+    pub apply_on: enums::ApplyOn,
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+}
+impl CreateForChargeItemsAndChargesDiscountsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(apply_on: enums::ApplyOn) -> Self {
+        Self {
+            percentage: None,
+            amount: None,
+            quantity: None,
+            apply_on,
+            item_price_id: None,
+        }
+    }
+    /// Sets `percentage`.
+    pub fn percentage(mut self, value: f64) -> Self {
+        self.percentage = Some(value);
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemsAndChargesDiscountsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("percentage", &self.percentage);
+        form.field("amount", &self.amount);
+        form.field("quantity", &self.quantity);
+        form.field("apply_on", &self.apply_on);
+        form.field("item_price_id", &self.item_price_id);
+    }
+}
+crate::form::form_object!(CreateForChargeItemsAndChargesDiscountsParams);
+/// Fields of the `ChargeTaxProvidersFieldsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChargeTaxProvidersFieldsParams {
+    /// `provider_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
+    /// `field_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<String>,
+    /// `field_value`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_value: Option<String>,
+}
+impl ChargeTaxProvidersFieldsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            provider_name: None,
+            field_id: None,
+            field_value: None,
+        }
+    }
+    /// Sets `provider_name`; at most 50 characters.
+    pub fn provider_name(mut self, value: impl Into<String>) -> Self {
+        self.provider_name = Some(value.into());
+        self
+    }
+    /// Sets `field_id`; at most 50 characters.
+    pub fn field_id(mut self, value: impl Into<String>) -> Self {
+        self.field_id = Some(value.into());
+        self
+    }
+    /// Sets `field_value`; at most 50 characters.
+    pub fn field_value(mut self, value: impl Into<String>) -> Self {
+        self.field_value = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ChargeTaxProvidersFieldsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("provider_name", &self.provider_name);
+        form.field("field_id", &self.field_id);
+        form.field("field_value", &self.field_value);
+    }
+}
+crate::form::form_object!(ChargeTaxProvidersFieldsParams);
+/// Fields of the `CreateForChargeItemItemPriceParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateForChargeItemItemPriceParams {
+    /// `item_price_id`; at most 100 characters.
+    pub item_price_id: String,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl CreateForChargeItemItemPriceParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(item_price_id: impl Into<String>) -> Self {
+        Self {
+            item_price_id: item_price_id.into(),
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemItemPriceParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+crate::form::form_object!(CreateForChargeItemItemPriceParams);
+/// Fields of the `CreateForChargeItemItemTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForChargeItemItemTiersParams {
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+    /// `pricing_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_type: Option<enums::PricingType>,
+    /// `package_size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_size: Option<i64>,
+}
+impl CreateForChargeItemItemTiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            starting_unit: None,
+            ending_unit: None,
+            price: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            price_in_decimal: None,
+            pricing_type: None,
+            package_size: None,
+        }
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `pricing_type`.
+    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
+        self.pricing_type = Some(value);
+        self
+    }
+    /// Sets `package_size`.
+    pub fn package_size(mut self, value: i64) -> Self {
+        self.package_size = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForChargeItemItemTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("price", &self.price);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("price_in_decimal", &self.price_in_decimal);
+        form.field("pricing_type", &self.pricing_type);
+        form.field("package_size", &self.package_size);
+    }
+}
+crate::form::form_object!(CreateForChargeItemItemTiersParams);
+/// Fields of the `ImportInvoiceCreditNoteParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportInvoiceCreditNoteParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+impl ImportInvoiceCreditNoteParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ImportInvoiceCreditNoteParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(ImportInvoiceCreditNoteParams);
+/// Fields of the `ImportInvoiceBillingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportInvoiceBillingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl ImportInvoiceBillingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportInvoiceBillingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(ImportInvoiceBillingAddressParams);
+/// Fields of the `ImportInvoiceShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportInvoiceShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl ImportInvoiceShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportInvoiceShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(ImportInvoiceShippingAddressParams);
+/// Fields of the `ImportInvoiceLineItemsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportInvoiceLineItemsParams {
+    /// `id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+    /// `subscription_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `description`; at most 250 characters.
+    pub description: String,
+    /// `unit_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `unit_amount_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount_in_decimal: Option<String>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `amount_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_in_decimal: Option<String>,
+    /// `entity_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<ImportInvoiceLineItemsEntityType>,
+    /// `entity_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// `item_level_discount1_entity_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_level_discount1_entity_id: Option<String>,
+    /// `item_level_discount1_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_level_discount1_amount: Option<i64>,
+    /// `item_level_discount2_entity_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_level_discount2_entity_id: Option<String>,
+    /// `item_level_discount2_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_level_discount2_amount: Option<i64>,
+    /// `tax1_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax1_name: Option<String>,
+    /// `tax1_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax1_amount: Option<i64>,
+    /// `tax2_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax2_name: Option<String>,
+    /// `tax2_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax2_amount: Option<i64>,
+    /// `tax3_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax3_name: Option<String>,
+    /// `tax3_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax3_amount: Option<i64>,
+    /// `tax4_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax4_name: Option<String>,
+    /// `tax4_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax4_amount: Option<i64>,
+    /// `tax5_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax5_name: Option<String>,
+    /// `tax5_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax5_amount: Option<i64>,
+    /// `tax6_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax6_name: Option<String>,
+    /// `tax6_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax6_amount: Option<i64>,
+    /// `tax7_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax7_name: Option<String>,
+    /// `tax7_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax7_amount: Option<i64>,
+    /// `tax8_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax8_name: Option<String>,
+    /// `tax8_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax8_amount: Option<i64>,
+    /// `tax9_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax9_name: Option<String>,
+    /// `tax9_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax9_amount: Option<i64>,
+    /// `tax10_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax10_name: Option<String>,
+    /// `tax10_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax10_amount: Option<i64>,
+    /// `proration_mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proration_mode: Option<ImportInvoiceLineItemsProrationMode>,
+    /// `created_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+}
+impl ImportInvoiceLineItemsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(description: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            date_from: None,
+            date_to: None,
+            subscription_id: None,
+            description: description.into(),
+            unit_amount: None,
+            quantity: None,
+            amount: None,
+            unit_amount_in_decimal: None,
+            quantity_in_decimal: None,
+            amount_in_decimal: None,
+            entity_type: None,
+            entity_id: None,
+            item_level_discount1_entity_id: None,
+            item_level_discount1_amount: None,
+            item_level_discount2_entity_id: None,
+            item_level_discount2_amount: None,
+            tax1_name: None,
+            tax1_amount: None,
+            tax2_name: None,
+            tax2_amount: None,
+            tax3_name: None,
+            tax3_amount: None,
+            tax4_name: None,
+            tax4_amount: None,
+            tax5_name: None,
+            tax5_amount: None,
+            tax6_name: None,
+            tax6_amount: None,
+            tax7_name: None,
+            tax7_amount: None,
+            tax8_name: None,
+            tax8_amount: None,
+            tax9_name: None,
+            tax9_amount: None,
+            tax10_name: None,
+            tax10_amount: None,
+            proration_mode: None,
+            created_at: None,
+        }
+    }
+    /// Sets `id`; at most 40 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+    /// Sets `subscription_id`; at most 50 characters.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets `unit_amount`.
+    pub fn unit_amount(mut self, value: i64) -> Self {
+        self.unit_amount = Some(value);
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `unit_amount_in_decimal`; at most 39 characters.
+    pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_amount_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `amount_in_decimal`; at most 39 characters.
+    pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.amount_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `entity_type`.
+    pub fn entity_type(mut self, value: ImportInvoiceLineItemsEntityType) -> Self {
+        self.entity_type = Some(value);
+        self
+    }
+    /// Sets `entity_id`; at most 100 characters.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+    /// Sets `item_level_discount1_entity_id`; at most 100 characters.
+    pub fn item_level_discount1_entity_id(mut self, value: impl Into<String>) -> Self {
+        self.item_level_discount1_entity_id = Some(value.into());
+        self
+    }
+    /// Sets `item_level_discount1_amount`.
+    pub fn item_level_discount1_amount(mut self, value: i64) -> Self {
+        self.item_level_discount1_amount = Some(value);
+        self
+    }
+    /// Sets `item_level_discount2_entity_id`; at most 100 characters.
+    pub fn item_level_discount2_entity_id(mut self, value: impl Into<String>) -> Self {
+        self.item_level_discount2_entity_id = Some(value.into());
+        self
+    }
+    /// Sets `item_level_discount2_amount`.
+    pub fn item_level_discount2_amount(mut self, value: i64) -> Self {
+        self.item_level_discount2_amount = Some(value);
+        self
+    }
+    /// Sets `tax1_name`; at most 50 characters.
+    pub fn tax1_name(mut self, value: impl Into<String>) -> Self {
+        self.tax1_name = Some(value.into());
+        self
+    }
+    /// Sets `tax1_amount`.
+    pub fn tax1_amount(mut self, value: i64) -> Self {
+        self.tax1_amount = Some(value);
+        self
+    }
+    /// Sets `tax2_name`; at most 50 characters.
+    pub fn tax2_name(mut self, value: impl Into<String>) -> Self {
+        self.tax2_name = Some(value.into());
+        self
+    }
+    /// Sets `tax2_amount`.
+    pub fn tax2_amount(mut self, value: i64) -> Self {
+        self.tax2_amount = Some(value);
+        self
+    }
+    /// Sets `tax3_name`; at most 50 characters.
+    pub fn tax3_name(mut self, value: impl Into<String>) -> Self {
+        self.tax3_name = Some(value.into());
+        self
+    }
+    /// Sets `tax3_amount`.
+    pub fn tax3_amount(mut self, value: i64) -> Self {
+        self.tax3_amount = Some(value);
+        self
+    }
+    /// Sets `tax4_name`; at most 50 characters.
+    pub fn tax4_name(mut self, value: impl Into<String>) -> Self {
+        self.tax4_name = Some(value.into());
+        self
+    }
+    /// Sets `tax4_amount`.
+    pub fn tax4_amount(mut self, value: i64) -> Self {
+        self.tax4_amount = Some(value);
+        self
+    }
+    /// Sets `tax5_name`; at most 50 characters.
+    pub fn tax5_name(mut self, value: impl Into<String>) -> Self {
+        self.tax5_name = Some(value.into());
+        self
+    }
+    /// Sets `tax5_amount`.
+    pub fn tax5_amount(mut self, value: i64) -> Self {
+        self.tax5_amount = Some(value);
+        self
+    }
+    /// Sets `tax6_name`; at most 50 characters.
+    pub fn tax6_name(mut self, value: impl Into<String>) -> Self {
+        self.tax6_name = Some(value.into());
+        self
+    }
+    /// Sets `tax6_amount`.
+    pub fn tax6_amount(mut self, value: i64) -> Self {
+        self.tax6_amount = Some(value);
+        self
+    }
+    /// Sets `tax7_name`; at most 50 characters.
+    pub fn tax7_name(mut self, value: impl Into<String>) -> Self {
+        self.tax7_name = Some(value.into());
+        self
+    }
+    /// Sets `tax7_amount`.
+    pub fn tax7_amount(mut self, value: i64) -> Self {
+        self.tax7_amount = Some(value);
+        self
+    }
+    /// Sets `tax8_name`; at most 50 characters.
+    pub fn tax8_name(mut self, value: impl Into<String>) -> Self {
+        self.tax8_name = Some(value.into());
+        self
+    }
+    /// Sets `tax8_amount`.
+    pub fn tax8_amount(mut self, value: i64) -> Self {
+        self.tax8_amount = Some(value);
+        self
+    }
+    /// Sets `tax9_name`; at most 50 characters.
+    pub fn tax9_name(mut self, value: impl Into<String>) -> Self {
+        self.tax9_name = Some(value.into());
+        self
+    }
+    /// Sets `tax9_amount`.
+    pub fn tax9_amount(mut self, value: i64) -> Self {
+        self.tax9_amount = Some(value);
+        self
+    }
+    /// Sets `tax10_name`; at most 50 characters.
+    pub fn tax10_name(mut self, value: impl Into<String>) -> Self {
+        self.tax10_name = Some(value.into());
+        self
+    }
+    /// Sets `tax10_amount`.
+    pub fn tax10_amount(mut self, value: i64) -> Self {
+        self.tax10_amount = Some(value);
+        self
+    }
+    /// Sets `proration_mode`.
+    pub fn proration_mode(mut self, value: ImportInvoiceLineItemsProrationMode) -> Self {
+        self.proration_mode = Some(value);
+        self
+    }
+    /// Sets `created_at` (Unix seconds).
+    pub fn created_at(mut self, value: Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportInvoiceLineItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("description", &self.description);
+        form.field("unit_amount", &self.unit_amount);
+        form.field("quantity", &self.quantity);
+        form.field("amount", &self.amount);
+        form.field("unit_amount_in_decimal", &self.unit_amount_in_decimal);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("amount_in_decimal", &self.amount_in_decimal);
+        form.field("entity_type", &self.entity_type);
+        form.field("entity_id", &self.entity_id);
+        form.field(
+            "item_level_discount1_entity_id",
+            &self.item_level_discount1_entity_id,
+        );
+        form.field("item_level_discount1_amount", &self.item_level_discount1_amount);
+        form.field(
+            "item_level_discount2_entity_id",
+            &self.item_level_discount2_entity_id,
+        );
+        form.field("item_level_discount2_amount", &self.item_level_discount2_amount);
+        form.field("tax1_name", &self.tax1_name);
+        form.field("tax1_amount", &self.tax1_amount);
+        form.field("tax2_name", &self.tax2_name);
+        form.field("tax2_amount", &self.tax2_amount);
+        form.field("tax3_name", &self.tax3_name);
+        form.field("tax3_amount", &self.tax3_amount);
+        form.field("tax4_name", &self.tax4_name);
+        form.field("tax4_amount", &self.tax4_amount);
+        form.field("tax5_name", &self.tax5_name);
+        form.field("tax5_amount", &self.tax5_amount);
+        form.field("tax6_name", &self.tax6_name);
+        form.field("tax6_amount", &self.tax6_amount);
+        form.field("tax7_name", &self.tax7_name);
+        form.field("tax7_amount", &self.tax7_amount);
+        form.field("tax8_name", &self.tax8_name);
+        form.field("tax8_amount", &self.tax8_amount);
+        form.field("tax9_name", &self.tax9_name);
+        form.field("tax9_amount", &self.tax9_amount);
+        form.field("tax10_name", &self.tax10_name);
+        form.field("tax10_amount", &self.tax10_amount);
+        form.field("proration_mode", &self.proration_mode);
+        form.field("created_at", &self.created_at);
+    }
+}
+crate::form::form_object!(ImportInvoiceLineItemsParams);
+/// Fields of the `ImportInvoicePaymentReferenceNumbersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportInvoicePaymentReferenceNumbersParams {
+    /// `id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub r#type: ImportInvoicePaymentReferenceNumbersType,
+    /// `number`; at most 100 characters.
+    pub number: String,
+}
+impl ImportInvoicePaymentReferenceNumbersParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(
+        r#type: ImportInvoicePaymentReferenceNumbersType,
+        number: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: None,
+            r#type,
+            number: number.into(),
+        }
+    }
+    /// Sets `id`; at most 40 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ImportInvoicePaymentReferenceNumbersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("type", &self.r#type);
+        form.field("number", &self.number);
+    }
+}
+crate::form::form_object!(ImportInvoicePaymentReferenceNumbersParams);
+/// Fields of the `ImportInvoiceLineItemTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportInvoiceLineItemTiersParams {
+    /// `line_item_id`; at most 40 characters.
+    pub line_item_id: String,
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `quantity_used`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_used: Option<i64>,
+    /// `unit_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `quantity_used_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_used_in_decimal: Option<String>,
+    /// `unit_amount_in_decimal`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount_in_decimal: Option<String>,
+}
+impl ImportInvoiceLineItemTiersParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(line_item_id: impl Into<String>) -> Self {
+        Self {
+            line_item_id: line_item_id.into(),
+            starting_unit: None,
+            ending_unit: None,
+            quantity_used: None,
+            unit_amount: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            quantity_used_in_decimal: None,
+            unit_amount_in_decimal: None,
+        }
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `quantity_used`.
+    pub fn quantity_used(mut self, value: i64) -> Self {
+        self.quantity_used = Some(value);
+        self
+    }
+    /// Sets `unit_amount`.
+    pub fn unit_amount(mut self, value: i64) -> Self {
+        self.unit_amount = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `quantity_used_in_decimal`; at most 33 characters.
+    pub fn quantity_used_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_used_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_amount_in_decimal`; at most 40 characters.
+    pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_amount_in_decimal = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ImportInvoiceLineItemTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("line_item_id", &self.line_item_id);
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("quantity_used", &self.quantity_used);
+        form.field("unit_amount", &self.unit_amount);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("quantity_used_in_decimal", &self.quantity_used_in_decimal);
+        form.field("unit_amount_in_decimal", &self.unit_amount_in_decimal);
+    }
+}
+crate::form::form_object!(ImportInvoiceLineItemTiersParams);
+/// Fields of the `ImportInvoiceDiscountsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportInvoiceDiscountsParams {
+    /// `line_item_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+    /// `entity_type`.
+    pub entity_type: ImportInvoiceDiscountsEntityType,
+    /// `entity_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// `description`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `amount`.
+    pub amount: i64,
+}
+impl ImportInvoiceDiscountsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(entity_type: ImportInvoiceDiscountsEntityType, amount: i64) -> Self {
+        Self {
+            line_item_id: None,
+            entity_type,
+            entity_id: None,
+            description: None,
+            amount,
+        }
+    }
+    /// Sets `line_item_id`; at most 40 characters.
+    pub fn line_item_id(mut self, value: impl Into<String>) -> Self {
+        self.line_item_id = Some(value.into());
+        self
+    }
+    /// Sets `entity_id`; at most 100 characters.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+    /// Sets `description`; at most 250 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ImportInvoiceDiscountsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("line_item_id", &self.line_item_id);
+        form.field("entity_type", &self.entity_type);
+        form.field("entity_id", &self.entity_id);
+        form.field("description", &self.description);
+        form.field("amount", &self.amount);
+    }
+}
+crate::form::form_object!(ImportInvoiceDiscountsParams);
+/// Fields of the `ImportInvoiceTaxesParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportInvoiceTaxesParams {
+    /// `name`; at most 100 characters.
+    pub name: String,
+    /// `rate`.
+    pub rate: f64,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `description`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `juris_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub juris_type: Option<ImportInvoiceTaxesJurisType>,
+    /// `juris_name`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub juris_name: Option<String>,
+    /// `juris_code`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub juris_code: Option<String>,
+}
+impl ImportInvoiceTaxesParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(name: impl Into<String>, rate: f64) -> Self {
+        Self {
+            name: name.into(),
+            rate,
+            amount: None,
+            description: None,
+            juris_type: None,
+            juris_name: None,
+            juris_code: None,
+        }
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `description`; at most 50 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `juris_type`.
+    pub fn juris_type(mut self, value: ImportInvoiceTaxesJurisType) -> Self {
+        self.juris_type = Some(value);
+        self
+    }
+    /// Sets `juris_name`; at most 250 characters.
+    pub fn juris_name(mut self, value: impl Into<String>) -> Self {
+        self.juris_name = Some(value.into());
+        self
+    }
+    /// Sets `juris_code`; at most 250 characters.
+    pub fn juris_code(mut self, value: impl Into<String>) -> Self {
+        self.juris_code = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ImportInvoiceTaxesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("name", &self.name);
+        form.field("rate", &self.rate);
+        form.field("amount", &self.amount);
+        form.field("description", &self.description);
+        form.field("juris_type", &self.juris_type);
+        form.field("juris_name", &self.juris_name);
+        form.field("juris_code", &self.juris_code);
+    }
+}
+crate::form::form_object!(ImportInvoiceTaxesParams);
+/// Fields of the `ImportInvoicePaymentsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportInvoicePaymentsParams {
+    /// `id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `amount`.
+    pub amount: i64,
+    /// `payment_method`.
+    pub payment_method: enums::PaymentMethod,
+    /// `date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Timestamp>,
+    /// `reference_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_number: Option<String>,
+}
+impl ImportInvoicePaymentsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(amount: i64, payment_method: enums::PaymentMethod) -> Self {
+        Self {
+            id: None,
+            amount,
+            payment_method,
+            date: None,
+            reference_number: None,
+        }
+    }
+    /// Sets `id`; at most 40 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `date` (Unix seconds).
+    pub fn date(mut self, value: Timestamp) -> Self {
+        self.date = Some(value);
+        self
+    }
+    /// Sets `reference_number`; at most 100 characters.
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ImportInvoicePaymentsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("amount", &self.amount);
+        form.field("payment_method", &self.payment_method);
+        form.field("date", &self.date);
+        form.field("reference_number", &self.reference_number);
+    }
+}
+crate::form::form_object!(ImportInvoicePaymentsParams);
+/// Fields of the `ImportInvoiceNotesParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportInvoiceNotesParams {
+    /// `entity_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<ImportInvoiceNotesEntityType>,
+    /// `entity_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// `note`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+impl ImportInvoiceNotesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            entity_type: None,
+            entity_id: None,
+            note: None,
+        }
+    }
+    /// Sets `entity_type`.
+    pub fn entity_type(mut self, value: ImportInvoiceNotesEntityType) -> Self {
+        self.entity_type = Some(value);
+        self
+    }
+    /// Sets `entity_id`; at most 50 characters.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+    /// Sets `note`; at most 65000 characters.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ImportInvoiceNotesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("entity_type", &self.entity_type);
+        form.field("entity_id", &self.entity_id);
+        form.field("note", &self.note);
+    }
+}
+crate::form::form_object!(ImportInvoiceNotesParams);
+/// Fields of the `ImportInvoiceLineItemAddressesParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportInvoiceLineItemAddressesParams {
+    /// `line_item_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl ImportInvoiceLineItemAddressesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            line_item_id: None,
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `line_item_id`; at most 40 characters.
+    pub fn line_item_id(mut self, value: impl Into<String>) -> Self {
+        self.line_item_id = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportInvoiceLineItemAddressesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("line_item_id", &self.line_item_id);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(ImportInvoiceLineItemAddressesParams);
+/// Fields of the `ApplyPaymentsTransactionsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ApplyPaymentsTransactionsParams {
+    /// `id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+}
+impl ApplyPaymentsTransactionsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { id: None, amount: None }
+    }
+    /// Sets `id`; at most 40 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ApplyPaymentsTransactionsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("amount", &self.amount);
+    }
+}
+crate::form::form_object!(ApplyPaymentsTransactionsParams);
+/// Fields of the `DeleteLineItemsLineItemsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteLineItemsLineItemsParams {
+    /// `id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+impl DeleteLineItemsLineItemsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+    /// Sets `id`; at most 40 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for DeleteLineItemsLineItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(DeleteLineItemsLineItemsParams);
+/// Fields of the `ApplyCreditsCreditNotesParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ApplyCreditsCreditNotesParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+impl ApplyCreditsCreditNotesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ApplyCreditsCreditNotesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(ApplyCreditsCreditNotesParams);
+/// Fields of the `AddChargeLineItemParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AddChargeLineItemParams {
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl AddChargeLineItemParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for AddChargeLineItemParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+crate::form::form_object!(AddChargeLineItemParams);
+/// Fields of the `AddAddonChargeLineItemParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AddAddonChargeLineItemParams {
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl AddAddonChargeLineItemParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for AddAddonChargeLineItemParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+crate::form::form_object!(AddAddonChargeLineItemParams);
+/// Fields of the `AddChargeItemItemPriceParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddChargeItemItemPriceParams {
+    /// `item_price_id`; at most 100 characters.
+    pub item_price_id: String,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl AddChargeItemItemPriceParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(item_price_id: impl Into<String>) -> Self {
+        Self {
+            item_price_id: item_price_id.into(),
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.date_to = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for AddChargeItemItemPriceParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+crate::form::form_object!(AddChargeItemItemPriceParams);
+/// Fields of the `AddChargeItemItemTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AddChargeItemItemTiersParams {
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+    /// `pricing_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_type: Option<enums::PricingType>,
+    /// `package_size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_size: Option<i64>,
+}
+impl AddChargeItemItemTiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            starting_unit: None,
+            ending_unit: None,
+            price: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            price_in_decimal: None,
+            pricing_type: None,
+            package_size: None,
+        }
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `pricing_type`.
+    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
+        self.pricing_type = Some(value);
+        self
+    }
+    /// Sets `package_size`.
+    pub fn package_size(mut self, value: i64) -> Self {
+        self.package_size = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for AddChargeItemItemTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("price", &self.price);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("price_in_decimal", &self.price_in_decimal);
+        form.field("pricing_type", &self.pricing_type);
+        form.field("package_size", &self.package_size);
+    }
+}
+crate::form::form_object!(AddChargeItemItemTiersParams);
+/// Fields of the `CloseNotesToRemoveParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CloseNotesToRemoveParams {
+    /// `entity_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<enums::EntityType>,
+    /// `entity_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+}
+impl CloseNotesToRemoveParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            entity_type: None,
+            entity_id: None,
+        }
+    }
+    /// Sets `entity_type`.
+    pub fn entity_type(mut self, value: enums::EntityType) -> Self {
+        self.entity_type = Some(value);
+        self
+    }
+    /// Sets `entity_id`; at most 100 characters.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CloseNotesToRemoveParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("entity_type", &self.entity_type);
+        form.field("entity_id", &self.entity_id);
+    }
+}
+crate::form::form_object!(CloseNotesToRemoveParams);
+/// Fields of the `RecordPaymentTransactionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordPaymentTransactionParams {
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `payment_method`.
+    pub payment_method: enums::PaymentMethod,
+    /// `reference_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_number: Option<String>,
+    /// `custom_payment_method_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_payment_method_id: Option<String>,
+    /// `id_at_gateway`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_at_gateway: Option<String>,
+    /// `status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<RecordPaymentTransactionStatus>,
+    /// `date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Timestamp>,
+    /// `error_code`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// `error_text`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_text: Option<String>,
+}
+impl RecordPaymentTransactionParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(payment_method: enums::PaymentMethod) -> Self {
+        Self {
+            amount: None,
+            payment_method,
+            reference_number: None,
+            custom_payment_method_id: None,
+            id_at_gateway: None,
+            status: None,
+            date: None,
+            error_code: None,
+            error_text: None,
+        }
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `reference_number`; at most 100 characters.
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `custom_payment_method_id`; at most 50 characters.
+    pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.custom_payment_method_id = Some(value.into());
+        self
+    }
+    /// Sets `id_at_gateway`; at most 100 characters.
+    pub fn id_at_gateway(mut self, value: impl Into<String>) -> Self {
+        self.id_at_gateway = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: RecordPaymentTransactionStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets `date` (Unix seconds).
+    pub fn date(mut self, value: Timestamp) -> Self {
+        self.date = Some(value);
+        self
+    }
+    /// Sets `error_code`; at most 100 characters.
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `error_text`; at most 65000 characters.
+    pub fn error_text(mut self, value: impl Into<String>) -> Self {
+        self.error_text = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for RecordPaymentTransactionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("payment_method", &self.payment_method);
+        form.field("reference_number", &self.reference_number);
+        form.field("custom_payment_method_id", &self.custom_payment_method_id);
+        form.field("id_at_gateway", &self.id_at_gateway);
+        form.field("status", &self.status);
+        form.field("date", &self.date);
+        form.field("error_code", &self.error_code);
+        form.field("error_text", &self.error_text);
+    }
+}
+crate::form::form_object!(RecordPaymentTransactionParams);
+/// Fields of the `RecordTaxWithheldTaxWithheldParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordTaxWithheldTaxWithheldParams {
+    /// `amount`.
+    pub amount: i64,
+    /// `reference_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_number: Option<String>,
+    /// `date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Timestamp>,
+    /// `description`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+impl RecordTaxWithheldTaxWithheldParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(amount: i64) -> Self {
+        Self {
+            amount,
+            reference_number: None,
+            date: None,
+            description: None,
+        }
+    }
+    /// Sets `reference_number`; at most 100 characters.
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `date` (Unix seconds).
+    pub fn date(mut self, value: Timestamp) -> Self {
+        self.date = Some(value);
+        self
+    }
+    /// Sets `description`; at most 65000 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for RecordTaxWithheldTaxWithheldParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("reference_number", &self.reference_number);
+        form.field("date", &self.date);
+        form.field("description", &self.description);
+    }
+}
+crate::form::form_object!(RecordTaxWithheldTaxWithheldParams);
+/// Fields of the `RemoveTaxWithheldTaxWithheldParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveTaxWithheldTaxWithheldParams {
+    /// `id`; at most 40 characters.
+    pub id: String,
+}
+impl RemoveTaxWithheldTaxWithheldParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::form::FormEncode for RemoveTaxWithheldTaxWithheldParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(RemoveTaxWithheldTaxWithheldParams);
+/// Fields of the `RefundCreditNoteParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RefundCreditNoteParams {
+    /// `reason_code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<RefundCreditNoteReasonCode>,
+    /// `create_reason_code`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_reason_code: Option<String>,
+}
+impl RefundCreditNoteParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            reason_code: None,
+            create_reason_code: None,
+        }
+    }
+    /// Sets `reason_code`.
+    pub fn reason_code(mut self, value: RefundCreditNoteReasonCode) -> Self {
+        self.reason_code = Some(value);
+        self
+    }
+    /// Sets `create_reason_code`; at most 100 characters.
+    pub fn create_reason_code(mut self, value: impl Into<String>) -> Self {
+        self.create_reason_code = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for RefundCreditNoteParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("reason_code", &self.reason_code);
+        form.field("create_reason_code", &self.create_reason_code);
+    }
+}
+crate::form::form_object!(RefundCreditNoteParams);
+/// Fields of the `RecordRefundTransactionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordRefundTransactionParams {
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `payment_method`.
+    pub payment_method: enums::PaymentMethod,
+    /// `reference_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_number: Option<String>,
+    /// `custom_payment_method_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_payment_method_id: Option<String>,
+    /// `date` (Unix seconds).
+    pub date: Timestamp,
+}
+impl RecordRefundTransactionParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(payment_method: enums::PaymentMethod, date: Timestamp) -> Self {
+        Self {
+            amount: None,
+            payment_method,
+            reference_number: None,
+            custom_payment_method_id: None,
+            date,
+        }
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `reference_number`; at most 100 characters.
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `custom_payment_method_id`; at most 50 characters.
+    pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.custom_payment_method_id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for RecordRefundTransactionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("payment_method", &self.payment_method);
+        form.field("reference_number", &self.reference_number);
+        form.field("custom_payment_method_id", &self.custom_payment_method_id);
+        form.field("date", &self.date);
+    }
+}
+crate::form::form_object!(RecordRefundTransactionParams);
+/// Fields of the `RecordRefundCreditNoteParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RecordRefundCreditNoteParams {
+    /// `reason_code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<RecordRefundCreditNoteReasonCode>,
+    /// `create_reason_code`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_reason_code: Option<String>,
+}
+impl RecordRefundCreditNoteParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            reason_code: None,
+            create_reason_code: None,
+        }
+    }
+    /// Sets `reason_code`.
+    pub fn reason_code(mut self, value: RecordRefundCreditNoteReasonCode) -> Self {
+        self.reason_code = Some(value);
+        self
+    }
+    /// Sets `create_reason_code`; at most 100 characters.
+    pub fn create_reason_code(mut self, value: impl Into<String>) -> Self {
+        self.create_reason_code = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for RecordRefundCreditNoteParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("reason_code", &self.reason_code);
+        form.field("create_reason_code", &self.create_reason_code);
+    }
+}
+crate::form::form_object!(RecordRefundCreditNoteParams);
+/// Fields of the `RemovePaymentTransactionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemovePaymentTransactionParams {
+    /// `id`; at most 40 characters.
+    pub id: String,
+}
+impl RemovePaymentTransactionParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::form::FormEncode for RemovePaymentTransactionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(RemovePaymentTransactionParams);
+/// Fields of the `RemoveCreditNoteCreditNoteParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveCreditNoteCreditNoteParams {
+    /// `id`; at most 50 characters.
+    pub id: String,
+}
+impl RemoveCreditNoteCreditNoteParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::form::FormEncode for RemoveCreditNoteCreditNoteParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(RemoveCreditNoteCreditNoteParams);
+/// Fields of the `UpdateDetailsBillingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateDetailsBillingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl UpdateDetailsBillingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateDetailsBillingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(UpdateDetailsBillingAddressParams);
+/// Fields of the `UpdateDetailsShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateDetailsShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl UpdateDetailsShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateDetailsShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(UpdateDetailsShippingAddressParams);
+/// Fields of the `UpdateDetailsStatementDescriptorParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateDetailsStatementDescriptorParams {
+    /// `descriptor`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<String>,
+}
+impl UpdateDetailsStatementDescriptorParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { descriptor: None }
+    }
+    /// Sets `descriptor`; at most 65000 characters.
+    pub fn descriptor(mut self, value: impl Into<String>) -> Self {
+        self.descriptor = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateDetailsStatementDescriptorParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("descriptor", &self.descriptor);
+    }
+}
+crate::form::form_object!(UpdateDetailsStatementDescriptorParams);

@@ -414,6 +414,195 @@ impl ApiEnum for BundleConfigurationType {
     }
 }
 crate::api_enum_traits!(BundleConfigurationType);
+/// Values of `CreateType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateType {
+    /// `plan`
+    Plan,
+    /// `addon`
+    Addon,
+    /// `charge`
+    Charge,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Plan => "plan",
+            Self::Addon => "addon",
+            Self::Charge => "charge",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "plan" => Self::Plan,
+            "addon" => Self::Addon,
+            "charge" => Self::Charge,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateType);
+/// Values of `CreateItemApplicability`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateItemApplicability {
+    /// `all`
+    All,
+    /// `restricted`
+    Restricted,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateItemApplicability {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Restricted => "restricted",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "restricted" => Self::Restricted,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateItemApplicability);
+/// Values of `CreateUsageCalculation`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateUsageCalculation {
+    /// `sum_of_usages`
+    SumOfUsages,
+    /// `last_usage`
+    LastUsage,
+    /// `max_usage`
+    MaxUsage,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateUsageCalculation {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::SumOfUsages => "sum_of_usages",
+            Self::LastUsage => "last_usage",
+            Self::MaxUsage => "max_usage",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "sum_of_usages" => Self::SumOfUsages,
+            "last_usage" => Self::LastUsage,
+            "max_usage" => Self::MaxUsage,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateUsageCalculation);
+/// Values of `CreateBundleConfigurationType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateBundleConfigurationType {
+    /// `fixed`
+    Fixed,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateBundleConfigurationType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Fixed => "fixed",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "fixed" => Self::Fixed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateBundleConfigurationType);
+/// Values of `UpdateItemApplicability`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateItemApplicability {
+    /// `all`
+    All,
+    /// `restricted`
+    Restricted,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateItemApplicability {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Restricted => "restricted",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "restricted" => Self::Restricted,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateItemApplicability);
+/// Values of `UpdateStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateStatus {
+    /// `active`
+    Active,
+    /// `archived`
+    Archived,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Archived => "archived",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "archived" => Self::Archived,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateStatus);
+/// Values of `UpdateBundleConfigurationType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateBundleConfigurationType {
+    /// `fixed`
+    Fixed,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateBundleConfigurationType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Fixed => "fixed",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "fixed" => Self::Fixed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateBundleConfigurationType);
 /// The `item` operations, reached through [`Client::items`].
 #[derive(Debug, Clone)]
 pub struct Items {
@@ -426,6 +615,43 @@ impl Client {
     }
 }
 impl Items {
+    /// Starts `POST /items` (`item.create`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn create(
+        &self,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        r#type: CreateType,
+        item_family_id: impl Into<String>,
+    ) -> CreateRequest {
+        CreateRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CreateParams::new(id, name, r#type, item_family_id),
+        }
+    }
+    /// Starts `GET /items/{item_id}` (`item.retrieve`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn retrieve(&self, item_id: impl Into<String>) -> RetrieveRequest {
+        RetrieveRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            item_id: item_id.into(),
+        }
+    }
+    /// Starts `POST /items/{item_id}` (`item.update`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn update(&self, item_id: impl Into<String>) -> UpdateRequest {
+        UpdateRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            item_id: item_id.into(),
+            params: UpdateParams::new(),
+        }
+    }
     /// Starts `GET /items` (`item.list`).
     pub fn list(&self) -> ListRequest {
         ListRequest {
@@ -434,6 +660,654 @@ impl Items {
             params: ListParams::new(),
         }
     }
+    /// Starts `POST /items/{item_id}/delete` (`item.delete`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn delete(&self, item_id: impl Into<String>) -> DeleteRequest {
+        DeleteRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            item_id: item_id.into(),
+        }
+    }
+}
+const CREATE: crate::transport::Operation = crate::transport::Operation {
+    id: "item.create",
+    path: "/items",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /items` (`item.create`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CreateParams,
+}
+impl CreateRequest {
+    /// Sets `description`; at most 2000 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.description = Some(value.into());
+        self
+    }
+    /// Sets `is_giftable`.
+    pub fn is_giftable(mut self, value: bool) -> Self {
+        self.params.is_giftable = Some(value);
+        self
+    }
+    /// Sets `is_shippable`.
+    pub fn is_shippable(mut self, value: bool) -> Self {
+        self.params.is_shippable = Some(value);
+        self
+    }
+    /// Sets `external_name`; at most 100 characters.
+    pub fn external_name(mut self, value: impl Into<String>) -> Self {
+        self.params.external_name = Some(value.into());
+        self
+    }
+    /// Sets `enabled_in_portal`.
+    pub fn enabled_in_portal(mut self, value: bool) -> Self {
+        self.params.enabled_in_portal = Some(value);
+        self
+    }
+    /// Sets `redirect_url`; at most 500 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `enabled_for_checkout`.
+    pub fn enabled_for_checkout(mut self, value: bool) -> Self {
+        self.params.enabled_for_checkout = Some(value);
+        self
+    }
+    /// Sets `item_applicability`.
+    pub fn item_applicability(mut self, value: CreateItemApplicability) -> Self {
+        self.params.item_applicability = Some(value);
+        self
+    }
+    /// Sets `applicable_items` (a list).
+    pub fn applicable_items(mut self, value: Vec<String>) -> Self {
+        self.params.applicable_items = value;
+        self
+    }
+    /// Sets `unit`; at most 30 characters.
+    pub fn unit(mut self, value: impl Into<String>) -> Self {
+        self.params.unit = Some(value.into());
+        self
+    }
+    /// Sets `gift_claim_redirect_url`; at most 500 characters.
+    pub fn gift_claim_redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.gift_claim_redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `included_in_mrr`.
+    pub fn included_in_mrr(mut self, value: bool) -> Self {
+        self.params.included_in_mrr = Some(value);
+        self
+    }
+    /// Sets `metered`.
+    pub fn metered(mut self, value: bool) -> Self {
+        self.params.metered = Some(value);
+        self
+    }
+    /// Sets `usage_calculation`.
+    pub fn usage_calculation(mut self, value: CreateUsageCalculation) -> Self {
+        self.params.usage_calculation = Some(value);
+        self
+    }
+    /// Sets `is_percentage_pricing`.
+    pub fn is_percentage_pricing(mut self, value: bool) -> Self {
+        self.params.is_percentage_pricing = Some(value);
+        self
+    }
+    /// Sets `metadata` (any JSON value).
+    pub fn metadata(mut self, value: Value) -> Self {
+        self.params.metadata = Some(value);
+        self
+    }
+    /// Sets `business_entity_id`; at most 50 characters.
+    pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
+        self.params.business_entity_id = Some(value.into());
+        self
+    }
+    /// Sets `bundle_configuration`.
+    pub fn bundle_configuration(
+        mut self,
+        value: CreateBundleConfigurationParams,
+    ) -> Self {
+        self.params.bundle_configuration = Some(value);
+        self
+    }
+    /// Sets `bundle_items_to_add` (a list).
+    pub fn bundle_items_to_add(
+        mut self,
+        value: Vec<CreateBundleItemsToAddParams>,
+    ) -> Self {
+        self.params.bundle_items_to_add = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CreateParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CreateParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/items".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CreateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CREATE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /items` (`item.create`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateParams {
+    /// `id`; at most 100 characters.
+    pub id: String,
+    /// `name`; at most 100 characters.
+    pub name: String,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub r#type: CreateType,
+    /// `description`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `item_family_id`; at most 100 characters.
+    pub item_family_id: String,
+    /// `is_giftable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_giftable: Option<bool>,
+    /// `is_shippable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_shippable: Option<bool>,
+    /// `external_name`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_name: Option<String>,
+    /// `enabled_in_portal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_in_portal: Option<bool>,
+    /// `redirect_url`; at most 500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `enabled_for_checkout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_for_checkout: Option<bool>,
+    /// `item_applicability`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_applicability: Option<CreateItemApplicability>,
+    /// `applicable_items` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applicable_items: Vec<String>,
+    /// `unit`; at most 30 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// `gift_claim_redirect_url`; at most 500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_claim_redirect_url: Option<String>,
+    /// `included_in_mrr`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_in_mrr: Option<bool>,
+    /// `metered`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metered: Option<bool>,
+    /// `usage_calculation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_calculation: Option<CreateUsageCalculation>,
+    /// `is_percentage_pricing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_percentage_pricing: Option<bool>,
+    /// `metadata` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// `business_entity_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_entity_id: Option<String>,
+    /// `bundle_configuration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_configuration: Option<CreateBundleConfigurationParams>,
+    /// `bundle_items_to_add` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bundle_items_to_add: Vec<CreateBundleItemsToAddParams>,
+}
+impl CreateParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        r#type: CreateType,
+        item_family_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            r#type,
+            description: None,
+            item_family_id: item_family_id.into(),
+            is_giftable: None,
+            is_shippable: None,
+            external_name: None,
+            enabled_in_portal: None,
+            redirect_url: None,
+            enabled_for_checkout: None,
+            item_applicability: None,
+            applicable_items: Vec::new(),
+            unit: None,
+            gift_claim_redirect_url: None,
+            included_in_mrr: None,
+            metered: None,
+            usage_calculation: None,
+            is_percentage_pricing: None,
+            metadata: None,
+            business_entity_id: None,
+            bundle_configuration: None,
+            bundle_items_to_add: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CreateParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("name", &self.name);
+        form.field("type", &self.r#type);
+        form.field("description", &self.description);
+        form.field("item_family_id", &self.item_family_id);
+        form.field("is_giftable", &self.is_giftable);
+        form.field("is_shippable", &self.is_shippable);
+        form.field("external_name", &self.external_name);
+        form.field("enabled_in_portal", &self.enabled_in_portal);
+        form.field("redirect_url", &self.redirect_url);
+        form.field("enabled_for_checkout", &self.enabled_for_checkout);
+        form.field("item_applicability", &self.item_applicability);
+        form.field("applicable_items", &self.applicable_items);
+        form.field("unit", &self.unit);
+        form.field("gift_claim_redirect_url", &self.gift_claim_redirect_url);
+        form.field("included_in_mrr", &self.included_in_mrr);
+        form.field("metered", &self.metered);
+        form.field("usage_calculation", &self.usage_calculation);
+        form.field("is_percentage_pricing", &self.is_percentage_pricing);
+        form.field("metadata", &self.metadata);
+        form.field("business_entity_id", &self.business_entity_id);
+        form.field("bundle_configuration", &self.bundle_configuration);
+        form.field("bundle_items_to_add", &self.bundle_items_to_add);
+    }
+}
+/// What `POST /items` (`item.create`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateResponse {
+    /// `item`.
+    pub item: Item,
+}
+const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
+    id: "item.retrieve",
+    path: "/items/{item_id}",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /items/{item_id}` (`item.retrieve`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RetrieveRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    item_id: String,
+}
+impl RetrieveRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/items/{}", crate ::transport::PathSegment::new("item_id", & self
+                .item_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RetrieveResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&RETRIEVE, path, &(), &self.options).await
+    }
+}
+/// What `GET /items/{item_id}` (`item.retrieve`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetrieveResponse {
+    /// `item`.
+    pub item: Item,
+}
+const UPDATE: crate::transport::Operation = crate::transport::Operation {
+    id: "item.update",
+    path: "/items/{item_id}",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /items/{item_id}` (`item.update`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    item_id: String,
+    params: UpdateParams,
+}
+impl UpdateRequest {
+    /// Sets `name`; at most 100 characters.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.name = Some(value.into());
+        self
+    }
+    /// Sets `description`; at most 2000 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.description = Some(value.into());
+        self
+    }
+    /// Sets `is_shippable`.
+    pub fn is_shippable(mut self, value: bool) -> Self {
+        self.params.is_shippable = Some(value);
+        self
+    }
+    /// Sets `external_name`; at most 100 characters.
+    pub fn external_name(mut self, value: impl Into<String>) -> Self {
+        self.params.external_name = Some(value.into());
+        self
+    }
+    /// Sets `item_family_id`; at most 100 characters.
+    pub fn item_family_id(mut self, value: impl Into<String>) -> Self {
+        self.params.item_family_id = Some(value.into());
+        self
+    }
+    /// Sets `enabled_in_portal`.
+    pub fn enabled_in_portal(mut self, value: bool) -> Self {
+        self.params.enabled_in_portal = Some(value);
+        self
+    }
+    /// Sets `redirect_url`; at most 500 characters.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `enabled_for_checkout`.
+    pub fn enabled_for_checkout(mut self, value: bool) -> Self {
+        self.params.enabled_for_checkout = Some(value);
+        self
+    }
+    /// Sets `item_applicability`.
+    pub fn item_applicability(mut self, value: UpdateItemApplicability) -> Self {
+        self.params.item_applicability = Some(value);
+        self
+    }
+    /// Sets `clear_applicable_items`.
+    pub fn clear_applicable_items(mut self, value: bool) -> Self {
+        self.params.clear_applicable_items = Some(value);
+        self
+    }
+    /// Sets `applicable_items` (a list).
+    pub fn applicable_items(mut self, value: Vec<String>) -> Self {
+        self.params.applicable_items = value;
+        self
+    }
+    /// Sets `unit`; at most 30 characters.
+    pub fn unit(mut self, value: impl Into<String>) -> Self {
+        self.params.unit = Some(value.into());
+        self
+    }
+    /// Sets `gift_claim_redirect_url`; at most 500 characters.
+    pub fn gift_claim_redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.params.gift_claim_redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `metadata` (any JSON value).
+    pub fn metadata(mut self, value: Value) -> Self {
+        self.params.metadata = Some(value);
+        self
+    }
+    /// Sets `included_in_mrr`.
+    pub fn included_in_mrr(mut self, value: bool) -> Self {
+        self.params.included_in_mrr = Some(value);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: UpdateStatus) -> Self {
+        self.params.status = Some(value);
+        self
+    }
+    /// Sets `is_percentage_pricing`.
+    pub fn is_percentage_pricing(mut self, value: bool) -> Self {
+        self.params.is_percentage_pricing = Some(value);
+        self
+    }
+    /// Sets `bundle_configuration`.
+    pub fn bundle_configuration(
+        mut self,
+        value: UpdateBundleConfigurationParams,
+    ) -> Self {
+        self.params.bundle_configuration = Some(value);
+        self
+    }
+    /// Sets `bundle_items_to_add` (a list).
+    pub fn bundle_items_to_add(
+        mut self,
+        value: Vec<UpdateBundleItemsToAddParams>,
+    ) -> Self {
+        self.params.bundle_items_to_add = value;
+        self
+    }
+    /// Sets `bundle_items_to_update` (a list).
+    pub fn bundle_items_to_update(
+        mut self,
+        value: Vec<UpdateBundleItemsToUpdateParams>,
+    ) -> Self {
+        self.params.bundle_items_to_update = value;
+        self
+    }
+    /// Sets `bundle_items_to_remove` (a list).
+    pub fn bundle_items_to_remove(
+        mut self,
+        value: Vec<UpdateBundleItemsToRemoveParams>,
+    ) -> Self {
+        self.params.bundle_items_to_remove = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &UpdateParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: UpdateParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/items/{}", crate ::transport::PathSegment::new("item_id", & self
+                .item_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<UpdateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&UPDATE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /items/{item_id}` (`item.update`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateParams {
+    /// `name`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `is_shippable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_shippable: Option<bool>,
+    /// `external_name`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_name: Option<String>,
+    /// `item_family_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_family_id: Option<String>,
+    /// `enabled_in_portal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_in_portal: Option<bool>,
+    /// `redirect_url`; at most 500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// `enabled_for_checkout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_for_checkout: Option<bool>,
+    /// `item_applicability`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_applicability: Option<UpdateItemApplicability>,
+    /// `clear_applicable_items`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clear_applicable_items: Option<bool>,
+    /// `applicable_items` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applicable_items: Vec<String>,
+    /// `unit`; at most 30 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// `gift_claim_redirect_url`; at most 500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_claim_redirect_url: Option<String>,
+    /// `metadata` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// `included_in_mrr`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_in_mrr: Option<bool>,
+    /// `status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<UpdateStatus>,
+    /// `is_percentage_pricing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_percentage_pricing: Option<bool>,
+    /// `bundle_configuration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_configuration: Option<UpdateBundleConfigurationParams>,
+    /// `bundle_items_to_add` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bundle_items_to_add: Vec<UpdateBundleItemsToAddParams>,
+    /// `bundle_items_to_update` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bundle_items_to_update: Vec<UpdateBundleItemsToUpdateParams>,
+    /// `bundle_items_to_remove` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bundle_items_to_remove: Vec<UpdateBundleItemsToRemoveParams>,
+}
+impl UpdateParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            is_shippable: None,
+            external_name: None,
+            item_family_id: None,
+            enabled_in_portal: None,
+            redirect_url: None,
+            enabled_for_checkout: None,
+            item_applicability: None,
+            clear_applicable_items: None,
+            applicable_items: Vec::new(),
+            unit: None,
+            gift_claim_redirect_url: None,
+            metadata: None,
+            included_in_mrr: None,
+            status: None,
+            is_percentage_pricing: None,
+            bundle_configuration: None,
+            bundle_items_to_add: Vec::new(),
+            bundle_items_to_update: Vec::new(),
+            bundle_items_to_remove: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for UpdateParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("name", &self.name);
+        form.field("description", &self.description);
+        form.field("is_shippable", &self.is_shippable);
+        form.field("external_name", &self.external_name);
+        form.field("item_family_id", &self.item_family_id);
+        form.field("enabled_in_portal", &self.enabled_in_portal);
+        form.field("redirect_url", &self.redirect_url);
+        form.field("enabled_for_checkout", &self.enabled_for_checkout);
+        form.field("item_applicability", &self.item_applicability);
+        form.field("clear_applicable_items", &self.clear_applicable_items);
+        form.field("applicable_items", &self.applicable_items);
+        form.field("unit", &self.unit);
+        form.field("gift_claim_redirect_url", &self.gift_claim_redirect_url);
+        form.field("metadata", &self.metadata);
+        form.field("included_in_mrr", &self.included_in_mrr);
+        form.field("status", &self.status);
+        form.field("is_percentage_pricing", &self.is_percentage_pricing);
+        form.field("bundle_configuration", &self.bundle_configuration);
+        form.field("bundle_items_to_add", &self.bundle_items_to_add);
+        form.field("bundle_items_to_update", &self.bundle_items_to_update);
+        form.field("bundle_items_to_remove", &self.bundle_items_to_remove);
+    }
+}
+/// What `POST /items/{item_id}` (`item.update`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateResponse {
+    /// `item`.
+    pub item: Item,
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "item.list",
@@ -441,6 +1315,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
+    subdomain: None,
     idempotent: false,
 };
 /// A request for `GET /items` (`item.list`); set optional parameters, then `send()`.
@@ -460,6 +1335,11 @@ impl ListRequest {
     /// Where the page starts: the `next_offset` of the previous page.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
+        self
+    }
+    /// Filter on `bundle_configuration[type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    pub fn bundle_configuration_type(mut self, value: EnumFilter<Type>) -> Self {
+        self.params.bundle_configuration_type = Some(value);
         self
     }
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
@@ -553,6 +1433,11 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
+        crate::filter::check_operator(
+            "bundle_configuration[type]",
+            self.params.bundle_configuration_type.as_ref(),
+            &["is", "is_not", "in", "not_in"],
+        )?;
         crate::filter::check_operator(
             "id",
             self.params.id.as_ref(),
@@ -675,6 +1560,9 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Filter on `bundle_configuration[type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_configuration_type: Option<EnumFilter<Type>>,
     /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<StringFilter>,
@@ -730,6 +1618,7 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
+            bundle_configuration_type: None,
             id: None,
             item_family_id: None,
             r#type: None,
@@ -757,6 +1646,7 @@ impl crate::form::FormEncode for ListParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.field("bundle_configuration[type]", &self.bundle_configuration_type);
         form.field("id", &self.id);
         form.field("item_family_id", &self.item_family_id);
         form.field("type", &self.r#type);
@@ -803,3 +1693,307 @@ pub struct ListEntry {
     /// `item`.
     pub item: Item,
 }
+const DELETE: crate::transport::Operation = crate::transport::Operation {
+    id: "item.delete",
+    path: "/items/{item_id}/delete",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /items/{item_id}/delete` (`item.delete`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    item_id: String,
+}
+impl DeleteRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/items/{}/delete", crate ::transport::PathSegment::new("item_id", & self
+                .item_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<DeleteResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&DELETE, path, &(), &self.options).await
+    }
+}
+/// What `POST /items/{item_id}/delete` (`item.delete`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteResponse {
+    /// `item`.
+    pub item: Item,
+}
+/// Fields of the `CreateBundleConfigurationParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateBundleConfigurationParams {
+    /// `type`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CreateBundleConfigurationType>,
+}
+impl CreateBundleConfigurationParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { r#type: None }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: CreateBundleConfigurationType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateBundleConfigurationParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("type", &self.r#type);
+    }
+}
+crate::form::form_object!(CreateBundleConfigurationParams);
+/// Fields of the `CreateBundleItemsToAddParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateBundleItemsToAddParams {
+    /// `item_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// `item_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `price_allocation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_allocation: Option<f64>,
+}
+impl CreateBundleItemsToAddParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_id: None,
+            item_type: None,
+            quantity: None,
+            price_allocation: None,
+        }
+    }
+    /// Sets `item_id`; at most 100 characters.
+    pub fn item_id(mut self, value: impl Into<String>) -> Self {
+        self.item_id = Some(value.into());
+        self
+    }
+    /// Sets `item_type`.
+    pub fn item_type(mut self, value: enums::ItemType) -> Self {
+        self.item_type = Some(value);
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `price_allocation`.
+    pub fn price_allocation(mut self, value: f64) -> Self {
+        self.price_allocation = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateBundleItemsToAddParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_id", &self.item_id);
+        form.field("item_type", &self.item_type);
+        form.field("quantity", &self.quantity);
+        form.field("price_allocation", &self.price_allocation);
+    }
+}
+crate::form::form_object!(CreateBundleItemsToAddParams);
+/// Fields of the `UpdateBundleConfigurationParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateBundleConfigurationParams {
+    /// `type`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<UpdateBundleConfigurationType>,
+}
+impl UpdateBundleConfigurationParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { r#type: None }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: UpdateBundleConfigurationType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateBundleConfigurationParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("type", &self.r#type);
+    }
+}
+crate::form::form_object!(UpdateBundleConfigurationParams);
+/// Fields of the `UpdateBundleItemsToAddParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateBundleItemsToAddParams {
+    /// `item_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// `item_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `price_allocation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_allocation: Option<f64>,
+}
+impl UpdateBundleItemsToAddParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_id: None,
+            item_type: None,
+            quantity: None,
+            price_allocation: None,
+        }
+    }
+    /// Sets `item_id`; at most 100 characters.
+    pub fn item_id(mut self, value: impl Into<String>) -> Self {
+        self.item_id = Some(value.into());
+        self
+    }
+    /// Sets `item_type`.
+    pub fn item_type(mut self, value: enums::ItemType) -> Self {
+        self.item_type = Some(value);
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `price_allocation`.
+    pub fn price_allocation(mut self, value: f64) -> Self {
+        self.price_allocation = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateBundleItemsToAddParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_id", &self.item_id);
+        form.field("item_type", &self.item_type);
+        form.field("quantity", &self.quantity);
+        form.field("price_allocation", &self.price_allocation);
+    }
+}
+crate::form::form_object!(UpdateBundleItemsToAddParams);
+/// Fields of the `UpdateBundleItemsToUpdateParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateBundleItemsToUpdateParams {
+    /// `item_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// `item_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `price_allocation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_allocation: Option<f64>,
+}
+impl UpdateBundleItemsToUpdateParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_id: None,
+            item_type: None,
+            quantity: None,
+            price_allocation: None,
+        }
+    }
+    /// Sets `item_id`; at most 100 characters.
+    pub fn item_id(mut self, value: impl Into<String>) -> Self {
+        self.item_id = Some(value.into());
+        self
+    }
+    /// Sets `item_type`.
+    pub fn item_type(mut self, value: enums::ItemType) -> Self {
+        self.item_type = Some(value);
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `price_allocation`.
+    pub fn price_allocation(mut self, value: f64) -> Self {
+        self.price_allocation = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateBundleItemsToUpdateParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_id", &self.item_id);
+        form.field("item_type", &self.item_type);
+        form.field("quantity", &self.quantity);
+        form.field("price_allocation", &self.price_allocation);
+    }
+}
+crate::form::form_object!(UpdateBundleItemsToUpdateParams);
+/// Fields of the `UpdateBundleItemsToRemoveParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateBundleItemsToRemoveParams {
+    /// `item_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// `item_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
+}
+impl UpdateBundleItemsToRemoveParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_id: None,
+            item_type: None,
+        }
+    }
+    /// Sets `item_id`; at most 100 characters.
+    pub fn item_id(mut self, value: impl Into<String>) -> Self {
+        self.item_id = Some(value.into());
+        self
+    }
+    /// Sets `item_type`.
+    pub fn item_type(mut self, value: enums::ItemType) -> Self {
+        self.item_type = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateBundleItemsToRemoveParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_id", &self.item_id);
+        form.field("item_type", &self.item_type);
+    }
+}
+crate::form::form_object!(UpdateBundleItemsToRemoveParams);

@@ -2,7 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `ItemPrice` resource and its operations, from `spec/item_price.yaml`.
-use super::enums;
+use super::{enums, item};
 use crate::{
     ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
     ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
@@ -570,6 +570,281 @@ impl ApiEnum for ShippingPeriodUnit {
     }
 }
 crate::api_enum_traits!(ShippingPeriodUnit);
+/// Values of `CreateProrationType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateProrationType {
+    /// `site_default`
+    SiteDefault,
+    /// `partial_term`
+    PartialTerm,
+    /// `full_term`
+    FullTerm,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateProrationType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::SiteDefault => "site_default",
+            Self::PartialTerm => "partial_term",
+            Self::FullTerm => "full_term",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "site_default" => Self::SiteDefault,
+            "partial_term" => Self::PartialTerm,
+            "full_term" => Self::FullTerm,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateProrationType);
+/// Values of `CreateTrialPeriodUnit`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateTrialPeriodUnit {
+    /// `day`
+    Day,
+    /// `month`
+    Month,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateTrialPeriodUnit {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Month => "month",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "day" => Self::Day,
+            "month" => Self::Month,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateTrialPeriodUnit);
+/// Values of `CreateShippingPeriodUnit`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateShippingPeriodUnit {
+    /// `day`
+    Day,
+    /// `week`
+    Week,
+    /// `month`
+    Month,
+    /// `year`
+    Year,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateShippingPeriodUnit {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Year => "year",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "day" => Self::Day,
+            "week" => Self::Week,
+            "month" => Self::Month,
+            "year" => Self::Year,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateShippingPeriodUnit);
+/// Values of `CreateTrialEndAction`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateTrialEndAction {
+    /// `site_default`
+    SiteDefault,
+    /// `activate_subscription`
+    ActivateSubscription,
+    /// `cancel_subscription`
+    CancelSubscription,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateTrialEndAction {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::SiteDefault => "site_default",
+            Self::ActivateSubscription => "activate_subscription",
+            Self::CancelSubscription => "cancel_subscription",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "site_default" => Self::SiteDefault,
+            "activate_subscription" => Self::ActivateSubscription,
+            "cancel_subscription" => Self::CancelSubscription,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateTrialEndAction);
+/// Values of `UpdateProrationType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateProrationType {
+    /// `site_default`
+    SiteDefault,
+    /// `partial_term`
+    PartialTerm,
+    /// `full_term`
+    FullTerm,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateProrationType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::SiteDefault => "site_default",
+            Self::PartialTerm => "partial_term",
+            Self::FullTerm => "full_term",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "site_default" => Self::SiteDefault,
+            "partial_term" => Self::PartialTerm,
+            "full_term" => Self::FullTerm,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateProrationType);
+/// Values of `UpdateStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateStatus {
+    /// `active`
+    Active,
+    /// `archived`
+    Archived,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Archived => "archived",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "archived" => Self::Archived,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateStatus);
+/// Values of `UpdateTrialPeriodUnit`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateTrialPeriodUnit {
+    /// `day`
+    Day,
+    /// `month`
+    Month,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateTrialPeriodUnit {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Month => "month",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "day" => Self::Day,
+            "month" => Self::Month,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateTrialPeriodUnit);
+/// Values of `UpdateShippingPeriodUnit`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateShippingPeriodUnit {
+    /// `day`
+    Day,
+    /// `week`
+    Week,
+    /// `month`
+    Month,
+    /// `year`
+    Year,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateShippingPeriodUnit {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Year => "year",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "day" => Self::Day,
+            "week" => Self::Week,
+            "month" => Self::Month,
+            "year" => Self::Year,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateShippingPeriodUnit);
+/// Values of `UpdateTrialEndAction`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateTrialEndAction {
+    /// `site_default`
+    SiteDefault,
+    /// `activate_subscription`
+    ActivateSubscription,
+    /// `cancel_subscription`
+    CancelSubscription,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateTrialEndAction {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::SiteDefault => "site_default",
+            Self::ActivateSubscription => "activate_subscription",
+            Self::CancelSubscription => "cancel_subscription",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "site_default" => Self::SiteDefault,
+            "activate_subscription" => Self::ActivateSubscription,
+            "cancel_subscription" => Self::CancelSubscription,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateTrialEndAction);
 /// The `item_price` operations, reached through [`Client::item_prices`].
 #[derive(Debug, Clone)]
 pub struct ItemPrices {
@@ -582,6 +857,42 @@ impl Client {
     }
 }
 impl ItemPrices {
+    /// Starts `POST /item_prices` (`item_price.create`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn create(
+        &self,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        item_id: impl Into<String>,
+    ) -> CreateRequest {
+        CreateRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: CreateParams::new(id, name, item_id),
+        }
+    }
+    /// Starts `GET /item_prices/{item_price_id}` (`item_price.retrieve`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn retrieve(&self, item_price_id: impl Into<String>) -> RetrieveRequest {
+        RetrieveRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            item_price_id: item_price_id.into(),
+        }
+    }
+    /// Starts `POST /item_prices/{item_price_id}` (`item_price.update`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn update(&self, item_price_id: impl Into<String>) -> UpdateRequest {
+        UpdateRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            item_price_id: item_price_id.into(),
+            params: UpdateParams::new(),
+        }
+    }
     /// Starts `GET /item_prices` (`item_price.list`).
     pub fn list(&self) -> ListRequest {
         ListRequest {
@@ -590,6 +901,870 @@ impl ItemPrices {
             params: ListParams::new(),
         }
     }
+    /// Starts `POST /item_prices/{item_price_id}/delete` (`item_price.delete`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn delete(&self, item_price_id: impl Into<String>) -> DeleteRequest {
+        DeleteRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            item_price_id: item_price_id.into(),
+        }
+    }
+    /// Starts `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn find_applicable_items(
+        &self,
+        item_price_id: impl Into<String>,
+    ) -> FindApplicableItemsRequest {
+        FindApplicableItemsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            item_price_id: item_price_id.into(),
+            params: FindApplicableItemsParams::new(),
+        }
+    }
+    /// Starts `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn find_applicable_item_prices(
+        &self,
+        item_price_id: impl Into<String>,
+    ) -> FindApplicableItemPricesRequest {
+        FindApplicableItemPricesRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            item_price_id: item_price_id.into(),
+            params: FindApplicableItemPricesParams::new(),
+        }
+    }
+}
+const CREATE: crate::transport::Operation = crate::transport::Operation {
+    id: "item_price.create",
+    path: "/item_prices",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /item_prices` (`item_price.create`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: CreateParams,
+}
+impl CreateRequest {
+    /// Sets `description`; at most 2000 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.description = Some(value.into());
+        self
+    }
+    /// Sets `invoice_notes`; at most 2000 characters.
+    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_notes = Some(value.into());
+        self
+    }
+    /// Sets `proration_type`.
+    pub fn proration_type(mut self, value: CreateProrationType) -> Self {
+        self.params.proration_type = Some(value);
+        self
+    }
+    /// Sets `external_name`; at most 100 characters.
+    pub fn external_name(mut self, value: impl Into<String>) -> Self {
+        self.params.external_name = Some(value.into());
+        self
+    }
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `price_variant_id`; at most 100 characters.
+    pub fn price_variant_id(mut self, value: impl Into<String>) -> Self {
+        self.params.price_variant_id = Some(value.into());
+        self
+    }
+    /// Sets `is_taxable`.
+    pub fn is_taxable(mut self, value: bool) -> Self {
+        self.params.is_taxable = Some(value);
+        self
+    }
+    /// Sets `free_quantity`.
+    pub fn free_quantity(mut self, value: i64) -> Self {
+        self.params.free_quantity = Some(value);
+        self
+    }
+    /// Sets `free_quantity_in_decimal`; at most 33 characters.
+    pub fn free_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.free_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `metadata` (any JSON value).
+    pub fn metadata(mut self, value: Value) -> Self {
+        self.params.metadata = Some(value);
+        self
+    }
+    /// Sets `show_description_in_invoices`.
+    pub fn show_description_in_invoices(mut self, value: bool) -> Self {
+        self.params.show_description_in_invoices = Some(value);
+        self
+    }
+    /// Sets `show_description_in_quotes`.
+    pub fn show_description_in_quotes(mut self, value: bool) -> Self {
+        self.params.show_description_in_quotes = Some(value);
+        self
+    }
+    /// Sets `usage_accumulation_reset_frequency`.
+    pub fn usage_accumulation_reset_frequency(
+        mut self,
+        value: enums::UsageAccumulationResetFrequency,
+    ) -> Self {
+        self.params.usage_accumulation_reset_frequency = Some(value);
+        self
+    }
+    /// Sets `business_entity_id`; at most 50 characters.
+    pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
+        self.params.business_entity_id = Some(value.into());
+        self
+    }
+    /// Sets `pricing_model`.
+    pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
+        self.params.pricing_model = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.params.price = Some(value);
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `period_unit`.
+    pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
+        self.params.period_unit = Some(value);
+        self
+    }
+    /// Sets `period`.
+    pub fn period(mut self, value: i64) -> Self {
+        self.params.period = Some(value);
+        self
+    }
+    /// Sets `trial_period_unit`.
+    pub fn trial_period_unit(mut self, value: CreateTrialPeriodUnit) -> Self {
+        self.params.trial_period_unit = Some(value);
+        self
+    }
+    /// Sets `trial_period`.
+    pub fn trial_period(mut self, value: i64) -> Self {
+        self.params.trial_period = Some(value);
+        self
+    }
+    /// Sets `shipping_period`.
+    pub fn shipping_period(mut self, value: i64) -> Self {
+        self.params.shipping_period = Some(value);
+        self
+    }
+    /// Sets `shipping_period_unit`.
+    pub fn shipping_period_unit(mut self, value: CreateShippingPeriodUnit) -> Self {
+        self.params.shipping_period_unit = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `trial_end_action`.
+    pub fn trial_end_action(mut self, value: CreateTrialEndAction) -> Self {
+        self.params.trial_end_action = Some(value);
+        self
+    }
+    /// Sets `tax_detail`.
+    pub fn tax_detail(mut self, value: CreateTaxDetailParams) -> Self {
+        self.params.tax_detail = Some(value);
+        self
+    }
+    /// Sets `accounting_detail`.
+    pub fn accounting_detail(mut self, value: CreateAccountingDetailParams) -> Self {
+        self.params.accounting_detail = Some(value);
+        self
+    }
+    /// Sets `tiers` (a list).
+    pub fn tiers(mut self, value: Vec<CreateTiersParams>) -> Self {
+        self.params.tiers = value;
+        self
+    }
+    /// Sets `tax_providers_fields` (a list).
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<CreateTaxProvidersFieldsParams>,
+    ) -> Self {
+        self.params.tax_providers_fields = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CreateParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CreateParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/item_prices".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CreateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CREATE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /item_prices` (`item_price.create`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateParams {
+    /// `id`; at most 100 characters.
+    pub id: String,
+    /// `name`; at most 100 characters.
+    pub name: String,
+    /// `description`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `item_id`; at most 100 characters.
+    pub item_id: String,
+    /// `invoice_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_notes: Option<String>,
+    /// `proration_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proration_type: Option<CreateProrationType>,
+    /// `external_name`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_name: Option<String>,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `price_variant_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_variant_id: Option<String>,
+    /// `is_taxable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_taxable: Option<bool>,
+    /// `free_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_quantity: Option<i64>,
+    /// `free_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_quantity_in_decimal: Option<String>,
+    /// `metadata` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// `show_description_in_invoices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_description_in_invoices: Option<bool>,
+    /// `show_description_in_quotes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_description_in_quotes: Option<bool>,
+    /// `usage_accumulation_reset_frequency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_accumulation_reset_frequency: Option<
+        enums::UsageAccumulationResetFrequency,
+    >,
+    /// `business_entity_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_entity_id: Option<String>,
+    /// `pricing_model`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_model: Option<enums::PricingModel>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+    /// `period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_unit: Option<enums::PeriodUnit>,
+    /// `period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+    /// `trial_period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_period_unit: Option<CreateTrialPeriodUnit>,
+    /// `trial_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_period: Option<i64>,
+    /// `shipping_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_period: Option<i64>,
+    /// `shipping_period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_period_unit: Option<CreateShippingPeriodUnit>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `trial_end_action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end_action: Option<CreateTrialEndAction>,
+    /// `tax_detail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_detail: Option<CreateTaxDetailParams>,
+    /// `accounting_detail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_detail: Option<CreateAccountingDetailParams>,
+    /// `tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<CreateTiersParams>,
+    /// `tax_providers_fields` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
+}
+impl CreateParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        item_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            item_id: item_id.into(),
+            invoice_notes: None,
+            proration_type: None,
+            external_name: None,
+            currency_code: None,
+            price_variant_id: None,
+            is_taxable: None,
+            free_quantity: None,
+            free_quantity_in_decimal: None,
+            metadata: None,
+            show_description_in_invoices: None,
+            show_description_in_quotes: None,
+            usage_accumulation_reset_frequency: None,
+            business_entity_id: None,
+            pricing_model: None,
+            price: None,
+            price_in_decimal: None,
+            period_unit: None,
+            period: None,
+            trial_period_unit: None,
+            trial_period: None,
+            shipping_period: None,
+            shipping_period_unit: None,
+            billing_cycles: None,
+            trial_end_action: None,
+            tax_detail: None,
+            accounting_detail: None,
+            tiers: Vec::new(),
+            tax_providers_fields: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CreateParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("name", &self.name);
+        form.field("description", &self.description);
+        form.field("item_id", &self.item_id);
+        form.field("invoice_notes", &self.invoice_notes);
+        form.field("proration_type", &self.proration_type);
+        form.field("external_name", &self.external_name);
+        form.field("currency_code", &self.currency_code);
+        form.field("price_variant_id", &self.price_variant_id);
+        form.field("is_taxable", &self.is_taxable);
+        form.field("free_quantity", &self.free_quantity);
+        form.field("free_quantity_in_decimal", &self.free_quantity_in_decimal);
+        form.field("metadata", &self.metadata);
+        form.field("show_description_in_invoices", &self.show_description_in_invoices);
+        form.field("show_description_in_quotes", &self.show_description_in_quotes);
+        form.field(
+            "usage_accumulation_reset_frequency",
+            &self.usage_accumulation_reset_frequency,
+        );
+        form.field("business_entity_id", &self.business_entity_id);
+        form.field("pricing_model", &self.pricing_model);
+        form.field("price", &self.price);
+        form.field("price_in_decimal", &self.price_in_decimal);
+        form.field("period_unit", &self.period_unit);
+        form.field("period", &self.period);
+        form.field("trial_period_unit", &self.trial_period_unit);
+        form.field("trial_period", &self.trial_period);
+        form.field("shipping_period", &self.shipping_period);
+        form.field("shipping_period_unit", &self.shipping_period_unit);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("trial_end_action", &self.trial_end_action);
+        form.field("tax_detail", &self.tax_detail);
+        form.field("accounting_detail", &self.accounting_detail);
+        form.field("tiers", &self.tiers);
+        form.field("tax_providers_fields", &self.tax_providers_fields);
+    }
+}
+/// What `POST /item_prices` (`item_price.create`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateResponse {
+    /// `item_price`.
+    pub item_price: ItemPrice,
+}
+const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
+    id: "item_price.retrieve",
+    path: "/item_prices/{item_price_id}",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /item_prices/{item_price_id}` (`item_price.retrieve`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RetrieveRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    item_price_id: String,
+}
+impl RetrieveRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/item_prices/{}", crate ::transport::PathSegment::new("item_price_id", &
+                self.item_price_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RetrieveResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&RETRIEVE, path, &(), &self.options).await
+    }
+}
+/// What `GET /item_prices/{item_price_id}` (`item_price.retrieve`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetrieveResponse {
+    /// `item_price`.
+    pub item_price: ItemPrice,
+}
+const UPDATE: crate::transport::Operation = crate::transport::Operation {
+    id: "item_price.update",
+    path: "/item_prices/{item_price_id}",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /item_prices/{item_price_id}` (`item_price.update`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    item_price_id: String,
+    params: UpdateParams,
+}
+impl UpdateRequest {
+    /// Sets `name`; at most 100 characters.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.name = Some(value.into());
+        self
+    }
+    /// Sets `description`; at most 2000 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.description = Some(value.into());
+        self
+    }
+    /// Sets `proration_type`.
+    pub fn proration_type(mut self, value: UpdateProrationType) -> Self {
+        self.params.proration_type = Some(value);
+        self
+    }
+    /// Sets `price_variant_id`; at most 100 characters.
+    pub fn price_variant_id(mut self, value: impl Into<String>) -> Self {
+        self.params.price_variant_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: UpdateStatus) -> Self {
+        self.params.status = Some(value);
+        self
+    }
+    /// Sets `external_name`; at most 100 characters.
+    pub fn external_name(mut self, value: impl Into<String>) -> Self {
+        self.params.external_name = Some(value.into());
+        self
+    }
+    /// Sets `usage_accumulation_reset_frequency`.
+    pub fn usage_accumulation_reset_frequency(
+        mut self,
+        value: enums::UsageAccumulationResetFrequency,
+    ) -> Self {
+        self.params.usage_accumulation_reset_frequency = Some(value);
+        self
+    }
+    /// Sets `currency_code`; at most 3 characters.
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.params.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `invoice_notes`; at most 2000 characters.
+    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_notes = Some(value.into());
+        self
+    }
+    /// Sets `is_taxable`.
+    pub fn is_taxable(mut self, value: bool) -> Self {
+        self.params.is_taxable = Some(value);
+        self
+    }
+    /// Sets `free_quantity`.
+    pub fn free_quantity(mut self, value: i64) -> Self {
+        self.params.free_quantity = Some(value);
+        self
+    }
+    /// Sets `free_quantity_in_decimal`; at most 33 characters.
+    pub fn free_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.free_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `metadata` (any JSON value).
+    pub fn metadata(mut self, value: Value) -> Self {
+        self.params.metadata = Some(value);
+        self
+    }
+    /// Sets `pricing_model`.
+    pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
+        self.params.pricing_model = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.params.price = Some(value);
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `period_unit`.
+    pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
+        self.params.period_unit = Some(value);
+        self
+    }
+    /// Sets `period`.
+    pub fn period(mut self, value: i64) -> Self {
+        self.params.period = Some(value);
+        self
+    }
+    /// Sets `trial_period_unit`.
+    pub fn trial_period_unit(mut self, value: UpdateTrialPeriodUnit) -> Self {
+        self.params.trial_period_unit = Some(value);
+        self
+    }
+    /// Sets `trial_period`.
+    pub fn trial_period(mut self, value: i64) -> Self {
+        self.params.trial_period = Some(value);
+        self
+    }
+    /// Sets `shipping_period`.
+    pub fn shipping_period(mut self, value: i64) -> Self {
+        self.params.shipping_period = Some(value);
+        self
+    }
+    /// Sets `shipping_period_unit`.
+    pub fn shipping_period_unit(mut self, value: UpdateShippingPeriodUnit) -> Self {
+        self.params.shipping_period_unit = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `trial_end_action`.
+    pub fn trial_end_action(mut self, value: UpdateTrialEndAction) -> Self {
+        self.params.trial_end_action = Some(value);
+        self
+    }
+    /// Sets `show_description_in_invoices`.
+    pub fn show_description_in_invoices(mut self, value: bool) -> Self {
+        self.params.show_description_in_invoices = Some(value);
+        self
+    }
+    /// Sets `show_description_in_quotes`.
+    pub fn show_description_in_quotes(mut self, value: bool) -> Self {
+        self.params.show_description_in_quotes = Some(value);
+        self
+    }
+    /// Sets `tax_detail`.
+    pub fn tax_detail(mut self, value: UpdateTaxDetailParams) -> Self {
+        self.params.tax_detail = Some(value);
+        self
+    }
+    /// Sets `accounting_detail`.
+    pub fn accounting_detail(mut self, value: UpdateAccountingDetailParams) -> Self {
+        self.params.accounting_detail = Some(value);
+        self
+    }
+    /// Sets `tiers` (a list).
+    pub fn tiers(mut self, value: Vec<UpdateTiersParams>) -> Self {
+        self.params.tiers = value;
+        self
+    }
+    /// Sets `tax_providers_fields` (a list).
+    pub fn tax_providers_fields(
+        mut self,
+        value: Vec<UpdateTaxProvidersFieldsParams>,
+    ) -> Self {
+        self.params.tax_providers_fields = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &UpdateParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: UpdateParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/item_prices/{}", crate ::transport::PathSegment::new("item_price_id", &
+                self.item_price_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<UpdateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&UPDATE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /item_prices/{item_price_id}` (`item_price.update`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateParams {
+    /// `name`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `proration_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proration_type: Option<UpdateProrationType>,
+    /// `price_variant_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_variant_id: Option<String>,
+    /// `status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<UpdateStatus>,
+    /// `external_name`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_name: Option<String>,
+    /// `usage_accumulation_reset_frequency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_accumulation_reset_frequency: Option<
+        enums::UsageAccumulationResetFrequency,
+    >,
+    /// `currency_code`; at most 3 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `invoice_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_notes: Option<String>,
+    /// `is_taxable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_taxable: Option<bool>,
+    /// `free_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_quantity: Option<i64>,
+    /// `free_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_quantity_in_decimal: Option<String>,
+    /// `metadata` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// `pricing_model`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_model: Option<enums::PricingModel>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+    /// `period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_unit: Option<enums::PeriodUnit>,
+    /// `period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+    /// `trial_period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_period_unit: Option<UpdateTrialPeriodUnit>,
+    /// `trial_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_period: Option<i64>,
+    /// `shipping_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_period: Option<i64>,
+    /// `shipping_period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_period_unit: Option<UpdateShippingPeriodUnit>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `trial_end_action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end_action: Option<UpdateTrialEndAction>,
+    /// `show_description_in_invoices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_description_in_invoices: Option<bool>,
+    /// `show_description_in_quotes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_description_in_quotes: Option<bool>,
+    /// `tax_detail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_detail: Option<UpdateTaxDetailParams>,
+    /// `accounting_detail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_detail: Option<UpdateAccountingDetailParams>,
+    /// `tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<UpdateTiersParams>,
+    /// `tax_providers_fields` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
+}
+impl UpdateParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            proration_type: None,
+            price_variant_id: None,
+            status: None,
+            external_name: None,
+            usage_accumulation_reset_frequency: None,
+            currency_code: None,
+            invoice_notes: None,
+            is_taxable: None,
+            free_quantity: None,
+            free_quantity_in_decimal: None,
+            metadata: None,
+            pricing_model: None,
+            price: None,
+            price_in_decimal: None,
+            period_unit: None,
+            period: None,
+            trial_period_unit: None,
+            trial_period: None,
+            shipping_period: None,
+            shipping_period_unit: None,
+            billing_cycles: None,
+            trial_end_action: None,
+            show_description_in_invoices: None,
+            show_description_in_quotes: None,
+            tax_detail: None,
+            accounting_detail: None,
+            tiers: Vec::new(),
+            tax_providers_fields: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for UpdateParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("name", &self.name);
+        form.field("description", &self.description);
+        form.field("proration_type", &self.proration_type);
+        form.field("price_variant_id", &self.price_variant_id);
+        form.field("status", &self.status);
+        form.field("external_name", &self.external_name);
+        form.field(
+            "usage_accumulation_reset_frequency",
+            &self.usage_accumulation_reset_frequency,
+        );
+        form.field("currency_code", &self.currency_code);
+        form.field("invoice_notes", &self.invoice_notes);
+        form.field("is_taxable", &self.is_taxable);
+        form.field("free_quantity", &self.free_quantity);
+        form.field("free_quantity_in_decimal", &self.free_quantity_in_decimal);
+        form.field("metadata", &self.metadata);
+        form.field("pricing_model", &self.pricing_model);
+        form.field("price", &self.price);
+        form.field("price_in_decimal", &self.price_in_decimal);
+        form.field("period_unit", &self.period_unit);
+        form.field("period", &self.period);
+        form.field("trial_period_unit", &self.trial_period_unit);
+        form.field("trial_period", &self.trial_period);
+        form.field("shipping_period", &self.shipping_period);
+        form.field("shipping_period_unit", &self.shipping_period_unit);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("trial_end_action", &self.trial_end_action);
+        form.field("show_description_in_invoices", &self.show_description_in_invoices);
+        form.field("show_description_in_quotes", &self.show_description_in_quotes);
+        form.field("tax_detail", &self.tax_detail);
+        form.field("accounting_detail", &self.accounting_detail);
+        form.field("tiers", &self.tiers);
+        form.field("tax_providers_fields", &self.tax_providers_fields);
+    }
+}
+/// What `POST /item_prices/{item_price_id}` (`item_price.update`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateResponse {
+    /// `item_price`.
+    pub item_price: ItemPrice,
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.list",
@@ -597,6 +1772,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
+    subdomain: None,
     idempotent: false,
 };
 /// A request for `GET /item_prices` (`item_price.list`); set optional parameters, then `send()`.
@@ -993,3 +2169,963 @@ pub struct ListEntry {
     /// `item_price`.
     pub item_price: ItemPrice,
 }
+const DELETE: crate::transport::Operation = crate::transport::Operation {
+    id: "item_price.delete",
+    path: "/item_prices/{item_price_id}/delete",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /item_prices/{item_price_id}/delete` (`item_price.delete`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    item_price_id: String,
+}
+impl DeleteRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/item_prices/{}/delete", crate
+                ::transport::PathSegment::new("item_price_id", & self.item_price_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<DeleteResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&DELETE, path, &(), &self.options).await
+    }
+}
+/// What `POST /item_prices/{item_price_id}/delete` (`item_price.delete`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteResponse {
+    /// `item_price`.
+    pub item_price: ItemPrice,
+}
+const FIND_APPLICABLE_ITEMS: crate::transport::Operation = crate::transport::Operation {
+    id: "item_price.find_applicable_items",
+    path: "/item_prices/{item_price_id}/applicable_items",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct FindApplicableItemsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    item_price_id: String,
+    params: FindApplicableItemsParams,
+}
+impl FindApplicableItemsRequest {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
+        self
+    }
+    /// Where the page starts: the `next_offset` of the previous page.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params.offset = Some(value.into());
+        self
+    }
+    /// Order of the entries.
+    pub fn sort_by(mut self, value: Sort<FindApplicableItemsSortField>) -> Self {
+        self.params.sort_by = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &FindApplicableItemsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: FindApplicableItemsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/item_prices/{}/applicable_items", crate
+                ::transport::PathSegment::new("item_price_id", & self.item_price_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Page<FindApplicableItemsEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(Page<FindApplicableItemsEntry>, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&FIND_APPLICABLE_ITEMS, path, &self.params, &self.options)
+            .await
+    }
+    /// Streams every entry of every page, fetching one page at a time from the
+    /// offset set (or the first page), so memory stays bounded by one page.
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<
+        Item = Result<FindApplicableItemsEntry, Error>,
+    > + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
+        let Self { client, params, .. } = self;
+        let first = params.offset.clone();
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&FIND_APPLICABLE_ITEMS, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
+            },
+        )
+    }
+}
+/// Parameters of `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FindApplicableItemsParams {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// Order of the entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort_by: Option<Sort<FindApplicableItemsSortField>>,
+}
+impl FindApplicableItemsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            limit: None,
+            offset: None,
+            sort_by: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for FindApplicableItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("limit", &self.limit);
+        form.field("offset", &self.offset);
+        form.field("sort_by", &self.sort_by);
+    }
+}
+/// Fields `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`) can sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FindApplicableItemsSortField {
+    /// `name`
+    #[serde(rename = "name")]
+    Name,
+    /// `id`
+    #[serde(rename = "id")]
+    Id,
+    /// `updated_at`
+    #[serde(rename = "updated_at")]
+    UpdatedAt,
+}
+impl crate::filter::SortField for FindApplicableItemsSortField {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Id => "id",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+/// One entry of a page of `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindApplicableItemsEntry {
+    /// `item`.
+    pub item: item::Item,
+}
+const FIND_APPLICABLE_ITEM_PRICES: crate::transport::Operation = crate::transport::Operation {
+    id: "item_price.find_applicable_item_prices",
+    path: "/item_prices/{item_price_id}/applicable_item_prices",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct FindApplicableItemPricesRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    item_price_id: String,
+    params: FindApplicableItemPricesParams,
+}
+impl FindApplicableItemPricesRequest {
+    /// Sets `item_id`; at most 100 characters.
+    pub fn item_id(mut self, value: impl Into<String>) -> Self {
+        self.params.item_id = Some(value.into());
+        self
+    }
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
+        self
+    }
+    /// Where the page starts: the `next_offset` of the previous page.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params.offset = Some(value.into());
+        self
+    }
+    /// Order of the entries.
+    pub fn sort_by(mut self, value: Sort<FindApplicableItemPricesSortField>) -> Self {
+        self.params.sort_by = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &FindApplicableItemPricesParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: FindApplicableItemPricesParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/item_prices/{}/applicable_item_prices", crate
+                ::transport::PathSegment::new("item_price_id", & self.item_price_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Page<FindApplicableItemPricesEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(Page<FindApplicableItemPricesEntry>, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&FIND_APPLICABLE_ITEM_PRICES, path, &self.params, &self.options)
+            .await
+    }
+    /// Streams every entry of every page, fetching one page at a time from the
+    /// offset set (or the first page), so memory stays bounded by one page.
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<
+        Item = Result<FindApplicableItemPricesEntry, Error>,
+    > + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
+        let Self { client, params, .. } = self;
+        let first = params.offset.clone();
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&FIND_APPLICABLE_ITEM_PRICES, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
+            },
+        )
+    }
+}
+/// Parameters of `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FindApplicableItemPricesParams {
+    /// `item_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// Order of the entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort_by: Option<Sort<FindApplicableItemPricesSortField>>,
+}
+impl FindApplicableItemPricesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_id: None,
+            limit: None,
+            offset: None,
+            sort_by: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for FindApplicableItemPricesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_id", &self.item_id);
+        form.field("limit", &self.limit);
+        form.field("offset", &self.offset);
+        form.field("sort_by", &self.sort_by);
+    }
+}
+/// Fields `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`) can sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FindApplicableItemPricesSortField {
+    /// `name`
+    #[serde(rename = "name")]
+    Name,
+    /// `id`
+    #[serde(rename = "id")]
+    Id,
+    /// `updated_at`
+    #[serde(rename = "updated_at")]
+    UpdatedAt,
+}
+impl crate::filter::SortField for FindApplicableItemPricesSortField {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Id => "id",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+}
+/// One entry of a page of `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindApplicableItemPricesEntry {
+    /// `item_price`.
+    pub item_price: ItemPrice,
+}
+/// Fields of the `CreateTaxDetailParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateTaxDetailParams {
+    /// `tax_profile_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_profile_id: Option<String>,
+    /// `avalara_tax_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_tax_code: Option<String>,
+    /// `hsn_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hsn_code: Option<String>,
+    /// `avalara_sale_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_sale_type: Option<enums::AvalaraSaleType>,
+    /// `avalara_transaction_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_transaction_type: Option<i64>,
+    /// `avalara_service_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_service_type: Option<i64>,
+    /// `taxjar_product_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxjar_product_code: Option<String>,
+}
+impl CreateTaxDetailParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            tax_profile_id: None,
+            avalara_tax_code: None,
+            hsn_code: None,
+            avalara_sale_type: None,
+            avalara_transaction_type: None,
+            avalara_service_type: None,
+            taxjar_product_code: None,
+        }
+    }
+    /// Sets `tax_profile_id`; at most 50 characters.
+    pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_profile_id = Some(value.into());
+        self
+    }
+    /// Sets `avalara_tax_code`; at most 50 characters.
+    pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
+        self.avalara_tax_code = Some(value.into());
+        self
+    }
+    /// Sets `hsn_code`; at most 50 characters.
+    pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
+        self.hsn_code = Some(value.into());
+        self
+    }
+    /// Sets `avalara_sale_type`.
+    pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
+        self.avalara_sale_type = Some(value);
+        self
+    }
+    /// Sets `avalara_transaction_type`.
+    pub fn avalara_transaction_type(mut self, value: i64) -> Self {
+        self.avalara_transaction_type = Some(value);
+        self
+    }
+    /// Sets `avalara_service_type`.
+    pub fn avalara_service_type(mut self, value: i64) -> Self {
+        self.avalara_service_type = Some(value);
+        self
+    }
+    /// Sets `taxjar_product_code`; at most 50 characters.
+    pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
+        self.taxjar_product_code = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CreateTaxDetailParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("tax_profile_id", &self.tax_profile_id);
+        form.field("avalara_tax_code", &self.avalara_tax_code);
+        form.field("hsn_code", &self.hsn_code);
+        form.field("avalara_sale_type", &self.avalara_sale_type);
+        form.field("avalara_transaction_type", &self.avalara_transaction_type);
+        form.field("avalara_service_type", &self.avalara_service_type);
+        form.field("taxjar_product_code", &self.taxjar_product_code);
+    }
+}
+crate::form::form_object!(CreateTaxDetailParams);
+/// Fields of the `CreateAccountingDetailParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateAccountingDetailParams {
+    /// `sku`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// `accounting_code`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_code: Option<String>,
+    /// `accounting_category1`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_category1: Option<String>,
+    /// `accounting_category2`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_category2: Option<String>,
+    /// `accounting_category3`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_category3: Option<String>,
+    /// `accounting_category4`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_category4: Option<String>,
+}
+impl CreateAccountingDetailParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            sku: None,
+            accounting_code: None,
+            accounting_category1: None,
+            accounting_category2: None,
+            accounting_category3: None,
+            accounting_category4: None,
+        }
+    }
+    /// Sets `sku`; at most 100 characters.
+    pub fn sku(mut self, value: impl Into<String>) -> Self {
+        self.sku = Some(value.into());
+        self
+    }
+    /// Sets `accounting_code`; at most 100 characters.
+    pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
+        self.accounting_code = Some(value.into());
+        self
+    }
+    /// Sets `accounting_category1`; at most 100 characters.
+    pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
+        self.accounting_category1 = Some(value.into());
+        self
+    }
+    /// Sets `accounting_category2`; at most 100 characters.
+    pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
+        self.accounting_category2 = Some(value.into());
+        self
+    }
+    /// Sets `accounting_category3`; at most 100 characters.
+    pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
+        self.accounting_category3 = Some(value.into());
+        self
+    }
+    /// Sets `accounting_category4`; at most 100 characters.
+    pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
+        self.accounting_category4 = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CreateAccountingDetailParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("sku", &self.sku);
+        form.field("accounting_code", &self.accounting_code);
+        form.field("accounting_category1", &self.accounting_category1);
+        form.field("accounting_category2", &self.accounting_category2);
+        form.field("accounting_category3", &self.accounting_category3);
+        form.field("accounting_category4", &self.accounting_category4);
+    }
+}
+crate::form::form_object!(CreateAccountingDetailParams);
+/// Fields of the `CreateTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateTiersParams {
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+    /// `pricing_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_type: Option<enums::PricingType>,
+    /// `package_size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_size: Option<i64>,
+}
+impl CreateTiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            starting_unit: None,
+            ending_unit: None,
+            price: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            price_in_decimal: None,
+            pricing_type: None,
+            package_size: None,
+        }
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `pricing_type`.
+    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
+        self.pricing_type = Some(value);
+        self
+    }
+    /// Sets `package_size`.
+    pub fn package_size(mut self, value: i64) -> Self {
+        self.package_size = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("price", &self.price);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("price_in_decimal", &self.price_in_decimal);
+        form.field("pricing_type", &self.pricing_type);
+        form.field("package_size", &self.package_size);
+    }
+}
+crate::form::form_object!(CreateTiersParams);
+/// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateTaxProvidersFieldsParams {
+    /// `provider_name`; at most 50 characters.
+    pub provider_name: String,
+    /// `field_id`; at most 50 characters.
+    pub field_id: String,
+    /// `field_value`; at most 50 characters.
+    pub field_value: String,
+}
+impl CreateTaxProvidersFieldsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(
+        provider_name: impl Into<String>,
+        field_id: impl Into<String>,
+        field_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            provider_name: provider_name.into(),
+            field_id: field_id.into(),
+            field_value: field_value.into(),
+        }
+    }
+}
+impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("provider_name", &self.provider_name);
+        form.field("field_id", &self.field_id);
+        form.field("field_value", &self.field_value);
+    }
+}
+crate::form::form_object!(CreateTaxProvidersFieldsParams);
+/// Fields of the `UpdateTaxDetailParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateTaxDetailParams {
+    /// `tax_profile_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_profile_id: Option<String>,
+    /// `avalara_tax_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_tax_code: Option<String>,
+    /// `hsn_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hsn_code: Option<String>,
+    /// `avalara_sale_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_sale_type: Option<enums::AvalaraSaleType>,
+    /// `avalara_transaction_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_transaction_type: Option<i64>,
+    /// `avalara_service_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_service_type: Option<i64>,
+    /// `taxjar_product_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxjar_product_code: Option<String>,
+}
+impl UpdateTaxDetailParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            tax_profile_id: None,
+            avalara_tax_code: None,
+            hsn_code: None,
+            avalara_sale_type: None,
+            avalara_transaction_type: None,
+            avalara_service_type: None,
+            taxjar_product_code: None,
+        }
+    }
+    /// Sets `tax_profile_id`; at most 50 characters.
+    pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_profile_id = Some(value.into());
+        self
+    }
+    /// Sets `avalara_tax_code`; at most 50 characters.
+    pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
+        self.avalara_tax_code = Some(value.into());
+        self
+    }
+    /// Sets `hsn_code`; at most 50 characters.
+    pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
+        self.hsn_code = Some(value.into());
+        self
+    }
+    /// Sets `avalara_sale_type`.
+    pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
+        self.avalara_sale_type = Some(value);
+        self
+    }
+    /// Sets `avalara_transaction_type`.
+    pub fn avalara_transaction_type(mut self, value: i64) -> Self {
+        self.avalara_transaction_type = Some(value);
+        self
+    }
+    /// Sets `avalara_service_type`.
+    pub fn avalara_service_type(mut self, value: i64) -> Self {
+        self.avalara_service_type = Some(value);
+        self
+    }
+    /// Sets `taxjar_product_code`; at most 50 characters.
+    pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
+        self.taxjar_product_code = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateTaxDetailParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("tax_profile_id", &self.tax_profile_id);
+        form.field("avalara_tax_code", &self.avalara_tax_code);
+        form.field("hsn_code", &self.hsn_code);
+        form.field("avalara_sale_type", &self.avalara_sale_type);
+        form.field("avalara_transaction_type", &self.avalara_transaction_type);
+        form.field("avalara_service_type", &self.avalara_service_type);
+        form.field("taxjar_product_code", &self.taxjar_product_code);
+    }
+}
+crate::form::form_object!(UpdateTaxDetailParams);
+/// Fields of the `UpdateAccountingDetailParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateAccountingDetailParams {
+    /// `sku`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// `accounting_code`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_code: Option<String>,
+    /// `accounting_category1`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_category1: Option<String>,
+    /// `accounting_category2`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_category2: Option<String>,
+    /// `accounting_category3`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_category3: Option<String>,
+    /// `accounting_category4`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting_category4: Option<String>,
+}
+impl UpdateAccountingDetailParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            sku: None,
+            accounting_code: None,
+            accounting_category1: None,
+            accounting_category2: None,
+            accounting_category3: None,
+            accounting_category4: None,
+        }
+    }
+    /// Sets `sku`; at most 100 characters.
+    pub fn sku(mut self, value: impl Into<String>) -> Self {
+        self.sku = Some(value.into());
+        self
+    }
+    /// Sets `accounting_code`; at most 100 characters.
+    pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
+        self.accounting_code = Some(value.into());
+        self
+    }
+    /// Sets `accounting_category1`; at most 100 characters.
+    pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
+        self.accounting_category1 = Some(value.into());
+        self
+    }
+    /// Sets `accounting_category2`; at most 100 characters.
+    pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
+        self.accounting_category2 = Some(value.into());
+        self
+    }
+    /// Sets `accounting_category3`; at most 100 characters.
+    pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
+        self.accounting_category3 = Some(value.into());
+        self
+    }
+    /// Sets `accounting_category4`; at most 100 characters.
+    pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
+        self.accounting_category4 = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateAccountingDetailParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("sku", &self.sku);
+        form.field("accounting_code", &self.accounting_code);
+        form.field("accounting_category1", &self.accounting_category1);
+        form.field("accounting_category2", &self.accounting_category2);
+        form.field("accounting_category3", &self.accounting_category3);
+        form.field("accounting_category4", &self.accounting_category4);
+    }
+}
+crate::form::form_object!(UpdateAccountingDetailParams);
+/// Fields of the `UpdateTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateTiersParams {
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+    /// `pricing_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_type: Option<enums::PricingType>,
+    /// `package_size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_size: Option<i64>,
+}
+impl UpdateTiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            starting_unit: None,
+            ending_unit: None,
+            price: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            price_in_decimal: None,
+            pricing_type: None,
+            package_size: None,
+        }
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `pricing_type`.
+    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
+        self.pricing_type = Some(value);
+        self
+    }
+    /// Sets `package_size`.
+    pub fn package_size(mut self, value: i64) -> Self {
+        self.package_size = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("price", &self.price);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("price_in_decimal", &self.price_in_decimal);
+        form.field("pricing_type", &self.pricing_type);
+        form.field("package_size", &self.package_size);
+    }
+}
+crate::form::form_object!(UpdateTiersParams);
+/// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateTaxProvidersFieldsParams {
+    /// `provider_name`; at most 50 characters.
+    pub provider_name: String,
+    /// `field_id`; at most 50 characters.
+    pub field_id: String,
+    /// `field_value`; at most 50 characters.
+    pub field_value: String,
+}
+impl UpdateTaxProvidersFieldsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(
+        provider_name: impl Into<String>,
+        field_id: impl Into<String>,
+        field_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            provider_name: provider_name.into(),
+            field_id: field_id.into(),
+            field_value: field_value.into(),
+        }
+    }
+}
+impl crate::form::FormEncode for UpdateTaxProvidersFieldsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("provider_name", &self.provider_name);
+        form.field("field_id", &self.field_id);
+        form.field("field_value", &self.field_value);
+    }
+}
+crate::form::form_object!(UpdateTaxProvidersFieldsParams);

@@ -4,27 +4,249 @@
 //! Code generated from the YAML spec: one module per resource, plus the shared enums.
 /// Enums shared by several resources and operations.
 pub mod enums;
-/// The `Card` resource.
+/// The `Addon` resource and its operations.
+pub mod addon;
+/// The `Address` resource and its operations.
+pub mod address;
+/// The `AdvanceInvoiceSchedule` resource.
+pub mod advance_invoice_schedule;
+/// The `Alert` resource and its operations.
+pub mod alert;
+/// The `AlertStatus` resource and its operations.
+pub mod alert_status;
+/// The `AsyncResponse` resource.
+pub mod async_response;
+/// The `AsyncResponseList` resource.
+pub mod async_response_list;
+/// The `AttachedItem` resource and its operations.
+pub mod attached_item;
+/// The `Attribute` resource.
+pub mod attribute;
+/// The `BillingConfiguration` resource.
+pub mod billing_configuration;
+/// The `Brand` resource.
+pub mod brand;
+/// The `BusinessEntity` resource and its operations.
+pub mod business_entity;
+/// The `BusinessEntityTransfer` resource.
+pub mod business_entity_transfer;
+/// The `Card` resource and its operations.
 pub mod card;
+/// The `ColumnDefinition` resource.
+pub mod column_definition;
+/// The `Comment` resource and its operations.
+pub mod comment;
+/// The `Configuration` resource and its operations.
+pub mod configuration;
 /// The `Connection` resource and its operations.
 pub mod connection;
-/// The `CreditNote` resource.
+/// The `Contact` resource.
+pub mod contact;
+/// The `Content` resource.
+pub mod content;
+/// The `ContractTerm` resource.
+pub mod contract_term;
+/// The `Coupon` resource and its operations.
+pub mod coupon;
+/// The `CouponCode` resource and its operations.
+pub mod coupon_code;
+/// The `CouponSet` resource and its operations.
+pub mod coupon_set;
+/// The `CpqQuoteSignature` resource.
+pub mod cpq_quote_signature;
+/// The `CreditNote` resource and its operations.
 pub mod credit_note;
+/// The `CreditNoteEstimate` resource.
+pub mod credit_note_estimate;
+/// The `CreditUnit` resource and its operations.
+pub mod credit_unit;
+/// The `Currency` resource and its operations.
+pub mod currency;
 /// The `Customer` resource and its operations.
 pub mod customer;
+/// The `CustomerEntitlement` resource and its operations.
+pub mod customer_entitlement;
+/// The `DifferentialPrice` resource and its operations.
+pub mod differential_price;
+/// The `Discount` resource.
+pub mod discount;
 /// The `Download` resource.
 pub mod download;
+/// The `Einvoice` resource.
+pub mod einvoice;
+/// The `Entitlement` resource and its operations.
+pub mod entitlement;
+/// The `EntitlementOverride` resource and its operations.
+pub mod entitlement_override;
+/// The `Estimate` resource and its operations.
+pub mod estimate;
+/// The `Event` resource and its operations.
+pub mod event;
+/// The `Export` resource and its operations.
+pub mod export;
+/// The `Feature` resource and its operations.
+pub mod feature;
+/// The `FilterCondition` resource.
+pub mod filter_condition;
+/// The `GatewayErrorDetail` resource.
+pub mod gateway_error_detail;
+/// The `GatewayPaymentMethodToken` resource.
+pub mod gateway_payment_method_token;
+/// The `Gift` resource and its operations.
+pub mod gift;
+/// The `GrantBlock` resource and its operations.
+pub mod grant_block;
+/// The `Hierarchy` resource.
+pub mod hierarchy;
 /// The `HostedPage` resource and its operations.
 pub mod hosted_page;
+/// The `ImpactedCustomer` resource.
+pub mod impacted_customer;
+/// The `ImpactedItem` resource.
+pub mod impacted_item;
+/// The `ImpactedItemPrice` resource.
+pub mod impacted_item_price;
+/// The `ImpactedSubscription` resource.
+pub mod impacted_subscription;
+/// The `InAppSubscription` resource and its operations.
+pub mod in_app_subscription;
 /// The `Invoice` resource and its operations.
 pub mod invoice;
+/// The `InvoiceEstimate` resource.
+pub mod invoice_estimate;
 /// The `Item` resource and its operations.
 pub mod item;
+/// The `ItemEntitlement` resource and its operations.
+pub mod item_entitlement;
+/// The `ItemFamily` resource and its operations.
+pub mod item_family;
 /// The `ItemPrice` resource and its operations.
 pub mod item_price;
+/// The `LedgerAccountBalance` resource and its operations.
+pub mod ledger_account_balance;
+/// The `LedgerEntry` resource.
+pub mod ledger_entry;
+/// The `LedgerOperation` resource and its operations.
+pub mod ledger_operation;
+/// The `Metadata` resource.
+pub mod metadata;
+/// The `Meter` resource and its operations.
+pub mod meter;
+/// The `MeteredFeature` resource and its operations.
+pub mod metered_feature;
+/// The `NonSubscription` resource and its operations.
+pub mod non_subscription;
+/// The `OfferEvent` resource and its operations.
+pub mod offer_event;
+/// The `OfferFulfillment` resource and its operations.
+pub mod offer_fulfillment;
+/// The `OmnichannelOneTimeOrder` resource and its operations.
+pub mod omnichannel_one_time_order;
+/// The `OmnichannelOneTimeOrderItem` resource.
+pub mod omnichannel_one_time_order_item;
+/// The `OmnichannelSubscription` resource and its operations.
+pub mod omnichannel_subscription;
+/// The `OmnichannelSubscriptionItem` resource and its operations.
+pub mod omnichannel_subscription_item;
+/// The `OmnichannelSubscriptionItemMetric` resource.
+pub mod omnichannel_subscription_item_metric;
+/// The `OmnichannelSubscriptionItemOffer` resource.
+pub mod omnichannel_subscription_item_offer;
+/// The `OmnichannelSubscriptionItemScheduledChange` resource.
+pub mod omnichannel_subscription_item_scheduled_change;
+/// The `OmnichannelTransaction` resource.
+pub mod omnichannel_transaction;
+/// The `Order` resource and its operations.
+pub mod order;
+/// The `PaymentIntent` resource and its operations.
+pub mod payment_intent;
+/// The `PaymentReferenceNumber` resource.
+pub mod payment_reference_number;
+/// The `PaymentSchedule` resource.
+pub mod payment_schedule;
+/// The `PaymentScheduleEstimate` resource.
+pub mod payment_schedule_estimate;
+/// The `PaymentScheduleScheme` resource and its operations.
+pub mod payment_schedule_scheme;
+/// The `PaymentSource` resource and its operations.
+pub mod payment_source;
+/// The `PaymentVoucher` resource and its operations.
+pub mod payment_voucher;
+/// The `PersonalizedOffer` resource and its operations.
+pub mod personalized_offer;
+/// The `Plan` resource and its operations.
+pub mod plan;
 /// The `PortalSession` resource and its operations.
 pub mod portal_session;
+/// The `PriceVariant` resource and its operations.
+pub mod price_variant;
+/// The `PricingPageSession` resource and its operations.
+pub mod pricing_page_session;
+/// The `PromotionalCredit` resource and its operations.
+pub mod promotional_credit;
+/// The `PromotionalGrant` resource and its operations.
+pub mod promotional_grant;
+/// The `Purchase` resource and its operations.
+pub mod purchase;
+/// The `Quote` resource and its operations.
+pub mod quote;
+/// The `QuoteEntitlement` resource and its operations.
+pub mod quote_entitlement;
+/// The `QuoteLineGroup` resource.
+pub mod quote_line_group;
+/// The `QuotedCharge` resource.
+pub mod quoted_charge;
+/// The `QuotedDeltaRamp` resource.
+pub mod quoted_delta_ramp;
+/// The `QuotedRamp` resource.
+pub mod quoted_ramp;
+/// The `QuotedSubscription` resource.
+pub mod quoted_subscription;
+/// The `Ramp` resource and its operations.
+pub mod ramp;
+/// The `RecordedPurchase` resource and its operations.
+pub mod recorded_purchase;
+/// The `ResourceMigration` resource and its operations.
+pub mod resource_migration;
+/// The `Rule` resource and its operations.
+pub mod rule;
+/// The `SiteMigrationDetail` resource and its operations.
+pub mod site_migration_detail;
 /// The `Subscription` resource and its operations.
 pub mod subscription;
-/// The `UnbilledCharge` resource.
+/// The `SubscriptionEntitlement` resource and its operations.
+pub mod subscription_entitlement;
+/// The `SubscriptionEntitlementsCreatedDetail` resource.
+pub mod subscription_entitlements_created_detail;
+/// The `SubscriptionEntitlementsUpdatedDetail` resource.
+pub mod subscription_entitlements_updated_detail;
+/// The `SubscriptionEstimate` resource.
+pub mod subscription_estimate;
+/// The `TaxWithheld` resource.
+pub mod tax_withheld;
+/// The `ThirdPartyPaymentMethod` resource.
+pub mod third_party_payment_method;
+/// The `TimeMachine` resource and its operations.
+pub mod time_machine;
+/// The `Token` resource.
+pub mod token;
+/// The `Transaction` resource and its operations.
+pub mod transaction;
+/// The `UnbilledCharge` resource and its operations.
 pub mod unbilled_charge;
+/// The `Usage` resource and its operations.
+pub mod usage;
+/// The `UsageCharge` resource and its operations.
+pub mod usage_charge;
+/// The `UsageEvent` resource and its operations.
+pub mod usage_event;
+/// The `UsageFile` resource and its operations.
+pub mod usage_file;
+/// The `UsageSummary` resource and its operations.
+pub mod usage_summary;
+/// The `VaultedPaymentMethod` resource and its operations.
+pub mod vaulted_payment_method;
+/// The `VirtualBankAccount` resource and its operations.
+pub mod virtual_bank_account;
+/// The `WebhookEndpoint` resource and its operations.
+pub mod webhook_endpoint;

@@ -117,6 +117,41 @@ impl PortalSessions {
             params: CreateParams::new(),
         }
     }
+    /// Starts `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn retrieve(&self, portal_session_id: impl Into<String>) -> RetrieveRequest {
+        RetrieveRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            portal_session_id: portal_session_id.into(),
+        }
+    }
+    /// Starts `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn logout(&self, portal_session_id: impl Into<String>) -> LogoutRequest {
+        LogoutRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            portal_session_id: portal_session_id.into(),
+        }
+    }
+    /// Starts `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn activate(
+        &self,
+        portal_session_id: impl Into<String>,
+        token: impl Into<String>,
+    ) -> ActivateRequest {
+        ActivateRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            portal_session_id: portal_session_id.into(),
+            params: ActivateParams::new(token),
+        }
+    }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "portal_session.create",
@@ -124,6 +159,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
+    subdomain: None,
     idempotent: true,
 };
 /// A request for `POST /portal_sessions` (`portal_session.create`); set optional parameters, then `send()`.
@@ -217,6 +253,188 @@ impl crate::form::FormEncode for CreateParams {
 /// What `POST /portal_sessions` (`portal_session.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateResponse {
+    /// `portal_session`.
+    pub portal_session: PortalSession,
+}
+const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
+    id: "portal_session.retrieve",
+    path: "/portal_sessions/{portal_session_id}",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RetrieveRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    portal_session_id: String,
+}
+impl RetrieveRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/portal_sessions/{}", crate
+                ::transport::PathSegment::new("portal_session_id", & self
+                .portal_session_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RetrieveResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&RETRIEVE, path, &(), &self.options).await
+    }
+}
+/// What `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetrieveResponse {
+    /// `portal_session`.
+    pub portal_session: PortalSession,
+}
+const LOGOUT: crate::transport::Operation = crate::transport::Operation {
+    id: "portal_session.logout",
+    path: "/portal_sessions/{portal_session_id}/logout",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct LogoutRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    portal_session_id: String,
+}
+impl LogoutRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/portal_sessions/{}/logout", crate
+                ::transport::PathSegment::new("portal_session_id", & self
+                .portal_session_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<LogoutResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(LogoutResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&LOGOUT, path, &(), &self.options).await
+    }
+}
+/// What `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogoutResponse {
+    /// `portal_session`.
+    pub portal_session: PortalSession,
+}
+const ACTIVATE: crate::transport::Operation = crate::transport::Operation {
+    id: "portal_session.activate",
+    path: "/portal_sessions/{portal_session_id}/activate",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ActivateRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    portal_session_id: String,
+    params: ActivateParams,
+}
+impl ActivateRequest {
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ActivateParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ActivateParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/portal_sessions/{}/activate", crate
+                ::transport::PathSegment::new("portal_session_id", & self
+                .portal_session_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ActivateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ActivateResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&ACTIVATE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivateParams {
+    /// `token`; at most 70 characters.
+    pub token: String,
+}
+impl ActivateParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self { token: token.into() }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ActivateParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("token", &self.token);
+    }
+}
+/// What `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivateResponse {
     /// `portal_session`.
     pub portal_session: PortalSession,
 }

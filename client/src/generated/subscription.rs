@@ -2,7 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Subscription` resource and its operations, from `spec/subscription.yaml`.
-use super::{card, credit_note, customer, enums, invoice, unbilled_charge};
+use super::{
+    advance_invoice_schedule, card, credit_note, customer, enums, estimate, invoice,
+    payment_source, unbilled_charge,
+};
 use crate::{
     ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
     ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
@@ -1494,6 +1497,264 @@ impl ApiEnum for CreateContractTermActionAtTermEnd {
     }
 }
 crate::api_enum_traits!(CreateContractTermActionAtTermEnd);
+/// Values of `CreateForCustomerPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateForCustomerPaymentIntentPaymentMethodType {
+    /// `card`
+    Card,
+    /// `ideal`
+    Ideal,
+    /// `sofort`
+    Sofort,
+    /// `bancontact`
+    Bancontact,
+    /// `google_pay`
+    GooglePay,
+    /// `dotpay`
+    Dotpay,
+    /// `giropay`
+    Giropay,
+    /// `apple_pay`
+    ApplePay,
+    /// `upi`
+    Upi,
+    /// `netbanking_emandates`
+    NetbankingEmandates,
+    /// `paypal_express_checkout`
+    PaypalExpressCheckout,
+    /// `direct_debit`
+    DirectDebit,
+    /// `boleto`
+    Boleto,
+    /// `venmo`
+    Venmo,
+    /// `amazon_payments`
+    AmazonPayments,
+    /// `pay_to`
+    PayTo,
+    /// `faster_payments`
+    FasterPayments,
+    /// `sepa_instant_transfer`
+    SepaInstantTransfer,
+    /// `klarna_pay_now`
+    KlarnaPayNow,
+    /// `online_banking_poland`
+    OnlineBankingPoland,
+    /// `payconiq_by_bancontact`
+    PayconiqByBancontact,
+    /// `electronic_payment_standard`
+    ElectronicPaymentStandard,
+    /// `kbc_payment_button`
+    KbcPaymentButton,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `trustly`
+    Trustly,
+    /// `stablecoin`
+    Stablecoin,
+    /// `kakao_pay`
+    KakaoPay,
+    /// `naver_pay`
+    NaverPay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `cash_app_pay`
+    CashAppPay,
+    /// `wechat_pay`
+    WechatPay,
+    /// `alipay`
+    Alipay,
+    /// `twint`
+    Twint,
+    /// `go_pay`
+    GoPay,
+    /// `grab_pay`
+    GrabPay,
+    /// `pay_co`
+    PayCo,
+    /// `after_pay`
+    AfterPay,
+    /// `swish`
+    Swish,
+    /// `payme`
+    Payme,
+    /// `pix`
+    Pix,
+    /// `klarna`
+    Klarna,
+    /// `alipay_hk`
+    AlipayHk,
+    /// `paypay`
+    Paypay,
+    /// `gcash`
+    Gcash,
+    /// `south_korean_cards`
+    SouthKoreanCards,
+    /// `paynow`
+    Paynow,
+    /// `bizum`
+    Bizum,
+    /// `promptpay`
+    Promptpay,
+    /// `dana`
+    Dana,
+    /// `touch_n_go`
+    TouchNGo,
+    /// `tamara`
+    Tamara,
+    /// `qpay`
+    Qpay,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateForCustomerPaymentIntentPaymentMethodType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::Ideal => "ideal",
+            Self::Sofort => "sofort",
+            Self::Bancontact => "bancontact",
+            Self::GooglePay => "google_pay",
+            Self::Dotpay => "dotpay",
+            Self::Giropay => "giropay",
+            Self::ApplePay => "apple_pay",
+            Self::Upi => "upi",
+            Self::NetbankingEmandates => "netbanking_emandates",
+            Self::PaypalExpressCheckout => "paypal_express_checkout",
+            Self::DirectDebit => "direct_debit",
+            Self::Boleto => "boleto",
+            Self::Venmo => "venmo",
+            Self::AmazonPayments => "amazon_payments",
+            Self::PayTo => "pay_to",
+            Self::FasterPayments => "faster_payments",
+            Self::SepaInstantTransfer => "sepa_instant_transfer",
+            Self::KlarnaPayNow => "klarna_pay_now",
+            Self::OnlineBankingPoland => "online_banking_poland",
+            Self::PayconiqByBancontact => "payconiq_by_bancontact",
+            Self::ElectronicPaymentStandard => "electronic_payment_standard",
+            Self::KbcPaymentButton => "kbc_payment_button",
+            Self::PayByBank => "pay_by_bank",
+            Self::Trustly => "trustly",
+            Self::Stablecoin => "stablecoin",
+            Self::KakaoPay => "kakao_pay",
+            Self::NaverPay => "naver_pay",
+            Self::RevolutPay => "revolut_pay",
+            Self::CashAppPay => "cash_app_pay",
+            Self::WechatPay => "wechat_pay",
+            Self::Alipay => "alipay",
+            Self::Twint => "twint",
+            Self::GoPay => "go_pay",
+            Self::GrabPay => "grab_pay",
+            Self::PayCo => "pay_co",
+            Self::AfterPay => "after_pay",
+            Self::Swish => "swish",
+            Self::Payme => "payme",
+            Self::Pix => "pix",
+            Self::Klarna => "klarna",
+            Self::AlipayHk => "alipay_hk",
+            Self::Paypay => "paypay",
+            Self::Gcash => "gcash",
+            Self::SouthKoreanCards => "south_korean_cards",
+            Self::Paynow => "paynow",
+            Self::Bizum => "bizum",
+            Self::Promptpay => "promptpay",
+            Self::Dana => "dana",
+            Self::TouchNGo => "touch_n_go",
+            Self::Tamara => "tamara",
+            Self::Qpay => "qpay",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "card" => Self::Card,
+            "ideal" => Self::Ideal,
+            "sofort" => Self::Sofort,
+            "bancontact" => Self::Bancontact,
+            "google_pay" => Self::GooglePay,
+            "dotpay" => Self::Dotpay,
+            "giropay" => Self::Giropay,
+            "apple_pay" => Self::ApplePay,
+            "upi" => Self::Upi,
+            "netbanking_emandates" => Self::NetbankingEmandates,
+            "paypal_express_checkout" => Self::PaypalExpressCheckout,
+            "direct_debit" => Self::DirectDebit,
+            "boleto" => Self::Boleto,
+            "venmo" => Self::Venmo,
+            "amazon_payments" => Self::AmazonPayments,
+            "pay_to" => Self::PayTo,
+            "faster_payments" => Self::FasterPayments,
+            "sepa_instant_transfer" => Self::SepaInstantTransfer,
+            "klarna_pay_now" => Self::KlarnaPayNow,
+            "online_banking_poland" => Self::OnlineBankingPoland,
+            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
+            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
+            "kbc_payment_button" => Self::KbcPaymentButton,
+            "pay_by_bank" => Self::PayByBank,
+            "trustly" => Self::Trustly,
+            "stablecoin" => Self::Stablecoin,
+            "kakao_pay" => Self::KakaoPay,
+            "naver_pay" => Self::NaverPay,
+            "revolut_pay" => Self::RevolutPay,
+            "cash_app_pay" => Self::CashAppPay,
+            "wechat_pay" => Self::WechatPay,
+            "alipay" => Self::Alipay,
+            "twint" => Self::Twint,
+            "go_pay" => Self::GoPay,
+            "grab_pay" => Self::GrabPay,
+            "pay_co" => Self::PayCo,
+            "after_pay" => Self::AfterPay,
+            "swish" => Self::Swish,
+            "payme" => Self::Payme,
+            "pix" => Self::Pix,
+            "klarna" => Self::Klarna,
+            "alipay_hk" => Self::AlipayHk,
+            "paypay" => Self::Paypay,
+            "gcash" => Self::Gcash,
+            "south_korean_cards" => Self::SouthKoreanCards,
+            "paynow" => Self::Paynow,
+            "bizum" => Self::Bizum,
+            "promptpay" => Self::Promptpay,
+            "dana" => Self::Dana,
+            "touch_n_go" => Self::TouchNGo,
+            "tamara" => Self::Tamara,
+            "qpay" => Self::Qpay,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateForCustomerPaymentIntentPaymentMethodType);
+/// Values of `CreateForCustomerContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateForCustomerContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for CreateForCustomerContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(CreateForCustomerContractTermActionAtTermEnd);
 /// Values of `CreateWithItemsPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateWithItemsPaymentIntentPaymentMethodType {
@@ -1752,6 +2013,1537 @@ impl ApiEnum for CreateWithItemsContractTermActionAtTermEnd {
     }
 }
 crate::api_enum_traits!(CreateWithItemsContractTermActionAtTermEnd);
+/// Values of `RemoveScheduledCancellationContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RemoveScheduledCancellationContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for RemoveScheduledCancellationContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(RemoveScheduledCancellationContractTermActionAtTermEnd);
+/// Values of `UpdateCardPreferredScheme`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateCardPreferredScheme {
+    /// `cartes_bancaires`
+    CartesBancaires,
+    /// `mastercard`
+    Mastercard,
+    /// `visa`
+    Visa,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateCardPreferredScheme {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CartesBancaires => "cartes_bancaires",
+            Self::Mastercard => "mastercard",
+            Self::Visa => "visa",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "cartes_bancaires" => Self::CartesBancaires,
+            "mastercard" => Self::Mastercard,
+            "visa" => Self::Visa,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateCardPreferredScheme);
+/// Values of `UpdatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdatePaymentIntentPaymentMethodType {
+    /// `card`
+    Card,
+    /// `ideal`
+    Ideal,
+    /// `sofort`
+    Sofort,
+    /// `bancontact`
+    Bancontact,
+    /// `google_pay`
+    GooglePay,
+    /// `dotpay`
+    Dotpay,
+    /// `giropay`
+    Giropay,
+    /// `apple_pay`
+    ApplePay,
+    /// `upi`
+    Upi,
+    /// `netbanking_emandates`
+    NetbankingEmandates,
+    /// `paypal_express_checkout`
+    PaypalExpressCheckout,
+    /// `direct_debit`
+    DirectDebit,
+    /// `boleto`
+    Boleto,
+    /// `venmo`
+    Venmo,
+    /// `amazon_payments`
+    AmazonPayments,
+    /// `pay_to`
+    PayTo,
+    /// `faster_payments`
+    FasterPayments,
+    /// `sepa_instant_transfer`
+    SepaInstantTransfer,
+    /// `klarna_pay_now`
+    KlarnaPayNow,
+    /// `online_banking_poland`
+    OnlineBankingPoland,
+    /// `payconiq_by_bancontact`
+    PayconiqByBancontact,
+    /// `electronic_payment_standard`
+    ElectronicPaymentStandard,
+    /// `kbc_payment_button`
+    KbcPaymentButton,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `trustly`
+    Trustly,
+    /// `stablecoin`
+    Stablecoin,
+    /// `kakao_pay`
+    KakaoPay,
+    /// `naver_pay`
+    NaverPay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `cash_app_pay`
+    CashAppPay,
+    /// `wechat_pay`
+    WechatPay,
+    /// `alipay`
+    Alipay,
+    /// `twint`
+    Twint,
+    /// `go_pay`
+    GoPay,
+    /// `grab_pay`
+    GrabPay,
+    /// `pay_co`
+    PayCo,
+    /// `after_pay`
+    AfterPay,
+    /// `swish`
+    Swish,
+    /// `payme`
+    Payme,
+    /// `pix`
+    Pix,
+    /// `klarna`
+    Klarna,
+    /// `alipay_hk`
+    AlipayHk,
+    /// `paypay`
+    Paypay,
+    /// `gcash`
+    Gcash,
+    /// `south_korean_cards`
+    SouthKoreanCards,
+    /// `paynow`
+    Paynow,
+    /// `bizum`
+    Bizum,
+    /// `promptpay`
+    Promptpay,
+    /// `dana`
+    Dana,
+    /// `touch_n_go`
+    TouchNGo,
+    /// `tamara`
+    Tamara,
+    /// `qpay`
+    Qpay,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdatePaymentIntentPaymentMethodType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::Ideal => "ideal",
+            Self::Sofort => "sofort",
+            Self::Bancontact => "bancontact",
+            Self::GooglePay => "google_pay",
+            Self::Dotpay => "dotpay",
+            Self::Giropay => "giropay",
+            Self::ApplePay => "apple_pay",
+            Self::Upi => "upi",
+            Self::NetbankingEmandates => "netbanking_emandates",
+            Self::PaypalExpressCheckout => "paypal_express_checkout",
+            Self::DirectDebit => "direct_debit",
+            Self::Boleto => "boleto",
+            Self::Venmo => "venmo",
+            Self::AmazonPayments => "amazon_payments",
+            Self::PayTo => "pay_to",
+            Self::FasterPayments => "faster_payments",
+            Self::SepaInstantTransfer => "sepa_instant_transfer",
+            Self::KlarnaPayNow => "klarna_pay_now",
+            Self::OnlineBankingPoland => "online_banking_poland",
+            Self::PayconiqByBancontact => "payconiq_by_bancontact",
+            Self::ElectronicPaymentStandard => "electronic_payment_standard",
+            Self::KbcPaymentButton => "kbc_payment_button",
+            Self::PayByBank => "pay_by_bank",
+            Self::Trustly => "trustly",
+            Self::Stablecoin => "stablecoin",
+            Self::KakaoPay => "kakao_pay",
+            Self::NaverPay => "naver_pay",
+            Self::RevolutPay => "revolut_pay",
+            Self::CashAppPay => "cash_app_pay",
+            Self::WechatPay => "wechat_pay",
+            Self::Alipay => "alipay",
+            Self::Twint => "twint",
+            Self::GoPay => "go_pay",
+            Self::GrabPay => "grab_pay",
+            Self::PayCo => "pay_co",
+            Self::AfterPay => "after_pay",
+            Self::Swish => "swish",
+            Self::Payme => "payme",
+            Self::Pix => "pix",
+            Self::Klarna => "klarna",
+            Self::AlipayHk => "alipay_hk",
+            Self::Paypay => "paypay",
+            Self::Gcash => "gcash",
+            Self::SouthKoreanCards => "south_korean_cards",
+            Self::Paynow => "paynow",
+            Self::Bizum => "bizum",
+            Self::Promptpay => "promptpay",
+            Self::Dana => "dana",
+            Self::TouchNGo => "touch_n_go",
+            Self::Tamara => "tamara",
+            Self::Qpay => "qpay",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "card" => Self::Card,
+            "ideal" => Self::Ideal,
+            "sofort" => Self::Sofort,
+            "bancontact" => Self::Bancontact,
+            "google_pay" => Self::GooglePay,
+            "dotpay" => Self::Dotpay,
+            "giropay" => Self::Giropay,
+            "apple_pay" => Self::ApplePay,
+            "upi" => Self::Upi,
+            "netbanking_emandates" => Self::NetbankingEmandates,
+            "paypal_express_checkout" => Self::PaypalExpressCheckout,
+            "direct_debit" => Self::DirectDebit,
+            "boleto" => Self::Boleto,
+            "venmo" => Self::Venmo,
+            "amazon_payments" => Self::AmazonPayments,
+            "pay_to" => Self::PayTo,
+            "faster_payments" => Self::FasterPayments,
+            "sepa_instant_transfer" => Self::SepaInstantTransfer,
+            "klarna_pay_now" => Self::KlarnaPayNow,
+            "online_banking_poland" => Self::OnlineBankingPoland,
+            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
+            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
+            "kbc_payment_button" => Self::KbcPaymentButton,
+            "pay_by_bank" => Self::PayByBank,
+            "trustly" => Self::Trustly,
+            "stablecoin" => Self::Stablecoin,
+            "kakao_pay" => Self::KakaoPay,
+            "naver_pay" => Self::NaverPay,
+            "revolut_pay" => Self::RevolutPay,
+            "cash_app_pay" => Self::CashAppPay,
+            "wechat_pay" => Self::WechatPay,
+            "alipay" => Self::Alipay,
+            "twint" => Self::Twint,
+            "go_pay" => Self::GoPay,
+            "grab_pay" => Self::GrabPay,
+            "pay_co" => Self::PayCo,
+            "after_pay" => Self::AfterPay,
+            "swish" => Self::Swish,
+            "payme" => Self::Payme,
+            "pix" => Self::Pix,
+            "klarna" => Self::Klarna,
+            "alipay_hk" => Self::AlipayHk,
+            "paypay" => Self::Paypay,
+            "gcash" => Self::Gcash,
+            "south_korean_cards" => Self::SouthKoreanCards,
+            "paynow" => Self::Paynow,
+            "bizum" => Self::Bizum,
+            "promptpay" => Self::Promptpay,
+            "dana" => Self::Dana,
+            "touch_n_go" => Self::TouchNGo,
+            "tamara" => Self::Tamara,
+            "qpay" => Self::Qpay,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdatePaymentIntentPaymentMethodType);
+/// Values of `UpdateContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// `renew_once`
+    RenewOnce,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::RenewOnce => "renew_once",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            "renew_once" => Self::RenewOnce,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateContractTermActionAtTermEnd);
+/// Values of `UpdateForItemsCardPreferredScheme`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateForItemsCardPreferredScheme {
+    /// `cartes_bancaires`
+    CartesBancaires,
+    /// `mastercard`
+    Mastercard,
+    /// `visa`
+    Visa,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateForItemsCardPreferredScheme {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CartesBancaires => "cartes_bancaires",
+            Self::Mastercard => "mastercard",
+            Self::Visa => "visa",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "cartes_bancaires" => Self::CartesBancaires,
+            "mastercard" => Self::Mastercard,
+            "visa" => Self::Visa,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateForItemsCardPreferredScheme);
+/// Values of `UpdateForItemsPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateForItemsPaymentIntentPaymentMethodType {
+    /// `card`
+    Card,
+    /// `ideal`
+    Ideal,
+    /// `sofort`
+    Sofort,
+    /// `bancontact`
+    Bancontact,
+    /// `google_pay`
+    GooglePay,
+    /// `dotpay`
+    Dotpay,
+    /// `giropay`
+    Giropay,
+    /// `apple_pay`
+    ApplePay,
+    /// `upi`
+    Upi,
+    /// `netbanking_emandates`
+    NetbankingEmandates,
+    /// `paypal_express_checkout`
+    PaypalExpressCheckout,
+    /// `direct_debit`
+    DirectDebit,
+    /// `boleto`
+    Boleto,
+    /// `venmo`
+    Venmo,
+    /// `amazon_payments`
+    AmazonPayments,
+    /// `pay_to`
+    PayTo,
+    /// `faster_payments`
+    FasterPayments,
+    /// `sepa_instant_transfer`
+    SepaInstantTransfer,
+    /// `klarna_pay_now`
+    KlarnaPayNow,
+    /// `online_banking_poland`
+    OnlineBankingPoland,
+    /// `payconiq_by_bancontact`
+    PayconiqByBancontact,
+    /// `electronic_payment_standard`
+    ElectronicPaymentStandard,
+    /// `kbc_payment_button`
+    KbcPaymentButton,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `trustly`
+    Trustly,
+    /// `stablecoin`
+    Stablecoin,
+    /// `kakao_pay`
+    KakaoPay,
+    /// `naver_pay`
+    NaverPay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `cash_app_pay`
+    CashAppPay,
+    /// `wechat_pay`
+    WechatPay,
+    /// `alipay`
+    Alipay,
+    /// `twint`
+    Twint,
+    /// `go_pay`
+    GoPay,
+    /// `grab_pay`
+    GrabPay,
+    /// `pay_co`
+    PayCo,
+    /// `after_pay`
+    AfterPay,
+    /// `swish`
+    Swish,
+    /// `payme`
+    Payme,
+    /// `pix`
+    Pix,
+    /// `klarna`
+    Klarna,
+    /// `alipay_hk`
+    AlipayHk,
+    /// `paypay`
+    Paypay,
+    /// `gcash`
+    Gcash,
+    /// `south_korean_cards`
+    SouthKoreanCards,
+    /// `paynow`
+    Paynow,
+    /// `bizum`
+    Bizum,
+    /// `promptpay`
+    Promptpay,
+    /// `dana`
+    Dana,
+    /// `touch_n_go`
+    TouchNGo,
+    /// `tamara`
+    Tamara,
+    /// `qpay`
+    Qpay,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateForItemsPaymentIntentPaymentMethodType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::Ideal => "ideal",
+            Self::Sofort => "sofort",
+            Self::Bancontact => "bancontact",
+            Self::GooglePay => "google_pay",
+            Self::Dotpay => "dotpay",
+            Self::Giropay => "giropay",
+            Self::ApplePay => "apple_pay",
+            Self::Upi => "upi",
+            Self::NetbankingEmandates => "netbanking_emandates",
+            Self::PaypalExpressCheckout => "paypal_express_checkout",
+            Self::DirectDebit => "direct_debit",
+            Self::Boleto => "boleto",
+            Self::Venmo => "venmo",
+            Self::AmazonPayments => "amazon_payments",
+            Self::PayTo => "pay_to",
+            Self::FasterPayments => "faster_payments",
+            Self::SepaInstantTransfer => "sepa_instant_transfer",
+            Self::KlarnaPayNow => "klarna_pay_now",
+            Self::OnlineBankingPoland => "online_banking_poland",
+            Self::PayconiqByBancontact => "payconiq_by_bancontact",
+            Self::ElectronicPaymentStandard => "electronic_payment_standard",
+            Self::KbcPaymentButton => "kbc_payment_button",
+            Self::PayByBank => "pay_by_bank",
+            Self::Trustly => "trustly",
+            Self::Stablecoin => "stablecoin",
+            Self::KakaoPay => "kakao_pay",
+            Self::NaverPay => "naver_pay",
+            Self::RevolutPay => "revolut_pay",
+            Self::CashAppPay => "cash_app_pay",
+            Self::WechatPay => "wechat_pay",
+            Self::Alipay => "alipay",
+            Self::Twint => "twint",
+            Self::GoPay => "go_pay",
+            Self::GrabPay => "grab_pay",
+            Self::PayCo => "pay_co",
+            Self::AfterPay => "after_pay",
+            Self::Swish => "swish",
+            Self::Payme => "payme",
+            Self::Pix => "pix",
+            Self::Klarna => "klarna",
+            Self::AlipayHk => "alipay_hk",
+            Self::Paypay => "paypay",
+            Self::Gcash => "gcash",
+            Self::SouthKoreanCards => "south_korean_cards",
+            Self::Paynow => "paynow",
+            Self::Bizum => "bizum",
+            Self::Promptpay => "promptpay",
+            Self::Dana => "dana",
+            Self::TouchNGo => "touch_n_go",
+            Self::Tamara => "tamara",
+            Self::Qpay => "qpay",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "card" => Self::Card,
+            "ideal" => Self::Ideal,
+            "sofort" => Self::Sofort,
+            "bancontact" => Self::Bancontact,
+            "google_pay" => Self::GooglePay,
+            "dotpay" => Self::Dotpay,
+            "giropay" => Self::Giropay,
+            "apple_pay" => Self::ApplePay,
+            "upi" => Self::Upi,
+            "netbanking_emandates" => Self::NetbankingEmandates,
+            "paypal_express_checkout" => Self::PaypalExpressCheckout,
+            "direct_debit" => Self::DirectDebit,
+            "boleto" => Self::Boleto,
+            "venmo" => Self::Venmo,
+            "amazon_payments" => Self::AmazonPayments,
+            "pay_to" => Self::PayTo,
+            "faster_payments" => Self::FasterPayments,
+            "sepa_instant_transfer" => Self::SepaInstantTransfer,
+            "klarna_pay_now" => Self::KlarnaPayNow,
+            "online_banking_poland" => Self::OnlineBankingPoland,
+            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
+            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
+            "kbc_payment_button" => Self::KbcPaymentButton,
+            "pay_by_bank" => Self::PayByBank,
+            "trustly" => Self::Trustly,
+            "stablecoin" => Self::Stablecoin,
+            "kakao_pay" => Self::KakaoPay,
+            "naver_pay" => Self::NaverPay,
+            "revolut_pay" => Self::RevolutPay,
+            "cash_app_pay" => Self::CashAppPay,
+            "wechat_pay" => Self::WechatPay,
+            "alipay" => Self::Alipay,
+            "twint" => Self::Twint,
+            "go_pay" => Self::GoPay,
+            "grab_pay" => Self::GrabPay,
+            "pay_co" => Self::PayCo,
+            "after_pay" => Self::AfterPay,
+            "swish" => Self::Swish,
+            "payme" => Self::Payme,
+            "pix" => Self::Pix,
+            "klarna" => Self::Klarna,
+            "alipay_hk" => Self::AlipayHk,
+            "paypay" => Self::Paypay,
+            "gcash" => Self::Gcash,
+            "south_korean_cards" => Self::SouthKoreanCards,
+            "paynow" => Self::Paynow,
+            "bizum" => Self::Bizum,
+            "promptpay" => Self::Promptpay,
+            "dana" => Self::Dana,
+            "touch_n_go" => Self::TouchNGo,
+            "tamara" => Self::Tamara,
+            "qpay" => Self::Qpay,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateForItemsPaymentIntentPaymentMethodType);
+/// Values of `UpdateForItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateForItemsContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// `renew_once`
+    RenewOnce,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for UpdateForItemsContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::RenewOnce => "renew_once",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            "renew_once" => Self::RenewOnce,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(UpdateForItemsContractTermActionAtTermEnd);
+/// Values of `ReactivateContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReactivateContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ReactivateContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ReactivateContractTermActionAtTermEnd);
+/// Values of `ReactivatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReactivatePaymentIntentPaymentMethodType {
+    /// `card`
+    Card,
+    /// `ideal`
+    Ideal,
+    /// `sofort`
+    Sofort,
+    /// `bancontact`
+    Bancontact,
+    /// `google_pay`
+    GooglePay,
+    /// `dotpay`
+    Dotpay,
+    /// `giropay`
+    Giropay,
+    /// `apple_pay`
+    ApplePay,
+    /// `upi`
+    Upi,
+    /// `netbanking_emandates`
+    NetbankingEmandates,
+    /// `paypal_express_checkout`
+    PaypalExpressCheckout,
+    /// `direct_debit`
+    DirectDebit,
+    /// `boleto`
+    Boleto,
+    /// `venmo`
+    Venmo,
+    /// `amazon_payments`
+    AmazonPayments,
+    /// `pay_to`
+    PayTo,
+    /// `faster_payments`
+    FasterPayments,
+    /// `sepa_instant_transfer`
+    SepaInstantTransfer,
+    /// `klarna_pay_now`
+    KlarnaPayNow,
+    /// `online_banking_poland`
+    OnlineBankingPoland,
+    /// `payconiq_by_bancontact`
+    PayconiqByBancontact,
+    /// `electronic_payment_standard`
+    ElectronicPaymentStandard,
+    /// `kbc_payment_button`
+    KbcPaymentButton,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `trustly`
+    Trustly,
+    /// `stablecoin`
+    Stablecoin,
+    /// `kakao_pay`
+    KakaoPay,
+    /// `naver_pay`
+    NaverPay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `cash_app_pay`
+    CashAppPay,
+    /// `wechat_pay`
+    WechatPay,
+    /// `alipay`
+    Alipay,
+    /// `twint`
+    Twint,
+    /// `go_pay`
+    GoPay,
+    /// `grab_pay`
+    GrabPay,
+    /// `pay_co`
+    PayCo,
+    /// `after_pay`
+    AfterPay,
+    /// `swish`
+    Swish,
+    /// `payme`
+    Payme,
+    /// `pix`
+    Pix,
+    /// `klarna`
+    Klarna,
+    /// `alipay_hk`
+    AlipayHk,
+    /// `paypay`
+    Paypay,
+    /// `gcash`
+    Gcash,
+    /// `south_korean_cards`
+    SouthKoreanCards,
+    /// `paynow`
+    Paynow,
+    /// `bizum`
+    Bizum,
+    /// `promptpay`
+    Promptpay,
+    /// `dana`
+    Dana,
+    /// `touch_n_go`
+    TouchNGo,
+    /// `tamara`
+    Tamara,
+    /// `qpay`
+    Qpay,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ReactivatePaymentIntentPaymentMethodType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::Ideal => "ideal",
+            Self::Sofort => "sofort",
+            Self::Bancontact => "bancontact",
+            Self::GooglePay => "google_pay",
+            Self::Dotpay => "dotpay",
+            Self::Giropay => "giropay",
+            Self::ApplePay => "apple_pay",
+            Self::Upi => "upi",
+            Self::NetbankingEmandates => "netbanking_emandates",
+            Self::PaypalExpressCheckout => "paypal_express_checkout",
+            Self::DirectDebit => "direct_debit",
+            Self::Boleto => "boleto",
+            Self::Venmo => "venmo",
+            Self::AmazonPayments => "amazon_payments",
+            Self::PayTo => "pay_to",
+            Self::FasterPayments => "faster_payments",
+            Self::SepaInstantTransfer => "sepa_instant_transfer",
+            Self::KlarnaPayNow => "klarna_pay_now",
+            Self::OnlineBankingPoland => "online_banking_poland",
+            Self::PayconiqByBancontact => "payconiq_by_bancontact",
+            Self::ElectronicPaymentStandard => "electronic_payment_standard",
+            Self::KbcPaymentButton => "kbc_payment_button",
+            Self::PayByBank => "pay_by_bank",
+            Self::Trustly => "trustly",
+            Self::Stablecoin => "stablecoin",
+            Self::KakaoPay => "kakao_pay",
+            Self::NaverPay => "naver_pay",
+            Self::RevolutPay => "revolut_pay",
+            Self::CashAppPay => "cash_app_pay",
+            Self::WechatPay => "wechat_pay",
+            Self::Alipay => "alipay",
+            Self::Twint => "twint",
+            Self::GoPay => "go_pay",
+            Self::GrabPay => "grab_pay",
+            Self::PayCo => "pay_co",
+            Self::AfterPay => "after_pay",
+            Self::Swish => "swish",
+            Self::Payme => "payme",
+            Self::Pix => "pix",
+            Self::Klarna => "klarna",
+            Self::AlipayHk => "alipay_hk",
+            Self::Paypay => "paypay",
+            Self::Gcash => "gcash",
+            Self::SouthKoreanCards => "south_korean_cards",
+            Self::Paynow => "paynow",
+            Self::Bizum => "bizum",
+            Self::Promptpay => "promptpay",
+            Self::Dana => "dana",
+            Self::TouchNGo => "touch_n_go",
+            Self::Tamara => "tamara",
+            Self::Qpay => "qpay",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "card" => Self::Card,
+            "ideal" => Self::Ideal,
+            "sofort" => Self::Sofort,
+            "bancontact" => Self::Bancontact,
+            "google_pay" => Self::GooglePay,
+            "dotpay" => Self::Dotpay,
+            "giropay" => Self::Giropay,
+            "apple_pay" => Self::ApplePay,
+            "upi" => Self::Upi,
+            "netbanking_emandates" => Self::NetbankingEmandates,
+            "paypal_express_checkout" => Self::PaypalExpressCheckout,
+            "direct_debit" => Self::DirectDebit,
+            "boleto" => Self::Boleto,
+            "venmo" => Self::Venmo,
+            "amazon_payments" => Self::AmazonPayments,
+            "pay_to" => Self::PayTo,
+            "faster_payments" => Self::FasterPayments,
+            "sepa_instant_transfer" => Self::SepaInstantTransfer,
+            "klarna_pay_now" => Self::KlarnaPayNow,
+            "online_banking_poland" => Self::OnlineBankingPoland,
+            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
+            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
+            "kbc_payment_button" => Self::KbcPaymentButton,
+            "pay_by_bank" => Self::PayByBank,
+            "trustly" => Self::Trustly,
+            "stablecoin" => Self::Stablecoin,
+            "kakao_pay" => Self::KakaoPay,
+            "naver_pay" => Self::NaverPay,
+            "revolut_pay" => Self::RevolutPay,
+            "cash_app_pay" => Self::CashAppPay,
+            "wechat_pay" => Self::WechatPay,
+            "alipay" => Self::Alipay,
+            "twint" => Self::Twint,
+            "go_pay" => Self::GoPay,
+            "grab_pay" => Self::GrabPay,
+            "pay_co" => Self::PayCo,
+            "after_pay" => Self::AfterPay,
+            "swish" => Self::Swish,
+            "payme" => Self::Payme,
+            "pix" => Self::Pix,
+            "klarna" => Self::Klarna,
+            "alipay_hk" => Self::AlipayHk,
+            "paypay" => Self::Paypay,
+            "gcash" => Self::Gcash,
+            "south_korean_cards" => Self::SouthKoreanCards,
+            "paynow" => Self::Paynow,
+            "bizum" => Self::Bizum,
+            "promptpay" => Self::Promptpay,
+            "dana" => Self::Dana,
+            "touch_n_go" => Self::TouchNGo,
+            "tamara" => Self::Tamara,
+            "qpay" => Self::Qpay,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ReactivatePaymentIntentPaymentMethodType);
+/// Values of `ImportSubscriptionStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportSubscriptionStatus {
+    /// `future`
+    Future,
+    /// `in_trial`
+    InTrial,
+    /// `active`
+    Active,
+    /// `non_renewing`
+    NonRenewing,
+    /// `paused`
+    Paused,
+    /// `cancelled`
+    Cancelled,
+    /// `transferred`
+    Transferred,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportSubscriptionStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Future => "future",
+            Self::InTrial => "in_trial",
+            Self::Active => "active",
+            Self::NonRenewing => "non_renewing",
+            Self::Paused => "paused",
+            Self::Cancelled => "cancelled",
+            Self::Transferred => "transferred",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "future" => Self::Future,
+            "in_trial" => Self::InTrial,
+            "active" => Self::Active,
+            "non_renewing" => Self::NonRenewing,
+            "paused" => Self::Paused,
+            "cancelled" => Self::Cancelled,
+            "transferred" => Self::Transferred,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportSubscriptionStatus);
+/// Values of `ImportSubscriptionContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportSubscriptionContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// `renew_once`
+    RenewOnce,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportSubscriptionContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::RenewOnce => "renew_once",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            "renew_once" => Self::RenewOnce,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportSubscriptionContractTermActionAtTermEnd);
+/// Values of `ImportSubscriptionCardPreferredScheme`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportSubscriptionCardPreferredScheme {
+    /// `cartes_bancaires`
+    CartesBancaires,
+    /// `mastercard`
+    Mastercard,
+    /// `visa`
+    Visa,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportSubscriptionCardPreferredScheme {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::CartesBancaires => "cartes_bancaires",
+            Self::Mastercard => "mastercard",
+            Self::Visa => "visa",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "cartes_bancaires" => Self::CartesBancaires,
+            "mastercard" => Self::Mastercard,
+            "visa" => Self::Visa,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportSubscriptionCardPreferredScheme);
+/// Values of `ImportForCustomerStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportForCustomerStatus {
+    /// `future`
+    Future,
+    /// `in_trial`
+    InTrial,
+    /// `active`
+    Active,
+    /// `non_renewing`
+    NonRenewing,
+    /// `paused`
+    Paused,
+    /// `cancelled`
+    Cancelled,
+    /// `transferred`
+    Transferred,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportForCustomerStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Future => "future",
+            Self::InTrial => "in_trial",
+            Self::Active => "active",
+            Self::NonRenewing => "non_renewing",
+            Self::Paused => "paused",
+            Self::Cancelled => "cancelled",
+            Self::Transferred => "transferred",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "future" => Self::Future,
+            "in_trial" => Self::InTrial,
+            "active" => Self::Active,
+            "non_renewing" => Self::NonRenewing,
+            "paused" => Self::Paused,
+            "cancelled" => Self::Cancelled,
+            "transferred" => Self::Transferred,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportForCustomerStatus);
+/// Values of `ImportForCustomerContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportForCustomerContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// `renew_once`
+    RenewOnce,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportForCustomerContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::RenewOnce => "renew_once",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            "renew_once" => Self::RenewOnce,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportForCustomerContractTermActionAtTermEnd);
+/// Values of `ImportContractTermContractTermStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportContractTermContractTermStatus {
+    /// `active`
+    Active,
+    /// `completed`
+    Completed,
+    /// `cancelled`
+    Cancelled,
+    /// `terminated`
+    Terminated,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportContractTermContractTermStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::Terminated => "terminated",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "completed" => Self::Completed,
+            "cancelled" => Self::Cancelled,
+            "terminated" => Self::Terminated,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportContractTermContractTermStatus);
+/// Values of `ImportContractTermContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportContractTermContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// `renew_once`
+    RenewOnce,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportContractTermContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::RenewOnce => "renew_once",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            "renew_once" => Self::RenewOnce,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportContractTermContractTermActionAtTermEnd);
+/// Values of `ImportUnbilledChargesUnbilledChargesEntityType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportUnbilledChargesUnbilledChargesEntityType {
+    /// `adhoc`
+    Adhoc,
+    /// `plan_item_price`
+    PlanItemPrice,
+    /// `addon_item_price`
+    AddonItemPrice,
+    /// `charge_item_price`
+    ChargeItemPrice,
+    /// `plan_setup`
+    PlanSetup,
+    /// `plan`
+    Plan,
+    /// `addon`
+    Addon,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportUnbilledChargesUnbilledChargesEntityType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Adhoc => "adhoc",
+            Self::PlanItemPrice => "plan_item_price",
+            Self::AddonItemPrice => "addon_item_price",
+            Self::ChargeItemPrice => "charge_item_price",
+            Self::PlanSetup => "plan_setup",
+            Self::Plan => "plan",
+            Self::Addon => "addon",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "adhoc" => Self::Adhoc,
+            "plan_item_price" => Self::PlanItemPrice,
+            "addon_item_price" => Self::AddonItemPrice,
+            "charge_item_price" => Self::ChargeItemPrice,
+            "plan_setup" => Self::PlanSetup,
+            "plan" => Self::Plan,
+            "addon" => Self::Addon,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportUnbilledChargesUnbilledChargesEntityType);
+/// Values of `ImportUnbilledChargesDiscountsEntityType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportUnbilledChargesDiscountsEntityType {
+    /// `item_level_coupon`
+    ItemLevelCoupon,
+    /// `document_level_coupon`
+    DocumentLevelCoupon,
+    /// `item_level_discount`
+    ItemLevelDiscount,
+    /// `document_level_discount`
+    DocumentLevelDiscount,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportUnbilledChargesDiscountsEntityType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::ItemLevelCoupon => "item_level_coupon",
+            Self::DocumentLevelCoupon => "document_level_coupon",
+            Self::ItemLevelDiscount => "item_level_discount",
+            Self::DocumentLevelDiscount => "document_level_discount",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "item_level_coupon" => Self::ItemLevelCoupon,
+            "document_level_coupon" => Self::DocumentLevelCoupon,
+            "item_level_discount" => Self::ItemLevelDiscount,
+            "document_level_discount" => Self::DocumentLevelDiscount,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportUnbilledChargesDiscountsEntityType);
+/// Values of `ImportForItemsStatus`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportForItemsStatus {
+    /// `future`
+    Future,
+    /// `in_trial`
+    InTrial,
+    /// `active`
+    Active,
+    /// `non_renewing`
+    NonRenewing,
+    /// `paused`
+    Paused,
+    /// `cancelled`
+    Cancelled,
+    /// `transferred`
+    Transferred,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportForItemsStatus {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Future => "future",
+            Self::InTrial => "in_trial",
+            Self::Active => "active",
+            Self::NonRenewing => "non_renewing",
+            Self::Paused => "paused",
+            Self::Cancelled => "cancelled",
+            Self::Transferred => "transferred",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "future" => Self::Future,
+            "in_trial" => Self::InTrial,
+            "active" => Self::Active,
+            "non_renewing" => Self::NonRenewing,
+            "paused" => Self::Paused,
+            "cancelled" => Self::Cancelled,
+            "transferred" => Self::Transferred,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportForItemsStatus);
+/// Values of `ImportForItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportForItemsContractTermActionAtTermEnd {
+    /// `renew`
+    Renew,
+    /// `evergreen`
+    Evergreen,
+    /// `cancel`
+    Cancel,
+    /// `renew_once`
+    RenewOnce,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ImportForItemsContractTermActionAtTermEnd {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Renew => "renew",
+            Self::Evergreen => "evergreen",
+            Self::Cancel => "cancel",
+            Self::RenewOnce => "renew_once",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "renew" => Self::Renew,
+            "evergreen" => Self::Evergreen,
+            "cancel" => Self::Cancel,
+            "renew_once" => Self::RenewOnce,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ImportForItemsContractTermActionAtTermEnd);
+/// Values of `ResumePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ResumePaymentIntentPaymentMethodType {
+    /// `card`
+    Card,
+    /// `ideal`
+    Ideal,
+    /// `sofort`
+    Sofort,
+    /// `bancontact`
+    Bancontact,
+    /// `google_pay`
+    GooglePay,
+    /// `dotpay`
+    Dotpay,
+    /// `giropay`
+    Giropay,
+    /// `apple_pay`
+    ApplePay,
+    /// `upi`
+    Upi,
+    /// `netbanking_emandates`
+    NetbankingEmandates,
+    /// `paypal_express_checkout`
+    PaypalExpressCheckout,
+    /// `direct_debit`
+    DirectDebit,
+    /// `boleto`
+    Boleto,
+    /// `venmo`
+    Venmo,
+    /// `amazon_payments`
+    AmazonPayments,
+    /// `pay_to`
+    PayTo,
+    /// `faster_payments`
+    FasterPayments,
+    /// `sepa_instant_transfer`
+    SepaInstantTransfer,
+    /// `klarna_pay_now`
+    KlarnaPayNow,
+    /// `online_banking_poland`
+    OnlineBankingPoland,
+    /// `payconiq_by_bancontact`
+    PayconiqByBancontact,
+    /// `electronic_payment_standard`
+    ElectronicPaymentStandard,
+    /// `kbc_payment_button`
+    KbcPaymentButton,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `trustly`
+    Trustly,
+    /// `stablecoin`
+    Stablecoin,
+    /// `kakao_pay`
+    KakaoPay,
+    /// `naver_pay`
+    NaverPay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `cash_app_pay`
+    CashAppPay,
+    /// `wechat_pay`
+    WechatPay,
+    /// `alipay`
+    Alipay,
+    /// `twint`
+    Twint,
+    /// `go_pay`
+    GoPay,
+    /// `grab_pay`
+    GrabPay,
+    /// `pay_co`
+    PayCo,
+    /// `after_pay`
+    AfterPay,
+    /// `swish`
+    Swish,
+    /// `payme`
+    Payme,
+    /// `pix`
+    Pix,
+    /// `klarna`
+    Klarna,
+    /// `alipay_hk`
+    AlipayHk,
+    /// `paypay`
+    Paypay,
+    /// `gcash`
+    Gcash,
+    /// `south_korean_cards`
+    SouthKoreanCards,
+    /// `paynow`
+    Paynow,
+    /// `bizum`
+    Bizum,
+    /// `promptpay`
+    Promptpay,
+    /// `dana`
+    Dana,
+    /// `touch_n_go`
+    TouchNGo,
+    /// `tamara`
+    Tamara,
+    /// `qpay`
+    Qpay,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ResumePaymentIntentPaymentMethodType {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::Ideal => "ideal",
+            Self::Sofort => "sofort",
+            Self::Bancontact => "bancontact",
+            Self::GooglePay => "google_pay",
+            Self::Dotpay => "dotpay",
+            Self::Giropay => "giropay",
+            Self::ApplePay => "apple_pay",
+            Self::Upi => "upi",
+            Self::NetbankingEmandates => "netbanking_emandates",
+            Self::PaypalExpressCheckout => "paypal_express_checkout",
+            Self::DirectDebit => "direct_debit",
+            Self::Boleto => "boleto",
+            Self::Venmo => "venmo",
+            Self::AmazonPayments => "amazon_payments",
+            Self::PayTo => "pay_to",
+            Self::FasterPayments => "faster_payments",
+            Self::SepaInstantTransfer => "sepa_instant_transfer",
+            Self::KlarnaPayNow => "klarna_pay_now",
+            Self::OnlineBankingPoland => "online_banking_poland",
+            Self::PayconiqByBancontact => "payconiq_by_bancontact",
+            Self::ElectronicPaymentStandard => "electronic_payment_standard",
+            Self::KbcPaymentButton => "kbc_payment_button",
+            Self::PayByBank => "pay_by_bank",
+            Self::Trustly => "trustly",
+            Self::Stablecoin => "stablecoin",
+            Self::KakaoPay => "kakao_pay",
+            Self::NaverPay => "naver_pay",
+            Self::RevolutPay => "revolut_pay",
+            Self::CashAppPay => "cash_app_pay",
+            Self::WechatPay => "wechat_pay",
+            Self::Alipay => "alipay",
+            Self::Twint => "twint",
+            Self::GoPay => "go_pay",
+            Self::GrabPay => "grab_pay",
+            Self::PayCo => "pay_co",
+            Self::AfterPay => "after_pay",
+            Self::Swish => "swish",
+            Self::Payme => "payme",
+            Self::Pix => "pix",
+            Self::Klarna => "klarna",
+            Self::AlipayHk => "alipay_hk",
+            Self::Paypay => "paypay",
+            Self::Gcash => "gcash",
+            Self::SouthKoreanCards => "south_korean_cards",
+            Self::Paynow => "paynow",
+            Self::Bizum => "bizum",
+            Self::Promptpay => "promptpay",
+            Self::Dana => "dana",
+            Self::TouchNGo => "touch_n_go",
+            Self::Tamara => "tamara",
+            Self::Qpay => "qpay",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "card" => Self::Card,
+            "ideal" => Self::Ideal,
+            "sofort" => Self::Sofort,
+            "bancontact" => Self::Bancontact,
+            "google_pay" => Self::GooglePay,
+            "dotpay" => Self::Dotpay,
+            "giropay" => Self::Giropay,
+            "apple_pay" => Self::ApplePay,
+            "upi" => Self::Upi,
+            "netbanking_emandates" => Self::NetbankingEmandates,
+            "paypal_express_checkout" => Self::PaypalExpressCheckout,
+            "direct_debit" => Self::DirectDebit,
+            "boleto" => Self::Boleto,
+            "venmo" => Self::Venmo,
+            "amazon_payments" => Self::AmazonPayments,
+            "pay_to" => Self::PayTo,
+            "faster_payments" => Self::FasterPayments,
+            "sepa_instant_transfer" => Self::SepaInstantTransfer,
+            "klarna_pay_now" => Self::KlarnaPayNow,
+            "online_banking_poland" => Self::OnlineBankingPoland,
+            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
+            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
+            "kbc_payment_button" => Self::KbcPaymentButton,
+            "pay_by_bank" => Self::PayByBank,
+            "trustly" => Self::Trustly,
+            "stablecoin" => Self::Stablecoin,
+            "kakao_pay" => Self::KakaoPay,
+            "naver_pay" => Self::NaverPay,
+            "revolut_pay" => Self::RevolutPay,
+            "cash_app_pay" => Self::CashAppPay,
+            "wechat_pay" => Self::WechatPay,
+            "alipay" => Self::Alipay,
+            "twint" => Self::Twint,
+            "go_pay" => Self::GoPay,
+            "grab_pay" => Self::GrabPay,
+            "pay_co" => Self::PayCo,
+            "after_pay" => Self::AfterPay,
+            "swish" => Self::Swish,
+            "payme" => Self::Payme,
+            "pix" => Self::Pix,
+            "klarna" => Self::Klarna,
+            "alipay_hk" => Self::AlipayHk,
+            "paypay" => Self::Paypay,
+            "gcash" => Self::Gcash,
+            "south_korean_cards" => Self::SouthKoreanCards,
+            "paynow" => Self::Paynow,
+            "bizum" => Self::Bizum,
+            "promptpay" => Self::Promptpay,
+            "dana" => Self::Dana,
+            "touch_n_go" => Self::TouchNGo,
+            "tamara" => Self::Tamara,
+            "qpay" => Self::Qpay,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ResumePaymentIntentPaymentMethodType);
 /// The `subscription` operations, reached through [`Client::subscriptions`].
 #[derive(Debug, Clone)]
 pub struct Subscriptions {
@@ -1772,6 +3564,20 @@ impl Subscriptions {
             client: self.client.clone(),
             options: Default::default(),
             params: CreateParams::new(),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn create_for_customer(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> CreateForCustomerRequest {
+        CreateForCustomerRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: CreateForCustomerParams::new(),
         }
     }
     /// Starts `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`).
@@ -1796,6 +3602,48 @@ impl Subscriptions {
             params: ListParams::new(),
         }
     }
+    /// Starts `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn subscriptions_for_customer(
+        &self,
+        customer_id: impl Into<String>,
+    ) -> SubscriptionsForCustomerRequest {
+        SubscriptionsForCustomerRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: SubscriptionsForCustomerParams::new(),
+        }
+    }
+    /// Starts `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn contract_terms_for_subscription(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> ContractTermsForSubscriptionRequest {
+        ContractTermsForSubscriptionRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: ContractTermsForSubscriptionParams::new(),
+        }
+    }
+    /// Starts `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn list_discounts(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> ListDiscountsRequest {
+        ListDiscountsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: ListDiscountsParams::new(),
+        }
+    }
     /// Starts `GET /subscriptions/{subscription_id}` (`subscription.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.
@@ -1804,6 +3652,316 @@ impl Subscriptions {
             client: self.client.clone(),
             options: Default::default(),
             subscription_id: subscription_id.into(),
+        }
+    }
+    /// Starts `GET /subscriptions/{subscription_id}/retrieve_with_scheduled_changes` (`subscription.retrieve_with_scheduled_changes`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn retrieve_with_scheduled_changes(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> RetrieveWithScheduledChangesRequest {
+        RetrieveWithScheduledChangesRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_changes` (`subscription.remove_scheduled_changes`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn remove_scheduled_changes(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> RemoveScheduledChangesRequest {
+        RemoveScheduledChangesRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn remove_scheduled_cancellation(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> RemoveScheduledCancellationRequest {
+        RemoveScheduledCancellationRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: RemoveScheduledCancellationParams::new(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn remove_coupons(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> RemoveCouponsRequest {
+        RemoveCouponsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: RemoveCouponsParams::new(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}` (`subscription.update`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn update(&self, subscription_id: impl Into<String>) -> UpdateRequest {
+        UpdateRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: UpdateParams::new(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn update_for_items(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> UpdateForItemsRequest {
+        UpdateForItemsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: UpdateForItemsParams::new(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn change_term_end(
+        &self,
+        subscription_id: impl Into<String>,
+        term_ends_at: Timestamp,
+    ) -> ChangeTermEndRequest {
+        ChangeTermEndRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: ChangeTermEndParams::new(term_ends_at),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn reactivate(&self, subscription_id: impl Into<String>) -> ReactivateRequest {
+        ReactivateRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: ReactivateParams::new(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn add_charge_at_term_end(
+        &self,
+        subscription_id: impl Into<String>,
+        description: impl Into<String>,
+    ) -> AddChargeAtTermEndRequest {
+        AddChargeAtTermEndRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: AddChargeAtTermEndParams::new(description),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn charge_addon_at_term_end(
+        &self,
+        subscription_id: impl Into<String>,
+        addon_id: impl Into<String>,
+    ) -> ChargeAddonAtTermEndRequest {
+        ChargeAddonAtTermEndRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: ChargeAddonAtTermEndParams::new(addon_id),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn charge_future_renewals(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> ChargeFutureRenewalsRequest {
+        ChargeFutureRenewalsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: ChargeFutureRenewalsParams::new(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn edit_advance_invoice_schedule(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> EditAdvanceInvoiceScheduleRequest {
+        EditAdvanceInvoiceScheduleRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: EditAdvanceInvoiceScheduleParams::new(),
+        }
+    }
+    /// Starts `GET /subscriptions/{subscription_id}/retrieve_advance_invoice_schedule` (`subscription.retrieve_advance_invoice_schedule`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn retrieve_advance_invoice_schedule(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> RetrieveAdvanceInvoiceScheduleRequest {
+        RetrieveAdvanceInvoiceScheduleRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn remove_advance_invoice_schedule(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> RemoveAdvanceInvoiceScheduleRequest {
+        RemoveAdvanceInvoiceScheduleRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: RemoveAdvanceInvoiceScheduleParams::new(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn regenerate_invoice(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> RegenerateInvoiceRequest {
+        RegenerateInvoiceRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: RegenerateInvoiceParams::new(),
+        }
+    }
+    /// Starts `POST /subscriptions/import_subscription` (`subscription.import_subscription`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn import_subscription(
+        &self,
+        status: ImportSubscriptionStatus,
+    ) -> ImportSubscriptionRequest {
+        ImportSubscriptionRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            params: ImportSubscriptionParams::new(status),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn import_for_customer(
+        &self,
+        customer_id: impl Into<String>,
+        status: ImportForCustomerStatus,
+    ) -> ImportForCustomerRequest {
+        ImportForCustomerRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: ImportForCustomerParams::new(status),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn import_contract_term(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> ImportContractTermRequest {
+        ImportContractTermRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: ImportContractTermParams::new(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn import_unbilled_charges(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> ImportUnbilledChargesRequest {
+        ImportUnbilledChargesRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: ImportUnbilledChargesParams::new(),
+        }
+    }
+    /// Starts `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn import_for_items(
+        &self,
+        customer_id: impl Into<String>,
+        status: ImportForItemsStatus,
+    ) -> ImportForItemsRequest {
+        ImportForItemsRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            customer_id: customer_id.into(),
+            params: ImportForItemsParams::new(status),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn override_billing_profile(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> OverrideBillingProfileRequest {
+        OverrideBillingProfileRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: OverrideBillingProfileParams::new(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/delete` (`subscription.delete`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn delete(&self, subscription_id: impl Into<String>) -> DeleteRequest {
+        DeleteRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn pause(&self, subscription_id: impl Into<String>) -> PauseRequest {
+        PauseRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: PauseParams::new(),
         }
     }
     /// Starts `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`).
@@ -1831,6 +3989,58 @@ impl Subscriptions {
             params: CancelForItemsParams::new(),
         }
     }
+    /// Starts `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn resume(&self, subscription_id: impl Into<String>) -> ResumeRequest {
+        ResumeRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: ResumeParams::new(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_pause` (`subscription.remove_scheduled_pause`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn remove_scheduled_pause(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> RemoveScheduledPauseRequest {
+        RemoveScheduledPauseRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/remove_scheduled_resumption` (`subscription.remove_scheduled_resumption`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn remove_scheduled_resumption(
+        &self,
+        subscription_id: impl Into<String>,
+    ) -> RemoveScheduledResumptionRequest {
+        RemoveScheduledResumptionRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+        }
+    }
+    /// Starts `POST /subscriptions/{subscription_id}/move` (`subscription.move`).
+    ///
+    /// The arguments are the parameters Chargebee requires.
+    pub fn r#move(
+        &self,
+        subscription_id: impl Into<String>,
+        to_customer_id: impl Into<String>,
+    ) -> MoveRequest {
+        MoveRequest {
+            client: self.client.clone(),
+            options: Default::default(),
+            subscription_id: subscription_id.into(),
+            params: MoveParams::new(to_customer_id),
+        }
+    }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.create",
@@ -1838,6 +4048,7 @@ const CREATE: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
+    subdomain: None,
     idempotent: true,
 };
 /// A request for `POST /subscriptions` (`subscription.create`); set optional parameters, then `send()`.
@@ -2380,12 +4591,495 @@ pub struct CreateResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
 }
+const CREATE_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.create_for_customer",
+    path: "/customers/{customer_id}/subscriptions",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateForCustomerRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: CreateForCustomerParams,
+}
+impl CreateForCustomerRequest {
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.params.id = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`; at most 100 characters.
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `plan_quantity`.
+    pub fn plan_quantity(mut self, value: i64) -> Self {
+        self.params.plan_quantity = Some(value);
+        self
+    }
+    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `plan_unit_price`.
+    pub fn plan_unit_price(mut self, value: i64) -> Self {
+        self.params.plan_unit_price = Some(value);
+        self
+    }
+    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `setup_fee`.
+    pub fn setup_fee(mut self, value: i64) -> Self {
+        self.params.setup_fee = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.params.trial_end = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `mandatory_addons_to_remove` (a list).
+    pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
+        self.params.mandatory_addons_to_remove = value;
+        self
+    }
+    /// Sets `start_date` (Unix seconds).
+    pub fn start_date(mut self, value: Timestamp) -> Self {
+        self.params.start_date = Some(value);
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.params.coupon = Some(value.into());
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.params.auto_collection = Some(value);
+        self
+    }
+    /// Sets `terms_to_charge`.
+    pub fn terms_to_charge(mut self, value: i64) -> Self {
+        self.params.terms_to_charge = Some(value);
+        self
+    }
+    /// Sets `billing_alignment_mode`.
+    pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
+        self.params.billing_alignment_mode = Some(value);
+        self
+    }
+    /// Sets `offline_payment_method`.
+    pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
+        self.params.offline_payment_method = Some(value);
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `payment_source_id`; at most 40 characters.
+    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_source_id = Some(value.into());
+        self
+    }
+    /// Sets `override_relationship`.
+    pub fn override_relationship(mut self, value: bool) -> Self {
+        self.params.override_relationship = Some(value);
+        self
+    }
+    /// Sets `invoice_notes`; at most 2000 characters.
+    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_notes = Some(value.into());
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `meta_data` (any JSON value).
+    pub fn meta_data(mut self, value: Value) -> Self {
+        self.params.meta_data = Some(value);
+        self
+    }
+    /// Sets `invoice_immediately`.
+    pub fn invoice_immediately(mut self, value: bool) -> Self {
+        self.params.invoice_immediately = Some(value);
+        self
+    }
+    /// Sets `replace_primary_payment_source`.
+    pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
+        self.params.replace_primary_payment_source = Some(value);
+        self
+    }
+    /// Sets `free_period`.
+    pub fn free_period(mut self, value: i64) -> Self {
+        self.params.free_period = Some(value);
+        self
+    }
+    /// Sets `free_period_unit`.
+    pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
+        self.params.free_period_unit = Some(value);
+        self
+    }
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.params.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+    /// Sets `trial_end_action`.
+    pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
+        self.params.trial_end_action = Some(value);
+        self
+    }
+    /// Sets `payment_initiator`.
+    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
+        self.params.payment_initiator = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(
+        mut self,
+        value: CreateForCustomerShippingAddressParams,
+    ) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `statement_descriptor`.
+    pub fn statement_descriptor(
+        mut self,
+        value: CreateForCustomerStatementDescriptorParams,
+    ) -> Self {
+        self.params.statement_descriptor = Some(value);
+        self
+    }
+    /// Sets `payment_intent`.
+    pub fn payment_intent(
+        mut self,
+        value: CreateForCustomerPaymentIntentParams,
+    ) -> Self {
+        self.params.payment_intent = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(mut self, value: CreateForCustomerContractTermParams) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// Sets `addons` (a list).
+    pub fn addons(mut self, value: Vec<CreateForCustomerAddonsParams>) -> Self {
+        self.params.addons = value;
+        self
+    }
+    /// Sets `event_based_addons` (a list).
+    pub fn event_based_addons(
+        mut self,
+        value: Vec<CreateForCustomerEventBasedAddonsParams>,
+    ) -> Self {
+        self.params.event_based_addons = value;
+        self
+    }
+    /// Sets `coupons` (a list).
+    pub fn coupons(mut self, value: Vec<CreateForCustomerCouponsParams>) -> Self {
+        self.params.coupons = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &CreateForCustomerParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: CreateForCustomerParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/subscriptions", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<CreateForCustomerResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(CreateForCustomerResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&CREATE_FOR_CUSTOMER, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForCustomerParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `plan_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<String>,
+    /// `plan_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity: Option<i64>,
+    /// `plan_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity_in_decimal: Option<String>,
+    /// `plan_unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price: Option<i64>,
+    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price_in_decimal: Option<String>,
+    /// `setup_fee`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_fee: Option<i64>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `mandatory_addons_to_remove` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mandatory_addons_to_remove: Vec<String>,
+    /// `start_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Timestamp>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `terms_to_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_to_charge: Option<i64>,
+    /// `billing_alignment_mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
+    /// `offline_payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `payment_source_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
+    /// `override_relationship`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_relationship: Option<bool>,
+    /// `invoice_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_notes: Option<String>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `meta_data` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_data: Option<Value>,
+    /// `invoice_immediately`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_immediately: Option<bool>,
+    /// `replace_primary_payment_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_primary_payment_source: Option<bool>,
+    /// `free_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_period: Option<i64>,
+    /// `free_period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_period_unit: Option<enums::FreePeriodUnit>,
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// `trial_end_action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end_action: Option<enums::TrialEndAction>,
+    /// `payment_initiator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_initiator: Option<enums::PaymentInitiator>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<CreateForCustomerShippingAddressParams>,
+    /// `statement_descriptor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_descriptor: Option<CreateForCustomerStatementDescriptorParams>,
+    /// `payment_intent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<CreateForCustomerPaymentIntentParams>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<CreateForCustomerContractTermParams>,
+    /// `addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<CreateForCustomerAddonsParams>,
+    /// `event_based_addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_based_addons: Vec<CreateForCustomerEventBasedAddonsParams>,
+    /// `coupons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupons: Vec<CreateForCustomerCouponsParams>,
+}
+impl CreateForCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            plan_id: None,
+            plan_quantity: None,
+            plan_quantity_in_decimal: None,
+            plan_unit_price: None,
+            plan_unit_price_in_decimal: None,
+            setup_fee: None,
+            trial_end: None,
+            billing_cycles: None,
+            mandatory_addons_to_remove: Vec::new(),
+            start_date: None,
+            coupon: None,
+            auto_collection: None,
+            terms_to_charge: None,
+            billing_alignment_mode: None,
+            offline_payment_method: None,
+            po_number: None,
+            coupon_ids: Vec::new(),
+            payment_source_id: None,
+            override_relationship: None,
+            invoice_notes: None,
+            invoice_date: None,
+            meta_data: None,
+            invoice_immediately: None,
+            replace_primary_payment_source: None,
+            free_period: None,
+            free_period_unit: None,
+            contract_term_billing_cycle_on_renewal: None,
+            trial_end_action: None,
+            payment_initiator: None,
+            shipping_address: None,
+            statement_descriptor: None,
+            payment_intent: None,
+            contract_term: None,
+            addons: Vec::new(),
+            event_based_addons: Vec::new(),
+            coupons: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for CreateForCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("plan_id", &self.plan_id);
+        form.field("plan_quantity", &self.plan_quantity);
+        form.field("plan_quantity_in_decimal", &self.plan_quantity_in_decimal);
+        form.field("plan_unit_price", &self.plan_unit_price);
+        form.field("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal);
+        form.field("setup_fee", &self.setup_fee);
+        form.field("trial_end", &self.trial_end);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("mandatory_addons_to_remove", &self.mandatory_addons_to_remove);
+        form.field("start_date", &self.start_date);
+        form.field("coupon", &self.coupon);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("terms_to_charge", &self.terms_to_charge);
+        form.field("billing_alignment_mode", &self.billing_alignment_mode);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("po_number", &self.po_number);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("override_relationship", &self.override_relationship);
+        form.field("invoice_notes", &self.invoice_notes);
+        form.field("invoice_date", &self.invoice_date);
+        form.field("meta_data", &self.meta_data);
+        form.field("invoice_immediately", &self.invoice_immediately);
+        form.field(
+            "replace_primary_payment_source",
+            &self.replace_primary_payment_source,
+        );
+        form.field("free_period", &self.free_period);
+        form.field("free_period_unit", &self.free_period_unit);
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+        form.field("trial_end_action", &self.trial_end_action);
+        form.field("payment_initiator", &self.payment_initiator);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("statement_descriptor", &self.statement_descriptor);
+        form.field("payment_intent", &self.payment_intent);
+        form.field("contract_term", &self.contract_term);
+        form.field("addons", &self.addons);
+        form.field("event_based_addons", &self.event_based_addons);
+        form.field("coupons", &self.coupons);
+    }
+}
+/// What `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateForCustomerResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+    /// `unbilled_charges` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+}
 const CREATE_WITH_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.create_with_items",
     path: "/customers/{customer_id}/subscription_for_items",
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
+    subdomain: None,
     idempotent: true,
 };
 /// A request for `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`); set optional parameters, then `send()`.
@@ -2885,6 +5579,7 @@ const LIST: crate::transport::Operation = crate::transport::Operation {
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
+    subdomain: None,
     idempotent: false,
 };
 /// A request for `GET /subscriptions` (`subscription.list`); set optional parameters, then `send()`.
@@ -3355,12 +6050,423 @@ pub struct ListEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
 }
+const SUBSCRIPTIONS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.subscriptions_for_customer",
+    path: "/customers/{customer_id}/subscriptions",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SubscriptionsForCustomerRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: SubscriptionsForCustomerParams,
+}
+impl SubscriptionsForCustomerRequest {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
+        self
+    }
+    /// Where the page starts: the `next_offset` of the previous page.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params.offset = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &SubscriptionsForCustomerParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: SubscriptionsForCustomerParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/subscriptions", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Page<SubscriptionsForCustomerEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(Page<SubscriptionsForCustomerEntry>, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&SUBSCRIPTIONS_FOR_CUSTOMER, path, &self.params, &self.options)
+            .await
+    }
+    /// Streams every entry of every page, fetching one page at a time from the
+    /// offset set (or the first page), so memory stays bounded by one page.
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<
+        Item = Result<SubscriptionsForCustomerEntry, Error>,
+    > + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
+        let Self { client, params, .. } = self;
+        let first = params.offset.clone();
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&SUBSCRIPTIONS_FOR_CUSTOMER, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
+            },
+        )
+    }
+}
+/// Parameters of `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SubscriptionsForCustomerParams {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+}
+impl SubscriptionsForCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { limit: None, offset: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for SubscriptionsForCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("limit", &self.limit);
+        form.field("offset", &self.offset);
+    }
+}
+/// One entry of a page of `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubscriptionsForCustomerEntry {
+    /// `subscription`.
+    pub subscription: Subscription,
+}
+const CONTRACT_TERMS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.contract_terms_for_subscription",
+    path: "/subscriptions/{subscription_id}/contract_terms",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ContractTermsForSubscriptionRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: ContractTermsForSubscriptionParams,
+}
+impl ContractTermsForSubscriptionRequest {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
+        self
+    }
+    /// Where the page starts: the `next_offset` of the previous page.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params.offset = Some(value.into());
+        self
+    }
+    /// Order of the entries.
+    pub fn sort_by(
+        mut self,
+        value: Sort<ContractTermsForSubscriptionSortField>,
+    ) -> Self {
+        self.params.sort_by = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ContractTermsForSubscriptionParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ContractTermsForSubscriptionParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/contract_terms", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Page<ContractTermsForSubscriptionEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(Page<ContractTermsForSubscriptionEntry>, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&CONTRACT_TERMS_FOR_SUBSCRIPTION, path, &self.params, &self.options)
+            .await
+    }
+    /// Streams every entry of every page, fetching one page at a time from the
+    /// offset set (or the first page), so memory stays bounded by one page.
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<
+        Item = Result<ContractTermsForSubscriptionEntry, Error>,
+    > + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
+        let Self { client, params, .. } = self;
+        let first = params.offset.clone();
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(
+                            &CONTRACT_TERMS_FOR_SUBSCRIPTION,
+                            path,
+                            &params,
+                            &options,
+                        )
+                        .await
+                        .map(|(page, _)| page)
+                }
+            },
+        )
+    }
+}
+/// Parameters of `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContractTermsForSubscriptionParams {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// Order of the entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort_by: Option<Sort<ContractTermsForSubscriptionSortField>>,
+}
+impl ContractTermsForSubscriptionParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            limit: None,
+            offset: None,
+            sort_by: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ContractTermsForSubscriptionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("limit", &self.limit);
+        form.field("offset", &self.offset);
+        form.field("sort_by", &self.sort_by);
+    }
+}
+/// Fields `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`) can sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ContractTermsForSubscriptionSortField {
+    /// `created_at`
+    #[serde(rename = "created_at")]
+    CreatedAt,
+}
+impl crate::filter::SortField for ContractTermsForSubscriptionSortField {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+        }
+    }
+}
+/// One entry of a page of `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractTermsForSubscriptionEntry {
+    /// `contract_term`.
+    pub contract_term: ContractTerm,
+}
+const LIST_DISCOUNTS: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.list_discounts",
+    path: "/subscriptions/{subscription_id}/discounts",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListDiscountsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: ListDiscountsParams,
+}
+impl ListDiscountsRequest {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.params.limit = Some(value);
+        self
+    }
+    /// Where the page starts: the `next_offset` of the previous page.
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.params.offset = Some(value.into());
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ListDiscountsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ListDiscountsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/discounts", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Page<ListDiscountsEntry>, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(Page<ListDiscountsEntry>, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&LIST_DISCOUNTS, path, &self.params, &self.options).await
+    }
+    /// Streams every entry of every page, fetching one page at a time from the
+    /// offset set (or the first page), so memory stays bounded by one page.
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<
+        Item = Result<ListDiscountsEntry, Error>,
+    > + Send + 'static {
+        let (check, path) = match self.prepare() {
+            Ok(path) => (Ok(()), path),
+            Err(e) => (Err(e), String::new()),
+        };
+        let Self { client, params, .. } = self;
+        let first = params.offset.clone();
+        crate::pagination::paginate(
+            check,
+            first,
+            move |offset| {
+                let client = client.clone();
+                let path = path.clone();
+                let mut params = params.clone();
+                params.offset = offset;
+                async move {
+                    let options = crate::transport::CallOptions::default();
+                    client
+                        .execute(&LIST_DISCOUNTS, path, &params, &options)
+                        .await
+                        .map(|(page, _)| page)
+                }
+            },
+        )
+    }
+}
+/// Parameters of `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ListDiscountsParams {
+    /// How many entries a page holds (Chargebee allows 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+}
+impl ListDiscountsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { limit: None, offset: None }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ListDiscountsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("limit", &self.limit);
+        form.field("offset", &self.offset);
+    }
+}
+/// One entry of a page of `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListDiscountsEntry {
+    /// `discount`.
+    pub discount: Discount,
+}
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.retrieve",
     path: "/subscriptions/{subscription_id}",
     method: crate::transport::HttpMethod::Get,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Query,
+    subdomain: None,
     idempotent: false,
 };
 /// A request for `GET /subscriptions/{subscription_id}` (`subscription.retrieve`); set optional parameters, then `send()`.
@@ -3406,12 +6512,4662 @@ pub struct RetrieveResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
 }
+const RETRIEVE_WITH_SCHEDULED_CHANGES: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.retrieve_with_scheduled_changes",
+    path: "/subscriptions/{subscription_id}/retrieve_with_scheduled_changes",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /subscriptions/{subscription_id}/retrieve_with_scheduled_changes` (`subscription.retrieve_with_scheduled_changes`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RetrieveWithScheduledChangesRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+}
+impl RetrieveWithScheduledChangesRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/retrieve_with_scheduled_changes", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RetrieveWithScheduledChangesResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RetrieveWithScheduledChangesResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&RETRIEVE_WITH_SCHEDULED_CHANGES, path, &(), &self.options)
+            .await
+    }
+}
+/// What `GET /subscriptions/{subscription_id}/retrieve_with_scheduled_changes` (`subscription.retrieve_with_scheduled_changes`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetrieveWithScheduledChangesResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const REMOVE_SCHEDULED_CHANGES: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.remove_scheduled_changes",
+    path: "/subscriptions/{subscription_id}/remove_scheduled_changes",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/remove_scheduled_changes` (`subscription.remove_scheduled_changes`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RemoveScheduledChangesRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+}
+impl RemoveScheduledChangesRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/remove_scheduled_changes", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RemoveScheduledChangesResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RemoveScheduledChangesResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&REMOVE_SCHEDULED_CHANGES, path, &(), &self.options).await
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/remove_scheduled_changes` (`subscription.remove_scheduled_changes`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveScheduledChangesResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `credit_notes` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+}
+const REMOVE_SCHEDULED_CANCELLATION: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.remove_scheduled_cancellation",
+    path: "/subscriptions/{subscription_id}/remove_scheduled_cancellation",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RemoveScheduledCancellationRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: RemoveScheduledCancellationParams,
+}
+impl RemoveScheduledCancellationRequest {
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.params.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(
+        mut self,
+        value: RemoveScheduledCancellationContractTermParams,
+    ) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RemoveScheduledCancellationParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RemoveScheduledCancellationParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/remove_scheduled_cancellation", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RemoveScheduledCancellationResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RemoveScheduledCancellationResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&REMOVE_SCHEDULED_CANCELLATION, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RemoveScheduledCancellationParams {
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<RemoveScheduledCancellationContractTermParams>,
+}
+impl RemoveScheduledCancellationParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            billing_cycles: None,
+            contract_term_billing_cycle_on_renewal: None,
+            contract_term: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RemoveScheduledCancellationParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+        form.field("contract_term", &self.contract_term);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveScheduledCancellationResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const REMOVE_COUPONS: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.remove_coupons",
+    path: "/subscriptions/{subscription_id}/remove_coupons",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RemoveCouponsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: RemoveCouponsParams,
+}
+impl RemoveCouponsRequest {
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RemoveCouponsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RemoveCouponsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/remove_coupons", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RemoveCouponsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RemoveCouponsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&REMOVE_COUPONS, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RemoveCouponsParams {
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+}
+impl RemoveCouponsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { coupon_ids: Vec::new() }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RemoveCouponsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("coupon_ids", &self.coupon_ids);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveCouponsResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const UPDATE: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.update",
+    path: "/subscriptions/{subscription_id}",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}` (`subscription.update`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: UpdateParams,
+}
+impl UpdateRequest {
+    /// Sets `plan_id`; at most 100 characters.
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `plan_quantity`.
+    pub fn plan_quantity(mut self, value: i64) -> Self {
+        self.params.plan_quantity = Some(value);
+        self
+    }
+    /// Sets `plan_unit_price`.
+    pub fn plan_unit_price(mut self, value: i64) -> Self {
+        self.params.plan_unit_price = Some(value);
+        self
+    }
+    /// Sets `setup_fee`.
+    pub fn setup_fee(mut self, value: i64) -> Self {
+        self.params.setup_fee = Some(value);
+        self
+    }
+    /// Sets `replace_addon_list`.
+    pub fn replace_addon_list(mut self, value: bool) -> Self {
+        self.params.replace_addon_list = Some(value);
+        self
+    }
+    /// Sets `mandatory_addons_to_remove` (a list).
+    pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
+        self.params.mandatory_addons_to_remove = value;
+        self
+    }
+    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `start_date` (Unix seconds).
+    pub fn start_date(mut self, value: Timestamp) -> Self {
+        self.params.start_date = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.params.trial_end = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.params.coupon = Some(value.into());
+        self
+    }
+    /// Sets `terms_to_charge`.
+    pub fn terms_to_charge(mut self, value: i64) -> Self {
+        self.params.terms_to_charge = Some(value);
+        self
+    }
+    /// Sets `reactivate_from` (Unix seconds).
+    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
+        self.params.reactivate_from = Some(value);
+        self
+    }
+    /// Sets `billing_alignment_mode`.
+    pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
+        self.params.billing_alignment_mode = Some(value);
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.params.auto_collection = Some(value);
+        self
+    }
+    /// Sets `offline_payment_method`.
+    pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
+        self.params.offline_payment_method = Some(value);
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `replace_coupon_list`.
+    pub fn replace_coupon_list(mut self, value: bool) -> Self {
+        self.params.replace_coupon_list = Some(value);
+        self
+    }
+    /// Sets `prorate`.
+    pub fn prorate(mut self, value: bool) -> Self {
+        self.params.prorate = Some(value);
+        self
+    }
+    /// Sets `end_of_term`.
+    pub fn end_of_term(mut self, value: bool) -> Self {
+        self.params.end_of_term = Some(value);
+        self
+    }
+    /// Sets `force_term_reset`.
+    pub fn force_term_reset(mut self, value: bool) -> Self {
+        self.params.force_term_reset = Some(value);
+        self
+    }
+    /// Sets `reactivate`.
+    pub fn reactivate(mut self, value: bool) -> Self {
+        self.params.reactivate = Some(value);
+        self
+    }
+    /// Sets `token_id`; at most 40 characters.
+    pub fn token_id(mut self, value: impl Into<String>) -> Self {
+        self.params.token_id = Some(value.into());
+        self
+    }
+    /// Sets `invoice_notes`; at most 2000 characters.
+    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_notes = Some(value.into());
+        self
+    }
+    /// Sets `meta_data` (any JSON value).
+    pub fn meta_data(mut self, value: Value) -> Self {
+        self.params.meta_data = Some(value);
+        self
+    }
+    /// Sets `invoice_immediately`.
+    pub fn invoice_immediately(mut self, value: bool) -> Self {
+        self.params.invoice_immediately = Some(value);
+        self
+    }
+    /// Sets `override_relationship`.
+    pub fn override_relationship(mut self, value: bool) -> Self {
+        self.params.override_relationship = Some(value);
+        self
+    }
+    /// Sets `changes_scheduled_at` (Unix seconds).
+    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
+        self.params.changes_scheduled_at = Some(value);
+        self
+    }
+    /// Sets `change_option`.
+    pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
+        self.params.change_option = Some(value);
+        self
+    }
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.params.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+    /// Sets `free_period`.
+    pub fn free_period(mut self, value: i64) -> Self {
+        self.params.free_period = Some(value);
+        self
+    }
+    /// Sets `free_period_unit`.
+    pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
+        self.params.free_period_unit = Some(value);
+        self
+    }
+    /// Sets `trial_end_action`.
+    pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
+        self.params.trial_end_action = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: UpdateCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// Sets `payment_method`.
+    pub fn payment_method(mut self, value: UpdatePaymentMethodParams) -> Self {
+        self.params.payment_method = Some(value);
+        self
+    }
+    /// Sets `payment_intent`.
+    pub fn payment_intent(mut self, value: UpdatePaymentIntentParams) -> Self {
+        self.params.payment_intent = Some(value);
+        self
+    }
+    /// Sets `billing_address`.
+    pub fn billing_address(mut self, value: UpdateBillingAddressParams) -> Self {
+        self.params.billing_address = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(mut self, value: UpdateShippingAddressParams) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `statement_descriptor`.
+    pub fn statement_descriptor(
+        mut self,
+        value: UpdateStatementDescriptorParams,
+    ) -> Self {
+        self.params.statement_descriptor = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: UpdateCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(mut self, value: UpdateContractTermParams) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// Sets `addons` (a list).
+    pub fn addons(mut self, value: Vec<UpdateAddonsParams>) -> Self {
+        self.params.addons = value;
+        self
+    }
+    /// Sets `coupons` (a list).
+    pub fn coupons(mut self, value: Vec<UpdateCouponsParams>) -> Self {
+        self.params.coupons = value;
+        self
+    }
+    /// Sets `event_based_addons` (a list).
+    pub fn event_based_addons(
+        mut self,
+        value: Vec<UpdateEventBasedAddonsParams>,
+    ) -> Self {
+        self.params.event_based_addons = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &UpdateParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: UpdateParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<UpdateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&UPDATE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}` (`subscription.update`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateParams {
+    /// `plan_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<String>,
+    /// `plan_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity: Option<i64>,
+    /// `plan_unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price: Option<i64>,
+    /// `setup_fee`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_fee: Option<i64>,
+    /// `replace_addon_list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_addon_list: Option<bool>,
+    /// `mandatory_addons_to_remove` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mandatory_addons_to_remove: Vec<String>,
+    /// `plan_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity_in_decimal: Option<String>,
+    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price_in_decimal: Option<String>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `start_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Timestamp>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `terms_to_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_to_charge: Option<i64>,
+    /// `reactivate_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactivate_from: Option<Timestamp>,
+    /// `billing_alignment_mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `offline_payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `replace_coupon_list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_coupon_list: Option<bool>,
+    /// `prorate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prorate: Option<bool>,
+    /// `end_of_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_of_term: Option<bool>,
+    /// `force_term_reset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_term_reset: Option<bool>,
+    /// `reactivate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactivate: Option<bool>,
+    /// `token_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<String>,
+    /// `invoice_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_notes: Option<String>,
+    /// `meta_data` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_data: Option<Value>,
+    /// `invoice_immediately`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_immediately: Option<bool>,
+    /// `override_relationship`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_relationship: Option<bool>,
+    /// `changes_scheduled_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes_scheduled_at: Option<Timestamp>,
+    /// `change_option`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_option: Option<enums::ChangeOption>,
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// `free_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_period: Option<i64>,
+    /// `free_period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_period_unit: Option<enums::FreePeriodUnit>,
+    /// `trial_end_action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end_action: Option<enums::TrialEndAction>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<UpdateCardParams>,
+    /// `payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<UpdatePaymentMethodParams>,
+    /// `payment_intent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<UpdatePaymentIntentParams>,
+    /// `billing_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<UpdateBillingAddressParams>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<UpdateShippingAddressParams>,
+    /// `statement_descriptor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_descriptor: Option<UpdateStatementDescriptorParams>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<UpdateCustomerParams>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<UpdateContractTermParams>,
+    /// `addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<UpdateAddonsParams>,
+    /// `coupons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupons: Vec<UpdateCouponsParams>,
+    /// `event_based_addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_based_addons: Vec<UpdateEventBasedAddonsParams>,
+}
+impl UpdateParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            plan_id: None,
+            plan_quantity: None,
+            plan_unit_price: None,
+            setup_fee: None,
+            replace_addon_list: None,
+            mandatory_addons_to_remove: Vec::new(),
+            plan_quantity_in_decimal: None,
+            plan_unit_price_in_decimal: None,
+            invoice_date: None,
+            start_date: None,
+            trial_end: None,
+            billing_cycles: None,
+            coupon: None,
+            terms_to_charge: None,
+            reactivate_from: None,
+            billing_alignment_mode: None,
+            auto_collection: None,
+            offline_payment_method: None,
+            po_number: None,
+            coupon_ids: Vec::new(),
+            replace_coupon_list: None,
+            prorate: None,
+            end_of_term: None,
+            force_term_reset: None,
+            reactivate: None,
+            token_id: None,
+            invoice_notes: None,
+            meta_data: None,
+            invoice_immediately: None,
+            override_relationship: None,
+            changes_scheduled_at: None,
+            change_option: None,
+            contract_term_billing_cycle_on_renewal: None,
+            free_period: None,
+            free_period_unit: None,
+            trial_end_action: None,
+            card: None,
+            payment_method: None,
+            payment_intent: None,
+            billing_address: None,
+            shipping_address: None,
+            statement_descriptor: None,
+            customer: None,
+            contract_term: None,
+            addons: Vec::new(),
+            coupons: Vec::new(),
+            event_based_addons: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for UpdateParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("plan_id", &self.plan_id);
+        form.field("plan_quantity", &self.plan_quantity);
+        form.field("plan_unit_price", &self.plan_unit_price);
+        form.field("setup_fee", &self.setup_fee);
+        form.field("replace_addon_list", &self.replace_addon_list);
+        form.field("mandatory_addons_to_remove", &self.mandatory_addons_to_remove);
+        form.field("plan_quantity_in_decimal", &self.plan_quantity_in_decimal);
+        form.field("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal);
+        form.field("invoice_date", &self.invoice_date);
+        form.field("start_date", &self.start_date);
+        form.field("trial_end", &self.trial_end);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("coupon", &self.coupon);
+        form.field("terms_to_charge", &self.terms_to_charge);
+        form.field("reactivate_from", &self.reactivate_from);
+        form.field("billing_alignment_mode", &self.billing_alignment_mode);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("po_number", &self.po_number);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("replace_coupon_list", &self.replace_coupon_list);
+        form.field("prorate", &self.prorate);
+        form.field("end_of_term", &self.end_of_term);
+        form.field("force_term_reset", &self.force_term_reset);
+        form.field("reactivate", &self.reactivate);
+        form.field("token_id", &self.token_id);
+        form.field("invoice_notes", &self.invoice_notes);
+        form.field("meta_data", &self.meta_data);
+        form.field("invoice_immediately", &self.invoice_immediately);
+        form.field("override_relationship", &self.override_relationship);
+        form.field("changes_scheduled_at", &self.changes_scheduled_at);
+        form.field("change_option", &self.change_option);
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+        form.field("free_period", &self.free_period);
+        form.field("free_period_unit", &self.free_period_unit);
+        form.field("trial_end_action", &self.trial_end_action);
+        form.field("card", &self.card);
+        form.field("payment_method", &self.payment_method);
+        form.field("payment_intent", &self.payment_intent);
+        form.field("billing_address", &self.billing_address);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("statement_descriptor", &self.statement_descriptor);
+        form.field("customer", &self.customer);
+        form.field("contract_term", &self.contract_term);
+        form.field("addons", &self.addons);
+        form.field("coupons", &self.coupons);
+        form.field("event_based_addons", &self.event_based_addons);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}` (`subscription.update`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+    /// `unbilled_charges` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// `credit_notes` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+}
+const UPDATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.update_for_items",
+    path: "/subscriptions/{subscription_id}/update_for_items",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateForItemsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: UpdateForItemsParams,
+}
+impl UpdateForItemsRequest {
+    /// Sets `mandatory_items_to_remove` (a list).
+    pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
+        self.params.mandatory_items_to_remove = value;
+        self
+    }
+    /// Sets `replace_items_list`.
+    pub fn replace_items_list(mut self, value: bool) -> Self {
+        self.params.replace_items_list = Some(value);
+        self
+    }
+    /// Sets `setup_fee`.
+    pub fn setup_fee(mut self, value: i64) -> Self {
+        self.params.setup_fee = Some(value);
+        self
+    }
+    /// Sets `net_term_days`.
+    pub fn net_term_days(mut self, value: i64) -> Self {
+        self.params.net_term_days = Some(value);
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `start_date` (Unix seconds).
+    pub fn start_date(mut self, value: Timestamp) -> Self {
+        self.params.start_date = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.params.trial_end = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `coupon`; at most 100 characters.
+    pub fn coupon(mut self, value: impl Into<String>) -> Self {
+        self.params.coupon = Some(value.into());
+        self
+    }
+    /// Sets `terms_to_charge`.
+    pub fn terms_to_charge(mut self, value: i64) -> Self {
+        self.params.terms_to_charge = Some(value);
+        self
+    }
+    /// Sets `reactivate_from` (Unix seconds).
+    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
+        self.params.reactivate_from = Some(value);
+        self
+    }
+    /// Sets `billing_alignment_mode`.
+    pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
+        self.params.billing_alignment_mode = Some(value);
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.params.auto_collection = Some(value);
+        self
+    }
+    /// Sets `offline_payment_method`.
+    pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
+        self.params.offline_payment_method = Some(value);
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `replace_coupon_list`.
+    pub fn replace_coupon_list(mut self, value: bool) -> Self {
+        self.params.replace_coupon_list = Some(value);
+        self
+    }
+    /// Sets `prorate`.
+    pub fn prorate(mut self, value: bool) -> Self {
+        self.params.prorate = Some(value);
+        self
+    }
+    /// Sets `end_of_term`.
+    pub fn end_of_term(mut self, value: bool) -> Self {
+        self.params.end_of_term = Some(value);
+        self
+    }
+    /// Sets `force_term_reset`.
+    pub fn force_term_reset(mut self, value: bool) -> Self {
+        self.params.force_term_reset = Some(value);
+        self
+    }
+    /// Sets `reactivate`.
+    pub fn reactivate(mut self, value: bool) -> Self {
+        self.params.reactivate = Some(value);
+        self
+    }
+    /// Sets `token_id`; at most 40 characters.
+    pub fn token_id(mut self, value: impl Into<String>) -> Self {
+        self.params.token_id = Some(value.into());
+        self
+    }
+    /// Sets `invoice_notes`; at most 2000 characters.
+    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_notes = Some(value.into());
+        self
+    }
+    /// Sets `meta_data` (any JSON value).
+    pub fn meta_data(mut self, value: Value) -> Self {
+        self.params.meta_data = Some(value);
+        self
+    }
+    /// Sets `invoice_immediately`.
+    pub fn invoice_immediately(mut self, value: bool) -> Self {
+        self.params.invoice_immediately = Some(value);
+        self
+    }
+    /// Sets `override_relationship`.
+    pub fn override_relationship(mut self, value: bool) -> Self {
+        self.params.override_relationship = Some(value);
+        self
+    }
+    /// Sets `changes_scheduled_at` (Unix seconds).
+    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
+        self.params.changes_scheduled_at = Some(value);
+        self
+    }
+    /// Sets `change_option`.
+    pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
+        self.params.change_option = Some(value);
+        self
+    }
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.params.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+    /// Sets `free_period`.
+    pub fn free_period(mut self, value: i64) -> Self {
+        self.params.free_period = Some(value);
+        self
+    }
+    /// Sets `free_period_unit`.
+    pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
+        self.params.free_period_unit = Some(value);
+        self
+    }
+    /// Sets `create_pending_invoices`.
+    pub fn create_pending_invoices(mut self, value: bool) -> Self {
+        self.params.create_pending_invoices = Some(value);
+        self
+    }
+    /// Sets `auto_close_invoices`.
+    pub fn auto_close_invoices(mut self, value: bool) -> Self {
+        self.params.auto_close_invoices = Some(value);
+        self
+    }
+    /// Sets `trial_end_action`.
+    pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
+        self.params.trial_end_action = Some(value);
+        self
+    }
+    /// Sets `payment_initiator`.
+    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
+        self.params.payment_initiator = Some(value);
+        self
+    }
+    /// Sets `invoice_usages`.
+    pub fn invoice_usages(mut self, value: bool) -> Self {
+        self.params.invoice_usages = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: UpdateForItemsCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// Sets `payment_method`.
+    pub fn payment_method(mut self, value: UpdateForItemsPaymentMethodParams) -> Self {
+        self.params.payment_method = Some(value);
+        self
+    }
+    /// Sets `payment_intent`.
+    pub fn payment_intent(mut self, value: UpdateForItemsPaymentIntentParams) -> Self {
+        self.params.payment_intent = Some(value);
+        self
+    }
+    /// Sets `billing_address`.
+    pub fn billing_address(mut self, value: UpdateForItemsBillingAddressParams) -> Self {
+        self.params.billing_address = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(
+        mut self,
+        value: UpdateForItemsShippingAddressParams,
+    ) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `statement_descriptor`.
+    pub fn statement_descriptor(
+        mut self,
+        value: UpdateForItemsStatementDescriptorParams,
+    ) -> Self {
+        self.params.statement_descriptor = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: UpdateForItemsCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(mut self, value: UpdateForItemsContractTermParams) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// Sets `billing_override`.
+    pub fn billing_override(
+        mut self,
+        value: UpdateForItemsBillingOverrideParams,
+    ) -> Self {
+        self.params.billing_override = Some(value);
+        self
+    }
+    /// Sets `subscription_items` (a list).
+    pub fn subscription_items(
+        mut self,
+        value: Vec<UpdateForItemsSubscriptionItemsParams>,
+    ) -> Self {
+        self.params.subscription_items = value;
+        self
+    }
+    /// Sets `discounts` (a list).
+    pub fn discounts(mut self, value: Vec<UpdateForItemsDiscountsParams>) -> Self {
+        self.params.discounts = value;
+        self
+    }
+    /// Sets `item_tiers` (a list).
+    pub fn item_tiers(mut self, value: Vec<UpdateForItemsItemTiersParams>) -> Self {
+        self.params.item_tiers = value;
+        self
+    }
+    /// Sets `coupons` (a list).
+    pub fn coupons(mut self, value: Vec<UpdateForItemsCouponsParams>) -> Self {
+        self.params.coupons = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &UpdateForItemsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: UpdateForItemsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/update_for_items", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<UpdateForItemsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(UpdateForItemsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&UPDATE_FOR_ITEMS, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsParams {
+    /// `mandatory_items_to_remove` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mandatory_items_to_remove: Vec<String>,
+    /// `replace_items_list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_items_list: Option<bool>,
+    /// `setup_fee`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_fee: Option<i64>,
+    /// `net_term_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_term_days: Option<i64>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `start_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Timestamp>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `coupon`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
+    /// `terms_to_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_to_charge: Option<i64>,
+    /// `reactivate_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactivate_from: Option<Timestamp>,
+    /// `billing_alignment_mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `offline_payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `replace_coupon_list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_coupon_list: Option<bool>,
+    /// `prorate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prorate: Option<bool>,
+    /// `end_of_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_of_term: Option<bool>,
+    /// `force_term_reset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_term_reset: Option<bool>,
+    /// `reactivate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactivate: Option<bool>,
+    /// `token_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<String>,
+    /// `invoice_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_notes: Option<String>,
+    /// `meta_data` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_data: Option<Value>,
+    /// `invoice_immediately`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_immediately: Option<bool>,
+    /// `override_relationship`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_relationship: Option<bool>,
+    /// `changes_scheduled_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes_scheduled_at: Option<Timestamp>,
+    /// `change_option`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_option: Option<enums::ChangeOption>,
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// `free_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_period: Option<i64>,
+    /// `free_period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_period_unit: Option<enums::FreePeriodUnit>,
+    /// `create_pending_invoices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_pending_invoices: Option<bool>,
+    /// `auto_close_invoices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_close_invoices: Option<bool>,
+    /// `trial_end_action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end_action: Option<enums::TrialEndAction>,
+    /// `payment_initiator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_initiator: Option<enums::PaymentInitiator>,
+    /// `invoice_usages`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_usages: Option<bool>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<UpdateForItemsCardParams>,
+    /// `payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<UpdateForItemsPaymentMethodParams>,
+    /// `payment_intent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<UpdateForItemsPaymentIntentParams>,
+    /// `billing_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<UpdateForItemsBillingAddressParams>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<UpdateForItemsShippingAddressParams>,
+    /// `statement_descriptor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_descriptor: Option<UpdateForItemsStatementDescriptorParams>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<UpdateForItemsCustomerParams>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<UpdateForItemsContractTermParams>,
+    /// `billing_override`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_override: Option<UpdateForItemsBillingOverrideParams>,
+    /// `subscription_items` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscription_items: Vec<UpdateForItemsSubscriptionItemsParams>,
+    /// `discounts` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<UpdateForItemsDiscountsParams>,
+    /// `item_tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_tiers: Vec<UpdateForItemsItemTiersParams>,
+    /// `coupons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupons: Vec<UpdateForItemsCouponsParams>,
+}
+impl UpdateForItemsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            mandatory_items_to_remove: Vec::new(),
+            replace_items_list: None,
+            setup_fee: None,
+            net_term_days: None,
+            invoice_date: None,
+            start_date: None,
+            trial_end: None,
+            billing_cycles: None,
+            coupon: None,
+            terms_to_charge: None,
+            reactivate_from: None,
+            billing_alignment_mode: None,
+            auto_collection: None,
+            offline_payment_method: None,
+            po_number: None,
+            coupon_ids: Vec::new(),
+            replace_coupon_list: None,
+            prorate: None,
+            end_of_term: None,
+            force_term_reset: None,
+            reactivate: None,
+            token_id: None,
+            invoice_notes: None,
+            meta_data: None,
+            invoice_immediately: None,
+            override_relationship: None,
+            changes_scheduled_at: None,
+            change_option: None,
+            contract_term_billing_cycle_on_renewal: None,
+            free_period: None,
+            free_period_unit: None,
+            create_pending_invoices: None,
+            auto_close_invoices: None,
+            trial_end_action: None,
+            payment_initiator: None,
+            invoice_usages: None,
+            card: None,
+            payment_method: None,
+            payment_intent: None,
+            billing_address: None,
+            shipping_address: None,
+            statement_descriptor: None,
+            customer: None,
+            contract_term: None,
+            billing_override: None,
+            subscription_items: Vec::new(),
+            discounts: Vec::new(),
+            item_tiers: Vec::new(),
+            coupons: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("mandatory_items_to_remove", &self.mandatory_items_to_remove);
+        form.field("replace_items_list", &self.replace_items_list);
+        form.field("setup_fee", &self.setup_fee);
+        form.field("net_term_days", &self.net_term_days);
+        form.field("invoice_date", &self.invoice_date);
+        form.field("start_date", &self.start_date);
+        form.field("trial_end", &self.trial_end);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("coupon", &self.coupon);
+        form.field("terms_to_charge", &self.terms_to_charge);
+        form.field("reactivate_from", &self.reactivate_from);
+        form.field("billing_alignment_mode", &self.billing_alignment_mode);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("po_number", &self.po_number);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("replace_coupon_list", &self.replace_coupon_list);
+        form.field("prorate", &self.prorate);
+        form.field("end_of_term", &self.end_of_term);
+        form.field("force_term_reset", &self.force_term_reset);
+        form.field("reactivate", &self.reactivate);
+        form.field("token_id", &self.token_id);
+        form.field("invoice_notes", &self.invoice_notes);
+        form.field("meta_data", &self.meta_data);
+        form.field("invoice_immediately", &self.invoice_immediately);
+        form.field("override_relationship", &self.override_relationship);
+        form.field("changes_scheduled_at", &self.changes_scheduled_at);
+        form.field("change_option", &self.change_option);
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+        form.field("free_period", &self.free_period);
+        form.field("free_period_unit", &self.free_period_unit);
+        form.field("create_pending_invoices", &self.create_pending_invoices);
+        form.field("auto_close_invoices", &self.auto_close_invoices);
+        form.field("trial_end_action", &self.trial_end_action);
+        form.field("payment_initiator", &self.payment_initiator);
+        form.field("invoice_usages", &self.invoice_usages);
+        form.field("card", &self.card);
+        form.field("payment_method", &self.payment_method);
+        form.field("payment_intent", &self.payment_intent);
+        form.field("billing_address", &self.billing_address);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("statement_descriptor", &self.statement_descriptor);
+        form.field("customer", &self.customer);
+        form.field("contract_term", &self.contract_term);
+        form.field("billing_override", &self.billing_override);
+        form.field("subscription_items", &self.subscription_items);
+        form.field("discounts", &self.discounts);
+        form.field("item_tiers", &self.item_tiers);
+        form.field("coupons", &self.coupons);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateForItemsResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+    /// `unbilled_charges` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// `credit_notes` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+}
+const CHANGE_TERM_END: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.change_term_end",
+    path: "/subscriptions/{subscription_id}/change_term_end",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ChangeTermEndRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: ChangeTermEndParams,
+}
+impl ChangeTermEndRequest {
+    /// Sets `prorate`.
+    pub fn prorate(mut self, value: bool) -> Self {
+        self.params.prorate = Some(value);
+        self
+    }
+    /// Sets `invoice_immediately`.
+    pub fn invoice_immediately(mut self, value: bool) -> Self {
+        self.params.invoice_immediately = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ChangeTermEndParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ChangeTermEndParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/change_term_end", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ChangeTermEndResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ChangeTermEndResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&CHANGE_TERM_END, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeTermEndParams {
+    /// `term_ends_at` (Unix seconds).
+    pub term_ends_at: Timestamp,
+    /// `prorate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prorate: Option<bool>,
+    /// `invoice_immediately`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_immediately: Option<bool>,
+}
+impl ChangeTermEndParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(term_ends_at: Timestamp) -> Self {
+        Self {
+            term_ends_at,
+            prorate: None,
+            invoice_immediately: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ChangeTermEndParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("term_ends_at", &self.term_ends_at);
+        form.field("prorate", &self.prorate);
+        form.field("invoice_immediately", &self.invoice_immediately);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeTermEndResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+    /// `unbilled_charges` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// `credit_notes` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+}
+const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.reactivate",
+    path: "/subscriptions/{subscription_id}/reactivate",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ReactivateRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: ReactivateParams,
+}
+impl ReactivateRequest {
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.params.trial_end = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `trial_period_days`.
+    pub fn trial_period_days(mut self, value: i64) -> Self {
+        self.params.trial_period_days = Some(value);
+        self
+    }
+    /// Sets `reactivate_from` (Unix seconds).
+    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
+        self.params.reactivate_from = Some(value);
+        self
+    }
+    /// Sets `invoice_immediately`.
+    pub fn invoice_immediately(mut self, value: bool) -> Self {
+        self.params.invoice_immediately = Some(value);
+        self
+    }
+    /// Sets `billing_alignment_mode`.
+    pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
+        self.params.billing_alignment_mode = Some(value);
+        self
+    }
+    /// Sets `terms_to_charge`.
+    pub fn terms_to_charge(mut self, value: i64) -> Self {
+        self.params.terms_to_charge = Some(value);
+        self
+    }
+    /// Sets `invoice_date` (Unix seconds).
+    pub fn invoice_date(mut self, value: Timestamp) -> Self {
+        self.params.invoice_date = Some(value);
+        self
+    }
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.params.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+    /// Sets `payment_initiator`.
+    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
+        self.params.payment_initiator = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(mut self, value: ReactivateContractTermParams) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// Sets `statement_descriptor`.
+    pub fn statement_descriptor(
+        mut self,
+        value: ReactivateStatementDescriptorParams,
+    ) -> Self {
+        self.params.statement_descriptor = Some(value);
+        self
+    }
+    /// Sets `payment_intent`.
+    pub fn payment_intent(mut self, value: ReactivatePaymentIntentParams) -> Self {
+        self.params.payment_intent = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ReactivateParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ReactivateParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/reactivate", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ReactivateResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ReactivateResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&REACTIVATE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReactivateParams {
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `trial_period_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_period_days: Option<i64>,
+    /// `reactivate_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactivate_from: Option<Timestamp>,
+    /// `invoice_immediately`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_immediately: Option<bool>,
+    /// `billing_alignment_mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
+    /// `terms_to_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_to_charge: Option<i64>,
+    /// `invoice_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<Timestamp>,
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// `payment_initiator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_initiator: Option<enums::PaymentInitiator>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<ReactivateContractTermParams>,
+    /// `statement_descriptor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_descriptor: Option<ReactivateStatementDescriptorParams>,
+    /// `payment_intent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<ReactivatePaymentIntentParams>,
+}
+impl ReactivateParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            trial_end: None,
+            billing_cycles: None,
+            trial_period_days: None,
+            reactivate_from: None,
+            invoice_immediately: None,
+            billing_alignment_mode: None,
+            terms_to_charge: None,
+            invoice_date: None,
+            contract_term_billing_cycle_on_renewal: None,
+            payment_initiator: None,
+            contract_term: None,
+            statement_descriptor: None,
+            payment_intent: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ReactivateParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("trial_end", &self.trial_end);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("trial_period_days", &self.trial_period_days);
+        form.field("reactivate_from", &self.reactivate_from);
+        form.field("invoice_immediately", &self.invoice_immediately);
+        form.field("billing_alignment_mode", &self.billing_alignment_mode);
+        form.field("terms_to_charge", &self.terms_to_charge);
+        form.field("invoice_date", &self.invoice_date);
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+        form.field("payment_initiator", &self.payment_initiator);
+        form.field("contract_term", &self.contract_term);
+        form.field("statement_descriptor", &self.statement_descriptor);
+        form.field("payment_intent", &self.payment_intent);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReactivateResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+    /// `unbilled_charges` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+}
+const ADD_CHARGE_AT_TERM_END: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.add_charge_at_term_end",
+    path: "/subscriptions/{subscription_id}/add_charge_at_term_end",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AddChargeAtTermEndRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: AddChargeAtTermEndParams,
+}
+impl AddChargeAtTermEndRequest {
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.params.amount = Some(value);
+        self
+    }
+    /// Sets `amount_in_decimal`; at most 39 characters.
+    pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.amount_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `avalara_sale_type`.
+    pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
+        self.params.avalara_sale_type = Some(value);
+        self
+    }
+    /// Sets `avalara_transaction_type`.
+    pub fn avalara_transaction_type(mut self, value: i64) -> Self {
+        self.params.avalara_transaction_type = Some(value);
+        self
+    }
+    /// Sets `avalara_service_type`.
+    pub fn avalara_service_type(mut self, value: i64) -> Self {
+        self.params.avalara_service_type = Some(value);
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.params.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.params.date_to = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &AddChargeAtTermEndParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: AddChargeAtTermEndParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/add_charge_at_term_end", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<AddChargeAtTermEndResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(AddChargeAtTermEndResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&ADD_CHARGE_AT_TERM_END, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddChargeAtTermEndParams {
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `description`; at most 250 characters.
+    pub description: String,
+    /// `amount_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_in_decimal: Option<String>,
+    /// `avalara_sale_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_sale_type: Option<enums::AvalaraSaleType>,
+    /// `avalara_transaction_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_transaction_type: Option<i64>,
+    /// `avalara_service_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avalara_service_type: Option<i64>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl AddChargeAtTermEndParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(description: impl Into<String>) -> Self {
+        Self {
+            amount: None,
+            description: description.into(),
+            amount_in_decimal: None,
+            avalara_sale_type: None,
+            avalara_transaction_type: None,
+            avalara_service_type: None,
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for AddChargeAtTermEndParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("description", &self.description);
+        form.field("amount_in_decimal", &self.amount_in_decimal);
+        form.field("avalara_sale_type", &self.avalara_sale_type);
+        form.field("avalara_transaction_type", &self.avalara_transaction_type);
+        form.field("avalara_service_type", &self.avalara_service_type);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddChargeAtTermEndResponse {
+    /// `estimate`.
+    pub estimate: estimate::Estimate,
+}
+const CHARGE_ADDON_AT_TERM_END: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.charge_addon_at_term_end",
+    path: "/subscriptions/{subscription_id}/charge_addon_at_term_end",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ChargeAddonAtTermEndRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: ChargeAddonAtTermEndParams,
+}
+impl ChargeAddonAtTermEndRequest {
+    /// Sets `addon_quantity`.
+    pub fn addon_quantity(mut self, value: i64) -> Self {
+        self.params.addon_quantity = Some(value);
+        self
+    }
+    /// Sets `addon_unit_price`.
+    pub fn addon_unit_price(mut self, value: i64) -> Self {
+        self.params.addon_unit_price = Some(value);
+        self
+    }
+    /// Sets `addon_quantity_in_decimal`; at most 33 characters.
+    pub fn addon_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.addon_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `addon_unit_price_in_decimal`; at most 39 characters.
+    pub fn addon_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.addon_unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.params.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.params.date_to = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ChargeAddonAtTermEndParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ChargeAddonAtTermEndParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/charge_addon_at_term_end", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ChargeAddonAtTermEndResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ChargeAddonAtTermEndResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&CHARGE_ADDON_AT_TERM_END, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargeAddonAtTermEndParams {
+    /// `addon_id`; at most 100 characters.
+    pub addon_id: String,
+    /// `addon_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_quantity: Option<i64>,
+    /// `addon_unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_unit_price: Option<i64>,
+    /// `addon_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_quantity_in_decimal: Option<String>,
+    /// `addon_unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_unit_price_in_decimal: Option<String>,
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+}
+impl ChargeAddonAtTermEndParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(addon_id: impl Into<String>) -> Self {
+        Self {
+            addon_id: addon_id.into(),
+            addon_quantity: None,
+            addon_unit_price: None,
+            addon_quantity_in_decimal: None,
+            addon_unit_price_in_decimal: None,
+            date_from: None,
+            date_to: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ChargeAddonAtTermEndParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("addon_id", &self.addon_id);
+        form.field("addon_quantity", &self.addon_quantity);
+        form.field("addon_unit_price", &self.addon_unit_price);
+        form.field("addon_quantity_in_decimal", &self.addon_quantity_in_decimal);
+        form.field("addon_unit_price_in_decimal", &self.addon_unit_price_in_decimal);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargeAddonAtTermEndResponse {
+    /// `estimate`.
+    pub estimate: estimate::Estimate,
+}
+const CHARGE_FUTURE_RENEWALS: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.charge_future_renewals",
+    path: "/subscriptions/{subscription_id}/charge_future_renewals",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ChargeFutureRenewalsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: ChargeFutureRenewalsParams,
+}
+impl ChargeFutureRenewalsRequest {
+    /// Sets `terms_to_charge`.
+    pub fn terms_to_charge(mut self, value: i64) -> Self {
+        self.params.terms_to_charge = Some(value);
+        self
+    }
+    /// Sets `invoice_immediately`.
+    pub fn invoice_immediately(mut self, value: bool) -> Self {
+        self.params.invoice_immediately = Some(value);
+        self
+    }
+    /// Sets `schedule_type`.
+    pub fn schedule_type(mut self, value: enums::ScheduleType) -> Self {
+        self.params.schedule_type = Some(value);
+        self
+    }
+    /// Sets `fixed_interval_schedule`.
+    pub fn fixed_interval_schedule(
+        mut self,
+        value: ChargeFutureRenewalsFixedIntervalScheduleParams,
+    ) -> Self {
+        self.params.fixed_interval_schedule = Some(value);
+        self
+    }
+    /// Sets `specific_dates_schedule` (a list).
+    pub fn specific_dates_schedule(
+        mut self,
+        value: Vec<ChargeFutureRenewalsSpecificDatesScheduleParams>,
+    ) -> Self {
+        self.params.specific_dates_schedule = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ChargeFutureRenewalsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ChargeFutureRenewalsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/charge_future_renewals", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ChargeFutureRenewalsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ChargeFutureRenewalsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&CHARGE_FUTURE_RENEWALS, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChargeFutureRenewalsParams {
+    /// `terms_to_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_to_charge: Option<i64>,
+    /// `invoice_immediately`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_immediately: Option<bool>,
+    /// `schedule_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule_type: Option<enums::ScheduleType>,
+    /// `fixed_interval_schedule`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_interval_schedule: Option<ChargeFutureRenewalsFixedIntervalScheduleParams>,
+    /// `specific_dates_schedule` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub specific_dates_schedule: Vec<ChargeFutureRenewalsSpecificDatesScheduleParams>,
+}
+impl ChargeFutureRenewalsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            terms_to_charge: None,
+            invoice_immediately: None,
+            schedule_type: None,
+            fixed_interval_schedule: None,
+            specific_dates_schedule: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ChargeFutureRenewalsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("terms_to_charge", &self.terms_to_charge);
+        form.field("invoice_immediately", &self.invoice_immediately);
+        form.field("schedule_type", &self.schedule_type);
+        form.field("fixed_interval_schedule", &self.fixed_interval_schedule);
+        form.field("specific_dates_schedule", &self.specific_dates_schedule);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargeFutureRenewalsResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+    /// `advance_invoice_schedules` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advance_invoice_schedules: Option<
+        Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+    >,
+}
+const EDIT_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.edit_advance_invoice_schedule",
+    path: "/subscriptions/{subscription_id}/edit_advance_invoice_schedule",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct EditAdvanceInvoiceScheduleRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: EditAdvanceInvoiceScheduleParams,
+}
+impl EditAdvanceInvoiceScheduleRequest {
+    /// Sets `terms_to_charge`.
+    pub fn terms_to_charge(mut self, value: i64) -> Self {
+        self.params.terms_to_charge = Some(value);
+        self
+    }
+    /// Sets `schedule_type`.
+    pub fn schedule_type(mut self, value: enums::ScheduleType) -> Self {
+        self.params.schedule_type = Some(value);
+        self
+    }
+    /// Sets `fixed_interval_schedule`.
+    pub fn fixed_interval_schedule(
+        mut self,
+        value: EditAdvanceInvoiceScheduleFixedIntervalScheduleParams,
+    ) -> Self {
+        self.params.fixed_interval_schedule = Some(value);
+        self
+    }
+    /// Sets `specific_dates_schedule` (a list).
+    pub fn specific_dates_schedule(
+        mut self,
+        value: Vec<EditAdvanceInvoiceScheduleSpecificDatesScheduleParams>,
+    ) -> Self {
+        self.params.specific_dates_schedule = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &EditAdvanceInvoiceScheduleParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: EditAdvanceInvoiceScheduleParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/edit_advance_invoice_schedule", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<EditAdvanceInvoiceScheduleResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(EditAdvanceInvoiceScheduleResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&EDIT_ADVANCE_INVOICE_SCHEDULE, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EditAdvanceInvoiceScheduleParams {
+    /// `terms_to_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_to_charge: Option<i64>,
+    /// `schedule_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule_type: Option<enums::ScheduleType>,
+    /// `fixed_interval_schedule`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_interval_schedule: Option<
+        EditAdvanceInvoiceScheduleFixedIntervalScheduleParams,
+    >,
+    /// `specific_dates_schedule` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub specific_dates_schedule: Vec<
+        EditAdvanceInvoiceScheduleSpecificDatesScheduleParams,
+    >,
+}
+impl EditAdvanceInvoiceScheduleParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            terms_to_charge: None,
+            schedule_type: None,
+            fixed_interval_schedule: None,
+            specific_dates_schedule: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for EditAdvanceInvoiceScheduleParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("terms_to_charge", &self.terms_to_charge);
+        form.field("schedule_type", &self.schedule_type);
+        form.field("fixed_interval_schedule", &self.fixed_interval_schedule);
+        form.field("specific_dates_schedule", &self.specific_dates_schedule);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditAdvanceInvoiceScheduleResponse {
+    /// `advance_invoice_schedules` (a list).
+    pub advance_invoice_schedules: Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+}
+const RETRIEVE_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.retrieve_advance_invoice_schedule",
+    path: "/subscriptions/{subscription_id}/retrieve_advance_invoice_schedule",
+    method: crate::transport::HttpMethod::Get,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Query,
+    subdomain: None,
+    idempotent: false,
+};
+/// A request for `GET /subscriptions/{subscription_id}/retrieve_advance_invoice_schedule` (`subscription.retrieve_advance_invoice_schedule`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RetrieveAdvanceInvoiceScheduleRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+}
+impl RetrieveAdvanceInvoiceScheduleRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/retrieve_advance_invoice_schedule", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RetrieveAdvanceInvoiceScheduleResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RetrieveAdvanceInvoiceScheduleResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&RETRIEVE_ADVANCE_INVOICE_SCHEDULE, path, &(), &self.options)
+            .await
+    }
+}
+/// What `GET /subscriptions/{subscription_id}/retrieve_advance_invoice_schedule` (`subscription.retrieve_advance_invoice_schedule`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetrieveAdvanceInvoiceScheduleResponse {
+    /// `advance_invoice_schedules` (a list).
+    pub advance_invoice_schedules: Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+}
+const REMOVE_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.remove_advance_invoice_schedule",
+    path: "/subscriptions/{subscription_id}/remove_advance_invoice_schedule",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RemoveAdvanceInvoiceScheduleRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: RemoveAdvanceInvoiceScheduleParams,
+}
+impl RemoveAdvanceInvoiceScheduleRequest {
+    /// Sets `specific_dates_schedule` (a list).
+    pub fn specific_dates_schedule(
+        mut self,
+        value: Vec<RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams>,
+    ) -> Self {
+        self.params.specific_dates_schedule = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RemoveAdvanceInvoiceScheduleParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RemoveAdvanceInvoiceScheduleParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/remove_advance_invoice_schedule", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RemoveAdvanceInvoiceScheduleResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RemoveAdvanceInvoiceScheduleResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&REMOVE_ADVANCE_INVOICE_SCHEDULE, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RemoveAdvanceInvoiceScheduleParams {
+    /// `specific_dates_schedule` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub specific_dates_schedule: Vec<
+        RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams,
+    >,
+}
+impl RemoveAdvanceInvoiceScheduleParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            specific_dates_schedule: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RemoveAdvanceInvoiceScheduleParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("specific_dates_schedule", &self.specific_dates_schedule);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveAdvanceInvoiceScheduleResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `advance_invoice_schedules` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advance_invoice_schedules: Option<
+        Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+    >,
+}
+const REGENERATE_INVOICE: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.regenerate_invoice",
+    path: "/subscriptions/{subscription_id}/regenerate_invoice",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RegenerateInvoiceRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: RegenerateInvoiceParams,
+}
+impl RegenerateInvoiceRequest {
+    /// Sets `date_from` (Unix seconds).
+    pub fn date_from(mut self, value: Timestamp) -> Self {
+        self.params.date_from = Some(value);
+        self
+    }
+    /// Sets `date_to` (Unix seconds).
+    pub fn date_to(mut self, value: Timestamp) -> Self {
+        self.params.date_to = Some(value);
+        self
+    }
+    /// Sets `prorate`.
+    pub fn prorate(mut self, value: bool) -> Self {
+        self.params.prorate = Some(value);
+        self
+    }
+    /// Sets `invoice_immediately`.
+    pub fn invoice_immediately(mut self, value: bool) -> Self {
+        self.params.invoice_immediately = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &RegenerateInvoiceParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: RegenerateInvoiceParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/regenerate_invoice", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RegenerateInvoiceResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RegenerateInvoiceResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&REGENERATE_INVOICE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RegenerateInvoiceParams {
+    /// `date_from` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
+    /// `date_to` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
+    /// `prorate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prorate: Option<bool>,
+    /// `invoice_immediately`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_immediately: Option<bool>,
+}
+impl RegenerateInvoiceParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            date_from: None,
+            date_to: None,
+            prorate: None,
+            invoice_immediately: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for RegenerateInvoiceParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+        form.field("prorate", &self.prorate);
+        form.field("invoice_immediately", &self.invoice_immediately);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegenerateInvoiceResponse {
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+    /// `unbilled_charges` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+}
+const IMPORT_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.import_subscription",
+    path: "/subscriptions/import_subscription",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/import_subscription` (`subscription.import_subscription`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ImportSubscriptionRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    params: ImportSubscriptionParams,
+}
+impl ImportSubscriptionRequest {
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.params.id = Some(value.into());
+        self
+    }
+    /// Sets `client_profile_id`; at most 50 characters.
+    pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.client_profile_id = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`; at most 100 characters.
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `plan_quantity`.
+    pub fn plan_quantity(mut self, value: i64) -> Self {
+        self.params.plan_quantity = Some(value);
+        self
+    }
+    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `plan_unit_price`.
+    pub fn plan_unit_price(mut self, value: i64) -> Self {
+        self.params.plan_unit_price = Some(value);
+        self
+    }
+    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `setup_fee`.
+    pub fn setup_fee(mut self, value: i64) -> Self {
+        self.params.setup_fee = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.params.trial_end = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `start_date` (Unix seconds).
+    pub fn start_date(mut self, value: Timestamp) -> Self {
+        self.params.start_date = Some(value);
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.params.auto_collection = Some(value);
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.params.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+    /// Sets `current_term_end` (Unix seconds).
+    pub fn current_term_end(mut self, value: Timestamp) -> Self {
+        self.params.current_term_end = Some(value);
+        self
+    }
+    /// Sets `current_term_start` (Unix seconds).
+    pub fn current_term_start(mut self, value: Timestamp) -> Self {
+        self.params.current_term_start = Some(value);
+        self
+    }
+    /// Sets `trial_start` (Unix seconds).
+    pub fn trial_start(mut self, value: Timestamp) -> Self {
+        self.params.trial_start = Some(value);
+        self
+    }
+    /// Sets `cancelled_at` (Unix seconds).
+    pub fn cancelled_at(mut self, value: Timestamp) -> Self {
+        self.params.cancelled_at = Some(value);
+        self
+    }
+    /// Sets `started_at` (Unix seconds).
+    pub fn started_at(mut self, value: Timestamp) -> Self {
+        self.params.started_at = Some(value);
+        self
+    }
+    /// Sets `activated_at` (Unix seconds).
+    pub fn activated_at(mut self, value: Timestamp) -> Self {
+        self.params.activated_at = Some(value);
+        self
+    }
+    /// Sets `pause_date` (Unix seconds).
+    pub fn pause_date(mut self, value: Timestamp) -> Self {
+        self.params.pause_date = Some(value);
+        self
+    }
+    /// Sets `resume_date` (Unix seconds).
+    pub fn resume_date(mut self, value: Timestamp) -> Self {
+        self.params.resume_date = Some(value);
+        self
+    }
+    /// Sets `create_current_term_invoice`.
+    pub fn create_current_term_invoice(mut self, value: bool) -> Self {
+        self.params.create_current_term_invoice = Some(value);
+        self
+    }
+    /// Sets `affiliate_token`; at most 250 characters.
+    pub fn affiliate_token(mut self, value: impl Into<String>) -> Self {
+        self.params.affiliate_token = Some(value.into());
+        self
+    }
+    /// Sets `invoice_notes`; at most 2000 characters.
+    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_notes = Some(value.into());
+        self
+    }
+    /// Sets `meta_data` (any JSON value).
+    pub fn meta_data(mut self, value: Value) -> Self {
+        self.params.meta_data = Some(value);
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: ImportSubscriptionCustomerParams) -> Self {
+        self.params.customer = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(mut self, value: ImportSubscriptionContractTermParams) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// Sets `card`.
+    pub fn card(mut self, value: ImportSubscriptionCardParams) -> Self {
+        self.params.card = Some(value);
+        self
+    }
+    /// Sets `payment_method`.
+    pub fn payment_method(
+        mut self,
+        value: ImportSubscriptionPaymentMethodParams,
+    ) -> Self {
+        self.params.payment_method = Some(value);
+        self
+    }
+    /// Sets `billing_address`.
+    pub fn billing_address(
+        mut self,
+        value: ImportSubscriptionBillingAddressParams,
+    ) -> Self {
+        self.params.billing_address = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(
+        mut self,
+        value: ImportSubscriptionShippingAddressParams,
+    ) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `transaction`.
+    pub fn transaction(mut self, value: ImportSubscriptionTransactionParams) -> Self {
+        self.params.transaction = Some(value);
+        self
+    }
+    /// Sets `addons` (a list).
+    pub fn addons(mut self, value: Vec<ImportSubscriptionAddonsParams>) -> Self {
+        self.params.addons = value;
+        self
+    }
+    /// Sets `event_based_addons` (a list).
+    pub fn event_based_addons(
+        mut self,
+        value: Vec<ImportSubscriptionEventBasedAddonsParams>,
+    ) -> Self {
+        self.params.event_based_addons = value;
+        self
+    }
+    /// Sets `charged_event_based_addons` (a list).
+    pub fn charged_event_based_addons(
+        mut self,
+        value: Vec<ImportSubscriptionChargedEventBasedAddonsParams>,
+    ) -> Self {
+        self.params.charged_event_based_addons = value;
+        self
+    }
+    /// Sets `coupons` (a list).
+    pub fn coupons(mut self, value: Vec<ImportSubscriptionCouponsParams>) -> Self {
+        self.params.coupons = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ImportSubscriptionParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ImportSubscriptionParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok("/subscriptions/import_subscription".to_string())
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ImportSubscriptionResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ImportSubscriptionResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&IMPORT_SUBSCRIPTION, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /subscriptions/import_subscription` (`subscription.import_subscription`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportSubscriptionParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `client_profile_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_profile_id: Option<String>,
+    /// `plan_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<String>,
+    /// `plan_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity: Option<i64>,
+    /// `plan_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity_in_decimal: Option<String>,
+    /// `plan_unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price: Option<i64>,
+    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price_in_decimal: Option<String>,
+    /// `setup_fee`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_fee: Option<i64>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `start_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Timestamp>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// `status`.
+    pub status: ImportSubscriptionStatus,
+    /// `current_term_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_term_end: Option<Timestamp>,
+    /// `current_term_start` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_term_start: Option<Timestamp>,
+    /// `trial_start` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_start: Option<Timestamp>,
+    /// `cancelled_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<Timestamp>,
+    /// `started_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Timestamp>,
+    /// `activated_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activated_at: Option<Timestamp>,
+    /// `pause_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_date: Option<Timestamp>,
+    /// `resume_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_date: Option<Timestamp>,
+    /// `create_current_term_invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_current_term_invoice: Option<bool>,
+    /// `affiliate_token`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliate_token: Option<String>,
+    /// `invoice_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_notes: Option<String>,
+    /// `meta_data` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_data: Option<Value>,
+    /// `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<ImportSubscriptionCustomerParams>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<ImportSubscriptionContractTermParams>,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<ImportSubscriptionCardParams>,
+    /// `payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<ImportSubscriptionPaymentMethodParams>,
+    /// `billing_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<ImportSubscriptionBillingAddressParams>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<ImportSubscriptionShippingAddressParams>,
+    /// `transaction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<ImportSubscriptionTransactionParams>,
+    /// `addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<ImportSubscriptionAddonsParams>,
+    /// `event_based_addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_based_addons: Vec<ImportSubscriptionEventBasedAddonsParams>,
+    /// `charged_event_based_addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub charged_event_based_addons: Vec<ImportSubscriptionChargedEventBasedAddonsParams>,
+    /// `coupons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupons: Vec<ImportSubscriptionCouponsParams>,
+}
+impl ImportSubscriptionParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(status: ImportSubscriptionStatus) -> Self {
+        Self {
+            id: None,
+            client_profile_id: None,
+            plan_id: None,
+            plan_quantity: None,
+            plan_quantity_in_decimal: None,
+            plan_unit_price: None,
+            plan_unit_price_in_decimal: None,
+            setup_fee: None,
+            trial_end: None,
+            billing_cycles: None,
+            start_date: None,
+            auto_collection: None,
+            po_number: None,
+            coupon_ids: Vec::new(),
+            contract_term_billing_cycle_on_renewal: None,
+            status,
+            current_term_end: None,
+            current_term_start: None,
+            trial_start: None,
+            cancelled_at: None,
+            started_at: None,
+            activated_at: None,
+            pause_date: None,
+            resume_date: None,
+            create_current_term_invoice: None,
+            affiliate_token: None,
+            invoice_notes: None,
+            meta_data: None,
+            customer: None,
+            contract_term: None,
+            card: None,
+            payment_method: None,
+            billing_address: None,
+            shipping_address: None,
+            transaction: None,
+            addons: Vec::new(),
+            event_based_addons: Vec::new(),
+            charged_event_based_addons: Vec::new(),
+            coupons: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("client_profile_id", &self.client_profile_id);
+        form.field("plan_id", &self.plan_id);
+        form.field("plan_quantity", &self.plan_quantity);
+        form.field("plan_quantity_in_decimal", &self.plan_quantity_in_decimal);
+        form.field("plan_unit_price", &self.plan_unit_price);
+        form.field("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal);
+        form.field("setup_fee", &self.setup_fee);
+        form.field("trial_end", &self.trial_end);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("start_date", &self.start_date);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("po_number", &self.po_number);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+        form.field("status", &self.status);
+        form.field("current_term_end", &self.current_term_end);
+        form.field("current_term_start", &self.current_term_start);
+        form.field("trial_start", &self.trial_start);
+        form.field("cancelled_at", &self.cancelled_at);
+        form.field("started_at", &self.started_at);
+        form.field("activated_at", &self.activated_at);
+        form.field("pause_date", &self.pause_date);
+        form.field("resume_date", &self.resume_date);
+        form.field("create_current_term_invoice", &self.create_current_term_invoice);
+        form.field("affiliate_token", &self.affiliate_token);
+        form.field("invoice_notes", &self.invoice_notes);
+        form.field("meta_data", &self.meta_data);
+        form.field("customer", &self.customer);
+        form.field("contract_term", &self.contract_term);
+        form.field("card", &self.card);
+        form.field("payment_method", &self.payment_method);
+        form.field("billing_address", &self.billing_address);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("transaction", &self.transaction);
+        form.field("addons", &self.addons);
+        form.field("event_based_addons", &self.event_based_addons);
+        form.field("charged_event_based_addons", &self.charged_event_based_addons);
+        form.field("coupons", &self.coupons);
+    }
+}
+/// What `POST /subscriptions/import_subscription` (`subscription.import_subscription`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportSubscriptionResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+}
+const IMPORT_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.import_for_customer",
+    path: "/customers/{customer_id}/import_subscription",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ImportForCustomerRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: ImportForCustomerParams,
+}
+impl ImportForCustomerRequest {
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.params.id = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`; at most 100 characters.
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `plan_quantity`.
+    pub fn plan_quantity(mut self, value: i64) -> Self {
+        self.params.plan_quantity = Some(value);
+        self
+    }
+    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `plan_unit_price`.
+    pub fn plan_unit_price(mut self, value: i64) -> Self {
+        self.params.plan_unit_price = Some(value);
+        self
+    }
+    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.params.plan_unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `setup_fee`.
+    pub fn setup_fee(mut self, value: i64) -> Self {
+        self.params.setup_fee = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.params.trial_end = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `start_date` (Unix seconds).
+    pub fn start_date(mut self, value: Timestamp) -> Self {
+        self.params.start_date = Some(value);
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.params.auto_collection = Some(value);
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `payment_source_id`; at most 40 characters.
+    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_source_id = Some(value.into());
+        self
+    }
+    /// Sets `current_term_end` (Unix seconds).
+    pub fn current_term_end(mut self, value: Timestamp) -> Self {
+        self.params.current_term_end = Some(value);
+        self
+    }
+    /// Sets `current_term_start` (Unix seconds).
+    pub fn current_term_start(mut self, value: Timestamp) -> Self {
+        self.params.current_term_start = Some(value);
+        self
+    }
+    /// Sets `trial_start` (Unix seconds).
+    pub fn trial_start(mut self, value: Timestamp) -> Self {
+        self.params.trial_start = Some(value);
+        self
+    }
+    /// Sets `cancelled_at` (Unix seconds).
+    pub fn cancelled_at(mut self, value: Timestamp) -> Self {
+        self.params.cancelled_at = Some(value);
+        self
+    }
+    /// Sets `started_at` (Unix seconds).
+    pub fn started_at(mut self, value: Timestamp) -> Self {
+        self.params.started_at = Some(value);
+        self
+    }
+    /// Sets `activated_at` (Unix seconds).
+    pub fn activated_at(mut self, value: Timestamp) -> Self {
+        self.params.activated_at = Some(value);
+        self
+    }
+    /// Sets `pause_date` (Unix seconds).
+    pub fn pause_date(mut self, value: Timestamp) -> Self {
+        self.params.pause_date = Some(value);
+        self
+    }
+    /// Sets `resume_date` (Unix seconds).
+    pub fn resume_date(mut self, value: Timestamp) -> Self {
+        self.params.resume_date = Some(value);
+        self
+    }
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.params.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+    /// Sets `create_current_term_invoice`.
+    pub fn create_current_term_invoice(mut self, value: bool) -> Self {
+        self.params.create_current_term_invoice = Some(value);
+        self
+    }
+    /// Sets `invoice_notes`; at most 2000 characters.
+    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_notes = Some(value.into());
+        self
+    }
+    /// Sets `meta_data` (any JSON value).
+    pub fn meta_data(mut self, value: Value) -> Self {
+        self.params.meta_data = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(mut self, value: ImportForCustomerContractTermParams) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// Sets `transaction`.
+    pub fn transaction(mut self, value: ImportForCustomerTransactionParams) -> Self {
+        self.params.transaction = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(
+        mut self,
+        value: ImportForCustomerShippingAddressParams,
+    ) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `addons` (a list).
+    pub fn addons(mut self, value: Vec<ImportForCustomerAddonsParams>) -> Self {
+        self.params.addons = value;
+        self
+    }
+    /// Sets `event_based_addons` (a list).
+    pub fn event_based_addons(
+        mut self,
+        value: Vec<ImportForCustomerEventBasedAddonsParams>,
+    ) -> Self {
+        self.params.event_based_addons = value;
+        self
+    }
+    /// Sets `charged_event_based_addons` (a list).
+    pub fn charged_event_based_addons(
+        mut self,
+        value: Vec<ImportForCustomerChargedEventBasedAddonsParams>,
+    ) -> Self {
+        self.params.charged_event_based_addons = value;
+        self
+    }
+    /// Sets `coupons` (a list).
+    pub fn coupons(mut self, value: Vec<ImportForCustomerCouponsParams>) -> Self {
+        self.params.coupons = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ImportForCustomerParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ImportForCustomerParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/import_subscription", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ImportForCustomerResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ImportForCustomerResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&IMPORT_FOR_CUSTOMER, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportForCustomerParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `plan_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<String>,
+    /// `plan_quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity: Option<i64>,
+    /// `plan_quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_quantity_in_decimal: Option<String>,
+    /// `plan_unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price: Option<i64>,
+    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_unit_price_in_decimal: Option<String>,
+    /// `setup_fee`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_fee: Option<i64>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `start_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Timestamp>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `payment_source_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
+    /// `status`.
+    pub status: ImportForCustomerStatus,
+    /// `current_term_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_term_end: Option<Timestamp>,
+    /// `current_term_start` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_term_start: Option<Timestamp>,
+    /// `trial_start` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_start: Option<Timestamp>,
+    /// `cancelled_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<Timestamp>,
+    /// `started_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Timestamp>,
+    /// `activated_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activated_at: Option<Timestamp>,
+    /// `pause_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_date: Option<Timestamp>,
+    /// `resume_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_date: Option<Timestamp>,
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// `create_current_term_invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_current_term_invoice: Option<bool>,
+    /// `invoice_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_notes: Option<String>,
+    /// `meta_data` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_data: Option<Value>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<ImportForCustomerContractTermParams>,
+    /// `transaction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<ImportForCustomerTransactionParams>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<ImportForCustomerShippingAddressParams>,
+    /// `addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<ImportForCustomerAddonsParams>,
+    /// `event_based_addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_based_addons: Vec<ImportForCustomerEventBasedAddonsParams>,
+    /// `charged_event_based_addons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub charged_event_based_addons: Vec<ImportForCustomerChargedEventBasedAddonsParams>,
+    /// `coupons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupons: Vec<ImportForCustomerCouponsParams>,
+}
+impl ImportForCustomerParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(status: ImportForCustomerStatus) -> Self {
+        Self {
+            id: None,
+            plan_id: None,
+            plan_quantity: None,
+            plan_quantity_in_decimal: None,
+            plan_unit_price: None,
+            plan_unit_price_in_decimal: None,
+            setup_fee: None,
+            trial_end: None,
+            billing_cycles: None,
+            start_date: None,
+            auto_collection: None,
+            po_number: None,
+            coupon_ids: Vec::new(),
+            payment_source_id: None,
+            status,
+            current_term_end: None,
+            current_term_start: None,
+            trial_start: None,
+            cancelled_at: None,
+            started_at: None,
+            activated_at: None,
+            pause_date: None,
+            resume_date: None,
+            contract_term_billing_cycle_on_renewal: None,
+            create_current_term_invoice: None,
+            invoice_notes: None,
+            meta_data: None,
+            contract_term: None,
+            transaction: None,
+            shipping_address: None,
+            addons: Vec::new(),
+            event_based_addons: Vec::new(),
+            charged_event_based_addons: Vec::new(),
+            coupons: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ImportForCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("plan_id", &self.plan_id);
+        form.field("plan_quantity", &self.plan_quantity);
+        form.field("plan_quantity_in_decimal", &self.plan_quantity_in_decimal);
+        form.field("plan_unit_price", &self.plan_unit_price);
+        form.field("plan_unit_price_in_decimal", &self.plan_unit_price_in_decimal);
+        form.field("setup_fee", &self.setup_fee);
+        form.field("trial_end", &self.trial_end);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("start_date", &self.start_date);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("po_number", &self.po_number);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("status", &self.status);
+        form.field("current_term_end", &self.current_term_end);
+        form.field("current_term_start", &self.current_term_start);
+        form.field("trial_start", &self.trial_start);
+        form.field("cancelled_at", &self.cancelled_at);
+        form.field("started_at", &self.started_at);
+        form.field("activated_at", &self.activated_at);
+        form.field("pause_date", &self.pause_date);
+        form.field("resume_date", &self.resume_date);
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+        form.field("create_current_term_invoice", &self.create_current_term_invoice);
+        form.field("invoice_notes", &self.invoice_notes);
+        form.field("meta_data", &self.meta_data);
+        form.field("contract_term", &self.contract_term);
+        form.field("transaction", &self.transaction);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("addons", &self.addons);
+        form.field("event_based_addons", &self.event_based_addons);
+        form.field("charged_event_based_addons", &self.charged_event_based_addons);
+        form.field("coupons", &self.coupons);
+    }
+}
+/// What `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportForCustomerResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+}
+const IMPORT_CONTRACT_TERM: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.import_contract_term",
+    path: "/subscriptions/{subscription_id}/import_contract_term",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ImportContractTermRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: ImportContractTermParams,
+}
+impl ImportContractTermRequest {
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.params.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(mut self, value: ImportContractTermContractTermParams) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ImportContractTermParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ImportContractTermParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/import_contract_term", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ImportContractTermResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ImportContractTermResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&IMPORT_CONTRACT_TERM, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportContractTermParams {
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<ImportContractTermContractTermParams>,
+}
+impl ImportContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            contract_term_billing_cycle_on_renewal: None,
+            contract_term: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ImportContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+        form.field("contract_term", &self.contract_term);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportContractTermResponse {
+    /// `contract_term`.
+    pub contract_term: ContractTerm,
+}
+const IMPORT_UNBILLED_CHARGES: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.import_unbilled_charges",
+    path: "/subscriptions/{subscription_id}/import_unbilled_charges",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ImportUnbilledChargesRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: ImportUnbilledChargesParams,
+}
+impl ImportUnbilledChargesRequest {
+    /// Sets `unbilled_charges` (a list).
+    pub fn unbilled_charges(
+        mut self,
+        value: Vec<ImportUnbilledChargesUnbilledChargesParams>,
+    ) -> Self {
+        self.params.unbilled_charges = value;
+        self
+    }
+    /// Sets `discounts` (a list).
+    pub fn discounts(
+        mut self,
+        value: Vec<ImportUnbilledChargesDiscountsParams>,
+    ) -> Self {
+        self.params.discounts = value;
+        self
+    }
+    /// Sets `tiers` (a list).
+    pub fn tiers(mut self, value: Vec<ImportUnbilledChargesTiersParams>) -> Self {
+        self.params.tiers = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ImportUnbilledChargesParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ImportUnbilledChargesParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/import_unbilled_charges", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ImportUnbilledChargesResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ImportUnbilledChargesResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&IMPORT_UNBILLED_CHARGES, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportUnbilledChargesParams {
+    /// `unbilled_charges` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unbilled_charges: Vec<ImportUnbilledChargesUnbilledChargesParams>,
+    /// `discounts` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<ImportUnbilledChargesDiscountsParams>,
+    /// `tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<ImportUnbilledChargesTiersParams>,
+}
+impl ImportUnbilledChargesParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            unbilled_charges: Vec::new(),
+            discounts: Vec::new(),
+            tiers: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ImportUnbilledChargesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("unbilled_charges", &self.unbilled_charges);
+        form.field("discounts", &self.discounts);
+        form.field("tiers", &self.tiers);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportUnbilledChargesResponse {
+    /// `unbilled_charges` (a list).
+    pub unbilled_charges: Vec<unbilled_charge::UnbilledCharge>,
+}
+const IMPORT_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.import_for_items",
+    path: "/customers/{customer_id}/import_for_items",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ImportForItemsRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    customer_id: String,
+    params: ImportForItemsParams,
+}
+impl ImportForItemsRequest {
+    /// Sets `exhausted_coupon_ids` (a list).
+    pub fn exhausted_coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.exhausted_coupon_ids = value;
+        self
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.params.id = Some(value.into());
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.params.trial_end = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.params.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `setup_fee`.
+    pub fn setup_fee(mut self, value: i64) -> Self {
+        self.params.setup_fee = Some(value);
+        self
+    }
+    /// Sets `net_term_days`.
+    pub fn net_term_days(mut self, value: i64) -> Self {
+        self.params.net_term_days = Some(value);
+        self
+    }
+    /// Sets `start_date` (Unix seconds).
+    pub fn start_date(mut self, value: Timestamp) -> Self {
+        self.params.start_date = Some(value);
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.params.auto_collection = Some(value);
+        self
+    }
+    /// Sets `po_number`; at most 100 characters.
+    pub fn po_number(mut self, value: impl Into<String>) -> Self {
+        self.params.po_number = Some(value.into());
+        self
+    }
+    /// Sets `coupon_ids` (a list).
+    pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
+        self.params.coupon_ids = value;
+        self
+    }
+    /// Sets `payment_source_id`; at most 40 characters.
+    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_source_id = Some(value.into());
+        self
+    }
+    /// Sets `current_term_end` (Unix seconds).
+    pub fn current_term_end(mut self, value: Timestamp) -> Self {
+        self.params.current_term_end = Some(value);
+        self
+    }
+    /// Sets `current_term_start` (Unix seconds).
+    pub fn current_term_start(mut self, value: Timestamp) -> Self {
+        self.params.current_term_start = Some(value);
+        self
+    }
+    /// Sets `trial_start` (Unix seconds).
+    pub fn trial_start(mut self, value: Timestamp) -> Self {
+        self.params.trial_start = Some(value);
+        self
+    }
+    /// Sets `cancelled_at` (Unix seconds).
+    pub fn cancelled_at(mut self, value: Timestamp) -> Self {
+        self.params.cancelled_at = Some(value);
+        self
+    }
+    /// Sets `started_at` (Unix seconds).
+    pub fn started_at(mut self, value: Timestamp) -> Self {
+        self.params.started_at = Some(value);
+        self
+    }
+    /// Sets `activated_at` (Unix seconds).
+    pub fn activated_at(mut self, value: Timestamp) -> Self {
+        self.params.activated_at = Some(value);
+        self
+    }
+    /// Sets `pause_date` (Unix seconds).
+    pub fn pause_date(mut self, value: Timestamp) -> Self {
+        self.params.pause_date = Some(value);
+        self
+    }
+    /// Sets `resume_date` (Unix seconds).
+    pub fn resume_date(mut self, value: Timestamp) -> Self {
+        self.params.resume_date = Some(value);
+        self
+    }
+    /// Sets `contract_term_billing_cycle_on_renewal`.
+    pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
+        self.params.contract_term_billing_cycle_on_renewal = Some(value);
+        self
+    }
+    /// Sets `create_current_term_invoice`.
+    pub fn create_current_term_invoice(mut self, value: bool) -> Self {
+        self.params.create_current_term_invoice = Some(value);
+        self
+    }
+    /// Sets `invoice_notes`; at most 2000 characters.
+    pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
+        self.params.invoice_notes = Some(value.into());
+        self
+    }
+    /// Sets `meta_data` (any JSON value).
+    pub fn meta_data(mut self, value: Value) -> Self {
+        self.params.meta_data = Some(value);
+        self
+    }
+    /// Sets `cancel_reason_code`; at most 100 characters.
+    pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
+        self.params.cancel_reason_code = Some(value.into());
+        self
+    }
+    /// Sets `create_pending_invoices`.
+    pub fn create_pending_invoices(mut self, value: bool) -> Self {
+        self.params.create_pending_invoices = Some(value);
+        self
+    }
+    /// Sets `auto_close_invoices`.
+    pub fn auto_close_invoices(mut self, value: bool) -> Self {
+        self.params.auto_close_invoices = Some(value);
+        self
+    }
+    /// Sets `contract_term`.
+    pub fn contract_term(mut self, value: ImportForItemsContractTermParams) -> Self {
+        self.params.contract_term = Some(value);
+        self
+    }
+    /// Sets `transaction`.
+    pub fn transaction(mut self, value: ImportForItemsTransactionParams) -> Self {
+        self.params.transaction = Some(value);
+        self
+    }
+    /// Sets `shipping_address`.
+    pub fn shipping_address(
+        mut self,
+        value: ImportForItemsShippingAddressParams,
+    ) -> Self {
+        self.params.shipping_address = Some(value);
+        self
+    }
+    /// Sets `subscription_items` (a list).
+    pub fn subscription_items(
+        mut self,
+        value: Vec<ImportForItemsSubscriptionItemsParams>,
+    ) -> Self {
+        self.params.subscription_items = value;
+        self
+    }
+    /// Sets `discounts` (a list).
+    pub fn discounts(mut self, value: Vec<ImportForItemsDiscountsParams>) -> Self {
+        self.params.discounts = value;
+        self
+    }
+    /// Sets `charged_items` (a list).
+    pub fn charged_items(
+        mut self,
+        value: Vec<ImportForItemsChargedItemsParams>,
+    ) -> Self {
+        self.params.charged_items = value;
+        self
+    }
+    /// Sets `item_tiers` (a list).
+    pub fn item_tiers(mut self, value: Vec<ImportForItemsItemTiersParams>) -> Self {
+        self.params.item_tiers = value;
+        self
+    }
+    /// Sets `coupons` (a list).
+    pub fn coupons(mut self, value: Vec<ImportForItemsCouponsParams>) -> Self {
+        self.params.coupons = value;
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ImportForItemsParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ImportForItemsParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/customers/{}/import_for_items", crate
+                ::transport::PathSegment::new("customer_id", & self.customer_id) ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ImportForItemsResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(ImportForItemsResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&IMPORT_FOR_ITEMS, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportForItemsParams {
+    /// `exhausted_coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exhausted_coupon_ids: Vec<String>,
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `setup_fee`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_fee: Option<i64>,
+    /// `net_term_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_term_days: Option<i64>,
+    /// `start_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Timestamp>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `po_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    /// `coupon_ids` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon_ids: Vec<String>,
+    /// `payment_source_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
+    /// `status`.
+    pub status: ImportForItemsStatus,
+    /// `current_term_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_term_end: Option<Timestamp>,
+    /// `current_term_start` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_term_start: Option<Timestamp>,
+    /// `trial_start` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_start: Option<Timestamp>,
+    /// `cancelled_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<Timestamp>,
+    /// `started_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Timestamp>,
+    /// `activated_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activated_at: Option<Timestamp>,
+    /// `pause_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_date: Option<Timestamp>,
+    /// `resume_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_date: Option<Timestamp>,
+    /// `contract_term_billing_cycle_on_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// `create_current_term_invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_current_term_invoice: Option<bool>,
+    /// `invoice_notes`; at most 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_notes: Option<String>,
+    /// `meta_data` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_data: Option<Value>,
+    /// `cancel_reason_code`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_reason_code: Option<String>,
+    /// `create_pending_invoices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_pending_invoices: Option<bool>,
+    /// `auto_close_invoices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_close_invoices: Option<bool>,
+    /// `contract_term`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_term: Option<ImportForItemsContractTermParams>,
+    /// `transaction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<ImportForItemsTransactionParams>,
+    /// `shipping_address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<ImportForItemsShippingAddressParams>,
+    /// `subscription_items` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscription_items: Vec<ImportForItemsSubscriptionItemsParams>,
+    /// `discounts` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<ImportForItemsDiscountsParams>,
+    /// `charged_items` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub charged_items: Vec<ImportForItemsChargedItemsParams>,
+    /// `item_tiers` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_tiers: Vec<ImportForItemsItemTiersParams>,
+    /// `coupons` (a list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupons: Vec<ImportForItemsCouponsParams>,
+}
+impl ImportForItemsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(status: ImportForItemsStatus) -> Self {
+        Self {
+            exhausted_coupon_ids: Vec::new(),
+            id: None,
+            trial_end: None,
+            billing_cycles: None,
+            setup_fee: None,
+            net_term_days: None,
+            start_date: None,
+            auto_collection: None,
+            po_number: None,
+            coupon_ids: Vec::new(),
+            payment_source_id: None,
+            status,
+            current_term_end: None,
+            current_term_start: None,
+            trial_start: None,
+            cancelled_at: None,
+            started_at: None,
+            activated_at: None,
+            pause_date: None,
+            resume_date: None,
+            contract_term_billing_cycle_on_renewal: None,
+            create_current_term_invoice: None,
+            invoice_notes: None,
+            meta_data: None,
+            cancel_reason_code: None,
+            create_pending_invoices: None,
+            auto_close_invoices: None,
+            contract_term: None,
+            transaction: None,
+            shipping_address: None,
+            subscription_items: Vec::new(),
+            discounts: Vec::new(),
+            charged_items: Vec::new(),
+            item_tiers: Vec::new(),
+            coupons: Vec::new(),
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ImportForItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("exhausted_coupon_ids", &self.exhausted_coupon_ids);
+        form.field("id", &self.id);
+        form.field("trial_end", &self.trial_end);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("setup_fee", &self.setup_fee);
+        form.field("net_term_days", &self.net_term_days);
+        form.field("start_date", &self.start_date);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("po_number", &self.po_number);
+        form.field("coupon_ids", &self.coupon_ids);
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("status", &self.status);
+        form.field("current_term_end", &self.current_term_end);
+        form.field("current_term_start", &self.current_term_start);
+        form.field("trial_start", &self.trial_start);
+        form.field("cancelled_at", &self.cancelled_at);
+        form.field("started_at", &self.started_at);
+        form.field("activated_at", &self.activated_at);
+        form.field("pause_date", &self.pause_date);
+        form.field("resume_date", &self.resume_date);
+        form.field(
+            "contract_term_billing_cycle_on_renewal",
+            &self.contract_term_billing_cycle_on_renewal,
+        );
+        form.field("create_current_term_invoice", &self.create_current_term_invoice);
+        form.field("invoice_notes", &self.invoice_notes);
+        form.field("meta_data", &self.meta_data);
+        form.field("cancel_reason_code", &self.cancel_reason_code);
+        form.field("create_pending_invoices", &self.create_pending_invoices);
+        form.field("auto_close_invoices", &self.auto_close_invoices);
+        form.field("contract_term", &self.contract_term);
+        form.field("transaction", &self.transaction);
+        form.field("shipping_address", &self.shipping_address);
+        form.field("subscription_items", &self.subscription_items);
+        form.field("discounts", &self.discounts);
+        form.field("charged_items", &self.charged_items);
+        form.field("item_tiers", &self.item_tiers);
+        form.field("coupons", &self.coupons);
+    }
+}
+/// What `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportForItemsResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+}
+const OVERRIDE_BILLING_PROFILE: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.override_billing_profile",
+    path: "/subscriptions/{subscription_id}/override_billing_profile",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OverrideBillingProfileRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: OverrideBillingProfileParams,
+}
+impl OverrideBillingProfileRequest {
+    /// Sets `payment_source_id`; at most 40 characters.
+    pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
+        self.params.payment_source_id = Some(value.into());
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.params.auto_collection = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &OverrideBillingProfileParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: OverrideBillingProfileParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/override_billing_profile", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<OverrideBillingProfileResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(OverrideBillingProfileResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client
+            .execute(&OVERRIDE_BILLING_PROFILE, path, &self.params, &self.options)
+            .await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct OverrideBillingProfileParams {
+    /// `payment_source_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+}
+impl OverrideBillingProfileParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            payment_source_id: None,
+            auto_collection: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for OverrideBillingProfileParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("auto_collection", &self.auto_collection);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverrideBillingProfileResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `payment_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source: Option<Box<payment_source::PaymentSource>>,
+}
+const DELETE: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.delete",
+    path: "/subscriptions/{subscription_id}/delete",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/delete` (`subscription.delete`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+}
+impl DeleteRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/delete", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<DeleteResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&DELETE, path, &(), &self.options).await
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/delete` (`subscription.delete`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const PAUSE: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.pause",
+    path: "/subscriptions/{subscription_id}/pause",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PauseRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: PauseParams,
+}
+impl PauseRequest {
+    /// Sets `pause_option`.
+    pub fn pause_option(mut self, value: enums::PauseOption) -> Self {
+        self.params.pause_option = Some(value);
+        self
+    }
+    /// Sets `pause_date` (Unix seconds).
+    pub fn pause_date(mut self, value: Timestamp) -> Self {
+        self.params.pause_date = Some(value);
+        self
+    }
+    /// Sets `unbilled_charges_handling`.
+    pub fn unbilled_charges_handling(
+        mut self,
+        value: enums::UnbilledChargesHandling,
+    ) -> Self {
+        self.params.unbilled_charges_handling = Some(value);
+        self
+    }
+    /// Sets `invoice_dunning_handling`.
+    pub fn invoice_dunning_handling(
+        mut self,
+        value: enums::InvoiceDunningHandling,
+    ) -> Self {
+        self.params.invoice_dunning_handling = Some(value);
+        self
+    }
+    /// Sets `skip_billing_cycles`.
+    pub fn skip_billing_cycles(mut self, value: i64) -> Self {
+        self.params.skip_billing_cycles = Some(value);
+        self
+    }
+    /// Sets `resume_date` (Unix seconds).
+    pub fn resume_date(mut self, value: Timestamp) -> Self {
+        self.params.resume_date = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &PauseParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: PauseParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/pause", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<PauseResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(PauseResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&PAUSE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PauseParams {
+    /// `pause_option`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_option: Option<enums::PauseOption>,
+    /// `pause_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_date: Option<Timestamp>,
+    /// `unbilled_charges_handling`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges_handling: Option<enums::UnbilledChargesHandling>,
+    /// `invoice_dunning_handling`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_dunning_handling: Option<enums::InvoiceDunningHandling>,
+    /// `skip_billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_billing_cycles: Option<i64>,
+    /// `resume_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_date: Option<Timestamp>,
+}
+impl PauseParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            pause_option: None,
+            pause_date: None,
+            unbilled_charges_handling: None,
+            invoice_dunning_handling: None,
+            skip_billing_cycles: None,
+            resume_date: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for PauseParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("pause_option", &self.pause_option);
+        form.field("pause_date", &self.pause_date);
+        form.field("unbilled_charges_handling", &self.unbilled_charges_handling);
+        form.field("invoice_dunning_handling", &self.invoice_dunning_handling);
+        form.field("skip_billing_cycles", &self.skip_billing_cycles);
+        form.field("resume_date", &self.resume_date);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PauseResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+    /// `unbilled_charges` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// `credit_notes` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+}
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.cancel",
     path: "/subscriptions/{subscription_id}/cancel",
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
+    subdomain: None,
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`); set optional parameters, then `send()`.
@@ -3638,6 +11394,7 @@ const CANCEL_FOR_ITEMS: crate::transport::Operation = crate::transport::Operatio
     method: crate::transport::HttpMethod::Post,
     base: crate::transport::ApiBase::Chargebee,
     body: crate::transport::BodyKind::Form,
+    subdomain: None,
     idempotent: true,
 };
 /// A request for `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`); set optional parameters, then `send()`.
@@ -3882,6 +11639,370 @@ pub struct CancelForItemsResponse {
     /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+}
+const RESUME: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.resume",
+    path: "/subscriptions/{subscription_id}/resume",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ResumeRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: ResumeParams,
+}
+impl ResumeRequest {
+    /// Sets `resume_option`.
+    pub fn resume_option(mut self, value: enums::ResumeOption) -> Self {
+        self.params.resume_option = Some(value);
+        self
+    }
+    /// Sets `resume_date` (Unix seconds).
+    pub fn resume_date(mut self, value: Timestamp) -> Self {
+        self.params.resume_date = Some(value);
+        self
+    }
+    /// Sets `charges_handling`.
+    pub fn charges_handling(mut self, value: enums::ChargesHandling) -> Self {
+        self.params.charges_handling = Some(value);
+        self
+    }
+    /// Sets `unpaid_invoices_handling`.
+    pub fn unpaid_invoices_handling(
+        mut self,
+        value: enums::UnpaidInvoicesHandling,
+    ) -> Self {
+        self.params.unpaid_invoices_handling = Some(value);
+        self
+    }
+    /// Sets `payment_initiator`.
+    pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
+        self.params.payment_initiator = Some(value);
+        self
+    }
+    /// Sets `payment_intent`.
+    pub fn payment_intent(mut self, value: ResumePaymentIntentParams) -> Self {
+        self.params.payment_intent = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &ResumeParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: ResumeParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/resume", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<ResumeResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(ResumeResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&RESUME, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ResumeParams {
+    /// `resume_option`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_option: Option<enums::ResumeOption>,
+    /// `resume_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_date: Option<Timestamp>,
+    /// `charges_handling`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charges_handling: Option<enums::ChargesHandling>,
+    /// `unpaid_invoices_handling`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unpaid_invoices_handling: Option<enums::UnpaidInvoicesHandling>,
+    /// `payment_initiator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_initiator: Option<enums::PaymentInitiator>,
+    /// `payment_intent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<ResumePaymentIntentParams>,
+}
+impl ResumeParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            resume_option: None,
+            resume_date: None,
+            charges_handling: None,
+            unpaid_invoices_handling: None,
+            payment_initiator: None,
+            payment_intent: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for ResumeParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("resume_option", &self.resume_option);
+        form.field("resume_date", &self.resume_date);
+        form.field("charges_handling", &self.charges_handling);
+        form.field("unpaid_invoices_handling", &self.unpaid_invoices_handling);
+        form.field("payment_initiator", &self.payment_initiator);
+        form.field("payment_intent", &self.payment_intent);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResumeResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+    /// `invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Box<invoice::Invoice>>,
+    /// `unbilled_charges` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+}
+const REMOVE_SCHEDULED_PAUSE: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.remove_scheduled_pause",
+    path: "/subscriptions/{subscription_id}/remove_scheduled_pause",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/remove_scheduled_pause` (`subscription.remove_scheduled_pause`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RemoveScheduledPauseRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+}
+impl RemoveScheduledPauseRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/remove_scheduled_pause", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RemoveScheduledPauseResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RemoveScheduledPauseResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&REMOVE_SCHEDULED_PAUSE, path, &(), &self.options).await
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/remove_scheduled_pause` (`subscription.remove_scheduled_pause`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveScheduledPauseResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const REMOVE_SCHEDULED_RESUMPTION: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.remove_scheduled_resumption",
+    path: "/subscriptions/{subscription_id}/remove_scheduled_resumption",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/remove_scheduled_resumption` (`subscription.remove_scheduled_resumption`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RemoveScheduledResumptionRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+}
+impl RemoveScheduledResumptionRequest {
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/remove_scheduled_resumption", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<RemoveScheduledResumptionResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(
+        self,
+    ) -> Result<(RemoveScheduledResumptionResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&REMOVE_SCHEDULED_RESUMPTION, path, &(), &self.options).await
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/remove_scheduled_resumption` (`subscription.remove_scheduled_resumption`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoveScheduledResumptionResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
+    /// `customer`.
+    pub customer: customer::Customer,
+    /// `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<card::Card>>,
+}
+const MOVE: crate::transport::Operation = crate::transport::Operation {
+    id: "subscription.move",
+    path: "/subscriptions/{subscription_id}/move",
+    method: crate::transport::HttpMethod::Post,
+    base: crate::transport::ApiBase::Chargebee,
+    body: crate::transport::BodyKind::Form,
+    subdomain: None,
+    idempotent: true,
+};
+/// A request for `POST /subscriptions/{subscription_id}/move` (`subscription.move`); set optional parameters, then `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MoveRequest {
+    client: Client,
+    options: crate::transport::CallOptions,
+    subscription_id: String,
+    params: MoveParams,
+}
+impl MoveRequest {
+    /// Sets `copy_payment_source`.
+    pub fn copy_payment_source(mut self, value: bool) -> Self {
+        self.params.copy_payment_source = Some(value);
+        self
+    }
+    /// The parameters as set so far.
+    pub fn params(&self) -> &MoveParams {
+        &self.params
+    }
+    /// Replaces every parameter at once, for example with parameters read from JSON.
+    pub fn with_params(mut self, params: MoveParams) -> Self {
+        self.params = params;
+        self
+    }
+    /// Checks the arguments and builds the request path.
+    fn prepare(&self) -> Result<String, Error> {
+        Ok(
+            format!(
+                "/subscriptions/{}/move", crate
+                ::transport::PathSegment::new("subscription_id", & self.subscription_id)
+                ?
+            ),
+        )
+    }
+    /// Uses this idempotency key instead of a generated one; every retry of this call
+    /// carries the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<MoveResponse, Error> {
+        self.send_with_info().await.map(|(value, _)| value)
+    }
+    /// Sends the request; returns the decoded response with what happened on the way
+    /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    pub async fn send_with_info(self) -> Result<(MoveResponse, ResponseInfo), Error> {
+        let path = self.prepare()?;
+        self.client.execute(&MOVE, path, &self.params, &self.options).await
+    }
+}
+/// Parameters of `POST /subscriptions/{subscription_id}/move` (`subscription.move`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoveParams {
+    /// `to_customer_id`; at most 50 characters.
+    pub to_customer_id: String,
+    /// `copy_payment_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_payment_source: Option<bool>,
+}
+impl MoveParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(to_customer_id: impl Into<String>) -> Self {
+        Self {
+            to_customer_id: to_customer_id.into(),
+            copy_payment_source: None,
+        }
+    }
+    /// The parameters encoded as Chargebee receives them in a form body or query.
+    pub fn to_form(&self) -> String {
+        crate::form::Form::encode(self)
+    }
+}
+impl crate::form::FormEncode for MoveParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("to_customer_id", &self.to_customer_id);
+        form.field("copy_payment_source", &self.copy_payment_source);
+    }
+}
+/// What `POST /subscriptions/{subscription_id}/move` (`subscription.move`) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoveResponse {
+    /// `subscription`.
+    pub subscription: Subscription,
 }
 /// Fields of the `CreateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5438,6 +13559,542 @@ impl crate::form::FormEncode for CreateCouponsParams {
     }
 }
 crate::form::form_object!(CreateCouponsParams);
+/// Fields of the `CreateForCustomerShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForCustomerShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl CreateForCustomerShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForCustomerShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(CreateForCustomerShippingAddressParams);
+/// Fields of the `CreateForCustomerStatementDescriptorParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForCustomerStatementDescriptorParams {
+    /// `descriptor`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<String>,
+}
+impl CreateForCustomerStatementDescriptorParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { descriptor: None }
+    }
+    /// Sets `descriptor`; at most 65000 characters.
+    pub fn descriptor(mut self, value: impl Into<String>) -> Self {
+        self.descriptor = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForCustomerStatementDescriptorParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("descriptor", &self.descriptor);
+    }
+}
+crate::form::form_object!(CreateForCustomerStatementDescriptorParams);
+/// Fields of the `CreateForCustomerPaymentIntentParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForCustomerPaymentIntentParams {
+    /// `id`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `gw_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_token: Option<String>,
+    /// `payment_method_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<CreateForCustomerPaymentIntentPaymentMethodType>,
+    /// `reference_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `gw_payment_method_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_payment_method_id: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl CreateForCustomerPaymentIntentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            gateway_account_id: None,
+            gw_token: None,
+            payment_method_type: None,
+            reference_id: None,
+            gw_payment_method_id: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `id`; at most 150 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_token`; at most 65000 characters.
+    pub fn gw_token(mut self, value: impl Into<String>) -> Self {
+        self.gw_token = Some(value.into());
+        self
+    }
+    /// Sets `payment_method_type`.
+    pub fn payment_method_type(
+        mut self,
+        value: CreateForCustomerPaymentIntentPaymentMethodType,
+    ) -> Self {
+        self.payment_method_type = Some(value);
+        self
+    }
+    /// Sets `reference_id`; at most 65000 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.gw_payment_method_id = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForCustomerPaymentIntentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("gw_token", &self.gw_token);
+        form.field("payment_method_type", &self.payment_method_type);
+        form.field("reference_id", &self.reference_id);
+        form.field("gw_payment_method_id", &self.gw_payment_method_id);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(CreateForCustomerPaymentIntentParams);
+/// Fields of the `CreateForCustomerContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForCustomerContractTermParams {
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<CreateForCustomerContractTermActionAtTermEnd>,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+}
+impl CreateForCustomerContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+        }
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: CreateForCustomerContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForCustomerContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+    }
+}
+crate::form::form_object!(CreateForCustomerContractTermParams);
+/// Fields of the `CreateForCustomerAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForCustomerAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+}
+impl CreateForCustomerAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+            billing_cycles: None,
+            trial_end: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.trial_end = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForCustomerAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("trial_end", &self.trial_end);
+    }
+}
+crate::form::form_object!(CreateForCustomerAddonsParams);
+/// Fields of the `CreateForCustomerEventBasedAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForCustomerEventBasedAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `service_period_in_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_period_in_days: Option<i64>,
+    /// `on_event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_event: Option<enums::OnEvent>,
+    /// `charge_once`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
+    /// `charge_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_on: Option<enums::ChargeOn>,
+}
+impl CreateForCustomerEventBasedAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            unit_price: None,
+            quantity_in_decimal: None,
+            unit_price_in_decimal: None,
+            service_period_in_days: None,
+            on_event: None,
+            charge_once: None,
+            charge_on: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `service_period_in_days`.
+    pub fn service_period_in_days(mut self, value: i64) -> Self {
+        self.service_period_in_days = Some(value);
+        self
+    }
+    /// Sets `on_event`.
+    pub fn on_event(mut self, value: enums::OnEvent) -> Self {
+        self.on_event = Some(value);
+        self
+    }
+    /// Sets `charge_once`.
+    pub fn charge_once(mut self, value: bool) -> Self {
+        self.charge_once = Some(value);
+        self
+    }
+    /// Sets `charge_on`.
+    pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
+        self.charge_on = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForCustomerEventBasedAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("unit_price", &self.unit_price);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("service_period_in_days", &self.service_period_in_days);
+        form.field("on_event", &self.on_event);
+        form.field("charge_once", &self.charge_once);
+        form.field("charge_on", &self.charge_on);
+    }
+}
+crate::form::form_object!(CreateForCustomerEventBasedAddonsParams);
+/// Fields of the `CreateForCustomerCouponsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateForCustomerCouponsParams {
+    /// `coupon_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
+    /// `apply_till` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_till: Option<Timestamp>,
+}
+impl CreateForCustomerCouponsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            coupon_id: None,
+            apply_till: None,
+        }
+    }
+    /// Sets `coupon_id`; at most 100 characters.
+    pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
+        self.coupon_id = Some(value.into());
+        self
+    }
+    /// Sets `apply_till` (Unix seconds).
+    pub fn apply_till(mut self, value: Timestamp) -> Self {
+        self.apply_till = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for CreateForCustomerCouponsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("coupon_id", &self.coupon_id);
+        form.field("apply_till", &self.apply_till);
+    }
+}
+crate::form::form_object!(CreateForCustomerCouponsParams);
 /// Fields of the `CreateWithItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateWithItemsShippingAddressParams {
@@ -6182,6 +14839,5740 @@ impl crate::form::FormEncode for CreateWithItemsCouponsParams {
     }
 }
 crate::form::form_object!(CreateWithItemsCouponsParams);
+/// Fields of the `RemoveScheduledCancellationContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RemoveScheduledCancellationContractTermParams {
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<
+        RemoveScheduledCancellationContractTermActionAtTermEnd,
+    >,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+}
+impl RemoveScheduledCancellationContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+        }
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: RemoveScheduledCancellationContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for RemoveScheduledCancellationContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+    }
+}
+crate::form::form_object!(RemoveScheduledCancellationContractTermParams);
+/// Fields of the `UpdateCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `tmp_token`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmp_token: Option<String>,
+    /// `first_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `number`; at most 1500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// `expiry_month`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<i64>,
+    /// `expiry_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<i64>,
+    /// `cvv`; at most 520 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvv: Option<String>,
+    /// `preferred_scheme`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_scheme: Option<UpdateCardPreferredScheme>,
+    /// `billing_addr1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr1: Option<String>,
+    /// `billing_addr2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr2: Option<String>,
+    /// `billing_city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_city: Option<String>,
+    /// `billing_state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state_code: Option<String>,
+    /// `billing_state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state: Option<String>,
+    /// `billing_zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_zip: Option<String>,
+    /// `billing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_country: Option<String>,
+    /// `ip_address`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl UpdateCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+            tmp_token: None,
+            first_name: None,
+            last_name: None,
+            number: None,
+            expiry_month: None,
+            expiry_year: None,
+            cvv: None,
+            preferred_scheme: None,
+            billing_addr1: None,
+            billing_addr2: None,
+            billing_city: None,
+            billing_state_code: None,
+            billing_state: None,
+            billing_zip: None,
+            billing_country: None,
+            ip_address: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `tmp_token`; at most 300 characters.
+    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
+        self.tmp_token = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 50 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 50 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `number`; at most 1500 characters.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `expiry_month`.
+    pub fn expiry_month(mut self, value: i64) -> Self {
+        self.expiry_month = Some(value);
+        self
+    }
+    /// Sets `expiry_year`.
+    pub fn expiry_year(mut self, value: i64) -> Self {
+        self.expiry_year = Some(value);
+        self
+    }
+    /// Sets `cvv`; at most 520 characters.
+    pub fn cvv(mut self, value: impl Into<String>) -> Self {
+        self.cvv = Some(value.into());
+        self
+    }
+    /// Sets `preferred_scheme`.
+    pub fn preferred_scheme(mut self, value: UpdateCardPreferredScheme) -> Self {
+        self.preferred_scheme = Some(value);
+        self
+    }
+    /// Sets `billing_addr1`; at most 150 characters.
+    pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr1 = Some(value.into());
+        self
+    }
+    /// Sets `billing_addr2`; at most 150 characters.
+    pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr2 = Some(value.into());
+        self
+    }
+    /// Sets `billing_city`; at most 50 characters.
+    pub fn billing_city(mut self, value: impl Into<String>) -> Self {
+        self.billing_city = Some(value.into());
+        self
+    }
+    /// Sets `billing_state_code`; at most 50 characters.
+    pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
+        self.billing_state_code = Some(value.into());
+        self
+    }
+    /// Sets `billing_state`; at most 50 characters.
+    pub fn billing_state(mut self, value: impl Into<String>) -> Self {
+        self.billing_state = Some(value.into());
+        self
+    }
+    /// Sets `billing_zip`; at most 20 characters.
+    pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
+        self.billing_zip = Some(value.into());
+        self
+    }
+    /// Sets `billing_country`; at most 50 characters.
+    pub fn billing_country(mut self, value: impl Into<String>) -> Self {
+        self.billing_country = Some(value.into());
+        self
+    }
+    /// Sets `ip_address`; at most 50 characters.
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("tmp_token", &self.tmp_token);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("number", &self.number);
+        form.field("expiry_month", &self.expiry_month);
+        form.field("expiry_year", &self.expiry_year);
+        form.field("cvv", &self.cvv);
+        form.field("preferred_scheme", &self.preferred_scheme);
+        form.field("billing_addr1", &self.billing_addr1);
+        form.field("billing_addr2", &self.billing_addr2);
+        form.field("billing_city", &self.billing_city);
+        form.field("billing_state_code", &self.billing_state_code);
+        form.field("billing_state", &self.billing_state);
+        form.field("billing_zip", &self.billing_zip);
+        form.field("billing_country", &self.billing_country);
+        form.field("ip_address", &self.ip_address);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(UpdateCardParams);
+/// Fields of the `UpdatePaymentMethodParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdatePaymentMethodParams {
+    /// `type`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<enums::Type>,
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `reference_id`; at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `tmp_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmp_token: Option<String>,
+    /// `issuing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuing_country: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl UpdatePaymentMethodParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            gateway: None,
+            gateway_account_id: None,
+            reference_id: None,
+            tmp_token: None,
+            issuing_country: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: enums::Type) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `reference_id`; at most 200 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `tmp_token`; at most 65000 characters.
+    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
+        self.tmp_token = Some(value.into());
+        self
+    }
+    /// Sets `issuing_country`; at most 50 characters.
+    pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
+        self.issuing_country = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdatePaymentMethodParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("type", &self.r#type);
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("reference_id", &self.reference_id);
+        form.field("tmp_token", &self.tmp_token);
+        form.field("issuing_country", &self.issuing_country);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(UpdatePaymentMethodParams);
+/// Fields of the `UpdatePaymentIntentParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdatePaymentIntentParams {
+    /// `id`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `gw_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_token: Option<String>,
+    /// `payment_method_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<UpdatePaymentIntentPaymentMethodType>,
+    /// `reference_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `gw_payment_method_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_payment_method_id: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl UpdatePaymentIntentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            gateway_account_id: None,
+            gw_token: None,
+            payment_method_type: None,
+            reference_id: None,
+            gw_payment_method_id: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `id`; at most 150 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_token`; at most 65000 characters.
+    pub fn gw_token(mut self, value: impl Into<String>) -> Self {
+        self.gw_token = Some(value.into());
+        self
+    }
+    /// Sets `payment_method_type`.
+    pub fn payment_method_type(
+        mut self,
+        value: UpdatePaymentIntentPaymentMethodType,
+    ) -> Self {
+        self.payment_method_type = Some(value);
+        self
+    }
+    /// Sets `reference_id`; at most 65000 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.gw_payment_method_id = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdatePaymentIntentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("gw_token", &self.gw_token);
+        form.field("payment_method_type", &self.payment_method_type);
+        form.field("reference_id", &self.reference_id);
+        form.field("gw_payment_method_id", &self.gw_payment_method_id);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(UpdatePaymentIntentParams);
+/// Fields of the `UpdateBillingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateBillingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl UpdateBillingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateBillingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(UpdateBillingAddressParams);
+/// Fields of the `UpdateShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl UpdateShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(UpdateShippingAddressParams);
+/// Fields of the `UpdateStatementDescriptorParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateStatementDescriptorParams {
+    /// `descriptor`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<String>,
+}
+impl UpdateStatementDescriptorParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { descriptor: None }
+    }
+    /// Sets `descriptor`; at most 65000 characters.
+    pub fn descriptor(mut self, value: impl Into<String>) -> Self {
+        self.descriptor = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateStatementDescriptorParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("descriptor", &self.descriptor);
+    }
+}
+crate::form::form_object!(UpdateStatementDescriptorParams);
+/// Fields of the `UpdateCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateCustomerParams {
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+    /// `entity_identifier_scheme`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_identifier_scheme: Option<String>,
+    /// `is_einvoice_enabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_einvoice_enabled: Option<bool>,
+    /// `einvoicing_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub einvoicing_method: Option<enums::EinvoicingMethod>,
+    /// `entity_identifier_standard`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_identifier_standard: Option<String>,
+    /// `business_customer_without_vat_number`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_customer_without_vat_number: Option<bool>,
+    /// `registered_for_gst`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_for_gst: Option<bool>,
+}
+impl UpdateCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            vat_number: None,
+            vat_number_prefix: None,
+            entity_identifier_scheme: None,
+            is_einvoice_enabled: None,
+            einvoicing_method: None,
+            entity_identifier_standard: None,
+            business_customer_without_vat_number: None,
+            registered_for_gst: None,
+        }
+    }
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.vat_number_prefix = Some(value.into());
+        self
+    }
+    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
+        self.entity_identifier_scheme = Some(value.into());
+        self
+    }
+    /// Sets `is_einvoice_enabled`.
+    pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
+        self.is_einvoice_enabled = Some(value);
+        self
+    }
+    /// Sets `einvoicing_method`.
+    pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
+        self.einvoicing_method = Some(value);
+        self
+    }
+    /// Sets `entity_identifier_standard`; at most 50 characters.
+    pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
+        self.entity_identifier_standard = Some(value.into());
+        self
+    }
+    /// Sets `business_customer_without_vat_number`.
+    pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
+        self.business_customer_without_vat_number = Some(value);
+        self
+    }
+    /// Sets `registered_for_gst`.
+    pub fn registered_for_gst(mut self, value: bool) -> Self {
+        self.registered_for_gst = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+        form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
+        form.field("is_einvoice_enabled", &self.is_einvoice_enabled);
+        form.field("einvoicing_method", &self.einvoicing_method);
+        form.field("entity_identifier_standard", &self.entity_identifier_standard);
+        form.field(
+            "business_customer_without_vat_number",
+            &self.business_customer_without_vat_number,
+        );
+        form.field("registered_for_gst", &self.registered_for_gst);
+    }
+}
+crate::form::form_object!(UpdateCustomerParams);
+/// Fields of the `UpdateContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateContractTermParams {
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<UpdateContractTermActionAtTermEnd>,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+}
+impl UpdateContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+        }
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: UpdateContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+    }
+}
+crate::form::form_object!(UpdateContractTermParams);
+/// Fields of the `UpdateAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `proration_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proration_type: Option<enums::ProrationType>,
+}
+impl UpdateAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            unit_price: None,
+            billing_cycles: None,
+            quantity_in_decimal: None,
+            unit_price_in_decimal: None,
+            trial_end: None,
+            proration_type: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.trial_end = Some(value);
+        self
+    }
+    /// Sets `proration_type`.
+    pub fn proration_type(mut self, value: enums::ProrationType) -> Self {
+        self.proration_type = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("unit_price", &self.unit_price);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("trial_end", &self.trial_end);
+        form.field("proration_type", &self.proration_type);
+    }
+}
+crate::form::form_object!(UpdateAddonsParams);
+/// Fields of the `UpdateCouponsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateCouponsParams {
+    /// `coupon_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
+    /// `apply_till` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_till: Option<Timestamp>,
+}
+impl UpdateCouponsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            coupon_id: None,
+            apply_till: None,
+        }
+    }
+    /// Sets `coupon_id`; at most 100 characters.
+    pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
+        self.coupon_id = Some(value.into());
+        self
+    }
+    /// Sets `apply_till` (Unix seconds).
+    pub fn apply_till(mut self, value: Timestamp) -> Self {
+        self.apply_till = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateCouponsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("coupon_id", &self.coupon_id);
+        form.field("apply_till", &self.apply_till);
+    }
+}
+crate::form::form_object!(UpdateCouponsParams);
+/// Fields of the `UpdateEventBasedAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateEventBasedAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `service_period_in_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_period_in_days: Option<i64>,
+    /// `charge_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_on: Option<enums::ChargeOn>,
+    /// `on_event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_event: Option<enums::OnEvent>,
+    /// `charge_once`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+}
+impl UpdateEventBasedAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            unit_price: None,
+            service_period_in_days: None,
+            charge_on: None,
+            on_event: None,
+            charge_once: None,
+            quantity_in_decimal: None,
+            unit_price_in_decimal: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `service_period_in_days`.
+    pub fn service_period_in_days(mut self, value: i64) -> Self {
+        self.service_period_in_days = Some(value);
+        self
+    }
+    /// Sets `charge_on`.
+    pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
+        self.charge_on = Some(value);
+        self
+    }
+    /// Sets `on_event`.
+    pub fn on_event(mut self, value: enums::OnEvent) -> Self {
+        self.on_event = Some(value);
+        self
+    }
+    /// Sets `charge_once`.
+    pub fn charge_once(mut self, value: bool) -> Self {
+        self.charge_once = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateEventBasedAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("unit_price", &self.unit_price);
+        form.field("service_period_in_days", &self.service_period_in_days);
+        form.field("charge_on", &self.charge_on);
+        form.field("on_event", &self.on_event);
+        form.field("charge_once", &self.charge_once);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+    }
+}
+crate::form::form_object!(UpdateEventBasedAddonsParams);
+/// Fields of the `UpdateForItemsCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `tmp_token`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmp_token: Option<String>,
+    /// `first_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `number`; at most 1500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// `expiry_month`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<i64>,
+    /// `expiry_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<i64>,
+    /// `cvv`; at most 520 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvv: Option<String>,
+    /// `preferred_scheme`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_scheme: Option<UpdateForItemsCardPreferredScheme>,
+    /// `billing_addr1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr1: Option<String>,
+    /// `billing_addr2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr2: Option<String>,
+    /// `billing_city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_city: Option<String>,
+    /// `billing_state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state_code: Option<String>,
+    /// `billing_state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state: Option<String>,
+    /// `billing_zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_zip: Option<String>,
+    /// `billing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_country: Option<String>,
+    /// `ip_address`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl UpdateForItemsCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+            tmp_token: None,
+            first_name: None,
+            last_name: None,
+            number: None,
+            expiry_month: None,
+            expiry_year: None,
+            cvv: None,
+            preferred_scheme: None,
+            billing_addr1: None,
+            billing_addr2: None,
+            billing_city: None,
+            billing_state_code: None,
+            billing_state: None,
+            billing_zip: None,
+            billing_country: None,
+            ip_address: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `tmp_token`; at most 300 characters.
+    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
+        self.tmp_token = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 50 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 50 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `number`; at most 1500 characters.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `expiry_month`.
+    pub fn expiry_month(mut self, value: i64) -> Self {
+        self.expiry_month = Some(value);
+        self
+    }
+    /// Sets `expiry_year`.
+    pub fn expiry_year(mut self, value: i64) -> Self {
+        self.expiry_year = Some(value);
+        self
+    }
+    /// Sets `cvv`; at most 520 characters.
+    pub fn cvv(mut self, value: impl Into<String>) -> Self {
+        self.cvv = Some(value.into());
+        self
+    }
+    /// Sets `preferred_scheme`.
+    pub fn preferred_scheme(mut self, value: UpdateForItemsCardPreferredScheme) -> Self {
+        self.preferred_scheme = Some(value);
+        self
+    }
+    /// Sets `billing_addr1`; at most 150 characters.
+    pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr1 = Some(value.into());
+        self
+    }
+    /// Sets `billing_addr2`; at most 150 characters.
+    pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr2 = Some(value.into());
+        self
+    }
+    /// Sets `billing_city`; at most 50 characters.
+    pub fn billing_city(mut self, value: impl Into<String>) -> Self {
+        self.billing_city = Some(value.into());
+        self
+    }
+    /// Sets `billing_state_code`; at most 50 characters.
+    pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
+        self.billing_state_code = Some(value.into());
+        self
+    }
+    /// Sets `billing_state`; at most 50 characters.
+    pub fn billing_state(mut self, value: impl Into<String>) -> Self {
+        self.billing_state = Some(value.into());
+        self
+    }
+    /// Sets `billing_zip`; at most 20 characters.
+    pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
+        self.billing_zip = Some(value.into());
+        self
+    }
+    /// Sets `billing_country`; at most 50 characters.
+    pub fn billing_country(mut self, value: impl Into<String>) -> Self {
+        self.billing_country = Some(value.into());
+        self
+    }
+    /// Sets `ip_address`; at most 50 characters.
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("tmp_token", &self.tmp_token);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("number", &self.number);
+        form.field("expiry_month", &self.expiry_month);
+        form.field("expiry_year", &self.expiry_year);
+        form.field("cvv", &self.cvv);
+        form.field("preferred_scheme", &self.preferred_scheme);
+        form.field("billing_addr1", &self.billing_addr1);
+        form.field("billing_addr2", &self.billing_addr2);
+        form.field("billing_city", &self.billing_city);
+        form.field("billing_state_code", &self.billing_state_code);
+        form.field("billing_state", &self.billing_state);
+        form.field("billing_zip", &self.billing_zip);
+        form.field("billing_country", &self.billing_country);
+        form.field("ip_address", &self.ip_address);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(UpdateForItemsCardParams);
+/// Fields of the `UpdateForItemsPaymentMethodParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsPaymentMethodParams {
+    /// `type`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<enums::Type>,
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `reference_id`; at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `tmp_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmp_token: Option<String>,
+    /// `issuing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuing_country: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl UpdateForItemsPaymentMethodParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            gateway: None,
+            gateway_account_id: None,
+            reference_id: None,
+            tmp_token: None,
+            issuing_country: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: enums::Type) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `reference_id`; at most 200 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `tmp_token`; at most 65000 characters.
+    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
+        self.tmp_token = Some(value.into());
+        self
+    }
+    /// Sets `issuing_country`; at most 50 characters.
+    pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
+        self.issuing_country = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsPaymentMethodParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("type", &self.r#type);
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("reference_id", &self.reference_id);
+        form.field("tmp_token", &self.tmp_token);
+        form.field("issuing_country", &self.issuing_country);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(UpdateForItemsPaymentMethodParams);
+/// Fields of the `UpdateForItemsPaymentIntentParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsPaymentIntentParams {
+    /// `id`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `gw_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_token: Option<String>,
+    /// `payment_method_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<UpdateForItemsPaymentIntentPaymentMethodType>,
+    /// `reference_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `gw_payment_method_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_payment_method_id: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl UpdateForItemsPaymentIntentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            gateway_account_id: None,
+            gw_token: None,
+            payment_method_type: None,
+            reference_id: None,
+            gw_payment_method_id: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `id`; at most 150 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_token`; at most 65000 characters.
+    pub fn gw_token(mut self, value: impl Into<String>) -> Self {
+        self.gw_token = Some(value.into());
+        self
+    }
+    /// Sets `payment_method_type`.
+    pub fn payment_method_type(
+        mut self,
+        value: UpdateForItemsPaymentIntentPaymentMethodType,
+    ) -> Self {
+        self.payment_method_type = Some(value);
+        self
+    }
+    /// Sets `reference_id`; at most 65000 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.gw_payment_method_id = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsPaymentIntentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("gw_token", &self.gw_token);
+        form.field("payment_method_type", &self.payment_method_type);
+        form.field("reference_id", &self.reference_id);
+        form.field("gw_payment_method_id", &self.gw_payment_method_id);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(UpdateForItemsPaymentIntentParams);
+/// Fields of the `UpdateForItemsBillingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsBillingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl UpdateForItemsBillingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsBillingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(UpdateForItemsBillingAddressParams);
+/// Fields of the `UpdateForItemsShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl UpdateForItemsShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(UpdateForItemsShippingAddressParams);
+/// Fields of the `UpdateForItemsStatementDescriptorParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsStatementDescriptorParams {
+    /// `descriptor`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<String>,
+}
+impl UpdateForItemsStatementDescriptorParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { descriptor: None }
+    }
+    /// Sets `descriptor`; at most 65000 characters.
+    pub fn descriptor(mut self, value: impl Into<String>) -> Self {
+        self.descriptor = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsStatementDescriptorParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("descriptor", &self.descriptor);
+    }
+}
+crate::form::form_object!(UpdateForItemsStatementDescriptorParams);
+/// Fields of the `UpdateForItemsCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsCustomerParams {
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+    /// `entity_identifier_scheme`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_identifier_scheme: Option<String>,
+    /// `is_einvoice_enabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_einvoice_enabled: Option<bool>,
+    /// `einvoicing_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub einvoicing_method: Option<enums::EinvoicingMethod>,
+    /// `entity_identifier_standard`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_identifier_standard: Option<String>,
+    /// `business_customer_without_vat_number`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_customer_without_vat_number: Option<bool>,
+    /// `registered_for_gst`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_for_gst: Option<bool>,
+}
+impl UpdateForItemsCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            vat_number: None,
+            vat_number_prefix: None,
+            entity_identifier_scheme: None,
+            is_einvoice_enabled: None,
+            einvoicing_method: None,
+            entity_identifier_standard: None,
+            business_customer_without_vat_number: None,
+            registered_for_gst: None,
+        }
+    }
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.vat_number_prefix = Some(value.into());
+        self
+    }
+    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
+        self.entity_identifier_scheme = Some(value.into());
+        self
+    }
+    /// Sets `is_einvoice_enabled`.
+    pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
+        self.is_einvoice_enabled = Some(value);
+        self
+    }
+    /// Sets `einvoicing_method`.
+    pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
+        self.einvoicing_method = Some(value);
+        self
+    }
+    /// Sets `entity_identifier_standard`; at most 50 characters.
+    pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
+        self.entity_identifier_standard = Some(value.into());
+        self
+    }
+    /// Sets `business_customer_without_vat_number`.
+    pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
+        self.business_customer_without_vat_number = Some(value);
+        self
+    }
+    /// Sets `registered_for_gst`.
+    pub fn registered_for_gst(mut self, value: bool) -> Self {
+        self.registered_for_gst = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+        form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
+        form.field("is_einvoice_enabled", &self.is_einvoice_enabled);
+        form.field("einvoicing_method", &self.einvoicing_method);
+        form.field("entity_identifier_standard", &self.entity_identifier_standard);
+        form.field(
+            "business_customer_without_vat_number",
+            &self.business_customer_without_vat_number,
+        );
+        form.field("registered_for_gst", &self.registered_for_gst);
+    }
+}
+crate::form::form_object!(UpdateForItemsCustomerParams);
+/// Fields of the `UpdateForItemsContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsContractTermParams {
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<UpdateForItemsContractTermActionAtTermEnd>,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+    /// `contract_start` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start: Option<Timestamp>,
+}
+impl UpdateForItemsContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+            contract_start: None,
+        }
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: UpdateForItemsContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+    /// Sets `contract_start` (Unix seconds).
+    pub fn contract_start(mut self, value: Timestamp) -> Self {
+        self.contract_start = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+        form.field("contract_start", &self.contract_start);
+    }
+}
+crate::form::form_object!(UpdateForItemsContractTermParams);
+/// Fields of the `UpdateForItemsBillingOverrideParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsBillingOverrideParams {
+    /// `max_excess_payment_usage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_excess_payment_usage: Option<i64>,
+    /// `max_refundable_credits_usage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_refundable_credits_usage: Option<i64>,
+}
+impl UpdateForItemsBillingOverrideParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            max_excess_payment_usage: None,
+            max_refundable_credits_usage: None,
+        }
+    }
+    /// Sets `max_excess_payment_usage`.
+    pub fn max_excess_payment_usage(mut self, value: i64) -> Self {
+        self.max_excess_payment_usage = Some(value);
+        self
+    }
+    /// Sets `max_refundable_credits_usage`.
+    pub fn max_refundable_credits_usage(mut self, value: i64) -> Self {
+        self.max_refundable_credits_usage = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsBillingOverrideParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("max_excess_payment_usage", &self.max_excess_payment_usage);
+        form.field("max_refundable_credits_usage", &self.max_refundable_credits_usage);
+    }
+}
+crate::form::form_object!(UpdateForItemsBillingOverrideParams);
+/// Fields of the `UpdateForItemsSubscriptionItemsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateForItemsSubscriptionItemsParams {
+    /// `item_price_id`; at most 100 characters.
+    pub item_price_id: String,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `service_period_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_period_days: Option<i64>,
+    /// `charge_on_event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_on_event: Option<enums::ChargeOnEvent>,
+    /// `charge_once`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
+    /// `charge_on_option`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_on_option: Option<enums::ChargeOnOption>,
+    /// `item_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
+    /// `proration_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proration_type: Option<enums::ProrationType>,
+    /// `usage_accumulation_reset_frequency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_accumulation_reset_frequency: Option<
+        enums::UsageAccumulationResetFrequency,
+    >,
+}
+impl UpdateForItemsSubscriptionItemsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(item_price_id: impl Into<String>) -> Self {
+        Self {
+            item_price_id: item_price_id.into(),
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+            billing_cycles: None,
+            trial_end: None,
+            service_period_days: None,
+            charge_on_event: None,
+            charge_once: None,
+            charge_on_option: None,
+            item_type: None,
+            proration_type: None,
+            usage_accumulation_reset_frequency: None,
+        }
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.trial_end = Some(value);
+        self
+    }
+    /// Sets `service_period_days`.
+    pub fn service_period_days(mut self, value: i64) -> Self {
+        self.service_period_days = Some(value);
+        self
+    }
+    /// Sets `charge_on_event`.
+    pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
+        self.charge_on_event = Some(value);
+        self
+    }
+    /// Sets `charge_once`.
+    pub fn charge_once(mut self, value: bool) -> Self {
+        self.charge_once = Some(value);
+        self
+    }
+    /// Sets `charge_on_option`.
+    pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
+        self.charge_on_option = Some(value);
+        self
+    }
+    /// Sets `item_type`.
+    pub fn item_type(mut self, value: enums::ItemType) -> Self {
+        self.item_type = Some(value);
+        self
+    }
+    /// Sets `proration_type`.
+    pub fn proration_type(mut self, value: enums::ProrationType) -> Self {
+        self.proration_type = Some(value);
+        self
+    }
+    /// Sets `usage_accumulation_reset_frequency`.
+    pub fn usage_accumulation_reset_frequency(
+        mut self,
+        value: enums::UsageAccumulationResetFrequency,
+    ) -> Self {
+        self.usage_accumulation_reset_frequency = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsSubscriptionItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("trial_end", &self.trial_end);
+        form.field("service_period_days", &self.service_period_days);
+        form.field("charge_on_event", &self.charge_on_event);
+        form.field("charge_once", &self.charge_once);
+        form.field("charge_on_option", &self.charge_on_option);
+        form.field("item_type", &self.item_type);
+        form.field("proration_type", &self.proration_type);
+        form.field(
+            "usage_accumulation_reset_frequency",
+            &self.usage_accumulation_reset_frequency,
+        );
+    }
+}
+crate::form::form_object!(UpdateForItemsSubscriptionItemsParams);
+/// Fields of the `UpdateForItemsDiscountsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateForItemsDiscountsParams {
+    /// `apply_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_on: Option<enums::ApplyOn>,
+    /// `duration_type`.
+    pub duration_type: enums::DurationType,
+    /// `percentage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<f64>,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+    /// `period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_unit: Option<enums::PeriodUnit>,
+    /// `included_in_mrr`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_in_mrr: Option<bool>,
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `operation_type`.
+    pub operation_type: enums::OperationType,
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+impl UpdateForItemsDiscountsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(
+        duration_type: enums::DurationType,
+        operation_type: enums::OperationType,
+    ) -> Self {
+        Self {
+            apply_on: None,
+            duration_type,
+            percentage: None,
+            amount: None,
+            period: None,
+            period_unit: None,
+            included_in_mrr: None,
+            item_price_id: None,
+            quantity: None,
+            operation_type,
+            id: None,
+        }
+    }
+    /// Sets `apply_on`.
+    pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
+        self.apply_on = Some(value);
+        self
+    }
+    /// Sets `percentage`.
+    pub fn percentage(mut self, value: f64) -> Self {
+        self.percentage = Some(value);
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `period`.
+    pub fn period(mut self, value: i64) -> Self {
+        self.period = Some(value);
+        self
+    }
+    /// Sets `period_unit`.
+    pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
+        self.period_unit = Some(value);
+        self
+    }
+    /// Sets `included_in_mrr`.
+    pub fn included_in_mrr(mut self, value: bool) -> Self {
+        self.included_in_mrr = Some(value);
+        self
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsDiscountsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("apply_on", &self.apply_on);
+        form.field("duration_type", &self.duration_type);
+        form.field("percentage", &self.percentage);
+        form.field("amount", &self.amount);
+        form.field("period", &self.period);
+        form.field("period_unit", &self.period_unit);
+        form.field("included_in_mrr", &self.included_in_mrr);
+        form.field("item_price_id", &self.item_price_id);
+        form.field("quantity", &self.quantity);
+        form.field("operation_type", &self.operation_type);
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(UpdateForItemsDiscountsParams);
+/// Fields of the `UpdateForItemsItemTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsItemTiersParams {
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+    /// `pricing_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_type: Option<enums::PricingType>,
+    /// `package_size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_size: Option<i64>,
+}
+impl UpdateForItemsItemTiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_price_id: None,
+            starting_unit: None,
+            ending_unit: None,
+            price: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            price_in_decimal: None,
+            pricing_type: None,
+            package_size: None,
+        }
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `pricing_type`.
+    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
+        self.pricing_type = Some(value);
+        self
+    }
+    /// Sets `package_size`.
+    pub fn package_size(mut self, value: i64) -> Self {
+        self.package_size = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsItemTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("price", &self.price);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("price_in_decimal", &self.price_in_decimal);
+        form.field("pricing_type", &self.pricing_type);
+        form.field("package_size", &self.package_size);
+    }
+}
+crate::form::form_object!(UpdateForItemsItemTiersParams);
+/// Fields of the `UpdateForItemsCouponsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateForItemsCouponsParams {
+    /// `coupon_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
+    /// `apply_till` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_till: Option<Timestamp>,
+}
+impl UpdateForItemsCouponsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            coupon_id: None,
+            apply_till: None,
+        }
+    }
+    /// Sets `coupon_id`; at most 100 characters.
+    pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
+        self.coupon_id = Some(value.into());
+        self
+    }
+    /// Sets `apply_till` (Unix seconds).
+    pub fn apply_till(mut self, value: Timestamp) -> Self {
+        self.apply_till = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for UpdateForItemsCouponsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("coupon_id", &self.coupon_id);
+        form.field("apply_till", &self.apply_till);
+    }
+}
+crate::form::form_object!(UpdateForItemsCouponsParams);
+/// Fields of the `ReactivateContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReactivateContractTermParams {
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<ReactivateContractTermActionAtTermEnd>,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+}
+impl ReactivateContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+        }
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: ReactivateContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ReactivateContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+    }
+}
+crate::form::form_object!(ReactivateContractTermParams);
+/// Fields of the `ReactivateStatementDescriptorParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReactivateStatementDescriptorParams {
+    /// `descriptor`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<String>,
+}
+impl ReactivateStatementDescriptorParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { descriptor: None }
+    }
+    /// Sets `descriptor`; at most 65000 characters.
+    pub fn descriptor(mut self, value: impl Into<String>) -> Self {
+        self.descriptor = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ReactivateStatementDescriptorParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("descriptor", &self.descriptor);
+    }
+}
+crate::form::form_object!(ReactivateStatementDescriptorParams);
+/// Fields of the `ReactivatePaymentIntentParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReactivatePaymentIntentParams {
+    /// `id`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `gw_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_token: Option<String>,
+    /// `payment_method_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<ReactivatePaymentIntentPaymentMethodType>,
+    /// `reference_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `gw_payment_method_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_payment_method_id: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl ReactivatePaymentIntentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            gateway_account_id: None,
+            gw_token: None,
+            payment_method_type: None,
+            reference_id: None,
+            gw_payment_method_id: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `id`; at most 150 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_token`; at most 65000 characters.
+    pub fn gw_token(mut self, value: impl Into<String>) -> Self {
+        self.gw_token = Some(value.into());
+        self
+    }
+    /// Sets `payment_method_type`.
+    pub fn payment_method_type(
+        mut self,
+        value: ReactivatePaymentIntentPaymentMethodType,
+    ) -> Self {
+        self.payment_method_type = Some(value);
+        self
+    }
+    /// Sets `reference_id`; at most 65000 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.gw_payment_method_id = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ReactivatePaymentIntentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("gw_token", &self.gw_token);
+        form.field("payment_method_type", &self.payment_method_type);
+        form.field("reference_id", &self.reference_id);
+        form.field("gw_payment_method_id", &self.gw_payment_method_id);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(ReactivatePaymentIntentParams);
+/// Fields of the `ChargeFutureRenewalsFixedIntervalScheduleParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChargeFutureRenewalsFixedIntervalScheduleParams {
+    /// `number_of_occurrences`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_of_occurrences: Option<i64>,
+    /// `days_before_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_before_renewal: Option<i64>,
+    /// `end_schedule_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_schedule_on: Option<enums::EndScheduleOn>,
+    /// `end_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Timestamp>,
+}
+impl ChargeFutureRenewalsFixedIntervalScheduleParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            number_of_occurrences: None,
+            days_before_renewal: None,
+            end_schedule_on: None,
+            end_date: None,
+        }
+    }
+    /// Sets `number_of_occurrences`.
+    pub fn number_of_occurrences(mut self, value: i64) -> Self {
+        self.number_of_occurrences = Some(value);
+        self
+    }
+    /// Sets `days_before_renewal`.
+    pub fn days_before_renewal(mut self, value: i64) -> Self {
+        self.days_before_renewal = Some(value);
+        self
+    }
+    /// Sets `end_schedule_on`.
+    pub fn end_schedule_on(mut self, value: enums::EndScheduleOn) -> Self {
+        self.end_schedule_on = Some(value);
+        self
+    }
+    /// Sets `end_date` (Unix seconds).
+    pub fn end_date(mut self, value: Timestamp) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ChargeFutureRenewalsFixedIntervalScheduleParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("number_of_occurrences", &self.number_of_occurrences);
+        form.field("days_before_renewal", &self.days_before_renewal);
+        form.field("end_schedule_on", &self.end_schedule_on);
+        form.field("end_date", &self.end_date);
+    }
+}
+crate::form::form_object!(ChargeFutureRenewalsFixedIntervalScheduleParams);
+/// Fields of the `ChargeFutureRenewalsSpecificDatesScheduleParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChargeFutureRenewalsSpecificDatesScheduleParams {
+    /// `terms_to_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_to_charge: Option<i64>,
+    /// `date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Timestamp>,
+}
+impl ChargeFutureRenewalsSpecificDatesScheduleParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            terms_to_charge: None,
+            date: None,
+        }
+    }
+    /// Sets `terms_to_charge`.
+    pub fn terms_to_charge(mut self, value: i64) -> Self {
+        self.terms_to_charge = Some(value);
+        self
+    }
+    /// Sets `date` (Unix seconds).
+    pub fn date(mut self, value: Timestamp) -> Self {
+        self.date = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ChargeFutureRenewalsSpecificDatesScheduleParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("terms_to_charge", &self.terms_to_charge);
+        form.field("date", &self.date);
+    }
+}
+crate::form::form_object!(ChargeFutureRenewalsSpecificDatesScheduleParams);
+/// Fields of the `EditAdvanceInvoiceScheduleFixedIntervalScheduleParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EditAdvanceInvoiceScheduleFixedIntervalScheduleParams {
+    /// `number_of_occurrences`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_of_occurrences: Option<i64>,
+    /// `days_before_renewal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_before_renewal: Option<i64>,
+    /// `end_schedule_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_schedule_on: Option<enums::EndScheduleOn>,
+    /// `end_date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Timestamp>,
+}
+impl EditAdvanceInvoiceScheduleFixedIntervalScheduleParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            number_of_occurrences: None,
+            days_before_renewal: None,
+            end_schedule_on: None,
+            end_date: None,
+        }
+    }
+    /// Sets `number_of_occurrences`.
+    pub fn number_of_occurrences(mut self, value: i64) -> Self {
+        self.number_of_occurrences = Some(value);
+        self
+    }
+    /// Sets `days_before_renewal`.
+    pub fn days_before_renewal(mut self, value: i64) -> Self {
+        self.days_before_renewal = Some(value);
+        self
+    }
+    /// Sets `end_schedule_on`.
+    pub fn end_schedule_on(mut self, value: enums::EndScheduleOn) -> Self {
+        self.end_schedule_on = Some(value);
+        self
+    }
+    /// Sets `end_date` (Unix seconds).
+    pub fn end_date(mut self, value: Timestamp) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for EditAdvanceInvoiceScheduleFixedIntervalScheduleParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("number_of_occurrences", &self.number_of_occurrences);
+        form.field("days_before_renewal", &self.days_before_renewal);
+        form.field("end_schedule_on", &self.end_schedule_on);
+        form.field("end_date", &self.end_date);
+    }
+}
+crate::form::form_object!(EditAdvanceInvoiceScheduleFixedIntervalScheduleParams);
+/// Fields of the `EditAdvanceInvoiceScheduleSpecificDatesScheduleParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `terms_to_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_to_charge: Option<i64>,
+    /// `date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Timestamp>,
+}
+impl EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            terms_to_charge: None,
+            date: None,
+        }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `terms_to_charge`.
+    pub fn terms_to_charge(mut self, value: i64) -> Self {
+        self.terms_to_charge = Some(value);
+        self
+    }
+    /// Sets `date` (Unix seconds).
+    pub fn date(mut self, value: Timestamp) -> Self {
+        self.date = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("terms_to_charge", &self.terms_to_charge);
+        form.field("date", &self.date);
+    }
+}
+crate::form::form_object!(EditAdvanceInvoiceScheduleSpecificDatesScheduleParams);
+/// Fields of the `RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+impl RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode
+for RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+    }
+}
+crate::form::form_object!(RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams);
+/// Fields of the `ImportSubscriptionCustomerParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSubscriptionCustomerParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `locale`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// `taxability`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxability: Option<enums::Taxability>,
+    /// `entity_code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_code: Option<enums::EntityCode>,
+    /// `exempt_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exempt_number: Option<String>,
+    /// `net_term_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_term_days: Option<i64>,
+    /// `taxjar_exemption_category`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxjar_exemption_category: Option<enums::TaxjarExemptionCategory>,
+    /// `customer_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_type: Option<enums::CustomerType>,
+    /// `auto_collection`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
+    /// `allow_direct_debit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_direct_debit: Option<bool>,
+    /// `vat_number`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// `vat_number_prefix`; at most 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number_prefix: Option<String>,
+}
+impl ImportSubscriptionCustomerParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            email: None,
+            first_name: None,
+            last_name: None,
+            company: None,
+            phone: None,
+            locale: None,
+            taxability: None,
+            entity_code: None,
+            exempt_number: None,
+            net_term_days: None,
+            taxjar_exemption_category: None,
+            customer_type: None,
+            auto_collection: None,
+            allow_direct_debit: None,
+            vat_number: None,
+            vat_number_prefix: None,
+        }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `locale`; at most 50 characters.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+    /// Sets `taxability`.
+    pub fn taxability(mut self, value: enums::Taxability) -> Self {
+        self.taxability = Some(value);
+        self
+    }
+    /// Sets `entity_code`.
+    pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
+        self.entity_code = Some(value);
+        self
+    }
+    /// Sets `exempt_number`; at most 100 characters.
+    pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
+        self.exempt_number = Some(value.into());
+        self
+    }
+    /// Sets `net_term_days`.
+    pub fn net_term_days(mut self, value: i64) -> Self {
+        self.net_term_days = Some(value);
+        self
+    }
+    /// Sets `taxjar_exemption_category`.
+    pub fn taxjar_exemption_category(
+        mut self,
+        value: enums::TaxjarExemptionCategory,
+    ) -> Self {
+        self.taxjar_exemption_category = Some(value);
+        self
+    }
+    /// Sets `customer_type`.
+    pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
+        self.customer_type = Some(value);
+        self
+    }
+    /// Sets `auto_collection`.
+    pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
+        self.auto_collection = Some(value);
+        self
+    }
+    /// Sets `allow_direct_debit`.
+    pub fn allow_direct_debit(mut self, value: bool) -> Self {
+        self.allow_direct_debit = Some(value);
+        self
+    }
+    /// Sets `vat_number`; at most 20 characters.
+    pub fn vat_number(mut self, value: impl Into<String>) -> Self {
+        self.vat_number = Some(value.into());
+        self
+    }
+    /// Sets `vat_number_prefix`; at most 10 characters.
+    pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
+        self.vat_number_prefix = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionCustomerParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("email", &self.email);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("locale", &self.locale);
+        form.field("taxability", &self.taxability);
+        form.field("entity_code", &self.entity_code);
+        form.field("exempt_number", &self.exempt_number);
+        form.field("net_term_days", &self.net_term_days);
+        form.field("taxjar_exemption_category", &self.taxjar_exemption_category);
+        form.field("customer_type", &self.customer_type);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("allow_direct_debit", &self.allow_direct_debit);
+        form.field("vat_number", &self.vat_number);
+        form.field("vat_number_prefix", &self.vat_number_prefix);
+    }
+}
+crate::form::form_object!(ImportSubscriptionCustomerParams);
+/// Fields of the `ImportSubscriptionContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSubscriptionContractTermParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `created_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// `contract_start` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start: Option<Timestamp>,
+    /// `billing_cycle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycle: Option<i64>,
+    /// `total_amount_raised`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_amount_raised: Option<i64>,
+    /// `total_amount_raised_before_tax`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_amount_raised_before_tax: Option<i64>,
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<ImportSubscriptionContractTermActionAtTermEnd>,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+}
+impl ImportSubscriptionContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            created_at: None,
+            contract_start: None,
+            billing_cycle: None,
+            total_amount_raised: None,
+            total_amount_raised_before_tax: None,
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+        }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (Unix seconds).
+    pub fn created_at(mut self, value: Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `contract_start` (Unix seconds).
+    pub fn contract_start(mut self, value: Timestamp) -> Self {
+        self.contract_start = Some(value);
+        self
+    }
+    /// Sets `billing_cycle`.
+    pub fn billing_cycle(mut self, value: i64) -> Self {
+        self.billing_cycle = Some(value);
+        self
+    }
+    /// Sets `total_amount_raised`.
+    pub fn total_amount_raised(mut self, value: i64) -> Self {
+        self.total_amount_raised = Some(value);
+        self
+    }
+    /// Sets `total_amount_raised_before_tax`.
+    pub fn total_amount_raised_before_tax(mut self, value: i64) -> Self {
+        self.total_amount_raised_before_tax = Some(value);
+        self
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: ImportSubscriptionContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("created_at", &self.created_at);
+        form.field("contract_start", &self.contract_start);
+        form.field("billing_cycle", &self.billing_cycle);
+        form.field("total_amount_raised", &self.total_amount_raised);
+        form.field(
+            "total_amount_raised_before_tax",
+            &self.total_amount_raised_before_tax,
+        );
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+    }
+}
+crate::form::form_object!(ImportSubscriptionContractTermParams);
+/// Fields of the `ImportSubscriptionCardParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSubscriptionCardParams {
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `tmp_token`; at most 300 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmp_token: Option<String>,
+    /// `first_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `number`; at most 1500 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// `expiry_month`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<i64>,
+    /// `expiry_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<i64>,
+    /// `cvv`; at most 520 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvv: Option<String>,
+    /// `preferred_scheme`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_scheme: Option<ImportSubscriptionCardPreferredScheme>,
+    /// `billing_addr1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr1: Option<String>,
+    /// `billing_addr2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_addr2: Option<String>,
+    /// `billing_city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_city: Option<String>,
+    /// `billing_state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state_code: Option<String>,
+    /// `billing_state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_state: Option<String>,
+    /// `billing_zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_zip: Option<String>,
+    /// `billing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_country: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl ImportSubscriptionCardParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_account_id: None,
+            tmp_token: None,
+            first_name: None,
+            last_name: None,
+            number: None,
+            expiry_month: None,
+            expiry_year: None,
+            cvv: None,
+            preferred_scheme: None,
+            billing_addr1: None,
+            billing_addr2: None,
+            billing_city: None,
+            billing_state_code: None,
+            billing_state: None,
+            billing_zip: None,
+            billing_country: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `tmp_token`; at most 300 characters.
+    pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
+        self.tmp_token = Some(value.into());
+        self
+    }
+    /// Sets `first_name`; at most 50 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 50 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `number`; at most 1500 characters.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `expiry_month`.
+    pub fn expiry_month(mut self, value: i64) -> Self {
+        self.expiry_month = Some(value);
+        self
+    }
+    /// Sets `expiry_year`.
+    pub fn expiry_year(mut self, value: i64) -> Self {
+        self.expiry_year = Some(value);
+        self
+    }
+    /// Sets `cvv`; at most 520 characters.
+    pub fn cvv(mut self, value: impl Into<String>) -> Self {
+        self.cvv = Some(value.into());
+        self
+    }
+    /// Sets `preferred_scheme`.
+    pub fn preferred_scheme(
+        mut self,
+        value: ImportSubscriptionCardPreferredScheme,
+    ) -> Self {
+        self.preferred_scheme = Some(value);
+        self
+    }
+    /// Sets `billing_addr1`; at most 150 characters.
+    pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr1 = Some(value.into());
+        self
+    }
+    /// Sets `billing_addr2`; at most 150 characters.
+    pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
+        self.billing_addr2 = Some(value.into());
+        self
+    }
+    /// Sets `billing_city`; at most 50 characters.
+    pub fn billing_city(mut self, value: impl Into<String>) -> Self {
+        self.billing_city = Some(value.into());
+        self
+    }
+    /// Sets `billing_state_code`; at most 50 characters.
+    pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
+        self.billing_state_code = Some(value.into());
+        self
+    }
+    /// Sets `billing_state`; at most 50 characters.
+    pub fn billing_state(mut self, value: impl Into<String>) -> Self {
+        self.billing_state = Some(value.into());
+        self
+    }
+    /// Sets `billing_zip`; at most 20 characters.
+    pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
+        self.billing_zip = Some(value.into());
+        self
+    }
+    /// Sets `billing_country`; at most 50 characters.
+    pub fn billing_country(mut self, value: impl Into<String>) -> Self {
+        self.billing_country = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionCardParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("tmp_token", &self.tmp_token);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("number", &self.number);
+        form.field("expiry_month", &self.expiry_month);
+        form.field("expiry_year", &self.expiry_year);
+        form.field("cvv", &self.cvv);
+        form.field("preferred_scheme", &self.preferred_scheme);
+        form.field("billing_addr1", &self.billing_addr1);
+        form.field("billing_addr2", &self.billing_addr2);
+        form.field("billing_city", &self.billing_city);
+        form.field("billing_state_code", &self.billing_state_code);
+        form.field("billing_state", &self.billing_state);
+        form.field("billing_zip", &self.billing_zip);
+        form.field("billing_country", &self.billing_country);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(ImportSubscriptionCardParams);
+/// Fields of the `ImportSubscriptionPaymentMethodParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSubscriptionPaymentMethodParams {
+    /// `type`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<enums::Type>,
+    /// `gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `reference_id`; at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `issuing_country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuing_country: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl ImportSubscriptionPaymentMethodParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            gateway: None,
+            gateway_account_id: None,
+            reference_id: None,
+            issuing_country: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: enums::Type) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: enums::Gateway) -> Self {
+        self.gateway = Some(value);
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `reference_id`; at most 200 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `issuing_country`; at most 50 characters.
+    pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
+        self.issuing_country = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionPaymentMethodParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("type", &self.r#type);
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("reference_id", &self.reference_id);
+        form.field("issuing_country", &self.issuing_country);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(ImportSubscriptionPaymentMethodParams);
+/// Fields of the `ImportSubscriptionBillingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSubscriptionBillingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl ImportSubscriptionBillingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionBillingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(ImportSubscriptionBillingAddressParams);
+/// Fields of the `ImportSubscriptionShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSubscriptionShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl ImportSubscriptionShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(ImportSubscriptionShippingAddressParams);
+/// Fields of the `ImportSubscriptionTransactionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSubscriptionTransactionParams {
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<enums::PaymentMethod>,
+    /// `reference_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_number: Option<String>,
+    /// `date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Timestamp>,
+}
+impl ImportSubscriptionTransactionParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            payment_method: None,
+            reference_number: None,
+            date: None,
+        }
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `payment_method`.
+    pub fn payment_method(mut self, value: enums::PaymentMethod) -> Self {
+        self.payment_method = Some(value);
+        self
+    }
+    /// Sets `reference_number`; at most 100 characters.
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `date` (Unix seconds).
+    pub fn date(mut self, value: Timestamp) -> Self {
+        self.date = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionTransactionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("payment_method", &self.payment_method);
+        form.field("reference_number", &self.reference_number);
+        form.field("date", &self.date);
+    }
+}
+crate::form::form_object!(ImportSubscriptionTransactionParams);
+/// Fields of the `ImportSubscriptionAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSubscriptionAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+}
+impl ImportSubscriptionAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+            billing_cycles: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.billing_cycles = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("billing_cycles", &self.billing_cycles);
+    }
+}
+crate::form::form_object!(ImportSubscriptionAddonsParams);
+/// Fields of the `ImportSubscriptionEventBasedAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSubscriptionEventBasedAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `service_period_in_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_period_in_days: Option<i64>,
+    /// `on_event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_event: Option<enums::OnEvent>,
+    /// `charge_once`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
+}
+impl ImportSubscriptionEventBasedAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            unit_price: None,
+            quantity_in_decimal: None,
+            unit_price_in_decimal: None,
+            service_period_in_days: None,
+            on_event: None,
+            charge_once: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `service_period_in_days`.
+    pub fn service_period_in_days(mut self, value: i64) -> Self {
+        self.service_period_in_days = Some(value);
+        self
+    }
+    /// Sets `on_event`.
+    pub fn on_event(mut self, value: enums::OnEvent) -> Self {
+        self.on_event = Some(value);
+        self
+    }
+    /// Sets `charge_once`.
+    pub fn charge_once(mut self, value: bool) -> Self {
+        self.charge_once = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionEventBasedAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("unit_price", &self.unit_price);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("service_period_in_days", &self.service_period_in_days);
+        form.field("on_event", &self.on_event);
+        form.field("charge_once", &self.charge_once);
+    }
+}
+crate::form::form_object!(ImportSubscriptionEventBasedAddonsParams);
+/// Fields of the `ImportSubscriptionChargedEventBasedAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSubscriptionChargedEventBasedAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `last_charged_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_charged_at: Option<Timestamp>,
+}
+impl ImportSubscriptionChargedEventBasedAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            last_charged_at: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `last_charged_at` (Unix seconds).
+    pub fn last_charged_at(mut self, value: Timestamp) -> Self {
+        self.last_charged_at = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionChargedEventBasedAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("last_charged_at", &self.last_charged_at);
+    }
+}
+crate::form::form_object!(ImportSubscriptionChargedEventBasedAddonsParams);
+/// Fields of the `ImportSubscriptionCouponsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSubscriptionCouponsParams {
+    /// `coupon_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
+    /// `apply_till` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_till: Option<Timestamp>,
+}
+impl ImportSubscriptionCouponsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            coupon_id: None,
+            apply_till: None,
+        }
+    }
+    /// Sets `coupon_id`; at most 100 characters.
+    pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
+        self.coupon_id = Some(value.into());
+        self
+    }
+    /// Sets `apply_till` (Unix seconds).
+    pub fn apply_till(mut self, value: Timestamp) -> Self {
+        self.apply_till = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportSubscriptionCouponsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("coupon_id", &self.coupon_id);
+        form.field("apply_till", &self.apply_till);
+    }
+}
+crate::form::form_object!(ImportSubscriptionCouponsParams);
+/// Fields of the `ImportForCustomerContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForCustomerContractTermParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `created_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// `contract_start` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start: Option<Timestamp>,
+    /// `billing_cycle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycle: Option<i64>,
+    /// `total_amount_raised`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_amount_raised: Option<i64>,
+    /// `total_amount_raised_before_tax`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_amount_raised_before_tax: Option<i64>,
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<ImportForCustomerContractTermActionAtTermEnd>,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+}
+impl ImportForCustomerContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            created_at: None,
+            contract_start: None,
+            billing_cycle: None,
+            total_amount_raised: None,
+            total_amount_raised_before_tax: None,
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+        }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (Unix seconds).
+    pub fn created_at(mut self, value: Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `contract_start` (Unix seconds).
+    pub fn contract_start(mut self, value: Timestamp) -> Self {
+        self.contract_start = Some(value);
+        self
+    }
+    /// Sets `billing_cycle`.
+    pub fn billing_cycle(mut self, value: i64) -> Self {
+        self.billing_cycle = Some(value);
+        self
+    }
+    /// Sets `total_amount_raised`.
+    pub fn total_amount_raised(mut self, value: i64) -> Self {
+        self.total_amount_raised = Some(value);
+        self
+    }
+    /// Sets `total_amount_raised_before_tax`.
+    pub fn total_amount_raised_before_tax(mut self, value: i64) -> Self {
+        self.total_amount_raised_before_tax = Some(value);
+        self
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: ImportForCustomerContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForCustomerContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("created_at", &self.created_at);
+        form.field("contract_start", &self.contract_start);
+        form.field("billing_cycle", &self.billing_cycle);
+        form.field("total_amount_raised", &self.total_amount_raised);
+        form.field(
+            "total_amount_raised_before_tax",
+            &self.total_amount_raised_before_tax,
+        );
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+    }
+}
+crate::form::form_object!(ImportForCustomerContractTermParams);
+/// Fields of the `ImportForCustomerTransactionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForCustomerTransactionParams {
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<enums::PaymentMethod>,
+    /// `reference_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_number: Option<String>,
+    /// `date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Timestamp>,
+}
+impl ImportForCustomerTransactionParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            payment_method: None,
+            reference_number: None,
+            date: None,
+        }
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `payment_method`.
+    pub fn payment_method(mut self, value: enums::PaymentMethod) -> Self {
+        self.payment_method = Some(value);
+        self
+    }
+    /// Sets `reference_number`; at most 100 characters.
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `date` (Unix seconds).
+    pub fn date(mut self, value: Timestamp) -> Self {
+        self.date = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForCustomerTransactionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("payment_method", &self.payment_method);
+        form.field("reference_number", &self.reference_number);
+        form.field("date", &self.date);
+    }
+}
+crate::form::form_object!(ImportForCustomerTransactionParams);
+/// Fields of the `ImportForCustomerShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForCustomerShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl ImportForCustomerShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForCustomerShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(ImportForCustomerShippingAddressParams);
+/// Fields of the `ImportForCustomerAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForCustomerAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+}
+impl ImportForCustomerAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+            billing_cycles: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.billing_cycles = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForCustomerAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("billing_cycles", &self.billing_cycles);
+    }
+}
+crate::form::form_object!(ImportForCustomerAddonsParams);
+/// Fields of the `ImportForCustomerEventBasedAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForCustomerEventBasedAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `service_period_in_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_period_in_days: Option<i64>,
+    /// `on_event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_event: Option<enums::OnEvent>,
+    /// `charge_once`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
+}
+impl ImportForCustomerEventBasedAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            unit_price: None,
+            quantity_in_decimal: None,
+            unit_price_in_decimal: None,
+            service_period_in_days: None,
+            on_event: None,
+            charge_once: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `service_period_in_days`.
+    pub fn service_period_in_days(mut self, value: i64) -> Self {
+        self.service_period_in_days = Some(value);
+        self
+    }
+    /// Sets `on_event`.
+    pub fn on_event(mut self, value: enums::OnEvent) -> Self {
+        self.on_event = Some(value);
+        self
+    }
+    /// Sets `charge_once`.
+    pub fn charge_once(mut self, value: bool) -> Self {
+        self.charge_once = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForCustomerEventBasedAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("quantity", &self.quantity);
+        form.field("unit_price", &self.unit_price);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("service_period_in_days", &self.service_period_in_days);
+        form.field("on_event", &self.on_event);
+        form.field("charge_once", &self.charge_once);
+    }
+}
+crate::form::form_object!(ImportForCustomerEventBasedAddonsParams);
+/// Fields of the `ImportForCustomerChargedEventBasedAddonsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForCustomerChargedEventBasedAddonsParams {
+    /// `id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `last_charged_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_charged_at: Option<Timestamp>,
+}
+impl ImportForCustomerChargedEventBasedAddonsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            last_charged_at: None,
+        }
+    }
+    /// Sets `id`; at most 100 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `last_charged_at` (Unix seconds).
+    pub fn last_charged_at(mut self, value: Timestamp) -> Self {
+        self.last_charged_at = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForCustomerChargedEventBasedAddonsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("last_charged_at", &self.last_charged_at);
+    }
+}
+crate::form::form_object!(ImportForCustomerChargedEventBasedAddonsParams);
+/// Fields of the `ImportForCustomerCouponsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForCustomerCouponsParams {
+    /// `coupon_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
+    /// `apply_till` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_till: Option<Timestamp>,
+}
+impl ImportForCustomerCouponsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            coupon_id: None,
+            apply_till: None,
+        }
+    }
+    /// Sets `coupon_id`; at most 100 characters.
+    pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
+        self.coupon_id = Some(value.into());
+        self
+    }
+    /// Sets `apply_till` (Unix seconds).
+    pub fn apply_till(mut self, value: Timestamp) -> Self {
+        self.apply_till = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForCustomerCouponsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("coupon_id", &self.coupon_id);
+        form.field("apply_till", &self.apply_till);
+    }
+}
+crate::form::form_object!(ImportForCustomerCouponsParams);
+/// Fields of the `ImportContractTermContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportContractTermContractTermParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `created_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// `contract_start` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start: Option<Timestamp>,
+    /// `contract_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_end: Option<Timestamp>,
+    /// `status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ImportContractTermContractTermStatus>,
+    /// `total_amount_raised`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_amount_raised: Option<i64>,
+    /// `total_amount_raised_before_tax`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_amount_raised_before_tax: Option<i64>,
+    /// `total_contract_value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_contract_value: Option<i64>,
+    /// `total_contract_value_before_tax`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_contract_value_before_tax: Option<i64>,
+    /// `billing_cycle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycle: Option<i64>,
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<ImportContractTermContractTermActionAtTermEnd>,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+}
+impl ImportContractTermContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            created_at: None,
+            contract_start: None,
+            contract_end: None,
+            status: None,
+            total_amount_raised: None,
+            total_amount_raised_before_tax: None,
+            total_contract_value: None,
+            total_contract_value_before_tax: None,
+            billing_cycle: None,
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+        }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (Unix seconds).
+    pub fn created_at(mut self, value: Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `contract_start` (Unix seconds).
+    pub fn contract_start(mut self, value: Timestamp) -> Self {
+        self.contract_start = Some(value);
+        self
+    }
+    /// Sets `contract_end` (Unix seconds).
+    pub fn contract_end(mut self, value: Timestamp) -> Self {
+        self.contract_end = Some(value);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: ImportContractTermContractTermStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets `total_amount_raised`.
+    pub fn total_amount_raised(mut self, value: i64) -> Self {
+        self.total_amount_raised = Some(value);
+        self
+    }
+    /// Sets `total_amount_raised_before_tax`.
+    pub fn total_amount_raised_before_tax(mut self, value: i64) -> Self {
+        self.total_amount_raised_before_tax = Some(value);
+        self
+    }
+    /// Sets `total_contract_value`.
+    pub fn total_contract_value(mut self, value: i64) -> Self {
+        self.total_contract_value = Some(value);
+        self
+    }
+    /// Sets `total_contract_value_before_tax`.
+    pub fn total_contract_value_before_tax(mut self, value: i64) -> Self {
+        self.total_contract_value_before_tax = Some(value);
+        self
+    }
+    /// Sets `billing_cycle`.
+    pub fn billing_cycle(mut self, value: i64) -> Self {
+        self.billing_cycle = Some(value);
+        self
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: ImportContractTermContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportContractTermContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("created_at", &self.created_at);
+        form.field("contract_start", &self.contract_start);
+        form.field("contract_end", &self.contract_end);
+        form.field("status", &self.status);
+        form.field("total_amount_raised", &self.total_amount_raised);
+        form.field(
+            "total_amount_raised_before_tax",
+            &self.total_amount_raised_before_tax,
+        );
+        form.field("total_contract_value", &self.total_contract_value);
+        form.field(
+            "total_contract_value_before_tax",
+            &self.total_contract_value_before_tax,
+        );
+        form.field("billing_cycle", &self.billing_cycle);
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+    }
+}
+crate::form::form_object!(ImportContractTermContractTermParams);
+/// Fields of the `ImportUnbilledChargesUnbilledChargesParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportUnbilledChargesUnbilledChargesParams {
+    /// `id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `date_from` (Unix seconds).
+    pub date_from: Timestamp,
+    /// `date_to` (Unix seconds).
+    pub date_to: Timestamp,
+    /// `entity_type`.
+    pub entity_type: ImportUnbilledChargesUnbilledChargesEntityType,
+    /// `entity_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// `description`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `unit_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `unit_amount_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount_in_decimal: Option<String>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `amount_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_in_decimal: Option<String>,
+    /// `discount_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_amount: Option<i64>,
+    /// `use_for_proration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_for_proration: Option<bool>,
+    /// `is_advance_charge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_advance_charge: Option<bool>,
+}
+impl ImportUnbilledChargesUnbilledChargesParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(
+        date_from: Timestamp,
+        date_to: Timestamp,
+        entity_type: ImportUnbilledChargesUnbilledChargesEntityType,
+    ) -> Self {
+        Self {
+            id: None,
+            date_from,
+            date_to,
+            entity_type,
+            entity_id: None,
+            description: None,
+            unit_amount: None,
+            quantity: None,
+            amount: None,
+            unit_amount_in_decimal: None,
+            quantity_in_decimal: None,
+            amount_in_decimal: None,
+            discount_amount: None,
+            use_for_proration: None,
+            is_advance_charge: None,
+        }
+    }
+    /// Sets `id`; at most 40 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `entity_id`; at most 100 characters.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+    /// Sets `description`; at most 250 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `unit_amount`.
+    pub fn unit_amount(mut self, value: i64) -> Self {
+        self.unit_amount = Some(value);
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `unit_amount_in_decimal`; at most 39 characters.
+    pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_amount_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `amount_in_decimal`; at most 39 characters.
+    pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.amount_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `discount_amount`.
+    pub fn discount_amount(mut self, value: i64) -> Self {
+        self.discount_amount = Some(value);
+        self
+    }
+    /// Sets `use_for_proration`.
+    pub fn use_for_proration(mut self, value: bool) -> Self {
+        self.use_for_proration = Some(value);
+        self
+    }
+    /// Sets `is_advance_charge`.
+    pub fn is_advance_charge(mut self, value: bool) -> Self {
+        self.is_advance_charge = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportUnbilledChargesUnbilledChargesParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("date_from", &self.date_from);
+        form.field("date_to", &self.date_to);
+        form.field("entity_type", &self.entity_type);
+        form.field("entity_id", &self.entity_id);
+        form.field("description", &self.description);
+        form.field("unit_amount", &self.unit_amount);
+        form.field("quantity", &self.quantity);
+        form.field("amount", &self.amount);
+        form.field("unit_amount_in_decimal", &self.unit_amount_in_decimal);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("amount_in_decimal", &self.amount_in_decimal);
+        form.field("discount_amount", &self.discount_amount);
+        form.field("use_for_proration", &self.use_for_proration);
+        form.field("is_advance_charge", &self.is_advance_charge);
+    }
+}
+crate::form::form_object!(ImportUnbilledChargesUnbilledChargesParams);
+/// Fields of the `ImportUnbilledChargesDiscountsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportUnbilledChargesDiscountsParams {
+    /// `unbilled_charge_id`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charge_id: Option<String>,
+    /// `entity_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<ImportUnbilledChargesDiscountsEntityType>,
+    /// `entity_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// `description`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `amount`.
+    pub amount: i64,
+}
+impl ImportUnbilledChargesDiscountsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(amount: i64) -> Self {
+        Self {
+            unbilled_charge_id: None,
+            entity_type: None,
+            entity_id: None,
+            description: None,
+            amount,
+        }
+    }
+    /// Sets `unbilled_charge_id`; at most 40 characters.
+    pub fn unbilled_charge_id(mut self, value: impl Into<String>) -> Self {
+        self.unbilled_charge_id = Some(value.into());
+        self
+    }
+    /// Sets `entity_type`.
+    pub fn entity_type(
+        mut self,
+        value: ImportUnbilledChargesDiscountsEntityType,
+    ) -> Self {
+        self.entity_type = Some(value);
+        self
+    }
+    /// Sets `entity_id`; at most 100 characters.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+    /// Sets `description`; at most 250 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ImportUnbilledChargesDiscountsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("unbilled_charge_id", &self.unbilled_charge_id);
+        form.field("entity_type", &self.entity_type);
+        form.field("entity_id", &self.entity_id);
+        form.field("description", &self.description);
+        form.field("amount", &self.amount);
+    }
+}
+crate::form::form_object!(ImportUnbilledChargesDiscountsParams);
+/// Fields of the `ImportUnbilledChargesTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportUnbilledChargesTiersParams {
+    /// `unbilled_charge_id`; at most 40 characters.
+    pub unbilled_charge_id: String,
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `quantity_used`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_used: Option<i64>,
+    /// `unit_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `quantity_used_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_used_in_decimal: Option<String>,
+    /// `unit_amount_in_decimal`; at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount_in_decimal: Option<String>,
+}
+impl ImportUnbilledChargesTiersParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(unbilled_charge_id: impl Into<String>) -> Self {
+        Self {
+            unbilled_charge_id: unbilled_charge_id.into(),
+            starting_unit: None,
+            ending_unit: None,
+            quantity_used: None,
+            unit_amount: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            quantity_used_in_decimal: None,
+            unit_amount_in_decimal: None,
+        }
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `quantity_used`.
+    pub fn quantity_used(mut self, value: i64) -> Self {
+        self.quantity_used = Some(value);
+        self
+    }
+    /// Sets `unit_amount`.
+    pub fn unit_amount(mut self, value: i64) -> Self {
+        self.unit_amount = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `quantity_used_in_decimal`; at most 33 characters.
+    pub fn quantity_used_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_used_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_amount_in_decimal`; at most 40 characters.
+    pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_amount_in_decimal = Some(value.into());
+        self
+    }
+}
+impl crate::form::FormEncode for ImportUnbilledChargesTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("unbilled_charge_id", &self.unbilled_charge_id);
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("quantity_used", &self.quantity_used);
+        form.field("unit_amount", &self.unit_amount);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("quantity_used_in_decimal", &self.quantity_used_in_decimal);
+        form.field("unit_amount_in_decimal", &self.unit_amount_in_decimal);
+    }
+}
+crate::form::form_object!(ImportUnbilledChargesTiersParams);
+/// Fields of the `ImportForItemsContractTermParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForItemsContractTermParams {
+    /// `id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `created_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// `contract_start` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start: Option<Timestamp>,
+    /// `billing_cycle`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycle: Option<i64>,
+    /// `total_amount_raised`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_amount_raised: Option<i64>,
+    /// `total_amount_raised_before_tax`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_amount_raised_before_tax: Option<i64>,
+    /// `action_at_term_end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<ImportForItemsContractTermActionAtTermEnd>,
+    /// `cancellation_cutoff_period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_cutoff_period: Option<i64>,
+}
+impl ImportForItemsContractTermParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            created_at: None,
+            contract_start: None,
+            billing_cycle: None,
+            total_amount_raised: None,
+            total_amount_raised_before_tax: None,
+            action_at_term_end: None,
+            cancellation_cutoff_period: None,
+        }
+    }
+    /// Sets `id`; at most 50 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `created_at` (Unix seconds).
+    pub fn created_at(mut self, value: Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `contract_start` (Unix seconds).
+    pub fn contract_start(mut self, value: Timestamp) -> Self {
+        self.contract_start = Some(value);
+        self
+    }
+    /// Sets `billing_cycle`.
+    pub fn billing_cycle(mut self, value: i64) -> Self {
+        self.billing_cycle = Some(value);
+        self
+    }
+    /// Sets `total_amount_raised`.
+    pub fn total_amount_raised(mut self, value: i64) -> Self {
+        self.total_amount_raised = Some(value);
+        self
+    }
+    /// Sets `total_amount_raised_before_tax`.
+    pub fn total_amount_raised_before_tax(mut self, value: i64) -> Self {
+        self.total_amount_raised_before_tax = Some(value);
+        self
+    }
+    /// Sets `action_at_term_end`.
+    pub fn action_at_term_end(
+        mut self,
+        value: ImportForItemsContractTermActionAtTermEnd,
+    ) -> Self {
+        self.action_at_term_end = Some(value);
+        self
+    }
+    /// Sets `cancellation_cutoff_period`.
+    pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
+        self.cancellation_cutoff_period = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForItemsContractTermParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("created_at", &self.created_at);
+        form.field("contract_start", &self.contract_start);
+        form.field("billing_cycle", &self.billing_cycle);
+        form.field("total_amount_raised", &self.total_amount_raised);
+        form.field(
+            "total_amount_raised_before_tax",
+            &self.total_amount_raised_before_tax,
+        );
+        form.field("action_at_term_end", &self.action_at_term_end);
+        form.field("cancellation_cutoff_period", &self.cancellation_cutoff_period);
+    }
+}
+crate::form::form_object!(ImportForItemsContractTermParams);
+/// Fields of the `ImportForItemsTransactionParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForItemsTransactionParams {
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `payment_method`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<enums::PaymentMethod>,
+    /// `reference_number`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_number: Option<String>,
+    /// `date` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Timestamp>,
+}
+impl ImportForItemsTransactionParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            payment_method: None,
+            reference_number: None,
+            date: None,
+        }
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `payment_method`.
+    pub fn payment_method(mut self, value: enums::PaymentMethod) -> Self {
+        self.payment_method = Some(value);
+        self
+    }
+    /// Sets `reference_number`; at most 100 characters.
+    pub fn reference_number(mut self, value: impl Into<String>) -> Self {
+        self.reference_number = Some(value.into());
+        self
+    }
+    /// Sets `date` (Unix seconds).
+    pub fn date(mut self, value: Timestamp) -> Self {
+        self.date = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForItemsTransactionParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("amount", &self.amount);
+        form.field("payment_method", &self.payment_method);
+        form.field("reference_number", &self.reference_number);
+        form.field("date", &self.date);
+    }
+}
+crate::form::form_object!(ImportForItemsTransactionParams);
+/// Fields of the `ImportForItemsShippingAddressParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForItemsShippingAddressParams {
+    /// `first_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// `last_name`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `email`; at most 70 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `company`; at most 250 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `phone`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `line1`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// `line2`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `line3`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line3: Option<String>,
+    /// `city`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `state_code`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_code: Option<String>,
+    /// `state`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `zip`; at most 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `country`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `validation_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_status: Option<enums::ValidationStatus>,
+}
+impl ImportForItemsShippingAddressParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            last_name: None,
+            email: None,
+            company: None,
+            phone: None,
+            line1: None,
+            line2: None,
+            line3: None,
+            city: None,
+            state_code: None,
+            state: None,
+            zip: None,
+            country: None,
+            validation_status: None,
+        }
+    }
+    /// Sets `first_name`; at most 150 characters.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`; at most 150 characters.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`; at most 70 characters.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `company`; at most 250 characters.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `phone`; at most 50 characters.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `line1`; at most 150 characters.
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets `line2`; at most 150 characters.
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets `line3`; at most 150 characters.
+    pub fn line3(mut self, value: impl Into<String>) -> Self {
+        self.line3 = Some(value.into());
+        self
+    }
+    /// Sets `city`; at most 50 characters.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `state_code`; at most 50 characters.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+    /// Sets `state`; at most 50 characters.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `zip`; at most 20 characters.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets `country`; at most 50 characters.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `validation_status`.
+    pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
+        self.validation_status = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForItemsShippingAddressParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("line1", &self.line1);
+        form.field("line2", &self.line2);
+        form.field("line3", &self.line3);
+        form.field("city", &self.city);
+        form.field("state_code", &self.state_code);
+        form.field("state", &self.state);
+        form.field("zip", &self.zip);
+        form.field("country", &self.country);
+        form.field("validation_status", &self.validation_status);
+    }
+}
+crate::form::form_object!(ImportForItemsShippingAddressParams);
+/// Fields of the `ImportForItemsSubscriptionItemsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportForItemsSubscriptionItemsParams {
+    /// `item_price_id`; at most 100 characters.
+    pub item_price_id: String,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `quantity_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_in_decimal: Option<String>,
+    /// `unit_price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// `unit_price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_in_decimal: Option<String>,
+    /// `billing_cycles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<i64>,
+    /// `trial_end` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<Timestamp>,
+    /// `service_period_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_period_days: Option<i64>,
+    /// `charge_on_event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_on_event: Option<enums::ChargeOnEvent>,
+    /// `charge_once`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
+    /// `item_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
+}
+impl ImportForItemsSubscriptionItemsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(item_price_id: impl Into<String>) -> Self {
+        Self {
+            item_price_id: item_price_id.into(),
+            quantity: None,
+            quantity_in_decimal: None,
+            unit_price: None,
+            unit_price_in_decimal: None,
+            billing_cycles: None,
+            trial_end: None,
+            service_period_days: None,
+            charge_on_event: None,
+            charge_once: None,
+            item_type: None,
+        }
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets `quantity_in_decimal`; at most 33 characters.
+    pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.quantity_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `unit_price`.
+    pub fn unit_price(mut self, value: i64) -> Self {
+        self.unit_price = Some(value);
+        self
+    }
+    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.unit_price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `billing_cycles`.
+    pub fn billing_cycles(mut self, value: i64) -> Self {
+        self.billing_cycles = Some(value);
+        self
+    }
+    /// Sets `trial_end` (Unix seconds).
+    pub fn trial_end(mut self, value: Timestamp) -> Self {
+        self.trial_end = Some(value);
+        self
+    }
+    /// Sets `service_period_days`.
+    pub fn service_period_days(mut self, value: i64) -> Self {
+        self.service_period_days = Some(value);
+        self
+    }
+    /// Sets `charge_on_event`.
+    pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
+        self.charge_on_event = Some(value);
+        self
+    }
+    /// Sets `charge_once`.
+    pub fn charge_once(mut self, value: bool) -> Self {
+        self.charge_once = Some(value);
+        self
+    }
+    /// Sets `item_type`.
+    pub fn item_type(mut self, value: enums::ItemType) -> Self {
+        self.item_type = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForItemsSubscriptionItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("quantity", &self.quantity);
+        form.field("quantity_in_decimal", &self.quantity_in_decimal);
+        form.field("unit_price", &self.unit_price);
+        form.field("unit_price_in_decimal", &self.unit_price_in_decimal);
+        form.field("billing_cycles", &self.billing_cycles);
+        form.field("trial_end", &self.trial_end);
+        form.field("service_period_days", &self.service_period_days);
+        form.field("charge_on_event", &self.charge_on_event);
+        form.field("charge_once", &self.charge_once);
+        form.field("item_type", &self.item_type);
+    }
+}
+crate::form::form_object!(ImportForItemsSubscriptionItemsParams);
+/// Fields of the `ImportForItemsDiscountsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportForItemsDiscountsParams {
+    /// `apply_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_on: Option<enums::ApplyOn>,
+    /// `duration_type`.
+    pub duration_type: enums::DurationType,
+    /// `percentage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<f64>,
+    /// `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+    /// `period_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_unit: Option<enums::PeriodUnit>,
+    /// `included_in_mrr`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_in_mrr: Option<bool>,
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+}
+impl ImportForItemsDiscountsParams {
+    /// Parameters with the required fields set and nothing else.
+    pub fn new(duration_type: enums::DurationType) -> Self {
+        Self {
+            apply_on: None,
+            duration_type,
+            percentage: None,
+            amount: None,
+            period: None,
+            period_unit: None,
+            included_in_mrr: None,
+            item_price_id: None,
+            quantity: None,
+        }
+    }
+    /// Sets `apply_on`.
+    pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
+        self.apply_on = Some(value);
+        self
+    }
+    /// Sets `percentage`.
+    pub fn percentage(mut self, value: f64) -> Self {
+        self.percentage = Some(value);
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `period`.
+    pub fn period(mut self, value: i64) -> Self {
+        self.period = Some(value);
+        self
+    }
+    /// Sets `period_unit`.
+    pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
+        self.period_unit = Some(value);
+        self
+    }
+    /// Sets `included_in_mrr`.
+    pub fn included_in_mrr(mut self, value: bool) -> Self {
+        self.included_in_mrr = Some(value);
+        self
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForItemsDiscountsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("apply_on", &self.apply_on);
+        form.field("duration_type", &self.duration_type);
+        form.field("percentage", &self.percentage);
+        form.field("amount", &self.amount);
+        form.field("period", &self.period);
+        form.field("period_unit", &self.period_unit);
+        form.field("included_in_mrr", &self.included_in_mrr);
+        form.field("item_price_id", &self.item_price_id);
+        form.field("quantity", &self.quantity);
+    }
+}
+crate::form::form_object!(ImportForItemsDiscountsParams);
+/// Fields of the `ImportForItemsChargedItemsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForItemsChargedItemsParams {
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `last_charged_at` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_charged_at: Option<Timestamp>,
+}
+impl ImportForItemsChargedItemsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_price_id: None,
+            last_charged_at: None,
+        }
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `last_charged_at` (Unix seconds).
+    pub fn last_charged_at(mut self, value: Timestamp) -> Self {
+        self.last_charged_at = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForItemsChargedItemsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("last_charged_at", &self.last_charged_at);
+    }
+}
+crate::form::form_object!(ImportForItemsChargedItemsParams);
+/// Fields of the `ImportForItemsItemTiersParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForItemsItemTiersParams {
+    /// `item_price_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
+    /// `starting_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
+    /// `ending_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit: Option<i64>,
+    /// `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    /// `starting_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit_in_decimal: Option<String>,
+    /// `ending_unit_in_decimal`; at most 33 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_unit_in_decimal: Option<String>,
+    /// `price_in_decimal`; at most 39 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_decimal: Option<String>,
+    /// `pricing_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_type: Option<enums::PricingType>,
+    /// `package_size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_size: Option<i64>,
+}
+impl ImportForItemsItemTiersParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            item_price_id: None,
+            starting_unit: None,
+            ending_unit: None,
+            price: None,
+            starting_unit_in_decimal: None,
+            ending_unit_in_decimal: None,
+            price_in_decimal: None,
+            pricing_type: None,
+            package_size: None,
+        }
+    }
+    /// Sets `item_price_id`; at most 100 characters.
+    pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
+        self.item_price_id = Some(value.into());
+        self
+    }
+    /// Sets `starting_unit`.
+    pub fn starting_unit(mut self, value: i64) -> Self {
+        self.starting_unit = Some(value);
+        self
+    }
+    /// Sets `ending_unit`.
+    pub fn ending_unit(mut self, value: i64) -> Self {
+        self.ending_unit = Some(value);
+        self
+    }
+    /// Sets `price`.
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.starting_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.ending_unit_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `price_in_decimal`; at most 39 characters.
+    pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
+        self.price_in_decimal = Some(value.into());
+        self
+    }
+    /// Sets `pricing_type`.
+    pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
+        self.pricing_type = Some(value);
+        self
+    }
+    /// Sets `package_size`.
+    pub fn package_size(mut self, value: i64) -> Self {
+        self.package_size = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForItemsItemTiersParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("starting_unit", &self.starting_unit);
+        form.field("ending_unit", &self.ending_unit);
+        form.field("price", &self.price);
+        form.field("starting_unit_in_decimal", &self.starting_unit_in_decimal);
+        form.field("ending_unit_in_decimal", &self.ending_unit_in_decimal);
+        form.field("price_in_decimal", &self.price_in_decimal);
+        form.field("pricing_type", &self.pricing_type);
+        form.field("package_size", &self.package_size);
+    }
+}
+crate::form::form_object!(ImportForItemsItemTiersParams);
+/// Fields of the `ImportForItemsCouponsParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportForItemsCouponsParams {
+    /// `coupon_id`; at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
+    /// `apply_till` (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_till: Option<Timestamp>,
+}
+impl ImportForItemsCouponsParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            coupon_id: None,
+            apply_till: None,
+        }
+    }
+    /// Sets `coupon_id`; at most 100 characters.
+    pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
+        self.coupon_id = Some(value.into());
+        self
+    }
+    /// Sets `apply_till` (Unix seconds).
+    pub fn apply_till(mut self, value: Timestamp) -> Self {
+        self.apply_till = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ImportForItemsCouponsParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("coupon_id", &self.coupon_id);
+        form.field("apply_till", &self.apply_till);
+    }
+}
+crate::form::form_object!(ImportForItemsCouponsParams);
 /// Fields of the `CancelEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CancelEventBasedAddonsParams {
@@ -6314,3 +20705,92 @@ impl crate::form::FormEncode for CancelForItemsSubscriptionItemsParams {
     }
 }
 crate::form::form_object!(CancelForItemsSubscriptionItemsParams);
+/// Fields of the `ResumePaymentIntentParams` parameter object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ResumePaymentIntentParams {
+    /// `id`; at most 150 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `gateway_account_id`; at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
+    /// `gw_token`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_token: Option<String>,
+    /// `payment_method_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<ResumePaymentIntentPaymentMethodType>,
+    /// `reference_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// `gw_payment_method_id`; at most 65000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gw_payment_method_id: Option<String>,
+    /// `additional_information` (any JSON value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<Value>,
+}
+impl ResumePaymentIntentParams {
+    /// Parameters with nothing set.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            gateway_account_id: None,
+            gw_token: None,
+            payment_method_type: None,
+            reference_id: None,
+            gw_payment_method_id: None,
+            additional_information: None,
+        }
+    }
+    /// Sets `id`; at most 150 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `gateway_account_id`; at most 50 characters.
+    pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
+        self.gateway_account_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_token`; at most 65000 characters.
+    pub fn gw_token(mut self, value: impl Into<String>) -> Self {
+        self.gw_token = Some(value.into());
+        self
+    }
+    /// Sets `payment_method_type`.
+    pub fn payment_method_type(
+        mut self,
+        value: ResumePaymentIntentPaymentMethodType,
+    ) -> Self {
+        self.payment_method_type = Some(value);
+        self
+    }
+    /// Sets `reference_id`; at most 65000 characters.
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.reference_id = Some(value.into());
+        self
+    }
+    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.gw_payment_method_id = Some(value.into());
+        self
+    }
+    /// Sets `additional_information` (any JSON value).
+    pub fn additional_information(mut self, value: Value) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+}
+impl crate::form::FormEncode for ResumePaymentIntentParams {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("gw_token", &self.gw_token);
+        form.field("payment_method_type", &self.payment_method_type);
+        form.field("reference_id", &self.reference_id);
+        form.field("gw_payment_method_id", &self.gw_payment_method_id);
+        form.field("additional_information", &self.additional_information);
+    }
+}
+crate::form::form_object!(ResumePaymentIntentParams);

@@ -67,9 +67,14 @@ fn type_names(op: &Operation) -> (syn::Ident, syn::Ident, syn::Ident, syn::Ident
     )
 }
 
+/// Whether the operation is a paged GET: `limit`, `offset`, and `stream()`.
+fn pages(op: &Operation) -> bool {
+    op.paginated && op.method == Method::Get
+}
+
 /// Whether the operation carries a parameters struct.
 fn has_params(op: &Operation) -> bool {
-    op.paginated || !op.params.is_empty() || !op.filters.is_empty()
+    pages(op) || !op.params.is_empty() || !op.filters.is_empty()
 }
 
 fn describe(op: &Operation) -> String {
@@ -162,6 +167,10 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
         }
     );
     let idempotent = op.idempotent;
+    let subdomain = match &op.subdomain {
+        Some(sub) => quote!(Some(#sub)),
+        None => quote!(None),
+    };
     let descriptor = quote! {
         const #constant: crate::transport::Operation = crate::transport::Operation {
             id: #id,
@@ -169,6 +178,7 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             method: crate::transport::HttpMethod::#method,
             base: crate::transport::ApiBase::#base,
             body: crate::transport::BodyKind::#body,
+            subdomain: #subdomain,
             idempotent: #idempotent,
         };
     };
@@ -227,7 +237,7 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
         }
     });
     let (output, response_items) = response_items(op, &response, imports);
-    let stream = op.paginated.then(|| {
+    let stream = pages(op).then(|| {
         let entry = format_ident!("{}Entry", op.pascal);
         quote! {
             /// Streams every entry of every page, fetching one page at a time from the
@@ -332,7 +342,7 @@ struct Slot {
 
 fn extra_slots(op: &Operation, imports: &mut Imports) -> Vec<Slot> {
     let mut slots = Vec::new();
-    if op.paginated {
+    if pages(op) {
         slots.push(Slot {
             ident: format_ident!("limit"),
             wire: "limit".into(),
