@@ -5,6 +5,7 @@
 //! [`validate`] (every error at once, each with file and line) → [`model`] (names
 //! resolved) → [`emit`] (tokens, printed by prettyplease). See [`names`] for the naming rules.
 
+pub mod coverage;
 pub mod emit;
 pub mod error;
 pub mod lines;
@@ -17,6 +18,15 @@ pub mod validate;
 pub use emit::GeneratedFile;
 pub use error::{SpecError, SpecErrors};
 use std::path::Path;
+
+/// Compares the spec in `spec_dir` with the reference document at `reference`.
+pub fn coverage(spec_dir: &Path, reference: &Path) -> Result<coverage::Report, String> {
+    let files = load::load_dir(spec_dir).map_err(|e| SpecErrors(e).to_string())?;
+    let api = validate::validate(&files).map_err(|e| SpecErrors(e).to_string())?;
+    let text = std::fs::read_to_string(reference).map_err(|e| format!("{}: {e}", reference.display()))?;
+    let json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", reference.display()))?;
+    Ok(coverage::compare(&api, &json))
+}
 
 /// Loads, validates and generates from the spec in `spec_dir`. Nothing is emitted unless the
 /// whole spec is valid.

@@ -1,17 +1,41 @@
 //! `cargo run -p chargebee-codegen [-- --check] [SPEC_DIR OUT_DIR]`: regenerates
 //! `client/src/generated/` from `spec/`, or with `--check` only reports whether it is stale.
+//!
+//! `cargo run -p chargebee-codegen -- coverage [REFERENCE_JSON]`: compares the spec with the
+//! reference description of the API (default `../shared/reference/chargebee-api.json`) and
+//! prints what is covered and what is missing or different; fails when anything is.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    if args.first().map(String::as_str) == Some("coverage") {
+        let reference = match args.get(1) {
+            Some(path) => PathBuf::from(path),
+            None => root.join("../shared/reference/chargebee-api.json"),
+        };
+        return match chargebee_codegen::coverage(&root.join("spec"), &reference) {
+            Ok(report) => {
+                println!("{report}");
+                if report.complete() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let check = args
         .iter()
         .position(|a| a == "--check")
         .map(|i| args.remove(i))
         .is_some();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let (spec_dir, out_dir) = match args.as_slice() {
         [] => (root.join("spec"), root.join("client/src/generated")),
         [spec, out] => (PathBuf::from(spec), PathBuf::from(out)),

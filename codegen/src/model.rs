@@ -82,7 +82,7 @@ pub struct EnumDef {
 }
 
 /// HTTP method of an operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
     Get,
     Post,

@@ -28,6 +28,10 @@ def snake(name):
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def pascal(name):
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
 def is_timestamp(name):
     return name not in NOT_TIMESTAMPS and (name == "date" or name.endswith(TIMESTAMP_SUFFIXES))
 
@@ -76,8 +80,13 @@ class Importer:
                 self.used_enums.add(target)
                 short = target[: -len("Enum")] if target.endswith("Enum") else target
                 # A nested type of the same name would hide the shared enum.
-                hidden = short in self.ref["resources"].get(owner, {}).get("nested", {})
+                res = self.ref["resources"].get(owner, {})
+                inline_enums = {pascal(f["name"]) for f in res.get("fields", []) if f["type"]["kind"] == "enum"}
+                hidden = short in res.get("nested", {}) or short in inline_enums
                 return {"type": "enums." + short if hidden else short}
+            if target == "ContentFor":
+                # A webhook's content, generic over the event type in the SDK: `Content` here.
+                return {"type": "Content"}
             if target in OPAQUE_RESOURCES:
                 return {"type": "json"}
             if "." in target:
@@ -119,6 +128,8 @@ def main():
         for o in ops:
             rtype = ref["resources"][o["resource_type"]]["types"][o["response"]]
             todo += response_refs(rtype)
+    if not wanted:
+        todo += list(ref["resources"])
     done = []
     while todo:
         r = todo.pop()
@@ -134,7 +145,7 @@ def main():
         (spec_dir / ("%s.yaml" % snake(r))).write_text(text)
         print("wrote", spec_dir / ("%s.yaml" % snake(r)))
     lines = ["# Enums shared by several resources and operations.", "enums:"]
-    for e in sorted(imp.used_enums):
+    for e in sorted(imp.used_enums if wanted else ref["global_enums"]):
         values = ref["global_enums"][e]
         lines.append("  %s: [%s]" % (e[: -len("Enum")], ", ".join(q(v) for v in values)))
     (spec_dir / "enums.yaml").write_text("\n".join(lines) + "\n")

@@ -537,6 +537,33 @@ impl ApiEnum for Channel {
     }
 }
 crate::api_enum_traits!(Channel);
+/// Values of `ChargeModel`; values added to the API later decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChargeModel {
+    /// `full_charge`
+    FullCharge,
+    /// `prorate`
+    Prorate,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ApiEnum for ChargeModel {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::FullCharge => "full_charge",
+            Self::Prorate => "prorate",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "full_charge" => Self::FullCharge,
+            "prorate" => Self::Prorate,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::api_enum_traits!(ChargeModel);
 /// Values of `ChargeOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChargeOn {

@@ -250,3 +250,5 @@ pub mod vaulted_payment_method;
 pub mod virtual_bank_account;
 /// The `WebhookEndpoint` resource and its operations.
 pub mod webhook_endpoint;
+/// The `WebhookEvent` resource.
+pub mod webhook_event;

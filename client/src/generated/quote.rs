@@ -12226,7 +12226,7 @@ pub struct UpdateSubscriptionQuoteForItemsDiscountsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// `operation_type`.
-    pub operation_type: OperationType,
+    pub operation_type: enums::OperationType,
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -12241,7 +12241,7 @@ impl UpdateSubscriptionQuoteForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         duration_type: enums::DurationType,
-        operation_type: OperationType,
+        operation_type: enums::OperationType,
     ) -> Self {
         Self {
             apply_on: None,
@@ -13273,7 +13273,7 @@ pub struct EditUpdateSubscriptionQuoteForItemsDiscountsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// `operation_type`.
-    pub operation_type: OperationType,
+    pub operation_type: enums::OperationType,
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -13288,7 +13288,7 @@ impl EditUpdateSubscriptionQuoteForItemsDiscountsParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         duration_type: enums::DurationType,
-        operation_type: OperationType,
+        operation_type: enums::OperationType,
     ) -> Self {
         Self {
             apply_on: None,
