@@ -38,6 +38,7 @@ mod retry;
 mod transport;
 #[doc(hidden)]
 pub mod types;
+pub mod webhook;
 
 pub use client::{
     Client, ClientBuilder, API_KEY_VAR, CONTROL_URL, DEFAULT_GATEWAY_RATE,

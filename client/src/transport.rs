@@ -419,6 +419,50 @@ pub(crate) fn decode<T: DeserializeOwned>(
 mod tests {
     use super::PathSegment;
 
+    #[test]
+    fn subdomain_operations_go_to_their_host_in_direct_mode() {
+        use super::{ApiBase, BodyKind, HttpMethod, Operation};
+        let op = |subdomain| Operation {
+            id: "usage_event.create",
+            path: "/usage_events",
+            method: HttpMethod::Post,
+            base: ApiBase::Chargebee,
+            body: BodyKind::Json,
+            subdomain,
+            idempotent: false,
+        };
+        let direct = crate::Client::builder()
+            .direct("acme", "key")
+            .build()
+            .unwrap();
+        assert_eq!(
+            direct.api_root(&op(Some("ingest"))),
+            "https://acme.ingest.chargebee.com/api/v2"
+        );
+        assert_eq!(
+            direct.api_root(&op(Some("file-ingest"))),
+            "https://acme.file-ingest.chargebee.com/api/v2"
+        );
+        assert_eq!(
+            direct.api_root(&op(None)),
+            "https://acme.chargebee.com/api/v2"
+        );
+        let gateway = crate::Client::builder().maton_api_key("k").build().unwrap();
+        assert_eq!(
+            gateway.api_root(&op(Some("grow"))),
+            "https://gateway.maton.ai/chargebee/api/v2"
+        );
+        let proxied = crate::Client::builder()
+            .direct("acme", "key")
+            .base_url("https://proxy.example")
+            .build()
+            .unwrap();
+        assert_eq!(
+            proxied.api_root(&op(Some("grow"))),
+            "https://proxy.example/api/v2"
+        );
+    }
+
     fn segment(id: &str) -> String {
         PathSegment::new("id", id).unwrap().to_string()
     }

@@ -5,7 +5,10 @@
 //! with type and required flag, and every enum value). What differs is listed, so the same
 //! report serves as a drift report when a newer reference comes out.
 
-use crate::model::{Api, EnumDef, Field, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type, TypeRef};
+use crate::model::{
+    Api, EnumDef, Field, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type,
+    TypeRef,
+};
 use crate::names;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -78,7 +81,12 @@ impl fmt::Display for Report {
 /// Compares `api` with the reference document.
 pub fn compare(api: &Api, reference: &Value) -> Report {
     let index = Index::new(api);
-    let mut c = Checker { reference, index: &index, types: Value::Null, report: Report::default() };
+    let mut c = Checker {
+        reference,
+        index: &index,
+        types: Value::Null,
+        report: Report::default(),
+    };
     c.resources();
     c.operations();
     c.report
@@ -113,7 +121,9 @@ impl<'a> Index<'a> {
                 index.structs.insert((r.module.clone(), s.name.clone()), s);
             }
             for op in &r.operations {
-                index.operations.insert((op.method, normal_path(&op.path)), (r, op));
+                index
+                    .operations
+                    .insert((op.method, normal_path(&op.path)), (r, op));
             }
         }
         index
@@ -121,12 +131,20 @@ impl<'a> Index<'a> {
 
     /// Wire values of the enum `r` names, seen from `module`.
     fn enum_values(&self, module: &str, r: &TypeRef) -> Option<Vec<&'a str>> {
-        let key = (r.module.as_deref().unwrap_or(module).to_string(), r.name.clone());
-        self.enums.get(&key).map(|e| e.variants.iter().map(|(_, w)| w.as_str()).collect())
+        let key = (
+            r.module.as_deref().unwrap_or(module).to_string(),
+            r.name.clone(),
+        );
+        self.enums
+            .get(&key)
+            .map(|e| e.variants.iter().map(|(_, w)| w.as_str()).collect())
     }
 
     fn struct_def(&self, module: &str, r: &TypeRef) -> Option<&'a StructDef> {
-        let key = (r.module.as_deref().unwrap_or(module).to_string(), r.name.clone());
+        let key = (
+            r.module.as_deref().unwrap_or(module).to_string(),
+            r.name.clone(),
+        );
         self.structs.get(&key).copied()
     }
 }
@@ -168,11 +186,17 @@ struct Checker<'a> {
 }
 
 fn text(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn items(v: &Value, key: &str) -> Vec<Value> {
-    v.get(key).and_then(Value::as_array).cloned().unwrap_or_default()
+    v.get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
 }
 
 impl Checker<'_> {
@@ -181,7 +205,10 @@ impl Checker<'_> {
     }
 
     fn resources(&mut self) {
-        let resources = self.reference["resources"].as_object().cloned().unwrap_or_default();
+        let resources = self.reference["resources"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
         let sorted: BTreeMap<_, _> = resources.into_iter().collect();
         for (name, def) in &sorted {
             let Some(res) = self.index.resources.get(name.as_str()).copied() else {
@@ -191,13 +218,27 @@ impl Checker<'_> {
             };
             self.report.resources.count(true);
             let all_optional = ALL_OPTIONAL.contains(&name.as_str());
-            self.fields(name, &res.module, &items(def, "fields"), &res.fields, all_optional, true);
+            self.fields(
+                name,
+                &res.module,
+                &items(def, "fields"),
+                &res.fields,
+                all_optional,
+                true,
+            );
             let nested = def["nested"].as_object().cloned().unwrap_or_default();
             for (nested_name, nested_def) in nested.iter().collect::<BTreeMap<_, _>>() {
                 let at = format!("{name}.{nested_name}");
                 let rust = names::type_name(nested_name, name);
                 match res.nested.iter().find(|s| s.name == rust) {
-                    Some(s) => self.fields(&at, &res.module, &items(nested_def, "fields"), &s.fields, all_optional, true),
+                    Some(s) => self.fields(
+                        &at,
+                        &res.module,
+                        &items(nested_def, "fields"),
+                        &s.fields,
+                        all_optional,
+                        true,
+                    ),
                     None => {
                         self.report.fields.count(false);
                         self.problem(&at, "nested type missing".into());
@@ -205,16 +246,30 @@ impl Checker<'_> {
                 }
             }
         }
-        let enums = self.reference["global_enums"].as_object().cloned().unwrap_or_default();
+        let enums = self.reference["global_enums"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
         for (name, values) in enums.iter().collect::<BTreeMap<_, _>>() {
             let short = name.strip_suffix("Enum").unwrap_or(name);
-            let ours = self.index.enum_values("", &TypeRef { module: Some("enums".into()), name: short.into() });
+            let ours = self.index.enum_values(
+                "",
+                &TypeRef {
+                    module: Some("enums".into()),
+                    name: short.into(),
+                },
+            );
             self.enum_values(name, values, ours);
         }
     }
 
     fn enum_values(&mut self, at: &str, values: &Value, ours: Option<Vec<&str>>) {
-        for v in values.as_array().into_iter().flatten().filter_map(Value::as_str) {
+        for v in values
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
             let ok = ours.as_ref().is_some_and(|o| o.contains(&v));
             self.report.enum_values.count(ok);
             if !ok {
@@ -224,7 +279,15 @@ impl Checker<'_> {
     }
 
     /// Compares reference fields with spec fields; `model` counts them as resource fields.
-    fn fields(&mut self, at: &str, module: &str, reference: &[Value], ours: &[Field], all_optional: bool, model: bool) {
+    fn fields(
+        &mut self,
+        at: &str,
+        module: &str,
+        reference: &[Value],
+        ours: &[Field],
+        all_optional: bool,
+        model: bool,
+    ) {
         for rf in reference {
             let name = text(rf, "name");
             let at = format!("{at}.{name}");
@@ -235,13 +298,23 @@ impl Checker<'_> {
             };
             let mut required = rf["required"].as_bool().unwrap_or(false);
             let owner = at.split('.').next().unwrap_or_default();
-            if all_optional || OPTIONAL_ON_PURPOSE.iter().any(|(r, f)| *r == owner && *f == name) {
+            if all_optional
+                || OPTIONAL_ON_PURPOSE
+                    .iter()
+                    .any(|(r, f)| *r == owner && *f == name)
+            {
                 required = false;
             }
             let ok = self.same_type(&at, module, &rf["type"], &field.ty, None);
             let required_ok = field.required == required;
             if !required_ok {
-                self.problem(&at, format!("required is {} in the spec, {required} in the reference", field.required));
+                self.problem(
+                    &at,
+                    format!(
+                        "required is {} in the spec, {required} in the reference",
+                        field.required
+                    ),
+                );
             }
             self.tally(model, ok && required_ok);
         }
@@ -257,7 +330,14 @@ impl Checker<'_> {
 
     /// Whether a reference type and a spec type agree; records why not. `schema` is the
     /// parameter's JSON Schema, which tells integers from floats where the type does not.
-    fn same_type(&mut self, at: &str, module: &str, rt: &Value, ty: &Type, schema: Option<&Value>) -> bool {
+    fn same_type(
+        &mut self,
+        at: &str,
+        module: &str,
+        rt: &Value,
+        ty: &Type,
+        schema: Option<&Value>,
+    ) -> bool {
         let kind = text(rt, "kind");
         let ok = match (kind.as_str(), ty) {
             ("string", Type::String) | ("boolean", Type::Bool) | ("any", Type::Json) => true,
@@ -286,12 +366,26 @@ impl Checker<'_> {
             _ => false,
         };
         if !ok {
-            self.problem(at, format!("type differs: reference {}, spec {}", short(rt), describe(ty)));
+            self.problem(
+                at,
+                format!(
+                    "type differs: reference {}, spec {}",
+                    short(rt),
+                    describe(ty)
+                ),
+            );
         }
         ok
     }
 
-    fn same_ref(&mut self, at: &str, module: &str, name: &str, ty: &Type, schema: Option<&Value>) -> bool {
+    fn same_ref(
+        &mut self,
+        at: &str,
+        module: &str,
+        name: &str,
+        ty: &Type,
+        schema: Option<&Value>,
+    ) -> bool {
         let global = self.reference["global_enums"].get(name).cloned();
         let ok = match (global, ty) {
             (Some(values), Type::Enum(r)) => {
@@ -315,13 +409,23 @@ impl Checker<'_> {
             _ => false,
         };
         if !ok {
-            self.problem(at, format!("type differs: reference {name}, spec {}", describe(ty)));
+            self.problem(
+                at,
+                format!("type differs: reference {name}, spec {}", describe(ty)),
+            );
         }
         ok
     }
 
     /// An input object: its fields must match those of the reference's input type.
-    fn same_object(&mut self, at: &str, module: &str, name: &str, r: &TypeRef, schema: Option<&Value>) -> bool {
+    fn same_object(
+        &mut self,
+        at: &str,
+        module: &str,
+        name: &str,
+        r: &TypeRef,
+        schema: Option<&Value>,
+    ) -> bool {
         let resource_type = self.types.get(name).cloned();
         let Some(def) = self.index.struct_def(module, r) else {
             self.problem(at, format!("parameter object `{}` missing", r.name));
@@ -340,7 +444,9 @@ impl Checker<'_> {
                 self.problem(&fat, "parameter missing".into());
                 continue;
             };
-            let fschema = props.and_then(|p| p.get(&fname)).map(|s| s.get("items").unwrap_or(s));
+            let fschema = props
+                .and_then(|p| p.get(&fname))
+                .map(|s| s.get("items").unwrap_or(s));
             self.same_type(&fat, module, &rf["type"], &field.ty, fschema);
             if field.required != rf["required"].as_bool().unwrap_or(false) {
                 self.problem(&fat, "required flag differs".into());
@@ -362,19 +468,34 @@ impl Checker<'_> {
             let key = (method, normal_reference_path(&text(o, "path")));
             let Some((res, op)) = self.index.operations.get(&key).copied() else {
                 self.report.operations.count(false);
-                self.problem(&at, format!("operation {} {} missing", text(o, "http_method"), text(o, "path")));
+                self.problem(
+                    &at,
+                    format!(
+                        "operation {} {} missing",
+                        text(o, "http_method"),
+                        text(o, "path")
+                    ),
+                );
                 continue;
             };
             let before = self.report.problems.len();
             self.operation(&at, o, res, op);
-            self.report.operations.count(self.report.problems.len() == before);
+            self.report
+                .operations
+                .count(self.report.problems.len() == before);
         }
     }
 
     fn operation(&mut self, at: &str, o: &Value, res: &Resource, op: &Operation) {
         let subdomain = o["subdomain"].as_str();
         if op.subdomain.as_deref() != subdomain {
-            self.problem(at, format!("subdomain: spec {:?}, reference {subdomain:?}", op.subdomain));
+            self.problem(
+                at,
+                format!(
+                    "subdomain: spec {:?}, reference {subdomain:?}",
+                    op.subdomain
+                ),
+            );
         }
         let json = o["json_body"].as_bool().unwrap_or(false);
         if json != (op.body == crate::model::Body::Json) {
@@ -388,7 +509,11 @@ impl Checker<'_> {
         }
         let owner = &self.reference["resources"][text(o, "resource_type")];
         self.types = owner["types"].clone();
-        let schema = o.get("params_schema").and_then(|s| s.get("properties")).cloned().unwrap_or(Value::Null);
+        let schema = o
+            .get("params_schema")
+            .and_then(|s| s.get("properties"))
+            .cloned()
+            .unwrap_or(Value::Null);
         if let Some(input) = o["input"].get("type").and_then(Value::as_str) {
             for rf in items(&owner["types"][input], "fields") {
                 self.parameter(at, &res.module, op, &rf, &schema, &owner["types"]);
@@ -398,7 +523,9 @@ impl Checker<'_> {
             let mut fields = items(&owner["types"][response], "fields");
             if op.paginated {
                 let entry = fields.iter().find(|f| text(f, "name") == "list").cloned();
-                fields = entry.map(|e| items(&e["type"]["of"], "fields")).unwrap_or_default();
+                fields = entry
+                    .map(|e| items(&e["type"]["of"], "fields"))
+                    .unwrap_or_default();
             }
             for rf in fields.iter().filter(|f| text(f, "name") != "next_offset") {
                 let name = text(rf, "name");
@@ -416,7 +543,15 @@ impl Checker<'_> {
         }
     }
 
-    fn parameter(&mut self, at: &str, module: &str, op: &Operation, rf: &Value, schema: &Value, types: &Value) {
+    fn parameter(
+        &mut self,
+        at: &str,
+        module: &str,
+        op: &Operation,
+        rf: &Value,
+        schema: &Value,
+        types: &Value,
+    ) {
         let name = text(rf, "name");
         let pat = format!("{at}({name})");
         let before = self.report.problems.len();
@@ -425,19 +560,38 @@ impl Checker<'_> {
         } else if let Some(direction) = name.strip_prefix("sort_by[") {
             let direction = direction.trim_end_matches(']');
             let values = &schema["sort_by"]["properties"][direction]["enum"];
-            for v in values.as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for v in values
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 if !op.sort_by.iter().any(|(_, w)| w == v) {
                     self.problem(&pat, format!("sort field `{v}` missing"));
                 }
             }
         } else if kind == "filter" {
-            self.filter(&pat, module, op, &name, &text(&rf["type"], "name"), &schema[&name]);
+            self.filter(
+                &pat,
+                module,
+                op,
+                &name,
+                &text(&rf["type"], "name"),
+                &schema[&name],
+            );
         } else if kind == "ref" && is_filter_group(types, &text(&rf["type"], "name")) {
             let group = schema[&name].get("items").unwrap_or(&schema[&name]).clone();
             for g in items(&types[text(&rf["type"], "name")], "fields") {
                 let gname = text(&g, "name");
                 let wire = format!("{name}[{gname}]");
-                self.filter(&pat, module, op, &wire, &text(&g["type"], "name"), &group["properties"][&gname]);
+                self.filter(
+                    &pat,
+                    module,
+                    op,
+                    &wire,
+                    &text(&g["type"], "name"),
+                    &group["properties"][&gname],
+                );
             }
         } else {
             match op.params.iter().find(|p| p.wire == name) {
@@ -451,11 +605,21 @@ impl Checker<'_> {
                 None => self.problem(&pat, "parameter missing".into()),
             }
         }
-        self.report.parameters.count(self.report.problems.len() == before);
+        self.report
+            .parameters
+            .count(self.report.problems.len() == before);
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn filter(&mut self, at: &str, module: &str, op: &Operation, wire: &str, kind: &str, schema: &Value) {
+    fn filter(
+        &mut self,
+        at: &str,
+        module: &str,
+        op: &Operation,
+        wire: &str,
+        kind: &str,
+        schema: &Value,
+    ) {
         let Some(f) = op.filters.iter().find(|f| f.wire == wire) else {
             self.problem(at, format!("filter `{wire}` missing"));
             return;
@@ -470,15 +634,24 @@ impl Checker<'_> {
                 | ("Enum", FilterKind::Enum(_))
         );
         if !kind_ok {
-            self.problem(at, format!("filter `{wire}` kind differs: reference {kind}"));
+            self.problem(
+                at,
+                format!("filter `{wire}` kind differs: reference {kind}"),
+            );
         }
-        for operator in schema["properties"].as_object().into_iter().flat_map(|m| m.keys()) {
+        for operator in schema["properties"]
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.keys())
+        {
             if !f.ops.iter().any(|o| o == operator) {
                 self.problem(at, format!("filter `{wire}` lacks operator `{operator}`"));
             }
         }
         if let FilterKind::Enum(r) = &f.kind {
-            let values = schema["properties"]["is"].get("enum").or_else(|| schema["properties"]["in"].get("enum"));
+            let values = schema["properties"]["is"]
+                .get("enum")
+                .or_else(|| schema["properties"]["in"].get("enum"));
             if let Some(values) = values {
                 let ours = self.index.enum_values(module, r);
                 self.enum_values(at, values, ours);
@@ -496,7 +669,12 @@ fn short(rt: &Value) -> String {
     match text(rt, "kind").as_str() {
         "ref" => text(rt, "name"),
         "array" => format!("array of {}", short(&rt["of"])),
-        "number" => format!("number ({})", rt.get("number_kind").and_then(Value::as_str).unwrap_or("any")),
+        "number" => format!(
+            "number ({})",
+            rt.get("number_kind")
+                .and_then(Value::as_str)
+                .unwrap_or("any")
+        ),
         k => k.to_string(),
     }
 }

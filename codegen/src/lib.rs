@@ -23,7 +23,8 @@ use std::path::Path;
 pub fn coverage(spec_dir: &Path, reference: &Path) -> Result<coverage::Report, String> {
     let files = load::load_dir(spec_dir).map_err(|e| SpecErrors(e).to_string())?;
     let api = validate::validate(&files).map_err(|e| SpecErrors(e).to_string())?;
-    let text = std::fs::read_to_string(reference).map_err(|e| format!("{}: {e}", reference.display()))?;
+    let text =
+        std::fs::read_to_string(reference).map_err(|e| format!("{}: {e}", reference.display()))?;
     let json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", reference.display()))?;
     Ok(coverage::compare(&api, &json))
 }

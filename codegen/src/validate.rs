@@ -272,7 +272,7 @@ impl Validator {
             let accessor = spec
                 .accessor
                 .clone()
-                .unwrap_or_else(|| format!("{}s", res.module));
+                .unwrap_or_else(|| names::plural(&res.module));
             if !names::is_snake(&accessor) {
                 self.error(
                     file,

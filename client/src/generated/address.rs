@@ -55,18 +55,18 @@ pub struct Address {
     /// `subscription_id`.
     pub subscription_id: String,
 }
-/// The `address` operations, reached through [`Client::addresss`].
+/// The `address` operations, reached through [`Client::addresses`].
 #[derive(Debug, Clone)]
-pub struct Addresss {
+pub struct Addresses {
     client: Client,
 }
 impl Client {
     /// The `address` operations.
-    pub fn addresss(&self) -> Addresss {
-        Addresss { client: self.clone() }
+    pub fn addresses(&self) -> Addresses {
+        Addresses { client: self.clone() }
     }
 }
-impl Addresss {
+impl Addresses {
     /// Starts `GET /addresses` (`address.retrieve`).
     ///
     /// The arguments are the parameters Chargebee requires.

@@ -18,20 +18,20 @@ pub struct AlertStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_triggered_at: Option<Timestamp>,
 }
-/// The `alert_status` operations, reached through [`Client::alert_statuss`].
+/// The `alert_status` operations, reached through [`Client::alert_statuses`].
 #[derive(Debug, Clone)]
-pub struct AlertStatuss {
+pub struct AlertStatuses {
     client: Client,
 }
 impl Client {
     /// The `alert_status` operations.
-    pub fn alert_statuss(&self) -> AlertStatuss {
-        AlertStatuss {
+    pub fn alert_statuses(&self) -> AlertStatuses {
+        AlertStatuses {
             client: self.clone(),
         }
     }
 }
-impl AlertStatuss {
+impl AlertStatuses {
     /// Starts `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.

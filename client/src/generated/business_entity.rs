@@ -55,20 +55,20 @@ impl ApiEnum for Status {
     }
 }
 crate::api_enum_traits!(Status);
-/// The `business_entity` operations, reached through [`Client::business_entitys`].
+/// The `business_entity` operations, reached through [`Client::business_entities`].
 #[derive(Debug, Clone)]
-pub struct BusinessEntitys {
+pub struct BusinessEntities {
     client: Client,
 }
 impl Client {
     /// The `business_entity` operations.
-    pub fn business_entitys(&self) -> BusinessEntitys {
-        BusinessEntitys {
+    pub fn business_entities(&self) -> BusinessEntities {
+        BusinessEntities {
             client: self.clone(),
         }
     }
 }
-impl BusinessEntitys {
+impl BusinessEntities {
     /// Starts `POST /business_entities/transfers` (`business_entity.create_transfers`).
     ///
     /// The arguments are the parameters Chargebee requires.

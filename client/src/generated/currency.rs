@@ -103,18 +103,18 @@ impl ApiEnum for UpdateForexType {
     }
 }
 crate::api_enum_traits!(UpdateForexType);
-/// The `currency` operations, reached through [`Client::currencys`].
+/// The `currency` operations, reached through [`Client::currencies`].
 #[derive(Debug, Clone)]
-pub struct Currencys {
+pub struct Currencies {
     client: Client,
 }
 impl Client {
     /// The `currency` operations.
-    pub fn currencys(&self) -> Currencys {
-        Currencys { client: self.clone() }
+    pub fn currencies(&self) -> Currencies {
+        Currencies { client: self.clone() }
     }
 }
-impl Currencys {
+impl Currencies {
     /// Starts `GET /currencies/list` (`currency.list`).
     pub fn list(&self) -> ListRequest {
         ListRequest {

@@ -132,20 +132,20 @@ impl ApiEnum for Status {
     }
 }
 crate::api_enum_traits!(Status);
-/// The `item_family` operations, reached through [`Client::item_familys`].
+/// The `item_family` operations, reached through [`Client::item_families`].
 #[derive(Debug, Clone)]
-pub struct ItemFamilys {
+pub struct ItemFamilies {
     client: Client,
 }
 impl Client {
     /// The `item_family` operations.
-    pub fn item_familys(&self) -> ItemFamilys {
-        ItemFamilys {
+    pub fn item_families(&self) -> ItemFamilies {
+        ItemFamilies {
             client: self.clone(),
         }
     }
 }
-impl ItemFamilys {
+impl ItemFamilies {
     /// Starts `POST /item_families` (`item_family.create`).
     ///
     /// The arguments are the parameters Chargebee requires.

@@ -19,20 +19,20 @@ pub struct UsageSummary {
     /// `aggregated_to` (Unix seconds).
     pub aggregated_to: Timestamp,
 }
-/// The `usage_summary` operations, reached through [`Client::usage_summarys`].
+/// The `usage_summary` operations, reached through [`Client::usage_summaries`].
 #[derive(Debug, Clone)]
-pub struct UsageSummarys {
+pub struct UsageSummaries {
     client: Client,
 }
 impl Client {
     /// The `usage_summary` operations.
-    pub fn usage_summarys(&self) -> UsageSummarys {
-        UsageSummarys {
+    pub fn usage_summaries(&self) -> UsageSummaries {
+        UsageSummaries {
             client: self.clone(),
         }
     }
 }
-impl UsageSummarys {
+impl UsageSummaries {
     /// Starts `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).
     ///
     /// The arguments are the parameters Chargebee requires.
