@@ -38,6 +38,7 @@ mod retry;
 mod transport;
 #[doc(hidden)]
 pub mod types;
+#[cfg(feature = "webhook_event")]
 pub mod webhook;
 
 pub use client::{

@@ -16,6 +16,15 @@ pub mod spec;
 pub mod validate;
 
 pub use emit::GeneratedFile;
+
+/// What one run generates: the modules, and the client's `[features]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// Files of `client/src/generated/`.
+    pub files: Vec<GeneratedFile>,
+    /// The end of `client/Cargo.toml`, from [`emit::features::MARKER`] on.
+    pub cargo_features: String,
+}
 pub use error::{SpecError, SpecErrors};
 use std::path::Path;
 
@@ -31,8 +40,20 @@ pub fn coverage(spec_dir: &Path, reference: &Path) -> Result<coverage::Report, S
 
 /// Loads, validates and generates from the spec in `spec_dir`. Nothing is emitted unless the
 /// whole spec is valid.
-pub fn generate(spec_dir: &Path) -> Result<Vec<GeneratedFile>, SpecErrors> {
+pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
     let files = load::load_dir(spec_dir).map_err(SpecErrors)?;
     let api = validate::validate(&files).map_err(SpecErrors)?;
-    Ok(emit::emit(&api))
+    Ok(Generated {
+        files: emit::emit(&api),
+        cargo_features: emit::cargo_features(&api),
+    })
+}
+
+/// `manifest` with its generated features table replaced by `features`.
+pub fn with_features(manifest: &str, features: &str) -> String {
+    let kept = match manifest.find(emit::features::MARKER) {
+        Some(at) => &manifest[..at],
+        None => manifest,
+    };
+    format!("{}\n\n{features}", kept.trim_end())
 }

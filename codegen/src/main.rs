@@ -36,16 +36,20 @@ fn main() -> ExitCode {
         .position(|a| a == "--check")
         .map(|i| args.remove(i))
         .is_some();
-    let (spec_dir, out_dir) = match args.as_slice() {
-        [] => (root.join("spec"), root.join("client/src/generated")),
-        [spec, out] => (PathBuf::from(spec), PathBuf::from(out)),
+    let (spec_dir, out_dir, manifest) = match args.as_slice() {
+        [] => (
+            root.join("spec"),
+            root.join("client/src/generated"),
+            Some(root.join("client/Cargo.toml")),
+        ),
+        [spec, out] => (PathBuf::from(spec), PathBuf::from(out), None),
         _ => {
             eprintln!("usage: chargebee-codegen [--check] [SPEC_DIR OUT_DIR]");
             return ExitCode::from(2);
         }
     };
-    let files = match chargebee_codegen::generate(&spec_dir) {
-        Ok(files) => files,
+    let generated = match chargebee_codegen::generate(&spec_dir) {
+        Ok(generated) => generated,
         Err(errors) => {
             eprintln!("{errors}");
             eprintln!(
@@ -55,7 +59,21 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match sync(&files, &out_dir, check) {
+    let files = &generated.files;
+    let synced = sync(files, &out_dir, check).and_then(|mut changed| {
+        if let Some(path) = &manifest {
+            let text = std::fs::read_to_string(path)?;
+            let updated = chargebee_codegen::with_features(&text, &generated.cargo_features);
+            if updated != text {
+                changed.push("Cargo.toml".into());
+                if !check {
+                    std::fs::write(path, updated)?;
+                }
+            }
+        }
+        Ok(changed)
+    });
+    match synced {
         Ok(changed) if check && !changed.is_empty() => {
             eprintln!(
                 "stale generated files: {}; run `cargo run -p chargebee-codegen`",
@@ -64,7 +82,7 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Ok(changed) => {
-            for f in &files {
+            for f in files {
                 let state = if changed.contains(&f.name) {
                     "wrote"
                 } else {

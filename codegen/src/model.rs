@@ -7,6 +7,8 @@ pub struct Api {
     pub enums: Vec<EnumDef>,
     /// Resources sorted by module name.
     pub resources: Vec<Resource>,
+    /// Modules in the client's default feature set.
+    pub default_features: Vec<String>,
 }
 
 /// A resource and all that belongs to its module.
@@ -28,6 +30,18 @@ pub struct Resource {
     /// Client accessor method and its handle type, when the resource has operations.
     pub accessor: Option<(String, String)>,
     pub operations: Vec<Operation>,
+}
+
+impl Resource {
+    /// Whether the resource only holds other resources, each optional (`Content`): its
+    /// fields are then compiled only with their resource's feature, so it depends on none.
+    pub fn is_holder(&self) -> bool {
+        !self.fields.is_empty()
+            && self
+                .fields
+                .iter()
+                .all(|f| !f.required && matches!(&f.ty, Type::Struct(r) if r.module.is_some()))
+    }
 }
 
 /// A struct with named fields.

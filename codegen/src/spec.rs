@@ -29,6 +29,9 @@ pub struct SpecFile {
     /// Enums shared by several resources: name → wire values.
     #[serde(default)]
     pub enums: IndexMap<String, Vec<String>>,
+    /// Resource modules the client crate compiles by default (its `default` feature).
+    #[serde(default)]
+    pub default_features: Vec<String>,
 }
 
 /// A field of a resource, nested object or parameter list.

@@ -21,10 +21,12 @@ pub struct LoadedFile {
 pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
     let mut v = Validator::default();
     let mut shared: BTreeMap<String, EnumDef> = BTreeMap::new();
+    let mut default_features: Vec<(String, &LoadedFile)> = Vec::new();
     let mut resources: HashMap<String, String> = HashMap::new();
 
     for file in files {
         let at = |path: &[&str]| (file, file.lines.line(path));
+        default_features.extend(file.spec.default_features.iter().map(|f| (f.clone(), file)));
         for (path, line) in &file.lines.duplicates {
             v.error(file, *line, format!("duplicate key `{}`", path.join(".")));
         }
@@ -97,13 +99,27 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
             }
         }
     }
+    for (feature, file) in &default_features {
+        if !out.iter().any(|r| &r.module == feature) {
+            let line = file.lines.line(&["default_features"]);
+            v.error(
+                file,
+                line,
+                format!("default feature `{feature}` is not a resource module"),
+            );
+        }
+    }
     if !v.errors.is_empty() {
         return Err(v.errors);
     }
     out.sort_by(|a, b| a.module.cmp(&b.module));
+    let mut default_features: Vec<String> = default_features.into_iter().map(|(f, _)| f).collect();
+    default_features.sort();
+    default_features.dedup();
     Ok(Api {
         enums: shared.into_values().collect(),
         resources: out,
+        default_features,
     })
 }
 

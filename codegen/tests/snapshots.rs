@@ -5,7 +5,9 @@ use std::path::Path;
 #[test]
 fn fixture_spec_generates_the_expected_code() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spec");
-    let files = chargebee_codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let generated = chargebee_codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!("cargo_features", &generated.cargo_features);
+    let files = generated.files;
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["enums.rs", "gadget.rs", "mod.rs", "widget.rs"]);
     for f in &files {

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `AsyncResponseList` resource, from `spec/async_response_list.yaml`.
+#[cfg(feature = "async_response")]
 use super::async_response;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `async_response_list` object.

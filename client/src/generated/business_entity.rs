@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `BusinessEntity` resource and its operations, from `spec/business_entity.yaml`.
+#[cfg(feature = "business_entity_transfer")]
 use super::business_entity_transfer;
 use crate::{
     ApiEnum, Client, Error, Page, ResponseInfo, Sort, StringFilter, Timestamp,

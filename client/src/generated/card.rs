@@ -2,7 +2,11 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Card` resource and its operations, from `spec/card.yaml`.
-use super::{customer, enums, third_party_payment_method};
+#[cfg(feature = "customer")]
+use super::customer;
+use super::enums;
+#[cfg(feature = "third_party_payment_method")]
+use super::third_party_payment_method;
 use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `card` object.

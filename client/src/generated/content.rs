@@ -2,276 +2,561 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Content` resource, from `spec/content.yaml`.
-use super::{
-    addon, address, advance_invoice_schedule, alert, alert_status, async_response,
-    async_response_list, attached_item, attribute, billing_configuration, brand,
-    business_entity, business_entity_transfer, card, column_definition, comment,
-    configuration, contact, contract_term, coupon, coupon_code, coupon_set,
-    cpq_quote_signature, credit_note, credit_note_estimate, credit_unit, currency,
-    customer, customer_entitlement, differential_price, discount, download, einvoice,
-    entitlement, entitlement_override, estimate, event, export, feature,
-    filter_condition, gateway_error_detail, gateway_payment_method_token, gift,
-    grant_block, hierarchy, hosted_page, impacted_customer, impacted_item,
-    impacted_item_price, impacted_subscription, in_app_subscription, invoice,
-    invoice_estimate, item, item_entitlement, item_family, item_price,
-    ledger_account_balance, ledger_entry, ledger_operation, metadata, meter,
-    metered_feature, non_subscription, offer_event, offer_fulfillment,
-    omnichannel_one_time_order, omnichannel_one_time_order_item,
-    omnichannel_subscription, omnichannel_subscription_item,
-    omnichannel_subscription_item_metric, omnichannel_subscription_item_offer,
-    omnichannel_subscription_item_scheduled_change, omnichannel_transaction, order,
-    payment_intent, payment_reference_number, payment_schedule,
-    payment_schedule_estimate, payment_schedule_scheme, payment_source, payment_voucher,
-    personalized_offer, plan, portal_session, price_variant, pricing_page_session,
-    promotional_credit, promotional_grant, purchase, quote, quote_entitlement,
-    quote_line_group, quoted_charge, quoted_delta_ramp, quoted_ramp, quoted_subscription,
-    ramp, recorded_purchase, resource_migration, rule, site_migration_detail,
-    subscription, subscription_entitlement, subscription_entitlements_created_detail,
-    subscription_entitlements_updated_detail, subscription_estimate, tax_withheld,
-    third_party_payment_method, time_machine, token, transaction, unbilled_charge, usage,
-    usage_charge, usage_event, usage_file, usage_summary, vaulted_payment_method,
-    virtual_bank_account, webhook_endpoint,
-};
+#[cfg(feature = "addon")]
+use super::addon;
+#[cfg(feature = "address")]
+use super::address;
+#[cfg(feature = "advance_invoice_schedule")]
+use super::advance_invoice_schedule;
+#[cfg(feature = "alert")]
+use super::alert;
+#[cfg(feature = "alert_status")]
+use super::alert_status;
+#[cfg(feature = "async_response")]
+use super::async_response;
+#[cfg(feature = "async_response_list")]
+use super::async_response_list;
+#[cfg(feature = "attached_item")]
+use super::attached_item;
+#[cfg(feature = "attribute")]
+use super::attribute;
+#[cfg(feature = "billing_configuration")]
+use super::billing_configuration;
+#[cfg(feature = "brand")]
+use super::brand;
+#[cfg(feature = "business_entity")]
+use super::business_entity;
+#[cfg(feature = "business_entity_transfer")]
+use super::business_entity_transfer;
+#[cfg(feature = "card")]
+use super::card;
+#[cfg(feature = "column_definition")]
+use super::column_definition;
+#[cfg(feature = "comment")]
+use super::comment;
+#[cfg(feature = "configuration")]
+use super::configuration;
+#[cfg(feature = "contact")]
+use super::contact;
+#[cfg(feature = "contract_term")]
+use super::contract_term;
+#[cfg(feature = "coupon")]
+use super::coupon;
+#[cfg(feature = "coupon_code")]
+use super::coupon_code;
+#[cfg(feature = "coupon_set")]
+use super::coupon_set;
+#[cfg(feature = "cpq_quote_signature")]
+use super::cpq_quote_signature;
+#[cfg(feature = "credit_note")]
+use super::credit_note;
+#[cfg(feature = "credit_note_estimate")]
+use super::credit_note_estimate;
+#[cfg(feature = "credit_unit")]
+use super::credit_unit;
+#[cfg(feature = "currency")]
+use super::currency;
+#[cfg(feature = "customer")]
+use super::customer;
+#[cfg(feature = "customer_entitlement")]
+use super::customer_entitlement;
+#[cfg(feature = "differential_price")]
+use super::differential_price;
+#[cfg(feature = "discount")]
+use super::discount;
+#[cfg(feature = "download")]
+use super::download;
+#[cfg(feature = "einvoice")]
+use super::einvoice;
+#[cfg(feature = "entitlement")]
+use super::entitlement;
+#[cfg(feature = "entitlement_override")]
+use super::entitlement_override;
+#[cfg(feature = "estimate")]
+use super::estimate;
+#[cfg(feature = "event")]
+use super::event;
+#[cfg(feature = "export")]
+use super::export;
+#[cfg(feature = "feature")]
+use super::feature;
+#[cfg(feature = "filter_condition")]
+use super::filter_condition;
+#[cfg(feature = "gateway_error_detail")]
+use super::gateway_error_detail;
+#[cfg(feature = "gateway_payment_method_token")]
+use super::gateway_payment_method_token;
+#[cfg(feature = "gift")]
+use super::gift;
+#[cfg(feature = "grant_block")]
+use super::grant_block;
+#[cfg(feature = "hierarchy")]
+use super::hierarchy;
+#[cfg(feature = "hosted_page")]
+use super::hosted_page;
+#[cfg(feature = "impacted_customer")]
+use super::impacted_customer;
+#[cfg(feature = "impacted_item")]
+use super::impacted_item;
+#[cfg(feature = "impacted_item_price")]
+use super::impacted_item_price;
+#[cfg(feature = "impacted_subscription")]
+use super::impacted_subscription;
+#[cfg(feature = "in_app_subscription")]
+use super::in_app_subscription;
+#[cfg(feature = "invoice")]
+use super::invoice;
+#[cfg(feature = "invoice_estimate")]
+use super::invoice_estimate;
+#[cfg(feature = "item")]
+use super::item;
+#[cfg(feature = "item_entitlement")]
+use super::item_entitlement;
+#[cfg(feature = "item_family")]
+use super::item_family;
+#[cfg(feature = "item_price")]
+use super::item_price;
+#[cfg(feature = "ledger_account_balance")]
+use super::ledger_account_balance;
+#[cfg(feature = "ledger_entry")]
+use super::ledger_entry;
+#[cfg(feature = "ledger_operation")]
+use super::ledger_operation;
+#[cfg(feature = "metadata")]
+use super::metadata;
+#[cfg(feature = "meter")]
+use super::meter;
+#[cfg(feature = "metered_feature")]
+use super::metered_feature;
+#[cfg(feature = "non_subscription")]
+use super::non_subscription;
+#[cfg(feature = "offer_event")]
+use super::offer_event;
+#[cfg(feature = "offer_fulfillment")]
+use super::offer_fulfillment;
+#[cfg(feature = "omnichannel_one_time_order")]
+use super::omnichannel_one_time_order;
+#[cfg(feature = "omnichannel_one_time_order_item")]
+use super::omnichannel_one_time_order_item;
+#[cfg(feature = "omnichannel_subscription")]
+use super::omnichannel_subscription;
+#[cfg(feature = "omnichannel_subscription_item")]
+use super::omnichannel_subscription_item;
+#[cfg(feature = "omnichannel_subscription_item_metric")]
+use super::omnichannel_subscription_item_metric;
+#[cfg(feature = "omnichannel_subscription_item_offer")]
+use super::omnichannel_subscription_item_offer;
+#[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
+use super::omnichannel_subscription_item_scheduled_change;
+#[cfg(feature = "omnichannel_transaction")]
+use super::omnichannel_transaction;
+#[cfg(feature = "order")]
+use super::order;
+#[cfg(feature = "payment_intent")]
+use super::payment_intent;
+#[cfg(feature = "payment_reference_number")]
+use super::payment_reference_number;
+#[cfg(feature = "payment_schedule")]
+use super::payment_schedule;
+#[cfg(feature = "payment_schedule_estimate")]
+use super::payment_schedule_estimate;
+#[cfg(feature = "payment_schedule_scheme")]
+use super::payment_schedule_scheme;
+#[cfg(feature = "payment_source")]
+use super::payment_source;
+#[cfg(feature = "payment_voucher")]
+use super::payment_voucher;
+#[cfg(feature = "personalized_offer")]
+use super::personalized_offer;
+#[cfg(feature = "plan")]
+use super::plan;
+#[cfg(feature = "portal_session")]
+use super::portal_session;
+#[cfg(feature = "price_variant")]
+use super::price_variant;
+#[cfg(feature = "pricing_page_session")]
+use super::pricing_page_session;
+#[cfg(feature = "promotional_credit")]
+use super::promotional_credit;
+#[cfg(feature = "promotional_grant")]
+use super::promotional_grant;
+#[cfg(feature = "purchase")]
+use super::purchase;
+#[cfg(feature = "quote")]
+use super::quote;
+#[cfg(feature = "quote_entitlement")]
+use super::quote_entitlement;
+#[cfg(feature = "quote_line_group")]
+use super::quote_line_group;
+#[cfg(feature = "quoted_charge")]
+use super::quoted_charge;
+#[cfg(feature = "quoted_delta_ramp")]
+use super::quoted_delta_ramp;
+#[cfg(feature = "quoted_ramp")]
+use super::quoted_ramp;
+#[cfg(feature = "quoted_subscription")]
+use super::quoted_subscription;
+#[cfg(feature = "ramp")]
+use super::ramp;
+#[cfg(feature = "recorded_purchase")]
+use super::recorded_purchase;
+#[cfg(feature = "resource_migration")]
+use super::resource_migration;
+#[cfg(feature = "rule")]
+use super::rule;
+#[cfg(feature = "site_migration_detail")]
+use super::site_migration_detail;
+#[cfg(feature = "subscription")]
+use super::subscription;
+#[cfg(feature = "subscription_entitlement")]
+use super::subscription_entitlement;
+#[cfg(feature = "subscription_entitlements_created_detail")]
+use super::subscription_entitlements_created_detail;
+#[cfg(feature = "subscription_entitlements_updated_detail")]
+use super::subscription_entitlements_updated_detail;
+#[cfg(feature = "subscription_estimate")]
+use super::subscription_estimate;
+#[cfg(feature = "tax_withheld")]
+use super::tax_withheld;
+#[cfg(feature = "third_party_payment_method")]
+use super::third_party_payment_method;
+#[cfg(feature = "time_machine")]
+use super::time_machine;
+#[cfg(feature = "token")]
+use super::token;
+#[cfg(feature = "transaction")]
+use super::transaction;
+#[cfg(feature = "unbilled_charge")]
+use super::unbilled_charge;
+#[cfg(feature = "usage")]
+use super::usage;
+#[cfg(feature = "usage_charge")]
+use super::usage_charge;
+#[cfg(feature = "usage_event")]
+use super::usage_event;
+#[cfg(feature = "usage_file")]
+use super::usage_file;
+#[cfg(feature = "usage_summary")]
+use super::usage_summary;
+#[cfg(feature = "vaulted_payment_method")]
+use super::vaulted_payment_method;
+#[cfg(feature = "virtual_bank_account")]
+use super::virtual_bank_account;
+#[cfg(feature = "webhook_endpoint")]
+use super::webhook_endpoint;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `content` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Content {
+    #[cfg(feature = "addon")]
     /// `addon`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon: Option<Box<addon::Addon>>,
+    #[cfg(feature = "address")]
     /// `address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Box<address::Address>>,
+    #[cfg(feature = "advance_invoice_schedule")]
     /// `advance_invoice_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance_invoice_schedule: Option<
         Box<advance_invoice_schedule::AdvanceInvoiceSchedule>,
     >,
+    #[cfg(feature = "alert")]
     /// `alert`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert: Option<Box<alert::Alert>>,
+    #[cfg(feature = "alert_status")]
     /// `alert_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_status: Option<Box<alert_status::AlertStatus>>,
+    #[cfg(feature = "async_response")]
     /// `async_response`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_response: Option<Box<async_response::AsyncResponse>>,
+    #[cfg(feature = "async_response_list")]
     /// `async_response_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_response_list: Option<Box<async_response_list::AsyncResponseList>>,
+    #[cfg(feature = "attached_item")]
     /// `attached_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attached_item: Option<Box<attached_item::AttachedItem>>,
+    #[cfg(feature = "attribute")]
     /// `attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute: Option<Box<attribute::Attribute>>,
+    #[cfg(feature = "billing_configuration")]
     /// `billing_configuration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_configuration: Option<Box<billing_configuration::BillingConfiguration>>,
+    #[cfg(feature = "brand")]
     /// `brand`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<Box<brand::Brand>>,
+    #[cfg(feature = "business_entity")]
     /// `business_entity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity: Option<Box<business_entity::BusinessEntity>>,
+    #[cfg(feature = "business_entity_transfer")]
     /// `business_entity_transfer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_transfer: Option<
         Box<business_entity_transfer::BusinessEntityTransfer>,
     >,
+    #[cfg(feature = "card")]
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    #[cfg(feature = "column_definition")]
     /// `column_definition`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column_definition: Option<Box<column_definition::ColumnDefinition>>,
+    #[cfg(feature = "comment")]
     /// `comment`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<Box<comment::Comment>>,
+    #[cfg(feature = "configuration")]
     /// `configuration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Box<configuration::Configuration>>,
+    #[cfg(feature = "contact")]
     /// `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Box<contact::Contact>>,
+    #[cfg(feature = "contract_term")]
     /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<Box<contract_term::ContractTerm>>,
+    #[cfg(feature = "coupon")]
     /// `coupon`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<Box<coupon::Coupon>>,
+    #[cfg(feature = "coupon_code")]
     /// `coupon_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<Box<coupon_code::CouponCode>>,
+    #[cfg(feature = "coupon_set")]
     /// `coupon_set`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set: Option<Box<coupon_set::CouponSet>>,
+    #[cfg(feature = "cpq_quote_signature")]
     /// `cpq_quote_signature`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpq_quote_signature: Option<Box<cpq_quote_signature::CpqQuoteSignature>>,
+    #[cfg(feature = "credit_note")]
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
+    #[cfg(feature = "credit_note_estimate")]
     /// `credit_note_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note_estimate: Option<Box<credit_note_estimate::CreditNoteEstimate>>,
+    #[cfg(feature = "credit_unit")]
     /// `credit_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_unit: Option<Box<credit_unit::CreditUnit>>,
+    #[cfg(feature = "currency")]
     /// `currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<currency::Currency>>,
+    #[cfg(feature = "customer")]
     /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Box<customer::Customer>>,
+    #[cfg(feature = "customer_entitlement")]
     /// `customer_entitlement`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_entitlement: Option<Box<customer_entitlement::CustomerEntitlement>>,
+    #[cfg(feature = "differential_price")]
     /// `differential_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub differential_price: Option<Box<differential_price::DifferentialPrice>>,
+    #[cfg(feature = "discount")]
     /// `discount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Box<discount::Discount>>,
+    #[cfg(feature = "download")]
     /// `download`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download: Option<Box<download::Download>>,
+    #[cfg(feature = "einvoice")]
     /// `einvoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoice: Option<Box<einvoice::Einvoice>>,
+    #[cfg(feature = "entitlement")]
     /// `entitlement`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlement: Option<Box<entitlement::Entitlement>>,
+    #[cfg(feature = "entitlement_override")]
     /// `entitlement_override`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlement_override: Option<Box<entitlement_override::EntitlementOverride>>,
+    #[cfg(feature = "estimate")]
     /// `estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<Box<estimate::Estimate>>,
+    #[cfg(feature = "event")]
     /// `event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<Box<event::Event>>,
+    #[cfg(feature = "export")]
     /// `export`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<Box<export::Export>>,
+    #[cfg(feature = "feature")]
     /// `feature`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature: Option<Box<feature::Feature>>,
+    #[cfg(feature = "filter_condition")]
     /// `filter_condition`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_condition: Option<Box<filter_condition::FilterCondition>>,
+    #[cfg(feature = "gateway_error_detail")]
     /// `gateway_error_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_error_detail: Option<Box<gateway_error_detail::GatewayErrorDetail>>,
+    #[cfg(feature = "gateway_payment_method_token")]
     /// `gateway_payment_method_token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_payment_method_token: Option<
         Box<gateway_payment_method_token::GatewayPaymentMethodToken>,
     >,
+    #[cfg(feature = "gift")]
     /// `gift`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<Box<gift::Gift>>,
+    #[cfg(feature = "grant_block")]
     /// `grant_block`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_block: Option<Box<grant_block::GrantBlock>>,
+    #[cfg(feature = "hierarchy")]
     /// `hierarchy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hierarchy: Option<Box<hierarchy::Hierarchy>>,
+    #[cfg(feature = "hosted_page")]
     /// `hosted_page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_page: Option<Box<hosted_page::HostedPage>>,
+    #[cfg(feature = "impacted_customer")]
     /// `impacted_customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_customer: Option<Box<impacted_customer::ImpactedCustomer>>,
+    #[cfg(feature = "impacted_item")]
     /// `impacted_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_item: Option<Box<impacted_item::ImpactedItem>>,
+    #[cfg(feature = "impacted_item_price")]
     /// `impacted_item_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_item_price: Option<Box<impacted_item_price::ImpactedItemPrice>>,
+    #[cfg(feature = "impacted_subscription")]
     /// `impacted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_subscription: Option<Box<impacted_subscription::ImpactedSubscription>>,
+    #[cfg(feature = "in_app_subscription")]
     /// `in_app_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_app_subscription: Option<Box<in_app_subscription::InAppSubscription>>,
+    #[cfg(feature = "invoice")]
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
+    #[cfg(feature = "invoice_estimate")]
     /// `invoice_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_estimate: Option<Box<invoice_estimate::InvoiceEstimate>>,
+    #[cfg(feature = "item")]
     /// `item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<item::Item>>,
+    #[cfg(feature = "item_entitlement")]
     /// `item_entitlement`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_entitlement: Option<Box<item_entitlement::ItemEntitlement>>,
+    #[cfg(feature = "item_family")]
     /// `item_family`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family: Option<Box<item_family::ItemFamily>>,
+    #[cfg(feature = "item_price")]
     /// `item_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price: Option<Box<item_price::ItemPrice>>,
+    #[cfg(feature = "ledger_account_balance")]
     /// `ledger_account_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_account_balance: Option<
         Box<ledger_account_balance::LedgerAccountBalance>,
     >,
+    #[cfg(feature = "ledger_entry")]
     /// `ledger_entry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_entry: Option<Box<ledger_entry::LedgerEntry>>,
+    #[cfg(feature = "ledger_operation")]
     /// `ledger_operation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_operation: Option<Box<ledger_operation::LedgerOperation>>,
+    #[cfg(feature = "metadata")]
     /// `metadata`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Box<metadata::Metadata>>,
+    #[cfg(feature = "meter")]
     /// `meter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meter: Option<Box<meter::Meter>>,
+    #[cfg(feature = "metered_feature")]
     /// `metered_feature`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_feature: Option<Box<metered_feature::MeteredFeature>>,
+    #[cfg(feature = "non_subscription")]
     /// `non_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_subscription: Option<Box<non_subscription::NonSubscription>>,
+    #[cfg(feature = "offer_event")]
     /// `offer_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_event: Option<Box<offer_event::OfferEvent>>,
+    #[cfg(feature = "offer_fulfillment")]
     /// `offer_fulfillment`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_fulfillment: Option<Box<offer_fulfillment::OfferFulfillment>>,
+    #[cfg(feature = "omnichannel_one_time_order")]
     /// `omnichannel_one_time_order`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order: Option<
         Box<omnichannel_one_time_order::OmnichannelOneTimeOrder>,
     >,
+    #[cfg(feature = "omnichannel_one_time_order_item")]
     /// `omnichannel_one_time_order_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order_item: Option<
         Box<omnichannel_one_time_order_item::OmnichannelOneTimeOrderItem>,
     >,
+    #[cfg(feature = "omnichannel_subscription")]
     /// `omnichannel_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription: Option<
         Box<omnichannel_subscription::OmnichannelSubscription>,
     >,
+    #[cfg(feature = "omnichannel_subscription_item")]
     /// `omnichannel_subscription_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item: Option<
         Box<omnichannel_subscription_item::OmnichannelSubscriptionItem>,
     >,
+    #[cfg(feature = "omnichannel_subscription_item_metric")]
     /// `omnichannel_subscription_item_metric`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_metric: Option<
         Box<omnichannel_subscription_item_metric::OmnichannelSubscriptionItemMetric>,
     >,
+    #[cfg(feature = "omnichannel_subscription_item_offer")]
     /// `omnichannel_subscription_item_offer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_offer: Option<
         Box<omnichannel_subscription_item_offer::OmnichannelSubscriptionItemOffer>,
     >,
+    #[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
     /// `omnichannel_subscription_item_scheduled_change`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_scheduled_change: Option<
@@ -279,109 +564,141 @@ pub struct Content {
             omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
         >,
     >,
+    #[cfg(feature = "omnichannel_transaction")]
     /// `omnichannel_transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_transaction: Option<
         Box<omnichannel_transaction::OmnichannelTransaction>,
     >,
+    #[cfg(feature = "order")]
     /// `order`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Box<order::Order>>,
+    #[cfg(feature = "payment_intent")]
     /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<Box<payment_intent::PaymentIntent>>,
+    #[cfg(feature = "payment_reference_number")]
     /// `payment_reference_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference_number: Option<
         Box<payment_reference_number::PaymentReferenceNumber>,
     >,
+    #[cfg(feature = "payment_schedule")]
     /// `payment_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<Box<payment_schedule::PaymentSchedule>>,
+    #[cfg(feature = "payment_schedule_estimate")]
     /// `payment_schedule_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule_estimate: Option<
         Box<payment_schedule_estimate::PaymentScheduleEstimate>,
     >,
+    #[cfg(feature = "payment_schedule_scheme")]
     /// `payment_schedule_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule_scheme: Option<
         Box<payment_schedule_scheme::PaymentScheduleScheme>,
     >,
+    #[cfg(feature = "payment_source")]
     /// `payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source: Option<Box<payment_source::PaymentSource>>,
+    #[cfg(feature = "payment_voucher")]
     /// `payment_voucher`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_voucher: Option<Box<payment_voucher::PaymentVoucher>>,
+    #[cfg(feature = "personalized_offer")]
     /// `personalized_offer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personalized_offer: Option<Box<personalized_offer::PersonalizedOffer>>,
+    #[cfg(feature = "plan")]
     /// `plan`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<Box<plan::Plan>>,
+    #[cfg(feature = "portal_session")]
     /// `portal_session`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_session: Option<Box<portal_session::PortalSession>>,
+    #[cfg(feature = "price_variant")]
     /// `price_variant`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_variant: Option<Box<price_variant::PriceVariant>>,
+    #[cfg(feature = "pricing_page_session")]
     /// `pricing_page_session`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_page_session: Option<Box<pricing_page_session::PricingPageSession>>,
+    #[cfg(feature = "promotional_credit")]
     /// `promotional_credit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotional_credit: Option<Box<promotional_credit::PromotionalCredit>>,
+    #[cfg(feature = "promotional_grant")]
     /// `promotional_grant`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotional_grant: Option<Box<promotional_grant::PromotionalGrant>>,
+    #[cfg(feature = "purchase")]
     /// `purchase`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase: Option<Box<purchase::Purchase>>,
+    #[cfg(feature = "quote")]
     /// `quote`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<Box<quote::Quote>>,
+    #[cfg(feature = "quote_entitlement")]
     /// `quote_entitlement`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_entitlement: Option<Box<quote_entitlement::QuoteEntitlement>>,
+    #[cfg(feature = "quote_line_group")]
     /// `quote_line_group`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_line_group: Option<Box<quote_line_group::QuoteLineGroup>>,
+    #[cfg(feature = "quoted_charge")]
     /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
+    #[cfg(feature = "quoted_delta_ramp")]
     /// `quoted_delta_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_delta_ramp: Option<Box<quoted_delta_ramp::QuotedDeltaRamp>>,
+    #[cfg(feature = "quoted_ramp")]
     /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
+    #[cfg(feature = "quoted_subscription")]
     /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
+    #[cfg(feature = "ramp")]
     /// `ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp: Option<Box<ramp::Ramp>>,
+    #[cfg(feature = "recorded_purchase")]
     /// `recorded_purchase`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded_purchase: Option<Box<recorded_purchase::RecordedPurchase>>,
+    #[cfg(feature = "resource_migration")]
     /// `resource_migration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_migration: Option<Box<resource_migration::ResourceMigration>>,
+    #[cfg(feature = "rule")]
     /// `rule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<Box<rule::Rule>>,
+    #[cfg(feature = "site_migration_detail")]
     /// `site_migration_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_migration_detail: Option<Box<site_migration_detail::SiteMigrationDetail>>,
+    #[cfg(feature = "subscription")]
     /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<Box<subscription::Subscription>>,
+    #[cfg(feature = "subscription_entitlement")]
     /// `subscription_entitlement`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_entitlement: Option<
         Box<subscription_entitlement::SubscriptionEntitlement>,
     >,
+    #[cfg(feature = "subscription_entitlements_created_detail")]
     /// `subscription_entitlements_created_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_entitlements_created_detail: Option<
@@ -389,6 +706,7 @@ pub struct Content {
             subscription_entitlements_created_detail::SubscriptionEntitlementsCreatedDetail,
         >,
     >,
+    #[cfg(feature = "subscription_entitlements_updated_detail")]
     /// `subscription_entitlements_updated_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_entitlements_updated_detail: Option<
@@ -396,52 +714,67 @@ pub struct Content {
             subscription_entitlements_updated_detail::SubscriptionEntitlementsUpdatedDetail,
         >,
     >,
+    #[cfg(feature = "subscription_estimate")]
     /// `subscription_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_estimate: Option<Box<subscription_estimate::SubscriptionEstimate>>,
+    #[cfg(feature = "tax_withheld")]
     /// `tax_withheld`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<Box<tax_withheld::TaxWithheld>>,
+    #[cfg(feature = "third_party_payment_method")]
     /// `third_party_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_payment_method: Option<
         Box<third_party_payment_method::ThirdPartyPaymentMethod>,
     >,
+    #[cfg(feature = "time_machine")]
     /// `time_machine`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_machine: Option<Box<time_machine::TimeMachine>>,
+    #[cfg(feature = "token")]
     /// `token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<Box<token::Token>>,
+    #[cfg(feature = "transaction")]
     /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<Box<transaction::Transaction>>,
+    #[cfg(feature = "unbilled_charge")]
     /// `unbilled_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charge: Option<Box<unbilled_charge::UnbilledCharge>>,
+    #[cfg(feature = "usage")]
     /// `usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Box<usage::Usage>>,
+    #[cfg(feature = "usage_charge")]
     /// `usage_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_charge: Option<Box<usage_charge::UsageCharge>>,
+    #[cfg(feature = "usage_event")]
     /// `usage_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_event: Option<Box<usage_event::UsageEvent>>,
+    #[cfg(feature = "usage_file")]
     /// `usage_file`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_file: Option<Box<usage_file::UsageFile>>,
+    #[cfg(feature = "usage_summary")]
     /// `usage_summary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_summary: Option<Box<usage_summary::UsageSummary>>,
+    #[cfg(feature = "vaulted_payment_method")]
     /// `vaulted_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaulted_payment_method: Option<
         Box<vaulted_payment_method::VaultedPaymentMethod>,
     >,
+    #[cfg(feature = "virtual_bank_account")]
     /// `virtual_bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_bank_account: Option<Box<virtual_bank_account::VirtualBankAccount>>,
+    #[cfg(feature = "webhook_endpoint")]
     /// `webhook_endpoint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_endpoint: Option<Box<webhook_endpoint::WebhookEndpoint>>,

@@ -2,7 +2,13 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `CreditNote` resource and its operations, from `spec/credit_note.yaml`.
-use super::{download, enums, invoice, transaction};
+#[cfg(feature = "download")]
+use super::download;
+use super::enums;
+#[cfg(feature = "invoice")]
+use super::invoice;
+#[cfg(feature = "transaction")]
+use super::transaction;
 use crate::{
     ApiEnum, Client, CustomFields, EnumFilter, Error, NumberFilter, Page, ResponseInfo,
     Sort, StringFilter, Timestamp, TimestampFilter,

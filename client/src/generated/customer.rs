@@ -2,7 +2,17 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Customer` resource and its operations, from `spec/customer.yaml`.
-use super::{card, enums, hierarchy, payment_source, resource_migration, transaction};
+#[cfg(feature = "card")]
+use super::card;
+use super::enums;
+#[cfg(feature = "hierarchy")]
+use super::hierarchy;
+#[cfg(feature = "payment_source")]
+use super::payment_source;
+#[cfg(feature = "resource_migration")]
+use super::resource_migration;
+#[cfg(feature = "transaction")]
+use super::transaction;
 use crate::{
     ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, Page, ResponseInfo,
     Sort, StringFilter, Timestamp, TimestampFilter,

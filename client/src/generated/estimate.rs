@@ -2,10 +2,17 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Estimate` resource and its operations, from `spec/estimate.yaml`.
-use super::{
-    credit_note_estimate, enums, invoice_estimate, payment_schedule_estimate,
-    subscription_estimate, unbilled_charge,
-};
+#[cfg(feature = "credit_note_estimate")]
+use super::credit_note_estimate;
+use super::enums;
+#[cfg(feature = "invoice_estimate")]
+use super::invoice_estimate;
+#[cfg(feature = "payment_schedule_estimate")]
+use super::payment_schedule_estimate;
+#[cfg(feature = "subscription_estimate")]
+use super::subscription_estimate;
+#[cfg(feature = "unbilled_charge")]
+use super::unbilled_charge;
 use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -2,7 +2,9 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Event` resource and its operations, from `spec/event.yaml`.
-use super::{content, enums};
+#[cfg(feature = "content")]
+use super::content;
+use super::enums;
 use crate::{
     ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Sort, StringFilter,
     Timestamp, TimestampFilter,

@@ -2,7 +2,11 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Gift` resource and its operations, from `spec/gift.yaml`.
-use super::{enums, invoice, subscription};
+use super::enums;
+#[cfg(feature = "invoice")]
+use super::invoice;
+#[cfg(feature = "subscription")]
+use super::subscription;
 use crate::{
     ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, StringFilter, Timestamp,
 };

@@ -2,7 +2,9 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `HostedPage` resource and its operations, from `spec/hosted_page.yaml`.
-use super::{content, enums};
+#[cfg(feature = "content")]
+use super::content;
+use super::enums;
 use crate::{
     ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, StringFilter, Timestamp,
     TimestampFilter,

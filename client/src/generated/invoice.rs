@@ -2,9 +2,17 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Invoice` resource and its operations, from `spec/invoice.yaml`.
-use super::{
-    credit_note, download, enums, payment_reference_number, payment_schedule, transaction,
-};
+#[cfg(feature = "credit_note")]
+use super::credit_note;
+#[cfg(feature = "download")]
+use super::download;
+use super::enums;
+#[cfg(feature = "payment_reference_number")]
+use super::payment_reference_number;
+#[cfg(feature = "payment_schedule")]
+use super::payment_schedule;
+#[cfg(feature = "transaction")]
+use super::transaction;
 use crate::{
     ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
     ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,

@@ -2,7 +2,9 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `ItemPrice` resource and its operations, from `spec/item_price.yaml`.
-use super::{enums, item};
+use super::enums;
+#[cfg(feature = "item")]
+use super::item;
 use crate::{
     ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
     ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,

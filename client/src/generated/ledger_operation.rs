@@ -2,7 +2,12 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `LedgerOperation` resource and its operations, from `spec/ledger_operation.yaml`.
-use super::{grant_block, ledger_account_balance, ledger_entry};
+#[cfg(feature = "grant_block")]
+use super::grant_block;
+#[cfg(feature = "ledger_account_balance")]
+use super::ledger_account_balance;
+#[cfg(feature = "ledger_entry")]
+use super::ledger_entry;
 use crate::{
     ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Sort, StringFilter,
     Timestamp, TimestampFilter,

@@ -2,7 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Meter` resource and its operations, from `spec/meter.yaml`.
-use super::{column_definition, feature};
+#[cfg(feature = "column_definition")]
+use super::column_definition;
+#[cfg(feature = "feature")]
+use super::feature;
 use crate::{ApiEnum, Client, Error, Page, ResponseInfo, Sort, StringFilter, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `meter` object.

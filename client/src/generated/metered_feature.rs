@@ -2,7 +2,13 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `MeteredFeature` resource and its operations, from `spec/metered_feature.yaml`.
-use super::{column_definition, enums, feature, meter};
+#[cfg(feature = "column_definition")]
+use super::column_definition;
+use super::enums;
+#[cfg(feature = "feature")]
+use super::feature;
+#[cfg(feature = "meter")]
+use super::meter;
 use crate::{ApiEnum, Client, Error, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `metered_feature` object.

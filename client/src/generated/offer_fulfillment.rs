@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OfferFulfillment` resource and its operations, from `spec/offer_fulfillment.yaml`.
+#[cfg(feature = "hosted_page")]
 use super::hosted_page;
 use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};

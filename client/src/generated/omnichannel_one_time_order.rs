@@ -2,7 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelOneTimeOrder` resource and its operations, from `spec/omnichannel_one_time_order.yaml`.
-use super::{omnichannel_one_time_order_item, omnichannel_transaction};
+#[cfg(feature = "omnichannel_one_time_order_item")]
+use super::omnichannel_one_time_order_item;
+#[cfg(feature = "omnichannel_transaction")]
+use super::omnichannel_transaction;
 use crate::{
     ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, StringFilter, Timestamp,
 };

@@ -2,7 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelSubscription` resource and its operations, from `spec/omnichannel_subscription.yaml`.
-use super::{omnichannel_subscription_item, omnichannel_transaction};
+#[cfg(feature = "omnichannel_subscription_item")]
+use super::omnichannel_subscription_item;
+#[cfg(feature = "omnichannel_transaction")]
+use super::omnichannel_transaction;
 use crate::{
     ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Sort, StringFilter,
     Timestamp, TimestampFilter,

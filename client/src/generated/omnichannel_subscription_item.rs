@@ -2,9 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelSubscriptionItem` resource and its operations, from `spec/omnichannel_subscription_item.yaml`.
-use super::{
-    omnichannel_subscription_item_offer, omnichannel_subscription_item_scheduled_change,
-};
+#[cfg(feature = "omnichannel_subscription_item_offer")]
+use super::omnichannel_subscription_item_offer;
+#[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
+use super::omnichannel_subscription_item_scheduled_change;
 use crate::{ApiEnum, Client, Error, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item` object.

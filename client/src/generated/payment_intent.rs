@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PaymentIntent` resource and its operations, from `spec/payment_intent.yaml`.
+#[cfg(feature = "gateway_error_detail")]
 use super::gateway_error_detail;
 use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,13 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PaymentSource` resource and its operations, from `spec/payment_source.yaml`.
-use super::{customer, enums, gateway_payment_method_token, third_party_payment_method};
+#[cfg(feature = "customer")]
+use super::customer;
+use super::enums;
+#[cfg(feature = "gateway_payment_method_token")]
+use super::gateway_payment_method_token;
+#[cfg(feature = "third_party_payment_method")]
+use super::third_party_payment_method;
 use crate::{
     ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Sort, StringFilter,
     Timestamp, TimestampFilter,

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PersonalizedOffer` resource and its operations, from `spec/personalized_offer.yaml`.
+#[cfg(feature = "brand")]
 use super::brand;
 use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,9 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PromotionalCredit` resource and its operations, from `spec/promotional_credit.yaml`.
-use super::{customer, enums};
+#[cfg(feature = "customer")]
+use super::customer;
+use super::enums;
 use crate::{
     ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, StringFilter, Timestamp,
     TimestampFilter,

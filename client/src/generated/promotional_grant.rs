@@ -2,7 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PromotionalGrant` resource and its operations, from `spec/promotional_grant.yaml`.
-use super::{grant_block, ledger_operation};
+#[cfg(feature = "grant_block")]
+use super::grant_block;
+#[cfg(feature = "ledger_operation")]
+use super::ledger_operation;
 use crate::{Client, Error, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -2,7 +2,9 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Purchase` resource and its operations, from `spec/purchase.yaml`.
-use super::{enums, estimate};
+use super::enums;
+#[cfg(feature = "estimate")]
+use super::estimate;
 use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

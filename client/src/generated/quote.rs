@@ -2,11 +2,29 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Quote` resource and its operations, from `spec/quote.yaml`.
-use super::{
-    cpq_quote_signature, credit_note, customer, download, enums, invoice,
-    quote_line_group, quoted_charge, quoted_ramp, quoted_subscription, subscription,
-    unbilled_charge,
-};
+#[cfg(feature = "cpq_quote_signature")]
+use super::cpq_quote_signature;
+#[cfg(feature = "credit_note")]
+use super::credit_note;
+#[cfg(feature = "customer")]
+use super::customer;
+#[cfg(feature = "download")]
+use super::download;
+use super::enums;
+#[cfg(feature = "invoice")]
+use super::invoice;
+#[cfg(feature = "quote_line_group")]
+use super::quote_line_group;
+#[cfg(feature = "quoted_charge")]
+use super::quoted_charge;
+#[cfg(feature = "quoted_ramp")]
+use super::quoted_ramp;
+#[cfg(feature = "quoted_subscription")]
+use super::quoted_subscription;
+#[cfg(feature = "subscription")]
+use super::subscription;
+#[cfg(feature = "unbilled_charge")]
+use super::unbilled_charge;
 use crate::{
     ApiEnum, Client, CustomFields, EnumFilter, Error, Page, ResponseInfo, Sort,
     StringFilter, Timestamp, TimestampFilter,

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `RecordedPurchase` resource and its operations, from `spec/recorded_purchase.yaml`.
+#[cfg(feature = "customer")]
 use super::customer;
 use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `SubscriptionEntitlement` resource and its operations, from `spec/subscription_entitlement.yaml`.
+#[cfg(feature = "entitlement_override")]
 use super::entitlement_override;
 use crate::{ApiEnum, Client, Error, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};

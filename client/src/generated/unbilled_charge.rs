@@ -2,7 +2,11 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `UnbilledCharge` resource and its operations, from `spec/unbilled_charge.yaml`.
-use super::{enums, estimate, invoice};
+use super::enums;
+#[cfg(feature = "estimate")]
+use super::estimate;
+#[cfg(feature = "invoice")]
+use super::invoice;
 use crate::{ApiEnum, Client, Error, Page, ResponseInfo, StringFilter, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `unbilled_charge` object.

@@ -2,7 +2,9 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Usage` resource and its operations, from `spec/usage.yaml`.
-use super::{download, enums};
+#[cfg(feature = "download")]
+use super::download;
+use super::enums;
 use crate::{
     ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Sort, StringFilter,
     Timestamp, TimestampFilter,

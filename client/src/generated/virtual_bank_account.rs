@@ -2,7 +2,9 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `VirtualBankAccount` resource and its operations, from `spec/virtual_bank_account.yaml`.
-use super::{customer, enums};
+#[cfg(feature = "customer")]
+use super::customer;
+use super::enums;
 use crate::{
     ApiEnum, Client, Error, Page, ResponseInfo, StringFilter, Timestamp, TimestampFilter,
 };

@@ -2,7 +2,11 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `WebhookEvent` resource, from `spec/webhook_event.yaml`.
-use super::{content, enums, event};
+#[cfg(feature = "content")]
+use super::content;
+use super::enums;
+#[cfg(feature = "event")]
+use super::event;
 use crate::{ApiEnum, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `webhook_event` object.

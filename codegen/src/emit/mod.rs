@@ -2,6 +2,7 @@
 //! prettyplease. Files come out in a fixed order with fixed contents for a given spec.
 
 mod enums;
+pub mod features;
 mod operations;
 mod structs;
 mod types;
@@ -18,6 +19,8 @@ pub struct GeneratedFile {
     pub name: String,
     pub text: String,
 }
+
+pub use features::cargo_features;
 
 /// Emits every file for `api`, sorted by name.
 pub fn emit(api: &Api) -> Vec<GeneratedFile> {
@@ -66,10 +69,12 @@ fn module_index(api: &Api) -> TokenStream {
                 " and its operations"
             }
         ));
-        quote! { #doc pub mod #m; }
+        let feature = &r.module;
+        quote! { #doc #[cfg(feature = #feature)] pub mod #m; }
     });
     quote! {
-        //! Code generated from the YAML spec: one module per resource, plus the shared enums.
+        //! Code generated from the YAML spec: one module per resource, each behind the Cargo
+        //! feature of its name, plus the shared enums.
         /// Enums shared by several resources and operations.
         pub mod enums;
         #(#modules)*

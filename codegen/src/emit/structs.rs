@@ -16,11 +16,21 @@ pub fn emit_resource(res: &Resource, imports: &mut Imports) -> TokenStream {
         ),
         fields: res.fields.clone(),
     };
-    emit_model_struct(&def, res.extra_keys, imports)
+    emit_struct(&def, res.extra_keys, res.is_holder(), imports)
 }
 
 /// A struct decoded from (and encodable back to) Chargebee's JSON.
 pub fn emit_model_struct(def: &StructDef, extra_keys: bool, imports: &mut Imports) -> TokenStream {
+    emit_struct(def, extra_keys, false, imports)
+}
+
+/// A model struct; with `gated`, each field exists only with its resource's feature.
+fn emit_struct(
+    def: &StructDef,
+    extra_keys: bool,
+    gated: bool,
+    imports: &mut Imports,
+) -> TokenStream {
     imports.serde("Deserialize");
     imports.serde("Serialize");
     let name = format_ident!("{}", def.name);
@@ -28,7 +38,20 @@ pub fn emit_model_struct(def: &StructDef, extra_keys: bool, imports: &mut Import
         .doc
         .as_deref()
         .unwrap_or(&format!("The `{}` sub-object.", def.name)));
-    let fields: Vec<_> = def.fields.iter().map(|f| model_field(f, imports)).collect();
+    let fields: Vec<_> = def
+        .fields
+        .iter()
+        .map(|f| {
+            let field = model_field(f, imports);
+            match &f.ty {
+                Type::Struct(r) if gated => {
+                    let feature = r.module.clone().unwrap_or_default();
+                    quote!(#[cfg(feature = #feature)] #field)
+                }
+                _ => field,
+            }
+        })
+        .collect();
     let (extra, extra_impl, derive) = if extra_keys {
         imports.runtime("CustomFields");
         let extra = quote! {

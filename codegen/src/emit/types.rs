@@ -29,8 +29,18 @@ impl Imports {
         let modules = modules.iter().map(|m| format_ident!("{}", m));
         let runtime = self.runtime.iter().map(|n| format_ident!("{}", n));
         let serde = self.serde.iter().map(|n| format_ident!("{}", n));
-        let mods: Vec<_> = modules.collect();
-        let mods = (!mods.is_empty()).then(|| quote!(use super::{#(#mods),*};));
+        // Each sibling resource module exists only with its feature; `enums` always does.
+        let mods = modules.map(|m| {
+            if m == "enums" {
+                quote!(
+                    use super::enums;
+                )
+            } else {
+                let feature = m.to_string();
+                quote!(#[cfg(feature = #feature)] use super::#m;)
+            }
+        });
+        let mods = quote!(#(#mods)*);
         let run: Vec<_> = runtime.collect();
         let run = (!run.is_empty()).then(|| quote!(use crate::{#(#run),*};));
         let ser: Vec<_> = serde.collect();
