@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
-# Measures what the full generated API costs to compile and how big it is:
-#   - a clean `cargo build --release -p chargebee` (dependencies included),
-#   - an incremental rebuild after touching one generated file,
+# Measures what the generated API costs to compile, and how big it is:
+#   - a clean `cargo build --release -p chargebee --features full` (dependencies included),
+#   - a rebuild after touching one generated file (the crate alone, all features),
+#   - the crate alone with its default features, and with customer + subscription only,
 #   - the generated line count.
-# Uses its own target directory so the workspace's build is left alone.
-# Run it on an idle machine: anything else compiling at the same time inflates the figures.
+# Uses its own target directory so the workspace's build is left alone. Run it on an idle
+# machine: anything else compiling at the same time inflates the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${MEASURE_TARGET_DIR:-target/measure-build}
-rm -rf "$target"
-export CARGO_TARGET_DIR="$target"
+export CARGO_TARGET_DIR=${MEASURE_TARGET_DIR:-target/measure-build}
+rm -rf "$CARGO_TARGET_DIR"
 
-start=$(date +%s%N)
-cargo build --quiet --release -p chargebee
-clean=$(( ($(date +%s%N) - start) / 1000000 ))
+seconds() {
+    local start=$(date +%s%N)
+    cargo build --quiet --release -p chargebee "$@"
+    echo $(( ($(date +%s%N) - start) / 1000000000 ))
+}
 
+clean=$(seconds --features full)
 touch client/src/generated/customer.rs
-start=$(date +%s%N)
-cargo build --quiet --release -p chargebee
-incremental=$(( ($(date +%s%N) - start) / 1000000 ))
+touched=$(seconds --features full)
+touch client/src/lib.rs
+default=$(seconds)
+touch client/src/lib.rs
+small=$(seconds --no-default-features --features customer,subscription)
 
-lines=$(cat client/src/generated/*.rs | wc -l)
-files=$(ls client/src/generated/*.rs | wc -l)
-rlib=$(ls -l "$target"/release/libchargebee.rlib | awk '{print $5}')
-printf 'clean release build (with dependencies): %s ms\n' "$clean"
-printf 'rebuild after touching customer.rs:      %s ms\n' "$incremental"
-printf 'generated code: %s lines in %s files; libchargebee.rlib %s bytes\n' "$lines" "$files" "$rlib"
+printf 'clean release build, all features, dependencies included: %4d s\n' "$clean"
+printf 'rebuild after touching customer.rs, all features:         %4d s\n' "$touched"
+printf 'rebuild of the crate, default features:                    %4d s\n' "$default"
+printf 'rebuild of the crate, customer + subscription only:        %4d s\n' "$small"
+printf 'generated code: %s lines in %s files\n' "$(cat client/src/generated/*.rs | wc -l)" "$(ls client/src/generated/*.rs | wc -l)"
