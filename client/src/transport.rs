@@ -4,6 +4,7 @@ use crate::client::{Auth, Client};
 use crate::error::{snippet, ApiError, Error, GatewayErrorKind};
 use crate::form::{Form, FormEncode};
 use crate::retry::{parse_retry_after, retryable, Failure};
+use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
@@ -124,7 +125,8 @@ const IDEMPOTENCY_REPLAYED: &str = "chargebee-idempotency-replayed";
 struct Prepared {
     method: reqwest::Method,
     url: String,
-    body: Option<(&'static str, Vec<u8>)>,
+    /// Content type and bytes; shared, not copied, by every attempt.
+    body: Option<(&'static str, Bytes)>,
     idempotency_key: Option<String>,
 }
 
@@ -223,14 +225,14 @@ impl Client {
             }
             BodyKind::Form => Some((
                 "application/x-www-form-urlencoded",
-                Form::encode(params).into_bytes(),
+                Bytes::from(Form::encode(params)),
             )),
             BodyKind::Json => {
                 let json = serde_json::to_vec(params).map_err(|e| Error::InvalidArgument {
                     param: "params",
                     message: format!("cannot be encoded as JSON: {e}"),
                 })?;
-                Some(("application/json", json))
+                Some(("application/json", Bytes::from(json)))
             }
         };
         let idempotency_key = match (
