@@ -81,15 +81,20 @@ fn main() -> ExitCode {
             );
             ExitCode::FAILURE
         }
+        Ok(_) if check => {
+            println!("{} generated files are up to date", files.len());
+            ExitCode::SUCCESS
+        }
         Ok(changed) => {
-            for f in files {
-                let state = if changed.contains(&f.name) {
-                    "wrote"
-                } else {
-                    "unchanged"
-                };
-                println!("{state} {}", out_dir.join(&f.name).display());
+            for name in &changed {
+                println!("wrote {name}");
             }
+            println!(
+                "{} files, {} changed, in {}",
+                files.len(),
+                changed.len(),
+                out_dir.display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
