@@ -342,15 +342,9 @@ impl Checker<'_> {
         let ok = match (kind.as_str(), ty) {
             ("string", Type::String) | ("boolean", Type::Bool) | ("any", Type::Json) => true,
             ("number", Type::I32 | Type::I64 | Type::Timestamp) => {
-                let number_kind = rt.get("number_kind").and_then(Value::as_str);
-                let schema_kind = schema.and_then(|s| s.get("type")).and_then(Value::as_str);
-                number_kind != Some("float") && schema_kind != Some("number")
+                float_number(rt, schema) != Some(true)
             }
-            ("number", Type::F64) => {
-                let number_kind = rt.get("number_kind").and_then(Value::as_str);
-                let schema_kind = schema.and_then(|s| s.get("type")).and_then(Value::as_str);
-                number_kind != Some("int") && schema_kind != Some("integer")
-            }
+            ("number", Type::F64) => float_number(rt, schema) != Some(false),
             ("enum", Type::Enum(r)) => {
                 let ours = self.index.enum_values(module, r);
                 let before = self.report.problems.len();
@@ -657,6 +651,21 @@ impl Checker<'_> {
                 self.enum_values(at, values, ours);
             }
         }
+    }
+}
+
+/// Whether a reference number is a float (`Some(true)`), an integer (`Some(false)`), or not
+/// said, from its `number_kind` or, for parameters, its JSON Schema type.
+fn float_number(rt: &Value, schema: Option<&Value>) -> Option<bool> {
+    match rt.get("number_kind").and_then(Value::as_str) {
+        Some("float") => return Some(true),
+        Some("int") => return Some(false),
+        _ => {}
+    }
+    match schema.and_then(|s| s.get("type")).and_then(Value::as_str) {
+        Some("number") => Some(true),
+        Some("integer") => Some(false),
+        _ => None,
     }
 }
 

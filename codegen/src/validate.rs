@@ -631,13 +631,22 @@ impl Validator {
             &owner,
             &["operations", name, "params"],
         );
-        for p in params.iter().chain(&filters_as_fields(&spec.filters)) {
-            if BUILDER_METHODS.contains(&p.wire.as_str()) {
-                let line = file.lines.line(&["operations", name, "params", &p.wire]);
+        // Parameters and filters both become setters, which must not shadow builder methods.
+        let setters = params
+            .iter()
+            .map(|p| ("params", p.wire.clone(), p.wire.clone()))
+            .chain(
+                spec.filters
+                    .keys()
+                    .map(|k| ("filters", k.clone(), k.replace('.', "_"))),
+            );
+        for (section, key, setter) in setters {
+            if BUILDER_METHODS.contains(&setter.as_str()) {
+                let line = file.lines.line(&["operations", name, section, &key]);
                 self.error(
                     file,
                     line,
-                    format!("`{}` would clash with a request builder method", p.wire),
+                    format!("`{key}` would clash with a request builder method"),
                 );
             }
         }
@@ -921,14 +930,6 @@ const BUILDER_METHODS: &[&str] = &[
     "idempotency_key",
     "sort_by",
 ];
-
-/// Filter setter names, to check them like parameter names.
-fn filters_as_fields(filters: &IndexMap<String, FilterSpec>) -> Vec<Field> {
-    filters
-        .keys()
-        .map(|k| response_field(&k.replace('.', "_"), Type::Json, false))
-        .collect()
-}
 
 fn response_field(wire: &str, ty: Type, required: bool) -> Field {
     Field {

@@ -189,8 +189,10 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
     });
     let params_field = has_params(op).then(|| quote!(params: #params,));
     let request_path = request_path(op);
+    // Paging, filter and sort slots: fields of the params struct and setters of the builder.
+    let slots = extra_slots(op, imports);
     let setters = if has_params(op) {
-        setters(op, imports)
+        setters(op, &slots, imports)
     } else {
         Vec::new()
     };
@@ -268,7 +270,7 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             doc: Some(format!("Parameters of {}.", describe(op))),
             fields: op.params.clone(),
         };
-        params_struct(&def, &extra_slots(op, imports), true, imports)
+        params_struct(&def, &slots, true, imports)
     });
     let sort_enum = sort_enum(op, imports);
     let request_doc = doc(&format!(
@@ -421,7 +423,7 @@ fn extra_slots(op: &Operation, imports: &mut Imports) -> Vec<Slot> {
 }
 
 /// Setters on an operation's request builder, one per optional parameter.
-fn setters(op: &Operation, imports: &mut Imports) -> Vec<TokenStream> {
+fn setters(op: &Operation, slots: &[Slot], imports: &mut Imports) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for f in op.params.iter().filter(|f| !f.required) {
         let id = ident(&f.ident);
@@ -440,7 +442,7 @@ fn setters(op: &Operation, imports: &mut Imports) -> Vec<TokenStream> {
             }
         });
     }
-    for s in extra_slots(op, imports) {
+    for s in slots {
         let id = &s.ident;
         let d = doc(&s.doc);
         let (arg, conv) = (&s.arg, &s.conv);
