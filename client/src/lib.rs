@@ -54,7 +54,7 @@ pub use generated::*;
 pub use pagination::Page;
 pub use retry::RetryPolicy;
 pub use transport::{ApiBase, BodyKind, HttpMethod, Operation, ResponseInfo};
-pub use types::{ApiEnum, CustomFields, Timestamp};
+pub use types::{ApiEnum, ExtraFields, Timestamp};
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]

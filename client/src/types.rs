@@ -1,4 +1,5 @@
-//! Value types shared by the generated code: timestamps, API enums and custom fields.
+//! Value types shared by the generated code: timestamps, API enums and the keys a decoded
+//! object keeps beyond its fields.
 
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -110,13 +111,15 @@ where
     deserializer.deserialize_str(Visitor(std::marker::PhantomData))
 }
 
-/// Resources that may carry keys the spec does not name, Chargebee's custom fields among them.
-pub trait CustomFields {
+/// Decoded objects (resources, their sub-objects, operation answers and page entries): every
+/// key the spec does not name is kept as received, Chargebee's custom fields among them, and
+/// written back when the object is serialized.
+pub trait ExtraFields {
     /// Every key the spec does not name, as received.
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value>;
 
-    /// A custom field by its full name (`cf_plan_tier`).
-    fn custom_field(&self, name: &str) -> Option<&serde_json::Value> {
+    /// A key the spec does not name, such as a custom field by its full name (`cf_plan_tier`).
+    fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
         self.extra_fields().get(name)
     }
 

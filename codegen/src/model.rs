@@ -33,14 +33,22 @@ pub struct Resource {
 }
 
 impl Resource {
-    /// Whether the resource only holds other resources, each optional (`Content`): its
-    /// fields are then compiled only with their resource's feature, so it depends on none.
+    /// Whether the resource only holds other resources (or lists of them), each optional
+    /// (`Content`): its fields are then compiled only with their resource's feature, so it
+    /// depends on none.
     pub fn is_holder(&self) -> bool {
+        fn other_resource(ty: &Type) -> bool {
+            match ty {
+                Type::Struct(r) => r.module.is_some(),
+                Type::List(inner) => other_resource(inner),
+                _ => false,
+            }
+        }
         !self.fields.is_empty()
             && self
                 .fields
                 .iter()
-                .all(|f| !f.required && matches!(&f.ty, Type::Struct(r) if r.module.is_some()))
+                .all(|f| !f.required && other_resource(&f.ty))
     }
 }
 
@@ -61,6 +69,9 @@ pub struct Field {
     pub required: bool,
     pub doc: Option<String>,
     pub max_length: Option<u32>,
+    /// A required field whose type only holds optional resources (an event's `content`): an
+    /// absent value decodes as an empty one, so the field is never an `Option`.
+    pub empty_when_absent: bool,
 }
 
 /// The type of a field.

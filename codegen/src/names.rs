@@ -54,7 +54,7 @@ const TAKEN_TYPE_NAMES: &[&str] = &[
     "Serialize",
     "Deserialize",
     "ApiEnum",
-    "CustomFields",
+    "ExtraFields",
     "ResponseInfo",
     "StringFilter",
     "NumberFilter",

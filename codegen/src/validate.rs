@@ -113,6 +113,7 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
         return Err(v.errors);
     }
     out.sort_by(|a, b| a.module.cmp(&b.module));
+    mark_holder_fields(&mut out);
     let mut default_features: Vec<String> = default_features.into_iter().map(|(f, _)| f).collect();
     default_features.sort();
     default_features.dedup();
@@ -404,6 +405,7 @@ impl Validator {
                 required: spec.required,
                 doc: spec.doc.clone(),
                 max_length: spec.max_length,
+                empty_when_absent: false,
             });
         }
         out
@@ -939,6 +941,30 @@ fn response_field(wire: &str, ty: Type, required: bool) -> Field {
         required,
         doc: None,
         max_length: None,
+        empty_when_absent: false,
+    }
+}
+
+/// Marks every required field whose type is a holder resource (an event's `content`) as
+/// decoding empty when absent.
+fn mark_holder_fields(resources: &mut [Resource]) {
+    let holders: Vec<(String, String)> = resources
+        .iter()
+        .filter(|r| r.is_holder())
+        .map(|r| (r.module.clone(), r.name.clone()))
+        .collect();
+    for res in resources.iter_mut() {
+        let here = res.module.clone();
+        let is_holder = |ty: &Type| {
+            matches!(ty, Type::Struct(r) if holders.iter().any(|(module, name)| {
+                *name == r.name && r.module.as_ref().unwrap_or(&here) == module
+            }))
+        };
+        let nested = res.nested.iter_mut().flat_map(|s| s.fields.iter_mut());
+        let returns = res.operations.iter_mut().flat_map(|o| o.returns.iter_mut());
+        for field in res.fields.iter_mut().chain(nested).chain(returns) {
+            field.empty_when_absent = field.required && is_holder(&field.ty);
+        }
     }
 }
 

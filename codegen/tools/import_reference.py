@@ -22,6 +22,13 @@ OPAQUE_RESOURCES = set()
 # resources an event or hosted page carries, and checkout pages have no content until used.
 ALL_OPTIONAL = {"Content"}
 OPTIONAL_FIELDS = {("HostedPage", "content")}
+# Lists events carry under plural keys, which the reference's `Content` does not list.
+CONTENT_LISTS = [
+    ("subscriptions", "Subscription"),
+    ("unbilled_charges", "UnbilledCharge"),
+    ("credit_notes", "CreditNote"),
+    ("advance_invoice_schedules", "AdvanceInvoiceSchedule"),
+]
 
 
 def snake(name):
@@ -203,6 +210,8 @@ def write_resource(imp, r, ops):
     out.append("fields:")
     for f in res["fields"]:
         out.append(imp.field_line(2, f, r))
+    if r == "Content":
+        out += ['  %s: {type: "list<%s>"}' % pair for pair in CONTENT_LISTS]
     if res["nested"]:
         out.append("nested:")
         for name in res["nested"]:

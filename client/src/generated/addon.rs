@@ -4,7 +4,7 @@
 //! The `Addon` resource and its operations, from `spec/addon.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, Client, CustomFields, EnumFilter, Error, NumberFilter, Page, ResponseInfo,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page, ResponseInfo,
     StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,8 @@ pub struct Addon {
     /// `id`.
     pub id: String,
     /// `name`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
@@ -23,32 +24,39 @@ pub struct Addon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `pricing_model`.
-    pub pricing_model: enums::PricingModel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_model: Option<enums::PricingModel>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
     /// `charge_type`.
-    pub charge_type: ChargeType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_type: Option<ChargeType>,
     /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// `period_unit`.
-    pub period_unit: PeriodUnit,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_unit: Option<PeriodUnit>,
     /// `unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `archived_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
     /// `enabled_in_portal`.
-    pub enabled_in_portal: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_in_portal: Option<bool>,
     /// `tax_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
@@ -136,11 +144,11 @@ pub struct Addon {
     /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    /// Keys the spec does not name, custom fields (`cf_*`) among them.
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl CustomFields for Addon {
+impl ExtraFields for Addon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
@@ -209,22 +217,20 @@ impl<'de> Deserialize<'de> for Addon {
                 while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
-                        "name" => name = Some(map.next_value()?),
+                        "name" => name = map.next_value()?,
                         "invoice_name" => invoice_name = map.next_value()?,
                         "description" => description = map.next_value()?,
-                        "pricing_model" => pricing_model = Some(map.next_value()?),
-                        "type" => r#type = Some(map.next_value()?),
-                        "charge_type" => charge_type = Some(map.next_value()?),
+                        "pricing_model" => pricing_model = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "charge_type" => charge_type = map.next_value()?,
                         "price" => price = map.next_value()?,
-                        "currency_code" => currency_code = Some(map.next_value()?),
+                        "currency_code" => currency_code = map.next_value()?,
                         "period" => period = map.next_value()?,
-                        "period_unit" => period_unit = Some(map.next_value()?),
+                        "period_unit" => period_unit = map.next_value()?,
                         "unit" => unit = map.next_value()?,
-                        "status" => status = Some(map.next_value()?),
+                        "status" => status = map.next_value()?,
                         "archived_at" => archived_at = map.next_value()?,
-                        "enabled_in_portal" => {
-                            enabled_in_portal = Some(map.next_value()?);
-                        }
+                        "enabled_in_portal" => enabled_in_portal = map.next_value()?,
                         "tax_code" => tax_code = map.next_value()?,
                         "hsn_code" => hsn_code = map.next_value()?,
                         "taxjar_product_code" => taxjar_product_code = map.next_value()?,
@@ -276,9 +282,6 @@ impl<'de> Deserialize<'de> for Addon {
                         "show_description_in_quotes" => {
                             show_description_in_quotes = map.next_value()?;
                         }
-                        "object" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -286,33 +289,20 @@ impl<'de> Deserialize<'de> for Addon {
                 }
                 Ok(Addon {
                     id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: name.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name,
                     invoice_name,
                     description,
-                    pricing_model: pricing_model
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "pricing_model",
-                        ))?,
-                    r#type: r#type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    charge_type: charge_type
-                        .ok_or_else(|| serde::de::Error::missing_field("charge_type"))?,
+                    pricing_model,
+                    r#type,
+                    charge_type,
                     price,
-                    currency_code: currency_code
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currency_code",
-                        ))?,
+                    currency_code,
                     period,
-                    period_unit: period_unit
-                        .ok_or_else(|| serde::de::Error::missing_field("period_unit"))?,
+                    period_unit,
                     unit,
-                    status: status
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    status,
                     archived_at,
-                    enabled_in_portal: enabled_in_portal
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "enabled_in_portal",
-                        ))?,
+                    enabled_in_portal,
                     tax_code,
                     hsn_code,
                     taxjar_product_code,
@@ -350,15 +340,17 @@ impl<'de> Deserialize<'de> for Addon {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tier {
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `price`.
-    pub price: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -374,16 +366,132 @@ pub struct Tier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Tier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Tier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Tier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Tier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tier, A::Error> {
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut price: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut price_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "price" => price = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "price_in_decimal" => price_in_decimal = map.next_value()?,
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Tier {
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
+                    pricing_type,
+                    package_size,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaxProvidersField {
     /// `provider_name`.
-    pub provider_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
     /// `field_id`.
-    pub field_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<String>,
     /// `field_value`.
-    pub field_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_value: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TaxProvidersField {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TaxProvidersField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TaxProvidersField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TaxProvidersField` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaxProvidersField, A::Error> {
+                let mut provider_name: Option<String> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_value: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "provider_name" => provider_name = map.next_value()?,
+                        "field_id" => field_id = map.next_value()?,
+                        "field_value" => field_value = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TaxProvidersField {
+                    provider_name,
+                    field_id,
+                    field_value,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1511,10 +1619,52 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /addons` (`addon.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `addon`.
     pub addon: Addon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut addon: Option<Addon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "addon" => addon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    addon: addon
+                        .ok_or_else(|| serde::de::Error::missing_field("addon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "addon.update",
@@ -1980,10 +2130,52 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /addons/{addon_id}` (`addon.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `addon`.
     pub addon: Addon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut addon: Option<Addon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "addon" => addon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    addon: addon
+                        .ok_or_else(|| serde::de::Error::missing_field("addon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "addon.list",
@@ -2286,10 +2478,52 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /addons` (`addon.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `addon`.
     pub addon: Addon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut addon: Option<Addon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "addon" => addon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    addon: addon
+                        .ok_or_else(|| serde::de::Error::missing_field("addon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "addon.retrieve",
@@ -2332,10 +2566,52 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /addons/{addon_id}` (`addon.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `addon`.
     pub addon: Addon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut addon: Option<Addon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "addon" => addon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    addon: addon
+                        .ok_or_else(|| serde::de::Error::missing_field("addon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "addon.delete",
@@ -2382,10 +2658,52 @@ impl DeleteRequest {
     }
 }
 /// What `POST /addons/{addon_id}/delete` (`addon.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `addon`.
     pub addon: Addon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut addon: Option<Addon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "addon" => addon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    addon: addon
+                        .ok_or_else(|| serde::de::Error::missing_field("addon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const COPY: crate::transport::Operation = crate::transport::Operation {
     id: "addon.copy",
@@ -2486,10 +2804,52 @@ impl crate::form::FormEncode for CopyParams {
     }
 }
 /// What `POST /addons/copy` (`addon.copy`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CopyResponse {
     /// `addon`.
     pub addon: Addon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CopyResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CopyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CopyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CopyResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CopyResponse, A::Error> {
+                let mut addon: Option<Addon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "addon" => addon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CopyResponse {
+                    addon: addon
+                        .ok_or_else(|| serde::de::Error::missing_field("addon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "addon.unarchive",
@@ -2538,10 +2898,52 @@ impl UnarchiveRequest {
     }
 }
 /// What `POST /addons/{addon_id}/unarchive` (`addon.unarchive`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnarchiveResponse {
     /// `addon`.
     pub addon: Addon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UnarchiveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UnarchiveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UnarchiveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UnarchiveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnarchiveResponse, A::Error> {
+                let mut addon: Option<Addon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "addon" => addon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UnarchiveResponse {
+                    addon: addon
+                        .ok_or_else(|| serde::de::Error::missing_field("addon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

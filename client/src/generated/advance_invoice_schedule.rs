@@ -3,10 +3,10 @@
 
 //! The `AdvanceInvoiceSchedule` resource, from `spec/advance_invoice_schedule.yaml`.
 use super::enums;
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `advance_invoice_schedule` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AdvanceInvoiceSchedule {
     /// `id`.
     pub id: String,
@@ -19,9 +19,63 @@ pub struct AdvanceInvoiceSchedule {
     /// `specific_dates_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specific_dates_schedule: Option<Box<SpecificDatesSchedule>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AdvanceInvoiceSchedule {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AdvanceInvoiceSchedule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AdvanceInvoiceSchedule` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AdvanceInvoiceSchedule, A::Error> {
+                let mut id: Option<String> = None;
+                let mut schedule_type: Option<ScheduleType> = None;
+                let mut fixed_interval_schedule: Option<Box<FixedIntervalSchedule>> = None;
+                let mut specific_dates_schedule: Option<Box<SpecificDatesSchedule>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "schedule_type" => schedule_type = map.next_value()?,
+                        "fixed_interval_schedule" => {
+                            fixed_interval_schedule = map.next_value()?;
+                        }
+                        "specific_dates_schedule" => {
+                            specific_dates_schedule = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AdvanceInvoiceSchedule {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    schedule_type,
+                    fixed_interval_schedule,
+                    specific_dates_schedule,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `FixedIntervalSchedule` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FixedIntervalSchedule {
     /// `end_schedule_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,13 +90,72 @@ pub struct FixedIntervalSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for FixedIntervalSchedule {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for FixedIntervalSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FixedIntervalSchedule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `FixedIntervalSchedule` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FixedIntervalSchedule, A::Error> {
+                let mut end_schedule_on: Option<enums::EndScheduleOn> = None;
+                let mut number_of_occurrences: Option<i64> = None;
+                let mut days_before_renewal: Option<i64> = None;
+                let mut end_date: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut terms_to_charge: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "end_schedule_on" => end_schedule_on = map.next_value()?,
+                        "number_of_occurrences" => {
+                            number_of_occurrences = map.next_value()?;
+                        }
+                        "days_before_renewal" => days_before_renewal = map.next_value()?,
+                        "end_date" => end_date = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "terms_to_charge" => terms_to_charge = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(FixedIntervalSchedule {
+                    end_schedule_on,
+                    number_of_occurrences,
+                    days_before_renewal,
+                    end_date,
+                    created_at,
+                    terms_to_charge,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `SpecificDatesSchedule` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpecificDatesSchedule {
     /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +164,55 @@ pub struct SpecificDatesSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SpecificDatesSchedule {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SpecificDatesSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SpecificDatesSchedule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SpecificDatesSchedule` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SpecificDatesSchedule, A::Error> {
+                let mut terms_to_charge: Option<i64> = None;
+                let mut date: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "terms_to_charge" => terms_to_charge = map.next_value()?,
+                        "date" => date = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SpecificDatesSchedule {
+                    terms_to_charge,
+                    date,
+                    created_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `ScheduleType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

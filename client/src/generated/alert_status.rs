@@ -3,20 +3,75 @@
 
 //! The `AlertStatus` resource and its operations, from `spec/alert_status.yaml`.
 use super::enums;
-use crate::{Client, EnumFilter, Error, Page, ResponseInfo, StringFilter, Timestamp};
+use crate::{
+    Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp,
+};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `alert_status` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlertStatus {
     /// `alert_id`.
-    pub alert_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_id: Option<String>,
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `alarm_status`.
-    pub alarm_status: enums::AlarmStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarm_status: Option<enums::AlarmStatus>,
     /// `alarm_triggered_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_triggered_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AlertStatus {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AlertStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AlertStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AlertStatus` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertStatus, A::Error> {
+                let mut alert_id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut alarm_status: Option<enums::AlarmStatus> = None;
+                let mut alarm_triggered_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "alert_id" => alert_id = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "alarm_status" => alarm_status = map.next_value()?,
+                        "alarm_triggered_at" => alarm_triggered_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertStatus {
+                    alert_id,
+                    subscription_id,
+                    alarm_status,
+                    alarm_triggered_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `alert_status` operations, reached through [`Client::alert_statuses`].
 #[derive(Debug, Clone)]
@@ -220,10 +275,52 @@ impl crate::form::FormEncode for AlertStatusesForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlertStatusesForSubscriptionEntry {
     /// `alert_status`.
     pub alert_status: AlertStatus,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AlertStatusesForSubscriptionEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AlertStatusesForSubscriptionEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AlertStatusesForSubscriptionEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertStatusesForSubscriptionEntry, A::Error> {
+                let mut alert_status: Option<AlertStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "alert_status" => alert_status = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertStatusesForSubscriptionEntry {
+                    alert_status: alert_status
+                        .ok_or_else(|| serde::de::Error::missing_field("alert_status"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ALERT_STATUSES_FOR_ALERT: crate::transport::Operation = crate::transport::Operation {
     id: "alert_status.alert_statuses_for_alert",
@@ -363,8 +460,50 @@ impl crate::form::FormEncode for AlertStatusesForAlertParams {
     }
 }
 /// One entry of a page of `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlertStatusesForAlertEntry {
     /// `alert_status`.
     pub alert_status: AlertStatus,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AlertStatusesForAlertEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AlertStatusesForAlertEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AlertStatusesForAlertEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AlertStatusesForAlertEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AlertStatusesForAlertEntry, A::Error> {
+                let mut alert_status: Option<AlertStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "alert_status" => alert_status = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AlertStatusesForAlertEntry {
+                    alert_status: alert_status
+                        .ok_or_else(|| serde::de::Error::missing_field("alert_status"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -2,11 +2,11 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `AsyncResponse` resource, from `spec/async_response.yaml`.
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `async_response` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AsyncResponse {
     /// `api_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,7 +18,8 @@ pub struct AsyncResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `request`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<Box<RequestAsyncApi>>,
@@ -28,12 +29,72 @@ pub struct AsyncResponse {
     /// `result` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Value>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AsyncResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AsyncResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AsyncResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AsyncResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AsyncResponse, A::Error> {
+                let mut api_version: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut completed_at: Option<Timestamp> = None;
+                let mut status: Option<Status> = None;
+                let mut request: Option<Box<RequestAsyncApi>> = None;
+                let mut error_detail: Option<Box<AsyncResponseError>> = None;
+                let mut result: Option<Value> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "api_version" => api_version = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "completed_at" => completed_at = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "request" => request = map.next_value()?,
+                        "error_detail" => error_detail = map.next_value()?,
+                        "result" => result = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AsyncResponse {
+                    api_version,
+                    created_at,
+                    completed_at,
+                    status,
+                    request,
+                    error_detail,
+                    result,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `RequestAsyncApi` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RequestAsyncApi {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `resource`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
@@ -49,9 +110,65 @@ pub struct RequestAsyncApi {
     /// `idempotency_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RequestAsyncApi {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RequestAsyncApi {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RequestAsyncApi;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RequestAsyncApi` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RequestAsyncApi, A::Error> {
+                let mut id: Option<String> = None;
+                let mut resource: Option<String> = None;
+                let mut operation_type: Option<String> = None;
+                let mut method: Option<String> = None;
+                let mut uri: Option<String> = None;
+                let mut idempotency_key: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "resource" => resource = map.next_value()?,
+                        "operation_type" => operation_type = map.next_value()?,
+                        "method" => method = map.next_value()?,
+                        "uri" => uri = map.next_value()?,
+                        "idempotency_key" => idempotency_key = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RequestAsyncApi {
+                    id,
+                    resource,
+                    operation_type,
+                    method,
+                    uri,
+                    idempotency_key,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `AsyncResponseError` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AsyncResponseError {
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,6 +189,62 @@ pub struct AsyncResponseError {
     /// `http_status_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AsyncResponseError {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AsyncResponseError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AsyncResponseError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AsyncResponseError` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AsyncResponseError, A::Error> {
+                let mut message: Option<String> = None;
+                let mut r#type: Option<String> = None;
+                let mut api_error_code: Option<String> = None;
+                let mut error_code: Option<String> = None;
+                let mut error_msg: Option<String> = None;
+                let mut http_status_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "message" => message = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "api_error_code" => api_error_code = map.next_value()?,
+                        "error_code" => error_code = map.next_value()?,
+                        "error_msg" => error_msg = map.next_value()?,
+                        "http_status_code" => http_status_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AsyncResponseError {
+                    message,
+                    r#type,
+                    api_error_code,
+                    error_code,
+                    error_msg,
+                    http_status_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -4,11 +4,57 @@
 //! The `AsyncResponseList` resource, from `spec/async_response_list.yaml`.
 #[cfg(feature = "async_response")]
 use super::async_response;
+use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `async_response_list` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AsyncResponseList {
+    #[cfg(feature = "async_response")]
     /// `list` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<async_response::AsyncResponse>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AsyncResponseList {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AsyncResponseList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AsyncResponseList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AsyncResponseList` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AsyncResponseList, A::Error> {
+                #[cfg(feature = "async_response")]
+                let mut list: Option<Vec<async_response::AsyncResponse>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        #[cfg(feature = "async_response")]
+                        "list" => list = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AsyncResponseList {
+                    #[cfg(feature = "async_response")]
+                    list,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -4,22 +4,25 @@
 //! The `AttachedItem` resource and its operations, from `spec/attached_item.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, StringFilter, Timestamp,
-    TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
+    Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `attached_item` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttachedItem {
     /// `id`.
     pub id: String,
     /// `parent_item_id`.
-    pub parent_item_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_item_id: Option<String>,
     /// `item_id`.
-    pub item_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
@@ -39,7 +42,8 @@ pub struct AttachedItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
@@ -53,7 +57,94 @@ pub struct AttachedItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AttachedItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AttachedItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AttachedItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AttachedItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttachedItem, A::Error> {
+                let mut id: Option<String> = None;
+                let mut parent_item_id: Option<String> = None;
+                let mut item_id: Option<String> = None;
+                let mut r#type: Option<Type> = None;
+                let mut status: Option<Status> = None;
+                let mut quantity: Option<i64> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut billing_cycles: Option<i64> = None;
+                let mut charge_on_event: Option<enums::ChargeOnEvent> = None;
+                let mut charge_once: Option<bool> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut channel: Option<enums::Channel> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut deleted: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "parent_item_id" => parent_item_id = map.next_value()?,
+                        "item_id" => item_id = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "billing_cycles" => billing_cycles = map.next_value()?,
+                        "charge_on_event" => charge_on_event = map.next_value()?,
+                        "charge_once" => charge_once = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "channel" => channel = map.next_value()?,
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        "deleted" => deleted = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AttachedItem {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    parent_item_id,
+                    item_id,
+                    r#type,
+                    status,
+                    quantity,
+                    quantity_in_decimal,
+                    billing_cycles,
+                    charge_on_event,
+                    charge_once,
+                    created_at,
+                    resource_version,
+                    updated_at,
+                    channel,
+                    business_entity_id,
+                    deleted,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -445,10 +536,54 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /items/{parent_item_id}/attached_items` (`attached_item.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `attached_item`.
     pub attached_item: AttachedItem,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut attached_item: Option<AttachedItem> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "attached_item" => attached_item = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    attached_item: attached_item
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "attached_item",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "attached_item.update",
@@ -590,10 +725,54 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /attached_items/{attached_item_id}` (`attached_item.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `attached_item`.
     pub attached_item: AttachedItem,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut attached_item: Option<AttachedItem> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "attached_item" => attached_item = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    attached_item: attached_item
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "attached_item",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "attached_item.retrieve",
@@ -670,10 +849,54 @@ impl crate::form::FormEncode for RetrieveParams {
     }
 }
 /// What `GET /attached_items/{attached_item_id}` (`attached_item.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `attached_item`.
     pub attached_item: AttachedItem,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut attached_item: Option<AttachedItem> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "attached_item" => attached_item = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    attached_item: attached_item
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "attached_item",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "attached_item.delete",
@@ -754,10 +977,54 @@ impl crate::form::FormEncode for DeleteParams {
     }
 }
 /// What `POST /attached_items/{attached_item_id}/delete` (`attached_item.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `attached_item`.
     pub attached_item: AttachedItem,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut attached_item: Option<AttachedItem> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "attached_item" => attached_item = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    attached_item: attached_item
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "attached_item",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "attached_item.list",
@@ -966,8 +1233,52 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /items/{parent_item_id}/attached_items` (`attached_item.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `attached_item`.
     pub attached_item: AttachedItem,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut attached_item: Option<AttachedItem> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "attached_item" => attached_item = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    attached_item: attached_item
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "attached_item",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -2,19 +2,66 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `BillingConfiguration` resource, from `spec/billing_configuration.yaml`.
-use crate::Timestamp;
+use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `billing_configuration` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BillingConfiguration {
     /// `is_calendar_billing_enabled`.
-    pub is_calendar_billing_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_calendar_billing_enabled: Option<bool>,
     /// `billing_dates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_dates: Option<Vec<BillingDate>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BillingConfiguration {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BillingConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingConfiguration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BillingConfiguration` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingConfiguration, A::Error> {
+                let mut is_calendar_billing_enabled: Option<bool> = None;
+                let mut billing_dates: Option<Vec<BillingDate>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "is_calendar_billing_enabled" => {
+                            is_calendar_billing_enabled = map.next_value()?;
+                        }
+                        "billing_dates" => billing_dates = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BillingConfiguration {
+                    is_calendar_billing_enabled,
+                    billing_dates,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `BillingDate` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BillingDate {
     /// `start_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,4 +69,48 @@ pub struct BillingDate {
     /// `end_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BillingDate {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BillingDate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BillingDate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingDate, A::Error> {
+                let mut start_date: Option<Timestamp> = None;
+                let mut end_date: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "start_date" => start_date = map.next_value()?,
+                        "end_date" => end_date = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BillingDate {
+                    start_date,
+                    end_date,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

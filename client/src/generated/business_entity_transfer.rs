@@ -2,27 +2,100 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `BusinessEntityTransfer` resource, from `spec/business_entity_transfer.yaml`.
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `business_entity_transfer` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BusinessEntityTransfer {
     /// `id`.
     pub id: String,
     /// `resource_type`.
-    pub resource_type: ResourceType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<ResourceType>,
     /// `resource_id`.
-    pub resource_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
     /// `active_resource_id`.
-    pub active_resource_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_resource_id: Option<String>,
     /// `destination_business_entity_id`.
-    pub destination_business_entity_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_business_entity_id: Option<String>,
     /// `source_business_entity_id`.
-    pub source_business_entity_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_business_entity_id: Option<String>,
     /// `reason_code`.
-    pub reason_code: ReasonCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<ReasonCode>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BusinessEntityTransfer {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BusinessEntityTransfer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BusinessEntityTransfer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BusinessEntityTransfer` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BusinessEntityTransfer, A::Error> {
+                let mut id: Option<String> = None;
+                let mut resource_type: Option<ResourceType> = None;
+                let mut resource_id: Option<String> = None;
+                let mut active_resource_id: Option<String> = None;
+                let mut destination_business_entity_id: Option<String> = None;
+                let mut source_business_entity_id: Option<String> = None;
+                let mut reason_code: Option<ReasonCode> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "resource_type" => resource_type = map.next_value()?,
+                        "resource_id" => resource_id = map.next_value()?,
+                        "active_resource_id" => active_resource_id = map.next_value()?,
+                        "destination_business_entity_id" => {
+                            destination_business_entity_id = map.next_value()?;
+                        }
+                        "source_business_entity_id" => {
+                            source_business_entity_id = map.next_value()?;
+                        }
+                        "reason_code" => reason_code = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BusinessEntityTransfer {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    resource_type,
+                    resource_id,
+                    active_resource_id,
+                    destination_business_entity_id,
+                    source_business_entity_id,
+                    reason_code,
+                    created_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `ResourceType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

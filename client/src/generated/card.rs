@@ -7,17 +7,20 @@ use super::customer;
 use super::enums;
 #[cfg(feature = "third_party_payment_method")]
 use super::third_party_payment_method;
-use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `card` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Card {
     /// `payment_source_id`.
-    pub payment_source_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source_id: Option<String>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `gateway`.
-    pub gateway: enums::Gateway,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
     /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
@@ -31,18 +34,23 @@ pub struct Card {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// `iin`.
-    pub iin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iin: Option<String>,
     /// `last4`.
-    pub last4: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
     /// `card_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_type: Option<CardType>,
     /// `funding_type`.
-    pub funding_type: FundingType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding_type: Option<FundingType>,
     /// `expiry_month`.
-    pub expiry_month: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<i64>,
     /// `expiry_year`.
-    pub expiry_year: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<i64>,
     /// `issuing_country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
@@ -68,7 +76,8 @@ pub struct Card {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
@@ -82,10 +91,133 @@ pub struct Card {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub powered_by: Option<PoweredBy>,
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `masked_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_number: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Card {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Card {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Card;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Card` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Card, A::Error> {
+                let mut payment_source_id: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut gateway: Option<enums::Gateway> = None;
+                let mut gateway_account_id: Option<String> = None;
+                let mut ref_tx_id: Option<String> = None;
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut iin: Option<String> = None;
+                let mut last4: Option<String> = None;
+                let mut card_type: Option<CardType> = None;
+                let mut funding_type: Option<FundingType> = None;
+                let mut expiry_month: Option<i64> = None;
+                let mut expiry_year: Option<i64> = None;
+                let mut issuing_country: Option<String> = None;
+                let mut billing_addr1: Option<String> = None;
+                let mut billing_addr2: Option<String> = None;
+                let mut billing_city: Option<String> = None;
+                let mut billing_state_code: Option<String> = None;
+                let mut billing_state: Option<String> = None;
+                let mut billing_country: Option<String> = None;
+                let mut billing_zip: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut ip_address: Option<String> = None;
+                let mut powered_by: Option<PoweredBy> = None;
+                let mut customer_id: Option<String> = None;
+                let mut masked_number: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_source_id" => payment_source_id = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "gateway" => gateway = map.next_value()?,
+                        "gateway_account_id" => gateway_account_id = map.next_value()?,
+                        "ref_tx_id" => ref_tx_id = map.next_value()?,
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "iin" => iin = map.next_value()?,
+                        "last4" => last4 = map.next_value()?,
+                        "card_type" => card_type = map.next_value()?,
+                        "funding_type" => funding_type = map.next_value()?,
+                        "expiry_month" => expiry_month = map.next_value()?,
+                        "expiry_year" => expiry_year = map.next_value()?,
+                        "issuing_country" => issuing_country = map.next_value()?,
+                        "billing_addr1" => billing_addr1 = map.next_value()?,
+                        "billing_addr2" => billing_addr2 = map.next_value()?,
+                        "billing_city" => billing_city = map.next_value()?,
+                        "billing_state_code" => billing_state_code = map.next_value()?,
+                        "billing_state" => billing_state = map.next_value()?,
+                        "billing_country" => billing_country = map.next_value()?,
+                        "billing_zip" => billing_zip = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "ip_address" => ip_address = map.next_value()?,
+                        "powered_by" => powered_by = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "masked_number" => masked_number = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Card {
+                    payment_source_id,
+                    status,
+                    gateway,
+                    gateway_account_id,
+                    ref_tx_id,
+                    first_name,
+                    last_name,
+                    iin,
+                    last4,
+                    card_type,
+                    funding_type,
+                    expiry_month,
+                    expiry_year,
+                    issuing_country,
+                    billing_addr1,
+                    billing_addr2,
+                    billing_city,
+                    billing_state_code,
+                    billing_state,
+                    billing_country,
+                    billing_zip,
+                    created_at,
+                    resource_version,
+                    updated_at,
+                    ip_address,
+                    powered_by,
+                    customer_id,
+                    masked_number,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -474,10 +606,51 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /cards/{customer_id}` (`card.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `card`.
     pub card: Card,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut card: Option<Card> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "card" => card = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    card: card.ok_or_else(|| serde::de::Error::missing_field("card"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_CARD_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "card.update_card_for_customer",
@@ -732,12 +905,57 @@ impl crate::form::FormEncode for UpdateCardForCustomerParams {
     }
 }
 /// What `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateCardForCustomerResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `card`.
     pub card: Card,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateCardForCustomerResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateCardForCustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCardForCustomerResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateCardForCustomerResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCardForCustomerResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Card> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateCardForCustomerResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card: card.ok_or_else(|| serde::de::Error::missing_field("card"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const SWITCH_GATEWAY_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "card.switch_gateway_for_customer",
@@ -831,12 +1049,57 @@ impl crate::form::FormEncode for SwitchGatewayForCustomerParams {
     }
 }
 /// What `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SwitchGatewayForCustomerResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `card`.
     pub card: Card,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SwitchGatewayForCustomerResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SwitchGatewayForCustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SwitchGatewayForCustomerResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SwitchGatewayForCustomerResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwitchGatewayForCustomerResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Card> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SwitchGatewayForCustomerResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card: card.ok_or_else(|| serde::de::Error::missing_field("card"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const COPY_CARD_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "card.copy_card_for_customer",
@@ -920,10 +1183,58 @@ impl crate::form::FormEncode for CopyCardForCustomerParams {
     }
 }
 /// What `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CopyCardForCustomerResponse {
     /// `third_party_payment_method`.
     pub third_party_payment_method: third_party_payment_method::ThirdPartyPaymentMethod,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CopyCardForCustomerResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CopyCardForCustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CopyCardForCustomerResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CopyCardForCustomerResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CopyCardForCustomerResponse, A::Error> {
+                let mut third_party_payment_method: Option<
+                    third_party_payment_method::ThirdPartyPaymentMethod,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "third_party_payment_method" => {
+                            third_party_payment_method = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CopyCardForCustomerResponse {
+                    third_party_payment_method: third_party_payment_method
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "third_party_payment_method",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE_CARD_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "card.delete_card_for_customer",
@@ -972,10 +1283,52 @@ impl DeleteCardForCustomerRequest {
     }
 }
 /// What `POST /customers/{customer_id}/delete_card` (`card.delete_card_for_customer`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteCardForCustomerResponse {
     /// `customer`.
     pub customer: customer::Customer,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteCardForCustomerResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteCardForCustomerResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteCardForCustomerResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteCardForCustomerResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteCardForCustomerResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `UpdateCardForCustomerCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

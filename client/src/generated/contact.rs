@@ -2,9 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Contact` resource, from `spec/contact.yaml`.
+use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `contact` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contact {
     /// `id`.
     pub id: String,
@@ -15,7 +16,8 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// `email`.
-    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
@@ -23,9 +25,77 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `enabled`.
-    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// `send_account_email`.
-    pub send_account_email: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_account_email: Option<bool>,
     /// `send_billing_email`.
-    pub send_billing_email: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_billing_email: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Contact {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Contact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Contact` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Contact, A::Error> {
+                let mut id: Option<String> = None;
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut label: Option<String> = None;
+                let mut enabled: Option<bool> = None;
+                let mut send_account_email: Option<bool> = None;
+                let mut send_billing_email: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "label" => label = map.next_value()?,
+                        "enabled" => enabled = map.next_value()?,
+                        "send_account_email" => send_account_email = map.next_value()?,
+                        "send_billing_email" => send_billing_email = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Contact {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    first_name,
+                    last_name,
+                    email,
+                    phone,
+                    label,
+                    enabled,
+                    send_account_email,
+                    send_billing_email,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -244,9 +244,10 @@ use super::vaulted_payment_method;
 use super::virtual_bank_account;
 #[cfg(feature = "webhook_endpoint")]
 use super::webhook_endpoint;
+use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `content` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Content {
     #[cfg(feature = "addon")]
     /// `addon`.
@@ -778,4 +779,995 @@ pub struct Content {
     /// `webhook_endpoint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_endpoint: Option<Box<webhook_endpoint::WebhookEndpoint>>,
+    #[cfg(feature = "subscription")]
+    /// `subscriptions` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscriptions: Option<Vec<subscription::Subscription>>,
+    #[cfg(feature = "unbilled_charge")]
+    /// `unbilled_charges` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    #[cfg(feature = "credit_note")]
+    /// `credit_notes` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+    #[cfg(feature = "advance_invoice_schedule")]
+    /// `advance_invoice_schedules` (a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advance_invoice_schedules: Option<
+        Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+    >,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Content {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Content {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Content;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Content` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Content, A::Error> {
+                #[cfg(feature = "addon")]
+                let mut addon: Option<Box<addon::Addon>> = None;
+                #[cfg(feature = "address")]
+                let mut address: Option<Box<address::Address>> = None;
+                #[cfg(feature = "advance_invoice_schedule")]
+                let mut advance_invoice_schedule: Option<
+                    Box<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+                > = None;
+                #[cfg(feature = "alert")]
+                let mut alert: Option<Box<alert::Alert>> = None;
+                #[cfg(feature = "alert_status")]
+                let mut alert_status: Option<Box<alert_status::AlertStatus>> = None;
+                #[cfg(feature = "async_response")]
+                let mut async_response: Option<Box<async_response::AsyncResponse>> = None;
+                #[cfg(feature = "async_response_list")]
+                let mut async_response_list: Option<
+                    Box<async_response_list::AsyncResponseList>,
+                > = None;
+                #[cfg(feature = "attached_item")]
+                let mut attached_item: Option<Box<attached_item::AttachedItem>> = None;
+                #[cfg(feature = "attribute")]
+                let mut attribute: Option<Box<attribute::Attribute>> = None;
+                #[cfg(feature = "billing_configuration")]
+                let mut billing_configuration: Option<
+                    Box<billing_configuration::BillingConfiguration>,
+                > = None;
+                #[cfg(feature = "brand")]
+                let mut brand: Option<Box<brand::Brand>> = None;
+                #[cfg(feature = "business_entity")]
+                let mut business_entity: Option<Box<business_entity::BusinessEntity>> = None;
+                #[cfg(feature = "business_entity_transfer")]
+                let mut business_entity_transfer: Option<
+                    Box<business_entity_transfer::BusinessEntityTransfer>,
+                > = None;
+                #[cfg(feature = "card")]
+                let mut card: Option<Box<card::Card>> = None;
+                #[cfg(feature = "column_definition")]
+                let mut column_definition: Option<
+                    Box<column_definition::ColumnDefinition>,
+                > = None;
+                #[cfg(feature = "comment")]
+                let mut comment: Option<Box<comment::Comment>> = None;
+                #[cfg(feature = "configuration")]
+                let mut configuration: Option<Box<configuration::Configuration>> = None;
+                #[cfg(feature = "contact")]
+                let mut contact: Option<Box<contact::Contact>> = None;
+                #[cfg(feature = "contract_term")]
+                let mut contract_term: Option<Box<contract_term::ContractTerm>> = None;
+                #[cfg(feature = "coupon")]
+                let mut coupon: Option<Box<coupon::Coupon>> = None;
+                #[cfg(feature = "coupon_code")]
+                let mut coupon_code: Option<Box<coupon_code::CouponCode>> = None;
+                #[cfg(feature = "coupon_set")]
+                let mut coupon_set: Option<Box<coupon_set::CouponSet>> = None;
+                #[cfg(feature = "cpq_quote_signature")]
+                let mut cpq_quote_signature: Option<
+                    Box<cpq_quote_signature::CpqQuoteSignature>,
+                > = None;
+                #[cfg(feature = "credit_note")]
+                let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
+                #[cfg(feature = "credit_note_estimate")]
+                let mut credit_note_estimate: Option<
+                    Box<credit_note_estimate::CreditNoteEstimate>,
+                > = None;
+                #[cfg(feature = "credit_unit")]
+                let mut credit_unit: Option<Box<credit_unit::CreditUnit>> = None;
+                #[cfg(feature = "currency")]
+                let mut currency: Option<Box<currency::Currency>> = None;
+                #[cfg(feature = "customer")]
+                let mut customer: Option<Box<customer::Customer>> = None;
+                #[cfg(feature = "customer_entitlement")]
+                let mut customer_entitlement: Option<
+                    Box<customer_entitlement::CustomerEntitlement>,
+                > = None;
+                #[cfg(feature = "differential_price")]
+                let mut differential_price: Option<
+                    Box<differential_price::DifferentialPrice>,
+                > = None;
+                #[cfg(feature = "discount")]
+                let mut discount: Option<Box<discount::Discount>> = None;
+                #[cfg(feature = "download")]
+                let mut download: Option<Box<download::Download>> = None;
+                #[cfg(feature = "einvoice")]
+                let mut einvoice: Option<Box<einvoice::Einvoice>> = None;
+                #[cfg(feature = "entitlement")]
+                let mut entitlement: Option<Box<entitlement::Entitlement>> = None;
+                #[cfg(feature = "entitlement_override")]
+                let mut entitlement_override: Option<
+                    Box<entitlement_override::EntitlementOverride>,
+                > = None;
+                #[cfg(feature = "estimate")]
+                let mut estimate: Option<Box<estimate::Estimate>> = None;
+                #[cfg(feature = "event")]
+                let mut event: Option<Box<event::Event>> = None;
+                #[cfg(feature = "export")]
+                let mut export: Option<Box<export::Export>> = None;
+                #[cfg(feature = "feature")]
+                let mut feature: Option<Box<feature::Feature>> = None;
+                #[cfg(feature = "filter_condition")]
+                let mut filter_condition: Option<
+                    Box<filter_condition::FilterCondition>,
+                > = None;
+                #[cfg(feature = "gateway_error_detail")]
+                let mut gateway_error_detail: Option<
+                    Box<gateway_error_detail::GatewayErrorDetail>,
+                > = None;
+                #[cfg(feature = "gateway_payment_method_token")]
+                let mut gateway_payment_method_token: Option<
+                    Box<gateway_payment_method_token::GatewayPaymentMethodToken>,
+                > = None;
+                #[cfg(feature = "gift")]
+                let mut gift: Option<Box<gift::Gift>> = None;
+                #[cfg(feature = "grant_block")]
+                let mut grant_block: Option<Box<grant_block::GrantBlock>> = None;
+                #[cfg(feature = "hierarchy")]
+                let mut hierarchy: Option<Box<hierarchy::Hierarchy>> = None;
+                #[cfg(feature = "hosted_page")]
+                let mut hosted_page: Option<Box<hosted_page::HostedPage>> = None;
+                #[cfg(feature = "impacted_customer")]
+                let mut impacted_customer: Option<
+                    Box<impacted_customer::ImpactedCustomer>,
+                > = None;
+                #[cfg(feature = "impacted_item")]
+                let mut impacted_item: Option<Box<impacted_item::ImpactedItem>> = None;
+                #[cfg(feature = "impacted_item_price")]
+                let mut impacted_item_price: Option<
+                    Box<impacted_item_price::ImpactedItemPrice>,
+                > = None;
+                #[cfg(feature = "impacted_subscription")]
+                let mut impacted_subscription: Option<
+                    Box<impacted_subscription::ImpactedSubscription>,
+                > = None;
+                #[cfg(feature = "in_app_subscription")]
+                let mut in_app_subscription: Option<
+                    Box<in_app_subscription::InAppSubscription>,
+                > = None;
+                #[cfg(feature = "invoice")]
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                #[cfg(feature = "invoice_estimate")]
+                let mut invoice_estimate: Option<
+                    Box<invoice_estimate::InvoiceEstimate>,
+                > = None;
+                #[cfg(feature = "item")]
+                let mut item: Option<Box<item::Item>> = None;
+                #[cfg(feature = "item_entitlement")]
+                let mut item_entitlement: Option<
+                    Box<item_entitlement::ItemEntitlement>,
+                > = None;
+                #[cfg(feature = "item_family")]
+                let mut item_family: Option<Box<item_family::ItemFamily>> = None;
+                #[cfg(feature = "item_price")]
+                let mut item_price: Option<Box<item_price::ItemPrice>> = None;
+                #[cfg(feature = "ledger_account_balance")]
+                let mut ledger_account_balance: Option<
+                    Box<ledger_account_balance::LedgerAccountBalance>,
+                > = None;
+                #[cfg(feature = "ledger_entry")]
+                let mut ledger_entry: Option<Box<ledger_entry::LedgerEntry>> = None;
+                #[cfg(feature = "ledger_operation")]
+                let mut ledger_operation: Option<
+                    Box<ledger_operation::LedgerOperation>,
+                > = None;
+                #[cfg(feature = "metadata")]
+                let mut metadata: Option<Box<metadata::Metadata>> = None;
+                #[cfg(feature = "meter")]
+                let mut meter: Option<Box<meter::Meter>> = None;
+                #[cfg(feature = "metered_feature")]
+                let mut metered_feature: Option<Box<metered_feature::MeteredFeature>> = None;
+                #[cfg(feature = "non_subscription")]
+                let mut non_subscription: Option<
+                    Box<non_subscription::NonSubscription>,
+                > = None;
+                #[cfg(feature = "offer_event")]
+                let mut offer_event: Option<Box<offer_event::OfferEvent>> = None;
+                #[cfg(feature = "offer_fulfillment")]
+                let mut offer_fulfillment: Option<
+                    Box<offer_fulfillment::OfferFulfillment>,
+                > = None;
+                #[cfg(feature = "omnichannel_one_time_order")]
+                let mut omnichannel_one_time_order: Option<
+                    Box<omnichannel_one_time_order::OmnichannelOneTimeOrder>,
+                > = None;
+                #[cfg(feature = "omnichannel_one_time_order_item")]
+                let mut omnichannel_one_time_order_item: Option<
+                    Box<omnichannel_one_time_order_item::OmnichannelOneTimeOrderItem>,
+                > = None;
+                #[cfg(feature = "omnichannel_subscription")]
+                let mut omnichannel_subscription: Option<
+                    Box<omnichannel_subscription::OmnichannelSubscription>,
+                > = None;
+                #[cfg(feature = "omnichannel_subscription_item")]
+                let mut omnichannel_subscription_item: Option<
+                    Box<omnichannel_subscription_item::OmnichannelSubscriptionItem>,
+                > = None;
+                #[cfg(feature = "omnichannel_subscription_item_metric")]
+                let mut omnichannel_subscription_item_metric: Option<
+                    Box<
+                        omnichannel_subscription_item_metric::OmnichannelSubscriptionItemMetric,
+                    >,
+                > = None;
+                #[cfg(feature = "omnichannel_subscription_item_offer")]
+                let mut omnichannel_subscription_item_offer: Option<
+                    Box<
+                        omnichannel_subscription_item_offer::OmnichannelSubscriptionItemOffer,
+                    >,
+                > = None;
+                #[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
+                let mut omnichannel_subscription_item_scheduled_change: Option<
+                    Box<
+                        omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
+                    >,
+                > = None;
+                #[cfg(feature = "omnichannel_transaction")]
+                let mut omnichannel_transaction: Option<
+                    Box<omnichannel_transaction::OmnichannelTransaction>,
+                > = None;
+                #[cfg(feature = "order")]
+                let mut order: Option<Box<order::Order>> = None;
+                #[cfg(feature = "payment_intent")]
+                let mut payment_intent: Option<Box<payment_intent::PaymentIntent>> = None;
+                #[cfg(feature = "payment_reference_number")]
+                let mut payment_reference_number: Option<
+                    Box<payment_reference_number::PaymentReferenceNumber>,
+                > = None;
+                #[cfg(feature = "payment_schedule")]
+                let mut payment_schedule: Option<
+                    Box<payment_schedule::PaymentSchedule>,
+                > = None;
+                #[cfg(feature = "payment_schedule_estimate")]
+                let mut payment_schedule_estimate: Option<
+                    Box<payment_schedule_estimate::PaymentScheduleEstimate>,
+                > = None;
+                #[cfg(feature = "payment_schedule_scheme")]
+                let mut payment_schedule_scheme: Option<
+                    Box<payment_schedule_scheme::PaymentScheduleScheme>,
+                > = None;
+                #[cfg(feature = "payment_source")]
+                let mut payment_source: Option<Box<payment_source::PaymentSource>> = None;
+                #[cfg(feature = "payment_voucher")]
+                let mut payment_voucher: Option<Box<payment_voucher::PaymentVoucher>> = None;
+                #[cfg(feature = "personalized_offer")]
+                let mut personalized_offer: Option<
+                    Box<personalized_offer::PersonalizedOffer>,
+                > = None;
+                #[cfg(feature = "plan")]
+                let mut plan: Option<Box<plan::Plan>> = None;
+                #[cfg(feature = "portal_session")]
+                let mut portal_session: Option<Box<portal_session::PortalSession>> = None;
+                #[cfg(feature = "price_variant")]
+                let mut price_variant: Option<Box<price_variant::PriceVariant>> = None;
+                #[cfg(feature = "pricing_page_session")]
+                let mut pricing_page_session: Option<
+                    Box<pricing_page_session::PricingPageSession>,
+                > = None;
+                #[cfg(feature = "promotional_credit")]
+                let mut promotional_credit: Option<
+                    Box<promotional_credit::PromotionalCredit>,
+                > = None;
+                #[cfg(feature = "promotional_grant")]
+                let mut promotional_grant: Option<
+                    Box<promotional_grant::PromotionalGrant>,
+                > = None;
+                #[cfg(feature = "purchase")]
+                let mut purchase: Option<Box<purchase::Purchase>> = None;
+                #[cfg(feature = "quote")]
+                let mut quote: Option<Box<quote::Quote>> = None;
+                #[cfg(feature = "quote_entitlement")]
+                let mut quote_entitlement: Option<
+                    Box<quote_entitlement::QuoteEntitlement>,
+                > = None;
+                #[cfg(feature = "quote_line_group")]
+                let mut quote_line_group: Option<
+                    Box<quote_line_group::QuoteLineGroup>,
+                > = None;
+                #[cfg(feature = "quoted_charge")]
+                let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
+                #[cfg(feature = "quoted_delta_ramp")]
+                let mut quoted_delta_ramp: Option<
+                    Box<quoted_delta_ramp::QuotedDeltaRamp>,
+                > = None;
+                #[cfg(feature = "quoted_ramp")]
+                let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
+                #[cfg(feature = "quoted_subscription")]
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                #[cfg(feature = "ramp")]
+                let mut ramp: Option<Box<ramp::Ramp>> = None;
+                #[cfg(feature = "recorded_purchase")]
+                let mut recorded_purchase: Option<
+                    Box<recorded_purchase::RecordedPurchase>,
+                > = None;
+                #[cfg(feature = "resource_migration")]
+                let mut resource_migration: Option<
+                    Box<resource_migration::ResourceMigration>,
+                > = None;
+                #[cfg(feature = "rule")]
+                let mut rule: Option<Box<rule::Rule>> = None;
+                #[cfg(feature = "site_migration_detail")]
+                let mut site_migration_detail: Option<
+                    Box<site_migration_detail::SiteMigrationDetail>,
+                > = None;
+                #[cfg(feature = "subscription")]
+                let mut subscription: Option<Box<subscription::Subscription>> = None;
+                #[cfg(feature = "subscription_entitlement")]
+                let mut subscription_entitlement: Option<
+                    Box<subscription_entitlement::SubscriptionEntitlement>,
+                > = None;
+                #[cfg(feature = "subscription_entitlements_created_detail")]
+                let mut subscription_entitlements_created_detail: Option<
+                    Box<
+                        subscription_entitlements_created_detail::SubscriptionEntitlementsCreatedDetail,
+                    >,
+                > = None;
+                #[cfg(feature = "subscription_entitlements_updated_detail")]
+                let mut subscription_entitlements_updated_detail: Option<
+                    Box<
+                        subscription_entitlements_updated_detail::SubscriptionEntitlementsUpdatedDetail,
+                    >,
+                > = None;
+                #[cfg(feature = "subscription_estimate")]
+                let mut subscription_estimate: Option<
+                    Box<subscription_estimate::SubscriptionEstimate>,
+                > = None;
+                #[cfg(feature = "tax_withheld")]
+                let mut tax_withheld: Option<Box<tax_withheld::TaxWithheld>> = None;
+                #[cfg(feature = "third_party_payment_method")]
+                let mut third_party_payment_method: Option<
+                    Box<third_party_payment_method::ThirdPartyPaymentMethod>,
+                > = None;
+                #[cfg(feature = "time_machine")]
+                let mut time_machine: Option<Box<time_machine::TimeMachine>> = None;
+                #[cfg(feature = "token")]
+                let mut token: Option<Box<token::Token>> = None;
+                #[cfg(feature = "transaction")]
+                let mut transaction: Option<Box<transaction::Transaction>> = None;
+                #[cfg(feature = "unbilled_charge")]
+                let mut unbilled_charge: Option<Box<unbilled_charge::UnbilledCharge>> = None;
+                #[cfg(feature = "usage")]
+                let mut usage: Option<Box<usage::Usage>> = None;
+                #[cfg(feature = "usage_charge")]
+                let mut usage_charge: Option<Box<usage_charge::UsageCharge>> = None;
+                #[cfg(feature = "usage_event")]
+                let mut usage_event: Option<Box<usage_event::UsageEvent>> = None;
+                #[cfg(feature = "usage_file")]
+                let mut usage_file: Option<Box<usage_file::UsageFile>> = None;
+                #[cfg(feature = "usage_summary")]
+                let mut usage_summary: Option<Box<usage_summary::UsageSummary>> = None;
+                #[cfg(feature = "vaulted_payment_method")]
+                let mut vaulted_payment_method: Option<
+                    Box<vaulted_payment_method::VaultedPaymentMethod>,
+                > = None;
+                #[cfg(feature = "virtual_bank_account")]
+                let mut virtual_bank_account: Option<
+                    Box<virtual_bank_account::VirtualBankAccount>,
+                > = None;
+                #[cfg(feature = "webhook_endpoint")]
+                let mut webhook_endpoint: Option<
+                    Box<webhook_endpoint::WebhookEndpoint>,
+                > = None;
+                #[cfg(feature = "subscription")]
+                let mut subscriptions: Option<Vec<subscription::Subscription>> = None;
+                #[cfg(feature = "unbilled_charge")]
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                #[cfg(feature = "credit_note")]
+                let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
+                #[cfg(feature = "advance_invoice_schedule")]
+                let mut advance_invoice_schedules: Option<
+                    Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        #[cfg(feature = "addon")]
+                        "addon" => addon = map.next_value()?,
+                        #[cfg(feature = "address")]
+                        "address" => address = map.next_value()?,
+                        #[cfg(feature = "advance_invoice_schedule")]
+                        "advance_invoice_schedule" => {
+                            advance_invoice_schedule = map.next_value()?;
+                        }
+                        #[cfg(feature = "alert")]
+                        "alert" => alert = map.next_value()?,
+                        #[cfg(feature = "alert_status")]
+                        "alert_status" => alert_status = map.next_value()?,
+                        #[cfg(feature = "async_response")]
+                        "async_response" => async_response = map.next_value()?,
+                        #[cfg(feature = "async_response_list")]
+                        "async_response_list" => async_response_list = map.next_value()?,
+                        #[cfg(feature = "attached_item")]
+                        "attached_item" => attached_item = map.next_value()?,
+                        #[cfg(feature = "attribute")]
+                        "attribute" => attribute = map.next_value()?,
+                        #[cfg(feature = "billing_configuration")]
+                        "billing_configuration" => {
+                            billing_configuration = map.next_value()?;
+                        }
+                        #[cfg(feature = "brand")]
+                        "brand" => brand = map.next_value()?,
+                        #[cfg(feature = "business_entity")]
+                        "business_entity" => business_entity = map.next_value()?,
+                        #[cfg(feature = "business_entity_transfer")]
+                        "business_entity_transfer" => {
+                            business_entity_transfer = map.next_value()?;
+                        }
+                        #[cfg(feature = "card")]
+                        "card" => card = map.next_value()?,
+                        #[cfg(feature = "column_definition")]
+                        "column_definition" => column_definition = map.next_value()?,
+                        #[cfg(feature = "comment")]
+                        "comment" => comment = map.next_value()?,
+                        #[cfg(feature = "configuration")]
+                        "configuration" => configuration = map.next_value()?,
+                        #[cfg(feature = "contact")]
+                        "contact" => contact = map.next_value()?,
+                        #[cfg(feature = "contract_term")]
+                        "contract_term" => contract_term = map.next_value()?,
+                        #[cfg(feature = "coupon")]
+                        "coupon" => coupon = map.next_value()?,
+                        #[cfg(feature = "coupon_code")]
+                        "coupon_code" => coupon_code = map.next_value()?,
+                        #[cfg(feature = "coupon_set")]
+                        "coupon_set" => coupon_set = map.next_value()?,
+                        #[cfg(feature = "cpq_quote_signature")]
+                        "cpq_quote_signature" => cpq_quote_signature = map.next_value()?,
+                        #[cfg(feature = "credit_note")]
+                        "credit_note" => credit_note = map.next_value()?,
+                        #[cfg(feature = "credit_note_estimate")]
+                        "credit_note_estimate" => {
+                            credit_note_estimate = map.next_value()?;
+                        }
+                        #[cfg(feature = "credit_unit")]
+                        "credit_unit" => credit_unit = map.next_value()?,
+                        #[cfg(feature = "currency")]
+                        "currency" => currency = map.next_value()?,
+                        #[cfg(feature = "customer")]
+                        "customer" => customer = map.next_value()?,
+                        #[cfg(feature = "customer_entitlement")]
+                        "customer_entitlement" => {
+                            customer_entitlement = map.next_value()?;
+                        }
+                        #[cfg(feature = "differential_price")]
+                        "differential_price" => differential_price = map.next_value()?,
+                        #[cfg(feature = "discount")]
+                        "discount" => discount = map.next_value()?,
+                        #[cfg(feature = "download")]
+                        "download" => download = map.next_value()?,
+                        #[cfg(feature = "einvoice")]
+                        "einvoice" => einvoice = map.next_value()?,
+                        #[cfg(feature = "entitlement")]
+                        "entitlement" => entitlement = map.next_value()?,
+                        #[cfg(feature = "entitlement_override")]
+                        "entitlement_override" => {
+                            entitlement_override = map.next_value()?;
+                        }
+                        #[cfg(feature = "estimate")]
+                        "estimate" => estimate = map.next_value()?,
+                        #[cfg(feature = "event")]
+                        "event" => event = map.next_value()?,
+                        #[cfg(feature = "export")]
+                        "export" => export = map.next_value()?,
+                        #[cfg(feature = "feature")]
+                        "feature" => feature = map.next_value()?,
+                        #[cfg(feature = "filter_condition")]
+                        "filter_condition" => filter_condition = map.next_value()?,
+                        #[cfg(feature = "gateway_error_detail")]
+                        "gateway_error_detail" => {
+                            gateway_error_detail = map.next_value()?;
+                        }
+                        #[cfg(feature = "gateway_payment_method_token")]
+                        "gateway_payment_method_token" => {
+                            gateway_payment_method_token = map.next_value()?;
+                        }
+                        #[cfg(feature = "gift")]
+                        "gift" => gift = map.next_value()?,
+                        #[cfg(feature = "grant_block")]
+                        "grant_block" => grant_block = map.next_value()?,
+                        #[cfg(feature = "hierarchy")]
+                        "hierarchy" => hierarchy = map.next_value()?,
+                        #[cfg(feature = "hosted_page")]
+                        "hosted_page" => hosted_page = map.next_value()?,
+                        #[cfg(feature = "impacted_customer")]
+                        "impacted_customer" => impacted_customer = map.next_value()?,
+                        #[cfg(feature = "impacted_item")]
+                        "impacted_item" => impacted_item = map.next_value()?,
+                        #[cfg(feature = "impacted_item_price")]
+                        "impacted_item_price" => impacted_item_price = map.next_value()?,
+                        #[cfg(feature = "impacted_subscription")]
+                        "impacted_subscription" => {
+                            impacted_subscription = map.next_value()?;
+                        }
+                        #[cfg(feature = "in_app_subscription")]
+                        "in_app_subscription" => in_app_subscription = map.next_value()?,
+                        #[cfg(feature = "invoice")]
+                        "invoice" => invoice = map.next_value()?,
+                        #[cfg(feature = "invoice_estimate")]
+                        "invoice_estimate" => invoice_estimate = map.next_value()?,
+                        #[cfg(feature = "item")]
+                        "item" => item = map.next_value()?,
+                        #[cfg(feature = "item_entitlement")]
+                        "item_entitlement" => item_entitlement = map.next_value()?,
+                        #[cfg(feature = "item_family")]
+                        "item_family" => item_family = map.next_value()?,
+                        #[cfg(feature = "item_price")]
+                        "item_price" => item_price = map.next_value()?,
+                        #[cfg(feature = "ledger_account_balance")]
+                        "ledger_account_balance" => {
+                            ledger_account_balance = map.next_value()?;
+                        }
+                        #[cfg(feature = "ledger_entry")]
+                        "ledger_entry" => ledger_entry = map.next_value()?,
+                        #[cfg(feature = "ledger_operation")]
+                        "ledger_operation" => ledger_operation = map.next_value()?,
+                        #[cfg(feature = "metadata")]
+                        "metadata" => metadata = map.next_value()?,
+                        #[cfg(feature = "meter")]
+                        "meter" => meter = map.next_value()?,
+                        #[cfg(feature = "metered_feature")]
+                        "metered_feature" => metered_feature = map.next_value()?,
+                        #[cfg(feature = "non_subscription")]
+                        "non_subscription" => non_subscription = map.next_value()?,
+                        #[cfg(feature = "offer_event")]
+                        "offer_event" => offer_event = map.next_value()?,
+                        #[cfg(feature = "offer_fulfillment")]
+                        "offer_fulfillment" => offer_fulfillment = map.next_value()?,
+                        #[cfg(feature = "omnichannel_one_time_order")]
+                        "omnichannel_one_time_order" => {
+                            omnichannel_one_time_order = map.next_value()?;
+                        }
+                        #[cfg(feature = "omnichannel_one_time_order_item")]
+                        "omnichannel_one_time_order_item" => {
+                            omnichannel_one_time_order_item = map.next_value()?;
+                        }
+                        #[cfg(feature = "omnichannel_subscription")]
+                        "omnichannel_subscription" => {
+                            omnichannel_subscription = map.next_value()?;
+                        }
+                        #[cfg(feature = "omnichannel_subscription_item")]
+                        "omnichannel_subscription_item" => {
+                            omnichannel_subscription_item = map.next_value()?;
+                        }
+                        #[cfg(feature = "omnichannel_subscription_item_metric")]
+                        "omnichannel_subscription_item_metric" => {
+                            omnichannel_subscription_item_metric = map.next_value()?;
+                        }
+                        #[cfg(feature = "omnichannel_subscription_item_offer")]
+                        "omnichannel_subscription_item_offer" => {
+                            omnichannel_subscription_item_offer = map.next_value()?;
+                        }
+                        #[cfg(
+                            feature = "omnichannel_subscription_item_scheduled_change"
+                        )]
+                        "omnichannel_subscription_item_scheduled_change" => {
+                            omnichannel_subscription_item_scheduled_change = map
+                                .next_value()?;
+                        }
+                        #[cfg(feature = "omnichannel_transaction")]
+                        "omnichannel_transaction" => {
+                            omnichannel_transaction = map.next_value()?;
+                        }
+                        #[cfg(feature = "order")]
+                        "order" => order = map.next_value()?,
+                        #[cfg(feature = "payment_intent")]
+                        "payment_intent" => payment_intent = map.next_value()?,
+                        #[cfg(feature = "payment_reference_number")]
+                        "payment_reference_number" => {
+                            payment_reference_number = map.next_value()?;
+                        }
+                        #[cfg(feature = "payment_schedule")]
+                        "payment_schedule" => payment_schedule = map.next_value()?,
+                        #[cfg(feature = "payment_schedule_estimate")]
+                        "payment_schedule_estimate" => {
+                            payment_schedule_estimate = map.next_value()?;
+                        }
+                        #[cfg(feature = "payment_schedule_scheme")]
+                        "payment_schedule_scheme" => {
+                            payment_schedule_scheme = map.next_value()?;
+                        }
+                        #[cfg(feature = "payment_source")]
+                        "payment_source" => payment_source = map.next_value()?,
+                        #[cfg(feature = "payment_voucher")]
+                        "payment_voucher" => payment_voucher = map.next_value()?,
+                        #[cfg(feature = "personalized_offer")]
+                        "personalized_offer" => personalized_offer = map.next_value()?,
+                        #[cfg(feature = "plan")]
+                        "plan" => plan = map.next_value()?,
+                        #[cfg(feature = "portal_session")]
+                        "portal_session" => portal_session = map.next_value()?,
+                        #[cfg(feature = "price_variant")]
+                        "price_variant" => price_variant = map.next_value()?,
+                        #[cfg(feature = "pricing_page_session")]
+                        "pricing_page_session" => {
+                            pricing_page_session = map.next_value()?;
+                        }
+                        #[cfg(feature = "promotional_credit")]
+                        "promotional_credit" => promotional_credit = map.next_value()?,
+                        #[cfg(feature = "promotional_grant")]
+                        "promotional_grant" => promotional_grant = map.next_value()?,
+                        #[cfg(feature = "purchase")]
+                        "purchase" => purchase = map.next_value()?,
+                        #[cfg(feature = "quote")]
+                        "quote" => quote = map.next_value()?,
+                        #[cfg(feature = "quote_entitlement")]
+                        "quote_entitlement" => quote_entitlement = map.next_value()?,
+                        #[cfg(feature = "quote_line_group")]
+                        "quote_line_group" => quote_line_group = map.next_value()?,
+                        #[cfg(feature = "quoted_charge")]
+                        "quoted_charge" => quoted_charge = map.next_value()?,
+                        #[cfg(feature = "quoted_delta_ramp")]
+                        "quoted_delta_ramp" => quoted_delta_ramp = map.next_value()?,
+                        #[cfg(feature = "quoted_ramp")]
+                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        #[cfg(feature = "quoted_subscription")]
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        #[cfg(feature = "ramp")]
+                        "ramp" => ramp = map.next_value()?,
+                        #[cfg(feature = "recorded_purchase")]
+                        "recorded_purchase" => recorded_purchase = map.next_value()?,
+                        #[cfg(feature = "resource_migration")]
+                        "resource_migration" => resource_migration = map.next_value()?,
+                        #[cfg(feature = "rule")]
+                        "rule" => rule = map.next_value()?,
+                        #[cfg(feature = "site_migration_detail")]
+                        "site_migration_detail" => {
+                            site_migration_detail = map.next_value()?;
+                        }
+                        #[cfg(feature = "subscription")]
+                        "subscription" => subscription = map.next_value()?,
+                        #[cfg(feature = "subscription_entitlement")]
+                        "subscription_entitlement" => {
+                            subscription_entitlement = map.next_value()?;
+                        }
+                        #[cfg(feature = "subscription_entitlements_created_detail")]
+                        "subscription_entitlements_created_detail" => {
+                            subscription_entitlements_created_detail = map.next_value()?;
+                        }
+                        #[cfg(feature = "subscription_entitlements_updated_detail")]
+                        "subscription_entitlements_updated_detail" => {
+                            subscription_entitlements_updated_detail = map.next_value()?;
+                        }
+                        #[cfg(feature = "subscription_estimate")]
+                        "subscription_estimate" => {
+                            subscription_estimate = map.next_value()?;
+                        }
+                        #[cfg(feature = "tax_withheld")]
+                        "tax_withheld" => tax_withheld = map.next_value()?,
+                        #[cfg(feature = "third_party_payment_method")]
+                        "third_party_payment_method" => {
+                            third_party_payment_method = map.next_value()?;
+                        }
+                        #[cfg(feature = "time_machine")]
+                        "time_machine" => time_machine = map.next_value()?,
+                        #[cfg(feature = "token")]
+                        "token" => token = map.next_value()?,
+                        #[cfg(feature = "transaction")]
+                        "transaction" => transaction = map.next_value()?,
+                        #[cfg(feature = "unbilled_charge")]
+                        "unbilled_charge" => unbilled_charge = map.next_value()?,
+                        #[cfg(feature = "usage")]
+                        "usage" => usage = map.next_value()?,
+                        #[cfg(feature = "usage_charge")]
+                        "usage_charge" => usage_charge = map.next_value()?,
+                        #[cfg(feature = "usage_event")]
+                        "usage_event" => usage_event = map.next_value()?,
+                        #[cfg(feature = "usage_file")]
+                        "usage_file" => usage_file = map.next_value()?,
+                        #[cfg(feature = "usage_summary")]
+                        "usage_summary" => usage_summary = map.next_value()?,
+                        #[cfg(feature = "vaulted_payment_method")]
+                        "vaulted_payment_method" => {
+                            vaulted_payment_method = map.next_value()?;
+                        }
+                        #[cfg(feature = "virtual_bank_account")]
+                        "virtual_bank_account" => {
+                            virtual_bank_account = map.next_value()?;
+                        }
+                        #[cfg(feature = "webhook_endpoint")]
+                        "webhook_endpoint" => webhook_endpoint = map.next_value()?,
+                        #[cfg(feature = "subscription")]
+                        "subscriptions" => subscriptions = map.next_value()?,
+                        #[cfg(feature = "unbilled_charge")]
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        #[cfg(feature = "credit_note")]
+                        "credit_notes" => credit_notes = map.next_value()?,
+                        #[cfg(feature = "advance_invoice_schedule")]
+                        "advance_invoice_schedules" => {
+                            advance_invoice_schedules = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Content {
+                    #[cfg(feature = "addon")]
+                    addon,
+                    #[cfg(feature = "address")]
+                    address,
+                    #[cfg(feature = "advance_invoice_schedule")]
+                    advance_invoice_schedule,
+                    #[cfg(feature = "alert")]
+                    alert,
+                    #[cfg(feature = "alert_status")]
+                    alert_status,
+                    #[cfg(feature = "async_response")]
+                    async_response,
+                    #[cfg(feature = "async_response_list")]
+                    async_response_list,
+                    #[cfg(feature = "attached_item")]
+                    attached_item,
+                    #[cfg(feature = "attribute")]
+                    attribute,
+                    #[cfg(feature = "billing_configuration")]
+                    billing_configuration,
+                    #[cfg(feature = "brand")]
+                    brand,
+                    #[cfg(feature = "business_entity")]
+                    business_entity,
+                    #[cfg(feature = "business_entity_transfer")]
+                    business_entity_transfer,
+                    #[cfg(feature = "card")]
+                    card,
+                    #[cfg(feature = "column_definition")]
+                    column_definition,
+                    #[cfg(feature = "comment")]
+                    comment,
+                    #[cfg(feature = "configuration")]
+                    configuration,
+                    #[cfg(feature = "contact")]
+                    contact,
+                    #[cfg(feature = "contract_term")]
+                    contract_term,
+                    #[cfg(feature = "coupon")]
+                    coupon,
+                    #[cfg(feature = "coupon_code")]
+                    coupon_code,
+                    #[cfg(feature = "coupon_set")]
+                    coupon_set,
+                    #[cfg(feature = "cpq_quote_signature")]
+                    cpq_quote_signature,
+                    #[cfg(feature = "credit_note")]
+                    credit_note,
+                    #[cfg(feature = "credit_note_estimate")]
+                    credit_note_estimate,
+                    #[cfg(feature = "credit_unit")]
+                    credit_unit,
+                    #[cfg(feature = "currency")]
+                    currency,
+                    #[cfg(feature = "customer")]
+                    customer,
+                    #[cfg(feature = "customer_entitlement")]
+                    customer_entitlement,
+                    #[cfg(feature = "differential_price")]
+                    differential_price,
+                    #[cfg(feature = "discount")]
+                    discount,
+                    #[cfg(feature = "download")]
+                    download,
+                    #[cfg(feature = "einvoice")]
+                    einvoice,
+                    #[cfg(feature = "entitlement")]
+                    entitlement,
+                    #[cfg(feature = "entitlement_override")]
+                    entitlement_override,
+                    #[cfg(feature = "estimate")]
+                    estimate,
+                    #[cfg(feature = "event")]
+                    event,
+                    #[cfg(feature = "export")]
+                    export,
+                    #[cfg(feature = "feature")]
+                    feature,
+                    #[cfg(feature = "filter_condition")]
+                    filter_condition,
+                    #[cfg(feature = "gateway_error_detail")]
+                    gateway_error_detail,
+                    #[cfg(feature = "gateway_payment_method_token")]
+                    gateway_payment_method_token,
+                    #[cfg(feature = "gift")]
+                    gift,
+                    #[cfg(feature = "grant_block")]
+                    grant_block,
+                    #[cfg(feature = "hierarchy")]
+                    hierarchy,
+                    #[cfg(feature = "hosted_page")]
+                    hosted_page,
+                    #[cfg(feature = "impacted_customer")]
+                    impacted_customer,
+                    #[cfg(feature = "impacted_item")]
+                    impacted_item,
+                    #[cfg(feature = "impacted_item_price")]
+                    impacted_item_price,
+                    #[cfg(feature = "impacted_subscription")]
+                    impacted_subscription,
+                    #[cfg(feature = "in_app_subscription")]
+                    in_app_subscription,
+                    #[cfg(feature = "invoice")]
+                    invoice,
+                    #[cfg(feature = "invoice_estimate")]
+                    invoice_estimate,
+                    #[cfg(feature = "item")]
+                    item,
+                    #[cfg(feature = "item_entitlement")]
+                    item_entitlement,
+                    #[cfg(feature = "item_family")]
+                    item_family,
+                    #[cfg(feature = "item_price")]
+                    item_price,
+                    #[cfg(feature = "ledger_account_balance")]
+                    ledger_account_balance,
+                    #[cfg(feature = "ledger_entry")]
+                    ledger_entry,
+                    #[cfg(feature = "ledger_operation")]
+                    ledger_operation,
+                    #[cfg(feature = "metadata")]
+                    metadata,
+                    #[cfg(feature = "meter")]
+                    meter,
+                    #[cfg(feature = "metered_feature")]
+                    metered_feature,
+                    #[cfg(feature = "non_subscription")]
+                    non_subscription,
+                    #[cfg(feature = "offer_event")]
+                    offer_event,
+                    #[cfg(feature = "offer_fulfillment")]
+                    offer_fulfillment,
+                    #[cfg(feature = "omnichannel_one_time_order")]
+                    omnichannel_one_time_order,
+                    #[cfg(feature = "omnichannel_one_time_order_item")]
+                    omnichannel_one_time_order_item,
+                    #[cfg(feature = "omnichannel_subscription")]
+                    omnichannel_subscription,
+                    #[cfg(feature = "omnichannel_subscription_item")]
+                    omnichannel_subscription_item,
+                    #[cfg(feature = "omnichannel_subscription_item_metric")]
+                    omnichannel_subscription_item_metric,
+                    #[cfg(feature = "omnichannel_subscription_item_offer")]
+                    omnichannel_subscription_item_offer,
+                    #[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
+                    omnichannel_subscription_item_scheduled_change,
+                    #[cfg(feature = "omnichannel_transaction")]
+                    omnichannel_transaction,
+                    #[cfg(feature = "order")]
+                    order,
+                    #[cfg(feature = "payment_intent")]
+                    payment_intent,
+                    #[cfg(feature = "payment_reference_number")]
+                    payment_reference_number,
+                    #[cfg(feature = "payment_schedule")]
+                    payment_schedule,
+                    #[cfg(feature = "payment_schedule_estimate")]
+                    payment_schedule_estimate,
+                    #[cfg(feature = "payment_schedule_scheme")]
+                    payment_schedule_scheme,
+                    #[cfg(feature = "payment_source")]
+                    payment_source,
+                    #[cfg(feature = "payment_voucher")]
+                    payment_voucher,
+                    #[cfg(feature = "personalized_offer")]
+                    personalized_offer,
+                    #[cfg(feature = "plan")]
+                    plan,
+                    #[cfg(feature = "portal_session")]
+                    portal_session,
+                    #[cfg(feature = "price_variant")]
+                    price_variant,
+                    #[cfg(feature = "pricing_page_session")]
+                    pricing_page_session,
+                    #[cfg(feature = "promotional_credit")]
+                    promotional_credit,
+                    #[cfg(feature = "promotional_grant")]
+                    promotional_grant,
+                    #[cfg(feature = "purchase")]
+                    purchase,
+                    #[cfg(feature = "quote")]
+                    quote,
+                    #[cfg(feature = "quote_entitlement")]
+                    quote_entitlement,
+                    #[cfg(feature = "quote_line_group")]
+                    quote_line_group,
+                    #[cfg(feature = "quoted_charge")]
+                    quoted_charge,
+                    #[cfg(feature = "quoted_delta_ramp")]
+                    quoted_delta_ramp,
+                    #[cfg(feature = "quoted_ramp")]
+                    quoted_ramp,
+                    #[cfg(feature = "quoted_subscription")]
+                    quoted_subscription,
+                    #[cfg(feature = "ramp")]
+                    ramp,
+                    #[cfg(feature = "recorded_purchase")]
+                    recorded_purchase,
+                    #[cfg(feature = "resource_migration")]
+                    resource_migration,
+                    #[cfg(feature = "rule")]
+                    rule,
+                    #[cfg(feature = "site_migration_detail")]
+                    site_migration_detail,
+                    #[cfg(feature = "subscription")]
+                    subscription,
+                    #[cfg(feature = "subscription_entitlement")]
+                    subscription_entitlement,
+                    #[cfg(feature = "subscription_entitlements_created_detail")]
+                    subscription_entitlements_created_detail,
+                    #[cfg(feature = "subscription_entitlements_updated_detail")]
+                    subscription_entitlements_updated_detail,
+                    #[cfg(feature = "subscription_estimate")]
+                    subscription_estimate,
+                    #[cfg(feature = "tax_withheld")]
+                    tax_withheld,
+                    #[cfg(feature = "third_party_payment_method")]
+                    third_party_payment_method,
+                    #[cfg(feature = "time_machine")]
+                    time_machine,
+                    #[cfg(feature = "token")]
+                    token,
+                    #[cfg(feature = "transaction")]
+                    transaction,
+                    #[cfg(feature = "unbilled_charge")]
+                    unbilled_charge,
+                    #[cfg(feature = "usage")]
+                    usage,
+                    #[cfg(feature = "usage_charge")]
+                    usage_charge,
+                    #[cfg(feature = "usage_event")]
+                    usage_event,
+                    #[cfg(feature = "usage_file")]
+                    usage_file,
+                    #[cfg(feature = "usage_summary")]
+                    usage_summary,
+                    #[cfg(feature = "vaulted_payment_method")]
+                    vaulted_payment_method,
+                    #[cfg(feature = "virtual_bank_account")]
+                    virtual_bank_account,
+                    #[cfg(feature = "webhook_endpoint")]
+                    webhook_endpoint,
+                    #[cfg(feature = "subscription")]
+                    subscriptions,
+                    #[cfg(feature = "unbilled_charge")]
+                    unbilled_charges,
+                    #[cfg(feature = "credit_note")]
+                    credit_notes,
+                    #[cfg(feature = "advance_invoice_schedule")]
+                    advance_invoice_schedules,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

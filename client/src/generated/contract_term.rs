@@ -2,37 +2,128 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `ContractTerm` resource, from `spec/contract_term.yaml`.
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `contract_term` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContractTerm {
     /// `id`.
     pub id: String,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `contract_start` (Unix seconds).
-    pub contract_start: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start: Option<Timestamp>,
     /// `contract_end` (Unix seconds).
-    pub contract_end: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_end: Option<Timestamp>,
     /// `billing_cycle`.
-    pub billing_cycle: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycle: Option<i64>,
     /// `action_at_term_end`.
-    pub action_at_term_end: ActionAtTermEnd,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<ActionAtTermEnd>,
     /// `total_contract_value`.
-    pub total_contract_value: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_contract_value: Option<i64>,
     /// `total_contract_value_before_tax`.
-    pub total_contract_value_before_tax: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_contract_value_before_tax: Option<i64>,
     /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ContractTerm {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ContractTerm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContractTerm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ContractTerm` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContractTerm, A::Error> {
+                let mut id: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut contract_start: Option<Timestamp> = None;
+                let mut contract_end: Option<Timestamp> = None;
+                let mut billing_cycle: Option<i64> = None;
+                let mut action_at_term_end: Option<ActionAtTermEnd> = None;
+                let mut total_contract_value: Option<i64> = None;
+                let mut total_contract_value_before_tax: Option<i64> = None;
+                let mut cancellation_cutoff_period: Option<i64> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut remaining_billing_cycles: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "status" => status = map.next_value()?,
+                        "contract_start" => contract_start = map.next_value()?,
+                        "contract_end" => contract_end = map.next_value()?,
+                        "billing_cycle" => billing_cycle = map.next_value()?,
+                        "action_at_term_end" => action_at_term_end = map.next_value()?,
+                        "total_contract_value" => {
+                            total_contract_value = map.next_value()?;
+                        }
+                        "total_contract_value_before_tax" => {
+                            total_contract_value_before_tax = map.next_value()?;
+                        }
+                        "cancellation_cutoff_period" => {
+                            cancellation_cutoff_period = map.next_value()?;
+                        }
+                        "created_at" => created_at = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "remaining_billing_cycles" => {
+                            remaining_billing_cycles = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContractTerm {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    status,
+                    contract_start,
+                    contract_end,
+                    billing_cycle,
+                    action_at_term_end,
+                    total_contract_value,
+                    total_contract_value_before_tax,
+                    cancellation_cutoff_period,
+                    created_at,
+                    subscription_id,
+                    remaining_billing_cycles,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

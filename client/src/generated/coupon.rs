@@ -4,7 +4,7 @@
 //! The `Coupon` resource and its operations, from `spec/coupon.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, Client, CustomFields, EnumFilter, Error, Page, ResponseInfo, Sort,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
     StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
@@ -15,12 +15,14 @@ pub struct Coupon {
     /// `id`.
     pub id: String,
     /// `name`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
     /// `discount_type`.
-    pub discount_type: DiscountType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_type: Option<DiscountType>,
     /// `discount_percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percentage: Option<f64>,
@@ -34,7 +36,8 @@ pub struct Coupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// `duration_type`.
-    pub duration_type: enums::DurationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_type: Option<enums::DurationType>,
     /// `duration_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_month: Option<i64>,
@@ -51,9 +54,11 @@ pub struct Coupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// `apply_discount_on`.
-    pub apply_discount_on: ApplyDiscountOn,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_discount_on: Option<ApplyDiscountOn>,
     /// `apply_on`.
-    pub apply_on: ApplyOn,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_on: Option<ApplyOn>,
     /// `plan_constraint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_constraint: Option<PlanConstraint>,
@@ -61,7 +66,8 @@ pub struct Coupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_constraint: Option<AddonConstraint>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `archived_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
@@ -105,12 +111,13 @@ pub struct Coupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_constraints: Option<Vec<CouponConstraint>>,
     /// `deleted`.
-    pub deleted: bool,
-    /// Keys the spec does not name, custom fields (`cf_*`) among them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl CustomFields for Coupon {
+impl ExtraFields for Coupon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
@@ -167,26 +174,24 @@ impl<'de> Deserialize<'de> for Coupon {
                 while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
-                        "name" => name = Some(map.next_value()?),
+                        "name" => name = map.next_value()?,
                         "invoice_name" => invoice_name = map.next_value()?,
-                        "discount_type" => discount_type = Some(map.next_value()?),
+                        "discount_type" => discount_type = map.next_value()?,
                         "discount_percentage" => discount_percentage = map.next_value()?,
                         "discount_amount" => discount_amount = map.next_value()?,
                         "discount_quantity" => discount_quantity = map.next_value()?,
                         "currency_code" => currency_code = map.next_value()?,
-                        "duration_type" => duration_type = Some(map.next_value()?),
+                        "duration_type" => duration_type = map.next_value()?,
                         "duration_month" => duration_month = map.next_value()?,
                         "valid_from" => valid_from = map.next_value()?,
                         "valid_till" => valid_till = map.next_value()?,
                         "max_redemptions" => max_redemptions = map.next_value()?,
                         "status" => status = map.next_value()?,
-                        "apply_discount_on" => {
-                            apply_discount_on = Some(map.next_value()?);
-                        }
-                        "apply_on" => apply_on = Some(map.next_value()?),
+                        "apply_discount_on" => apply_discount_on = map.next_value()?,
+                        "apply_on" => apply_on = map.next_value()?,
                         "plan_constraint" => plan_constraint = map.next_value()?,
                         "addon_constraint" => addon_constraint = map.next_value()?,
-                        "created_at" => created_at = Some(map.next_value()?),
+                        "created_at" => created_at = map.next_value()?,
                         "archived_at" => archived_at = map.next_value()?,
                         "resource_version" => resource_version = map.next_value()?,
                         "updated_at" => updated_at = map.next_value()?,
@@ -203,10 +208,7 @@ impl<'de> Deserialize<'de> for Coupon {
                         "invoice_notes" => invoice_notes = map.next_value()?,
                         "meta_data" => meta_data = map.next_value()?,
                         "coupon_constraints" => coupon_constraints = map.next_value()?,
-                        "deleted" => deleted = Some(map.next_value()?),
-                        "object" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
+                        "deleted" => deleted = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -214,35 +216,24 @@ impl<'de> Deserialize<'de> for Coupon {
                 }
                 Ok(Coupon {
                     id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: name.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name,
                     invoice_name,
-                    discount_type: discount_type
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "discount_type",
-                        ))?,
+                    discount_type,
                     discount_percentage,
                     discount_amount,
                     discount_quantity,
                     currency_code,
-                    duration_type: duration_type
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "duration_type",
-                        ))?,
+                    duration_type,
                     duration_month,
                     valid_from,
                     valid_till,
                     max_redemptions,
                     status,
-                    apply_discount_on: apply_discount_on
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "apply_discount_on",
-                        ))?,
-                    apply_on: apply_on
-                        .ok_or_else(|| serde::de::Error::missing_field("apply_on"))?,
+                    apply_discount_on,
+                    apply_on,
                     plan_constraint,
                     addon_constraint,
-                    created_at: created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    created_at,
                     archived_at,
                     resource_version,
                     updated_at,
@@ -257,8 +248,7 @@ impl<'de> Deserialize<'de> for Coupon {
                     invoice_notes,
                     meta_data,
                     coupon_constraints,
-                    deleted: deleted
-                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    deleted,
                     extra,
                 })
             }
@@ -267,21 +257,71 @@ impl<'de> Deserialize<'de> for Coupon {
     }
 }
 /// The `ItemConstraint` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemConstraint {
     /// `item_type`.
-    pub item_type: enums::ItemType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
     /// `constraint`.
-    pub constraint: ItemConstraintConstraint,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<ItemConstraintConstraint>,
     /// `item_price_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_ids: Option<Vec<Value>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemConstraint {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemConstraint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemConstraint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemConstraint` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemConstraint, A::Error> {
+                let mut item_type: Option<enums::ItemType> = None;
+                let mut constraint: Option<ItemConstraintConstraint> = None;
+                let mut item_price_ids: Option<Vec<Value>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_type" => item_type = map.next_value()?,
+                        "constraint" => constraint = map.next_value()?,
+                        "item_price_ids" => item_price_ids = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemConstraint {
+                    item_type,
+                    constraint,
+                    item_price_ids,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ItemConstraintCriteria` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemConstraintCriteria {
     /// `item_type`.
-    pub item_type: enums::ItemType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
     /// `currencies` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currencies: Option<Vec<Value>>,
@@ -291,18 +331,117 @@ pub struct ItemConstraintCriteria {
     /// `item_price_periods` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_periods: Option<Vec<Value>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemConstraintCriteria {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemConstraintCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemConstraintCriteria;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemConstraintCriteria` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemConstraintCriteria, A::Error> {
+                let mut item_type: Option<enums::ItemType> = None;
+                let mut currencies: Option<Vec<Value>> = None;
+                let mut item_family_ids: Option<Vec<Value>> = None;
+                let mut item_price_periods: Option<Vec<Value>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_type" => item_type = map.next_value()?,
+                        "currencies" => currencies = map.next_value()?,
+                        "item_family_ids" => item_family_ids = map.next_value()?,
+                        "item_price_periods" => item_price_periods = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemConstraintCriteria {
+                    item_type,
+                    currencies,
+                    item_family_ids,
+                    item_price_periods,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `CouponConstraint` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CouponConstraint {
     /// `entity_type`.
-    pub entity_type: CouponConstraintEntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<CouponConstraintEntityType>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: CouponConstraintType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CouponConstraintType>,
     /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CouponConstraint {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CouponConstraint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CouponConstraint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CouponConstraint` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CouponConstraint, A::Error> {
+                let mut entity_type: Option<CouponConstraintEntityType> = None;
+                let mut r#type: Option<CouponConstraintType> = None;
+                let mut value: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "entity_type" => entity_type = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "value" => value = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CouponConstraint {
+                    entity_type,
+                    r#type,
+                    value,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `DiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1634,10 +1773,52 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /coupons` (`coupon.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `coupon`.
     pub coupon: Coupon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut coupon: Option<Coupon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon" => coupon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    coupon: coupon
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.create_for_items",
@@ -1934,10 +2115,52 @@ impl crate::form::FormEncode for CreateForItemsParams {
     }
 }
 /// What `POST /coupons/create_for_items` (`coupon.create_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateForItemsResponse {
     /// `coupon`.
     pub coupon: Coupon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsResponse, A::Error> {
+                let mut coupon: Option<Coupon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon" => coupon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateForItemsResponse {
+                    coupon: coupon
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.update_for_items",
@@ -2234,10 +2457,52 @@ impl crate::form::FormEncode for UpdateForItemsParams {
     }
 }
 /// What `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateForItemsResponse {
     /// `coupon`.
     pub coupon: Coupon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateForItemsResponse, A::Error> {
+                let mut coupon: Option<Coupon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon" => coupon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateForItemsResponse {
+                    coupon: coupon
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.list",
@@ -2524,10 +2789,52 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /coupons` (`coupon.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `coupon`.
     pub coupon: Coupon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut coupon: Option<Coupon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon" => coupon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    coupon: coupon
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.retrieve",
@@ -2570,10 +2877,52 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /coupons/{coupon_id}` (`coupon.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `coupon`.
     pub coupon: Coupon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut coupon: Option<Coupon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon" => coupon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    coupon: coupon
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.update",
@@ -2859,10 +3208,52 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /coupons/{coupon_id}` (`coupon.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `coupon`.
     pub coupon: Coupon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut coupon: Option<Coupon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon" => coupon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    coupon: coupon
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.delete",
@@ -2909,10 +3300,52 @@ impl DeleteRequest {
     }
 }
 /// What `POST /coupons/{coupon_id}/delete` (`coupon.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `coupon`.
     pub coupon: Coupon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut coupon: Option<Coupon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon" => coupon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    coupon: coupon
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const COPY: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.copy",
@@ -3013,10 +3446,52 @@ impl crate::form::FormEncode for CopyParams {
     }
 }
 /// What `POST /coupons/copy` (`coupon.copy`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CopyResponse {
     /// `coupon`.
     pub coupon: Coupon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CopyResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CopyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CopyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CopyResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CopyResponse, A::Error> {
+                let mut coupon: Option<Coupon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon" => coupon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CopyResponse {
+                    coupon: coupon
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon.unarchive",
@@ -3065,10 +3540,52 @@ impl UnarchiveRequest {
     }
 }
 /// What `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnarchiveResponse {
     /// `coupon`.
     pub coupon: Coupon,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UnarchiveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UnarchiveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UnarchiveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UnarchiveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnarchiveResponse, A::Error> {
+                let mut coupon: Option<Coupon> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon" => coupon = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UnarchiveResponse {
+                    coupon: coupon
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateForItemsItemConstraintsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,21 +2,81 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `CouponCode` resource and its operations, from `spec/coupon_code.yaml`.
-use crate::{ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, StringFilter};
+use crate::{
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
+};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `coupon_code` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CouponCode {
     /// `code`.
-    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `coupon_id`.
-    pub coupon_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
     /// `coupon_set_id`.
-    pub coupon_set_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_set_id: Option<String>,
     /// `coupon_set_name`.
-    pub coupon_set_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_set_name: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CouponCode {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CouponCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CouponCode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CouponCode` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CouponCode, A::Error> {
+                let mut code: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut coupon_id: Option<String> = None;
+                let mut coupon_set_id: Option<String> = None;
+                let mut coupon_set_name: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "code" => code = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "coupon_set_id" => coupon_set_id = map.next_value()?,
+                        "coupon_set_name" => coupon_set_name = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CouponCode {
+                    code,
+                    status,
+                    coupon_id,
+                    coupon_set_id,
+                    coupon_set_name,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -191,10 +251,52 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /coupon_codes` (`coupon_code.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `coupon_code`.
     pub coupon_code: CouponCode,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut coupon_code: Option<CouponCode> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon_code" => coupon_code = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    coupon_code: coupon_code
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon_code"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_code.retrieve",
@@ -238,10 +340,52 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /coupon_codes/{coupon_code_code}` (`coupon_code.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `coupon_code`.
     pub coupon_code: CouponCode,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut coupon_code: Option<CouponCode> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon_code" => coupon_code = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    coupon_code: coupon_code
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon_code"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_code.list",
@@ -414,10 +558,52 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /coupon_codes` (`coupon_code.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `coupon_code`.
     pub coupon_code: CouponCode,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut coupon_code: Option<CouponCode> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon_code" => coupon_code = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    coupon_code: coupon_code
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon_code"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "coupon_code.archive",
@@ -465,8 +651,50 @@ impl ArchiveRequest {
     }
 }
 /// What `POST /coupon_codes/{coupon_code_code}/archive` (`coupon_code.archive`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArchiveResponse {
     /// `coupon_code`.
     pub coupon_code: CouponCode,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ArchiveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ArchiveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ArchiveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ArchiveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ArchiveResponse, A::Error> {
+                let mut coupon_code: Option<CouponCode> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon_code" => coupon_code = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ArchiveResponse {
+                    coupon_code: coupon_code
+                        .ok_or_else(|| serde::de::Error::missing_field("coupon_code"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

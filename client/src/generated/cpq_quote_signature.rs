@@ -2,15 +2,16 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `CpqQuoteSignature` resource, from `spec/cpq_quote_signature.yaml`.
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `cpq_quote_signature` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CpqQuoteSignature {
     /// `id`.
     pub id: String,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -18,9 +19,11 @@ pub struct CpqQuoteSignature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
     /// `customer_acceptance_method`.
-    pub customer_acceptance_method: CustomerAcceptanceMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_acceptance_method: Option<CustomerAcceptanceMethod>,
     /// `quote_type`.
-    pub quote_type: QuoteType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_type: Option<QuoteType>,
     /// `expires_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
@@ -34,9 +37,89 @@ pub struct CpqQuoteSignature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_document_id: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `modified_at` (Unix seconds).
-    pub modified_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CpqQuoteSignature {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CpqQuoteSignature {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CpqQuoteSignature;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CpqQuoteSignature` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CpqQuoteSignature, A::Error> {
+                let mut id: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut name: Option<String> = None;
+                let mut document_name: Option<String> = None;
+                let mut customer_acceptance_method: Option<CustomerAcceptanceMethod> = None;
+                let mut quote_type: Option<QuoteType> = None;
+                let mut expires_at: Option<Timestamp> = None;
+                let mut timezone: Option<String> = None;
+                let mut provider_request_id: Option<String> = None;
+                let mut provider_document_id: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut modified_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "status" => status = map.next_value()?,
+                        "name" => name = map.next_value()?,
+                        "document_name" => document_name = map.next_value()?,
+                        "customer_acceptance_method" => {
+                            customer_acceptance_method = map.next_value()?;
+                        }
+                        "quote_type" => quote_type = map.next_value()?,
+                        "expires_at" => expires_at = map.next_value()?,
+                        "timezone" => timezone = map.next_value()?,
+                        "provider_request_id" => provider_request_id = map.next_value()?,
+                        "provider_document_id" => {
+                            provider_document_id = map.next_value()?;
+                        }
+                        "created_at" => created_at = map.next_value()?,
+                        "modified_at" => modified_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CpqQuoteSignature {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    status,
+                    name,
+                    document_name,
+                    customer_acceptance_method,
+                    quote_type,
+                    expires_at,
+                    timezone,
+                    provider_request_id,
+                    provider_document_id,
+                    created_at,
+                    modified_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

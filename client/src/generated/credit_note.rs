@@ -10,7 +10,7 @@ use super::invoice;
 #[cfg(feature = "transaction")]
 use super::transaction;
 use crate::{
-    ApiEnum, Client, CustomFields, EnumFilter, Error, NumberFilter, Page, ResponseInfo,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page, ResponseInfo,
     Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,8 @@ pub struct CreditNote {
     /// `id`.
     pub id: String,
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
@@ -30,12 +31,14 @@ pub struct CreditNote {
     pub reference_invoice_id: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
     /// `reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<ReasonCode>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
@@ -43,9 +46,11 @@ pub struct CreditNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// `price_type`.
-    pub price_type: enums::PriceType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_type: Option<enums::PriceType>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -80,7 +85,8 @@ pub struct CreditNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_next_offset: Option<String>,
     /// `sub_total`.
-    pub sub_total: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_total: Option<i64>,
     /// `sub_total_in_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total_in_local_currency: Option<i64>,
@@ -130,7 +136,8 @@ pub struct CreditNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocations: Option<Vec<Allocation>>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// `tax_category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_category: Option<String>,
@@ -161,11 +168,11 @@ pub struct CreditNote {
     /// `site_details_at_creation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_details_at_creation: Option<Box<SiteDetailsAtCreation>>,
-    /// Keys the spec does not name, custom fields (`cf_*`) among them.
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl CustomFields for CreditNote {
+impl ExtraFields for CreditNote {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
@@ -238,18 +245,18 @@ impl<'de> Deserialize<'de> for CreditNote {
                 while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
-                        "customer_id" => customer_id = Some(map.next_value()?),
+                        "customer_id" => customer_id = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
                         "reference_invoice_id" => {
                             reference_invoice_id = map.next_value()?;
                         }
-                        "type" => r#type = Some(map.next_value()?),
+                        "type" => r#type = map.next_value()?,
                         "reason_code" => reason_code = map.next_value()?,
-                        "status" => status = Some(map.next_value()?),
+                        "status" => status = map.next_value()?,
                         "vat_number" => vat_number = map.next_value()?,
                         "date" => date = map.next_value()?,
-                        "price_type" => price_type = Some(map.next_value()?),
-                        "currency_code" => currency_code = Some(map.next_value()?),
+                        "price_type" => price_type = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
                         "total" => total = map.next_value()?,
                         "amount_allocated" => amount_allocated = map.next_value()?,
                         "amount_refunded" => amount_refunded = map.next_value()?,
@@ -263,7 +270,7 @@ impl<'de> Deserialize<'de> for CreditNote {
                         "line_items_next_offset" => {
                             line_items_next_offset = map.next_value()?;
                         }
-                        "sub_total" => sub_total = Some(map.next_value()?),
+                        "sub_total" => sub_total = map.next_value()?,
                         "sub_total_in_local_currency" => {
                             sub_total_in_local_currency = map.next_value()?;
                         }
@@ -286,7 +293,7 @@ impl<'de> Deserialize<'de> for CreditNote {
                         "tax_origin" => tax_origin = map.next_value()?,
                         "linked_refunds" => linked_refunds = map.next_value()?,
                         "allocations" => allocations = map.next_value()?,
-                        "deleted" => deleted = Some(map.next_value()?),
+                        "deleted" => deleted = map.next_value()?,
                         "tax_category" => tax_category = map.next_value()?,
                         "local_currency_exchange_rate" => {
                             local_currency_exchange_rate = map.next_value()?;
@@ -301,9 +308,6 @@ impl<'de> Deserialize<'de> for CreditNote {
                         "site_details_at_creation" => {
                             site_details_at_creation = map.next_value()?;
                         }
-                        "object" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -311,23 +315,16 @@ impl<'de> Deserialize<'de> for CreditNote {
                 }
                 Ok(CreditNote {
                     id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    customer_id: customer_id
-                        .ok_or_else(|| serde::de::Error::missing_field("customer_id"))?,
+                    customer_id,
                     subscription_id,
                     reference_invoice_id,
-                    r#type: r#type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    r#type,
                     reason_code,
-                    status: status
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    status,
                     vat_number,
                     date,
-                    price_type: price_type
-                        .ok_or_else(|| serde::de::Error::missing_field("price_type"))?,
-                    currency_code: currency_code
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currency_code",
-                        ))?,
+                    price_type,
+                    currency_code,
                     total,
                     amount_allocated,
                     amount_refunded,
@@ -339,8 +336,7 @@ impl<'de> Deserialize<'de> for CreditNote {
                     updated_at,
                     channel,
                     line_items_next_offset,
-                    sub_total: sub_total
-                        .ok_or_else(|| serde::de::Error::missing_field("sub_total"))?,
+                    sub_total,
                     sub_total_in_local_currency,
                     total_in_local_currency,
                     local_currency_code,
@@ -357,8 +353,7 @@ impl<'de> Deserialize<'de> for CreditNote {
                     tax_origin,
                     linked_refunds,
                     allocations,
-                    deleted: deleted
-                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    deleted,
                     tax_category,
                     local_currency_exchange_rate,
                     exchange_rates,
@@ -377,7 +372,7 @@ impl<'de> Deserialize<'de> for CreditNote {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -386,11 +381,14 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// `date_from` (Unix seconds).
-    pub date_from: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
     /// `date_to` (Unix seconds).
-    pub date_to: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
     /// `unit_amount`.
-    pub unit_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -401,7 +399,8 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
     /// `is_taxed`.
-    pub is_taxed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_taxed: Option<bool>,
     /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
@@ -433,12 +432,14 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
     /// `description`.
-    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// `entity_description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
     /// `entity_type`.
-    pub entity_type: LineItemEntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<LineItemEntityType>,
     /// `tax_exempt_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
@@ -451,22 +452,149 @@ pub struct LineItem {
     /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItem, A::Error> {
+                let mut id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut date_from: Option<Timestamp> = None;
+                let mut date_to: Option<Timestamp> = None;
+                let mut unit_amount: Option<i64> = None;
+                let mut quantity: Option<i64> = None;
+                let mut amount: Option<i64> = None;
+                let mut pricing_model: Option<enums::PricingModel> = None;
+                let mut is_taxed: Option<bool> = None;
+                let mut tax_amount: Option<i64> = None;
+                let mut tax_rate: Option<f64> = None;
+                let mut unit_amount_in_decimal: Option<String> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut discount_amount: Option<i64> = None;
+                let mut item_level_discount_amount: Option<i64> = None;
+                let mut metered: Option<bool> = None;
+                let mut is_percentage_pricing: Option<bool> = None;
+                let mut reference_line_item_id: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut entity_description: Option<String> = None;
+                let mut entity_type: Option<LineItemEntityType> = None;
+                let mut tax_exempt_reason: Option<enums::TaxExemptReason> = None;
+                let mut entity_id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut proration_mode: Option<LineItemProrationMode> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "date_from" => date_from = map.next_value()?,
+                        "date_to" => date_to = map.next_value()?,
+                        "unit_amount" => unit_amount = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "pricing_model" => pricing_model = map.next_value()?,
+                        "is_taxed" => is_taxed = map.next_value()?,
+                        "tax_amount" => tax_amount = map.next_value()?,
+                        "tax_rate" => tax_rate = map.next_value()?,
+                        "unit_amount_in_decimal" => {
+                            unit_amount_in_decimal = map.next_value()?;
+                        }
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "discount_amount" => discount_amount = map.next_value()?,
+                        "item_level_discount_amount" => {
+                            item_level_discount_amount = map.next_value()?;
+                        }
+                        "metered" => metered = map.next_value()?,
+                        "is_percentage_pricing" => {
+                            is_percentage_pricing = map.next_value()?;
+                        }
+                        "reference_line_item_id" => {
+                            reference_line_item_id = map.next_value()?;
+                        }
+                        "description" => description = map.next_value()?,
+                        "entity_description" => entity_description = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "tax_exempt_reason" => tax_exempt_reason = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "proration_mode" => proration_mode = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItem {
+                    id,
+                    subscription_id,
+                    date_from,
+                    date_to,
+                    unit_amount,
+                    quantity,
+                    amount,
+                    pricing_model,
+                    is_taxed,
+                    tax_amount,
+                    tax_rate,
+                    unit_amount_in_decimal,
+                    quantity_in_decimal,
+                    amount_in_decimal,
+                    discount_amount,
+                    item_level_discount_amount,
+                    metered,
+                    is_percentage_pricing,
+                    reference_line_item_id,
+                    description,
+                    entity_description,
+                    entity_type,
+                    tax_exempt_reason,
+                    entity_id,
+                    customer_id,
+                    proration_mode,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemTier {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `quantity_used`.
-    pub quantity_used: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_used: Option<i64>,
     /// `unit_amount`.
-    pub unit_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -485,14 +613,95 @@ pub struct LineItemTier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemTier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemTier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemTier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemTier, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut quantity_used: Option<i64> = None;
+                let mut unit_amount: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut quantity_used_in_decimal: Option<String> = None;
+                let mut unit_amount_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "quantity_used" => quantity_used = map.next_value()?,
+                        "unit_amount" => unit_amount = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "quantity_used_in_decimal" => {
+                            quantity_used_in_decimal = map.next_value()?;
+                        }
+                        "unit_amount_in_decimal" => {
+                            unit_amount_in_decimal = map.next_value()?;
+                        }
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemTier {
+                    line_item_id,
+                    starting_unit,
+                    ending_unit,
+                    quantity_used,
+                    unit_amount,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    quantity_used_in_decimal,
+                    unit_amount_in_decimal,
+                    pricing_type,
+                    package_size,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemDiscount {
     /// `line_item_id`.
-    pub line_item_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
     /// `discount_type`.
-    pub discount_type: LineItemDiscountDiscountType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_type: Option<LineItemDiscountDiscountType>,
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
@@ -500,18 +709,74 @@ pub struct LineItemDiscount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `discount_amount`.
-    pub discount_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_amount: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemDiscount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemDiscount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemDiscount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemDiscount, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut discount_type: Option<LineItemDiscountDiscountType> = None;
+                let mut coupon_id: Option<String> = None;
+                let mut entity_id: Option<String> = None;
+                let mut discount_amount: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "discount_type" => discount_type = map.next_value()?,
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "discount_amount" => discount_amount = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemDiscount {
+                    line_item_id,
+                    discount_type,
+                    coupon_id,
+                    entity_id,
+                    discount_amount,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemTax {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `tax_name`.
-    pub tax_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_name: Option<String>,
     /// `tax_rate`.
-    pub tax_rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<f64>,
     /// `date_to` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
@@ -528,9 +793,11 @@ pub struct LineItemTax {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
     /// `taxable_amount`.
-    pub taxable_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxable_amount: Option<i64>,
     /// `tax_amount`.
-    pub tax_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
     /// `tax_juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
@@ -546,9 +813,100 @@ pub struct LineItemTax {
     /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemTax {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemTax {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemTax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemTax` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemTax, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut tax_name: Option<String> = None;
+                let mut tax_rate: Option<f64> = None;
+                let mut date_to: Option<Timestamp> = None;
+                let mut date_from: Option<Timestamp> = None;
+                let mut prorated_taxable_amount: Option<f64> = None;
+                let mut is_partial_tax_applied: Option<bool> = None;
+                let mut is_non_compliance_tax: Option<bool> = None;
+                let mut taxable_amount: Option<i64> = None;
+                let mut tax_amount: Option<i64> = None;
+                let mut tax_juris_type: Option<enums::TaxJurisType> = None;
+                let mut tax_juris_name: Option<String> = None;
+                let mut tax_juris_code: Option<String> = None;
+                let mut tax_amount_in_local_currency: Option<i64> = None;
+                let mut local_currency_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "tax_name" => tax_name = map.next_value()?,
+                        "tax_rate" => tax_rate = map.next_value()?,
+                        "date_to" => date_to = map.next_value()?,
+                        "date_from" => date_from = map.next_value()?,
+                        "prorated_taxable_amount" => {
+                            prorated_taxable_amount = map.next_value()?;
+                        }
+                        "is_partial_tax_applied" => {
+                            is_partial_tax_applied = map.next_value()?;
+                        }
+                        "is_non_compliance_tax" => {
+                            is_non_compliance_tax = map.next_value()?;
+                        }
+                        "taxable_amount" => taxable_amount = map.next_value()?,
+                        "tax_amount" => tax_amount = map.next_value()?,
+                        "tax_juris_type" => tax_juris_type = map.next_value()?,
+                        "tax_juris_name" => tax_juris_name = map.next_value()?,
+                        "tax_juris_code" => tax_juris_code = map.next_value()?,
+                        "tax_amount_in_local_currency" => {
+                            tax_amount_in_local_currency = map.next_value()?;
+                        }
+                        "local_currency_code" => local_currency_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemTax {
+                    line_item_id,
+                    tax_name,
+                    tax_rate,
+                    date_to,
+                    date_from,
+                    prorated_taxable_amount,
+                    is_partial_tax_applied,
+                    is_non_compliance_tax,
+                    taxable_amount,
+                    tax_amount,
+                    tax_juris_type,
+                    tax_juris_name,
+                    tax_juris_code,
+                    tax_amount_in_local_currency,
+                    local_currency_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemAddress {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -595,12 +953,96 @@ pub struct LineItemAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemAddress, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemAddress {
+                    line_item_id,
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Discount {
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -608,7 +1050,8 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `entity_type`.
-    pub entity_type: DiscountEntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<DiscountEntityType>,
     /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountDiscountType>,
@@ -618,20 +1061,128 @@ pub struct Discount {
     /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Discount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Discount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Discount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Discount, A::Error> {
+                let mut amount: Option<i64> = None;
+                let mut description: Option<String> = None;
+                let mut line_item_id: Option<String> = None;
+                let mut entity_type: Option<DiscountEntityType> = None;
+                let mut discount_type: Option<DiscountDiscountType> = None;
+                let mut entity_id: Option<String> = None;
+                let mut coupon_set_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "amount" => amount = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "discount_type" => discount_type = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "coupon_set_code" => coupon_set_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Discount {
+                    amount,
+                    description,
+                    line_item_id,
+                    entity_type,
+                    discount_type,
+                    entity_id,
+                    coupon_set_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tax {
     /// `name`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Tax {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Tax {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Tax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Tax` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tax, A::Error> {
+                let mut name: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut description: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => name = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Tax {
+                    name,
+                    amount,
+                    description,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `TaxOrigin` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaxOrigin {
     /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -639,16 +1190,63 @@ pub struct TaxOrigin {
     /// `registration_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TaxOrigin {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TaxOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TaxOrigin;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TaxOrigin` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaxOrigin, A::Error> {
+                let mut country: Option<String> = None;
+                let mut registration_number: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "country" => country = map.next_value()?,
+                        "registration_number" => registration_number = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TaxOrigin {
+                    country,
+                    registration_number,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedRefund` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedRefund {
     /// `txn_id`.
-    pub txn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn_id: Option<String>,
     /// `applied_amount`.
-    pub applied_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_amount: Option<i64>,
     /// `applied_at` (Unix seconds).
-    pub applied_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<Timestamp>,
     /// `txn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<LinkedRefundTxnStatus>,
@@ -661,35 +1259,200 @@ pub struct LinkedRefund {
     /// `refund_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedRefund {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedRefund;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedRefund` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedRefund, A::Error> {
+                let mut txn_id: Option<String> = None;
+                let mut applied_amount: Option<i64> = None;
+                let mut applied_at: Option<Timestamp> = None;
+                let mut txn_status: Option<LinkedRefundTxnStatus> = None;
+                let mut txn_date: Option<Timestamp> = None;
+                let mut txn_amount: Option<i64> = None;
+                let mut refund_reason_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "txn_id" => txn_id = map.next_value()?,
+                        "applied_amount" => applied_amount = map.next_value()?,
+                        "applied_at" => applied_at = map.next_value()?,
+                        "txn_status" => txn_status = map.next_value()?,
+                        "txn_date" => txn_date = map.next_value()?,
+                        "txn_amount" => txn_amount = map.next_value()?,
+                        "refund_reason_code" => refund_reason_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedRefund {
+                    txn_id,
+                    applied_amount,
+                    applied_at,
+                    txn_status,
+                    txn_date,
+                    txn_amount,
+                    refund_reason_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Allocation` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Allocation {
     /// `invoice_id`.
-    pub invoice_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<String>,
     /// `allocated_amount`.
-    pub allocated_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocated_amount: Option<i64>,
     /// `allocated_at` (Unix seconds).
-    pub allocated_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocated_at: Option<Timestamp>,
     /// `invoice_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
     /// `invoice_status`.
-    pub invoice_status: AllocationInvoiceStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_status: Option<AllocationInvoiceStatus>,
     /// `tax_application`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_application: Option<AllocationTaxApplication>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Allocation {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Allocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Allocation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Allocation` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Allocation, A::Error> {
+                let mut invoice_id: Option<String> = None;
+                let mut allocated_amount: Option<i64> = None;
+                let mut allocated_at: Option<Timestamp> = None;
+                let mut invoice_date: Option<Timestamp> = None;
+                let mut invoice_status: Option<AllocationInvoiceStatus> = None;
+                let mut tax_application: Option<AllocationTaxApplication> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice_id" => invoice_id = map.next_value()?,
+                        "allocated_amount" => allocated_amount = map.next_value()?,
+                        "allocated_at" => allocated_at = map.next_value()?,
+                        "invoice_date" => invoice_date = map.next_value()?,
+                        "invoice_status" => invoice_status = map.next_value()?,
+                        "tax_application" => tax_application = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Allocation {
+                    invoice_id,
+                    allocated_amount,
+                    allocated_at,
+                    invoice_date,
+                    invoice_status,
+                    tax_application,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ExchangeRate` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExchangeRate {
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `rate`.
-    pub rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ExchangeRate {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ExchangeRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ExchangeRate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ExchangeRate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExchangeRate, A::Error> {
+                let mut currency_code: Option<String> = None;
+                let mut rate: Option<f64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "currency_code" => currency_code = map.next_value()?,
+                        "rate" => rate = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ExchangeRate {
+                    currency_code,
+                    rate,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShippingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -733,9 +1496,89 @@ pub struct ShippingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ShippingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ShippingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ShippingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ShippingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ShippingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ShippingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BillingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -779,12 +1622,93 @@ pub struct BillingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BillingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BillingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BillingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BillingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Einvoice` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Einvoice {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
@@ -792,16 +1716,73 @@ pub struct Einvoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// `status`.
-    pub status: EinvoiceStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<EinvoiceStatus>,
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `provider_references` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_references: Option<Vec<Value>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Einvoice {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Einvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Einvoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Einvoice` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Einvoice, A::Error> {
+                let mut id: Option<String> = None;
+                let mut reference_id: Option<String> = None;
+                let mut reference_number: Option<String> = None;
+                let mut status: Option<EinvoiceStatus> = None;
+                let mut message: Option<String> = None;
+                let mut provider_references: Option<Vec<Value>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "reference_id" => reference_id = map.next_value()?,
+                        "reference_number" => reference_number = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "message" => message = map.next_value()?,
+                        "provider_references" => provider_references = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Einvoice {
+                    id,
+                    reference_id,
+                    reference_number,
+                    status,
+                    message,
+                    provider_references,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `SiteDetailsAtCreation` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SiteDetailsAtCreation {
     /// `timezone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -809,6 +1790,52 @@ pub struct SiteDetailsAtCreation {
     /// `organization_address` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_address: Option<Value>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SiteDetailsAtCreation {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SiteDetailsAtCreation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SiteDetailsAtCreation` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SiteDetailsAtCreation, A::Error> {
+                let mut timezone: Option<String> = None;
+                let mut organization_address: Option<Value> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "timezone" => timezone = map.next_value()?,
+                        "organization_address" => {
+                            organization_address = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SiteDetailsAtCreation {
+                    timezone,
+                    organization_address,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2060,13 +3087,58 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /credit_notes` (`credit_note.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `credit_note`.
     pub credit_note: CreditNote,
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        "invoice" => invoice = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    invoice,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.retrieve",
@@ -2188,10 +3260,52 @@ impl crate::form::FormEncode for RetrieveParams {
     }
 }
 /// What `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `credit_note`.
     pub credit_note: CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PDF: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.pdf",
@@ -2275,10 +3389,52 @@ impl crate::form::FormEncode for PdfParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PdfResponse {
     /// `download`.
     pub download: download::Download,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PdfResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PdfResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PdfResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PdfResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PdfResponse, A::Error> {
+                let mut download: Option<download::Download> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "download" => download = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PdfResponse {
+                    download: download
+                        .ok_or_else(|| serde::de::Error::missing_field("download"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DOWNLOAD_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.download_einvoice",
@@ -2321,10 +3477,52 @@ impl DownloadEinvoiceRequest {
     }
 }
 /// What `GET /credit_notes/{credit_note_id}/download_einvoice` (`credit_note.download_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DownloadEinvoiceResponse {
     /// `downloads` (a list).
     pub downloads: Vec<download::Download>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DownloadEinvoiceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DownloadEinvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DownloadEinvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DownloadEinvoiceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DownloadEinvoiceResponse, A::Error> {
+                let mut downloads: Option<Vec<download::Download>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "downloads" => downloads = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DownloadEinvoiceResponse {
+                    downloads: downloads
+                        .ok_or_else(|| serde::de::Error::missing_field("downloads"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.refund",
@@ -2430,12 +3628,58 @@ impl crate::form::FormEncode for RefundParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RefundResponse {
     /// `credit_note`.
     pub credit_note: CreditNote,
     /// `transaction`.
     pub transaction: transaction::Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RefundResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RefundResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundResponse, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut transaction: Option<transaction::Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RefundResponse {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.record_refund",
@@ -2543,13 +3787,58 @@ impl crate::form::FormEncode for RecordRefundParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/record_refund` (`credit_note.record_refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordRefundResponse {
     /// `credit_note`.
     pub credit_note: CreditNote,
     /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<Box<transaction::Transaction>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RecordRefundResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RecordRefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordRefundResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordRefundResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordRefundResponse, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut transaction: Option<Box<transaction::Transaction>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        "transaction" => transaction = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RecordRefundResponse {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    transaction,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const VOID_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.void_credit_note",
@@ -2635,10 +3924,52 @@ impl crate::form::FormEncode for VoidCreditNoteParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoidCreditNoteResponse {
     /// `credit_note`.
     pub credit_note: CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for VoidCreditNoteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for VoidCreditNoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoidCreditNoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VoidCreditNoteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoidCreditNoteResponse, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VoidCreditNoteResponse {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.list",
@@ -3055,10 +4386,52 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /credit_notes` (`credit_note.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `credit_note`.
     pub credit_note: CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREDIT_NOTES_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.credit_notes_for_customer",
@@ -3180,10 +4553,52 @@ impl crate::form::FormEncode for CreditNotesForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreditNotesForCustomerEntry {
     /// `credit_note`.
     pub credit_note: CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreditNotesForCustomerEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreditNotesForCustomerEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreditNotesForCustomerEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreditNotesForCustomerEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreditNotesForCustomerEntry, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreditNotesForCustomerEntry {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.delete",
@@ -3267,10 +4682,52 @@ impl crate::form::FormEncode for DeleteParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `credit_note`.
     pub credit_note: CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.update",
@@ -3354,10 +4811,52 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `credit_note`.
     pub credit_note: CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REMOVE_TAX_WITHHELD_REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.remove_tax_withheld_refund",
@@ -3448,10 +4947,52 @@ impl crate::form::FormEncode for RemoveTaxWithheldRefundParams {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemoveTaxWithheldRefundResponse {
     /// `credit_note`.
     pub credit_note: CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RemoveTaxWithheldRefundResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RemoveTaxWithheldRefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveTaxWithheldRefundResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveTaxWithheldRefundResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveTaxWithheldRefundResponse, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemoveTaxWithheldRefundResponse {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RESEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.resend_einvoice",
@@ -3500,10 +5041,52 @@ impl ResendEinvoiceRequest {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/resend_einvoice` (`credit_note.resend_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResendEinvoiceResponse {
     /// `credit_note`.
     pub credit_note: CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ResendEinvoiceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResendEinvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResendEinvoiceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResendEinvoiceResponse, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ResendEinvoiceResponse {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const SEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.send_einvoice",
@@ -3552,10 +5135,52 @@ impl SendEinvoiceRequest {
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/send_einvoice` (`credit_note.send_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SendEinvoiceResponse {
     /// `credit_note`.
     pub credit_note: CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SendEinvoiceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SendEinvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SendEinvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SendEinvoiceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SendEinvoiceResponse, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SendEinvoiceResponse {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const IMPORT_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
     id: "credit_note.import_credit_note",
@@ -3830,10 +5455,52 @@ impl crate::form::FormEncode for ImportCreditNoteParams {
     }
 }
 /// What `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportCreditNoteResponse {
     /// `credit_note`.
     pub credit_note: CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ImportCreditNoteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ImportCreditNoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportCreditNoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportCreditNoteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportCreditNoteResponse, A::Error> {
+                let mut credit_note: Option<CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ImportCreditNoteResponse {
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

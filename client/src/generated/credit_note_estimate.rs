@@ -3,28 +3,36 @@
 
 //! The `CreditNoteEstimate` resource, from `spec/credit_note_estimate.yaml`.
 use super::enums;
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `credit_note_estimate` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreditNoteEstimate {
     /// `reference_invoice_id`.
-    pub reference_invoice_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_invoice_id: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
     /// `price_type`.
-    pub price_type: enums::PriceType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_type: Option<enums::PriceType>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `sub_total`.
-    pub sub_total: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_total: Option<i64>,
     /// `total`.
-    pub total: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// `amount_allocated`.
-    pub amount_allocated: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_allocated: Option<i64>,
     /// `amount_available`.
-    pub amount_available: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_available: Option<i64>,
     /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
@@ -49,9 +57,97 @@ pub struct CreditNoteEstimate {
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreditNoteEstimate {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreditNoteEstimate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreditNoteEstimate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreditNoteEstimate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreditNoteEstimate, A::Error> {
+                let mut reference_invoice_id: Option<String> = None;
+                let mut r#type: Option<Type> = None;
+                let mut price_type: Option<enums::PriceType> = None;
+                let mut currency_code: Option<String> = None;
+                let mut sub_total: Option<i64> = None;
+                let mut total: Option<i64> = None;
+                let mut amount_allocated: Option<i64> = None;
+                let mut amount_available: Option<i64> = None;
+                let mut line_items: Option<Vec<LineItem>> = None;
+                let mut line_item_tiers: Option<Vec<LineItemTier>> = None;
+                let mut line_item_discounts: Option<Vec<LineItemDiscount>> = None;
+                let mut line_item_taxes: Option<Vec<LineItemTax>> = None;
+                let mut discounts: Option<Vec<Discount>> = None;
+                let mut taxes: Option<Vec<Tax>> = None;
+                let mut round_off_amount: Option<i64> = None;
+                let mut customer_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "reference_invoice_id" => {
+                            reference_invoice_id = map.next_value()?;
+                        }
+                        "type" => r#type = map.next_value()?,
+                        "price_type" => price_type = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "sub_total" => sub_total = map.next_value()?,
+                        "total" => total = map.next_value()?,
+                        "amount_allocated" => amount_allocated = map.next_value()?,
+                        "amount_available" => amount_available = map.next_value()?,
+                        "line_items" => line_items = map.next_value()?,
+                        "line_item_tiers" => line_item_tiers = map.next_value()?,
+                        "line_item_discounts" => line_item_discounts = map.next_value()?,
+                        "line_item_taxes" => line_item_taxes = map.next_value()?,
+                        "discounts" => discounts = map.next_value()?,
+                        "taxes" => taxes = map.next_value()?,
+                        "round_off_amount" => round_off_amount = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreditNoteEstimate {
+                    reference_invoice_id,
+                    r#type,
+                    price_type,
+                    currency_code,
+                    sub_total,
+                    total,
+                    amount_allocated,
+                    amount_available,
+                    line_items,
+                    line_item_tiers,
+                    line_item_discounts,
+                    line_item_taxes,
+                    discounts,
+                    taxes,
+                    round_off_amount,
+                    customer_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,11 +156,14 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// `date_from` (Unix seconds).
-    pub date_from: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
     /// `date_to` (Unix seconds).
-    pub date_to: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
     /// `unit_amount`.
-    pub unit_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -75,7 +174,8 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
     /// `is_taxed`.
-    pub is_taxed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_taxed: Option<bool>,
     /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
@@ -107,12 +207,14 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
     /// `description`.
-    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// `entity_description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
     /// `entity_type`.
-    pub entity_type: LineItemEntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<LineItemEntityType>,
     /// `tax_exempt_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
@@ -125,22 +227,149 @@ pub struct LineItem {
     /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItem, A::Error> {
+                let mut id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut date_from: Option<Timestamp> = None;
+                let mut date_to: Option<Timestamp> = None;
+                let mut unit_amount: Option<i64> = None;
+                let mut quantity: Option<i64> = None;
+                let mut amount: Option<i64> = None;
+                let mut pricing_model: Option<enums::PricingModel> = None;
+                let mut is_taxed: Option<bool> = None;
+                let mut tax_amount: Option<i64> = None;
+                let mut tax_rate: Option<f64> = None;
+                let mut unit_amount_in_decimal: Option<String> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut discount_amount: Option<i64> = None;
+                let mut item_level_discount_amount: Option<i64> = None;
+                let mut metered: Option<bool> = None;
+                let mut is_percentage_pricing: Option<bool> = None;
+                let mut reference_line_item_id: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut entity_description: Option<String> = None;
+                let mut entity_type: Option<LineItemEntityType> = None;
+                let mut tax_exempt_reason: Option<enums::TaxExemptReason> = None;
+                let mut entity_id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut proration_mode: Option<LineItemProrationMode> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "date_from" => date_from = map.next_value()?,
+                        "date_to" => date_to = map.next_value()?,
+                        "unit_amount" => unit_amount = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "pricing_model" => pricing_model = map.next_value()?,
+                        "is_taxed" => is_taxed = map.next_value()?,
+                        "tax_amount" => tax_amount = map.next_value()?,
+                        "tax_rate" => tax_rate = map.next_value()?,
+                        "unit_amount_in_decimal" => {
+                            unit_amount_in_decimal = map.next_value()?;
+                        }
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "discount_amount" => discount_amount = map.next_value()?,
+                        "item_level_discount_amount" => {
+                            item_level_discount_amount = map.next_value()?;
+                        }
+                        "metered" => metered = map.next_value()?,
+                        "is_percentage_pricing" => {
+                            is_percentage_pricing = map.next_value()?;
+                        }
+                        "reference_line_item_id" => {
+                            reference_line_item_id = map.next_value()?;
+                        }
+                        "description" => description = map.next_value()?,
+                        "entity_description" => entity_description = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "tax_exempt_reason" => tax_exempt_reason = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "proration_mode" => proration_mode = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItem {
+                    id,
+                    subscription_id,
+                    date_from,
+                    date_to,
+                    unit_amount,
+                    quantity,
+                    amount,
+                    pricing_model,
+                    is_taxed,
+                    tax_amount,
+                    tax_rate,
+                    unit_amount_in_decimal,
+                    quantity_in_decimal,
+                    amount_in_decimal,
+                    discount_amount,
+                    item_level_discount_amount,
+                    metered,
+                    is_percentage_pricing,
+                    reference_line_item_id,
+                    description,
+                    entity_description,
+                    entity_type,
+                    tax_exempt_reason,
+                    entity_id,
+                    customer_id,
+                    proration_mode,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemTier {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `quantity_used`.
-    pub quantity_used: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_used: Option<i64>,
     /// `unit_amount`.
-    pub unit_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -159,14 +388,95 @@ pub struct LineItemTier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemTier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemTier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemTier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemTier, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut quantity_used: Option<i64> = None;
+                let mut unit_amount: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut quantity_used_in_decimal: Option<String> = None;
+                let mut unit_amount_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "quantity_used" => quantity_used = map.next_value()?,
+                        "unit_amount" => unit_amount = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "quantity_used_in_decimal" => {
+                            quantity_used_in_decimal = map.next_value()?;
+                        }
+                        "unit_amount_in_decimal" => {
+                            unit_amount_in_decimal = map.next_value()?;
+                        }
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemTier {
+                    line_item_id,
+                    starting_unit,
+                    ending_unit,
+                    quantity_used,
+                    unit_amount,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    quantity_used_in_decimal,
+                    unit_amount_in_decimal,
+                    pricing_type,
+                    package_size,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemDiscount {
     /// `line_item_id`.
-    pub line_item_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
     /// `discount_type`.
-    pub discount_type: LineItemDiscountDiscountType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_type: Option<LineItemDiscountDiscountType>,
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
@@ -174,18 +484,74 @@ pub struct LineItemDiscount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `discount_amount`.
-    pub discount_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_amount: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemDiscount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemDiscount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemDiscount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemDiscount, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut discount_type: Option<LineItemDiscountDiscountType> = None;
+                let mut coupon_id: Option<String> = None;
+                let mut entity_id: Option<String> = None;
+                let mut discount_amount: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "discount_type" => discount_type = map.next_value()?,
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "discount_amount" => discount_amount = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemDiscount {
+                    line_item_id,
+                    discount_type,
+                    coupon_id,
+                    entity_id,
+                    discount_amount,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemTax {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `tax_name`.
-    pub tax_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_name: Option<String>,
     /// `tax_rate`.
-    pub tax_rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<f64>,
     /// `date_to` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
@@ -202,9 +568,11 @@ pub struct LineItemTax {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
     /// `taxable_amount`.
-    pub taxable_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxable_amount: Option<i64>,
     /// `tax_amount`.
-    pub tax_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
     /// `tax_juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
@@ -220,12 +588,104 @@ pub struct LineItemTax {
     /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemTax {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemTax {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemTax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemTax` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemTax, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut tax_name: Option<String> = None;
+                let mut tax_rate: Option<f64> = None;
+                let mut date_to: Option<Timestamp> = None;
+                let mut date_from: Option<Timestamp> = None;
+                let mut prorated_taxable_amount: Option<f64> = None;
+                let mut is_partial_tax_applied: Option<bool> = None;
+                let mut is_non_compliance_tax: Option<bool> = None;
+                let mut taxable_amount: Option<i64> = None;
+                let mut tax_amount: Option<i64> = None;
+                let mut tax_juris_type: Option<enums::TaxJurisType> = None;
+                let mut tax_juris_name: Option<String> = None;
+                let mut tax_juris_code: Option<String> = None;
+                let mut tax_amount_in_local_currency: Option<i64> = None;
+                let mut local_currency_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "tax_name" => tax_name = map.next_value()?,
+                        "tax_rate" => tax_rate = map.next_value()?,
+                        "date_to" => date_to = map.next_value()?,
+                        "date_from" => date_from = map.next_value()?,
+                        "prorated_taxable_amount" => {
+                            prorated_taxable_amount = map.next_value()?;
+                        }
+                        "is_partial_tax_applied" => {
+                            is_partial_tax_applied = map.next_value()?;
+                        }
+                        "is_non_compliance_tax" => {
+                            is_non_compliance_tax = map.next_value()?;
+                        }
+                        "taxable_amount" => taxable_amount = map.next_value()?,
+                        "tax_amount" => tax_amount = map.next_value()?,
+                        "tax_juris_type" => tax_juris_type = map.next_value()?,
+                        "tax_juris_name" => tax_juris_name = map.next_value()?,
+                        "tax_juris_code" => tax_juris_code = map.next_value()?,
+                        "tax_amount_in_local_currency" => {
+                            tax_amount_in_local_currency = map.next_value()?;
+                        }
+                        "local_currency_code" => local_currency_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemTax {
+                    line_item_id,
+                    tax_name,
+                    tax_rate,
+                    date_to,
+                    date_from,
+                    prorated_taxable_amount,
+                    is_partial_tax_applied,
+                    is_non_compliance_tax,
+                    taxable_amount,
+                    tax_amount,
+                    tax_juris_type,
+                    tax_juris_name,
+                    tax_juris_code,
+                    tax_amount_in_local_currency,
+                    local_currency_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Discount {
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -233,7 +693,8 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `entity_type`.
-    pub entity_type: DiscountEntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<DiscountEntityType>,
     /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountDiscountType>,
@@ -243,17 +704,125 @@ pub struct Discount {
     /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Discount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Discount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Discount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Discount, A::Error> {
+                let mut amount: Option<i64> = None;
+                let mut description: Option<String> = None;
+                let mut line_item_id: Option<String> = None;
+                let mut entity_type: Option<DiscountEntityType> = None;
+                let mut discount_type: Option<DiscountDiscountType> = None;
+                let mut entity_id: Option<String> = None;
+                let mut coupon_set_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "amount" => amount = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "discount_type" => discount_type = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "coupon_set_code" => coupon_set_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Discount {
+                    amount,
+                    description,
+                    line_item_id,
+                    entity_type,
+                    discount_type,
+                    entity_id,
+                    coupon_set_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tax {
     /// `name`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Tax {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Tax {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Tax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Tax` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tax, A::Error> {
+                let mut name: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut description: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => name = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Tax {
+                    name,
+                    amount,
+                    description,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,25 +2,86 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Currency` resource and its operations, from `spec/currency.yaml`.
-use crate::{ApiEnum, Client, Error, Page, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `currency` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Currency {
     /// `id`.
     pub id: String,
     /// `enabled`.
-    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// `forex_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forex_type: Option<ForexType>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `is_base_currency`.
-    pub is_base_currency: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_base_currency: Option<bool>,
     /// `manual_exchange_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_exchange_rate: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Currency {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Currency;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Currency` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Currency, A::Error> {
+                let mut id: Option<String> = None;
+                let mut enabled: Option<bool> = None;
+                let mut forex_type: Option<ForexType> = None;
+                let mut currency_code: Option<String> = None;
+                let mut is_base_currency: Option<bool> = None;
+                let mut manual_exchange_rate: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "enabled" => enabled = map.next_value()?,
+                        "forex_type" => forex_type = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "is_base_currency" => is_base_currency = map.next_value()?,
+                        "manual_exchange_rate" => {
+                            manual_exchange_rate = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Currency {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    enabled,
+                    forex_type,
+                    currency_code,
+                    is_base_currency,
+                    manual_exchange_rate,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `ForexType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -300,10 +361,52 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /currencies/list` (`currency.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `currency`.
     pub currency: Currency,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut currency: Option<Currency> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "currency" => currency = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    currency: currency
+                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.retrieve",
@@ -346,10 +449,52 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /currencies/{site_currency_id}` (`currency.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `currency`.
     pub currency: Currency,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut currency: Option<Currency> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "currency" => currency = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    currency: currency
+                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.create",
@@ -437,10 +582,52 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /currencies` (`currency.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `currency`.
     pub currency: Currency,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut currency: Option<Currency> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "currency" => currency = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    currency: currency
+                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.update",
@@ -530,10 +717,52 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /currencies/{site_currency_id}` (`currency.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `currency`.
     pub currency: Currency,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut currency: Option<Currency> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "currency" => currency = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    currency: currency
+                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ADD_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.add_schedule",
@@ -620,12 +849,58 @@ impl crate::form::FormEncode for AddScheduleParams {
     }
 }
 /// What `POST /currencies/{site_currency_id}/add_schedule` (`currency.add_schedule`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddScheduleResponse {
     /// `scheduled_at` (Unix seconds).
     pub scheduled_at: Timestamp,
     /// `currency`.
     pub currency: Currency,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AddScheduleResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AddScheduleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddScheduleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddScheduleResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddScheduleResponse, A::Error> {
+                let mut scheduled_at: Option<Timestamp> = None;
+                let mut currency: Option<Currency> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "scheduled_at" => scheduled_at = Some(map.next_value()?),
+                        "currency" => currency = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddScheduleResponse {
+                    scheduled_at: scheduled_at
+                        .ok_or_else(|| serde::de::Error::missing_field("scheduled_at"))?,
+                    currency: currency
+                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REMOVE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
     id: "currency.remove_schedule",
@@ -675,10 +950,56 @@ impl RemoveScheduleRequest {
     }
 }
 /// What `POST /currencies/{site_currency_id}/remove_schedule` (`currency.remove_schedule`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemoveScheduleResponse {
     /// `scheduled_at` (Unix seconds).
     pub scheduled_at: Timestamp,
     /// `currency`.
     pub currency: Currency,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RemoveScheduleResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RemoveScheduleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveScheduleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveScheduleResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveScheduleResponse, A::Error> {
+                let mut scheduled_at: Option<Timestamp> = None;
+                let mut currency: Option<Currency> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "scheduled_at" => scheduled_at = Some(map.next_value()?),
+                        "currency" => currency = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemoveScheduleResponse {
+                    scheduled_at: scheduled_at
+                        .ok_or_else(|| serde::de::Error::missing_field("scheduled_at"))?,
+                    currency: currency
+                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -14,7 +14,7 @@ use super::resource_migration;
 #[cfg(feature = "transaction")]
 use super::transaction;
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, Page, ResponseInfo,
+    ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo,
     Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
@@ -43,12 +43,14 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// `auto_collection`.
-    pub auto_collection: enums::AutoCollection,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_collection: Option<enums::AutoCollection>,
     /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
     /// `net_term_days`.
-    pub net_term_days: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_term_days: Option<i64>,
     /// `vat_number_validated_time` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_validated_time: Option<Timestamp>,
@@ -56,12 +58,14 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_status: Option<VatNumberStatus>,
     /// `allow_direct_debit`.
-    pub allow_direct_debit: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_direct_debit: Option<bool>,
     /// `is_location_valid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_location_valid: Option<bool>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `created_from_ip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_from_ip: Option<String>,
@@ -147,13 +151,17 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_currency_code: Option<String>,
     /// `promotional_credits`.
-    pub promotional_credits: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotional_credits: Option<i64>,
     /// `unbilled_charges`.
-    pub unbilled_charges: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges: Option<i64>,
     /// `refundable_credits`.
-    pub refundable_credits: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refundable_credits: Option<i64>,
     /// `excess_payments`.
-    pub excess_payments: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excess_payments: Option<i64>,
     /// `balances` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balances: Option<Vec<Balance>>,
@@ -173,7 +181,8 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
@@ -210,11 +219,11 @@ pub struct Customer {
     /// `entity_identifier_standard`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    /// Keys the spec does not name, custom fields (`cf_*`) among them.
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl CustomFields for Customer {
+impl ExtraFields for Customer {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
@@ -309,20 +318,18 @@ impl<'de> Deserialize<'de> for Customer {
                         "phone" => phone = map.next_value()?,
                         "company" => company = map.next_value()?,
                         "vat_number" => vat_number = map.next_value()?,
-                        "auto_collection" => auto_collection = Some(map.next_value()?),
+                        "auto_collection" => auto_collection = map.next_value()?,
                         "offline_payment_method" => {
                             offline_payment_method = map.next_value()?;
                         }
-                        "net_term_days" => net_term_days = Some(map.next_value()?),
+                        "net_term_days" => net_term_days = map.next_value()?,
                         "vat_number_validated_time" => {
                             vat_number_validated_time = map.next_value()?;
                         }
                         "vat_number_status" => vat_number_status = map.next_value()?,
-                        "allow_direct_debit" => {
-                            allow_direct_debit = Some(map.next_value()?);
-                        }
+                        "allow_direct_debit" => allow_direct_debit = map.next_value()?,
                         "is_location_valid" => is_location_valid = map.next_value()?,
-                        "created_at" => created_at = Some(map.next_value()?),
+                        "created_at" => created_at = map.next_value()?,
                         "created_from_ip" => created_from_ip = map.next_value()?,
                         "exemption_details" => exemption_details = map.next_value()?,
                         "taxability" => taxability = map.next_value()?,
@@ -359,14 +366,10 @@ impl<'de> Deserialize<'de> for Customer {
                         "preferred_currency_code" => {
                             preferred_currency_code = map.next_value()?;
                         }
-                        "promotional_credits" => {
-                            promotional_credits = Some(map.next_value()?);
-                        }
-                        "unbilled_charges" => unbilled_charges = Some(map.next_value()?),
-                        "refundable_credits" => {
-                            refundable_credits = Some(map.next_value()?);
-                        }
-                        "excess_payments" => excess_payments = Some(map.next_value()?),
+                        "promotional_credits" => promotional_credits = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        "refundable_credits" => refundable_credits = map.next_value()?,
+                        "excess_payments" => excess_payments = map.next_value()?,
                         "balances" => balances = map.next_value()?,
                         "entity_identifiers" => entity_identifiers = map.next_value()?,
                         "tax_providers_fields" => {
@@ -375,7 +378,7 @@ impl<'de> Deserialize<'de> for Customer {
                         "is_einvoice_enabled" => is_einvoice_enabled = map.next_value()?,
                         "einvoicing_method" => einvoicing_method = map.next_value()?,
                         "meta_data" => meta_data = map.next_value()?,
-                        "deleted" => deleted = Some(map.next_value()?),
+                        "deleted" => deleted = map.next_value()?,
                         "registered_for_gst" => registered_for_gst = map.next_value()?,
                         "consolidated_invoicing" => {
                             consolidated_invoicing = map.next_value()?;
@@ -402,9 +405,6 @@ impl<'de> Deserialize<'de> for Customer {
                         "entity_identifier_standard" => {
                             entity_identifier_standard = map.next_value()?;
                         }
-                        "object" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -418,24 +418,14 @@ impl<'de> Deserialize<'de> for Customer {
                     phone,
                     company,
                     vat_number,
-                    auto_collection: auto_collection
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "auto_collection",
-                        ))?,
+                    auto_collection,
                     offline_payment_method,
-                    net_term_days: net_term_days
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "net_term_days",
-                        ))?,
+                    net_term_days,
                     vat_number_validated_time,
                     vat_number_status,
-                    allow_direct_debit: allow_direct_debit
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "allow_direct_debit",
-                        ))?,
+                    allow_direct_debit,
                     is_location_valid,
-                    created_at: created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    created_at,
                     created_from_ip,
                     exemption_details,
                     taxability,
@@ -464,30 +454,17 @@ impl<'de> Deserialize<'de> for Customer {
                     invoice_notes,
                     business_entity_id,
                     preferred_currency_code,
-                    promotional_credits: promotional_credits
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "promotional_credits",
-                        ))?,
-                    unbilled_charges: unbilled_charges
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "unbilled_charges",
-                        ))?,
-                    refundable_credits: refundable_credits
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "refundable_credits",
-                        ))?,
-                    excess_payments: excess_payments
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "excess_payments",
-                        ))?,
+                    promotional_credits,
+                    unbilled_charges,
+                    refundable_credits,
+                    excess_payments,
                     balances,
                     entity_identifiers,
                     tax_providers_fields,
                     is_einvoice_enabled,
                     einvoicing_method,
                     meta_data,
-                    deleted: deleted
-                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    deleted,
                     registered_for_gst,
                     consolidated_invoicing,
                     customer_type,
@@ -508,7 +485,7 @@ impl<'de> Deserialize<'de> for Customer {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BillingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -552,34 +529,191 @@ pub struct BillingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BillingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BillingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BillingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BillingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ReferralUrl` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReferralUrl {
     /// `external_customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_customer_id: Option<String>,
     /// `referral_sharing_url`.
-    pub referral_sharing_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_sharing_url: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `updated_at` (Unix seconds).
-    pub updated_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
     /// `referral_campaign_id`.
-    pub referral_campaign_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_campaign_id: Option<String>,
     /// `referral_account_id`.
-    pub referral_account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_account_id: Option<String>,
     /// `referral_external_campaign_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_external_campaign_id: Option<String>,
     /// `referral_system`.
-    pub referral_system: enums::ReferralSystem,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_system: Option<enums::ReferralSystem>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ReferralUrl {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ReferralUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ReferralUrl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReferralUrl` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReferralUrl, A::Error> {
+                let mut external_customer_id: Option<String> = None;
+                let mut referral_sharing_url: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut referral_campaign_id: Option<String> = None;
+                let mut referral_account_id: Option<String> = None;
+                let mut referral_external_campaign_id: Option<String> = None;
+                let mut referral_system: Option<enums::ReferralSystem> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "external_customer_id" => {
+                            external_customer_id = map.next_value()?;
+                        }
+                        "referral_sharing_url" => {
+                            referral_sharing_url = map.next_value()?;
+                        }
+                        "created_at" => created_at = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "referral_campaign_id" => {
+                            referral_campaign_id = map.next_value()?;
+                        }
+                        "referral_account_id" => referral_account_id = map.next_value()?,
+                        "referral_external_campaign_id" => {
+                            referral_external_campaign_id = map.next_value()?;
+                        }
+                        "referral_system" => referral_system = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ReferralUrl {
+                    external_customer_id,
+                    referral_sharing_url,
+                    created_at,
+                    updated_at,
+                    referral_campaign_id,
+                    referral_account_id,
+                    referral_external_campaign_id,
+                    referral_system,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Contact` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contact {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
@@ -587,7 +721,8 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// `email`.
-    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
@@ -595,84 +730,427 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `enabled`.
-    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// `send_account_email`.
-    pub send_account_email: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_account_email: Option<bool>,
     /// `send_billing_email`.
-    pub send_billing_email: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_billing_email: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Contact {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Contact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Contact` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Contact, A::Error> {
+                let mut id: Option<String> = None;
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut label: Option<String> = None;
+                let mut enabled: Option<bool> = None;
+                let mut send_account_email: Option<bool> = None;
+                let mut send_billing_email: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "label" => label = map.next_value()?,
+                        "enabled" => enabled = map.next_value()?,
+                        "send_account_email" => send_account_email = map.next_value()?,
+                        "send_billing_email" => send_billing_email = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Contact {
+                    id,
+                    first_name,
+                    last_name,
+                    email,
+                    phone,
+                    label,
+                    enabled,
+                    send_account_email,
+                    send_billing_email,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `PaymentMethod` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentMethod {
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: enums::Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<enums::Type>,
     /// `gateway`.
-    pub gateway: enums::Gateway,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
     /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// `status`.
-    pub status: PaymentMethodStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<PaymentMethodStatus>,
     /// `reference_id`.
-    pub reference_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentMethod {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentMethod;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentMethod` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentMethod, A::Error> {
+                let mut r#type: Option<enums::Type> = None;
+                let mut gateway: Option<enums::Gateway> = None;
+                let mut gateway_account_id: Option<String> = None;
+                let mut status: Option<PaymentMethodStatus> = None;
+                let mut reference_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "type" => r#type = map.next_value()?,
+                        "gateway" => gateway = map.next_value()?,
+                        "gateway_account_id" => gateway_account_id = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "reference_id" => reference_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentMethod {
+                    r#type,
+                    gateway,
+                    gateway_account_id,
+                    status,
+                    reference_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Balance` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Balance {
     /// `promotional_credits`.
-    pub promotional_credits: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotional_credits: Option<i64>,
     /// `excess_payments`.
-    pub excess_payments: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excess_payments: Option<i64>,
     /// `refundable_credits`.
-    pub refundable_credits: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refundable_credits: Option<i64>,
     /// `unbilled_charges`.
-    pub unbilled_charges: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unbilled_charges: Option<i64>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `balance_currency_code`.
-    pub balance_currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_currency_code: Option<String>,
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Balance {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Balance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Balance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Balance` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Balance, A::Error> {
+                let mut promotional_credits: Option<i64> = None;
+                let mut excess_payments: Option<i64> = None;
+                let mut refundable_credits: Option<i64> = None;
+                let mut unbilled_charges: Option<i64> = None;
+                let mut currency_code: Option<String> = None;
+                let mut balance_currency_code: Option<String> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "promotional_credits" => promotional_credits = map.next_value()?,
+                        "excess_payments" => excess_payments = map.next_value()?,
+                        "refundable_credits" => refundable_credits = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "balance_currency_code" => {
+                            balance_currency_code = map.next_value()?;
+                        }
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Balance {
+                    promotional_credits,
+                    excess_payments,
+                    refundable_credits,
+                    unbilled_charges,
+                    currency_code,
+                    balance_currency_code,
+                    business_entity_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `EntityIdentifier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntityIdentifier {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `scheme`.
-    pub scheme: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
     /// `standard`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EntityIdentifier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EntityIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EntityIdentifier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EntityIdentifier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EntityIdentifier, A::Error> {
+                let mut id: Option<String> = None;
+                let mut value: Option<String> = None;
+                let mut scheme: Option<String> = None;
+                let mut standard: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "value" => value = map.next_value()?,
+                        "scheme" => scheme = map.next_value()?,
+                        "standard" => standard = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EntityIdentifier {
+                    id,
+                    value,
+                    scheme,
+                    standard,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaxProvidersField {
     /// `provider_name`.
-    pub provider_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
     /// `field_id`.
-    pub field_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<String>,
     /// `field_value`.
-    pub field_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_value: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TaxProvidersField {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TaxProvidersField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TaxProvidersField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TaxProvidersField` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaxProvidersField, A::Error> {
+                let mut provider_name: Option<String> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_value: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "provider_name" => provider_name = map.next_value()?,
+                        "field_id" => field_id = map.next_value()?,
+                        "field_value" => field_value = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TaxProvidersField {
+                    provider_name,
+                    field_id,
+                    field_value,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Relationship` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Relationship {
     /// `parent_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
     /// `payment_owner_id`.
-    pub payment_owner_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_owner_id: Option<String>,
     /// `invoice_owner_id`.
-    pub invoice_owner_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_owner_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Relationship {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Relationship {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Relationship;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Relationship` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Relationship, A::Error> {
+                let mut parent_id: Option<String> = None;
+                let mut payment_owner_id: Option<String> = None;
+                let mut invoice_owner_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "parent_id" => parent_id = map.next_value()?,
+                        "payment_owner_id" => payment_owner_id = map.next_value()?,
+                        "invoice_owner_id" => invoice_owner_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Relationship {
+                    parent_id,
+                    payment_owner_id,
+                    invoice_owner_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ParentAccountAccess` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParentAccountAccess {
     /// `portal_edit_child_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -685,14 +1163,80 @@ pub struct ParentAccountAccess {
         ParentAccountAccessPortalDownloadChildInvoices,
     >,
     /// `send_subscription_emails`.
-    pub send_subscription_emails: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_subscription_emails: Option<bool>,
     /// `send_invoice_emails`.
-    pub send_invoice_emails: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_invoice_emails: Option<bool>,
     /// `send_payment_emails`.
-    pub send_payment_emails: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_payment_emails: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ParentAccountAccess {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ParentAccountAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ParentAccountAccess;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ParentAccountAccess` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ParentAccountAccess, A::Error> {
+                let mut portal_edit_child_subscriptions: Option<
+                    ParentAccountAccessPortalEditChildSubscriptions,
+                > = None;
+                let mut portal_download_child_invoices: Option<
+                    ParentAccountAccessPortalDownloadChildInvoices,
+                > = None;
+                let mut send_subscription_emails: Option<bool> = None;
+                let mut send_invoice_emails: Option<bool> = None;
+                let mut send_payment_emails: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "portal_edit_child_subscriptions" => {
+                            portal_edit_child_subscriptions = map.next_value()?;
+                        }
+                        "portal_download_child_invoices" => {
+                            portal_download_child_invoices = map.next_value()?;
+                        }
+                        "send_subscription_emails" => {
+                            send_subscription_emails = map.next_value()?;
+                        }
+                        "send_invoice_emails" => send_invoice_emails = map.next_value()?,
+                        "send_payment_emails" => send_payment_emails = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ParentAccountAccess {
+                    portal_edit_child_subscriptions,
+                    portal_download_child_invoices,
+                    send_subscription_emails,
+                    send_invoice_emails,
+                    send_payment_emails,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ChildAccountAccess` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChildAccountAccess {
     /// `portal_edit_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -701,11 +1245,77 @@ pub struct ChildAccountAccess {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_invoices: Option<ChildAccountAccessPortalDownloadInvoices>,
     /// `send_subscription_emails`.
-    pub send_subscription_emails: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_subscription_emails: Option<bool>,
     /// `send_invoice_emails`.
-    pub send_invoice_emails: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_invoice_emails: Option<bool>,
     /// `send_payment_emails`.
-    pub send_payment_emails: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_payment_emails: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ChildAccountAccess {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ChildAccountAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChildAccountAccess;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChildAccountAccess` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChildAccountAccess, A::Error> {
+                let mut portal_edit_subscriptions: Option<
+                    ChildAccountAccessPortalEditSubscriptions,
+                > = None;
+                let mut portal_download_invoices: Option<
+                    ChildAccountAccessPortalDownloadInvoices,
+                > = None;
+                let mut send_subscription_emails: Option<bool> = None;
+                let mut send_invoice_emails: Option<bool> = None;
+                let mut send_payment_emails: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "portal_edit_subscriptions" => {
+                            portal_edit_subscriptions = map.next_value()?;
+                        }
+                        "portal_download_invoices" => {
+                            portal_download_invoices = map.next_value()?;
+                        }
+                        "send_subscription_emails" => {
+                            send_subscription_emails = map.next_value()?;
+                        }
+                        "send_invoice_emails" => send_invoice_emails = map.next_value()?,
+                        "send_payment_emails" => send_payment_emails = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChildAccountAccess {
+                    portal_edit_subscriptions,
+                    portal_download_invoices,
+                    send_subscription_emails,
+                    send_invoice_emails,
+                    send_payment_emails,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `VatNumberStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2736,13 +3346,58 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /customers` (`customer.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `customer`.
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "customer.list",
@@ -3157,13 +3812,58 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /customers` (`customer.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `customer`.
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.retrieve",
@@ -3206,13 +3906,58 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /customers/{customer_id}` (`customer.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `customer`.
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update",
@@ -3534,13 +4279,58 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /customers/{customer_id}` (`customer.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `customer`.
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_PAYMENT_METHOD: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update_payment_method",
@@ -3631,13 +4421,58 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
     }
 }
 /// What `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdatePaymentMethodResponse {
     /// `customer`.
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdatePaymentMethodResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdatePaymentMethodResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdatePaymentMethodResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePaymentMethodResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdatePaymentMethodResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_BILLING_INFO: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update_billing_info",
@@ -3839,13 +4674,58 @@ impl crate::form::FormEncode for UpdateBillingInfoParams {
     }
 }
 /// What `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateBillingInfoResponse {
     /// `customer`.
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateBillingInfoResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBillingInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBillingInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBillingInfoResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBillingInfoResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateBillingInfoResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CONTACTS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "customer.contacts_for_customer",
@@ -3967,10 +4847,52 @@ impl crate::form::FormEncode for ContactsForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContactsForCustomerEntry {
     /// `contact`.
     pub contact: Contact,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ContactsForCustomerEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ContactsForCustomerEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContactsForCustomerEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ContactsForCustomerEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContactsForCustomerEntry, A::Error> {
+                let mut contact: Option<Contact> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "contact" => contact = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContactsForCustomerEntry {
+                    contact: contact
+                        .ok_or_else(|| serde::de::Error::missing_field("contact"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ASSIGN_PAYMENT_ROLE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.assign_payment_role",
@@ -4058,12 +4980,60 @@ impl crate::form::FormEncode for AssignPaymentRoleParams {
     }
 }
 /// What `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssignPaymentRoleResponse {
     /// `customer`.
     pub customer: Customer,
     /// `payment_source`.
     pub payment_source: payment_source::PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AssignPaymentRoleResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AssignPaymentRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AssignPaymentRoleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AssignPaymentRoleResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssignPaymentRoleResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut payment_source: Option<payment_source::PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AssignPaymentRoleResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ADD_CONTACT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.add_contact",
@@ -4149,13 +5119,58 @@ impl crate::form::FormEncode for AddContactParams {
     }
 }
 /// What `POST /customers/{customer_id}/add_contact` (`customer.add_contact`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddContactResponse {
     /// `customer`.
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AddContactResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AddContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddContactResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddContactResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddContactResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddContactResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_CONTACT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update_contact",
@@ -4241,13 +5256,58 @@ impl crate::form::FormEncode for UpdateContactParams {
     }
 }
 /// What `POST /customers/{customer_id}/update_contact` (`customer.update_contact`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateContactResponse {
     /// `customer`.
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateContactResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateContactResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateContactResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateContactResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateContactResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE_CONTACT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.delete_contact",
@@ -4333,13 +5393,58 @@ impl crate::form::FormEncode for DeleteContactParams {
     }
 }
 /// What `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteContactResponse {
     /// `customer`.
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteContactResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteContactResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteContactResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteContactResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteContactResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ADD_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.add_promotional_credits",
@@ -4457,10 +5562,52 @@ impl crate::form::FormEncode for AddPromotionalCreditsParams {
     }
 }
 /// What `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddPromotionalCreditsResponse {
     /// `customer`.
     pub customer: Customer,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AddPromotionalCreditsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AddPromotionalCreditsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddPromotionalCreditsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddPromotionalCreditsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddPromotionalCreditsResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddPromotionalCreditsResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DEDUCT_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.deduct_promotional_credits",
@@ -4578,10 +5725,52 @@ impl crate::form::FormEncode for DeductPromotionalCreditsParams {
     }
 }
 /// What `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeductPromotionalCreditsResponse {
     /// `customer`.
     pub customer: Customer,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeductPromotionalCreditsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeductPromotionalCreditsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeductPromotionalCreditsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeductPromotionalCreditsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeductPromotionalCreditsResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeductPromotionalCreditsResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const SET_PROMOTIONAL_CREDITS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.set_promotional_credits",
@@ -4699,10 +5888,52 @@ impl crate::form::FormEncode for SetPromotionalCreditsParams {
     }
 }
 /// What `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SetPromotionalCreditsResponse {
     /// `customer`.
     pub customer: Customer,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SetPromotionalCreditsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SetPromotionalCreditsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SetPromotionalCreditsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SetPromotionalCreditsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetPromotionalCreditsResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetPromotionalCreditsResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RECORD_EXCESS_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.record_excess_payment",
@@ -4802,12 +6033,58 @@ impl crate::form::FormEncode for RecordExcessPaymentParams {
     }
 }
 /// What `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordExcessPaymentResponse {
     /// `customer`.
     pub customer: Customer,
     /// `transaction`.
     pub transaction: transaction::Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RecordExcessPaymentResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RecordExcessPaymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordExcessPaymentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordExcessPaymentResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordExcessPaymentResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut transaction: Option<transaction::Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RecordExcessPaymentResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const COLLECT_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "customer.collect_payment",
@@ -4991,12 +6268,58 @@ impl crate::form::FormEncode for CollectPaymentParams {
     }
 }
 /// What `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CollectPaymentResponse {
     /// `customer`.
     pub customer: Customer,
     /// `transaction`.
     pub transaction: transaction::Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CollectPaymentResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CollectPaymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CollectPaymentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CollectPaymentResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CollectPaymentResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut transaction: Option<transaction::Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CollectPaymentResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.delete",
@@ -5082,13 +6405,58 @@ impl crate::form::FormEncode for DeleteParams {
     }
 }
 /// What `POST /customers/{customer_id}/delete` (`customer.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `customer`.
     pub customer: Customer,
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const MOVE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.move",
@@ -5169,10 +6537,58 @@ impl crate::form::FormEncode for MoveParams {
     }
 }
 /// What `POST /customers/move` (`customer.move`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MoveResponse {
     /// `resource_migration`.
     pub resource_migration: resource_migration::ResourceMigration,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for MoveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for MoveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MoveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `MoveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MoveResponse, A::Error> {
+                let mut resource_migration: Option<
+                    resource_migration::ResourceMigration,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "resource_migration" => {
+                            resource_migration = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MoveResponse {
+                    resource_migration: resource_migration
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "resource_migration",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CHANGE_BILLING_DATE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.change_billing_date",
@@ -5308,10 +6724,52 @@ impl crate::form::FormEncode for ChangeBillingDateParams {
     }
 }
 /// What `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeBillingDateResponse {
     /// `customer`.
     pub customer: Customer,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ChangeBillingDateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ChangeBillingDateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChangeBillingDateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChangeBillingDateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChangeBillingDateResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChangeBillingDateResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const MERGE: crate::transport::Operation = crate::transport::Operation {
     id: "customer.merge",
@@ -5392,10 +6850,52 @@ impl crate::form::FormEncode for MergeParams {
     }
 }
 /// What `POST /customers/merge` (`customer.merge`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MergeResponse {
     /// `customer`.
     pub customer: Customer,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for MergeResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for MergeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MergeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `MergeResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MergeResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MergeResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CLEAR_PERSONAL_DATA: crate::transport::Operation = crate::transport::Operation {
     id: "customer.clear_personal_data",
@@ -5444,10 +6944,52 @@ impl ClearPersonalDataRequest {
     }
 }
 /// What `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClearPersonalDataResponse {
     /// `customer`.
     pub customer: Customer,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ClearPersonalDataResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ClearPersonalDataResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ClearPersonalDataResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ClearPersonalDataResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClearPersonalDataResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ClearPersonalDataResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RELATIONSHIPS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.relationships",
@@ -5594,10 +7136,52 @@ impl crate::form::FormEncode for RelationshipsParams {
     }
 }
 /// What `POST /customers/{customer_id}/relationships` (`customer.relationships`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RelationshipsResponse {
     /// `customer`.
     pub customer: Customer,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RelationshipsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RelationshipsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RelationshipsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RelationshipsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RelationshipsResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RelationshipsResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE_RELATIONSHIP: crate::transport::Operation = crate::transport::Operation {
     id: "customer.delete_relationship",
@@ -5646,10 +7230,52 @@ impl DeleteRelationshipRequest {
     }
 }
 /// What `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteRelationshipResponse {
     /// `customer`.
     pub customer: Customer,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteRelationshipResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteRelationshipResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteRelationshipResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteRelationshipResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteRelationshipResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteRelationshipResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const HIERARCHY: crate::transport::Operation = crate::transport::Operation {
     id: "customer.hierarchy",
@@ -5723,10 +7349,52 @@ impl crate::form::FormEncode for HierarchyParams {
     }
 }
 /// What `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HierarchyResponse {
     /// `hierarchies` (a list).
     pub hierarchies: Vec<hierarchy::Hierarchy>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for HierarchyResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for HierarchyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = HierarchyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `HierarchyResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HierarchyResponse, A::Error> {
+                let mut hierarchies: Option<Vec<hierarchy::Hierarchy>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "hierarchies" => hierarchies = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(HierarchyResponse {
+                    hierarchies: hierarchies
+                        .ok_or_else(|| serde::de::Error::missing_field("hierarchies"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST_HIERARCHY_DETAIL: crate::transport::Operation = crate::transport::Operation {
     id: "customer.list_hierarchy_detail",
@@ -5855,10 +7523,52 @@ impl crate::form::FormEncode for ListHierarchyDetailParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListHierarchyDetailEntry {
     /// `hierarchy`.
     pub hierarchy: hierarchy::Hierarchy,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListHierarchyDetailEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListHierarchyDetailEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListHierarchyDetailEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListHierarchyDetailEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListHierarchyDetailEntry, A::Error> {
+                let mut hierarchy: Option<hierarchy::Hierarchy> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "hierarchy" => hierarchy = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListHierarchyDetailEntry {
+                    hierarchy: hierarchy
+                        .ok_or_else(|| serde::de::Error::missing_field("hierarchy"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_HIERARCHY_SETTINGS: crate::transport::Operation = crate::transport::Operation {
     id: "customer.update_hierarchy_settings",
@@ -5977,10 +7687,52 @@ impl crate::form::FormEncode for UpdateHierarchySettingsParams {
     }
 }
 /// What `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateHierarchySettingsResponse {
     /// `customer`.
     pub customer: Customer,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateHierarchySettingsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateHierarchySettingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateHierarchySettingsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateHierarchySettingsResponse, A::Error> {
+                let mut customer: Option<Customer> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateHierarchySettingsResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -2,13 +2,14 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `CustomerEntitlement` resource and its operations, from `spec/customer_entitlement.yaml`.
-use crate::{Client, Error, Page, ResponseInfo};
+use crate::{Client, Error, ExtraFields, Page, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `customer_entitlement` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CustomerEntitlement {
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
@@ -22,7 +23,64 @@ pub struct CustomerEntitlement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `is_enabled`.
-    pub is_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CustomerEntitlement {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CustomerEntitlement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomerEntitlement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CustomerEntitlement` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerEntitlement, A::Error> {
+                let mut customer_id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut feature_id: Option<String> = None;
+                let mut value: Option<String> = None;
+                let mut name: Option<String> = None;
+                let mut is_enabled: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer_id" => customer_id = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "feature_id" => feature_id = map.next_value()?,
+                        "value" => value = map.next_value()?,
+                        "name" => name = map.next_value()?,
+                        "is_enabled" => is_enabled = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CustomerEntitlement {
+                    customer_id,
+                    subscription_id,
+                    feature_id,
+                    value,
+                    name,
+                    is_enabled,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `customer_entitlement` operations, reached through [`Client::customer_entitlements`].
 #[derive(Debug, Clone)]
@@ -186,8 +244,54 @@ impl crate::form::FormEncode for EntitlementsForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/customer_entitlements` (`customer_entitlement.entitlements_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntitlementsForCustomerEntry {
     /// `customer_entitlement`.
     pub customer_entitlement: CustomerEntitlement,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EntitlementsForCustomerEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EntitlementsForCustomerEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EntitlementsForCustomerEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EntitlementsForCustomerEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EntitlementsForCustomerEntry, A::Error> {
+                let mut customer_entitlement: Option<CustomerEntitlement> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer_entitlement" => {
+                            customer_entitlement = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EntitlementsForCustomerEntry {
+                    customer_entitlement: customer_entitlement
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "customer_entitlement",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

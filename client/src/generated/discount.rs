@@ -3,10 +3,10 @@
 
 //! The `Discount` resource, from `spec/discount.yaml`.
 use super::enums;
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `discount` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Discount {
     /// `id`.
     pub id: String,
@@ -15,7 +15,8 @@ pub struct Discount {
     pub invoice_name: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
@@ -29,7 +30,8 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// `duration_type`.
-    pub duration_type: enums::DurationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_type: Option<enums::DurationType>,
     /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
@@ -37,14 +39,17 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
     /// `included_in_mrr`.
-    pub included_in_mrr: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_in_mrr: Option<bool>,
     /// `apply_on`.
-    pub apply_on: enums::ApplyOn,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_on: Option<enums::ApplyOn>,
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `apply_till` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
@@ -52,9 +57,103 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_count: Option<i64>,
     /// `coupon_id`.
-    pub coupon_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
     /// `index`.
-    pub index: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Discount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Discount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Discount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Discount, A::Error> {
+                let mut id: Option<String> = None;
+                let mut invoice_name: Option<String> = None;
+                let mut r#type: Option<Type> = None;
+                let mut percentage: Option<f64> = None;
+                let mut amount: Option<i64> = None;
+                let mut quantity: Option<i64> = None;
+                let mut currency_code: Option<String> = None;
+                let mut duration_type: Option<enums::DurationType> = None;
+                let mut period: Option<i64> = None;
+                let mut period_unit: Option<enums::PeriodUnit> = None;
+                let mut included_in_mrr: Option<bool> = None;
+                let mut apply_on: Option<enums::ApplyOn> = None;
+                let mut item_price_id: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut apply_till: Option<Timestamp> = None;
+                let mut applied_count: Option<i64> = None;
+                let mut coupon_id: Option<String> = None;
+                let mut index: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "invoice_name" => invoice_name = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "percentage" => percentage = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "duration_type" => duration_type = map.next_value()?,
+                        "period" => period = map.next_value()?,
+                        "period_unit" => period_unit = map.next_value()?,
+                        "included_in_mrr" => included_in_mrr = map.next_value()?,
+                        "apply_on" => apply_on = map.next_value()?,
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "apply_till" => apply_till = map.next_value()?,
+                        "applied_count" => applied_count = map.next_value()?,
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "index" => index = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Discount {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    invoice_name,
+                    r#type,
+                    percentage,
+                    amount,
+                    quantity,
+                    currency_code,
+                    duration_type,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    apply_on,
+                    item_price_id,
+                    created_at,
+                    apply_till,
+                    applied_count,
+                    coupon_id,
+                    index,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

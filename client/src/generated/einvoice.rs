@@ -2,11 +2,11 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Einvoice` resource, from `spec/einvoice.yaml`.
-use crate::ApiEnum;
+use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `einvoice` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Einvoice {
     /// `id`.
     pub id: String,
@@ -17,13 +17,70 @@ pub struct Einvoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `provider_references` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_references: Option<Value>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Einvoice {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Einvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Einvoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Einvoice` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Einvoice, A::Error> {
+                let mut id: Option<String> = None;
+                let mut reference_id: Option<String> = None;
+                let mut reference_number: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut message: Option<String> = None;
+                let mut provider_references: Option<Value> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "reference_id" => reference_id = map.next_value()?,
+                        "reference_number" => reference_number = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "message" => message = map.next_value()?,
+                        "provider_references" => provider_references = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Einvoice {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    reference_id,
+                    reference_number,
+                    status,
+                    message,
+                    provider_references,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

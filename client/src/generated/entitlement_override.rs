@@ -3,10 +3,10 @@
 
 //! The `EntitlementOverride` resource and its operations, from `spec/entitlement_override.yaml`.
 use super::enums;
-use crate::{ApiEnum, Client, Error, Page, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `entitlement_override` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntitlementOverride {
     /// `id`.
     pub id: String,
@@ -38,10 +38,85 @@ pub struct EntitlementOverride {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
     /// `is_enabled`.
-    pub is_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
     /// `schedule_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_status: Option<ScheduleStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EntitlementOverride {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EntitlementOverride {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EntitlementOverride;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EntitlementOverride` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EntitlementOverride, A::Error> {
+                let mut id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut entity_id: Option<String> = None;
+                let mut entity_type: Option<String> = None;
+                let mut feature_id: Option<String> = None;
+                let mut feature_name: Option<String> = None;
+                let mut value: Option<String> = None;
+                let mut name: Option<String> = None;
+                let mut expires_at: Option<Timestamp> = None;
+                let mut effective_from: Option<Timestamp> = None;
+                let mut is_enabled: Option<bool> = None;
+                let mut schedule_status: Option<ScheduleStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "feature_id" => feature_id = map.next_value()?,
+                        "feature_name" => feature_name = map.next_value()?,
+                        "value" => value = map.next_value()?,
+                        "name" => name = map.next_value()?,
+                        "expires_at" => expires_at = map.next_value()?,
+                        "effective_from" => effective_from = map.next_value()?,
+                        "is_enabled" => is_enabled = map.next_value()?,
+                        "schedule_status" => schedule_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EntitlementOverride {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    subscription_id,
+                    entity_id,
+                    entity_type,
+                    feature_id,
+                    feature_name,
+                    value,
+                    name,
+                    expires_at,
+                    effective_from,
+                    is_enabled,
+                    schedule_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `ScheduleStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -234,10 +309,56 @@ impl crate::form::FormEncode for AddEntitlementOverrideForSubscriptionParams {
     }
 }
 /// One entry of a page of `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddEntitlementOverrideForSubscriptionEntry {
     /// `entitlement_override`.
     pub entitlement_override: EntitlementOverride,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AddEntitlementOverrideForSubscriptionEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AddEntitlementOverrideForSubscriptionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddEntitlementOverrideForSubscriptionEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddEntitlementOverrideForSubscriptionEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddEntitlementOverrideForSubscriptionEntry, A::Error> {
+                let mut entitlement_override: Option<EntitlementOverride> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "entitlement_override" => {
+                            entitlement_override = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddEntitlementOverrideForSubscriptionEntry {
+                    entitlement_override: entitlement_override
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "entitlement_override",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST_ENTITLEMENT_OVERRIDE_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "entitlement_override.list_entitlement_override_for_subscription",
@@ -411,10 +532,56 @@ impl crate::form::FormEncode for ListEntitlementOverrideForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntitlementOverrideForSubscriptionEntry {
     /// `entitlement_override`.
     pub entitlement_override: EntitlementOverride,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntitlementOverrideForSubscriptionEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntitlementOverrideForSubscriptionEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntitlementOverrideForSubscriptionEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntitlementOverrideForSubscriptionEntry, A::Error> {
+                let mut entitlement_override: Option<EntitlementOverride> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "entitlement_override" => {
+                            entitlement_override = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntitlementOverrideForSubscriptionEntry {
+                    entitlement_override: entitlement_override
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "entitlement_override",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `AddEntitlementOverrideForSubscriptionEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -13,14 +13,15 @@ use super::payment_schedule_estimate;
 use super::subscription_estimate;
 #[cfg(feature = "unbilled_charge")]
 use super::unbilled_charge;
-use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `estimate` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Estimate {
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `subscription_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_estimate: Option<Box<subscription_estimate::SubscriptionEstimate>>,
@@ -47,6 +48,99 @@ pub struct Estimate {
     /// `unbilled_charge_estimates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charge_estimates: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Estimate {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Estimate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Estimate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Estimate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Estimate, A::Error> {
+                let mut created_at: Option<Timestamp> = None;
+                let mut subscription_estimate: Option<
+                    Box<subscription_estimate::SubscriptionEstimate>,
+                > = None;
+                let mut subscription_estimates: Option<
+                    Vec<subscription_estimate::SubscriptionEstimate>,
+                > = None;
+                let mut invoice_estimate: Option<
+                    Box<invoice_estimate::InvoiceEstimate>,
+                > = None;
+                let mut invoice_estimates: Option<
+                    Vec<invoice_estimate::InvoiceEstimate>,
+                > = None;
+                let mut payment_schedule_estimates: Option<
+                    Vec<payment_schedule_estimate::PaymentScheduleEstimate>,
+                > = None;
+                let mut next_invoice_estimate: Option<
+                    Box<invoice_estimate::InvoiceEstimate>,
+                > = None;
+                let mut credit_note_estimates: Option<
+                    Vec<credit_note_estimate::CreditNoteEstimate>,
+                > = None;
+                let mut unbilled_charge_estimates: Option<
+                    Vec<unbilled_charge::UnbilledCharge>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "created_at" => created_at = map.next_value()?,
+                        "subscription_estimate" => {
+                            subscription_estimate = map.next_value()?;
+                        }
+                        "subscription_estimates" => {
+                            subscription_estimates = map.next_value()?;
+                        }
+                        "invoice_estimate" => invoice_estimate = map.next_value()?,
+                        "invoice_estimates" => invoice_estimates = map.next_value()?,
+                        "payment_schedule_estimates" => {
+                            payment_schedule_estimates = map.next_value()?;
+                        }
+                        "next_invoice_estimate" => {
+                            next_invoice_estimate = map.next_value()?;
+                        }
+                        "credit_note_estimates" => {
+                            credit_note_estimates = map.next_value()?;
+                        }
+                        "unbilled_charge_estimates" => {
+                            unbilled_charge_estimates = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Estimate {
+                    created_at,
+                    subscription_estimate,
+                    subscription_estimates,
+                    invoice_estimate,
+                    invoice_estimates,
+                    payment_schedule_estimates,
+                    next_invoice_estimate,
+                    credit_note_estimates,
+                    unbilled_charge_estimates,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `CreateSubscriptionContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1109,10 +1203,52 @@ impl crate::form::FormEncode for CreateSubscriptionParams {
     }
 }
 /// What `POST /estimates/create_subscription` (`estimate.create_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateSubscriptionResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubscriptionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubscriptionResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateSubscriptionResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_SUB_ITEM_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_sub_item_estimate",
@@ -1374,10 +1510,52 @@ impl crate::form::FormEncode for CreateSubItemEstimateParams {
     }
 }
 /// What `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateSubItemEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateSubItemEstimateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemEstimateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemEstimateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemEstimateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemEstimateResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateSubItemEstimateResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_SUB_FOR_CUSTOMER_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_sub_for_customer_estimate",
@@ -1601,10 +1779,52 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateParams {
     }
 }
 /// What `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateSubForCustomerEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateSubForCustomerEstimateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerEstimateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerEstimateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerEstimateResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateSubForCustomerEstimateResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_SUB_ITEM_FOR_CUSTOMER_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_sub_item_for_customer_estimate",
@@ -1870,10 +2090,52 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateParams {
     }
 }
 /// What `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateSubItemForCustomerEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateSubItemForCustomerEstimateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemForCustomerEstimateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemForCustomerEstimateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemForCustomerEstimateResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateSubItemForCustomerEstimateResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.update_subscription",
@@ -2190,10 +2452,52 @@ impl crate::form::FormEncode for UpdateSubscriptionParams {
     }
 }
 /// What `POST /estimates/update_subscription` (`estimate.update_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateSubscriptionResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateSubscriptionResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.update_subscription_for_items",
@@ -2552,10 +2856,52 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsParams {
     }
 }
 /// What `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateSubscriptionForItemsResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateSubscriptionForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionForItemsResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateSubscriptionForItemsResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RENEWAL_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.renewal_estimate",
@@ -2678,10 +3024,52 @@ impl crate::form::FormEncode for RenewalEstimateParams {
     }
 }
 /// What `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RenewalEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RenewalEstimateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RenewalEstimateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RenewalEstimateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RenewalEstimateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RenewalEstimateResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RenewalEstimateResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ADVANCE_INVOICE_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.advance_invoice_estimate",
@@ -2814,10 +3202,52 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AdvanceInvoiceEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AdvanceInvoiceEstimateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AdvanceInvoiceEstimateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AdvanceInvoiceEstimateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AdvanceInvoiceEstimateResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AdvanceInvoiceEstimateResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REGENERATE_INVOICE_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.regenerate_invoice_estimate",
@@ -2932,10 +3362,52 @@ impl crate::form::FormEncode for RegenerateInvoiceEstimateParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegenerateInvoiceEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RegenerateInvoiceEstimateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RegenerateInvoiceEstimateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RegenerateInvoiceEstimateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RegenerateInvoiceEstimateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegenerateInvoiceEstimateResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RegenerateInvoiceEstimateResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPCOMING_INVOICES_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.upcoming_invoices_estimate",
@@ -3019,10 +3491,52 @@ impl crate::form::FormEncode for UpcomingInvoicesEstimateParams {
     }
 }
 /// What `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpcomingInvoicesEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpcomingInvoicesEstimateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpcomingInvoicesEstimateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpcomingInvoicesEstimateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpcomingInvoicesEstimateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpcomingInvoicesEstimateResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpcomingInvoicesEstimateResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CHANGE_TERM_END: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.change_term_end",
@@ -3119,10 +3633,52 @@ impl crate::form::FormEncode for ChangeTermEndParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeTermEndResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ChangeTermEndResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ChangeTermEndResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChangeTermEndResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChangeTermEndResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChangeTermEndResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChangeTermEndResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CANCEL_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.cancel_subscription",
@@ -3330,10 +3886,52 @@ impl crate::form::FormEncode for CancelSubscriptionParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CancelSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CancelSubscriptionResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelSubscriptionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelSubscriptionResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CancelSubscriptionResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CANCEL_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.cancel_subscription_for_items",
@@ -3554,10 +4152,52 @@ impl crate::form::FormEncode for CancelSubscriptionForItemsParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CancelSubscriptionForItemsResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CancelSubscriptionForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CancelSubscriptionForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelSubscriptionForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelSubscriptionForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelSubscriptionForItemsResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CancelSubscriptionForItemsResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PAUSE_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.pause_subscription",
@@ -3663,10 +4303,52 @@ impl crate::form::FormEncode for PauseSubscriptionParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PauseSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PauseSubscriptionResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PauseSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PauseSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PauseSubscriptionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PauseSubscriptionResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PauseSubscriptionResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RESUME_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.resume_subscription",
@@ -3771,10 +4453,52 @@ impl crate::form::FormEncode for ResumeSubscriptionParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResumeSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ResumeSubscriptionResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ResumeSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResumeSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResumeSubscriptionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResumeSubscriptionResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ResumeSubscriptionResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const GIFT_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.gift_subscription",
@@ -3923,10 +4647,52 @@ impl crate::form::FormEncode for GiftSubscriptionParams {
     }
 }
 /// What `POST /estimates/gift_subscription` (`estimate.gift_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GiftSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for GiftSubscriptionResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GiftSubscriptionResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const GIFT_SUBSCRIPTION_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.gift_subscription_for_items",
@@ -4089,10 +4855,52 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsParams {
     }
 }
 /// What `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GiftSubscriptionForItemsResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for GiftSubscriptionForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for GiftSubscriptionForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftSubscriptionForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftSubscriptionForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftSubscriptionForItemsResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GiftSubscriptionForItemsResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_invoice",
@@ -4317,10 +5125,52 @@ impl crate::form::FormEncode for CreateInvoiceParams {
     }
 }
 /// What `POST /estimates/create_invoice` (`estimate.create_invoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateInvoiceResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateInvoiceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateInvoiceResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_INVOICE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.create_invoice_for_items",
@@ -4589,10 +5439,52 @@ impl crate::form::FormEncode for CreateInvoiceForItemsParams {
     }
 }
 /// What `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateInvoiceForItemsResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateInvoiceForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateInvoiceForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvoiceForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateInvoiceForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvoiceForItemsResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateInvoiceForItemsResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PAYMENT_SCHEDULES: crate::transport::Operation = crate::transport::Operation {
     id: "estimate.payment_schedules",
@@ -4698,10 +5590,52 @@ impl crate::form::FormEncode for PaymentSchedulesParams {
     }
 }
 /// What `POST /estimates/payment_schedules` (`estimate.payment_schedules`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentSchedulesResponse {
     /// `estimate`.
     pub estimate: Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentSchedulesResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentSchedulesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentSchedulesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentSchedulesResponse, A::Error> {
+                let mut estimate: Option<Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentSchedulesResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

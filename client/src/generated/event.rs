@@ -6,24 +6,27 @@
 use super::content;
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Sort, StringFilter,
-    Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `event` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     /// `id`.
     pub id: String,
     /// `occurred_at` (Unix seconds).
-    pub occurred_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<Timestamp>,
     /// `source`.
-    pub source: enums::Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<enums::Source>,
     /// `user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// `webhook_status`.
-    pub webhook_status: WebhookStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_status: Option<WebhookStatus>,
     /// `webhook_failure_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_failure_reason: Option<String>,
@@ -41,14 +44,133 @@ pub struct Event {
     /// `origin_user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_user: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Event {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Event;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Event` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Event, A::Error> {
+                let mut id: Option<String> = None;
+                let mut occurred_at: Option<Timestamp> = None;
+                let mut source: Option<enums::Source> = None;
+                let mut user: Option<String> = None;
+                let mut webhook_status: Option<WebhookStatus> = None;
+                let mut webhook_failure_reason: Option<String> = None;
+                let mut webhooks: Option<Vec<Webhook>> = None;
+                let mut event_type: Option<enums::EventType> = None;
+                let mut api_version: Option<enums::ApiVersion> = None;
+                let mut content: Option<content::Content> = None;
+                let mut origin_user: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "occurred_at" => occurred_at = map.next_value()?,
+                        "source" => source = map.next_value()?,
+                        "user" => user = map.next_value()?,
+                        "webhook_status" => webhook_status = map.next_value()?,
+                        "webhook_failure_reason" => {
+                            webhook_failure_reason = map.next_value()?;
+                        }
+                        "webhooks" => webhooks = map.next_value()?,
+                        "event_type" => event_type = map.next_value()?,
+                        "api_version" => api_version = map.next_value()?,
+                        "content" => content = Some(map.next_value()?),
+                        "origin_user" => origin_user = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Event {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    occurred_at,
+                    source,
+                    user,
+                    webhook_status,
+                    webhook_failure_reason,
+                    webhooks,
+                    event_type,
+                    api_version,
+                    content: content.unwrap_or_default(),
+                    origin_user,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Webhook` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Webhook {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `webhook_status`.
-    pub webhook_status: WebhookWebhookStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_status: Option<WebhookWebhookStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Webhook {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Webhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Webhook;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Webhook` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Webhook, A::Error> {
+                let mut id: Option<String> = None;
+                let mut webhook_status: Option<WebhookWebhookStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "webhook_status" => webhook_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Webhook {
+                    id,
+                    webhook_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `WebhookStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1536,10 +1658,52 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /events` (`event.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `event`.
     pub event: Event,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut event: Option<Event> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "event" => event = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    event: event
+                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "event.retrieve",
@@ -1582,8 +1746,50 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /events/{event_id}` (`event.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `event`.
     pub event: Event,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut event: Option<Event> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "event" => event = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    event: event
+                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

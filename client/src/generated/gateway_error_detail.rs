@@ -2,9 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `GatewayErrorDetail` resource, from `spec/gateway_error_detail.yaml`.
+use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `gateway_error_detail` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GatewayErrorDetail {
     /// `request_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,4 +52,97 @@ pub struct GatewayErrorDetail {
     /// `processor_advice_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_advice_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for GatewayErrorDetail {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for GatewayErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GatewayErrorDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GatewayErrorDetail` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GatewayErrorDetail, A::Error> {
+                let mut request_id: Option<String> = None;
+                let mut error_category: Option<String> = None;
+                let mut error_code: Option<String> = None;
+                let mut error_message: Option<String> = None;
+                let mut decline_code: Option<String> = None;
+                let mut decline_message: Option<String> = None;
+                let mut network_error_code: Option<String> = None;
+                let mut network_error_message: Option<String> = None;
+                let mut error_field: Option<String> = None;
+                let mut recommendation_code: Option<String> = None;
+                let mut recommendation_message: Option<String> = None;
+                let mut processor_error_code: Option<String> = None;
+                let mut processor_error_message: Option<String> = None;
+                let mut error_cause_id: Option<String> = None;
+                let mut processor_advice_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "request_id" => request_id = map.next_value()?,
+                        "error_category" => error_category = map.next_value()?,
+                        "error_code" => error_code = map.next_value()?,
+                        "error_message" => error_message = map.next_value()?,
+                        "decline_code" => decline_code = map.next_value()?,
+                        "decline_message" => decline_message = map.next_value()?,
+                        "network_error_code" => network_error_code = map.next_value()?,
+                        "network_error_message" => {
+                            network_error_message = map.next_value()?;
+                        }
+                        "error_field" => error_field = map.next_value()?,
+                        "recommendation_code" => recommendation_code = map.next_value()?,
+                        "recommendation_message" => {
+                            recommendation_message = map.next_value()?;
+                        }
+                        "processor_error_code" => {
+                            processor_error_code = map.next_value()?;
+                        }
+                        "processor_error_message" => {
+                            processor_error_message = map.next_value()?;
+                        }
+                        "error_cause_id" => error_cause_id = map.next_value()?,
+                        "processor_advice_code" => {
+                            processor_advice_code = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GatewayErrorDetail {
+                    request_id,
+                    error_category,
+                    error_code,
+                    error_message,
+                    decline_code,
+                    decline_message,
+                    network_error_code,
+                    network_error_message,
+                    error_field,
+                    recommendation_code,
+                    recommendation_message,
+                    processor_error_code,
+                    processor_error_message,
+                    error_cause_id,
+                    processor_advice_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

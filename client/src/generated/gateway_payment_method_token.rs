@@ -3,29 +3,96 @@
 
 //! The `GatewayPaymentMethodToken` resource, from `spec/gateway_payment_method_token.yaml`.
 use super::enums;
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `gateway_payment_method_token` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GatewayPaymentMethodToken {
     /// `id`.
     pub id: String,
     /// `gateway_account_id`.
-    pub gateway_account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
     /// `gateway_name`.
-    pub gateway_name: enums::GatewayName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_name: Option<enums::GatewayName>,
     /// `gateway_customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_customer_id: Option<String>,
     /// `gateway_token`.
-    pub gateway_token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_token: Option<String>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `updated_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for GatewayPaymentMethodToken {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GatewayPaymentMethodToken;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GatewayPaymentMethodToken` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GatewayPaymentMethodToken, A::Error> {
+                let mut id: Option<String> = None;
+                let mut gateway_account_id: Option<String> = None;
+                let mut gateway_name: Option<enums::GatewayName> = None;
+                let mut gateway_customer_id: Option<String> = None;
+                let mut gateway_token: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "gateway_account_id" => gateway_account_id = map.next_value()?,
+                        "gateway_name" => gateway_name = map.next_value()?,
+                        "gateway_customer_id" => gateway_customer_id = map.next_value()?,
+                        "gateway_token" => gateway_token = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GatewayPaymentMethodToken {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    gateway_account_id,
+                    gateway_name,
+                    gateway_customer_id,
+                    gateway_token,
+                    status,
+                    created_at,
+                    updated_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

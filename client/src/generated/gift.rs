@@ -8,24 +8,28 @@ use super::invoice;
 #[cfg(feature = "subscription")]
 use super::subscription;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, StringFilter, Timestamp,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
+    Timestamp,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `gift` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gift {
     /// `id`.
     pub id: String,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `scheduled_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
     /// `auto_claim`.
-    pub auto_claim: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_claim: Option<bool>,
     /// `no_expiry`.
-    pub no_expiry: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_expiry: Option<bool>,
     /// `claim_expiry_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_expiry_date: Option<Timestamp>,
@@ -36,18 +40,92 @@ pub struct Gift {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `gifter`.
-    pub gifter: Gifter,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gifter: Option<Box<Gifter>>,
     /// `gift_receiver`.
-    pub gift_receiver: GiftReceiver,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_receiver: Option<Box<GiftReceiver>>,
     /// `gift_timelines` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_timelines: Option<Vec<GiftTimeline>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Gift {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Gift {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Gift;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Gift` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Gift, A::Error> {
+                let mut id: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut scheduled_at: Option<Timestamp> = None;
+                let mut auto_claim: Option<bool> = None;
+                let mut no_expiry: Option<bool> = None;
+                let mut claim_expiry_date: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut gifter: Option<Box<Gifter>> = None;
+                let mut gift_receiver: Option<Box<GiftReceiver>> = None;
+                let mut gift_timelines: Option<Vec<GiftTimeline>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "status" => status = map.next_value()?,
+                        "scheduled_at" => scheduled_at = map.next_value()?,
+                        "auto_claim" => auto_claim = map.next_value()?,
+                        "no_expiry" => no_expiry = map.next_value()?,
+                        "claim_expiry_date" => claim_expiry_date = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "gifter" => gifter = map.next_value()?,
+                        "gift_receiver" => gift_receiver = map.next_value()?,
+                        "gift_timelines" => gift_timelines = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Gift {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    status,
+                    scheduled_at,
+                    auto_claim,
+                    no_expiry,
+                    claim_expiry_date,
+                    resource_version,
+                    updated_at,
+                    gifter,
+                    gift_receiver,
+                    gift_timelines,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Gifter` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gifter {
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
@@ -57,14 +135,66 @@ pub struct Gifter {
     /// `note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Gifter {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Gifter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Gifter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Gifter` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Gifter, A::Error> {
+                let mut customer_id: Option<String> = None;
+                let mut invoice_id: Option<String> = None;
+                let mut signature: Option<String> = None;
+                let mut note: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer_id" => customer_id = map.next_value()?,
+                        "invoice_id" => invoice_id = map.next_value()?,
+                        "signature" => signature = map.next_value()?,
+                        "note" => note = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Gifter {
+                    customer_id,
+                    invoice_id,
+                    signature,
+                    note,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `GiftReceiver` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GiftReceiver {
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
@@ -74,15 +204,113 @@ pub struct GiftReceiver {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for GiftReceiver {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for GiftReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftReceiver;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftReceiver` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftReceiver, A::Error> {
+                let mut customer_id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer_id" => customer_id = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GiftReceiver {
+                    customer_id,
+                    subscription_id,
+                    first_name,
+                    last_name,
+                    email,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `GiftTimeline` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GiftTimeline {
     /// `status`.
-    pub status: GiftTimelineStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GiftTimelineStatus>,
     /// `occurred_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for GiftTimeline {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for GiftTimeline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GiftTimeline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GiftTimeline` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GiftTimeline, A::Error> {
+                let mut status: Option<GiftTimelineStatus> = None;
+                let mut occurred_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "status" => status = map.next_value()?,
+                        "occurred_at" => occurred_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GiftTimeline {
+                    status,
+                    occurred_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -872,7 +1100,7 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /gifts` (`gift.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `gift`.
     pub gift: Gift,
@@ -881,6 +1109,54 @@ pub struct CreateResponse {
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut gift: Option<Gift> = None;
+                let mut subscription: Option<subscription::Subscription> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "gift" => gift = Some(map.next_value()?),
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "invoice" => invoice = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    gift: gift.ok_or_else(|| serde::de::Error::missing_field("gift"))?,
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    invoice,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "gift.create_for_items",
@@ -1078,7 +1354,7 @@ impl crate::form::FormEncode for CreateForItemsParams {
     }
 }
 /// What `POST /gifts/create_for_items` (`gift.create_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateForItemsResponse {
     /// `gift`.
     pub gift: Gift,
@@ -1087,6 +1363,54 @@ pub struct CreateForItemsResponse {
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForItemsResponse, A::Error> {
+                let mut gift: Option<Gift> = None;
+                let mut subscription: Option<subscription::Subscription> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "gift" => gift = Some(map.next_value()?),
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "invoice" => invoice = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateForItemsResponse {
+                    gift: gift.ok_or_else(|| serde::de::Error::missing_field("gift"))?,
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    invoice,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "gift.retrieve",
@@ -1129,12 +1453,57 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /gifts/{gift_id}` (`gift.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `gift`.
     pub gift: Gift,
     /// `subscription`.
     pub subscription: subscription::Subscription,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut gift: Option<Gift> = None;
+                let mut subscription: Option<subscription::Subscription> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "gift" => gift = Some(map.next_value()?),
+                        "subscription" => subscription = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    gift: gift.ok_or_else(|| serde::de::Error::missing_field("gift"))?,
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "gift.list",
@@ -1307,12 +1676,57 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /gifts` (`gift.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `gift`.
     pub gift: Gift,
     /// `subscription`.
     pub subscription: subscription::Subscription,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut gift: Option<Gift> = None;
+                let mut subscription: Option<subscription::Subscription> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "gift" => gift = Some(map.next_value()?),
+                        "subscription" => subscription = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    gift: gift.ok_or_else(|| serde::de::Error::missing_field("gift"))?,
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CLAIM: crate::transport::Operation = crate::transport::Operation {
     id: "gift.claim",
@@ -1359,12 +1773,57 @@ impl ClaimRequest {
     }
 }
 /// What `POST /gifts/{gift_id}/claim` (`gift.claim`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClaimResponse {
     /// `gift`.
     pub gift: Gift,
     /// `subscription`.
     pub subscription: subscription::Subscription,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ClaimResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ClaimResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ClaimResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ClaimResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClaimResponse, A::Error> {
+                let mut gift: Option<Gift> = None;
+                let mut subscription: Option<subscription::Subscription> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "gift" => gift = Some(map.next_value()?),
+                        "subscription" => subscription = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ClaimResponse {
+                    gift: gift.ok_or_else(|| serde::de::Error::missing_field("gift"))?,
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
     id: "gift.cancel",
@@ -1411,12 +1870,57 @@ impl CancelRequest {
     }
 }
 /// What `POST /gifts/{gift_id}/cancel` (`gift.cancel`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CancelResponse {
     /// `gift`.
     pub gift: Gift,
     /// `subscription`.
     pub subscription: subscription::Subscription,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CancelResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CancelResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelResponse, A::Error> {
+                let mut gift: Option<Gift> = None;
+                let mut subscription: Option<subscription::Subscription> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "gift" => gift = Some(map.next_value()?),
+                        "subscription" => subscription = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CancelResponse {
+                    gift: gift.ok_or_else(|| serde::de::Error::missing_field("gift"))?,
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_GIFT: crate::transport::Operation = crate::transport::Operation {
     id: "gift.update_gift",
@@ -1524,12 +2028,57 @@ impl crate::form::FormEncode for UpdateGiftParams {
     }
 }
 /// What `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateGiftResponse {
     /// `gift`.
     pub gift: Gift,
     /// `subscription`.
     pub subscription: subscription::Subscription,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateGiftResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateGiftResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateGiftResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateGiftResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateGiftResponse, A::Error> {
+                let mut gift: Option<Gift> = None;
+                let mut subscription: Option<subscription::Subscription> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "gift" => gift = Some(map.next_value()?),
+                        "subscription" => subscription = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateGiftResponse {
+                    gift: gift.ok_or_else(|| serde::de::Error::missing_field("gift"))?,
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

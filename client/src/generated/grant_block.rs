@@ -4,13 +4,13 @@
 //! The `GrantBlock` resource and its operations, from `spec/grant_block.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Sort, StringFilter,
-    Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `grant_block` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GrantBlock {
     /// `id`.
     pub id: String,
@@ -27,40 +27,156 @@ pub struct GrantBlock {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
     /// `granted_amount`.
-    pub granted_amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted_amount: Option<String>,
     /// `effective_from` (Unix seconds).
-    pub effective_from: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<Timestamp>,
     /// `expires_at` (Unix seconds).
-    pub expires_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Timestamp>,
     /// `balance`.
-    pub balance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<String>,
     /// `hold_amount`.
-    pub hold_amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_amount: Option<String>,
     /// `used_amount`.
-    pub used_amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_amount: Option<String>,
     /// `expired_amount`.
-    pub expired_amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expired_amount: Option<String>,
     /// `rolled_over_amount`.
-    pub rolled_over_amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolled_over_amount: Option<String>,
     /// `voided_amount`.
-    pub voided_amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voided_amount: Option<String>,
     /// `origin_grant_block_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_grant_block_id: Option<String>,
     /// `status`.
-    pub status: enums::Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<enums::Status>,
     /// `grant_source`.
-    pub grant_source: GrantSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_source: Option<GrantSource>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `modified_at` (Unix seconds).
-    pub modified_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for GrantBlock {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for GrantBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GrantBlock;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GrantBlock` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GrantBlock, A::Error> {
+                let mut id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut account_type: Option<AccountType> = None;
+                let mut unit_id: Option<String> = None;
+                let mut unit_type: Option<UnitType> = None;
+                let mut granted_amount: Option<String> = None;
+                let mut effective_from: Option<Timestamp> = None;
+                let mut expires_at: Option<Timestamp> = None;
+                let mut balance: Option<String> = None;
+                let mut hold_amount: Option<String> = None;
+                let mut used_amount: Option<String> = None;
+                let mut expired_amount: Option<String> = None;
+                let mut rolled_over_amount: Option<String> = None;
+                let mut voided_amount: Option<String> = None;
+                let mut origin_grant_block_id: Option<String> = None;
+                let mut status: Option<enums::Status> = None;
+                let mut grant_source: Option<GrantSource> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut modified_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut metadata: Option<Value> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "account_type" => account_type = map.next_value()?,
+                        "unit_id" => unit_id = map.next_value()?,
+                        "unit_type" => unit_type = map.next_value()?,
+                        "granted_amount" => granted_amount = map.next_value()?,
+                        "effective_from" => effective_from = map.next_value()?,
+                        "expires_at" => expires_at = map.next_value()?,
+                        "balance" => balance = map.next_value()?,
+                        "hold_amount" => hold_amount = map.next_value()?,
+                        "used_amount" => used_amount = map.next_value()?,
+                        "expired_amount" => expired_amount = map.next_value()?,
+                        "rolled_over_amount" => rolled_over_amount = map.next_value()?,
+                        "voided_amount" => voided_amount = map.next_value()?,
+                        "origin_grant_block_id" => {
+                            origin_grant_block_id = map.next_value()?;
+                        }
+                        "status" => status = map.next_value()?,
+                        "grant_source" => grant_source = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "modified_at" => modified_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "metadata" => metadata = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GrantBlock {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    subscription_id,
+                    account_type,
+                    unit_id,
+                    unit_type,
+                    granted_amount,
+                    effective_from,
+                    expires_at,
+                    balance,
+                    hold_amount,
+                    used_amount,
+                    expired_amount,
+                    rolled_over_amount,
+                    voided_amount,
+                    origin_grant_block_id,
+                    status,
+                    grant_source,
+                    created_at,
+                    modified_at,
+                    resource_version,
+                    metadata,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `AccountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -415,8 +531,50 @@ impl crate::filter::SortField for ListGrantBlocksSortField {
     }
 }
 /// One entry of a page of `GET /grant_blocks` (`grant_block.list_grant_blocks`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListGrantBlocksEntry {
     /// `grant_block`.
     pub grant_block: GrantBlock,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListGrantBlocksEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListGrantBlocksEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListGrantBlocksEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListGrantBlocksEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGrantBlocksEntry, A::Error> {
+                let mut grant_block: Option<GrantBlock> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "grant_block" => grant_block = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListGrantBlocksEntry {
+                    grant_block: grant_block
+                        .ok_or_else(|| serde::de::Error::missing_field("grant_block"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -2,23 +2,83 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `Hierarchy` resource, from `spec/hierarchy.yaml`.
+use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `hierarchy` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hierarchy {
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `parent_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
     /// `payment_owner_id`.
-    pub payment_owner_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_owner_id: Option<String>,
     /// `invoice_owner_id`.
-    pub invoice_owner_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_owner_id: Option<String>,
     /// `has_children`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_children: Option<bool>,
     /// `children_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children_ids: Option<Vec<String>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Hierarchy {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Hierarchy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Hierarchy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Hierarchy` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Hierarchy, A::Error> {
+                let mut customer_id: Option<String> = None;
+                let mut parent_id: Option<String> = None;
+                let mut payment_owner_id: Option<String> = None;
+                let mut invoice_owner_id: Option<String> = None;
+                let mut has_children: Option<bool> = None;
+                let mut children_ids: Option<Vec<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer_id" => customer_id = map.next_value()?,
+                        "parent_id" => parent_id = map.next_value()?,
+                        "payment_owner_id" => payment_owner_id = map.next_value()?,
+                        "invoice_owner_id" => invoice_owner_id = map.next_value()?,
+                        "has_children" => has_children = map.next_value()?,
+                        "children_ids" => children_ids = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Hierarchy {
+                    customer_id,
+                    parent_id,
+                    payment_owner_id,
+                    invoice_owner_id,
+                    has_children,
+                    children_ids,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -14,7 +14,7 @@ use super::payment_schedule;
 #[cfg(feature = "transaction")]
 use super::transaction;
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
+    ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page,
     ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,8 @@ pub struct Invoice {
     /// `id`.
     pub id: String,
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `payment_owner`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_owner: Option<String>,
@@ -33,9 +34,11 @@ pub struct Invoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// `recurring`.
-    pub recurring: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurring: Option<bool>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
@@ -52,7 +55,8 @@ pub struct Invoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// `price_type`.
-    pub price_type: enums::PriceType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_type: Option<enums::PriceType>,
     /// `exchange_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
@@ -60,14 +64,17 @@ pub struct Invoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_exchange_rate: Option<f64>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
     /// `tax`.
-    pub tax: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax: Option<i64>,
     /// `sub_total`.
-    pub sub_total: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_total: Option<i64>,
     /// `sub_total_in_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total_in_local_currency: Option<i64>,
@@ -126,9 +133,11 @@ pub struct Invoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_advance_charges: Option<bool>,
     /// `term_finalized`.
-    pub term_finalized: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_finalized: Option<bool>,
     /// `is_gifted`.
-    pub is_gifted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_gifted: Option<bool>,
     /// `generated_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<Timestamp>,
@@ -208,7 +217,8 @@ pub struct Invoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason_code: Option<String>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// `tax_category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_category: Option<String>,
@@ -224,11 +234,11 @@ pub struct Invoice {
     /// `site_details_at_creation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_details_at_creation: Option<Box<SiteDetailsAtCreation>>,
-    /// Keys the spec does not name, custom fields (`cf_*`) among them.
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl CustomFields for Invoice {
+impl ExtraFields for Invoice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
@@ -322,25 +332,25 @@ impl<'de> Deserialize<'de> for Invoice {
                 while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
-                        "customer_id" => customer_id = Some(map.next_value()?),
+                        "customer_id" => customer_id = map.next_value()?,
                         "payment_owner" => payment_owner = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
-                        "recurring" => recurring = Some(map.next_value()?),
-                        "status" => status = Some(map.next_value()?),
+                        "recurring" => recurring = map.next_value()?,
+                        "status" => status = map.next_value()?,
                         "date" => date = map.next_value()?,
                         "due_date" => due_date = map.next_value()?,
                         "net_term_days" => net_term_days = map.next_value()?,
                         "po_number" => po_number = map.next_value()?,
                         "vat_number" => vat_number = map.next_value()?,
-                        "price_type" => price_type = Some(map.next_value()?),
+                        "price_type" => price_type = map.next_value()?,
                         "exchange_rate" => exchange_rate = map.next_value()?,
                         "local_currency_exchange_rate" => {
                             local_currency_exchange_rate = map.next_value()?;
                         }
-                        "currency_code" => currency_code = Some(map.next_value()?),
+                        "currency_code" => currency_code = map.next_value()?,
                         "local_currency_code" => local_currency_code = map.next_value()?,
-                        "tax" => tax = Some(map.next_value()?),
-                        "sub_total" => sub_total = Some(map.next_value()?),
+                        "tax" => tax = map.next_value()?,
+                        "sub_total" => sub_total = map.next_value()?,
                         "sub_total_in_local_currency" => {
                             sub_total_in_local_currency = map.next_value()?;
                         }
@@ -366,8 +376,8 @@ impl<'de> Deserialize<'de> for Invoice {
                         "first_invoice" => first_invoice = map.next_value()?,
                         "new_sales_amount" => new_sales_amount = map.next_value()?,
                         "has_advance_charges" => has_advance_charges = map.next_value()?,
-                        "term_finalized" => term_finalized = Some(map.next_value()?),
-                        "is_gifted" => is_gifted = Some(map.next_value()?),
+                        "term_finalized" => term_finalized = map.next_value()?,
+                        "is_gifted" => is_gifted = map.next_value()?,
                         "generated_at" => generated_at = map.next_value()?,
                         "expected_payment_date" => {
                             expected_payment_date = map.next_value()?;
@@ -402,16 +412,13 @@ impl<'de> Deserialize<'de> for Invoice {
                         }
                         "einvoice" => einvoice = map.next_value()?,
                         "void_reason_code" => void_reason_code = map.next_value()?,
-                        "deleted" => deleted = Some(map.next_value()?),
+                        "deleted" => deleted = map.next_value()?,
                         "tax_category" => tax_category = map.next_value()?,
                         "vat_number_prefix" => vat_number_prefix = map.next_value()?,
                         "channel" => channel = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
                         "site_details_at_creation" => {
                             site_details_at_creation = map.next_value()?;
-                        }
-                        "object" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -420,31 +427,23 @@ impl<'de> Deserialize<'de> for Invoice {
                 }
                 Ok(Invoice {
                     id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    customer_id: customer_id
-                        .ok_or_else(|| serde::de::Error::missing_field("customer_id"))?,
+                    customer_id,
                     payment_owner,
                     subscription_id,
-                    recurring: recurring
-                        .ok_or_else(|| serde::de::Error::missing_field("recurring"))?,
-                    status: status
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    recurring,
+                    status,
                     date,
                     due_date,
                     net_term_days,
                     po_number,
                     vat_number,
-                    price_type: price_type
-                        .ok_or_else(|| serde::de::Error::missing_field("price_type"))?,
+                    price_type,
                     exchange_rate,
                     local_currency_exchange_rate,
-                    currency_code: currency_code
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currency_code",
-                        ))?,
+                    currency_code,
                     local_currency_code,
-                    tax: tax.ok_or_else(|| serde::de::Error::missing_field("tax"))?,
-                    sub_total: sub_total
-                        .ok_or_else(|| serde::de::Error::missing_field("sub_total"))?,
+                    tax,
+                    sub_total,
                     sub_total_in_local_currency,
                     total,
                     total_in_local_currency,
@@ -464,12 +463,8 @@ impl<'de> Deserialize<'de> for Invoice {
                     first_invoice,
                     new_sales_amount,
                     has_advance_charges,
-                    term_finalized: term_finalized
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "term_finalized",
-                        ))?,
-                    is_gifted: is_gifted
-                        .ok_or_else(|| serde::de::Error::missing_field("is_gifted"))?,
+                    term_finalized,
+                    is_gifted,
                     generated_at,
                     expected_payment_date,
                     amount_to_collect,
@@ -496,8 +491,7 @@ impl<'de> Deserialize<'de> for Invoice {
                     statement_descriptor,
                     einvoice,
                     void_reason_code,
-                    deleted: deleted
-                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    deleted,
                     tax_category,
                     vat_number_prefix,
                     channel,
@@ -511,15 +505,61 @@ impl<'de> Deserialize<'de> for Invoice {
     }
 }
 /// The `ExchangeRate` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExchangeRate {
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `rate`.
-    pub rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ExchangeRate {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ExchangeRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ExchangeRate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ExchangeRate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExchangeRate, A::Error> {
+                let mut currency_code: Option<String> = None;
+                let mut rate: Option<f64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "currency_code" => currency_code = map.next_value()?,
+                        "rate" => rate = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ExchangeRate {
+                    currency_code,
+                    rate,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -528,11 +568,14 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// `date_from` (Unix seconds).
-    pub date_from: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
     /// `date_to` (Unix seconds).
-    pub date_to: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
     /// `unit_amount`.
-    pub unit_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -543,7 +586,8 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
     /// `is_taxed`.
-    pub is_taxed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_taxed: Option<bool>,
     /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
@@ -575,12 +619,14 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
     /// `description`.
-    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// `entity_description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
     /// `entity_type`.
-    pub entity_type: LineItemEntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<LineItemEntityType>,
     /// `tax_exempt_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
@@ -593,22 +639,149 @@ pub struct LineItem {
     /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItem, A::Error> {
+                let mut id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut date_from: Option<Timestamp> = None;
+                let mut date_to: Option<Timestamp> = None;
+                let mut unit_amount: Option<i64> = None;
+                let mut quantity: Option<i64> = None;
+                let mut amount: Option<i64> = None;
+                let mut pricing_model: Option<enums::PricingModel> = None;
+                let mut is_taxed: Option<bool> = None;
+                let mut tax_amount: Option<i64> = None;
+                let mut tax_rate: Option<f64> = None;
+                let mut unit_amount_in_decimal: Option<String> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut discount_amount: Option<i64> = None;
+                let mut item_level_discount_amount: Option<i64> = None;
+                let mut metered: Option<bool> = None;
+                let mut is_percentage_pricing: Option<bool> = None;
+                let mut reference_line_item_id: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut entity_description: Option<String> = None;
+                let mut entity_type: Option<LineItemEntityType> = None;
+                let mut tax_exempt_reason: Option<enums::TaxExemptReason> = None;
+                let mut entity_id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut proration_mode: Option<LineItemProrationMode> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "date_from" => date_from = map.next_value()?,
+                        "date_to" => date_to = map.next_value()?,
+                        "unit_amount" => unit_amount = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "pricing_model" => pricing_model = map.next_value()?,
+                        "is_taxed" => is_taxed = map.next_value()?,
+                        "tax_amount" => tax_amount = map.next_value()?,
+                        "tax_rate" => tax_rate = map.next_value()?,
+                        "unit_amount_in_decimal" => {
+                            unit_amount_in_decimal = map.next_value()?;
+                        }
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "discount_amount" => discount_amount = map.next_value()?,
+                        "item_level_discount_amount" => {
+                            item_level_discount_amount = map.next_value()?;
+                        }
+                        "metered" => metered = map.next_value()?,
+                        "is_percentage_pricing" => {
+                            is_percentage_pricing = map.next_value()?;
+                        }
+                        "reference_line_item_id" => {
+                            reference_line_item_id = map.next_value()?;
+                        }
+                        "description" => description = map.next_value()?,
+                        "entity_description" => entity_description = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "tax_exempt_reason" => tax_exempt_reason = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "proration_mode" => proration_mode = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItem {
+                    id,
+                    subscription_id,
+                    date_from,
+                    date_to,
+                    unit_amount,
+                    quantity,
+                    amount,
+                    pricing_model,
+                    is_taxed,
+                    tax_amount,
+                    tax_rate,
+                    unit_amount_in_decimal,
+                    quantity_in_decimal,
+                    amount_in_decimal,
+                    discount_amount,
+                    item_level_discount_amount,
+                    metered,
+                    is_percentage_pricing,
+                    reference_line_item_id,
+                    description,
+                    entity_description,
+                    entity_type,
+                    tax_exempt_reason,
+                    entity_id,
+                    customer_id,
+                    proration_mode,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemTier {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `quantity_used`.
-    pub quantity_used: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_used: Option<i64>,
     /// `unit_amount`.
-    pub unit_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -627,14 +800,95 @@ pub struct LineItemTier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemTier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemTier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemTier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemTier, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut quantity_used: Option<i64> = None;
+                let mut unit_amount: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut quantity_used_in_decimal: Option<String> = None;
+                let mut unit_amount_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "quantity_used" => quantity_used = map.next_value()?,
+                        "unit_amount" => unit_amount = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "quantity_used_in_decimal" => {
+                            quantity_used_in_decimal = map.next_value()?;
+                        }
+                        "unit_amount_in_decimal" => {
+                            unit_amount_in_decimal = map.next_value()?;
+                        }
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemTier {
+                    line_item_id,
+                    starting_unit,
+                    ending_unit,
+                    quantity_used,
+                    unit_amount,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    quantity_used_in_decimal,
+                    unit_amount_in_decimal,
+                    pricing_type,
+                    package_size,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemDiscount {
     /// `line_item_id`.
-    pub line_item_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
     /// `discount_type`.
-    pub discount_type: LineItemDiscountDiscountType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_type: Option<LineItemDiscountDiscountType>,
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
@@ -642,18 +896,74 @@ pub struct LineItemDiscount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `discount_amount`.
-    pub discount_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_amount: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemDiscount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemDiscount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemDiscount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemDiscount, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut discount_type: Option<LineItemDiscountDiscountType> = None;
+                let mut coupon_id: Option<String> = None;
+                let mut entity_id: Option<String> = None;
+                let mut discount_amount: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "discount_type" => discount_type = map.next_value()?,
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "discount_amount" => discount_amount = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemDiscount {
+                    line_item_id,
+                    discount_type,
+                    coupon_id,
+                    entity_id,
+                    discount_amount,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemTax {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `tax_name`.
-    pub tax_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_name: Option<String>,
     /// `tax_rate`.
-    pub tax_rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<f64>,
     /// `date_to` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
@@ -670,9 +980,11 @@ pub struct LineItemTax {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
     /// `taxable_amount`.
-    pub taxable_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxable_amount: Option<i64>,
     /// `tax_amount`.
-    pub tax_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
     /// `tax_juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
@@ -688,20 +1000,160 @@ pub struct LineItemTax {
     /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemTax {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemTax {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemTax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemTax` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemTax, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut tax_name: Option<String> = None;
+                let mut tax_rate: Option<f64> = None;
+                let mut date_to: Option<Timestamp> = None;
+                let mut date_from: Option<Timestamp> = None;
+                let mut prorated_taxable_amount: Option<f64> = None;
+                let mut is_partial_tax_applied: Option<bool> = None;
+                let mut is_non_compliance_tax: Option<bool> = None;
+                let mut taxable_amount: Option<i64> = None;
+                let mut tax_amount: Option<i64> = None;
+                let mut tax_juris_type: Option<enums::TaxJurisType> = None;
+                let mut tax_juris_name: Option<String> = None;
+                let mut tax_juris_code: Option<String> = None;
+                let mut tax_amount_in_local_currency: Option<i64> = None;
+                let mut local_currency_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "tax_name" => tax_name = map.next_value()?,
+                        "tax_rate" => tax_rate = map.next_value()?,
+                        "date_to" => date_to = map.next_value()?,
+                        "date_from" => date_from = map.next_value()?,
+                        "prorated_taxable_amount" => {
+                            prorated_taxable_amount = map.next_value()?;
+                        }
+                        "is_partial_tax_applied" => {
+                            is_partial_tax_applied = map.next_value()?;
+                        }
+                        "is_non_compliance_tax" => {
+                            is_non_compliance_tax = map.next_value()?;
+                        }
+                        "taxable_amount" => taxable_amount = map.next_value()?,
+                        "tax_amount" => tax_amount = map.next_value()?,
+                        "tax_juris_type" => tax_juris_type = map.next_value()?,
+                        "tax_juris_name" => tax_juris_name = map.next_value()?,
+                        "tax_juris_code" => tax_juris_code = map.next_value()?,
+                        "tax_amount_in_local_currency" => {
+                            tax_amount_in_local_currency = map.next_value()?;
+                        }
+                        "local_currency_code" => local_currency_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemTax {
+                    line_item_id,
+                    tax_name,
+                    tax_rate,
+                    date_to,
+                    date_from,
+                    prorated_taxable_amount,
+                    is_partial_tax_applied,
+                    is_non_compliance_tax,
+                    taxable_amount,
+                    tax_amount,
+                    tax_juris_type,
+                    tax_juris_name,
+                    tax_juris_code,
+                    tax_amount_in_local_currency,
+                    local_currency_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemCredit` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemCredit {
     /// `cn_id`.
-    pub cn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_id: Option<String>,
     /// `applied_amount`.
-    pub applied_amount: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_amount: Option<f64>,
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemCredit {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemCredit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemCredit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemCredit` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemCredit, A::Error> {
+                let mut cn_id: Option<String> = None;
+                let mut applied_amount: Option<f64> = None;
+                let mut line_item_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "cn_id" => cn_id = map.next_value()?,
+                        "applied_amount" => applied_amount = map.next_value()?,
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemCredit {
+                    cn_id,
+                    applied_amount,
+                    line_item_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemAddress {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -748,12 +1200,96 @@ pub struct LineItemAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemAddress, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemAddress {
+                    line_item_id,
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Discount {
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -761,7 +1297,8 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `entity_type`.
-    pub entity_type: DiscountEntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<DiscountEntityType>,
     /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountDiscountType>,
@@ -771,20 +1308,128 @@ pub struct Discount {
     /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Discount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Discount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Discount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Discount, A::Error> {
+                let mut amount: Option<i64> = None;
+                let mut description: Option<String> = None;
+                let mut line_item_id: Option<String> = None;
+                let mut entity_type: Option<DiscountEntityType> = None;
+                let mut discount_type: Option<DiscountDiscountType> = None;
+                let mut entity_id: Option<String> = None;
+                let mut coupon_set_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "amount" => amount = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "discount_type" => discount_type = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "coupon_set_code" => coupon_set_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Discount {
+                    amount,
+                    description,
+                    line_item_id,
+                    entity_type,
+                    discount_type,
+                    entity_id,
+                    coupon_set_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tax {
     /// `name`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Tax {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Tax {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Tax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Tax` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tax, A::Error> {
+                let mut name: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut description: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => name = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Tax {
+                    name,
+                    amount,
+                    description,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `TaxOrigin` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaxOrigin {
     /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -792,16 +1437,63 @@ pub struct TaxOrigin {
     /// `registration_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TaxOrigin {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TaxOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TaxOrigin;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TaxOrigin` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaxOrigin, A::Error> {
+                let mut country: Option<String> = None;
+                let mut registration_number: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "country" => country = map.next_value()?,
+                        "registration_number" => registration_number = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TaxOrigin {
+                    country,
+                    registration_number,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedPayment` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedPayment {
     /// `txn_id`.
-    pub txn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn_id: Option<String>,
     /// `applied_amount`.
-    pub applied_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_amount: Option<i64>,
     /// `applied_at` (Unix seconds).
-    pub applied_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<Timestamp>,
     /// `txn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<LinkedPaymentTxnStatus>,
@@ -811,16 +1503,75 @@ pub struct LinkedPayment {
     /// `txn_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedPayment {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedPayment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedPayment` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedPayment, A::Error> {
+                let mut txn_id: Option<String> = None;
+                let mut applied_amount: Option<i64> = None;
+                let mut applied_at: Option<Timestamp> = None;
+                let mut txn_status: Option<LinkedPaymentTxnStatus> = None;
+                let mut txn_date: Option<Timestamp> = None;
+                let mut txn_amount: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "txn_id" => txn_id = map.next_value()?,
+                        "applied_amount" => applied_amount = map.next_value()?,
+                        "applied_at" => applied_at = map.next_value()?,
+                        "txn_status" => txn_status = map.next_value()?,
+                        "txn_date" => txn_date = map.next_value()?,
+                        "txn_amount" => txn_amount = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedPayment {
+                    txn_id,
+                    applied_amount,
+                    applied_at,
+                    txn_status,
+                    txn_date,
+                    txn_amount,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ReferenceTransaction` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReferenceTransaction {
     /// `applied_amount`.
-    pub applied_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_amount: Option<i64>,
     /// `applied_at` (Unix seconds).
-    pub applied_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<Timestamp>,
     /// `txn_id`.
-    pub txn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn_id: Option<String>,
     /// `txn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<ReferenceTransactionTxnStatus>,
@@ -831,24 +1582,96 @@ pub struct ReferenceTransaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
     /// `txn_type`.
-    pub txn_type: ReferenceTransactionTxnType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn_type: Option<ReferenceTransactionTxnType>,
     /// `amount_capturable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_capturable: Option<i64>,
     /// `authorization_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_reason: Option<ReferenceTransactionAuthorizationReason>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ReferenceTransaction {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ReferenceTransaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ReferenceTransaction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReferenceTransaction` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReferenceTransaction, A::Error> {
+                let mut applied_amount: Option<i64> = None;
+                let mut applied_at: Option<Timestamp> = None;
+                let mut txn_id: Option<String> = None;
+                let mut txn_status: Option<ReferenceTransactionTxnStatus> = None;
+                let mut txn_date: Option<Timestamp> = None;
+                let mut txn_amount: Option<i64> = None;
+                let mut txn_type: Option<ReferenceTransactionTxnType> = None;
+                let mut amount_capturable: Option<i64> = None;
+                let mut authorization_reason: Option<
+                    ReferenceTransactionAuthorizationReason,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "applied_amount" => applied_amount = map.next_value()?,
+                        "applied_at" => applied_at = map.next_value()?,
+                        "txn_id" => txn_id = map.next_value()?,
+                        "txn_status" => txn_status = map.next_value()?,
+                        "txn_date" => txn_date = map.next_value()?,
+                        "txn_amount" => txn_amount = map.next_value()?,
+                        "txn_type" => txn_type = map.next_value()?,
+                        "amount_capturable" => amount_capturable = map.next_value()?,
+                        "authorization_reason" => {
+                            authorization_reason = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ReferenceTransaction {
+                    applied_amount,
+                    applied_at,
+                    txn_id,
+                    txn_status,
+                    txn_date,
+                    txn_amount,
+                    txn_type,
+                    amount_capturable,
+                    authorization_reason,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `DunningAttempt` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DunningAttempt {
     /// `attempt`.
-    pub attempt: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<i64>,
     /// `transaction_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// `dunning_type`.
-    pub dunning_type: enums::DunningType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dunning_type: Option<enums::DunningType>,
     /// `created_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
@@ -861,16 +1684,78 @@ pub struct DunningAttempt {
     /// `retry_engine`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_engine: Option<enums::RetryEngine>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DunningAttempt {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DunningAttempt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DunningAttempt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DunningAttempt` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DunningAttempt, A::Error> {
+                let mut attempt: Option<i64> = None;
+                let mut transaction_id: Option<String> = None;
+                let mut dunning_type: Option<enums::DunningType> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut txn_status: Option<DunningAttemptTxnStatus> = None;
+                let mut txn_amount: Option<i64> = None;
+                let mut retry_engine: Option<enums::RetryEngine> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "attempt" => attempt = map.next_value()?,
+                        "transaction_id" => transaction_id = map.next_value()?,
+                        "dunning_type" => dunning_type = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "txn_status" => txn_status = map.next_value()?,
+                        "txn_amount" => txn_amount = map.next_value()?,
+                        "retry_engine" => retry_engine = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DunningAttempt {
+                    attempt,
+                    transaction_id,
+                    dunning_type,
+                    created_at,
+                    txn_status,
+                    txn_amount,
+                    retry_engine,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `AppliedCredit` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AppliedCredit {
     /// `cn_id`.
-    pub cn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_id: Option<String>,
     /// `applied_amount`.
-    pub applied_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_amount: Option<i64>,
     /// `applied_at` (Unix seconds).
-    pub applied_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<Timestamp>,
     /// `cn_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<AppliedCreditCnReasonCode>,
@@ -881,16 +1766,82 @@ pub struct AppliedCredit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_date: Option<Timestamp>,
     /// `cn_status`.
-    pub cn_status: AppliedCreditCnStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_status: Option<AppliedCreditCnStatus>,
     /// `tax_application`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_application: Option<AppliedCreditTaxApplication>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AppliedCredit {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AppliedCredit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AppliedCredit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AppliedCredit` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AppliedCredit, A::Error> {
+                let mut cn_id: Option<String> = None;
+                let mut applied_amount: Option<i64> = None;
+                let mut applied_at: Option<Timestamp> = None;
+                let mut cn_reason_code: Option<AppliedCreditCnReasonCode> = None;
+                let mut cn_create_reason_code: Option<String> = None;
+                let mut cn_date: Option<Timestamp> = None;
+                let mut cn_status: Option<AppliedCreditCnStatus> = None;
+                let mut tax_application: Option<AppliedCreditTaxApplication> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "cn_id" => cn_id = map.next_value()?,
+                        "applied_amount" => applied_amount = map.next_value()?,
+                        "applied_at" => applied_at = map.next_value()?,
+                        "cn_reason_code" => cn_reason_code = map.next_value()?,
+                        "cn_create_reason_code" => {
+                            cn_create_reason_code = map.next_value()?;
+                        }
+                        "cn_date" => cn_date = map.next_value()?,
+                        "cn_status" => cn_status = map.next_value()?,
+                        "tax_application" => tax_application = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AppliedCredit {
+                    cn_id,
+                    applied_amount,
+                    applied_at,
+                    cn_reason_code,
+                    cn_create_reason_code,
+                    cn_date,
+                    cn_status,
+                    tax_application,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `AdjustmentCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AdjustmentCreditNote {
     /// `cn_id`.
-    pub cn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_id: Option<String>,
     /// `cn_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<AdjustmentCreditNoteCnReasonCode>,
@@ -904,13 +1855,73 @@ pub struct AdjustmentCreditNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_total: Option<i64>,
     /// `cn_status`.
-    pub cn_status: AdjustmentCreditNoteCnStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_status: Option<AdjustmentCreditNoteCnStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AdjustmentCreditNote {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AdjustmentCreditNote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AdjustmentCreditNote;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AdjustmentCreditNote` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AdjustmentCreditNote, A::Error> {
+                let mut cn_id: Option<String> = None;
+                let mut cn_reason_code: Option<AdjustmentCreditNoteCnReasonCode> = None;
+                let mut cn_create_reason_code: Option<String> = None;
+                let mut cn_date: Option<Timestamp> = None;
+                let mut cn_total: Option<i64> = None;
+                let mut cn_status: Option<AdjustmentCreditNoteCnStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "cn_id" => cn_id = map.next_value()?,
+                        "cn_reason_code" => cn_reason_code = map.next_value()?,
+                        "cn_create_reason_code" => {
+                            cn_create_reason_code = map.next_value()?;
+                        }
+                        "cn_date" => cn_date = map.next_value()?,
+                        "cn_total" => cn_total = map.next_value()?,
+                        "cn_status" => cn_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AdjustmentCreditNote {
+                    cn_id,
+                    cn_reason_code,
+                    cn_create_reason_code,
+                    cn_date,
+                    cn_total,
+                    cn_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `IssuedCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IssuedCreditNote {
     /// `cn_id`.
-    pub cn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_id: Option<String>,
     /// `cn_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<IssuedCreditNoteCnReasonCode>,
@@ -924,13 +1935,73 @@ pub struct IssuedCreditNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_total: Option<i64>,
     /// `cn_status`.
-    pub cn_status: IssuedCreditNoteCnStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_status: Option<IssuedCreditNoteCnStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for IssuedCreditNote {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for IssuedCreditNote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = IssuedCreditNote;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `IssuedCreditNote` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IssuedCreditNote, A::Error> {
+                let mut cn_id: Option<String> = None;
+                let mut cn_reason_code: Option<IssuedCreditNoteCnReasonCode> = None;
+                let mut cn_create_reason_code: Option<String> = None;
+                let mut cn_date: Option<Timestamp> = None;
+                let mut cn_total: Option<i64> = None;
+                let mut cn_status: Option<IssuedCreditNoteCnStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "cn_id" => cn_id = map.next_value()?,
+                        "cn_reason_code" => cn_reason_code = map.next_value()?,
+                        "cn_create_reason_code" => {
+                            cn_create_reason_code = map.next_value()?;
+                        }
+                        "cn_date" => cn_date = map.next_value()?,
+                        "cn_total" => cn_total = map.next_value()?,
+                        "cn_status" => cn_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(IssuedCreditNote {
+                    cn_id,
+                    cn_reason_code,
+                    cn_create_reason_code,
+                    cn_date,
+                    cn_total,
+                    cn_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedOrder` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedOrder {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `document_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
@@ -950,22 +2021,133 @@ pub struct LinkedOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedOrder {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedOrder` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedOrder, A::Error> {
+                let mut id: Option<String> = None;
+                let mut document_number: Option<String> = None;
+                let mut status: Option<LinkedOrderStatus> = None;
+                let mut order_type: Option<LinkedOrderOrderType> = None;
+                let mut reference_id: Option<String> = None;
+                let mut fulfillment_status: Option<String> = None;
+                let mut batch_id: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "document_number" => document_number = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "order_type" => order_type = map.next_value()?,
+                        "reference_id" => reference_id = map.next_value()?,
+                        "fulfillment_status" => fulfillment_status = map.next_value()?,
+                        "batch_id" => batch_id = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedOrder {
+                    id,
+                    document_number,
+                    status,
+                    order_type,
+                    reference_id,
+                    fulfillment_status,
+                    batch_id,
+                    created_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Note` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Note {
     /// `note`.
-    pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<NoteEntityType>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Note {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Note {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Note;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Note` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Note, A::Error> {
+                let mut note: Option<String> = None;
+                let mut entity_id: Option<String> = None;
+                let mut entity_type: Option<NoteEntityType> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "note" => note = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Note {
+                    note,
+                    entity_id,
+                    entity_type,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShippingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1009,9 +2191,89 @@ pub struct ShippingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ShippingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ShippingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ShippingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ShippingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ShippingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ShippingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BillingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1055,21 +2317,147 @@ pub struct BillingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BillingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BillingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BillingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BillingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `StatementDescriptor` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatementDescriptor {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for StatementDescriptor {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for StatementDescriptor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = StatementDescriptor;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `StatementDescriptor` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StatementDescriptor, A::Error> {
+                let mut id: Option<String> = None;
+                let mut descriptor: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "descriptor" => descriptor = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(StatementDescriptor {
+                    id,
+                    descriptor,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Einvoice` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Einvoice {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
@@ -1077,16 +2465,73 @@ pub struct Einvoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// `status`.
-    pub status: EinvoiceStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<EinvoiceStatus>,
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `provider_references` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_references: Option<Vec<Value>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Einvoice {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Einvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Einvoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Einvoice` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Einvoice, A::Error> {
+                let mut id: Option<String> = None;
+                let mut reference_id: Option<String> = None;
+                let mut reference_number: Option<String> = None;
+                let mut status: Option<EinvoiceStatus> = None;
+                let mut message: Option<String> = None;
+                let mut provider_references: Option<Vec<Value>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "reference_id" => reference_id = map.next_value()?,
+                        "reference_number" => reference_number = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "message" => message = map.next_value()?,
+                        "provider_references" => provider_references = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Einvoice {
+                    id,
+                    reference_id,
+                    reference_number,
+                    status,
+                    message,
+                    provider_references,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `SiteDetailsAtCreation` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SiteDetailsAtCreation {
     /// `timezone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1094,6 +2539,52 @@ pub struct SiteDetailsAtCreation {
     /// `organization_address` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_address: Option<Value>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SiteDetailsAtCreation {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SiteDetailsAtCreation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SiteDetailsAtCreation` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SiteDetailsAtCreation, A::Error> {
+                let mut timezone: Option<String> = None;
+                let mut organization_address: Option<Value> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "timezone" => timezone = map.next_value()?,
+                        "organization_address" => {
+                            organization_address = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SiteDetailsAtCreation {
+                    timezone,
+                    organization_address,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3900,10 +5391,52 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /invoices` (`invoice.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.create_for_charge_items_and_charges",
@@ -4322,10 +5855,52 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
     }
 }
 /// What `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateForChargeItemsAndChargesResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateForChargeItemsAndChargesResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CHARGE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.charge",
@@ -4572,10 +6147,52 @@ impl crate::form::FormEncode for ChargeParams {
     }
 }
 /// What `POST /invoices/charge` (`invoice.charge`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChargeResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ChargeResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ChargeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChargeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChargeResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChargeResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChargeResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CHARGE_ADDON: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.charge_addon",
@@ -4791,10 +6408,52 @@ impl crate::form::FormEncode for ChargeAddonParams {
     }
 }
 /// What `POST /invoices/charge_addon` (`invoice.charge_addon`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChargeAddonResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ChargeAddonResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ChargeAddonResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChargeAddonResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChargeAddonResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChargeAddonResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChargeAddonResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_FOR_CHARGE_ITEM: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.create_for_charge_item",
@@ -4958,10 +6617,52 @@ impl crate::form::FormEncode for CreateForChargeItemParams {
     }
 }
 /// What `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateForChargeItemResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateForChargeItemResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateForChargeItemResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const STOP_DUNNING: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.stop_dunning",
@@ -5047,10 +6748,52 @@ impl crate::form::FormEncode for StopDunningParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StopDunningResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for StopDunningResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for StopDunningResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = StopDunningResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `StopDunningResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StopDunningResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(StopDunningResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PAUSE_DUNNING: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.pause_dunning",
@@ -5142,10 +6885,52 @@ impl crate::form::FormEncode for PauseDunningParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PauseDunningResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PauseDunningResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PauseDunningResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PauseDunningResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PauseDunningResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PauseDunningResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PauseDunningResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RESUME_DUNNING: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.resume_dunning",
@@ -5231,10 +7016,52 @@ impl crate::form::FormEncode for ResumeDunningParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResumeDunningResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ResumeDunningResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ResumeDunningResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResumeDunningResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResumeDunningResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResumeDunningResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ResumeDunningResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const IMPORT_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.import_invoice",
@@ -5640,13 +7467,58 @@ impl crate::form::FormEncode for ImportInvoiceParams {
     }
 }
 /// What `POST /invoices/import_invoice` (`invoice.import_invoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportInvoiceResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ImportInvoiceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ImportInvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportInvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportInvoiceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportInvoiceResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        "credit_note" => credit_note = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ImportInvoiceResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    credit_note,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const APPLY_PAYMENTS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.apply_payments",
@@ -5744,10 +7616,52 @@ impl crate::form::FormEncode for ApplyPaymentsParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApplyPaymentsResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ApplyPaymentsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ApplyPaymentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApplyPaymentsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplyPaymentsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApplyPaymentsResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ApplyPaymentsResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const SYNC_USAGES: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.sync_usages",
@@ -5796,10 +7710,52 @@ impl SyncUsagesRequest {
     }
 }
 /// What `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SyncUsagesResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SyncUsagesResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SyncUsagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SyncUsagesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SyncUsagesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SyncUsagesResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SyncUsagesResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE_LINE_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.delete_line_items",
@@ -5885,10 +7841,52 @@ impl crate::form::FormEncode for DeleteLineItemsParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteLineItemsResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteLineItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteLineItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteLineItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteLineItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteLineItemsResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteLineItemsResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const APPLY_CREDITS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.apply_credits",
@@ -5986,10 +7984,52 @@ impl crate::form::FormEncode for ApplyCreditsParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApplyCreditsResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ApplyCreditsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ApplyCreditsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApplyCreditsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplyCreditsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApplyCreditsResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ApplyCreditsResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.list",
@@ -6450,10 +8490,52 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /invoices` (`invoice.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const INVOICES_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.invoices_for_customer",
@@ -6575,10 +8657,52 @@ impl crate::form::FormEncode for InvoicesForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvoicesForCustomerEntry {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for InvoicesForCustomerEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for InvoicesForCustomerEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoicesForCustomerEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InvoicesForCustomerEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoicesForCustomerEntry, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(InvoicesForCustomerEntry {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const INVOICES_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.invoices_for_subscription",
@@ -6701,10 +8825,52 @@ impl crate::form::FormEncode for InvoicesForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvoicesForSubscriptionEntry {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for InvoicesForSubscriptionEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for InvoicesForSubscriptionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoicesForSubscriptionEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InvoicesForSubscriptionEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoicesForSubscriptionEntry, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(InvoicesForSubscriptionEntry {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.retrieve",
@@ -6826,10 +8992,52 @@ impl crate::form::FormEncode for RetrieveParams {
     }
 }
 /// What `GET /invoices/{invoice_id}` (`invoice.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PDF: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.pdf",
@@ -6913,10 +9121,52 @@ impl crate::form::FormEncode for PdfParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PdfResponse {
     /// `download`.
     pub download: download::Download,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PdfResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PdfResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PdfResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PdfResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PdfResponse, A::Error> {
+                let mut download: Option<download::Download> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "download" => download = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PdfResponse {
+                    download: download
+                        .ok_or_else(|| serde::de::Error::missing_field("download"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DOWNLOAD_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.download_einvoice",
@@ -6959,10 +9209,52 @@ impl DownloadEinvoiceRequest {
     }
 }
 /// What `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DownloadEinvoiceResponse {
     /// `downloads` (a list).
     pub downloads: Vec<download::Download>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DownloadEinvoiceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DownloadEinvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DownloadEinvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DownloadEinvoiceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DownloadEinvoiceResponse, A::Error> {
+                let mut downloads: Option<Vec<download::Download>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "downloads" => downloads = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DownloadEinvoiceResponse {
+                    downloads: downloads
+                        .ok_or_else(|| serde::de::Error::missing_field("downloads"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST_PAYMENT_REFERENCE_NUMBERS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.list_payment_reference_numbers",
@@ -7115,10 +9407,58 @@ impl crate::form::FormEncode for ListPaymentReferenceNumbersParams {
     }
 }
 /// One entry of a page of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListPaymentReferenceNumbersEntry {
     /// `payment_reference_number`.
     pub payment_reference_number: payment_reference_number::PaymentReferenceNumber,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListPaymentReferenceNumbersEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPaymentReferenceNumbersEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListPaymentReferenceNumbersEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPaymentReferenceNumbersEntry, A::Error> {
+                let mut payment_reference_number: Option<
+                    payment_reference_number::PaymentReferenceNumber,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_reference_number" => {
+                            payment_reference_number = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListPaymentReferenceNumbersEntry {
+                    payment_reference_number: payment_reference_number
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_reference_number",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ADD_CHARGE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.add_charge",
@@ -7294,10 +9634,52 @@ impl crate::form::FormEncode for AddChargeParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddChargeResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AddChargeResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AddChargeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddChargeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddChargeResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddChargeResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddChargeResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ADD_ADDON_CHARGE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.add_addon_charge",
@@ -7449,10 +9831,52 @@ impl crate::form::FormEncode for AddAddonChargeParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddAddonChargeResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AddAddonChargeResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AddAddonChargeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAddonChargeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddAddonChargeResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAddonChargeResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddAddonChargeResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ADD_CHARGE_ITEM: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.add_charge_item",
@@ -7570,10 +9994,52 @@ impl crate::form::FormEncode for AddChargeItemParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddChargeItemResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AddChargeItemResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AddChargeItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddChargeItemResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddChargeItemResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddChargeItemResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddChargeItemResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CLOSE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.close",
@@ -7699,10 +10165,52 @@ impl crate::form::FormEncode for CloseParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/close` (`invoice.close`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CloseResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CloseResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CloseResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CloseResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CloseResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CloseResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CloseResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const COLLECT_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.collect_payment",
@@ -7830,12 +10338,58 @@ impl crate::form::FormEncode for CollectPaymentParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CollectPaymentResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// `transaction`.
     pub transaction: transaction::Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CollectPaymentResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CollectPaymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CollectPaymentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CollectPaymentResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CollectPaymentResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut transaction: Option<transaction::Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CollectPaymentResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RECORD_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.record_payment",
@@ -7933,12 +10487,58 @@ impl crate::form::FormEncode for RecordPaymentParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordPaymentResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// `transaction`.
     pub transaction: transaction::Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RecordPaymentResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RecordPaymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordPaymentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordPaymentResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordPaymentResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut transaction: Option<transaction::Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RecordPaymentResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RECORD_TAX_WITHHELD: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.record_tax_withheld",
@@ -8026,10 +10626,52 @@ impl crate::form::FormEncode for RecordTaxWithheldParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordTaxWithheldResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RecordTaxWithheldResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RecordTaxWithheldResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordTaxWithheldResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordTaxWithheldResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordTaxWithheldResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RecordTaxWithheldResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REMOVE_TAX_WITHHELD: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.remove_tax_withheld",
@@ -8117,10 +10759,52 @@ impl crate::form::FormEncode for RemoveTaxWithheldParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemoveTaxWithheldResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RemoveTaxWithheldResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RemoveTaxWithheldResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveTaxWithheldResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveTaxWithheldResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveTaxWithheldResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemoveTaxWithheldResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.refund",
@@ -8236,7 +10920,7 @@ impl crate::form::FormEncode for RefundParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/refund` (`invoice.refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RefundResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -8245,6 +10929,55 @@ pub struct RefundResponse {
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RefundResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RefundResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut transaction: Option<transaction::Transaction> = None;
+                let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        "transaction" => transaction = Some(map.next_value()?),
+                        "credit_note" => credit_note = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RefundResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    credit_note,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.record_refund",
@@ -8362,7 +11095,7 @@ impl crate::form::FormEncode for RecordRefundParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordRefundResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -8372,6 +11105,54 @@ pub struct RecordRefundResponse {
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RecordRefundResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RecordRefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordRefundResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordRefundResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordRefundResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut transaction: Option<Box<transaction::Transaction>> = None;
+                let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        "transaction" => transaction = map.next_value()?,
+                        "credit_note" => credit_note = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RecordRefundResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    transaction,
+                    credit_note,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REMOVE_PAYMENT: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.remove_payment",
@@ -8457,12 +11238,58 @@ impl crate::form::FormEncode for RemovePaymentParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemovePaymentResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// `transaction`.
     pub transaction: transaction::Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RemovePaymentResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RemovePaymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemovePaymentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemovePaymentResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemovePaymentResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut transaction: Option<transaction::Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemovePaymentResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REMOVE_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.remove_credit_note",
@@ -8548,12 +11375,58 @@ impl crate::form::FormEncode for RemoveCreditNoteParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemoveCreditNoteResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// `credit_note`.
     pub credit_note: credit_note::CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RemoveCreditNoteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RemoveCreditNoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveCreditNoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveCreditNoteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveCreditNoteResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut credit_note: Option<credit_note::CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemoveCreditNoteResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const VOID_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.void_invoice",
@@ -8651,13 +11524,58 @@ impl crate::form::FormEncode for VoidInvoiceParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoidInvoiceResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for VoidInvoiceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for VoidInvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoidInvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VoidInvoiceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoidInvoiceResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        "credit_note" => credit_note = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VoidInvoiceResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    credit_note,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const WRITE_OFF: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.write_off",
@@ -8743,12 +11661,58 @@ impl crate::form::FormEncode for WriteOffParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WriteOffResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// `credit_note`.
     pub credit_note: credit_note::CreditNote,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for WriteOffResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for WriteOffResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WriteOffResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `WriteOffResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WriteOffResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut credit_note: Option<credit_note::CreditNote> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        "credit_note" => credit_note = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(WriteOffResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    credit_note: credit_note
+                        .ok_or_else(|| serde::de::Error::missing_field("credit_note"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const VOID_BEFORE_CAPTURE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.void_before_capture",
@@ -8858,13 +11822,58 @@ impl crate::form::FormEncode for VoidBeforeCaptureParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoidBeforeCaptureResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for VoidBeforeCaptureResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for VoidBeforeCaptureResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoidBeforeCaptureResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VoidBeforeCaptureResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoidBeforeCaptureResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        "credit_note" => credit_note = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VoidBeforeCaptureResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    credit_note,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.delete",
@@ -8948,10 +11957,52 @@ impl crate::form::FormEncode for DeleteParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/delete` (`invoice.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_DETAILS: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.update_details",
@@ -9105,10 +12156,52 @@ impl crate::form::FormEncode for UpdateDetailsParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateDetailsResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateDetailsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateDetailsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateDetailsResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateDetailsResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const APPLY_PAYMENT_SCHEDULE_SCHEME: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.apply_payment_schedule_scheme",
@@ -9202,10 +12295,52 @@ impl crate::form::FormEncode for ApplyPaymentScheduleSchemeParams {
     }
 }
 /// What `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApplyPaymentScheduleSchemeResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ApplyPaymentScheduleSchemeResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ApplyPaymentScheduleSchemeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApplyPaymentScheduleSchemeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplyPaymentScheduleSchemeResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApplyPaymentScheduleSchemeResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ApplyPaymentScheduleSchemeResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PAYMENT_SCHEDULES: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.payment_schedules",
@@ -9248,10 +12383,58 @@ impl PaymentSchedulesRequest {
     }
 }
 /// What `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentSchedulesResponse {
     /// `payment_schedules` (a list).
     pub payment_schedules: Vec<payment_schedule::PaymentSchedule>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentSchedulesResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentSchedulesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentSchedulesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentSchedulesResponse, A::Error> {
+                let mut payment_schedules: Option<
+                    Vec<payment_schedule::PaymentSchedule>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_schedules" => {
+                            payment_schedules = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentSchedulesResponse {
+                    payment_schedules: payment_schedules
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_schedules",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RESEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.resend_einvoice",
@@ -9300,10 +12483,52 @@ impl ResendEinvoiceRequest {
     }
 }
 /// What `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResendEinvoiceResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ResendEinvoiceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResendEinvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResendEinvoiceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResendEinvoiceResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ResendEinvoiceResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const SEND_EINVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "invoice.send_einvoice",
@@ -9352,10 +12577,52 @@ impl SendEinvoiceRequest {
     }
 }
 /// What `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SendEinvoiceResponse {
     /// `invoice`.
     pub invoice: Invoice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SendEinvoiceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SendEinvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SendEinvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SendEinvoiceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SendEinvoiceResponse, A::Error> {
+                let mut invoice: Option<Invoice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SendEinvoiceResponse {
+                    invoice: invoice
+                        .ok_or_else(|| serde::de::Error::missing_field("invoice"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

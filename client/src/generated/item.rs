@@ -4,7 +4,7 @@
 //! The `Item` resource and its operations, from `spec/item.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, Page, ResponseInfo,
+    ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo,
     Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,8 @@ pub struct Item {
     /// `id`.
     pub id: String,
     /// `name`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `external_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
@@ -36,19 +37,23 @@ pub struct Item {
     pub item_family_id: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
     /// `is_shippable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
     /// `is_giftable`.
-    pub is_giftable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_giftable: Option<bool>,
     /// `redirect_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// `enabled_for_checkout`.
-    pub enabled_for_checkout: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_for_checkout: Option<bool>,
     /// `enabled_in_portal`.
-    pub enabled_in_portal: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_in_portal: Option<bool>,
     /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
@@ -62,7 +67,8 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// `metered`.
-    pub metered: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metered: Option<bool>,
     /// `usage_calculation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_calculation: Option<UsageCalculation>,
@@ -88,15 +94,16 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// Keys the spec does not name, custom fields (`cf_*`) among them.
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl CustomFields for Item {
+impl ExtraFields for Item {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
@@ -148,30 +155,28 @@ impl<'de> Deserialize<'de> for Item {
                 while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
-                        "name" => name = Some(map.next_value()?),
+                        "name" => name = map.next_value()?,
                         "external_name" => external_name = map.next_value()?,
                         "description" => description = map.next_value()?,
                         "status" => status = map.next_value()?,
                         "resource_version" => resource_version = map.next_value()?,
                         "updated_at" => updated_at = map.next_value()?,
                         "item_family_id" => item_family_id = map.next_value()?,
-                        "type" => r#type = Some(map.next_value()?),
+                        "type" => r#type = map.next_value()?,
                         "is_shippable" => is_shippable = map.next_value()?,
-                        "is_giftable" => is_giftable = Some(map.next_value()?),
+                        "is_giftable" => is_giftable = map.next_value()?,
                         "redirect_url" => redirect_url = map.next_value()?,
                         "enabled_for_checkout" => {
-                            enabled_for_checkout = Some(map.next_value()?);
+                            enabled_for_checkout = map.next_value()?;
                         }
-                        "enabled_in_portal" => {
-                            enabled_in_portal = Some(map.next_value()?);
-                        }
+                        "enabled_in_portal" => enabled_in_portal = map.next_value()?,
                         "included_in_mrr" => included_in_mrr = map.next_value()?,
                         "item_applicability" => item_applicability = map.next_value()?,
                         "gift_claim_redirect_url" => {
                             gift_claim_redirect_url = map.next_value()?;
                         }
                         "unit" => unit = map.next_value()?,
-                        "metered" => metered = Some(map.next_value()?),
+                        "metered" => metered = map.next_value()?,
                         "usage_calculation" => usage_calculation = map.next_value()?,
                         "is_percentage_pricing" => {
                             is_percentage_pricing = map.next_value()?;
@@ -184,11 +189,8 @@ impl<'de> Deserialize<'de> for Item {
                             bundle_configuration = map.next_value()?;
                         }
                         "metadata" => metadata = map.next_value()?,
-                        "deleted" => deleted = Some(map.next_value()?),
+                        "deleted" => deleted = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
-                        "object" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -196,33 +198,24 @@ impl<'de> Deserialize<'de> for Item {
                 }
                 Ok(Item {
                     id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: name.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name,
                     external_name,
                     description,
                     status,
                     resource_version,
                     updated_at,
                     item_family_id,
-                    r#type: r#type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    r#type,
                     is_shippable,
-                    is_giftable: is_giftable
-                        .ok_or_else(|| serde::de::Error::missing_field("is_giftable"))?,
+                    is_giftable,
                     redirect_url,
-                    enabled_for_checkout: enabled_for_checkout
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "enabled_for_checkout",
-                        ))?,
-                    enabled_in_portal: enabled_in_portal
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "enabled_in_portal",
-                        ))?,
+                    enabled_for_checkout,
+                    enabled_in_portal,
                     included_in_mrr,
                     item_applicability,
                     gift_claim_redirect_url,
                     unit,
-                    metered: metered
-                        .ok_or_else(|| serde::de::Error::missing_field("metered"))?,
+                    metered,
                     usage_calculation,
                     is_percentage_pricing,
                     archived_at,
@@ -231,8 +224,7 @@ impl<'de> Deserialize<'de> for Item {
                     bundle_items,
                     bundle_configuration,
                     metadata,
-                    deleted: deleted
-                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    deleted,
                     business_entity_id,
                     extra,
                 })
@@ -242,17 +234,56 @@ impl<'de> Deserialize<'de> for Item {
     }
 }
 /// The `ApplicableItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApplicableItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ApplicableItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ApplicableItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApplicableItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplicableItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApplicableItem, A::Error> {
+                let mut id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ApplicableItem { id, extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `BundleItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BundleItem {
     /// `item_id`.
-    pub item_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
     /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
@@ -262,14 +293,105 @@ pub struct BundleItem {
     /// `price_allocation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_allocation: Option<f64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BundleItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BundleItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BundleItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BundleItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BundleItem, A::Error> {
+                let mut item_id: Option<String> = None;
+                let mut item_type: Option<enums::ItemType> = None;
+                let mut quantity: Option<i64> = None;
+                let mut price_allocation: Option<f64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_id" => item_id = map.next_value()?,
+                        "item_type" => item_type = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "price_allocation" => price_allocation = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BundleItem {
+                    item_id,
+                    item_type,
+                    quantity,
+                    price_allocation,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `BundleConfiguration` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BundleConfiguration {
     /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BundleConfigurationType>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BundleConfiguration {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BundleConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BundleConfiguration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BundleConfiguration` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BundleConfiguration, A::Error> {
+                let mut r#type: Option<BundleConfigurationType> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "type" => r#type = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BundleConfiguration {
+                    r#type,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -957,10 +1079,51 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /items` (`item.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `item`.
     pub item: Item,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut item: Option<Item> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item" => item = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    item: item.ok_or_else(|| serde::de::Error::missing_field("item"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "item.retrieve",
@@ -1003,10 +1166,51 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /items/{item_id}` (`item.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `item`.
     pub item: Item,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut item: Option<Item> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item" => item = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    item: item.ok_or_else(|| serde::de::Error::missing_field("item"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "item.update",
@@ -1304,10 +1508,51 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /items/{item_id}` (`item.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `item`.
     pub item: Item,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut item: Option<Item> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item" => item = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    item: item.ok_or_else(|| serde::de::Error::missing_field("item"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "item.list",
@@ -1688,10 +1933,51 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /items` (`item.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `item`.
     pub item: Item,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut item: Option<Item> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item" => item = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    item: item.ok_or_else(|| serde::de::Error::missing_field("item"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "item.delete",
@@ -1738,10 +2024,51 @@ impl DeleteRequest {
     }
 }
 /// What `POST /items/{item_id}/delete` (`item.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `item`.
     pub item: Item,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut item: Option<Item> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item" => item = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    item: item.ok_or_else(|| serde::de::Error::missing_field("item"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateBundleConfigurationParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

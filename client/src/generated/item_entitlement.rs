@@ -3,10 +3,10 @@
 
 //! The `ItemEntitlement` resource and its operations, from `spec/item_entitlement.yaml`.
 use super::enums;
-use crate::{ApiEnum, Client, Error, Page, ResponseInfo};
+use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `item_entitlement` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemEntitlement {
     /// `id`.
     pub id: String,
@@ -28,6 +28,65 @@ pub struct ItemEntitlement {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemEntitlement {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemEntitlement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemEntitlement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemEntitlement` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemEntitlement, A::Error> {
+                let mut id: Option<String> = None;
+                let mut item_id: Option<String> = None;
+                let mut item_type: Option<ItemType> = None;
+                let mut feature_id: Option<String> = None;
+                let mut feature_name: Option<String> = None;
+                let mut value: Option<String> = None;
+                let mut name: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "item_id" => item_id = map.next_value()?,
+                        "item_type" => item_type = map.next_value()?,
+                        "feature_id" => feature_id = map.next_value()?,
+                        "feature_name" => feature_name = map.next_value()?,
+                        "value" => value = map.next_value()?,
+                        "name" => name = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemEntitlement {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    item_id,
+                    item_type,
+                    feature_id,
+                    feature_name,
+                    value,
+                    name,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `ItemType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -323,10 +382,54 @@ impl crate::form::FormEncode for ItemEntitlementsForItemParams {
     }
 }
 /// One entry of a page of `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemEntitlementsForItemEntry {
     /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemEntitlementsForItemEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemEntitlementsForItemEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemEntitlementsForItemEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemEntitlementsForItemEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemEntitlementsForItemEntry, A::Error> {
+                let mut item_entitlement: Option<ItemEntitlement> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_entitlement" => item_entitlement = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemEntitlementsForItemEntry {
+                    item_entitlement: item_entitlement
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "item_entitlement",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ITEM_ENTITLEMENTS_FOR_FEATURE: crate::transport::Operation = crate::transport::Operation {
     id: "item_entitlement.item_entitlements_for_feature",
@@ -461,10 +564,54 @@ impl crate::form::FormEncode for ItemEntitlementsForFeatureParams {
     }
 }
 /// One entry of a page of `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemEntitlementsForFeatureEntry {
     /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemEntitlementsForFeatureEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemEntitlementsForFeatureEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemEntitlementsForFeatureEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemEntitlementsForFeatureEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemEntitlementsForFeatureEntry, A::Error> {
+                let mut item_entitlement: Option<ItemEntitlement> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_entitlement" => item_entitlement = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemEntitlementsForFeatureEntry {
+                    item_entitlement: item_entitlement
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "item_entitlement",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ADD_ITEM_ENTITLEMENTS: crate::transport::Operation = crate::transport::Operation {
     id: "item_entitlement.add_item_entitlements",
@@ -561,10 +708,54 @@ impl crate::form::FormEncode for AddItemEntitlementsParams {
     }
 }
 /// One entry of a page of `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddItemEntitlementsEntry {
     /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AddItemEntitlementsEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AddItemEntitlementsEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddItemEntitlementsEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddItemEntitlementsEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddItemEntitlementsEntry, A::Error> {
+                let mut item_entitlement: Option<ItemEntitlement> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_entitlement" => item_entitlement = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddItemEntitlementsEntry {
+                    item_entitlement: item_entitlement
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "item_entitlement",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPSERT_OR_REMOVE_ITEM_ENTITLEMENTS_FOR_ITEM: crate::transport::Operation = crate::transport::Operation {
     id: "item_entitlement.upsert_or_remove_item_entitlements_for_item",
@@ -676,10 +867,54 @@ impl crate::form::FormEncode for UpsertOrRemoveItemEntitlementsForItemParams {
     }
 }
 /// One entry of a page of `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpsertOrRemoveItemEntitlementsForItemEntry {
     /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpsertOrRemoveItemEntitlementsForItemEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpsertOrRemoveItemEntitlementsForItemEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpsertOrRemoveItemEntitlementsForItemEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpsertOrRemoveItemEntitlementsForItemEntry, A::Error> {
+                let mut item_entitlement: Option<ItemEntitlement> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_entitlement" => item_entitlement = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpsertOrRemoveItemEntitlementsForItemEntry {
+                    item_entitlement: item_entitlement
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "item_entitlement",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `AddItemEntitlementsItemEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

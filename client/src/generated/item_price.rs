@@ -6,7 +6,7 @@ use super::enums;
 #[cfg(feature = "item")]
 use super::item;
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
+    ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page,
     ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,8 @@ pub struct ItemPrice {
     /// `id`.
     pub id: String,
     /// `name`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `item_family_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_id: Option<String>,
@@ -40,7 +41,8 @@ pub struct ItemPrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<ProrationType>,
     /// `pricing_model`.
-    pub pricing_model: enums::PricingModel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_model: Option<enums::PricingModel>,
     /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
@@ -51,7 +53,8 @@ pub struct ItemPrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
@@ -74,7 +77,8 @@ pub struct ItemPrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// `free_quantity`.
-    pub free_quantity: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_quantity: Option<i64>,
     /// `free_quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
@@ -88,7 +92,8 @@ pub struct ItemPrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
@@ -134,15 +139,16 @@ pub struct ItemPrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// Keys the spec does not name, custom fields (`cf_*`) among them.
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl CustomFields for ItemPrice {
+impl ExtraFields for ItemPrice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
@@ -210,7 +216,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                 while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
-                        "name" => name = Some(map.next_value()?),
+                        "name" => name = map.next_value()?,
                         "item_family_id" => item_family_id = map.next_value()?,
                         "item_id" => item_id = map.next_value()?,
                         "description" => description = map.next_value()?,
@@ -218,11 +224,11 @@ impl<'de> Deserialize<'de> for ItemPrice {
                         "external_name" => external_name = map.next_value()?,
                         "price_variant_id" => price_variant_id = map.next_value()?,
                         "proration_type" => proration_type = map.next_value()?,
-                        "pricing_model" => pricing_model = Some(map.next_value()?),
+                        "pricing_model" => pricing_model = map.next_value()?,
                         "price" => price = map.next_value()?,
                         "price_in_decimal" => price_in_decimal = map.next_value()?,
                         "period" => period = map.next_value()?,
-                        "currency_code" => currency_code = Some(map.next_value()?),
+                        "currency_code" => currency_code = map.next_value()?,
                         "period_unit" => period_unit = map.next_value()?,
                         "trial_period" => trial_period = map.next_value()?,
                         "trial_period_unit" => trial_period_unit = map.next_value()?,
@@ -232,14 +238,14 @@ impl<'de> Deserialize<'de> for ItemPrice {
                             shipping_period_unit = map.next_value()?;
                         }
                         "billing_cycles" => billing_cycles = map.next_value()?,
-                        "free_quantity" => free_quantity = Some(map.next_value()?),
+                        "free_quantity" => free_quantity = map.next_value()?,
                         "free_quantity_in_decimal" => {
                             free_quantity_in_decimal = map.next_value()?;
                         }
                         "channel" => channel = map.next_value()?,
                         "resource_version" => resource_version = map.next_value()?,
                         "updated_at" => updated_at = map.next_value()?,
-                        "created_at" => created_at = Some(map.next_value()?),
+                        "created_at" => created_at = map.next_value()?,
                         "usage_accumulation_reset_frequency" => {
                             usage_accumulation_reset_frequency = map.next_value()?;
                         }
@@ -262,11 +268,8 @@ impl<'de> Deserialize<'de> for ItemPrice {
                         "show_description_in_quotes" => {
                             show_description_in_quotes = map.next_value()?;
                         }
-                        "deleted" => deleted = Some(map.next_value()?),
+                        "deleted" => deleted = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
-                        "object" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -274,7 +277,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                 }
                 Ok(ItemPrice {
                     id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: name.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name,
                     item_family_id,
                     item_id,
                     description,
@@ -282,17 +285,11 @@ impl<'de> Deserialize<'de> for ItemPrice {
                     external_name,
                     price_variant_id,
                     proration_type,
-                    pricing_model: pricing_model
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "pricing_model",
-                        ))?,
+                    pricing_model,
                     price,
                     price_in_decimal,
                     period,
-                    currency_code: currency_code
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currency_code",
-                        ))?,
+                    currency_code,
                     period_unit,
                     trial_period,
                     trial_period_unit,
@@ -300,16 +297,12 @@ impl<'de> Deserialize<'de> for ItemPrice {
                     shipping_period,
                     shipping_period_unit,
                     billing_cycles,
-                    free_quantity: free_quantity
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "free_quantity",
-                        ))?,
+                    free_quantity,
                     free_quantity_in_decimal,
                     channel,
                     resource_version,
                     updated_at,
-                    created_at: created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    created_at,
                     usage_accumulation_reset_frequency,
                     archived_at,
                     invoice_notes,
@@ -324,8 +317,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                     parent_item_id,
                     show_description_in_invoices,
                     show_description_in_quotes,
-                    deleted: deleted
-                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    deleted,
                     business_entity_id,
                     extra,
                 })
@@ -335,15 +327,17 @@ impl<'de> Deserialize<'de> for ItemPrice {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tier {
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `price`.
-    pub price: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -359,9 +353,75 @@ pub struct Tier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Tier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Tier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Tier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Tier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tier, A::Error> {
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut price: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut price_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "price" => price = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "price_in_decimal" => price_in_decimal = map.next_value()?,
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Tier {
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
+                    pricing_type,
+                    package_size,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `TaxDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaxDetail {
     /// `tax_profile_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -384,19 +444,132 @@ pub struct TaxDetail {
     /// `taxjar_product_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TaxDetail {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TaxDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TaxDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TaxDetail` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaxDetail, A::Error> {
+                let mut tax_profile_id: Option<String> = None;
+                let mut avalara_sale_type: Option<enums::AvalaraSaleType> = None;
+                let mut avalara_transaction_type: Option<i64> = None;
+                let mut avalara_service_type: Option<i64> = None;
+                let mut avalara_tax_code: Option<String> = None;
+                let mut hsn_code: Option<String> = None;
+                let mut taxjar_product_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "tax_profile_id" => tax_profile_id = map.next_value()?,
+                        "avalara_sale_type" => avalara_sale_type = map.next_value()?,
+                        "avalara_transaction_type" => {
+                            avalara_transaction_type = map.next_value()?;
+                        }
+                        "avalara_service_type" => {
+                            avalara_service_type = map.next_value()?;
+                        }
+                        "avalara_tax_code" => avalara_tax_code = map.next_value()?,
+                        "hsn_code" => hsn_code = map.next_value()?,
+                        "taxjar_product_code" => taxjar_product_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TaxDetail {
+                    tax_profile_id,
+                    avalara_sale_type,
+                    avalara_transaction_type,
+                    avalara_service_type,
+                    avalara_tax_code,
+                    hsn_code,
+                    taxjar_product_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaxProvidersField {
     /// `provider_name`.
-    pub provider_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
     /// `field_id`.
-    pub field_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<String>,
     /// `field_value`.
-    pub field_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_value: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TaxProvidersField {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TaxProvidersField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TaxProvidersField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TaxProvidersField` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaxProvidersField, A::Error> {
+                let mut provider_name: Option<String> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_value: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "provider_name" => provider_name = map.next_value()?,
+                        "field_id" => field_id = map.next_value()?,
+                        "field_value" => field_value = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TaxProvidersField {
+                    provider_name,
+                    field_id,
+                    field_value,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `AccountingDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AccountingDetail {
     /// `sku`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -416,6 +589,70 @@ pub struct AccountingDetail {
     /// `accounting_category4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AccountingDetail {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AccountingDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountingDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AccountingDetail` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountingDetail, A::Error> {
+                let mut sku: Option<String> = None;
+                let mut accounting_code: Option<String> = None;
+                let mut accounting_category1: Option<String> = None;
+                let mut accounting_category2: Option<String> = None;
+                let mut accounting_category3: Option<String> = None;
+                let mut accounting_category4: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "sku" => sku = map.next_value()?,
+                        "accounting_code" => accounting_code = map.next_value()?,
+                        "accounting_category1" => {
+                            accounting_category1 = map.next_value()?;
+                        }
+                        "accounting_category2" => {
+                            accounting_category2 = map.next_value()?;
+                        }
+                        "accounting_category3" => {
+                            accounting_category3 = map.next_value()?;
+                        }
+                        "accounting_category4" => {
+                            accounting_category4 = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AccountingDetail {
+                    sku,
+                    accounting_code,
+                    accounting_category1,
+                    accounting_category2,
+                    accounting_category3,
+                    accounting_category4,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1327,10 +1564,52 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /item_prices` (`item_price.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `item_price`.
     pub item_price: ItemPrice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut item_price: Option<ItemPrice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price" => item_price = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    item_price: item_price
+                        .ok_or_else(|| serde::de::Error::missing_field("item_price"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.retrieve",
@@ -1373,10 +1652,52 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /item_prices/{item_price_id}` (`item_price.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `item_price`.
     pub item_price: ItemPrice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut item_price: Option<ItemPrice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price" => item_price = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    item_price: item_price
+                        .ok_or_else(|| serde::de::Error::missing_field("item_price"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.update",
@@ -1763,10 +2084,52 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /item_prices/{item_price_id}` (`item_price.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `item_price`.
     pub item_price: ItemPrice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut item_price: Option<ItemPrice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price" => item_price = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    item_price: item_price
+                        .ok_or_else(|| serde::de::Error::missing_field("item_price"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.list",
@@ -2166,10 +2529,52 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /item_prices` (`item_price.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `item_price`.
     pub item_price: ItemPrice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut item_price: Option<ItemPrice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price" => item_price = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    item_price: item_price
+                        .ok_or_else(|| serde::de::Error::missing_field("item_price"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.delete",
@@ -2216,10 +2621,52 @@ impl DeleteRequest {
     }
 }
 /// What `POST /item_prices/{item_price_id}/delete` (`item_price.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `item_price`.
     pub item_price: ItemPrice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut item_price: Option<ItemPrice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price" => item_price = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    item_price: item_price
+                        .ok_or_else(|| serde::de::Error::missing_field("item_price"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const FIND_APPLICABLE_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.find_applicable_items",
@@ -2376,10 +2823,51 @@ impl crate::filter::SortField for FindApplicableItemsSortField {
     }
 }
 /// One entry of a page of `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FindApplicableItemsEntry {
     /// `item`.
     pub item: item::Item,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for FindApplicableItemsEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for FindApplicableItemsEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FindApplicableItemsEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `FindApplicableItemsEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindApplicableItemsEntry, A::Error> {
+                let mut item: Option<item::Item> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item" => item = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(FindApplicableItemsEntry {
+                    item: item.ok_or_else(|| serde::de::Error::missing_field("item"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const FIND_APPLICABLE_ITEM_PRICES: crate::transport::Operation = crate::transport::Operation {
     id: "item_price.find_applicable_item_prices",
@@ -2546,10 +3034,52 @@ impl crate::filter::SortField for FindApplicableItemPricesSortField {
     }
 }
 /// One entry of a page of `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FindApplicableItemPricesEntry {
     /// `item_price`.
     pub item_price: ItemPrice,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for FindApplicableItemPricesEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for FindApplicableItemPricesEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FindApplicableItemPricesEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `FindApplicableItemPricesEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindApplicableItemPricesEntry, A::Error> {
+                let mut item_price: Option<ItemPrice> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price" => item_price = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(FindApplicableItemPricesEntry {
+                    item_price: item_price
+                        .ok_or_else(|| serde::de::Error::missing_field("item_price"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateTaxDetailParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

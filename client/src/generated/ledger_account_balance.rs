@@ -2,21 +2,28 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `LedgerAccountBalance` resource and its operations, from `spec/ledger_account_balance.yaml`.
-use crate::{ApiEnum, Client, Error, Page, ResponseInfo, StringFilter, Timestamp};
+use crate::{
+    ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp,
+};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `ledger_account_balance` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LedgerAccountBalance {
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `unit_id`.
-    pub unit_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<String>,
     /// `unit_type`.
-    pub unit_type: UnitType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_type: Option<UnitType>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `modified_at` (Unix seconds).
-    pub modified_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
@@ -26,22 +33,135 @@ pub struct LedgerAccountBalance {
     /// `overdraft_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdraft_balance: Option<Box<OverdraftBalance>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LedgerAccountBalance {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LedgerAccountBalance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LedgerAccountBalance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LedgerAccountBalance` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LedgerAccountBalance, A::Error> {
+                let mut subscription_id: Option<String> = None;
+                let mut unit_id: Option<String> = None;
+                let mut unit_type: Option<UnitType> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut modified_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut provisioned_balance: Option<Box<ProvisionedBalance>> = None;
+                let mut overdraft_balance: Option<Box<OverdraftBalance>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "unit_id" => unit_id = map.next_value()?,
+                        "unit_type" => unit_type = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "modified_at" => modified_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "provisioned_balance" => provisioned_balance = map.next_value()?,
+                        "overdraft_balance" => overdraft_balance = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LedgerAccountBalance {
+                    subscription_id,
+                    unit_id,
+                    unit_type,
+                    created_at,
+                    modified_at,
+                    resource_version,
+                    provisioned_balance,
+                    overdraft_balance,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ProvisionedBalance` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProvisionedBalance {
     /// `total_balance`.
-    pub total_balance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_balance: Option<String>,
     /// `usable_balance`.
-    pub usable_balance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usable_balance: Option<String>,
     /// `hold_amount`.
-    pub hold_amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_amount: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ProvisionedBalance {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ProvisionedBalance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProvisionedBalance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ProvisionedBalance` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProvisionedBalance, A::Error> {
+                let mut total_balance: Option<String> = None;
+                let mut usable_balance: Option<String> = None;
+                let mut hold_amount: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "total_balance" => total_balance = map.next_value()?,
+                        "usable_balance" => usable_balance = map.next_value()?,
+                        "hold_amount" => hold_amount = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ProvisionedBalance {
+                    total_balance,
+                    usable_balance,
+                    hold_amount,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `OverdraftBalance` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OverdraftBalance {
     /// `is_unlimited`.
-    pub is_unlimited: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_unlimited: Option<bool>,
     /// `limit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
@@ -52,9 +172,67 @@ pub struct OverdraftBalance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usable_balance: Option<String>,
     /// `used_amount`.
-    pub used_amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_amount: Option<String>,
     /// `hold_amount`.
-    pub hold_amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_amount: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OverdraftBalance {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OverdraftBalance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OverdraftBalance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OverdraftBalance` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OverdraftBalance, A::Error> {
+                let mut is_unlimited: Option<bool> = None;
+                let mut limit: Option<String> = None;
+                let mut total_balance: Option<String> = None;
+                let mut usable_balance: Option<String> = None;
+                let mut used_amount: Option<String> = None;
+                let mut hold_amount: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "is_unlimited" => is_unlimited = map.next_value()?,
+                        "limit" => limit = map.next_value()?,
+                        "total_balance" => total_balance = map.next_value()?,
+                        "usable_balance" => usable_balance = map.next_value()?,
+                        "used_amount" => used_amount = map.next_value()?,
+                        "hold_amount" => hold_amount = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OverdraftBalance {
+                    is_unlimited,
+                    limit,
+                    total_balance,
+                    usable_balance,
+                    used_amount,
+                    hold_amount,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `UnitType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -245,8 +423,54 @@ impl crate::form::FormEncode for ListLedgerAccountBalancesParams {
     }
 }
 /// One entry of a page of `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListLedgerAccountBalancesEntry {
     /// `ledger_account_balance`.
     pub ledger_account_balance: LedgerAccountBalance,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListLedgerAccountBalancesEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListLedgerAccountBalancesEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLedgerAccountBalancesEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListLedgerAccountBalancesEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLedgerAccountBalancesEntry, A::Error> {
+                let mut ledger_account_balance: Option<LedgerAccountBalance> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ledger_account_balance" => {
+                            ledger_account_balance = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListLedgerAccountBalancesEntry {
+                    ledger_account_balance: ledger_account_balance
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_account_balance",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -3,10 +3,10 @@
 
 //! The `LedgerEntry` resource, from `spec/ledger_entry.yaml`.
 use super::enums;
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `ledger_entry` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LedgerEntry {
     /// `id`.
     pub id: String,
@@ -23,26 +23,125 @@ pub struct LedgerEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
     /// `amount`.
-    pub amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
     /// `grant_block_start_balance`.
-    pub grant_block_start_balance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_block_start_balance: Option<String>,
     /// `grant_block_end_balance`.
-    pub grant_block_end_balance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_block_end_balance: Option<String>,
     /// `account_start_balance`.
-    pub account_start_balance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_start_balance: Option<String>,
     /// `account_end_balance`.
-    pub account_end_balance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_end_balance: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: enums::Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<enums::Type>,
     /// `ledger_operation_id`.
-    pub ledger_operation_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger_operation_id: Option<String>,
     /// `grant_block_id`.
-    pub grant_block_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_block_id: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `modified_at` (Unix seconds).
-    pub modified_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LedgerEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LedgerEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LedgerEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LedgerEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LedgerEntry, A::Error> {
+                let mut id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut account_type: Option<AccountType> = None;
+                let mut unit_id: Option<String> = None;
+                let mut unit_type: Option<UnitType> = None;
+                let mut amount: Option<String> = None;
+                let mut grant_block_start_balance: Option<String> = None;
+                let mut grant_block_end_balance: Option<String> = None;
+                let mut account_start_balance: Option<String> = None;
+                let mut account_end_balance: Option<String> = None;
+                let mut r#type: Option<enums::Type> = None;
+                let mut ledger_operation_id: Option<String> = None;
+                let mut grant_block_id: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut modified_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "account_type" => account_type = map.next_value()?,
+                        "unit_id" => unit_id = map.next_value()?,
+                        "unit_type" => unit_type = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "grant_block_start_balance" => {
+                            grant_block_start_balance = map.next_value()?;
+                        }
+                        "grant_block_end_balance" => {
+                            grant_block_end_balance = map.next_value()?;
+                        }
+                        "account_start_balance" => {
+                            account_start_balance = map.next_value()?;
+                        }
+                        "account_end_balance" => account_end_balance = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "ledger_operation_id" => ledger_operation_id = map.next_value()?,
+                        "grant_block_id" => grant_block_id = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "modified_at" => modified_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LedgerEntry {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    subscription_id,
+                    account_type,
+                    unit_id,
+                    unit_type,
+                    amount,
+                    grant_block_start_balance,
+                    grant_block_end_balance,
+                    account_start_balance,
+                    account_end_balance,
+                    r#type,
+                    ledger_operation_id,
+                    grant_block_id,
+                    created_at,
+                    modified_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `AccountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -9,13 +9,13 @@ use super::ledger_account_balance;
 #[cfg(feature = "ledger_entry")]
 use super::ledger_entry;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Sort, StringFilter,
-    Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `ledger_operation` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LedgerOperation {
     /// `id`.
     pub id: String,
@@ -30,32 +30,141 @@ pub struct LedgerOperation {
     pub unit_type: Option<UnitType>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
     /// `amount`.
-    pub amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
     /// `provisioned_start_balance`.
-    pub provisioned_start_balance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioned_start_balance: Option<String>,
     /// `provisioned_end_balance`.
-    pub provisioned_end_balance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioned_end_balance: Option<String>,
     /// `overdraft_start_balance`.
-    pub overdraft_start_balance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdraft_start_balance: Option<String>,
     /// `overdraft_end_balance`.
-    pub overdraft_end_balance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdraft_end_balance: Option<String>,
     /// `parent_ledger_operation_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ledger_operation_id: Option<String>,
     /// `ledger_operation_timestamp` (Unix seconds).
-    pub ledger_operation_timestamp: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger_operation_timestamp: Option<Timestamp>,
     /// `auto_release_timestamp` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_release_timestamp: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `modified_at` (Unix seconds).
-    pub modified_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<Timestamp>,
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LedgerOperation {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LedgerOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LedgerOperation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LedgerOperation` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LedgerOperation, A::Error> {
+                let mut id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut unit_id: Option<String> = None;
+                let mut unit_type: Option<UnitType> = None;
+                let mut r#type: Option<Type> = None;
+                let mut amount: Option<String> = None;
+                let mut provisioned_start_balance: Option<String> = None;
+                let mut provisioned_end_balance: Option<String> = None;
+                let mut overdraft_start_balance: Option<String> = None;
+                let mut overdraft_end_balance: Option<String> = None;
+                let mut parent_ledger_operation_id: Option<String> = None;
+                let mut ledger_operation_timestamp: Option<Timestamp> = None;
+                let mut auto_release_timestamp: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut modified_at: Option<Timestamp> = None;
+                let mut metadata: Option<Value> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "unit_id" => unit_id = map.next_value()?,
+                        "unit_type" => unit_type = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "provisioned_start_balance" => {
+                            provisioned_start_balance = map.next_value()?;
+                        }
+                        "provisioned_end_balance" => {
+                            provisioned_end_balance = map.next_value()?;
+                        }
+                        "overdraft_start_balance" => {
+                            overdraft_start_balance = map.next_value()?;
+                        }
+                        "overdraft_end_balance" => {
+                            overdraft_end_balance = map.next_value()?;
+                        }
+                        "parent_ledger_operation_id" => {
+                            parent_ledger_operation_id = map.next_value()?;
+                        }
+                        "ledger_operation_timestamp" => {
+                            ledger_operation_timestamp = map.next_value()?;
+                        }
+                        "auto_release_timestamp" => {
+                            auto_release_timestamp = map.next_value()?;
+                        }
+                        "created_at" => created_at = map.next_value()?,
+                        "modified_at" => modified_at = map.next_value()?,
+                        "metadata" => metadata = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LedgerOperation {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    subscription_id,
+                    unit_id,
+                    unit_type,
+                    r#type,
+                    amount,
+                    provisioned_start_balance,
+                    provisioned_end_balance,
+                    overdraft_start_balance,
+                    overdraft_end_balance,
+                    parent_ledger_operation_id,
+                    ledger_operation_timestamp,
+                    auto_release_timestamp,
+                    created_at,
+                    modified_at,
+                    metadata,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `UnitType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -307,10 +416,54 @@ impl RetrieveLedgerOperationRequest {
     }
 }
 /// What `GET /ledger_operations/{ledger_operation_id}` (`ledger_operation.retrieve_ledger_operation`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveLedgerOperationResponse {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveLedgerOperationResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveLedgerOperationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveLedgerOperationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveLedgerOperationResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveLedgerOperationResponse, A::Error> {
+                let mut ledger_operation: Option<LedgerOperation> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveLedgerOperationResponse {
+                    ledger_operation: ledger_operation
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_operation",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST_LEDGER_OPERATIONS: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.list_ledger_operations",
@@ -509,10 +662,54 @@ impl crate::filter::SortField for ListLedgerOperationsSortField {
     }
 }
 /// One entry of a page of `GET /ledger_operations` (`ledger_operation.list_ledger_operations`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListLedgerOperationsEntry {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListLedgerOperationsEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListLedgerOperationsEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLedgerOperationsEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListLedgerOperationsEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLedgerOperationsEntry, A::Error> {
+                let mut ledger_operation: Option<LedgerOperation> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListLedgerOperationsEntry {
+                    ledger_operation: ledger_operation
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_operation",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CAPTURE: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.capture",
@@ -617,7 +814,7 @@ impl crate::form::FormEncode for CaptureParams {
     }
 }
 /// What `POST /ledger_operations/capture` (`ledger_operation.capture`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaptureResponse {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
@@ -627,6 +824,70 @@ pub struct CaptureResponse {
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     /// `ledger_entries` (a list).
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CaptureResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CaptureResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CaptureResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CaptureResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaptureResponse, A::Error> {
+                let mut ledger_operation: Option<LedgerOperation> = None;
+                let mut ledger_account_balance: Option<
+                    ledger_account_balance::LedgerAccountBalance,
+                > = None;
+                let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
+                let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
+                        "ledger_account_balance" => {
+                            ledger_account_balance = Some(map.next_value()?);
+                        }
+                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
+                        "ledger_entries" => ledger_entries = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CaptureResponse {
+                    ledger_operation: ledger_operation
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_operation",
+                        ))?,
+                    ledger_account_balance: ledger_account_balance
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_account_balance",
+                        ))?,
+                    grant_blocks: grant_blocks
+                        .ok_or_else(|| serde::de::Error::missing_field("grant_blocks"))?,
+                    ledger_entries: ledger_entries
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_entries",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const AUTHORIZE: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.authorize",
@@ -743,7 +1004,7 @@ impl crate::form::FormEncode for AuthorizeParams {
     }
 }
 /// What `POST /ledger_operations/authorize` (`ledger_operation.authorize`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuthorizeResponse {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
@@ -753,6 +1014,70 @@ pub struct AuthorizeResponse {
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     /// `ledger_entries` (a list).
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AuthorizeResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AuthorizeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AuthorizeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AuthorizeResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuthorizeResponse, A::Error> {
+                let mut ledger_operation: Option<LedgerOperation> = None;
+                let mut ledger_account_balance: Option<
+                    ledger_account_balance::LedgerAccountBalance,
+                > = None;
+                let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
+                let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
+                        "ledger_account_balance" => {
+                            ledger_account_balance = Some(map.next_value()?);
+                        }
+                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
+                        "ledger_entries" => ledger_entries = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AuthorizeResponse {
+                    ledger_operation: ledger_operation
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_operation",
+                        ))?,
+                    ledger_account_balance: ledger_account_balance
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_account_balance",
+                        ))?,
+                    grant_blocks: grant_blocks
+                        .ok_or_else(|| serde::de::Error::missing_field("grant_blocks"))?,
+                    ledger_entries: ledger_entries
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_entries",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CAPTURE_AUTHORIZATION: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.capture_authorization",
@@ -856,7 +1181,7 @@ impl crate::form::FormEncode for CaptureAuthorizationParams {
     }
 }
 /// What `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaptureAuthorizationResponse {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
@@ -866,6 +1191,70 @@ pub struct CaptureAuthorizationResponse {
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     /// `ledger_entries` (a list).
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CaptureAuthorizationResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CaptureAuthorizationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CaptureAuthorizationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CaptureAuthorizationResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CaptureAuthorizationResponse, A::Error> {
+                let mut ledger_operation: Option<LedgerOperation> = None;
+                let mut ledger_account_balance: Option<
+                    ledger_account_balance::LedgerAccountBalance,
+                > = None;
+                let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
+                let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
+                        "ledger_account_balance" => {
+                            ledger_account_balance = Some(map.next_value()?);
+                        }
+                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
+                        "ledger_entries" => ledger_entries = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CaptureAuthorizationResponse {
+                    ledger_operation: ledger_operation
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_operation",
+                        ))?,
+                    ledger_account_balance: ledger_account_balance
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_account_balance",
+                        ))?,
+                    grant_blocks: grant_blocks
+                        .ok_or_else(|| serde::de::Error::missing_field("grant_blocks"))?,
+                    ledger_entries: ledger_entries
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_entries",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RELEASE_AUTHORIZATION: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.release_authorization",
@@ -964,7 +1353,7 @@ impl crate::form::FormEncode for ReleaseAuthorizationParams {
     }
 }
 /// What `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReleaseAuthorizationResponse {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
@@ -974,6 +1363,70 @@ pub struct ReleaseAuthorizationResponse {
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     /// `ledger_entries` (a list).
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ReleaseAuthorizationResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ReleaseAuthorizationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ReleaseAuthorizationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReleaseAuthorizationResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReleaseAuthorizationResponse, A::Error> {
+                let mut ledger_operation: Option<LedgerOperation> = None;
+                let mut ledger_account_balance: Option<
+                    ledger_account_balance::LedgerAccountBalance,
+                > = None;
+                let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
+                let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
+                        "ledger_account_balance" => {
+                            ledger_account_balance = Some(map.next_value()?);
+                        }
+                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
+                        "ledger_entries" => ledger_entries = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ReleaseAuthorizationResponse {
+                    ledger_operation: ledger_operation
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_operation",
+                        ))?,
+                    ledger_account_balance: ledger_account_balance
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_account_balance",
+                        ))?,
+                    grant_blocks: grant_blocks
+                        .ok_or_else(|| serde::de::Error::missing_field("grant_blocks"))?,
+                    ledger_entries: ledger_entries
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_entries",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ALLOCATE: crate::transport::Operation = crate::transport::Operation {
     id: "ledger_operation.allocate",
@@ -1070,7 +1523,7 @@ impl crate::form::FormEncode for AllocateParams {
     }
 }
 /// What `POST /ledger_operations/allocate` (`ledger_operation.allocate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AllocateResponse {
     /// `ledger_account_balance`.
     pub ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
@@ -1080,4 +1533,70 @@ pub struct AllocateResponse {
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     /// `ledger_entries` (a list).
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AllocateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AllocateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AllocateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AllocateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AllocateResponse, A::Error> {
+                let mut ledger_account_balance: Option<
+                    ledger_account_balance::LedgerAccountBalance,
+                > = None;
+                let mut ledger_operations: Option<Vec<LedgerOperation>> = None;
+                let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
+                let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ledger_account_balance" => {
+                            ledger_account_balance = Some(map.next_value()?);
+                        }
+                        "ledger_operations" => {
+                            ledger_operations = Some(map.next_value()?);
+                        }
+                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
+                        "ledger_entries" => ledger_entries = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AllocateResponse {
+                    ledger_account_balance: ledger_account_balance
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_account_balance",
+                        ))?,
+                    ledger_operations: ledger_operations
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_operations",
+                        ))?,
+                    grant_blocks: grant_blocks
+                        .ok_or_else(|| serde::de::Error::missing_field("grant_blocks"))?,
+                    ledger_entries: ledger_entries
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_entries",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -2,20 +2,73 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `NonSubscription` resource and its operations, from `spec/non_subscription.yaml`.
-use crate::{ApiEnum, Client, Error, ResponseInfo};
+use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `non_subscription` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NonSubscription {
     /// `app_id`.
-    pub app_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
     /// `invoice_id`.
-    pub invoice_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<String>,
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// `charge_id`.
-    pub charge_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for NonSubscription {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for NonSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NonSubscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `NonSubscription` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NonSubscription, A::Error> {
+                let mut app_id: Option<String> = None;
+                let mut invoice_id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut charge_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "app_id" => app_id = map.next_value()?,
+                        "invoice_id" => invoice_id = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "charge_id" => charge_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NonSubscription {
+                    app_id,
+                    invoice_id,
+                    customer_id,
+                    charge_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `ProcessReceiptProductType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -179,10 +232,54 @@ impl crate::form::FormEncode for ProcessReceiptParams {
     }
 }
 /// What `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProcessReceiptResponse {
     /// `non_subscription`.
     pub non_subscription: NonSubscription,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ProcessReceiptResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ProcessReceiptResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProcessReceiptResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ProcessReceiptResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessReceiptResponse, A::Error> {
+                let mut non_subscription: Option<NonSubscription> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "non_subscription" => non_subscription = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ProcessReceiptResponse {
+                    non_subscription: non_subscription
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "non_subscription",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `ProcessReceiptProductParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,11 +2,44 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OfferEvent` resource and its operations, from `spec/offer_event.yaml`.
-use crate::{ApiEnum, Client, Error, ResponseInfo};
+use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `offer_event` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OfferEvent {}
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferEvent {
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OfferEvent {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OfferEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OfferEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OfferEvent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OfferEvent, A::Error> {
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+                Ok(OfferEvent { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Values of `OfferEventsType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OfferEventsType {
@@ -139,5 +172,38 @@ impl crate::form::FormEncode for OfferEventsParams {
     }
 }
 /// What `POST /offer_events` (`offer_event.offer_events`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OfferEventsResponse {}
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferEventsResponse {
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OfferEventsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OfferEventsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OfferEventsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OfferEventsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OfferEventsResponse, A::Error> {
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+                Ok(OfferEventsResponse { extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}

@@ -4,21 +4,25 @@
 //! The `OfferFulfillment` resource and its operations, from `spec/offer_fulfillment.yaml`.
 #[cfg(feature = "hosted_page")]
 use super::hosted_page;
-use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `offer_fulfillment` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OfferFulfillment {
     /// `id`.
     pub id: String,
     /// `personalized_offer_id`.
-    pub personalized_offer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personalized_offer_id: Option<String>,
     /// `option_id`.
-    pub option_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option_id: Option<String>,
     /// `processing_type`.
-    pub processing_type: ProcessingType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_type: Option<ProcessingType>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `redirect_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
@@ -26,21 +30,138 @@ pub struct OfferFulfillment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_at: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `completed_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
     /// `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Box<OfferFulfillmentError>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OfferFulfillment {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OfferFulfillment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OfferFulfillment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OfferFulfillment` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OfferFulfillment, A::Error> {
+                let mut id: Option<String> = None;
+                let mut personalized_offer_id: Option<String> = None;
+                let mut option_id: Option<String> = None;
+                let mut processing_type: Option<ProcessingType> = None;
+                let mut status: Option<Status> = None;
+                let mut redirect_url: Option<String> = None;
+                let mut failed_at: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut completed_at: Option<Timestamp> = None;
+                let mut error: Option<Box<OfferFulfillmentError>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "personalized_offer_id" => {
+                            personalized_offer_id = map.next_value()?;
+                        }
+                        "option_id" => option_id = map.next_value()?,
+                        "processing_type" => processing_type = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "redirect_url" => redirect_url = map.next_value()?,
+                        "failed_at" => failed_at = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "completed_at" => completed_at = map.next_value()?,
+                        "error" => error = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OfferFulfillment {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    personalized_offer_id,
+                    option_id,
+                    processing_type,
+                    status,
+                    redirect_url,
+                    failed_at,
+                    created_at,
+                    completed_at,
+                    error,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `OfferFulfillmentError` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OfferFulfillmentError {
     /// `code`.
-    pub code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<ErrorCode>,
     /// `message`.
-    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OfferFulfillmentError {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OfferFulfillmentError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OfferFulfillmentError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OfferFulfillmentError` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OfferFulfillmentError, A::Error> {
+                let mut code: Option<ErrorCode> = None;
+                let mut message: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "code" => code = map.next_value()?,
+                        "message" => message = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OfferFulfillmentError {
+                    code,
+                    message,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `ProcessingType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -311,13 +432,62 @@ impl crate::form::FormEncode for OfferFulfillmentsParams {
     }
 }
 /// What `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OfferFulfillmentsResponse {
     /// `offer_fulfillment`.
     pub offer_fulfillment: OfferFulfillment,
     /// `hosted_page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_page: Option<Box<hosted_page::HostedPage>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OfferFulfillmentsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OfferFulfillmentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OfferFulfillmentsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OfferFulfillmentsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OfferFulfillmentsResponse, A::Error> {
+                let mut offer_fulfillment: Option<OfferFulfillment> = None;
+                let mut hosted_page: Option<Box<hosted_page::HostedPage>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "offer_fulfillment" => {
+                            offer_fulfillment = Some(map.next_value()?);
+                        }
+                        "hosted_page" => hosted_page = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OfferFulfillmentsResponse {
+                    offer_fulfillment: offer_fulfillment
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "offer_fulfillment",
+                        ))?,
+                    hosted_page,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const OFFER_FULFILLMENTS_GET: crate::transport::Operation = crate::transport::Operation {
     id: "offer_fulfillment.offer_fulfillments_get",
@@ -361,10 +531,56 @@ impl OfferFulfillmentsGetRequest {
     }
 }
 /// What `GET /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_get`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OfferFulfillmentsGetResponse {
     /// `offer_fulfillment`.
     pub offer_fulfillment: OfferFulfillment,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OfferFulfillmentsGetResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OfferFulfillmentsGetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OfferFulfillmentsGetResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OfferFulfillmentsGetResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OfferFulfillmentsGetResponse, A::Error> {
+                let mut offer_fulfillment: Option<OfferFulfillment> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "offer_fulfillment" => {
+                            offer_fulfillment = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OfferFulfillmentsGetResponse {
+                    offer_fulfillment: offer_fulfillment
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "offer_fulfillment",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const OFFER_FULFILLMENTS_UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "offer_fulfillment.offer_fulfillments_update",
@@ -457,8 +673,54 @@ impl crate::form::FormEncode for OfferFulfillmentsUpdateParams {
     }
 }
 /// What `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OfferFulfillmentsUpdateResponse {
     /// `offer_fulfillment`.
     pub offer_fulfillment: OfferFulfillment,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OfferFulfillmentsUpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OfferFulfillmentsUpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OfferFulfillmentsUpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OfferFulfillmentsUpdateResponse, A::Error> {
+                let mut offer_fulfillment: Option<OfferFulfillment> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "offer_fulfillment" => {
+                            offer_fulfillment = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OfferFulfillmentsUpdateResponse {
+                    offer_fulfillment: offer_fulfillment
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "offer_fulfillment",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

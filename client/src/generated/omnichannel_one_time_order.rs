@@ -7,40 +7,122 @@ use super::omnichannel_one_time_order_item;
 #[cfg(feature = "omnichannel_transaction")]
 use super::omnichannel_transaction;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, StringFilter, Timestamp,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
+    Timestamp,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_one_time_order` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OmnichannelOneTimeOrder {
     /// `id`.
     pub id: String,
     /// `app_id`.
-    pub app_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// `id_at_source`.
-    pub id_at_source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_at_source: Option<String>,
     /// `origin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
     /// `source`.
-    pub source: Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// `omnichannel_one_time_order_items` (a list).
-    pub omnichannel_one_time_order_items: Vec<
-        omnichannel_one_time_order_item::OmnichannelOneTimeOrderItem,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omnichannel_one_time_order_items: Option<
+        Vec<omnichannel_one_time_order_item::OmnichannelOneTimeOrderItem>,
     >,
     /// `purchase_transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_transaction: Option<
         Box<omnichannel_transaction::OmnichannelTransaction>,
     >,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OmnichannelOneTimeOrder {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OmnichannelOneTimeOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OmnichannelOneTimeOrder` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OmnichannelOneTimeOrder, A::Error> {
+                let mut id: Option<String> = None;
+                let mut app_id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut id_at_source: Option<String> = None;
+                let mut origin: Option<String> = None;
+                let mut source: Option<Source> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut omnichannel_one_time_order_items: Option<
+                    Vec<omnichannel_one_time_order_item::OmnichannelOneTimeOrderItem>,
+                > = None;
+                let mut purchase_transaction: Option<
+                    Box<omnichannel_transaction::OmnichannelTransaction>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "app_id" => app_id = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "id_at_source" => id_at_source = map.next_value()?,
+                        "origin" => origin = map.next_value()?,
+                        "source" => source = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "omnichannel_one_time_order_items" => {
+                            omnichannel_one_time_order_items = map.next_value()?;
+                        }
+                        "purchase_transaction" => {
+                            purchase_transaction = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OmnichannelOneTimeOrder {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    app_id,
+                    customer_id,
+                    id_at_source,
+                    origin,
+                    source,
+                    created_at,
+                    resource_version,
+                    omnichannel_one_time_order_items,
+                    purchase_transaction,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Source`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -147,10 +229,56 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /omnichannel_one_time_orders/{omnichannel_one_time_order_id}` (`omnichannel_one_time_order.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `omnichannel_one_time_order`.
     pub omnichannel_one_time_order: OmnichannelOneTimeOrder,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut omnichannel_one_time_order: Option<OmnichannelOneTimeOrder> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "omnichannel_one_time_order" => {
+                            omnichannel_one_time_order = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    omnichannel_one_time_order: omnichannel_one_time_order
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "omnichannel_one_time_order",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_one_time_order.list",
@@ -293,8 +421,54 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /omnichannel_one_time_orders` (`omnichannel_one_time_order.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `omnichannel_one_time_order`.
     pub omnichannel_one_time_order: OmnichannelOneTimeOrder,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut omnichannel_one_time_order: Option<OmnichannelOneTimeOrder> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "omnichannel_one_time_order" => {
+                            omnichannel_one_time_order = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    omnichannel_one_time_order: omnichannel_one_time_order
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "omnichannel_one_time_order",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

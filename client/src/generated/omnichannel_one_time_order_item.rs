@@ -2,15 +2,16 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelOneTimeOrderItem` resource, from `spec/omnichannel_one_time_order_item.yaml`.
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_one_time_order_item` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OmnichannelOneTimeOrderItem {
     /// `id`.
     pub id: String,
     /// `item_id_at_source`.
-    pub item_id_at_source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id_at_source: Option<String>,
     /// `item_type_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type_at_source: Option<String>,
@@ -24,10 +25,73 @@ pub struct OmnichannelOneTimeOrderItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<CancellationReason>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OmnichannelOneTimeOrderItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OmnichannelOneTimeOrderItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OmnichannelOneTimeOrderItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OmnichannelOneTimeOrderItem, A::Error> {
+                let mut id: Option<String> = None;
+                let mut item_id_at_source: Option<String> = None;
+                let mut item_type_at_source: Option<String> = None;
+                let mut quantity: Option<i64> = None;
+                let mut cancelled_at: Option<Timestamp> = None;
+                let mut cancellation_reason: Option<CancellationReason> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "item_id_at_source" => item_id_at_source = map.next_value()?,
+                        "item_type_at_source" => item_type_at_source = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "cancelled_at" => cancelled_at = map.next_value()?,
+                        "cancellation_reason" => cancellation_reason = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OmnichannelOneTimeOrderItem {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    item_id_at_source,
+                    item_type_at_source,
+                    quantity,
+                    cancelled_at,
+                    cancellation_reason,
+                    created_at,
+                    resource_version,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `CancellationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -7,43 +7,128 @@ use super::omnichannel_subscription_item;
 #[cfg(feature = "omnichannel_transaction")]
 use super::omnichannel_transaction;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Sort, StringFilter,
-    Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OmnichannelSubscription {
     /// `id`.
     pub id: String,
     /// `id_at_source`.
-    pub id_at_source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_at_source: Option<String>,
     /// `app_id`.
-    pub app_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
     /// `source`.
-    pub source: Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `purchased_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchased_at: Option<Timestamp>,
     /// `updated_at` (Unix seconds).
-    pub updated_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// `omnichannel_subscription_items` (a list).
-    pub omnichannel_subscription_items: Vec<
-        omnichannel_subscription_item::OmnichannelSubscriptionItem,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omnichannel_subscription_items: Option<
+        Vec<omnichannel_subscription_item::OmnichannelSubscriptionItem>,
     >,
     /// `initial_purchase_transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_purchase_transaction: Option<
         Box<omnichannel_transaction::OmnichannelTransaction>,
     >,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OmnichannelSubscription {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OmnichannelSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OmnichannelSubscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OmnichannelSubscription` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OmnichannelSubscription, A::Error> {
+                let mut id: Option<String> = None;
+                let mut id_at_source: Option<String> = None;
+                let mut app_id: Option<String> = None;
+                let mut source: Option<Source> = None;
+                let mut customer_id: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut purchased_at: Option<Timestamp> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut omnichannel_subscription_items: Option<
+                    Vec<omnichannel_subscription_item::OmnichannelSubscriptionItem>,
+                > = None;
+                let mut initial_purchase_transaction: Option<
+                    Box<omnichannel_transaction::OmnichannelTransaction>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "id_at_source" => id_at_source = map.next_value()?,
+                        "app_id" => app_id = map.next_value()?,
+                        "source" => source = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "purchased_at" => purchased_at = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "omnichannel_subscription_items" => {
+                            omnichannel_subscription_items = map.next_value()?;
+                        }
+                        "initial_purchase_transaction" => {
+                            initial_purchase_transaction = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OmnichannelSubscription {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id_at_source,
+                    app_id,
+                    source,
+                    customer_id,
+                    created_at,
+                    purchased_at,
+                    updated_at,
+                    resource_version,
+                    omnichannel_subscription_items,
+                    initial_purchase_transaction,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Source`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -222,10 +307,56 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /omnichannel_subscriptions/{omnichannel_subscription_id}` (`omnichannel_subscription.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `omnichannel_subscription`.
     pub omnichannel_subscription: OmnichannelSubscription,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "omnichannel_subscription" => {
+                            omnichannel_subscription = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    omnichannel_subscription: omnichannel_subscription
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "omnichannel_subscription",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_subscription.list",
@@ -500,10 +631,56 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `omnichannel_subscription`.
     pub omnichannel_subscription: OmnichannelSubscription,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "omnichannel_subscription" => {
+                            omnichannel_subscription = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    omnichannel_subscription: omnichannel_subscription
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "omnichannel_subscription",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const OMNICHANNEL_TRANSACTIONS_FOR_OMNICHANNEL_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
@@ -645,10 +822,63 @@ for OmnichannelTransactionsForOmnichannelSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OmnichannelTransactionsForOmnichannelSubscriptionEntry {
     /// `omnichannel_transaction`.
     pub omnichannel_transaction: omnichannel_transaction::OmnichannelTransaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OmnichannelTransactionsForOmnichannelSubscriptionEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OmnichannelTransactionsForOmnichannelSubscriptionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OmnichannelTransactionsForOmnichannelSubscriptionEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a `OmnichannelTransactionsForOmnichannelSubscriptionEntry` object",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                OmnichannelTransactionsForOmnichannelSubscriptionEntry,
+                A::Error,
+            > {
+                let mut omnichannel_transaction: Option<
+                    omnichannel_transaction::OmnichannelTransaction,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "omnichannel_transaction" => {
+                            omnichannel_transaction = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OmnichannelTransactionsForOmnichannelSubscriptionEntry {
+                    omnichannel_transaction: omnichannel_transaction
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "omnichannel_transaction",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const MOVE: crate::transport::Operation = crate::transport::Operation {
     id: "omnichannel_subscription.move",
@@ -729,8 +959,54 @@ impl crate::form::FormEncode for MoveParams {
     }
 }
 /// What `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MoveResponse {
     /// `omnichannel_subscription`.
     pub omnichannel_subscription: OmnichannelSubscription,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for MoveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for MoveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MoveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `MoveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MoveResponse, A::Error> {
+                let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "omnichannel_subscription" => {
+                            omnichannel_subscription = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MoveResponse {
+                    omnichannel_subscription: omnichannel_subscription
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "omnichannel_subscription",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -6,20 +6,22 @@
 use super::omnichannel_subscription_item_offer;
 #[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
 use super::omnichannel_subscription_item_scheduled_change;
-use crate::{ApiEnum, Client, Error, Page, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OmnichannelSubscriptionItem {
     /// `id`.
     pub id: String,
     /// `item_id_at_source`.
-    pub item_id_at_source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id_at_source: Option<String>,
     /// `item_parent_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_parent_id_at_source: Option<String>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `auto_renew_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_renew_status: Option<AutoRenewStatus>,
@@ -48,9 +50,11 @@ pub struct OmnichannelSubscriptionItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resumes_at: Option<Timestamp>,
     /// `has_scheduled_changes`.
-    pub has_scheduled_changes: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_scheduled_changes: Option<bool>,
     /// `updated_at` (Unix seconds).
-    pub updated_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
@@ -65,9 +69,116 @@ pub struct OmnichannelSubscriptionItem {
     /// `linked_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_item: Option<Box<LinkedItem>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OmnichannelSubscriptionItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OmnichannelSubscriptionItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OmnichannelSubscriptionItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OmnichannelSubscriptionItem, A::Error> {
+                let mut id: Option<String> = None;
+                let mut item_id_at_source: Option<String> = None;
+                let mut item_parent_id_at_source: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut auto_renew_status: Option<AutoRenewStatus> = None;
+                let mut current_term_start: Option<Timestamp> = None;
+                let mut current_term_end: Option<Timestamp> = None;
+                let mut expired_at: Option<Timestamp> = None;
+                let mut expiration_reason: Option<ExpirationReason> = None;
+                let mut cancelled_at: Option<Timestamp> = None;
+                let mut cancellation_reason: Option<CancellationReason> = None;
+                let mut grace_period_expires_at: Option<Timestamp> = None;
+                let mut resumes_at: Option<Timestamp> = None;
+                let mut has_scheduled_changes: Option<bool> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut omnichannel_subscription_item_offers: Option<
+                    Vec<
+                        omnichannel_subscription_item_offer::OmnichannelSubscriptionItemOffer,
+                    >,
+                > = None;
+                let mut upcoming_renewal: Option<Box<UpcomingRenewal>> = None;
+                let mut linked_item: Option<Box<LinkedItem>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "item_id_at_source" => item_id_at_source = map.next_value()?,
+                        "item_parent_id_at_source" => {
+                            item_parent_id_at_source = map.next_value()?;
+                        }
+                        "status" => status = map.next_value()?,
+                        "auto_renew_status" => auto_renew_status = map.next_value()?,
+                        "current_term_start" => current_term_start = map.next_value()?,
+                        "current_term_end" => current_term_end = map.next_value()?,
+                        "expired_at" => expired_at = map.next_value()?,
+                        "expiration_reason" => expiration_reason = map.next_value()?,
+                        "cancelled_at" => cancelled_at = map.next_value()?,
+                        "cancellation_reason" => cancellation_reason = map.next_value()?,
+                        "grace_period_expires_at" => {
+                            grace_period_expires_at = map.next_value()?;
+                        }
+                        "resumes_at" => resumes_at = map.next_value()?,
+                        "has_scheduled_changes" => {
+                            has_scheduled_changes = map.next_value()?;
+                        }
+                        "updated_at" => updated_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "omnichannel_subscription_item_offers" => {
+                            omnichannel_subscription_item_offers = map.next_value()?;
+                        }
+                        "upcoming_renewal" => upcoming_renewal = map.next_value()?,
+                        "linked_item" => linked_item = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OmnichannelSubscriptionItem {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    item_id_at_source,
+                    item_parent_id_at_source,
+                    status,
+                    auto_renew_status,
+                    current_term_start,
+                    current_term_end,
+                    expired_at,
+                    expiration_reason,
+                    cancelled_at,
+                    cancellation_reason,
+                    grace_period_expires_at,
+                    resumes_at,
+                    has_scheduled_changes,
+                    updated_at,
+                    resource_version,
+                    omnichannel_subscription_item_offers,
+                    upcoming_renewal,
+                    linked_item,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `UpcomingRenewal` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpcomingRenewal {
     /// `price_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,15 +189,103 @@ pub struct UpcomingRenewal {
     /// `price_nanos`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_nanos: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpcomingRenewal {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpcomingRenewal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpcomingRenewal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpcomingRenewal` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpcomingRenewal, A::Error> {
+                let mut price_currency: Option<String> = None;
+                let mut price_units: Option<i64> = None;
+                let mut price_nanos: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "price_currency" => price_currency = map.next_value()?,
+                        "price_units" => price_units = map.next_value()?,
+                        "price_nanos" => price_nanos = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpcomingRenewal {
+                    price_currency,
+                    price_units,
+                    price_nanos,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedItem {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `linked_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedItem, A::Error> {
+                let mut id: Option<String> = None;
+                let mut linked_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "linked_at" => linked_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedItem { id, linked_at, extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -392,8 +591,58 @@ impl crate::form::FormEncode for ListOmniSubItemScheduleChangesParams {
     }
 }
 /// One entry of a page of `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListOmniSubItemScheduleChangesEntry {
     /// `omnichannel_subscription_item_scheduled_change`.
     pub omnichannel_subscription_item_scheduled_change: omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListOmniSubItemScheduleChangesEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListOmniSubItemScheduleChangesEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListOmniSubItemScheduleChangesEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListOmniSubItemScheduleChangesEntry, A::Error> {
+                let mut omnichannel_subscription_item_scheduled_change: Option<
+                    omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "omnichannel_subscription_item_scheduled_change" => {
+                            omnichannel_subscription_item_scheduled_change = Some(
+                                map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListOmniSubItemScheduleChangesEntry {
+                    omnichannel_subscription_item_scheduled_change: omnichannel_subscription_item_scheduled_change
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "omnichannel_subscription_item_scheduled_change",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

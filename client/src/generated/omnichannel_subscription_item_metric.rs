@@ -2,10 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelSubscriptionItemMetric` resource, from `spec/omnichannel_subscription_item_metric.yaml`.
-use crate::Timestamp;
+use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item_metric` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OmnichannelSubscriptionItemMetric {
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,7 +17,8 @@ pub struct OmnichannelSubscriptionItemMetric {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_id: Option<String>,
     /// `item_id_at_source`.
-    pub item_id_at_source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id_at_source: Option<String>,
     /// `mrr_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mrr_currency: Option<String>,
@@ -28,13 +29,90 @@ pub struct OmnichannelSubscriptionItemMetric {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mrr_nanos: Option<i64>,
     /// `effective_from` (Unix seconds).
-    pub effective_from: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<Timestamp>,
     /// `calculated_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calculated_at: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OmnichannelSubscriptionItemMetric {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OmnichannelSubscriptionItemMetric;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OmnichannelSubscriptionItemMetric` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OmnichannelSubscriptionItemMetric, A::Error> {
+                let mut customer_id: Option<String> = None;
+                let mut omnichannel_subscription_id: Option<String> = None;
+                let mut omnichannel_subscription_item_id: Option<String> = None;
+                let mut item_id_at_source: Option<String> = None;
+                let mut mrr_currency: Option<String> = None;
+                let mut mrr_units: Option<i64> = None;
+                let mut mrr_nanos: Option<i64> = None;
+                let mut effective_from: Option<Timestamp> = None;
+                let mut calculated_at: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer_id" => customer_id = map.next_value()?,
+                        "omnichannel_subscription_id" => {
+                            omnichannel_subscription_id = map.next_value()?;
+                        }
+                        "omnichannel_subscription_item_id" => {
+                            omnichannel_subscription_item_id = map.next_value()?;
+                        }
+                        "item_id_at_source" => item_id_at_source = map.next_value()?,
+                        "mrr_currency" => mrr_currency = map.next_value()?,
+                        "mrr_units" => mrr_units = map.next_value()?,
+                        "mrr_nanos" => mrr_nanos = map.next_value()?,
+                        "effective_from" => effective_from = map.next_value()?,
+                        "calculated_at" => calculated_at = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OmnichannelSubscriptionItemMetric {
+                    customer_id,
+                    omnichannel_subscription_id,
+                    omnichannel_subscription_item_id,
+                    item_id_at_source,
+                    mrr_currency,
+                    mrr_units,
+                    mrr_nanos,
+                    effective_from,
+                    calculated_at,
+                    created_at,
+                    resource_version,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -3,10 +3,10 @@
 
 //! The `OmnichannelSubscriptionItemOffer` resource, from `spec/omnichannel_subscription_item_offer.yaml`.
 use super::enums;
-use crate::Timestamp;
+use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item_offer` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OmnichannelSubscriptionItemOffer {
     /// `id`.
     pub id: String,
@@ -14,13 +14,15 @@ pub struct OmnichannelSubscriptionItemOffer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_id_at_source: Option<String>,
     /// `category`.
-    pub category: enums::Category,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<enums::Category>,
     /// `category_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_at_source: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: enums::Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<enums::Type>,
     /// `type_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_at_source: Option<String>,
@@ -28,7 +30,8 @@ pub struct OmnichannelSubscriptionItemOffer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<enums::DiscountType>,
     /// `duration`.
-    pub duration: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
@@ -50,4 +53,87 @@ pub struct OmnichannelSubscriptionItemOffer {
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OmnichannelSubscriptionItemOffer {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OmnichannelSubscriptionItemOffer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OmnichannelSubscriptionItemOffer` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OmnichannelSubscriptionItemOffer, A::Error> {
+                let mut id: Option<String> = None;
+                let mut offer_id_at_source: Option<String> = None;
+                let mut category: Option<enums::Category> = None;
+                let mut category_at_source: Option<String> = None;
+                let mut r#type: Option<enums::Type> = None;
+                let mut type_at_source: Option<String> = None;
+                let mut discount_type: Option<enums::DiscountType> = None;
+                let mut duration: Option<String> = None;
+                let mut percentage: Option<f64> = None;
+                let mut price_currency: Option<String> = None;
+                let mut price_units: Option<i64> = None;
+                let mut price_nanos: Option<i64> = None;
+                let mut offer_term_start: Option<Timestamp> = None;
+                let mut offer_term_end: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "offer_id_at_source" => offer_id_at_source = map.next_value()?,
+                        "category" => category = map.next_value()?,
+                        "category_at_source" => category_at_source = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "type_at_source" => type_at_source = map.next_value()?,
+                        "discount_type" => discount_type = map.next_value()?,
+                        "duration" => duration = map.next_value()?,
+                        "percentage" => percentage = map.next_value()?,
+                        "price_currency" => price_currency = map.next_value()?,
+                        "price_units" => price_units = map.next_value()?,
+                        "price_nanos" => price_nanos = map.next_value()?,
+                        "offer_term_start" => offer_term_start = map.next_value()?,
+                        "offer_term_end" => offer_term_end = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OmnichannelSubscriptionItemOffer {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    offer_id_at_source,
+                    category,
+                    category_at_source,
+                    r#type,
+                    type_at_source,
+                    discount_type,
+                    duration,
+                    percentage,
+                    price_currency,
+                    price_units,
+                    price_nanos,
+                    offer_term_start,
+                    offer_term_end,
+                    resource_version,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

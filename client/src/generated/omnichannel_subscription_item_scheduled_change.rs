@@ -2,10 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelSubscriptionItemScheduledChange` resource, from `spec/omnichannel_subscription_item_scheduled_change.yaml`.
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item_scheduled_change` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OmnichannelSubscriptionItemScheduledChange {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14,13 +14,17 @@ pub struct OmnichannelSubscriptionItemScheduledChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_id: Option<String>,
     /// `scheduled_at` (Unix seconds).
-    pub scheduled_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<Timestamp>,
     /// `change_type`.
-    pub change_type: ChangeType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_type: Option<ChangeType>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `modified_at` (Unix seconds).
-    pub modified_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
@@ -30,20 +34,169 @@ pub struct OmnichannelSubscriptionItemScheduledChange {
     /// `scheduled_state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_state: Option<Box<ScheduledState>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OmnichannelSubscriptionItemScheduledChange {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OmnichannelSubscriptionItemScheduledChange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OmnichannelSubscriptionItemScheduledChange` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OmnichannelSubscriptionItemScheduledChange, A::Error> {
+                let mut id: Option<String> = None;
+                let mut omnichannel_subscription_item_id: Option<String> = None;
+                let mut scheduled_at: Option<Timestamp> = None;
+                let mut change_type: Option<ChangeType> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut modified_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut current_state: Option<Box<CurrentState>> = None;
+                let mut scheduled_state: Option<Box<ScheduledState>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "omnichannel_subscription_item_id" => {
+                            omnichannel_subscription_item_id = map.next_value()?;
+                        }
+                        "scheduled_at" => scheduled_at = map.next_value()?,
+                        "change_type" => change_type = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "modified_at" => modified_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "current_state" => current_state = map.next_value()?,
+                        "scheduled_state" => scheduled_state = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OmnichannelSubscriptionItemScheduledChange {
+                    id,
+                    omnichannel_subscription_item_id,
+                    scheduled_at,
+                    change_type,
+                    created_at,
+                    modified_at,
+                    resource_version,
+                    current_state,
+                    scheduled_state,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `CurrentState` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CurrentState {
     /// `item_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id_at_source: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CurrentState {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CurrentState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CurrentState;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CurrentState` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CurrentState, A::Error> {
+                let mut item_id_at_source: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_id_at_source" => item_id_at_source = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CurrentState {
+                    item_id_at_source,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ScheduledState` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScheduledState {
     /// `item_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id_at_source: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ScheduledState {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ScheduledState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ScheduledState;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ScheduledState` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScheduledState, A::Error> {
+                let mut item_id_at_source: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_id_at_source" => item_id_at_source = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ScheduledState {
+                    item_id_at_source,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `ChangeType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

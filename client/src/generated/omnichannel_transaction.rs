@@ -2,17 +2,19 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelTransaction` resource, from `spec/omnichannel_transaction.yaml`.
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_transaction` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OmnichannelTransaction {
     /// `id`.
     pub id: String,
     /// `id_at_source`.
-    pub id_at_source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_at_source: Option<String>,
     /// `app_id`.
-    pub app_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
     /// `price_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<String>,
@@ -24,12 +26,14 @@ pub struct OmnichannelTransaction {
     pub price_nanos: Option<i64>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
     /// `transacted_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transacted_at: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
@@ -39,20 +43,188 @@ pub struct OmnichannelTransaction {
     /// `linked_omnichannel_one_time_orders` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_omnichannel_one_time_orders: Option<Vec<LinkedOmnichannelOneTimeOrder>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OmnichannelTransaction {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OmnichannelTransaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OmnichannelTransaction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OmnichannelTransaction` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OmnichannelTransaction, A::Error> {
+                let mut id: Option<String> = None;
+                let mut id_at_source: Option<String> = None;
+                let mut app_id: Option<String> = None;
+                let mut price_currency: Option<String> = None;
+                let mut price_units: Option<i64> = None;
+                let mut price_nanos: Option<i64> = None;
+                let mut r#type: Option<Type> = None;
+                let mut transacted_at: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut linked_omnichannel_subscriptions: Option<
+                    Vec<LinkedOmnichannelSubscription>,
+                > = None;
+                let mut linked_omnichannel_one_time_orders: Option<
+                    Vec<LinkedOmnichannelOneTimeOrder>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "id_at_source" => id_at_source = map.next_value()?,
+                        "app_id" => app_id = map.next_value()?,
+                        "price_currency" => price_currency = map.next_value()?,
+                        "price_units" => price_units = map.next_value()?,
+                        "price_nanos" => price_nanos = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "transacted_at" => transacted_at = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "linked_omnichannel_subscriptions" => {
+                            linked_omnichannel_subscriptions = map.next_value()?;
+                        }
+                        "linked_omnichannel_one_time_orders" => {
+                            linked_omnichannel_one_time_orders = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OmnichannelTransaction {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id_at_source,
+                    app_id,
+                    price_currency,
+                    price_units,
+                    price_nanos,
+                    r#type,
+                    transacted_at,
+                    created_at,
+                    resource_version,
+                    linked_omnichannel_subscriptions,
+                    linked_omnichannel_one_time_orders,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedOmnichannelSubscription` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedOmnichannelSubscription {
     /// `omnichannel_subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedOmnichannelSubscription {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedOmnichannelSubscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedOmnichannelSubscription` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedOmnichannelSubscription, A::Error> {
+                let mut omnichannel_subscription_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "omnichannel_subscription_id" => {
+                            omnichannel_subscription_id = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedOmnichannelSubscription {
+                    omnichannel_subscription_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedOmnichannelOneTimeOrder` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedOmnichannelOneTimeOrder {
     /// `omnichannel_one_time_order_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedOmnichannelOneTimeOrder {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedOmnichannelOneTimeOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedOmnichannelOneTimeOrder` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedOmnichannelOneTimeOrder, A::Error> {
+                let mut omnichannel_one_time_order_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "omnichannel_one_time_order_id" => {
+                            omnichannel_one_time_order_id = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedOmnichannelOneTimeOrder {
+                    omnichannel_one_time_order_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -4,12 +4,12 @@
 //! The `Order` resource and its operations, from `spec/order.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, BooleanFilter, Client, EnumFilter, Error, Page, ResponseInfo, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo,
+    Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `order` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Order {
     /// `id`.
     pub id: String,
@@ -38,7 +38,8 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_type: Option<OrderType>,
     /// `price_type`.
-    pub price_type: enums::PriceType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_type: Option<enums::PriceType>,
     /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
@@ -97,7 +98,8 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_cut_off_date: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `status_update_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_update_at: Option<Timestamp>,
@@ -120,7 +122,8 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resent_status: Option<ResentStatus>,
     /// `is_resent`.
-    pub is_resent: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_resent: Option<bool>,
     /// `original_order_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_order_id: Option<String>,
@@ -152,7 +155,8 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_credit_notes: Option<Vec<LinkedCreditNote>>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
@@ -174,16 +178,233 @@ pub struct Order {
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Order {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Order;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Order` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Order, A::Error> {
+                let mut id: Option<String> = None;
+                let mut document_number: Option<String> = None;
+                let mut invoice_id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut cancellation_reason: Option<CancellationReason> = None;
+                let mut payment_status: Option<PaymentStatus> = None;
+                let mut order_type: Option<OrderType> = None;
+                let mut price_type: Option<enums::PriceType> = None;
+                let mut reference_id: Option<String> = None;
+                let mut fulfillment_status: Option<String> = None;
+                let mut order_date: Option<Timestamp> = None;
+                let mut shipping_date: Option<Timestamp> = None;
+                let mut note: Option<String> = None;
+                let mut tracking_id: Option<String> = None;
+                let mut tracking_url: Option<String> = None;
+                let mut batch_id: Option<String> = None;
+                let mut created_by: Option<String> = None;
+                let mut shipment_carrier: Option<String> = None;
+                let mut invoice_round_off_amount: Option<i64> = None;
+                let mut tax: Option<i64> = None;
+                let mut amount_paid: Option<i64> = None;
+                let mut amount_adjusted: Option<i64> = None;
+                let mut refundable_credits_issued: Option<i64> = None;
+                let mut refundable_credits: Option<i64> = None;
+                let mut rounding_adjustement: Option<i64> = None;
+                let mut paid_on: Option<Timestamp> = None;
+                let mut shipping_cut_off_date: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut status_update_at: Option<Timestamp> = None;
+                let mut delivered_at: Option<Timestamp> = None;
+                let mut shipped_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut cancelled_at: Option<Timestamp> = None;
+                let mut resent_status: Option<ResentStatus> = None;
+                let mut is_resent: Option<bool> = None;
+                let mut original_order_id: Option<String> = None;
+                let mut order_line_items: Option<Vec<OrderLineItem>> = None;
+                let mut shipping_address: Option<Box<ShippingAddress>> = None;
+                let mut billing_address: Option<Box<BillingAddress>> = None;
+                let mut discount: Option<i64> = None;
+                let mut sub_total: Option<i64> = None;
+                let mut total: Option<i64> = None;
+                let mut line_item_taxes: Option<Vec<LineItemTax>> = None;
+                let mut line_item_discounts: Option<Vec<LineItemDiscount>> = None;
+                let mut linked_credit_notes: Option<Vec<LinkedCreditNote>> = None;
+                let mut deleted: Option<bool> = None;
+                let mut currency_code: Option<String> = None;
+                let mut is_gifted: Option<bool> = None;
+                let mut gift_note: Option<String> = None;
+                let mut gift_id: Option<String> = None;
+                let mut resend_reason: Option<String> = None;
+                let mut resent_orders: Option<Vec<ResentOrder>> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "document_number" => document_number = map.next_value()?,
+                        "invoice_id" => invoice_id = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "cancellation_reason" => cancellation_reason = map.next_value()?,
+                        "payment_status" => payment_status = map.next_value()?,
+                        "order_type" => order_type = map.next_value()?,
+                        "price_type" => price_type = map.next_value()?,
+                        "reference_id" => reference_id = map.next_value()?,
+                        "fulfillment_status" => fulfillment_status = map.next_value()?,
+                        "order_date" => order_date = map.next_value()?,
+                        "shipping_date" => shipping_date = map.next_value()?,
+                        "note" => note = map.next_value()?,
+                        "tracking_id" => tracking_id = map.next_value()?,
+                        "tracking_url" => tracking_url = map.next_value()?,
+                        "batch_id" => batch_id = map.next_value()?,
+                        "created_by" => created_by = map.next_value()?,
+                        "shipment_carrier" => shipment_carrier = map.next_value()?,
+                        "invoice_round_off_amount" => {
+                            invoice_round_off_amount = map.next_value()?;
+                        }
+                        "tax" => tax = map.next_value()?,
+                        "amount_paid" => amount_paid = map.next_value()?,
+                        "amount_adjusted" => amount_adjusted = map.next_value()?,
+                        "refundable_credits_issued" => {
+                            refundable_credits_issued = map.next_value()?;
+                        }
+                        "refundable_credits" => refundable_credits = map.next_value()?,
+                        "rounding_adjustement" => {
+                            rounding_adjustement = map.next_value()?;
+                        }
+                        "paid_on" => paid_on = map.next_value()?,
+                        "shipping_cut_off_date" => {
+                            shipping_cut_off_date = map.next_value()?;
+                        }
+                        "created_at" => created_at = map.next_value()?,
+                        "status_update_at" => status_update_at = map.next_value()?,
+                        "delivered_at" => delivered_at = map.next_value()?,
+                        "shipped_at" => shipped_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "cancelled_at" => cancelled_at = map.next_value()?,
+                        "resent_status" => resent_status = map.next_value()?,
+                        "is_resent" => is_resent = map.next_value()?,
+                        "original_order_id" => original_order_id = map.next_value()?,
+                        "order_line_items" => order_line_items = map.next_value()?,
+                        "shipping_address" => shipping_address = map.next_value()?,
+                        "billing_address" => billing_address = map.next_value()?,
+                        "discount" => discount = map.next_value()?,
+                        "sub_total" => sub_total = map.next_value()?,
+                        "total" => total = map.next_value()?,
+                        "line_item_taxes" => line_item_taxes = map.next_value()?,
+                        "line_item_discounts" => line_item_discounts = map.next_value()?,
+                        "linked_credit_notes" => linked_credit_notes = map.next_value()?,
+                        "deleted" => deleted = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "is_gifted" => is_gifted = map.next_value()?,
+                        "gift_note" => gift_note = map.next_value()?,
+                        "gift_id" => gift_id = map.next_value()?,
+                        "resend_reason" => resend_reason = map.next_value()?,
+                        "resent_orders" => resent_orders = map.next_value()?,
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Order {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    document_number,
+                    invoice_id,
+                    subscription_id,
+                    customer_id,
+                    status,
+                    cancellation_reason,
+                    payment_status,
+                    order_type,
+                    price_type,
+                    reference_id,
+                    fulfillment_status,
+                    order_date,
+                    shipping_date,
+                    note,
+                    tracking_id,
+                    tracking_url,
+                    batch_id,
+                    created_by,
+                    shipment_carrier,
+                    invoice_round_off_amount,
+                    tax,
+                    amount_paid,
+                    amount_adjusted,
+                    refundable_credits_issued,
+                    refundable_credits,
+                    rounding_adjustement,
+                    paid_on,
+                    shipping_cut_off_date,
+                    created_at,
+                    status_update_at,
+                    delivered_at,
+                    shipped_at,
+                    resource_version,
+                    updated_at,
+                    cancelled_at,
+                    resent_status,
+                    is_resent,
+                    original_order_id,
+                    order_line_items,
+                    shipping_address,
+                    billing_address,
+                    discount,
+                    sub_total,
+                    total,
+                    line_item_taxes,
+                    line_item_discounts,
+                    linked_credit_notes,
+                    deleted,
+                    currency_code,
+                    is_gifted,
+                    gift_note,
+                    gift_id,
+                    resend_reason,
+                    resent_orders,
+                    business_entity_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `OrderLineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderLineItem {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `invoice_id`.
-    pub invoice_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<String>,
     /// `invoice_line_item_id`.
-    pub invoice_line_item_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_line_item_id: Option<String>,
     /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
@@ -215,7 +436,8 @@ pub struct OrderLineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits: Option<i64>,
     /// `is_shippable`.
-    pub is_shippable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_shippable: Option<bool>,
     /// `sku`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
@@ -223,7 +445,8 @@ pub struct OrderLineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderLineItemStatus>,
     /// `entity_type`.
-    pub entity_type: OrderLineItemEntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<OrderLineItemEntityType>,
     /// `item_level_discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_amount: Option<i64>,
@@ -233,9 +456,115 @@ pub struct OrderLineItem {
     /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OrderLineItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OrderLineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrderLineItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OrderLineItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderLineItem, A::Error> {
+                let mut id: Option<String> = None;
+                let mut invoice_id: Option<String> = None;
+                let mut invoice_line_item_id: Option<String> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut description: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut fulfillment_quantity: Option<i64> = None;
+                let mut fulfillment_amount: Option<i64> = None;
+                let mut tax_amount: Option<i64> = None;
+                let mut amount_paid: Option<i64> = None;
+                let mut amount_adjusted: Option<i64> = None;
+                let mut refundable_credits_issued: Option<i64> = None;
+                let mut refundable_credits: Option<i64> = None;
+                let mut is_shippable: Option<bool> = None;
+                let mut sku: Option<String> = None;
+                let mut status: Option<OrderLineItemStatus> = None;
+                let mut entity_type: Option<OrderLineItemEntityType> = None;
+                let mut item_level_discount_amount: Option<i64> = None;
+                let mut discount_amount: Option<i64> = None;
+                let mut entity_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "invoice_id" => invoice_id = map.next_value()?,
+                        "invoice_line_item_id" => {
+                            invoice_line_item_id = map.next_value()?;
+                        }
+                        "unit_price" => unit_price = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "fulfillment_quantity" => {
+                            fulfillment_quantity = map.next_value()?;
+                        }
+                        "fulfillment_amount" => fulfillment_amount = map.next_value()?,
+                        "tax_amount" => tax_amount = map.next_value()?,
+                        "amount_paid" => amount_paid = map.next_value()?,
+                        "amount_adjusted" => amount_adjusted = map.next_value()?,
+                        "refundable_credits_issued" => {
+                            refundable_credits_issued = map.next_value()?;
+                        }
+                        "refundable_credits" => refundable_credits = map.next_value()?,
+                        "is_shippable" => is_shippable = map.next_value()?,
+                        "sku" => sku = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "item_level_discount_amount" => {
+                            item_level_discount_amount = map.next_value()?;
+                        }
+                        "discount_amount" => discount_amount = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OrderLineItem {
+                    id,
+                    invoice_id,
+                    invoice_line_item_id,
+                    unit_price,
+                    description,
+                    amount,
+                    fulfillment_quantity,
+                    fulfillment_amount,
+                    tax_amount,
+                    amount_paid,
+                    amount_adjusted,
+                    refundable_credits_issued,
+                    refundable_credits,
+                    is_shippable,
+                    sku,
+                    status,
+                    entity_type,
+                    item_level_discount_amount,
+                    discount_amount,
+                    entity_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShippingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -279,9 +608,89 @@ pub struct ShippingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ShippingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ShippingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ShippingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ShippingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ShippingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ShippingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BillingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -325,17 +734,99 @@ pub struct BillingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BillingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BillingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BillingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BillingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemTax {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `tax_name`.
-    pub tax_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_name: Option<String>,
     /// `tax_rate`.
-    pub tax_rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<f64>,
     /// `date_to` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
@@ -352,9 +843,11 @@ pub struct LineItemTax {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
     /// `taxable_amount`.
-    pub taxable_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxable_amount: Option<i64>,
     /// `tax_amount`.
-    pub tax_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
     /// `tax_juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
@@ -370,14 +863,107 @@ pub struct LineItemTax {
     /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemTax {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemTax {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemTax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemTax` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemTax, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut tax_name: Option<String> = None;
+                let mut tax_rate: Option<f64> = None;
+                let mut date_to: Option<Timestamp> = None;
+                let mut date_from: Option<Timestamp> = None;
+                let mut prorated_taxable_amount: Option<f64> = None;
+                let mut is_partial_tax_applied: Option<bool> = None;
+                let mut is_non_compliance_tax: Option<bool> = None;
+                let mut taxable_amount: Option<i64> = None;
+                let mut tax_amount: Option<i64> = None;
+                let mut tax_juris_type: Option<enums::TaxJurisType> = None;
+                let mut tax_juris_name: Option<String> = None;
+                let mut tax_juris_code: Option<String> = None;
+                let mut tax_amount_in_local_currency: Option<i64> = None;
+                let mut local_currency_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "tax_name" => tax_name = map.next_value()?,
+                        "tax_rate" => tax_rate = map.next_value()?,
+                        "date_to" => date_to = map.next_value()?,
+                        "date_from" => date_from = map.next_value()?,
+                        "prorated_taxable_amount" => {
+                            prorated_taxable_amount = map.next_value()?;
+                        }
+                        "is_partial_tax_applied" => {
+                            is_partial_tax_applied = map.next_value()?;
+                        }
+                        "is_non_compliance_tax" => {
+                            is_non_compliance_tax = map.next_value()?;
+                        }
+                        "taxable_amount" => taxable_amount = map.next_value()?,
+                        "tax_amount" => tax_amount = map.next_value()?,
+                        "tax_juris_type" => tax_juris_type = map.next_value()?,
+                        "tax_juris_name" => tax_juris_name = map.next_value()?,
+                        "tax_juris_code" => tax_juris_code = map.next_value()?,
+                        "tax_amount_in_local_currency" => {
+                            tax_amount_in_local_currency = map.next_value()?;
+                        }
+                        "local_currency_code" => local_currency_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemTax {
+                    line_item_id,
+                    tax_name,
+                    tax_rate,
+                    date_to,
+                    date_from,
+                    prorated_taxable_amount,
+                    is_partial_tax_applied,
+                    is_non_compliance_tax,
+                    taxable_amount,
+                    tax_amount,
+                    tax_juris_type,
+                    tax_juris_name,
+                    tax_juris_code,
+                    tax_amount_in_local_currency,
+                    local_currency_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemDiscount {
     /// `line_item_id`.
-    pub line_item_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
     /// `discount_type`.
-    pub discount_type: LineItemDiscountDiscountType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_type: Option<LineItemDiscountDiscountType>,
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
@@ -385,39 +971,200 @@ pub struct LineItemDiscount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `discount_amount`.
-    pub discount_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_amount: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemDiscount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemDiscount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemDiscount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemDiscount, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut discount_type: Option<LineItemDiscountDiscountType> = None;
+                let mut coupon_id: Option<String> = None;
+                let mut entity_id: Option<String> = None;
+                let mut discount_amount: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "discount_type" => discount_type = map.next_value()?,
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "discount_amount" => discount_amount = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemDiscount {
+                    line_item_id,
+                    discount_type,
+                    coupon_id,
+                    entity_id,
+                    discount_amount,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedCreditNote {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: LinkedCreditNoteType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<LinkedCreditNoteType>,
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `status`.
-    pub status: LinkedCreditNoteStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<LinkedCreditNoteStatus>,
     /// `amount_adjusted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_adjusted: Option<i64>,
     /// `amount_refunded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_refunded: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedCreditNote {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedCreditNote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedCreditNote;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedCreditNote` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedCreditNote, A::Error> {
+                let mut amount: Option<i64> = None;
+                let mut r#type: Option<LinkedCreditNoteType> = None;
+                let mut id: Option<String> = None;
+                let mut status: Option<LinkedCreditNoteStatus> = None;
+                let mut amount_adjusted: Option<i64> = None;
+                let mut amount_refunded: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "amount" => amount = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "id" => id = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "amount_adjusted" => amount_adjusted = map.next_value()?,
+                        "amount_refunded" => amount_refunded = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedCreditNote {
+                    amount,
+                    r#type,
+                    id,
+                    status,
+                    amount_adjusted,
+                    amount_refunded,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ResentOrder` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResentOrder {
     /// `order_id`.
-    pub order_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
     /// `reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ResentOrder {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ResentOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResentOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResentOrder` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResentOrder, A::Error> {
+                let mut order_id: Option<String> = None;
+                let mut reason: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order_id" => order_id = map.next_value()?,
+                        "reason" => reason = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ResentOrder {
+                    order_id,
+                    reason,
+                    amount,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1668,10 +2415,52 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /orders` (`order.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "order.update",
@@ -1907,10 +2696,52 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /orders/{order_id}` (`order.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const IMPORT_ORDER: crate::transport::Operation = crate::transport::Operation {
     id: "order.import_order",
@@ -2198,10 +3029,52 @@ impl crate::form::FormEncode for ImportOrderParams {
     }
 }
 /// What `POST /orders/import_order` (`order.import_order`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportOrderResponse {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ImportOrderResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ImportOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportOrderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportOrderResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportOrderResponse, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ImportOrderResponse {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ASSIGN_ORDER_NUMBER: crate::transport::Operation = crate::transport::Operation {
     id: "order.assign_order_number",
@@ -2250,10 +3123,52 @@ impl AssignOrderNumberRequest {
     }
 }
 /// What `POST /orders/{order_id}/assign_order_number` (`order.assign_order_number`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssignOrderNumberResponse {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AssignOrderNumberResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AssignOrderNumberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AssignOrderNumberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AssignOrderNumberResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssignOrderNumberResponse, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AssignOrderNumberResponse {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
     id: "order.cancel",
@@ -2373,10 +3288,52 @@ impl crate::form::FormEncode for CancelParams {
     }
 }
 /// What `POST /orders/{order_id}/cancel` (`order.cancel`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CancelResponse {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CancelResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CancelResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelResponse, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CancelResponse {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_REFUNDABLE_CREDIT_NOTE: crate::transport::Operation = crate::transport::Operation {
     id: "order.create_refundable_credit_note",
@@ -2489,10 +3446,52 @@ impl crate::form::FormEncode for CreateRefundableCreditNoteParams {
     }
 }
 /// What `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateRefundableCreditNoteResponse {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateRefundableCreditNoteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateRefundableCreditNoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateRefundableCreditNoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateRefundableCreditNoteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRefundableCreditNoteResponse, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateRefundableCreditNoteResponse {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REOPEN: crate::transport::Operation = crate::transport::Operation {
     id: "order.reopen",
@@ -2581,10 +3580,52 @@ impl crate::form::FormEncode for ReopenParams {
     }
 }
 /// What `POST /orders/{order_id}/reopen` (`order.reopen`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReopenResponse {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ReopenResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ReopenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ReopenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReopenResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReopenResponse, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ReopenResponse {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "order.retrieve",
@@ -2627,10 +3668,52 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /orders/{order_id}` (`order.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "order.delete",
@@ -2677,10 +3760,52 @@ impl DeleteRequest {
     }
 }
 /// What `POST /orders/{order_id}/delete` (`order.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "order.list",
@@ -3051,10 +4176,52 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /orders` (`order.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ORDERS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "order.orders_for_invoice",
@@ -3174,10 +4341,52 @@ impl crate::form::FormEncode for OrdersForInvoiceParams {
     }
 }
 /// One entry of a page of `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrdersForInvoiceEntry {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OrdersForInvoiceEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OrdersForInvoiceEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrdersForInvoiceEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OrdersForInvoiceEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrdersForInvoiceEntry, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OrdersForInvoiceEntry {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RESEND: crate::transport::Operation = crate::transport::Operation {
     id: "order.resend",
@@ -3283,10 +4492,52 @@ impl crate::form::FormEncode for ResendParams {
     }
 }
 /// What `POST /orders/{order_id}/resend` (`order.resend`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResendResponse {
     /// `order`.
     pub order: Order,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ResendResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ResendResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResendResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResendResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResendResponse, A::Error> {
+                let mut order: Option<Order> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "order" => order = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ResendResponse {
+                    order: order
+                        .ok_or_else(|| serde::de::Error::missing_field("order"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `UpdateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

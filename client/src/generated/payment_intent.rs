@@ -4,26 +4,29 @@
 //! The `PaymentIntent` resource and its operations, from `spec/payment_intent.yaml`.
 #[cfg(feature = "gateway_error_detail")]
 use super::gateway_error_detail;
-use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `payment_intent` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentIntent {
     /// `id`.
     pub id: String,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
     /// `expires_at` (Unix seconds).
-    pub expires_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Timestamp>,
     /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
@@ -37,9 +40,11 @@ pub struct PaymentIntent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_url: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `modified_at` (Unix seconds).
-    pub modified_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
@@ -67,15 +72,123 @@ pub struct PaymentIntent {
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentIntent {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentIntent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentIntent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentIntent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentIntent, A::Error> {
+                let mut id: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut currency_code: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut gateway_account_id: Option<String> = None;
+                let mut expires_at: Option<Timestamp> = None;
+                let mut reference_id: Option<String> = None;
+                let mut payment_method_type: Option<PaymentMethodType> = None;
+                let mut success_url: Option<String> = None;
+                let mut failure_url: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut modified_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut payment_method_options: Option<Value> = None;
+                let mut customer_id: Option<String> = None;
+                let mut gateway: Option<String> = None;
+                let mut active_payment_attempt: Option<Box<PaymentAttempt>> = None;
+                let mut payment_attempts: Option<Vec<PaymentAttempt>> = None;
+                let mut payment_intent_metadata: Option<Box<PaymentIntentMetadata>> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "status" => status = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "gateway_account_id" => gateway_account_id = map.next_value()?,
+                        "expires_at" => expires_at = map.next_value()?,
+                        "reference_id" => reference_id = map.next_value()?,
+                        "payment_method_type" => payment_method_type = map.next_value()?,
+                        "success_url" => success_url = map.next_value()?,
+                        "failure_url" => failure_url = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "modified_at" => modified_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "payment_method_options" => {
+                            payment_method_options = map.next_value()?;
+                        }
+                        "customer_id" => customer_id = map.next_value()?,
+                        "gateway" => gateway = map.next_value()?,
+                        "active_payment_attempt" => {
+                            active_payment_attempt = map.next_value()?;
+                        }
+                        "payment_attempts" => payment_attempts = map.next_value()?,
+                        "payment_intent_metadata" => {
+                            payment_intent_metadata = map.next_value()?;
+                        }
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentIntent {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    status,
+                    currency_code,
+                    amount,
+                    gateway_account_id,
+                    expires_at,
+                    reference_id,
+                    payment_method_type,
+                    success_url,
+                    failure_url,
+                    created_at,
+                    modified_at,
+                    resource_version,
+                    updated_at,
+                    payment_method_options,
+                    customer_id,
+                    gateway,
+                    active_payment_attempt,
+                    payment_attempts,
+                    payment_intent_metadata,
+                    business_entity_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `PaymentAttempt` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentAttempt {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `status`.
-    pub status: PaymentAttemptStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<PaymentAttemptStatus>,
     /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<PaymentAttemptPaymentMethodType>,
@@ -92,9 +205,11 @@ pub struct PaymentAttempt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkout_details: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `modified_at` (Unix seconds).
-    pub modified_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<Timestamp>,
     /// `error_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<Box<gateway_error_detail::GatewayErrorDetail>>,
@@ -104,12 +219,91 @@ pub struct PaymentAttempt {
     /// `payment_method_display_rule_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_display_rule_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentAttempt {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentAttempt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentAttempt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentAttempt` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentAttempt, A::Error> {
+                let mut id: Option<String> = None;
+                let mut status: Option<PaymentAttemptStatus> = None;
+                let mut payment_method_type: Option<PaymentAttemptPaymentMethodType> = None;
+                let mut id_at_gateway: Option<String> = None;
+                let mut error_code: Option<String> = None;
+                let mut error_text: Option<String> = None;
+                let mut checkout_details: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut modified_at: Option<Timestamp> = None;
+                let mut error_detail: Option<
+                    Box<gateway_error_detail::GatewayErrorDetail>,
+                > = None;
+                let mut routing_rule_id: Option<String> = None;
+                let mut payment_method_display_rule_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "payment_method_type" => payment_method_type = map.next_value()?,
+                        "id_at_gateway" => id_at_gateway = map.next_value()?,
+                        "error_code" => error_code = map.next_value()?,
+                        "error_text" => error_text = map.next_value()?,
+                        "checkout_details" => checkout_details = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "modified_at" => modified_at = map.next_value()?,
+                        "error_detail" => error_detail = map.next_value()?,
+                        "routing_rule_id" => routing_rule_id = map.next_value()?,
+                        "payment_method_display_rule_id" => {
+                            payment_method_display_rule_id = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentAttempt {
+                    id,
+                    status,
+                    payment_method_type,
+                    id_at_gateway,
+                    error_code,
+                    error_text,
+                    checkout_details,
+                    created_at,
+                    modified_at,
+                    error_detail,
+                    routing_rule_id,
+                    payment_method_display_rule_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `PaymentIntentMetadata` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentIntentMetadata {
     /// `source`.
-    pub source: PaymentIntentMetadataSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<PaymentIntentMetadataSource>,
     /// `client_ip_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_ip_address: Option<String>,
@@ -119,6 +313,56 @@ pub struct PaymentIntentMetadata {
     /// `created_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentIntentMetadata {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentIntentMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentIntentMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentIntentMetadata` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentIntentMetadata, A::Error> {
+                let mut source: Option<PaymentIntentMetadataSource> = None;
+                let mut client_ip_address: Option<String> = None;
+                let mut user_agent: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "source" => source = map.next_value()?,
+                        "client_ip_address" => client_ip_address = map.next_value()?,
+                        "user_agent" => user_agent = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentIntentMetadata {
+                    source,
+                    client_ip_address,
+                    user_agent,
+                    created_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1373,10 +1617,54 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /payment_intents` (`payment_intent.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `payment_intent`.
     pub payment_intent: PaymentIntent,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut payment_intent: Option<PaymentIntent> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_intent" => payment_intent = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    payment_intent: payment_intent
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_intent",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_intent.update",
@@ -1523,10 +1811,54 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `payment_intent`.
     pub payment_intent: PaymentIntent,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut payment_intent: Option<PaymentIntent> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_intent" => payment_intent = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    payment_intent: payment_intent
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_intent",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_intent.retrieve",
@@ -1570,8 +1902,52 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /payment_intents/{payment_intent_id}` (`payment_intent.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `payment_intent`.
     pub payment_intent: PaymentIntent,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut payment_intent: Option<PaymentIntent> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_intent" => payment_intent = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    payment_intent: payment_intent
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_intent",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -2,40 +2,156 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PaymentScheduleEstimate` resource, from `spec/payment_schedule_estimate.yaml`.
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_schedule_estimate` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentScheduleEstimate {
     /// `id`.
     pub id: String,
     /// `scheme_id`.
-    pub scheme_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme_id: Option<String>,
     /// `entity_type`.
-    pub entity_type: EntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<EntityType>,
     /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// `schedule_entries` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_entries: Option<Vec<ScheduleEntry>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentScheduleEstimate {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentScheduleEstimate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentScheduleEstimate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentScheduleEstimate, A::Error> {
+                let mut id: Option<String> = None;
+                let mut scheme_id: Option<String> = None;
+                let mut entity_type: Option<EntityType> = None;
+                let mut entity_id: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut currency_code: Option<String> = None;
+                let mut schedule_entries: Option<Vec<ScheduleEntry>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "scheme_id" => scheme_id = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "schedule_entries" => schedule_entries = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentScheduleEstimate {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    scheme_id,
+                    entity_type,
+                    entity_id,
+                    amount,
+                    currency_code,
+                    schedule_entries,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ScheduleEntry` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScheduleEntry {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `date` (Unix seconds).
-    pub date: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Timestamp>,
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `status`.
-    pub status: ScheduleEntryStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ScheduleEntryStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ScheduleEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ScheduleEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ScheduleEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ScheduleEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScheduleEntry, A::Error> {
+                let mut id: Option<String> = None;
+                let mut date: Option<Timestamp> = None;
+                let mut amount: Option<i64> = None;
+                let mut status: Option<ScheduleEntryStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "date" => date = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ScheduleEntry {
+                    id,
+                    date,
+                    amount,
+                    status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

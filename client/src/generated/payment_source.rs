@@ -10,13 +10,13 @@ use super::gateway_payment_method_token;
 #[cfg(feature = "third_party_payment_method")]
 use super::third_party_payment_method;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Sort, StringFilter,
-    Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `payment_source` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentSource {
     /// `id`.
     pub id: String,
@@ -27,18 +27,24 @@ pub struct PaymentSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: enums::Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<enums::Type>,
     /// `reference_id`.
-    pub reference_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `gateway`.
-    pub gateway: enums::Gateway,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
     /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
@@ -82,13 +88,127 @@ pub struct PaymentSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_token: Option<Value>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentSource {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentSource` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentSource, A::Error> {
+                let mut id: Option<String> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut customer_id: Option<String> = None;
+                let mut r#type: Option<enums::Type> = None;
+                let mut reference_id: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut gateway: Option<enums::Gateway> = None;
+                let mut gateway_account_id: Option<String> = None;
+                let mut ip_address: Option<String> = None;
+                let mut issuing_country: Option<String> = None;
+                let mut card: Option<Box<Card>> = None;
+                let mut bank_account: Option<Box<BankAccount>> = None;
+                let mut boleto: Option<Box<CustVoucherSource>> = None;
+                let mut billing_address: Option<Box<BillingAddress>> = None;
+                let mut amazon_payment: Option<Box<AmazonPayment>> = None;
+                let mut upi: Option<Box<Upi>> = None;
+                let mut paypal: Option<Box<Paypal>> = None;
+                let mut venmo: Option<Box<Venmo>> = None;
+                let mut klarna_pay_now: Option<Box<KlarnaPayNow>> = None;
+                let mut mandates: Option<Vec<Mandate>> = None;
+                let mut vault_token: Option<Value> = None;
+                let mut deleted: Option<bool> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "reference_id" => reference_id = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "gateway" => gateway = map.next_value()?,
+                        "gateway_account_id" => gateway_account_id = map.next_value()?,
+                        "ip_address" => ip_address = map.next_value()?,
+                        "issuing_country" => issuing_country = map.next_value()?,
+                        "card" => card = map.next_value()?,
+                        "bank_account" => bank_account = map.next_value()?,
+                        "boleto" => boleto = map.next_value()?,
+                        "billing_address" => billing_address = map.next_value()?,
+                        "amazon_payment" => amazon_payment = map.next_value()?,
+                        "upi" => upi = map.next_value()?,
+                        "paypal" => paypal = map.next_value()?,
+                        "venmo" => venmo = map.next_value()?,
+                        "klarna_pay_now" => klarna_pay_now = map.next_value()?,
+                        "mandates" => mandates = map.next_value()?,
+                        "vault_token" => vault_token = map.next_value()?,
+                        "deleted" => deleted = map.next_value()?,
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentSource {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    resource_version,
+                    updated_at,
+                    created_at,
+                    customer_id,
+                    r#type,
+                    reference_id,
+                    status,
+                    gateway,
+                    gateway_account_id,
+                    ip_address,
+                    issuing_country,
+                    card,
+                    bank_account,
+                    boleto,
+                    billing_address,
+                    amazon_payment,
+                    upi,
+                    paypal,
+                    venmo,
+                    klarna_pay_now,
+                    mandates,
+                    vault_token,
+                    deleted,
+                    business_entity_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Card` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Card {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,17 +217,23 @@ pub struct Card {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// `iin`.
-    pub iin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iin: Option<String>,
     /// `last4`.
-    pub last4: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
     /// `brand`.
-    pub brand: CardBrand,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<CardBrand>,
     /// `funding_type`.
-    pub funding_type: CardFundingType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding_type: Option<CardFundingType>,
     /// `expiry_month`.
-    pub expiry_month: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<i64>,
     /// `expiry_year`.
-    pub expiry_year: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<i64>,
     /// `billing_addr1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
@@ -132,12 +258,99 @@ pub struct Card {
     /// `masked_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_number: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Card {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Card {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Card;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Card` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Card, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut iin: Option<String> = None;
+                let mut last4: Option<String> = None;
+                let mut brand: Option<CardBrand> = None;
+                let mut funding_type: Option<CardFundingType> = None;
+                let mut expiry_month: Option<i64> = None;
+                let mut expiry_year: Option<i64> = None;
+                let mut billing_addr1: Option<String> = None;
+                let mut billing_addr2: Option<String> = None;
+                let mut billing_city: Option<String> = None;
+                let mut billing_state_code: Option<String> = None;
+                let mut billing_state: Option<String> = None;
+                let mut billing_country: Option<String> = None;
+                let mut billing_zip: Option<String> = None;
+                let mut masked_number: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "iin" => iin = map.next_value()?,
+                        "last4" => last4 = map.next_value()?,
+                        "brand" => brand = map.next_value()?,
+                        "funding_type" => funding_type = map.next_value()?,
+                        "expiry_month" => expiry_month = map.next_value()?,
+                        "expiry_year" => expiry_year = map.next_value()?,
+                        "billing_addr1" => billing_addr1 = map.next_value()?,
+                        "billing_addr2" => billing_addr2 = map.next_value()?,
+                        "billing_city" => billing_city = map.next_value()?,
+                        "billing_state_code" => billing_state_code = map.next_value()?,
+                        "billing_state" => billing_state = map.next_value()?,
+                        "billing_country" => billing_country = map.next_value()?,
+                        "billing_zip" => billing_zip = map.next_value()?,
+                        "masked_number" => masked_number = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Card {
+                    first_name,
+                    last_name,
+                    iin,
+                    last4,
+                    brand,
+                    funding_type,
+                    expiry_month,
+                    expiry_year,
+                    billing_addr1,
+                    billing_addr2,
+                    billing_city,
+                    billing_state_code,
+                    billing_state,
+                    billing_country,
+                    billing_zip,
+                    masked_number,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `BankAccount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BankAccount {
     /// `last4`.
-    pub last4: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
     /// `name_on_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_on_account: Option<String>,
@@ -168,12 +381,84 @@ pub struct BankAccount {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BankAccount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BankAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BankAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BankAccount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BankAccount, A::Error> {
+                let mut last4: Option<String> = None;
+                let mut name_on_account: Option<String> = None;
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut direct_debit_scheme: Option<enums::DirectDebitScheme> = None;
+                let mut bank_name: Option<String> = None;
+                let mut mandate_id: Option<String> = None;
+                let mut account_type: Option<enums::AccountType> = None;
+                let mut echeck_type: Option<enums::EcheckType> = None;
+                let mut account_holder_type: Option<enums::AccountHolderType> = None;
+                let mut email: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "last4" => last4 = map.next_value()?,
+                        "name_on_account" => name_on_account = map.next_value()?,
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "direct_debit_scheme" => direct_debit_scheme = map.next_value()?,
+                        "bank_name" => bank_name = map.next_value()?,
+                        "mandate_id" => mandate_id = map.next_value()?,
+                        "account_type" => account_type = map.next_value()?,
+                        "echeck_type" => echeck_type = map.next_value()?,
+                        "account_holder_type" => account_holder_type = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BankAccount {
+                    last4,
+                    name_on_account,
+                    first_name,
+                    last_name,
+                    direct_debit_scheme,
+                    bank_name,
+                    mandate_id,
+                    account_type,
+                    echeck_type,
+                    account_holder_type,
+                    email,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `CustVoucherSource` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CustVoucherSource {
     /// `last4`.
-    pub last4: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
@@ -183,9 +468,59 @@ pub struct CustVoucherSource {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CustVoucherSource {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CustVoucherSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustVoucherSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CustVoucherSource` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustVoucherSource, A::Error> {
+                let mut last4: Option<String> = None;
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "last4" => last4 = map.next_value()?,
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CustVoucherSource {
+                    last4,
+                    first_name,
+                    last_name,
+                    email,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BillingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -229,9 +564,89 @@ pub struct BillingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BillingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BillingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BillingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BillingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `AmazonPayment` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AmazonPayment {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,16 +654,98 @@ pub struct AmazonPayment {
     /// `agreement_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AmazonPayment {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AmazonPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AmazonPayment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AmazonPayment` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AmazonPayment, A::Error> {
+                let mut email: Option<String> = None;
+                let mut agreement_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "email" => email = map.next_value()?,
+                        "agreement_id" => agreement_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AmazonPayment {
+                    email,
+                    agreement_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Upi` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Upi {
     /// `vpa`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpa: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Upi {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Upi {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Upi;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Upi` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Upi, A::Error> {
+                let mut vpa: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "vpa" => vpa = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Upi { vpa, extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Paypal` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Paypal {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -256,30 +753,200 @@ pub struct Paypal {
     /// `agreement_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Paypal {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Paypal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Paypal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Paypal` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Paypal, A::Error> {
+                let mut email: Option<String> = None;
+                let mut agreement_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "email" => email = map.next_value()?,
+                        "agreement_id" => agreement_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Paypal {
+                    email,
+                    agreement_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Venmo` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Venmo {
     /// `user_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Venmo {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Venmo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Venmo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Venmo` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Venmo, A::Error> {
+                let mut user_name: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "user_name" => user_name = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Venmo { user_name, extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `KlarnaPayNow` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KlarnaPayNow {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for KlarnaPayNow {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for KlarnaPayNow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = KlarnaPayNow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `KlarnaPayNow` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KlarnaPayNow, A::Error> {
+                let mut email: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "email" => email = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(KlarnaPayNow { email, extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Mandate` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mandate {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Mandate {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Mandate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Mandate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Mandate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Mandate, A::Error> {
+                let mut id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Mandate {
+                    id,
+                    subscription_id,
+                    created_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1476,12 +2143,60 @@ impl crate::form::FormEncode for CreateUsingTempTokenParams {
     }
 }
 /// What `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateUsingTempTokenResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateUsingTempTokenResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingTempTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingTempTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingTempTokenResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingTempTokenResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateUsingTempTokenResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_USING_PERMANENT_TOKEN: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_using_permanent_token",
@@ -1690,12 +2405,60 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
     }
 }
 /// What `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateUsingPermanentTokenResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateUsingPermanentTokenResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingPermanentTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingPermanentTokenResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingPermanentTokenResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateUsingPermanentTokenResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_USING_TOKEN: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_using_token",
@@ -1788,12 +2551,60 @@ impl crate::form::FormEncode for CreateUsingTokenParams {
     }
 }
 /// What `POST /payment_sources/create_using_token` (`payment_source.create_using_token`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateUsingTokenResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateUsingTokenResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingTokenResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingTokenResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateUsingTokenResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_USING_PAYMENT_INTENT: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_using_payment_intent",
@@ -1897,12 +2708,60 @@ impl crate::form::FormEncode for CreateUsingPaymentIntentParams {
     }
 }
 /// What `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateUsingPaymentIntentResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateUsingPaymentIntentResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingPaymentIntentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingPaymentIntentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingPaymentIntentResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingPaymentIntentResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateUsingPaymentIntentResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_VOUCHER_PAYMENT_SOURCE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_voucher_payment_source",
@@ -1995,12 +2854,60 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
     }
 }
 /// What `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateVoucherPaymentSourceResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateVoucherPaymentSourceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateVoucherPaymentSourceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateVoucherPaymentSourceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVoucherPaymentSourceResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateVoucherPaymentSourceResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_CARD: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_card",
@@ -2099,12 +3006,60 @@ impl crate::form::FormEncode for CreateCardParams {
     }
 }
 /// What `POST /payment_sources/create_card` (`payment_source.create_card`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateCardResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateCardResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateCardResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateCardResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateCardResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateCardResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.create_bank_account",
@@ -2215,12 +3170,60 @@ impl crate::form::FormEncode for CreateBankAccountParams {
     }
 }
 /// What `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateBankAccountResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateBankAccountResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateBankAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBankAccountResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateBankAccountResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBankAccountResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateBankAccountResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_CARD: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.update_card",
@@ -2329,12 +3332,60 @@ impl crate::form::FormEncode for UpdateCardParams {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateCardResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateCardResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCardResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateCardResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCardResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateCardResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.update_bank_account",
@@ -2423,12 +3474,60 @@ impl crate::form::FormEncode for UpdateBankAccountParams {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateBankAccountResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateBankAccountResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateBankAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateBankAccountResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateBankAccountResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateBankAccountResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateBankAccountResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const VERIFY_BANK_ACCOUNT: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.verify_bank_account",
@@ -2514,10 +3613,54 @@ impl crate::form::FormEncode for VerifyBankAccountParams {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VerifyBankAccountResponse {
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for VerifyBankAccountResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for VerifyBankAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerifyBankAccountResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerifyBankAccountResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyBankAccountResponse, A::Error> {
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VerifyBankAccountResponse {
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST_GATEWAY_TOKENS_FOR_PAYMENT_SOURCE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.list_gateway_tokens_for_payment_source",
@@ -2668,10 +3811,58 @@ impl crate::form::FormEncode for ListGatewayTokensForPaymentSourceParams {
     }
 }
 /// One entry of a page of `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListGatewayTokensForPaymentSourceEntry {
     /// `gateway_payment_method_token`.
     pub gateway_payment_method_token: gateway_payment_method_token::GatewayPaymentMethodToken,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListGatewayTokensForPaymentSourceEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListGatewayTokensForPaymentSourceEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListGatewayTokensForPaymentSourceEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListGatewayTokensForPaymentSourceEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGatewayTokensForPaymentSourceEntry, A::Error> {
+                let mut gateway_payment_method_token: Option<
+                    gateway_payment_method_token::GatewayPaymentMethodToken,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "gateway_payment_method_token" => {
+                            gateway_payment_method_token = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListGatewayTokensForPaymentSourceEntry {
+                    gateway_payment_method_token: gateway_payment_method_token
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "gateway_payment_method_token",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.retrieve",
@@ -2715,10 +3906,54 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /payment_sources/{cust_payment_source_id}` (`payment_source.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.list",
@@ -2954,10 +4189,54 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /payment_sources` (`payment_source.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const SWITCH_GATEWAY_ACCOUNT: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.switch_gateway_account",
@@ -3042,12 +4321,60 @@ impl crate::form::FormEncode for SwitchGatewayAccountParams {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SwitchGatewayAccountResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SwitchGatewayAccountResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SwitchGatewayAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SwitchGatewayAccountResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SwitchGatewayAccountResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SwitchGatewayAccountResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SwitchGatewayAccountResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const EXPORT_PAYMENT_SOURCE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.export_payment_source",
@@ -3132,10 +4459,58 @@ impl crate::form::FormEncode for ExportPaymentSourceParams {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExportPaymentSourceResponse {
     /// `third_party_payment_method`.
     pub third_party_payment_method: third_party_payment_method::ThirdPartyPaymentMethod,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ExportPaymentSourceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ExportPaymentSourceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ExportPaymentSourceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ExportPaymentSourceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExportPaymentSourceResponse, A::Error> {
+                let mut third_party_payment_method: Option<
+                    third_party_payment_method::ThirdPartyPaymentMethod,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "third_party_payment_method" => {
+                            third_party_payment_method = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ExportPaymentSourceResponse {
+                    third_party_payment_method: third_party_payment_method
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "third_party_payment_method",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.delete",
@@ -3183,12 +4558,60 @@ impl DeleteRequest {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/delete` (`payment_source.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE_LOCAL: crate::transport::Operation = crate::transport::Operation {
     id: "payment_source.delete_local",
@@ -3238,12 +4661,60 @@ impl DeleteLocalRequest {
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/delete_local` (`payment_source.delete_local`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteLocalResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `payment_source`.
     pub payment_source: PaymentSource,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteLocalResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteLocalResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteLocalResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteLocalResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteLocalResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut payment_source: Option<PaymentSource> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "payment_source" => payment_source = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteLocalResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    payment_source: payment_source
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_source",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateUsingPermanentTokenCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

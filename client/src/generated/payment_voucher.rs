@@ -3,10 +3,12 @@
 
 //! The `PaymentVoucher` resource and its operations, from `spec/payment_voucher.yaml`.
 use super::enums;
-use crate::{ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Timestamp};
+use crate::{
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Timestamp,
+};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_voucher` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentVoucher {
     /// `id`.
     pub id: String,
@@ -14,7 +16,8 @@ pub struct PaymentVoucher {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_gateway: Option<String>,
     /// `payment_voucher_type`.
-    pub payment_voucher_type: enums::PaymentVoucherType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_voucher_type: Option<enums::PaymentVoucherType>,
     /// `expires_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
@@ -25,7 +28,8 @@ pub struct PaymentVoucher {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
@@ -36,7 +40,8 @@ pub struct PaymentVoucher {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
     /// `gateway`.
-    pub gateway: enums::Gateway,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
     /// `payload`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
@@ -59,20 +64,171 @@ pub struct PaymentVoucher {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `linked_invoices` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_invoices: Option<Vec<LinkedInvoice>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentVoucher {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentVoucher {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentVoucher;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentVoucher` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentVoucher, A::Error> {
+                let mut id: Option<String> = None;
+                let mut id_at_gateway: Option<String> = None;
+                let mut payment_voucher_type: Option<enums::PaymentVoucherType> = None;
+                let mut expires_at: Option<Timestamp> = None;
+                let mut status: Option<Status> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut currency_code: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut gateway_account_id: Option<String> = None;
+                let mut payment_source_id: Option<String> = None;
+                let mut gateway: Option<enums::Gateway> = None;
+                let mut payload: Option<String> = None;
+                let mut error_code: Option<String> = None;
+                let mut error_text: Option<String> = None;
+                let mut url: Option<String> = None;
+                let mut date: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut customer_id: Option<String> = None;
+                let mut linked_invoices: Option<Vec<LinkedInvoice>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "id_at_gateway" => id_at_gateway = map.next_value()?,
+                        "payment_voucher_type" => {
+                            payment_voucher_type = map.next_value()?;
+                        }
+                        "expires_at" => expires_at = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "gateway_account_id" => gateway_account_id = map.next_value()?,
+                        "payment_source_id" => payment_source_id = map.next_value()?,
+                        "gateway" => gateway = map.next_value()?,
+                        "payload" => payload = map.next_value()?,
+                        "error_code" => error_code = map.next_value()?,
+                        "error_text" => error_text = map.next_value()?,
+                        "url" => url = map.next_value()?,
+                        "date" => date = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "linked_invoices" => linked_invoices = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentVoucher {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id_at_gateway,
+                    payment_voucher_type,
+                    expires_at,
+                    status,
+                    subscription_id,
+                    currency_code,
+                    amount,
+                    gateway_account_id,
+                    payment_source_id,
+                    gateway,
+                    payload,
+                    error_code,
+                    error_text,
+                    url,
+                    date,
+                    resource_version,
+                    updated_at,
+                    customer_id,
+                    linked_invoices,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedInvoice` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedInvoice {
     /// `invoice_id`.
-    pub invoice_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<String>,
     /// `txn_id`.
-    pub txn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn_id: Option<String>,
     /// `applied_at` (Unix seconds).
-    pub applied_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedInvoice {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedInvoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedInvoice` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedInvoice, A::Error> {
+                let mut invoice_id: Option<String> = None;
+                let mut txn_id: Option<String> = None;
+                let mut applied_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice_id" => invoice_id = map.next_value()?,
+                        "txn_id" => txn_id = map.next_value()?,
+                        "applied_at" => applied_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedInvoice {
+                    invoice_id,
+                    txn_id,
+                    applied_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -280,10 +436,54 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /payment_vouchers` (`payment_voucher.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut payment_voucher: Option<PaymentVoucher> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_voucher" => payment_voucher = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    payment_voucher: payment_voucher
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_voucher",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_voucher.retrieve",
@@ -327,10 +527,54 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /payment_vouchers/{payment_voucher_id}` (`payment_voucher.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut payment_voucher: Option<PaymentVoucher> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_voucher" => payment_voucher = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    payment_voucher: payment_voucher
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_voucher",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PAYMENT_VOUCHERS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "payment_voucher.payment_vouchers_for_invoice",
@@ -470,10 +714,54 @@ impl crate::form::FormEncode for PaymentVouchersForInvoiceParams {
     }
 }
 /// One entry of a page of `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentVouchersForInvoiceEntry {
     /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentVouchersForInvoiceEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentVouchersForInvoiceEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentVouchersForInvoiceEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentVouchersForInvoiceEntry, A::Error> {
+                let mut payment_voucher: Option<PaymentVoucher> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_voucher" => payment_voucher = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentVouchersForInvoiceEntry {
+                    payment_voucher: payment_voucher
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_voucher",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PAYMENT_VOUCHERS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "payment_voucher.payment_vouchers_for_customer",
@@ -613,10 +901,54 @@ impl crate::form::FormEncode for PaymentVouchersForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentVouchersForCustomerEntry {
     /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentVouchersForCustomerEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentVouchersForCustomerEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentVouchersForCustomerEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentVouchersForCustomerEntry, A::Error> {
+                let mut payment_voucher: Option<PaymentVoucher> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "payment_voucher" => payment_voucher = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentVouchersForCustomerEntry {
+                    payment_voucher: payment_voucher
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "payment_voucher",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateVoucherPaymentSourceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,42 +4,199 @@
 //! The `PersonalizedOffer` resource and its operations, from `spec/personalized_offer.yaml`.
 #[cfg(feature = "brand")]
 use super::brand;
-use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `personalized_offer` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PersonalizedOffer {
     /// `id`.
     pub id: String,
     /// `offer_id`.
-    pub offer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_id: Option<String>,
     /// `content`.
-    pub content: Content,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Box<Content>>,
     /// `options` (a list).
-    pub options: Vec<PersonalizedOfferOption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<PersonalizedOfferOption>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PersonalizedOffer {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PersonalizedOffer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PersonalizedOffer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PersonalizedOffer` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersonalizedOffer, A::Error> {
+                let mut id: Option<String> = None;
+                let mut offer_id: Option<String> = None;
+                let mut content: Option<Box<Content>> = None;
+                let mut options: Option<Vec<PersonalizedOfferOption>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "offer_id" => offer_id = map.next_value()?,
+                        "content" => content = map.next_value()?,
+                        "options" => options = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PersonalizedOffer {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    offer_id,
+                    content,
+                    options,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Content` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Content {
     /// `title`.
-    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// `description`.
-    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Content {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Content {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Content;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Content` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Content, A::Error> {
+                let mut title: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "title" => title = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Content {
+                    title,
+                    description,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `PersonalizedOfferOption` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PersonalizedOfferOption {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `label`.
-    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// `processing_type`.
-    pub processing_type: OptionProcessingType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_type: Option<OptionProcessingType>,
     /// `processing_layout`.
-    pub processing_layout: OptionProcessingLayout,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_layout: Option<OptionProcessingLayout>,
     /// `redirect_url`.
-    pub redirect_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PersonalizedOfferOption {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PersonalizedOfferOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PersonalizedOfferOption;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PersonalizedOfferOption` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersonalizedOfferOption, A::Error> {
+                let mut id: Option<String> = None;
+                let mut label: Option<String> = None;
+                let mut processing_type: Option<OptionProcessingType> = None;
+                let mut processing_layout: Option<OptionProcessingLayout> = None;
+                let mut redirect_url: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "label" => label = map.next_value()?,
+                        "processing_type" => processing_type = map.next_value()?,
+                        "processing_layout" => processing_layout = map.next_value()?,
+                        "redirect_url" => redirect_url = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PersonalizedOfferOption {
+                    id,
+                    label,
+                    processing_type,
+                    processing_layout,
+                    redirect_url,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `OptionProcessingType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -288,7 +445,7 @@ impl crate::form::FormEncode for PersonalizedOffersParams {
     }
 }
 /// What `POST /personalized_offers` (`personalized_offer.personalized_offers`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PersonalizedOffersResponse {
     /// `personalized_offers` (a list).
     pub personalized_offers: Vec<PersonalizedOffer>,
@@ -297,6 +454,59 @@ pub struct PersonalizedOffersResponse {
     pub brand: Option<Box<brand::Brand>>,
     /// `expires_at` (Unix seconds).
     pub expires_at: Timestamp,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PersonalizedOffersResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PersonalizedOffersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PersonalizedOffersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PersonalizedOffersResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PersonalizedOffersResponse, A::Error> {
+                let mut personalized_offers: Option<Vec<PersonalizedOffer>> = None;
+                let mut brand: Option<Box<brand::Brand>> = None;
+                let mut expires_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "personalized_offers" => {
+                            personalized_offers = Some(map.next_value()?);
+                        }
+                        "brand" => brand = map.next_value()?,
+                        "expires_at" => expires_at = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PersonalizedOffersResponse {
+                    personalized_offers: personalized_offers
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "personalized_offers",
+                        ))?,
+                    brand,
+                    expires_at: expires_at
+                        .ok_or_else(|| serde::de::Error::missing_field("expires_at"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `PersonalizedOffersRequestContextParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

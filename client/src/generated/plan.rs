@@ -4,7 +4,7 @@
 //! The `Plan` resource and its operations, from `spec/plan.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
+    ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page,
     ResponseInfo, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,8 @@ pub struct Plan {
     /// `id`.
     pub id: String,
     /// `name`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
@@ -26,11 +27,14 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `period`.
-    pub period: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
     /// `period_unit`.
-    pub period_unit: enums::PeriodUnit,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_unit: Option<enums::PeriodUnit>,
     /// `trial_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
@@ -41,11 +45,14 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<TrialEndAction>,
     /// `pricing_model`.
-    pub pricing_model: enums::PricingModel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_model: Option<enums::PricingModel>,
     /// `charge_model`.
-    pub charge_model: ChargeModel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_model: Option<ChargeModel>,
     /// `free_quantity`.
-    pub free_quantity: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_quantity: Option<i64>,
     /// `setup_cost`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_cost: Option<i64>,
@@ -53,7 +60,8 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downgrade_penalty: Option<f64>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `archived_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
@@ -64,11 +72,14 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// `enabled_in_hosted_pages`.
-    pub enabled_in_hosted_pages: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_in_hosted_pages: Option<bool>,
     /// `enabled_in_portal`.
-    pub enabled_in_portal: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_in_portal: Option<bool>,
     /// `addon_applicability`.
-    pub addon_applicability: AddonApplicability,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addon_applicability: Option<AddonApplicability>,
     /// `tax_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
@@ -121,7 +132,8 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `giftable`.
-    pub giftable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub giftable: Option<bool>,
     /// `claim_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_url: Option<String>,
@@ -167,11 +179,11 @@ pub struct Plan {
     /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    /// Keys the spec does not name, custom fields (`cf_*`) among them.
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl CustomFields for Plan {
+impl ExtraFields for Plan {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
@@ -252,34 +264,30 @@ impl<'de> Deserialize<'de> for Plan {
                 while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
-                        "name" => name = Some(map.next_value()?),
+                        "name" => name = map.next_value()?,
                         "invoice_name" => invoice_name = map.next_value()?,
                         "description" => description = map.next_value()?,
                         "price" => price = map.next_value()?,
-                        "currency_code" => currency_code = Some(map.next_value()?),
-                        "period" => period = Some(map.next_value()?),
-                        "period_unit" => period_unit = Some(map.next_value()?),
+                        "currency_code" => currency_code = map.next_value()?,
+                        "period" => period = map.next_value()?,
+                        "period_unit" => period_unit = map.next_value()?,
                         "trial_period" => trial_period = map.next_value()?,
                         "trial_period_unit" => trial_period_unit = map.next_value()?,
                         "trial_end_action" => trial_end_action = map.next_value()?,
-                        "pricing_model" => pricing_model = Some(map.next_value()?),
-                        "charge_model" => charge_model = Some(map.next_value()?),
-                        "free_quantity" => free_quantity = Some(map.next_value()?),
+                        "pricing_model" => pricing_model = map.next_value()?,
+                        "charge_model" => charge_model = map.next_value()?,
+                        "free_quantity" => free_quantity = map.next_value()?,
                         "setup_cost" => setup_cost = map.next_value()?,
                         "downgrade_penalty" => downgrade_penalty = map.next_value()?,
-                        "status" => status = Some(map.next_value()?),
+                        "status" => status = map.next_value()?,
                         "archived_at" => archived_at = map.next_value()?,
                         "billing_cycles" => billing_cycles = map.next_value()?,
                         "redirect_url" => redirect_url = map.next_value()?,
                         "enabled_in_hosted_pages" => {
-                            enabled_in_hosted_pages = Some(map.next_value()?);
+                            enabled_in_hosted_pages = map.next_value()?;
                         }
-                        "enabled_in_portal" => {
-                            enabled_in_portal = Some(map.next_value()?);
-                        }
-                        "addon_applicability" => {
-                            addon_applicability = Some(map.next_value()?);
-                        }
+                        "enabled_in_portal" => enabled_in_portal = map.next_value()?,
+                        "addon_applicability" => addon_applicability = map.next_value()?,
                         "tax_code" => tax_code = map.next_value()?,
                         "hsn_code" => hsn_code = map.next_value()?,
                         "taxjar_product_code" => taxjar_product_code = map.next_value()?,
@@ -313,7 +321,7 @@ impl<'de> Deserialize<'de> for Plan {
                         }
                         "resource_version" => resource_version = map.next_value()?,
                         "updated_at" => updated_at = map.next_value()?,
-                        "giftable" => giftable = Some(map.next_value()?),
+                        "giftable" => giftable = map.next_value()?,
                         "claim_url" => claim_url = map.next_value()?,
                         "free_quantity_in_decimal" => {
                             free_quantity_in_decimal = map.next_value()?;
@@ -337,9 +345,6 @@ impl<'de> Deserialize<'de> for Plan {
                         "show_description_in_quotes" => {
                             show_description_in_quotes = map.next_value()?;
                         }
-                        "object" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -347,50 +352,28 @@ impl<'de> Deserialize<'de> for Plan {
                 }
                 Ok(Plan {
                     id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: name.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    name,
                     invoice_name,
                     description,
                     price,
-                    currency_code: currency_code
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currency_code",
-                        ))?,
-                    period: period
-                        .ok_or_else(|| serde::de::Error::missing_field("period"))?,
-                    period_unit: period_unit
-                        .ok_or_else(|| serde::de::Error::missing_field("period_unit"))?,
+                    currency_code,
+                    period,
+                    period_unit,
                     trial_period,
                     trial_period_unit,
                     trial_end_action,
-                    pricing_model: pricing_model
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "pricing_model",
-                        ))?,
-                    charge_model: charge_model
-                        .ok_or_else(|| serde::de::Error::missing_field("charge_model"))?,
-                    free_quantity: free_quantity
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "free_quantity",
-                        ))?,
+                    pricing_model,
+                    charge_model,
+                    free_quantity,
                     setup_cost,
                     downgrade_penalty,
-                    status: status
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    status,
                     archived_at,
                     billing_cycles,
                     redirect_url,
-                    enabled_in_hosted_pages: enabled_in_hosted_pages
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "enabled_in_hosted_pages",
-                        ))?,
-                    enabled_in_portal: enabled_in_portal
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "enabled_in_portal",
-                        ))?,
-                    addon_applicability: addon_applicability
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "addon_applicability",
-                        ))?,
+                    enabled_in_hosted_pages,
+                    enabled_in_portal,
+                    addon_applicability,
                     tax_code,
                     hsn_code,
                     taxjar_product_code,
@@ -408,8 +391,7 @@ impl<'de> Deserialize<'de> for Plan {
                     shipping_frequency_period_unit,
                     resource_version,
                     updated_at,
-                    giftable: giftable
-                        .ok_or_else(|| serde::de::Error::missing_field("giftable"))?,
+                    giftable,
                     claim_url,
                     free_quantity_in_decimal,
                     price_in_decimal,
@@ -433,15 +415,17 @@ impl<'de> Deserialize<'de> for Plan {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tier {
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `price`.
-    pub price: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -457,54 +441,322 @@ pub struct Tier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Tier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Tier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Tier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Tier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tier, A::Error> {
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut price: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut price_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "price" => price = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "price_in_decimal" => price_in_decimal = map.next_value()?,
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Tier {
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
+                    pricing_type,
+                    package_size,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaxProvidersField {
     /// `provider_name`.
-    pub provider_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
     /// `field_id`.
-    pub field_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<String>,
     /// `field_value`.
-    pub field_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_value: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TaxProvidersField {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TaxProvidersField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TaxProvidersField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TaxProvidersField` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaxProvidersField, A::Error> {
+                let mut provider_name: Option<String> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_value: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "provider_name" => provider_name = map.next_value()?,
+                        "field_id" => field_id = map.next_value()?,
+                        "field_value" => field_value = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TaxProvidersField {
+                    provider_name,
+                    field_id,
+                    field_value,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ApplicableAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApplicableAddon {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ApplicableAddon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ApplicableAddon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApplicableAddon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplicableAddon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApplicableAddon, A::Error> {
+                let mut id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ApplicableAddon { id, extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `AttachedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttachedAddon {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `quantity`.
-    pub quantity: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
     /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: AttachedAddonType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<AttachedAddonType>,
     /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AttachedAddon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AttachedAddon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AttachedAddon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AttachedAddon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttachedAddon, A::Error> {
+                let mut id: Option<String> = None;
+                let mut quantity: Option<i64> = None;
+                let mut billing_cycles: Option<i64> = None;
+                let mut r#type: Option<AttachedAddonType> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "billing_cycles" => billing_cycles = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AttachedAddon {
+                    id,
+                    quantity,
+                    billing_cycles,
+                    r#type,
+                    quantity_in_decimal,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `EventBasedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventBasedAddon {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `quantity`.
-    pub quantity: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
     /// `on_event`.
-    pub on_event: enums::OnEvent,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_event: Option<enums::OnEvent>,
     /// `charge_once`.
-    pub charge_once: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
     /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EventBasedAddon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EventBasedAddon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EventBasedAddon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EventBasedAddon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventBasedAddon, A::Error> {
+                let mut id: Option<String> = None;
+                let mut quantity: Option<i64> = None;
+                let mut on_event: Option<enums::OnEvent> = None;
+                let mut charge_once: Option<bool> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "on_event" => on_event = map.next_value()?,
+                        "charge_once" => charge_once = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EventBasedAddon {
+                    id,
+                    quantity,
+                    on_event,
+                    charge_once,
+                    quantity_in_decimal,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `TrialPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1803,10 +2055,51 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /plans` (`plan.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `plan`.
     pub plan: Plan,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut plan: Option<Plan> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "plan" => plan = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    plan: plan.ok_or_else(|| serde::de::Error::missing_field("plan"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "plan.update",
@@ -2377,10 +2670,51 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /plans/{plan_id}` (`plan.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `plan`.
     pub plan: Plan,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut plan: Option<Plan> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "plan" => plan = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    plan: plan.ok_or_else(|| serde::de::Error::missing_field("plan"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "plan.list",
@@ -2728,10 +3062,51 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /plans` (`plan.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `plan`.
     pub plan: Plan,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut plan: Option<Plan> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "plan" => plan = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    plan: plan.ok_or_else(|| serde::de::Error::missing_field("plan"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "plan.retrieve",
@@ -2774,10 +3149,51 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /plans/{plan_id}` (`plan.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `plan`.
     pub plan: Plan,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut plan: Option<Plan> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "plan" => plan = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    plan: plan.ok_or_else(|| serde::de::Error::missing_field("plan"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "plan.delete",
@@ -2824,10 +3240,51 @@ impl DeleteRequest {
     }
 }
 /// What `POST /plans/{plan_id}/delete` (`plan.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `plan`.
     pub plan: Plan,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut plan: Option<Plan> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "plan" => plan = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    plan: plan.ok_or_else(|| serde::de::Error::missing_field("plan"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const COPY: crate::transport::Operation = crate::transport::Operation {
     id: "plan.copy",
@@ -2928,10 +3385,51 @@ impl crate::form::FormEncode for CopyParams {
     }
 }
 /// What `POST /plans/copy` (`plan.copy`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CopyResponse {
     /// `plan`.
     pub plan: Plan,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CopyResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CopyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CopyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CopyResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CopyResponse, A::Error> {
+                let mut plan: Option<Plan> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "plan" => plan = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CopyResponse {
+                    plan: plan.ok_or_else(|| serde::de::Error::missing_field("plan"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UNARCHIVE: crate::transport::Operation = crate::transport::Operation {
     id: "plan.unarchive",
@@ -2980,10 +3478,51 @@ impl UnarchiveRequest {
     }
 }
 /// What `POST /plans/{plan_id}/unarchive` (`plan.unarchive`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnarchiveResponse {
     /// `plan`.
     pub plan: Plan,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UnarchiveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UnarchiveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UnarchiveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UnarchiveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnarchiveResponse, A::Error> {
+                let mut plan: Option<Plan> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "plan" => plan = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UnarchiveResponse {
+                    plan: plan.ok_or_else(|| serde::de::Error::missing_field("plan"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

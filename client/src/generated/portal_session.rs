@@ -2,29 +2,34 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `PortalSession` resource and its operations, from `spec/portal_session.yaml`.
-use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `portal_session` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PortalSession {
     /// `id`.
     pub id: String,
     /// `token`.
-    pub token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
     /// `access_url`.
-    pub access_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_url: Option<String>,
     /// `redirect_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `expires_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `login_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_at: Option<Timestamp>,
@@ -40,21 +45,157 @@ pub struct PortalSession {
     /// `linked_customers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_customers: Option<Vec<LinkedCustomer>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PortalSession {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PortalSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PortalSession;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PortalSession` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortalSession, A::Error> {
+                let mut id: Option<String> = None;
+                let mut token: Option<String> = None;
+                let mut access_url: Option<String> = None;
+                let mut redirect_url: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut expires_at: Option<Timestamp> = None;
+                let mut customer_id: Option<String> = None;
+                let mut login_at: Option<Timestamp> = None;
+                let mut logout_at: Option<Timestamp> = None;
+                let mut login_ipaddress: Option<String> = None;
+                let mut logout_ipaddress: Option<String> = None;
+                let mut linked_customers: Option<Vec<LinkedCustomer>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "token" => token = map.next_value()?,
+                        "access_url" => access_url = map.next_value()?,
+                        "redirect_url" => redirect_url = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "expires_at" => expires_at = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "login_at" => login_at = map.next_value()?,
+                        "logout_at" => logout_at = map.next_value()?,
+                        "login_ipaddress" => login_ipaddress = map.next_value()?,
+                        "logout_ipaddress" => logout_ipaddress = map.next_value()?,
+                        "linked_customers" => linked_customers = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PortalSession {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    token,
+                    access_url,
+                    redirect_url,
+                    status,
+                    created_at,
+                    expires_at,
+                    customer_id,
+                    login_at,
+                    logout_at,
+                    login_ipaddress,
+                    logout_ipaddress,
+                    linked_customers,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedCustomer` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedCustomer {
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `has_billing_address`.
-    pub has_billing_address: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_billing_address: Option<bool>,
     /// `has_payment_method`.
-    pub has_payment_method: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_payment_method: Option<bool>,
     /// `has_active_subscription`.
-    pub has_active_subscription: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_active_subscription: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedCustomer {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedCustomer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedCustomer` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedCustomer, A::Error> {
+                let mut customer_id: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut has_billing_address: Option<bool> = None;
+                let mut has_payment_method: Option<bool> = None;
+                let mut has_active_subscription: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer_id" => customer_id = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "has_billing_address" => has_billing_address = map.next_value()?,
+                        "has_payment_method" => has_payment_method = map.next_value()?,
+                        "has_active_subscription" => {
+                            has_active_subscription = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedCustomer {
+                    customer_id,
+                    email,
+                    has_billing_address,
+                    has_payment_method,
+                    has_active_subscription,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -251,10 +392,54 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /portal_sessions` (`portal_session.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `portal_session`.
     pub portal_session: PortalSession,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut portal_session: Option<PortalSession> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "portal_session" => portal_session = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    portal_session: portal_session
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "portal_session",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "portal_session.retrieve",
@@ -298,10 +483,54 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `portal_session`.
     pub portal_session: PortalSession,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut portal_session: Option<PortalSession> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "portal_session" => portal_session = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    portal_session: portal_session
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "portal_session",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LOGOUT: crate::transport::Operation = crate::transport::Operation {
     id: "portal_session.logout",
@@ -349,10 +578,54 @@ impl LogoutRequest {
     }
 }
 /// What `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogoutResponse {
     /// `portal_session`.
     pub portal_session: PortalSession,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LogoutResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LogoutResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LogoutResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LogoutResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LogoutResponse, A::Error> {
+                let mut portal_session: Option<PortalSession> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "portal_session" => portal_session = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LogoutResponse {
+                    portal_session: portal_session
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "portal_session",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "portal_session.activate",
@@ -433,10 +706,54 @@ impl crate::form::FormEncode for ActivateParams {
     }
 }
 /// What `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActivateResponse {
     /// `portal_session`.
     pub portal_session: PortalSession,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ActivateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ActivateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ActivateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ActivateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ActivateResponse, A::Error> {
+                let mut portal_session: Option<PortalSession> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "portal_session" => portal_session = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ActivateResponse {
+                    portal_session: portal_session
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "portal_session",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,44 +6,129 @@
 use super::customer;
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, StringFilter, Timestamp,
-    TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
+    Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `promotional_credit` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PromotionalCredit {
     /// `id`.
     pub id: String,
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
     /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `description`.
-    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// `credit_type`.
-    pub credit_type: enums::CreditType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_type: Option<enums::CreditType>,
     /// `reference`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// `closing_balance`.
-    pub closing_balance: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing_balance: Option<i64>,
     /// `done_by`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_by: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PromotionalCredit {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PromotionalCredit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PromotionalCredit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PromotionalCredit` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PromotionalCredit, A::Error> {
+                let mut id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut r#type: Option<Type> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut currency_code: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut credit_type: Option<enums::CreditType> = None;
+                let mut reference: Option<String> = None;
+                let mut closing_balance: Option<i64> = None;
+                let mut done_by: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "customer_id" => customer_id = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "credit_type" => credit_type = map.next_value()?,
+                        "reference" => reference = map.next_value()?,
+                        "closing_balance" => closing_balance = map.next_value()?,
+                        "done_by" => done_by = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PromotionalCredit {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    customer_id,
+                    r#type,
+                    amount_in_decimal,
+                    amount,
+                    currency_code,
+                    description,
+                    credit_type,
+                    reference,
+                    closing_balance,
+                    done_by,
+                    created_at,
+                    business_entity_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -273,12 +358,62 @@ impl crate::form::FormEncode for AddParams {
     }
 }
 /// What `POST /promotional_credits/add` (`promotional_credit.add`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AddResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AddResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut promotional_credit: Option<PromotionalCredit> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "promotional_credit" => {
+                            promotional_credit = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    promotional_credit: promotional_credit
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "promotional_credit",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DEDUCT: crate::transport::Operation = crate::transport::Operation {
     id: "promotional_credit.deduct",
@@ -406,12 +541,62 @@ impl crate::form::FormEncode for DeductParams {
     }
 }
 /// What `POST /promotional_credits/deduct` (`promotional_credit.deduct`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeductResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeductResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeductResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeductResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeductResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeductResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut promotional_credit: Option<PromotionalCredit> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "promotional_credit" => {
+                            promotional_credit = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeductResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    promotional_credit: promotional_credit
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "promotional_credit",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const SET: crate::transport::Operation = crate::transport::Operation {
     id: "promotional_credit.set",
@@ -539,12 +724,62 @@ impl crate::form::FormEncode for SetParams {
     }
 }
 /// What `POST /promotional_credits/set` (`promotional_credit.set`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SetResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SetResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SetResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SetResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetResponse, A::Error> {
+                let mut customer: Option<customer::Customer> = None;
+                let mut promotional_credit: Option<PromotionalCredit> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "customer" => customer = Some(map.next_value()?),
+                        "promotional_credit" => {
+                            promotional_credit = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetResponse {
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    promotional_credit: promotional_credit
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "promotional_credit",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "promotional_credit.list",
@@ -717,10 +952,56 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /promotional_credits` (`promotional_credit.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut promotional_credit: Option<PromotionalCredit> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "promotional_credit" => {
+                            promotional_credit = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    promotional_credit: promotional_credit
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "promotional_credit",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "promotional_credit.retrieve",
@@ -764,8 +1045,54 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /promotional_credits/{account_credit_id}` (`promotional_credit.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut promotional_credit: Option<PromotionalCredit> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "promotional_credit" => {
+                            promotional_credit = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    promotional_credit: promotional_credit
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "promotional_credit",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

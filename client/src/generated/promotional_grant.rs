@@ -6,23 +6,80 @@
 use super::grant_block;
 #[cfg(feature = "ledger_operation")]
 use super::ledger_operation;
-use crate::{Client, Error, ResponseInfo, Timestamp};
+use crate::{Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `promotional_grant` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PromotionalGrant {
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `unit_id`.
-    pub unit_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<String>,
     /// `amount`.
-    pub amount: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
     /// `expires_at` (Unix seconds).
-    pub expires_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Timestamp>,
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PromotionalGrant {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PromotionalGrant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PromotionalGrant;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PromotionalGrant` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PromotionalGrant, A::Error> {
+                let mut subscription_id: Option<String> = None;
+                let mut unit_id: Option<String> = None;
+                let mut amount: Option<String> = None;
+                let mut expires_at: Option<Timestamp> = None;
+                let mut metadata: Option<Value> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "unit_id" => unit_id = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "expires_at" => expires_at = map.next_value()?,
+                        "metadata" => metadata = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PromotionalGrant {
+                    subscription_id,
+                    unit_id,
+                    amount,
+                    expires_at,
+                    metadata,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `promotional_grant` operations, reached through [`Client::promotional_grants`].
 #[derive(Debug, Clone)]
@@ -161,10 +218,62 @@ impl crate::form::FormEncode for PromotionalGrantsParams {
     }
 }
 /// What `POST /promotional_grants` (`promotional_grant.promotional_grants`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PromotionalGrantsResponse {
     /// `ledger_operations` (a list).
     pub ledger_operations: Vec<ledger_operation::LedgerOperation>,
     /// `grant_blocks` (a list).
     pub grant_blocks: Vec<grant_block::GrantBlock>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PromotionalGrantsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PromotionalGrantsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PromotionalGrantsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PromotionalGrantsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PromotionalGrantsResponse, A::Error> {
+                let mut ledger_operations: Option<
+                    Vec<ledger_operation::LedgerOperation>,
+                > = None;
+                let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ledger_operations" => {
+                            ledger_operations = Some(map.next_value()?);
+                        }
+                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PromotionalGrantsResponse {
+                    ledger_operations: ledger_operations
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ledger_operations",
+                        ))?,
+                    grant_blocks: grant_blocks
+                        .ok_or_else(|| serde::de::Error::missing_field("grant_blocks"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -26,7 +26,7 @@ use super::subscription;
 #[cfg(feature = "unbilled_charge")]
 use super::unbilled_charge;
 use crate::{
-    ApiEnum, Client, CustomFields, EnumFilter, Error, Page, ResponseInfo, Sort,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
     StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
@@ -43,7 +43,8 @@ pub struct Quote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
@@ -51,18 +52,23 @@ pub struct Quote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `operation_type`.
-    pub operation_type: OperationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_type: Option<OperationType>,
     /// `vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
     /// `price_type`.
-    pub price_type: enums::PriceType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_type: Option<enums::PriceType>,
     /// `valid_till` (Unix seconds).
-    pub valid_till: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_till: Option<Timestamp>,
     /// `date` (Unix seconds).
-    pub date: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Timestamp>,
     /// `total_payable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_payable: Option<i64>,
@@ -70,7 +76,8 @@ pub struct Quote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_acceptance: Option<i64>,
     /// `sub_total`.
-    pub sub_total: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_total: Option<i64>,
     /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -117,7 +124,8 @@ pub struct Quote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_category: Option<String>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `notes` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Value>,
@@ -140,7 +148,8 @@ pub struct Quote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// `total_contract_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value: Option<i64>,
@@ -150,11 +159,11 @@ pub struct Quote {
     /// `has_entitlements`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_entitlements: Option<bool>,
-    /// Keys the spec does not name, custom fields (`cf_*`) among them.
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl CustomFields for Quote {
+impl ExtraFields for Quote {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
@@ -221,20 +230,20 @@ impl<'de> Deserialize<'de> for Quote {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
                         "po_number" => po_number = map.next_value()?,
-                        "customer_id" => customer_id = Some(map.next_value()?),
+                        "customer_id" => customer_id = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
                         "invoice_id" => invoice_id = map.next_value()?,
-                        "status" => status = Some(map.next_value()?),
-                        "operation_type" => operation_type = Some(map.next_value()?),
+                        "status" => status = map.next_value()?,
+                        "operation_type" => operation_type = map.next_value()?,
                         "vat_number" => vat_number = map.next_value()?,
-                        "price_type" => price_type = Some(map.next_value()?),
-                        "valid_till" => valid_till = Some(map.next_value()?),
-                        "date" => date = Some(map.next_value()?),
+                        "price_type" => price_type = map.next_value()?,
+                        "valid_till" => valid_till = map.next_value()?,
+                        "date" => date = map.next_value()?,
                         "total_payable" => total_payable = map.next_value()?,
                         "charge_on_acceptance" => {
                             charge_on_acceptance = map.next_value()?;
                         }
-                        "sub_total" => sub_total = Some(map.next_value()?),
+                        "sub_total" => sub_total = map.next_value()?,
                         "total" => total = map.next_value()?,
                         "credits_applied" => credits_applied = map.next_value()?,
                         "amount_paid" => amount_paid = map.next_value()?,
@@ -250,7 +259,7 @@ impl<'de> Deserialize<'de> for Quote {
                         "discounts" => discounts = map.next_value()?,
                         "taxes" => taxes = map.next_value()?,
                         "tax_category" => tax_category = map.next_value()?,
-                        "currency_code" => currency_code = Some(map.next_value()?),
+                        "currency_code" => currency_code = map.next_value()?,
                         "notes" => notes = map.next_value()?,
                         "shipping_address" => shipping_address = map.next_value()?,
                         "billing_address" => billing_address = map.next_value()?,
@@ -260,15 +269,12 @@ impl<'de> Deserialize<'de> for Quote {
                             contract_term_termination_fee = map.next_value()?;
                         }
                         "business_entity_id" => business_entity_id = map.next_value()?,
-                        "deleted" => deleted = Some(map.next_value()?),
+                        "deleted" => deleted = map.next_value()?,
                         "total_contract_value" => {
                             total_contract_value = map.next_value()?;
                         }
                         "total_discount" => total_discount = map.next_value()?,
                         "has_entitlements" => has_entitlements = map.next_value()?,
-                        "object" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -278,26 +284,18 @@ impl<'de> Deserialize<'de> for Quote {
                     id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
                     name,
                     po_number,
-                    customer_id: customer_id
-                        .ok_or_else(|| serde::de::Error::missing_field("customer_id"))?,
+                    customer_id,
                     subscription_id,
                     invoice_id,
-                    status: status
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    operation_type: operation_type
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "operation_type",
-                        ))?,
+                    status,
+                    operation_type,
                     vat_number,
-                    price_type: price_type
-                        .ok_or_else(|| serde::de::Error::missing_field("price_type"))?,
-                    valid_till: valid_till
-                        .ok_or_else(|| serde::de::Error::missing_field("valid_till"))?,
-                    date: date.ok_or_else(|| serde::de::Error::missing_field("date"))?,
+                    price_type,
+                    valid_till,
+                    date,
                     total_payable,
                     charge_on_acceptance,
-                    sub_total: sub_total
-                        .ok_or_else(|| serde::de::Error::missing_field("sub_total"))?,
+                    sub_total,
                     total,
                     credits_applied,
                     amount_paid,
@@ -313,10 +311,7 @@ impl<'de> Deserialize<'de> for Quote {
                     discounts,
                     taxes,
                     tax_category,
-                    currency_code: currency_code
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currency_code",
-                        ))?,
+                    currency_code,
                     notes,
                     shipping_address,
                     billing_address,
@@ -324,8 +319,7 @@ impl<'de> Deserialize<'de> for Quote {
                     contract_term_end,
                     contract_term_termination_fee,
                     business_entity_id,
-                    deleted: deleted
-                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    deleted,
                     total_contract_value,
                     total_discount,
                     has_entitlements,
@@ -337,7 +331,7 @@ impl<'de> Deserialize<'de> for Quote {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -346,11 +340,14 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// `date_from` (Unix seconds).
-    pub date_from: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Timestamp>,
     /// `date_to` (Unix seconds).
-    pub date_to: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Timestamp>,
     /// `unit_amount`.
-    pub unit_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -361,7 +358,8 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
     /// `is_taxed`.
-    pub is_taxed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_taxed: Option<bool>,
     /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
@@ -393,12 +391,14 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
     /// `description`.
-    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// `entity_description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
     /// `entity_type`.
-    pub entity_type: LineItemEntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<LineItemEntityType>,
     /// `tax_exempt_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
@@ -411,22 +411,149 @@ pub struct LineItem {
     /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItem, A::Error> {
+                let mut id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut date_from: Option<Timestamp> = None;
+                let mut date_to: Option<Timestamp> = None;
+                let mut unit_amount: Option<i64> = None;
+                let mut quantity: Option<i64> = None;
+                let mut amount: Option<i64> = None;
+                let mut pricing_model: Option<enums::PricingModel> = None;
+                let mut is_taxed: Option<bool> = None;
+                let mut tax_amount: Option<i64> = None;
+                let mut tax_rate: Option<f64> = None;
+                let mut unit_amount_in_decimal: Option<String> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut discount_amount: Option<i64> = None;
+                let mut item_level_discount_amount: Option<i64> = None;
+                let mut metered: Option<bool> = None;
+                let mut is_percentage_pricing: Option<bool> = None;
+                let mut reference_line_item_id: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut entity_description: Option<String> = None;
+                let mut entity_type: Option<LineItemEntityType> = None;
+                let mut tax_exempt_reason: Option<enums::TaxExemptReason> = None;
+                let mut entity_id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut proration_mode: Option<LineItemProrationMode> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "date_from" => date_from = map.next_value()?,
+                        "date_to" => date_to = map.next_value()?,
+                        "unit_amount" => unit_amount = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "pricing_model" => pricing_model = map.next_value()?,
+                        "is_taxed" => is_taxed = map.next_value()?,
+                        "tax_amount" => tax_amount = map.next_value()?,
+                        "tax_rate" => tax_rate = map.next_value()?,
+                        "unit_amount_in_decimal" => {
+                            unit_amount_in_decimal = map.next_value()?;
+                        }
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "discount_amount" => discount_amount = map.next_value()?,
+                        "item_level_discount_amount" => {
+                            item_level_discount_amount = map.next_value()?;
+                        }
+                        "metered" => metered = map.next_value()?,
+                        "is_percentage_pricing" => {
+                            is_percentage_pricing = map.next_value()?;
+                        }
+                        "reference_line_item_id" => {
+                            reference_line_item_id = map.next_value()?;
+                        }
+                        "description" => description = map.next_value()?,
+                        "entity_description" => entity_description = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "tax_exempt_reason" => tax_exempt_reason = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "proration_mode" => proration_mode = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItem {
+                    id,
+                    subscription_id,
+                    date_from,
+                    date_to,
+                    unit_amount,
+                    quantity,
+                    amount,
+                    pricing_model,
+                    is_taxed,
+                    tax_amount,
+                    tax_rate,
+                    unit_amount_in_decimal,
+                    quantity_in_decimal,
+                    amount_in_decimal,
+                    discount_amount,
+                    item_level_discount_amount,
+                    metered,
+                    is_percentage_pricing,
+                    reference_line_item_id,
+                    description,
+                    entity_description,
+                    entity_type,
+                    tax_exempt_reason,
+                    entity_id,
+                    customer_id,
+                    proration_mode,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemTier {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `quantity_used`.
-    pub quantity_used: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_used: Option<i64>,
     /// `unit_amount`.
-    pub unit_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -445,14 +572,95 @@ pub struct LineItemTier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemTier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemTier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemTier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemTier, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut quantity_used: Option<i64> = None;
+                let mut unit_amount: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut quantity_used_in_decimal: Option<String> = None;
+                let mut unit_amount_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "quantity_used" => quantity_used = map.next_value()?,
+                        "unit_amount" => unit_amount = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "quantity_used_in_decimal" => {
+                            quantity_used_in_decimal = map.next_value()?;
+                        }
+                        "unit_amount_in_decimal" => {
+                            unit_amount_in_decimal = map.next_value()?;
+                        }
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemTier {
+                    line_item_id,
+                    starting_unit,
+                    ending_unit,
+                    quantity_used,
+                    unit_amount,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    quantity_used_in_decimal,
+                    unit_amount_in_decimal,
+                    pricing_type,
+                    package_size,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemDiscount {
     /// `line_item_id`.
-    pub line_item_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
     /// `discount_type`.
-    pub discount_type: LineItemDiscountDiscountType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_type: Option<LineItemDiscountDiscountType>,
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
@@ -460,18 +668,74 @@ pub struct LineItemDiscount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `discount_amount`.
-    pub discount_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_amount: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemDiscount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemDiscount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemDiscount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemDiscount, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut discount_type: Option<LineItemDiscountDiscountType> = None;
+                let mut coupon_id: Option<String> = None;
+                let mut entity_id: Option<String> = None;
+                let mut discount_amount: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "discount_type" => discount_type = map.next_value()?,
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "discount_amount" => discount_amount = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemDiscount {
+                    line_item_id,
+                    discount_type,
+                    coupon_id,
+                    entity_id,
+                    discount_amount,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItemTax {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `tax_name`.
-    pub tax_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_name: Option<String>,
     /// `tax_rate`.
-    pub tax_rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<f64>,
     /// `date_to` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
@@ -488,9 +752,11 @@ pub struct LineItemTax {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
     /// `taxable_amount`.
-    pub taxable_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxable_amount: Option<i64>,
     /// `tax_amount`.
-    pub tax_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<i64>,
     /// `tax_juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
@@ -506,12 +772,104 @@ pub struct LineItemTax {
     /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItemTax {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItemTax {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItemTax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItemTax` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItemTax, A::Error> {
+                let mut line_item_id: Option<String> = None;
+                let mut tax_name: Option<String> = None;
+                let mut tax_rate: Option<f64> = None;
+                let mut date_to: Option<Timestamp> = None;
+                let mut date_from: Option<Timestamp> = None;
+                let mut prorated_taxable_amount: Option<f64> = None;
+                let mut is_partial_tax_applied: Option<bool> = None;
+                let mut is_non_compliance_tax: Option<bool> = None;
+                let mut taxable_amount: Option<i64> = None;
+                let mut tax_amount: Option<i64> = None;
+                let mut tax_juris_type: Option<enums::TaxJurisType> = None;
+                let mut tax_juris_name: Option<String> = None;
+                let mut tax_juris_code: Option<String> = None;
+                let mut tax_amount_in_local_currency: Option<i64> = None;
+                let mut local_currency_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "tax_name" => tax_name = map.next_value()?,
+                        "tax_rate" => tax_rate = map.next_value()?,
+                        "date_to" => date_to = map.next_value()?,
+                        "date_from" => date_from = map.next_value()?,
+                        "prorated_taxable_amount" => {
+                            prorated_taxable_amount = map.next_value()?;
+                        }
+                        "is_partial_tax_applied" => {
+                            is_partial_tax_applied = map.next_value()?;
+                        }
+                        "is_non_compliance_tax" => {
+                            is_non_compliance_tax = map.next_value()?;
+                        }
+                        "taxable_amount" => taxable_amount = map.next_value()?,
+                        "tax_amount" => tax_amount = map.next_value()?,
+                        "tax_juris_type" => tax_juris_type = map.next_value()?,
+                        "tax_juris_name" => tax_juris_name = map.next_value()?,
+                        "tax_juris_code" => tax_juris_code = map.next_value()?,
+                        "tax_amount_in_local_currency" => {
+                            tax_amount_in_local_currency = map.next_value()?;
+                        }
+                        "local_currency_code" => local_currency_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItemTax {
+                    line_item_id,
+                    tax_name,
+                    tax_rate,
+                    date_to,
+                    date_from,
+                    prorated_taxable_amount,
+                    is_partial_tax_applied,
+                    is_non_compliance_tax,
+                    taxable_amount,
+                    tax_amount,
+                    tax_juris_type,
+                    tax_juris_name,
+                    tax_juris_code,
+                    tax_amount_in_local_currency,
+                    local_currency_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Discount {
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -519,7 +877,8 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `entity_type`.
-    pub entity_type: DiscountEntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<DiscountEntityType>,
     /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountDiscountType>,
@@ -529,20 +888,128 @@ pub struct Discount {
     /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Discount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Discount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Discount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Discount, A::Error> {
+                let mut amount: Option<i64> = None;
+                let mut description: Option<String> = None;
+                let mut line_item_id: Option<String> = None;
+                let mut entity_type: Option<DiscountEntityType> = None;
+                let mut discount_type: Option<DiscountDiscountType> = None;
+                let mut entity_id: Option<String> = None;
+                let mut coupon_set_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "amount" => amount = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "line_item_id" => line_item_id = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "discount_type" => discount_type = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "coupon_set_code" => coupon_set_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Discount {
+                    amount,
+                    description,
+                    line_item_id,
+                    entity_type,
+                    discount_type,
+                    entity_id,
+                    coupon_set_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tax {
     /// `name`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `amount`.
-    pub amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Tax {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Tax {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Tax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Tax` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tax, A::Error> {
+                let mut name: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut description: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => name = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Tax {
+                    name,
+                    amount,
+                    description,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShippingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -586,9 +1053,89 @@ pub struct ShippingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ShippingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ShippingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ShippingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ShippingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ShippingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ShippingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BillingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -632,6 +1179,86 @@ pub struct BillingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BillingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BillingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BillingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BillingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1652,7 +2279,7 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /quotes/{quote_id}` (`quote.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `quote`.
     pub quote: Quote,
@@ -1665,6 +2292,59 @@ pub struct RetrieveResponse {
     /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
+                let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        "quoted_charge" => quoted_charge = map.next_value()?,
+                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    quoted_charge,
+                    quoted_ramp,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_SUB_FOR_CUSTOMER_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.create_sub_for_customer_quote",
@@ -1886,13 +2566,60 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteParams {
     }
 }
 /// What `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateSubForCustomerQuoteResponse {
     /// `quote`.
     pub quote: Quote,
     /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateSubForCustomerQuoteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubForCustomerQuoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubForCustomerQuoteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubForCustomerQuoteResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateSubForCustomerQuoteResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const EDIT_CREATE_SUB_FOR_CUSTOMER_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_create_sub_for_customer_quote",
@@ -2112,13 +2839,60 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EditCreateSubForCustomerQuoteResponse {
     /// `quote`.
     pub quote: Quote,
     /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EditCreateSubForCustomerQuoteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubForCustomerQuoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditCreateSubForCustomerQuoteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubForCustomerQuoteResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EditCreateSubForCustomerQuoteResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_SUBSCRIPTION_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.update_subscription_quote",
@@ -2427,13 +3201,60 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteParams {
     }
 }
 /// What `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateSubscriptionQuoteResponse {
     /// `quote`.
     pub quote: Quote,
     /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateSubscriptionQuoteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const EDIT_UPDATE_SUBSCRIPTION_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_update_subscription_quote",
@@ -2741,13 +3562,60 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EditUpdateSubscriptionQuoteResponse {
     /// `quote`.
     pub quote: Quote,
     /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EditUpdateSubscriptionQuoteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditUpdateSubscriptionQuoteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_FOR_ONETIME_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "quote.create_for_onetime_charges",
@@ -2941,13 +3809,58 @@ impl crate::form::FormEncode for CreateForOnetimeChargesParams {
     }
 }
 /// What `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateForOnetimeChargesResponse {
     /// `quote`.
     pub quote: Quote,
     /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateForOnetimeChargesResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateForOnetimeChargesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForOnetimeChargesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForOnetimeChargesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForOnetimeChargesResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_charge" => quoted_charge = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateForOnetimeChargesResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_charge,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const EDIT_ONE_TIME_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_one_time_quote",
@@ -3133,13 +4046,58 @@ impl crate::form::FormEncode for EditOneTimeQuoteParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EditOneTimeQuoteResponse {
     /// `quote`.
     pub quote: Quote,
     /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EditOneTimeQuoteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EditOneTimeQuoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditOneTimeQuoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditOneTimeQuoteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditOneTimeQuoteResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_charge" => quoted_charge = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EditOneTimeQuoteResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_charge,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_SUB_ITEMS_FOR_CUSTOMER_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.create_sub_items_for_customer_quote",
@@ -3443,7 +4401,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteParams {
     }
 }
 /// What `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateSubItemsForCustomerQuoteResponse {
     /// `quote`.
     pub quote: Quote,
@@ -3453,6 +4411,56 @@ pub struct CreateSubItemsForCustomerQuoteResponse {
     /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateSubItemsForCustomerQuoteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSubItemsForCustomerQuoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSubItemsForCustomerQuoteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSubItemsForCustomerQuoteResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateSubItemsForCustomerQuoteResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    quoted_ramp,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const EDIT_CREATE_SUB_CUSTOMER_QUOTE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_create_sub_customer_quote_for_items",
@@ -3755,7 +4763,7 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EditCreateSubCustomerQuoteForItemsResponse {
     /// `quote`.
     pub quote: Quote,
@@ -3765,6 +4773,56 @@ pub struct EditCreateSubCustomerQuoteForItemsResponse {
     /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EditCreateSubCustomerQuoteForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditCreateSubCustomerQuoteForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditCreateSubCustomerQuoteForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditCreateSubCustomerQuoteForItemsResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EditCreateSubCustomerQuoteForItemsResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    quoted_ramp,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "quote.update_subscription_quote_for_items",
@@ -4135,7 +5193,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsParams {
     }
 }
 /// What `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateSubscriptionQuoteForItemsResponse {
     /// `quote`.
     pub quote: Quote,
@@ -4145,6 +5203,56 @@ pub struct UpdateSubscriptionQuoteForItemsResponse {
     /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateSubscriptionQuoteForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSubscriptionQuoteForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSubscriptionQuoteForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSubscriptionQuoteForItemsResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateSubscriptionQuoteForItemsResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    quoted_ramp,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const EDIT_UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_update_subscription_quote_for_items",
@@ -4520,7 +5628,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EditUpdateSubscriptionQuoteForItemsResponse {
     /// `quote`.
     pub quote: Quote,
@@ -4530,6 +5638,56 @@ pub struct EditUpdateSubscriptionQuoteForItemsResponse {
     /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EditUpdateSubscriptionQuoteForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditUpdateSubscriptionQuoteForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditUpdateSubscriptionQuoteForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditUpdateSubscriptionQuoteForItemsResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EditUpdateSubscriptionQuoteForItemsResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    quoted_ramp,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "quote.create_for_charge_items_and_charges",
@@ -4785,13 +5943,58 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
     }
 }
 /// What `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateForChargeItemsAndChargesResponse {
     /// `quote`.
     pub quote: Quote,
     /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateForChargeItemsAndChargesResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForChargeItemsAndChargesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForChargeItemsAndChargesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForChargeItemsAndChargesResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_charge" => quoted_charge = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateForChargeItemsAndChargesResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_charge,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const EDIT_FOR_CHARGE_ITEMS_AND_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "quote.edit_for_charge_items_and_charges",
@@ -5037,13 +6240,58 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesParams {
     }
 }
 /// What `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EditForChargeItemsAndChargesResponse {
     /// `quote`.
     pub quote: Quote,
     /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EditForChargeItemsAndChargesResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditForChargeItemsAndChargesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditForChargeItemsAndChargesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditForChargeItemsAndChargesResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_charge" => quoted_charge = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EditForChargeItemsAndChargesResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_charge,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "quote.list",
@@ -5280,7 +6528,7 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /quotes` (`quote.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `quote`.
     pub quote: Quote,
@@ -5290,6 +6538,56 @@ pub struct ListEntry {
     /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    quoted_ramp,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const QUOTE_LINE_GROUPS_FOR_QUOTE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.quote_line_groups_for_quote",
@@ -5411,10 +6709,54 @@ impl crate::form::FormEncode for QuoteLineGroupsForQuoteParams {
     }
 }
 /// One entry of a page of `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuoteLineGroupsForQuoteEntry {
     /// `quote_line_group`.
     pub quote_line_group: quote_line_group::QuoteLineGroup,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for QuoteLineGroupsForQuoteEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for QuoteLineGroupsForQuoteEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = QuoteLineGroupsForQuoteEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `QuoteLineGroupsForQuoteEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuoteLineGroupsForQuoteEntry, A::Error> {
+                let mut quote_line_group: Option<quote_line_group::QuoteLineGroup> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote_line_group" => quote_line_group = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(QuoteLineGroupsForQuoteEntry {
+                    quote_line_group: quote_line_group
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "quote_line_group",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CONVERT: crate::transport::Operation = crate::transport::Operation {
     id: "quote.convert",
@@ -5540,7 +6882,7 @@ impl crate::form::FormEncode for ConvertParams {
     }
 }
 /// What `POST /quotes/{quote_id}/convert` (`quote.convert`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConvertResponse {
     /// `quote`.
     pub quote: Quote,
@@ -5567,6 +6909,75 @@ pub struct ConvertResponse {
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ConvertResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ConvertResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ConvertResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ConvertResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConvertResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
+                let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut subscription: Option<Box<subscription::Subscription>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        "quoted_charge" => quoted_charge = map.next_value()?,
+                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        "customer" => customer = Some(map.next_value()?),
+                        "subscription" => subscription = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "credit_note" => credit_note = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ConvertResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    quoted_charge,
+                    quoted_ramp,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    subscription,
+                    invoice,
+                    credit_note,
+                    unbilled_charges,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_STATUS: crate::transport::Operation = crate::transport::Operation {
     id: "quote.update_status",
@@ -5655,7 +7066,7 @@ impl crate::form::FormEncode for UpdateStatusParams {
     }
 }
 /// What `POST /quotes/{quote_id}/update_status` (`quote.update_status`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateStatusResponse {
     /// `quote`.
     pub quote: Quote,
@@ -5668,6 +7079,59 @@ pub struct UpdateStatusResponse {
     /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateStatusResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateStatusResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateStatusResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
+                let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        "quoted_charge" => quoted_charge = map.next_value()?,
+                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateStatusResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    quoted_charge,
+                    quoted_ramp,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const EXTEND_EXPIRY_DATE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.extend_expiry_date",
@@ -5747,7 +7211,7 @@ impl crate::form::FormEncode for ExtendExpiryDateParams {
     }
 }
 /// What `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExtendExpiryDateResponse {
     /// `quote`.
     pub quote: Quote,
@@ -5760,6 +7224,59 @@ pub struct ExtendExpiryDateResponse {
     /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ExtendExpiryDateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ExtendExpiryDateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ExtendExpiryDateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ExtendExpiryDateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExtendExpiryDateResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
+                let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        "quoted_charge" => quoted_charge = map.next_value()?,
+                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ExtendExpiryDateResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    quoted_charge,
+                    quoted_ramp,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.delete",
@@ -5843,7 +7360,7 @@ impl crate::form::FormEncode for DeleteParams {
     }
 }
 /// What `POST /quotes/{quote_id}/delete` (`quote.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `quote`.
     pub quote: Quote,
@@ -5856,6 +7373,59 @@ pub struct DeleteResponse {
     /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut quote: Option<Quote> = None;
+                let mut quoted_subscription: Option<
+                    Box<quoted_subscription::QuotedSubscription>,
+                > = None;
+                let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
+                let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote" => quote = Some(map.next_value()?),
+                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        "quoted_charge" => quoted_charge = map.next_value()?,
+                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    quote: quote
+                        .ok_or_else(|| serde::de::Error::missing_field("quote"))?,
+                    quoted_subscription,
+                    quoted_charge,
+                    quoted_ramp,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PDF: crate::transport::Operation = crate::transport::Operation {
     id: "quote.pdf",
@@ -5951,10 +7521,52 @@ impl crate::form::FormEncode for PdfParams {
     }
 }
 /// What `POST /quotes/{quote_id}/pdf` (`quote.pdf`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PdfResponse {
     /// `download`.
     pub download: download::Download,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PdfResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PdfResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PdfResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PdfResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PdfResponse, A::Error> {
+                let mut download: Option<download::Download> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "download" => download = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PdfResponse {
+                    download: download
+                        .ok_or_else(|| serde::de::Error::missing_field("download"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE_SIGNATURE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.retrieve_signature",
@@ -5997,10 +7609,58 @@ impl RetrieveSignatureRequest {
     }
 }
 /// What `GET /quotes/{quote_id}/retrieve_signature` (`quote.retrieve_signature`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveSignatureResponse {
     /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveSignatureResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveSignatureResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveSignatureResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveSignatureResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveSignatureResponse, A::Error> {
+                let mut cpq_quote_signature: Option<
+                    cpq_quote_signature::CpqQuoteSignature,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "cpq_quote_signature" => {
+                            cpq_quote_signature = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveSignatureResponse {
+                    cpq_quote_signature: cpq_quote_signature
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "cpq_quote_signature",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE_SIGNED_PDF: crate::transport::Operation = crate::transport::Operation {
     id: "quote.retrieve_signed_pdf",
@@ -6049,10 +7709,52 @@ impl RetrieveSignedPdfRequest {
     }
 }
 /// What `POST /quotes/{quote_id}/retrieve_signed_pdf` (`quote.retrieve_signed_pdf`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveSignedPdfResponse {
     /// `download`.
     pub download: download::Download,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveSignedPdfResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveSignedPdfResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveSignedPdfResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveSignedPdfResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveSignedPdfResponse, A::Error> {
+                let mut download: Option<download::Download> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "download" => download = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveSignedPdfResponse {
+                    download: download
+                        .ok_or_else(|| serde::de::Error::missing_field("download"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_SIGNATURE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.create_signature",
@@ -6101,10 +7803,58 @@ impl CreateSignatureRequest {
     }
 }
 /// What `POST /quotes/{quote_id}/create_signature` (`quote.create_signature`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateSignatureResponse {
     /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateSignatureResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateSignatureResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSignatureResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateSignatureResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSignatureResponse, A::Error> {
+                let mut cpq_quote_signature: Option<
+                    cpq_quote_signature::CpqQuoteSignature,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "cpq_quote_signature" => {
+                            cpq_quote_signature = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateSignatureResponse {
+                    cpq_quote_signature: cpq_quote_signature
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "cpq_quote_signature",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_SIGNATURE: crate::transport::Operation = crate::transport::Operation {
     id: "quote.update_signature",
@@ -6153,10 +7903,58 @@ impl UpdateSignatureRequest {
     }
 }
 /// What `POST /quotes/{quote_id}/update_signature` (`quote.update_signature`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateSignatureResponse {
     /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateSignatureResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSignatureResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSignatureResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSignatureResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSignatureResponse, A::Error> {
+                let mut cpq_quote_signature: Option<
+                    cpq_quote_signature::CpqQuoteSignature,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "cpq_quote_signature" => {
+                            cpq_quote_signature = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateSignatureResponse {
+                    cpq_quote_signature: cpq_quote_signature
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "cpq_quote_signature",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_SIGNATURE_STATUS: crate::transport::Operation = crate::transport::Operation {
     id: "quote.update_signature_status",
@@ -6247,10 +8045,58 @@ impl crate::form::FormEncode for UpdateSignatureStatusParams {
     }
 }
 /// What `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateSignatureStatusResponse {
     /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateSignatureStatusResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateSignatureStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSignatureStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateSignatureStatusResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSignatureStatusResponse, A::Error> {
+                let mut cpq_quote_signature: Option<
+                    cpq_quote_signature::CpqQuoteSignature,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "cpq_quote_signature" => {
+                            cpq_quote_signature = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateSignatureStatusResponse {
+                    cpq_quote_signature: cpq_quote_signature
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "cpq_quote_signature",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REFRESH_SIGNATURE_LINK: crate::transport::Operation = crate::transport::Operation {
     id: "quote.refresh_signature_link",
@@ -6299,10 +8145,58 @@ impl RefreshSignatureLinkRequest {
     }
 }
 /// What `POST /quotes/{quote_id}/refresh_signature_link` (`quote.refresh_signature_link`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RefreshSignatureLinkResponse {
     /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RefreshSignatureLinkResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RefreshSignatureLinkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefreshSignatureLinkResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RefreshSignatureLinkResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefreshSignatureLinkResponse, A::Error> {
+                let mut cpq_quote_signature: Option<
+                    cpq_quote_signature::CpqQuoteSignature,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "cpq_quote_signature" => {
+                            cpq_quote_signature = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RefreshSignatureLinkResponse {
+                    cpq_quote_signature: cpq_quote_signature
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "cpq_quote_signature",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateSubForCustomerQuoteSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -3,25 +3,31 @@
 
 //! The `QuoteEntitlement` resource and its operations, from `spec/quote_entitlement.yaml`.
 use crate::{
-    ApiEnum, Client, Error, Page, ResponseInfo, StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp,
+    TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quote_entitlement` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuoteEntitlement {
     /// `entity_id`.
-    pub entity_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
     /// `entity_type`.
-    pub entity_type: EntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<EntityType>,
     /// `action_type`.
-    pub action_type: ActionType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_type: Option<ActionType>,
     /// `feature_id`.
-    pub feature_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_id: Option<String>,
     /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `is_enabled`.
-    pub is_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
     /// `start_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
@@ -29,9 +35,11 @@ pub struct QuoteEntitlement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `modified_at` (Unix seconds).
-    pub modified_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<Timestamp>,
     /// `is_overridden`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_overridden: Option<bool>,
@@ -50,6 +58,92 @@ pub struct QuoteEntitlement {
     /// `metered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for QuoteEntitlement {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for QuoteEntitlement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = QuoteEntitlement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `QuoteEntitlement` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuoteEntitlement, A::Error> {
+                let mut entity_id: Option<String> = None;
+                let mut entity_type: Option<EntityType> = None;
+                let mut action_type: Option<ActionType> = None;
+                let mut feature_id: Option<String> = None;
+                let mut value: Option<String> = None;
+                let mut is_enabled: Option<bool> = None;
+                let mut start_date: Option<Timestamp> = None;
+                let mut end_date: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut modified_at: Option<Timestamp> = None;
+                let mut is_overridden: Option<bool> = None;
+                let mut feature_name: Option<String> = None;
+                let mut feature_unit: Option<String> = None;
+                let mut feature_type: Option<String> = None;
+                let mut name: Option<String> = None;
+                let mut metered: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "entity_id" => entity_id = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "action_type" => action_type = map.next_value()?,
+                        "feature_id" => feature_id = map.next_value()?,
+                        "value" => value = map.next_value()?,
+                        "is_enabled" => is_enabled = map.next_value()?,
+                        "start_date" => start_date = map.next_value()?,
+                        "end_date" => end_date = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "modified_at" => modified_at = map.next_value()?,
+                        "is_overridden" => is_overridden = map.next_value()?,
+                        "feature_name" => feature_name = map.next_value()?,
+                        "feature_unit" => feature_unit = map.next_value()?,
+                        "feature_type" => feature_type = map.next_value()?,
+                        "name" => name = map.next_value()?,
+                        "metered" => metered = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(QuoteEntitlement {
+                    entity_id,
+                    entity_type,
+                    action_type,
+                    feature_id,
+                    value,
+                    is_enabled,
+                    start_date,
+                    end_date,
+                    created_at,
+                    modified_at,
+                    is_overridden,
+                    feature_name,
+                    feature_unit,
+                    feature_type,
+                    name,
+                    metered,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -306,8 +400,54 @@ impl crate::form::FormEncode for ListQuoteEntitlementsParams {
     }
 }
 /// One entry of a page of `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListQuoteEntitlementsEntry {
     /// `quote_entitlement`.
     pub quote_entitlement: QuoteEntitlement,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListQuoteEntitlementsEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListQuoteEntitlementsEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListQuoteEntitlementsEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListQuoteEntitlementsEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListQuoteEntitlementsEntry, A::Error> {
+                let mut quote_entitlement: Option<QuoteEntitlement> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "quote_entitlement" => {
+                            quote_entitlement = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListQuoteEntitlementsEntry {
+                    quote_entitlement: quote_entitlement
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "quote_entitlement",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -3,9 +3,10 @@
 
 //! The `QuotedCharge` resource, from `spec/quoted_charge.yaml`.
 use super::enums;
+use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quoted_charge` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuotedCharge {
     /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,9 +26,69 @@ pub struct QuotedCharge {
     /// `coupon_applicability_mappings` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_applicability_mappings: Option<Vec<CouponApplicabilityMapping>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for QuotedCharge {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for QuotedCharge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = QuotedCharge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `QuotedCharge` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuotedCharge, A::Error> {
+                let mut charges: Option<Vec<Charge>> = None;
+                let mut addons: Option<Vec<Addon>> = None;
+                let mut invoice_items: Option<Vec<InvoiceItem>> = None;
+                let mut item_tiers: Option<Vec<ItemTier>> = None;
+                let mut coupons: Option<Vec<Coupon>> = None;
+                let mut coupon_applicability_mappings: Option<
+                    Vec<CouponApplicabilityMapping>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "charges" => charges = map.next_value()?,
+                        "addons" => addons = map.next_value()?,
+                        "invoice_items" => invoice_items = map.next_value()?,
+                        "item_tiers" => item_tiers = map.next_value()?,
+                        "coupons" => coupons = map.next_value()?,
+                        "coupon_applicability_mappings" => {
+                            coupon_applicability_mappings = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(QuotedCharge {
+                    charges,
+                    addons,
+                    invoice_items,
+                    item_tiers,
+                    coupons,
+                    coupon_applicability_mappings,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Charge` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Charge {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,12 +114,81 @@ pub struct Charge {
     /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Charge {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Charge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Charge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Charge` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Charge, A::Error> {
+                let mut amount: Option<i64> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut entity_description: Option<String> = None;
+                let mut service_period_in_days: Option<i64> = None;
+                let mut avalara_sale_type: Option<enums::AvalaraSaleType> = None;
+                let mut avalara_transaction_type: Option<i64> = None;
+                let mut avalara_service_type: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "amount" => amount = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "entity_description" => entity_description = map.next_value()?,
+                        "service_period_in_days" => {
+                            service_period_in_days = map.next_value()?;
+                        }
+                        "avalara_sale_type" => avalara_sale_type = map.next_value()?,
+                        "avalara_transaction_type" => {
+                            avalara_transaction_type = map.next_value()?;
+                        }
+                        "avalara_service_type" => {
+                            avalara_service_type = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Charge {
+                    amount,
+                    amount_in_decimal,
+                    description,
+                    entity_description,
+                    service_period_in_days,
+                    avalara_sale_type,
+                    avalara_transaction_type,
+                    avalara_service_type,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Addon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Addon {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -77,12 +207,74 @@ pub struct Addon {
     /// `service_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Addon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Addon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Addon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Addon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Addon, A::Error> {
+                let mut id: Option<String> = None;
+                let mut quantity: Option<i64> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut unit_price_in_decimal: Option<String> = None;
+                let mut proration_type: Option<enums::ProrationType> = None;
+                let mut service_period: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "unit_price" => unit_price = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "unit_price_in_decimal" => {
+                            unit_price_in_decimal = map.next_value()?;
+                        }
+                        "proration_type" => proration_type = map.next_value()?,
+                        "service_period" => service_period = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Addon {
+                    id,
+                    quantity,
+                    unit_price,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    proration_type,
+                    service_period,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `InvoiceItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvoiceItem {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -104,19 +296,86 @@ pub struct InvoiceItem {
     /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for InvoiceItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for InvoiceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoiceItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InvoiceItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoiceItem, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut quantity: Option<i64> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut unit_price_in_decimal: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut entity_description: Option<String> = None;
+                let mut service_period_days: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "unit_price" => unit_price = map.next_value()?,
+                        "unit_price_in_decimal" => {
+                            unit_price_in_decimal = map.next_value()?;
+                        }
+                        "description" => description = map.next_value()?,
+                        "entity_description" => entity_description = map.next_value()?,
+                        "service_period_days" => service_period_days = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(InvoiceItem {
+                    item_price_id,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    description,
+                    entity_description,
+                    service_period_days,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemTier {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `price`.
-    pub price: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -133,16 +392,128 @@ pub struct ItemTier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `index`.
-    pub index: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemTier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemTier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemTier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemTier, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut price: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut price_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut index: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "price" => price = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "price_in_decimal" => price_in_decimal = map.next_value()?,
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        "index" => index = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemTier {
+                    item_price_id,
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
+                    pricing_type,
+                    package_size,
+                    index,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Coupon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Coupon {
     /// `coupon_id`.
-    pub coupon_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Coupon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Coupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Coupon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Coupon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Coupon, A::Error> {
+                let mut coupon_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Coupon { coupon_id, extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `CouponApplicabilityMapping` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CouponApplicabilityMapping {
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,4 +521,50 @@ pub struct CouponApplicabilityMapping {
     /// `applicable_item_price_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicable_item_price_ids: Option<Vec<String>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CouponApplicabilityMapping {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CouponApplicabilityMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CouponApplicabilityMapping` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CouponApplicabilityMapping, A::Error> {
+                let mut coupon_id: Option<String> = None;
+                let mut applicable_item_price_ids: Option<Vec<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "applicable_item_price_ids" => {
+                            applicable_item_price_ids = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CouponApplicabilityMapping {
+                    coupon_id,
+                    applicable_item_price_ids,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -3,10 +3,10 @@
 
 //! The `QuotedRamp` resource, from `spec/quoted_ramp.yaml`.
 use super::enums;
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quoted_ramp` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuotedRamp {
     /// `id`.
     pub id: String,
@@ -22,14 +22,73 @@ pub struct QuotedRamp {
     /// `coupon_applicability_mappings` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_applicability_mappings: Option<Vec<CouponApplicabilityMapping>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for QuotedRamp {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for QuotedRamp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = QuotedRamp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `QuotedRamp` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuotedRamp, A::Error> {
+                let mut id: Option<String> = None;
+                let mut line_items: Option<Vec<LineItem>> = None;
+                let mut discounts: Option<Vec<Discount>> = None;
+                let mut item_tiers: Option<Vec<ItemTier>> = None;
+                let mut coupon_applicability_mappings: Option<
+                    Vec<CouponApplicabilityMapping>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "line_items" => line_items = map.next_value()?,
+                        "discounts" => discounts = map.next_value()?,
+                        "item_tiers" => item_tiers = map.next_value()?,
+                        "coupon_applicability_mappings" => {
+                            coupon_applicability_mappings = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(QuotedRamp {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    line_items,
+                    discounts,
+                    item_tiers,
+                    coupon_applicability_mappings,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItem {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `item_type`.
-    pub item_type: enums::ItemType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -114,18 +173,171 @@ pub struct LineItem {
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LineItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LineItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LineItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LineItem, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut item_type: Option<enums::ItemType> = None;
+                let mut quantity: Option<i64> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut metered_quantity: Option<String> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut unit_price_in_decimal: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut billing_period: Option<i64> = None;
+                let mut billing_period_unit: Option<enums::BillingPeriodUnit> = None;
+                let mut free_quantity: Option<i64> = None;
+                let mut free_quantity_in_decimal: Option<String> = None;
+                let mut billing_cycles: Option<i64> = None;
+                let mut service_period_days: Option<i64> = None;
+                let mut charge_on_event: Option<LineItemChargeOnEvent> = None;
+                let mut charge_once: Option<bool> = None;
+                let mut charge_on_option: Option<enums::ChargeOnOption> = None;
+                let mut start_date: Option<Timestamp> = None;
+                let mut end_date: Option<Timestamp> = None;
+                let mut ramp_tier_id: Option<String> = None;
+                let mut discount_per_billing_cycle: Option<i64> = None;
+                let mut discount_per_billing_cycle_in_decimal: Option<String> = None;
+                let mut item_level_discount_per_billing_cycle: Option<i64> = None;
+                let mut item_level_discount_per_billing_cycle_in_decimal: Option<
+                    String,
+                > = None;
+                let mut amount_per_billing_cycle: Option<i64> = None;
+                let mut amount_per_billing_cycle_in_decimal: Option<String> = None;
+                let mut net_amount_per_billing_cycle: Option<i64> = None;
+                let mut net_amount_per_billing_cycle_in_decimal: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "item_type" => item_type = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "metered_quantity" => metered_quantity = map.next_value()?,
+                        "unit_price" => unit_price = map.next_value()?,
+                        "unit_price_in_decimal" => {
+                            unit_price_in_decimal = map.next_value()?;
+                        }
+                        "amount" => amount = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "billing_period" => billing_period = map.next_value()?,
+                        "billing_period_unit" => billing_period_unit = map.next_value()?,
+                        "free_quantity" => free_quantity = map.next_value()?,
+                        "free_quantity_in_decimal" => {
+                            free_quantity_in_decimal = map.next_value()?;
+                        }
+                        "billing_cycles" => billing_cycles = map.next_value()?,
+                        "service_period_days" => service_period_days = map.next_value()?,
+                        "charge_on_event" => charge_on_event = map.next_value()?,
+                        "charge_once" => charge_once = map.next_value()?,
+                        "charge_on_option" => charge_on_option = map.next_value()?,
+                        "start_date" => start_date = map.next_value()?,
+                        "end_date" => end_date = map.next_value()?,
+                        "ramp_tier_id" => ramp_tier_id = map.next_value()?,
+                        "discount_per_billing_cycle" => {
+                            discount_per_billing_cycle = map.next_value()?;
+                        }
+                        "discount_per_billing_cycle_in_decimal" => {
+                            discount_per_billing_cycle_in_decimal = map.next_value()?;
+                        }
+                        "item_level_discount_per_billing_cycle" => {
+                            item_level_discount_per_billing_cycle = map.next_value()?;
+                        }
+                        "item_level_discount_per_billing_cycle_in_decimal" => {
+                            item_level_discount_per_billing_cycle_in_decimal = map
+                                .next_value()?;
+                        }
+                        "amount_per_billing_cycle" => {
+                            amount_per_billing_cycle = map.next_value()?;
+                        }
+                        "amount_per_billing_cycle_in_decimal" => {
+                            amount_per_billing_cycle_in_decimal = map.next_value()?;
+                        }
+                        "net_amount_per_billing_cycle" => {
+                            net_amount_per_billing_cycle = map.next_value()?;
+                        }
+                        "net_amount_per_billing_cycle_in_decimal" => {
+                            net_amount_per_billing_cycle_in_decimal = map.next_value()?;
+                        }
+                        "description" => description = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LineItem {
+                    item_price_id,
+                    item_type,
+                    quantity,
+                    quantity_in_decimal,
+                    metered_quantity,
+                    unit_price,
+                    unit_price_in_decimal,
+                    amount,
+                    amount_in_decimal,
+                    billing_period,
+                    billing_period_unit,
+                    free_quantity,
+                    free_quantity_in_decimal,
+                    billing_cycles,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    charge_on_option,
+                    start_date,
+                    end_date,
+                    ramp_tier_id,
+                    discount_per_billing_cycle,
+                    discount_per_billing_cycle_in_decimal,
+                    item_level_discount_per_billing_cycle,
+                    item_level_discount_per_billing_cycle_in_decimal,
+                    amount_per_billing_cycle,
+                    amount_per_billing_cycle_in_decimal,
+                    net_amount_per_billing_cycle,
+                    net_amount_per_billing_cycle_in_decimal,
+                    description,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Discount {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: DiscountType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DiscountType>,
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
@@ -133,9 +345,11 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// `duration_type`.
-    pub duration_type: enums::DurationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_type: Option<enums::DurationType>,
     /// `entity_type`.
-    pub entity_type: DiscountEntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<DiscountEntityType>,
     /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
@@ -146,14 +360,17 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
     /// `included_in_mrr`.
-    pub included_in_mrr: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_in_mrr: Option<bool>,
     /// `apply_on`.
-    pub apply_on: enums::ApplyOn,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_on: Option<enums::ApplyOn>,
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `updated_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
@@ -163,19 +380,111 @@ pub struct Discount {
     /// `end_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Discount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Discount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Discount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Discount, A::Error> {
+                let mut id: Option<String> = None;
+                let mut invoice_name: Option<String> = None;
+                let mut r#type: Option<DiscountType> = None;
+                let mut percentage: Option<f64> = None;
+                let mut amount: Option<i64> = None;
+                let mut duration_type: Option<enums::DurationType> = None;
+                let mut entity_type: Option<DiscountEntityType> = None;
+                let mut entity_id: Option<String> = None;
+                let mut period: Option<i64> = None;
+                let mut period_unit: Option<enums::PeriodUnit> = None;
+                let mut included_in_mrr: Option<bool> = None;
+                let mut apply_on: Option<enums::ApplyOn> = None;
+                let mut item_price_id: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut start_date: Option<Timestamp> = None;
+                let mut end_date: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "invoice_name" => invoice_name = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "percentage" => percentage = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "duration_type" => duration_type = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "period" => period = map.next_value()?,
+                        "period_unit" => period_unit = map.next_value()?,
+                        "included_in_mrr" => included_in_mrr = map.next_value()?,
+                        "apply_on" => apply_on = map.next_value()?,
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "start_date" => start_date = map.next_value()?,
+                        "end_date" => end_date = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Discount {
+                    id,
+                    invoice_name,
+                    r#type,
+                    percentage,
+                    amount,
+                    duration_type,
+                    entity_type,
+                    entity_id,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    apply_on,
+                    item_price_id,
+                    created_at,
+                    updated_at,
+                    start_date,
+                    end_date,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemTier {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `price`.
-    pub price: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -194,9 +503,81 @@ pub struct ItemTier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemTier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemTier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemTier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemTier, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut price: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut price_in_decimal: Option<String> = None;
+                let mut ramp_tier_id: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "price" => price = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "price_in_decimal" => price_in_decimal = map.next_value()?,
+                        "ramp_tier_id" => ramp_tier_id = map.next_value()?,
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemTier {
+                    item_price_id,
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
+                    ramp_tier_id,
+                    pricing_type,
+                    package_size,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `CouponApplicabilityMapping` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CouponApplicabilityMapping {
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,6 +585,52 @@ pub struct CouponApplicabilityMapping {
     /// `applicable_item_price_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicable_item_price_ids: Option<Vec<String>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CouponApplicabilityMapping {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CouponApplicabilityMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CouponApplicabilityMapping` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CouponApplicabilityMapping, A::Error> {
+                let mut coupon_id: Option<String> = None;
+                let mut applicable_item_price_ids: Option<Vec<String>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "applicable_item_price_ids" => {
+                            applicable_item_price_ids = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CouponApplicabilityMapping {
+                    coupon_id,
+                    applicable_item_price_ids,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `LineItemChargeOnEvent`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -3,10 +3,10 @@
 
 //! The `QuotedSubscription` resource, from `spec/quoted_subscription.yaml`.
 use super::enums;
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quoted_subscription` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuotedSubscription {
     /// `id`.
     pub id: String,
@@ -82,12 +82,138 @@ pub struct QuotedSubscription {
     /// `quoted_contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_contract_term: Option<Box<QuotedContractTerm>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for QuotedSubscription {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for QuotedSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = QuotedSubscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `QuotedSubscription` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuotedSubscription, A::Error> {
+                let mut id: Option<String> = None;
+                let mut plan_id: Option<String> = None;
+                let mut plan_quantity: Option<i64> = None;
+                let mut plan_unit_price: Option<i64> = None;
+                let mut setup_fee: Option<i64> = None;
+                let mut billing_period: Option<i64> = None;
+                let mut billing_period_unit: Option<enums::BillingPeriodUnit> = None;
+                let mut start_date: Option<Timestamp> = None;
+                let mut trial_end: Option<Timestamp> = None;
+                let mut remaining_billing_cycles: Option<i64> = None;
+                let mut po_number: Option<String> = None;
+                let mut auto_collection: Option<enums::AutoCollection> = None;
+                let mut plan_quantity_in_decimal: Option<String> = None;
+                let mut plan_unit_price_in_decimal: Option<String> = None;
+                let mut changes_scheduled_at: Option<Timestamp> = None;
+                let mut change_option: Option<enums::ChangeOption> = None;
+                let mut free_period: Option<i64> = None;
+                let mut free_period_unit: Option<enums::FreePeriodUnit> = None;
+                let mut contract_term_billing_cycle_on_renewal: Option<i64> = None;
+                let mut addons: Option<Vec<Addon>> = None;
+                let mut event_based_addons: Option<Vec<EventBasedAddon>> = None;
+                let mut coupons: Option<Vec<Coupon>> = None;
+                let mut subscription_items: Option<Vec<SubscriptionItem>> = None;
+                let mut item_tiers: Option<Vec<ItemTier>> = None;
+                let mut quoted_contract_term: Option<Box<QuotedContractTerm>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "plan_id" => plan_id = map.next_value()?,
+                        "plan_quantity" => plan_quantity = map.next_value()?,
+                        "plan_unit_price" => plan_unit_price = map.next_value()?,
+                        "setup_fee" => setup_fee = map.next_value()?,
+                        "billing_period" => billing_period = map.next_value()?,
+                        "billing_period_unit" => billing_period_unit = map.next_value()?,
+                        "start_date" => start_date = map.next_value()?,
+                        "trial_end" => trial_end = map.next_value()?,
+                        "remaining_billing_cycles" => {
+                            remaining_billing_cycles = map.next_value()?;
+                        }
+                        "po_number" => po_number = map.next_value()?,
+                        "auto_collection" => auto_collection = map.next_value()?,
+                        "plan_quantity_in_decimal" => {
+                            plan_quantity_in_decimal = map.next_value()?;
+                        }
+                        "plan_unit_price_in_decimal" => {
+                            plan_unit_price_in_decimal = map.next_value()?;
+                        }
+                        "changes_scheduled_at" => {
+                            changes_scheduled_at = map.next_value()?;
+                        }
+                        "change_option" => change_option = map.next_value()?,
+                        "free_period" => free_period = map.next_value()?,
+                        "free_period_unit" => free_period_unit = map.next_value()?,
+                        "contract_term_billing_cycle_on_renewal" => {
+                            contract_term_billing_cycle_on_renewal = map.next_value()?;
+                        }
+                        "addons" => addons = map.next_value()?,
+                        "event_based_addons" => event_based_addons = map.next_value()?,
+                        "coupons" => coupons = map.next_value()?,
+                        "subscription_items" => subscription_items = map.next_value()?,
+                        "item_tiers" => item_tiers = map.next_value()?,
+                        "quoted_contract_term" => {
+                            quoted_contract_term = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(QuotedSubscription {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    plan_id,
+                    plan_quantity,
+                    plan_unit_price,
+                    setup_fee,
+                    billing_period,
+                    billing_period_unit,
+                    start_date,
+                    trial_end,
+                    remaining_billing_cycles,
+                    po_number,
+                    auto_collection,
+                    plan_quantity_in_decimal,
+                    plan_unit_price_in_decimal,
+                    changes_scheduled_at,
+                    change_option,
+                    free_period,
+                    free_period_unit,
+                    contract_term_billing_cycle_on_renewal,
+                    addons,
+                    event_based_addons,
+                    coupons,
+                    subscription_items,
+                    item_tiers,
+                    quoted_contract_term,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Addon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Addon {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -115,43 +241,227 @@ pub struct Addon {
     /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Addon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Addon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Addon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Addon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Addon, A::Error> {
+                let mut id: Option<String> = None;
+                let mut quantity: Option<i64> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut amount: Option<i64> = None;
+                let mut trial_end: Option<Timestamp> = None;
+                let mut remaining_billing_cycles: Option<i64> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut unit_price_in_decimal: Option<String> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut proration_type: Option<enums::ProrationType> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "unit_price" => unit_price = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "trial_end" => trial_end = map.next_value()?,
+                        "remaining_billing_cycles" => {
+                            remaining_billing_cycles = map.next_value()?;
+                        }
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "unit_price_in_decimal" => {
+                            unit_price_in_decimal = map.next_value()?;
+                        }
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "proration_type" => proration_type = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Addon {
+                    id,
+                    quantity,
+                    unit_price,
+                    amount,
+                    trial_end,
+                    remaining_billing_cycles,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    amount_in_decimal,
+                    proration_type,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `EventBasedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventBasedAddon {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `quantity`.
-    pub quantity: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
     /// `unit_price`.
-    pub unit_price: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
     /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
     /// `on_event`.
-    pub on_event: enums::OnEvent,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_event: Option<enums::OnEvent>,
     /// `charge_once`.
-    pub charge_once: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
     /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EventBasedAddon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EventBasedAddon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EventBasedAddon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EventBasedAddon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventBasedAddon, A::Error> {
+                let mut id: Option<String> = None;
+                let mut quantity: Option<i64> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut service_period_in_days: Option<i64> = None;
+                let mut on_event: Option<enums::OnEvent> = None;
+                let mut charge_once: Option<bool> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut unit_price_in_decimal: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "unit_price" => unit_price = map.next_value()?,
+                        "service_period_in_days" => {
+                            service_period_in_days = map.next_value()?;
+                        }
+                        "on_event" => on_event = map.next_value()?,
+                        "charge_once" => charge_once = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "unit_price_in_decimal" => {
+                            unit_price_in_decimal = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EventBasedAddon {
+                    id,
+                    quantity,
+                    unit_price,
+                    service_period_in_days,
+                    on_event,
+                    charge_once,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Coupon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Coupon {
     /// `coupon_id`.
-    pub coupon_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Coupon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Coupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Coupon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Coupon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Coupon, A::Error> {
+                let mut coupon_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Coupon { coupon_id, extra })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `SubscriptionItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriptionItem {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `item_type`.
-    pub item_type: enums::ItemType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -223,19 +533,143 @@ pub struct SubscriptionItem {
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
     >,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SubscriptionItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SubscriptionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SubscriptionItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionItem, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut item_type: Option<enums::ItemType> = None;
+                let mut quantity: Option<i64> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut metered_quantity: Option<String> = None;
+                let mut last_calculated_at: Option<Timestamp> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut unit_price_in_decimal: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut current_term_start: Option<Timestamp> = None;
+                let mut current_term_end: Option<Timestamp> = None;
+                let mut next_billing_at: Option<Timestamp> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut billing_period: Option<i64> = None;
+                let mut billing_period_unit: Option<enums::BillingPeriodUnit> = None;
+                let mut free_quantity: Option<i64> = None;
+                let mut free_quantity_in_decimal: Option<String> = None;
+                let mut trial_end: Option<Timestamp> = None;
+                let mut billing_cycles: Option<i64> = None;
+                let mut service_period_days: Option<i64> = None;
+                let mut charge_on_event: Option<SubscriptionItemChargeOnEvent> = None;
+                let mut charge_once: Option<bool> = None;
+                let mut charge_on_option: Option<enums::ChargeOnOption> = None;
+                let mut proration_type: Option<enums::ProrationType> = None;
+                let mut usage_accumulation_reset_frequency: Option<
+                    enums::UsageAccumulationResetFrequency,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "item_type" => item_type = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "metered_quantity" => metered_quantity = map.next_value()?,
+                        "last_calculated_at" => last_calculated_at = map.next_value()?,
+                        "unit_price" => unit_price = map.next_value()?,
+                        "unit_price_in_decimal" => {
+                            unit_price_in_decimal = map.next_value()?;
+                        }
+                        "amount" => amount = map.next_value()?,
+                        "current_term_start" => current_term_start = map.next_value()?,
+                        "current_term_end" => current_term_end = map.next_value()?,
+                        "next_billing_at" => next_billing_at = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "billing_period" => billing_period = map.next_value()?,
+                        "billing_period_unit" => billing_period_unit = map.next_value()?,
+                        "free_quantity" => free_quantity = map.next_value()?,
+                        "free_quantity_in_decimal" => {
+                            free_quantity_in_decimal = map.next_value()?;
+                        }
+                        "trial_end" => trial_end = map.next_value()?,
+                        "billing_cycles" => billing_cycles = map.next_value()?,
+                        "service_period_days" => service_period_days = map.next_value()?,
+                        "charge_on_event" => charge_on_event = map.next_value()?,
+                        "charge_once" => charge_once = map.next_value()?,
+                        "charge_on_option" => charge_on_option = map.next_value()?,
+                        "proration_type" => proration_type = map.next_value()?,
+                        "usage_accumulation_reset_frequency" => {
+                            usage_accumulation_reset_frequency = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SubscriptionItem {
+                    item_price_id,
+                    item_type,
+                    quantity,
+                    quantity_in_decimal,
+                    metered_quantity,
+                    last_calculated_at,
+                    unit_price,
+                    unit_price_in_decimal,
+                    amount,
+                    current_term_start,
+                    current_term_end,
+                    next_billing_at,
+                    amount_in_decimal,
+                    billing_period,
+                    billing_period_unit,
+                    free_quantity,
+                    free_quantity_in_decimal,
+                    trial_end,
+                    billing_cycles,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    charge_on_option,
+                    proration_type,
+                    usage_accumulation_reset_frequency,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemTier {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `price`.
-    pub price: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -252,24 +686,162 @@ pub struct ItemTier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `index`.
-    pub index: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemTier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemTier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemTier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemTier, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut price: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut price_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut index: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "price" => price = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "price_in_decimal" => price_in_decimal = map.next_value()?,
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        "index" => index = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemTier {
+                    item_price_id,
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
+                    pricing_type,
+                    package_size,
+                    index,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `QuotedContractTerm` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuotedContractTerm {
     /// `contract_start` (Unix seconds).
-    pub contract_start: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start: Option<Timestamp>,
     /// `contract_end` (Unix seconds).
-    pub contract_end: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_end: Option<Timestamp>,
     /// `billing_cycle`.
-    pub billing_cycle: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycle: Option<i64>,
     /// `action_at_term_end`.
-    pub action_at_term_end: QuotedContractTermActionAtTermEnd,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<QuotedContractTermActionAtTermEnd>,
     /// `total_contract_value`.
-    pub total_contract_value: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_contract_value: Option<i64>,
     /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for QuotedContractTerm {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for QuotedContractTerm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = QuotedContractTerm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `QuotedContractTerm` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuotedContractTerm, A::Error> {
+                let mut contract_start: Option<Timestamp> = None;
+                let mut contract_end: Option<Timestamp> = None;
+                let mut billing_cycle: Option<i64> = None;
+                let mut action_at_term_end: Option<QuotedContractTermActionAtTermEnd> = None;
+                let mut total_contract_value: Option<i64> = None;
+                let mut cancellation_cutoff_period: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "contract_start" => contract_start = map.next_value()?,
+                        "contract_end" => contract_end = map.next_value()?,
+                        "billing_cycle" => billing_cycle = map.next_value()?,
+                        "action_at_term_end" => action_at_term_end = map.next_value()?,
+                        "total_contract_value" => {
+                            total_contract_value = map.next_value()?;
+                        }
+                        "cancellation_cutoff_period" => {
+                            cancellation_cutoff_period = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(QuotedContractTerm {
+                    contract_start,
+                    contract_end,
+                    billing_cycle,
+                    action_at_term_end,
+                    total_contract_value,
+                    cancellation_cutoff_period,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `SubscriptionItemChargeOnEvent`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

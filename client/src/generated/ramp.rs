@@ -4,12 +4,12 @@
 //! The `Ramp` resource and its operations, from `spec/ramp.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, Sort, StringFilter,
-    Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, Sort,
+    StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `ramp` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ramp {
     /// `id`.
     pub id: String,
@@ -17,13 +17,17 @@ pub struct Ramp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `effective_from` (Unix seconds).
-    pub effective_from: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<Timestamp>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
@@ -58,18 +62,118 @@ pub struct Ramp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<Box<ContractTerm>>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// `status_transition_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_transition_reason: Option<Box<StatusTransitionReason>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Ramp {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Ramp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Ramp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Ramp` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ramp, A::Error> {
+                let mut id: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut effective_from: Option<Timestamp> = None;
+                let mut status: Option<Status> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut items_to_add: Option<Vec<ItemsToAdd>> = None;
+                let mut items_to_update: Option<Vec<ItemsToUpdate>> = None;
+                let mut coupons_to_add: Option<Vec<CouponsToAdd>> = None;
+                let mut discounts_to_add: Option<Vec<DiscountsToAdd>> = None;
+                let mut item_tiers: Option<Vec<ItemTier>> = None;
+                let mut items_to_remove: Option<Vec<String>> = None;
+                let mut coupons_to_remove: Option<Vec<String>> = None;
+                let mut discounts_to_remove: Option<Vec<String>> = None;
+                let mut contract_term: Option<Box<ContractTerm>> = None;
+                let mut deleted: Option<bool> = None;
+                let mut status_transition_reason: Option<Box<StatusTransitionReason>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "description" => description = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "effective_from" => effective_from = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "items_to_add" => items_to_add = map.next_value()?,
+                        "items_to_update" => items_to_update = map.next_value()?,
+                        "coupons_to_add" => coupons_to_add = map.next_value()?,
+                        "discounts_to_add" => discounts_to_add = map.next_value()?,
+                        "item_tiers" => item_tiers = map.next_value()?,
+                        "items_to_remove" => items_to_remove = map.next_value()?,
+                        "coupons_to_remove" => coupons_to_remove = map.next_value()?,
+                        "discounts_to_remove" => discounts_to_remove = map.next_value()?,
+                        "contract_term" => contract_term = map.next_value()?,
+                        "deleted" => deleted = map.next_value()?,
+                        "status_transition_reason" => {
+                            status_transition_reason = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Ramp {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    description,
+                    subscription_id,
+                    effective_from,
+                    status,
+                    created_at,
+                    resource_version,
+                    updated_at,
+                    items_to_add,
+                    items_to_update,
+                    coupons_to_add,
+                    discounts_to_add,
+                    item_tiers,
+                    items_to_remove,
+                    coupons_to_remove,
+                    discounts_to_remove,
+                    contract_term,
+                    deleted,
+                    status_transition_reason,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ItemsToAdd` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemsToAdd {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `item_type`.
-    pub item_type: enums::ItemType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -112,14 +216,106 @@ pub struct ItemsToAdd {
     /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<ItemsToAddChargeOnEvent>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemsToAdd {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemsToAdd {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemsToAdd;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemsToAdd` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemsToAdd, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut item_type: Option<enums::ItemType> = None;
+                let mut quantity: Option<i64> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut unit_price_in_decimal: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut free_quantity: Option<i64> = None;
+                let mut free_quantity_in_decimal: Option<String> = None;
+                let mut billing_cycles: Option<i64> = None;
+                let mut service_period_days: Option<i64> = None;
+                let mut metered_quantity: Option<String> = None;
+                let mut charge_once: Option<bool> = None;
+                let mut charge_on_option: Option<enums::ChargeOnOption> = None;
+                let mut charge_on_event: Option<ItemsToAddChargeOnEvent> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "item_type" => item_type = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "unit_price" => unit_price = map.next_value()?,
+                        "unit_price_in_decimal" => {
+                            unit_price_in_decimal = map.next_value()?;
+                        }
+                        "amount" => amount = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "free_quantity" => free_quantity = map.next_value()?,
+                        "free_quantity_in_decimal" => {
+                            free_quantity_in_decimal = map.next_value()?;
+                        }
+                        "billing_cycles" => billing_cycles = map.next_value()?,
+                        "service_period_days" => service_period_days = map.next_value()?,
+                        "metered_quantity" => metered_quantity = map.next_value()?,
+                        "charge_once" => charge_once = map.next_value()?,
+                        "charge_on_option" => charge_on_option = map.next_value()?,
+                        "charge_on_event" => charge_on_event = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemsToAdd {
+                    item_price_id,
+                    item_type,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    amount,
+                    amount_in_decimal,
+                    free_quantity,
+                    free_quantity_in_decimal,
+                    billing_cycles,
+                    service_period_days,
+                    metered_quantity,
+                    charge_once,
+                    charge_on_option,
+                    charge_on_event,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ItemsToUpdate` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemsToUpdate {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `item_type`.
-    pub item_type: enums::ItemType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -162,27 +358,164 @@ pub struct ItemsToUpdate {
     /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<ItemsToUpdateChargeOnEvent>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemsToUpdate {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemsToUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemsToUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemsToUpdate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemsToUpdate, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut item_type: Option<enums::ItemType> = None;
+                let mut quantity: Option<i64> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut unit_price_in_decimal: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut free_quantity: Option<i64> = None;
+                let mut free_quantity_in_decimal: Option<String> = None;
+                let mut billing_cycles: Option<i64> = None;
+                let mut service_period_days: Option<i64> = None;
+                let mut metered_quantity: Option<String> = None;
+                let mut charge_once: Option<bool> = None;
+                let mut charge_on_option: Option<enums::ChargeOnOption> = None;
+                let mut charge_on_event: Option<ItemsToUpdateChargeOnEvent> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "item_type" => item_type = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "unit_price" => unit_price = map.next_value()?,
+                        "unit_price_in_decimal" => {
+                            unit_price_in_decimal = map.next_value()?;
+                        }
+                        "amount" => amount = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "free_quantity" => free_quantity = map.next_value()?,
+                        "free_quantity_in_decimal" => {
+                            free_quantity_in_decimal = map.next_value()?;
+                        }
+                        "billing_cycles" => billing_cycles = map.next_value()?,
+                        "service_period_days" => service_period_days = map.next_value()?,
+                        "metered_quantity" => metered_quantity = map.next_value()?,
+                        "charge_once" => charge_once = map.next_value()?,
+                        "charge_on_option" => charge_on_option = map.next_value()?,
+                        "charge_on_event" => charge_on_event = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemsToUpdate {
+                    item_price_id,
+                    item_type,
+                    quantity,
+                    quantity_in_decimal,
+                    unit_price,
+                    unit_price_in_decimal,
+                    amount,
+                    amount_in_decimal,
+                    free_quantity,
+                    free_quantity_in_decimal,
+                    billing_cycles,
+                    service_period_days,
+                    metered_quantity,
+                    charge_once,
+                    charge_on_option,
+                    charge_on_event,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `CouponsToAdd` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CouponsToAdd {
     /// `coupon_id`.
-    pub coupon_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
     /// `apply_till` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CouponsToAdd {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CouponsToAdd {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CouponsToAdd;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CouponsToAdd` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CouponsToAdd, A::Error> {
+                let mut coupon_id: Option<String> = None;
+                let mut apply_till: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "apply_till" => apply_till = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CouponsToAdd {
+                    coupon_id,
+                    apply_till,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `DiscountsToAdd` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DiscountsToAdd {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: DiscountsToAddType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DiscountsToAddType>,
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
@@ -193,7 +526,8 @@ pub struct DiscountsToAdd {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// `duration_type`.
-    pub duration_type: enums::DurationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_type: Option<enums::DurationType>,
     /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
@@ -201,27 +535,110 @@ pub struct DiscountsToAdd {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
     /// `included_in_mrr`.
-    pub included_in_mrr: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_in_mrr: Option<bool>,
     /// `apply_on`.
-    pub apply_on: enums::ApplyOn,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_on: Option<enums::ApplyOn>,
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DiscountsToAdd {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DiscountsToAdd {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DiscountsToAdd;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DiscountsToAdd` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DiscountsToAdd, A::Error> {
+                let mut id: Option<String> = None;
+                let mut invoice_name: Option<String> = None;
+                let mut r#type: Option<DiscountsToAddType> = None;
+                let mut percentage: Option<f64> = None;
+                let mut amount: Option<i64> = None;
+                let mut quantity: Option<i64> = None;
+                let mut duration_type: Option<enums::DurationType> = None;
+                let mut period: Option<i64> = None;
+                let mut period_unit: Option<enums::PeriodUnit> = None;
+                let mut included_in_mrr: Option<bool> = None;
+                let mut apply_on: Option<enums::ApplyOn> = None;
+                let mut item_price_id: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "invoice_name" => invoice_name = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "percentage" => percentage = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "duration_type" => duration_type = map.next_value()?,
+                        "period" => period = map.next_value()?,
+                        "period_unit" => period_unit = map.next_value()?,
+                        "included_in_mrr" => included_in_mrr = map.next_value()?,
+                        "apply_on" => apply_on = map.next_value()?,
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DiscountsToAdd {
+                    id,
+                    invoice_name,
+                    r#type,
+                    percentage,
+                    amount,
+                    quantity,
+                    duration_type,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    apply_on,
+                    item_price_id,
+                    created_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemTier {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `price`.
-    pub price: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -238,10 +655,83 @@ pub struct ItemTier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `index`.
-    pub index: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemTier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemTier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemTier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemTier, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut price: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut price_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut index: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "price" => price = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "price_in_decimal" => price_in_decimal = map.next_value()?,
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        "index" => index = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemTier {
+                    item_price_id,
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
+                    pricing_type,
+                    package_size,
+                    index,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ContractTerm` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContractTerm {
     /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -250,10 +740,62 @@ pub struct ContractTerm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal_billing_cycles: Option<i64>,
     /// `action_at_term_end`.
-    pub action_at_term_end: ContractTermActionAtTermEnd,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<ContractTermActionAtTermEnd>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ContractTerm {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ContractTerm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContractTerm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ContractTerm` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContractTerm, A::Error> {
+                let mut cancellation_cutoff_period: Option<i64> = None;
+                let mut renewal_billing_cycles: Option<i64> = None;
+                let mut action_at_term_end: Option<ContractTermActionAtTermEnd> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "cancellation_cutoff_period" => {
+                            cancellation_cutoff_period = map.next_value()?;
+                        }
+                        "renewal_billing_cycles" => {
+                            renewal_billing_cycles = map.next_value()?;
+                        }
+                        "action_at_term_end" => action_at_term_end = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContractTerm {
+                    cancellation_cutoff_period,
+                    renewal_billing_cycles,
+                    action_at_term_end,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `StatusTransitionReason` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusTransitionReason {
     /// `code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -261,6 +803,50 @@ pub struct StatusTransitionReason {
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for StatusTransitionReason {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for StatusTransitionReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = StatusTransitionReason;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `StatusTransitionReason` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StatusTransitionReason, A::Error> {
+                let mut code: Option<String> = None;
+                let mut message: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "code" => code = map.next_value()?,
+                        "message" => message = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(StatusTransitionReason {
+                    code,
+                    message,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -775,10 +1361,51 @@ impl crate::form::FormEncode for CreateForSubscriptionParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/create_ramp` (`ramp.create_for_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateForSubscriptionResponse {
     /// `ramp`.
     pub ramp: Ramp,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateForSubscriptionResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateForSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForSubscriptionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForSubscriptionResponse, A::Error> {
+                let mut ramp: Option<Ramp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ramp" => ramp = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateForSubscriptionResponse {
+                    ramp: ramp.ok_or_else(|| serde::de::Error::missing_field("ramp"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "ramp.update",
@@ -958,10 +1585,51 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /ramps/{ramp_id}/update` (`ramp.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `ramp`.
     pub ramp: Ramp,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut ramp: Option<Ramp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ramp" => ramp = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    ramp: ramp.ok_or_else(|| serde::de::Error::missing_field("ramp"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "ramp.retrieve",
@@ -1004,10 +1672,51 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /ramps/{ramp_id}` (`ramp.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `ramp`.
     pub ramp: Ramp,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut ramp: Option<Ramp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ramp" => ramp = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    ramp: ramp.ok_or_else(|| serde::de::Error::missing_field("ramp"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "ramp.delete",
@@ -1054,10 +1763,51 @@ impl DeleteRequest {
     }
 }
 /// What `POST /ramps/{ramp_id}/delete` (`ramp.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `ramp`.
     pub ramp: Ramp,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut ramp: Option<Ramp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ramp" => ramp = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    ramp: ramp.ok_or_else(|| serde::de::Error::missing_field("ramp"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "ramp.list",
@@ -1268,10 +2018,51 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /ramps` (`ramp.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `ramp`.
     pub ramp: Ramp,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut ramp: Option<Ramp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "ramp" => ramp = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    ramp: ramp.ok_or_else(|| serde::de::Error::missing_field("ramp"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateForSubscriptionContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

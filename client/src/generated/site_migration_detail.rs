@@ -3,24 +3,89 @@
 
 //! The `SiteMigrationDetail` resource and its operations, from `spec/site_migration_detail.yaml`.
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, Page, ResponseInfo, StringFilter, Timestamp,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, Page, ResponseInfo, StringFilter,
+    Timestamp,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `site_migration_detail` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SiteMigrationDetail {
     /// `entity_id`.
-    pub entity_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
     /// `other_site_name`.
-    pub other_site_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_site_name: Option<String>,
     /// `entity_id_at_other_site`.
-    pub entity_id_at_other_site: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id_at_other_site: Option<String>,
     /// `migrated_at` (Unix seconds).
-    pub migrated_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migrated_at: Option<Timestamp>,
     /// `entity_type`.
-    pub entity_type: EntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<EntityType>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SiteMigrationDetail {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SiteMigrationDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SiteMigrationDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SiteMigrationDetail` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SiteMigrationDetail, A::Error> {
+                let mut entity_id: Option<String> = None;
+                let mut other_site_name: Option<String> = None;
+                let mut entity_id_at_other_site: Option<String> = None;
+                let mut migrated_at: Option<Timestamp> = None;
+                let mut entity_type: Option<EntityType> = None;
+                let mut status: Option<Status> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "entity_id" => entity_id = map.next_value()?,
+                        "other_site_name" => other_site_name = map.next_value()?,
+                        "entity_id_at_other_site" => {
+                            entity_id_at_other_site = map.next_value()?;
+                        }
+                        "migrated_at" => migrated_at = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SiteMigrationDetail {
+                    entity_id,
+                    other_site_name,
+                    entity_id_at_other_site,
+                    migrated_at,
+                    entity_type,
+                    status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -305,8 +370,54 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /site_migration_details` (`site_migration_detail.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `site_migration_detail`.
     pub site_migration_detail: SiteMigrationDetail,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut site_migration_detail: Option<SiteMigrationDetail> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "site_migration_detail" => {
+                            site_migration_detail = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    site_migration_detail: site_migration_detail
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "site_migration_detail",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

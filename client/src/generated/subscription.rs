@@ -20,7 +20,7 @@ use super::payment_source;
 #[cfg(feature = "unbilled_charge")]
 use super::unbilled_charge;
 use crate::{
-    ApiEnum, BooleanFilter, Client, CustomFields, EnumFilter, Error, NumberFilter, Page,
+    ApiEnum, BooleanFilter, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page,
     ResponseInfo, Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,8 @@ pub struct Subscription {
     /// `id`.
     pub id: String,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `plan_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
@@ -72,7 +73,8 @@ pub struct Subscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `plan_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_amount: Option<i64>,
@@ -80,7 +82,8 @@ pub struct Subscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_free_quantity: Option<i64>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `trial_start` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_start: Option<Timestamp>,
@@ -139,9 +142,11 @@ pub struct Subscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `has_scheduled_advance_invoices`.
-    pub has_scheduled_advance_invoices: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_scheduled_advance_invoices: Option<bool>,
     /// `has_scheduled_changes`.
-    pub has_scheduled_changes: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_scheduled_changes: Option<bool>,
     /// `payment_source_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
@@ -227,7 +232,8 @@ pub struct Subscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// `changes_scheduled_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
@@ -256,12 +262,13 @@ pub struct Subscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `decommissioned`.
-    pub decommissioned: bool,
-    /// Keys the spec does not name, custom fields (`cf_*`) among them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decommissioned: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl CustomFields for Subscription {
+impl ExtraFields for Subscription {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
@@ -365,7 +372,7 @@ impl<'de> Deserialize<'de> for Subscription {
                 while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
-                        "currency_code" => currency_code = Some(map.next_value()?),
+                        "currency_code" => currency_code = map.next_value()?,
                         "plan_id" => plan_id = map.next_value()?,
                         "plan_quantity" => plan_quantity = map.next_value()?,
                         "plan_unit_price" => plan_unit_price = map.next_value()?,
@@ -385,10 +392,10 @@ impl<'de> Deserialize<'de> for Subscription {
                         "plan_unit_price_in_decimal" => {
                             plan_unit_price_in_decimal = map.next_value()?;
                         }
-                        "customer_id" => customer_id = Some(map.next_value()?),
+                        "customer_id" => customer_id = map.next_value()?,
                         "plan_amount" => plan_amount = map.next_value()?,
                         "plan_free_quantity" => plan_free_quantity = map.next_value()?,
-                        "status" => status = Some(map.next_value()?),
+                        "status" => status = map.next_value()?,
                         "trial_start" => trial_start = map.next_value()?,
                         "trial_end_action" => trial_end_action = map.next_value()?,
                         "current_term_start" => current_term_start = map.next_value()?,
@@ -413,10 +420,10 @@ impl<'de> Deserialize<'de> for Subscription {
                         "resource_version" => resource_version = map.next_value()?,
                         "updated_at" => updated_at = map.next_value()?,
                         "has_scheduled_advance_invoices" => {
-                            has_scheduled_advance_invoices = Some(map.next_value()?);
+                            has_scheduled_advance_invoices = map.next_value()?;
                         }
                         "has_scheduled_changes" => {
-                            has_scheduled_changes = Some(map.next_value()?);
+                            has_scheduled_changes = map.next_value()?;
                         }
                         "payment_source_id" => payment_source_id = map.next_value()?,
                         "plan_free_quantity_in_decimal" => {
@@ -456,7 +463,7 @@ impl<'de> Deserialize<'de> for Subscription {
                         "billing_override" => billing_override = map.next_value()?,
                         "invoice_notes" => invoice_notes = map.next_value()?,
                         "meta_data" => meta_data = map.next_value()?,
-                        "deleted" => deleted = Some(map.next_value()?),
+                        "deleted" => deleted = map.next_value()?,
                         "changes_scheduled_at" => {
                             changes_scheduled_at = map.next_value()?;
                         }
@@ -470,10 +477,7 @@ impl<'de> Deserialize<'de> for Subscription {
                         "auto_close_invoices" => auto_close_invoices = map.next_value()?,
                         "discounts" => discounts = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
-                        "decommissioned" => decommissioned = Some(map.next_value()?),
-                        "object" => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
+                        "decommissioned" => decommissioned = map.next_value()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -481,10 +485,7 @@ impl<'de> Deserialize<'de> for Subscription {
                 }
                 Ok(Subscription {
                     id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    currency_code: currency_code
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currency_code",
-                        ))?,
+                    currency_code,
                     plan_id,
                     plan_quantity,
                     plan_unit_price,
@@ -498,12 +499,10 @@ impl<'de> Deserialize<'de> for Subscription {
                     auto_collection,
                     plan_quantity_in_decimal,
                     plan_unit_price_in_decimal,
-                    customer_id: customer_id
-                        .ok_or_else(|| serde::de::Error::missing_field("customer_id"))?,
+                    customer_id,
                     plan_amount,
                     plan_free_quantity,
-                    status: status
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    status,
                     trial_start,
                     trial_end_action,
                     current_term_start,
@@ -523,14 +522,8 @@ impl<'de> Deserialize<'de> for Subscription {
                     created_from_ip,
                     resource_version,
                     updated_at,
-                    has_scheduled_advance_invoices: has_scheduled_advance_invoices
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "has_scheduled_advance_invoices",
-                        ))?,
-                    has_scheduled_changes: has_scheduled_changes
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "has_scheduled_changes",
-                        ))?,
+                    has_scheduled_advance_invoices,
+                    has_scheduled_changes,
                     payment_source_id,
                     plan_free_quantity_in_decimal,
                     plan_amount_in_decimal,
@@ -559,8 +552,7 @@ impl<'de> Deserialize<'de> for Subscription {
                     billing_override,
                     invoice_notes,
                     meta_data,
-                    deleted: deleted
-                        .ok_or_else(|| serde::de::Error::missing_field("deleted"))?,
+                    deleted,
                     changes_scheduled_at,
                     contract_term,
                     cancel_reason_code,
@@ -570,10 +562,7 @@ impl<'de> Deserialize<'de> for Subscription {
                     auto_close_invoices,
                     discounts,
                     business_entity_id,
-                    decommissioned: decommissioned
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "decommissioned",
-                        ))?,
+                    decommissioned,
                     extra,
                 })
             }
@@ -582,12 +571,14 @@ impl<'de> Deserialize<'de> for Subscription {
     }
 }
 /// The `SubscriptionItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriptionItem {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `item_type`.
-    pub item_type: enums::ItemType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<enums::ItemType>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -659,19 +650,143 @@ pub struct SubscriptionItem {
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
     >,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SubscriptionItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SubscriptionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SubscriptionItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionItem, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut item_type: Option<enums::ItemType> = None;
+                let mut quantity: Option<i64> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut metered_quantity: Option<String> = None;
+                let mut last_calculated_at: Option<Timestamp> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut unit_price_in_decimal: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut current_term_start: Option<Timestamp> = None;
+                let mut current_term_end: Option<Timestamp> = None;
+                let mut next_billing_at: Option<Timestamp> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut billing_period: Option<i64> = None;
+                let mut billing_period_unit: Option<enums::BillingPeriodUnit> = None;
+                let mut free_quantity: Option<i64> = None;
+                let mut free_quantity_in_decimal: Option<String> = None;
+                let mut trial_end: Option<Timestamp> = None;
+                let mut billing_cycles: Option<i64> = None;
+                let mut service_period_days: Option<i64> = None;
+                let mut charge_on_event: Option<SubscriptionItemChargeOnEvent> = None;
+                let mut charge_once: Option<bool> = None;
+                let mut charge_on_option: Option<enums::ChargeOnOption> = None;
+                let mut proration_type: Option<enums::ProrationType> = None;
+                let mut usage_accumulation_reset_frequency: Option<
+                    enums::UsageAccumulationResetFrequency,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "item_type" => item_type = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "metered_quantity" => metered_quantity = map.next_value()?,
+                        "last_calculated_at" => last_calculated_at = map.next_value()?,
+                        "unit_price" => unit_price = map.next_value()?,
+                        "unit_price_in_decimal" => {
+                            unit_price_in_decimal = map.next_value()?;
+                        }
+                        "amount" => amount = map.next_value()?,
+                        "current_term_start" => current_term_start = map.next_value()?,
+                        "current_term_end" => current_term_end = map.next_value()?,
+                        "next_billing_at" => next_billing_at = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "billing_period" => billing_period = map.next_value()?,
+                        "billing_period_unit" => billing_period_unit = map.next_value()?,
+                        "free_quantity" => free_quantity = map.next_value()?,
+                        "free_quantity_in_decimal" => {
+                            free_quantity_in_decimal = map.next_value()?;
+                        }
+                        "trial_end" => trial_end = map.next_value()?,
+                        "billing_cycles" => billing_cycles = map.next_value()?,
+                        "service_period_days" => service_period_days = map.next_value()?,
+                        "charge_on_event" => charge_on_event = map.next_value()?,
+                        "charge_once" => charge_once = map.next_value()?,
+                        "charge_on_option" => charge_on_option = map.next_value()?,
+                        "proration_type" => proration_type = map.next_value()?,
+                        "usage_accumulation_reset_frequency" => {
+                            usage_accumulation_reset_frequency = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SubscriptionItem {
+                    item_price_id,
+                    item_type,
+                    quantity,
+                    quantity_in_decimal,
+                    metered_quantity,
+                    last_calculated_at,
+                    unit_price,
+                    unit_price_in_decimal,
+                    amount,
+                    current_term_start,
+                    current_term_end,
+                    next_billing_at,
+                    amount_in_decimal,
+                    billing_period,
+                    billing_period_unit,
+                    free_quantity,
+                    free_quantity_in_decimal,
+                    trial_end,
+                    billing_cycles,
+                    service_period_days,
+                    charge_on_event,
+                    charge_once,
+                    charge_on_option,
+                    proration_type,
+                    usage_accumulation_reset_frequency,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemTier {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `price`.
-    pub price: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -688,21 +803,141 @@ pub struct ItemTier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `index`.
-    pub index: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ItemTier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ItemTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ItemTier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ItemTier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemTier, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut price: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut price_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut index: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "price" => price = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "price_in_decimal" => price_in_decimal = map.next_value()?,
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        "index" => index = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ItemTier {
+                    item_price_id,
+                    starting_unit,
+                    ending_unit,
+                    price,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    price_in_decimal,
+                    pricing_type,
+                    package_size,
+                    index,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ChargedItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChargedItem {
     /// `item_price_id`.
-    pub item_price_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_price_id: Option<String>,
     /// `last_charged_at` (Unix seconds).
-    pub last_charged_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_charged_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ChargedItem {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ChargedItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChargedItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChargedItem` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChargedItem, A::Error> {
+                let mut item_price_id: Option<String> = None;
+                let mut last_charged_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "last_charged_at" => last_charged_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChargedItem {
+                    item_price_id,
+                    last_charged_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Addon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Addon {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -730,54 +965,295 @@ pub struct Addon {
     /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Addon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Addon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Addon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Addon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Addon, A::Error> {
+                let mut id: Option<String> = None;
+                let mut quantity: Option<i64> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut amount: Option<i64> = None;
+                let mut trial_end: Option<Timestamp> = None;
+                let mut remaining_billing_cycles: Option<i64> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut unit_price_in_decimal: Option<String> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut proration_type: Option<enums::ProrationType> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "unit_price" => unit_price = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "trial_end" => trial_end = map.next_value()?,
+                        "remaining_billing_cycles" => {
+                            remaining_billing_cycles = map.next_value()?;
+                        }
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "unit_price_in_decimal" => {
+                            unit_price_in_decimal = map.next_value()?;
+                        }
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "proration_type" => proration_type = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Addon {
+                    id,
+                    quantity,
+                    unit_price,
+                    amount,
+                    trial_end,
+                    remaining_billing_cycles,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    amount_in_decimal,
+                    proration_type,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `EventBasedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventBasedAddon {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `quantity`.
-    pub quantity: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
     /// `unit_price`.
-    pub unit_price: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
     /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
     /// `on_event`.
-    pub on_event: enums::OnEvent,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_event: Option<enums::OnEvent>,
     /// `charge_once`.
-    pub charge_once: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_once: Option<bool>,
     /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EventBasedAddon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EventBasedAddon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EventBasedAddon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EventBasedAddon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EventBasedAddon, A::Error> {
+                let mut id: Option<String> = None;
+                let mut quantity: Option<i64> = None;
+                let mut unit_price: Option<i64> = None;
+                let mut service_period_in_days: Option<i64> = None;
+                let mut on_event: Option<enums::OnEvent> = None;
+                let mut charge_once: Option<bool> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut unit_price_in_decimal: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "unit_price" => unit_price = map.next_value()?,
+                        "service_period_in_days" => {
+                            service_period_in_days = map.next_value()?;
+                        }
+                        "on_event" => on_event = map.next_value()?,
+                        "charge_once" => charge_once = map.next_value()?,
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "unit_price_in_decimal" => {
+                            unit_price_in_decimal = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EventBasedAddon {
+                    id,
+                    quantity,
+                    unit_price,
+                    service_period_in_days,
+                    on_event,
+                    charge_once,
+                    quantity_in_decimal,
+                    unit_price_in_decimal,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ChargedEventBasedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChargedEventBasedAddon {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `last_charged_at` (Unix seconds).
-    pub last_charged_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_charged_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ChargedEventBasedAddon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ChargedEventBasedAddon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChargedEventBasedAddon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChargedEventBasedAddon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChargedEventBasedAddon, A::Error> {
+                let mut id: Option<String> = None;
+                let mut last_charged_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "last_charged_at" => last_charged_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChargedEventBasedAddon {
+                    id,
+                    last_charged_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Coupon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Coupon {
     /// `coupon_id`.
-    pub coupon_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
     /// `apply_till` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
     /// `applied_count`.
-    pub applied_count: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_count: Option<i64>,
     /// `coupon_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Coupon {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Coupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Coupon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Coupon` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Coupon, A::Error> {
+                let mut coupon_id: Option<String> = None;
+                let mut apply_till: Option<Timestamp> = None;
+                let mut applied_count: Option<i64> = None;
+                let mut coupon_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "apply_till" => apply_till = map.next_value()?,
+                        "applied_count" => applied_count = map.next_value()?,
+                        "coupon_code" => coupon_code = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Coupon {
+                    coupon_id,
+                    apply_till,
+                    applied_count,
+                    coupon_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShippingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -821,9 +1297,89 @@ pub struct ShippingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ShippingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ShippingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ShippingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ShippingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ShippingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ShippingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ReferralInfo` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReferralInfo {
     /// `referral_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -844,9 +1400,11 @@ pub struct ReferralInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_system: Option<enums::ReferralSystem>,
     /// `account_id`.
-    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
     /// `campaign_id`.
-    pub campaign_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<String>,
     /// `external_campaign_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_campaign_id: Option<String>,
@@ -863,10 +1421,101 @@ pub struct ReferralInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_url: Option<String>,
     /// `post_purchase_widget_enabled`.
-    pub post_purchase_widget_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_purchase_widget_enabled: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ReferralInfo {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ReferralInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ReferralInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReferralInfo` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReferralInfo, A::Error> {
+                let mut referral_code: Option<String> = None;
+                let mut coupon_code: Option<String> = None;
+                let mut referrer_id: Option<String> = None;
+                let mut external_reference_id: Option<String> = None;
+                let mut reward_status: Option<ReferralInfoRewardStatus> = None;
+                let mut referral_system: Option<enums::ReferralSystem> = None;
+                let mut account_id: Option<String> = None;
+                let mut campaign_id: Option<String> = None;
+                let mut external_campaign_id: Option<String> = None;
+                let mut friend_offer_type: Option<enums::FriendOfferType> = None;
+                let mut referrer_reward_type: Option<enums::ReferrerRewardType> = None;
+                let mut notify_referral_system: Option<enums::NotifyReferralSystem> = None;
+                let mut destination_url: Option<String> = None;
+                let mut post_purchase_widget_enabled: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "referral_code" => referral_code = map.next_value()?,
+                        "coupon_code" => coupon_code = map.next_value()?,
+                        "referrer_id" => referrer_id = map.next_value()?,
+                        "external_reference_id" => {
+                            external_reference_id = map.next_value()?;
+                        }
+                        "reward_status" => reward_status = map.next_value()?,
+                        "referral_system" => referral_system = map.next_value()?,
+                        "account_id" => account_id = map.next_value()?,
+                        "campaign_id" => campaign_id = map.next_value()?,
+                        "external_campaign_id" => {
+                            external_campaign_id = map.next_value()?;
+                        }
+                        "friend_offer_type" => friend_offer_type = map.next_value()?,
+                        "referrer_reward_type" => {
+                            referrer_reward_type = map.next_value()?;
+                        }
+                        "notify_referral_system" => {
+                            notify_referral_system = map.next_value()?;
+                        }
+                        "destination_url" => destination_url = map.next_value()?,
+                        "post_purchase_widget_enabled" => {
+                            post_purchase_widget_enabled = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ReferralInfo {
+                    referral_code,
+                    coupon_code,
+                    referrer_id,
+                    external_reference_id,
+                    reward_status,
+                    referral_system,
+                    account_id,
+                    campaign_id,
+                    external_campaign_id,
+                    friend_offer_type,
+                    referrer_reward_type,
+                    notify_referral_system,
+                    destination_url,
+                    post_purchase_widget_enabled,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `BillingOverride` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BillingOverride {
     /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -874,48 +1523,190 @@ pub struct BillingOverride {
     /// `max_refundable_credits_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_refundable_credits_usage: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BillingOverride {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BillingOverride {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingOverride;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BillingOverride` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingOverride, A::Error> {
+                let mut max_excess_payment_usage: Option<i64> = None;
+                let mut max_refundable_credits_usage: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "max_excess_payment_usage" => {
+                            max_excess_payment_usage = map.next_value()?;
+                        }
+                        "max_refundable_credits_usage" => {
+                            max_refundable_credits_usage = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BillingOverride {
+                    max_excess_payment_usage,
+                    max_refundable_credits_usage,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ContractTerm` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContractTerm {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `status`.
-    pub status: ContractTermStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ContractTermStatus>,
     /// `contract_start` (Unix seconds).
-    pub contract_start: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start: Option<Timestamp>,
     /// `contract_end` (Unix seconds).
-    pub contract_end: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_end: Option<Timestamp>,
     /// `billing_cycle`.
-    pub billing_cycle: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycle: Option<i64>,
     /// `action_at_term_end`.
-    pub action_at_term_end: ContractTermActionAtTermEnd,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<ContractTermActionAtTermEnd>,
     /// `total_contract_value`.
-    pub total_contract_value: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_contract_value: Option<i64>,
     /// `total_contract_value_before_tax`.
-    pub total_contract_value_before_tax: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_contract_value_before_tax: Option<i64>,
     /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ContractTerm {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ContractTerm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContractTerm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ContractTerm` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContractTerm, A::Error> {
+                let mut id: Option<String> = None;
+                let mut status: Option<ContractTermStatus> = None;
+                let mut contract_start: Option<Timestamp> = None;
+                let mut contract_end: Option<Timestamp> = None;
+                let mut billing_cycle: Option<i64> = None;
+                let mut action_at_term_end: Option<ContractTermActionAtTermEnd> = None;
+                let mut total_contract_value: Option<i64> = None;
+                let mut total_contract_value_before_tax: Option<i64> = None;
+                let mut cancellation_cutoff_period: Option<i64> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut remaining_billing_cycles: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "contract_start" => contract_start = map.next_value()?,
+                        "contract_end" => contract_end = map.next_value()?,
+                        "billing_cycle" => billing_cycle = map.next_value()?,
+                        "action_at_term_end" => action_at_term_end = map.next_value()?,
+                        "total_contract_value" => {
+                            total_contract_value = map.next_value()?;
+                        }
+                        "total_contract_value_before_tax" => {
+                            total_contract_value_before_tax = map.next_value()?;
+                        }
+                        "cancellation_cutoff_period" => {
+                            cancellation_cutoff_period = map.next_value()?;
+                        }
+                        "created_at" => created_at = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "remaining_billing_cycles" => {
+                            remaining_billing_cycles = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContractTerm {
+                    id,
+                    status,
+                    contract_start,
+                    contract_end,
+                    billing_cycle,
+                    action_at_term_end,
+                    total_contract_value,
+                    total_contract_value_before_tax,
+                    cancellation_cutoff_period,
+                    created_at,
+                    subscription_id,
+                    remaining_billing_cycles,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Discount {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: DiscountType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DiscountType>,
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
@@ -929,7 +1720,8 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// `duration_type`.
-    pub duration_type: enums::DurationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_type: Option<enums::DurationType>,
     /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
@@ -937,14 +1729,17 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
     /// `included_in_mrr`.
-    pub included_in_mrr: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_in_mrr: Option<bool>,
     /// `apply_on`.
-    pub apply_on: enums::ApplyOn,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_on: Option<enums::ApplyOn>,
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `apply_till` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
@@ -952,9 +1747,103 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_count: Option<i64>,
     /// `coupon_id`.
-    pub coupon_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<String>,
     /// `index`.
-    pub index: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Discount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Discount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Discount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Discount, A::Error> {
+                let mut id: Option<String> = None;
+                let mut invoice_name: Option<String> = None;
+                let mut r#type: Option<DiscountType> = None;
+                let mut percentage: Option<f64> = None;
+                let mut amount: Option<i64> = None;
+                let mut quantity: Option<i64> = None;
+                let mut currency_code: Option<String> = None;
+                let mut duration_type: Option<enums::DurationType> = None;
+                let mut period: Option<i64> = None;
+                let mut period_unit: Option<enums::PeriodUnit> = None;
+                let mut included_in_mrr: Option<bool> = None;
+                let mut apply_on: Option<enums::ApplyOn> = None;
+                let mut item_price_id: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut apply_till: Option<Timestamp> = None;
+                let mut applied_count: Option<i64> = None;
+                let mut coupon_id: Option<String> = None;
+                let mut index: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "invoice_name" => invoice_name = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "percentage" => percentage = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "duration_type" => duration_type = map.next_value()?,
+                        "period" => period = map.next_value()?,
+                        "period_unit" => period_unit = map.next_value()?,
+                        "included_in_mrr" => included_in_mrr = map.next_value()?,
+                        "apply_on" => apply_on = map.next_value()?,
+                        "item_price_id" => item_price_id = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "apply_till" => apply_till = map.next_value()?,
+                        "applied_count" => applied_count = map.next_value()?,
+                        "coupon_id" => coupon_id = map.next_value()?,
+                        "index" => index = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Discount {
+                    id,
+                    invoice_name,
+                    r#type,
+                    percentage,
+                    amount,
+                    quantity,
+                    currency_code,
+                    duration_type,
+                    period,
+                    period_unit,
+                    included_in_mrr,
+                    apply_on,
+                    item_price_id,
+                    created_at,
+                    apply_till,
+                    applied_count,
+                    coupon_id,
+                    index,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4588,7 +5477,7 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /subscriptions` (`subscription.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -4603,6 +5492,61 @@ pub struct CreateResponse {
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    unbilled_charges,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.create_for_customer",
@@ -5070,7 +6014,7 @@ impl crate::form::FormEncode for CreateForCustomerParams {
     }
 }
 /// What `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateForCustomerResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -5085,6 +6029,61 @@ pub struct CreateForCustomerResponse {
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateForCustomerResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateForCustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateForCustomerResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateForCustomerResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateForCustomerResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateForCustomerResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    unbilled_charges,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE_WITH_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.create_with_items",
@@ -5570,7 +6569,7 @@ impl crate::form::FormEncode for CreateWithItemsParams {
     }
 }
 /// What `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateWithItemsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -5585,6 +6584,61 @@ pub struct CreateWithItemsResponse {
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateWithItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateWithItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateWithItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateWithItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateWithItemsResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateWithItemsResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    unbilled_charges,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.list",
@@ -6053,7 +7107,7 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /subscriptions` (`subscription.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `subscription`.
     pub subscription: Subscription,
@@ -6062,6 +7116,55 @@ pub struct ListEntry {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const SUBSCRIPTIONS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.subscriptions_for_customer",
@@ -6183,10 +7286,52 @@ impl crate::form::FormEncode for SubscriptionsForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriptionsForCustomerEntry {
     /// `subscription`.
     pub subscription: Subscription,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SubscriptionsForCustomerEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SubscriptionsForCustomerEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionsForCustomerEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SubscriptionsForCustomerEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionsForCustomerEntry, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SubscriptionsForCustomerEntry {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CONTRACT_TERMS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.contract_terms_for_subscription",
@@ -6344,10 +7489,54 @@ impl crate::filter::SortField for ContractTermsForSubscriptionSortField {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContractTermsForSubscriptionEntry {
     /// `contract_term`.
     pub contract_term: ContractTerm,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ContractTermsForSubscriptionEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ContractTermsForSubscriptionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContractTermsForSubscriptionEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ContractTermsForSubscriptionEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContractTermsForSubscriptionEntry, A::Error> {
+                let mut contract_term: Option<ContractTerm> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "contract_term" => contract_term = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContractTermsForSubscriptionEntry {
+                    contract_term: contract_term
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contract_term",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST_DISCOUNTS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.list_discounts",
@@ -6468,10 +7657,52 @@ impl crate::form::FormEncode for ListDiscountsParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListDiscountsEntry {
     /// `discount`.
     pub discount: Discount,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListDiscountsEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListDiscountsEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListDiscountsEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListDiscountsEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListDiscountsEntry, A::Error> {
+                let mut discount: Option<Discount> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "discount" => discount = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListDiscountsEntry {
+                    discount: discount
+                        .ok_or_else(|| serde::de::Error::missing_field("discount"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.retrieve",
@@ -6515,7 +7746,7 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /subscriptions/{subscription_id}` (`subscription.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -6524,6 +7755,55 @@ pub struct RetrieveResponse {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE_WITH_SCHEDULED_CHANGES: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.retrieve_with_scheduled_changes",
@@ -6569,7 +7849,7 @@ impl RetrieveWithScheduledChangesRequest {
     }
 }
 /// What `GET /subscriptions/{subscription_id}/retrieve_with_scheduled_changes` (`subscription.retrieve_with_scheduled_changes`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveWithScheduledChangesResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -6578,6 +7858,55 @@ pub struct RetrieveWithScheduledChangesResponse {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveWithScheduledChangesResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveWithScheduledChangesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveWithScheduledChangesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveWithScheduledChangesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveWithScheduledChangesResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveWithScheduledChangesResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REMOVE_SCHEDULED_CHANGES: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_scheduled_changes",
@@ -6627,7 +7956,7 @@ impl RemoveScheduledChangesRequest {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_changes` (`subscription.remove_scheduled_changes`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemoveScheduledChangesResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -6639,6 +7968,58 @@ pub struct RemoveScheduledChangesResponse {
     /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RemoveScheduledChangesResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RemoveScheduledChangesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveScheduledChangesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveScheduledChangesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveScheduledChangesResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "credit_notes" => credit_notes = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemoveScheduledChangesResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    credit_notes,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REMOVE_SCHEDULED_CANCELLATION: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_scheduled_cancellation",
@@ -6755,7 +8136,7 @@ impl crate::form::FormEncode for RemoveScheduledCancellationParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemoveScheduledCancellationResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -6764,6 +8145,55 @@ pub struct RemoveScheduledCancellationResponse {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RemoveScheduledCancellationResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RemoveScheduledCancellationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveScheduledCancellationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveScheduledCancellationResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveScheduledCancellationResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemoveScheduledCancellationResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REMOVE_COUPONS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_coupons",
@@ -6850,7 +8280,7 @@ impl crate::form::FormEncode for RemoveCouponsParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemoveCouponsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -6859,6 +8289,55 @@ pub struct RemoveCouponsResponse {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RemoveCouponsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RemoveCouponsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveCouponsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveCouponsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveCouponsResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemoveCouponsResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.update",
@@ -7414,7 +8893,7 @@ impl crate::form::FormEncode for UpdateParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}` (`subscription.update`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -7432,6 +8911,64 @@ pub struct UpdateResponse {
     /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        "credit_notes" => credit_notes = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    unbilled_charges,
+                    credit_notes,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const UPDATE_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.update_for_items",
@@ -8015,7 +9552,7 @@ impl crate::form::FormEncode for UpdateForItemsParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateForItemsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -8033,6 +9570,64 @@ pub struct UpdateForItemsResponse {
     /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UpdateForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UpdateForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateForItemsResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        "credit_notes" => credit_notes = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UpdateForItemsResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    unbilled_charges,
+                    credit_notes,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CHANGE_TERM_END: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.change_term_end",
@@ -8135,7 +9730,7 @@ impl crate::form::FormEncode for ChangeTermEndParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeTermEndResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -8153,6 +9748,64 @@ pub struct ChangeTermEndResponse {
     /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ChangeTermEndResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ChangeTermEndResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChangeTermEndResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChangeTermEndResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChangeTermEndResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        "credit_notes" => credit_notes = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChangeTermEndResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    unbilled_charges,
+                    credit_notes,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REACTIVATE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.reactivate",
@@ -8367,7 +10020,7 @@ impl crate::form::FormEncode for ReactivateParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReactivateResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -8382,6 +10035,61 @@ pub struct ReactivateResponse {
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ReactivateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ReactivateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ReactivateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReactivateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReactivateResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ReactivateResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    unbilled_charges,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const ADD_CHARGE_AT_TERM_END: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.add_charge_at_term_end",
@@ -8536,10 +10244,52 @@ impl crate::form::FormEncode for AddChargeAtTermEndParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddChargeAtTermEndResponse {
     /// `estimate`.
     pub estimate: estimate::Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for AddChargeAtTermEndResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for AddChargeAtTermEndResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddChargeAtTermEndResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddChargeAtTermEndResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddChargeAtTermEndResponse, A::Error> {
+                let mut estimate: Option<estimate::Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AddChargeAtTermEndResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CHARGE_ADDON_AT_TERM_END: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.charge_addon_at_term_end",
@@ -8684,10 +10434,52 @@ impl crate::form::FormEncode for ChargeAddonAtTermEndParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChargeAddonAtTermEndResponse {
     /// `estimate`.
     pub estimate: estimate::Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ChargeAddonAtTermEndResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ChargeAddonAtTermEndResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChargeAddonAtTermEndResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChargeAddonAtTermEndResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChargeAddonAtTermEndResponse, A::Error> {
+                let mut estimate: Option<estimate::Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChargeAddonAtTermEndResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CHARGE_FUTURE_RENEWALS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.charge_future_renewals",
@@ -8824,7 +10616,7 @@ impl crate::form::FormEncode for ChargeFutureRenewalsParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChargeFutureRenewalsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -8841,6 +10633,65 @@ pub struct ChargeFutureRenewalsResponse {
     pub advance_invoice_schedules: Option<
         Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
     >,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ChargeFutureRenewalsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ChargeFutureRenewalsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChargeFutureRenewalsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChargeFutureRenewalsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChargeFutureRenewalsResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut advance_invoice_schedules: Option<
+                    Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "advance_invoice_schedules" => {
+                            advance_invoice_schedules = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChargeFutureRenewalsResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    advance_invoice_schedules,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const EDIT_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.edit_advance_invoice_schedule",
@@ -8971,10 +10822,58 @@ impl crate::form::FormEncode for EditAdvanceInvoiceScheduleParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EditAdvanceInvoiceScheduleResponse {
     /// `advance_invoice_schedules` (a list).
     pub advance_invoice_schedules: Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for EditAdvanceInvoiceScheduleResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for EditAdvanceInvoiceScheduleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EditAdvanceInvoiceScheduleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditAdvanceInvoiceScheduleResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditAdvanceInvoiceScheduleResponse, A::Error> {
+                let mut advance_invoice_schedules: Option<
+                    Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "advance_invoice_schedules" => {
+                            advance_invoice_schedules = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(EditAdvanceInvoiceScheduleResponse {
+                    advance_invoice_schedules: advance_invoice_schedules
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "advance_invoice_schedules",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.retrieve_advance_invoice_schedule",
@@ -9020,10 +10919,58 @@ impl RetrieveAdvanceInvoiceScheduleRequest {
     }
 }
 /// What `GET /subscriptions/{subscription_id}/retrieve_advance_invoice_schedule` (`subscription.retrieve_advance_invoice_schedule`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveAdvanceInvoiceScheduleResponse {
     /// `advance_invoice_schedules` (a list).
     pub advance_invoice_schedules: Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveAdvanceInvoiceScheduleResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveAdvanceInvoiceScheduleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveAdvanceInvoiceScheduleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveAdvanceInvoiceScheduleResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveAdvanceInvoiceScheduleResponse, A::Error> {
+                let mut advance_invoice_schedules: Option<
+                    Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "advance_invoice_schedules" => {
+                            advance_invoice_schedules = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveAdvanceInvoiceScheduleResponse {
+                    advance_invoice_schedules: advance_invoice_schedules
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "advance_invoice_schedules",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REMOVE_ADVANCE_INVOICE_SCHEDULE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_advance_invoice_schedule",
@@ -9119,7 +11066,7 @@ impl crate::form::FormEncode for RemoveAdvanceInvoiceScheduleParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemoveAdvanceInvoiceScheduleResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -9128,6 +11075,55 @@ pub struct RemoveAdvanceInvoiceScheduleResponse {
     pub advance_invoice_schedules: Option<
         Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
     >,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RemoveAdvanceInvoiceScheduleResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RemoveAdvanceInvoiceScheduleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveAdvanceInvoiceScheduleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveAdvanceInvoiceScheduleResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveAdvanceInvoiceScheduleResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut advance_invoice_schedules: Option<
+                    Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "advance_invoice_schedules" => {
+                            advance_invoice_schedules = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemoveAdvanceInvoiceScheduleResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    advance_invoice_schedules,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REGENERATE_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.regenerate_invoice",
@@ -9246,7 +11242,7 @@ impl crate::form::FormEncode for RegenerateInvoiceParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegenerateInvoiceResponse {
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9254,6 +11250,50 @@ pub struct RegenerateInvoiceResponse {
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RegenerateInvoiceResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RegenerateInvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RegenerateInvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RegenerateInvoiceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegenerateInvoiceResponse, A::Error> {
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RegenerateInvoiceResponse {
+                    invoice,
+                    unbilled_charges,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const IMPORT_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.import_subscription",
@@ -9729,7 +11769,7 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
     }
 }
 /// What `POST /subscriptions/import_subscription` (`subscription.import_subscription`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportSubscriptionResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -9741,6 +11781,58 @@ pub struct ImportSubscriptionResponse {
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ImportSubscriptionResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportSubscriptionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportSubscriptionResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ImportSubscriptionResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const IMPORT_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.import_for_customer",
@@ -10166,7 +12258,7 @@ impl crate::form::FormEncode for ImportForCustomerParams {
     }
 }
 /// What `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportForCustomerResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -10178,6 +12270,58 @@ pub struct ImportForCustomerResponse {
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ImportForCustomerResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ImportForCustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportForCustomerResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportForCustomerResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportForCustomerResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ImportForCustomerResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const IMPORT_CONTRACT_TERM: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.import_contract_term",
@@ -10281,10 +12425,54 @@ impl crate::form::FormEncode for ImportContractTermParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportContractTermResponse {
     /// `contract_term`.
     pub contract_term: ContractTerm,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ImportContractTermResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ImportContractTermResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportContractTermResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportContractTermResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportContractTermResponse, A::Error> {
+                let mut contract_term: Option<ContractTerm> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "contract_term" => contract_term = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ImportContractTermResponse {
+                    contract_term: contract_term
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "contract_term",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const IMPORT_UNBILLED_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.import_unbilled_charges",
@@ -10401,10 +12589,54 @@ impl crate::form::FormEncode for ImportUnbilledChargesParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportUnbilledChargesResponse {
     /// `unbilled_charges` (a list).
     pub unbilled_charges: Vec<unbilled_charge::UnbilledCharge>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ImportUnbilledChargesResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ImportUnbilledChargesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportUnbilledChargesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportUnbilledChargesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportUnbilledChargesResponse, A::Error> {
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "unbilled_charges" => unbilled_charges = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ImportUnbilledChargesResponse {
+                    unbilled_charges: unbilled_charges
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "unbilled_charges",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const IMPORT_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.import_for_items",
@@ -10838,7 +13070,7 @@ impl crate::form::FormEncode for ImportForItemsParams {
     }
 }
 /// What `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportForItemsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -10850,6 +13082,58 @@ pub struct ImportForItemsResponse {
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ImportForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ImportForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ImportForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportForItemsResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ImportForItemsResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const OVERRIDE_BILLING_PROFILE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.override_billing_profile",
@@ -10950,13 +13234,58 @@ impl crate::form::FormEncode for OverrideBillingProfileParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OverrideBillingProfileResponse {
     /// `subscription`.
     pub subscription: Subscription,
     /// `payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source: Option<Box<payment_source::PaymentSource>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for OverrideBillingProfileResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for OverrideBillingProfileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OverrideBillingProfileResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OverrideBillingProfileResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OverrideBillingProfileResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut payment_source: Option<Box<payment_source::PaymentSource>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "payment_source" => payment_source = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(OverrideBillingProfileResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    payment_source,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.delete",
@@ -11004,7 +13333,7 @@ impl DeleteRequest {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/delete` (`subscription.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -11013,6 +13342,55 @@ pub struct DeleteResponse {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PAUSE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.pause",
@@ -11155,7 +13533,7 @@ impl crate::form::FormEncode for PauseParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PauseResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -11173,6 +13551,64 @@ pub struct PauseResponse {
     /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PauseResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PauseResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PauseResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PauseResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PauseResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        "credit_notes" => credit_notes = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PauseResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    unbilled_charges,
+                    credit_notes,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CANCEL: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.cancel",
@@ -11382,7 +13818,7 @@ impl crate::form::FormEncode for CancelParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CancelResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -11400,6 +13836,64 @@ pub struct CancelResponse {
     /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CancelResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CancelResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        "credit_notes" => credit_notes = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CancelResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    unbilled_charges,
+                    credit_notes,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CANCEL_FOR_ITEMS: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.cancel_for_items",
@@ -11634,7 +14128,7 @@ impl crate::form::FormEncode for CancelForItemsParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CancelForItemsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -11652,6 +14146,64 @@ pub struct CancelForItemsResponse {
     /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CancelForItemsResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CancelForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CancelForItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelForItemsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelForItemsResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        "credit_notes" => credit_notes = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CancelForItemsResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    unbilled_charges,
+                    credit_notes,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RESUME: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.resume",
@@ -11791,7 +14343,7 @@ impl crate::form::FormEncode for ResumeParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResumeResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -11806,6 +14358,61 @@ pub struct ResumeResponse {
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ResumeResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ResumeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ResumeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResumeResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResumeResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut invoice: Option<Box<invoice::Invoice>> = None;
+                let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        "invoice" => invoice = map.next_value()?,
+                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ResumeResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    invoice,
+                    unbilled_charges,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REMOVE_SCHEDULED_PAUSE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_scheduled_pause",
@@ -11855,7 +14462,7 @@ impl RemoveScheduledPauseRequest {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_pause` (`subscription.remove_scheduled_pause`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemoveScheduledPauseResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -11864,6 +14471,55 @@ pub struct RemoveScheduledPauseResponse {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RemoveScheduledPauseResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RemoveScheduledPauseResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveScheduledPauseResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveScheduledPauseResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveScheduledPauseResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemoveScheduledPauseResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REMOVE_SCHEDULED_RESUMPTION: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.remove_scheduled_resumption",
@@ -11913,7 +14569,7 @@ impl RemoveScheduledResumptionRequest {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_resumption` (`subscription.remove_scheduled_resumption`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemoveScheduledResumptionResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -11922,6 +14578,55 @@ pub struct RemoveScheduledResumptionResponse {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RemoveScheduledResumptionResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RemoveScheduledResumptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RemoveScheduledResumptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveScheduledResumptionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveScheduledResumptionResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut customer: Option<customer::Customer> = None;
+                let mut card: Option<Box<card::Card>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        "customer" => customer = Some(map.next_value()?),
+                        "card" => card = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RemoveScheduledResumptionResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    customer: customer
+                        .ok_or_else(|| serde::de::Error::missing_field("customer"))?,
+                    card,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const MOVE: crate::transport::Operation = crate::transport::Operation {
     id: "subscription.move",
@@ -12012,10 +14717,52 @@ impl crate::form::FormEncode for MoveParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/move` (`subscription.move`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MoveResponse {
     /// `subscription`.
     pub subscription: Subscription,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for MoveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for MoveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MoveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `MoveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MoveResponse, A::Error> {
+                let mut subscription: Option<Subscription> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription" => subscription = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MoveResponse {
+                    subscription: subscription
+                        .ok_or_else(|| serde::de::Error::missing_field("subscription"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -4,13 +4,14 @@
 //! The `SubscriptionEntitlement` resource and its operations, from `spec/subscription_entitlement.yaml`.
 #[cfg(feature = "entitlement_override")]
 use super::entitlement_override;
-use crate::{ApiEnum, Client, Error, Page, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `subscription_entitlement` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriptionEntitlement {
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `feature_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
@@ -30,9 +31,11 @@ pub struct SubscriptionEntitlement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `is_overridden`.
-    pub is_overridden: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_overridden: Option<bool>,
     /// `is_enabled`.
-    pub is_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
     /// `effective_from` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
@@ -45,13 +48,135 @@ pub struct SubscriptionEntitlement {
     /// `components`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Box<Component>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SubscriptionEntitlement {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SubscriptionEntitlement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionEntitlement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SubscriptionEntitlement` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionEntitlement, A::Error> {
+                let mut subscription_id: Option<String> = None;
+                let mut feature_id: Option<String> = None;
+                let mut feature_name: Option<String> = None;
+                let mut feature_unit: Option<String> = None;
+                let mut feature_type: Option<String> = None;
+                let mut value: Option<String> = None;
+                let mut name: Option<String> = None;
+                let mut is_overridden: Option<bool> = None;
+                let mut is_enabled: Option<bool> = None;
+                let mut effective_from: Option<Timestamp> = None;
+                let mut schedule_status: Option<ScheduleStatus> = None;
+                let mut expires_at: Option<Timestamp> = None;
+                let mut components: Option<Box<Component>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "feature_id" => feature_id = map.next_value()?,
+                        "feature_name" => feature_name = map.next_value()?,
+                        "feature_unit" => feature_unit = map.next_value()?,
+                        "feature_type" => feature_type = map.next_value()?,
+                        "value" => value = map.next_value()?,
+                        "name" => name = map.next_value()?,
+                        "is_overridden" => is_overridden = map.next_value()?,
+                        "is_enabled" => is_enabled = map.next_value()?,
+                        "effective_from" => effective_from = map.next_value()?,
+                        "schedule_status" => schedule_status = map.next_value()?,
+                        "expires_at" => expires_at = map.next_value()?,
+                        "components" => components = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SubscriptionEntitlement {
+                    subscription_id,
+                    feature_id,
+                    feature_name,
+                    feature_unit,
+                    feature_type,
+                    value,
+                    name,
+                    is_overridden,
+                    is_enabled,
+                    effective_from,
+                    schedule_status,
+                    expires_at,
+                    components,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Component` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Component {
     /// `entitlement_overrides`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlement_overrides: Option<Box<entitlement_override::EntitlementOverride>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Component {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Component {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Component;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Component` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Component, A::Error> {
+                let mut entitlement_overrides: Option<
+                    Box<entitlement_override::EntitlementOverride>,
+                > = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "entitlement_overrides" => {
+                            entitlement_overrides = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Component {
+                    entitlement_overrides,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `ScheduleStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -300,10 +425,56 @@ impl crate::form::FormEncode for SubscriptionEntitlementsForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriptionEntitlementsForSubscriptionEntry {
     /// `subscription_entitlement`.
     pub subscription_entitlement: SubscriptionEntitlement,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SubscriptionEntitlementsForSubscriptionEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SubscriptionEntitlementsForSubscriptionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionEntitlementsForSubscriptionEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SubscriptionEntitlementsForSubscriptionEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionEntitlementsForSubscriptionEntry, A::Error> {
+                let mut subscription_entitlement: Option<SubscriptionEntitlement> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription_entitlement" => {
+                            subscription_entitlement = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SubscriptionEntitlementsForSubscriptionEntry {
+                    subscription_entitlement: subscription_entitlement
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "subscription_entitlement",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const SET_SUBSCRIPTION_ENTITLEMENT_AVAILABILITY: crate::transport::Operation = crate::transport::Operation {
     id: "subscription_entitlement.set_subscription_entitlement_availability",
@@ -416,10 +587,56 @@ impl crate::form::FormEncode for SetSubscriptionEntitlementAvailabilityParams {
     }
 }
 /// One entry of a page of `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SetSubscriptionEntitlementAvailabilityEntry {
     /// `subscription_entitlement`.
     pub subscription_entitlement: SubscriptionEntitlement,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SetSubscriptionEntitlementAvailabilityEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SetSubscriptionEntitlementAvailabilityEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SetSubscriptionEntitlementAvailabilityEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetSubscriptionEntitlementAvailabilityEntry, A::Error> {
+                let mut subscription_entitlement: Option<SubscriptionEntitlement> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription_entitlement" => {
+                            subscription_entitlement = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SetSubscriptionEntitlementAvailabilityEntry {
+                    subscription_entitlement: subscription_entitlement
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "subscription_entitlement",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

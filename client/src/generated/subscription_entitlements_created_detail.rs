@@ -2,13 +2,59 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `SubscriptionEntitlementsCreatedDetail` resource, from `spec/subscription_entitlements_created_detail.yaml`.
+use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `subscription_entitlements_created_detail` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriptionEntitlementsCreatedDetail {
     /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// `has_next`.
-    pub has_next: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_next: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SubscriptionEntitlementsCreatedDetail {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SubscriptionEntitlementsCreatedDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionEntitlementsCreatedDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SubscriptionEntitlementsCreatedDetail` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionEntitlementsCreatedDetail, A::Error> {
+                let mut subscription_id: Option<String> = None;
+                let mut has_next: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "has_next" => has_next = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SubscriptionEntitlementsCreatedDetail {
+                    subscription_id,
+                    has_next,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -3,16 +3,17 @@
 
 //! The `SubscriptionEstimate` resource, from `spec/subscription_estimate.yaml`.
 use super::enums;
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `subscription_estimate` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriptionEstimate {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
@@ -34,9 +35,74 @@ pub struct SubscriptionEstimate {
     /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<Box<ContractTerm>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for SubscriptionEstimate {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for SubscriptionEstimate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionEstimate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SubscriptionEstimate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionEstimate, A::Error> {
+                let mut id: Option<String> = None;
+                let mut currency_code: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut trial_end_action: Option<enums::TrialEndAction> = None;
+                let mut next_billing_at: Option<Timestamp> = None;
+                let mut pause_date: Option<Timestamp> = None;
+                let mut resume_date: Option<Timestamp> = None;
+                let mut shipping_address: Option<Box<ShippingAddress>> = None;
+                let mut contract_term: Option<Box<ContractTerm>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "trial_end_action" => trial_end_action = map.next_value()?,
+                        "next_billing_at" => next_billing_at = map.next_value()?,
+                        "pause_date" => pause_date = map.next_value()?,
+                        "resume_date" => resume_date = map.next_value()?,
+                        "shipping_address" => shipping_address = map.next_value()?,
+                        "contract_term" => contract_term = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(SubscriptionEstimate {
+                    id,
+                    currency_code,
+                    status,
+                    trial_end_action,
+                    next_billing_at,
+                    pause_date,
+                    resume_date,
+                    shipping_address,
+                    contract_term,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShippingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,36 +146,208 @@ pub struct ShippingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ShippingAddress {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ShippingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ShippingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ShippingAddress` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ShippingAddress, A::Error> {
+                let mut first_name: Option<String> = None;
+                let mut last_name: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut company: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut line1: Option<String> = None;
+                let mut line2: Option<String> = None;
+                let mut line3: Option<String> = None;
+                let mut city: Option<String> = None;
+                let mut state_code: Option<String> = None;
+                let mut state: Option<String> = None;
+                let mut country: Option<String> = None;
+                let mut zip: Option<String> = None;
+                let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "first_name" => first_name = map.next_value()?,
+                        "last_name" => last_name = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "company" => company = map.next_value()?,
+                        "phone" => phone = map.next_value()?,
+                        "line1" => line1 = map.next_value()?,
+                        "line2" => line2 = map.next_value()?,
+                        "line3" => line3 = map.next_value()?,
+                        "city" => city = map.next_value()?,
+                        "state_code" => state_code = map.next_value()?,
+                        "state" => state = map.next_value()?,
+                        "country" => country = map.next_value()?,
+                        "zip" => zip = map.next_value()?,
+                        "validation_status" => validation_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ShippingAddress {
+                    first_name,
+                    last_name,
+                    email,
+                    company,
+                    phone,
+                    line1,
+                    line2,
+                    line3,
+                    city,
+                    state_code,
+                    state,
+                    country,
+                    zip,
+                    validation_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `ContractTerm` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContractTerm {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `status`.
-    pub status: ContractTermStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ContractTermStatus>,
     /// `contract_start` (Unix seconds).
-    pub contract_start: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start: Option<Timestamp>,
     /// `contract_end` (Unix seconds).
-    pub contract_end: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_end: Option<Timestamp>,
     /// `billing_cycle`.
-    pub billing_cycle: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycle: Option<i64>,
     /// `action_at_term_end`.
-    pub action_at_term_end: ContractTermActionAtTermEnd,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_at_term_end: Option<ContractTermActionAtTermEnd>,
     /// `total_contract_value`.
-    pub total_contract_value: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_contract_value: Option<i64>,
     /// `total_contract_value_before_tax`.
-    pub total_contract_value_before_tax: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_contract_value_before_tax: Option<i64>,
     /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ContractTerm {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ContractTerm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ContractTerm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ContractTerm` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContractTerm, A::Error> {
+                let mut id: Option<String> = None;
+                let mut status: Option<ContractTermStatus> = None;
+                let mut contract_start: Option<Timestamp> = None;
+                let mut contract_end: Option<Timestamp> = None;
+                let mut billing_cycle: Option<i64> = None;
+                let mut action_at_term_end: Option<ContractTermActionAtTermEnd> = None;
+                let mut total_contract_value: Option<i64> = None;
+                let mut total_contract_value_before_tax: Option<i64> = None;
+                let mut cancellation_cutoff_period: Option<i64> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut remaining_billing_cycles: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "contract_start" => contract_start = map.next_value()?,
+                        "contract_end" => contract_end = map.next_value()?,
+                        "billing_cycle" => billing_cycle = map.next_value()?,
+                        "action_at_term_end" => action_at_term_end = map.next_value()?,
+                        "total_contract_value" => {
+                            total_contract_value = map.next_value()?;
+                        }
+                        "total_contract_value_before_tax" => {
+                            total_contract_value_before_tax = map.next_value()?;
+                        }
+                        "cancellation_cutoff_period" => {
+                            cancellation_cutoff_period = map.next_value()?;
+                        }
+                        "created_at" => created_at = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "remaining_billing_cycles" => {
+                            remaining_billing_cycles = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ContractTerm {
+                    id,
+                    status,
+                    contract_start,
+                    contract_end,
+                    billing_cycle,
+                    action_at_term_end,
+                    total_contract_value,
+                    total_contract_value_before_tax,
+                    cancellation_cutoff_period,
+                    created_at,
+                    subscription_id,
+                    remaining_billing_cycles,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,10 +2,10 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `TaxWithheld` resource, from `spec/tax_withheld.yaml`.
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `tax_withheld` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaxWithheld {
     /// `id`.
     pub id: String,
@@ -20,14 +20,17 @@ pub struct TaxWithheld {
     pub description: Option<String>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
     /// `payment_method`.
-    pub payment_method: PaymentMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<PaymentMethod>,
     /// `date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
@@ -40,6 +43,80 @@ pub struct TaxWithheld {
     /// `exchange_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TaxWithheld {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TaxWithheld {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TaxWithheld;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TaxWithheld` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaxWithheld, A::Error> {
+                let mut id: Option<String> = None;
+                let mut user: Option<String> = None;
+                let mut reference_number: Option<String> = None;
+                let mut description: Option<String> = None;
+                let mut r#type: Option<Type> = None;
+                let mut payment_method: Option<PaymentMethod> = None;
+                let mut date: Option<Timestamp> = None;
+                let mut currency_code: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut exchange_rate: Option<f64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "user" => user = map.next_value()?,
+                        "reference_number" => reference_number = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "payment_method" => payment_method = map.next_value()?,
+                        "date" => date = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "exchange_rate" => exchange_rate = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TaxWithheld {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    user,
+                    reference_number,
+                    description,
+                    r#type,
+                    payment_method,
+                    date,
+                    currency_code,
+                    amount,
+                    resource_version,
+                    updated_at,
+                    exchange_rate,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,19 +2,23 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `TimeMachine` resource and its operations, from `spec/time_machine.yaml`.
-use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `time_machine` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimeMachine {
     /// `name`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `time_travel_status`.
-    pub time_travel_status: TimeTravelStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_travel_status: Option<TimeTravelStatus>,
     /// `genesis_time` (Unix seconds).
-    pub genesis_time: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genesis_time: Option<Timestamp>,
     /// `destination_time` (Unix seconds).
-    pub destination_time: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_time: Option<Timestamp>,
     /// `failure_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_code: Option<String>,
@@ -24,6 +28,65 @@ pub struct TimeMachine {
     /// `error_json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_json: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TimeMachine {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TimeMachine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TimeMachine;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TimeMachine` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimeMachine, A::Error> {
+                let mut name: Option<String> = None;
+                let mut time_travel_status: Option<TimeTravelStatus> = None;
+                let mut genesis_time: Option<Timestamp> = None;
+                let mut destination_time: Option<Timestamp> = None;
+                let mut failure_code: Option<String> = None;
+                let mut failure_reason: Option<String> = None;
+                let mut error_json: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "name" => name = map.next_value()?,
+                        "time_travel_status" => time_travel_status = map.next_value()?,
+                        "genesis_time" => genesis_time = map.next_value()?,
+                        "destination_time" => destination_time = map.next_value()?,
+                        "failure_code" => failure_code = map.next_value()?,
+                        "failure_reason" => failure_reason = map.next_value()?,
+                        "error_json" => error_json = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TimeMachine {
+                    name,
+                    time_travel_status,
+                    genesis_time,
+                    destination_time,
+                    failure_code,
+                    failure_reason,
+                    error_json,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `TimeTravelStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -155,10 +218,52 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /time_machines/{time_machine_name}` (`time_machine.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `time_machine`.
     pub time_machine: TimeMachine,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut time_machine: Option<TimeMachine> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "time_machine" => time_machine = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    time_machine: time_machine
+                        .ok_or_else(|| serde::de::Error::missing_field("time_machine"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const START_AFRESH: crate::transport::Operation = crate::transport::Operation {
     id: "time_machine.start_afresh",
@@ -245,10 +350,52 @@ impl crate::form::FormEncode for StartAfreshParams {
     }
 }
 /// What `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StartAfreshResponse {
     /// `time_machine`.
     pub time_machine: TimeMachine,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for StartAfreshResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for StartAfreshResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = StartAfreshResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `StartAfreshResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StartAfreshResponse, A::Error> {
+                let mut time_machine: Option<TimeMachine> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "time_machine" => time_machine = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(StartAfreshResponse {
+                    time_machine: time_machine
+                        .ok_or_else(|| serde::de::Error::missing_field("time_machine"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const TRAVEL_FORWARD: crate::transport::Operation = crate::transport::Operation {
     id: "time_machine.travel_forward",
@@ -335,8 +482,50 @@ impl crate::form::FormEncode for TravelForwardParams {
     }
 }
 /// What `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TravelForwardResponse {
     /// `time_machine`.
     pub time_machine: TimeMachine,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TravelForwardResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TravelForwardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TravelForwardResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TravelForwardResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TravelForwardResponse, A::Error> {
+                let mut time_machine: Option<TimeMachine> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "time_machine" => time_machine = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TravelForwardResponse {
+                    time_machine: time_machine
+                        .ok_or_else(|| serde::de::Error::missing_field("time_machine"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -3,25 +3,31 @@
 
 //! The `Token` resource, from `spec/token.yaml`.
 use super::enums;
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `token` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Token {
     /// `id`.
     pub id: String,
     /// `gateway`.
-    pub gateway: enums::Gateway,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
     /// `gateway_account_id`.
-    pub gateway_account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
     /// `payment_method_type`.
-    pub payment_method_type: enums::PaymentMethodType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<enums::PaymentMethodType>,
     /// `status`.
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `id_at_vault`.
-    pub id_at_vault: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_at_vault: Option<String>,
     /// `vault`.
-    pub vault: Vault,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault: Option<Vault>,
     /// `ip_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -32,10 +38,85 @@ pub struct Token {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `expired_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Token {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Token;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Token` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Token, A::Error> {
+                let mut id: Option<String> = None;
+                let mut gateway: Option<enums::Gateway> = None;
+                let mut gateway_account_id: Option<String> = None;
+                let mut payment_method_type: Option<enums::PaymentMethodType> = None;
+                let mut status: Option<Status> = None;
+                let mut id_at_vault: Option<String> = None;
+                let mut vault: Option<Vault> = None;
+                let mut ip_address: Option<String> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut expired_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "gateway" => gateway = map.next_value()?,
+                        "gateway_account_id" => gateway_account_id = map.next_value()?,
+                        "payment_method_type" => payment_method_type = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "id_at_vault" => id_at_vault = map.next_value()?,
+                        "vault" => vault = map.next_value()?,
+                        "ip_address" => ip_address = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "expired_at" => expired_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Token {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    gateway,
+                    gateway_account_id,
+                    payment_method_type,
+                    status,
+                    id_at_vault,
+                    vault,
+                    ip_address,
+                    resource_version,
+                    updated_at,
+                    created_at,
+                    expired_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

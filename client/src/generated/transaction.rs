@@ -4,12 +4,12 @@
 //! The `Transaction` resource and its operations, from `spec/transaction.yaml`.
 use super::enums;
 use crate::{
-    ApiEnum, Client, EnumFilter, Error, NumberFilter, Page, ResponseInfo, Sort,
-    StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, Client, EnumFilter, Error, ExtraFields, NumberFilter, Page, ResponseInfo,
+    Sort, StringFilter, Timestamp, TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `transaction` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Transaction {
     /// `id`.
     pub id: String,
@@ -26,15 +26,18 @@ pub struct Transaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
     /// `payment_method`.
-    pub payment_method: enums::PaymentMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<enums::PaymentMethod>,
     /// `reference_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// `gateway`.
-    pub gateway: enums::Gateway,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
     /// `type`.
     #[serde(rename = "type")]
-    pub r#type: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
     /// `date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
@@ -45,7 +48,8 @@ pub struct Transaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
@@ -122,7 +126,8 @@ pub struct Transaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_payments: Option<Vec<LinkedPayment>>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// `iin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iin: Option<String>,
@@ -144,16 +149,211 @@ pub struct Transaction {
     /// `custom_payment_method_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_name: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Transaction {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Transaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Transaction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Transaction` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Transaction, A::Error> {
+                let mut id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut gateway_account_id: Option<String> = None;
+                let mut payment_source_id: Option<String> = None;
+                let mut payment_method: Option<enums::PaymentMethod> = None;
+                let mut reference_number: Option<String> = None;
+                let mut gateway: Option<enums::Gateway> = None;
+                let mut r#type: Option<Type> = None;
+                let mut date: Option<Timestamp> = None;
+                let mut settled_at: Option<Timestamp> = None;
+                let mut exchange_rate: Option<f64> = None;
+                let mut currency_code: Option<String> = None;
+                let mut amount: Option<i64> = None;
+                let mut id_at_gateway: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut fraud_flag: Option<FraudFlag> = None;
+                let mut initiator_type: Option<InitiatorType> = None;
+                let mut three_d_secure: Option<bool> = None;
+                let mut authorization_reason: Option<AuthorizationReason> = None;
+                let mut error_code: Option<String> = None;
+                let mut error_text: Option<String> = None;
+                let mut voided_at: Option<Timestamp> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut fraud_reason: Option<String> = None;
+                let mut custom_payment_method_id: Option<String> = None;
+                let mut amount_unused: Option<i64> = None;
+                let mut masked_card_number: Option<String> = None;
+                let mut reference_transaction_id: Option<String> = None;
+                let mut refunded_txn_id: Option<String> = None;
+                let mut reference_authorization_id: Option<String> = None;
+                let mut amount_capturable: Option<i64> = None;
+                let mut reversal_transaction_id: Option<String> = None;
+                let mut linked_invoices: Option<Vec<LinkedInvoice>> = None;
+                let mut linked_credit_notes: Option<Vec<LinkedCreditNote>> = None;
+                let mut linked_refunds: Option<Vec<LinkedRefund>> = None;
+                let mut linked_payments: Option<Vec<LinkedPayment>> = None;
+                let mut deleted: Option<bool> = None;
+                let mut iin: Option<String> = None;
+                let mut last4: Option<String> = None;
+                let mut merchant_reference_id: Option<String> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut payment_method_details: Option<String> = None;
+                let mut error_detail: Option<Box<GatewayErrorDetail>> = None;
+                let mut custom_payment_method_name: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "customer_id" => customer_id = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "gateway_account_id" => gateway_account_id = map.next_value()?,
+                        "payment_source_id" => payment_source_id = map.next_value()?,
+                        "payment_method" => payment_method = map.next_value()?,
+                        "reference_number" => reference_number = map.next_value()?,
+                        "gateway" => gateway = map.next_value()?,
+                        "type" => r#type = map.next_value()?,
+                        "date" => date = map.next_value()?,
+                        "settled_at" => settled_at = map.next_value()?,
+                        "exchange_rate" => exchange_rate = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "id_at_gateway" => id_at_gateway = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "fraud_flag" => fraud_flag = map.next_value()?,
+                        "initiator_type" => initiator_type = map.next_value()?,
+                        "three_d_secure" => three_d_secure = map.next_value()?,
+                        "authorization_reason" => {
+                            authorization_reason = map.next_value()?;
+                        }
+                        "error_code" => error_code = map.next_value()?,
+                        "error_text" => error_text = map.next_value()?,
+                        "voided_at" => voided_at = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "fraud_reason" => fraud_reason = map.next_value()?,
+                        "custom_payment_method_id" => {
+                            custom_payment_method_id = map.next_value()?;
+                        }
+                        "amount_unused" => amount_unused = map.next_value()?,
+                        "masked_card_number" => masked_card_number = map.next_value()?,
+                        "reference_transaction_id" => {
+                            reference_transaction_id = map.next_value()?;
+                        }
+                        "refunded_txn_id" => refunded_txn_id = map.next_value()?,
+                        "reference_authorization_id" => {
+                            reference_authorization_id = map.next_value()?;
+                        }
+                        "amount_capturable" => amount_capturable = map.next_value()?,
+                        "reversal_transaction_id" => {
+                            reversal_transaction_id = map.next_value()?;
+                        }
+                        "linked_invoices" => linked_invoices = map.next_value()?,
+                        "linked_credit_notes" => linked_credit_notes = map.next_value()?,
+                        "linked_refunds" => linked_refunds = map.next_value()?,
+                        "linked_payments" => linked_payments = map.next_value()?,
+                        "deleted" => deleted = map.next_value()?,
+                        "iin" => iin = map.next_value()?,
+                        "last4" => last4 = map.next_value()?,
+                        "merchant_reference_id" => {
+                            merchant_reference_id = map.next_value()?;
+                        }
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        "payment_method_details" => {
+                            payment_method_details = map.next_value()?;
+                        }
+                        "error_detail" => error_detail = map.next_value()?,
+                        "custom_payment_method_name" => {
+                            custom_payment_method_name = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Transaction {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    customer_id,
+                    subscription_id,
+                    gateway_account_id,
+                    payment_source_id,
+                    payment_method,
+                    reference_number,
+                    gateway,
+                    r#type,
+                    date,
+                    settled_at,
+                    exchange_rate,
+                    currency_code,
+                    amount,
+                    id_at_gateway,
+                    status,
+                    fraud_flag,
+                    initiator_type,
+                    three_d_secure,
+                    authorization_reason,
+                    error_code,
+                    error_text,
+                    voided_at,
+                    resource_version,
+                    updated_at,
+                    fraud_reason,
+                    custom_payment_method_id,
+                    amount_unused,
+                    masked_card_number,
+                    reference_transaction_id,
+                    refunded_txn_id,
+                    reference_authorization_id,
+                    amount_capturable,
+                    reversal_transaction_id,
+                    linked_invoices,
+                    linked_credit_notes,
+                    linked_refunds,
+                    linked_payments,
+                    deleted,
+                    iin,
+                    last4,
+                    merchant_reference_id,
+                    business_entity_id,
+                    payment_method_details,
+                    error_detail,
+                    custom_payment_method_name,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedInvoice` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedInvoice {
     /// `invoice_id`.
-    pub invoice_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<String>,
     /// `applied_amount`.
-    pub applied_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_amount: Option<i64>,
     /// `applied_at` (Unix seconds).
-    pub applied_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<Timestamp>,
     /// `invoice_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
@@ -161,17 +361,77 @@ pub struct LinkedInvoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_total: Option<i64>,
     /// `invoice_status`.
-    pub invoice_status: LinkedInvoiceInvoiceStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_status: Option<LinkedInvoiceInvoiceStatus>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedInvoice {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedInvoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedInvoice` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedInvoice, A::Error> {
+                let mut invoice_id: Option<String> = None;
+                let mut applied_amount: Option<i64> = None;
+                let mut applied_at: Option<Timestamp> = None;
+                let mut invoice_date: Option<Timestamp> = None;
+                let mut invoice_total: Option<i64> = None;
+                let mut invoice_status: Option<LinkedInvoiceInvoiceStatus> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoice_id" => invoice_id = map.next_value()?,
+                        "applied_amount" => applied_amount = map.next_value()?,
+                        "applied_at" => applied_at = map.next_value()?,
+                        "invoice_date" => invoice_date = map.next_value()?,
+                        "invoice_total" => invoice_total = map.next_value()?,
+                        "invoice_status" => invoice_status = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedInvoice {
+                    invoice_id,
+                    applied_amount,
+                    applied_at,
+                    invoice_date,
+                    invoice_total,
+                    invoice_status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedCreditNote {
     /// `cn_id`.
-    pub cn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_id: Option<String>,
     /// `applied_amount`.
-    pub applied_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_amount: Option<i64>,
     /// `applied_at` (Unix seconds).
-    pub applied_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<Timestamp>,
     /// `cn_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<LinkedCreditNoteCnReasonCode>,
@@ -185,28 +445,153 @@ pub struct LinkedCreditNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_total: Option<i64>,
     /// `cn_status`.
-    pub cn_status: LinkedCreditNoteCnStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_status: Option<LinkedCreditNoteCnStatus>,
     /// `cn_reference_invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reference_invoice_id: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedCreditNote {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedCreditNote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedCreditNote;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedCreditNote` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedCreditNote, A::Error> {
+                let mut cn_id: Option<String> = None;
+                let mut applied_amount: Option<i64> = None;
+                let mut applied_at: Option<Timestamp> = None;
+                let mut cn_reason_code: Option<LinkedCreditNoteCnReasonCode> = None;
+                let mut cn_create_reason_code: Option<String> = None;
+                let mut cn_date: Option<Timestamp> = None;
+                let mut cn_total: Option<i64> = None;
+                let mut cn_status: Option<LinkedCreditNoteCnStatus> = None;
+                let mut cn_reference_invoice_id: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "cn_id" => cn_id = map.next_value()?,
+                        "applied_amount" => applied_amount = map.next_value()?,
+                        "applied_at" => applied_at = map.next_value()?,
+                        "cn_reason_code" => cn_reason_code = map.next_value()?,
+                        "cn_create_reason_code" => {
+                            cn_create_reason_code = map.next_value()?;
+                        }
+                        "cn_date" => cn_date = map.next_value()?,
+                        "cn_total" => cn_total = map.next_value()?,
+                        "cn_status" => cn_status = map.next_value()?,
+                        "cn_reference_invoice_id" => {
+                            cn_reference_invoice_id = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedCreditNote {
+                    cn_id,
+                    applied_amount,
+                    applied_at,
+                    cn_reason_code,
+                    cn_create_reason_code,
+                    cn_date,
+                    cn_total,
+                    cn_status,
+                    cn_reference_invoice_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedRefund` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedRefund {
     /// `txn_id`.
-    pub txn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn_id: Option<String>,
     /// `txn_status`.
-    pub txn_status: LinkedRefundTxnStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn_status: Option<LinkedRefundTxnStatus>,
     /// `txn_date` (Unix seconds).
-    pub txn_date: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn_date: Option<Timestamp>,
     /// `txn_amount`.
-    pub txn_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn_amount: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedRefund {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedRefund;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedRefund` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedRefund, A::Error> {
+                let mut txn_id: Option<String> = None;
+                let mut txn_status: Option<LinkedRefundTxnStatus> = None;
+                let mut txn_date: Option<Timestamp> = None;
+                let mut txn_amount: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "txn_id" => txn_id = map.next_value()?,
+                        "txn_status" => txn_status = map.next_value()?,
+                        "txn_date" => txn_date = map.next_value()?,
+                        "txn_amount" => txn_amount = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedRefund {
+                    txn_id,
+                    txn_status,
+                    txn_date,
+                    txn_amount,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `LinkedPayment` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkedPayment {
     /// `id`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LinkedPaymentStatus>,
@@ -216,9 +601,59 @@ pub struct LinkedPayment {
     /// `date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for LinkedPayment {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for LinkedPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LinkedPayment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LinkedPayment` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkedPayment, A::Error> {
+                let mut id: Option<String> = None;
+                let mut status: Option<LinkedPaymentStatus> = None;
+                let mut amount: Option<i64> = None;
+                let mut date: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "date" => date = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(LinkedPayment {
+                    id,
+                    status,
+                    amount,
+                    date,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `GatewayErrorDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GatewayErrorDetail {
     /// `request_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -265,6 +700,99 @@ pub struct GatewayErrorDetail {
     /// `processor_advice_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_advice_code: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for GatewayErrorDetail {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for GatewayErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GatewayErrorDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GatewayErrorDetail` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GatewayErrorDetail, A::Error> {
+                let mut request_id: Option<String> = None;
+                let mut error_category: Option<String> = None;
+                let mut error_code: Option<String> = None;
+                let mut error_message: Option<String> = None;
+                let mut decline_code: Option<String> = None;
+                let mut decline_message: Option<String> = None;
+                let mut network_error_code: Option<String> = None;
+                let mut network_error_message: Option<String> = None;
+                let mut error_field: Option<String> = None;
+                let mut recommendation_code: Option<String> = None;
+                let mut recommendation_message: Option<String> = None;
+                let mut processor_error_code: Option<String> = None;
+                let mut processor_error_message: Option<String> = None;
+                let mut error_cause_id: Option<String> = None;
+                let mut processor_advice_code: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "request_id" => request_id = map.next_value()?,
+                        "error_category" => error_category = map.next_value()?,
+                        "error_code" => error_code = map.next_value()?,
+                        "error_message" => error_message = map.next_value()?,
+                        "decline_code" => decline_code = map.next_value()?,
+                        "decline_message" => decline_message = map.next_value()?,
+                        "network_error_code" => network_error_code = map.next_value()?,
+                        "network_error_message" => {
+                            network_error_message = map.next_value()?;
+                        }
+                        "error_field" => error_field = map.next_value()?,
+                        "recommendation_code" => recommendation_code = map.next_value()?,
+                        "recommendation_message" => {
+                            recommendation_message = map.next_value()?;
+                        }
+                        "processor_error_code" => {
+                            processor_error_code = map.next_value()?;
+                        }
+                        "processor_error_message" => {
+                            processor_error_message = map.next_value()?;
+                        }
+                        "error_cause_id" => error_cause_id = map.next_value()?,
+                        "processor_advice_code" => {
+                            processor_advice_code = map.next_value()?;
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GatewayErrorDetail {
+                    request_id,
+                    error_category,
+                    error_code,
+                    error_message,
+                    decline_code,
+                    decline_message,
+                    network_error_code,
+                    network_error_message,
+                    error_field,
+                    recommendation_code,
+                    recommendation_message,
+                    processor_error_code,
+                    processor_error_message,
+                    error_cause_id,
+                    processor_advice_code,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1232,10 +1760,52 @@ impl crate::form::FormEncode for CreateAuthorizationParams {
     }
 }
 /// What `POST /transactions/create_authorization` (`transaction.create_authorization`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateAuthorizationResponse {
     /// `transaction`.
     pub transaction: Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateAuthorizationResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateAuthorizationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateAuthorizationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateAuthorizationResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAuthorizationResponse, A::Error> {
+                let mut transaction: Option<Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateAuthorizationResponse {
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const VOID_TRANSACTION: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.void_transaction",
@@ -1284,10 +1854,52 @@ impl VoidTransactionRequest {
     }
 }
 /// What `POST /transactions/{transaction_id}/void` (`transaction.void_transaction`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoidTransactionResponse {
     /// `transaction`.
     pub transaction: Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for VoidTransactionResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for VoidTransactionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoidTransactionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VoidTransactionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoidTransactionResponse, A::Error> {
+                let mut transaction: Option<Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VoidTransactionResponse {
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RECORD_REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.record_refund",
@@ -1413,10 +2025,52 @@ impl crate::form::FormEncode for RecordRefundParams {
     }
 }
 /// What `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordRefundResponse {
     /// `transaction`.
     pub transaction: Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RecordRefundResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RecordRefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordRefundResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecordRefundResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordRefundResponse, A::Error> {
+                let mut transaction: Option<Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RecordRefundResponse {
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RECONCILE: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.reconcile",
@@ -1524,10 +2178,52 @@ impl crate::form::FormEncode for ReconcileParams {
     }
 }
 /// What `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReconcileResponse {
     /// `transaction`.
     pub transaction: Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ReconcileResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ReconcileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ReconcileResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReconcileResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReconcileResponse, A::Error> {
+                let mut transaction: Option<Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ReconcileResponse {
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const REFUND: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.refund",
@@ -1623,10 +2319,52 @@ impl crate::form::FormEncode for RefundParams {
     }
 }
 /// What `POST /transactions/{transaction_id}/refund` (`transaction.refund`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RefundResponse {
     /// `transaction`.
     pub transaction: Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RefundResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefundResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RefundResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefundResponse, A::Error> {
+                let mut transaction: Option<Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RefundResponse {
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.list",
@@ -2002,10 +2740,52 @@ impl crate::filter::SortField for ListSortField {
     }
 }
 /// One entry of a page of `GET /transactions` (`transaction.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `transaction`.
     pub transaction: Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut transaction: Option<Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const TRANSACTIONS_FOR_CUSTOMER: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.transactions_for_customer",
@@ -2127,10 +2907,52 @@ impl crate::form::FormEncode for TransactionsForCustomerParams {
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransactionsForCustomerEntry {
     /// `transaction`.
     pub transaction: Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TransactionsForCustomerEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TransactionsForCustomerEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TransactionsForCustomerEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TransactionsForCustomerEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransactionsForCustomerEntry, A::Error> {
+                let mut transaction: Option<Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TransactionsForCustomerEntry {
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const TRANSACTIONS_FOR_SUBSCRIPTION: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.transactions_for_subscription",
@@ -2253,10 +3075,52 @@ impl crate::form::FormEncode for TransactionsForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransactionsForSubscriptionEntry {
     /// `transaction`.
     pub transaction: Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for TransactionsForSubscriptionEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for TransactionsForSubscriptionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TransactionsForSubscriptionEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TransactionsForSubscriptionEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransactionsForSubscriptionEntry, A::Error> {
+                let mut transaction: Option<Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TransactionsForSubscriptionEntry {
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PAYMENTS_FOR_INVOICE: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.payments_for_invoice",
@@ -2378,10 +3242,52 @@ impl crate::form::FormEncode for PaymentsForInvoiceParams {
     }
 }
 /// One entry of a page of `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentsForInvoiceEntry {
     /// `transaction`.
     pub transaction: Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for PaymentsForInvoiceEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for PaymentsForInvoiceEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentsForInvoiceEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PaymentsForInvoiceEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentsForInvoiceEntry, A::Error> {
+                let mut transaction: Option<Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(PaymentsForInvoiceEntry {
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.retrieve",
@@ -2424,10 +3330,52 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /transactions/{transaction_id}` (`transaction.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `transaction`.
     pub transaction: Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut transaction: Option<Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE_OFFLINE_TRANSACTION: crate::transport::Operation = crate::transport::Operation {
     id: "transaction.delete_offline_transaction",
@@ -2515,8 +3463,50 @@ impl crate::form::FormEncode for DeleteOfflineTransactionParams {
     }
 }
 /// What `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteOfflineTransactionResponse {
     /// `transaction`.
     pub transaction: Transaction,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteOfflineTransactionResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteOfflineTransactionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteOfflineTransactionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteOfflineTransactionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteOfflineTransactionResponse, A::Error> {
+                let mut transaction: Option<Transaction> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "transaction" => transaction = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteOfflineTransactionResponse {
+                    transaction: transaction
+                        .ok_or_else(|| serde::de::Error::missing_field("transaction"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -7,10 +7,12 @@ use super::enums;
 use super::estimate;
 #[cfg(feature = "invoice")]
 use super::invoice;
-use crate::{ApiEnum, Client, Error, Page, ResponseInfo, StringFilter, Timestamp};
+use crate::{
+    ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp,
+};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `unbilled_charge` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnbilledCharge {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,7 +42,8 @@ pub struct UnbilledCharge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// `currency_code`.
-    pub currency_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
@@ -48,12 +51,14 @@ pub struct UnbilledCharge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `entity_type`.
-    pub entity_type: EntityType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<EntityType>,
     /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `is_voided`.
-    pub is_voided: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_voided: Option<bool>,
     /// `voided_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
@@ -70,7 +75,8 @@ pub struct UnbilledCharge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `updated_at` (Unix seconds).
-    pub updated_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
     /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<Tier>>,
@@ -81,20 +87,139 @@ pub struct UnbilledCharge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UnbilledCharge {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UnbilledCharge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UnbilledCharge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UnbilledCharge` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnbilledCharge, A::Error> {
+                let mut id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut subscription_id: Option<String> = None;
+                let mut date_from: Option<Timestamp> = None;
+                let mut date_to: Option<Timestamp> = None;
+                let mut unit_amount: Option<i64> = None;
+                let mut pricing_model: Option<enums::PricingModel> = None;
+                let mut quantity: Option<i64> = None;
+                let mut amount: Option<i64> = None;
+                let mut currency_code: Option<String> = None;
+                let mut discount_amount: Option<i64> = None;
+                let mut description: Option<String> = None;
+                let mut entity_type: Option<EntityType> = None;
+                let mut entity_id: Option<String> = None;
+                let mut is_voided: Option<bool> = None;
+                let mut voided_at: Option<Timestamp> = None;
+                let mut unit_amount_in_decimal: Option<String> = None;
+                let mut quantity_in_decimal: Option<String> = None;
+                let mut amount_in_decimal: Option<String> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut tiers: Option<Vec<Tier>> = None;
+                let mut is_advance_charge: Option<bool> = None;
+                let mut business_entity_id: Option<String> = None;
+                let mut deleted: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = map.next_value()?,
+                        "customer_id" => customer_id = map.next_value()?,
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "date_from" => date_from = map.next_value()?,
+                        "date_to" => date_to = map.next_value()?,
+                        "unit_amount" => unit_amount = map.next_value()?,
+                        "pricing_model" => pricing_model = map.next_value()?,
+                        "quantity" => quantity = map.next_value()?,
+                        "amount" => amount = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "discount_amount" => discount_amount = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "entity_type" => entity_type = map.next_value()?,
+                        "entity_id" => entity_id = map.next_value()?,
+                        "is_voided" => is_voided = map.next_value()?,
+                        "voided_at" => voided_at = map.next_value()?,
+                        "unit_amount_in_decimal" => {
+                            unit_amount_in_decimal = map.next_value()?;
+                        }
+                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "tiers" => tiers = map.next_value()?,
+                        "is_advance_charge" => is_advance_charge = map.next_value()?,
+                        "business_entity_id" => business_entity_id = map.next_value()?,
+                        "deleted" => deleted = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UnbilledCharge {
+                    id,
+                    customer_id,
+                    subscription_id,
+                    date_from,
+                    date_to,
+                    unit_amount,
+                    pricing_model,
+                    quantity,
+                    amount,
+                    currency_code,
+                    discount_amount,
+                    description,
+                    entity_type,
+                    entity_id,
+                    is_voided,
+                    voided_at,
+                    unit_amount_in_decimal,
+                    quantity_in_decimal,
+                    amount_in_decimal,
+                    created_at,
+                    updated_at,
+                    tiers,
+                    is_advance_charge,
+                    business_entity_id,
+                    deleted,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tier {
     /// `starting_unit`.
-    pub starting_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_unit: Option<i64>,
     /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
     /// `quantity_used`.
-    pub quantity_used: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_used: Option<i64>,
     /// `unit_amount`.
-    pub unit_amount: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
     /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
@@ -113,6 +238,82 @@ pub struct Tier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for Tier {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for Tier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Tier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Tier` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tier, A::Error> {
+                let mut starting_unit: Option<i64> = None;
+                let mut ending_unit: Option<i64> = None;
+                let mut quantity_used: Option<i64> = None;
+                let mut unit_amount: Option<i64> = None;
+                let mut starting_unit_in_decimal: Option<String> = None;
+                let mut ending_unit_in_decimal: Option<String> = None;
+                let mut quantity_used_in_decimal: Option<String> = None;
+                let mut unit_amount_in_decimal: Option<String> = None;
+                let mut pricing_type: Option<enums::PricingType> = None;
+                let mut package_size: Option<i64> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "starting_unit" => starting_unit = map.next_value()?,
+                        "ending_unit" => ending_unit = map.next_value()?,
+                        "quantity_used" => quantity_used = map.next_value()?,
+                        "unit_amount" => unit_amount = map.next_value()?,
+                        "starting_unit_in_decimal" => {
+                            starting_unit_in_decimal = map.next_value()?;
+                        }
+                        "ending_unit_in_decimal" => {
+                            ending_unit_in_decimal = map.next_value()?;
+                        }
+                        "quantity_used_in_decimal" => {
+                            quantity_used_in_decimal = map.next_value()?;
+                        }
+                        "unit_amount_in_decimal" => {
+                            unit_amount_in_decimal = map.next_value()?;
+                        }
+                        "pricing_type" => pricing_type = map.next_value()?,
+                        "package_size" => package_size = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Tier {
+                    starting_unit,
+                    ending_unit,
+                    quantity_used,
+                    unit_amount,
+                    starting_unit_in_decimal,
+                    ending_unit_in_decimal,
+                    quantity_used_in_decimal,
+                    unit_amount_in_decimal,
+                    pricing_type,
+                    package_size,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -352,10 +553,54 @@ impl crate::form::FormEncode for CreateUnbilledChargeParams {
     }
 }
 /// What `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateUnbilledChargeResponse {
     /// `unbilled_charges` (a list).
     pub unbilled_charges: Vec<UnbilledCharge>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateUnbilledChargeResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateUnbilledChargeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUnbilledChargeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUnbilledChargeResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUnbilledChargeResponse, A::Error> {
+                let mut unbilled_charges: Option<Vec<UnbilledCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "unbilled_charges" => unbilled_charges = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateUnbilledChargeResponse {
+                    unbilled_charges: unbilled_charges
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "unbilled_charges",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.create",
@@ -482,10 +727,54 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /unbilled_charges` (`unbilled_charge.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `unbilled_charges` (a list).
     pub unbilled_charges: Vec<UnbilledCharge>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut unbilled_charges: Option<Vec<UnbilledCharge>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "unbilled_charges" => unbilled_charges = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    unbilled_charges: unbilled_charges
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "unbilled_charges",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const INVOICE_UNBILLED_CHARGES: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.invoice_unbilled_charges",
@@ -579,10 +868,52 @@ impl crate::form::FormEncode for InvoiceUnbilledChargesParams {
     }
 }
 /// What `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvoiceUnbilledChargesResponse {
     /// `invoices` (a list).
     pub invoices: Vec<invoice::Invoice>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for InvoiceUnbilledChargesResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for InvoiceUnbilledChargesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoiceUnbilledChargesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InvoiceUnbilledChargesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoiceUnbilledChargesResponse, A::Error> {
+                let mut invoices: Option<Vec<invoice::Invoice>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "invoices" => invoices = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(InvoiceUnbilledChargesResponse {
+                    invoices: invoices
+                        .ok_or_else(|| serde::de::Error::missing_field("invoices"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.delete",
@@ -630,10 +961,54 @@ impl DeleteRequest {
     }
 }
 /// What `POST /unbilled_charges/{unbilled_charge_id}/delete` (`unbilled_charge.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `unbilled_charge`.
     pub unbilled_charge: UnbilledCharge,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut unbilled_charge: Option<UnbilledCharge> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "unbilled_charge" => unbilled_charge = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    unbilled_charge: unbilled_charge
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "unbilled_charge",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.list",
@@ -796,10 +1171,54 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /unbilled_charges` (`unbilled_charge.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `unbilled_charge`.
     pub unbilled_charge: UnbilledCharge,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut unbilled_charge: Option<UnbilledCharge> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "unbilled_charge" => unbilled_charge = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    unbilled_charge: unbilled_charge
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "unbilled_charge",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const INVOICE_NOW_ESTIMATE: crate::transport::Operation = crate::transport::Operation {
     id: "unbilled_charge.invoice_now_estimate",
@@ -887,10 +1306,52 @@ impl crate::form::FormEncode for InvoiceNowEstimateParams {
     }
 }
 /// What `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvoiceNowEstimateResponse {
     /// `estimate`.
     pub estimate: estimate::Estimate,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for InvoiceNowEstimateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for InvoiceNowEstimateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InvoiceNowEstimateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InvoiceNowEstimateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvoiceNowEstimateResponse, A::Error> {
+                let mut estimate: Option<estimate::Estimate> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "estimate" => estimate = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(InvoiceNowEstimateResponse {
+                    estimate: estimate
+                        .ok_or_else(|| serde::de::Error::missing_field("estimate"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `CreateUnbilledChargeAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -2,15 +2,17 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `UsageCharge` resource and its operations, from `spec/usage_charge.yaml`.
-use crate::{Client, Error, Page, ResponseInfo, StringFilter, Timestamp};
+use crate::{Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage_charge` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UsageCharge {
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `feature_id`.
-    pub feature_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_id: Option<String>,
     /// `included_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_usage: Option<String>,
@@ -30,9 +32,81 @@ pub struct UsageCharge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// `usage_from` (Unix seconds).
-    pub usage_from: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_from: Option<Timestamp>,
     /// `usage_to` (Unix seconds).
-    pub usage_to: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_to: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UsageCharge {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UsageCharge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UsageCharge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UsageCharge` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsageCharge, A::Error> {
+                let mut subscription_id: Option<String> = None;
+                let mut feature_id: Option<String> = None;
+                let mut included_usage: Option<String> = None;
+                let mut total_usage: Option<String> = None;
+                let mut on_demand_usage: Option<String> = None;
+                let mut metered_item_price_id: Option<String> = None;
+                let mut amount: Option<String> = None;
+                let mut currency_code: Option<String> = None;
+                let mut usage_from: Option<Timestamp> = None;
+                let mut usage_to: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "feature_id" => feature_id = map.next_value()?,
+                        "included_usage" => included_usage = map.next_value()?,
+                        "total_usage" => total_usage = map.next_value()?,
+                        "on_demand_usage" => on_demand_usage = map.next_value()?,
+                        "metered_item_price_id" => {
+                            metered_item_price_id = map.next_value()?;
+                        }
+                        "amount" => amount = map.next_value()?,
+                        "currency_code" => currency_code = map.next_value()?,
+                        "usage_from" => usage_from = map.next_value()?,
+                        "usage_to" => usage_to = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UsageCharge {
+                    subscription_id,
+                    feature_id,
+                    included_usage,
+                    total_usage,
+                    on_demand_usage,
+                    metered_item_price_id,
+                    amount,
+                    currency_code,
+                    usage_from,
+                    usage_to,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `usage_charge` operations, reached through [`Client::usage_charges`].
 #[derive(Debug, Clone)]
@@ -217,8 +291,50 @@ impl crate::form::FormEncode for RetrieveUsageChargesForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveUsageChargesForSubscriptionEntry {
     /// `usage_charge`.
     pub usage_charge: UsageCharge,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveUsageChargesForSubscriptionEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveUsageChargesForSubscriptionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveUsageChargesForSubscriptionEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveUsageChargesForSubscriptionEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveUsageChargesForSubscriptionEntry, A::Error> {
+                let mut usage_charge: Option<UsageCharge> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "usage_charge" => usage_charge = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveUsageChargesForSubscriptionEntry {
+                    usage_charge: usage_charge
+                        .ok_or_else(|| serde::de::Error::missing_field("usage_charge"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

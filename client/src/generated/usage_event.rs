@@ -2,20 +2,74 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `UsageEvent` resource and its operations, from `spec/usage_event.yaml`.
-use crate::{Client, Error, ResponseInfo, Timestamp};
+use crate::{Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `usage_event` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UsageEvent {
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `deduplication_id`.
-    pub deduplication_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deduplication_id: Option<String>,
     /// `usage_timestamp` (Unix seconds).
-    pub usage_timestamp: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_timestamp: Option<Timestamp>,
     /// `properties` (any JSON value).
-    pub properties: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Value>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UsageEvent {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UsageEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UsageEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UsageEvent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsageEvent, A::Error> {
+                let mut subscription_id: Option<String> = None;
+                let mut deduplication_id: Option<String> = None;
+                let mut usage_timestamp: Option<Timestamp> = None;
+                let mut properties: Option<Value> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "deduplication_id" => deduplication_id = map.next_value()?,
+                        "usage_timestamp" => usage_timestamp = map.next_value()?,
+                        "properties" => properties = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UsageEvent {
+                    subscription_id,
+                    deduplication_id,
+                    usage_timestamp,
+                    properties,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `usage_event` operations, reached through [`Client::usage_events`].
 #[derive(Debug, Clone)]
@@ -144,10 +198,52 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /usage_events` (`usage_event.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `usage_event`.
     pub usage_event: UsageEvent,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut usage_event: Option<UsageEvent> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "usage_event" => usage_event = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    usage_event: usage_event
+                        .ok_or_else(|| serde::de::Error::missing_field("usage_event"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const BATCH_INGEST: crate::transport::Operation = crate::transport::Operation {
     id: "usage_event.batch_ingest",
@@ -221,12 +317,60 @@ impl crate::form::FormEncode for BatchIngestParams {
     }
 }
 /// What `POST /batch/usage_events` (`usage_event.batch_ingest`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchIngestResponse {
     /// `batch_id`.
     pub batch_id: String,
     /// `failed_events` (a list).
     pub failed_events: Vec<Value>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for BatchIngestResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for BatchIngestResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BatchIngestResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BatchIngestResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BatchIngestResponse, A::Error> {
+                let mut batch_id: Option<String> = None;
+                let mut failed_events: Option<Vec<Value>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "batch_id" => batch_id = Some(map.next_value()?),
+                        "failed_events" => failed_events = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(BatchIngestResponse {
+                    batch_id: batch_id
+                        .ok_or_else(|| serde::de::Error::missing_field("batch_id"))?,
+                    failed_events: failed_events
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "failed_events",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Fields of the `BatchIngestEventsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,17 +2,19 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `UsageFile` resource and its operations, from `spec/usage_file.yaml`.
-use crate::{ApiEnum, Client, Error, ResponseInfo, Timestamp};
+use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage_file` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UsageFile {
     /// `id`.
     pub id: String,
     /// `name`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `mime_type`.
-    pub mime_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
     /// `error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
@@ -55,14 +57,157 @@ pub struct UsageFile {
     /// `upload_details`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_details: Option<Box<UploadDetail>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UsageFile {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UsageFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UsageFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UsageFile` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsageFile, A::Error> {
+                let mut id: Option<String> = None;
+                let mut name: Option<String> = None;
+                let mut mime_type: Option<String> = None;
+                let mut error_code: Option<String> = None;
+                let mut error_reason: Option<String> = None;
+                let mut status: Option<Status> = None;
+                let mut total_records_count: Option<i64> = None;
+                let mut processed_records_count: Option<i64> = None;
+                let mut failed_records_count: Option<i64> = None;
+                let mut file_size_in_bytes: Option<i64> = None;
+                let mut processing_started_at: Option<Timestamp> = None;
+                let mut processing_completed_at: Option<Timestamp> = None;
+                let mut uploaded_by: Option<String> = None;
+                let mut uploaded_at: Option<Timestamp> = None;
+                let mut error_file_path: Option<String> = None;
+                let mut error_file_url: Option<String> = None;
+                let mut upload_details: Option<Box<UploadDetail>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "name" => name = map.next_value()?,
+                        "mime_type" => mime_type = map.next_value()?,
+                        "error_code" => error_code = map.next_value()?,
+                        "error_reason" => error_reason = map.next_value()?,
+                        "status" => status = map.next_value()?,
+                        "total_records_count" => total_records_count = map.next_value()?,
+                        "processed_records_count" => {
+                            processed_records_count = map.next_value()?;
+                        }
+                        "failed_records_count" => {
+                            failed_records_count = map.next_value()?;
+                        }
+                        "file_size_in_bytes" => file_size_in_bytes = map.next_value()?,
+                        "processing_started_at" => {
+                            processing_started_at = map.next_value()?;
+                        }
+                        "processing_completed_at" => {
+                            processing_completed_at = map.next_value()?;
+                        }
+                        "uploaded_by" => uploaded_by = map.next_value()?,
+                        "uploaded_at" => uploaded_at = map.next_value()?,
+                        "error_file_path" => error_file_path = map.next_value()?,
+                        "error_file_url" => error_file_url = map.next_value()?,
+                        "upload_details" => upload_details = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UsageFile {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name,
+                    mime_type,
+                    error_code,
+                    error_reason,
+                    status,
+                    total_records_count,
+                    processed_records_count,
+                    failed_records_count,
+                    file_size_in_bytes,
+                    processing_started_at,
+                    processing_completed_at,
+                    uploaded_by,
+                    uploaded_at,
+                    error_file_path,
+                    error_file_url,
+                    upload_details,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `UploadDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UploadDetail {
     /// `url`.
-    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// `expires_at` (Unix seconds).
-    pub expires_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UploadDetail {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UploadDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UploadDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UploadDetail` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadDetail, A::Error> {
+                let mut url: Option<String> = None;
+                let mut expires_at: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "url" => url = map.next_value()?,
+                        "expires_at" => expires_at = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UploadDetail {
+                    url,
+                    expires_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -215,10 +360,52 @@ impl crate::form::FormEncode for UploadUrlParams {
     }
 }
 /// What `POST /usage_files/upload_url` (`usage_file.upload_url`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UploadUrlResponse {
     /// `usage_file`.
     pub usage_file: UsageFile,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UploadUrlResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UploadUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UploadUrlResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UploadUrlResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadUrlResponse, A::Error> {
+                let mut usage_file: Option<UsageFile> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "usage_file" => usage_file = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UploadUrlResponse {
+                    usage_file: usage_file
+                        .ok_or_else(|| serde::de::Error::missing_field("usage_file"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const PROCESSING_STATUS: crate::transport::Operation = crate::transport::Operation {
     id: "usage_file.processing_status",
@@ -261,8 +448,50 @@ impl ProcessingStatusRequest {
     }
 }
 /// What `GET /usage_files/{usage_file_id}/processing_status` (`usage_file.processing_status`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProcessingStatusResponse {
     /// `usage_file`.
     pub usage_file: UsageFile,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ProcessingStatusResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ProcessingStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProcessingStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ProcessingStatusResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessingStatusResponse, A::Error> {
+                let mut usage_file: Option<UsageFile> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "usage_file" => usage_file = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ProcessingStatusResponse {
+                    usage_file: usage_file
+                        .ok_or_else(|| serde::de::Error::missing_field("usage_file"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

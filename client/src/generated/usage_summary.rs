@@ -3,21 +3,79 @@
 
 //! The `UsageSummary` resource and its operations, from `spec/usage_summary.yaml`.
 use super::enums;
-use crate::{Client, Error, Page, ResponseInfo, Timestamp};
+use crate::{Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage_summary` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UsageSummary {
     /// `subscription_id`.
-    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
     /// `feature_id`.
-    pub feature_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_id: Option<String>,
     /// `aggregated_value`.
-    pub aggregated_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregated_value: Option<String>,
     /// `aggregated_from` (Unix seconds).
-    pub aggregated_from: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregated_from: Option<Timestamp>,
     /// `aggregated_to` (Unix seconds).
-    pub aggregated_to: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregated_to: Option<Timestamp>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for UsageSummary {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for UsageSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UsageSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UsageSummary` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsageSummary, A::Error> {
+                let mut subscription_id: Option<String> = None;
+                let mut feature_id: Option<String> = None;
+                let mut aggregated_value: Option<String> = None;
+                let mut aggregated_from: Option<Timestamp> = None;
+                let mut aggregated_to: Option<Timestamp> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "subscription_id" => subscription_id = map.next_value()?,
+                        "feature_id" => feature_id = map.next_value()?,
+                        "aggregated_value" => aggregated_value = map.next_value()?,
+                        "aggregated_from" => aggregated_from = map.next_value()?,
+                        "aggregated_to" => aggregated_to = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(UsageSummary {
+                    subscription_id,
+                    feature_id,
+                    aggregated_value,
+                    aggregated_from,
+                    aggregated_to,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The `usage_summary` operations, reached through [`Client::usage_summaries`].
 #[derive(Debug, Clone)]
@@ -222,8 +280,52 @@ impl crate::form::FormEncode for RetrieveUsageSummaryForSubscriptionParams {
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveUsageSummaryForSubscriptionEntry {
     /// `usage_summary`.
     pub usage_summary: UsageSummary,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveUsageSummaryForSubscriptionEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveUsageSummaryForSubscriptionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveUsageSummaryForSubscriptionEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveUsageSummaryForSubscriptionEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveUsageSummaryForSubscriptionEntry, A::Error> {
+                let mut usage_summary: Option<UsageSummary> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "usage_summary" => usage_summary = Some(map.next_value()?),
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveUsageSummaryForSubscriptionEntry {
+                    usage_summary: usage_summary
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "usage_summary",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -6,18 +6,21 @@
 use super::customer;
 use super::enums;
 use crate::{
-    ApiEnum, Client, Error, Page, ResponseInfo, StringFilter, Timestamp, TimestampFilter,
+    ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp,
+    TimestampFilter,
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `virtual_bank_account` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VirtualBankAccount {
     /// `id`.
     pub id: String,
     /// `customer_id`.
-    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// `email`.
-    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// `scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<Scheme>,
@@ -25,7 +28,8 @@ pub struct VirtualBankAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// `account_number`.
-    pub account_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_number: Option<String>,
     /// `routing_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
@@ -33,9 +37,11 @@ pub struct VirtualBankAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
     /// `gateway`.
-    pub gateway: enums::Gateway,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<enums::Gateway>,
     /// `gateway_account_id`.
-    pub gateway_account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_account_id: Option<String>,
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
@@ -43,11 +49,97 @@ pub struct VirtualBankAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `created_at` (Unix seconds).
-    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
     /// `reference_id`.
-    pub reference_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
     /// `deleted`.
-    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for VirtualBankAccount {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for VirtualBankAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VirtualBankAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VirtualBankAccount` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VirtualBankAccount, A::Error> {
+                let mut id: Option<String> = None;
+                let mut customer_id: Option<String> = None;
+                let mut email: Option<String> = None;
+                let mut scheme: Option<Scheme> = None;
+                let mut bank_name: Option<String> = None;
+                let mut account_number: Option<String> = None;
+                let mut routing_number: Option<String> = None;
+                let mut swift_code: Option<String> = None;
+                let mut gateway: Option<enums::Gateway> = None;
+                let mut gateway_account_id: Option<String> = None;
+                let mut resource_version: Option<i64> = None;
+                let mut updated_at: Option<Timestamp> = None;
+                let mut created_at: Option<Timestamp> = None;
+                let mut reference_id: Option<String> = None;
+                let mut deleted: Option<bool> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "customer_id" => customer_id = map.next_value()?,
+                        "email" => email = map.next_value()?,
+                        "scheme" => scheme = map.next_value()?,
+                        "bank_name" => bank_name = map.next_value()?,
+                        "account_number" => account_number = map.next_value()?,
+                        "routing_number" => routing_number = map.next_value()?,
+                        "swift_code" => swift_code = map.next_value()?,
+                        "gateway" => gateway = map.next_value()?,
+                        "gateway_account_id" => gateway_account_id = map.next_value()?,
+                        "resource_version" => resource_version = map.next_value()?,
+                        "updated_at" => updated_at = map.next_value()?,
+                        "created_at" => created_at = map.next_value()?,
+                        "reference_id" => reference_id = map.next_value()?,
+                        "deleted" => deleted = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(VirtualBankAccount {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    customer_id,
+                    email,
+                    scheme,
+                    bank_name,
+                    account_number,
+                    routing_number,
+                    swift_code,
+                    gateway,
+                    gateway_account_id,
+                    resource_version,
+                    updated_at,
+                    created_at,
+                    reference_id,
+                    deleted,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `Scheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -373,13 +465,62 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
     }
 }
 /// What `POST /virtual_bank_accounts/create_using_permanent_token` (`virtual_bank_account.create_using_permanent_token`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateUsingPermanentTokenResponse {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
     /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Box<customer::Customer>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateUsingPermanentTokenResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUsingPermanentTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateUsingPermanentTokenResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUsingPermanentTokenResponse, A::Error> {
+                let mut virtual_bank_account: Option<VirtualBankAccount> = None;
+                let mut customer: Option<Box<customer::Customer>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "virtual_bank_account" => {
+                            virtual_bank_account = Some(map.next_value()?);
+                        }
+                        "customer" => customer = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateUsingPermanentTokenResponse {
+                    virtual_bank_account: virtual_bank_account
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "virtual_bank_account",
+                        ))?,
+                    customer,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const CREATE: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.create",
@@ -483,13 +624,62 @@ impl crate::form::FormEncode for CreateParams {
     }
 }
 /// What `POST /virtual_bank_accounts` (`virtual_bank_account.create`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateResponse {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
     /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Box<customer::Customer>>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for CreateResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut virtual_bank_account: Option<VirtualBankAccount> = None;
+                let mut customer: Option<Box<customer::Customer>> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "virtual_bank_account" => {
+                            virtual_bank_account = Some(map.next_value()?);
+                        }
+                        "customer" => customer = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(CreateResponse {
+                    virtual_bank_account: virtual_bank_account
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "virtual_bank_account",
+                        ))?,
+                    customer,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const RETRIEVE: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.retrieve",
@@ -533,10 +723,56 @@ impl RetrieveRequest {
     }
 }
 /// What `GET /virtual_bank_accounts/{virtual_bank_account_id}` (`virtual_bank_account.retrieve`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for RetrieveResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RetrieveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RetrieveResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveResponse, A::Error> {
+                let mut virtual_bank_account: Option<VirtualBankAccount> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "virtual_bank_account" => {
+                            virtual_bank_account = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveResponse {
+                    virtual_bank_account: virtual_bank_account
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "virtual_bank_account",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const LIST: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.list",
@@ -694,10 +930,56 @@ impl crate::form::FormEncode for ListParams {
     }
 }
 /// One entry of a page of `GET /virtual_bank_accounts` (`virtual_bank_account.list`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for ListEntry {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for ListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListEntry` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntry, A::Error> {
+                let mut virtual_bank_account: Option<VirtualBankAccount> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "virtual_bank_account" => {
+                            virtual_bank_account = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ListEntry {
+                    virtual_bank_account: virtual_bank_account
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "virtual_bank_account",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.delete",
@@ -745,10 +1027,56 @@ impl DeleteRequest {
     }
 }
 /// What `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete` (`virtual_bank_account.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteResponse {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteResponse, A::Error> {
+                let mut virtual_bank_account: Option<VirtualBankAccount> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "virtual_bank_account" => {
+                            virtual_bank_account = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteResponse {
+                    virtual_bank_account: virtual_bank_account
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "virtual_bank_account",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 const DELETE_LOCAL: crate::transport::Operation = crate::transport::Operation {
     id: "virtual_bank_account.delete_local",
@@ -798,8 +1126,54 @@ impl DeleteLocalRequest {
     }
 }
 /// What `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete_local` (`virtual_bank_account.delete_local`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeleteLocalResponse {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for DeleteLocalResponse {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for DeleteLocalResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeleteLocalResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteLocalResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteLocalResponse, A::Error> {
+                let mut virtual_bank_account: Option<VirtualBankAccount> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "virtual_bank_account" => {
+                            virtual_bank_account = Some(map.next_value()?);
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(DeleteLocalResponse {
+                    virtual_bank_account: virtual_bank_account
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "virtual_bank_account",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

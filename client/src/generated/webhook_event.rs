@@ -7,24 +7,27 @@ use super::content;
 use super::enums;
 #[cfg(feature = "event")]
 use super::event;
-use crate::{ApiEnum, Timestamp};
+use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `webhook_event` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WebhookEvent {
     /// `content`.
     pub content: content::Content,
     /// `id`.
     pub id: String,
     /// `occurred_at` (Unix seconds).
-    pub occurred_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<Timestamp>,
     /// `source`.
-    pub source: enums::Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<enums::Source>,
     /// `user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// `webhook_status`.
-    pub webhook_status: WebhookStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_status: Option<WebhookStatus>,
     /// `webhook_failure_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_failure_reason: Option<String>,
@@ -40,6 +43,79 @@ pub struct WebhookEvent {
     /// `origin_user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_user: Option<String>,
+    /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtraFields for WebhookEvent {
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+impl<'de> Deserialize<'de> for WebhookEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WebhookEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `WebhookEvent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookEvent, A::Error> {
+                let mut content: Option<content::Content> = None;
+                let mut id: Option<String> = None;
+                let mut occurred_at: Option<Timestamp> = None;
+                let mut source: Option<enums::Source> = None;
+                let mut user: Option<String> = None;
+                let mut webhook_status: Option<WebhookStatus> = None;
+                let mut webhook_failure_reason: Option<String> = None;
+                let mut webhooks: Option<Vec<event::Webhook>> = None;
+                let mut event_type: Option<enums::EventType> = None;
+                let mut api_version: Option<enums::ApiVersion> = None;
+                let mut origin_user: Option<String> = None;
+                let mut extra = serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "content" => content = Some(map.next_value()?),
+                        "id" => id = Some(map.next_value()?),
+                        "occurred_at" => occurred_at = map.next_value()?,
+                        "source" => source = map.next_value()?,
+                        "user" => user = map.next_value()?,
+                        "webhook_status" => webhook_status = map.next_value()?,
+                        "webhook_failure_reason" => {
+                            webhook_failure_reason = map.next_value()?;
+                        }
+                        "webhooks" => webhooks = map.next_value()?,
+                        "event_type" => event_type = map.next_value()?,
+                        "api_version" => api_version = map.next_value()?,
+                        "origin_user" => origin_user = map.next_value()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(WebhookEvent {
+                    content: content.unwrap_or_default(),
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    occurred_at,
+                    source,
+                    user,
+                    webhook_status,
+                    webhook_failure_reason,
+                    webhooks,
+                    event_type,
+                    api_version,
+                    origin_user,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Values of `WebhookStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -100,7 +100,11 @@ fn resource_module(res: &Resource) -> TokenStream {
     let mut imports = Imports::default();
     let mut items = vec![structs::emit_resource(res, &mut imports)];
     for nested in &res.nested {
-        items.push(structs::emit_model_struct(nested, false, &mut imports));
+        items.push(structs::emit_model_struct(
+            nested,
+            structs::StructKind::Nested,
+            &mut imports,
+        ));
     }
     for e in &res.enums {
         items.push(enums::emit_enum(e, &mut imports));

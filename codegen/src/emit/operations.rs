@@ -1,7 +1,7 @@
 //! Operations: the client accessor, and per operation its descriptor, parameters, builder
 //! and response types. Parameter objects get constructors for their required fields.
 
-use super::structs::{emit_model_struct, field_doc, rename_attr};
+use super::structs::{emit_model_struct, field_doc, rename_attr, StructKind};
 use super::types::{doc, ident, rust_type, type_path, Imports};
 use crate::model::{
     Base, Body, Field, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type,
@@ -639,7 +639,7 @@ fn response_items(
         let entry = format_ident!("{}", entry);
         (
             quote!(Page<#entry>),
-            emit_model_struct(&def, false, imports),
+            emit_model_struct(&def, StructKind::Envelope, imports),
         )
     } else {
         let def = StructDef {
@@ -647,6 +647,9 @@ fn response_items(
             doc: Some(format!("What {} returns.", describe(op))),
             fields: op.returns.clone(),
         };
-        (quote!(#response), emit_model_struct(&def, false, imports))
+        (
+            quote!(#response),
+            emit_model_struct(&def, StructKind::Envelope, imports),
+        )
     }
 }

@@ -1,11 +1,40 @@
-//! Structs decoded from responses: resources and their nested sub-objects.
+//! Structs decoded from responses: resources, their nested sub-objects, and the envelopes
+//! operations answer with.
+//!
+//! Decoding is lenient: a field is required only where Chargebee always sends it (a
+//! resource's `id`, and the keys an operation's answer is defined by); every other field is
+//! an `Option`, so a payload that omits it still decodes. Keys the spec does not name are kept
+//! in `extra`, and serializing writes them back, so no key of the input is lost.
 
 use super::types::{doc, ident, rust_type, Imports};
 use crate::model::{Field, Resource, StructDef, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The resource struct itself, with its extra keys when the spec allows them.
+/// What a decoded struct is, which decides the fields it insists on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum StructKind {
+    /// A resource: only its `id` is required.
+    Resource,
+    /// A sub-object of a resource: nothing is required.
+    Nested,
+    /// What an operation answers, or one entry of a page: the keys the spec requires.
+    Envelope,
+}
+
+impl StructKind {
+    /// Whether decoding insists on `f`.
+    fn requires(self, f: &Field) -> bool {
+        match self {
+            StructKind::Resource => f.required && f.wire == "id",
+            StructKind::Nested => false,
+            StructKind::Envelope => f.required,
+        }
+    }
+}
+
+/// The resource struct itself; a holder of other resources (`Content`) has each field only
+/// with that resource's feature.
 pub fn emit_resource(res: &Resource, imports: &mut Imports) -> TokenStream {
     let def = StructDef {
         name: res.name.clone(),
@@ -16,105 +45,123 @@ pub fn emit_resource(res: &Resource, imports: &mut Imports) -> TokenStream {
         ),
         fields: res.fields.clone(),
     };
-    emit_struct(&def, res.extra_keys, res.is_holder(), imports)
+    emit_struct(&def, StructKind::Resource, res.is_holder(), imports)
 }
 
 /// A struct decoded from (and encodable back to) Chargebee's JSON.
-pub fn emit_model_struct(def: &StructDef, extra_keys: bool, imports: &mut Imports) -> TokenStream {
-    emit_struct(def, extra_keys, false, imports)
+pub fn emit_model_struct(def: &StructDef, kind: StructKind, imports: &mut Imports) -> TokenStream {
+    emit_struct(def, kind, false, imports)
 }
 
 /// A model struct; with `gated`, each field exists only with its resource's feature.
 fn emit_struct(
     def: &StructDef,
-    extra_keys: bool,
+    kind: StructKind,
     gated: bool,
     imports: &mut Imports,
 ) -> TokenStream {
     imports.serde("Deserialize");
     imports.serde("Serialize");
+    imports.runtime("ExtraFields");
     let name = format_ident!("{}", def.name);
     let type_doc = doc(def
         .doc
         .as_deref()
         .unwrap_or(&format!("The `{}` sub-object.", def.name)));
-    let fields: Vec<_> = def
+    let gate = |f: &Field| {
+        gated.then(|| {
+            let feature = resource_module(&f.ty).unwrap_or_default();
+            quote!(#[cfg(feature = #feature)])
+        })
+    };
+    let fields: Vec<TokenStream> = def
         .fields
         .iter()
         .map(|f| {
-            let field = model_field(f, imports);
-            match &f.ty {
-                Type::Struct(r) if gated => {
-                    let feature = r.module.clone().unwrap_or_default();
-                    quote!(#[cfg(feature = #feature)] #field)
-                }
-                _ => field,
-            }
+            let field = model_field(f, kind.requires(f) || f.empty_when_absent, imports);
+            let gate = gate(f);
+            quote!(#gate #field)
         })
         .collect();
-    let (extra, extra_impl, derive) = if extra_keys {
-        imports.runtime("CustomFields");
-        let extra = quote! {
-            /// Keys the spec does not name, custom fields (`cf_*`) among them.
-            #[serde(flatten)]
-            pub extra: serde_json::Map<String, serde_json::Value>,
-        };
-        let deserialize = extra_keys_deserialize(def, imports);
-        let extra_impl = quote! {
-            impl CustomFields for #name {
-                fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
-                    &self.extra
-                }
-            }
-            #deserialize
-        };
-        (extra, extra_impl, quote!(Serialize))
-    } else {
-        (quote!(), quote!(), quote!(Serialize, Deserialize))
-    };
+    let deserialize = deserialize_impl(def, kind, &gate, imports);
+    let default = gated.then(|| quote!(Default,));
     quote! {
         #type_doc
-        #[derive(Debug, Clone, PartialEq, #derive)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize)]
         pub struct #name {
             #(#fields)*
-            #extra
+            /// Keys the spec does not name (custom fields `cf_*` among them), as received.
+            #[serde(flatten)]
+            pub extra: serde_json::Map<String, serde_json::Value>,
         }
-        #extra_impl
+        impl ExtraFields for #name {
+            fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+                &self.extra
+            }
+        }
+        #deserialize
     }
 }
 
-/// Decoding for a struct with extra keys, written out field by field: serde's `flatten`
-/// would buffer every key first, which makes decoding half again as slow.
-fn extra_keys_deserialize(def: &StructDef, imports: &mut Imports) -> TokenStream {
+/// The module of the resource a holder field carries (`customer`, or `subscription` for a
+/// list of subscriptions).
+fn resource_module(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Struct(r) => r.module.clone(),
+        Type::List(inner) => resource_module(inner),
+        _ => None,
+    }
+}
+
+/// Decoding written out field by field: serde's derive would drop unknown keys, and its
+/// `flatten` would buffer every key first, which makes decoding half again as slow.
+fn deserialize_impl(
+    def: &StructDef,
+    kind: StructKind,
+    gate: &dyn Fn(&Field) -> Option<TokenStream>,
+    imports: &mut Imports,
+) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let expecting = format!("a `{}` object", def.name);
-    // Every Chargebee object repeats its type name under `object`; it is not worth keeping.
-    let skip_object = (!def.fields.iter().any(|f| f.wire == "object")).then(|| {
-        quote!("object" => {
-            map.next_value::<serde::de::IgnoredAny>()?;
-        })
-    });
     let slots = def.fields.iter().map(|f| {
         let id = ident(&f.ident);
-        let ty = model_type(f, imports);
-        quote!(let mut #id: Option<#ty> = None;)
+        let ty = model_type(f, kind.requires(f) || f.empty_when_absent, imports);
+        let gate = gate(f);
+        quote!(#gate let mut #id: Option<#ty> = None;)
     });
     let arms = def.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = &f.wire;
-        if f.required {
-            quote!(#wire => #id = Some(map.next_value()?),)
+        let gate = gate(f);
+        if kind.requires(f) || f.empty_when_absent {
+            quote!(#gate #wire => #id = Some(map.next_value()?),)
         } else {
-            quote!(#wire => #id = map.next_value()?,)
+            quote!(#gate #wire => #id = map.next_value()?,)
         }
     });
+    let keep = quote!(extra.insert(key.into_string(), map.next_value()?););
+    let read = if def.fields.is_empty() {
+        keep
+    } else {
+        quote! {
+            match key.as_str() {
+                #(#arms)*
+                _ => {
+                    #keep
+                }
+            }
+        }
+    };
     let inits = def.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = &f.wire;
-        if f.required {
-            quote!(#id: #id.ok_or_else(|| serde::de::Error::missing_field(#wire))?,)
+        let gate = gate(f);
+        if kind.requires(f) {
+            quote!(#gate #id: #id.ok_or_else(|| serde::de::Error::missing_field(#wire))?,)
+        } else if f.empty_when_absent {
+            quote!(#gate #id: #id.unwrap_or_default(),)
         } else {
-            quote!(#id,)
+            quote!(#gate #id,)
         }
     });
     quote! {
@@ -130,13 +177,7 @@ fn extra_keys_deserialize(def: &StructDef, imports: &mut Imports) -> TokenStream
                         #(#slots)*
                         let mut extra = serde_json::Map::new();
                         while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                #skip_object
-                                _ => {
-                                    extra.insert(key.into_string(), map.next_value()?);
-                                }
-                            }
+                            #read
                         }
                         Ok(#name { #(#inits)* extra })
                     }
@@ -147,24 +188,24 @@ fn extra_keys_deserialize(def: &StructDef, imports: &mut Imports) -> TokenStream
     }
 }
 
-/// The stored type of a decoded field: optional sub-objects are boxed, so the many that are
-/// usually absent cost a pointer each rather than their full size (which keeps structs small
-/// and decoding fast).
-fn model_type(f: &Field, imports: &mut Imports) -> TokenStream {
+/// The stored type of a decoded field (inside the `Option` of optional ones): optional
+/// sub-objects are boxed, so the many that are usually absent cost a pointer each rather than
+/// their full size (which keeps structs small and decoding fast).
+fn model_type(f: &Field, required: bool, imports: &mut Imports) -> TokenStream {
     let ty = rust_type(&f.ty, imports);
-    if !f.required && matches!(f.ty, Type::Struct(_)) {
+    if !required && matches!(f.ty, Type::Struct(_)) {
         quote!(Box<#ty>)
     } else {
         ty
     }
 }
 
-fn model_field(f: &Field, imports: &mut Imports) -> TokenStream {
+fn model_field(f: &Field, required: bool, imports: &mut Imports) -> TokenStream {
     let id = ident(&f.ident);
-    let ty = model_type(f, imports);
+    let ty = model_type(f, required, imports);
     let d = doc(&field_doc(f));
     let rename = rename_attr(f);
-    if f.required {
+    if required {
         quote!(#d #rename pub #id: #ty,)
     } else {
         quote! {
