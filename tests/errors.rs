@@ -1,6 +1,6 @@
 //! Each kind of failure maps to its own error, naming the operation and the status.
 
-use chargebee::{Error, GatewayErrorKind};
+use chargebee::{ApiErrorCode, Error, ErrorType, GatewayErrorKind};
 use chargebee_tests::{direct_client, gateway_client, MockServer, Reply};
 use std::time::Duration;
 
@@ -26,10 +26,54 @@ async fn chargebee_error_body_is_an_api_error() {
     };
     assert_eq!(*operation, "customer.retrieve");
     assert_eq!(error.status, 404);
-    assert_eq!(error.api_error_code, "resource_not_found");
-    assert_eq!(error.error_type.as_deref(), Some("invalid_request"));
+    assert_eq!(error.api_error_code, Some(ApiErrorCode::ResourceNotFound));
+    assert_eq!(error.error_type, Some(ErrorType::InvalidRequest));
     assert_eq!(error.param.as_deref(), Some("customer_id"));
+    assert_eq!(error.http_status_code, Some(404));
+    assert!(error.is_not_found() && error.is_invalid_request() && !error.is_payment());
+    assert!(err.is_not_found());
     assert!(err.to_string().contains("resource_not_found"), "{err}");
+}
+
+#[tokio::test]
+async fn a_bare_error_body_decodes_and_keeps_its_extra_keys() {
+    // Only a message and a type; plus keys this crate does not name.
+    let err = fail_with(Reply::json(
+        400,
+        r#"{"message":"The card was declined","type":"payment","error_cause_id":"gateway.card_declined","error_code":"payment_declined"}"#,
+    ))
+    .await;
+    let error = err.api_error().expect("a Chargebee error");
+    assert_eq!(error.message.as_deref(), Some("The card was declined"));
+    assert_eq!(error.error_type, Some(ErrorType::Payment));
+    assert_eq!(error.api_error_code, None);
+    assert!(error.is_payment());
+    assert_eq!(error.extra["error_cause_id"], "gateway.card_declined");
+    assert_eq!(error.extra["error_code"], "payment_declined");
+    let again = serde_json::to_value(error).unwrap();
+    assert_eq!(
+        again["error_cause_id"], "gateway.card_declined",
+        "extra keys serialize back"
+    );
+}
+
+#[tokio::test]
+async fn codes_added_later_are_kept_as_unknown() {
+    let err = fail_with(Reply::json(
+        409,
+        r#"{"message":"Later","type":"brand_new_type","api_error_code":"brand_new_code"}"#,
+    ))
+    .await;
+    let error = err.api_error().unwrap();
+    assert_eq!(
+        error.api_error_code,
+        Some(ApiErrorCode::Unknown("brand_new_code".into()))
+    );
+    assert_eq!(
+        error.error_type,
+        Some(ErrorType::Unknown("brand_new_type".into()))
+    );
+    assert!(!error.is_not_found());
 }
 
 #[tokio::test]
@@ -43,10 +87,11 @@ async fn chargebee_rate_limit_is_an_api_error_with_its_code() {
         panic!("{err:?}")
     };
     assert_eq!(
-        (error.status, error.api_error_code.as_str()),
-        (429, "api_request_limit_exceeded")
+        (error.status, error.api_error_code.clone()),
+        (429, Some(ApiErrorCode::ApiRequestLimitExceeded))
     );
     assert_eq!(error.error_type, None);
+    assert!(error.is_rate_limited() && err.is_rate_limited());
 }
 
 #[tokio::test]
@@ -113,6 +158,34 @@ async fn truncated_json_is_a_decode_error() {
     ))
     .await;
     assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_decode_error_names_the_json_path_of_the_value_at_fault() {
+    let server = MockServer::start(vec![Reply::json(
+        200,
+        r#"{"list":[{"customer":{"id":"a"}},{"customer":{"id":"b","net_term_days":"thirty"}}]}"#,
+    )])
+    .await;
+    let err = gateway_client(&server)
+        .customers()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Decode {
+        path, operation, ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*operation, "customer.list");
+    assert_eq!(path, "list[1].customer.net_term_days");
+    assert!(
+        err.to_string()
+            .contains("at `list[1].customer.net_term_days`"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,7 @@
-//! The one error type of the client.
+//! The one error type of the client, and Chargebee's error bodies.
 
+use crate::types::ApiEnum;
+use serde::de::DeserializeOwned;
 use std::fmt;
 
 /// Longest part of a response body kept in an error.
@@ -57,13 +59,16 @@ pub enum Error {
     },
     /// A success status with a body that is not the expected JSON.
     #[error(
-        "{operation}: cannot decode the HTTP {status} response ({source}); body starts: {snippet}"
+        "{operation}: cannot decode the HTTP {status} response at `{path}` ({source}); body starts: {snippet}"
     )]
     Decode {
         /// The operation, as `resource.operation`.
         operation: &'static str,
         /// The HTTP status.
         status: u16,
+        /// Where in the JSON the value at fault is, such as `list[3].subscription.mrr`
+        /// (`.` for the whole body).
+        path: String,
         /// The start of the body, at most 512 bytes.
         snippet: String,
         /// What serde_json reported.
@@ -93,38 +98,204 @@ pub enum Error {
     },
 }
 
-/// An error reported by Chargebee (`{"message", "type", "api_error_code", "param"}`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+/// An error reported by Chargebee: `{"message", "type", "api_error_code", "param",
+/// "http_status_code"}`. Every key may be missing; keys not named here are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     #[serde(skip)]
     pub status: u16,
     /// The human-readable explanation.
-    pub message: String,
-    /// `payment`, `invalid_request` or `operation_failed`, when given.
-    #[serde(rename = "type", default)]
-    pub error_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The error's class: payment, invalid request or operation failed.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<ErrorType>,
     /// The machine-readable code, such as `resource_not_found`.
-    pub api_error_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_error_code: Option<ApiErrorCode>,
     /// The parameter at fault, when one is.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
+    /// The HTTP status as Chargebee wrote it into the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status_code: Option<u16>,
+    /// Keys not named above (`error_code`, `error_msg`, `error_cause_id`, …), as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ApiError {
+    /// Reads a Chargebee error body: a JSON object naming at least one key only Chargebee's
+    /// errors carry (`api_error_code`, `type`, `http_status_code`, `error_code`). Anything
+    /// else (a gateway's own JSON, an HTML page) is `None`.
+    pub(crate) fn from_body(status: u16, body: &[u8]) -> Option<ApiError> {
+        let mut error: ApiError = serde_json::from_slice(body).ok()?;
+        let chargebee_shaped = error.api_error_code.is_some()
+            || error.error_type.is_some()
+            || error.http_status_code.is_some()
+            || error.extra.contains_key("error_code");
+        error.status = status;
+        chargebee_shaped.then_some(error)
+    }
+
+    /// The resource asked for does not exist (`resource_not_found`, or HTTP 404).
+    pub fn is_not_found(&self) -> bool {
+        self.api_error_code == Some(ApiErrorCode::ResourceNotFound) || self.status == 404
+    }
+
+    /// Too many requests (`api_request_limit_exceeded`, or HTTP 429).
+    pub fn is_rate_limited(&self) -> bool {
+        self.api_error_code == Some(ApiErrorCode::ApiRequestLimitExceeded) || self.status == 429
+    }
+
+    /// A payment failed or could not be attempted (`type: payment`).
+    pub fn is_payment(&self) -> bool {
+        self.error_type == Some(ErrorType::Payment)
+    }
+
+    /// A parameter was missing or wrong (`type: invalid_request`); `param` names it when
+    /// Chargebee does.
+    pub fn is_invalid_request(&self) -> bool {
+        self.error_type == Some(ErrorType::InvalidRequest)
+    }
+
+    /// The API key was refused (`api_authentication_failed`, `basic_authentication_failed`,
+    /// `api_authorization_failed`, or HTTP 401).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(
+            self.api_error_code,
+            Some(
+                ApiErrorCode::ApiAuthenticationFailed
+                    | ApiErrorCode::BasicAuthenticationFailed
+                    | ApiErrorCode::ApiAuthorizationFailed
+            )
+        ) || self.status == 401
+    }
+
+    /// The resource is not in a state that allows the call (`invalid_state_for_request`).
+    pub fn is_invalid_state(&self) -> bool {
+        self.api_error_code == Some(ApiErrorCode::InvalidStateForRequest)
+    }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Chargebee error {} (HTTP {})",
-            self.api_error_code, self.status
-        )?;
+        match &self.api_error_code {
+            Some(code) => write!(f, "Chargebee error {code} (HTTP {})", self.status)?,
+            None => write!(f, "Chargebee error (HTTP {})", self.status)?,
+        }
         if let Some(t) = &self.error_type {
             write!(f, ", type {t}")?;
         }
         if let Some(p) = &self.param {
             write!(f, ", param {p}")?;
         }
-        write!(f, ": {}", self.message)
+        match &self.message {
+            Some(message) => write!(f, ": {message}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Declares an enum of wire values with a catch-all, implementing [`ApiEnum`].
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+            /// A value this version of the crate does not know, kept as sent.
+            Unknown(String),
+        }
+        impl ApiEnum for $name {
+            fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+        crate::api_enum_traits!($name);
+    };
+}
+
+wire_enum! {
+    /// The class of a Chargebee error (`type`).
+    ErrorType {
+        /// `payment`: the payment failed or could not be attempted.
+        Payment = "payment",
+        /// `invalid_request`: a parameter was missing or wrong.
+        InvalidRequest = "invalid_request",
+        /// `operation_failed`: the request was valid but could not be carried out.
+        OperationFailed = "operation_failed",
+    }
+}
+
+wire_enum! {
+    /// Chargebee's machine-readable error codes (`api_error_code`).
+    ApiErrorCode {
+        /// `resource_not_found` (HTTP 404).
+        ResourceNotFound = "resource_not_found",
+        /// `resource_limit_exhausted`.
+        ResourceLimitExhausted = "resource_limit_exhausted",
+        /// `param_wrong_value` (HTTP 400).
+        ParamWrongValue = "param_wrong_value",
+        /// `duplicate_entry` (HTTP 400).
+        DuplicateEntry = "duplicate_entry",
+        /// `db_connection_failure`.
+        DbConnectionFailure = "db_connection_failure",
+        /// `invalid_state_for_request` (HTTP 409).
+        InvalidStateForRequest = "invalid_state_for_request",
+        /// `http_method_not_supported` (HTTP 405).
+        HttpMethodNotSupported = "http_method_not_supported",
+        /// `invalid_request` (HTTP 400).
+        InvalidRequest = "invalid_request",
+        /// `unable_to_process_request`.
+        UnableToProcessRequest = "unable_to_process_request",
+        /// `api_request_limit_exceeded` (HTTP 429).
+        ApiRequestLimitExceeded = "api_request_limit_exceeded",
+        /// `lock_timeout` (HTTP 429).
+        LockTimeout = "lock_timeout",
+        /// `api_authentication_failed` (HTTP 401).
+        ApiAuthenticationFailed = "api_authentication_failed",
+        /// `basic_authentication_failed` (HTTP 401).
+        BasicAuthenticationFailed = "basic_authentication_failed",
+        /// `api_authorization_failed` (HTTP 403).
+        ApiAuthorizationFailed = "api_authorization_failed",
+        /// `site_not_found` (HTTP 404).
+        SiteNotFound = "site_not_found",
+        /// `site_not_ready` (HTTP 503).
+        SiteNotReady = "site_not_ready",
+        /// `site_read_only_mode` (HTTP 503).
+        SiteReadOnlyMode = "site_read_only_mode",
+        /// `configuration_incompatible`.
+        ConfigurationIncompatible = "configuration_incompatible",
+        /// `request_blocked`.
+        RequestBlocked = "request_blocked",
+        /// `internal_error` (HTTP 500).
+        InternalError = "internal_error",
+        /// `internal_temporary_error` (HTTP 503).
+        InternalTemporaryError = "internal_temporary_error",
+        /// `payment_processing_failed` (HTTP 402).
+        PaymentProcessingFailed = "payment_processing_failed",
+        /// `payment_method_verification_failed` (HTTP 402).
+        PaymentMethodVerificationFailed = "payment_method_verification_failed",
+        /// `payment_method_not_present` (HTTP 402).
+        PaymentMethodNotPresent = "payment_method_not_present",
+        /// `payment_gateway_currency_incompatible`.
+        PaymentGatewayCurrencyIncompatible = "payment_gateway_currency_incompatible",
+        /// `payment_intent_invalid`.
+        PaymentIntentInvalid = "payment_intent_invalid",
+        /// `payment_intent_invalid_amount`.
+        PaymentIntentInvalidAmount = "payment_intent_invalid_amount",
     }
 }
 
@@ -167,13 +338,24 @@ impl fmt::Display for GatewayErrorKind {
 }
 
 impl Error {
+    /// Chargebee's error, when Chargebee answered with one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether Chargebee said the resource does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.api_error().is_some_and(ApiError::is_not_found)
+    }
+
     /// Whether the error is a rate limit: Chargebee's `api_request_limit_exceeded` or the
     /// gateway's HTTP 429.
     pub fn is_rate_limited(&self) -> bool {
         match self {
-            Error::Api { error, .. } => {
-                error.status == 429 || error.api_error_code == "api_request_limit_exceeded"
-            }
+            Error::Api { error, .. } => error.is_rate_limited(),
             Error::Gateway { kind, .. } => *kind == GatewayErrorKind::RateLimited,
             Error::Http { status, .. } => *status == 429,
             _ => false,
@@ -190,6 +372,29 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// Decodes a JSON body as `T`. Only when that fails is the body read a second time, to find
+/// the path of the value at fault, so a success costs nothing extra.
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    operation: &'static str,
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|source| {
+        let mut reader = serde_json::Deserializer::from_slice(body);
+        let path = match serde_path_to_error::deserialize::<_, T>(&mut reader) {
+            Err(e) => e.path().to_string(),
+            Ok(_) => ".".to_string(),
+        };
+        Error::Decode {
+            operation,
+            status,
+            path,
+            snippet: snippet(body),
+            source,
+        }
+    })
 }
 
 /// The start of a body as text, cut at a character boundary within [`SNIPPET_LIMIT`] bytes.

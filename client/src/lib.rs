@@ -45,7 +45,7 @@ pub use client::{
     Client, ClientBuilder, API_KEY_VAR, CONTROL_URL, DEFAULT_GATEWAY_RATE,
     DEFAULT_MAX_RESPONSE_BYTES, GATEWAY_URL,
 };
-pub use error::{ApiError, Error, GatewayErrorKind};
+pub use error::{ApiError, ApiErrorCode, Error, ErrorType, GatewayErrorKind};
 pub use filter::{
     BooleanFilter, DateFilter, EnumFilter, NumberFilter, Sort, SortField, StringFilter,
     TimestampFilter,

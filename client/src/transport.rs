@@ -1,7 +1,7 @@
 //! The one place a request is built, authenticated, sent and decoded.
 
 use crate::client::{Auth, Client};
-use crate::error::{snippet, ApiError, Error, GatewayErrorKind};
+use crate::error::{decode_json, snippet, ApiError, Error, GatewayErrorKind};
 use crate::form::{Form, FormEncode};
 use crate::retry::{parse_retry_after, retryable, Failure};
 use bytes::Bytes;
@@ -388,15 +388,9 @@ pub(crate) fn decode<T: DeserializeOwned>(
         } else {
             body
         };
-        return serde_json::from_slice(body).map_err(|source| Error::Decode {
-            operation: op.id,
-            status,
-            snippet: snippet(body),
-            source,
-        });
+        return decode_json(op.id, status, body);
     }
-    if let Ok(mut error) = serde_json::from_slice::<ApiError>(body) {
-        error.status = status;
+    if let Some(error) = ApiError::from_body(status, body) {
         return Err(Error::Api {
             operation: op.id,
             error: Box::new(error),

@@ -18,7 +18,7 @@
 //! assert_eq!(event.content.customer.unwrap().id, "cus_1");
 //! ```
 
-use crate::error::snippet;
+use crate::error::decode_json;
 use crate::webhook_event::WebhookEvent;
 use crate::Error;
 use base64::Engine;
@@ -26,12 +26,7 @@ use base64::Engine;
 /// Decodes a webhook body. An event type this version does not know decodes as
 /// `EventType::Unknown`, and the resources in `content` are whichever the event carries.
 pub fn parse_event(body: &[u8]) -> Result<WebhookEvent, Error> {
-    serde_json::from_slice(body).map_err(|source| Error::Decode {
-        operation: "webhook",
-        status: 200,
-        snippet: snippet(body),
-        source,
-    })
+    decode_json("webhook", 200, body)
 }
 
 /// Whether an `Authorization` header carries the user name and password configured for the
