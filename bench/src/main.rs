@@ -159,7 +159,7 @@ fn subscription_params(items: usize) -> CreateWithItemsParams {
 fn encoding() -> Row {
     let params = subscription_params(20);
     assert_eq!(
-        params.to_form(),
+        params.to_form().expect("no custom field is set"),
         baseline::subscription_form(20),
         "both sides encode the same form"
     );

@@ -5,6 +5,12 @@
 //! `created_at[between]=[1704067200,1706745600]`; a sort is `sort_by[asc]=created_at`.
 //! Not every field accepts every operator: each setter's documentation lists the ones its
 //! field accepts, and `send()` refuses any other before a request is made.
+//!
+//! A field may carry several operators at once (`created_at[after]` and `created_at[before]`):
+//! each call of a filter setter adds its operator, replacing an earlier one with the same
+//! operator. In JSON, a filter field is the official SDKs' object of operators:
+//! `{"created_at": {"after": 1704067200, "before": 1706745600}}`, and a sort is
+//! `{"sort_by": {"asc": "created_at"}}`.
 
 use crate::form::{Form, FormField};
 use crate::types::{ApiEnum, Timestamp};
@@ -338,21 +344,67 @@ impl<E: ApiEnum> FormField for EnumFilter<E> {
     }
 }
 
-/// Refuses a filter whose operator the field does not accept, naming the field.
-pub(crate) fn check_operator<F: Filter>(
+/// Adds a condition to a filter field, replacing one with the same operator.
+pub(crate) fn add_condition<F: Filter>(conditions: &mut Vec<F>, condition: F) {
+    conditions.retain(|c| c.operator() != condition.operator());
+    conditions.push(condition);
+}
+
+/// Refuses a condition whose operator the field does not accept, naming the field.
+pub(crate) fn check_operators<F: Filter>(
     field: &'static str,
-    filter: Option<&F>,
+    conditions: &[F],
     allowed: &[&str],
 ) -> Result<(), Error> {
-    match filter {
-        Some(f) if !allowed.contains(&f.operator()) => Err(Error::InvalidArgument {
+    match conditions.iter().find(|c| !allowed.contains(&c.operator())) {
+        Some(c) => Err(Error::InvalidArgument {
             param: field,
             message: format!(
                 "the `{}` operator is not accepted here; use one of: {}",
-                f.operator(),
+                c.operator(),
                 allowed.join(", ")
             ),
         }),
-        _ => Ok(()),
+        None => Ok(()),
+    }
+}
+
+/// Serde for a filter field's conditions in the official SDKs' JSON shape: one object with
+/// an entry per operator (`{"after": 1704067200, "before": 1706745600}`).
+pub(crate) mod conditions {
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::{Map, Value};
+
+    pub(crate) fn serialize<F: Serialize, S: Serializer>(
+        conditions: &[F],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut all = Map::new();
+        for condition in conditions {
+            match serde_json::to_value(condition).map_err(S::Error::custom)? {
+                Value::Object(one) => all.extend(one),
+                other => {
+                    return Err(S::Error::custom(format!(
+                        "a filter condition encoded as {other}, not as an object"
+                    )))
+                }
+            }
+        }
+        all.serialize(serializer)
+    }
+
+    pub(crate) fn deserialize<'de, F: DeserializeOwned, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<F>, D::Error> {
+        let all = Map::<String, Value>::deserialize(deserializer)?;
+        all.into_iter()
+            .map(|(operator, value)| {
+                let one = Value::Object(Map::from_iter([(operator.clone(), value)]));
+                serde_json::from_value(one)
+                    .map_err(|e| D::Error::custom(format!("filter operator `{operator}`: {e}")))
+            })
+            .collect()
     }
 }

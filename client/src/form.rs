@@ -5,8 +5,10 @@
 //! right after the name (`coupon_ids[0]`); JSON values travel as one JSON-encoded string;
 //! booleans are `true`/`false`; timestamps are Unix seconds.
 
+use crate::custom_fields::{refusal, CustomFieldValues};
 use crate::filter::{Filter, Sort, SortField};
 use crate::types::{ApiEnum, Timestamp};
+use crate::Error;
 use std::fmt::{self, Write};
 
 /// Parameters that encode themselves field by field.
@@ -38,20 +40,27 @@ pub(crate) struct Form {
     key: String,
     /// Scratch space for a value that needs formatting.
     value: String,
+    /// Why the parameters cannot be sent, once something refused was met.
+    refused: Option<(&'static str, String)>,
 }
 
 impl Form {
-    /// Encodes `params` and returns the string (empty when nothing is set).
-    pub(crate) fn encode<P: FormEncode + ?Sized>(params: &P) -> String {
+    /// Encodes `params` and returns the string (empty when nothing is set), or the first
+    /// value that cannot be sent.
+    pub(crate) fn encode<P: FormEncode + ?Sized>(params: &P) -> Result<String, Error> {
         let mut form = Form {
             out: form_urlencoded::Serializer::new(String::new()),
             prefix: String::new(),
             index: None,
             key: String::new(),
             value: String::new(),
+            refused: None,
         };
         params.encode(&mut form);
-        form.out.finish()
+        match form.refused {
+            Some((param, message)) => Err(Error::InvalidArgument { param, message }),
+            None => Ok(form.out.finish()),
+        }
     }
 
     /// Writes one field through its [`FormField`] impl.
@@ -114,6 +123,22 @@ impl Form {
         value.encode(self);
         self.prefix.truncate(saved.0);
         self.index = saved.1;
+    }
+
+    /// Writes each custom field in the current scope: text as it is, numbers and booleans as
+    /// their text, lists and objects as JSON; a name that is not `cf_*` refuses the form.
+    pub(crate) fn custom_fields(&mut self, fields: &CustomFieldValues) {
+        if let Some(name) = fields.invalid_name() {
+            self.refused.get_or_insert(("custom_fields", refusal(name)));
+            return;
+        }
+        for (name, value) in fields.iter() {
+            match value {
+                serde_json::Value::Null => {}
+                serde_json::Value::String(text) => self.scalar(name, None, text),
+                other => self.display(name, None, other),
+            }
+        }
     }
 
     /// Writes a filter as `name[operator]=value`.
@@ -285,7 +310,7 @@ mod tests {
             flag: Some(true),
         };
         assert_eq!(
-            Form::encode(&params),
+            Form::encode(&params).unwrap(),
             "subscription_items%5Bitem_price_id%5D%5B0%5D=basic-USD&subscription_items%5Bquantity%5D%5B0%5D=2\
              &subscription_items%5Bitem_price_id%5D%5B1%5D=addon+USD\
              &coupon_ids%5B0%5D=A&coupon_ids%5B1%5D=B&billing_address%5Bcity%5D=Z%C3%BCrich\
@@ -302,7 +327,7 @@ mod tests {
             meta: None,
             flag: None,
         };
-        assert_eq!(Form::encode(&params), "");
+        assert_eq!(Form::encode(&params).unwrap(), "");
     }
 }
 
@@ -383,7 +408,7 @@ mod properties {
 
         #[test]
         fn encoding_round_trips_through_a_form_parser(p in params()) {
-            let encoded = Form::encode(&p);
+            let encoded = Form::encode(&p).unwrap();
             let parsed: Vec<(String, String)> =
                 form_urlencoded::parse(encoded.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
             prop_assert_eq!(parsed, expected(&p));

@@ -27,6 +27,7 @@
 //! the repository; the runtime modules here know nothing about specific endpoints.
 
 mod client;
+mod custom_fields;
 mod error;
 mod filter;
 mod form;
@@ -45,6 +46,7 @@ pub use client::{
     Client, ClientBuilder, API_KEY_VAR, CONTROL_URL, DEFAULT_GATEWAY_RATE,
     DEFAULT_MAX_RESPONSE_BYTES, GATEWAY_URL,
 };
+pub use custom_fields::{CustomFieldValues, CUSTOM_FIELD_PREFIX};
 pub use error::{ApiError, ApiErrorCode, Error, ErrorType, GatewayErrorKind};
 pub use filter::{
     BooleanFilter, DateFilter, EnumFilter, NumberFilter, Sort, SortField, StringFilter,

@@ -216,7 +216,7 @@ impl Client {
         };
         let body = match op.body {
             BodyKind::Query => {
-                let query = Form::encode(params);
+                let query = Form::encode(params)?;
                 if !query.is_empty() {
                     url.push('?');
                     url.push_str(&query);
@@ -225,7 +225,7 @@ impl Client {
             }
             BodyKind::Form => Some((
                 "application/x-www-form-urlencoded",
-                Bytes::from(Form::encode(params)),
+                Bytes::from(Form::encode(params)?),
             )),
             BodyKind::Json => {
                 let json = serde_json::to_vec(params).map_err(|e| Error::InvalidArgument {

@@ -26,6 +26,27 @@ impl Timestamp {
     }
 }
 
+/// Unix seconds, as a plain number: `TimestampFilter::after(1704067200)`.
+impl From<i64> for Timestamp {
+    fn from(seconds: i64) -> Self {
+        Timestamp(seconds)
+    }
+}
+
+/// Unix seconds, as a plain number; an integer literal is an `i32` unless told otherwise.
+impl From<i32> for Timestamp {
+    fn from(seconds: i32) -> Self {
+        Timestamp(seconds.into())
+    }
+}
+
+/// Unix seconds, as a plain unsigned number.
+impl From<u32> for Timestamp {
+    fn from(seconds: u32) -> Self {
+        Timestamp(seconds.into())
+    }
+}
+
 impl From<SystemTime> for Timestamp {
     fn from(t: SystemTime) -> Self {
         match t.duration_since(UNIX_EPOCH) {

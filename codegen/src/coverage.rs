@@ -149,6 +149,14 @@ impl<'a> Index<'a> {
     }
 }
 
+/// Whether a parameter schema takes keys it does not name (custom fields).
+fn takes_extra_keys(schema: &Value) -> bool {
+    !matches!(
+        schema.get("additionalProperties"),
+        None | Some(Value::Null) | Some(Value::Bool(false))
+    )
+}
+
 /// A path with its parameter names blanked: `/customers/{}`.
 fn normal_path(parts: &[PathPart]) -> String {
     parts
@@ -501,6 +509,10 @@ impl Checker<'_> {
         if o["is_list"].as_bool().unwrap_or(false) != op.paginated {
             self.problem(at, "paging differs".into());
         }
+        let open = takes_extra_keys(&o["params_schema"]);
+        if open != op.custom_fields {
+            self.problem(at, format!("custom fields: reference {open}"));
+        }
         let owner = &self.reference["resources"][text(o, "resource_type")];
         self.types = owner["types"].clone();
         let schema = o
@@ -592,6 +604,16 @@ impl Checker<'_> {
                 Some(p) => {
                     let ps = schema.get(&name);
                     self.same_type(&pat, module, &rf["type"], &p.ty, ps);
+                    if let Type::Struct(r) = &p.ty {
+                        let ours = self
+                            .index
+                            .struct_def(module, r)
+                            .is_some_and(|d| d.custom_fields);
+                        let open = ps.is_some_and(takes_extra_keys);
+                        if ours != open {
+                            self.problem(&pat, format!("custom fields: reference {open}"));
+                        }
+                    }
                     if p.required != rf["required"].as_bool().unwrap_or(false) {
                         self.problem(&pat, "required flag differs".into());
                     }

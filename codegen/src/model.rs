@@ -58,6 +58,8 @@ pub struct StructDef {
     pub name: String,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
+    /// A parameter object that also takes custom fields (`cf_*`).
+    pub custom_fields: bool,
 }
 
 /// One field: the wire name, the Rust identifier and its type.
@@ -146,6 +148,8 @@ pub struct Operation {
     pub subdomain: Option<String>,
     pub idempotent: bool,
     pub paginated: bool,
+    /// The operation also takes custom fields (`cf_*`).
+    pub custom_fields: bool,
     pub doc: Option<String>,
     pub params: Vec<Field>,
     pub filters: Vec<Filter>,
@@ -154,6 +158,21 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The filter groups, each with its filters, in the order the spec lists them.
+    pub fn filter_groups(&self) -> Vec<(&str, Vec<&Filter>)> {
+        let mut groups: Vec<(&str, Vec<&Filter>)> = Vec::new();
+        for f in &self.filters {
+            let Some(group) = f.group.as_deref() else {
+                continue;
+            };
+            match groups.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, members)) => members.push(f),
+                None => groups.push((group, vec![f])),
+            }
+        }
+        groups
+    }
+
     /// The path parameter, when the path has one.
     pub fn path_param(&self) -> Option<&str> {
         self.path.iter().find_map(|p| match p {
@@ -186,6 +205,11 @@ pub enum PathPart {
 pub struct Filter {
     /// The key before the operator: `email`, or `relationship[parent_id]` in a group.
     pub wire: String,
+    /// The group the filter belongs to (`relationship`), if any.
+    pub group: Option<String>,
+    /// The field's own name (`parent_id` in `relationship[parent_id]`).
+    pub field: String,
+    /// The setter's name (`relationship_parent_id`).
     pub ident: String,
     pub kind: FilterKind,
     pub ops: Vec<String>,

@@ -15,7 +15,8 @@
 //! - A nested type or inline enum whose name is one the generated code uses from std or the
 //!   runtime (`Option`, `Error`, `Value`, …) takes its resource's name in front
 //!   (`PersonalizedOfferOption`), so no import is shadowed.
-//! - A filter in a group (`relationship.parent_id`) is set with `relationship_parent_id`.
+//! - A filter in a group (`relationship.parent_id`) is set with `relationship_parent_id`; the
+//!   group's filters live in `{Op}{Group}Filters` (`ListRelationshipFilters`).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -134,6 +135,11 @@ pub fn variant(value: &str) -> Option<String> {
         Some(_) if name.chars().all(|c| c.is_ascii_alphanumeric()) => Some(name),
         Some(_) => None,
     }
+}
+
+/// The type holding the filters of one group of an operation (`ListRelationshipFilters`).
+pub fn filter_group_type(op_pascal: &str, group: &str) -> String {
+    format!("{op_pascal}{}Filters", pascal(group))
 }
 
 #[cfg(test)]

@@ -51,6 +51,9 @@ pub struct FieldSpec {
     pub fields: Option<IndexMap<String, FieldSpec>>,
     /// Longest value Chargebee accepts, for the setter's documentation.
     pub max_length: Option<u32>,
+    /// An inline `object` that also takes custom fields (`cf_*`).
+    #[serde(default)]
+    pub custom_fields: bool,
     pub doc: Option<String>,
 }
 
@@ -83,6 +86,9 @@ pub struct OperationSpec {
     /// `limit` and `offset` and can be streamed.
     #[serde(default)]
     pub paginated: bool,
+    /// The operation also takes custom fields (`cf_*`) beside its parameters.
+    #[serde(default)]
+    pub custom_fields: bool,
     pub doc: Option<String>,
     #[serde(default)]
     pub params: IndexMap<String, FieldSpec>,

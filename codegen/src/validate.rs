@@ -283,6 +283,7 @@ impl Validator {
                 name: names::type_name(nested, &res.name),
                 doc: nspec.doc.clone(),
                 fields,
+                custom_fields: false,
             });
         }
         if !spec.operations.is_empty() {
@@ -334,6 +335,9 @@ impl Validator {
             }
             if !op.sort_by.is_empty() {
                 names.push(format!("{}SortField", op.pascal));
+            }
+            for (group, _) in op.filter_groups() {
+                names.push(names::filter_group_type(&op.pascal, group));
             }
         }
         for n in names {
@@ -396,6 +400,13 @@ impl Validator {
                     file,
                     line,
                     format!("`fields` given for `{wire}`, which is not an inline object"),
+                );
+            }
+            if spec.custom_fields && !matches!(base_of(&spec.ty), "object") {
+                self.error(
+                    file,
+                    line,
+                    format!("`custom_fields` given for `{wire}`, which is not an inline object"),
                 );
             }
             out.push(Field {
@@ -497,6 +508,7 @@ impl Validator {
                     name: name.clone(),
                     doc: spec.doc.clone(),
                     fields,
+                    custom_fields: spec.custom_fields,
                 });
                 Type::Struct(TypeRef { module: None, name })
             }
@@ -668,6 +680,17 @@ impl Validator {
                 );
             }
         }
+        if spec.custom_fields && params.iter().any(|p| p.wire == "custom_fields") {
+            let line = file
+                .lines
+                .line(&["operations", name, "params", "custom_fields"]);
+            self.error(
+                file,
+                line,
+                "a parameter named `custom_fields` clashes with the operation's custom fields"
+                    .into(),
+            );
+        }
         let filters = self.filters(
             file,
             global,
@@ -710,6 +733,7 @@ impl Validator {
             subdomain: spec.subdomain.clone(),
             idempotent: spec.idempotent,
             paginated: spec.paginated,
+            custom_fields: spec.custom_fields,
             doc: spec.doc.clone(),
             params,
             filters,
@@ -787,15 +811,30 @@ impl Validator {
                 continue;
             }
             let ident = segments.join("_");
-            let key = match segments.as_slice() {
-                [group, field] => format!("{group}[{field}]"),
-                _ => wire.clone(),
+            let (key, group, field) = match segments.as_slice() {
+                [group, field] => (
+                    format!("{group}[{field}]"),
+                    Some(group.to_string()),
+                    field.to_string(),
+                ),
+                _ => (wire.clone(), None, wire.clone()),
             };
             if params.iter().any(|p| p.wire == ident) {
                 self.error(
                     file,
                     line,
                     format!("`{wire}` is both a parameter and a filter"),
+                );
+                continue;
+            }
+            if let Some(group) = group
+                .as_ref()
+                .filter(|g| params.iter().any(|p| p.wire == **g))
+            {
+                self.error(
+                    file,
+                    line,
+                    format!("filter group `{group}` is also a parameter"),
                 );
                 continue;
             }
@@ -858,6 +897,8 @@ impl Validator {
             }
             out.push(Filter {
                 wire: key,
+                group,
+                field,
                 ident: names::field_ident(&ident),
                 kind,
                 ops: spec.ops.clone(),
@@ -931,6 +972,7 @@ const BUILDER_METHODS: &[&str] = &[
     "prepare",
     "idempotency_key",
     "sort_by",
+    "custom_field",
 ];
 
 fn response_field(wire: &str, ty: Type, required: bool) -> Field {

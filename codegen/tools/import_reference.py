@@ -245,6 +245,8 @@ def write_operation(imp, r, o):
         out.append("    idempotent: true")
     if o["is_list"]:
         out.append("    paginated: true")
+    if takes_extra_keys(o.get("params_schema")):
+        out.append("    custom_fields: true")
     schema = (o.get("params_schema") or {}).get("properties", {})
     params, filters, sort_by = [], [], None
     if o["input"]:
@@ -303,6 +305,11 @@ def write_operation(imp, r, o):
     return out
 
 
+def takes_extra_keys(schema):
+    """Whether a parameter schema takes keys it does not name (custom fields)."""
+    return isinstance(schema, dict) and schema.get("additionalProperties") not in (None, False)
+
+
 def resource_enum_named(imp, r, name, values):
     """The enum type of resource field `name` when it has exactly these values (any values
     when `values` is None)."""
@@ -323,6 +330,8 @@ def write_object_param(imp, r, name, f, sub, schema, is_list):
     out = ["      %s:" % name, "        type: %s" % ("list<object>" if is_list else "object").join(['"', '"'] if is_list else ["", ""])]
     if f.get("required"):
         out.append("        required: true")
+    if not is_list and takes_extra_keys(schema):
+        out.append("        custom_fields: true")
     out.append("        fields:")
     for g in sub["fields"]:
         gs = props.get(g["name"])

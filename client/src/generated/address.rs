@@ -202,6 +202,16 @@ pub struct RetrieveRequest {
     params: RetrieveParams,
 }
 impl RetrieveRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RetrieveParams {
         &self.params
@@ -235,6 +245,9 @@ pub struct RetrieveParams {
     pub subscription_id: String,
     /// `label`; at most 50 characters.
     pub label: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RetrieveParams {
     /// Parameters with the required fields set and nothing else.
@@ -242,10 +255,12 @@ impl RetrieveParams {
         Self {
             subscription_id: subscription_id.into(),
             label: label.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -253,6 +268,7 @@ impl crate::form::FormEncode for RetrieveParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("subscription_id", &self.subscription_id);
         form.field("label", &self.label);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `GET /addresses` (`address.retrieve`) returns.
@@ -391,6 +407,16 @@ impl UpdateRequest {
         self.params.validation_status = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -470,6 +496,9 @@ pub struct UpdateParams {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with the required fields set and nothing else.
@@ -491,10 +520,12 @@ impl UpdateParams {
             zip: None,
             country: None,
             validation_status: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -516,6 +547,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("zip", &self.zip);
         form.field("country", &self.country);
         form.field("validation_status", &self.validation_status);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /addresses` (`address.update`) returns.

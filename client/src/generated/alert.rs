@@ -566,6 +566,16 @@ impl CreateRequest {
         self.params.filter_conditions = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -628,6 +638,9 @@ pub struct CreateParams {
     /// `filter_conditions` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filter_conditions: Vec<CreateFilterConditionsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -643,10 +656,12 @@ impl CreateParams {
             meta: None,
             threshold: None,
             filter_conditions: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -662,6 +677,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("meta", &self.meta);
         form.field("threshold", &self.threshold);
         form.field("filter_conditions", &self.filter_conditions);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /alerts` (`alert.create`) returns.
@@ -828,24 +844,34 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `in`.
+    /// Filter on `id`; operators: `in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `type`; operators: `is`.
+    /// Filter on `type`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn r#type(mut self, value: EnumFilter<ListType>) -> Self {
-        self.params.r#type = Some(value);
+        crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
-    /// Filter on `subscription_id`; operators: `is`.
+    /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `status`; operators: `is`.
+    /// Filter on `status`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -859,14 +885,14 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator("id", self.params.id.as_ref(), &["in"])?;
-        crate::filter::check_operator("type", self.params.r#type.as_ref(), &["is"])?;
-        crate::filter::check_operator(
+        crate::filter::check_operators("id", &self.params.id, &["in"])?;
+        crate::filter::check_operators("type", &self.params.r#type, &["is"])?;
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is"],
         )?;
-        crate::filter::check_operator("status", self.params.status.as_ref(), &["is"])?;
+        crate::filter::check_operators("status", &self.params.status, &["is"])?;
         Ok("/alerts".to_string())
     }
     /// Sends the request and decodes the response.
@@ -918,18 +944,37 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `type`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EnumFilter<ListType>>,
-    /// Filter on `subscription_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `status`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
+    /// Filter on `id`; operators: `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `type`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<ListType>>,
+    /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `status`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -937,14 +982,16 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            id: None,
-            r#type: None,
-            subscription_id: None,
-            status: None,
+            id: Vec::new(),
+            r#type: Vec::new(),
+            subscription_id: Vec::new(),
+            status: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -956,6 +1003,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("type", &self.r#type);
         form.field("subscription_id", &self.subscription_id);
         form.field("status", &self.status);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /alerts` (`alert.list`).
@@ -1035,6 +1083,16 @@ impl UpdateRequest {
         self.params.threshold = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -1079,6 +1137,9 @@ pub struct UpdateParams {
     /// `threshold`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<UpdateThresholdParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -1086,10 +1147,12 @@ impl UpdateParams {
         Self {
             status: None,
             threshold: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1097,6 +1160,7 @@ impl crate::form::FormEncode for UpdateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("status", &self.status);
         form.field("threshold", &self.threshold);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /alerts/{alert_id}` (`alert.update`) returns.
@@ -1268,14 +1332,14 @@ impl ApplicationAlertsForSubscriptionRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `type`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
+    /// Filter on `type`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn r#type(mut self, value: EnumFilter<enums::Type>) -> Self {
-        self.params.r#type = Some(value);
+        crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// The parameters as set so far.
@@ -1292,14 +1356,14 @@ impl ApplicationAlertsForSubscriptionRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "type",
-            self.params.r#type.as_ref(),
+            &self.params.r#type,
             &["is", "is_not", "is_present", "in", "not_in"],
         )?;
         Ok(
@@ -1370,6 +1434,7 @@ impl ApplicationAlertsForSubscriptionRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ApplicationAlertsForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1377,12 +1442,20 @@ pub struct ApplicationAlertsForSubscriptionParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `type`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EnumFilter<enums::Type>>,
+    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `type`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<enums::Type>>,
 }
 impl ApplicationAlertsForSubscriptionParams {
     /// Parameters with nothing set.
@@ -1390,12 +1463,13 @@ impl ApplicationAlertsForSubscriptionParams {
         Self {
             limit: None,
             offset: None,
-            status: None,
-            r#type: None,
+            status: Vec::new(),
+            r#type: Vec::new(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1457,6 +1531,7 @@ impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionEntry {
 }
 /// Fields of the `CreateThresholdParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateThresholdParams {
     /// `mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1484,6 +1559,7 @@ impl crate::form::FormEncode for CreateThresholdParams {
 crate::form::form_object!(CreateThresholdParams);
 /// Fields of the `CreateFilterConditionsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateFilterConditionsParams {
     /// `field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1530,6 +1606,7 @@ impl crate::form::FormEncode for CreateFilterConditionsParams {
 crate::form::form_object!(CreateFilterConditionsParams);
 /// Fields of the `UpdateThresholdParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateThresholdParams {
     /// `mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

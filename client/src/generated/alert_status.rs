@@ -145,14 +145,14 @@ impl AlertStatusesForSubscriptionRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
+    /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn alarm_status(mut self, value: EnumFilter<enums::AlarmStatus>) -> Self {
-        self.params.alarm_status = Some(value);
+        crate::filter::add_condition(&mut self.params.alarm_status, value);
         self
     }
-    /// Filter on `alert_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `alert_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn alert_id(mut self, value: StringFilter) -> Self {
-        self.params.alert_id = Some(value);
+        crate::filter::add_condition(&mut self.params.alert_id, value);
         self
     }
     /// The parameters as set so far.
@@ -166,14 +166,14 @@ impl AlertStatusesForSubscriptionRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "alarm_status",
-            self.params.alarm_status.as_ref(),
+            &self.params.alarm_status,
             &["is", "is_not", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "alert_id",
-            self.params.alert_id.as_ref(),
+            &self.params.alert_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
         Ok(
@@ -237,6 +237,7 @@ impl AlertStatusesForSubscriptionRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AlertStatusesForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,12 +245,20 @@ pub struct AlertStatusesForSubscriptionParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alarm_status: Option<EnumFilter<enums::AlarmStatus>>,
-    /// Filter on `alert_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alert_id: Option<StringFilter>,
+    /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub alarm_status: Vec<EnumFilter<enums::AlarmStatus>>,
+    /// Filter on `alert_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub alert_id: Vec<StringFilter>,
 }
 impl AlertStatusesForSubscriptionParams {
     /// Parameters with nothing set.
@@ -257,12 +266,13 @@ impl AlertStatusesForSubscriptionParams {
         Self {
             limit: None,
             offset: None,
-            alarm_status: None,
-            alert_id: None,
+            alarm_status: Vec::new(),
+            alert_id: Vec::new(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -351,9 +361,9 @@ impl AlertStatusesForAlertRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
+    /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn alarm_status(mut self, value: EnumFilter<enums::AlarmStatus>) -> Self {
-        self.params.alarm_status = Some(value);
+        crate::filter::add_condition(&mut self.params.alarm_status, value);
         self
     }
     /// The parameters as set so far.
@@ -367,9 +377,9 @@ impl AlertStatusesForAlertRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "alarm_status",
-            self.params.alarm_status.as_ref(),
+            &self.params.alarm_status,
             &["is", "is_not", "is_present", "in", "not_in"],
         )?;
         Ok(
@@ -427,6 +437,7 @@ impl AlertStatusesForAlertRequest {
 }
 /// Parameters of `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AlertStatusesForAlertParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -434,9 +445,13 @@ pub struct AlertStatusesForAlertParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alarm_status: Option<EnumFilter<enums::AlarmStatus>>,
+    /// Filter on `alarm_status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub alarm_status: Vec<EnumFilter<enums::AlarmStatus>>,
 }
 impl AlertStatusesForAlertParams {
     /// Parameters with nothing set.
@@ -444,11 +459,12 @@ impl AlertStatusesForAlertParams {
         Self {
             limit: None,
             offset: None,
-            alarm_status: None,
+            alarm_status: Vec::new(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }

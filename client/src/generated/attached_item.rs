@@ -441,6 +441,16 @@ impl CreateRequest {
         self.params.business_entity_id = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -503,6 +513,9 @@ pub struct CreateParams {
     /// `business_entity_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -516,10 +529,12 @@ impl CreateParams {
             charge_on_event: None,
             charge_once: None,
             business_entity_id: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -533,6 +548,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("charge_on_event", &self.charge_on_event);
         form.field("charge_once", &self.charge_once);
         form.field("business_entity_id", &self.business_entity_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /items/{parent_item_id}/attached_items` (`attached_item.create`) returns.
@@ -634,6 +650,16 @@ impl UpdateRequest {
         self.params.charge_once = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -694,6 +720,9 @@ pub struct UpdateParams {
     /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with the required fields set and nothing else.
@@ -706,10 +735,12 @@ impl UpdateParams {
             quantity_in_decimal: None,
             charge_on_event: None,
             charge_once: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -722,6 +753,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("quantity_in_decimal", &self.quantity_in_decimal);
         form.field("charge_on_event", &self.charge_on_event);
         form.field("charge_once", &self.charge_once);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /attached_items/{attached_item_id}` (`attached_item.update`) returns.
@@ -793,6 +825,16 @@ pub struct RetrieveRequest {
     params: RetrieveParams,
 }
 impl RetrieveRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RetrieveParams {
         &self.params
@@ -830,22 +872,28 @@ impl RetrieveRequest {
 pub struct RetrieveParams {
     /// `parent_item_id`; at most 100 characters.
     pub parent_item_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RetrieveParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(parent_item_id: impl Into<String>) -> Self {
         Self {
             parent_item_id: parent_item_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("parent_item_id", &self.parent_item_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `GET /attached_items/{attached_item_id}` (`attached_item.retrieve`) returns.
@@ -917,6 +965,16 @@ pub struct DeleteRequest {
     params: DeleteParams,
 }
 impl DeleteRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &DeleteParams {
         &self.params
@@ -958,22 +1016,28 @@ impl DeleteRequest {
 pub struct DeleteParams {
     /// `parent_item_id`; at most 100 characters.
     pub parent_item_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeleteParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(parent_item_id: impl Into<String>) -> Self {
         Self {
             parent_item_id: parent_item_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("parent_item_id", &self.parent_item_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /attached_items/{attached_item_id}/delete` (`attached_item.delete`) returns.
@@ -1055,34 +1119,44 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_id(mut self, value: StringFilter) -> Self {
-        self.params.item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
-        self.params.r#type = Some(value);
+        crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
-    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_type(mut self, value: EnumFilter<ListItemType>) -> Self {
-        self.params.item_type = Some(value);
+        crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
-    /// Filter on `charge_on_event`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `charge_on_event`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn charge_on_event(mut self, value: EnumFilter<enums::ChargeOnEvent>) -> Self {
-        self.params.charge_on_event = Some(value);
+        crate::filter::add_condition(&mut self.params.charge_on_event, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1096,34 +1170,34 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_id",
-            self.params.item_id.as_ref(),
+            &self.params.item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "type",
-            self.params.r#type.as_ref(),
+            &self.params.r#type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_type",
-            self.params.item_type.as_ref(),
+            &self.params.item_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "charge_on_event",
-            self.params.charge_on_event.as_ref(),
+            &self.params.charge_on_event,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
         Ok(
@@ -1182,24 +1256,51 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<StringFilter>,
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EnumFilter<Type>>,
-    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_type: Option<EnumFilter<ListItemType>>,
-    /// Filter on `charge_on_event`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_on_event: Option<EnumFilter<enums::ChargeOnEvent>>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_id: Vec<StringFilter>,
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<Type>>,
+    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_type: Vec<EnumFilter<ListItemType>>,
+    /// Filter on `charge_on_event`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub charge_on_event: Vec<EnumFilter<enums::ChargeOnEvent>>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1207,16 +1308,18 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            id: None,
-            item_id: None,
-            r#type: None,
-            item_type: None,
-            charge_on_event: None,
-            updated_at: None,
+            id: Vec::new(),
+            item_id: Vec::new(),
+            r#type: Vec::new(),
+            item_type: Vec::new(),
+            charge_on_event: Vec::new(),
+            updated_at: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1230,6 +1333,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("item_type", &self.item_type);
         form.field("charge_on_event", &self.charge_on_event);
         form.field("updated_at", &self.updated_at);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /items/{parent_item_id}/attached_items` (`attached_item.list`).

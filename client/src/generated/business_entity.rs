@@ -186,6 +186,16 @@ impl CreateTransfersRequest {
         self.params.source_business_entity_ids = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateTransfersParams {
         &self.params
@@ -232,6 +242,9 @@ pub struct CreateTransfersParams {
     pub resource_types: Vec<String>,
     /// `reason_codes` (a list).
     pub reason_codes: Vec<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateTransfersParams {
     /// Parameters with the required fields set and nothing else.
@@ -247,10 +260,12 @@ impl CreateTransfersParams {
             source_business_entity_ids: Vec::new(),
             resource_types,
             reason_codes,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -264,6 +279,7 @@ impl crate::form::FormEncode for CreateTransfersParams {
         form.field("source_business_entity_ids", &self.source_business_entity_ids);
         form.field("resource_types", &self.resource_types);
         form.field("reason_codes", &self.reason_codes);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /business_entities/transfers` (`business_entity.create_transfers`) returns.
@@ -348,29 +364,39 @@ impl GetTransfersRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `resource_type`; operators: `is`.
+    /// Filter on `resource_type`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn resource_type(mut self, value: StringFilter) -> Self {
-        self.params.resource_type = Some(value);
+        crate::filter::add_condition(&mut self.params.resource_type, value);
         self
     }
-    /// Filter on `resource_id`; operators: `is`.
+    /// Filter on `resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn resource_id(mut self, value: StringFilter) -> Self {
-        self.params.resource_id = Some(value);
+        crate::filter::add_condition(&mut self.params.resource_id, value);
         self
     }
-    /// Filter on `active_resource_id`; operators: `is`.
+    /// Filter on `active_resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn active_resource_id(mut self, value: StringFilter) -> Self {
-        self.params.active_resource_id = Some(value);
+        crate::filter::add_condition(&mut self.params.active_resource_id, value);
         self
     }
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<GetTransfersSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -384,24 +410,24 @@ impl GetTransfersRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "resource_type",
-            self.params.resource_type.as_ref(),
+            &self.params.resource_type,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "resource_id",
-            self.params.resource_id.as_ref(),
+            &self.params.resource_id,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "active_resource_id",
-            self.params.active_resource_id.as_ref(),
+            &self.params.active_resource_id,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "created_at",
-            self.params.created_at.as_ref(),
+            &self.params.created_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/business_entities/transfers".to_string())
@@ -457,21 +483,40 @@ pub struct GetTransfersParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `resource_type`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<StringFilter>,
-    /// Filter on `resource_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<StringFilter>,
-    /// Filter on `active_resource_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_resource_id: Option<StringFilter>,
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<TimestampFilter>,
+    /// Filter on `resource_type`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub resource_type: Vec<StringFilter>,
+    /// Filter on `resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub resource_id: Vec<StringFilter>,
+    /// Filter on `active_resource_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub active_resource_id: Vec<StringFilter>,
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<GetTransfersSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl GetTransfersParams {
     /// Parameters with nothing set.
@@ -479,15 +524,17 @@ impl GetTransfersParams {
         Self {
             limit: None,
             offset: None,
-            resource_type: None,
-            resource_id: None,
-            active_resource_id: None,
-            created_at: None,
+            resource_type: Vec::new(),
+            resource_id: Vec::new(),
+            active_resource_id: Vec::new(),
+            created_at: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -500,6 +547,7 @@ impl crate::form::FormEncode for GetTransfersParams {
         form.field("active_resource_id", &self.active_resource_id);
         form.field("created_at", &self.created_at);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /business_entities/transfers` (`business_entity.get_transfers`) can sort by.

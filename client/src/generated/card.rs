@@ -754,6 +754,16 @@ impl UpdateCardForCustomerRequest {
         self.params.customer = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateCardForCustomerParams {
         &self.params
@@ -850,6 +860,9 @@ pub struct UpdateCardForCustomerParams {
     /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateCardForCustomerCustomerParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateCardForCustomerParams {
     /// Parameters with the required fields set and nothing else.
@@ -874,10 +887,12 @@ impl UpdateCardForCustomerParams {
             billing_country: None,
             ip_address: None,
             customer: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -902,6 +917,7 @@ impl crate::form::FormEncode for UpdateCardForCustomerParams {
         form.field("billing_country", &self.billing_country);
         form.field("ip_address", &self.ip_address);
         form.field("customer", &self.customer);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`) returns.
@@ -981,6 +997,16 @@ impl SwitchGatewayForCustomerRequest {
         self.params.gateway = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &SwitchGatewayForCustomerParams {
         &self.params
@@ -1028,6 +1054,9 @@ pub struct SwitchGatewayForCustomerParams {
     pub gateway: Option<enums::Gateway>,
     /// `gateway_account_id`; at most 50 characters.
     pub gateway_account_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl SwitchGatewayForCustomerParams {
     /// Parameters with the required fields set and nothing else.
@@ -1035,10 +1064,12 @@ impl SwitchGatewayForCustomerParams {
         Self {
             gateway: None,
             gateway_account_id: gateway_account_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1046,6 +1077,7 @@ impl crate::form::FormEncode for SwitchGatewayForCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway", &self.gateway);
         form.field("gateway_account_id", &self.gateway_account_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`) returns.
@@ -1120,6 +1152,16 @@ pub struct CopyCardForCustomerRequest {
     params: CopyCardForCustomerParams,
 }
 impl CopyCardForCustomerRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CopyCardForCustomerParams {
         &self.params
@@ -1164,22 +1206,28 @@ impl CopyCardForCustomerRequest {
 pub struct CopyCardForCustomerParams {
     /// `gateway_account_id`; at most 50 characters.
     pub gateway_account_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CopyCardForCustomerParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(gateway_account_id: impl Into<String>) -> Self {
         Self {
             gateway_account_id: gateway_account_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CopyCardForCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`) returns.
@@ -1332,6 +1380,7 @@ impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
 }
 /// Fields of the `UpdateCardForCustomerCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateCardForCustomerCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -283,6 +283,16 @@ impl CreateRequest {
         self.params.added_by = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -325,6 +335,9 @@ pub struct CreateParams {
     /// `added_by`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added_by: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -338,10 +351,12 @@ impl CreateParams {
             entity_id: entity_id.into(),
             notes: notes.into(),
             added_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -351,6 +366,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("entity_id", &self.entity_id);
         form.field("notes", &self.notes);
         form.field("added_by", &self.added_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /comments` (`comment.create`) returns.
@@ -527,14 +543,24 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -548,9 +574,9 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "created_at",
-            self.params.created_at.as_ref(),
+            &self.params.created_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/comments".to_string())
@@ -610,12 +636,19 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<TimestampFilter>,
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -625,12 +658,14 @@ impl ListParams {
             entity_id: None,
             limit: None,
             offset: None,
-            created_at: None,
+            created_at: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -642,6 +677,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("offset", &self.offset);
         form.field("created_at", &self.created_at);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /comments` (`comment.list`) can sort by.

@@ -227,6 +227,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /connections` on the Maton control API (`connection.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// `app`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,8 +241,9 @@ impl ListParams {
     pub fn new() -> Self {
         Self { app: None, status: None }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -343,6 +345,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /connections` on the Maton control API (`connection.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateParams {
     /// `app`.
     pub app: String,
@@ -352,8 +355,9 @@ impl CreateParams {
     pub fn new(app: impl Into<String>) -> Self {
         Self { app: app.into() }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }

@@ -1548,8 +1548,8 @@ impl CreateRequest {
         self
     }
     /// Sets `valid_till` (Unix seconds).
-    pub fn valid_till(mut self, value: Timestamp) -> Self {
-        self.params.valid_till = Some(value);
+    pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.valid_till = Some(value.into());
         self
     }
     /// Sets `max_redemptions`.
@@ -1605,6 +1605,16 @@ impl CreateRequest {
     /// Sets `status`.
     pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1706,6 +1716,9 @@ pub struct CreateParams {
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateStatus>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -1738,10 +1751,12 @@ impl CreateParams {
             plan_ids: Vec::new(),
             addon_ids: Vec::new(),
             status: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1770,6 +1785,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("plan_ids", &self.plan_ids);
         form.field("addon_ids", &self.addon_ids);
         form.field("status", &self.status);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /coupons` (`coupon.create`) returns.
@@ -1879,13 +1895,13 @@ impl CreateForItemsRequest {
         self
     }
     /// Sets `valid_from` (Unix seconds).
-    pub fn valid_from(mut self, value: Timestamp) -> Self {
-        self.params.valid_from = Some(value);
+    pub fn valid_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.valid_from = Some(value.into());
         self
     }
     /// Sets `valid_till` (Unix seconds).
-    pub fn valid_till(mut self, value: Timestamp) -> Self {
-        self.params.valid_till = Some(value);
+    pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.valid_till = Some(value.into());
         self
     }
     /// Sets `max_redemptions`.
@@ -1945,6 +1961,16 @@ impl CreateForItemsRequest {
         value: Vec<CreateForItemsCouponConstraintsParams>,
     ) -> Self {
         self.params.coupon_constraints = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2048,6 +2074,9 @@ pub struct CreateForItemsParams {
     /// `coupon_constraints` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_constraints: Vec<CreateForItemsCouponConstraintsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -2080,10 +2109,12 @@ impl CreateForItemsParams {
             item_constraints: Vec::new(),
             item_constraint_criteria: Vec::new(),
             coupon_constraints: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2112,6 +2143,7 @@ impl crate::form::FormEncode for CreateForItemsParams {
         form.field("item_constraints", &self.item_constraints);
         form.field("item_constraint_criteria", &self.item_constraint_criteria);
         form.field("coupon_constraints", &self.coupon_constraints);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /coupons/create_for_items` (`coupon.create_for_items`) returns.
@@ -2232,13 +2264,13 @@ impl UpdateForItemsRequest {
         self
     }
     /// Sets `valid_from` (Unix seconds).
-    pub fn valid_from(mut self, value: Timestamp) -> Self {
-        self.params.valid_from = Some(value);
+    pub fn valid_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.valid_from = Some(value.into());
         self
     }
     /// Sets `valid_till` (Unix seconds).
-    pub fn valid_till(mut self, value: Timestamp) -> Self {
-        self.params.valid_till = Some(value);
+    pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.valid_till = Some(value.into());
         self
     }
     /// Sets `max_redemptions`.
@@ -2293,6 +2325,16 @@ impl UpdateForItemsRequest {
         value: Vec<UpdateForItemsCouponConstraintsParams>,
     ) -> Self {
         self.params.coupon_constraints = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2398,6 +2440,9 @@ pub struct UpdateForItemsParams {
     /// `coupon_constraints` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_constraints: Vec<UpdateForItemsCouponConstraintsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateForItemsParams {
     /// Parameters with nothing set.
@@ -2424,10 +2469,12 @@ impl UpdateForItemsParams {
             item_constraints: Vec::new(),
             item_constraint_criteria: Vec::new(),
             coupon_constraints: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2454,6 +2501,7 @@ impl crate::form::FormEncode for UpdateForItemsParams {
         form.field("item_constraints", &self.item_constraints);
         form.field("item_constraint_criteria", &self.item_constraint_criteria);
         form.field("coupon_constraints", &self.coupon_constraints);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`) returns.
@@ -2532,59 +2580,69 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn name(mut self, value: StringFilter) -> Self {
-        self.params.name = Some(value);
+        crate::filter::add_condition(&mut self.params.name, value);
         self
     }
-    /// Filter on `discount_type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `discount_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn discount_type(mut self, value: EnumFilter<DiscountType>) -> Self {
-        self.params.discount_type = Some(value);
+        crate::filter::add_condition(&mut self.params.discount_type, value);
         self
     }
-    /// Filter on `duration_type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `duration_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn duration_type(mut self, value: EnumFilter<enums::DurationType>) -> Self {
-        self.params.duration_type = Some(value);
+        crate::filter::add_condition(&mut self.params.duration_type, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `apply_on`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `apply_on`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn apply_on(mut self, value: EnumFilter<ListApplyOn>) -> Self {
-        self.params.apply_on = Some(value);
+        crate::filter::add_condition(&mut self.params.apply_on, value);
         self
     }
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn currency_code(mut self, value: StringFilter) -> Self {
-        self.params.currency_code = Some(value);
+        crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
-    /// Filter on `applicable_item_price_ids`; operators: `is`, `in`.
+    /// Filter on `applicable_item_price_ids`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn applicable_item_price_ids(mut self, value: StringFilter) -> Self {
-        self.params.applicable_item_price_ids = Some(value);
+        crate::filter::add_condition(&mut self.params.applicable_item_price_ids, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2598,54 +2656,54 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "name",
-            self.params.name.as_ref(),
+            &self.params.name,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "discount_type",
-            self.params.discount_type.as_ref(),
+            &self.params.discount_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "duration_type",
-            self.params.duration_type.as_ref(),
+            &self.params.duration_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "apply_on",
-            self.params.apply_on.as_ref(),
+            &self.params.apply_on,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "created_at",
-            self.params.created_at.as_ref(),
+            &self.params.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "currency_code",
-            self.params.currency_code.as_ref(),
+            &self.params.currency_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "applicable_item_price_ids",
-            self.params.applicable_item_price_ids.as_ref(),
+            &self.params.applicable_item_price_ids,
             &["is", "in"],
         )?;
         Ok("/coupons".to_string())
@@ -2699,39 +2757,82 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<StringFilter>,
-    /// Filter on `discount_type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_type: Option<EnumFilter<DiscountType>>,
-    /// Filter on `duration_type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_type: Option<EnumFilter<enums::DurationType>>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `apply_on`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub apply_on: Option<EnumFilter<ListApplyOn>>,
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<TimestampFilter>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<StringFilter>,
-    /// Filter on `applicable_item_price_ids`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applicable_item_price_ids: Option<StringFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `discount_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub discount_type: Vec<EnumFilter<DiscountType>>,
+    /// Filter on `duration_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub duration_type: Vec<EnumFilter<enums::DurationType>>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `apply_on`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub apply_on: Vec<EnumFilter<ListApplyOn>>,
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub currency_code: Vec<StringFilter>,
+    /// Filter on `applicable_item_price_ids`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub applicable_item_price_ids: Vec<StringFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -2739,21 +2840,23 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            id: None,
-            name: None,
-            discount_type: None,
-            duration_type: None,
-            status: None,
-            apply_on: None,
-            created_at: None,
-            updated_at: None,
-            currency_code: None,
-            applicable_item_price_ids: None,
+            id: Vec::new(),
+            name: Vec::new(),
+            discount_type: Vec::new(),
+            duration_type: Vec::new(),
+            status: Vec::new(),
+            apply_on: Vec::new(),
+            created_at: Vec::new(),
+            updated_at: Vec::new(),
+            currency_code: Vec::new(),
+            applicable_item_price_ids: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2772,6 +2875,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("currency_code", &self.currency_code);
         form.field("applicable_item_price_ids", &self.applicable_item_price_ids);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /coupons` (`coupon.list`) can sort by.
@@ -2994,8 +3098,8 @@ impl UpdateRequest {
         self
     }
     /// Sets `valid_till` (Unix seconds).
-    pub fn valid_till(mut self, value: Timestamp) -> Self {
-        self.params.valid_till = Some(value);
+    pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.valid_till = Some(value.into());
         self
     }
     /// Sets `max_redemptions`.
@@ -3046,6 +3150,16 @@ impl UpdateRequest {
     /// Sets `addon_ids` (a list).
     pub fn addon_ids(mut self, value: Vec<String>) -> Self {
         self.params.addon_ids = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3149,6 +3263,9 @@ pub struct UpdateParams {
     /// `addon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addon_ids: Vec<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -3175,10 +3292,12 @@ impl UpdateParams {
             addon_constraint: None,
             plan_ids: Vec::new(),
             addon_ids: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3205,6 +3324,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("addon_constraint", &self.addon_constraint);
         form.field("plan_ids", &self.plan_ids);
         form.field("addon_ids", &self.addon_ids);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /coupons/{coupon_id}` (`coupon.update`) returns.
@@ -3375,6 +3495,16 @@ impl CopyRequest {
         self.params.for_site_merging = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CopyParams {
         &self.params
@@ -3418,6 +3548,9 @@ pub struct CopyParams {
     /// `for_site_merging`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_site_merging: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CopyParams {
     /// Parameters with the required fields set and nothing else.
@@ -3430,10 +3563,12 @@ impl CopyParams {
             id_at_from_site: id_at_from_site.into(),
             id: None,
             for_site_merging: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3443,6 +3578,7 @@ impl crate::form::FormEncode for CopyParams {
         form.field("id_at_from_site", &self.id_at_from_site);
         form.field("id", &self.id);
         form.field("for_site_merging", &self.for_site_merging);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /coupons/copy` (`coupon.copy`) returns.
@@ -3589,6 +3725,7 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
 }
 /// Fields of the `CreateForItemsItemConstraintsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForItemsItemConstraintsParams {
     /// `constraint`.
     pub constraint: CreateForItemsItemConstraintsConstraint,
@@ -3626,6 +3763,7 @@ impl crate::form::FormEncode for CreateForItemsItemConstraintsParams {
 crate::form::form_object!(CreateForItemsItemConstraintsParams);
 /// Fields of the `CreateForItemsItemConstraintCriteriaParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForItemsItemConstraintCriteriaParams {
     /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3682,6 +3820,7 @@ impl crate::form::FormEncode for CreateForItemsItemConstraintCriteriaParams {
 crate::form::form_object!(CreateForItemsItemConstraintCriteriaParams);
 /// Fields of the `CreateForItemsCouponConstraintsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForItemsCouponConstraintsParams {
     /// `entity_type`.
     pub entity_type: CreateForItemsCouponConstraintsEntityType,
@@ -3720,6 +3859,7 @@ impl crate::form::FormEncode for CreateForItemsCouponConstraintsParams {
 crate::form::form_object!(CreateForItemsCouponConstraintsParams);
 /// Fields of the `UpdateForItemsItemConstraintsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsItemConstraintsParams {
     /// `constraint`.
     pub constraint: UpdateForItemsItemConstraintsConstraint,
@@ -3757,6 +3897,7 @@ impl crate::form::FormEncode for UpdateForItemsItemConstraintsParams {
 crate::form::form_object!(UpdateForItemsItemConstraintsParams);
 /// Fields of the `UpdateForItemsItemConstraintCriteriaParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsItemConstraintCriteriaParams {
     /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3813,6 +3954,7 @@ impl crate::form::FormEncode for UpdateForItemsItemConstraintCriteriaParams {
 crate::form::form_object!(UpdateForItemsItemConstraintCriteriaParams);
 /// Fields of the `UpdateForItemsCouponConstraintsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsCouponConstraintsParams {
     /// `entity_type`.
     pub entity_type: UpdateForItemsCouponConstraintsEntityType,

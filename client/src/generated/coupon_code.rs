@@ -185,6 +185,16 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -224,6 +234,9 @@ pub struct CreateParams {
     pub coupon_set_name: String,
     /// `code`; at most 50 characters.
     pub code: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -236,10 +249,12 @@ impl CreateParams {
             coupon_id: coupon_id.into(),
             coupon_set_name: coupon_set_name.into(),
             code: code.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -248,6 +263,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("coupon_id", &self.coupon_id);
         form.field("coupon_set_name", &self.coupon_set_name);
         form.field("code", &self.code);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /coupon_codes` (`coupon_code.create`) returns.
@@ -415,24 +431,34 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn code(mut self, value: StringFilter) -> Self {
-        self.params.code = Some(value);
+        crate::filter::add_condition(&mut self.params.code, value);
         self
     }
-    /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn coupon_id(mut self, value: StringFilter) -> Self {
-        self.params.coupon_id = Some(value);
+        crate::filter::add_condition(&mut self.params.coupon_id, value);
         self
     }
-    /// Filter on `coupon_set_name`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `coupon_set_name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn coupon_set_name(mut self, value: StringFilter) -> Self {
-        self.params.coupon_set_name = Some(value);
+        crate::filter::add_condition(&mut self.params.coupon_set_name, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -446,24 +472,24 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "code",
-            self.params.code.as_ref(),
+            &self.params.code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "coupon_id",
-            self.params.coupon_id.as_ref(),
+            &self.params.coupon_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "coupon_set_name",
-            self.params.coupon_set_name.as_ref(),
+            &self.params.coupon_set_name,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/coupon_codes".to_string())
@@ -517,18 +543,37 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<StringFilter>,
-    /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_id: Option<StringFilter>,
-    /// Filter on `coupon_set_name`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_set_name: Option<StringFilter>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
+    /// Filter on `code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub code: Vec<StringFilter>,
+    /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub coupon_id: Vec<StringFilter>,
+    /// Filter on `coupon_set_name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub coupon_set_name: Vec<StringFilter>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -536,14 +581,16 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            code: None,
-            coupon_id: None,
-            coupon_set_name: None,
-            status: None,
+            code: Vec::new(),
+            coupon_id: Vec::new(),
+            coupon_set_name: Vec::new(),
+            status: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -555,6 +602,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("coupon_id", &self.coupon_id);
         form.field("coupon_set_name", &self.coupon_set_name);
         form.field("status", &self.status);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /coupon_codes` (`coupon_code.list`).

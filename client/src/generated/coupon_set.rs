@@ -205,6 +205,16 @@ impl CreateRequest {
         self.params.meta_data = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -247,6 +257,9 @@ pub struct CreateParams {
     /// `meta_data` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -260,10 +273,12 @@ impl CreateParams {
             name: name.into(),
             id: id.into(),
             meta_data: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -273,6 +288,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("name", &self.name);
         form.field("id", &self.id);
         form.field("meta_data", &self.meta_data);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /coupon_sets` (`coupon_set.create`) returns.
@@ -347,6 +363,16 @@ impl AddCouponCodesRequest {
         self.params.code = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AddCouponCodesParams {
         &self.params
@@ -390,20 +416,28 @@ pub struct AddCouponCodesParams {
     /// `code` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub code: Vec<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AddCouponCodesParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { code: Vec::new() }
+        Self {
+            code: Vec::new(),
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddCouponCodesParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("code", &self.code);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /coupon_sets/{coupon_set_id}/add_coupon_codes` (`coupon_set.add_coupon_codes`) returns.
@@ -482,34 +516,44 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn name(mut self, value: StringFilter) -> Self {
-        self.params.name = Some(value);
+        crate::filter::add_condition(&mut self.params.name, value);
         self
     }
-    /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn coupon_id(mut self, value: StringFilter) -> Self {
-        self.params.coupon_id = Some(value);
+        crate::filter::add_condition(&mut self.params.coupon_id, value);
         self
     }
-    /// Filter on `total_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `total_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn total_count(mut self, value: NumberFilter) -> Self {
-        self.params.total_count = Some(value);
+        crate::filter::add_condition(&mut self.params.total_count, value);
         self
     }
-    /// Filter on `redeemed_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `redeemed_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn redeemed_count(mut self, value: NumberFilter) -> Self {
-        self.params.redeemed_count = Some(value);
+        crate::filter::add_condition(&mut self.params.redeemed_count, value);
         self
     }
-    /// Filter on `archived_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `archived_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn archived_count(mut self, value: NumberFilter) -> Self {
-        self.params.archived_count = Some(value);
+        crate::filter::add_condition(&mut self.params.archived_count, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -523,34 +567,34 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "name",
-            self.params.name.as_ref(),
+            &self.params.name,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "coupon_id",
-            self.params.coupon_id.as_ref(),
+            &self.params.coupon_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "total_count",
-            self.params.total_count.as_ref(),
+            &self.params.total_count,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "redeemed_count",
-            self.params.redeemed_count.as_ref(),
+            &self.params.redeemed_count,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "archived_count",
-            self.params.archived_count.as_ref(),
+            &self.params.archived_count,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
         Ok("/coupon_sets".to_string())
@@ -604,24 +648,51 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<StringFilter>,
-    /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_id: Option<StringFilter>,
-    /// Filter on `total_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<NumberFilter>,
-    /// Filter on `redeemed_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redeemed_count: Option<NumberFilter>,
-    /// Filter on `archived_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived_count: Option<NumberFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `coupon_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub coupon_id: Vec<StringFilter>,
+    /// Filter on `total_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub total_count: Vec<NumberFilter>,
+    /// Filter on `redeemed_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub redeemed_count: Vec<NumberFilter>,
+    /// Filter on `archived_count`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub archived_count: Vec<NumberFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -629,16 +700,18 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            id: None,
-            name: None,
-            coupon_id: None,
-            total_count: None,
-            redeemed_count: None,
-            archived_count: None,
+            id: Vec::new(),
+            name: Vec::new(),
+            coupon_id: Vec::new(),
+            total_count: Vec::new(),
+            redeemed_count: Vec::new(),
+            archived_count: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -652,6 +725,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("total_count", &self.total_count);
         form.field("redeemed_count", &self.redeemed_count);
         form.field("archived_count", &self.archived_count);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /coupon_sets` (`coupon_set.list`).
@@ -819,6 +893,16 @@ impl UpdateRequest {
         self.params.meta_data = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -863,6 +947,9 @@ pub struct UpdateParams {
     /// `meta_data` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -870,10 +957,12 @@ impl UpdateParams {
         Self {
             name: None,
             meta_data: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -881,6 +970,7 @@ impl crate::form::FormEncode for UpdateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("meta_data", &self.meta_data);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /coupon_sets/{coupon_set_id}/update` (`coupon_set.update`) returns.

@@ -2899,7 +2899,7 @@ impl CreditNotes {
         reference_invoice_id: impl Into<String>,
         r#type: ImportCreditNoteType,
         create_reason_code: impl Into<String>,
-        date: Timestamp,
+        date: impl Into<Timestamp>,
     ) -> ImportCreditNoteRequest {
         ImportCreditNoteRequest {
             client: self.client.clone(),
@@ -2958,8 +2958,8 @@ impl CreateRequest {
         self
     }
     /// Sets `date` (Unix seconds).
-    pub fn date(mut self, value: Timestamp) -> Self {
-        self.params.date = Some(value);
+    pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date = Some(value.into());
         self
     }
     /// Sets `customer_notes`; at most 2000 characters.
@@ -2980,6 +2980,16 @@ impl CreateRequest {
     /// Sets `line_items` (a list).
     pub fn line_items(mut self, value: Vec<CreateLineItemsParams>) -> Self {
         self.params.line_items = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3048,6 +3058,9 @@ pub struct CreateParams {
     /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_items: Vec<CreateLineItemsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -3064,10 +3077,12 @@ impl CreateParams {
             currency_code: None,
             comment: None,
             line_items: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3084,6 +3099,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("currency_code", &self.currency_code);
         form.field("comment", &self.comment);
         form.field("line_items", &self.line_items);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /credit_notes` (`credit_note.create`) returns.
@@ -3169,14 +3185,24 @@ impl RetrieveRequest {
         self.params.line_items_offset = Some(value.into());
         self
     }
-    /// Filter on `line_item[subscription_id]`; operators: `is`.
+    /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn line_item_subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.line_item_subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.line_item.subscription_id, value);
         self
     }
-    /// Filter on `line_item[customer_id]`; operators: `is`.
+    /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn line_item_customer_id(mut self, value: StringFilter) -> Self {
-        self.params.line_item_customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.line_item.customer_id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3190,14 +3216,14 @@ impl RetrieveRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "line_item[subscription_id]",
-            self.params.line_item_subscription_id.as_ref(),
+            &self.params.line_item.subscription_id,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "line_item[customer_id]",
-            self.params.line_item_customer_id.as_ref(),
+            &self.params.line_item.customer_id,
             &["is"],
         )?;
         Ok(
@@ -3229,12 +3255,12 @@ pub struct RetrieveParams {
     /// `line_items_offset`; at most 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_offset: Option<String>,
-    /// Filter on `line_item[subscription_id]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line_item_subscription_id: Option<StringFilter>,
-    /// Filter on `line_item[customer_id]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line_item_customer_id: Option<StringFilter>,
+    /// Filters in the `line_item` group.
+    #[serde(default, skip_serializing_if = "RetrieveLineItemFilters::is_empty")]
+    pub line_item: RetrieveLineItemFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RetrieveParams {
     /// Parameters with nothing set.
@@ -3242,12 +3268,13 @@ impl RetrieveParams {
         Self {
             line_items_limit: None,
             line_items_offset: None,
-            line_item_subscription_id: None,
-            line_item_customer_id: None,
+            line_item: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3255,10 +3282,42 @@ impl crate::form::FormEncode for RetrieveParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line_items_limit", &self.line_items_limit);
         form.field("line_items_offset", &self.line_items_offset);
-        form.field("line_item[subscription_id]", &self.line_item_subscription_id);
-        form.field("line_item[customer_id]", &self.line_item_customer_id);
+        form.field("line_item", &self.line_item);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `line_item` filters of `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`), sent as `line_item[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetrieveLineItemFilters {
+    /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+}
+impl RetrieveLineItemFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.subscription_id.is_empty() && self.customer_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for RetrieveLineItemFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("subscription_id", &self.subscription_id);
+        form.field("customer_id", &self.customer_id);
+    }
+}
+crate::form::form_object!(RetrieveLineItemFilters);
 /// What `GET /credit_notes/{credit_note_id}` (`credit_note.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
@@ -3331,6 +3390,16 @@ impl PdfRequest {
         self.params.disposition_type = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &PdfParams {
         &self.params
@@ -3372,20 +3441,28 @@ pub struct PdfParams {
     /// `disposition_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition_type: Option<enums::DispositionType>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PdfParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { disposition_type: None }
+        Self {
+            disposition_type: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PdfParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("disposition_type", &self.disposition_type);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/pdf` (`credit_note.pdf`) returns.
@@ -3558,6 +3635,16 @@ impl RefundRequest {
         self.params.refund_reason_code = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RefundParams {
         &self.params
@@ -3605,6 +3692,9 @@ pub struct RefundParams {
     /// `refund_reason_code`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason_code: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RefundParams {
     /// Parameters with nothing set.
@@ -3613,10 +3703,12 @@ impl RefundParams {
             refund_amount: None,
             customer_notes: None,
             refund_reason_code: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3625,6 +3717,7 @@ impl crate::form::FormEncode for RefundParams {
         form.field("refund_amount", &self.refund_amount);
         form.field("customer_notes", &self.customer_notes);
         form.field("refund_reason_code", &self.refund_reason_code);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/refund` (`credit_note.refund`) returns.
@@ -3715,6 +3808,16 @@ impl RecordRefundRequest {
         self.params.transaction = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RecordRefundParams {
         &self.params
@@ -3764,6 +3867,9 @@ pub struct RecordRefundParams {
     /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RecordRefundTransactionParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RecordRefundParams {
     /// Parameters with nothing set.
@@ -3772,10 +3878,12 @@ impl RecordRefundParams {
             refund_reason_code: None,
             comment: None,
             transaction: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3784,6 +3892,7 @@ impl crate::form::FormEncode for RecordRefundParams {
         form.field("refund_reason_code", &self.refund_reason_code);
         form.field("comment", &self.comment);
         form.field("transaction", &self.transaction);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/record_refund` (`credit_note.record_refund`) returns.
@@ -3864,6 +3973,16 @@ impl VoidCreditNoteRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &VoidCreditNoteParams {
         &self.params
@@ -3907,20 +4026,28 @@ pub struct VoidCreditNoteParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl VoidCreditNoteParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { comment: None }
+        Self {
+            comment: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for VoidCreditNoteParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/void` (`credit_note.void_credit_note`) returns.
@@ -4004,99 +4131,109 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    pub fn einvoice_status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.einvoice_status = Some(value);
-        self
-    }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `reference_invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `reference_invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn reference_invoice_id(mut self, value: StringFilter) -> Self {
-        self.params.reference_invoice_id = Some(value);
+        crate::filter::add_condition(&mut self.params.reference_invoice_id, value);
         self
     }
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
-        self.params.r#type = Some(value);
+        crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
-    /// Filter on `reason_code`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `reason_code`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn reason_code(mut self, value: EnumFilter<ReasonCode>) -> Self {
-        self.params.reason_code = Some(value);
+        crate::filter::add_condition(&mut self.params.reason_code, value);
         self
     }
-    /// Filter on `create_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `create_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn create_reason_code(mut self, value: StringFilter) -> Self {
-        self.params.create_reason_code = Some(value);
+        crate::filter::add_condition(&mut self.params.create_reason_code, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `date`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn date(mut self, value: TimestampFilter) -> Self {
-        self.params.date = Some(value);
+        crate::filter::add_condition(&mut self.params.date, value);
         self
     }
-    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn total(mut self, value: NumberFilter) -> Self {
-        self.params.total = Some(value);
+        crate::filter::add_condition(&mut self.params.total, value);
         self
     }
-    /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
-        self.params.price_type = Some(value);
+        crate::filter::add_condition(&mut self.params.price_type, value);
         self
     }
-    /// Filter on `amount_allocated`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `amount_allocated`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn amount_allocated(mut self, value: NumberFilter) -> Self {
-        self.params.amount_allocated = Some(value);
+        crate::filter::add_condition(&mut self.params.amount_allocated, value);
         self
     }
-    /// Filter on `amount_refunded`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `amount_refunded`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn amount_refunded(mut self, value: NumberFilter) -> Self {
-        self.params.amount_refunded = Some(value);
+        crate::filter::add_condition(&mut self.params.amount_refunded, value);
         self
     }
-    /// Filter on `amount_available`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `amount_available`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn amount_available(mut self, value: NumberFilter) -> Self {
-        self.params.amount_available = Some(value);
+        crate::filter::add_condition(&mut self.params.amount_available, value);
         self
     }
-    /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn voided_at(mut self, value: TimestampFilter) -> Self {
-        self.params.voided_at = Some(value);
+        crate::filter::add_condition(&mut self.params.voided_at, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
-        self.params.channel = Some(value);
+        crate::filter::add_condition(&mut self.params.channel, value);
+        self
+    }
+    /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    pub fn einvoice_status(mut self, value: EnumFilter<Status>) -> Self {
+        crate::filter::add_condition(&mut self.params.einvoice.status, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -4110,94 +4247,94 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "einvoice[status]",
-            self.params.einvoice_status.as_ref(),
+            &self.params.einvoice.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer_id",
-            self.params.customer_id.as_ref(),
+            &self.params.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "reference_invoice_id",
-            self.params.reference_invoice_id.as_ref(),
+            &self.params.reference_invoice_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "type",
-            self.params.r#type.as_ref(),
+            &self.params.r#type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "reason_code",
-            self.params.reason_code.as_ref(),
+            &self.params.reason_code,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "create_reason_code",
-            self.params.create_reason_code.as_ref(),
+            &self.params.create_reason_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "date",
-            self.params.date.as_ref(),
+            &self.params.date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "total",
-            self.params.total.as_ref(),
+            &self.params.total,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "price_type",
-            self.params.price_type.as_ref(),
+            &self.params.price_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "amount_allocated",
-            self.params.amount_allocated.as_ref(),
+            &self.params.amount_allocated,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "amount_refunded",
-            self.params.amount_refunded.as_ref(),
+            &self.params.amount_refunded,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "amount_available",
-            self.params.amount_available.as_ref(),
+            &self.params.amount_available,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "voided_at",
-            self.params.voided_at.as_ref(),
+            &self.params.voided_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "channel",
-            self.params.channel.as_ref(),
+            &self.params.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/credit_notes".to_string())
@@ -4254,63 +4391,134 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub einvoice_status: Option<EnumFilter<Status>>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `reference_invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_invoice_id: Option<StringFilter>,
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EnumFilter<Type>>,
-    /// Filter on `reason_code`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason_code: Option<EnumFilter<ReasonCode>>,
-    /// Filter on `create_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_reason_code: Option<StringFilter>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `date`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<TimestampFilter>,
-    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<NumberFilter>,
-    /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_type: Option<EnumFilter<enums::PriceType>>,
-    /// Filter on `amount_allocated`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_allocated: Option<NumberFilter>,
-    /// Filter on `amount_refunded`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_refunded: Option<NumberFilter>,
-    /// Filter on `amount_available`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_available: Option<NumberFilter>,
-    /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voided_at: Option<TimestampFilter>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<EnumFilter<enums::Channel>>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `reference_invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub reference_invoice_id: Vec<StringFilter>,
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<Type>>,
+    /// Filter on `reason_code`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub reason_code: Vec<EnumFilter<ReasonCode>>,
+    /// Filter on `create_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub create_reason_code: Vec<StringFilter>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub date: Vec<TimestampFilter>,
+    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub total: Vec<NumberFilter>,
+    /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price_type: Vec<EnumFilter<enums::PriceType>>,
+    /// Filter on `amount_allocated`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_allocated: Vec<NumberFilter>,
+    /// Filter on `amount_refunded`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_refunded: Vec<NumberFilter>,
+    /// Filter on `amount_available`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_available: Vec<NumberFilter>,
+    /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub voided_at: Vec<TimestampFilter>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<enums::Channel>>,
+    /// Filters in the `einvoice` group.
+    #[serde(default, skip_serializing_if = "ListEinvoiceFilters::is_empty")]
+    pub einvoice: ListEinvoiceFilters,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -4319,29 +4527,31 @@ impl ListParams {
             include_deleted: None,
             limit: None,
             offset: None,
-            einvoice_status: None,
-            id: None,
-            customer_id: None,
-            subscription_id: None,
-            reference_invoice_id: None,
-            r#type: None,
-            reason_code: None,
-            create_reason_code: None,
-            status: None,
-            date: None,
-            total: None,
-            price_type: None,
-            amount_allocated: None,
-            amount_refunded: None,
-            amount_available: None,
-            voided_at: None,
-            updated_at: None,
-            channel: None,
+            id: Vec::new(),
+            customer_id: Vec::new(),
+            subscription_id: Vec::new(),
+            reference_invoice_id: Vec::new(),
+            r#type: Vec::new(),
+            reason_code: Vec::new(),
+            create_reason_code: Vec::new(),
+            status: Vec::new(),
+            date: Vec::new(),
+            total: Vec::new(),
+            price_type: Vec::new(),
+            amount_allocated: Vec::new(),
+            amount_refunded: Vec::new(),
+            amount_available: Vec::new(),
+            voided_at: Vec::new(),
+            updated_at: Vec::new(),
+            channel: Vec::new(),
+            einvoice: Default::default(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4350,7 +4560,6 @@ impl crate::form::FormEncode for ListParams {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
-        form.field("einvoice[status]", &self.einvoice_status);
         form.field("id", &self.id);
         form.field("customer_id", &self.customer_id);
         form.field("subscription_id", &self.subscription_id);
@@ -4368,9 +4577,35 @@ impl crate::form::FormEncode for ListParams {
         form.field("voided_at", &self.voided_at);
         form.field("updated_at", &self.updated_at);
         form.field("channel", &self.channel);
+        form.field("einvoice", &self.einvoice);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `einvoice` filters of `GET /credit_notes` (`credit_note.list`), sent as `einvoice[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListEinvoiceFilters {
+    /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+}
+impl ListEinvoiceFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.status.is_empty()
+    }
+}
+impl crate::form::FormEncode for ListEinvoiceFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("status", &self.status);
+    }
+}
+crate::form::form_object!(ListEinvoiceFilters);
 /// Fields `GET /credit_notes` (`credit_note.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ListSortField {
@@ -4462,6 +4697,16 @@ impl CreditNotesForCustomerRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreditNotesForCustomerParams {
         &self.params
@@ -4535,14 +4780,22 @@ pub struct CreditNotesForCustomerParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreditNotesForCustomerParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4550,6 +4803,7 @@ impl crate::form::FormEncode for CreditNotesForCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/credit_notes` (`credit_note.credit_notes_for_customer`).
@@ -4624,6 +4878,16 @@ impl DeleteRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &DeleteParams {
         &self.params
@@ -4665,20 +4929,28 @@ pub struct DeleteParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeleteParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { comment: None }
+        Self {
+            comment: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/delete` (`credit_note.delete`) returns.
@@ -4753,6 +5025,16 @@ impl UpdateRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -4794,20 +5076,28 @@ pub struct UpdateParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { comment: None }
+        Self {
+            comment: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/update` (`credit_note.update`) returns.
@@ -4885,6 +5175,16 @@ impl RemoveTaxWithheldRefundRequest {
         self.params.tax_withheld = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RemoveTaxWithheldRefundParams {
         &self.params
@@ -4930,20 +5230,28 @@ pub struct RemoveTaxWithheldRefundParams {
     /// `tax_withheld`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<RemoveTaxWithheldRefundTaxWithheldParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RemoveTaxWithheldRefundParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { tax_withheld: None }
+        Self {
+            tax_withheld: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemoveTaxWithheldRefundParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("tax_withheld", &self.tax_withheld);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /credit_notes/{credit_note_id}/remove_tax_withheld_refund` (`credit_note.remove_tax_withheld_refund`) returns.
@@ -5226,13 +5534,13 @@ impl ImportCreditNoteRequest {
         self
     }
     /// Sets `refunded_at` (Unix seconds).
-    pub fn refunded_at(mut self, value: Timestamp) -> Self {
-        self.params.refunded_at = Some(value);
+    pub fn refunded_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.refunded_at = Some(value.into());
         self
     }
     /// Sets `voided_at` (Unix seconds).
-    pub fn voided_at(mut self, value: Timestamp) -> Self {
-        self.params.voided_at = Some(value);
+    pub fn voided_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.voided_at = Some(value.into());
         self
     }
     /// Sets `sub_total`.
@@ -5289,6 +5597,16 @@ impl ImportCreditNoteRequest {
         value: Vec<ImportCreditNoteLinkedRefundsParams>,
     ) -> Self {
         self.params.linked_refunds = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5388,6 +5706,9 @@ pub struct ImportCreditNoteParams {
     /// `linked_refunds` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub linked_refunds: Vec<ImportCreditNoteLinkedRefundsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ImportCreditNoteParams {
     /// Parameters with the required fields set and nothing else.
@@ -5396,7 +5717,7 @@ impl ImportCreditNoteParams {
         reference_invoice_id: impl Into<String>,
         r#type: ImportCreditNoteType,
         create_reason_code: impl Into<String>,
-        date: Timestamp,
+        date: impl Into<Timestamp>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -5406,7 +5727,7 @@ impl ImportCreditNoteParams {
             r#type,
             currency_code: None,
             create_reason_code: create_reason_code.into(),
-            date,
+            date: date.into(),
             status: None,
             total: None,
             refunded_at: None,
@@ -5421,10 +5742,12 @@ impl ImportCreditNoteParams {
             taxes: Vec::new(),
             allocations: Vec::new(),
             linked_refunds: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5452,6 +5775,7 @@ impl crate::form::FormEncode for ImportCreditNoteParams {
         form.field("taxes", &self.taxes);
         form.field("allocations", &self.allocations);
         form.field("linked_refunds", &self.linked_refunds);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /credit_notes/import_credit_note` (`credit_note.import_credit_note`) returns.
@@ -5504,6 +5828,7 @@ impl<'de> Deserialize<'de> for ImportCreditNoteResponse {
 }
 /// Fields of the `CreateLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateLineItemsParams {
     /// `reference_line_item_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5587,13 +5912,13 @@ impl CreateLineItemsParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
     /// Sets `description`; at most 250 characters.
@@ -5630,6 +5955,7 @@ impl crate::form::FormEncode for CreateLineItemsParams {
 crate::form::form_object!(CreateLineItemsParams);
 /// Fields of the `RecordRefundTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordRefundTransactionParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5650,14 +5976,17 @@ pub struct RecordRefundTransactionParams {
 }
 impl RecordRefundTransactionParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(payment_method: enums::PaymentMethod, date: Timestamp) -> Self {
+    pub fn new(
+        payment_method: enums::PaymentMethod,
+        date: impl Into<Timestamp>,
+    ) -> Self {
         Self {
             id: None,
             amount: None,
             payment_method,
             reference_number: None,
             custom_payment_method_id: None,
-            date,
+            date: date.into(),
         }
     }
     /// Sets `id`; at most 40 characters.
@@ -5694,6 +6023,7 @@ impl crate::form::FormEncode for RecordRefundTransactionParams {
 crate::form::form_object!(RecordRefundTransactionParams);
 /// Fields of the `RemoveTaxWithheldRefundTaxWithheldParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RemoveTaxWithheldRefundTaxWithheldParams {
     /// `id`; at most 40 characters.
     pub id: String,
@@ -5712,6 +6042,7 @@ impl crate::form::FormEncode for RemoveTaxWithheldRefundTaxWithheldParams {
 crate::form::form_object!(RemoveTaxWithheldRefundTaxWithheldParams);
 /// Fields of the `ImportCreditNoteLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportCreditNoteLineItemsParams {
     /// `reference_line_item_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5886,13 +6217,13 @@ impl ImportCreditNoteLineItemsParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
     /// Sets `subscription_id`; at most 50 characters.
@@ -6121,6 +6452,7 @@ impl crate::form::FormEncode for ImportCreditNoteLineItemsParams {
 crate::form::form_object!(ImportCreditNoteLineItemsParams);
 /// Fields of the `ImportCreditNoteLineItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportCreditNoteLineItemTiersParams {
     /// `line_item_id`; at most 40 characters.
     pub line_item_id: String,
@@ -6221,6 +6553,7 @@ impl crate::form::FormEncode for ImportCreditNoteLineItemTiersParams {
 crate::form::form_object!(ImportCreditNoteLineItemTiersParams);
 /// Fields of the `ImportCreditNoteDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportCreditNoteDiscountsParams {
     /// `line_item_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6275,6 +6608,7 @@ impl crate::form::FormEncode for ImportCreditNoteDiscountsParams {
 crate::form::form_object!(ImportCreditNoteDiscountsParams);
 /// Fields of the `ImportCreditNoteTaxesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportCreditNoteTaxesParams {
     /// `name`; at most 100 characters.
     pub name: String,
@@ -6349,6 +6683,7 @@ impl crate::form::FormEncode for ImportCreditNoteTaxesParams {
 crate::form::form_object!(ImportCreditNoteTaxesParams);
 /// Fields of the `ImportCreditNoteAllocationsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportCreditNoteAllocationsParams {
     /// `invoice_id`; at most 50 characters.
     pub invoice_id: String,
@@ -6362,12 +6697,12 @@ impl ImportCreditNoteAllocationsParams {
     pub fn new(
         invoice_id: impl Into<String>,
         allocated_amount: i64,
-        allocated_at: Timestamp,
+        allocated_at: impl Into<Timestamp>,
     ) -> Self {
         Self {
             invoice_id: invoice_id.into(),
             allocated_amount,
-            allocated_at,
+            allocated_at: allocated_at.into(),
         }
     }
 }
@@ -6381,6 +6716,7 @@ impl crate::form::FormEncode for ImportCreditNoteAllocationsParams {
 crate::form::form_object!(ImportCreditNoteAllocationsParams);
 /// Fields of the `ImportCreditNoteLinkedRefundsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportCreditNoteLinkedRefundsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6400,13 +6736,13 @@ impl ImportCreditNoteLinkedRefundsParams {
     pub fn new(
         amount: i64,
         payment_method: enums::PaymentMethod,
-        date: Timestamp,
+        date: impl Into<Timestamp>,
     ) -> Self {
         Self {
             id: None,
             amount,
             payment_method,
-            date,
+            date: date.into(),
             reference_number: None,
         }
     }

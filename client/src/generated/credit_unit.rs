@@ -238,14 +238,24 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `status`; operators: `is`, `in`.
+    /// Filter on `status`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `id`; operators: `is`, `in`.
+    /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -259,12 +269,8 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
-            "status",
-            self.params.status.as_ref(),
-            &["is", "in"],
-        )?;
-        crate::filter::check_operator("id", self.params.id.as_ref(), &["is", "in"])?;
+        crate::filter::check_operators("status", &self.params.status, &["is", "in"])?;
+        crate::filter::check_operators("id", &self.params.id, &["is", "in"])?;
         Ok("/credit_units".to_string())
     }
     /// Sends the request and decodes the response.
@@ -316,12 +322,23 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `status`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `id`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
+    /// Filter on `status`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -329,12 +346,14 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            status: None,
-            id: None,
+            status: Vec::new(),
+            id: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -344,6 +363,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("offset", &self.offset);
         form.field("status", &self.status);
         form.field("id", &self.id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /credit_units` (`credit_unit.list`).
@@ -422,6 +442,16 @@ impl CreateRequest {
         self.params.external_name = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -467,6 +497,9 @@ pub struct CreateParams {
     /// `external_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -481,10 +514,12 @@ impl CreateParams {
             is_unlimited,
             overdraft_amount: None,
             external_name: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -495,6 +530,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("is_unlimited", &self.is_unlimited);
         form.field("overdraft_amount", &self.overdraft_amount);
         form.field("external_name", &self.external_name);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /credit_units` (`credit_unit.create`) returns.
@@ -574,6 +610,16 @@ impl UpdateRequest {
         self.params.external_name = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -618,6 +664,9 @@ pub struct UpdateParams {
     /// `external_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -625,10 +674,12 @@ impl UpdateParams {
         Self {
             name: None,
             external_name: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -636,6 +687,7 @@ impl crate::form::FormEncode for UpdateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("external_name", &self.external_name);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /credit_units/{credit_unit_id}` (`credit_unit.update`) returns.

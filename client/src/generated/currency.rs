@@ -230,7 +230,7 @@ impl Currencies {
         &self,
         site_currency_id: impl Into<String>,
         manual_exchange_rate: impl Into<String>,
-        schedule_at: Timestamp,
+        schedule_at: impl Into<Timestamp>,
     ) -> AddScheduleRequest {
         AddScheduleRequest {
             client: self.client.clone(),
@@ -279,6 +279,16 @@ impl ListRequest {
     /// Where the page starts: the `next_offset` of the previous page.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -343,14 +353,22 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -358,6 +376,7 @@ impl crate::form::FormEncode for ListParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /currencies/list` (`currency.list`).
@@ -519,6 +538,16 @@ impl CreateRequest {
         self.params.manual_exchange_rate = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -559,6 +588,9 @@ pub struct CreateParams {
     /// `manual_exchange_rate`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_exchange_rate: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -567,10 +599,12 @@ impl CreateParams {
             currency_code: currency_code.into(),
             forex_type,
             manual_exchange_rate: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -579,6 +613,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("currency_code", &self.currency_code);
         form.field("forex_type", &self.forex_type);
         form.field("manual_exchange_rate", &self.manual_exchange_rate);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /currencies` (`currency.create`) returns.
@@ -653,6 +688,16 @@ impl UpdateRequest {
         self.params.manual_exchange_rate = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -696,6 +741,9 @@ pub struct UpdateParams {
     /// `manual_exchange_rate`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_exchange_rate: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with the required fields set and nothing else.
@@ -703,10 +751,12 @@ impl UpdateParams {
         Self {
             forex_type,
             manual_exchange_rate: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -714,6 +764,7 @@ impl crate::form::FormEncode for UpdateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("forex_type", &self.forex_type);
         form.field("manual_exchange_rate", &self.manual_exchange_rate);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /currencies/{site_currency_id}` (`currency.update`) returns.
@@ -783,6 +834,16 @@ pub struct AddScheduleRequest {
     params: AddScheduleParams,
 }
 impl AddScheduleRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AddScheduleParams {
         &self.params
@@ -828,17 +889,25 @@ pub struct AddScheduleParams {
     pub manual_exchange_rate: String,
     /// `schedule_at` (Unix seconds).
     pub schedule_at: Timestamp,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AddScheduleParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(manual_exchange_rate: impl Into<String>, schedule_at: Timestamp) -> Self {
+    pub fn new(
+        manual_exchange_rate: impl Into<String>,
+        schedule_at: impl Into<Timestamp>,
+    ) -> Self {
         Self {
             manual_exchange_rate: manual_exchange_rate.into(),
-            schedule_at,
+            schedule_at: schedule_at.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -846,6 +915,7 @@ impl crate::form::FormEncode for AddScheduleParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("manual_exchange_rate", &self.manual_exchange_rate);
         form.field("schedule_at", &self.schedule_at);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /currencies/{site_currency_id}/add_schedule` (`currency.add_schedule`) returns.

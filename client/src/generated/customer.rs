@@ -3088,6 +3088,16 @@ impl CreateRequest {
         self.params.tax_providers_fields = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -3244,6 +3254,9 @@ pub struct CreateParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with nothing set.
@@ -3290,10 +3303,12 @@ impl CreateParams {
             billing_address: None,
             entity_identifiers: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3343,6 +3358,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("billing_address", &self.billing_address);
         form.field("entity_identifiers", &self.entity_identifiers);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers` (`customer.create`) returns.
@@ -3432,97 +3448,113 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`.
-    pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_parent_id = Some(value);
-        self
-    }
-    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`.
-    pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_payment_owner_id = Some(value);
-        self
-    }
-    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`.
-    pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_invoice_owner_id = Some(value);
-        self
-    }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `first_name`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `first_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn first_name(mut self, value: StringFilter) -> Self {
-        self.params.first_name = Some(value);
+        crate::filter::add_condition(&mut self.params.first_name, value);
         self
     }
-    /// Filter on `last_name`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `last_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn last_name(mut self, value: StringFilter) -> Self {
-        self.params.last_name = Some(value);
+        crate::filter::add_condition(&mut self.params.last_name, value);
         self
     }
-    /// Filter on `email`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `email`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn email(mut self, value: StringFilter) -> Self {
-        self.params.email = Some(value);
+        crate::filter::add_condition(&mut self.params.email, value);
         self
     }
-    /// Filter on `company`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `company`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn company(mut self, value: StringFilter) -> Self {
-        self.params.company = Some(value);
+        crate::filter::add_condition(&mut self.params.company, value);
         self
     }
-    /// Filter on `phone`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `phone`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn phone(mut self, value: StringFilter) -> Self {
-        self.params.phone = Some(value);
+        crate::filter::add_condition(&mut self.params.phone, value);
         self
     }
-    /// Filter on `auto_collection`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `auto_collection`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn auto_collection(mut self, value: EnumFilter<enums::AutoCollection>) -> Self {
-        self.params.auto_collection = Some(value);
+        crate::filter::add_condition(&mut self.params.auto_collection, value);
         self
     }
-    /// Filter on `taxability`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `taxability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
-        self.params.taxability = Some(value);
+        crate::filter::add_condition(&mut self.params.taxability, value);
         self
     }
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn offline_payment_method(
         mut self,
         value: EnumFilter<enums::OfflinePaymentMethod>,
     ) -> Self {
-        self.params.offline_payment_method = Some(value);
+        crate::filter::add_condition(&mut self.params.offline_payment_method, value);
         self
     }
-    /// Filter on `auto_close_invoices`; operators: `is`.
+    /// Filter on `auto_close_invoices`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn auto_close_invoices(mut self, value: BooleanFilter) -> Self {
-        self.params.auto_close_invoices = Some(value);
+        crate::filter::add_condition(&mut self.params.auto_close_invoices, value);
         self
     }
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
-        self.params.channel = Some(value);
+        crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
-    /// Filter on `business_entity_id`; operators: `is`.
+    /// Filter on `business_entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
+        self
+    }
+    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
+        self
+    }
+    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(
+            &mut self.params.relationship.payment_owner_id,
+            value,
+        );
+        self
+    }
+    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(
+            &mut self.params.relationship.invoice_owner_id,
+            value,
+        );
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3536,89 +3568,89 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[parent_id]",
-            self.params.relationship_parent_id.as_ref(),
+            &self.params.relationship.parent_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[payment_owner_id]",
-            self.params.relationship_payment_owner_id.as_ref(),
+            &self.params.relationship.payment_owner_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[invoice_owner_id]",
-            self.params.relationship_invoice_owner_id.as_ref(),
+            &self.params.relationship.invoice_owner_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "first_name",
-            self.params.first_name.as_ref(),
+            &self.params.first_name,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "last_name",
-            self.params.last_name.as_ref(),
+            &self.params.last_name,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "email",
-            self.params.email.as_ref(),
+            &self.params.email,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "company",
-            self.params.company.as_ref(),
+            &self.params.company,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "phone",
-            self.params.phone.as_ref(),
+            &self.params.phone,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "auto_collection",
-            self.params.auto_collection.as_ref(),
+            &self.params.auto_collection,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "taxability",
-            self.params.taxability.as_ref(),
+            &self.params.taxability,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "created_at",
-            self.params.created_at.as_ref(),
+            &self.params.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "offline_payment_method",
-            self.params.offline_payment_method.as_ref(),
+            &self.params.offline_payment_method,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "auto_close_invoices",
-            self.params.auto_close_invoices.as_ref(),
+            &self.params.auto_close_invoices,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "channel",
-            self.params.channel.as_ref(),
+            &self.params.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is"],
         )?;
         Ok("/customers".to_string())
@@ -3675,60 +3707,113 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_parent_id: Option<StringFilter>,
-    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_payment_owner_id: Option<StringFilter>,
-    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_invoice_owner_id: Option<StringFilter>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `first_name`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<StringFilter>,
-    /// Filter on `last_name`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<StringFilter>,
-    /// Filter on `email`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<StringFilter>,
-    /// Filter on `company`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<StringFilter>,
-    /// Filter on `phone`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<StringFilter>,
-    /// Filter on `auto_collection`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_collection: Option<EnumFilter<enums::AutoCollection>>,
-    /// Filter on `taxability`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taxability: Option<EnumFilter<enums::Taxability>>,
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<TimestampFilter>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offline_payment_method: Option<EnumFilter<enums::OfflinePaymentMethod>>,
-    /// Filter on `auto_close_invoices`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_close_invoices: Option<BooleanFilter>,
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<EnumFilter<enums::Channel>>,
-    /// Filter on `business_entity_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `first_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub first_name: Vec<StringFilter>,
+    /// Filter on `last_name`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub last_name: Vec<StringFilter>,
+    /// Filter on `email`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub email: Vec<StringFilter>,
+    /// Filter on `company`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub company: Vec<StringFilter>,
+    /// Filter on `phone`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub phone: Vec<StringFilter>,
+    /// Filter on `auto_collection`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
+    /// Filter on `taxability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub taxability: Vec<EnumFilter<enums::Taxability>>,
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
+    /// Filter on `auto_close_invoices`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_close_invoices: Vec<BooleanFilter>,
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<enums::Channel>>,
+    /// Filter on `business_entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filters in the `relationship` group.
+    #[serde(default, skip_serializing_if = "ListRelationshipFilters::is_empty")]
+    pub relationship: ListRelationshipFilters,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -3737,28 +3822,28 @@ impl ListParams {
             include_deleted: None,
             limit: None,
             offset: None,
-            relationship_parent_id: None,
-            relationship_payment_owner_id: None,
-            relationship_invoice_owner_id: None,
-            id: None,
-            first_name: None,
-            last_name: None,
-            email: None,
-            company: None,
-            phone: None,
-            auto_collection: None,
-            taxability: None,
-            created_at: None,
-            updated_at: None,
-            offline_payment_method: None,
-            auto_close_invoices: None,
-            channel: None,
-            business_entity_id: None,
+            id: Vec::new(),
+            first_name: Vec::new(),
+            last_name: Vec::new(),
+            email: Vec::new(),
+            company: Vec::new(),
+            phone: Vec::new(),
+            auto_collection: Vec::new(),
+            taxability: Vec::new(),
+            created_at: Vec::new(),
+            updated_at: Vec::new(),
+            offline_payment_method: Vec::new(),
+            auto_close_invoices: Vec::new(),
+            channel: Vec::new(),
+            business_entity_id: Vec::new(),
+            relationship: Default::default(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3767,15 +3852,6 @@ impl crate::form::FormEncode for ListParams {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
-        form.field("relationship[parent_id]", &self.relationship_parent_id);
-        form.field(
-            "relationship[payment_owner_id]",
-            &self.relationship_payment_owner_id,
-        );
-        form.field(
-            "relationship[invoice_owner_id]",
-            &self.relationship_invoice_owner_id,
-        );
         form.field("id", &self.id);
         form.field("first_name", &self.first_name);
         form.field("last_name", &self.last_name);
@@ -3790,9 +3866,52 @@ impl crate::form::FormEncode for ListParams {
         form.field("auto_close_invoices", &self.auto_close_invoices);
         form.field("channel", &self.channel);
         form.field("business_entity_id", &self.business_entity_id);
+        form.field("relationship", &self.relationship);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `relationship` filters of `GET /customers` (`customer.list`), sent as `relationship[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListRelationshipFilters {
+    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub parent_id: Vec<StringFilter>,
+    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_owner_id: Vec<StringFilter>,
+    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub invoice_owner_id: Vec<StringFilter>,
+}
+impl ListRelationshipFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.parent_id.is_empty() && self.payment_owner_id.is_empty()
+            && self.invoice_owner_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for ListRelationshipFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("parent_id", &self.parent_id);
+        form.field("payment_owner_id", &self.payment_owner_id);
+        form.field("invoice_owner_id", &self.invoice_owner_id);
+    }
+}
+crate::form::form_object!(ListRelationshipFilters);
 /// Fields `GET /customers` (`customer.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ListSortField {
@@ -4104,6 +4223,16 @@ impl UpdateRequest {
         self.params.tax_providers_fields = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -4214,6 +4343,9 @@ pub struct UpdateParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -4243,10 +4375,12 @@ impl UpdateParams {
             fraud_flag: None,
             consolidated_invoicing: None,
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4276,6 +4410,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("fraud_flag", &self.fraud_flag);
         form.field("consolidated_invoicing", &self.consolidated_invoicing);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}` (`customer.update`) returns.
@@ -4359,6 +4494,16 @@ impl UpdatePaymentMethodRequest {
         self.params.payment_method = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdatePaymentMethodParams {
         &self.params
@@ -4404,20 +4549,28 @@ pub struct UpdatePaymentMethodParams {
     /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<UpdatePaymentMethodPaymentMethodParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdatePaymentMethodParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { payment_method: None }
+        Self {
+            payment_method: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdatePaymentMethodParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_method", &self.payment_method);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`) returns.
@@ -4557,6 +4710,16 @@ impl UpdateBillingInfoRequest {
         self.params.tax_providers_fields = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateBillingInfoParams {
         &self.params
@@ -4632,6 +4795,9 @@ pub struct UpdateBillingInfoParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateBillingInfoTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateBillingInfoParams {
     /// Parameters with nothing set.
@@ -4648,10 +4814,12 @@ impl UpdateBillingInfoParams {
             billing_address: None,
             entity_identifiers: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4671,6 +4839,7 @@ impl crate::form::FormEncode for UpdateBillingInfoParams {
         form.field("billing_address", &self.billing_address);
         form.field("entity_identifiers", &self.entity_identifiers);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`) returns.
@@ -4756,6 +4925,16 @@ impl ContactsForCustomerRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ContactsForCustomerParams {
         &self.params
@@ -4829,14 +5008,22 @@ pub struct ContactsForCustomerParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ContactsForCustomerParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4844,6 +5031,7 @@ impl crate::form::FormEncode for ContactsForCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
@@ -4913,6 +5101,16 @@ pub struct AssignPaymentRoleRequest {
     params: AssignPaymentRoleParams,
 }
 impl AssignPaymentRoleRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AssignPaymentRoleParams {
         &self.params
@@ -4959,6 +5157,9 @@ pub struct AssignPaymentRoleParams {
     pub payment_source_id: String,
     /// `role`.
     pub role: enums::Role,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AssignPaymentRoleParams {
     /// Parameters with the required fields set and nothing else.
@@ -4966,10 +5167,12 @@ impl AssignPaymentRoleParams {
         Self {
             payment_source_id: payment_source_id.into(),
             role,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4977,6 +5180,7 @@ impl crate::form::FormEncode for AssignPaymentRoleParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_source_id", &self.payment_source_id);
         form.field("role", &self.role);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`) returns.
@@ -5059,6 +5263,16 @@ impl AddContactRequest {
         self.params.contact = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AddContactParams {
         &self.params
@@ -5102,20 +5316,28 @@ pub struct AddContactParams {
     /// `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<AddContactContactParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AddContactParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { contact: None }
+        Self {
+            contact: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddContactParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("contact", &self.contact);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/add_contact` (`customer.add_contact`) returns.
@@ -5196,6 +5418,16 @@ impl UpdateContactRequest {
         self.params.contact = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateContactParams {
         &self.params
@@ -5239,20 +5471,28 @@ pub struct UpdateContactParams {
     /// `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<UpdateContactContactParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateContactParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { contact: None }
+        Self {
+            contact: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateContactParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("contact", &self.contact);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/update_contact` (`customer.update_contact`) returns.
@@ -5333,6 +5573,16 @@ impl DeleteContactRequest {
         self.params.contact = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &DeleteContactParams {
         &self.params
@@ -5376,20 +5626,28 @@ pub struct DeleteContactParams {
     /// `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<DeleteContactContactParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeleteContactParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { contact: None }
+        Self {
+            contact: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteContactParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("contact", &self.contact);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`) returns.
@@ -5480,6 +5738,16 @@ impl AddPromotionalCreditsRequest {
         self.params.reference = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AddPromotionalCreditsParams {
         &self.params
@@ -5535,6 +5803,9 @@ pub struct AddPromotionalCreditsParams {
     /// `reference`; at most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AddPromotionalCreditsParams {
     /// Parameters with the required fields set and nothing else.
@@ -5545,10 +5816,12 @@ impl AddPromotionalCreditsParams {
             description: description.into(),
             credit_type: None,
             reference: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5559,6 +5832,7 @@ impl crate::form::FormEncode for AddPromotionalCreditsParams {
         form.field("description", &self.description);
         form.field("credit_type", &self.credit_type);
         form.field("reference", &self.reference);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`) returns.
@@ -5643,6 +5917,16 @@ impl DeductPromotionalCreditsRequest {
         self.params.reference = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &DeductPromotionalCreditsParams {
         &self.params
@@ -5698,6 +5982,9 @@ pub struct DeductPromotionalCreditsParams {
     /// `reference`; at most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeductPromotionalCreditsParams {
     /// Parameters with the required fields set and nothing else.
@@ -5708,10 +5995,12 @@ impl DeductPromotionalCreditsParams {
             description: description.into(),
             credit_type: None,
             reference: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5722,6 +6011,7 @@ impl crate::form::FormEncode for DeductPromotionalCreditsParams {
         form.field("description", &self.description);
         form.field("credit_type", &self.credit_type);
         form.field("reference", &self.reference);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`) returns.
@@ -5806,6 +6096,16 @@ impl SetPromotionalCreditsRequest {
         self.params.reference = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &SetPromotionalCreditsParams {
         &self.params
@@ -5861,6 +6161,9 @@ pub struct SetPromotionalCreditsParams {
     /// `reference`; at most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl SetPromotionalCreditsParams {
     /// Parameters with the required fields set and nothing else.
@@ -5871,10 +6174,12 @@ impl SetPromotionalCreditsParams {
             description: description.into(),
             credit_type: None,
             reference: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5885,6 +6190,7 @@ impl crate::form::FormEncode for SetPromotionalCreditsParams {
         form.field("description", &self.description);
         form.field("credit_type", &self.credit_type);
         form.field("reference", &self.reference);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`) returns.
@@ -5964,6 +6270,16 @@ impl RecordExcessPaymentRequest {
         self.params.transaction = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RecordExcessPaymentParams {
         &self.params
@@ -6012,6 +6328,9 @@ pub struct RecordExcessPaymentParams {
     /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RecordExcessPaymentTransactionParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RecordExcessPaymentParams {
     /// Parameters with nothing set.
@@ -6019,10 +6338,12 @@ impl RecordExcessPaymentParams {
         Self {
             comment: None,
             transaction: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6030,6 +6351,7 @@ impl crate::form::FormEncode for RecordExcessPaymentParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("transaction", &self.transaction);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`) returns.
@@ -6158,6 +6480,16 @@ impl CollectPaymentRequest {
         self.params.invoice_allocations = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CollectPaymentParams {
         &self.params
@@ -6228,6 +6560,9 @@ pub struct CollectPaymentParams {
     /// `invoice_allocations` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invoice_allocations: Vec<CollectPaymentInvoiceAllocationsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CollectPaymentParams {
     /// Parameters with nothing set.
@@ -6243,10 +6578,12 @@ impl CollectPaymentParams {
             card: None,
             payment_intent: None,
             invoice_allocations: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6265,6 +6602,7 @@ impl crate::form::FormEncode for CollectPaymentParams {
         form.field("card", &self.card);
         form.field("payment_intent", &self.payment_intent);
         form.field("invoice_allocations", &self.invoice_allocations);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`) returns.
@@ -6345,6 +6683,16 @@ impl DeleteRequest {
         self.params.delete_payment_method = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &DeleteParams {
         &self.params
@@ -6386,22 +6734,28 @@ pub struct DeleteParams {
     /// `delete_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_payment_method: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeleteParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
             delete_payment_method: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("delete_payment_method", &self.delete_payment_method);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/delete` (`customer.delete`) returns.
@@ -6476,6 +6830,16 @@ pub struct MoveRequest {
     params: MoveParams,
 }
 impl MoveRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &MoveParams {
         &self.params
@@ -6513,6 +6877,9 @@ pub struct MoveParams {
     pub id_at_from_site: String,
     /// `from_site`; at most 50 characters.
     pub from_site: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl MoveParams {
     /// Parameters with the required fields set and nothing else.
@@ -6523,10 +6890,12 @@ impl MoveParams {
         Self {
             id_at_from_site: id_at_from_site.into(),
             from_site: from_site.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6534,6 +6903,7 @@ impl crate::form::FormEncode for MoveParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id_at_from_site", &self.id_at_from_site);
         form.field("from_site", &self.from_site);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/move` (`customer.move`) returns.
@@ -6640,6 +7010,16 @@ impl ChangeBillingDateRequest {
         self.params.billing_day_of_week_mode = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ChangeBillingDateParams {
         &self.params
@@ -6697,6 +7077,9 @@ pub struct ChangeBillingDateParams {
     /// `billing_day_of_week_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_day_of_week_mode: Option<enums::BillingDayOfWeekMode>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ChangeBillingDateParams {
     /// Parameters with nothing set.
@@ -6707,10 +7090,12 @@ impl ChangeBillingDateParams {
             billing_date_mode: None,
             billing_day_of_week: None,
             billing_day_of_week_mode: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6721,6 +7106,7 @@ impl crate::form::FormEncode for ChangeBillingDateParams {
         form.field("billing_date_mode", &self.billing_date_mode);
         form.field("billing_day_of_week", &self.billing_day_of_week);
         form.field("billing_day_of_week_mode", &self.billing_day_of_week_mode);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`) returns.
@@ -6789,6 +7175,16 @@ pub struct MergeRequest {
     params: MergeParams,
 }
 impl MergeRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &MergeParams {
         &self.params
@@ -6826,6 +7222,9 @@ pub struct MergeParams {
     pub from_customer_id: String,
     /// `to_customer_id`; at most 50 characters.
     pub to_customer_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl MergeParams {
     /// Parameters with the required fields set and nothing else.
@@ -6836,10 +7235,12 @@ impl MergeParams {
         Self {
             from_customer_id: from_customer_id.into(),
             to_customer_id: to_customer_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6847,6 +7248,7 @@ impl crate::form::FormEncode for MergeParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("from_customer_id", &self.from_customer_id);
         form.field("to_customer_id", &self.to_customer_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/merge` (`customer.merge`) returns.
@@ -7046,6 +7448,16 @@ impl RelationshipsRequest {
         self.params.child_account_access = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RelationshipsParams {
         &self.params
@@ -7104,6 +7516,9 @@ pub struct RelationshipsParams {
     /// `child_account_access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_account_access: Option<RelationshipsChildAccountAccessParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RelationshipsParams {
     /// Parameters with nothing set.
@@ -7115,10 +7530,12 @@ impl RelationshipsParams {
             use_default_hierarchy_settings: None,
             parent_account_access: None,
             child_account_access: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7133,6 +7550,7 @@ impl crate::form::FormEncode for RelationshipsParams {
         );
         form.field("parent_account_access", &self.parent_account_access);
         form.field("child_account_access", &self.child_account_access);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/relationships` (`customer.relationships`) returns.
@@ -7296,6 +7714,16 @@ pub struct HierarchyRequest {
     params: HierarchyParams,
 }
 impl HierarchyRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &HierarchyParams {
         &self.params
@@ -7332,20 +7760,28 @@ impl HierarchyRequest {
 pub struct HierarchyParams {
     /// `hierarchy_operation_type`.
     pub hierarchy_operation_type: enums::HierarchyOperationType,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl HierarchyParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(hierarchy_operation_type: enums::HierarchyOperationType) -> Self {
-        Self { hierarchy_operation_type }
+        Self {
+            hierarchy_operation_type,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for HierarchyParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("hierarchy_operation_type", &self.hierarchy_operation_type);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`) returns.
@@ -7425,6 +7861,16 @@ impl ListHierarchyDetailRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ListHierarchyDetailParams {
         &self.params
@@ -7500,6 +7946,9 @@ pub struct ListHierarchyDetailParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListHierarchyDetailParams {
     /// Parameters with the required fields set and nothing else.
@@ -7508,10 +7957,12 @@ impl ListHierarchyDetailParams {
             hierarchy_operation_type,
             limit: None,
             offset: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7520,6 +7971,7 @@ impl crate::form::FormEncode for ListHierarchyDetailParams {
         form.field("hierarchy_operation_type", &self.hierarchy_operation_type);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
@@ -7610,6 +8062,16 @@ impl UpdateHierarchySettingsRequest {
         self.params.child_account_access = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateHierarchySettingsParams {
         &self.params
@@ -7661,6 +8123,9 @@ pub struct UpdateHierarchySettingsParams {
     /// `child_account_access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_account_access: Option<UpdateHierarchySettingsChildAccountAccessParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateHierarchySettingsParams {
     /// Parameters with nothing set.
@@ -7669,10 +8134,12 @@ impl UpdateHierarchySettingsParams {
             use_default_hierarchy_settings: None,
             parent_account_access: None,
             child_account_access: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7684,6 +8151,7 @@ impl crate::form::FormEncode for UpdateHierarchySettingsParams {
         );
         form.field("parent_account_access", &self.parent_account_access);
         form.field("child_account_access", &self.child_account_access);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`) returns.
@@ -7736,6 +8204,7 @@ impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
 }
 /// Fields of the `CreateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7942,6 +8411,7 @@ impl crate::form::FormEncode for CreateCardParams {
 crate::form::form_object!(CreateCardParams);
 /// Fields of the `CreateBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateBankAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8128,6 +8598,7 @@ impl crate::form::FormEncode for CreateBankAccountParams {
 crate::form::form_object!(CreateBankAccountParams);
 /// Fields of the `CreatePaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -8215,6 +8686,7 @@ impl crate::form::FormEncode for CreatePaymentMethodParams {
 crate::form::form_object!(CreatePaymentMethodParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8347,6 +8819,9 @@ pub struct CreateBillingAddressParams {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateBillingAddressParams {
     /// Parameters with nothing set.
@@ -8366,6 +8841,7 @@ impl CreateBillingAddressParams {
             zip: None,
             country: None,
             validation_status: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `first_name`.
@@ -8438,6 +8914,16 @@ impl CreateBillingAddressParams {
         self.validation_status = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CreateBillingAddressParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -8455,11 +8941,13 @@ impl crate::form::FormEncode for CreateBillingAddressParams {
         form.field("zip", &self.zip);
         form.field("country", &self.country);
         form.field("validation_status", &self.validation_status);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CreateBillingAddressParams);
 /// Fields of the `CreateEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8516,6 +9004,7 @@ impl crate::form::FormEncode for CreateEntityIdentifiersParams {
 crate::form::form_object!(CreateEntityIdentifiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8562,6 +9051,7 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8608,6 +9098,7 @@ impl crate::form::FormEncode for UpdateTaxProvidersFieldsParams {
 crate::form::form_object!(UpdateTaxProvidersFieldsParams);
 /// Fields of the `UpdatePaymentMethodPaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdatePaymentMethodPaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -8689,6 +9180,7 @@ impl crate::form::FormEncode for UpdatePaymentMethodPaymentMethodParams {
 crate::form::form_object!(UpdatePaymentMethodPaymentMethodParams);
 /// Fields of the `UpdateBillingInfoBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateBillingInfoBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8845,6 +9337,7 @@ impl crate::form::FormEncode for UpdateBillingInfoBillingAddressParams {
 crate::form::form_object!(UpdateBillingInfoBillingAddressParams);
 /// Fields of the `UpdateBillingInfoEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateBillingInfoEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8911,6 +9404,7 @@ impl crate::form::FormEncode for UpdateBillingInfoEntityIdentifiersParams {
 crate::form::form_object!(UpdateBillingInfoEntityIdentifiersParams);
 /// Fields of the `UpdateBillingInfoTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateBillingInfoTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8957,6 +9451,7 @@ impl crate::form::FormEncode for UpdateBillingInfoTaxProvidersFieldsParams {
 crate::form::form_object!(UpdateBillingInfoTaxProvidersFieldsParams);
 /// Fields of the `AddContactContactParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddContactContactParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9057,6 +9552,7 @@ impl crate::form::FormEncode for AddContactContactParams {
 crate::form::form_object!(AddContactContactParams);
 /// Fields of the `UpdateContactContactParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateContactContactParams {
     /// `id`; at most 150 characters.
     pub id: String,
@@ -9157,6 +9653,7 @@ impl crate::form::FormEncode for UpdateContactContactParams {
 crate::form::form_object!(UpdateContactContactParams);
 /// Fields of the `DeleteContactContactParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeleteContactContactParams {
     /// `id`; at most 150 characters.
     pub id: String,
@@ -9175,6 +9672,7 @@ impl crate::form::FormEncode for DeleteContactContactParams {
 crate::form::form_object!(DeleteContactContactParams);
 /// Fields of the `RecordExcessPaymentTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordExcessPaymentTransactionParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9199,14 +9697,14 @@ impl RecordExcessPaymentTransactionParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         amount: i64,
-        date: Timestamp,
+        date: impl Into<Timestamp>,
         payment_method: enums::PaymentMethod,
     ) -> Self {
         Self {
             id: None,
             amount,
             currency_code: None,
-            date,
+            date: date.into(),
             payment_method,
             reference_number: None,
             custom_payment_method_id: None,
@@ -9247,6 +9745,7 @@ impl crate::form::FormEncode for RecordExcessPaymentTransactionParams {
 crate::form::form_object!(RecordExcessPaymentTransactionParams);
 /// Fields of the `CollectPaymentPaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CollectPaymentPaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -9314,6 +9813,7 @@ impl crate::form::FormEncode for CollectPaymentPaymentMethodParams {
 crate::form::form_object!(CollectPaymentPaymentMethodParams);
 /// Fields of the `CollectPaymentCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CollectPaymentCardParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9490,6 +9990,7 @@ impl crate::form::FormEncode for CollectPaymentCardParams {
 crate::form::form_object!(CollectPaymentCardParams);
 /// Fields of the `CollectPaymentPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CollectPaymentPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9579,6 +10080,7 @@ impl crate::form::FormEncode for CollectPaymentPaymentIntentParams {
 crate::form::form_object!(CollectPaymentPaymentIntentParams);
 /// Fields of the `CollectPaymentInvoiceAllocationsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CollectPaymentInvoiceAllocationsParams {
     /// `invoice_id`; at most 50 characters.
     pub invoice_id: String,
@@ -9609,6 +10111,7 @@ impl crate::form::FormEncode for CollectPaymentInvoiceAllocationsParams {
 crate::form::form_object!(CollectPaymentInvoiceAllocationsParams);
 /// Fields of the `RelationshipsParentAccountAccessParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RelationshipsParentAccountAccessParams {
     /// `portal_edit_child_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9691,6 +10194,7 @@ impl crate::form::FormEncode for RelationshipsParentAccountAccessParams {
 crate::form::form_object!(RelationshipsParentAccountAccessParams);
 /// Fields of the `RelationshipsChildAccountAccessParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RelationshipsChildAccountAccessParams {
     /// `portal_edit_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9767,6 +10271,7 @@ impl crate::form::FormEncode for RelationshipsChildAccountAccessParams {
 crate::form::form_object!(RelationshipsChildAccountAccessParams);
 /// Fields of the `UpdateHierarchySettingsParentAccountAccessParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateHierarchySettingsParentAccountAccessParams {
     /// `portal_edit_child_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9849,6 +10354,7 @@ impl crate::form::FormEncode for UpdateHierarchySettingsParentAccountAccessParam
 crate::form::form_object!(UpdateHierarchySettingsParentAccountAccessParams);
 /// Fields of the `UpdateHierarchySettingsChildAccountAccessParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateHierarchySettingsChildAccountAccessParams {
     /// `portal_edit_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

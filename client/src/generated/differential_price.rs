@@ -441,6 +441,16 @@ impl CreateRequest {
         self.params.tiers = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -496,6 +506,9 @@ pub struct CreateParams {
     /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<CreateTiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -507,10 +520,12 @@ impl CreateParams {
             business_entity_id: None,
             parent_periods: Vec::new(),
             tiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -522,6 +537,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("business_entity_id", &self.business_entity_id);
         form.field("parent_periods", &self.parent_periods);
         form.field("tiers", &self.tiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /item_prices/{item_price_id}/differential_prices` (`differential_price.create`) returns.
@@ -595,6 +611,16 @@ pub struct RetrieveRequest {
     params: RetrieveParams,
 }
 impl RetrieveRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RetrieveParams {
         &self.params
@@ -632,22 +658,28 @@ impl RetrieveRequest {
 pub struct RetrieveParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RetrieveParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `GET /differential_prices/{differential_price_id}` (`differential_price.retrieve`) returns.
@@ -741,6 +773,16 @@ impl UpdateRequest {
         self.params.tiers = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -794,6 +836,9 @@ pub struct UpdateParams {
     /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<UpdateTiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with the required fields set and nothing else.
@@ -804,10 +849,12 @@ impl UpdateParams {
             price_in_decimal: None,
             parent_periods: Vec::new(),
             tiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -818,6 +865,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("price_in_decimal", &self.price_in_decimal);
         form.field("parent_periods", &self.parent_periods);
         form.field("tiers", &self.tiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /differential_prices/{differential_price_id}` (`differential_price.update`) returns.
@@ -891,6 +939,16 @@ pub struct DeleteRequest {
     params: DeleteParams,
 }
 impl DeleteRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &DeleteParams {
         &self.params
@@ -932,22 +990,28 @@ impl DeleteRequest {
 pub struct DeleteParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeleteParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(item_price_id: impl Into<String>) -> Self {
         Self {
             item_price_id: item_price_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_price_id", &self.item_price_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /differential_prices/{differential_price_id}/delete` (`differential_price.delete`) returns.
@@ -1030,24 +1094,34 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
-        self.params.item_price_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_id(mut self, value: StringFilter) -> Self {
-        self.params.item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `parent_item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `parent_item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn parent_item_id(mut self, value: StringFilter) -> Self {
-        self.params.parent_item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.parent_item_id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1061,24 +1135,24 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price_id",
-            self.params.item_price_id.as_ref(),
+            &self.params.item_price_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_id",
-            self.params.item_id.as_ref(),
+            &self.params.item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "parent_item_id",
-            self.params.parent_item_id.as_ref(),
+            &self.params.parent_item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
         Ok("/differential_prices".to_string())
@@ -1132,18 +1206,37 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_id: Option<StringFilter>,
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<StringFilter>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `parent_item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_item_id: Option<StringFilter>,
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_price_id: Vec<StringFilter>,
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_id: Vec<StringFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `parent_item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub parent_item_id: Vec<StringFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1151,14 +1244,16 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            item_price_id: None,
-            item_id: None,
-            id: None,
-            parent_item_id: None,
+            item_price_id: Vec::new(),
+            item_id: Vec::new(),
+            id: Vec::new(),
+            parent_item_id: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1170,6 +1265,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("item_id", &self.item_id);
         form.field("id", &self.id);
         form.field("parent_item_id", &self.parent_item_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /differential_prices` (`differential_price.list`).
@@ -1226,6 +1322,7 @@ impl<'de> Deserialize<'de> for ListEntry {
 }
 /// Fields of the `CreateParentPeriodsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateParentPeriodsParams {
     /// `period_unit`.
     pub period_unit: enums::PeriodUnit,
@@ -1253,6 +1350,7 @@ impl crate::form::FormEncode for CreateParentPeriodsParams {
 crate::form::form_object!(CreateParentPeriodsParams);
 /// Fields of the `CreateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1349,6 +1447,7 @@ impl crate::form::FormEncode for CreateTiersParams {
 crate::form::form_object!(CreateTiersParams);
 /// Fields of the `UpdateParentPeriodsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateParentPeriodsParams {
     /// `period_unit`.
     pub period_unit: enums::PeriodUnit,
@@ -1376,6 +1475,7 @@ impl crate::form::FormEncode for UpdateParentPeriodsParams {
 crate::form::form_object!(UpdateParentPeriodsParams);
 /// Fields of the `UpdateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

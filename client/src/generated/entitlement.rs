@@ -239,19 +239,29 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `feature_id`; operators: `is`, `in`.
+    /// Filter on `feature_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn feature_id(mut self, value: StringFilter) -> Self {
-        self.params.feature_id = Some(value);
+        crate::filter::add_condition(&mut self.params.feature_id, value);
         self
     }
-    /// Filter on `entity_type`; operators: `is`, `in`.
+    /// Filter on `entity_type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn entity_type(mut self, value: EnumFilter<EntityType>) -> Self {
-        self.params.entity_type = Some(value);
+        crate::filter::add_condition(&mut self.params.entity_type, value);
         self
     }
-    /// Filter on `entity_id`; operators: `is`, `in`.
+    /// Filter on `entity_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn entity_id(mut self, value: StringFilter) -> Self {
-        self.params.entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.entity_id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -265,19 +275,19 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "feature_id",
-            self.params.feature_id.as_ref(),
+            &self.params.feature_id,
             &["is", "in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "entity_type",
-            self.params.entity_type.as_ref(),
+            &self.params.entity_type,
             &["is", "in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "entity_id",
-            self.params.entity_id.as_ref(),
+            &self.params.entity_id,
             &["is", "in"],
         )?;
         Ok("/entitlements".to_string())
@@ -337,15 +347,30 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `feature_id`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_id: Option<StringFilter>,
-    /// Filter on `entity_type`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<EnumFilter<EntityType>>,
-    /// Filter on `entity_id`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<StringFilter>,
+    /// Filter on `feature_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub feature_id: Vec<StringFilter>,
+    /// Filter on `entity_type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub entity_type: Vec<EnumFilter<EntityType>>,
+    /// Filter on `entity_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub entity_id: Vec<StringFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -355,13 +380,15 @@ impl ListParams {
             embed: None,
             limit: None,
             offset: None,
-            feature_id: None,
-            entity_type: None,
-            entity_id: None,
+            feature_id: Vec::new(),
+            entity_type: Vec::new(),
+            entity_id: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -374,6 +401,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("feature_id", &self.feature_id);
         form.field("entity_type", &self.entity_type);
         form.field("entity_id", &self.entity_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /entitlements` (`entitlement.list`).
@@ -452,6 +480,16 @@ impl CreateRequest {
         self.params.entitlements = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -495,6 +533,9 @@ pub struct CreateParams {
     /// `entitlements` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlements: Vec<CreateEntitlementsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -503,10 +544,12 @@ impl CreateParams {
             action,
             change_reason: None,
             entitlements: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -515,6 +558,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("action", &self.action);
         form.field("change_reason", &self.change_reason);
         form.field("entitlements", &self.entitlements);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `POST /entitlements` (`entitlement.create`).
@@ -567,6 +611,7 @@ impl<'de> Deserialize<'de> for CreateEntry {
 }
 /// Fields of the `CreateEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateEntitlementsParams {
     /// `entity_id`; at most 100 characters.
     pub entity_id: String,

@@ -224,6 +224,16 @@ impl AddEntitlementOverrideForSubscriptionRequest {
         self.params.entitlement_overrides = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AddEntitlementOverrideForSubscriptionParams {
         &self.params
@@ -288,6 +298,9 @@ pub struct AddEntitlementOverrideForSubscriptionParams {
     pub entitlement_overrides: Vec<
         AddEntitlementOverrideForSubscriptionEntitlementOverridesParams,
     >,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AddEntitlementOverrideForSubscriptionParams {
     /// Parameters with nothing set.
@@ -295,10 +308,12 @@ impl AddEntitlementOverrideForSubscriptionParams {
         Self {
             action: None,
             entitlement_overrides: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -306,6 +321,7 @@ impl crate::form::FormEncode for AddEntitlementOverrideForSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action", &self.action);
         form.field("entitlement_overrides", &self.entitlement_overrides);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
@@ -402,6 +418,16 @@ impl ListEntitlementOverrideForSubscriptionRequest {
     /// Where the page starts: the `next_offset` of the previous page.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -505,6 +531,9 @@ pub struct ListEntitlementOverrideForSubscriptionParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListEntitlementOverrideForSubscriptionParams {
     /// Parameters with nothing set.
@@ -515,10 +544,12 @@ impl ListEntitlementOverrideForSubscriptionParams {
             include_scheduled_overrides: None,
             limit: None,
             offset: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -529,6 +560,7 @@ impl crate::form::FormEncode for ListEntitlementOverrideForSubscriptionParams {
         form.field("include_scheduled_overrides", &self.include_scheduled_overrides);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`).
@@ -585,6 +617,7 @@ impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
 }
 /// Fields of the `AddEntitlementOverrideForSubscriptionEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
     /// `feature_id`; at most 50 characters.
     pub feature_id: String,
@@ -636,13 +669,13 @@ impl AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
         self
     }
     /// Sets `effective_from` (Unix seconds).
-    pub fn effective_from(mut self, value: Timestamp) -> Self {
-        self.effective_from = Some(value);
+    pub fn effective_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.effective_from = Some(value.into());
         self
     }
     /// Sets `is_enabled`.

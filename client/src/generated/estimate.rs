@@ -854,7 +854,7 @@ impl Estimates {
     pub fn change_term_end(
         &self,
         subscription_id: impl Into<String>,
-        term_ends_at: Timestamp,
+        term_ends_at: impl Into<Timestamp>,
     ) -> ChangeTermEndRequest {
         ChangeTermEndRequest {
             client: self.client.clone(),
@@ -1014,8 +1014,8 @@ impl CreateSubscriptionRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `client_profile_id`; at most 50 characters.
@@ -1073,6 +1073,16 @@ impl CreateSubscriptionRequest {
         value: Vec<CreateSubscriptionTaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1154,6 +1164,9 @@ pub struct CreateSubscriptionParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateSubscriptionTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateSubscriptionParams {
     /// Parameters with nothing set.
@@ -1175,10 +1188,12 @@ impl CreateSubscriptionParams {
             addons: Vec::new(),
             event_based_addons: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1200,6 +1215,7 @@ impl crate::form::FormEncode for CreateSubscriptionParams {
         form.field("addons", &self.addons);
         form.field("event_based_addons", &self.event_based_addons);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /estimates/create_subscription` (`estimate.create_subscription`) returns.
@@ -1299,8 +1315,8 @@ impl CreateSubItemEstimateRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `client_profile_id`; at most 50 characters.
@@ -1375,6 +1391,16 @@ impl CreateSubItemEstimateRequest {
         value: Vec<CreateSubItemEstimateTaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1459,6 +1485,9 @@ pub struct CreateSubItemEstimateParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateSubItemEstimateTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateSubItemEstimateParams {
     /// Parameters with nothing set.
@@ -1481,10 +1510,12 @@ impl CreateSubItemEstimateParams {
             discounts: Vec::new(),
             item_tiers: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1507,6 +1538,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateParams {
         form.field("discounts", &self.discounts);
         form.field("item_tiers", &self.item_tiers);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`) returns.
@@ -1607,8 +1639,8 @@ impl CreateSubForCustomerEstimateRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `coupon_ids` (a list).
@@ -1654,6 +1686,16 @@ impl CreateSubForCustomerEstimateRequest {
         value: Vec<CreateSubForCustomerEstimateEventBasedAddonsParams>,
     ) -> Self {
         self.params.event_based_addons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1736,6 +1778,9 @@ pub struct CreateSubForCustomerEstimateParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateSubForCustomerEstimateEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateSubForCustomerEstimateParams {
     /// Parameters with nothing set.
@@ -1754,10 +1799,12 @@ impl CreateSubForCustomerEstimateParams {
             contract_term: None,
             addons: Vec::new(),
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1776,6 +1823,7 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateParams {
         form.field("contract_term", &self.contract_term);
         form.field("addons", &self.addons);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`) returns.
@@ -1876,8 +1924,8 @@ impl CreateSubItemForCustomerEstimateRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `coupon_ids` (a list).
@@ -1947,6 +1995,16 @@ impl CreateSubItemForCustomerEstimateRequest {
         value: Vec<CreateSubItemForCustomerEstimateItemTiersParams>,
     ) -> Self {
         self.params.item_tiers = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2041,6 +2099,9 @@ pub struct CreateSubItemForCustomerEstimateParams {
     /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateSubItemForCustomerEstimateItemTiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateSubItemForCustomerEstimateParams {
     /// Parameters with nothing set.
@@ -2062,10 +2123,12 @@ impl CreateSubItemForCustomerEstimateParams {
             subscription_items: Vec::new(),
             discounts: Vec::new(),
             item_tiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2087,6 +2150,7 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateParams {
         form.field("subscription_items", &self.subscription_items);
         form.field("discounts", &self.discounts);
         form.field("item_tiers", &self.item_tiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`) returns.
@@ -2156,8 +2220,8 @@ pub struct UpdateSubscriptionRequest {
 }
 impl UpdateSubscriptionRequest {
     /// Sets `changes_scheduled_at` (Unix seconds).
-    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.changes_scheduled_at = Some(value);
+    pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.changes_scheduled_at = Some(value.into());
         self
     }
     /// Sets `change_option`.
@@ -2176,8 +2240,8 @@ impl UpdateSubscriptionRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -2191,8 +2255,8 @@ impl UpdateSubscriptionRequest {
         self
     }
     /// Sets `reactivate_from` (Unix seconds).
-    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
-        self.params.reactivate_from = Some(value);
+    pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.reactivate_from = Some(value.into());
         self
     }
     /// Sets `billing_alignment_mode`.
@@ -2282,6 +2346,16 @@ impl UpdateSubscriptionRequest {
         value: Vec<UpdateSubscriptionEventBasedAddonsParams>,
     ) -> Self {
         self.params.event_based_addons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2387,6 +2461,9 @@ pub struct UpdateSubscriptionParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<UpdateSubscriptionEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateSubscriptionParams {
     /// Parameters with nothing set.
@@ -2416,10 +2493,12 @@ impl UpdateSubscriptionParams {
             customer: None,
             addons: Vec::new(),
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2449,6 +2528,7 @@ impl crate::form::FormEncode for UpdateSubscriptionParams {
         form.field("customer", &self.customer);
         form.field("addons", &self.addons);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /estimates/update_subscription` (`estimate.update_subscription`) returns.
@@ -2518,8 +2598,8 @@ pub struct UpdateSubscriptionForItemsRequest {
 }
 impl UpdateSubscriptionForItemsRequest {
     /// Sets `changes_scheduled_at` (Unix seconds).
-    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.changes_scheduled_at = Some(value);
+    pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.changes_scheduled_at = Some(value.into());
         self
     }
     /// Sets `change_option`.
@@ -2538,8 +2618,8 @@ impl UpdateSubscriptionForItemsRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -2553,8 +2633,8 @@ impl UpdateSubscriptionForItemsRequest {
         self
     }
     /// Sets `reactivate_from` (Unix seconds).
-    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
-        self.params.reactivate_from = Some(value);
+    pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.reactivate_from = Some(value.into());
         self
     }
     /// Sets `billing_alignment_mode`.
@@ -2673,6 +2753,16 @@ impl UpdateSubscriptionForItemsRequest {
         self.params.item_tiers = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateSubscriptionForItemsParams {
         &self.params
@@ -2785,6 +2875,9 @@ pub struct UpdateSubscriptionForItemsParams {
     /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<UpdateSubscriptionForItemsItemTiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateSubscriptionForItemsParams {
     /// Parameters with nothing set.
@@ -2817,10 +2910,12 @@ impl UpdateSubscriptionForItemsParams {
             subscription_items: Vec::new(),
             discounts: Vec::new(),
             item_tiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2853,6 +2948,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsParams {
         form.field("subscription_items", &self.subscription_items);
         form.field("discounts", &self.discounts);
         form.field("item_tiers", &self.item_tiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`) returns.
@@ -2947,6 +3043,16 @@ impl RenewalEstimateRequest {
         self.params.exclude_tax_type = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RenewalEstimateParams {
         &self.params
@@ -2997,6 +3103,9 @@ pub struct RenewalEstimateParams {
     /// `exclude_tax_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_tax_type: Option<enums::ExcludeTaxType>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RenewalEstimateParams {
     /// Parameters with nothing set.
@@ -3007,10 +3116,12 @@ impl RenewalEstimateParams {
             ignore_scheduled_cancellation: None,
             ignore_scheduled_changes: None,
             exclude_tax_type: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3021,6 +3132,7 @@ impl crate::form::FormEncode for RenewalEstimateParams {
         form.field("ignore_scheduled_cancellation", &self.ignore_scheduled_cancellation);
         form.field("ignore_scheduled_changes", &self.ignore_scheduled_changes);
         form.field("exclude_tax_type", &self.exclude_tax_type);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`) returns.
@@ -3121,6 +3233,16 @@ impl AdvanceInvoiceEstimateRequest {
         self.params.specific_dates_schedule = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AdvanceInvoiceEstimateParams {
         &self.params
@@ -3175,6 +3297,9 @@ pub struct AdvanceInvoiceEstimateParams {
     /// `specific_dates_schedule` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub specific_dates_schedule: Vec<AdvanceInvoiceEstimateSpecificDatesScheduleParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AdvanceInvoiceEstimateParams {
     /// Parameters with nothing set.
@@ -3185,10 +3310,12 @@ impl AdvanceInvoiceEstimateParams {
             schedule_type: None,
             fixed_interval_schedule: None,
             specific_dates_schedule: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3199,6 +3326,7 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateParams {
         form.field("schedule_type", &self.schedule_type);
         form.field("fixed_interval_schedule", &self.fixed_interval_schedule);
         form.field("specific_dates_schedule", &self.specific_dates_schedule);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`) returns.
@@ -3269,13 +3397,13 @@ pub struct RegenerateInvoiceEstimateRequest {
 }
 impl RegenerateInvoiceEstimateRequest {
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.params.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.params.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_to = Some(value.into());
         self
     }
     /// Sets `prorate`.
@@ -3286,6 +3414,16 @@ impl RegenerateInvoiceEstimateRequest {
     /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3337,6 +3475,9 @@ pub struct RegenerateInvoiceEstimateParams {
     /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RegenerateInvoiceEstimateParams {
     /// Parameters with nothing set.
@@ -3346,10 +3487,12 @@ impl RegenerateInvoiceEstimateParams {
             date_to: None,
             prorate: None,
             invoice_immediately: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3359,6 +3502,7 @@ impl crate::form::FormEncode for RegenerateInvoiceEstimateParams {
         form.field("date_to", &self.date_to);
         form.field("prorate", &self.prorate);
         form.field("invoice_immediately", &self.invoice_immediately);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`) returns.
@@ -3433,6 +3577,16 @@ impl UpcomingInvoicesEstimateRequest {
         self.params.include_usage_charges = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpcomingInvoicesEstimateParams {
         &self.params
@@ -3472,22 +3626,28 @@ pub struct UpcomingInvoicesEstimateParams {
     /// `include_usage_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_usage_charges: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpcomingInvoicesEstimateParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
             include_usage_charges: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpcomingInvoicesEstimateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("include_usage_charges", &self.include_usage_charges);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`) returns.
@@ -3567,6 +3727,16 @@ impl ChangeTermEndRequest {
         self.params.invoice_immediately = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ChangeTermEndParams {
         &self.params
@@ -3610,18 +3780,23 @@ pub struct ChangeTermEndParams {
     /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ChangeTermEndParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(term_ends_at: Timestamp) -> Self {
+    pub fn new(term_ends_at: impl Into<Timestamp>) -> Self {
         Self {
-            term_ends_at,
+            term_ends_at: term_ends_at.into(),
             prorate: None,
             invoice_immediately: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3630,6 +3805,7 @@ impl crate::form::FormEncode for ChangeTermEndParams {
         form.field("term_ends_at", &self.term_ends_at);
         form.field("prorate", &self.prorate);
         form.field("invoice_immediately", &self.invoice_immediately);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`) returns.
@@ -3710,8 +3886,8 @@ impl CancelSubscriptionRequest {
         self
     }
     /// Sets `cancel_at` (Unix seconds).
-    pub fn cancel_at(mut self, value: Timestamp) -> Self {
-        self.params.cancel_at = Some(value);
+    pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.cancel_at = Some(value.into());
         self
     }
     /// Sets `credit_option_for_current_term_charges`.
@@ -3755,8 +3931,8 @@ impl CancelSubscriptionRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `cancel_reason_code`; at most 100 characters.
@@ -3770,6 +3946,16 @@ impl CancelSubscriptionRequest {
         value: Vec<CancelSubscriptionEventBasedAddonsParams>,
     ) -> Self {
         self.params.event_based_addons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3844,6 +4030,9 @@ pub struct CancelSubscriptionParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CancelSubscriptionEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CancelSubscriptionParams {
     /// Parameters with nothing set.
@@ -3860,10 +4049,12 @@ impl CancelSubscriptionParams {
             invoice_date: None,
             cancel_reason_code: None,
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3883,6 +4074,7 @@ impl crate::form::FormEncode for CancelSubscriptionParams {
         form.field("invoice_date", &self.invoice_date);
         form.field("cancel_reason_code", &self.cancel_reason_code);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`) returns.
@@ -3963,8 +4155,8 @@ impl CancelSubscriptionForItemsRequest {
         self
     }
     /// Sets `cancel_at` (Unix seconds).
-    pub fn cancel_at(mut self, value: Timestamp) -> Self {
-        self.params.cancel_at = Some(value);
+    pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.cancel_at = Some(value.into());
         self
     }
     /// Sets `credit_option_for_current_term_charges`.
@@ -4008,8 +4200,8 @@ impl CancelSubscriptionForItemsRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `include_cancellation_day_in_billing`.
@@ -4028,6 +4220,16 @@ impl CancelSubscriptionForItemsRequest {
         value: Vec<CancelSubscriptionForItemsSubscriptionItemsParams>,
     ) -> Self {
         self.params.subscription_items = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -4105,6 +4307,9 @@ pub struct CancelSubscriptionForItemsParams {
     /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CancelSubscriptionForItemsSubscriptionItemsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CancelSubscriptionForItemsParams {
     /// Parameters with nothing set.
@@ -4122,10 +4327,12 @@ impl CancelSubscriptionForItemsParams {
             include_cancellation_day_in_billing: None,
             cancel_reason_code: None,
             subscription_items: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4149,6 +4356,7 @@ impl crate::form::FormEncode for CancelSubscriptionForItemsParams {
         );
         form.field("cancel_reason_code", &self.cancel_reason_code);
         form.field("subscription_items", &self.subscription_items);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`) returns.
@@ -4236,6 +4444,16 @@ impl PauseSubscriptionRequest {
         self.params.subscription = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &PauseSubscriptionParams {
         &self.params
@@ -4280,6 +4498,9 @@ pub struct PauseSubscriptionParams {
     /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<PauseSubscriptionSubscriptionParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PauseSubscriptionParams {
     /// Parameters with nothing set.
@@ -4288,10 +4509,12 @@ impl PauseSubscriptionParams {
             pause_option: None,
             unbilled_charges_handling: None,
             subscription: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4300,6 +4523,7 @@ impl crate::form::FormEncode for PauseSubscriptionParams {
         form.field("pause_option", &self.pause_option);
         form.field("unbilled_charges_handling", &self.unbilled_charges_handling);
         form.field("subscription", &self.subscription);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`) returns.
@@ -4384,6 +4608,16 @@ impl ResumeSubscriptionRequest {
         self.params.subscription = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ResumeSubscriptionParams {
         &self.params
@@ -4430,6 +4664,9 @@ pub struct ResumeSubscriptionParams {
     /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<ResumeSubscriptionSubscriptionParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ResumeSubscriptionParams {
     /// Parameters with nothing set.
@@ -4438,10 +4675,12 @@ impl ResumeSubscriptionParams {
             resume_option: None,
             charges_handling: None,
             subscription: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4450,6 +4689,7 @@ impl crate::form::FormEncode for ResumeSubscriptionParams {
         form.field("resume_option", &self.resume_option);
         form.field("charges_handling", &self.charges_handling);
         form.field("subscription", &self.subscription);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`) returns.
@@ -4561,6 +4801,16 @@ impl GiftSubscriptionRequest {
         self.params.addons = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &GiftSubscriptionParams {
         &self.params
@@ -4614,6 +4864,9 @@ pub struct GiftSubscriptionParams {
     /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<GiftSubscriptionAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl GiftSubscriptionParams {
     /// Parameters with nothing set.
@@ -4627,10 +4880,12 @@ impl GiftSubscriptionParams {
             shipping_address: None,
             subscription: None,
             addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4644,6 +4899,7 @@ impl crate::form::FormEncode for GiftSubscriptionParams {
         form.field("shipping_address", &self.shipping_address);
         form.field("subscription", &self.subscription);
         form.field("addons", &self.addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /estimates/gift_subscription` (`estimate.gift_subscription`) returns.
@@ -4767,6 +5023,16 @@ impl GiftSubscriptionForItemsRequest {
         self.params.item_tiers = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &GiftSubscriptionForItemsParams {
         &self.params
@@ -4822,6 +5088,9 @@ pub struct GiftSubscriptionForItemsParams {
     /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<GiftSubscriptionForItemsItemTiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl GiftSubscriptionForItemsParams {
     /// Parameters with nothing set.
@@ -4835,10 +5104,12 @@ impl GiftSubscriptionForItemsParams {
             shipping_address: None,
             subscription_items: Vec::new(),
             item_tiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4852,6 +5123,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsParams {
         form.field("shipping_address", &self.shipping_address);
         form.field("subscription_items", &self.subscription_items);
         form.field("item_tiers", &self.item_tiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`) returns.
@@ -4961,8 +5233,8 @@ impl CreateInvoiceRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `invoice`.
@@ -5002,6 +5274,16 @@ impl CreateInvoiceRequest {
         value: Vec<CreateInvoiceTaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5078,6 +5360,9 @@ pub struct CreateInvoiceParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateInvoiceTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateInvoiceParams {
     /// Parameters with nothing set.
@@ -5098,10 +5383,12 @@ impl CreateInvoiceParams {
             charges: Vec::new(),
             notes_to_remove: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5122,6 +5409,7 @@ impl crate::form::FormEncode for CreateInvoiceParams {
         form.field("charges", &self.charges);
         form.field("notes_to_remove", &self.notes_to_remove);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /estimates/create_invoice` (`estimate.create_invoice`) returns.
@@ -5231,8 +5519,8 @@ impl CreateInvoiceForItemsRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `invoice`.
@@ -5299,6 +5587,16 @@ impl CreateInvoiceForItemsRequest {
         value: Vec<CreateInvoiceForItemsTaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5386,6 +5684,9 @@ pub struct CreateInvoiceForItemsParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateInvoiceForItemsTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateInvoiceForItemsParams {
     /// Parameters with nothing set.
@@ -5409,10 +5710,12 @@ impl CreateInvoiceForItemsParams {
             notes_to_remove: Vec::new(),
             discounts: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5436,6 +5739,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsParams {
         form.field("notes_to_remove", &self.notes_to_remove);
         form.field("discounts", &self.discounts);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`) returns.
@@ -5515,8 +5819,18 @@ impl PaymentSchedulesRequest {
         self
     }
     /// Sets `payment_schedule_start_date` (Unix seconds).
-    pub fn payment_schedule_start_date(mut self, value: Timestamp) -> Self {
-        self.params.payment_schedule_start_date = Some(value);
+    pub fn payment_schedule_start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.payment_schedule_start_date = Some(value.into());
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5565,6 +5879,9 @@ pub struct PaymentSchedulesParams {
     /// `payment_schedule_start_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule_start_date: Option<Timestamp>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PaymentSchedulesParams {
     /// Parameters with the required fields set and nothing else.
@@ -5574,10 +5891,12 @@ impl PaymentSchedulesParams {
             amount: None,
             invoice_id: None,
             payment_schedule_start_date: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5587,6 +5906,7 @@ impl crate::form::FormEncode for PaymentSchedulesParams {
         form.field("amount", &self.amount);
         form.field("invoice_id", &self.invoice_id);
         form.field("payment_schedule_start_date", &self.payment_schedule_start_date);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /estimates/payment_schedules` (`estimate.payment_schedules`) returns.
@@ -5639,6 +5959,7 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
 }
 /// Fields of the `CreateSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5743,13 +6064,13 @@ impl CreateSubscriptionSubscriptionParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -5808,6 +6129,7 @@ impl crate::form::FormEncode for CreateSubscriptionSubscriptionParams {
 crate::form::form_object!(CreateSubscriptionSubscriptionParams);
 /// Fields of the `CreateSubscriptionBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubscriptionBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5904,6 +6226,7 @@ impl crate::form::FormEncode for CreateSubscriptionBillingAddressParams {
 crate::form::form_object!(CreateSubscriptionBillingAddressParams);
 /// Fields of the `CreateSubscriptionShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubscriptionShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6000,6 +6323,7 @@ impl crate::form::FormEncode for CreateSubscriptionShippingAddressParams {
 crate::form::form_object!(CreateSubscriptionShippingAddressParams);
 /// Fields of the `CreateSubscriptionCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubscriptionCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6096,6 +6420,7 @@ impl crate::form::FormEncode for CreateSubscriptionCustomerParams {
 crate::form::form_object!(CreateSubscriptionCustomerParams);
 /// Fields of the `CreateSubscriptionContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubscriptionContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6135,6 +6460,7 @@ impl crate::form::FormEncode for CreateSubscriptionContractTermParams {
 crate::form::form_object!(CreateSubscriptionContractTermParams);
 /// Fields of the `CreateSubscriptionAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubscriptionAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6202,8 +6528,8 @@ impl CreateSubscriptionAddonsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
 }
@@ -6221,6 +6547,7 @@ impl crate::form::FormEncode for CreateSubscriptionAddonsParams {
 crate::form::form_object!(CreateSubscriptionAddonsParams);
 /// Fields of the `CreateSubscriptionEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubscriptionEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6327,6 +6654,7 @@ impl crate::form::FormEncode for CreateSubscriptionEventBasedAddonsParams {
 crate::form::form_object!(CreateSubscriptionEventBasedAddonsParams);
 /// Fields of the `CreateSubscriptionTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubscriptionTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6373,6 +6701,7 @@ impl crate::form::FormEncode for CreateSubscriptionTaxProvidersFieldsParams {
 crate::form::form_object!(CreateSubscriptionTaxProvidersFieldsParams);
 /// Fields of the `CreateSubItemEstimateSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemEstimateSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6427,8 +6756,8 @@ impl CreateSubItemEstimateSubscriptionParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `setup_fee`.
@@ -6437,8 +6766,8 @@ impl CreateSubItemEstimateSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -6492,6 +6821,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateSubscriptionParams {
 crate::form::form_object!(CreateSubItemEstimateSubscriptionParams);
 /// Fields of the `CreateSubItemEstimateBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemEstimateBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6588,6 +6918,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateBillingAddressParams {
 crate::form::form_object!(CreateSubItemEstimateBillingAddressParams);
 /// Fields of the `CreateSubItemEstimateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemEstimateShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6684,6 +7015,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateShippingAddressParams {
 crate::form::form_object!(CreateSubItemEstimateShippingAddressParams);
 /// Fields of the `CreateSubItemEstimateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemEstimateCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6780,6 +7112,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateCustomerParams {
 crate::form::form_object!(CreateSubItemEstimateCustomerParams);
 /// Fields of the `CreateSubItemEstimateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemEstimateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6809,8 +7142,8 @@ impl CreateSubItemEstimateContractTermParams {
         self
     }
     /// Sets `contract_start` (Unix seconds).
-    pub fn contract_start(mut self, value: Timestamp) -> Self {
-        self.contract_start = Some(value);
+    pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.contract_start = Some(value.into());
         self
     }
     /// Sets `cancellation_cutoff_period`.
@@ -6829,6 +7162,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateContractTermParams {
 crate::form::form_object!(CreateSubItemEstimateContractTermParams);
 /// Fields of the `CreateSubItemEstimateSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemEstimateSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -6910,8 +7244,8 @@ impl CreateSubItemEstimateSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -6959,6 +7293,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateSubscriptionItemsParams {
 crate::form::form_object!(CreateSubItemEstimateSubscriptionItemsParams);
 /// Fields of the `CreateSubItemEstimateDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemEstimateDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7059,6 +7394,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateDiscountsParams {
 crate::form::form_object!(CreateSubItemEstimateDiscountsParams);
 /// Fields of the `CreateSubItemEstimateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemEstimateItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7165,6 +7501,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateItemTiersParams {
 crate::form::form_object!(CreateSubItemEstimateItemTiersParams);
 /// Fields of the `CreateSubItemEstimateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemEstimateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7211,6 +7548,7 @@ impl crate::form::FormEncode for CreateSubItemEstimateTaxProvidersFieldsParams {
 crate::form::form_object!(CreateSubItemEstimateTaxProvidersFieldsParams);
 /// Fields of the `CreateSubForCustomerEstimateSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubForCustomerEstimateSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7311,13 +7649,13 @@ impl CreateSubForCustomerEstimateSubscriptionParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `offline_payment_method`.
@@ -7370,6 +7708,7 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateSubscriptionParams 
 crate::form::form_object!(CreateSubForCustomerEstimateSubscriptionParams);
 /// Fields of the `CreateSubForCustomerEstimateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubForCustomerEstimateShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7466,6 +7805,7 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateShippingAddressPara
 crate::form::form_object!(CreateSubForCustomerEstimateShippingAddressParams);
 /// Fields of the `CreateSubForCustomerEstimateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubForCustomerEstimateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7507,6 +7847,7 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateContractTermParams 
 crate::form::form_object!(CreateSubForCustomerEstimateContractTermParams);
 /// Fields of the `CreateSubForCustomerEstimateAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubForCustomerEstimateAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7574,8 +7915,8 @@ impl CreateSubForCustomerEstimateAddonsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
 }
@@ -7593,6 +7934,7 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateAddonsParams {
 crate::form::form_object!(CreateSubForCustomerEstimateAddonsParams);
 /// Fields of the `CreateSubForCustomerEstimateEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubForCustomerEstimateEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7699,6 +8041,7 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateEventBasedAddonsPar
 crate::form::form_object!(CreateSubForCustomerEstimateEventBasedAddonsParams);
 /// Fields of the `CreateSubItemForCustomerEstimateSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemForCustomerEstimateSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7749,8 +8092,8 @@ impl CreateSubItemForCustomerEstimateSubscriptionParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `setup_fee`.
@@ -7759,8 +8102,8 @@ impl CreateSubItemForCustomerEstimateSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `offline_payment_method`.
@@ -7808,6 +8151,7 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateSubscriptionPar
 crate::form::form_object!(CreateSubItemForCustomerEstimateSubscriptionParams);
 /// Fields of the `CreateSubItemForCustomerEstimateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemForCustomerEstimateShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7904,6 +8248,7 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateShippingAddress
 crate::form::form_object!(CreateSubItemForCustomerEstimateShippingAddressParams);
 /// Fields of the `CreateSubItemForCustomerEstimateBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemForCustomerEstimateBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8000,6 +8345,7 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateBillingAddressP
 crate::form::form_object!(CreateSubItemForCustomerEstimateBillingAddressParams);
 /// Fields of the `CreateSubItemForCustomerEstimateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemForCustomerEstimateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8031,8 +8377,8 @@ impl CreateSubItemForCustomerEstimateContractTermParams {
         self
     }
     /// Sets `contract_start` (Unix seconds).
-    pub fn contract_start(mut self, value: Timestamp) -> Self {
-        self.contract_start = Some(value);
+    pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.contract_start = Some(value.into());
         self
     }
     /// Sets `cancellation_cutoff_period`.
@@ -8051,6 +8397,7 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateContractTermPar
 crate::form::form_object!(CreateSubItemForCustomerEstimateContractTermParams);
 /// Fields of the `CreateSubItemForCustomerEstimateBillingOverrideParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemForCustomerEstimateBillingOverrideParams {
     /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8087,6 +8434,7 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateBillingOverride
 crate::form::form_object!(CreateSubItemForCustomerEstimateBillingOverrideParams);
 /// Fields of the `CreateSubItemForCustomerEstimateSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemForCustomerEstimateSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -8168,8 +8516,8 @@ impl CreateSubItemForCustomerEstimateSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -8218,6 +8566,7 @@ for CreateSubItemForCustomerEstimateSubscriptionItemsParams {
 crate::form::form_object!(CreateSubItemForCustomerEstimateSubscriptionItemsParams);
 /// Fields of the `CreateSubItemForCustomerEstimateDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemForCustomerEstimateDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8318,6 +8667,7 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateDiscountsParams
 crate::form::form_object!(CreateSubItemForCustomerEstimateDiscountsParams);
 /// Fields of the `CreateSubItemForCustomerEstimateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemForCustomerEstimateItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8424,6 +8774,7 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateItemTiersParams
 crate::form::form_object!(CreateSubItemForCustomerEstimateItemTiersParams);
 /// Fields of the `UpdateSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -8522,13 +8873,13 @@ impl UpdateSubscriptionSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -8584,6 +8935,7 @@ impl crate::form::FormEncode for UpdateSubscriptionSubscriptionParams {
 crate::form::form_object!(UpdateSubscriptionSubscriptionParams);
 /// Fields of the `UpdateSubscriptionBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8680,6 +9032,7 @@ impl crate::form::FormEncode for UpdateSubscriptionBillingAddressParams {
 crate::form::form_object!(UpdateSubscriptionBillingAddressParams);
 /// Fields of the `UpdateSubscriptionShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8776,6 +9129,7 @@ impl crate::form::FormEncode for UpdateSubscriptionShippingAddressParams {
 crate::form::form_object!(UpdateSubscriptionShippingAddressParams);
 /// Fields of the `UpdateSubscriptionCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8832,6 +9186,7 @@ impl crate::form::FormEncode for UpdateSubscriptionCustomerParams {
 crate::form::form_object!(UpdateSubscriptionCustomerParams);
 /// Fields of the `UpdateSubscriptionAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8903,8 +9258,8 @@ impl UpdateSubscriptionAddonsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `proration_type`.
@@ -8928,6 +9283,7 @@ impl crate::form::FormEncode for UpdateSubscriptionAddonsParams {
 crate::form::form_object!(UpdateSubscriptionAddonsParams);
 /// Fields of the `UpdateSubscriptionEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9034,6 +9390,7 @@ impl crate::form::FormEncode for UpdateSubscriptionEventBasedAddonsParams {
 crate::form::form_object!(UpdateSubscriptionEventBasedAddonsParams);
 /// Fields of the `UpdateSubscriptionForItemsSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionForItemsSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -9087,13 +9444,13 @@ impl UpdateSubscriptionForItemsSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -9144,6 +9501,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsSubscriptionParams {
 crate::form::form_object!(UpdateSubscriptionForItemsSubscriptionParams);
 /// Fields of the `UpdateSubscriptionForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionForItemsBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9240,6 +9598,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsBillingAddressParams 
 crate::form::form_object!(UpdateSubscriptionForItemsBillingAddressParams);
 /// Fields of the `UpdateSubscriptionForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionForItemsShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9336,6 +9695,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsShippingAddressParams
 crate::form::form_object!(UpdateSubscriptionForItemsShippingAddressParams);
 /// Fields of the `UpdateSubscriptionForItemsCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionForItemsCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9392,6 +9752,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsCustomerParams {
 crate::form::form_object!(UpdateSubscriptionForItemsCustomerParams);
 /// Fields of the `UpdateSubscriptionForItemsBillingOverrideParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionForItemsBillingOverrideParams {
     /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9428,6 +9789,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsBillingOverrideParams
 crate::form::form_object!(UpdateSubscriptionForItemsBillingOverrideParams);
 /// Fields of the `UpdateSubscriptionForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -9513,8 +9875,8 @@ impl UpdateSubscriptionForItemsSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -9568,6 +9930,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsSubscriptionItemsPara
 crate::form::form_object!(UpdateSubscriptionForItemsSubscriptionItemsParams);
 /// Fields of the `UpdateSubscriptionForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9685,6 +10048,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsDiscountsParams {
 crate::form::form_object!(UpdateSubscriptionForItemsDiscountsParams);
 /// Fields of the `UpdateSubscriptionForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9791,6 +10155,7 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsItemTiersParams {
 crate::form::form_object!(UpdateSubscriptionForItemsItemTiersParams);
 /// Fields of the `AdvanceInvoiceEstimateFixedIntervalScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AdvanceInvoiceEstimateFixedIntervalScheduleParams {
     /// `number_of_occurrences`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9831,8 +10196,8 @@ impl AdvanceInvoiceEstimateFixedIntervalScheduleParams {
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -9847,6 +10212,7 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateFixedIntervalSchedulePara
 crate::form::form_object!(AdvanceInvoiceEstimateFixedIntervalScheduleParams);
 /// Fields of the `AdvanceInvoiceEstimateSpecificDatesScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AdvanceInvoiceEstimateSpecificDatesScheduleParams {
     /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9869,8 +10235,8 @@ impl AdvanceInvoiceEstimateSpecificDatesScheduleParams {
         self
     }
     /// Sets `date` (Unix seconds).
-    pub fn date(mut self, value: Timestamp) -> Self {
-        self.date = Some(value);
+    pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date = Some(value.into());
         self
     }
 }
@@ -9883,6 +10249,7 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateSpecificDatesSchedulePara
 crate::form::form_object!(AdvanceInvoiceEstimateSpecificDatesScheduleParams);
 /// Fields of the `CancelSubscriptionEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CancelSubscriptionEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9939,6 +10306,7 @@ impl crate::form::FormEncode for CancelSubscriptionEventBasedAddonsParams {
 crate::form::form_object!(CancelSubscriptionEventBasedAddonsParams);
 /// Fields of the `CancelSubscriptionForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CancelSubscriptionForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10015,6 +10383,7 @@ impl crate::form::FormEncode for CancelSubscriptionForItemsSubscriptionItemsPara
 crate::form::form_object!(CancelSubscriptionForItemsSubscriptionItemsParams);
 /// Fields of the `PauseSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PauseSubscriptionSubscriptionParams {
     /// `pause_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10036,13 +10405,13 @@ impl PauseSubscriptionSubscriptionParams {
         }
     }
     /// Sets `pause_date` (Unix seconds).
-    pub fn pause_date(mut self, value: Timestamp) -> Self {
-        self.pause_date = Some(value);
+    pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.pause_date = Some(value.into());
         self
     }
     /// Sets `resume_date` (Unix seconds).
-    pub fn resume_date(mut self, value: Timestamp) -> Self {
-        self.resume_date = Some(value);
+    pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.resume_date = Some(value.into());
         self
     }
     /// Sets `skip_billing_cycles`.
@@ -10061,6 +10430,7 @@ impl crate::form::FormEncode for PauseSubscriptionSubscriptionParams {
 crate::form::form_object!(PauseSubscriptionSubscriptionParams);
 /// Fields of the `ResumeSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResumeSubscriptionSubscriptionParams {
     /// `resume_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10072,8 +10442,8 @@ impl ResumeSubscriptionSubscriptionParams {
         Self { resume_date: None }
     }
     /// Sets `resume_date` (Unix seconds).
-    pub fn resume_date(mut self, value: Timestamp) -> Self {
-        self.resume_date = Some(value);
+    pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.resume_date = Some(value.into());
         self
     }
 }
@@ -10085,6 +10455,7 @@ impl crate::form::FormEncode for ResumeSubscriptionSubscriptionParams {
 crate::form::form_object!(ResumeSubscriptionSubscriptionParams);
 /// Fields of the `GiftSubscriptionGiftParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionGiftParams {
     /// `scheduled_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10110,8 +10481,8 @@ impl GiftSubscriptionGiftParams {
         }
     }
     /// Sets `scheduled_at` (Unix seconds).
-    pub fn scheduled_at(mut self, value: Timestamp) -> Self {
-        self.scheduled_at = Some(value);
+    pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.scheduled_at = Some(value.into());
         self
     }
     /// Sets `auto_claim`.
@@ -10125,8 +10496,8 @@ impl GiftSubscriptionGiftParams {
         self
     }
     /// Sets `claim_expiry_date` (Unix seconds).
-    pub fn claim_expiry_date(mut self, value: Timestamp) -> Self {
-        self.claim_expiry_date = Some(value);
+    pub fn claim_expiry_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.claim_expiry_date = Some(value.into());
         self
     }
 }
@@ -10141,6 +10512,7 @@ impl crate::form::FormEncode for GiftSubscriptionGiftParams {
 crate::form::form_object!(GiftSubscriptionGiftParams);
 /// Fields of the `GiftSubscriptionGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionGifterParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -10185,6 +10557,7 @@ impl crate::form::FormEncode for GiftSubscriptionGifterParams {
 crate::form::form_object!(GiftSubscriptionGifterParams);
 /// Fields of the `GiftSubscriptionGiftReceiverParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionGiftReceiverParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -10222,6 +10595,7 @@ impl crate::form::FormEncode for GiftSubscriptionGiftReceiverParams {
 crate::form::form_object!(GiftSubscriptionGiftReceiverParams);
 /// Fields of the `GiftSubscriptionPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10311,6 +10685,7 @@ impl crate::form::FormEncode for GiftSubscriptionPaymentIntentParams {
 crate::form::form_object!(GiftSubscriptionPaymentIntentParams);
 /// Fields of the `GiftSubscriptionShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10467,6 +10842,7 @@ impl crate::form::FormEncode for GiftSubscriptionShippingAddressParams {
 crate::form::form_object!(GiftSubscriptionShippingAddressParams);
 /// Fields of the `GiftSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionSubscriptionParams {
     /// `plan_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10513,6 +10889,7 @@ impl crate::form::FormEncode for GiftSubscriptionSubscriptionParams {
 crate::form::form_object!(GiftSubscriptionSubscriptionParams);
 /// Fields of the `GiftSubscriptionAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10559,6 +10936,7 @@ impl crate::form::FormEncode for GiftSubscriptionAddonsParams {
 crate::form::form_object!(GiftSubscriptionAddonsParams);
 /// Fields of the `GiftSubscriptionForItemsGiftParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionForItemsGiftParams {
     /// `scheduled_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10584,8 +10962,8 @@ impl GiftSubscriptionForItemsGiftParams {
         }
     }
     /// Sets `scheduled_at` (Unix seconds).
-    pub fn scheduled_at(mut self, value: Timestamp) -> Self {
-        self.scheduled_at = Some(value);
+    pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.scheduled_at = Some(value.into());
         self
     }
     /// Sets `auto_claim`.
@@ -10599,8 +10977,8 @@ impl GiftSubscriptionForItemsGiftParams {
         self
     }
     /// Sets `claim_expiry_date` (Unix seconds).
-    pub fn claim_expiry_date(mut self, value: Timestamp) -> Self {
-        self.claim_expiry_date = Some(value);
+    pub fn claim_expiry_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.claim_expiry_date = Some(value.into());
         self
     }
 }
@@ -10615,6 +10993,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsGiftParams {
 crate::form::form_object!(GiftSubscriptionForItemsGiftParams);
 /// Fields of the `GiftSubscriptionForItemsGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionForItemsGifterParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -10659,6 +11038,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsGifterParams {
 crate::form::form_object!(GiftSubscriptionForItemsGifterParams);
 /// Fields of the `GiftSubscriptionForItemsGiftReceiverParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionForItemsGiftReceiverParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -10696,6 +11076,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsGiftReceiverParams {
 crate::form::form_object!(GiftSubscriptionForItemsGiftReceiverParams);
 /// Fields of the `GiftSubscriptionForItemsPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionForItemsPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10787,6 +11168,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsPaymentIntentParams {
 crate::form::form_object!(GiftSubscriptionForItemsPaymentIntentParams);
 /// Fields of the `GiftSubscriptionForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10943,6 +11325,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsShippingAddressParams {
 crate::form::form_object!(GiftSubscriptionForItemsShippingAddressParams);
 /// Fields of the `GiftSubscriptionForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11009,6 +11392,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsSubscriptionItemsParams
 crate::form::form_object!(GiftSubscriptionForItemsSubscriptionItemsParams);
 /// Fields of the `GiftSubscriptionForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GiftSubscriptionForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11095,6 +11479,7 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsItemTiersParams {
 crate::form::form_object!(GiftSubscriptionForItemsItemTiersParams);
 /// Fields of the `CreateInvoiceInvoiceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceInvoiceParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11141,6 +11526,7 @@ impl crate::form::FormEncode for CreateInvoiceInvoiceParams {
 crate::form::form_object!(CreateInvoiceInvoiceParams);
 /// Fields of the `CreateInvoiceShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11297,6 +11683,7 @@ impl crate::form::FormEncode for CreateInvoiceShippingAddressParams {
 crate::form::form_object!(CreateInvoiceShippingAddressParams);
 /// Fields of the `CreateInvoiceAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11359,13 +11746,13 @@ impl CreateInvoiceAddonsParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -11383,6 +11770,7 @@ impl crate::form::FormEncode for CreateInvoiceAddonsParams {
 crate::form::form_object!(CreateInvoiceAddonsParams);
 /// Fields of the `CreateInvoiceChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11499,13 +11887,13 @@ impl CreateInvoiceChargesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -11529,6 +11917,7 @@ impl crate::form::FormEncode for CreateInvoiceChargesParams {
 crate::form::form_object!(CreateInvoiceChargesParams);
 /// Fields of the `CreateInvoiceNotesToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceNotesToRemoveParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11565,6 +11954,7 @@ impl crate::form::FormEncode for CreateInvoiceNotesToRemoveParams {
 crate::form::form_object!(CreateInvoiceNotesToRemoveParams);
 /// Fields of the `CreateInvoiceTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11611,6 +12001,7 @@ impl crate::form::FormEncode for CreateInvoiceTaxProvidersFieldsParams {
 crate::form::form_object!(CreateInvoiceTaxProvidersFieldsParams);
 /// Fields of the `CreateInvoiceForItemsInvoiceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceForItemsInvoiceParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11657,6 +12048,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsInvoiceParams {
 crate::form::form_object!(CreateInvoiceForItemsInvoiceParams);
 /// Fields of the `CreateInvoiceForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11813,6 +12205,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsShippingAddressParams {
 crate::form::form_object!(CreateInvoiceForItemsShippingAddressParams);
 /// Fields of the `CreateInvoiceForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceForItemsBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11909,6 +12302,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsBillingAddressParams {
 crate::form::form_object!(CreateInvoiceForItemsBillingAddressParams);
 /// Fields of the `CreateInvoiceForItemsItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceForItemsItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11979,13 +12373,13 @@ impl CreateInvoiceForItemsItemPricesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
     /// Sets `description`; at most 250 characters.
@@ -12015,6 +12409,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsItemPricesParams {
 crate::form::form_object!(CreateInvoiceForItemsItemPricesParams);
 /// Fields of the `CreateInvoiceForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12121,6 +12516,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsItemTiersParams {
 crate::form::form_object!(CreateInvoiceForItemsItemTiersParams);
 /// Fields of the `CreateInvoiceForItemsChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceForItemsChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12241,13 +12637,13 @@ impl CreateInvoiceForItemsChargesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
     /// Sets `entity_description`; at most 500 characters.
@@ -12277,6 +12673,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsChargesParams {
 crate::form::form_object!(CreateInvoiceForItemsChargesParams);
 /// Fields of the `CreateInvoiceForItemsNotesToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceForItemsNotesToRemoveParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12313,6 +12710,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsNotesToRemoveParams {
 crate::form::form_object!(CreateInvoiceForItemsNotesToRemoveParams);
 /// Fields of the `CreateInvoiceForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceForItemsDiscountsParams {
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12373,6 +12771,7 @@ impl crate::form::FormEncode for CreateInvoiceForItemsDiscountsParams {
 crate::form::form_object!(CreateInvoiceForItemsDiscountsParams);
 /// Fields of the `CreateInvoiceForItemsTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceForItemsTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1447,13 +1447,13 @@ pub struct ListRequest {
 }
 impl ListRequest {
     /// Sets `start_time` (Unix seconds).
-    pub fn start_time(mut self, value: Timestamp) -> Self {
-        self.params.start_time = Some(value);
+    pub fn start_time(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.start_time = Some(value.into());
         self
     }
     /// Sets `end_time` (Unix seconds).
-    pub fn end_time(mut self, value: Timestamp) -> Self {
-        self.params.end_time = Some(value);
+    pub fn end_time(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.end_time = Some(value.into());
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -1466,34 +1466,44 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `webhook_status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `webhook_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn webhook_status(mut self, value: EnumFilter<WebhookStatus>) -> Self {
-        self.params.webhook_status = Some(value);
+        crate::filter::add_condition(&mut self.params.webhook_status, value);
         self
     }
-    /// Filter on `event_type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `event_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn event_type(mut self, value: EnumFilter<ListEventType>) -> Self {
-        self.params.event_type = Some(value);
+        crate::filter::add_condition(&mut self.params.event_type, value);
         self
     }
-    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn source(mut self, value: EnumFilter<enums::Source>) -> Self {
-        self.params.source = Some(value);
+        crate::filter::add_condition(&mut self.params.source, value);
         self
     }
-    /// Filter on `occurred_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `occurred_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn occurred_at(mut self, value: TimestampFilter) -> Self {
-        self.params.occurred_at = Some(value);
+        crate::filter::add_condition(&mut self.params.occurred_at, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1507,29 +1517,29 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "webhook_status",
-            self.params.webhook_status.as_ref(),
+            &self.params.webhook_status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "event_type",
-            self.params.event_type.as_ref(),
+            &self.params.event_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "source",
-            self.params.source.as_ref(),
+            &self.params.source,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "occurred_at",
-            self.params.occurred_at.as_ref(),
+            &self.params.occurred_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/events".to_string())
@@ -1589,24 +1599,47 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `webhook_status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_status: Option<EnumFilter<WebhookStatus>>,
-    /// Filter on `event_type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<EnumFilter<ListEventType>>,
-    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<EnumFilter<enums::Source>>,
-    /// Filter on `occurred_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<TimestampFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `webhook_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub webhook_status: Vec<EnumFilter<WebhookStatus>>,
+    /// Filter on `event_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub event_type: Vec<EnumFilter<ListEventType>>,
+    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub source: Vec<EnumFilter<enums::Source>>,
+    /// Filter on `occurred_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub occurred_at: Vec<TimestampFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1616,16 +1649,18 @@ impl ListParams {
             end_time: None,
             limit: None,
             offset: None,
-            id: None,
-            webhook_status: None,
-            event_type: None,
-            source: None,
-            occurred_at: None,
+            id: Vec::new(),
+            webhook_status: Vec::new(),
+            event_type: Vec::new(),
+            source: Vec::new(),
+            occurred_at: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1641,6 +1676,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("source", &self.source);
         form.field("occurred_at", &self.occurred_at);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /events` (`event.list`) can sort by.

@@ -3831,290 +3831,327 @@ impl RevenueRecognitionRequest {
         self.params.include_discounts = Some(value);
         self
     }
-    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn payment_owner(mut self, value: StringFilter) -> Self {
-        self.params.payment_owner = Some(value);
+        crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_id(mut self, value: StringFilter) -> Self {
-        self.params.item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
-        self.params.item_price_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
-    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
-        self.params.cancel_reason_code = Some(value);
+        crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
-    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_id(mut self, value: StringFilter) -> Self {
-        self.params.invoice_id = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.id, value);
         self
     }
-    /// Filter on `invoice[recurring]`; operators: `is`.
+    /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn invoice_recurring(mut self, value: BooleanFilter) -> Self {
-        self.params.invoice_recurring = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.recurring, value);
         self
     }
-    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_status(
         mut self,
         value: EnumFilter<RevenueRecognitionInvoiceStatus>,
     ) -> Self {
-        self.params.invoice_status = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.status, value);
         self
     }
-    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_price_type(
         mut self,
         value: EnumFilter<RevenueRecognitionInvoicePriceType>,
     ) -> Self {
-        self.params.invoice_price_type = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
-    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_date(mut self, value: TimestampFilter) -> Self {
-        self.params.invoice_date = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.date, value);
         self
     }
-    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_paid_at(mut self, value: TimestampFilter) -> Self {
-        self.params.invoice_paid_at = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.paid_at, value);
         self
     }
-    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_total(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_total = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.total, value);
         self
     }
-    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_amount_paid(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_amount_paid = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.amount_paid, value);
         self
     }
-    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_amount_adjusted(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_amount_adjusted = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.amount_adjusted, value);
         self
     }
-    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_credits_applied(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_credits_applied = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.credits_applied, value);
         self
     }
-    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_amount_due(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_amount_due = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.amount_due, value);
         self
     }
-    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
+    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn invoice_dunning_status(
         mut self,
         value: EnumFilter<RevenueRecognitionInvoiceDunningStatus>,
     ) -> Self {
-        self.params.invoice_dunning_status = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.dunning_status, value);
         self
     }
-    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.invoice_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.updated_at, value);
         self
     }
-    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_channel(
         mut self,
         value: EnumFilter<RevenueRecognitionInvoiceChannel>,
     ) -> Self {
-        self.params.invoice_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
     }
-    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.id, value);
         self
     }
-    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_customer_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.customer_id, value);
         self
     }
-    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_status(
         mut self,
         value: EnumFilter<RevenueRecognitionSubscriptionStatus>,
     ) -> Self {
-        self.params.subscription_status = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.status, value);
         self
     }
-    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
+    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_cancel_reason(
         mut self,
         value: EnumFilter<RevenueRecognitionSubscriptionCancelReason>,
     ) -> Self {
-        self.params.subscription_cancel_reason = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.cancel_reason, value);
         self
     }
-    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
+    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
-        self.params.subscription_remaining_billing_cycles = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.remaining_billing_cycles,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.created_at, value);
         self
     }
-    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`.
+    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_activated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_activated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.activated_at, value);
         self
     }
-    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_next_billing_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_next_billing_at = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.next_billing_at,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_cancelled_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_cancelled_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.cancelled_at, value);
         self
     }
-    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`.
+    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn subscription_has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
-        self.params.subscription_has_scheduled_changes = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.has_scheduled_changes,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.updated_at, value);
         self
     }
-    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_offline_payment_method(
         mut self,
         value: EnumFilter<RevenueRecognitionSubscriptionOfflinePaymentMethod>,
     ) -> Self {
-        self.params.subscription_offline_payment_method = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.offline_payment_method,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[auto_close_invoices]`; operators: `is`.
+    /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn subscription_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
-        self.params.subscription_auto_close_invoices = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.auto_close_invoices,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_channel(
         mut self,
         value: EnumFilter<RevenueRecognitionSubscriptionChannel>,
     ) -> Self {
-        self.params.subscription_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
-    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_plan_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_plan_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.plan_id, value);
         self
     }
-    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.id, value);
         self
     }
-    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_first_name(mut self, value: StringFilter) -> Self {
-        self.params.customer_first_name = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.first_name, value);
         self
     }
-    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_last_name(mut self, value: StringFilter) -> Self {
-        self.params.customer_last_name = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.last_name, value);
         self
     }
-    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_email(mut self, value: StringFilter) -> Self {
-        self.params.customer_email = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.email, value);
         self
     }
-    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_company(mut self, value: StringFilter) -> Self {
-        self.params.customer_company = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.company, value);
         self
     }
-    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_phone(mut self, value: StringFilter) -> Self {
-        self.params.customer_phone = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.phone, value);
         self
     }
-    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_auto_collection(
         mut self,
         value: EnumFilter<RevenueRecognitionCustomerAutoCollection>,
     ) -> Self {
-        self.params.customer_auto_collection = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.auto_collection, value);
         self
     }
-    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_taxability(
         mut self,
         value: EnumFilter<RevenueRecognitionCustomerTaxability>,
     ) -> Self {
-        self.params.customer_taxability = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
-    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn customer_created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.customer_created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.created_at, value);
         self
     }
-    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn customer_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.customer_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.updated_at, value);
         self
     }
-    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_offline_payment_method(
         mut self,
         value: EnumFilter<RevenueRecognitionCustomerOfflinePaymentMethod>,
     ) -> Self {
-        self.params.customer_offline_payment_method = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.customer.offline_payment_method,
+            value,
+        );
         self
     }
-    /// Filter on `customer[auto_close_invoices]`; operators: `is`.
+    /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn customer_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
-        self.params.customer_auto_close_invoices = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.customer.auto_close_invoices,
+            value,
+        );
         self
     }
-    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_channel(
         mut self,
         value: EnumFilter<RevenueRecognitionCustomerChannel>,
     ) -> Self {
-        self.params.customer_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
-    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_parent_id = Some(value);
+        crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
         self
     }
-    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_payment_owner_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.relationship.payment_owner_id,
+            value,
+        );
         self
     }
-    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_invoice_owner_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.relationship.invoice_owner_id,
+            value,
+        );
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -4128,254 +4165,254 @@ impl RevenueRecognitionRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "payment_owner",
-            self.params.payment_owner.as_ref(),
+            &self.params.payment_owner,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_id",
-            self.params.item_id.as_ref(),
+            &self.params.item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price_id",
-            self.params.item_price_id.as_ref(),
+            &self.params.item_price_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "cancel_reason_code",
-            self.params.cancel_reason_code.as_ref(),
+            &self.params.cancel_reason_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[id]",
-            self.params.invoice_id.as_ref(),
+            &self.params.invoice.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[recurring]",
-            self.params.invoice_recurring.as_ref(),
+            &self.params.invoice.recurring,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[status]",
-            self.params.invoice_status.as_ref(),
+            &self.params.invoice.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[price_type]",
-            self.params.invoice_price_type.as_ref(),
+            &self.params.invoice.price_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[date]",
-            self.params.invoice_date.as_ref(),
+            &self.params.invoice.date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[paid_at]",
-            self.params.invoice_paid_at.as_ref(),
+            &self.params.invoice.paid_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[total]",
-            self.params.invoice_total.as_ref(),
+            &self.params.invoice.total,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[amount_paid]",
-            self.params.invoice_amount_paid.as_ref(),
+            &self.params.invoice.amount_paid,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[amount_adjusted]",
-            self.params.invoice_amount_adjusted.as_ref(),
+            &self.params.invoice.amount_adjusted,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[credits_applied]",
-            self.params.invoice_credits_applied.as_ref(),
+            &self.params.invoice.credits_applied,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[amount_due]",
-            self.params.invoice_amount_due.as_ref(),
+            &self.params.invoice.amount_due,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[dunning_status]",
-            self.params.invoice_dunning_status.as_ref(),
+            &self.params.invoice.dunning_status,
             &["is", "is_not", "in", "not_in", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[updated_at]",
-            self.params.invoice_updated_at.as_ref(),
+            &self.params.invoice.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[channel]",
-            self.params.invoice_channel.as_ref(),
+            &self.params.invoice.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[id]",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[customer_id]",
-            self.params.subscription_customer_id.as_ref(),
+            &self.params.subscription.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[status]",
-            self.params.subscription_status.as_ref(),
+            &self.params.subscription.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[cancel_reason]",
-            self.params.subscription_cancel_reason.as_ref(),
+            &self.params.subscription.cancel_reason,
             &["is", "is_not", "in", "not_in", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[remaining_billing_cycles]",
-            self.params.subscription_remaining_billing_cycles.as_ref(),
+            &self.params.subscription.remaining_billing_cycles,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[created_at]",
-            self.params.subscription_created_at.as_ref(),
+            &self.params.subscription.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[activated_at]",
-            self.params.subscription_activated_at.as_ref(),
+            &self.params.subscription.activated_at,
             &["after", "before", "on", "between", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[next_billing_at]",
-            self.params.subscription_next_billing_at.as_ref(),
+            &self.params.subscription.next_billing_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[cancelled_at]",
-            self.params.subscription_cancelled_at.as_ref(),
+            &self.params.subscription.cancelled_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[has_scheduled_changes]",
-            self.params.subscription_has_scheduled_changes.as_ref(),
+            &self.params.subscription.has_scheduled_changes,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[updated_at]",
-            self.params.subscription_updated_at.as_ref(),
+            &self.params.subscription.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[offline_payment_method]",
-            self.params.subscription_offline_payment_method.as_ref(),
+            &self.params.subscription.offline_payment_method,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[auto_close_invoices]",
-            self.params.subscription_auto_close_invoices.as_ref(),
+            &self.params.subscription.auto_close_invoices,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[channel]",
-            self.params.subscription_channel.as_ref(),
+            &self.params.subscription.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[plan_id]",
-            self.params.subscription_plan_id.as_ref(),
+            &self.params.subscription.plan_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[id]",
-            self.params.customer_id.as_ref(),
+            &self.params.customer.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[first_name]",
-            self.params.customer_first_name.as_ref(),
+            &self.params.customer.first_name,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[last_name]",
-            self.params.customer_last_name.as_ref(),
+            &self.params.customer.last_name,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[email]",
-            self.params.customer_email.as_ref(),
+            &self.params.customer.email,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[company]",
-            self.params.customer_company.as_ref(),
+            &self.params.customer.company,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[phone]",
-            self.params.customer_phone.as_ref(),
+            &self.params.customer.phone,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[auto_collection]",
-            self.params.customer_auto_collection.as_ref(),
+            &self.params.customer.auto_collection,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[taxability]",
-            self.params.customer_taxability.as_ref(),
+            &self.params.customer.taxability,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[created_at]",
-            self.params.customer_created_at.as_ref(),
+            &self.params.customer.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[updated_at]",
-            self.params.customer_updated_at.as_ref(),
+            &self.params.customer.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[offline_payment_method]",
-            self.params.customer_offline_payment_method.as_ref(),
+            &self.params.customer.offline_payment_method,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[auto_close_invoices]",
-            self.params.customer_auto_close_invoices.as_ref(),
+            &self.params.customer.auto_close_invoices,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[channel]",
-            self.params.customer_channel.as_ref(),
+            &self.params.customer.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[parent_id]",
-            self.params.relationship_parent_id.as_ref(),
+            &self.params.relationship.parent_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[payment_owner_id]",
-            self.params.relationship_payment_owner_id.as_ref(),
+            &self.params.relationship.payment_owner_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[invoice_owner_id]",
-            self.params.relationship_invoice_owner_id.as_ref(),
+            &self.params.relationship.invoice_owner_id,
             &["is", "is_not", "starts_with"],
         )?;
         Ok("/exports/revenue_recognition".to_string())
@@ -4420,166 +4457,65 @@ pub struct RevenueRecognitionParams {
     /// `include_discounts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_discounts: Option<bool>,
-    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_owner: Option<StringFilter>,
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<StringFilter>,
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_id: Option<StringFilter>,
-    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_reason_code: Option<StringFilter>,
-    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_id: Option<StringFilter>,
-    /// Filter on `invoice[recurring]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_recurring: Option<BooleanFilter>,
-    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_status: Option<EnumFilter<RevenueRecognitionInvoiceStatus>>,
-    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_price_type: Option<EnumFilter<RevenueRecognitionInvoicePriceType>>,
-    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_date: Option<TimestampFilter>,
-    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_paid_at: Option<TimestampFilter>,
-    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_total: Option<NumberFilter>,
-    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_amount_paid: Option<NumberFilter>,
-    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_amount_adjusted: Option<NumberFilter>,
-    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_credits_applied: Option<NumberFilter>,
-    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_amount_due: Option<NumberFilter>,
-    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_dunning_status: Option<
-        EnumFilter<RevenueRecognitionInvoiceDunningStatus>,
-    >,
-    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_updated_at: Option<TimestampFilter>,
-    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_channel: Option<EnumFilter<RevenueRecognitionInvoiceChannel>>,
-    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_customer_id: Option<StringFilter>,
-    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_status: Option<EnumFilter<RevenueRecognitionSubscriptionStatus>>,
-    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_cancel_reason: Option<
-        EnumFilter<RevenueRecognitionSubscriptionCancelReason>,
-    >,
-    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_remaining_billing_cycles: Option<NumberFilter>,
-    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_created_at: Option<TimestampFilter>,
-    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_activated_at: Option<TimestampFilter>,
-    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_next_billing_at: Option<TimestampFilter>,
-    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_cancelled_at: Option<TimestampFilter>,
-    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_has_scheduled_changes: Option<BooleanFilter>,
-    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_updated_at: Option<TimestampFilter>,
-    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_offline_payment_method: Option<
-        EnumFilter<RevenueRecognitionSubscriptionOfflinePaymentMethod>,
-    >,
-    /// Filter on `subscription[auto_close_invoices]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_auto_close_invoices: Option<BooleanFilter>,
-    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_channel: Option<EnumFilter<RevenueRecognitionSubscriptionChannel>>,
-    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_plan_id: Option<StringFilter>,
-    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
-    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_first_name: Option<StringFilter>,
-    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_last_name: Option<StringFilter>,
-    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_email: Option<StringFilter>,
-    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_company: Option<StringFilter>,
-    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_phone: Option<StringFilter>,
-    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_auto_collection: Option<
-        EnumFilter<RevenueRecognitionCustomerAutoCollection>,
-    >,
-    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_taxability: Option<EnumFilter<RevenueRecognitionCustomerTaxability>>,
-    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_created_at: Option<TimestampFilter>,
-    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_updated_at: Option<TimestampFilter>,
-    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_offline_payment_method: Option<
-        EnumFilter<RevenueRecognitionCustomerOfflinePaymentMethod>,
-    >,
-    /// Filter on `customer[auto_close_invoices]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_auto_close_invoices: Option<BooleanFilter>,
-    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_channel: Option<EnumFilter<RevenueRecognitionCustomerChannel>>,
-    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_parent_id: Option<StringFilter>,
-    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_payment_owner_id: Option<StringFilter>,
-    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_invoice_owner_id: Option<StringFilter>,
+    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_owner: Vec<StringFilter>,
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_id: Vec<StringFilter>,
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_price_id: Vec<StringFilter>,
+    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancel_reason_code: Vec<StringFilter>,
+    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filters in the `invoice` group.
+    #[serde(default, skip_serializing_if = "RevenueRecognitionInvoiceFilters::is_empty")]
+    pub invoice: RevenueRecognitionInvoiceFilters,
+    /// Filters in the `subscription` group.
+    #[serde(
+        default,
+        skip_serializing_if = "RevenueRecognitionSubscriptionFilters::is_empty"
+    )]
+    pub subscription: RevenueRecognitionSubscriptionFilters,
+    /// Filters in the `customer` group.
+    #[serde(
+        default,
+        skip_serializing_if = "RevenueRecognitionCustomerFilters::is_empty"
+    )]
+    pub customer: RevenueRecognitionCustomerFilters,
+    /// Filters in the `relationship` group.
+    #[serde(
+        default,
+        skip_serializing_if = "RevenueRecognitionRelationshipFilters::is_empty"
+    )]
+    pub relationship: RevenueRecognitionRelationshipFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RevenueRecognitionParams {
     /// Parameters with the required fields set and nothing else.
@@ -4598,60 +4534,21 @@ impl RevenueRecognitionParams {
             report_to_month,
             report_to_year,
             include_discounts: None,
-            payment_owner: None,
-            item_id: None,
-            item_price_id: None,
-            cancel_reason_code: None,
-            business_entity_id: None,
-            invoice_id: None,
-            invoice_recurring: None,
-            invoice_status: None,
-            invoice_price_type: None,
-            invoice_date: None,
-            invoice_paid_at: None,
-            invoice_total: None,
-            invoice_amount_paid: None,
-            invoice_amount_adjusted: None,
-            invoice_credits_applied: None,
-            invoice_amount_due: None,
-            invoice_dunning_status: None,
-            invoice_updated_at: None,
-            invoice_channel: None,
-            subscription_id: None,
-            subscription_customer_id: None,
-            subscription_status: None,
-            subscription_cancel_reason: None,
-            subscription_remaining_billing_cycles: None,
-            subscription_created_at: None,
-            subscription_activated_at: None,
-            subscription_next_billing_at: None,
-            subscription_cancelled_at: None,
-            subscription_has_scheduled_changes: None,
-            subscription_updated_at: None,
-            subscription_offline_payment_method: None,
-            subscription_auto_close_invoices: None,
-            subscription_channel: None,
-            subscription_plan_id: None,
-            customer_id: None,
-            customer_first_name: None,
-            customer_last_name: None,
-            customer_email: None,
-            customer_company: None,
-            customer_phone: None,
-            customer_auto_collection: None,
-            customer_taxability: None,
-            customer_created_at: None,
-            customer_updated_at: None,
-            customer_offline_payment_method: None,
-            customer_auto_close_invoices: None,
-            customer_channel: None,
-            relationship_parent_id: None,
-            relationship_payment_owner_id: None,
-            relationship_invoice_owner_id: None,
+            payment_owner: Vec::new(),
+            item_id: Vec::new(),
+            item_price_id: Vec::new(),
+            cancel_reason_code: Vec::new(),
+            business_entity_id: Vec::new(),
+            invoice: Default::default(),
+            subscription: Default::default(),
+            customer: Default::default(),
+            relationship: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4669,74 +4566,460 @@ impl crate::form::FormEncode for RevenueRecognitionParams {
         form.field("item_price_id", &self.item_price_id);
         form.field("cancel_reason_code", &self.cancel_reason_code);
         form.field("business_entity_id", &self.business_entity_id);
-        form.field("invoice[id]", &self.invoice_id);
-        form.field("invoice[recurring]", &self.invoice_recurring);
-        form.field("invoice[status]", &self.invoice_status);
-        form.field("invoice[price_type]", &self.invoice_price_type);
-        form.field("invoice[date]", &self.invoice_date);
-        form.field("invoice[paid_at]", &self.invoice_paid_at);
-        form.field("invoice[total]", &self.invoice_total);
-        form.field("invoice[amount_paid]", &self.invoice_amount_paid);
-        form.field("invoice[amount_adjusted]", &self.invoice_amount_adjusted);
-        form.field("invoice[credits_applied]", &self.invoice_credits_applied);
-        form.field("invoice[amount_due]", &self.invoice_amount_due);
-        form.field("invoice[dunning_status]", &self.invoice_dunning_status);
-        form.field("invoice[updated_at]", &self.invoice_updated_at);
-        form.field("invoice[channel]", &self.invoice_channel);
-        form.field("subscription[id]", &self.subscription_id);
-        form.field("subscription[customer_id]", &self.subscription_customer_id);
-        form.field("subscription[status]", &self.subscription_status);
-        form.field("subscription[cancel_reason]", &self.subscription_cancel_reason);
-        form.field(
-            "subscription[remaining_billing_cycles]",
-            &self.subscription_remaining_billing_cycles,
-        );
-        form.field("subscription[created_at]", &self.subscription_created_at);
-        form.field("subscription[activated_at]", &self.subscription_activated_at);
-        form.field("subscription[next_billing_at]", &self.subscription_next_billing_at);
-        form.field("subscription[cancelled_at]", &self.subscription_cancelled_at);
-        form.field(
-            "subscription[has_scheduled_changes]",
-            &self.subscription_has_scheduled_changes,
-        );
-        form.field("subscription[updated_at]", &self.subscription_updated_at);
-        form.field(
-            "subscription[offline_payment_method]",
-            &self.subscription_offline_payment_method,
-        );
-        form.field(
-            "subscription[auto_close_invoices]",
-            &self.subscription_auto_close_invoices,
-        );
-        form.field("subscription[channel]", &self.subscription_channel);
-        form.field("subscription[plan_id]", &self.subscription_plan_id);
-        form.field("customer[id]", &self.customer_id);
-        form.field("customer[first_name]", &self.customer_first_name);
-        form.field("customer[last_name]", &self.customer_last_name);
-        form.field("customer[email]", &self.customer_email);
-        form.field("customer[company]", &self.customer_company);
-        form.field("customer[phone]", &self.customer_phone);
-        form.field("customer[auto_collection]", &self.customer_auto_collection);
-        form.field("customer[taxability]", &self.customer_taxability);
-        form.field("customer[created_at]", &self.customer_created_at);
-        form.field("customer[updated_at]", &self.customer_updated_at);
-        form.field(
-            "customer[offline_payment_method]",
-            &self.customer_offline_payment_method,
-        );
-        form.field("customer[auto_close_invoices]", &self.customer_auto_close_invoices);
-        form.field("customer[channel]", &self.customer_channel);
-        form.field("relationship[parent_id]", &self.relationship_parent_id);
-        form.field(
-            "relationship[payment_owner_id]",
-            &self.relationship_payment_owner_id,
-        );
-        form.field(
-            "relationship[invoice_owner_id]",
-            &self.relationship_invoice_owner_id,
-        );
+        form.field("invoice", &self.invoice);
+        form.field("subscription", &self.subscription);
+        form.field("customer", &self.customer);
+        form.field("relationship", &self.relationship);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `invoice` filters of `POST /exports/revenue_recognition` (`export.revenue_recognition`), sent as `invoice[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevenueRecognitionInvoiceFilters {
+    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub recurring: Vec<BooleanFilter>,
+    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<RevenueRecognitionInvoiceStatus>>,
+    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price_type: Vec<EnumFilter<RevenueRecognitionInvoicePriceType>>,
+    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub date: Vec<TimestampFilter>,
+    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub paid_at: Vec<TimestampFilter>,
+    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub total: Vec<NumberFilter>,
+    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_paid: Vec<NumberFilter>,
+    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_adjusted: Vec<NumberFilter>,
+    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub credits_applied: Vec<NumberFilter>,
+    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_due: Vec<NumberFilter>,
+    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub dunning_status: Vec<EnumFilter<RevenueRecognitionInvoiceDunningStatus>>,
+    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<RevenueRecognitionInvoiceChannel>>,
+}
+impl RevenueRecognitionInvoiceFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.recurring.is_empty() && self.status.is_empty()
+            && self.price_type.is_empty() && self.date.is_empty()
+            && self.paid_at.is_empty() && self.total.is_empty()
+            && self.amount_paid.is_empty() && self.amount_adjusted.is_empty()
+            && self.credits_applied.is_empty() && self.amount_due.is_empty()
+            && self.dunning_status.is_empty() && self.updated_at.is_empty()
+            && self.channel.is_empty()
+    }
+}
+impl crate::form::FormEncode for RevenueRecognitionInvoiceFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("recurring", &self.recurring);
+        form.field("status", &self.status);
+        form.field("price_type", &self.price_type);
+        form.field("date", &self.date);
+        form.field("paid_at", &self.paid_at);
+        form.field("total", &self.total);
+        form.field("amount_paid", &self.amount_paid);
+        form.field("amount_adjusted", &self.amount_adjusted);
+        form.field("credits_applied", &self.credits_applied);
+        form.field("amount_due", &self.amount_due);
+        form.field("dunning_status", &self.dunning_status);
+        form.field("updated_at", &self.updated_at);
+        form.field("channel", &self.channel);
+    }
+}
+crate::form::form_object!(RevenueRecognitionInvoiceFilters);
+/// The `subscription` filters of `POST /exports/revenue_recognition` (`export.revenue_recognition`), sent as `subscription[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevenueRecognitionSubscriptionFilters {
+    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<RevenueRecognitionSubscriptionStatus>>,
+    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancel_reason: Vec<EnumFilter<RevenueRecognitionSubscriptionCancelReason>>,
+    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub remaining_billing_cycles: Vec<NumberFilter>,
+    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub activated_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub next_billing_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancelled_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub has_scheduled_changes: Vec<BooleanFilter>,
+    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub offline_payment_method: Vec<
+        EnumFilter<RevenueRecognitionSubscriptionOfflinePaymentMethod>,
+    >,
+    /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_close_invoices: Vec<BooleanFilter>,
+    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<RevenueRecognitionSubscriptionChannel>>,
+    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub plan_id: Vec<StringFilter>,
+}
+impl RevenueRecognitionSubscriptionFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.customer_id.is_empty() && self.status.is_empty()
+            && self.cancel_reason.is_empty() && self.remaining_billing_cycles.is_empty()
+            && self.created_at.is_empty() && self.activated_at.is_empty()
+            && self.next_billing_at.is_empty() && self.cancelled_at.is_empty()
+            && self.has_scheduled_changes.is_empty() && self.updated_at.is_empty()
+            && self.offline_payment_method.is_empty()
+            && self.auto_close_invoices.is_empty() && self.channel.is_empty()
+            && self.plan_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for RevenueRecognitionSubscriptionFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("customer_id", &self.customer_id);
+        form.field("status", &self.status);
+        form.field("cancel_reason", &self.cancel_reason);
+        form.field("remaining_billing_cycles", &self.remaining_billing_cycles);
+        form.field("created_at", &self.created_at);
+        form.field("activated_at", &self.activated_at);
+        form.field("next_billing_at", &self.next_billing_at);
+        form.field("cancelled_at", &self.cancelled_at);
+        form.field("has_scheduled_changes", &self.has_scheduled_changes);
+        form.field("updated_at", &self.updated_at);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("auto_close_invoices", &self.auto_close_invoices);
+        form.field("channel", &self.channel);
+        form.field("plan_id", &self.plan_id);
+    }
+}
+crate::form::form_object!(RevenueRecognitionSubscriptionFilters);
+/// The `customer` filters of `POST /exports/revenue_recognition` (`export.revenue_recognition`), sent as `customer[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevenueRecognitionCustomerFilters {
+    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub first_name: Vec<StringFilter>,
+    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub last_name: Vec<StringFilter>,
+    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub email: Vec<StringFilter>,
+    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub company: Vec<StringFilter>,
+    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub phone: Vec<StringFilter>,
+    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_collection: Vec<EnumFilter<RevenueRecognitionCustomerAutoCollection>>,
+    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub taxability: Vec<EnumFilter<RevenueRecognitionCustomerTaxability>>,
+    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub offline_payment_method: Vec<
+        EnumFilter<RevenueRecognitionCustomerOfflinePaymentMethod>,
+    >,
+    /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_close_invoices: Vec<BooleanFilter>,
+    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<RevenueRecognitionCustomerChannel>>,
+}
+impl RevenueRecognitionCustomerFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.first_name.is_empty() && self.last_name.is_empty()
+            && self.email.is_empty() && self.company.is_empty() && self.phone.is_empty()
+            && self.auto_collection.is_empty() && self.taxability.is_empty()
+            && self.created_at.is_empty() && self.updated_at.is_empty()
+            && self.offline_payment_method.is_empty()
+            && self.auto_close_invoices.is_empty() && self.channel.is_empty()
+    }
+}
+impl crate::form::FormEncode for RevenueRecognitionCustomerFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("taxability", &self.taxability);
+        form.field("created_at", &self.created_at);
+        form.field("updated_at", &self.updated_at);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("auto_close_invoices", &self.auto_close_invoices);
+        form.field("channel", &self.channel);
+    }
+}
+crate::form::form_object!(RevenueRecognitionCustomerFilters);
+/// The `relationship` filters of `POST /exports/revenue_recognition` (`export.revenue_recognition`), sent as `relationship[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevenueRecognitionRelationshipFilters {
+    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub parent_id: Vec<StringFilter>,
+    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_owner_id: Vec<StringFilter>,
+    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub invoice_owner_id: Vec<StringFilter>,
+}
+impl RevenueRecognitionRelationshipFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.parent_id.is_empty() && self.payment_owner_id.is_empty()
+            && self.invoice_owner_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for RevenueRecognitionRelationshipFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("parent_id", &self.parent_id);
+        form.field("payment_owner_id", &self.payment_owner_id);
+        form.field("invoice_owner_id", &self.invoice_owner_id);
+    }
+}
+crate::form::form_object!(RevenueRecognitionRelationshipFilters);
 /// What `POST /exports/revenue_recognition` (`export.revenue_recognition`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RevenueRecognitionResponse {
@@ -4813,290 +5096,327 @@ impl DeferredRevenueRequest {
         self.params.include_discounts = Some(value);
         self
     }
-    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn payment_owner(mut self, value: StringFilter) -> Self {
-        self.params.payment_owner = Some(value);
+        crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_id(mut self, value: StringFilter) -> Self {
-        self.params.item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
-        self.params.item_price_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
-    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
-        self.params.cancel_reason_code = Some(value);
+        crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
-    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_id(mut self, value: StringFilter) -> Self {
-        self.params.invoice_id = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.id, value);
         self
     }
-    /// Filter on `invoice[recurring]`; operators: `is`.
+    /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn invoice_recurring(mut self, value: BooleanFilter) -> Self {
-        self.params.invoice_recurring = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.recurring, value);
         self
     }
-    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_status(
         mut self,
         value: EnumFilter<DeferredRevenueInvoiceStatus>,
     ) -> Self {
-        self.params.invoice_status = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.status, value);
         self
     }
-    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_price_type(
         mut self,
         value: EnumFilter<DeferredRevenueInvoicePriceType>,
     ) -> Self {
-        self.params.invoice_price_type = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
-    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_date(mut self, value: TimestampFilter) -> Self {
-        self.params.invoice_date = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.date, value);
         self
     }
-    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_paid_at(mut self, value: TimestampFilter) -> Self {
-        self.params.invoice_paid_at = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.paid_at, value);
         self
     }
-    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_total(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_total = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.total, value);
         self
     }
-    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_amount_paid(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_amount_paid = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.amount_paid, value);
         self
     }
-    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_amount_adjusted(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_amount_adjusted = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.amount_adjusted, value);
         self
     }
-    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_credits_applied(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_credits_applied = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.credits_applied, value);
         self
     }
-    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_amount_due(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_amount_due = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.amount_due, value);
         self
     }
-    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
+    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn invoice_dunning_status(
         mut self,
         value: EnumFilter<DeferredRevenueInvoiceDunningStatus>,
     ) -> Self {
-        self.params.invoice_dunning_status = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.dunning_status, value);
         self
     }
-    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.invoice_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.updated_at, value);
         self
     }
-    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_channel(
         mut self,
         value: EnumFilter<DeferredRevenueInvoiceChannel>,
     ) -> Self {
-        self.params.invoice_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
     }
-    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.id, value);
         self
     }
-    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_customer_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.customer_id, value);
         self
     }
-    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_status(
         mut self,
         value: EnumFilter<DeferredRevenueSubscriptionStatus>,
     ) -> Self {
-        self.params.subscription_status = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.status, value);
         self
     }
-    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
+    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_cancel_reason(
         mut self,
         value: EnumFilter<DeferredRevenueSubscriptionCancelReason>,
     ) -> Self {
-        self.params.subscription_cancel_reason = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.cancel_reason, value);
         self
     }
-    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
+    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
-        self.params.subscription_remaining_billing_cycles = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.remaining_billing_cycles,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.created_at, value);
         self
     }
-    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`.
+    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_activated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_activated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.activated_at, value);
         self
     }
-    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_next_billing_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_next_billing_at = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.next_billing_at,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_cancelled_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_cancelled_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.cancelled_at, value);
         self
     }
-    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`.
+    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn subscription_has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
-        self.params.subscription_has_scheduled_changes = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.has_scheduled_changes,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.updated_at, value);
         self
     }
-    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_offline_payment_method(
         mut self,
         value: EnumFilter<DeferredRevenueSubscriptionOfflinePaymentMethod>,
     ) -> Self {
-        self.params.subscription_offline_payment_method = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.offline_payment_method,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[auto_close_invoices]`; operators: `is`.
+    /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn subscription_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
-        self.params.subscription_auto_close_invoices = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.auto_close_invoices,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_channel(
         mut self,
         value: EnumFilter<DeferredRevenueSubscriptionChannel>,
     ) -> Self {
-        self.params.subscription_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
-    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_plan_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_plan_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.plan_id, value);
         self
     }
-    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.id, value);
         self
     }
-    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_first_name(mut self, value: StringFilter) -> Self {
-        self.params.customer_first_name = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.first_name, value);
         self
     }
-    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_last_name(mut self, value: StringFilter) -> Self {
-        self.params.customer_last_name = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.last_name, value);
         self
     }
-    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_email(mut self, value: StringFilter) -> Self {
-        self.params.customer_email = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.email, value);
         self
     }
-    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_company(mut self, value: StringFilter) -> Self {
-        self.params.customer_company = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.company, value);
         self
     }
-    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_phone(mut self, value: StringFilter) -> Self {
-        self.params.customer_phone = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.phone, value);
         self
     }
-    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_auto_collection(
         mut self,
         value: EnumFilter<DeferredRevenueCustomerAutoCollection>,
     ) -> Self {
-        self.params.customer_auto_collection = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.auto_collection, value);
         self
     }
-    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_taxability(
         mut self,
         value: EnumFilter<DeferredRevenueCustomerTaxability>,
     ) -> Self {
-        self.params.customer_taxability = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
-    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn customer_created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.customer_created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.created_at, value);
         self
     }
-    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn customer_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.customer_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.updated_at, value);
         self
     }
-    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_offline_payment_method(
         mut self,
         value: EnumFilter<DeferredRevenueCustomerOfflinePaymentMethod>,
     ) -> Self {
-        self.params.customer_offline_payment_method = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.customer.offline_payment_method,
+            value,
+        );
         self
     }
-    /// Filter on `customer[auto_close_invoices]`; operators: `is`.
+    /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn customer_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
-        self.params.customer_auto_close_invoices = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.customer.auto_close_invoices,
+            value,
+        );
         self
     }
-    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_channel(
         mut self,
         value: EnumFilter<DeferredRevenueCustomerChannel>,
     ) -> Self {
-        self.params.customer_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
-    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_parent_id = Some(value);
+        crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
         self
     }
-    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_payment_owner_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.relationship.payment_owner_id,
+            value,
+        );
         self
     }
-    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_invoice_owner_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.relationship.invoice_owner_id,
+            value,
+        );
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5110,254 +5430,254 @@ impl DeferredRevenueRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "payment_owner",
-            self.params.payment_owner.as_ref(),
+            &self.params.payment_owner,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_id",
-            self.params.item_id.as_ref(),
+            &self.params.item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price_id",
-            self.params.item_price_id.as_ref(),
+            &self.params.item_price_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "cancel_reason_code",
-            self.params.cancel_reason_code.as_ref(),
+            &self.params.cancel_reason_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[id]",
-            self.params.invoice_id.as_ref(),
+            &self.params.invoice.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[recurring]",
-            self.params.invoice_recurring.as_ref(),
+            &self.params.invoice.recurring,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[status]",
-            self.params.invoice_status.as_ref(),
+            &self.params.invoice.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[price_type]",
-            self.params.invoice_price_type.as_ref(),
+            &self.params.invoice.price_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[date]",
-            self.params.invoice_date.as_ref(),
+            &self.params.invoice.date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[paid_at]",
-            self.params.invoice_paid_at.as_ref(),
+            &self.params.invoice.paid_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[total]",
-            self.params.invoice_total.as_ref(),
+            &self.params.invoice.total,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[amount_paid]",
-            self.params.invoice_amount_paid.as_ref(),
+            &self.params.invoice.amount_paid,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[amount_adjusted]",
-            self.params.invoice_amount_adjusted.as_ref(),
+            &self.params.invoice.amount_adjusted,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[credits_applied]",
-            self.params.invoice_credits_applied.as_ref(),
+            &self.params.invoice.credits_applied,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[amount_due]",
-            self.params.invoice_amount_due.as_ref(),
+            &self.params.invoice.amount_due,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[dunning_status]",
-            self.params.invoice_dunning_status.as_ref(),
+            &self.params.invoice.dunning_status,
             &["is", "is_not", "in", "not_in", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[updated_at]",
-            self.params.invoice_updated_at.as_ref(),
+            &self.params.invoice.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[channel]",
-            self.params.invoice_channel.as_ref(),
+            &self.params.invoice.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[id]",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[customer_id]",
-            self.params.subscription_customer_id.as_ref(),
+            &self.params.subscription.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[status]",
-            self.params.subscription_status.as_ref(),
+            &self.params.subscription.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[cancel_reason]",
-            self.params.subscription_cancel_reason.as_ref(),
+            &self.params.subscription.cancel_reason,
             &["is", "is_not", "in", "not_in", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[remaining_billing_cycles]",
-            self.params.subscription_remaining_billing_cycles.as_ref(),
+            &self.params.subscription.remaining_billing_cycles,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[created_at]",
-            self.params.subscription_created_at.as_ref(),
+            &self.params.subscription.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[activated_at]",
-            self.params.subscription_activated_at.as_ref(),
+            &self.params.subscription.activated_at,
             &["after", "before", "on", "between", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[next_billing_at]",
-            self.params.subscription_next_billing_at.as_ref(),
+            &self.params.subscription.next_billing_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[cancelled_at]",
-            self.params.subscription_cancelled_at.as_ref(),
+            &self.params.subscription.cancelled_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[has_scheduled_changes]",
-            self.params.subscription_has_scheduled_changes.as_ref(),
+            &self.params.subscription.has_scheduled_changes,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[updated_at]",
-            self.params.subscription_updated_at.as_ref(),
+            &self.params.subscription.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[offline_payment_method]",
-            self.params.subscription_offline_payment_method.as_ref(),
+            &self.params.subscription.offline_payment_method,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[auto_close_invoices]",
-            self.params.subscription_auto_close_invoices.as_ref(),
+            &self.params.subscription.auto_close_invoices,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[channel]",
-            self.params.subscription_channel.as_ref(),
+            &self.params.subscription.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[plan_id]",
-            self.params.subscription_plan_id.as_ref(),
+            &self.params.subscription.plan_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[id]",
-            self.params.customer_id.as_ref(),
+            &self.params.customer.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[first_name]",
-            self.params.customer_first_name.as_ref(),
+            &self.params.customer.first_name,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[last_name]",
-            self.params.customer_last_name.as_ref(),
+            &self.params.customer.last_name,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[email]",
-            self.params.customer_email.as_ref(),
+            &self.params.customer.email,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[company]",
-            self.params.customer_company.as_ref(),
+            &self.params.customer.company,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[phone]",
-            self.params.customer_phone.as_ref(),
+            &self.params.customer.phone,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[auto_collection]",
-            self.params.customer_auto_collection.as_ref(),
+            &self.params.customer.auto_collection,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[taxability]",
-            self.params.customer_taxability.as_ref(),
+            &self.params.customer.taxability,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[created_at]",
-            self.params.customer_created_at.as_ref(),
+            &self.params.customer.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[updated_at]",
-            self.params.customer_updated_at.as_ref(),
+            &self.params.customer.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[offline_payment_method]",
-            self.params.customer_offline_payment_method.as_ref(),
+            &self.params.customer.offline_payment_method,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[auto_close_invoices]",
-            self.params.customer_auto_close_invoices.as_ref(),
+            &self.params.customer.auto_close_invoices,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[channel]",
-            self.params.customer_channel.as_ref(),
+            &self.params.customer.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[parent_id]",
-            self.params.relationship_parent_id.as_ref(),
+            &self.params.relationship.parent_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[payment_owner_id]",
-            self.params.relationship_payment_owner_id.as_ref(),
+            &self.params.relationship.payment_owner_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[invoice_owner_id]",
-            self.params.relationship_invoice_owner_id.as_ref(),
+            &self.params.relationship.invoice_owner_id,
             &["is", "is_not", "starts_with"],
         )?;
         Ok("/exports/deferred_revenue".to_string())
@@ -5400,164 +5720,62 @@ pub struct DeferredRevenueParams {
     /// `include_discounts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_discounts: Option<bool>,
-    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_owner: Option<StringFilter>,
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<StringFilter>,
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_id: Option<StringFilter>,
-    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_reason_code: Option<StringFilter>,
-    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_id: Option<StringFilter>,
-    /// Filter on `invoice[recurring]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_recurring: Option<BooleanFilter>,
-    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_status: Option<EnumFilter<DeferredRevenueInvoiceStatus>>,
-    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_price_type: Option<EnumFilter<DeferredRevenueInvoicePriceType>>,
-    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_date: Option<TimestampFilter>,
-    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_paid_at: Option<TimestampFilter>,
-    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_total: Option<NumberFilter>,
-    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_amount_paid: Option<NumberFilter>,
-    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_amount_adjusted: Option<NumberFilter>,
-    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_credits_applied: Option<NumberFilter>,
-    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_amount_due: Option<NumberFilter>,
-    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_dunning_status: Option<EnumFilter<DeferredRevenueInvoiceDunningStatus>>,
-    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_updated_at: Option<TimestampFilter>,
-    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_channel: Option<EnumFilter<DeferredRevenueInvoiceChannel>>,
-    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_customer_id: Option<StringFilter>,
-    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_status: Option<EnumFilter<DeferredRevenueSubscriptionStatus>>,
-    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_cancel_reason: Option<
-        EnumFilter<DeferredRevenueSubscriptionCancelReason>,
-    >,
-    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_remaining_billing_cycles: Option<NumberFilter>,
-    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_created_at: Option<TimestampFilter>,
-    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_activated_at: Option<TimestampFilter>,
-    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_next_billing_at: Option<TimestampFilter>,
-    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_cancelled_at: Option<TimestampFilter>,
-    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_has_scheduled_changes: Option<BooleanFilter>,
-    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_updated_at: Option<TimestampFilter>,
-    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_offline_payment_method: Option<
-        EnumFilter<DeferredRevenueSubscriptionOfflinePaymentMethod>,
-    >,
-    /// Filter on `subscription[auto_close_invoices]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_auto_close_invoices: Option<BooleanFilter>,
-    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_channel: Option<EnumFilter<DeferredRevenueSubscriptionChannel>>,
-    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_plan_id: Option<StringFilter>,
-    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
-    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_first_name: Option<StringFilter>,
-    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_last_name: Option<StringFilter>,
-    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_email: Option<StringFilter>,
-    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_company: Option<StringFilter>,
-    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_phone: Option<StringFilter>,
-    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_auto_collection: Option<
-        EnumFilter<DeferredRevenueCustomerAutoCollection>,
-    >,
-    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_taxability: Option<EnumFilter<DeferredRevenueCustomerTaxability>>,
-    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_created_at: Option<TimestampFilter>,
-    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_updated_at: Option<TimestampFilter>,
-    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_offline_payment_method: Option<
-        EnumFilter<DeferredRevenueCustomerOfflinePaymentMethod>,
-    >,
-    /// Filter on `customer[auto_close_invoices]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_auto_close_invoices: Option<BooleanFilter>,
-    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_channel: Option<EnumFilter<DeferredRevenueCustomerChannel>>,
-    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_parent_id: Option<StringFilter>,
-    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_payment_owner_id: Option<StringFilter>,
-    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_invoice_owner_id: Option<StringFilter>,
+    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_owner: Vec<StringFilter>,
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_id: Vec<StringFilter>,
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_price_id: Vec<StringFilter>,
+    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancel_reason_code: Vec<StringFilter>,
+    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filters in the `invoice` group.
+    #[serde(default, skip_serializing_if = "DeferredRevenueInvoiceFilters::is_empty")]
+    pub invoice: DeferredRevenueInvoiceFilters,
+    /// Filters in the `subscription` group.
+    #[serde(
+        default,
+        skip_serializing_if = "DeferredRevenueSubscriptionFilters::is_empty"
+    )]
+    pub subscription: DeferredRevenueSubscriptionFilters,
+    /// Filters in the `customer` group.
+    #[serde(default, skip_serializing_if = "DeferredRevenueCustomerFilters::is_empty")]
+    pub customer: DeferredRevenueCustomerFilters,
+    /// Filters in the `relationship` group.
+    #[serde(
+        default,
+        skip_serializing_if = "DeferredRevenueRelationshipFilters::is_empty"
+    )]
+    pub relationship: DeferredRevenueRelationshipFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeferredRevenueParams {
     /// Parameters with the required fields set and nothing else.
@@ -5576,60 +5794,21 @@ impl DeferredRevenueParams {
             report_to_month,
             report_to_year,
             include_discounts: None,
-            payment_owner: None,
-            item_id: None,
-            item_price_id: None,
-            cancel_reason_code: None,
-            business_entity_id: None,
-            invoice_id: None,
-            invoice_recurring: None,
-            invoice_status: None,
-            invoice_price_type: None,
-            invoice_date: None,
-            invoice_paid_at: None,
-            invoice_total: None,
-            invoice_amount_paid: None,
-            invoice_amount_adjusted: None,
-            invoice_credits_applied: None,
-            invoice_amount_due: None,
-            invoice_dunning_status: None,
-            invoice_updated_at: None,
-            invoice_channel: None,
-            subscription_id: None,
-            subscription_customer_id: None,
-            subscription_status: None,
-            subscription_cancel_reason: None,
-            subscription_remaining_billing_cycles: None,
-            subscription_created_at: None,
-            subscription_activated_at: None,
-            subscription_next_billing_at: None,
-            subscription_cancelled_at: None,
-            subscription_has_scheduled_changes: None,
-            subscription_updated_at: None,
-            subscription_offline_payment_method: None,
-            subscription_auto_close_invoices: None,
-            subscription_channel: None,
-            subscription_plan_id: None,
-            customer_id: None,
-            customer_first_name: None,
-            customer_last_name: None,
-            customer_email: None,
-            customer_company: None,
-            customer_phone: None,
-            customer_auto_collection: None,
-            customer_taxability: None,
-            customer_created_at: None,
-            customer_updated_at: None,
-            customer_offline_payment_method: None,
-            customer_auto_close_invoices: None,
-            customer_channel: None,
-            relationship_parent_id: None,
-            relationship_payment_owner_id: None,
-            relationship_invoice_owner_id: None,
+            payment_owner: Vec::new(),
+            item_id: Vec::new(),
+            item_price_id: Vec::new(),
+            cancel_reason_code: Vec::new(),
+            business_entity_id: Vec::new(),
+            invoice: Default::default(),
+            subscription: Default::default(),
+            customer: Default::default(),
+            relationship: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5647,74 +5826,460 @@ impl crate::form::FormEncode for DeferredRevenueParams {
         form.field("item_price_id", &self.item_price_id);
         form.field("cancel_reason_code", &self.cancel_reason_code);
         form.field("business_entity_id", &self.business_entity_id);
-        form.field("invoice[id]", &self.invoice_id);
-        form.field("invoice[recurring]", &self.invoice_recurring);
-        form.field("invoice[status]", &self.invoice_status);
-        form.field("invoice[price_type]", &self.invoice_price_type);
-        form.field("invoice[date]", &self.invoice_date);
-        form.field("invoice[paid_at]", &self.invoice_paid_at);
-        form.field("invoice[total]", &self.invoice_total);
-        form.field("invoice[amount_paid]", &self.invoice_amount_paid);
-        form.field("invoice[amount_adjusted]", &self.invoice_amount_adjusted);
-        form.field("invoice[credits_applied]", &self.invoice_credits_applied);
-        form.field("invoice[amount_due]", &self.invoice_amount_due);
-        form.field("invoice[dunning_status]", &self.invoice_dunning_status);
-        form.field("invoice[updated_at]", &self.invoice_updated_at);
-        form.field("invoice[channel]", &self.invoice_channel);
-        form.field("subscription[id]", &self.subscription_id);
-        form.field("subscription[customer_id]", &self.subscription_customer_id);
-        form.field("subscription[status]", &self.subscription_status);
-        form.field("subscription[cancel_reason]", &self.subscription_cancel_reason);
-        form.field(
-            "subscription[remaining_billing_cycles]",
-            &self.subscription_remaining_billing_cycles,
-        );
-        form.field("subscription[created_at]", &self.subscription_created_at);
-        form.field("subscription[activated_at]", &self.subscription_activated_at);
-        form.field("subscription[next_billing_at]", &self.subscription_next_billing_at);
-        form.field("subscription[cancelled_at]", &self.subscription_cancelled_at);
-        form.field(
-            "subscription[has_scheduled_changes]",
-            &self.subscription_has_scheduled_changes,
-        );
-        form.field("subscription[updated_at]", &self.subscription_updated_at);
-        form.field(
-            "subscription[offline_payment_method]",
-            &self.subscription_offline_payment_method,
-        );
-        form.field(
-            "subscription[auto_close_invoices]",
-            &self.subscription_auto_close_invoices,
-        );
-        form.field("subscription[channel]", &self.subscription_channel);
-        form.field("subscription[plan_id]", &self.subscription_plan_id);
-        form.field("customer[id]", &self.customer_id);
-        form.field("customer[first_name]", &self.customer_first_name);
-        form.field("customer[last_name]", &self.customer_last_name);
-        form.field("customer[email]", &self.customer_email);
-        form.field("customer[company]", &self.customer_company);
-        form.field("customer[phone]", &self.customer_phone);
-        form.field("customer[auto_collection]", &self.customer_auto_collection);
-        form.field("customer[taxability]", &self.customer_taxability);
-        form.field("customer[created_at]", &self.customer_created_at);
-        form.field("customer[updated_at]", &self.customer_updated_at);
-        form.field(
-            "customer[offline_payment_method]",
-            &self.customer_offline_payment_method,
-        );
-        form.field("customer[auto_close_invoices]", &self.customer_auto_close_invoices);
-        form.field("customer[channel]", &self.customer_channel);
-        form.field("relationship[parent_id]", &self.relationship_parent_id);
-        form.field(
-            "relationship[payment_owner_id]",
-            &self.relationship_payment_owner_id,
-        );
-        form.field(
-            "relationship[invoice_owner_id]",
-            &self.relationship_invoice_owner_id,
-        );
+        form.field("invoice", &self.invoice);
+        form.field("subscription", &self.subscription);
+        form.field("customer", &self.customer);
+        form.field("relationship", &self.relationship);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `invoice` filters of `POST /exports/deferred_revenue` (`export.deferred_revenue`), sent as `invoice[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeferredRevenueInvoiceFilters {
+    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub recurring: Vec<BooleanFilter>,
+    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<DeferredRevenueInvoiceStatus>>,
+    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price_type: Vec<EnumFilter<DeferredRevenueInvoicePriceType>>,
+    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub date: Vec<TimestampFilter>,
+    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub paid_at: Vec<TimestampFilter>,
+    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub total: Vec<NumberFilter>,
+    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_paid: Vec<NumberFilter>,
+    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_adjusted: Vec<NumberFilter>,
+    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub credits_applied: Vec<NumberFilter>,
+    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_due: Vec<NumberFilter>,
+    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub dunning_status: Vec<EnumFilter<DeferredRevenueInvoiceDunningStatus>>,
+    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<DeferredRevenueInvoiceChannel>>,
+}
+impl DeferredRevenueInvoiceFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.recurring.is_empty() && self.status.is_empty()
+            && self.price_type.is_empty() && self.date.is_empty()
+            && self.paid_at.is_empty() && self.total.is_empty()
+            && self.amount_paid.is_empty() && self.amount_adjusted.is_empty()
+            && self.credits_applied.is_empty() && self.amount_due.is_empty()
+            && self.dunning_status.is_empty() && self.updated_at.is_empty()
+            && self.channel.is_empty()
+    }
+}
+impl crate::form::FormEncode for DeferredRevenueInvoiceFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("recurring", &self.recurring);
+        form.field("status", &self.status);
+        form.field("price_type", &self.price_type);
+        form.field("date", &self.date);
+        form.field("paid_at", &self.paid_at);
+        form.field("total", &self.total);
+        form.field("amount_paid", &self.amount_paid);
+        form.field("amount_adjusted", &self.amount_adjusted);
+        form.field("credits_applied", &self.credits_applied);
+        form.field("amount_due", &self.amount_due);
+        form.field("dunning_status", &self.dunning_status);
+        form.field("updated_at", &self.updated_at);
+        form.field("channel", &self.channel);
+    }
+}
+crate::form::form_object!(DeferredRevenueInvoiceFilters);
+/// The `subscription` filters of `POST /exports/deferred_revenue` (`export.deferred_revenue`), sent as `subscription[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeferredRevenueSubscriptionFilters {
+    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<DeferredRevenueSubscriptionStatus>>,
+    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancel_reason: Vec<EnumFilter<DeferredRevenueSubscriptionCancelReason>>,
+    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub remaining_billing_cycles: Vec<NumberFilter>,
+    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub activated_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub next_billing_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancelled_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub has_scheduled_changes: Vec<BooleanFilter>,
+    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub offline_payment_method: Vec<
+        EnumFilter<DeferredRevenueSubscriptionOfflinePaymentMethod>,
+    >,
+    /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_close_invoices: Vec<BooleanFilter>,
+    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<DeferredRevenueSubscriptionChannel>>,
+    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub plan_id: Vec<StringFilter>,
+}
+impl DeferredRevenueSubscriptionFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.customer_id.is_empty() && self.status.is_empty()
+            && self.cancel_reason.is_empty() && self.remaining_billing_cycles.is_empty()
+            && self.created_at.is_empty() && self.activated_at.is_empty()
+            && self.next_billing_at.is_empty() && self.cancelled_at.is_empty()
+            && self.has_scheduled_changes.is_empty() && self.updated_at.is_empty()
+            && self.offline_payment_method.is_empty()
+            && self.auto_close_invoices.is_empty() && self.channel.is_empty()
+            && self.plan_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for DeferredRevenueSubscriptionFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("customer_id", &self.customer_id);
+        form.field("status", &self.status);
+        form.field("cancel_reason", &self.cancel_reason);
+        form.field("remaining_billing_cycles", &self.remaining_billing_cycles);
+        form.field("created_at", &self.created_at);
+        form.field("activated_at", &self.activated_at);
+        form.field("next_billing_at", &self.next_billing_at);
+        form.field("cancelled_at", &self.cancelled_at);
+        form.field("has_scheduled_changes", &self.has_scheduled_changes);
+        form.field("updated_at", &self.updated_at);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("auto_close_invoices", &self.auto_close_invoices);
+        form.field("channel", &self.channel);
+        form.field("plan_id", &self.plan_id);
+    }
+}
+crate::form::form_object!(DeferredRevenueSubscriptionFilters);
+/// The `customer` filters of `POST /exports/deferred_revenue` (`export.deferred_revenue`), sent as `customer[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeferredRevenueCustomerFilters {
+    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub first_name: Vec<StringFilter>,
+    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub last_name: Vec<StringFilter>,
+    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub email: Vec<StringFilter>,
+    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub company: Vec<StringFilter>,
+    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub phone: Vec<StringFilter>,
+    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_collection: Vec<EnumFilter<DeferredRevenueCustomerAutoCollection>>,
+    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub taxability: Vec<EnumFilter<DeferredRevenueCustomerTaxability>>,
+    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub offline_payment_method: Vec<
+        EnumFilter<DeferredRevenueCustomerOfflinePaymentMethod>,
+    >,
+    /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_close_invoices: Vec<BooleanFilter>,
+    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<DeferredRevenueCustomerChannel>>,
+}
+impl DeferredRevenueCustomerFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.first_name.is_empty() && self.last_name.is_empty()
+            && self.email.is_empty() && self.company.is_empty() && self.phone.is_empty()
+            && self.auto_collection.is_empty() && self.taxability.is_empty()
+            && self.created_at.is_empty() && self.updated_at.is_empty()
+            && self.offline_payment_method.is_empty()
+            && self.auto_close_invoices.is_empty() && self.channel.is_empty()
+    }
+}
+impl crate::form::FormEncode for DeferredRevenueCustomerFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("taxability", &self.taxability);
+        form.field("created_at", &self.created_at);
+        form.field("updated_at", &self.updated_at);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("auto_close_invoices", &self.auto_close_invoices);
+        form.field("channel", &self.channel);
+    }
+}
+crate::form::form_object!(DeferredRevenueCustomerFilters);
+/// The `relationship` filters of `POST /exports/deferred_revenue` (`export.deferred_revenue`), sent as `relationship[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeferredRevenueRelationshipFilters {
+    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub parent_id: Vec<StringFilter>,
+    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_owner_id: Vec<StringFilter>,
+    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub invoice_owner_id: Vec<StringFilter>,
+}
+impl DeferredRevenueRelationshipFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.parent_id.is_empty() && self.payment_owner_id.is_empty()
+            && self.invoice_owner_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for DeferredRevenueRelationshipFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("parent_id", &self.parent_id);
+        form.field("payment_owner_id", &self.payment_owner_id);
+        form.field("invoice_owner_id", &self.invoice_owner_id);
+    }
+}
+crate::form::form_object!(DeferredRevenueRelationshipFilters);
 /// What `POST /exports/deferred_revenue` (`export.deferred_revenue`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeferredRevenueResponse {
@@ -5781,75 +6346,85 @@ pub struct PlansRequest {
     params: PlansParams,
 }
 impl PlansRequest {
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn currency_code(mut self, value: StringFilter) -> Self {
-        self.params.currency_code = Some(value);
+        crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
-    /// Filter on `plan[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `plan[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn plan_id(mut self, value: StringFilter) -> Self {
-        self.params.plan_id = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.id, value);
         self
     }
-    /// Filter on `plan[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `plan[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn plan_name(mut self, value: StringFilter) -> Self {
-        self.params.plan_name = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.name, value);
         self
     }
-    /// Filter on `plan[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `plan[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn plan_price(mut self, value: NumberFilter) -> Self {
-        self.params.plan_price = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.price, value);
         self
     }
-    /// Filter on `plan[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `plan[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn plan_period(mut self, value: NumberFilter) -> Self {
-        self.params.plan_period = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.period, value);
         self
     }
-    /// Filter on `plan[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `plan[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn plan_period_unit(mut self, value: EnumFilter<PlansPlanPeriodUnit>) -> Self {
-        self.params.plan_period_unit = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.period_unit, value);
         self
     }
-    /// Filter on `plan[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
+    /// Filter on `plan[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn plan_trial_period(mut self, value: NumberFilter) -> Self {
-        self.params.plan_trial_period = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.trial_period, value);
         self
     }
-    /// Filter on `plan[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `plan[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn plan_trial_period_unit(
         mut self,
         value: EnumFilter<PlansPlanTrialPeriodUnit>,
     ) -> Self {
-        self.params.plan_trial_period_unit = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.trial_period_unit, value);
         self
     }
-    /// Filter on `plan[addon_applicability]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `plan[addon_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn plan_addon_applicability(
         mut self,
         value: EnumFilter<PlansPlanAddonApplicability>,
     ) -> Self {
-        self.params.plan_addon_applicability = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.addon_applicability, value);
         self
     }
-    /// Filter on `plan[giftable]`; operators: `is`.
+    /// Filter on `plan[giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn plan_giftable(mut self, value: BooleanFilter) -> Self {
-        self.params.plan_giftable = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.giftable, value);
         self
     }
-    /// Filter on `plan[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `plan[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn plan_status(mut self, value: EnumFilter<PlansPlanStatus>) -> Self {
-        self.params.plan_status = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.status, value);
         self
     }
-    /// Filter on `plan[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `plan[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn plan_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.plan_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.updated_at, value);
         self
     }
-    /// Filter on `plan[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `plan[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn plan_channel(mut self, value: EnumFilter<PlansPlanChannel>) -> Self {
-        self.params.plan_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.plan.channel, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5863,69 +6438,69 @@ impl PlansRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "currency_code",
-            self.params.currency_code.as_ref(),
+            &self.params.currency_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[id]",
-            self.params.plan_id.as_ref(),
+            &self.params.plan.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[name]",
-            self.params.plan_name.as_ref(),
+            &self.params.plan.name,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[price]",
-            self.params.plan_price.as_ref(),
+            &self.params.plan.price,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[period]",
-            self.params.plan_period.as_ref(),
+            &self.params.plan.period,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[period_unit]",
-            self.params.plan_period_unit.as_ref(),
+            &self.params.plan.period_unit,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[trial_period]",
-            self.params.plan_trial_period.as_ref(),
+            &self.params.plan.trial_period,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[trial_period_unit]",
-            self.params.plan_trial_period_unit.as_ref(),
+            &self.params.plan.trial_period_unit,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[addon_applicability]",
-            self.params.plan_addon_applicability.as_ref(),
+            &self.params.plan.addon_applicability,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[giftable]",
-            self.params.plan_giftable.as_ref(),
+            &self.params.plan.giftable,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[status]",
-            self.params.plan_status.as_ref(),
+            &self.params.plan.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[updated_at]",
-            self.params.plan_updated_at.as_ref(),
+            &self.params.plan.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan[channel]",
-            self.params.plan_channel.as_ref(),
+            &self.params.plan.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/exports/plans".to_string())
@@ -5950,87 +6525,159 @@ impl PlansRequest {
 /// Parameters of `POST /exports/plans` (`export.plans`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PlansParams {
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<StringFilter>,
-    /// Filter on `plan[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_id: Option<StringFilter>,
-    /// Filter on `plan[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_name: Option<StringFilter>,
-    /// Filter on `plan[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_price: Option<NumberFilter>,
-    /// Filter on `plan[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_period: Option<NumberFilter>,
-    /// Filter on `plan[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_period_unit: Option<EnumFilter<PlansPlanPeriodUnit>>,
-    /// Filter on `plan[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_trial_period: Option<NumberFilter>,
-    /// Filter on `plan[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_trial_period_unit: Option<EnumFilter<PlansPlanTrialPeriodUnit>>,
-    /// Filter on `plan[addon_applicability]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_addon_applicability: Option<EnumFilter<PlansPlanAddonApplicability>>,
-    /// Filter on `plan[giftable]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_giftable: Option<BooleanFilter>,
-    /// Filter on `plan[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_status: Option<EnumFilter<PlansPlanStatus>>,
-    /// Filter on `plan[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_updated_at: Option<TimestampFilter>,
-    /// Filter on `plan[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_channel: Option<EnumFilter<PlansPlanChannel>>,
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub currency_code: Vec<StringFilter>,
+    /// Filters in the `plan` group.
+    #[serde(default, skip_serializing_if = "PlansPlanFilters::is_empty")]
+    pub plan: PlansPlanFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PlansParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            currency_code: None,
-            plan_id: None,
-            plan_name: None,
-            plan_price: None,
-            plan_period: None,
-            plan_period_unit: None,
-            plan_trial_period: None,
-            plan_trial_period_unit: None,
-            plan_addon_applicability: None,
-            plan_giftable: None,
-            plan_status: None,
-            plan_updated_at: None,
-            plan_channel: None,
+            currency_code: Vec::new(),
+            plan: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PlansParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("currency_code", &self.currency_code);
-        form.field("plan[id]", &self.plan_id);
-        form.field("plan[name]", &self.plan_name);
-        form.field("plan[price]", &self.plan_price);
-        form.field("plan[period]", &self.plan_period);
-        form.field("plan[period_unit]", &self.plan_period_unit);
-        form.field("plan[trial_period]", &self.plan_trial_period);
-        form.field("plan[trial_period_unit]", &self.plan_trial_period_unit);
-        form.field("plan[addon_applicability]", &self.plan_addon_applicability);
-        form.field("plan[giftable]", &self.plan_giftable);
-        form.field("plan[status]", &self.plan_status);
-        form.field("plan[updated_at]", &self.plan_updated_at);
-        form.field("plan[channel]", &self.plan_channel);
+        form.field("plan", &self.plan);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `plan` filters of `POST /exports/plans` (`export.plans`), sent as `plan[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlansPlanFilters {
+    /// Filter on `plan[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `plan[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `plan[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price: Vec<NumberFilter>,
+    /// Filter on `plan[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub period: Vec<NumberFilter>,
+    /// Filter on `plan[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub period_unit: Vec<EnumFilter<PlansPlanPeriodUnit>>,
+    /// Filter on `plan[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub trial_period: Vec<NumberFilter>,
+    /// Filter on `plan[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub trial_period_unit: Vec<EnumFilter<PlansPlanTrialPeriodUnit>>,
+    /// Filter on `plan[addon_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub addon_applicability: Vec<EnumFilter<PlansPlanAddonApplicability>>,
+    /// Filter on `plan[giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub giftable: Vec<BooleanFilter>,
+    /// Filter on `plan[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<PlansPlanStatus>>,
+    /// Filter on `plan[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `plan[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<PlansPlanChannel>>,
+}
+impl PlansPlanFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.name.is_empty() && self.price.is_empty()
+            && self.period.is_empty() && self.period_unit.is_empty()
+            && self.trial_period.is_empty() && self.trial_period_unit.is_empty()
+            && self.addon_applicability.is_empty() && self.giftable.is_empty()
+            && self.status.is_empty() && self.updated_at.is_empty()
+            && self.channel.is_empty()
+    }
+}
+impl crate::form::FormEncode for PlansPlanFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("name", &self.name);
+        form.field("price", &self.price);
+        form.field("period", &self.period);
+        form.field("period_unit", &self.period_unit);
+        form.field("trial_period", &self.trial_period);
+        form.field("trial_period_unit", &self.trial_period_unit);
+        form.field("addon_applicability", &self.addon_applicability);
+        form.field("giftable", &self.giftable);
+        form.field("status", &self.status);
+        form.field("updated_at", &self.updated_at);
+        form.field("channel", &self.channel);
+    }
+}
+crate::form::form_object!(PlansPlanFilters);
 /// What `POST /exports/plans` (`export.plans`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlansResponse {
@@ -6097,60 +6744,70 @@ pub struct AddonsRequest {
     params: AddonsParams,
 }
 impl AddonsRequest {
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn currency_code(mut self, value: StringFilter) -> Self {
-        self.params.currency_code = Some(value);
+        crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
-    /// Filter on `addon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `addon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn addon_id(mut self, value: StringFilter) -> Self {
-        self.params.addon_id = Some(value);
+        crate::filter::add_condition(&mut self.params.addon.id, value);
         self
     }
-    /// Filter on `addon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `addon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn addon_name(mut self, value: StringFilter) -> Self {
-        self.params.addon_name = Some(value);
+        crate::filter::add_condition(&mut self.params.addon.name, value);
         self
     }
-    /// Filter on `addon[charge_type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `addon[charge_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn addon_charge_type(
         mut self,
         value: EnumFilter<AddonsAddonChargeType>,
     ) -> Self {
-        self.params.addon_charge_type = Some(value);
+        crate::filter::add_condition(&mut self.params.addon.charge_type, value);
         self
     }
-    /// Filter on `addon[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `addon[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn addon_price(mut self, value: NumberFilter) -> Self {
-        self.params.addon_price = Some(value);
+        crate::filter::add_condition(&mut self.params.addon.price, value);
         self
     }
-    /// Filter on `addon[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `addon[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn addon_period(mut self, value: NumberFilter) -> Self {
-        self.params.addon_period = Some(value);
+        crate::filter::add_condition(&mut self.params.addon.period, value);
         self
     }
-    /// Filter on `addon[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `addon[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn addon_period_unit(
         mut self,
         value: EnumFilter<AddonsAddonPeriodUnit>,
     ) -> Self {
-        self.params.addon_period_unit = Some(value);
+        crate::filter::add_condition(&mut self.params.addon.period_unit, value);
         self
     }
-    /// Filter on `addon[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `addon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn addon_status(mut self, value: EnumFilter<AddonsAddonStatus>) -> Self {
-        self.params.addon_status = Some(value);
+        crate::filter::add_condition(&mut self.params.addon.status, value);
         self
     }
-    /// Filter on `addon[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `addon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn addon_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.addon_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.addon.updated_at, value);
         self
     }
-    /// Filter on `addon[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `addon[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn addon_channel(mut self, value: EnumFilter<AddonsAddonChannel>) -> Self {
-        self.params.addon_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.addon.channel, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -6164,54 +6821,54 @@ impl AddonsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "currency_code",
-            self.params.currency_code.as_ref(),
+            &self.params.currency_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "addon[id]",
-            self.params.addon_id.as_ref(),
+            &self.params.addon.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "addon[name]",
-            self.params.addon_name.as_ref(),
+            &self.params.addon.name,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "addon[charge_type]",
-            self.params.addon_charge_type.as_ref(),
+            &self.params.addon.charge_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "addon[price]",
-            self.params.addon_price.as_ref(),
+            &self.params.addon.price,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "addon[period]",
-            self.params.addon_period.as_ref(),
+            &self.params.addon.period,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "addon[period_unit]",
-            self.params.addon_period_unit.as_ref(),
+            &self.params.addon.period_unit,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "addon[status]",
-            self.params.addon_status.as_ref(),
+            &self.params.addon.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "addon[updated_at]",
-            self.params.addon_updated_at.as_ref(),
+            &self.params.addon.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "addon[channel]",
-            self.params.addon_channel.as_ref(),
+            &self.params.addon.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/exports/addons".to_string())
@@ -6236,72 +6893,133 @@ impl AddonsRequest {
 /// Parameters of `POST /exports/addons` (`export.addons`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddonsParams {
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<StringFilter>,
-    /// Filter on `addon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addon_id: Option<StringFilter>,
-    /// Filter on `addon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addon_name: Option<StringFilter>,
-    /// Filter on `addon[charge_type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addon_charge_type: Option<EnumFilter<AddonsAddonChargeType>>,
-    /// Filter on `addon[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addon_price: Option<NumberFilter>,
-    /// Filter on `addon[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addon_period: Option<NumberFilter>,
-    /// Filter on `addon[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addon_period_unit: Option<EnumFilter<AddonsAddonPeriodUnit>>,
-    /// Filter on `addon[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addon_status: Option<EnumFilter<AddonsAddonStatus>>,
-    /// Filter on `addon[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addon_updated_at: Option<TimestampFilter>,
-    /// Filter on `addon[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addon_channel: Option<EnumFilter<AddonsAddonChannel>>,
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub currency_code: Vec<StringFilter>,
+    /// Filters in the `addon` group.
+    #[serde(default, skip_serializing_if = "AddonsAddonFilters::is_empty")]
+    pub addon: AddonsAddonFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AddonsParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            currency_code: None,
-            addon_id: None,
-            addon_name: None,
-            addon_charge_type: None,
-            addon_price: None,
-            addon_period: None,
-            addon_period_unit: None,
-            addon_status: None,
-            addon_updated_at: None,
-            addon_channel: None,
+            currency_code: Vec::new(),
+            addon: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AddonsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("currency_code", &self.currency_code);
-        form.field("addon[id]", &self.addon_id);
-        form.field("addon[name]", &self.addon_name);
-        form.field("addon[charge_type]", &self.addon_charge_type);
-        form.field("addon[price]", &self.addon_price);
-        form.field("addon[period]", &self.addon_period);
-        form.field("addon[period_unit]", &self.addon_period_unit);
-        form.field("addon[status]", &self.addon_status);
-        form.field("addon[updated_at]", &self.addon_updated_at);
-        form.field("addon[channel]", &self.addon_channel);
+        form.field("addon", &self.addon);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `addon` filters of `POST /exports/addons` (`export.addons`), sent as `addon[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddonsAddonFilters {
+    /// Filter on `addon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `addon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `addon[charge_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub charge_type: Vec<EnumFilter<AddonsAddonChargeType>>,
+    /// Filter on `addon[price]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price: Vec<NumberFilter>,
+    /// Filter on `addon[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub period: Vec<NumberFilter>,
+    /// Filter on `addon[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub period_unit: Vec<EnumFilter<AddonsAddonPeriodUnit>>,
+    /// Filter on `addon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<AddonsAddonStatus>>,
+    /// Filter on `addon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `addon[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<AddonsAddonChannel>>,
+}
+impl AddonsAddonFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.name.is_empty() && self.charge_type.is_empty()
+            && self.price.is_empty() && self.period.is_empty()
+            && self.period_unit.is_empty() && self.status.is_empty()
+            && self.updated_at.is_empty() && self.channel.is_empty()
+    }
+}
+impl crate::form::FormEncode for AddonsAddonFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("name", &self.name);
+        form.field("charge_type", &self.charge_type);
+        form.field("price", &self.price);
+        form.field("period", &self.period);
+        form.field("period_unit", &self.period_unit);
+        form.field("status", &self.status);
+        form.field("updated_at", &self.updated_at);
+        form.field("channel", &self.channel);
+    }
+}
+crate::form::form_object!(AddonsAddonFilters);
 /// What `POST /exports/addons` (`export.addons`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddonsResponse {
@@ -6368,60 +7086,70 @@ pub struct CouponsRequest {
     params: CouponsParams,
 }
 impl CouponsRequest {
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn currency_code(mut self, value: StringFilter) -> Self {
-        self.params.currency_code = Some(value);
+        crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
-    /// Filter on `applicable_item_price_ids`; operators: `is`, `in`.
+    /// Filter on `applicable_item_price_ids`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn applicable_item_price_ids(mut self, value: StringFilter) -> Self {
-        self.params.applicable_item_price_ids = Some(value);
+        crate::filter::add_condition(&mut self.params.applicable_item_price_ids, value);
         self
     }
-    /// Filter on `coupon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `coupon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn coupon_id(mut self, value: StringFilter) -> Self {
-        self.params.coupon_id = Some(value);
+        crate::filter::add_condition(&mut self.params.coupon.id, value);
         self
     }
-    /// Filter on `coupon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `coupon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn coupon_name(mut self, value: StringFilter) -> Self {
-        self.params.coupon_name = Some(value);
+        crate::filter::add_condition(&mut self.params.coupon.name, value);
         self
     }
-    /// Filter on `coupon[discount_type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `coupon[discount_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn coupon_discount_type(
         mut self,
         value: EnumFilter<CouponsCouponDiscountType>,
     ) -> Self {
-        self.params.coupon_discount_type = Some(value);
+        crate::filter::add_condition(&mut self.params.coupon.discount_type, value);
         self
     }
-    /// Filter on `coupon[duration_type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `coupon[duration_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn coupon_duration_type(
         mut self,
         value: EnumFilter<CouponsCouponDurationType>,
     ) -> Self {
-        self.params.coupon_duration_type = Some(value);
+        crate::filter::add_condition(&mut self.params.coupon.duration_type, value);
         self
     }
-    /// Filter on `coupon[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `coupon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn coupon_status(mut self, value: EnumFilter<CouponsCouponStatus>) -> Self {
-        self.params.coupon_status = Some(value);
+        crate::filter::add_condition(&mut self.params.coupon.status, value);
         self
     }
-    /// Filter on `coupon[apply_on]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `coupon[apply_on]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn coupon_apply_on(mut self, value: EnumFilter<CouponsCouponApplyOn>) -> Self {
-        self.params.coupon_apply_on = Some(value);
+        crate::filter::add_condition(&mut self.params.coupon.apply_on, value);
         self
     }
-    /// Filter on `coupon[created_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `coupon[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn coupon_created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.coupon_created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.coupon.created_at, value);
         self
     }
-    /// Filter on `coupon[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `coupon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn coupon_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.coupon_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.coupon.updated_at, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -6435,54 +7163,54 @@ impl CouponsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "currency_code",
-            self.params.currency_code.as_ref(),
+            &self.params.currency_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "applicable_item_price_ids",
-            self.params.applicable_item_price_ids.as_ref(),
+            &self.params.applicable_item_price_ids,
             &["is", "in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "coupon[id]",
-            self.params.coupon_id.as_ref(),
+            &self.params.coupon.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "coupon[name]",
-            self.params.coupon_name.as_ref(),
+            &self.params.coupon.name,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "coupon[discount_type]",
-            self.params.coupon_discount_type.as_ref(),
+            &self.params.coupon.discount_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "coupon[duration_type]",
-            self.params.coupon_duration_type.as_ref(),
+            &self.params.coupon.duration_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "coupon[status]",
-            self.params.coupon_status.as_ref(),
+            &self.params.coupon.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "coupon[apply_on]",
-            self.params.coupon_apply_on.as_ref(),
+            &self.params.coupon.apply_on,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "coupon[created_at]",
-            self.params.coupon_created_at.as_ref(),
+            &self.params.coupon.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "coupon[updated_at]",
-            self.params.coupon_updated_at.as_ref(),
+            &self.params.coupon.updated_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/exports/coupons".to_string())
@@ -6507,55 +7235,40 @@ impl CouponsRequest {
 /// Parameters of `POST /exports/coupons` (`export.coupons`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CouponsParams {
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<StringFilter>,
-    /// Filter on `applicable_item_price_ids`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applicable_item_price_ids: Option<StringFilter>,
-    /// Filter on `coupon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_id: Option<StringFilter>,
-    /// Filter on `coupon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_name: Option<StringFilter>,
-    /// Filter on `coupon[discount_type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_discount_type: Option<EnumFilter<CouponsCouponDiscountType>>,
-    /// Filter on `coupon[duration_type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_duration_type: Option<EnumFilter<CouponsCouponDurationType>>,
-    /// Filter on `coupon[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_status: Option<EnumFilter<CouponsCouponStatus>>,
-    /// Filter on `coupon[apply_on]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_apply_on: Option<EnumFilter<CouponsCouponApplyOn>>,
-    /// Filter on `coupon[created_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_created_at: Option<TimestampFilter>,
-    /// Filter on `coupon[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_updated_at: Option<TimestampFilter>,
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub currency_code: Vec<StringFilter>,
+    /// Filter on `applicable_item_price_ids`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub applicable_item_price_ids: Vec<StringFilter>,
+    /// Filters in the `coupon` group.
+    #[serde(default, skip_serializing_if = "CouponsCouponFilters::is_empty")]
+    pub coupon: CouponsCouponFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CouponsParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            currency_code: None,
-            applicable_item_price_ids: None,
-            coupon_id: None,
-            coupon_name: None,
-            coupon_discount_type: None,
-            coupon_duration_type: None,
-            coupon_status: None,
-            coupon_apply_on: None,
-            coupon_created_at: None,
-            coupon_updated_at: None,
+            currency_code: Vec::new(),
+            applicable_item_price_ids: Vec::new(),
+            coupon: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6563,16 +7276,93 @@ impl crate::form::FormEncode for CouponsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("currency_code", &self.currency_code);
         form.field("applicable_item_price_ids", &self.applicable_item_price_ids);
-        form.field("coupon[id]", &self.coupon_id);
-        form.field("coupon[name]", &self.coupon_name);
-        form.field("coupon[discount_type]", &self.coupon_discount_type);
-        form.field("coupon[duration_type]", &self.coupon_duration_type);
-        form.field("coupon[status]", &self.coupon_status);
-        form.field("coupon[apply_on]", &self.coupon_apply_on);
-        form.field("coupon[created_at]", &self.coupon_created_at);
-        form.field("coupon[updated_at]", &self.coupon_updated_at);
+        form.field("coupon", &self.coupon);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `coupon` filters of `POST /exports/coupons` (`export.coupons`), sent as `coupon[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CouponsCouponFilters {
+    /// Filter on `coupon[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `coupon[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `coupon[discount_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub discount_type: Vec<EnumFilter<CouponsCouponDiscountType>>,
+    /// Filter on `coupon[duration_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub duration_type: Vec<EnumFilter<CouponsCouponDurationType>>,
+    /// Filter on `coupon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<CouponsCouponStatus>>,
+    /// Filter on `coupon[apply_on]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub apply_on: Vec<EnumFilter<CouponsCouponApplyOn>>,
+    /// Filter on `coupon[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `coupon[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+}
+impl CouponsCouponFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.name.is_empty() && self.discount_type.is_empty()
+            && self.duration_type.is_empty() && self.status.is_empty()
+            && self.apply_on.is_empty() && self.created_at.is_empty()
+            && self.updated_at.is_empty()
+    }
+}
+impl crate::form::FormEncode for CouponsCouponFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("name", &self.name);
+        form.field("discount_type", &self.discount_type);
+        form.field("duration_type", &self.duration_type);
+        form.field("status", &self.status);
+        form.field("apply_on", &self.apply_on);
+        form.field("created_at", &self.created_at);
+        form.field("updated_at", &self.updated_at);
+    }
+}
+crate::form::form_object!(CouponsCouponFilters);
 /// What `POST /exports/coupons` (`export.coupons`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CouponsResponse {
@@ -6644,101 +7434,123 @@ impl CustomersRequest {
         self.params.export_type = Some(value);
         self
     }
-    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.id, value);
         self
     }
-    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_first_name(mut self, value: StringFilter) -> Self {
-        self.params.customer_first_name = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.first_name, value);
         self
     }
-    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_last_name(mut self, value: StringFilter) -> Self {
-        self.params.customer_last_name = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.last_name, value);
         self
     }
-    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_email(mut self, value: StringFilter) -> Self {
-        self.params.customer_email = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.email, value);
         self
     }
-    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_company(mut self, value: StringFilter) -> Self {
-        self.params.customer_company = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.company, value);
         self
     }
-    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn customer_phone(mut self, value: StringFilter) -> Self {
-        self.params.customer_phone = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.phone, value);
         self
     }
-    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_auto_collection(
         mut self,
         value: EnumFilter<CustomersCustomerAutoCollection>,
     ) -> Self {
-        self.params.customer_auto_collection = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.auto_collection, value);
         self
     }
-    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_taxability(
         mut self,
         value: EnumFilter<CustomersCustomerTaxability>,
     ) -> Self {
-        self.params.customer_taxability = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
-    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn customer_created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.customer_created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.created_at, value);
         self
     }
-    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn customer_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.customer_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.updated_at, value);
         self
     }
-    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_offline_payment_method(
         mut self,
         value: EnumFilter<CustomersCustomerOfflinePaymentMethod>,
     ) -> Self {
-        self.params.customer_offline_payment_method = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.customer.offline_payment_method,
+            value,
+        );
         self
     }
-    /// Filter on `customer[auto_close_invoices]`; operators: `is`.
+    /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn customer_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
-        self.params.customer_auto_close_invoices = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.customer.auto_close_invoices,
+            value,
+        );
         self
     }
-    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_channel(
         mut self,
         value: EnumFilter<CustomersCustomerChannel>,
     ) -> Self {
-        self.params.customer_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
-    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn relationship_parent_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_parent_id = Some(value);
+        crate::filter::add_condition(&mut self.params.relationship.parent_id, value);
         self
     }
-    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn relationship_payment_owner_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_payment_owner_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.relationship.payment_owner_id,
+            value,
+        );
         self
     }
-    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn relationship_invoice_owner_id(mut self, value: StringFilter) -> Self {
-        self.params.relationship_invoice_owner_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.relationship.invoice_owner_id,
+            value,
+        );
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -6752,89 +7564,89 @@ impl CustomersRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[id]",
-            self.params.customer_id.as_ref(),
+            &self.params.customer.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[first_name]",
-            self.params.customer_first_name.as_ref(),
+            &self.params.customer.first_name,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[last_name]",
-            self.params.customer_last_name.as_ref(),
+            &self.params.customer.last_name,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[email]",
-            self.params.customer_email.as_ref(),
+            &self.params.customer.email,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[company]",
-            self.params.customer_company.as_ref(),
+            &self.params.customer.company,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[phone]",
-            self.params.customer_phone.as_ref(),
+            &self.params.customer.phone,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[auto_collection]",
-            self.params.customer_auto_collection.as_ref(),
+            &self.params.customer.auto_collection,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[taxability]",
-            self.params.customer_taxability.as_ref(),
+            &self.params.customer.taxability,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[created_at]",
-            self.params.customer_created_at.as_ref(),
+            &self.params.customer.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[updated_at]",
-            self.params.customer_updated_at.as_ref(),
+            &self.params.customer.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[offline_payment_method]",
-            self.params.customer_offline_payment_method.as_ref(),
+            &self.params.customer.offline_payment_method,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[auto_close_invoices]",
-            self.params.customer_auto_close_invoices.as_ref(),
+            &self.params.customer.auto_close_invoices,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer[channel]",
-            self.params.customer_channel.as_ref(),
+            &self.params.customer.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[parent_id]",
-            self.params.relationship_parent_id.as_ref(),
+            &self.params.relationship.parent_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[payment_owner_id]",
-            self.params.relationship_payment_owner_id.as_ref(),
+            &self.params.relationship.payment_owner_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "relationship[invoice_owner_id]",
-            self.params.relationship_invoice_owner_id.as_ref(),
+            &self.params.relationship.invoice_owner_id,
             &["is", "is_not", "starts_with"],
         )?;
         Ok("/exports/customers".to_string())
@@ -6864,86 +7676,37 @@ pub struct CustomersParams {
     /// `export_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_type: Option<enums::ExportType>,
-    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
-    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_first_name: Option<StringFilter>,
-    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_last_name: Option<StringFilter>,
-    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_email: Option<StringFilter>,
-    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_company: Option<StringFilter>,
-    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_phone: Option<StringFilter>,
-    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_auto_collection: Option<EnumFilter<CustomersCustomerAutoCollection>>,
-    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_taxability: Option<EnumFilter<CustomersCustomerTaxability>>,
-    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_created_at: Option<TimestampFilter>,
-    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_updated_at: Option<TimestampFilter>,
-    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_offline_payment_method: Option<
-        EnumFilter<CustomersCustomerOfflinePaymentMethod>,
-    >,
-    /// Filter on `customer[auto_close_invoices]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_auto_close_invoices: Option<BooleanFilter>,
-    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_channel: Option<EnumFilter<CustomersCustomerChannel>>,
-    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_parent_id: Option<StringFilter>,
-    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_payment_owner_id: Option<StringFilter>,
-    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship_invoice_owner_id: Option<StringFilter>,
+    /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filters in the `customer` group.
+    #[serde(default, skip_serializing_if = "CustomersCustomerFilters::is_empty")]
+    pub customer: CustomersCustomerFilters,
+    /// Filters in the `relationship` group.
+    #[serde(default, skip_serializing_if = "CustomersRelationshipFilters::is_empty")]
+    pub relationship: CustomersRelationshipFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CustomersParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
             export_type: None,
-            business_entity_id: None,
-            customer_id: None,
-            customer_first_name: None,
-            customer_last_name: None,
-            customer_email: None,
-            customer_company: None,
-            customer_phone: None,
-            customer_auto_collection: None,
-            customer_taxability: None,
-            customer_created_at: None,
-            customer_updated_at: None,
-            customer_offline_payment_method: None,
-            customer_auto_close_invoices: None,
-            customer_channel: None,
-            relationship_parent_id: None,
-            relationship_payment_owner_id: None,
-            relationship_invoice_owner_id: None,
+            business_entity_id: Vec::new(),
+            customer: Default::default(),
+            relationship: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6951,33 +7714,177 @@ impl crate::form::FormEncode for CustomersParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("export_type", &self.export_type);
         form.field("business_entity_id", &self.business_entity_id);
-        form.field("customer[id]", &self.customer_id);
-        form.field("customer[first_name]", &self.customer_first_name);
-        form.field("customer[last_name]", &self.customer_last_name);
-        form.field("customer[email]", &self.customer_email);
-        form.field("customer[company]", &self.customer_company);
-        form.field("customer[phone]", &self.customer_phone);
-        form.field("customer[auto_collection]", &self.customer_auto_collection);
-        form.field("customer[taxability]", &self.customer_taxability);
-        form.field("customer[created_at]", &self.customer_created_at);
-        form.field("customer[updated_at]", &self.customer_updated_at);
-        form.field(
-            "customer[offline_payment_method]",
-            &self.customer_offline_payment_method,
-        );
-        form.field("customer[auto_close_invoices]", &self.customer_auto_close_invoices);
-        form.field("customer[channel]", &self.customer_channel);
-        form.field("relationship[parent_id]", &self.relationship_parent_id);
-        form.field(
-            "relationship[payment_owner_id]",
-            &self.relationship_payment_owner_id,
-        );
-        form.field(
-            "relationship[invoice_owner_id]",
-            &self.relationship_invoice_owner_id,
-        );
+        form.field("customer", &self.customer);
+        form.field("relationship", &self.relationship);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `customer` filters of `POST /exports/customers` (`export.customers`), sent as `customer[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomersCustomerFilters {
+    /// Filter on `customer[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `customer[first_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub first_name: Vec<StringFilter>,
+    /// Filter on `customer[last_name]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub last_name: Vec<StringFilter>,
+    /// Filter on `customer[email]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub email: Vec<StringFilter>,
+    /// Filter on `customer[company]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub company: Vec<StringFilter>,
+    /// Filter on `customer[phone]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub phone: Vec<StringFilter>,
+    /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_collection: Vec<EnumFilter<CustomersCustomerAutoCollection>>,
+    /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub taxability: Vec<EnumFilter<CustomersCustomerTaxability>>,
+    /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `customer[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub offline_payment_method: Vec<EnumFilter<CustomersCustomerOfflinePaymentMethod>>,
+    /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_close_invoices: Vec<BooleanFilter>,
+    /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<CustomersCustomerChannel>>,
+}
+impl CustomersCustomerFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.first_name.is_empty() && self.last_name.is_empty()
+            && self.email.is_empty() && self.company.is_empty() && self.phone.is_empty()
+            && self.auto_collection.is_empty() && self.taxability.is_empty()
+            && self.created_at.is_empty() && self.updated_at.is_empty()
+            && self.offline_payment_method.is_empty()
+            && self.auto_close_invoices.is_empty() && self.channel.is_empty()
+    }
+}
+impl crate::form::FormEncode for CustomersCustomerFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("first_name", &self.first_name);
+        form.field("last_name", &self.last_name);
+        form.field("email", &self.email);
+        form.field("company", &self.company);
+        form.field("phone", &self.phone);
+        form.field("auto_collection", &self.auto_collection);
+        form.field("taxability", &self.taxability);
+        form.field("created_at", &self.created_at);
+        form.field("updated_at", &self.updated_at);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("auto_close_invoices", &self.auto_close_invoices);
+        form.field("channel", &self.channel);
+    }
+}
+crate::form::form_object!(CustomersCustomerFilters);
+/// The `relationship` filters of `POST /exports/customers` (`export.customers`), sent as `relationship[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomersRelationshipFilters {
+    /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub parent_id: Vec<StringFilter>,
+    /// Filter on `relationship[payment_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_owner_id: Vec<StringFilter>,
+    /// Filter on `relationship[invoice_owner_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub invoice_owner_id: Vec<StringFilter>,
+}
+impl CustomersRelationshipFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.parent_id.is_empty() && self.payment_owner_id.is_empty()
+            && self.invoice_owner_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for CustomersRelationshipFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("parent_id", &self.parent_id);
+        form.field("payment_owner_id", &self.payment_owner_id);
+        form.field("invoice_owner_id", &self.invoice_owner_id);
+    }
+}
+crate::form::form_object!(CustomersRelationshipFilters);
 /// What `POST /exports/customers` (`export.customers`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CustomersResponse {
@@ -7049,111 +7956,139 @@ impl SubscriptionsRequest {
         self.params.export_type = Some(value);
         self
     }
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_id(mut self, value: StringFilter) -> Self {
-        self.params.item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
-        self.params.item_price_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
-    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
-        self.params.cancel_reason_code = Some(value);
+        crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
-    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.id, value);
         self
     }
-    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_customer_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.customer_id, value);
         self
     }
-    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_status(
         mut self,
         value: EnumFilter<SubscriptionsSubscriptionStatus>,
     ) -> Self {
-        self.params.subscription_status = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.status, value);
         self
     }
-    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
+    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_cancel_reason(
         mut self,
         value: EnumFilter<SubscriptionsSubscriptionCancelReason>,
     ) -> Self {
-        self.params.subscription_cancel_reason = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.cancel_reason, value);
         self
     }
-    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
+    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
-        self.params.subscription_remaining_billing_cycles = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.remaining_billing_cycles,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.created_at, value);
         self
     }
-    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`.
+    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn subscription_activated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_activated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.activated_at, value);
         self
     }
-    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_next_billing_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_next_billing_at = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.next_billing_at,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_cancelled_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_cancelled_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.cancelled_at, value);
         self
     }
-    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`.
+    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn subscription_has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
-        self.params.subscription_has_scheduled_changes = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.has_scheduled_changes,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn subscription_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.subscription_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.updated_at, value);
         self
     }
-    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_offline_payment_method(
         mut self,
         value: EnumFilter<SubscriptionsSubscriptionOfflinePaymentMethod>,
     ) -> Self {
-        self.params.subscription_offline_payment_method = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.offline_payment_method,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[auto_close_invoices]`; operators: `is`.
+    /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn subscription_auto_close_invoices(mut self, value: BooleanFilter) -> Self {
-        self.params.subscription_auto_close_invoices = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.auto_close_invoices,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_channel(
         mut self,
         value: EnumFilter<SubscriptionsSubscriptionChannel>,
     ) -> Self {
-        self.params.subscription_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
-    /// Filter on `subscription[decommissioned]`; operators: `is`.
+    /// Filter on `subscription[decommissioned]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn subscription_decommissioned(mut self, value: BooleanFilter) -> Self {
-        self.params.subscription_decommissioned = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.subscription.decommissioned,
+            value,
+        );
         self
     }
-    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_plan_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_plan_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription.plan_id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -7167,99 +8102,99 @@ impl SubscriptionsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_id",
-            self.params.item_id.as_ref(),
+            &self.params.item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price_id",
-            self.params.item_price_id.as_ref(),
+            &self.params.item_price_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "cancel_reason_code",
-            self.params.cancel_reason_code.as_ref(),
+            &self.params.cancel_reason_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[id]",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[customer_id]",
-            self.params.subscription_customer_id.as_ref(),
+            &self.params.subscription.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[status]",
-            self.params.subscription_status.as_ref(),
+            &self.params.subscription.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[cancel_reason]",
-            self.params.subscription_cancel_reason.as_ref(),
+            &self.params.subscription.cancel_reason,
             &["is", "is_not", "in", "not_in", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[remaining_billing_cycles]",
-            self.params.subscription_remaining_billing_cycles.as_ref(),
+            &self.params.subscription.remaining_billing_cycles,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[created_at]",
-            self.params.subscription_created_at.as_ref(),
+            &self.params.subscription.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[activated_at]",
-            self.params.subscription_activated_at.as_ref(),
+            &self.params.subscription.activated_at,
             &["after", "before", "on", "between", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[next_billing_at]",
-            self.params.subscription_next_billing_at.as_ref(),
+            &self.params.subscription.next_billing_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[cancelled_at]",
-            self.params.subscription_cancelled_at.as_ref(),
+            &self.params.subscription.cancelled_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[has_scheduled_changes]",
-            self.params.subscription_has_scheduled_changes.as_ref(),
+            &self.params.subscription.has_scheduled_changes,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[updated_at]",
-            self.params.subscription_updated_at.as_ref(),
+            &self.params.subscription.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[offline_payment_method]",
-            self.params.subscription_offline_payment_method.as_ref(),
+            &self.params.subscription.offline_payment_method,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[auto_close_invoices]",
-            self.params.subscription_auto_close_invoices.as_ref(),
+            &self.params.subscription.auto_close_invoices,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[channel]",
-            self.params.subscription_channel.as_ref(),
+            &self.params.subscription.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[decommissioned]",
-            self.params.subscription_decommissioned.as_ref(),
+            &self.params.subscription.decommissioned,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription[plan_id]",
-            self.params.subscription_plan_id.as_ref(),
+            &self.params.subscription.plan_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
         Ok("/exports/subscriptions".to_string())
@@ -7289,96 +8224,49 @@ pub struct SubscriptionsParams {
     /// `export_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_type: Option<enums::ExportType>,
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<StringFilter>,
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_id: Option<StringFilter>,
-    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_reason_code: Option<StringFilter>,
-    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_customer_id: Option<StringFilter>,
-    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_status: Option<EnumFilter<SubscriptionsSubscriptionStatus>>,
-    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_cancel_reason: Option<
-        EnumFilter<SubscriptionsSubscriptionCancelReason>,
-    >,
-    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_remaining_billing_cycles: Option<NumberFilter>,
-    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_created_at: Option<TimestampFilter>,
-    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_activated_at: Option<TimestampFilter>,
-    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_next_billing_at: Option<TimestampFilter>,
-    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_cancelled_at: Option<TimestampFilter>,
-    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_has_scheduled_changes: Option<BooleanFilter>,
-    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_updated_at: Option<TimestampFilter>,
-    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_offline_payment_method: Option<
-        EnumFilter<SubscriptionsSubscriptionOfflinePaymentMethod>,
-    >,
-    /// Filter on `subscription[auto_close_invoices]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_auto_close_invoices: Option<BooleanFilter>,
-    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_channel: Option<EnumFilter<SubscriptionsSubscriptionChannel>>,
-    /// Filter on `subscription[decommissioned]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_decommissioned: Option<BooleanFilter>,
-    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_plan_id: Option<StringFilter>,
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_id: Vec<StringFilter>,
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_price_id: Vec<StringFilter>,
+    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancel_reason_code: Vec<StringFilter>,
+    /// Filters in the `subscription` group.
+    #[serde(default, skip_serializing_if = "SubscriptionsSubscriptionFilters::is_empty")]
+    pub subscription: SubscriptionsSubscriptionFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl SubscriptionsParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
             export_type: None,
-            item_id: None,
-            item_price_id: None,
-            cancel_reason_code: None,
-            subscription_id: None,
-            subscription_customer_id: None,
-            subscription_status: None,
-            subscription_cancel_reason: None,
-            subscription_remaining_billing_cycles: None,
-            subscription_created_at: None,
-            subscription_activated_at: None,
-            subscription_next_billing_at: None,
-            subscription_cancelled_at: None,
-            subscription_has_scheduled_changes: None,
-            subscription_updated_at: None,
-            subscription_offline_payment_method: None,
-            subscription_auto_close_invoices: None,
-            subscription_channel: None,
-            subscription_decommissioned: None,
-            subscription_plan_id: None,
+            item_id: Vec::new(),
+            item_price_id: Vec::new(),
+            cancel_reason_code: Vec::new(),
+            subscription: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7388,36 +8276,163 @@ impl crate::form::FormEncode for SubscriptionsParams {
         form.field("item_id", &self.item_id);
         form.field("item_price_id", &self.item_price_id);
         form.field("cancel_reason_code", &self.cancel_reason_code);
-        form.field("subscription[id]", &self.subscription_id);
-        form.field("subscription[customer_id]", &self.subscription_customer_id);
-        form.field("subscription[status]", &self.subscription_status);
-        form.field("subscription[cancel_reason]", &self.subscription_cancel_reason);
-        form.field(
-            "subscription[remaining_billing_cycles]",
-            &self.subscription_remaining_billing_cycles,
-        );
-        form.field("subscription[created_at]", &self.subscription_created_at);
-        form.field("subscription[activated_at]", &self.subscription_activated_at);
-        form.field("subscription[next_billing_at]", &self.subscription_next_billing_at);
-        form.field("subscription[cancelled_at]", &self.subscription_cancelled_at);
-        form.field(
-            "subscription[has_scheduled_changes]",
-            &self.subscription_has_scheduled_changes,
-        );
-        form.field("subscription[updated_at]", &self.subscription_updated_at);
-        form.field(
-            "subscription[offline_payment_method]",
-            &self.subscription_offline_payment_method,
-        );
-        form.field(
-            "subscription[auto_close_invoices]",
-            &self.subscription_auto_close_invoices,
-        );
-        form.field("subscription[channel]", &self.subscription_channel);
-        form.field("subscription[decommissioned]", &self.subscription_decommissioned);
-        form.field("subscription[plan_id]", &self.subscription_plan_id);
+        form.field("subscription", &self.subscription);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `subscription` filters of `POST /exports/subscriptions` (`export.subscriptions`), sent as `subscription[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionsSubscriptionFilters {
+    /// Filter on `subscription[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `subscription[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `subscription[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<SubscriptionsSubscriptionStatus>>,
+    /// Filter on `subscription[cancel_reason]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancel_reason: Vec<EnumFilter<SubscriptionsSubscriptionCancelReason>>,
+    /// Filter on `subscription[remaining_billing_cycles]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub remaining_billing_cycles: Vec<NumberFilter>,
+    /// Filter on `subscription[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[activated_at]`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub activated_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[next_billing_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub next_billing_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancelled_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[has_scheduled_changes]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub has_scheduled_changes: Vec<BooleanFilter>,
+    /// Filter on `subscription[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub offline_payment_method: Vec<
+        EnumFilter<SubscriptionsSubscriptionOfflinePaymentMethod>,
+    >,
+    /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_close_invoices: Vec<BooleanFilter>,
+    /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<SubscriptionsSubscriptionChannel>>,
+    /// Filter on `subscription[decommissioned]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub decommissioned: Vec<BooleanFilter>,
+    /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub plan_id: Vec<StringFilter>,
+}
+impl SubscriptionsSubscriptionFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.customer_id.is_empty() && self.status.is_empty()
+            && self.cancel_reason.is_empty() && self.remaining_billing_cycles.is_empty()
+            && self.created_at.is_empty() && self.activated_at.is_empty()
+            && self.next_billing_at.is_empty() && self.cancelled_at.is_empty()
+            && self.has_scheduled_changes.is_empty() && self.updated_at.is_empty()
+            && self.offline_payment_method.is_empty()
+            && self.auto_close_invoices.is_empty() && self.channel.is_empty()
+            && self.decommissioned.is_empty() && self.plan_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for SubscriptionsSubscriptionFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("customer_id", &self.customer_id);
+        form.field("status", &self.status);
+        form.field("cancel_reason", &self.cancel_reason);
+        form.field("remaining_billing_cycles", &self.remaining_billing_cycles);
+        form.field("created_at", &self.created_at);
+        form.field("activated_at", &self.activated_at);
+        form.field("next_billing_at", &self.next_billing_at);
+        form.field("cancelled_at", &self.cancelled_at);
+        form.field("has_scheduled_changes", &self.has_scheduled_changes);
+        form.field("updated_at", &self.updated_at);
+        form.field("offline_payment_method", &self.offline_payment_method);
+        form.field("auto_close_invoices", &self.auto_close_invoices);
+        form.field("channel", &self.channel);
+        form.field("decommissioned", &self.decommissioned);
+        form.field("plan_id", &self.plan_id);
+    }
+}
+crate::form::form_object!(SubscriptionsSubscriptionFilters);
 /// What `POST /exports/subscriptions` (`export.subscriptions`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriptionsResponse {
@@ -7484,95 +8499,105 @@ pub struct InvoicesRequest {
     params: InvoicesParams,
 }
 impl InvoicesRequest {
-    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn payment_owner(mut self, value: StringFilter) -> Self {
-        self.params.payment_owner = Some(value);
+        crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
-    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_id(mut self, value: StringFilter) -> Self {
-        self.params.invoice_id = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.id, value);
         self
     }
-    /// Filter on `invoice[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `invoice[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.invoice_subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.subscription_id, value);
         self
     }
-    /// Filter on `invoice[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `invoice[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_customer_id(mut self, value: StringFilter) -> Self {
-        self.params.invoice_customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.customer_id, value);
         self
     }
-    /// Filter on `invoice[recurring]`; operators: `is`.
+    /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn invoice_recurring(mut self, value: BooleanFilter) -> Self {
-        self.params.invoice_recurring = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.recurring, value);
         self
     }
-    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_status(mut self, value: EnumFilter<InvoicesInvoiceStatus>) -> Self {
-        self.params.invoice_status = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.status, value);
         self
     }
-    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_price_type(
         mut self,
         value: EnumFilter<InvoicesInvoicePriceType>,
     ) -> Self {
-        self.params.invoice_price_type = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
-    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_date(mut self, value: TimestampFilter) -> Self {
-        self.params.invoice_date = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.date, value);
         self
     }
-    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_paid_at(mut self, value: TimestampFilter) -> Self {
-        self.params.invoice_paid_at = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.paid_at, value);
         self
     }
-    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_total(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_total = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.total, value);
         self
     }
-    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_amount_paid(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_amount_paid = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.amount_paid, value);
         self
     }
-    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_amount_adjusted(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_amount_adjusted = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.amount_adjusted, value);
         self
     }
-    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_credits_applied(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_credits_applied = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.credits_applied, value);
         self
     }
-    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_amount_due(mut self, value: NumberFilter) -> Self {
-        self.params.invoice_amount_due = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.amount_due, value);
         self
     }
-    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
+    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn invoice_dunning_status(
         mut self,
         value: EnumFilter<InvoicesInvoiceDunningStatus>,
     ) -> Self {
-        self.params.invoice_dunning_status = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.dunning_status, value);
         self
     }
-    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn invoice_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.invoice_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.updated_at, value);
         self
     }
-    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_channel(mut self, value: EnumFilter<InvoicesInvoiceChannel>) -> Self {
-        self.params.invoice_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice.channel, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -7586,89 +8611,89 @@ impl InvoicesRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "payment_owner",
-            self.params.payment_owner.as_ref(),
+            &self.params.payment_owner,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[id]",
-            self.params.invoice_id.as_ref(),
+            &self.params.invoice.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[subscription_id]",
-            self.params.invoice_subscription_id.as_ref(),
+            &self.params.invoice.subscription_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[customer_id]",
-            self.params.invoice_customer_id.as_ref(),
+            &self.params.invoice.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[recurring]",
-            self.params.invoice_recurring.as_ref(),
+            &self.params.invoice.recurring,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[status]",
-            self.params.invoice_status.as_ref(),
+            &self.params.invoice.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[price_type]",
-            self.params.invoice_price_type.as_ref(),
+            &self.params.invoice.price_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[date]",
-            self.params.invoice_date.as_ref(),
+            &self.params.invoice.date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[paid_at]",
-            self.params.invoice_paid_at.as_ref(),
+            &self.params.invoice.paid_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[total]",
-            self.params.invoice_total.as_ref(),
+            &self.params.invoice.total,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[amount_paid]",
-            self.params.invoice_amount_paid.as_ref(),
+            &self.params.invoice.amount_paid,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[amount_adjusted]",
-            self.params.invoice_amount_adjusted.as_ref(),
+            &self.params.invoice.amount_adjusted,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[credits_applied]",
-            self.params.invoice_credits_applied.as_ref(),
+            &self.params.invoice.credits_applied,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[amount_due]",
-            self.params.invoice_amount_due.as_ref(),
+            &self.params.invoice.amount_due,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[dunning_status]",
-            self.params.invoice_dunning_status.as_ref(),
+            &self.params.invoice.dunning_status,
             &["is", "is_not", "in", "not_in", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[updated_at]",
-            self.params.invoice_updated_at.as_ref(),
+            &self.params.invoice.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice[channel]",
-            self.params.invoice_channel.as_ref(),
+            &self.params.invoice.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/exports/invoices".to_string())
@@ -7695,107 +8720,193 @@ impl InvoicesRequest {
 /// Parameters of `POST /exports/invoices` (`export.invoices`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct InvoicesParams {
-    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_owner: Option<StringFilter>,
-    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_id: Option<StringFilter>,
-    /// Filter on `invoice[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_subscription_id: Option<StringFilter>,
-    /// Filter on `invoice[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_customer_id: Option<StringFilter>,
-    /// Filter on `invoice[recurring]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_recurring: Option<BooleanFilter>,
-    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_status: Option<EnumFilter<InvoicesInvoiceStatus>>,
-    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_price_type: Option<EnumFilter<InvoicesInvoicePriceType>>,
-    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_date: Option<TimestampFilter>,
-    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_paid_at: Option<TimestampFilter>,
-    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_total: Option<NumberFilter>,
-    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_amount_paid: Option<NumberFilter>,
-    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_amount_adjusted: Option<NumberFilter>,
-    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_credits_applied: Option<NumberFilter>,
-    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_amount_due: Option<NumberFilter>,
-    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_dunning_status: Option<EnumFilter<InvoicesInvoiceDunningStatus>>,
-    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_updated_at: Option<TimestampFilter>,
-    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_channel: Option<EnumFilter<InvoicesInvoiceChannel>>,
+    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_owner: Vec<StringFilter>,
+    /// Filters in the `invoice` group.
+    #[serde(default, skip_serializing_if = "InvoicesInvoiceFilters::is_empty")]
+    pub invoice: InvoicesInvoiceFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl InvoicesParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            payment_owner: None,
-            invoice_id: None,
-            invoice_subscription_id: None,
-            invoice_customer_id: None,
-            invoice_recurring: None,
-            invoice_status: None,
-            invoice_price_type: None,
-            invoice_date: None,
-            invoice_paid_at: None,
-            invoice_total: None,
-            invoice_amount_paid: None,
-            invoice_amount_adjusted: None,
-            invoice_credits_applied: None,
-            invoice_amount_due: None,
-            invoice_dunning_status: None,
-            invoice_updated_at: None,
-            invoice_channel: None,
+            payment_owner: Vec::new(),
+            invoice: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for InvoicesParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_owner", &self.payment_owner);
-        form.field("invoice[id]", &self.invoice_id);
-        form.field("invoice[subscription_id]", &self.invoice_subscription_id);
-        form.field("invoice[customer_id]", &self.invoice_customer_id);
-        form.field("invoice[recurring]", &self.invoice_recurring);
-        form.field("invoice[status]", &self.invoice_status);
-        form.field("invoice[price_type]", &self.invoice_price_type);
-        form.field("invoice[date]", &self.invoice_date);
-        form.field("invoice[paid_at]", &self.invoice_paid_at);
-        form.field("invoice[total]", &self.invoice_total);
-        form.field("invoice[amount_paid]", &self.invoice_amount_paid);
-        form.field("invoice[amount_adjusted]", &self.invoice_amount_adjusted);
-        form.field("invoice[credits_applied]", &self.invoice_credits_applied);
-        form.field("invoice[amount_due]", &self.invoice_amount_due);
-        form.field("invoice[dunning_status]", &self.invoice_dunning_status);
-        form.field("invoice[updated_at]", &self.invoice_updated_at);
-        form.field("invoice[channel]", &self.invoice_channel);
+        form.field("invoice", &self.invoice);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `invoice` filters of `POST /exports/invoices` (`export.invoices`), sent as `invoice[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvoicesInvoiceFilters {
+    /// Filter on `invoice[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `invoice[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `invoice[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `invoice[recurring]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub recurring: Vec<BooleanFilter>,
+    /// Filter on `invoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<InvoicesInvoiceStatus>>,
+    /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price_type: Vec<EnumFilter<InvoicesInvoicePriceType>>,
+    /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub date: Vec<TimestampFilter>,
+    /// Filter on `invoice[paid_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub paid_at: Vec<TimestampFilter>,
+    /// Filter on `invoice[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub total: Vec<NumberFilter>,
+    /// Filter on `invoice[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_paid: Vec<NumberFilter>,
+    /// Filter on `invoice[amount_adjusted]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_adjusted: Vec<NumberFilter>,
+    /// Filter on `invoice[credits_applied]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub credits_applied: Vec<NumberFilter>,
+    /// Filter on `invoice[amount_due]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_due: Vec<NumberFilter>,
+    /// Filter on `invoice[dunning_status]`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub dunning_status: Vec<EnumFilter<InvoicesInvoiceDunningStatus>>,
+    /// Filter on `invoice[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<InvoicesInvoiceChannel>>,
+}
+impl InvoicesInvoiceFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.subscription_id.is_empty()
+            && self.customer_id.is_empty() && self.recurring.is_empty()
+            && self.status.is_empty() && self.price_type.is_empty()
+            && self.date.is_empty() && self.paid_at.is_empty() && self.total.is_empty()
+            && self.amount_paid.is_empty() && self.amount_adjusted.is_empty()
+            && self.credits_applied.is_empty() && self.amount_due.is_empty()
+            && self.dunning_status.is_empty() && self.updated_at.is_empty()
+            && self.channel.is_empty()
+    }
+}
+impl crate::form::FormEncode for InvoicesInvoiceFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("customer_id", &self.customer_id);
+        form.field("recurring", &self.recurring);
+        form.field("status", &self.status);
+        form.field("price_type", &self.price_type);
+        form.field("date", &self.date);
+        form.field("paid_at", &self.paid_at);
+        form.field("total", &self.total);
+        form.field("amount_paid", &self.amount_paid);
+        form.field("amount_adjusted", &self.amount_adjusted);
+        form.field("credits_applied", &self.credits_applied);
+        form.field("amount_due", &self.amount_due);
+        form.field("dunning_status", &self.dunning_status);
+        form.field("updated_at", &self.updated_at);
+        form.field("channel", &self.channel);
+    }
+}
+crate::form::form_object!(InvoicesInvoiceFilters);
 /// What `POST /exports/invoices` (`export.invoices`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvoicesResponse {
@@ -7862,104 +8973,132 @@ pub struct CreditNotesRequest {
     params: CreditNotesParams,
 }
 impl CreditNotesRequest {
-    /// Filter on `credit_note[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `credit_note[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_id(mut self, value: StringFilter) -> Self {
-        self.params.credit_note_id = Some(value);
+        crate::filter::add_condition(&mut self.params.credit_note.id, value);
         self
     }
-    /// Filter on `credit_note[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `credit_note[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_customer_id(mut self, value: StringFilter) -> Self {
-        self.params.credit_note_customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.credit_note.customer_id, value);
         self
     }
-    /// Filter on `credit_note[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `credit_note[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.credit_note_subscription_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.credit_note.subscription_id,
+            value,
+        );
         self
     }
-    /// Filter on `credit_note[reference_invoice_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `credit_note[reference_invoice_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_reference_invoice_id(mut self, value: StringFilter) -> Self {
-        self.params.credit_note_reference_invoice_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.credit_note.reference_invoice_id,
+            value,
+        );
         self
     }
-    /// Filter on `credit_note[type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `credit_note[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_type(
         mut self,
         value: EnumFilter<CreditNotesCreditNoteType>,
     ) -> Self {
-        self.params.credit_note_type = Some(value);
+        crate::filter::add_condition(&mut self.params.credit_note.r#type, value);
         self
     }
-    /// Filter on `credit_note[reason_code]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `credit_note[reason_code]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_reason_code(
         mut self,
         value: EnumFilter<CreditNotesCreditNoteReasonCode>,
     ) -> Self {
-        self.params.credit_note_reason_code = Some(value);
+        crate::filter::add_condition(&mut self.params.credit_note.reason_code, value);
         self
     }
-    /// Filter on `credit_note[create_reason_code]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `credit_note[create_reason_code]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_create_reason_code(mut self, value: StringFilter) -> Self {
-        self.params.credit_note_create_reason_code = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.credit_note.create_reason_code,
+            value,
+        );
         self
     }
-    /// Filter on `credit_note[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `credit_note[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_status(
         mut self,
         value: EnumFilter<CreditNotesCreditNoteStatus>,
     ) -> Self {
-        self.params.credit_note_status = Some(value);
+        crate::filter::add_condition(&mut self.params.credit_note.status, value);
         self
     }
-    /// Filter on `credit_note[date]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `credit_note[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn credit_note_date(mut self, value: TimestampFilter) -> Self {
-        self.params.credit_note_date = Some(value);
+        crate::filter::add_condition(&mut self.params.credit_note.date, value);
         self
     }
-    /// Filter on `credit_note[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `credit_note[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn credit_note_total(mut self, value: NumberFilter) -> Self {
-        self.params.credit_note_total = Some(value);
+        crate::filter::add_condition(&mut self.params.credit_note.total, value);
         self
     }
-    /// Filter on `credit_note[price_type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `credit_note[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_price_type(
         mut self,
         value: EnumFilter<CreditNotesCreditNotePriceType>,
     ) -> Self {
-        self.params.credit_note_price_type = Some(value);
+        crate::filter::add_condition(&mut self.params.credit_note.price_type, value);
         self
     }
-    /// Filter on `credit_note[amount_allocated]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `credit_note[amount_allocated]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn credit_note_amount_allocated(mut self, value: NumberFilter) -> Self {
-        self.params.credit_note_amount_allocated = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.credit_note.amount_allocated,
+            value,
+        );
         self
     }
-    /// Filter on `credit_note[amount_refunded]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `credit_note[amount_refunded]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn credit_note_amount_refunded(mut self, value: NumberFilter) -> Self {
-        self.params.credit_note_amount_refunded = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.credit_note.amount_refunded,
+            value,
+        );
         self
     }
-    /// Filter on `credit_note[amount_available]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `credit_note[amount_available]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn credit_note_amount_available(mut self, value: NumberFilter) -> Self {
-        self.params.credit_note_amount_available = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.credit_note.amount_available,
+            value,
+        );
         self
     }
-    /// Filter on `credit_note[voided_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `credit_note[voided_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn credit_note_voided_at(mut self, value: TimestampFilter) -> Self {
-        self.params.credit_note_voided_at = Some(value);
+        crate::filter::add_condition(&mut self.params.credit_note.voided_at, value);
         self
     }
-    /// Filter on `credit_note[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `credit_note[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn credit_note_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.credit_note_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.credit_note.updated_at, value);
         self
     }
-    /// Filter on `credit_note[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `credit_note[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_channel(
         mut self,
         value: EnumFilter<CreditNotesCreditNoteChannel>,
     ) -> Self {
-        self.params.credit_note_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.credit_note.channel, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -7973,89 +9112,89 @@ impl CreditNotesRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[id]",
-            self.params.credit_note_id.as_ref(),
+            &self.params.credit_note.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[customer_id]",
-            self.params.credit_note_customer_id.as_ref(),
+            &self.params.credit_note.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[subscription_id]",
-            self.params.credit_note_subscription_id.as_ref(),
+            &self.params.credit_note.subscription_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[reference_invoice_id]",
-            self.params.credit_note_reference_invoice_id.as_ref(),
+            &self.params.credit_note.reference_invoice_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[type]",
-            self.params.credit_note_type.as_ref(),
+            &self.params.credit_note.r#type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[reason_code]",
-            self.params.credit_note_reason_code.as_ref(),
+            &self.params.credit_note.reason_code,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[create_reason_code]",
-            self.params.credit_note_create_reason_code.as_ref(),
+            &self.params.credit_note.create_reason_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[status]",
-            self.params.credit_note_status.as_ref(),
+            &self.params.credit_note.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[date]",
-            self.params.credit_note_date.as_ref(),
+            &self.params.credit_note.date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[total]",
-            self.params.credit_note_total.as_ref(),
+            &self.params.credit_note.total,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[price_type]",
-            self.params.credit_note_price_type.as_ref(),
+            &self.params.credit_note.price_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[amount_allocated]",
-            self.params.credit_note_amount_allocated.as_ref(),
+            &self.params.credit_note.amount_allocated,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[amount_refunded]",
-            self.params.credit_note_amount_refunded.as_ref(),
+            &self.params.credit_note.amount_refunded,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[amount_available]",
-            self.params.credit_note_amount_available.as_ref(),
+            &self.params.credit_note.amount_available,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[voided_at]",
-            self.params.credit_note_voided_at.as_ref(),
+            &self.params.credit_note.voided_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[updated_at]",
-            self.params.credit_note_updated_at.as_ref(),
+            &self.params.credit_note.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credit_note[channel]",
-            self.params.credit_note_channel.as_ref(),
+            &self.params.credit_note.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/exports/credit_notes".to_string())
@@ -8082,113 +9221,193 @@ impl CreditNotesRequest {
 /// Parameters of `POST /exports/credit_notes` (`export.credit_notes`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreditNotesParams {
-    /// Filter on `credit_note[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_id: Option<StringFilter>,
-    /// Filter on `credit_note[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_customer_id: Option<StringFilter>,
-    /// Filter on `credit_note[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_subscription_id: Option<StringFilter>,
-    /// Filter on `credit_note[reference_invoice_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_reference_invoice_id: Option<StringFilter>,
-    /// Filter on `credit_note[type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_type: Option<EnumFilter<CreditNotesCreditNoteType>>,
-    /// Filter on `credit_note[reason_code]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_reason_code: Option<EnumFilter<CreditNotesCreditNoteReasonCode>>,
-    /// Filter on `credit_note[create_reason_code]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_create_reason_code: Option<StringFilter>,
-    /// Filter on `credit_note[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_status: Option<EnumFilter<CreditNotesCreditNoteStatus>>,
-    /// Filter on `credit_note[date]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_date: Option<TimestampFilter>,
-    /// Filter on `credit_note[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_total: Option<NumberFilter>,
-    /// Filter on `credit_note[price_type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_price_type: Option<EnumFilter<CreditNotesCreditNotePriceType>>,
-    /// Filter on `credit_note[amount_allocated]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_amount_allocated: Option<NumberFilter>,
-    /// Filter on `credit_note[amount_refunded]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_amount_refunded: Option<NumberFilter>,
-    /// Filter on `credit_note[amount_available]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_amount_available: Option<NumberFilter>,
-    /// Filter on `credit_note[voided_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_voided_at: Option<TimestampFilter>,
-    /// Filter on `credit_note[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_updated_at: Option<TimestampFilter>,
-    /// Filter on `credit_note[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_note_channel: Option<EnumFilter<CreditNotesCreditNoteChannel>>,
+    /// Filters in the `credit_note` group.
+    #[serde(default, skip_serializing_if = "CreditNotesCreditNoteFilters::is_empty")]
+    pub credit_note: CreditNotesCreditNoteFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreditNotesParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            credit_note_id: None,
-            credit_note_customer_id: None,
-            credit_note_subscription_id: None,
-            credit_note_reference_invoice_id: None,
-            credit_note_type: None,
-            credit_note_reason_code: None,
-            credit_note_create_reason_code: None,
-            credit_note_status: None,
-            credit_note_date: None,
-            credit_note_total: None,
-            credit_note_price_type: None,
-            credit_note_amount_allocated: None,
-            credit_note_amount_refunded: None,
-            credit_note_amount_available: None,
-            credit_note_voided_at: None,
-            credit_note_updated_at: None,
-            credit_note_channel: None,
+            credit_note: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for CreditNotesParams {
     fn encode(&self, form: &mut crate::form::Form) {
-        form.field("credit_note[id]", &self.credit_note_id);
-        form.field("credit_note[customer_id]", &self.credit_note_customer_id);
-        form.field("credit_note[subscription_id]", &self.credit_note_subscription_id);
-        form.field(
-            "credit_note[reference_invoice_id]",
-            &self.credit_note_reference_invoice_id,
-        );
-        form.field("credit_note[type]", &self.credit_note_type);
-        form.field("credit_note[reason_code]", &self.credit_note_reason_code);
-        form.field(
-            "credit_note[create_reason_code]",
-            &self.credit_note_create_reason_code,
-        );
-        form.field("credit_note[status]", &self.credit_note_status);
-        form.field("credit_note[date]", &self.credit_note_date);
-        form.field("credit_note[total]", &self.credit_note_total);
-        form.field("credit_note[price_type]", &self.credit_note_price_type);
-        form.field("credit_note[amount_allocated]", &self.credit_note_amount_allocated);
-        form.field("credit_note[amount_refunded]", &self.credit_note_amount_refunded);
-        form.field("credit_note[amount_available]", &self.credit_note_amount_available);
-        form.field("credit_note[voided_at]", &self.credit_note_voided_at);
-        form.field("credit_note[updated_at]", &self.credit_note_updated_at);
-        form.field("credit_note[channel]", &self.credit_note_channel);
+        form.field("credit_note", &self.credit_note);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `credit_note` filters of `POST /exports/credit_notes` (`export.credit_notes`), sent as `credit_note[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditNotesCreditNoteFilters {
+    /// Filter on `credit_note[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `credit_note[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `credit_note[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `credit_note[reference_invoice_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub reference_invoice_id: Vec<StringFilter>,
+    /// Filter on `credit_note[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<CreditNotesCreditNoteType>>,
+    /// Filter on `credit_note[reason_code]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub reason_code: Vec<EnumFilter<CreditNotesCreditNoteReasonCode>>,
+    /// Filter on `credit_note[create_reason_code]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub create_reason_code: Vec<StringFilter>,
+    /// Filter on `credit_note[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<CreditNotesCreditNoteStatus>>,
+    /// Filter on `credit_note[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub date: Vec<TimestampFilter>,
+    /// Filter on `credit_note[total]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub total: Vec<NumberFilter>,
+    /// Filter on `credit_note[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price_type: Vec<EnumFilter<CreditNotesCreditNotePriceType>>,
+    /// Filter on `credit_note[amount_allocated]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_allocated: Vec<NumberFilter>,
+    /// Filter on `credit_note[amount_refunded]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_refunded: Vec<NumberFilter>,
+    /// Filter on `credit_note[amount_available]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_available: Vec<NumberFilter>,
+    /// Filter on `credit_note[voided_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub voided_at: Vec<TimestampFilter>,
+    /// Filter on `credit_note[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `credit_note[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<CreditNotesCreditNoteChannel>>,
+}
+impl CreditNotesCreditNoteFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.customer_id.is_empty()
+            && self.subscription_id.is_empty() && self.reference_invoice_id.is_empty()
+            && self.r#type.is_empty() && self.reason_code.is_empty()
+            && self.create_reason_code.is_empty() && self.status.is_empty()
+            && self.date.is_empty() && self.total.is_empty()
+            && self.price_type.is_empty() && self.amount_allocated.is_empty()
+            && self.amount_refunded.is_empty() && self.amount_available.is_empty()
+            && self.voided_at.is_empty() && self.updated_at.is_empty()
+            && self.channel.is_empty()
+    }
+}
+impl crate::form::FormEncode for CreditNotesCreditNoteFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("customer_id", &self.customer_id);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("reference_invoice_id", &self.reference_invoice_id);
+        form.field("type", &self.r#type);
+        form.field("reason_code", &self.reason_code);
+        form.field("create_reason_code", &self.create_reason_code);
+        form.field("status", &self.status);
+        form.field("date", &self.date);
+        form.field("total", &self.total);
+        form.field("price_type", &self.price_type);
+        form.field("amount_allocated", &self.amount_allocated);
+        form.field("amount_refunded", &self.amount_refunded);
+        form.field("amount_available", &self.amount_available);
+        form.field("voided_at", &self.voided_at);
+        form.field("updated_at", &self.updated_at);
+        form.field("channel", &self.channel);
+    }
+}
+crate::form::form_object!(CreditNotesCreditNoteFilters);
 /// What `POST /exports/credit_notes` (`export.credit_notes`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreditNotesResponse {
@@ -8255,91 +9474,116 @@ pub struct TransactionsRequest {
     params: TransactionsParams,
 }
 impl TransactionsRequest {
-    /// Filter on `transaction[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `transaction[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn transaction_id(mut self, value: StringFilter) -> Self {
-        self.params.transaction_id = Some(value);
+        crate::filter::add_condition(&mut self.params.transaction.id, value);
         self
     }
-    /// Filter on `transaction[customer_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `transaction[customer_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn transaction_customer_id(mut self, value: StringFilter) -> Self {
-        self.params.transaction_customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.transaction.customer_id, value);
         self
     }
-    /// Filter on `transaction[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `transaction[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn transaction_subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.transaction_subscription_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.transaction.subscription_id,
+            value,
+        );
         self
     }
-    /// Filter on `transaction[payment_source_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `transaction[payment_source_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn transaction_payment_source_id(mut self, value: StringFilter) -> Self {
-        self.params.transaction_payment_source_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.transaction.payment_source_id,
+            value,
+        );
         self
     }
-    /// Filter on `transaction[payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `transaction[payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn transaction_payment_method(
         mut self,
         value: EnumFilter<TransactionsTransactionPaymentMethod>,
     ) -> Self {
-        self.params.transaction_payment_method = Some(value);
+        crate::filter::add_condition(&mut self.params.transaction.payment_method, value);
         self
     }
-    /// Filter on `transaction[gateway]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `transaction[gateway]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn transaction_gateway(
         mut self,
         value: EnumFilter<TransactionsTransactionGateway>,
     ) -> Self {
-        self.params.transaction_gateway = Some(value);
+        crate::filter::add_condition(&mut self.params.transaction.gateway, value);
         self
     }
-    /// Filter on `transaction[gateway_account_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `transaction[gateway_account_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn transaction_gateway_account_id(mut self, value: StringFilter) -> Self {
-        self.params.transaction_gateway_account_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.transaction.gateway_account_id,
+            value,
+        );
         self
     }
-    /// Filter on `transaction[id_at_gateway]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `transaction[id_at_gateway]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn transaction_id_at_gateway(mut self, value: StringFilter) -> Self {
-        self.params.transaction_id_at_gateway = Some(value);
+        crate::filter::add_condition(&mut self.params.transaction.id_at_gateway, value);
         self
     }
-    /// Filter on `transaction[reference_number]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `transaction[reference_number]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn transaction_reference_number(mut self, value: StringFilter) -> Self {
-        self.params.transaction_reference_number = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.transaction.reference_number,
+            value,
+        );
         self
     }
-    /// Filter on `transaction[type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `transaction[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn transaction_type(
         mut self,
         value: EnumFilter<TransactionsTransactionType>,
     ) -> Self {
-        self.params.transaction_type = Some(value);
+        crate::filter::add_condition(&mut self.params.transaction.r#type, value);
         self
     }
-    /// Filter on `transaction[date]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `transaction[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn transaction_date(mut self, value: TimestampFilter) -> Self {
-        self.params.transaction_date = Some(value);
+        crate::filter::add_condition(&mut self.params.transaction.date, value);
         self
     }
-    /// Filter on `transaction[amount]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `transaction[amount]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn transaction_amount(mut self, value: NumberFilter) -> Self {
-        self.params.transaction_amount = Some(value);
+        crate::filter::add_condition(&mut self.params.transaction.amount, value);
         self
     }
-    /// Filter on `transaction[amount_capturable]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `transaction[amount_capturable]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn transaction_amount_capturable(mut self, value: NumberFilter) -> Self {
-        self.params.transaction_amount_capturable = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.transaction.amount_capturable,
+            value,
+        );
         self
     }
-    /// Filter on `transaction[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `transaction[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn transaction_status(
         mut self,
         value: EnumFilter<TransactionsTransactionStatus>,
     ) -> Self {
-        self.params.transaction_status = Some(value);
+        crate::filter::add_condition(&mut self.params.transaction.status, value);
         self
     }
-    /// Filter on `transaction[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `transaction[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn transaction_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.transaction_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.transaction.updated_at, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -8353,79 +9597,79 @@ impl TransactionsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[id]",
-            self.params.transaction_id.as_ref(),
+            &self.params.transaction.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[customer_id]",
-            self.params.transaction_customer_id.as_ref(),
+            &self.params.transaction.customer_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[subscription_id]",
-            self.params.transaction_subscription_id.as_ref(),
+            &self.params.transaction.subscription_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[payment_source_id]",
-            self.params.transaction_payment_source_id.as_ref(),
+            &self.params.transaction.payment_source_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[payment_method]",
-            self.params.transaction_payment_method.as_ref(),
+            &self.params.transaction.payment_method,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[gateway]",
-            self.params.transaction_gateway.as_ref(),
+            &self.params.transaction.gateway,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[gateway_account_id]",
-            self.params.transaction_gateway_account_id.as_ref(),
+            &self.params.transaction.gateway_account_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[id_at_gateway]",
-            self.params.transaction_id_at_gateway.as_ref(),
+            &self.params.transaction.id_at_gateway,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[reference_number]",
-            self.params.transaction_reference_number.as_ref(),
+            &self.params.transaction.reference_number,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[type]",
-            self.params.transaction_type.as_ref(),
+            &self.params.transaction.r#type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[date]",
-            self.params.transaction_date.as_ref(),
+            &self.params.transaction.date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[amount]",
-            self.params.transaction_amount.as_ref(),
+            &self.params.transaction.amount,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[amount_capturable]",
-            self.params.transaction_amount_capturable.as_ref(),
+            &self.params.transaction.amount_capturable,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[status]",
-            self.params.transaction_status.as_ref(),
+            &self.params.transaction.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "transaction[updated_at]",
-            self.params.transaction_updated_at.as_ref(),
+            &self.params.transaction.updated_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/exports/transactions".to_string())
@@ -8452,108 +9696,176 @@ impl TransactionsRequest {
 /// Parameters of `POST /exports/transactions` (`export.transactions`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TransactionsParams {
-    /// Filter on `transaction[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_id: Option<StringFilter>,
-    /// Filter on `transaction[customer_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_customer_id: Option<StringFilter>,
-    /// Filter on `transaction[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_subscription_id: Option<StringFilter>,
-    /// Filter on `transaction[payment_source_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_payment_source_id: Option<StringFilter>,
-    /// Filter on `transaction[payment_method]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_payment_method: Option<
-        EnumFilter<TransactionsTransactionPaymentMethod>,
-    >,
-    /// Filter on `transaction[gateway]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_gateway: Option<EnumFilter<TransactionsTransactionGateway>>,
-    /// Filter on `transaction[gateway_account_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_gateway_account_id: Option<StringFilter>,
-    /// Filter on `transaction[id_at_gateway]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_id_at_gateway: Option<StringFilter>,
-    /// Filter on `transaction[reference_number]`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_reference_number: Option<StringFilter>,
-    /// Filter on `transaction[type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_type: Option<EnumFilter<TransactionsTransactionType>>,
-    /// Filter on `transaction[date]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_date: Option<TimestampFilter>,
-    /// Filter on `transaction[amount]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_amount: Option<NumberFilter>,
-    /// Filter on `transaction[amount_capturable]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_amount_capturable: Option<NumberFilter>,
-    /// Filter on `transaction[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_status: Option<EnumFilter<TransactionsTransactionStatus>>,
-    /// Filter on `transaction[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_updated_at: Option<TimestampFilter>,
+    /// Filters in the `transaction` group.
+    #[serde(default, skip_serializing_if = "TransactionsTransactionFilters::is_empty")]
+    pub transaction: TransactionsTransactionFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl TransactionsParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            transaction_id: None,
-            transaction_customer_id: None,
-            transaction_subscription_id: None,
-            transaction_payment_source_id: None,
-            transaction_payment_method: None,
-            transaction_gateway: None,
-            transaction_gateway_account_id: None,
-            transaction_id_at_gateway: None,
-            transaction_reference_number: None,
-            transaction_type: None,
-            transaction_date: None,
-            transaction_amount: None,
-            transaction_amount_capturable: None,
-            transaction_status: None,
-            transaction_updated_at: None,
+            transaction: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for TransactionsParams {
     fn encode(&self, form: &mut crate::form::Form) {
-        form.field("transaction[id]", &self.transaction_id);
-        form.field("transaction[customer_id]", &self.transaction_customer_id);
-        form.field("transaction[subscription_id]", &self.transaction_subscription_id);
-        form.field(
-            "transaction[payment_source_id]",
-            &self.transaction_payment_source_id,
-        );
-        form.field("transaction[payment_method]", &self.transaction_payment_method);
-        form.field("transaction[gateway]", &self.transaction_gateway);
-        form.field(
-            "transaction[gateway_account_id]",
-            &self.transaction_gateway_account_id,
-        );
-        form.field("transaction[id_at_gateway]", &self.transaction_id_at_gateway);
-        form.field("transaction[reference_number]", &self.transaction_reference_number);
-        form.field("transaction[type]", &self.transaction_type);
-        form.field("transaction[date]", &self.transaction_date);
-        form.field("transaction[amount]", &self.transaction_amount);
-        form.field(
-            "transaction[amount_capturable]",
-            &self.transaction_amount_capturable,
-        );
-        form.field("transaction[status]", &self.transaction_status);
-        form.field("transaction[updated_at]", &self.transaction_updated_at);
+        form.field("transaction", &self.transaction);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `transaction` filters of `POST /exports/transactions` (`export.transactions`), sent as `transaction[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransactionsTransactionFilters {
+    /// Filter on `transaction[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `transaction[customer_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `transaction[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `transaction[payment_source_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_source_id: Vec<StringFilter>,
+    /// Filter on `transaction[payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_method: Vec<EnumFilter<TransactionsTransactionPaymentMethod>>,
+    /// Filter on `transaction[gateway]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub gateway: Vec<EnumFilter<TransactionsTransactionGateway>>,
+    /// Filter on `transaction[gateway_account_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub gateway_account_id: Vec<StringFilter>,
+    /// Filter on `transaction[id_at_gateway]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id_at_gateway: Vec<StringFilter>,
+    /// Filter on `transaction[reference_number]`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub reference_number: Vec<StringFilter>,
+    /// Filter on `transaction[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<TransactionsTransactionType>>,
+    /// Filter on `transaction[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub date: Vec<TimestampFilter>,
+    /// Filter on `transaction[amount]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount: Vec<NumberFilter>,
+    /// Filter on `transaction[amount_capturable]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_capturable: Vec<NumberFilter>,
+    /// Filter on `transaction[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<TransactionsTransactionStatus>>,
+    /// Filter on `transaction[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+}
+impl TransactionsTransactionFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.customer_id.is_empty()
+            && self.subscription_id.is_empty() && self.payment_source_id.is_empty()
+            && self.payment_method.is_empty() && self.gateway.is_empty()
+            && self.gateway_account_id.is_empty() && self.id_at_gateway.is_empty()
+            && self.reference_number.is_empty() && self.r#type.is_empty()
+            && self.date.is_empty() && self.amount.is_empty()
+            && self.amount_capturable.is_empty() && self.status.is_empty()
+            && self.updated_at.is_empty()
+    }
+}
+impl crate::form::FormEncode for TransactionsTransactionFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("customer_id", &self.customer_id);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("payment_source_id", &self.payment_source_id);
+        form.field("payment_method", &self.payment_method);
+        form.field("gateway", &self.gateway);
+        form.field("gateway_account_id", &self.gateway_account_id);
+        form.field("id_at_gateway", &self.id_at_gateway);
+        form.field("reference_number", &self.reference_number);
+        form.field("type", &self.r#type);
+        form.field("date", &self.date);
+        form.field("amount", &self.amount);
+        form.field("amount_capturable", &self.amount_capturable);
+        form.field("status", &self.status);
+        form.field("updated_at", &self.updated_at);
+    }
+}
+crate::form::form_object!(TransactionsTransactionFilters);
 /// What `POST /exports/transactions` (`export.transactions`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransactionsResponse {
@@ -8620,97 +9932,110 @@ pub struct OrdersRequest {
     params: OrdersParams,
 }
 impl OrdersRequest {
-    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn total(mut self, value: NumberFilter) -> Self {
-        self.params.total = Some(value);
+        crate::filter::add_condition(&mut self.params.total, value);
         self
     }
-    /// Filter on `order[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `order[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn order_id(mut self, value: StringFilter) -> Self {
-        self.params.order_id = Some(value);
+        crate::filter::add_condition(&mut self.params.order.id, value);
         self
     }
-    /// Filter on `order[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `order[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn order_subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.order_subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.order.subscription_id, value);
         self
     }
-    /// Filter on `order[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `order[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn order_customer_id(mut self, value: StringFilter) -> Self {
-        self.params.order_customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.order.customer_id, value);
         self
     }
-    /// Filter on `order[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `order[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn order_status(mut self, value: EnumFilter<OrdersOrderStatus>) -> Self {
-        self.params.order_status = Some(value);
+        crate::filter::add_condition(&mut self.params.order.status, value);
         self
     }
-    /// Filter on `order[price_type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `order[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn order_price_type(mut self, value: EnumFilter<OrdersOrderPriceType>) -> Self {
-        self.params.order_price_type = Some(value);
+        crate::filter::add_condition(&mut self.params.order.price_type, value);
         self
     }
-    /// Filter on `order[order_date]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `order[order_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn order_order_date(mut self, value: TimestampFilter) -> Self {
-        self.params.order_order_date = Some(value);
+        crate::filter::add_condition(&mut self.params.order.order_date, value);
         self
     }
-    /// Filter on `order[shipping_date]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `order[shipping_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn order_shipping_date(mut self, value: TimestampFilter) -> Self {
-        self.params.order_shipping_date = Some(value);
+        crate::filter::add_condition(&mut self.params.order.shipping_date, value);
         self
     }
-    /// Filter on `order[shipped_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `order[shipped_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn order_shipped_at(mut self, value: TimestampFilter) -> Self {
-        self.params.order_shipped_at = Some(value);
+        crate::filter::add_condition(&mut self.params.order.shipped_at, value);
         self
     }
-    /// Filter on `order[delivered_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `order[delivered_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn order_delivered_at(mut self, value: TimestampFilter) -> Self {
-        self.params.order_delivered_at = Some(value);
+        crate::filter::add_condition(&mut self.params.order.delivered_at, value);
         self
     }
-    /// Filter on `order[cancelled_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `order[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn order_cancelled_at(mut self, value: TimestampFilter) -> Self {
-        self.params.order_cancelled_at = Some(value);
+        crate::filter::add_condition(&mut self.params.order.cancelled_at, value);
         self
     }
-    /// Filter on `order[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `order[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn order_amount_paid(mut self, value: NumberFilter) -> Self {
-        self.params.order_amount_paid = Some(value);
+        crate::filter::add_condition(&mut self.params.order.amount_paid, value);
         self
     }
-    /// Filter on `order[refundable_credits]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `order[refundable_credits]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn order_refundable_credits(mut self, value: NumberFilter) -> Self {
-        self.params.order_refundable_credits = Some(value);
+        crate::filter::add_condition(&mut self.params.order.refundable_credits, value);
         self
     }
-    /// Filter on `order[refundable_credits_issued]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `order[refundable_credits_issued]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn order_refundable_credits_issued(mut self, value: NumberFilter) -> Self {
-        self.params.order_refundable_credits_issued = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.order.refundable_credits_issued,
+            value,
+        );
         self
     }
-    /// Filter on `order[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `order[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn order_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.order_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.order.updated_at, value);
         self
     }
-    /// Filter on `order[resent_status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `order[resent_status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn order_resent_status(
         mut self,
         value: EnumFilter<OrdersOrderResentStatus>,
     ) -> Self {
-        self.params.order_resent_status = Some(value);
+        crate::filter::add_condition(&mut self.params.order.resent_status, value);
         self
     }
-    /// Filter on `order[is_resent]`; operators: `is`.
+    /// Filter on `order[is_resent]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn order_is_resent(mut self, value: BooleanFilter) -> Self {
-        self.params.order_is_resent = Some(value);
+        crate::filter::add_condition(&mut self.params.order.is_resent, value);
         self
     }
-    /// Filter on `order[original_order_id]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `order[original_order_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn order_original_order_id(mut self, value: StringFilter) -> Self {
-        self.params.order_original_order_id = Some(value);
+        crate::filter::add_condition(&mut self.params.order.original_order_id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -8724,94 +10049,94 @@ impl OrdersRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "total",
-            self.params.total.as_ref(),
+            &self.params.total,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[id]",
-            self.params.order_id.as_ref(),
+            &self.params.order.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[subscription_id]",
-            self.params.order_subscription_id.as_ref(),
+            &self.params.order.subscription_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[customer_id]",
-            self.params.order_customer_id.as_ref(),
+            &self.params.order.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[status]",
-            self.params.order_status.as_ref(),
+            &self.params.order.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[price_type]",
-            self.params.order_price_type.as_ref(),
+            &self.params.order.price_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[order_date]",
-            self.params.order_order_date.as_ref(),
+            &self.params.order.order_date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[shipping_date]",
-            self.params.order_shipping_date.as_ref(),
+            &self.params.order.shipping_date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[shipped_at]",
-            self.params.order_shipped_at.as_ref(),
+            &self.params.order.shipped_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[delivered_at]",
-            self.params.order_delivered_at.as_ref(),
+            &self.params.order.delivered_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[cancelled_at]",
-            self.params.order_cancelled_at.as_ref(),
+            &self.params.order.cancelled_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[amount_paid]",
-            self.params.order_amount_paid.as_ref(),
+            &self.params.order.amount_paid,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[refundable_credits]",
-            self.params.order_refundable_credits.as_ref(),
+            &self.params.order.refundable_credits,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[refundable_credits_issued]",
-            self.params.order_refundable_credits_issued.as_ref(),
+            &self.params.order.refundable_credits_issued,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[updated_at]",
-            self.params.order_updated_at.as_ref(),
+            &self.params.order.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[resent_status]",
-            self.params.order_resent_status.as_ref(),
+            &self.params.order.resent_status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[is_resent]",
-            self.params.order_is_resent.as_ref(),
+            &self.params.order.is_resent,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order[original_order_id]",
-            self.params.order_original_order_id.as_ref(),
+            &self.params.order.original_order_id,
             &["is", "is_not", "starts_with"],
         )?;
         Ok("/exports/orders".to_string())
@@ -8836,115 +10161,202 @@ impl OrdersRequest {
 /// Parameters of `POST /exports/orders` (`export.orders`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OrdersParams {
-    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<NumberFilter>,
-    /// Filter on `order[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_id: Option<StringFilter>,
-    /// Filter on `order[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_subscription_id: Option<StringFilter>,
-    /// Filter on `order[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_customer_id: Option<StringFilter>,
-    /// Filter on `order[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_status: Option<EnumFilter<OrdersOrderStatus>>,
-    /// Filter on `order[price_type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_price_type: Option<EnumFilter<OrdersOrderPriceType>>,
-    /// Filter on `order[order_date]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_order_date: Option<TimestampFilter>,
-    /// Filter on `order[shipping_date]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_shipping_date: Option<TimestampFilter>,
-    /// Filter on `order[shipped_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_shipped_at: Option<TimestampFilter>,
-    /// Filter on `order[delivered_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_delivered_at: Option<TimestampFilter>,
-    /// Filter on `order[cancelled_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_cancelled_at: Option<TimestampFilter>,
-    /// Filter on `order[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_amount_paid: Option<NumberFilter>,
-    /// Filter on `order[refundable_credits]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_refundable_credits: Option<NumberFilter>,
-    /// Filter on `order[refundable_credits_issued]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_refundable_credits_issued: Option<NumberFilter>,
-    /// Filter on `order[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_updated_at: Option<TimestampFilter>,
-    /// Filter on `order[resent_status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_resent_status: Option<EnumFilter<OrdersOrderResentStatus>>,
-    /// Filter on `order[is_resent]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_is_resent: Option<BooleanFilter>,
-    /// Filter on `order[original_order_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_original_order_id: Option<StringFilter>,
+    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub total: Vec<NumberFilter>,
+    /// Filters in the `order` group.
+    #[serde(default, skip_serializing_if = "OrdersOrderFilters::is_empty")]
+    pub order: OrdersOrderFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl OrdersParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            total: None,
-            order_id: None,
-            order_subscription_id: None,
-            order_customer_id: None,
-            order_status: None,
-            order_price_type: None,
-            order_order_date: None,
-            order_shipping_date: None,
-            order_shipped_at: None,
-            order_delivered_at: None,
-            order_cancelled_at: None,
-            order_amount_paid: None,
-            order_refundable_credits: None,
-            order_refundable_credits_issued: None,
-            order_updated_at: None,
-            order_resent_status: None,
-            order_is_resent: None,
-            order_original_order_id: None,
+            total: Vec::new(),
+            order: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for OrdersParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("total", &self.total);
-        form.field("order[id]", &self.order_id);
-        form.field("order[subscription_id]", &self.order_subscription_id);
-        form.field("order[customer_id]", &self.order_customer_id);
-        form.field("order[status]", &self.order_status);
-        form.field("order[price_type]", &self.order_price_type);
-        form.field("order[order_date]", &self.order_order_date);
-        form.field("order[shipping_date]", &self.order_shipping_date);
-        form.field("order[shipped_at]", &self.order_shipped_at);
-        form.field("order[delivered_at]", &self.order_delivered_at);
-        form.field("order[cancelled_at]", &self.order_cancelled_at);
-        form.field("order[amount_paid]", &self.order_amount_paid);
-        form.field("order[refundable_credits]", &self.order_refundable_credits);
-        form.field(
-            "order[refundable_credits_issued]",
-            &self.order_refundable_credits_issued,
-        );
-        form.field("order[updated_at]", &self.order_updated_at);
-        form.field("order[resent_status]", &self.order_resent_status);
-        form.field("order[is_resent]", &self.order_is_resent);
-        form.field("order[original_order_id]", &self.order_original_order_id);
+        form.field("order", &self.order);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `order` filters of `POST /exports/orders` (`export.orders`), sent as `order[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrdersOrderFilters {
+    /// Filter on `order[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `order[subscription_id]`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `order[customer_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `order[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<OrdersOrderStatus>>,
+    /// Filter on `order[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price_type: Vec<EnumFilter<OrdersOrderPriceType>>,
+    /// Filter on `order[order_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub order_date: Vec<TimestampFilter>,
+    /// Filter on `order[shipping_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub shipping_date: Vec<TimestampFilter>,
+    /// Filter on `order[shipped_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub shipped_at: Vec<TimestampFilter>,
+    /// Filter on `order[delivered_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub delivered_at: Vec<TimestampFilter>,
+    /// Filter on `order[cancelled_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancelled_at: Vec<TimestampFilter>,
+    /// Filter on `order[amount_paid]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_paid: Vec<NumberFilter>,
+    /// Filter on `order[refundable_credits]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub refundable_credits: Vec<NumberFilter>,
+    /// Filter on `order[refundable_credits_issued]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub refundable_credits_issued: Vec<NumberFilter>,
+    /// Filter on `order[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `order[resent_status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub resent_status: Vec<EnumFilter<OrdersOrderResentStatus>>,
+    /// Filter on `order[is_resent]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub is_resent: Vec<BooleanFilter>,
+    /// Filter on `order[original_order_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub original_order_id: Vec<StringFilter>,
+}
+impl OrdersOrderFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.subscription_id.is_empty()
+            && self.customer_id.is_empty() && self.status.is_empty()
+            && self.price_type.is_empty() && self.order_date.is_empty()
+            && self.shipping_date.is_empty() && self.shipped_at.is_empty()
+            && self.delivered_at.is_empty() && self.cancelled_at.is_empty()
+            && self.amount_paid.is_empty() && self.refundable_credits.is_empty()
+            && self.refundable_credits_issued.is_empty() && self.updated_at.is_empty()
+            && self.resent_status.is_empty() && self.is_resent.is_empty()
+            && self.original_order_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for OrdersOrderFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("customer_id", &self.customer_id);
+        form.field("status", &self.status);
+        form.field("price_type", &self.price_type);
+        form.field("order_date", &self.order_date);
+        form.field("shipping_date", &self.shipping_date);
+        form.field("shipped_at", &self.shipped_at);
+        form.field("delivered_at", &self.delivered_at);
+        form.field("cancelled_at", &self.cancelled_at);
+        form.field("amount_paid", &self.amount_paid);
+        form.field("refundable_credits", &self.refundable_credits);
+        form.field("refundable_credits_issued", &self.refundable_credits_issued);
+        form.field("updated_at", &self.updated_at);
+        form.field("resent_status", &self.resent_status);
+        form.field("is_resent", &self.is_resent);
+        form.field("original_order_id", &self.original_order_id);
+    }
+}
+crate::form::form_object!(OrdersOrderFilters);
 /// What `POST /exports/orders` (`export.orders`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrdersResponse {
@@ -9011,29 +10423,42 @@ pub struct ItemFamiliesRequest {
     params: ItemFamiliesParams,
 }
 impl ItemFamiliesRequest {
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `include_site_level_resources`; operators: `is`.
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
-        self.params.include_site_level_resources = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.include_site_level_resources,
+            value,
+        );
         self
     }
-    /// Filter on `item_family[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_family[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_family_id(mut self, value: StringFilter) -> Self {
-        self.params.item_family_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_family.id, value);
         self
     }
-    /// Filter on `item_family[name]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `item_family[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn item_family_name(mut self, value: StringFilter) -> Self {
-        self.params.item_family_name = Some(value);
+        crate::filter::add_condition(&mut self.params.item_family.name, value);
         self
     }
-    /// Filter on `item_family[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `item_family[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn item_family_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.item_family_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.item_family.updated_at, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -9047,29 +10472,29 @@ impl ItemFamiliesRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "include_site_level_resources",
-            self.params.include_site_level_resources.as_ref(),
+            &self.params.include_site_level_resources,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_family[id]",
-            self.params.item_family_id.as_ref(),
+            &self.params.item_family.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_family[name]",
-            self.params.item_family_name.as_ref(),
+            &self.params.item_family.name,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_family[updated_at]",
-            self.params.item_family_updated_at.as_ref(),
+            &self.params.item_family.updated_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/exports/item_families".to_string())
@@ -9096,35 +10521,40 @@ impl ItemFamiliesRequest {
 /// Parameters of `POST /exports/item_families` (`export.item_families`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ItemFamiliesParams {
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `include_site_level_resources`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_site_level_resources: Option<BooleanFilter>,
-    /// Filter on `item_family[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_family_id: Option<StringFilter>,
-    /// Filter on `item_family[name]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_family_name: Option<StringFilter>,
-    /// Filter on `item_family[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_family_updated_at: Option<TimestampFilter>,
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub include_site_level_resources: Vec<BooleanFilter>,
+    /// Filters in the `item_family` group.
+    #[serde(default, skip_serializing_if = "ItemFamiliesItemFamilyFilters::is_empty")]
+    pub item_family: ItemFamiliesItemFamilyFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ItemFamiliesParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            business_entity_id: None,
-            include_site_level_resources: None,
-            item_family_id: None,
-            item_family_name: None,
-            item_family_updated_at: None,
+            business_entity_id: Vec::new(),
+            include_site_level_resources: Vec::new(),
+            item_family: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -9132,11 +10562,50 @@ impl crate::form::FormEncode for ItemFamiliesParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("business_entity_id", &self.business_entity_id);
         form.field("include_site_level_resources", &self.include_site_level_resources);
-        form.field("item_family[id]", &self.item_family_id);
-        form.field("item_family[name]", &self.item_family_name);
-        form.field("item_family[updated_at]", &self.item_family_updated_at);
+        form.field("item_family", &self.item_family);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `item_family` filters of `POST /exports/item_families` (`export.item_families`), sent as `item_family[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemFamiliesItemFamilyFilters {
+    /// Filter on `item_family[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `item_family[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `item_family[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+}
+impl ItemFamiliesItemFamilyFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.name.is_empty() && self.updated_at.is_empty()
+    }
+}
+impl crate::form::FormEncode for ItemFamiliesItemFamilyFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("name", &self.name);
+        form.field("updated_at", &self.updated_at);
+    }
+}
+crate::form::form_object!(ItemFamiliesItemFamilyFilters);
 /// What `POST /exports/item_families` (`export.item_families`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemFamiliesResponse {
@@ -9203,85 +10672,98 @@ pub struct ItemsRequest {
     params: ItemsParams,
 }
 impl ItemsRequest {
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `include_site_level_resources`; operators: `is`.
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
-        self.params.include_site_level_resources = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.include_site_level_resources,
+            value,
+        );
         self
     }
-    /// Filter on `item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_id(mut self, value: StringFilter) -> Self {
-        self.params.item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item.id, value);
         self
     }
-    /// Filter on `item[item_family_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item[item_family_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_item_family_id(mut self, value: StringFilter) -> Self {
-        self.params.item_item_family_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item.item_family_id, value);
         self
     }
-    /// Filter on `item[type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_type(mut self, value: EnumFilter<ItemsItemType>) -> Self {
-        self.params.item_type = Some(value);
+        crate::filter::add_condition(&mut self.params.item.r#type, value);
         self
     }
-    /// Filter on `item[name]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `item[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn item_name(mut self, value: StringFilter) -> Self {
-        self.params.item_name = Some(value);
+        crate::filter::add_condition(&mut self.params.item.name, value);
         self
     }
-    /// Filter on `item[item_applicability]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item[item_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_item_applicability(
         mut self,
         value: EnumFilter<ItemsItemItemApplicability>,
     ) -> Self {
-        self.params.item_item_applicability = Some(value);
+        crate::filter::add_condition(&mut self.params.item.item_applicability, value);
         self
     }
-    /// Filter on `item[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_status(mut self, value: EnumFilter<ItemsItemStatus>) -> Self {
-        self.params.item_status = Some(value);
+        crate::filter::add_condition(&mut self.params.item.status, value);
         self
     }
-    /// Filter on `item[is_giftable]`; operators: `is`.
+    /// Filter on `item[is_giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn item_is_giftable(mut self, value: BooleanFilter) -> Self {
-        self.params.item_is_giftable = Some(value);
+        crate::filter::add_condition(&mut self.params.item.is_giftable, value);
         self
     }
-    /// Filter on `item[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn item_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.item_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.item.updated_at, value);
         self
     }
-    /// Filter on `item[enabled_for_checkout]`; operators: `is`.
+    /// Filter on `item[enabled_for_checkout]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn item_enabled_for_checkout(mut self, value: BooleanFilter) -> Self {
-        self.params.item_enabled_for_checkout = Some(value);
+        crate::filter::add_condition(&mut self.params.item.enabled_for_checkout, value);
         self
     }
-    /// Filter on `item[enabled_in_portal]`; operators: `is`.
+    /// Filter on `item[enabled_in_portal]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn item_enabled_in_portal(mut self, value: BooleanFilter) -> Self {
-        self.params.item_enabled_in_portal = Some(value);
+        crate::filter::add_condition(&mut self.params.item.enabled_in_portal, value);
         self
     }
-    /// Filter on `item[metered]`; operators: `is`.
+    /// Filter on `item[metered]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn item_metered(mut self, value: BooleanFilter) -> Self {
-        self.params.item_metered = Some(value);
+        crate::filter::add_condition(&mut self.params.item.metered, value);
         self
     }
-    /// Filter on `item[usage_calculation]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item[usage_calculation]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_usage_calculation(
         mut self,
         value: EnumFilter<ItemsItemUsageCalculation>,
     ) -> Self {
-        self.params.item_usage_calculation = Some(value);
+        crate::filter::add_condition(&mut self.params.item.usage_calculation, value);
         self
     }
-    /// Filter on `item[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_channel(mut self, value: EnumFilter<ItemsItemChannel>) -> Self {
-        self.params.item_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.item.channel, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -9295,79 +10777,79 @@ impl ItemsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "include_site_level_resources",
-            self.params.include_site_level_resources.as_ref(),
+            &self.params.include_site_level_resources,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[id]",
-            self.params.item_id.as_ref(),
+            &self.params.item.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[item_family_id]",
-            self.params.item_item_family_id.as_ref(),
+            &self.params.item.item_family_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[type]",
-            self.params.item_type.as_ref(),
+            &self.params.item.r#type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[name]",
-            self.params.item_name.as_ref(),
+            &self.params.item.name,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[item_applicability]",
-            self.params.item_item_applicability.as_ref(),
+            &self.params.item.item_applicability,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[status]",
-            self.params.item_status.as_ref(),
+            &self.params.item.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[is_giftable]",
-            self.params.item_is_giftable.as_ref(),
+            &self.params.item.is_giftable,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[updated_at]",
-            self.params.item_updated_at.as_ref(),
+            &self.params.item.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[enabled_for_checkout]",
-            self.params.item_enabled_for_checkout.as_ref(),
+            &self.params.item.enabled_for_checkout,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[enabled_in_portal]",
-            self.params.item_enabled_in_portal.as_ref(),
+            &self.params.item.enabled_in_portal,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[metered]",
-            self.params.item_metered.as_ref(),
+            &self.params.item.metered,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[usage_calculation]",
-            self.params.item_usage_calculation.as_ref(),
+            &self.params.item.usage_calculation,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item[channel]",
-            self.params.item_channel.as_ref(),
+            &self.params.item.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/exports/items".to_string())
@@ -9392,75 +10874,40 @@ impl ItemsRequest {
 /// Parameters of `POST /exports/items` (`export.items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ItemsParams {
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `include_site_level_resources`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_site_level_resources: Option<BooleanFilter>,
-    /// Filter on `item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<StringFilter>,
-    /// Filter on `item[item_family_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_item_family_id: Option<StringFilter>,
-    /// Filter on `item[type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_type: Option<EnumFilter<ItemsItemType>>,
-    /// Filter on `item[name]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_name: Option<StringFilter>,
-    /// Filter on `item[item_applicability]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_item_applicability: Option<EnumFilter<ItemsItemItemApplicability>>,
-    /// Filter on `item[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_status: Option<EnumFilter<ItemsItemStatus>>,
-    /// Filter on `item[is_giftable]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_is_giftable: Option<BooleanFilter>,
-    /// Filter on `item[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_updated_at: Option<TimestampFilter>,
-    /// Filter on `item[enabled_for_checkout]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_enabled_for_checkout: Option<BooleanFilter>,
-    /// Filter on `item[enabled_in_portal]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_enabled_in_portal: Option<BooleanFilter>,
-    /// Filter on `item[metered]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_metered: Option<BooleanFilter>,
-    /// Filter on `item[usage_calculation]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_usage_calculation: Option<EnumFilter<ItemsItemUsageCalculation>>,
-    /// Filter on `item[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_channel: Option<EnumFilter<ItemsItemChannel>>,
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub include_site_level_resources: Vec<BooleanFilter>,
+    /// Filters in the `item` group.
+    #[serde(default, skip_serializing_if = "ItemsItemFilters::is_empty")]
+    pub item: ItemsItemFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ItemsParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            business_entity_id: None,
-            include_site_level_resources: None,
-            item_id: None,
-            item_item_family_id: None,
-            item_type: None,
-            item_name: None,
-            item_item_applicability: None,
-            item_status: None,
-            item_is_giftable: None,
-            item_updated_at: None,
-            item_enabled_for_checkout: None,
-            item_enabled_in_portal: None,
-            item_metered: None,
-            item_usage_calculation: None,
-            item_channel: None,
+            business_entity_id: Vec::new(),
+            include_site_level_resources: Vec::new(),
+            item: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -9468,21 +10915,135 @@ impl crate::form::FormEncode for ItemsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("business_entity_id", &self.business_entity_id);
         form.field("include_site_level_resources", &self.include_site_level_resources);
-        form.field("item[id]", &self.item_id);
-        form.field("item[item_family_id]", &self.item_item_family_id);
-        form.field("item[type]", &self.item_type);
-        form.field("item[name]", &self.item_name);
-        form.field("item[item_applicability]", &self.item_item_applicability);
-        form.field("item[status]", &self.item_status);
-        form.field("item[is_giftable]", &self.item_is_giftable);
-        form.field("item[updated_at]", &self.item_updated_at);
-        form.field("item[enabled_for_checkout]", &self.item_enabled_for_checkout);
-        form.field("item[enabled_in_portal]", &self.item_enabled_in_portal);
-        form.field("item[metered]", &self.item_metered);
-        form.field("item[usage_calculation]", &self.item_usage_calculation);
-        form.field("item[channel]", &self.item_channel);
+        form.field("item", &self.item);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `item` filters of `POST /exports/items` (`export.items`), sent as `item[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemsItemFilters {
+    /// Filter on `item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `item[item_family_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_family_id: Vec<StringFilter>,
+    /// Filter on `item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<ItemsItemType>>,
+    /// Filter on `item[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `item[item_applicability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_applicability: Vec<EnumFilter<ItemsItemItemApplicability>>,
+    /// Filter on `item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<ItemsItemStatus>>,
+    /// Filter on `item[is_giftable]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub is_giftable: Vec<BooleanFilter>,
+    /// Filter on `item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `item[enabled_for_checkout]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub enabled_for_checkout: Vec<BooleanFilter>,
+    /// Filter on `item[enabled_in_portal]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub enabled_in_portal: Vec<BooleanFilter>,
+    /// Filter on `item[metered]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub metered: Vec<BooleanFilter>,
+    /// Filter on `item[usage_calculation]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub usage_calculation: Vec<EnumFilter<ItemsItemUsageCalculation>>,
+    /// Filter on `item[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<ItemsItemChannel>>,
+}
+impl ItemsItemFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.item_family_id.is_empty() && self.r#type.is_empty()
+            && self.name.is_empty() && self.item_applicability.is_empty()
+            && self.status.is_empty() && self.is_giftable.is_empty()
+            && self.updated_at.is_empty() && self.enabled_for_checkout.is_empty()
+            && self.enabled_in_portal.is_empty() && self.metered.is_empty()
+            && self.usage_calculation.is_empty() && self.channel.is_empty()
+    }
+}
+impl crate::form::FormEncode for ItemsItemFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("item_family_id", &self.item_family_id);
+        form.field("type", &self.r#type);
+        form.field("name", &self.name);
+        form.field("item_applicability", &self.item_applicability);
+        form.field("status", &self.status);
+        form.field("is_giftable", &self.is_giftable);
+        form.field("updated_at", &self.updated_at);
+        form.field("enabled_for_checkout", &self.enabled_for_checkout);
+        form.field("enabled_in_portal", &self.enabled_in_portal);
+        form.field("metered", &self.metered);
+        form.field("usage_calculation", &self.usage_calculation);
+        form.field("channel", &self.channel);
+    }
+}
+crate::form::form_object!(ItemsItemFilters);
 /// What `POST /exports/items` (`export.items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemsResponse {
@@ -9549,104 +11110,123 @@ pub struct ItemPricesRequest {
     params: ItemPricesParams,
 }
 impl ItemPricesRequest {
-    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_family_id(mut self, value: StringFilter) -> Self {
-        self.params.item_family_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_family_id, value);
         self
     }
-    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_type(mut self, value: EnumFilter<ItemPricesItemType>) -> Self {
-        self.params.item_type = Some(value);
+        crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn currency_code(mut self, value: StringFilter) -> Self {
-        self.params.currency_code = Some(value);
+        crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `include_site_level_resources`; operators: `is`.
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
-        self.params.include_site_level_resources = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.include_site_level_resources,
+            value,
+        );
         self
     }
-    /// Filter on `item_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
-        self.params.item_price_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price.id, value);
         self
     }
-    /// Filter on `item_price[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_price[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_name(mut self, value: StringFilter) -> Self {
-        self.params.item_price_name = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price.name, value);
         self
     }
-    /// Filter on `item_price[pricing_model]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item_price[pricing_model]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_pricing_model(
         mut self,
         value: EnumFilter<ItemPricesItemPricePricingModel>,
     ) -> Self {
-        self.params.item_price_pricing_model = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price.pricing_model, value);
         self
     }
-    /// Filter on `item_price[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_price[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_item_id(mut self, value: StringFilter) -> Self {
-        self.params.item_price_item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price.item_id, value);
         self
     }
-    /// Filter on `item_price[price_variant_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_price[price_variant_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_price_variant_id(mut self, value: StringFilter) -> Self {
-        self.params.item_price_price_variant_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.item_price.price_variant_id,
+            value,
+        );
         self
     }
-    /// Filter on `item_price[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `item_price[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn item_price_trial_period(mut self, value: NumberFilter) -> Self {
-        self.params.item_price_trial_period = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price.trial_period, value);
         self
     }
-    /// Filter on `item_price[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item_price[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_trial_period_unit(
         mut self,
         value: EnumFilter<ItemPricesItemPriceTrialPeriodUnit>,
     ) -> Self {
-        self.params.item_price_trial_period_unit = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.item_price.trial_period_unit,
+            value,
+        );
         self
     }
-    /// Filter on `item_price[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item_price[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_status(
         mut self,
         value: EnumFilter<ItemPricesItemPriceStatus>,
     ) -> Self {
-        self.params.item_price_status = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price.status, value);
         self
     }
-    /// Filter on `item_price[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `item_price[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn item_price_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.item_price_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price.updated_at, value);
         self
     }
-    /// Filter on `item_price[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item_price[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_period_unit(
         mut self,
         value: EnumFilter<ItemPricesItemPricePeriodUnit>,
     ) -> Self {
-        self.params.item_price_period_unit = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price.period_unit, value);
         self
     }
-    /// Filter on `item_price[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `item_price[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn item_price_period(mut self, value: NumberFilter) -> Self {
-        self.params.item_price_period = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price.period, value);
         self
     }
-    /// Filter on `item_price[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item_price[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_channel(
         mut self,
         value: EnumFilter<ItemPricesItemPriceChannel>,
     ) -> Self {
-        self.params.item_price_channel = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price.channel, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -9660,89 +11240,89 @@ impl ItemPricesRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_family_id",
-            self.params.item_family_id.as_ref(),
+            &self.params.item_family_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_type",
-            self.params.item_type.as_ref(),
+            &self.params.item_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "currency_code",
-            self.params.currency_code.as_ref(),
+            &self.params.currency_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "include_site_level_resources",
-            self.params.include_site_level_resources.as_ref(),
+            &self.params.include_site_level_resources,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[id]",
-            self.params.item_price_id.as_ref(),
+            &self.params.item_price.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[name]",
-            self.params.item_price_name.as_ref(),
+            &self.params.item_price.name,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[pricing_model]",
-            self.params.item_price_pricing_model.as_ref(),
+            &self.params.item_price.pricing_model,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[item_id]",
-            self.params.item_price_item_id.as_ref(),
+            &self.params.item_price.item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[price_variant_id]",
-            self.params.item_price_price_variant_id.as_ref(),
+            &self.params.item_price.price_variant_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[trial_period]",
-            self.params.item_price_trial_period.as_ref(),
+            &self.params.item_price.trial_period,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[trial_period_unit]",
-            self.params.item_price_trial_period_unit.as_ref(),
+            &self.params.item_price.trial_period_unit,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[status]",
-            self.params.item_price_status.as_ref(),
+            &self.params.item_price.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[updated_at]",
-            self.params.item_price_updated_at.as_ref(),
+            &self.params.item_price.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[period_unit]",
-            self.params.item_price_period_unit.as_ref(),
+            &self.params.item_price.period_unit,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[period]",
-            self.params.item_price_period.as_ref(),
+            &self.params.item_price.period,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price[channel]",
-            self.params.item_price_channel.as_ref(),
+            &self.params.item_price.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/exports/item_prices".to_string())
@@ -9769,85 +11349,64 @@ impl ItemPricesRequest {
 /// Parameters of `POST /exports/item_prices` (`export.item_prices`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ItemPricesParams {
-    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_family_id: Option<StringFilter>,
-    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_type: Option<EnumFilter<ItemPricesItemType>>,
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<StringFilter>,
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `include_site_level_resources`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_site_level_resources: Option<BooleanFilter>,
-    /// Filter on `item_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_id: Option<StringFilter>,
-    /// Filter on `item_price[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_name: Option<StringFilter>,
-    /// Filter on `item_price[pricing_model]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_pricing_model: Option<EnumFilter<ItemPricesItemPricePricingModel>>,
-    /// Filter on `item_price[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_item_id: Option<StringFilter>,
-    /// Filter on `item_price[price_variant_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_price_variant_id: Option<StringFilter>,
-    /// Filter on `item_price[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_trial_period: Option<NumberFilter>,
-    /// Filter on `item_price[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_trial_period_unit: Option<
-        EnumFilter<ItemPricesItemPriceTrialPeriodUnit>,
-    >,
-    /// Filter on `item_price[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_status: Option<EnumFilter<ItemPricesItemPriceStatus>>,
-    /// Filter on `item_price[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_updated_at: Option<TimestampFilter>,
-    /// Filter on `item_price[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_period_unit: Option<EnumFilter<ItemPricesItemPricePeriodUnit>>,
-    /// Filter on `item_price[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_period: Option<NumberFilter>,
-    /// Filter on `item_price[channel]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_channel: Option<EnumFilter<ItemPricesItemPriceChannel>>,
+    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_family_id: Vec<StringFilter>,
+    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_type: Vec<EnumFilter<ItemPricesItemType>>,
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub currency_code: Vec<StringFilter>,
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub include_site_level_resources: Vec<BooleanFilter>,
+    /// Filters in the `item_price` group.
+    #[serde(default, skip_serializing_if = "ItemPricesItemPriceFilters::is_empty")]
+    pub item_price: ItemPricesItemPriceFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ItemPricesParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            item_family_id: None,
-            item_type: None,
-            currency_code: None,
-            business_entity_id: None,
-            include_site_level_resources: None,
-            item_price_id: None,
-            item_price_name: None,
-            item_price_pricing_model: None,
-            item_price_item_id: None,
-            item_price_price_variant_id: None,
-            item_price_trial_period: None,
-            item_price_trial_period_unit: None,
-            item_price_status: None,
-            item_price_updated_at: None,
-            item_price_period_unit: None,
-            item_price_period: None,
-            item_price_channel: None,
+            item_family_id: Vec::new(),
+            item_type: Vec::new(),
+            currency_code: Vec::new(),
+            business_entity_id: Vec::new(),
+            include_site_level_resources: Vec::new(),
+            item_price: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -9858,20 +11417,127 @@ impl crate::form::FormEncode for ItemPricesParams {
         form.field("currency_code", &self.currency_code);
         form.field("business_entity_id", &self.business_entity_id);
         form.field("include_site_level_resources", &self.include_site_level_resources);
-        form.field("item_price[id]", &self.item_price_id);
-        form.field("item_price[name]", &self.item_price_name);
-        form.field("item_price[pricing_model]", &self.item_price_pricing_model);
-        form.field("item_price[item_id]", &self.item_price_item_id);
-        form.field("item_price[price_variant_id]", &self.item_price_price_variant_id);
-        form.field("item_price[trial_period]", &self.item_price_trial_period);
-        form.field("item_price[trial_period_unit]", &self.item_price_trial_period_unit);
-        form.field("item_price[status]", &self.item_price_status);
-        form.field("item_price[updated_at]", &self.item_price_updated_at);
-        form.field("item_price[period_unit]", &self.item_price_period_unit);
-        form.field("item_price[period]", &self.item_price_period);
-        form.field("item_price[channel]", &self.item_price_channel);
+        form.field("item_price", &self.item_price);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `item_price` filters of `POST /exports/item_prices` (`export.item_prices`), sent as `item_price[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemPricesItemPriceFilters {
+    /// Filter on `item_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `item_price[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `item_price[pricing_model]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub pricing_model: Vec<EnumFilter<ItemPricesItemPricePricingModel>>,
+    /// Filter on `item_price[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_id: Vec<StringFilter>,
+    /// Filter on `item_price[price_variant_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price_variant_id: Vec<StringFilter>,
+    /// Filter on `item_price[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub trial_period: Vec<NumberFilter>,
+    /// Filter on `item_price[trial_period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub trial_period_unit: Vec<EnumFilter<ItemPricesItemPriceTrialPeriodUnit>>,
+    /// Filter on `item_price[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<ItemPricesItemPriceStatus>>,
+    /// Filter on `item_price[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `item_price[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub period_unit: Vec<EnumFilter<ItemPricesItemPricePeriodUnit>>,
+    /// Filter on `item_price[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub period: Vec<NumberFilter>,
+    /// Filter on `item_price[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<ItemPricesItemPriceChannel>>,
+}
+impl ItemPricesItemPriceFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.name.is_empty() && self.pricing_model.is_empty()
+            && self.item_id.is_empty() && self.price_variant_id.is_empty()
+            && self.trial_period.is_empty() && self.trial_period_unit.is_empty()
+            && self.status.is_empty() && self.updated_at.is_empty()
+            && self.period_unit.is_empty() && self.period.is_empty()
+            && self.channel.is_empty()
+    }
+}
+impl crate::form::FormEncode for ItemPricesItemPriceFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("name", &self.name);
+        form.field("pricing_model", &self.pricing_model);
+        form.field("item_id", &self.item_id);
+        form.field("price_variant_id", &self.price_variant_id);
+        form.field("trial_period", &self.trial_period);
+        form.field("trial_period_unit", &self.trial_period_unit);
+        form.field("status", &self.status);
+        form.field("updated_at", &self.updated_at);
+        form.field("period_unit", &self.period_unit);
+        form.field("period", &self.period);
+        form.field("channel", &self.channel);
+    }
+}
+crate::form::form_object!(ItemPricesItemPriceFilters);
 /// What `POST /exports/item_prices` (`export.item_prices`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemPricesResponse {
@@ -9938,45 +11604,61 @@ pub struct AttachedItemsRequest {
     params: AttachedItemsParams,
 }
 impl AttachedItemsRequest {
-    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_type(mut self, value: EnumFilter<AttachedItemsItemType>) -> Self {
-        self.params.item_type = Some(value);
+        crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
-    /// Filter on `attached_item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `attached_item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn attached_item_id(mut self, value: StringFilter) -> Self {
-        self.params.attached_item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.attached_item.id, value);
         self
     }
-    /// Filter on `attached_item[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `attached_item[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn attached_item_item_id(mut self, value: StringFilter) -> Self {
-        self.params.attached_item_item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.attached_item.item_id, value);
         self
     }
-    /// Filter on `attached_item[type]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `attached_item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn attached_item_type(
         mut self,
         value: EnumFilter<AttachedItemsAttachedItemType>,
     ) -> Self {
-        self.params.attached_item_type = Some(value);
+        crate::filter::add_condition(&mut self.params.attached_item.r#type, value);
         self
     }
-    /// Filter on `attached_item[charge_on_event]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `attached_item[charge_on_event]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn attached_item_charge_on_event(
         mut self,
         value: EnumFilter<AttachedItemsAttachedItemChargeOnEvent>,
     ) -> Self {
-        self.params.attached_item_charge_on_event = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.attached_item.charge_on_event,
+            value,
+        );
         self
     }
-    /// Filter on `attached_item[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `attached_item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn attached_item_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.attached_item_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.attached_item.updated_at, value);
         self
     }
-    /// Filter on `attached_item[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `attached_item[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn attached_item_parent_item_id(mut self, value: StringFilter) -> Self {
-        self.params.attached_item_parent_item_id = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.attached_item.parent_item_id,
+            value,
+        );
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -9990,39 +11672,39 @@ impl AttachedItemsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_type",
-            self.params.item_type.as_ref(),
+            &self.params.item_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "attached_item[id]",
-            self.params.attached_item_id.as_ref(),
+            &self.params.attached_item.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "attached_item[item_id]",
-            self.params.attached_item_item_id.as_ref(),
+            &self.params.attached_item.item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "attached_item[type]",
-            self.params.attached_item_type.as_ref(),
+            &self.params.attached_item.r#type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "attached_item[charge_on_event]",
-            self.params.attached_item_charge_on_event.as_ref(),
+            &self.params.attached_item.charge_on_event,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "attached_item[updated_at]",
-            self.params.attached_item_updated_at.as_ref(),
+            &self.params.attached_item.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "attached_item[parent_item_id]",
-            self.params.attached_item_parent_item_id.as_ref(),
+            &self.params.attached_item.parent_item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
         Ok("/exports/attached_items".to_string())
@@ -10049,62 +11731,108 @@ impl AttachedItemsRequest {
 /// Parameters of `POST /exports/attached_items` (`export.attached_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachedItemsParams {
-    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_type: Option<EnumFilter<AttachedItemsItemType>>,
-    /// Filter on `attached_item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_item_id: Option<StringFilter>,
-    /// Filter on `attached_item[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_item_item_id: Option<StringFilter>,
-    /// Filter on `attached_item[type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_item_type: Option<EnumFilter<AttachedItemsAttachedItemType>>,
-    /// Filter on `attached_item[charge_on_event]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_item_charge_on_event: Option<
-        EnumFilter<AttachedItemsAttachedItemChargeOnEvent>,
-    >,
-    /// Filter on `attached_item[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_item_updated_at: Option<TimestampFilter>,
-    /// Filter on `attached_item[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_item_parent_item_id: Option<StringFilter>,
+    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_type: Vec<EnumFilter<AttachedItemsItemType>>,
+    /// Filters in the `attached_item` group.
+    #[serde(default, skip_serializing_if = "AttachedItemsAttachedItemFilters::is_empty")]
+    pub attached_item: AttachedItemsAttachedItemFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AttachedItemsParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            item_type: None,
-            attached_item_id: None,
-            attached_item_item_id: None,
-            attached_item_type: None,
-            attached_item_charge_on_event: None,
-            attached_item_updated_at: None,
-            attached_item_parent_item_id: None,
+            item_type: Vec::new(),
+            attached_item: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for AttachedItemsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("item_type", &self.item_type);
-        form.field("attached_item[id]", &self.attached_item_id);
-        form.field("attached_item[item_id]", &self.attached_item_item_id);
-        form.field("attached_item[type]", &self.attached_item_type);
-        form.field(
-            "attached_item[charge_on_event]",
-            &self.attached_item_charge_on_event,
-        );
-        form.field("attached_item[updated_at]", &self.attached_item_updated_at);
-        form.field("attached_item[parent_item_id]", &self.attached_item_parent_item_id);
+        form.field("attached_item", &self.attached_item);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `attached_item` filters of `POST /exports/attached_items` (`export.attached_items`), sent as `attached_item[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachedItemsAttachedItemFilters {
+    /// Filter on `attached_item[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `attached_item[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_id: Vec<StringFilter>,
+    /// Filter on `attached_item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<AttachedItemsAttachedItemType>>,
+    /// Filter on `attached_item[charge_on_event]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub charge_on_event: Vec<EnumFilter<AttachedItemsAttachedItemChargeOnEvent>>,
+    /// Filter on `attached_item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `attached_item[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub parent_item_id: Vec<StringFilter>,
+}
+impl AttachedItemsAttachedItemFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.item_id.is_empty() && self.r#type.is_empty()
+            && self.charge_on_event.is_empty() && self.updated_at.is_empty()
+            && self.parent_item_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for AttachedItemsAttachedItemFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("item_id", &self.item_id);
+        form.field("type", &self.r#type);
+        form.field("charge_on_event", &self.charge_on_event);
+        form.field("updated_at", &self.updated_at);
+        form.field("parent_item_id", &self.parent_item_id);
+    }
+}
+crate::form::form_object!(AttachedItemsAttachedItemFilters);
 /// What `POST /exports/attached_items` (`export.attached_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttachedItemsResponse {
@@ -10171,24 +11899,40 @@ pub struct DifferentialPricesRequest {
     params: DifferentialPricesParams,
 }
 impl DifferentialPricesRequest {
-    /// Filter on `differential_price[item_price_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    pub fn differential_price_item_price_id(mut self, value: StringFilter) -> Self {
-        self.params.differential_price_item_price_id = Some(value);
-        self
-    }
-    /// Filter on `differential_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    pub fn differential_price_id(mut self, value: StringFilter) -> Self {
-        self.params.differential_price_id = Some(value);
-        self
-    }
-    /// Filter on `differential_price[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    pub fn differential_price_parent_item_id(mut self, value: StringFilter) -> Self {
-        self.params.differential_price_parent_item_id = Some(value);
-        self
-    }
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_id(mut self, value: StringFilter) -> Self {
-        self.params.item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_id, value);
+        self
+    }
+    /// Filter on `differential_price[item_price_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    pub fn differential_price_item_price_id(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(
+            &mut self.params.differential_price.item_price_id,
+            value,
+        );
+        self
+    }
+    /// Filter on `differential_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    pub fn differential_price_id(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(&mut self.params.differential_price.id, value);
+        self
+    }
+    /// Filter on `differential_price[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    pub fn differential_price_parent_item_id(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(
+            &mut self.params.differential_price.parent_item_id,
+            value,
+        );
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -10202,24 +11946,24 @@ impl DifferentialPricesRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "differential_price[item_price_id]",
-            self.params.differential_price_item_price_id.as_ref(),
+            &self.params.differential_price.item_price_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "differential_price[id]",
-            self.params.differential_price_id.as_ref(),
+            &self.params.differential_price.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "differential_price[parent_item_id]",
-            self.params.differential_price_parent_item_id.as_ref(),
+            &self.params.differential_price.parent_item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_id",
-            self.params.item_id.as_ref(),
+            &self.params.item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
         Ok("/exports/differential_prices".to_string())
@@ -10248,48 +11992,86 @@ impl DifferentialPricesRequest {
 /// Parameters of `POST /exports/differential_prices` (`export.differential_prices`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DifferentialPricesParams {
-    /// Filter on `differential_price[item_price_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub differential_price_item_price_id: Option<StringFilter>,
-    /// Filter on `differential_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub differential_price_id: Option<StringFilter>,
-    /// Filter on `differential_price[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub differential_price_parent_item_id: Option<StringFilter>,
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<StringFilter>,
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_id: Vec<StringFilter>,
+    /// Filters in the `differential_price` group.
+    #[serde(
+        default,
+        skip_serializing_if = "DifferentialPricesDifferentialPriceFilters::is_empty"
+    )]
+    pub differential_price: DifferentialPricesDifferentialPriceFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DifferentialPricesParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            differential_price_item_price_id: None,
-            differential_price_id: None,
-            differential_price_parent_item_id: None,
-            item_id: None,
+            item_id: Vec::new(),
+            differential_price: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DifferentialPricesParams {
     fn encode(&self, form: &mut crate::form::Form) {
-        form.field(
-            "differential_price[item_price_id]",
-            &self.differential_price_item_price_id,
-        );
-        form.field("differential_price[id]", &self.differential_price_id);
-        form.field(
-            "differential_price[parent_item_id]",
-            &self.differential_price_parent_item_id,
-        );
         form.field("item_id", &self.item_id);
+        form.field("differential_price", &self.differential_price);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `differential_price` filters of `POST /exports/differential_prices` (`export.differential_prices`), sent as `differential_price[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DifferentialPricesDifferentialPriceFilters {
+    /// Filter on `differential_price[item_price_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_price_id: Vec<StringFilter>,
+    /// Filter on `differential_price[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `differential_price[parent_item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub parent_item_id: Vec<StringFilter>,
+}
+impl DifferentialPricesDifferentialPriceFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.item_price_id.is_empty() && self.id.is_empty()
+            && self.parent_item_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for DifferentialPricesDifferentialPriceFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("item_price_id", &self.item_price_id);
+        form.field("id", &self.id);
+        form.field("parent_item_id", &self.parent_item_id);
+    }
+}
+crate::form::form_object!(DifferentialPricesDifferentialPriceFilters);
 /// What `POST /exports/differential_prices` (`export.differential_prices`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DifferentialPricesResponse {
@@ -10356,42 +12138,55 @@ pub struct PriceVariantsRequest {
     params: PriceVariantsParams,
 }
 impl PriceVariantsRequest {
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `include_site_level_resources`; operators: `is`.
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
-        self.params.include_site_level_resources = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.include_site_level_resources,
+            value,
+        );
         self
     }
-    /// Filter on `price_variant[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `price_variant[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn price_variant_id(mut self, value: StringFilter) -> Self {
-        self.params.price_variant_id = Some(value);
+        crate::filter::add_condition(&mut self.params.price_variant.id, value);
         self
     }
-    /// Filter on `price_variant[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `price_variant[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn price_variant_name(mut self, value: StringFilter) -> Self {
-        self.params.price_variant_name = Some(value);
+        crate::filter::add_condition(&mut self.params.price_variant.name, value);
         self
     }
-    /// Filter on `price_variant[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `price_variant[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn price_variant_status(
         mut self,
         value: EnumFilter<PriceVariantsPriceVariantStatus>,
     ) -> Self {
-        self.params.price_variant_status = Some(value);
+        crate::filter::add_condition(&mut self.params.price_variant.status, value);
         self
     }
-    /// Filter on `price_variant[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `price_variant[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn price_variant_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.price_variant_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.price_variant.updated_at, value);
         self
     }
-    /// Filter on `price_variant[created_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `price_variant[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn price_variant_created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.price_variant_created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.price_variant.created_at, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -10405,39 +12200,39 @@ impl PriceVariantsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "include_site_level_resources",
-            self.params.include_site_level_resources.as_ref(),
+            &self.params.include_site_level_resources,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "price_variant[id]",
-            self.params.price_variant_id.as_ref(),
+            &self.params.price_variant.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "price_variant[name]",
-            self.params.price_variant_name.as_ref(),
+            &self.params.price_variant.name,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "price_variant[status]",
-            self.params.price_variant_status.as_ref(),
+            &self.params.price_variant.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "price_variant[updated_at]",
-            self.params.price_variant_updated_at.as_ref(),
+            &self.params.price_variant.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "price_variant[created_at]",
-            self.params.price_variant_created_at.as_ref(),
+            &self.params.price_variant.created_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/exports/price_variants".to_string())
@@ -10464,43 +12259,40 @@ impl PriceVariantsRequest {
 /// Parameters of `POST /exports/price_variants` (`export.price_variants`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PriceVariantsParams {
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `include_site_level_resources`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_site_level_resources: Option<BooleanFilter>,
-    /// Filter on `price_variant[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_variant_id: Option<StringFilter>,
-    /// Filter on `price_variant[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_variant_name: Option<StringFilter>,
-    /// Filter on `price_variant[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_variant_status: Option<EnumFilter<PriceVariantsPriceVariantStatus>>,
-    /// Filter on `price_variant[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_variant_updated_at: Option<TimestampFilter>,
-    /// Filter on `price_variant[created_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_variant_created_at: Option<TimestampFilter>,
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub include_site_level_resources: Vec<BooleanFilter>,
+    /// Filters in the `price_variant` group.
+    #[serde(default, skip_serializing_if = "PriceVariantsPriceVariantFilters::is_empty")]
+    pub price_variant: PriceVariantsPriceVariantFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PriceVariantsParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
-            business_entity_id: None,
-            include_site_level_resources: None,
-            price_variant_id: None,
-            price_variant_name: None,
-            price_variant_status: None,
-            price_variant_updated_at: None,
-            price_variant_created_at: None,
+            business_entity_id: Vec::new(),
+            include_site_level_resources: Vec::new(),
+            price_variant: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -10508,13 +12300,67 @@ impl crate::form::FormEncode for PriceVariantsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("business_entity_id", &self.business_entity_id);
         form.field("include_site_level_resources", &self.include_site_level_resources);
-        form.field("price_variant[id]", &self.price_variant_id);
-        form.field("price_variant[name]", &self.price_variant_name);
-        form.field("price_variant[status]", &self.price_variant_status);
-        form.field("price_variant[updated_at]", &self.price_variant_updated_at);
-        form.field("price_variant[created_at]", &self.price_variant_created_at);
+        form.field("price_variant", &self.price_variant);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `price_variant` filters of `POST /exports/price_variants` (`export.price_variants`), sent as `price_variant[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceVariantsPriceVariantFilters {
+    /// Filter on `price_variant[id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `price_variant[name]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `price_variant[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<PriceVariantsPriceVariantStatus>>,
+    /// Filter on `price_variant[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `price_variant[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+}
+impl PriceVariantsPriceVariantFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.name.is_empty() && self.status.is_empty()
+            && self.updated_at.is_empty() && self.created_at.is_empty()
+    }
+}
+impl crate::form::FormEncode for PriceVariantsPriceVariantFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("id", &self.id);
+        form.field("name", &self.name);
+        form.field("status", &self.status);
+        form.field("updated_at", &self.updated_at);
+        form.field("created_at", &self.created_at);
+    }
+}
+crate::form::form_object!(PriceVariantsPriceVariantFilters);
 /// What `POST /exports/price_variants` (`export.price_variants`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PriceVariantsResponse {
@@ -10586,24 +12432,34 @@ impl RampsRequest {
         self.params.export_type = Some(value);
         self
     }
-    /// Filter on `ramp[status]`; operators: `is`, `in`.
+    /// Filter on `ramp[status]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn ramp_status(mut self, value: EnumFilter<RampsRampStatus>) -> Self {
-        self.params.ramp_status = Some(value);
+        crate::filter::add_condition(&mut self.params.ramp.status, value);
         self
     }
-    /// Filter on `ramp[subscription_id]`; operators: `is`, `in`.
+    /// Filter on `ramp[subscription_id]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn ramp_subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.ramp_subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.ramp.subscription_id, value);
         self
     }
-    /// Filter on `ramp[effective_from]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `ramp[effective_from]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn ramp_effective_from(mut self, value: TimestampFilter) -> Self {
-        self.params.ramp_effective_from = Some(value);
+        crate::filter::add_condition(&mut self.params.ramp.effective_from, value);
         self
     }
-    /// Filter on `ramp[updated_at]`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `ramp[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn ramp_updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.ramp_updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.ramp.updated_at, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -10617,24 +12473,24 @@ impl RampsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "ramp[status]",
-            self.params.ramp_status.as_ref(),
+            &self.params.ramp.status,
             &["is", "in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "ramp[subscription_id]",
-            self.params.ramp_subscription_id.as_ref(),
+            &self.params.ramp.subscription_id,
             &["is", "in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "ramp[effective_from]",
-            self.params.ramp_effective_from.as_ref(),
+            &self.params.ramp.effective_from,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "ramp[updated_at]",
-            self.params.ramp_updated_at.as_ref(),
+            &self.params.ramp.updated_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/exports/ramps".to_string())
@@ -10662,44 +12518,84 @@ pub struct RampsParams {
     /// `export_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_type: Option<enums::ExportType>,
-    /// Filter on `ramp[status]`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ramp_status: Option<EnumFilter<RampsRampStatus>>,
-    /// Filter on `ramp[subscription_id]`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ramp_subscription_id: Option<StringFilter>,
-    /// Filter on `ramp[effective_from]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ramp_effective_from: Option<TimestampFilter>,
-    /// Filter on `ramp[updated_at]`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ramp_updated_at: Option<TimestampFilter>,
+    /// Filters in the `ramp` group.
+    #[serde(default, skip_serializing_if = "RampsRampFilters::is_empty")]
+    pub ramp: RampsRampFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RampsParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
             export_type: None,
-            ramp_status: None,
-            ramp_subscription_id: None,
-            ramp_effective_from: None,
-            ramp_updated_at: None,
+            ramp: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RampsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("export_type", &self.export_type);
-        form.field("ramp[status]", &self.ramp_status);
-        form.field("ramp[subscription_id]", &self.ramp_subscription_id);
-        form.field("ramp[effective_from]", &self.ramp_effective_from);
-        form.field("ramp[updated_at]", &self.ramp_updated_at);
+        form.field("ramp", &self.ramp);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `ramp` filters of `POST /exports/ramps` (`export.ramps`), sent as `ramp[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RampsRampFilters {
+    /// Filter on `ramp[status]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<RampsRampStatus>>,
+    /// Filter on `ramp[subscription_id]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `ramp[effective_from]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub effective_from: Vec<TimestampFilter>,
+    /// Filter on `ramp[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+}
+impl RampsRampFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.status.is_empty() && self.subscription_id.is_empty()
+            && self.effective_from.is_empty() && self.updated_at.is_empty()
+    }
+}
+impl crate::form::FormEncode for RampsRampFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("status", &self.status);
+        form.field("subscription_id", &self.subscription_id);
+        form.field("effective_from", &self.effective_from);
+        form.field("updated_at", &self.updated_at);
+    }
+}
+crate::form::form_object!(RampsRampFilters);
 /// What `POST /exports/ramps` (`export.ramps`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RampsResponse {

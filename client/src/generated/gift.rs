@@ -941,8 +941,8 @@ pub struct CreateRequest {
 }
 impl CreateRequest {
     /// Sets `scheduled_at` (Unix seconds).
-    pub fn scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.scheduled_at = Some(value);
+    pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.scheduled_at = Some(value.into());
         self
     }
     /// Sets `auto_claim`.
@@ -956,8 +956,8 @@ impl CreateRequest {
         self
     }
     /// Sets `claim_expiry_date` (Unix seconds).
-    pub fn claim_expiry_date(mut self, value: Timestamp) -> Self {
-        self.params.claim_expiry_date = Some(value);
+    pub fn claim_expiry_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.claim_expiry_date = Some(value.into());
         self
     }
     /// Sets `coupon_ids` (a list).
@@ -993,6 +993,16 @@ impl CreateRequest {
     /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CreateAddonsParams>) -> Self {
         self.params.addons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1061,6 +1071,9 @@ pub struct CreateParams {
     /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with nothing set.
@@ -1077,10 +1090,12 @@ impl CreateParams {
             shipping_address: None,
             subscription: None,
             addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1097,6 +1112,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("shipping_address", &self.shipping_address);
         form.field("subscription", &self.subscription);
         form.field("addons", &self.addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /gifts` (`gift.create`) returns.
@@ -1177,8 +1193,8 @@ pub struct CreateForItemsRequest {
 }
 impl CreateForItemsRequest {
     /// Sets `scheduled_at` (Unix seconds).
-    pub fn scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.scheduled_at = Some(value);
+    pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.scheduled_at = Some(value.into());
         self
     }
     /// Sets `auto_claim`.
@@ -1192,8 +1208,8 @@ impl CreateForItemsRequest {
         self
     }
     /// Sets `claim_expiry_date` (Unix seconds).
-    pub fn claim_expiry_date(mut self, value: Timestamp) -> Self {
-        self.params.claim_expiry_date = Some(value);
+    pub fn claim_expiry_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.claim_expiry_date = Some(value.into());
         self
     }
     /// Sets `coupon_ids` (a list).
@@ -1240,6 +1256,16 @@ impl CreateForItemsRequest {
     /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<CreateForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1313,6 +1339,9 @@ pub struct CreateForItemsParams {
     /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateForItemsItemTiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForItemsParams {
     /// Parameters with nothing set.
@@ -1330,10 +1359,12 @@ impl CreateForItemsParams {
             shipping_address: None,
             subscription_items: Vec::new(),
             item_tiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1351,6 +1382,7 @@ impl crate::form::FormEncode for CreateForItemsParams {
         form.field("shipping_address", &self.shipping_address);
         form.field("subscription_items", &self.subscription_items);
         form.field("item_tiers", &self.item_tiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /gifts/create_for_items` (`gift.create_for_items`) returns.
@@ -1533,24 +1565,34 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `gift_receiver[email]`; operators: `is`, `is_not`, `starts_with`.
-    pub fn gift_receiver_email(mut self, value: StringFilter) -> Self {
-        self.params.gift_receiver_email = Some(value);
-        self
-    }
-    /// Filter on `gift_receiver[customer_id]`; operators: `is`, `is_not`, `starts_with`.
-    pub fn gift_receiver_customer_id(mut self, value: StringFilter) -> Self {
-        self.params.gift_receiver_customer_id = Some(value);
-        self
-    }
-    /// Filter on `gifter[customer_id]`; operators: `is`, `is_not`, `starts_with`.
-    pub fn gifter_customer_id(mut self, value: StringFilter) -> Self {
-        self.params.gifter_customer_id = Some(value);
-        self
-    }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
+        self
+    }
+    /// Filter on `gift_receiver[email]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    pub fn gift_receiver_email(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(&mut self.params.gift_receiver.email, value);
+        self
+    }
+    /// Filter on `gift_receiver[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    pub fn gift_receiver_customer_id(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(&mut self.params.gift_receiver.customer_id, value);
+        self
+    }
+    /// Filter on `gifter[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    pub fn gifter_customer_id(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(&mut self.params.gifter.customer_id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1564,24 +1606,24 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "gift_receiver[email]",
-            self.params.gift_receiver_email.as_ref(),
+            &self.params.gift_receiver.email,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "gift_receiver[customer_id]",
-            self.params.gift_receiver_customer_id.as_ref(),
+            &self.params.gift_receiver.customer_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "gifter[customer_id]",
-            self.params.gifter_customer_id.as_ref(),
+            &self.params.gifter.customer_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/gifts".to_string())
@@ -1635,18 +1677,22 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `gift_receiver[email]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gift_receiver_email: Option<StringFilter>,
-    /// Filter on `gift_receiver[customer_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gift_receiver_customer_id: Option<StringFilter>,
-    /// Filter on `gifter[customer_id]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gifter_customer_id: Option<StringFilter>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filters in the `gift_receiver` group.
+    #[serde(default, skip_serializing_if = "ListGiftReceiverFilters::is_empty")]
+    pub gift_receiver: ListGiftReceiverFilters,
+    /// Filters in the `gifter` group.
+    #[serde(default, skip_serializing_if = "ListGifterFilters::is_empty")]
+    pub gifter: ListGifterFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1654,14 +1700,15 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            gift_receiver_email: None,
-            gift_receiver_customer_id: None,
-            gifter_customer_id: None,
-            status: None,
+            status: Vec::new(),
+            gift_receiver: Default::default(),
+            gifter: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1669,12 +1716,68 @@ impl crate::form::FormEncode for ListParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
-        form.field("gift_receiver[email]", &self.gift_receiver_email);
-        form.field("gift_receiver[customer_id]", &self.gift_receiver_customer_id);
-        form.field("gifter[customer_id]", &self.gifter_customer_id);
         form.field("status", &self.status);
+        form.field("gift_receiver", &self.gift_receiver);
+        form.field("gifter", &self.gifter);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `gift_receiver` filters of `GET /gifts` (`gift.list`), sent as `gift_receiver[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListGiftReceiverFilters {
+    /// Filter on `gift_receiver[email]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub email: Vec<StringFilter>,
+    /// Filter on `gift_receiver[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+}
+impl ListGiftReceiverFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.email.is_empty() && self.customer_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for ListGiftReceiverFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("email", &self.email);
+        form.field("customer_id", &self.customer_id);
+    }
+}
+crate::form::form_object!(ListGiftReceiverFilters);
+/// The `gifter` filters of `GET /gifts` (`gift.list`), sent as `gifter[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListGifterFilters {
+    /// Filter on `gifter[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+}
+impl ListGifterFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.customer_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for ListGifterFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("customer_id", &self.customer_id);
+    }
+}
+crate::form::form_object!(ListGifterFilters);
 /// One entry of a page of `GET /gifts` (`gift.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListEntry {
@@ -1942,8 +2045,8 @@ pub struct UpdateGiftRequest {
 }
 impl UpdateGiftRequest {
     /// Sets `scheduled_at` (Unix seconds).
-    pub fn scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.scheduled_at = Some(value);
+    pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.scheduled_at = Some(value.into());
         self
     }
     /// Sets `comment`; at most 250 characters.
@@ -1954,6 +2057,16 @@ impl UpdateGiftRequest {
     /// Sets `gift_receiver`.
     pub fn gift_receiver(mut self, value: UpdateGiftGiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2005,6 +2118,9 @@ pub struct UpdateGiftParams {
     /// `gift_receiver`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<UpdateGiftGiftReceiverParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateGiftParams {
     /// Parameters with nothing set.
@@ -2013,10 +2129,12 @@ impl UpdateGiftParams {
             scheduled_at: None,
             comment: None,
             gift_receiver: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2025,6 +2143,7 @@ impl crate::form::FormEncode for UpdateGiftParams {
         form.field("scheduled_at", &self.scheduled_at);
         form.field("comment", &self.comment);
         form.field("gift_receiver", &self.gift_receiver);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`) returns.
@@ -2082,6 +2201,7 @@ impl<'de> Deserialize<'de> for UpdateGiftResponse {
 }
 /// Fields of the `CreateGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateGifterParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2126,6 +2246,7 @@ impl crate::form::FormEncode for CreateGifterParams {
 crate::form::form_object!(CreateGifterParams);
 /// Fields of the `CreateGiftReceiverParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateGiftReceiverParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2163,6 +2284,7 @@ impl crate::form::FormEncode for CreateGiftReceiverParams {
 crate::form::form_object!(CreateGiftReceiverParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2252,6 +2374,7 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
 crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2418,6 +2541,9 @@ pub struct CreateSubscriptionParams {
     /// `plan_quantity_in_decimal`; at most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateSubscriptionParams {
     /// Parameters with nothing set.
@@ -2426,6 +2552,7 @@ impl CreateSubscriptionParams {
             plan_id: None,
             plan_quantity: None,
             plan_quantity_in_decimal: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `plan_id`; at most 100 characters.
@@ -2443,17 +2570,29 @@ impl CreateSubscriptionParams {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CreateSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("plan_id", &self.plan_id);
         form.field("plan_quantity", &self.plan_quantity);
         form.field("plan_quantity_in_decimal", &self.plan_quantity_in_decimal);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CreateSubscriptionParams);
 /// Fields of the `CreateAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2500,6 +2639,7 @@ impl crate::form::FormEncode for CreateAddonsParams {
 crate::form::form_object!(CreateAddonsParams);
 /// Fields of the `CreateForItemsGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForItemsGifterParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2544,6 +2684,7 @@ impl crate::form::FormEncode for CreateForItemsGifterParams {
 crate::form::form_object!(CreateForItemsGifterParams);
 /// Fields of the `CreateForItemsGiftReceiverParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForItemsGiftReceiverParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2581,6 +2722,7 @@ impl crate::form::FormEncode for CreateForItemsGiftReceiverParams {
 crate::form::form_object!(CreateForItemsGiftReceiverParams);
 /// Fields of the `CreateForItemsPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForItemsPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2670,6 +2812,7 @@ impl crate::form::FormEncode for CreateForItemsPaymentIntentParams {
 crate::form::form_object!(CreateForItemsPaymentIntentParams);
 /// Fields of the `CreateForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2826,6 +2969,7 @@ impl crate::form::FormEncode for CreateForItemsShippingAddressParams {
 crate::form::form_object!(CreateForItemsShippingAddressParams);
 /// Fields of the `CreateForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2892,6 +3036,7 @@ impl crate::form::FormEncode for CreateForItemsSubscriptionItemsParams {
 crate::form::form_object!(CreateForItemsSubscriptionItemsParams);
 /// Fields of the `CreateForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2978,6 +3123,7 @@ impl crate::form::FormEncode for CreateForItemsItemTiersParams {
 crate::form::form_object!(CreateForItemsItemTiersParams);
 /// Fields of the `UpdateGiftGiftReceiverParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateGiftGiftReceiverParams {
     /// `email`; at most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -326,39 +326,49 @@ impl ListGrantBlocksRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `subscription_id`; operators: `is`.
+    /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `unit_id`; operators: `is`.
+    /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn unit_id(mut self, value: StringFilter) -> Self {
-        self.params.unit_id = Some(value);
+        crate::filter::add_condition(&mut self.params.unit_id, value);
         self
     }
-    /// Filter on `account_type`; operators: `is`.
+    /// Filter on `account_type`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn account_type(mut self, value: EnumFilter<AccountType>) -> Self {
-        self.params.account_type = Some(value);
+        crate::filter::add_condition(&mut self.params.account_type, value);
         self
     }
-    /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn effective_from(mut self, value: TimestampFilter) -> Self {
-        self.params.effective_from = Some(value);
+        crate::filter::add_condition(&mut self.params.effective_from, value);
         self
     }
-    /// Filter on `expires_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `expires_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn expires_at(mut self, value: TimestampFilter) -> Self {
-        self.params.expires_at = Some(value);
+        crate::filter::add_condition(&mut self.params.expires_at, value);
         self
     }
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListGrantBlocksSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -372,30 +382,30 @@ impl ListGrantBlocksRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is"],
         )?;
-        crate::filter::check_operator("unit_id", self.params.unit_id.as_ref(), &["is"])?;
-        crate::filter::check_operator(
+        crate::filter::check_operators("unit_id", &self.params.unit_id, &["is"])?;
+        crate::filter::check_operators(
             "account_type",
-            self.params.account_type.as_ref(),
+            &self.params.account_type,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "effective_from",
-            self.params.effective_from.as_ref(),
+            &self.params.effective_from,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "expires_at",
-            self.params.expires_at.as_ref(),
+            &self.params.expires_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "created_at",
-            self.params.created_at.as_ref(),
+            &self.params.created_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/grant_blocks".to_string())
@@ -453,27 +463,54 @@ pub struct ListGrantBlocksParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `subscription_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `unit_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit_id: Option<StringFilter>,
-    /// Filter on `account_type`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<EnumFilter<AccountType>>,
-    /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_from: Option<TimestampFilter>,
-    /// Filter on `expires_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<TimestampFilter>,
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<TimestampFilter>,
+    /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub unit_id: Vec<StringFilter>,
+    /// Filter on `account_type`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub account_type: Vec<EnumFilter<AccountType>>,
+    /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub effective_from: Vec<TimestampFilter>,
+    /// Filter on `expires_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub expires_at: Vec<TimestampFilter>,
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListGrantBlocksSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListGrantBlocksParams {
     /// Parameters with nothing set.
@@ -481,17 +518,19 @@ impl ListGrantBlocksParams {
         Self {
             limit: None,
             offset: None,
-            subscription_id: None,
-            unit_id: None,
-            account_type: None,
-            effective_from: None,
-            expires_at: None,
-            created_at: None,
+            subscription_id: Vec::new(),
+            unit_id: Vec::new(),
+            account_type: Vec::new(),
+            effective_from: Vec::new(),
+            expires_at: Vec::new(),
+            created_at: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -506,6 +545,7 @@ impl crate::form::FormEncode for ListGrantBlocksParams {
         form.field("expires_at", &self.expires_at);
         form.field("created_at", &self.created_at);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /grant_blocks` (`grant_block.list_grant_blocks`) can sort by.

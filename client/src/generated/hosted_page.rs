@@ -825,6 +825,16 @@ impl CheckoutNewRequest {
         self.params.event_based_addons = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CheckoutNewParams {
         &self.params
@@ -917,6 +927,9 @@ pub struct CheckoutNewParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CheckoutNewEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutNewParams {
     /// Parameters with nothing set.
@@ -941,10 +954,12 @@ impl CheckoutNewParams {
             contract_term: None,
             addons: Vec::new(),
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -969,6 +984,7 @@ impl crate::form::FormEncode for CheckoutNewParams {
         form.field("contract_term", &self.contract_term);
         form.field("addons", &self.addons);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`) returns.
@@ -1123,6 +1139,16 @@ impl CheckoutOneTimeRequest {
         self.params.charges = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CheckoutOneTimeParams {
         &self.params
@@ -1206,6 +1232,9 @@ pub struct CheckoutOneTimeParams {
     /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CheckoutOneTimeChargesParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutOneTimeParams {
     /// Parameters with nothing set.
@@ -1227,10 +1256,12 @@ impl CheckoutOneTimeParams {
             shipping_address: None,
             addons: Vec::new(),
             charges: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1252,6 +1283,7 @@ impl crate::form::FormEncode for CheckoutOneTimeParams {
         form.field("shipping_address", &self.shipping_address);
         form.field("addons", &self.addons);
         form.field("charges", &self.charges);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`) returns.
@@ -1433,6 +1465,16 @@ impl CheckoutOneTimeForItemsRequest {
         self.params.entity_identifiers = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CheckoutOneTimeForItemsParams {
         &self.params
@@ -1527,6 +1569,9 @@ pub struct CheckoutOneTimeForItemsParams {
     /// `entity_identifiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CheckoutOneTimeForItemsEntityIdentifiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutOneTimeForItemsParams {
     /// Parameters with nothing set.
@@ -1551,10 +1596,12 @@ impl CheckoutOneTimeForItemsParams {
             charges: Vec::new(),
             discounts: Vec::new(),
             entity_identifiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1579,6 +1626,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsParams {
         form.field("charges", &self.charges);
         form.field("discounts", &self.discounts);
         form.field("entity_identifiers", &self.entity_identifiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`) returns.
@@ -1767,6 +1815,16 @@ impl CheckoutNewForItemsRequest {
         self.params.entity_identifiers = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CheckoutNewForItemsParams {
         &self.params
@@ -1867,6 +1925,9 @@ pub struct CheckoutNewForItemsParams {
     /// `entity_identifiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CheckoutNewForItemsEntityIdentifiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutNewForItemsParams {
     /// Parameters with nothing set.
@@ -1893,10 +1954,12 @@ impl CheckoutNewForItemsParams {
             discounts: Vec::new(),
             item_tiers: Vec::new(),
             entity_identifiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1923,6 +1986,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsParams {
         form.field("discounts", &self.discounts);
         form.field("item_tiers", &self.item_tiers);
         form.field("entity_identifiers", &self.entity_identifiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`) returns.
@@ -2002,8 +2066,8 @@ impl CheckoutExistingRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -2017,8 +2081,8 @@ impl CheckoutExistingRequest {
         self
     }
     /// Sets `reactivate_from` (Unix seconds).
-    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
-        self.params.reactivate_from = Some(value);
+    pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.reactivate_from = Some(value.into());
         self
     }
     /// Sets `billing_alignment_mode`.
@@ -2107,6 +2171,16 @@ impl CheckoutExistingRequest {
         value: Vec<CheckoutExistingEventBasedAddonsParams>,
     ) -> Self {
         self.params.event_based_addons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2213,6 +2287,9 @@ pub struct CheckoutExistingParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CheckoutExistingEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutExistingParams {
     /// Parameters with nothing set.
@@ -2241,10 +2318,12 @@ impl CheckoutExistingParams {
             contract_term: None,
             addons: Vec::new(),
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2273,6 +2352,7 @@ impl crate::form::FormEncode for CheckoutExistingParams {
         form.field("contract_term", &self.contract_term);
         form.field("addons", &self.addons);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`) returns.
@@ -2357,8 +2437,8 @@ impl CheckoutExistingForItemsRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -2372,8 +2452,8 @@ impl CheckoutExistingForItemsRequest {
         self
     }
     /// Sets `reactivate_from` (Unix seconds).
-    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
-        self.params.reactivate_from = Some(value);
+    pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.reactivate_from = Some(value.into());
         self
     }
     /// Sets `billing_alignment_mode`.
@@ -2407,8 +2487,8 @@ impl CheckoutExistingForItemsRequest {
         self
     }
     /// Sets `changes_scheduled_at` (Unix seconds).
-    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.changes_scheduled_at = Some(value);
+    pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.changes_scheduled_at = Some(value.into());
         self
     }
     /// Sets `invoice_usages`.
@@ -2492,6 +2572,16 @@ impl CheckoutExistingForItemsRequest {
         value: Vec<CheckoutExistingForItemsEntityIdentifiersParams>,
     ) -> Self {
         self.params.entity_identifiers = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2612,6 +2702,9 @@ pub struct CheckoutExistingForItemsParams {
     /// `entity_identifiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CheckoutExistingForItemsEntityIdentifiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutExistingForItemsParams {
     /// Parameters with nothing set.
@@ -2644,10 +2737,12 @@ impl CheckoutExistingForItemsParams {
             discounts: Vec::new(),
             item_tiers: Vec::new(),
             entity_identifiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2680,6 +2775,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsParams {
         form.field("discounts", &self.discounts);
         form.field("item_tiers", &self.item_tiers);
         form.field("entity_identifiers", &self.entity_identifiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`) returns.
@@ -2783,6 +2879,16 @@ impl UpdateCardRequest {
         self.params.card = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateCardParams {
         &self.params
@@ -2839,6 +2945,9 @@ pub struct UpdateCardParams {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<UpdateCardCardParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateCardParams {
     /// Parameters with nothing set.
@@ -2851,10 +2960,12 @@ impl UpdateCardParams {
             iframe_messaging: None,
             customer: None,
             card: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2867,6 +2978,7 @@ impl crate::form::FormEncode for UpdateCardParams {
         form.field("iframe_messaging", &self.iframe_messaging);
         form.field("customer", &self.customer);
         form.field("card", &self.card);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/update_card` (`hosted_page.update_card`) returns.
@@ -2970,6 +3082,16 @@ impl UpdatePaymentMethodRequest {
         self.params.card = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdatePaymentMethodParams {
         &self.params
@@ -3028,6 +3150,9 @@ pub struct UpdatePaymentMethodParams {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<UpdatePaymentMethodCardParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdatePaymentMethodParams {
     /// Parameters with nothing set.
@@ -3040,10 +3165,12 @@ impl UpdatePaymentMethodParams {
             iframe_messaging: None,
             customer: None,
             card: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3056,6 +3183,7 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
         form.field("iframe_messaging", &self.iframe_messaging);
         form.field("customer", &self.customer);
         form.field("card", &self.card);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`) returns.
@@ -3144,6 +3272,16 @@ impl ManagePaymentSourcesRequest {
         self.params.card = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ManagePaymentSourcesParams {
         &self.params
@@ -3193,6 +3331,9 @@ pub struct ManagePaymentSourcesParams {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<ManagePaymentSourcesCardParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ManagePaymentSourcesParams {
     /// Parameters with nothing set.
@@ -3202,10 +3343,12 @@ impl ManagePaymentSourcesParams {
             redirect_url: None,
             customer: None,
             card: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3215,6 +3358,7 @@ impl crate::form::FormEncode for ManagePaymentSourcesParams {
         form.field("redirect_url", &self.redirect_url);
         form.field("customer", &self.customer);
         form.field("card", &self.card);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`) returns.
@@ -3311,6 +3455,16 @@ impl CollectNowRequest {
         self.params.card = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CollectNowParams {
         &self.params
@@ -3361,6 +3515,9 @@ pub struct CollectNowParams {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CollectNowCardParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CollectNowParams {
     /// Parameters with nothing set.
@@ -3371,10 +3528,12 @@ impl CollectNowParams {
             payment_method_save_policy: None,
             customer: None,
             card: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3385,6 +3544,7 @@ impl crate::form::FormEncode for CollectNowParams {
         form.field("payment_method_save_policy", &self.payment_method_save_policy);
         form.field("customer", &self.customer);
         form.field("card", &self.card);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/collect_now` (`hosted_page.collect_now`) returns.
@@ -3468,6 +3628,16 @@ impl AcceptQuoteRequest {
         self.params.quote = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AcceptQuoteParams {
         &self.params
@@ -3512,6 +3682,9 @@ pub struct AcceptQuoteParams {
     /// `quote`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<AcceptQuoteQuoteParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AcceptQuoteParams {
     /// Parameters with nothing set.
@@ -3520,10 +3693,12 @@ impl AcceptQuoteParams {
             redirect_url: None,
             layout: None,
             quote: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3532,6 +3707,7 @@ impl crate::form::FormEncode for AcceptQuoteParams {
         form.field("redirect_url", &self.redirect_url);
         form.field("layout", &self.layout);
         form.field("quote", &self.quote);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`) returns.
@@ -3615,6 +3791,16 @@ impl ExtendSubscriptionRequest {
         self.params.subscription = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ExtendSubscriptionParams {
         &self.params
@@ -3661,6 +3847,9 @@ pub struct ExtendSubscriptionParams {
     /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<ExtendSubscriptionSubscriptionParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ExtendSubscriptionParams {
     /// Parameters with nothing set.
@@ -3669,10 +3858,12 @@ impl ExtendSubscriptionParams {
             expiry: None,
             billing_cycle: None,
             subscription: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3681,6 +3872,7 @@ impl crate::form::FormEncode for ExtendSubscriptionParams {
         form.field("expiry", &self.expiry);
         form.field("billing_cycle", &self.billing_cycle);
         form.field("subscription", &self.subscription);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`) returns.
@@ -3774,6 +3966,16 @@ impl CheckoutGiftRequest {
         self.params.addons = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CheckoutGiftParams {
         &self.params
@@ -3824,6 +4026,9 @@ pub struct CheckoutGiftParams {
     /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CheckoutGiftAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutGiftParams {
     /// Parameters with nothing set.
@@ -3834,10 +4039,12 @@ impl CheckoutGiftParams {
             gifter: None,
             subscription: None,
             addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3848,6 +4055,7 @@ impl crate::form::FormEncode for CheckoutGiftParams {
         form.field("gifter", &self.gifter);
         form.field("subscription", &self.subscription);
         form.field("addons", &self.addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`) returns.
@@ -3957,6 +4165,16 @@ impl CheckoutGiftForItemsRequest {
         self.params.item_tiers = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CheckoutGiftForItemsParams {
         &self.params
@@ -4015,6 +4233,9 @@ pub struct CheckoutGiftForItemsParams {
     /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CheckoutGiftForItemsItemTiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutGiftForItemsParams {
     /// Parameters with nothing set.
@@ -4027,10 +4248,12 @@ impl CheckoutGiftForItemsParams {
             gifter: None,
             subscription_items: Vec::new(),
             item_tiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4043,6 +4266,7 @@ impl crate::form::FormEncode for CheckoutGiftForItemsParams {
         form.field("gifter", &self.gifter);
         form.field("subscription_items", &self.subscription_items);
         form.field("item_tiers", &self.item_tiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`) returns.
@@ -4126,6 +4350,16 @@ impl ClaimGiftRequest {
         self.params.customer = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ClaimGiftParams {
         &self.params
@@ -4170,6 +4404,9 @@ pub struct ClaimGiftParams {
     /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ClaimGiftCustomerParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ClaimGiftParams {
     /// Parameters with nothing set.
@@ -4178,10 +4415,12 @@ impl ClaimGiftParams {
             redirect_url: None,
             gift: None,
             customer: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4190,6 +4429,7 @@ impl crate::form::FormEncode for ClaimGiftParams {
         form.field("redirect_url", &self.redirect_url);
         form.field("gift", &self.gift);
         form.field("customer", &self.customer);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`) returns.
@@ -4258,6 +4498,16 @@ pub struct RetrieveAgreementPdfRequest {
     params: RetrieveAgreementPdfParams,
 }
 impl RetrieveAgreementPdfRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RetrieveAgreementPdfParams {
         &self.params
@@ -4297,22 +4547,28 @@ impl RetrieveAgreementPdfRequest {
 pub struct RetrieveAgreementPdfParams {
     /// `payment_source_id`; at most 40 characters.
     pub payment_source_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RetrieveAgreementPdfParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(payment_source_id: impl Into<String>) -> Self {
         Self {
             payment_source_id: payment_source_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveAgreementPdfParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_source_id", &self.payment_source_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`) returns.
@@ -4573,24 +4829,34 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn r#type(mut self, value: EnumFilter<ListType>) -> Self {
-        self.params.r#type = Some(value);
+        crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
-    /// Filter on `state`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `state`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn state(mut self, value: EnumFilter<ListState>) -> Self {
-        self.params.state = Some(value);
+        crate::filter::add_condition(&mut self.params.state, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -4604,24 +4870,24 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "type",
-            self.params.r#type.as_ref(),
+            &self.params.r#type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "state",
-            self.params.state.as_ref(),
+            &self.params.state,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/hosted_pages".to_string())
@@ -4675,18 +4941,37 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EnumFilter<ListType>>,
-    /// Filter on `state`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<EnumFilter<ListState>>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<ListType>>,
+    /// Filter on `state`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub state: Vec<EnumFilter<ListState>>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -4694,14 +4979,16 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            id: None,
-            r#type: None,
-            state: None,
-            updated_at: None,
+            id: Vec::new(),
+            r#type: Vec::new(),
+            state: Vec::new(),
+            updated_at: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4713,6 +5000,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("type", &self.r#type);
         form.field("state", &self.state);
         form.field("updated_at", &self.updated_at);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /hosted_pages` (`hosted_page.list`).
@@ -4806,6 +5094,16 @@ impl PreCancelRequest {
         self.params.subscription = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &PreCancelParams {
         &self.params
@@ -4856,6 +5154,9 @@ pub struct PreCancelParams {
     /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<PreCancelSubscriptionParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PreCancelParams {
     /// Parameters with nothing set.
@@ -4866,10 +5167,12 @@ impl PreCancelParams {
             redirect_url: None,
             locale: None,
             subscription: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4880,6 +5183,7 @@ impl crate::form::FormEncode for PreCancelParams {
         form.field("redirect_url", &self.redirect_url);
         form.field("locale", &self.locale);
         form.field("subscription", &self.subscription);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`) returns.
@@ -4949,8 +5253,18 @@ pub struct EventsRequest {
 }
 impl EventsRequest {
     /// Sets `occurred_at` (Unix seconds).
-    pub fn occurred_at(mut self, value: Timestamp) -> Self {
-        self.params.occurred_at = Some(value);
+    pub fn occurred_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.occurred_at = Some(value.into());
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -4993,6 +5307,9 @@ pub struct EventsParams {
     pub occurred_at: Option<Timestamp>,
     /// `event_data` (any JSON value).
     pub event_data: Value,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl EventsParams {
     /// Parameters with the required fields set and nothing else.
@@ -5001,10 +5318,12 @@ impl EventsParams {
             event_name,
             occurred_at: None,
             event_data,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5013,6 +5332,7 @@ impl crate::form::FormEncode for EventsParams {
         form.field("event_name", &self.event_name);
         form.field("occurred_at", &self.occurred_at);
         form.field("event_data", &self.event_data);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/events` (`hosted_page.events`) returns.
@@ -5091,6 +5411,16 @@ impl ViewVoucherRequest {
         self.params.customer = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ViewVoucherParams {
         &self.params
@@ -5132,6 +5462,9 @@ pub struct ViewVoucherParams {
     /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ViewVoucherCustomerParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ViewVoucherParams {
     /// Parameters with nothing set.
@@ -5139,10 +5472,12 @@ impl ViewVoucherParams {
         Self {
             payment_voucher: None,
             customer: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5150,6 +5485,7 @@ impl crate::form::FormEncode for ViewVoucherParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_voucher", &self.payment_voucher);
         form.field("customer", &self.customer);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`) returns.
@@ -5248,6 +5584,9 @@ pub struct CheckoutNewSubscriptionParams {
     /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutNewSubscriptionParams {
     /// Parameters with nothing set.
@@ -5268,6 +5607,7 @@ impl CheckoutNewSubscriptionParams {
             invoice_notes: None,
             affiliate_token: None,
             contract_term_billing_cycle_on_renewal: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `id`; at most 50 characters.
@@ -5306,13 +5646,13 @@ impl CheckoutNewSubscriptionParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -5345,6 +5685,16 @@ impl CheckoutNewSubscriptionParams {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CheckoutNewSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -5366,6 +5716,7 @@ impl crate::form::FormEncode for CheckoutNewSubscriptionParams {
             "contract_term_billing_cycle_on_renewal",
             &self.contract_term_billing_cycle_on_renewal,
         );
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CheckoutNewSubscriptionParams);
@@ -5405,6 +5756,9 @@ pub struct CheckoutNewCustomerParams {
     /// `consolidated_invoicing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutNewCustomerParams {
     /// Parameters with nothing set.
@@ -5421,6 +5775,7 @@ impl CheckoutNewCustomerParams {
             vat_number: None,
             vat_number_prefix: None,
             consolidated_invoicing: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `id`; at most 50 characters.
@@ -5478,6 +5833,16 @@ impl CheckoutNewCustomerParams {
         self.consolidated_invoicing = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CheckoutNewCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -5492,11 +5857,13 @@ impl crate::form::FormEncode for CheckoutNewCustomerParams {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
         form.field("consolidated_invoicing", &self.consolidated_invoicing);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CheckoutNewCustomerParams);
 /// Fields of the `CheckoutNewCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5533,6 +5900,7 @@ impl crate::form::FormEncode for CheckoutNewCardParams {
 crate::form::form_object!(CheckoutNewCardParams);
 /// Fields of the `CheckoutNewBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5689,6 +6057,7 @@ impl crate::form::FormEncode for CheckoutNewBillingAddressParams {
 crate::form::form_object!(CheckoutNewBillingAddressParams);
 /// Fields of the `CheckoutNewShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5845,6 +6214,7 @@ impl crate::form::FormEncode for CheckoutNewShippingAddressParams {
 crate::form::form_object!(CheckoutNewShippingAddressParams);
 /// Fields of the `CheckoutNewContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5884,6 +6254,7 @@ impl crate::form::FormEncode for CheckoutNewContractTermParams {
 crate::form::form_object!(CheckoutNewContractTermParams);
 /// Fields of the `CheckoutNewAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5960,6 +6331,7 @@ impl crate::form::FormEncode for CheckoutNewAddonsParams {
 crate::form::form_object!(CheckoutNewAddonsParams);
 /// Fields of the `CheckoutNewEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6100,6 +6472,9 @@ pub struct CheckoutOneTimeCustomerParams {
     /// `consolidated_invoicing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutOneTimeCustomerParams {
     /// Parameters with nothing set.
@@ -6116,6 +6491,7 @@ impl CheckoutOneTimeCustomerParams {
             vat_number: None,
             vat_number_prefix: None,
             consolidated_invoicing: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `id`; at most 50 characters.
@@ -6173,6 +6549,16 @@ impl CheckoutOneTimeCustomerParams {
         self.consolidated_invoicing = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CheckoutOneTimeCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -6187,11 +6573,13 @@ impl crate::form::FormEncode for CheckoutOneTimeCustomerParams {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
         form.field("consolidated_invoicing", &self.consolidated_invoicing);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CheckoutOneTimeCustomerParams);
 /// Fields of the `CheckoutOneTimeInvoiceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeInvoiceParams {
     /// `po_number`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6216,6 +6604,7 @@ impl crate::form::FormEncode for CheckoutOneTimeInvoiceParams {
 crate::form::form_object!(CheckoutOneTimeInvoiceParams);
 /// Fields of the `CheckoutOneTimeCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6252,6 +6641,7 @@ impl crate::form::FormEncode for CheckoutOneTimeCardParams {
 crate::form::form_object!(CheckoutOneTimeCardParams);
 /// Fields of the `CheckoutOneTimeBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6408,6 +6798,7 @@ impl crate::form::FormEncode for CheckoutOneTimeBillingAddressParams {
 crate::form::form_object!(CheckoutOneTimeBillingAddressParams);
 /// Fields of the `CheckoutOneTimeShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6564,6 +6955,7 @@ impl crate::form::FormEncode for CheckoutOneTimeShippingAddressParams {
 crate::form::form_object!(CheckoutOneTimeShippingAddressParams);
 /// Fields of the `CheckoutOneTimeAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6626,13 +7018,13 @@ impl CheckoutOneTimeAddonsParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -6650,6 +7042,7 @@ impl crate::form::FormEncode for CheckoutOneTimeAddonsParams {
 crate::form::form_object!(CheckoutOneTimeAddonsParams);
 /// Fields of the `CheckoutOneTimeChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6766,13 +7159,13 @@ impl CheckoutOneTimeChargesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -6842,6 +7235,9 @@ pub struct CheckoutOneTimeForItemsCustomerParams {
     /// `consolidated_invoicing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutOneTimeForItemsCustomerParams {
     /// Parameters with nothing set.
@@ -6862,6 +7258,7 @@ impl CheckoutOneTimeForItemsCustomerParams {
             entity_identifier_scheme: None,
             entity_identifier_standard: None,
             consolidated_invoicing: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `id`; at most 50 characters.
@@ -6939,6 +7336,16 @@ impl CheckoutOneTimeForItemsCustomerParams {
         self.consolidated_invoicing = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CheckoutOneTimeForItemsCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -6957,11 +7364,13 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsCustomerParams {
         form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
         form.field("entity_identifier_standard", &self.entity_identifier_standard);
         form.field("consolidated_invoicing", &self.consolidated_invoicing);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CheckoutOneTimeForItemsCustomerParams);
 /// Fields of the `CheckoutOneTimeForItemsInvoiceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeForItemsInvoiceParams {
     /// `po_number`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6986,6 +7395,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsInvoiceParams {
 crate::form::form_object!(CheckoutOneTimeForItemsInvoiceParams);
 /// Fields of the `CheckoutOneTimeForItemsCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeForItemsCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7022,6 +7432,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsCardParams {
 crate::form::form_object!(CheckoutOneTimeForItemsCardParams);
 /// Fields of the `CheckoutOneTimeForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7178,6 +7589,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsBillingAddressParams {
 crate::form::form_object!(CheckoutOneTimeForItemsBillingAddressParams);
 /// Fields of the `CheckoutOneTimeForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7334,6 +7746,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsShippingAddressParams {
 crate::form::form_object!(CheckoutOneTimeForItemsShippingAddressParams);
 /// Fields of the `CheckoutOneTimeForItemsItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeForItemsItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7396,13 +7809,13 @@ impl CheckoutOneTimeForItemsItemPricesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -7420,6 +7833,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsItemPricesParams {
 crate::form::form_object!(CheckoutOneTimeForItemsItemPricesParams);
 /// Fields of the `CheckoutOneTimeForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7526,6 +7940,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsItemTiersParams {
 crate::form::form_object!(CheckoutOneTimeForItemsItemTiersParams);
 /// Fields of the `CheckoutOneTimeForItemsChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeForItemsChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7642,13 +8057,13 @@ impl CheckoutOneTimeForItemsChargesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -7672,6 +8087,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsChargesParams {
 crate::form::form_object!(CheckoutOneTimeForItemsChargesParams);
 /// Fields of the `CheckoutOneTimeForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeForItemsDiscountsParams {
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7732,6 +8148,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsDiscountsParams {
 crate::form::form_object!(CheckoutOneTimeForItemsDiscountsParams);
 /// Fields of the `CheckoutOneTimeForItemsEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutOneTimeForItemsEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7829,6 +8246,9 @@ pub struct CheckoutNewForItemsSubscriptionParams {
     /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutNewForItemsSubscriptionParams {
     /// Parameters with nothing set.
@@ -7844,6 +8264,7 @@ impl CheckoutNewForItemsSubscriptionParams {
             invoice_notes: None,
             po_number: None,
             contract_term_billing_cycle_on_renewal: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `id`; at most 50 characters.
@@ -7852,8 +8273,8 @@ impl CheckoutNewForItemsSubscriptionParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `setup_fee`.
@@ -7862,8 +8283,8 @@ impl CheckoutNewForItemsSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -7896,6 +8317,16 @@ impl CheckoutNewForItemsSubscriptionParams {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CheckoutNewForItemsSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -7912,6 +8343,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsSubscriptionParams {
             "contract_term_billing_cycle_on_renewal",
             &self.contract_term_billing_cycle_on_renewal,
         );
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CheckoutNewForItemsSubscriptionParams);
@@ -7960,6 +8392,9 @@ pub struct CheckoutNewForItemsCustomerParams {
     /// `einvoicing_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutNewForItemsCustomerParams {
     /// Parameters with nothing set.
@@ -7979,6 +8414,7 @@ impl CheckoutNewForItemsCustomerParams {
             entity_identifier_scheme: None,
             entity_identifier_standard: None,
             einvoicing_method: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `id`; at most 50 characters.
@@ -8051,6 +8487,16 @@ impl CheckoutNewForItemsCustomerParams {
         self.einvoicing_method = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CheckoutNewForItemsCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -8068,11 +8514,13 @@ impl crate::form::FormEncode for CheckoutNewForItemsCustomerParams {
         form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
         form.field("entity_identifier_standard", &self.entity_identifier_standard);
         form.field("einvoicing_method", &self.einvoicing_method);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CheckoutNewForItemsCustomerParams);
 /// Fields of the `CheckoutNewForItemsCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewForItemsCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8109,6 +8557,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsCardParams {
 crate::form::form_object!(CheckoutNewForItemsCardParams);
 /// Fields of the `CheckoutNewForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8265,6 +8714,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsBillingAddressParams {
 crate::form::form_object!(CheckoutNewForItemsBillingAddressParams);
 /// Fields of the `CheckoutNewForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8421,6 +8871,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsShippingAddressParams {
 crate::form::form_object!(CheckoutNewForItemsShippingAddressParams);
 /// Fields of the `CheckoutNewForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8460,6 +8911,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsContractTermParams {
 crate::form::form_object!(CheckoutNewForItemsContractTermParams);
 /// Fields of the `CheckoutNewForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -8541,8 +8993,8 @@ impl CheckoutNewForItemsSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -8590,6 +9042,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsSubscriptionItemsParams {
 crate::form::form_object!(CheckoutNewForItemsSubscriptionItemsParams);
 /// Fields of the `CheckoutNewForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8690,6 +9143,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsDiscountsParams {
 crate::form::form_object!(CheckoutNewForItemsDiscountsParams);
 /// Fields of the `CheckoutNewForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8796,6 +9250,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsItemTiersParams {
 crate::form::form_object!(CheckoutNewForItemsItemTiersParams);
 /// Fields of the `CheckoutNewForItemsEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutNewForItemsEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8904,6 +9359,9 @@ pub struct CheckoutExistingSubscriptionParams {
     /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutExistingSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -8923,6 +9381,7 @@ impl CheckoutExistingSubscriptionParams {
             offline_payment_method: None,
             invoice_notes: None,
             contract_term_billing_cycle_on_renewal: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `plan_id`; at most 100 characters.
@@ -8956,13 +9415,13 @@ impl CheckoutExistingSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -8990,6 +9449,16 @@ impl CheckoutExistingSubscriptionParams {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CheckoutExistingSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -9010,6 +9479,7 @@ impl crate::form::FormEncode for CheckoutExistingSubscriptionParams {
             "contract_term_billing_cycle_on_renewal",
             &self.contract_term_billing_cycle_on_renewal,
         );
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CheckoutExistingSubscriptionParams);
@@ -9022,6 +9492,9 @@ pub struct CheckoutExistingCustomerParams {
     /// `vat_number_prefix`; at most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutExistingCustomerParams {
     /// Parameters with nothing set.
@@ -9029,6 +9502,7 @@ impl CheckoutExistingCustomerParams {
         Self {
             vat_number: None,
             vat_number_prefix: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `vat_number`; at most 20 characters.
@@ -9041,16 +9515,28 @@ impl CheckoutExistingCustomerParams {
         self.vat_number_prefix = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CheckoutExistingCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CheckoutExistingCustomerParams);
 /// Fields of the `CheckoutExistingCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutExistingCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9087,6 +9573,7 @@ impl crate::form::FormEncode for CheckoutExistingCardParams {
 crate::form::form_object!(CheckoutExistingCardParams);
 /// Fields of the `CheckoutExistingContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutExistingContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9126,6 +9613,7 @@ impl crate::form::FormEncode for CheckoutExistingContractTermParams {
 crate::form::form_object!(CheckoutExistingContractTermParams);
 /// Fields of the `CheckoutExistingAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutExistingAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9202,6 +9690,7 @@ impl crate::form::FormEncode for CheckoutExistingAddonsParams {
 crate::form::form_object!(CheckoutExistingAddonsParams);
 /// Fields of the `CheckoutExistingEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutExistingEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9335,6 +9824,9 @@ pub struct CheckoutExistingForItemsSubscriptionParams {
     /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutExistingForItemsSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -9349,6 +9841,7 @@ impl CheckoutExistingForItemsSubscriptionParams {
             offline_payment_method: None,
             invoice_notes: None,
             contract_term_billing_cycle_on_renewal: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `setup_fee`.
@@ -9357,13 +9850,13 @@ impl CheckoutExistingForItemsSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -9391,6 +9884,16 @@ impl CheckoutExistingForItemsSubscriptionParams {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -9406,6 +9909,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionParams {
             "contract_term_billing_cycle_on_renewal",
             &self.contract_term_billing_cycle_on_renewal,
         );
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CheckoutExistingForItemsSubscriptionParams);
@@ -9427,6 +9931,9 @@ pub struct CheckoutExistingForItemsCustomerParams {
     /// `entity_identifier_standard`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutExistingForItemsCustomerParams {
     /// Parameters with nothing set.
@@ -9437,6 +9944,7 @@ impl CheckoutExistingForItemsCustomerParams {
             is_einvoice_enabled: None,
             entity_identifier_scheme: None,
             entity_identifier_standard: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `vat_number`; at most 20 characters.
@@ -9464,6 +9972,16 @@ impl CheckoutExistingForItemsCustomerParams {
         self.entity_identifier_standard = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CheckoutExistingForItemsCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -9472,11 +9990,13 @@ impl crate::form::FormEncode for CheckoutExistingForItemsCustomerParams {
         form.field("is_einvoice_enabled", &self.is_einvoice_enabled);
         form.field("entity_identifier_scheme", &self.entity_identifier_scheme);
         form.field("entity_identifier_standard", &self.entity_identifier_standard);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CheckoutExistingForItemsCustomerParams);
 /// Fields of the `CheckoutExistingForItemsCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutExistingForItemsCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9513,6 +10033,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsCardParams {
 crate::form::form_object!(CheckoutExistingForItemsCardParams);
 /// Fields of the `CheckoutExistingForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutExistingForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9552,6 +10073,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsContractTermParams {
 crate::form::form_object!(CheckoutExistingForItemsContractTermParams);
 /// Fields of the `CheckoutExistingForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutExistingForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -9633,8 +10155,8 @@ impl CheckoutExistingForItemsSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -9682,6 +10204,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionItemsParams
 crate::form::form_object!(CheckoutExistingForItemsSubscriptionItemsParams);
 /// Fields of the `CheckoutExistingForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutExistingForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9799,6 +10322,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsDiscountsParams {
 crate::form::form_object!(CheckoutExistingForItemsDiscountsParams);
 /// Fields of the `CheckoutExistingForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutExistingForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9905,6 +10429,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsItemTiersParams {
 crate::form::form_object!(CheckoutExistingForItemsItemTiersParams);
 /// Fields of the `CheckoutExistingForItemsEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutExistingForItemsEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9971,6 +10496,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsEntityIdentifiersParams
 crate::form::form_object!(CheckoutExistingForItemsEntityIdentifiersParams);
 /// Fields of the `UpdateCardCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateCardCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10011,6 +10537,7 @@ impl crate::form::FormEncode for UpdateCardCustomerParams {
 crate::form::form_object!(UpdateCardCustomerParams);
 /// Fields of the `UpdateCardCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateCardCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10047,6 +10574,7 @@ impl crate::form::FormEncode for UpdateCardCardParams {
 crate::form::form_object!(UpdateCardCardParams);
 /// Fields of the `UpdatePaymentMethodCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdatePaymentMethodCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10087,6 +10615,7 @@ impl crate::form::FormEncode for UpdatePaymentMethodCustomerParams {
 crate::form::form_object!(UpdatePaymentMethodCustomerParams);
 /// Fields of the `UpdatePaymentMethodCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdatePaymentMethodCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10123,6 +10652,7 @@ impl crate::form::FormEncode for UpdatePaymentMethodCardParams {
 crate::form::form_object!(UpdatePaymentMethodCardParams);
 /// Fields of the `ManagePaymentSourcesCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ManagePaymentSourcesCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10141,6 +10671,7 @@ impl crate::form::FormEncode for ManagePaymentSourcesCustomerParams {
 crate::form::form_object!(ManagePaymentSourcesCustomerParams);
 /// Fields of the `ManagePaymentSourcesCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ManagePaymentSourcesCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10177,6 +10708,7 @@ impl crate::form::FormEncode for ManagePaymentSourcesCardParams {
 crate::form::form_object!(ManagePaymentSourcesCardParams);
 /// Fields of the `CollectNowCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CollectNowCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10195,6 +10727,7 @@ impl crate::form::FormEncode for CollectNowCustomerParams {
 crate::form::form_object!(CollectNowCustomerParams);
 /// Fields of the `CollectNowCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CollectNowCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10231,6 +10764,7 @@ impl crate::form::FormEncode for CollectNowCardParams {
 crate::form::form_object!(CollectNowCardParams);
 /// Fields of the `AcceptQuoteQuoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AcceptQuoteQuoteParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10249,6 +10783,7 @@ impl crate::form::FormEncode for AcceptQuoteQuoteParams {
 crate::form::form_object!(AcceptQuoteQuoteParams);
 /// Fields of the `ExtendSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ExtendSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10267,6 +10802,7 @@ impl crate::form::FormEncode for ExtendSubscriptionSubscriptionParams {
 crate::form::form_object!(ExtendSubscriptionSubscriptionParams);
 /// Fields of the `CheckoutGiftGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutGiftGifterParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10304,6 +10840,9 @@ pub struct CheckoutGiftSubscriptionParams {
     /// `coupon`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CheckoutGiftSubscriptionParams {
     /// Parameters with nothing set.
@@ -10313,6 +10852,7 @@ impl CheckoutGiftSubscriptionParams {
             plan_quantity: None,
             plan_quantity_in_decimal: None,
             coupon: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `plan_id`; at most 100 characters.
@@ -10335,6 +10875,16 @@ impl CheckoutGiftSubscriptionParams {
         self.coupon = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CheckoutGiftSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -10342,11 +10892,13 @@ impl crate::form::FormEncode for CheckoutGiftSubscriptionParams {
         form.field("plan_quantity", &self.plan_quantity);
         form.field("plan_quantity_in_decimal", &self.plan_quantity_in_decimal);
         form.field("coupon", &self.coupon);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CheckoutGiftSubscriptionParams);
 /// Fields of the `CheckoutGiftAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutGiftAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10393,6 +10945,7 @@ impl crate::form::FormEncode for CheckoutGiftAddonsParams {
 crate::form::form_object!(CheckoutGiftAddonsParams);
 /// Fields of the `CheckoutGiftForItemsGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutGiftForItemsGifterParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10417,6 +10970,7 @@ impl crate::form::FormEncode for CheckoutGiftForItemsGifterParams {
 crate::form::form_object!(CheckoutGiftForItemsGifterParams);
 /// Fields of the `CheckoutGiftForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutGiftForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10483,6 +11037,7 @@ impl crate::form::FormEncode for CheckoutGiftForItemsSubscriptionItemsParams {
 crate::form::form_object!(CheckoutGiftForItemsSubscriptionItemsParams);
 /// Fields of the `CheckoutGiftForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutGiftForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10569,6 +11124,7 @@ impl crate::form::FormEncode for CheckoutGiftForItemsItemTiersParams {
 crate::form::form_object!(CheckoutGiftForItemsItemTiersParams);
 /// Fields of the `ClaimGiftGiftParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClaimGiftGiftParams {
     /// `id`; at most 150 characters.
     pub id: String,
@@ -10587,6 +11143,7 @@ impl crate::form::FormEncode for ClaimGiftGiftParams {
 crate::form::form_object!(ClaimGiftGiftParams);
 /// Fields of the `ClaimGiftCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClaimGiftCustomerParams {
     /// `locale`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10611,6 +11168,7 @@ impl crate::form::FormEncode for ClaimGiftCustomerParams {
 crate::form::form_object!(ClaimGiftCustomerParams);
 /// Fields of the `PreCancelSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PreCancelSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10629,6 +11187,7 @@ impl crate::form::FormEncode for PreCancelSubscriptionParams {
 crate::form::form_object!(PreCancelSubscriptionParams);
 /// Fields of the `ViewVoucherPaymentVoucherParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ViewVoucherPaymentVoucherParams {
     /// `id`; at most 40 characters.
     pub id: String,
@@ -10647,6 +11206,7 @@ impl crate::form::FormEncode for ViewVoucherPaymentVoucherParams {
 crate::form::form_object!(ViewVoucherPaymentVoucherParams);
 /// Fields of the `ViewVoucherCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ViewVoucherCustomerParams {
     /// `locale`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

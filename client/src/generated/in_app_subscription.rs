@@ -220,6 +220,16 @@ impl ProcessReceiptRequest {
         self.params.customer = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ProcessReceiptParams {
         &self.params
@@ -269,6 +279,9 @@ pub struct ProcessReceiptParams {
     /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ProcessReceiptCustomerParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ProcessReceiptParams {
     /// Parameters with the required fields set and nothing else.
@@ -277,10 +290,12 @@ impl ProcessReceiptParams {
             receipt: receipt.into(),
             product: None,
             customer: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -289,6 +304,7 @@ impl crate::form::FormEncode for ProcessReceiptParams {
         form.field("receipt", &self.receipt);
         form.field("product", &self.product);
         form.field("customer", &self.customer);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`) returns.
@@ -372,6 +388,16 @@ impl ImportReceiptRequest {
         self.params.customer = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ImportReceiptParams {
         &self.params
@@ -421,6 +447,9 @@ pub struct ImportReceiptParams {
     /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ImportReceiptCustomerParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ImportReceiptParams {
     /// Parameters with the required fields set and nothing else.
@@ -429,10 +458,12 @@ impl ImportReceiptParams {
             receipt: receipt.into(),
             product: None,
             customer: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -441,6 +472,7 @@ impl crate::form::FormEncode for ImportReceiptParams {
         form.field("receipt", &self.receipt);
         form.field("product", &self.product);
         form.field("customer", &self.customer);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`) returns.
@@ -524,6 +556,16 @@ impl ImportSubscriptionRequest {
         self.params.customer = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ImportSubscriptionParams {
         &self.params
@@ -573,6 +615,9 @@ pub struct ImportSubscriptionParams {
     /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ImportSubscriptionCustomerParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ImportSubscriptionParams {
     /// Parameters with nothing set.
@@ -580,10 +625,12 @@ impl ImportSubscriptionParams {
         Self {
             subscription: None,
             customer: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -591,6 +638,7 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("subscription", &self.subscription);
         form.field("customer", &self.customer);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`) returns.
@@ -664,6 +712,16 @@ pub struct RetrieveStoreSubsRequest {
     params: RetrieveStoreSubsParams,
 }
 impl RetrieveStoreSubsRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RetrieveStoreSubsParams {
         &self.params
@@ -709,20 +767,28 @@ impl RetrieveStoreSubsRequest {
 pub struct RetrieveStoreSubsParams {
     /// `receipt`; at most 65000 characters.
     pub receipt: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RetrieveStoreSubsParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(receipt: impl Into<String>) -> Self {
-        Self { receipt: receipt.into() }
+        Self {
+            receipt: receipt.into(),
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveStoreSubsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("receipt", &self.receipt);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`) returns.
@@ -779,6 +845,7 @@ impl<'de> Deserialize<'de> for RetrieveStoreSubsResponse {
 }
 /// Fields of the `ProcessReceiptProductParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProcessReceiptProductParams {
     /// `id`; at most 96 characters.
     pub id: String,
@@ -851,6 +918,7 @@ impl crate::form::FormEncode for ProcessReceiptProductParams {
 crate::form::form_object!(ProcessReceiptProductParams);
 /// Fields of the `ProcessReceiptCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProcessReceiptCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -907,6 +975,7 @@ impl crate::form::FormEncode for ProcessReceiptCustomerParams {
 crate::form::form_object!(ProcessReceiptCustomerParams);
 /// Fields of the `ImportReceiptProductParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportReceiptProductParams {
     /// `currency_code`; at most 3 characters.
     pub currency_code: String,
@@ -927,6 +996,7 @@ impl crate::form::FormEncode for ImportReceiptProductParams {
 crate::form::form_object!(ImportReceiptProductParams);
 /// Fields of the `ImportReceiptCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportReceiptCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -960,6 +1030,7 @@ impl crate::form::FormEncode for ImportReceiptCustomerParams {
 crate::form::form_object!(ImportReceiptCustomerParams);
 /// Fields of the `ImportSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -983,18 +1054,18 @@ impl ImportSubscriptionSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         id: impl Into<String>,
-        started_at: Timestamp,
-        term_start: Timestamp,
-        term_end: Timestamp,
+        started_at: impl Into<Timestamp>,
+        term_start: impl Into<Timestamp>,
+        term_end: impl Into<Timestamp>,
         product_id: impl Into<String>,
         currency_code: impl Into<String>,
         transaction_id: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
-            started_at,
-            term_start,
-            term_end,
+            started_at: started_at.into(),
+            term_start: term_start.into(),
+            term_end: term_end.into(),
             product_id: product_id.into(),
             currency_code: currency_code.into(),
             transaction_id: transaction_id.into(),
@@ -1022,6 +1093,7 @@ impl crate::form::FormEncode for ImportSubscriptionSubscriptionParams {
 crate::form::form_object!(ImportSubscriptionSubscriptionParams);
 /// Fields of the `ImportSubscriptionCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

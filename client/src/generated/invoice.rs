@@ -4628,7 +4628,7 @@ impl Invoices {
     pub fn pause_dunning(
         &self,
         invoice_id: impl Into<String>,
-        expected_payment_date: Timestamp,
+        expected_payment_date: impl Into<Timestamp>,
     ) -> PauseDunningRequest {
         PauseDunningRequest {
             client: self.client.clone(),
@@ -4654,7 +4654,7 @@ impl Invoices {
     pub fn import_invoice(
         &self,
         id: impl Into<String>,
-        date: Timestamp,
+        date: impl Into<Timestamp>,
         total: i64,
     ) -> ImportInvoiceRequest {
         ImportInvoiceRequest {
@@ -5088,8 +5088,8 @@ impl CreateRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `invoice_note`; at most 2000 characters.
@@ -5208,6 +5208,16 @@ impl CreateRequest {
         self.params.notes_to_remove = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -5319,6 +5329,9 @@ pub struct CreateParams {
     /// `notes_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CreateNotesToRemoveParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with nothing set.
@@ -5350,10 +5363,12 @@ impl CreateParams {
             charges: Vec::new(),
             tax_providers_fields: Vec::new(),
             notes_to_remove: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5388,6 +5403,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("charges", &self.charges);
         form.field("tax_providers_fields", &self.tax_providers_fields);
         form.field("notes_to_remove", &self.notes_to_remove);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices` (`invoice.create`) returns.
@@ -5517,8 +5533,8 @@ impl CreateForChargeItemsAndChargesRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `create_pending_invoice`.
@@ -5637,6 +5653,16 @@ impl CreateForChargeItemsAndChargesRequest {
         value: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
     ) -> Self {
         self.params.discounts = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5775,6 +5801,9 @@ pub struct CreateForChargeItemsAndChargesParams {
     /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForChargeItemsAndChargesParams {
     /// Parameters with nothing set.
@@ -5810,10 +5839,12 @@ impl CreateForChargeItemsAndChargesParams {
             notes_to_remove: Vec::new(),
             tax_providers_fields: Vec::new(),
             discounts: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5852,6 +5883,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
         form.field("notes_to_remove", &self.notes_to_remove);
         form.field("tax_providers_fields", &self.tax_providers_fields);
         form.field("discounts", &self.discounts);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`) returns.
@@ -5946,13 +5978,13 @@ impl ChargeRequest {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.params.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.params.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_to = Some(value.into());
         self
     }
     /// Sets `coupon_ids` (a list).
@@ -5986,8 +6018,8 @@ impl ChargeRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `payment_source_id`; at most 40 characters.
@@ -6006,6 +6038,16 @@ impl ChargeRequest {
         value: Vec<ChargeTaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -6094,6 +6136,9 @@ pub struct ChargeParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<ChargeTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ChargeParams {
     /// Parameters with the required fields set and nothing else.
@@ -6117,10 +6162,12 @@ impl ChargeParams {
             payment_source_id: None,
             payment_initiator: None,
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6144,6 +6191,7 @@ impl crate::form::FormEncode for ChargeParams {
         form.field("payment_source_id", &self.payment_source_id);
         form.field("payment_initiator", &self.payment_initiator);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/charge` (`invoice.charge`) returns.
@@ -6243,13 +6291,13 @@ impl ChargeAddonRequest {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.params.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.params.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_to = Some(value.into());
         self
     }
     /// Sets `coupon_ids` (a list).
@@ -6268,8 +6316,8 @@ impl ChargeAddonRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `payment_source_id`; at most 40 characters.
@@ -6280,6 +6328,16 @@ impl ChargeAddonRequest {
     /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -6361,6 +6419,9 @@ pub struct ChargeAddonParams {
     /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ChargeAddonParams {
     /// Parameters with the required fields set and nothing else.
@@ -6381,10 +6442,12 @@ impl ChargeAddonParams {
             invoice_date: None,
             payment_source_id: None,
             payment_initiator: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6405,6 +6468,7 @@ impl crate::form::FormEncode for ChargeAddonParams {
         form.field("invoice_date", &self.invoice_date);
         form.field("payment_source_id", &self.payment_source_id);
         form.field("payment_initiator", &self.payment_initiator);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/charge_addon` (`invoice.charge_addon`) returns.
@@ -6504,8 +6568,8 @@ impl CreateForChargeItemRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `item_price`.
@@ -6516,6 +6580,16 @@ impl CreateForChargeItemRequest {
     /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<CreateForChargeItemItemTiersParams>) -> Self {
         self.params.item_tiers = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -6582,6 +6656,9 @@ pub struct CreateForChargeItemParams {
     /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateForChargeItemItemTiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForChargeItemParams {
     /// Parameters with nothing set.
@@ -6596,10 +6673,12 @@ impl CreateForChargeItemParams {
             invoice_date: None,
             item_price: None,
             item_tiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6614,6 +6693,7 @@ impl crate::form::FormEncode for CreateForChargeItemParams {
         form.field("invoice_date", &self.invoice_date);
         form.field("item_price", &self.item_price);
         form.field("item_tiers", &self.item_tiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`) returns.
@@ -6688,6 +6768,16 @@ impl StopDunningRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &StopDunningParams {
         &self.params
@@ -6731,20 +6821,28 @@ pub struct StopDunningParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl StopDunningParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { comment: None }
+        Self {
+            comment: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for StopDunningParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`) returns.
@@ -6819,6 +6917,16 @@ impl PauseDunningRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &PauseDunningParams {
         &self.params
@@ -6864,17 +6972,22 @@ pub struct PauseDunningParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PauseDunningParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(expected_payment_date: Timestamp) -> Self {
+    pub fn new(expected_payment_date: impl Into<Timestamp>) -> Self {
         Self {
-            expected_payment_date,
+            expected_payment_date: expected_payment_date.into(),
             comment: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6882,6 +6995,7 @@ impl crate::form::FormEncode for PauseDunningParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("expected_payment_date", &self.expected_payment_date);
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`) returns.
@@ -6956,6 +7070,16 @@ impl ResumeDunningRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ResumeDunningParams {
         &self.params
@@ -6999,20 +7123,28 @@ pub struct ResumeDunningParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ResumeDunningParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { comment: None }
+        Self {
+            comment: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ResumeDunningParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`) returns.
@@ -7132,8 +7264,8 @@ impl ImportInvoiceRequest {
         self
     }
     /// Sets `voided_at` (Unix seconds).
-    pub fn voided_at(mut self, value: Timestamp) -> Self {
-        self.params.voided_at = Some(value);
+    pub fn voided_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.voided_at = Some(value.into());
         self
     }
     /// Sets `void_reason_code`; at most 100 characters.
@@ -7152,13 +7284,13 @@ impl ImportInvoiceRequest {
         self
     }
     /// Sets `write_off_date` (Unix seconds).
-    pub fn write_off_date(mut self, value: Timestamp) -> Self {
-        self.params.write_off_date = Some(value);
+    pub fn write_off_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.write_off_date = Some(value.into());
         self
     }
     /// Sets `due_date` (Unix seconds).
-    pub fn due_date(mut self, value: Timestamp) -> Self {
-        self.params.due_date = Some(value);
+    pub fn due_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.due_date = Some(value.into());
         self
     }
     /// Sets `net_term_days`.
@@ -7177,8 +7309,8 @@ impl ImportInvoiceRequest {
         self
     }
     /// Sets `paid_at` (Unix seconds).
-    pub fn paid_at(mut self, value: Timestamp) -> Self {
-        self.params.paid_at = Some(value);
+    pub fn paid_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.paid_at = Some(value.into());
         self
     }
     /// Sets `credit_note`.
@@ -7246,6 +7378,16 @@ impl ImportInvoiceRequest {
         value: Vec<ImportInvoiceLineItemAddressesParams>,
     ) -> Self {
         self.params.line_item_addresses = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -7382,10 +7524,13 @@ pub struct ImportInvoiceParams {
     /// `line_item_addresses` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_item_addresses: Vec<ImportInvoiceLineItemAddressesParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ImportInvoiceParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(id: impl Into<String>, date: Timestamp, total: i64) -> Self {
+    pub fn new(id: impl Into<String>, date: impl Into<Timestamp>, total: i64) -> Self {
         Self {
             id: id.into(),
             currency_code: None,
@@ -7396,7 +7541,7 @@ impl ImportInvoiceParams {
             tax_override_reason: None,
             vat_number: None,
             vat_number_prefix: None,
-            date,
+            date: date.into(),
             total,
             round_off: None,
             status: None,
@@ -7421,10 +7566,12 @@ impl ImportInvoiceParams {
             payments: Vec::new(),
             notes: Vec::new(),
             line_item_addresses: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7464,6 +7611,7 @@ impl crate::form::FormEncode for ImportInvoiceParams {
         form.field("payments", &self.payments);
         form.field("notes", &self.notes);
         form.field("line_item_addresses", &self.line_item_addresses);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/import_invoice` (`invoice.import_invoice`) returns.
@@ -7549,6 +7697,16 @@ impl ApplyPaymentsRequest {
         self.params.transactions = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ApplyPaymentsParams {
         &self.params
@@ -7595,6 +7753,9 @@ pub struct ApplyPaymentsParams {
     /// `transactions` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transactions: Vec<ApplyPaymentsTransactionsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ApplyPaymentsParams {
     /// Parameters with nothing set.
@@ -7602,10 +7763,12 @@ impl ApplyPaymentsParams {
         Self {
             comment: None,
             transactions: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7613,6 +7776,7 @@ impl crate::form::FormEncode for ApplyPaymentsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("transactions", &self.transactions);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`) returns.
@@ -7781,6 +7945,16 @@ impl DeleteLineItemsRequest {
         self.params.line_items = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &DeleteLineItemsParams {
         &self.params
@@ -7824,20 +7998,28 @@ pub struct DeleteLineItemsParams {
     /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_items: Vec<DeleteLineItemsLineItemsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeleteLineItemsParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { line_items: Vec::new() }
+        Self {
+            line_items: Vec::new(),
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteLineItemsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line_items", &self.line_items);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`) returns.
@@ -7917,6 +8099,16 @@ impl ApplyCreditsRequest {
         self.params.credit_notes = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ApplyCreditsParams {
         &self.params
@@ -7963,6 +8155,9 @@ pub struct ApplyCreditsParams {
     /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credit_notes: Vec<ApplyCreditsCreditNotesParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ApplyCreditsParams {
     /// Parameters with nothing set.
@@ -7970,10 +8165,12 @@ impl ApplyCreditsParams {
         Self {
             comment: None,
             credit_notes: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7981,6 +8178,7 @@ impl crate::form::FormEncode for ApplyCreditsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("credit_notes", &self.credit_notes);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`) returns.
@@ -8069,109 +8267,119 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    pub fn einvoice_status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.einvoice_status = Some(value);
-        self
-    }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
-    /// Filter on `recurring`; operators: `is`.
+    /// Filter on `recurring`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn recurring(mut self, value: BooleanFilter) -> Self {
-        self.params.recurring = Some(value);
+        crate::filter::add_condition(&mut self.params.recurring, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
-        self.params.price_type = Some(value);
+        crate::filter::add_condition(&mut self.params.price_type, value);
         self
     }
-    /// Filter on `date`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn date(mut self, value: TimestampFilter) -> Self {
-        self.params.date = Some(value);
+        crate::filter::add_condition(&mut self.params.date, value);
         self
     }
-    /// Filter on `paid_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `paid_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn paid_at(mut self, value: TimestampFilter) -> Self {
-        self.params.paid_at = Some(value);
+        crate::filter::add_condition(&mut self.params.paid_at, value);
         self
     }
-    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn total(mut self, value: NumberFilter) -> Self {
-        self.params.total = Some(value);
+        crate::filter::add_condition(&mut self.params.total, value);
         self
     }
-    /// Filter on `amount_paid`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `amount_paid`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn amount_paid(mut self, value: NumberFilter) -> Self {
-        self.params.amount_paid = Some(value);
+        crate::filter::add_condition(&mut self.params.amount_paid, value);
         self
     }
-    /// Filter on `amount_adjusted`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `amount_adjusted`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn amount_adjusted(mut self, value: NumberFilter) -> Self {
-        self.params.amount_adjusted = Some(value);
+        crate::filter::add_condition(&mut self.params.amount_adjusted, value);
         self
     }
-    /// Filter on `credits_applied`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `credits_applied`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn credits_applied(mut self, value: NumberFilter) -> Self {
-        self.params.credits_applied = Some(value);
+        crate::filter::add_condition(&mut self.params.credits_applied, value);
         self
     }
-    /// Filter on `amount_due`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `amount_due`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn amount_due(mut self, value: NumberFilter) -> Self {
-        self.params.amount_due = Some(value);
+        crate::filter::add_condition(&mut self.params.amount_due, value);
         self
     }
-    /// Filter on `dunning_status`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
+    /// Filter on `dunning_status`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn dunning_status(mut self, value: EnumFilter<DunningStatus>) -> Self {
-        self.params.dunning_status = Some(value);
+        crate::filter::add_condition(&mut self.params.dunning_status, value);
         self
     }
-    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn payment_owner(mut self, value: StringFilter) -> Self {
-        self.params.payment_owner = Some(value);
+        crate::filter::add_condition(&mut self.params.payment_owner, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
-        self.params.channel = Some(value);
+        crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
-    /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn voided_at(mut self, value: TimestampFilter) -> Self {
-        self.params.voided_at = Some(value);
+        crate::filter::add_condition(&mut self.params.voided_at, value);
         self
     }
-    /// Filter on `void_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `void_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn void_reason_code(mut self, value: StringFilter) -> Self {
-        self.params.void_reason_code = Some(value);
+        crate::filter::add_condition(&mut self.params.void_reason_code, value);
+        self
+    }
+    /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    pub fn einvoice_status(mut self, value: EnumFilter<Status>) -> Self {
+        crate::filter::add_condition(&mut self.params.einvoice.status, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -8185,104 +8393,100 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "einvoice[status]",
-            self.params.einvoice_status.as_ref(),
+            &self.params.einvoice.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer_id",
-            self.params.customer_id.as_ref(),
+            &self.params.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
-            "recurring",
-            self.params.recurring.as_ref(),
-            &["is"],
-        )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators("recurring", &self.params.recurring, &["is"])?;
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "price_type",
-            self.params.price_type.as_ref(),
+            &self.params.price_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "date",
-            self.params.date.as_ref(),
+            &self.params.date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "paid_at",
-            self.params.paid_at.as_ref(),
+            &self.params.paid_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "total",
-            self.params.total.as_ref(),
+            &self.params.total,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "amount_paid",
-            self.params.amount_paid.as_ref(),
+            &self.params.amount_paid,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "amount_adjusted",
-            self.params.amount_adjusted.as_ref(),
+            &self.params.amount_adjusted,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "credits_applied",
-            self.params.credits_applied.as_ref(),
+            &self.params.credits_applied,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "amount_due",
-            self.params.amount_due.as_ref(),
+            &self.params.amount_due,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "dunning_status",
-            self.params.dunning_status.as_ref(),
+            &self.params.dunning_status,
             &["is", "is_not", "in", "not_in", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "payment_owner",
-            self.params.payment_owner.as_ref(),
+            &self.params.payment_owner,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "channel",
-            self.params.channel.as_ref(),
+            &self.params.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "voided_at",
-            self.params.voided_at.as_ref(),
+            &self.params.voided_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "void_reason_code",
-            self.params.void_reason_code.as_ref(),
+            &self.params.void_reason_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
         Ok("/invoices".to_string())
@@ -8342,69 +8546,148 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub einvoice_status: Option<EnumFilter<Status>>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
-    /// Filter on `recurring`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recurring: Option<BooleanFilter>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_type: Option<EnumFilter<enums::PriceType>>,
-    /// Filter on `date`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<TimestampFilter>,
-    /// Filter on `paid_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_at: Option<TimestampFilter>,
-    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<NumberFilter>,
-    /// Filter on `amount_paid`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_paid: Option<NumberFilter>,
-    /// Filter on `amount_adjusted`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_adjusted: Option<NumberFilter>,
-    /// Filter on `credits_applied`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credits_applied: Option<NumberFilter>,
-    /// Filter on `amount_due`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_due: Option<NumberFilter>,
-    /// Filter on `dunning_status`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dunning_status: Option<EnumFilter<DunningStatus>>,
-    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_owner: Option<StringFilter>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<EnumFilter<enums::Channel>>,
-    /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voided_at: Option<TimestampFilter>,
-    /// Filter on `void_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub void_reason_code: Option<StringFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `recurring`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub recurring: Vec<BooleanFilter>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `price_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price_type: Vec<EnumFilter<enums::PriceType>>,
+    /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub date: Vec<TimestampFilter>,
+    /// Filter on `paid_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub paid_at: Vec<TimestampFilter>,
+    /// Filter on `total`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub total: Vec<NumberFilter>,
+    /// Filter on `amount_paid`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_paid: Vec<NumberFilter>,
+    /// Filter on `amount_adjusted`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_adjusted: Vec<NumberFilter>,
+    /// Filter on `credits_applied`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub credits_applied: Vec<NumberFilter>,
+    /// Filter on `amount_due`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_due: Vec<NumberFilter>,
+    /// Filter on `dunning_status`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub dunning_status: Vec<EnumFilter<DunningStatus>>,
+    /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_owner: Vec<StringFilter>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<enums::Channel>>,
+    /// Filter on `voided_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub voided_at: Vec<TimestampFilter>,
+    /// Filter on `void_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub void_reason_code: Vec<StringFilter>,
+    /// Filters in the `einvoice` group.
+    #[serde(default, skip_serializing_if = "ListEinvoiceFilters::is_empty")]
+    pub einvoice: ListEinvoiceFilters,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -8414,31 +8697,33 @@ impl ListParams {
             include_deleted: None,
             limit: None,
             offset: None,
-            einvoice_status: None,
-            id: None,
-            subscription_id: None,
-            customer_id: None,
-            recurring: None,
-            status: None,
-            price_type: None,
-            date: None,
-            paid_at: None,
-            total: None,
-            amount_paid: None,
-            amount_adjusted: None,
-            credits_applied: None,
-            amount_due: None,
-            dunning_status: None,
-            payment_owner: None,
-            updated_at: None,
-            channel: None,
-            voided_at: None,
-            void_reason_code: None,
+            id: Vec::new(),
+            subscription_id: Vec::new(),
+            customer_id: Vec::new(),
+            recurring: Vec::new(),
+            status: Vec::new(),
+            price_type: Vec::new(),
+            date: Vec::new(),
+            paid_at: Vec::new(),
+            total: Vec::new(),
+            amount_paid: Vec::new(),
+            amount_adjusted: Vec::new(),
+            credits_applied: Vec::new(),
+            amount_due: Vec::new(),
+            dunning_status: Vec::new(),
+            payment_owner: Vec::new(),
+            updated_at: Vec::new(),
+            channel: Vec::new(),
+            voided_at: Vec::new(),
+            void_reason_code: Vec::new(),
+            einvoice: Default::default(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -8448,7 +8733,6 @@ impl crate::form::FormEncode for ListParams {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
-        form.field("einvoice[status]", &self.einvoice_status);
         form.field("id", &self.id);
         form.field("subscription_id", &self.subscription_id);
         form.field("customer_id", &self.customer_id);
@@ -8468,9 +8752,35 @@ impl crate::form::FormEncode for ListParams {
         form.field("channel", &self.channel);
         form.field("voided_at", &self.voided_at);
         form.field("void_reason_code", &self.void_reason_code);
+        form.field("einvoice", &self.einvoice);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `einvoice` filters of `GET /invoices` (`invoice.list`), sent as `einvoice[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListEinvoiceFilters {
+    /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+}
+impl ListEinvoiceFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.status.is_empty()
+    }
+}
+impl crate::form::FormEncode for ListEinvoiceFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("status", &self.status);
+    }
+}
+crate::form::form_object!(ListEinvoiceFilters);
 /// Fields `GET /invoices` (`invoice.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ListSortField {
@@ -8566,6 +8876,16 @@ impl InvoicesForCustomerRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &InvoicesForCustomerParams {
         &self.params
@@ -8639,14 +8959,22 @@ pub struct InvoicesForCustomerParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl InvoicesForCustomerParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -8654,6 +8982,7 @@ impl crate::form::FormEncode for InvoicesForCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
@@ -8733,6 +9062,16 @@ impl InvoicesForSubscriptionRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &InvoicesForSubscriptionParams {
         &self.params
@@ -8807,14 +9146,22 @@ pub struct InvoicesForSubscriptionParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl InvoicesForSubscriptionParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -8822,6 +9169,7 @@ impl crate::form::FormEncode for InvoicesForSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
@@ -8901,14 +9249,24 @@ impl RetrieveRequest {
         self.params.line_items_offset = Some(value.into());
         self
     }
-    /// Filter on `line_item[subscription_id]`; operators: `is`.
+    /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn line_item_subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.line_item_subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.line_item.subscription_id, value);
         self
     }
-    /// Filter on `line_item[customer_id]`; operators: `is`.
+    /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn line_item_customer_id(mut self, value: StringFilter) -> Self {
-        self.params.line_item_customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.line_item.customer_id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -8922,14 +9280,14 @@ impl RetrieveRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "line_item[subscription_id]",
-            self.params.line_item_subscription_id.as_ref(),
+            &self.params.line_item.subscription_id,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "line_item[customer_id]",
-            self.params.line_item_customer_id.as_ref(),
+            &self.params.line_item.customer_id,
             &["is"],
         )?;
         Ok(
@@ -8961,12 +9319,12 @@ pub struct RetrieveParams {
     /// `line_items_offset`; at most 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_offset: Option<String>,
-    /// Filter on `line_item[subscription_id]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line_item_subscription_id: Option<StringFilter>,
-    /// Filter on `line_item[customer_id]`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line_item_customer_id: Option<StringFilter>,
+    /// Filters in the `line_item` group.
+    #[serde(default, skip_serializing_if = "RetrieveLineItemFilters::is_empty")]
+    pub line_item: RetrieveLineItemFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RetrieveParams {
     /// Parameters with nothing set.
@@ -8974,12 +9332,13 @@ impl RetrieveParams {
         Self {
             line_items_limit: None,
             line_items_offset: None,
-            line_item_subscription_id: None,
-            line_item_customer_id: None,
+            line_item: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -8987,10 +9346,42 @@ impl crate::form::FormEncode for RetrieveParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("line_items_limit", &self.line_items_limit);
         form.field("line_items_offset", &self.line_items_offset);
-        form.field("line_item[subscription_id]", &self.line_item_subscription_id);
-        form.field("line_item[customer_id]", &self.line_item_customer_id);
+        form.field("line_item", &self.line_item);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `line_item` filters of `GET /invoices/{invoice_id}` (`invoice.retrieve`), sent as `line_item[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetrieveLineItemFilters {
+    /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `line_item[customer_id]`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+}
+impl RetrieveLineItemFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.subscription_id.is_empty() && self.customer_id.is_empty()
+    }
+}
+impl crate::form::FormEncode for RetrieveLineItemFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("subscription_id", &self.subscription_id);
+        form.field("customer_id", &self.customer_id);
+    }
+}
+crate::form::form_object!(RetrieveLineItemFilters);
 /// What `GET /invoices/{invoice_id}` (`invoice.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetrieveResponse {
@@ -9063,6 +9454,16 @@ impl PdfRequest {
         self.params.disposition_type = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &PdfParams {
         &self.params
@@ -9104,20 +9505,28 @@ pub struct PdfParams {
     /// `disposition_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition_type: Option<enums::DispositionType>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PdfParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { disposition_type: None }
+        Self {
+            disposition_type: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for PdfParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("disposition_type", &self.disposition_type);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`) returns.
@@ -9284,14 +9693,27 @@ impl ListPaymentReferenceNumbersRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `payment_reference_number[number]`; operators: `is`, `in`.
-    pub fn payment_reference_number_number(mut self, value: StringFilter) -> Self {
-        self.params.payment_reference_number_number = Some(value);
+    /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    pub fn id(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `id`; operators: `is`, `in`.
-    pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+    /// Filter on `payment_reference_number[number]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    pub fn payment_reference_number_number(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(
+            &mut self.params.payment_reference_number.number,
+            value,
+        );
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -9305,12 +9727,12 @@ impl ListPaymentReferenceNumbersRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "payment_reference_number[number]",
-            self.params.payment_reference_number_number.as_ref(),
+            &self.params.payment_reference_number.number,
             &["is", "in"],
         )?;
-        crate::filter::check_operator("id", self.params.id.as_ref(), &["is", "in"])?;
+        crate::filter::check_operators("id", &self.params.id, &["is", "in"])?;
         Ok("/invoices/payment_reference_numbers".to_string())
     }
     /// Sends the request and decodes the response.
@@ -9373,12 +9795,22 @@ pub struct ListPaymentReferenceNumbersParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `payment_reference_number[number]`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_reference_number_number: Option<StringFilter>,
-    /// Filter on `id`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
+    /// Filter on `id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filters in the `payment_reference_number` group.
+    #[serde(
+        default,
+        skip_serializing_if = "ListPaymentReferenceNumbersPaymentReferenceNumberFilters::is_empty"
+    )]
+    pub payment_reference_number: ListPaymentReferenceNumbersPaymentReferenceNumberFilters,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListPaymentReferenceNumbersParams {
     /// Parameters with nothing set.
@@ -9386,12 +9818,14 @@ impl ListPaymentReferenceNumbersParams {
         Self {
             limit: None,
             offset: None,
-            payment_reference_number_number: None,
-            id: None,
+            id: Vec::new(),
+            payment_reference_number: Default::default(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -9399,13 +9833,36 @@ impl crate::form::FormEncode for ListPaymentReferenceNumbersParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
-        form.field(
-            "payment_reference_number[number]",
-            &self.payment_reference_number_number,
-        );
         form.field("id", &self.id);
+        form.field("payment_reference_number", &self.payment_reference_number);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `payment_reference_number` filters of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`), sent as `payment_reference_number[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
+    /// Filter on `payment_reference_number[number]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub number: Vec<StringFilter>,
+}
+impl ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.number.is_empty()
+    }
+}
+impl crate::form::FormEncode
+for ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("number", &self.number);
+    }
+}
+crate::form::form_object!(ListPaymentReferenceNumbersPaymentReferenceNumberFilters);
 /// One entry of a page of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListPaymentReferenceNumbersEntry {
@@ -9524,6 +9981,16 @@ impl AddChargeRequest {
         self.params.line_item = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AddChargeParams {
         &self.params
@@ -9595,6 +10062,9 @@ pub struct AddChargeParams {
     /// `line_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item: Option<AddChargeLineItemParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AddChargeParams {
     /// Parameters with the required fields set and nothing else.
@@ -9611,10 +10081,12 @@ impl AddChargeParams {
             comment: None,
             subscription_id: None,
             line_item: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -9631,6 +10103,7 @@ impl crate::form::FormEncode for AddChargeParams {
         form.field("comment", &self.comment);
         form.field("subscription_id", &self.subscription_id);
         form.field("line_item", &self.line_item);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`) returns.
@@ -9735,6 +10208,16 @@ impl AddAddonChargeRequest {
         self.params.line_item = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AddAddonChargeParams {
         &self.params
@@ -9798,6 +10281,9 @@ pub struct AddAddonChargeParams {
     /// `line_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item: Option<AddAddonChargeLineItemParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AddAddonChargeParams {
     /// Parameters with the required fields set and nothing else.
@@ -9811,10 +10297,12 @@ impl AddAddonChargeParams {
             comment: None,
             subscription_id: None,
             line_item: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -9828,6 +10316,7 @@ impl crate::form::FormEncode for AddAddonChargeParams {
         form.field("comment", &self.comment);
         form.field("subscription_id", &self.subscription_id);
         form.field("line_item", &self.line_item);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`) returns.
@@ -9917,6 +10406,16 @@ impl AddChargeItemRequest {
         self.params.item_tiers = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AddChargeItemParams {
         &self.params
@@ -9969,6 +10468,9 @@ pub struct AddChargeItemParams {
     /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<AddChargeItemItemTiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AddChargeItemParams {
     /// Parameters with nothing set.
@@ -9978,10 +10480,12 @@ impl AddChargeItemParams {
             subscription_id: None,
             item_price: None,
             item_tiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -9991,6 +10495,7 @@ impl crate::form::FormEncode for AddChargeItemParams {
         form.field("subscription_id", &self.subscription_id);
         form.field("item_price", &self.item_price);
         form.field("item_tiers", &self.item_tiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`) returns.
@@ -10076,13 +10581,23 @@ impl CloseRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `notes_to_remove` (a list).
     pub fn notes_to_remove(mut self, value: Vec<CloseNotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -10138,6 +10653,9 @@ pub struct CloseParams {
     /// `notes_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CloseNotesToRemoveParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CloseParams {
     /// Parameters with nothing set.
@@ -10148,10 +10666,12 @@ impl CloseParams {
             remove_general_note: None,
             invoice_date: None,
             notes_to_remove: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -10162,6 +10682,7 @@ impl crate::form::FormEncode for CloseParams {
         form.field("remove_general_note", &self.remove_general_note);
         form.field("invoice_date", &self.invoice_date);
         form.field("notes_to_remove", &self.notes_to_remove);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/close` (`invoice.close`) returns.
@@ -10256,6 +10777,16 @@ impl CollectPaymentRequest {
         self.params.payment_initiator = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CollectPaymentParams {
         &self.params
@@ -10311,6 +10842,9 @@ pub struct CollectPaymentParams {
     /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CollectPaymentParams {
     /// Parameters with nothing set.
@@ -10321,10 +10855,12 @@ impl CollectPaymentParams {
             payment_source_id: None,
             comment: None,
             payment_initiator: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -10335,6 +10871,7 @@ impl crate::form::FormEncode for CollectPaymentParams {
         form.field("payment_source_id", &self.payment_source_id);
         form.field("comment", &self.comment);
         form.field("payment_initiator", &self.payment_initiator);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`) returns.
@@ -10420,6 +10957,16 @@ impl RecordPaymentRequest {
         self.params.transaction = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RecordPaymentParams {
         &self.params
@@ -10466,6 +11013,9 @@ pub struct RecordPaymentParams {
     /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RecordPaymentTransactionParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RecordPaymentParams {
     /// Parameters with nothing set.
@@ -10473,10 +11023,12 @@ impl RecordPaymentParams {
         Self {
             comment: None,
             transaction: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -10484,6 +11036,7 @@ impl crate::form::FormEncode for RecordPaymentParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("transaction", &self.transaction);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`) returns.
@@ -10564,6 +11117,16 @@ impl RecordTaxWithheldRequest {
         self.params.tax_withheld = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RecordTaxWithheldParams {
         &self.params
@@ -10609,20 +11172,28 @@ pub struct RecordTaxWithheldParams {
     /// `tax_withheld`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<RecordTaxWithheldTaxWithheldParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RecordTaxWithheldParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { tax_withheld: None }
+        Self {
+            tax_withheld: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RecordTaxWithheldParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("tax_withheld", &self.tax_withheld);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`) returns.
@@ -10697,6 +11268,16 @@ impl RemoveTaxWithheldRequest {
         self.params.tax_withheld = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RemoveTaxWithheldParams {
         &self.params
@@ -10742,20 +11323,28 @@ pub struct RemoveTaxWithheldParams {
     /// `tax_withheld`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<RemoveTaxWithheldTaxWithheldParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RemoveTaxWithheldParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { tax_withheld: None }
+        Self {
+            tax_withheld: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemoveTaxWithheldParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("tax_withheld", &self.tax_withheld);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`) returns.
@@ -10845,6 +11434,16 @@ impl RefundRequest {
         self.params.credit_note = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RefundParams {
         &self.params
@@ -10895,6 +11494,9 @@ pub struct RefundParams {
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<RefundCreditNoteParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RefundParams {
     /// Parameters with nothing set.
@@ -10904,10 +11506,12 @@ impl RefundParams {
             comment: None,
             customer_notes: None,
             credit_note: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -10917,6 +11521,7 @@ impl crate::form::FormEncode for RefundParams {
         form.field("comment", &self.comment);
         form.field("customer_notes", &self.customer_notes);
         form.field("credit_note", &self.credit_note);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/refund` (`invoice.refund`) returns.
@@ -11018,6 +11623,16 @@ impl RecordRefundRequest {
         self.params.credit_note = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RecordRefundParams {
         &self.params
@@ -11070,6 +11685,9 @@ pub struct RecordRefundParams {
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<RecordRefundCreditNoteParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RecordRefundParams {
     /// Parameters with nothing set.
@@ -11079,10 +11697,12 @@ impl RecordRefundParams {
             customer_notes: None,
             transaction: None,
             credit_note: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -11092,6 +11712,7 @@ impl crate::form::FormEncode for RecordRefundParams {
         form.field("customer_notes", &self.customer_notes);
         form.field("transaction", &self.transaction);
         form.field("credit_note", &self.credit_note);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`) returns.
@@ -11178,6 +11799,16 @@ impl RemovePaymentRequest {
         self.params.transaction = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RemovePaymentParams {
         &self.params
@@ -11221,20 +11852,28 @@ pub struct RemovePaymentParams {
     /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RemovePaymentTransactionParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RemovePaymentParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { transaction: None }
+        Self {
+            transaction: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemovePaymentParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("transaction", &self.transaction);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`) returns.
@@ -11315,6 +11954,16 @@ impl RemoveCreditNoteRequest {
         self.params.credit_note = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RemoveCreditNoteParams {
         &self.params
@@ -11358,20 +12007,28 @@ pub struct RemoveCreditNoteParams {
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<RemoveCreditNoteCreditNoteParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RemoveCreditNoteParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { credit_note: None }
+        Self {
+            credit_note: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemoveCreditNoteParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("credit_note", &self.credit_note);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`) returns.
@@ -11457,6 +12114,16 @@ impl VoidInvoiceRequest {
         self.params.void_reason_code = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &VoidInvoiceParams {
         &self.params
@@ -11503,6 +12170,9 @@ pub struct VoidInvoiceParams {
     /// `void_reason_code`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason_code: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl VoidInvoiceParams {
     /// Parameters with nothing set.
@@ -11510,10 +12180,12 @@ impl VoidInvoiceParams {
         Self {
             comment: None,
             void_reason_code: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -11521,6 +12193,7 @@ impl crate::form::FormEncode for VoidInvoiceParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
         form.field("void_reason_code", &self.void_reason_code);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`) returns.
@@ -11601,6 +12274,16 @@ impl WriteOffRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &WriteOffParams {
         &self.params
@@ -11644,20 +12327,28 @@ pub struct WriteOffParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl WriteOffParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { comment: None }
+        Self {
+            comment: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for WriteOffParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`) returns.
@@ -11748,6 +12439,16 @@ impl VoidBeforeCaptureRequest {
         self.params.invoice_action = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &VoidBeforeCaptureParams {
         &self.params
@@ -11799,6 +12500,9 @@ pub struct VoidBeforeCaptureParams {
     /// `invoice_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_action: Option<enums::InvoiceAction>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl VoidBeforeCaptureParams {
     /// Parameters with nothing set.
@@ -11807,10 +12511,12 @@ impl VoidBeforeCaptureParams {
             comment: None,
             void_reason_code: None,
             invoice_action: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -11819,6 +12525,7 @@ impl crate::form::FormEncode for VoidBeforeCaptureParams {
         form.field("comment", &self.comment);
         form.field("void_reason_code", &self.void_reason_code);
         form.field("invoice_action", &self.invoice_action);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`) returns.
@@ -11899,6 +12606,16 @@ impl DeleteRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &DeleteParams {
         &self.params
@@ -11940,20 +12657,28 @@ pub struct DeleteParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeleteParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { comment: None }
+        Self {
+            comment: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/delete` (`invoice.delete`) returns.
@@ -12064,6 +12789,16 @@ impl UpdateDetailsRequest {
         self.params.statement_descriptor = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateDetailsParams {
         &self.params
@@ -12125,6 +12860,9 @@ pub struct UpdateDetailsParams {
     /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<UpdateDetailsStatementDescriptorParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateDetailsParams {
     /// Parameters with nothing set.
@@ -12137,10 +12875,12 @@ impl UpdateDetailsParams {
             billing_address: None,
             shipping_address: None,
             statement_descriptor: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -12153,6 +12893,7 @@ impl crate::form::FormEncode for UpdateDetailsParams {
         form.field("billing_address", &self.billing_address);
         form.field("shipping_address", &self.shipping_address);
         form.field("statement_descriptor", &self.statement_descriptor);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`) returns.
@@ -12227,6 +12968,16 @@ impl ApplyPaymentScheduleSchemeRequest {
         self.params.amount = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ApplyPaymentScheduleSchemeParams {
         &self.params
@@ -12274,6 +13025,9 @@ pub struct ApplyPaymentScheduleSchemeParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ApplyPaymentScheduleSchemeParams {
     /// Parameters with the required fields set and nothing else.
@@ -12281,10 +13035,12 @@ impl ApplyPaymentScheduleSchemeParams {
         Self {
             scheme_id: scheme_id.into(),
             amount: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -12292,6 +13048,7 @@ impl crate::form::FormEncode for ApplyPaymentScheduleSchemeParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("scheme_id", &self.scheme_id);
         form.field("amount", &self.amount);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`) returns.
@@ -12626,6 +13383,7 @@ impl<'de> Deserialize<'de> for SendEinvoiceResponse {
 }
 /// Fields of the `CreateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12782,6 +13540,7 @@ impl crate::form::FormEncode for CreateShippingAddressParams {
 crate::form::form_object!(CreateShippingAddressParams);
 /// Fields of the `CreateStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12806,6 +13565,7 @@ impl crate::form::FormEncode for CreateStatementDescriptorParams {
 crate::form::form_object!(CreateStatementDescriptorParams);
 /// Fields of the `CreateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13012,6 +13772,7 @@ impl crate::form::FormEncode for CreateCardParams {
 crate::form::form_object!(CreateCardParams);
 /// Fields of the `CreateBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateBankAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13198,6 +13959,7 @@ impl crate::form::FormEncode for CreateBankAccountParams {
 crate::form::form_object!(CreateBankAccountParams);
 /// Fields of the `CreatePaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -13285,6 +14047,7 @@ impl crate::form::FormEncode for CreatePaymentMethodParams {
 crate::form::form_object!(CreatePaymentMethodParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13374,6 +14137,7 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
 crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreateAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13436,13 +14200,13 @@ impl CreateAddonsParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -13460,6 +14224,7 @@ impl crate::form::FormEncode for CreateAddonsParams {
 crate::form::form_object!(CreateAddonsParams);
 /// Fields of the `CreateChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13576,13 +14341,13 @@ impl CreateChargesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -13606,6 +14371,7 @@ impl crate::form::FormEncode for CreateChargesParams {
 crate::form::form_object!(CreateChargesParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13652,6 +14418,7 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `CreateNotesToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateNotesToRemoveParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13688,6 +14455,7 @@ impl crate::form::FormEncode for CreateNotesToRemoveParams {
 crate::form::form_object!(CreateNotesToRemoveParams);
 /// Fields of the `CreateForChargeItemsAndChargesShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13844,6 +14612,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesShippingAddressPa
 crate::form::form_object!(CreateForChargeItemsAndChargesShippingAddressParams);
 /// Fields of the `CreateForChargeItemsAndChargesStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13869,6 +14638,7 @@ for CreateForChargeItemsAndChargesStatementDescriptorParams {
 crate::form::form_object!(CreateForChargeItemsAndChargesStatementDescriptorParams);
 /// Fields of the `CreateForChargeItemsAndChargesCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14078,6 +14848,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesCardParams {
 crate::form::form_object!(CreateForChargeItemsAndChargesCardParams);
 /// Fields of the `CreateForChargeItemsAndChargesBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesBankAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14264,6 +15035,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesBankAccountParams
 crate::form::form_object!(CreateForChargeItemsAndChargesBankAccountParams);
 /// Fields of the `CreateForChargeItemsAndChargesPaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesPaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -14351,6 +15123,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesPaymentMethodPara
 crate::form::form_object!(CreateForChargeItemsAndChargesPaymentMethodParams);
 /// Fields of the `CreateForChargeItemsAndChargesPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14442,6 +15215,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesPaymentIntentPara
 crate::form::form_object!(CreateForChargeItemsAndChargesPaymentIntentParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14512,13 +15286,13 @@ impl CreateForChargeItemsAndChargesItemPricesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
     /// Sets `description`; at most 250 characters.
@@ -14548,6 +15322,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemPricesParams 
 crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14654,6 +15429,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemTiersParams {
 crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
 /// Fields of the `CreateForChargeItemsAndChargesChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesChargesParams {
     /// `entity_description`; at most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14779,13 +15555,13 @@ impl CreateForChargeItemsAndChargesChargesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -14810,6 +15586,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesChargesParams {
 crate::form::form_object!(CreateForChargeItemsAndChargesChargesParams);
 /// Fields of the `CreateForChargeItemsAndChargesNotesToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesNotesToRemoveParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14846,6 +15623,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesNotesToRemovePara
 crate::form::form_object!(CreateForChargeItemsAndChargesNotesToRemoveParams);
 /// Fields of the `CreateForChargeItemsAndChargesTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14892,6 +15670,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesTaxProvidersField
 crate::form::form_object!(CreateForChargeItemsAndChargesTaxProvidersFieldsParams);
 /// Fields of the `CreateForChargeItemsAndChargesDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesDiscountsParams {
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14952,6 +15731,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesDiscountsParams {
 crate::form::form_object!(CreateForChargeItemsAndChargesDiscountsParams);
 /// Fields of the `ChargeTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChargeTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14998,6 +15778,7 @@ impl crate::form::FormEncode for ChargeTaxProvidersFieldsParams {
 crate::form::form_object!(ChargeTaxProvidersFieldsParams);
 /// Fields of the `CreateForChargeItemItemPriceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemItemPriceParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -15054,13 +15835,13 @@ impl CreateForChargeItemItemPriceParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -15078,6 +15859,7 @@ impl crate::form::FormEncode for CreateForChargeItemItemPriceParams {
 crate::form::form_object!(CreateForChargeItemItemPriceParams);
 /// Fields of the `CreateForChargeItemItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemItemTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15174,6 +15956,7 @@ impl crate::form::FormEncode for CreateForChargeItemItemTiersParams {
 crate::form::form_object!(CreateForChargeItemItemTiersParams);
 /// Fields of the `ImportInvoiceCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportInvoiceCreditNoteParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15198,6 +15981,7 @@ impl crate::form::FormEncode for ImportInvoiceCreditNoteParams {
 crate::form::form_object!(ImportInvoiceCreditNoteParams);
 /// Fields of the `ImportInvoiceBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportInvoiceBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15354,6 +16138,7 @@ impl crate::form::FormEncode for ImportInvoiceBillingAddressParams {
 crate::form::form_object!(ImportInvoiceBillingAddressParams);
 /// Fields of the `ImportInvoiceShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportInvoiceShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15510,6 +16295,7 @@ impl crate::form::FormEncode for ImportInvoiceShippingAddressParams {
 crate::form::form_object!(ImportInvoiceShippingAddressParams);
 /// Fields of the `ImportInvoiceLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportInvoiceLineItemsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15679,13 +16465,13 @@ impl ImportInvoiceLineItemsParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
     /// Sets `subscription_id`; at most 50 characters.
@@ -15859,8 +16645,8 @@ impl ImportInvoiceLineItemsParams {
         self
     }
     /// Sets `created_at` (Unix seconds).
-    pub fn created_at(mut self, value: Timestamp) -> Self {
-        self.created_at = Some(value);
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
         self
     }
 }
@@ -15916,6 +16702,7 @@ impl crate::form::FormEncode for ImportInvoiceLineItemsParams {
 crate::form::form_object!(ImportInvoiceLineItemsParams);
 /// Fields of the `ImportInvoicePaymentReferenceNumbersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportInvoicePaymentReferenceNumbersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15954,6 +16741,7 @@ impl crate::form::FormEncode for ImportInvoicePaymentReferenceNumbersParams {
 crate::form::form_object!(ImportInvoicePaymentReferenceNumbersParams);
 /// Fields of the `ImportInvoiceLineItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportInvoiceLineItemTiersParams {
     /// `line_item_id`; at most 40 characters.
     pub line_item_id: String,
@@ -16054,6 +16842,7 @@ impl crate::form::FormEncode for ImportInvoiceLineItemTiersParams {
 crate::form::form_object!(ImportInvoiceLineItemTiersParams);
 /// Fields of the `ImportInvoiceDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportInvoiceDiscountsParams {
     /// `line_item_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16108,6 +16897,7 @@ impl crate::form::FormEncode for ImportInvoiceDiscountsParams {
 crate::form::form_object!(ImportInvoiceDiscountsParams);
 /// Fields of the `ImportInvoiceTaxesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportInvoiceTaxesParams {
     /// `name`; at most 100 characters.
     pub name: String,
@@ -16182,6 +16972,7 @@ impl crate::form::FormEncode for ImportInvoiceTaxesParams {
 crate::form::form_object!(ImportInvoiceTaxesParams);
 /// Fields of the `ImportInvoicePaymentsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportInvoicePaymentsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16214,8 +17005,8 @@ impl ImportInvoicePaymentsParams {
         self
     }
     /// Sets `date` (Unix seconds).
-    pub fn date(mut self, value: Timestamp) -> Self {
-        self.date = Some(value);
+    pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date = Some(value.into());
         self
     }
     /// Sets `reference_number`; at most 100 characters.
@@ -16236,6 +17027,7 @@ impl crate::form::FormEncode for ImportInvoicePaymentsParams {
 crate::form::form_object!(ImportInvoicePaymentsParams);
 /// Fields of the `ImportInvoiceNotesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportInvoiceNotesParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16282,6 +17074,7 @@ impl crate::form::FormEncode for ImportInvoiceNotesParams {
 crate::form::form_object!(ImportInvoiceNotesParams);
 /// Fields of the `ImportInvoiceLineItemAddressesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportInvoiceLineItemAddressesParams {
     /// `line_item_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16448,6 +17241,7 @@ impl crate::form::FormEncode for ImportInvoiceLineItemAddressesParams {
 crate::form::form_object!(ImportInvoiceLineItemAddressesParams);
 /// Fields of the `ApplyPaymentsTransactionsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ApplyPaymentsTransactionsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16481,6 +17275,7 @@ impl crate::form::FormEncode for ApplyPaymentsTransactionsParams {
 crate::form::form_object!(ApplyPaymentsTransactionsParams);
 /// Fields of the `DeleteLineItemsLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeleteLineItemsLineItemsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16505,6 +17300,7 @@ impl crate::form::FormEncode for DeleteLineItemsLineItemsParams {
 crate::form::form_object!(DeleteLineItemsLineItemsParams);
 /// Fields of the `ApplyCreditsCreditNotesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ApplyCreditsCreditNotesParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16529,6 +17325,7 @@ impl crate::form::FormEncode for ApplyCreditsCreditNotesParams {
 crate::form::form_object!(ApplyCreditsCreditNotesParams);
 /// Fields of the `AddChargeLineItemParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddChargeLineItemParams {
     /// `date_from` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16546,13 +17343,13 @@ impl AddChargeLineItemParams {
         }
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -16565,6 +17362,7 @@ impl crate::form::FormEncode for AddChargeLineItemParams {
 crate::form::form_object!(AddChargeLineItemParams);
 /// Fields of the `AddAddonChargeLineItemParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddAddonChargeLineItemParams {
     /// `date_from` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16582,13 +17380,13 @@ impl AddAddonChargeLineItemParams {
         }
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -16601,6 +17399,7 @@ impl crate::form::FormEncode for AddAddonChargeLineItemParams {
 crate::form::form_object!(AddAddonChargeLineItemParams);
 /// Fields of the `AddChargeItemItemPriceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddChargeItemItemPriceParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -16657,13 +17456,13 @@ impl AddChargeItemItemPriceParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -16681,6 +17480,7 @@ impl crate::form::FormEncode for AddChargeItemItemPriceParams {
 crate::form::form_object!(AddChargeItemItemPriceParams);
 /// Fields of the `AddChargeItemItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddChargeItemItemTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16777,6 +17577,7 @@ impl crate::form::FormEncode for AddChargeItemItemTiersParams {
 crate::form::form_object!(AddChargeItemItemTiersParams);
 /// Fields of the `CloseNotesToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CloseNotesToRemoveParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16813,6 +17614,7 @@ impl crate::form::FormEncode for CloseNotesToRemoveParams {
 crate::form::form_object!(CloseNotesToRemoveParams);
 /// Fields of the `RecordPaymentTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordPaymentTransactionParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16882,8 +17684,8 @@ impl RecordPaymentTransactionParams {
         self
     }
     /// Sets `date` (Unix seconds).
-    pub fn date(mut self, value: Timestamp) -> Self {
-        self.date = Some(value);
+    pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date = Some(value.into());
         self
     }
     /// Sets `error_code`; at most 100 characters.
@@ -16913,6 +17715,7 @@ impl crate::form::FormEncode for RecordPaymentTransactionParams {
 crate::form::form_object!(RecordPaymentTransactionParams);
 /// Fields of the `RecordTaxWithheldTaxWithheldParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordTaxWithheldTaxWithheldParams {
     /// `amount`.
     pub amount: i64,
@@ -16942,8 +17745,8 @@ impl RecordTaxWithheldTaxWithheldParams {
         self
     }
     /// Sets `date` (Unix seconds).
-    pub fn date(mut self, value: Timestamp) -> Self {
-        self.date = Some(value);
+    pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date = Some(value.into());
         self
     }
     /// Sets `description`; at most 65000 characters.
@@ -16963,6 +17766,7 @@ impl crate::form::FormEncode for RecordTaxWithheldTaxWithheldParams {
 crate::form::form_object!(RecordTaxWithheldTaxWithheldParams);
 /// Fields of the `RemoveTaxWithheldTaxWithheldParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RemoveTaxWithheldTaxWithheldParams {
     /// `id`; at most 40 characters.
     pub id: String,
@@ -16981,6 +17785,7 @@ impl crate::form::FormEncode for RemoveTaxWithheldTaxWithheldParams {
 crate::form::form_object!(RemoveTaxWithheldTaxWithheldParams);
 /// Fields of the `RefundCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RefundCreditNoteParams {
     /// `reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17017,6 +17822,7 @@ impl crate::form::FormEncode for RefundCreditNoteParams {
 crate::form::form_object!(RefundCreditNoteParams);
 /// Fields of the `RecordRefundTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordRefundTransactionParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17034,13 +17840,16 @@ pub struct RecordRefundTransactionParams {
 }
 impl RecordRefundTransactionParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(payment_method: enums::PaymentMethod, date: Timestamp) -> Self {
+    pub fn new(
+        payment_method: enums::PaymentMethod,
+        date: impl Into<Timestamp>,
+    ) -> Self {
         Self {
             amount: None,
             payment_method,
             reference_number: None,
             custom_payment_method_id: None,
-            date,
+            date: date.into(),
         }
     }
     /// Sets `amount`.
@@ -17071,6 +17880,7 @@ impl crate::form::FormEncode for RecordRefundTransactionParams {
 crate::form::form_object!(RecordRefundTransactionParams);
 /// Fields of the `RecordRefundCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordRefundCreditNoteParams {
     /// `reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17107,6 +17917,7 @@ impl crate::form::FormEncode for RecordRefundCreditNoteParams {
 crate::form::form_object!(RecordRefundCreditNoteParams);
 /// Fields of the `RemovePaymentTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RemovePaymentTransactionParams {
     /// `id`; at most 40 characters.
     pub id: String,
@@ -17125,6 +17936,7 @@ impl crate::form::FormEncode for RemovePaymentTransactionParams {
 crate::form::form_object!(RemovePaymentTransactionParams);
 /// Fields of the `RemoveCreditNoteCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RemoveCreditNoteCreditNoteParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -17143,6 +17955,7 @@ impl crate::form::FormEncode for RemoveCreditNoteCreditNoteParams {
 crate::form::form_object!(RemoveCreditNoteCreditNoteParams);
 /// Fields of the `UpdateDetailsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateDetailsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17299,6 +18112,7 @@ impl crate::form::FormEncode for UpdateDetailsBillingAddressParams {
 crate::form::form_object!(UpdateDetailsBillingAddressParams);
 /// Fields of the `UpdateDetailsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateDetailsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17455,6 +18269,7 @@ impl crate::form::FormEncode for UpdateDetailsShippingAddressParams {
 crate::form::form_object!(UpdateDetailsShippingAddressParams);
 /// Fields of the `UpdateDetailsStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateDetailsStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -912,6 +912,16 @@ impl CreateRequest {
         self.params.bundle_items_to_add = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -1011,6 +1021,9 @@ pub struct CreateParams {
     /// `bundle_items_to_add` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundle_items_to_add: Vec<CreateBundleItemsToAddParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -1044,10 +1057,12 @@ impl CreateParams {
             business_entity_id: None,
             bundle_configuration: None,
             bundle_items_to_add: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1076,6 +1091,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("business_entity_id", &self.business_entity_id);
         form.field("bundle_configuration", &self.bundle_configuration);
         form.field("bundle_items_to_add", &self.bundle_items_to_add);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /items` (`item.create`) returns.
@@ -1348,6 +1364,16 @@ impl UpdateRequest {
         self.params.bundle_items_to_remove = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -1449,6 +1475,9 @@ pub struct UpdateParams {
     /// `bundle_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundle_items_to_remove: Vec<UpdateBundleItemsToRemoveParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -1475,10 +1504,12 @@ impl UpdateParams {
             bundle_items_to_add: Vec::new(),
             bundle_items_to_update: Vec::new(),
             bundle_items_to_remove: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1505,6 +1536,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("bundle_items_to_add", &self.bundle_items_to_add);
         form.field("bundle_items_to_update", &self.bundle_items_to_update);
         form.field("bundle_items_to_remove", &self.bundle_items_to_remove);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /items/{item_id}` (`item.update`) returns.
@@ -1582,89 +1614,105 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `bundle_configuration[type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    pub fn bundle_configuration_type(mut self, value: EnumFilter<Type>) -> Self {
-        self.params.bundle_configuration_type = Some(value);
-        self
-    }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_family_id(mut self, value: StringFilter) -> Self {
-        self.params.item_family_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_family_id, value);
         self
     }
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
-        self.params.r#type = Some(value);
+        crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn name(mut self, value: StringFilter) -> Self {
-        self.params.name = Some(value);
+        crate::filter::add_condition(&mut self.params.name, value);
         self
     }
-    /// Filter on `item_applicability`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_applicability(mut self, value: EnumFilter<ItemApplicability>) -> Self {
-        self.params.item_applicability = Some(value);
+        crate::filter::add_condition(&mut self.params.item_applicability, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `is_giftable`; operators: `is`.
+    /// Filter on `is_giftable`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn is_giftable(mut self, value: BooleanFilter) -> Self {
-        self.params.is_giftable = Some(value);
+        crate::filter::add_condition(&mut self.params.is_giftable, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `enabled_for_checkout`; operators: `is`.
+    /// Filter on `enabled_for_checkout`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn enabled_for_checkout(mut self, value: BooleanFilter) -> Self {
-        self.params.enabled_for_checkout = Some(value);
+        crate::filter::add_condition(&mut self.params.enabled_for_checkout, value);
         self
     }
-    /// Filter on `enabled_in_portal`; operators: `is`.
+    /// Filter on `enabled_in_portal`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn enabled_in_portal(mut self, value: BooleanFilter) -> Self {
-        self.params.enabled_in_portal = Some(value);
+        crate::filter::add_condition(&mut self.params.enabled_in_portal, value);
         self
     }
-    /// Filter on `metered`; operators: `is`.
+    /// Filter on `metered`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn metered(mut self, value: BooleanFilter) -> Self {
-        self.params.metered = Some(value);
+        crate::filter::add_condition(&mut self.params.metered, value);
         self
     }
-    /// Filter on `usage_calculation`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `usage_calculation`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn usage_calculation(mut self, value: EnumFilter<UsageCalculation>) -> Self {
-        self.params.usage_calculation = Some(value);
+        crate::filter::add_condition(&mut self.params.usage_calculation, value);
         self
     }
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
-        self.params.channel = Some(value);
+        crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `include_site_level_resources`; operators: `is`.
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
-        self.params.include_site_level_resources = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.include_site_level_resources,
+            value,
+        );
+        self
+    }
+    /// Filter on `bundle_configuration[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    pub fn bundle_configuration_type(mut self, value: EnumFilter<Type>) -> Self {
+        crate::filter::add_condition(
+            &mut self.params.bundle_configuration.r#type,
+            value,
+        );
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1678,80 +1726,80 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "bundle_configuration[type]",
-            self.params.bundle_configuration_type.as_ref(),
+            &self.params.bundle_configuration.r#type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_family_id",
-            self.params.item_family_id.as_ref(),
+            &self.params.item_family_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "type",
-            self.params.r#type.as_ref(),
+            &self.params.r#type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "name",
-            self.params.name.as_ref(),
+            &self.params.name,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_applicability",
-            self.params.item_applicability.as_ref(),
+            &self.params.item_applicability,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "is_giftable",
-            self.params.is_giftable.as_ref(),
+            &self.params.is_giftable,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "enabled_for_checkout",
-            self.params.enabled_for_checkout.as_ref(),
+            &self.params.enabled_for_checkout,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "enabled_in_portal",
-            self.params.enabled_in_portal.as_ref(),
+            &self.params.enabled_in_portal,
             &["is"],
         )?;
-        crate::filter::check_operator("metered", self.params.metered.as_ref(), &["is"])?;
-        crate::filter::check_operator(
+        crate::filter::check_operators("metered", &self.params.metered, &["is"])?;
+        crate::filter::check_operators(
             "usage_calculation",
-            self.params.usage_calculation.as_ref(),
+            &self.params.usage_calculation,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "channel",
-            self.params.channel.as_ref(),
+            &self.params.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "include_site_level_resources",
-            self.params.include_site_level_resources.as_ref(),
+            &self.params.include_site_level_resources,
             &["is"],
         )?;
         Ok("/items".to_string())
@@ -1805,57 +1853,120 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `bundle_configuration[type]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bundle_configuration_type: Option<EnumFilter<Type>>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_family_id: Option<StringFilter>,
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EnumFilter<Type>>,
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<StringFilter>,
-    /// Filter on `item_applicability`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_applicability: Option<EnumFilter<ItemApplicability>>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `is_giftable`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_giftable: Option<BooleanFilter>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `enabled_for_checkout`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_for_checkout: Option<BooleanFilter>,
-    /// Filter on `enabled_in_portal`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_in_portal: Option<BooleanFilter>,
-    /// Filter on `metered`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metered: Option<BooleanFilter>,
-    /// Filter on `usage_calculation`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage_calculation: Option<EnumFilter<UsageCalculation>>,
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<EnumFilter<enums::Channel>>,
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `include_site_level_resources`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_site_level_resources: Option<BooleanFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_family_id: Vec<StringFilter>,
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<Type>>,
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `item_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_applicability: Vec<EnumFilter<ItemApplicability>>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `is_giftable`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub is_giftable: Vec<BooleanFilter>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `enabled_for_checkout`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub enabled_for_checkout: Vec<BooleanFilter>,
+    /// Filter on `enabled_in_portal`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub enabled_in_portal: Vec<BooleanFilter>,
+    /// Filter on `metered`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub metered: Vec<BooleanFilter>,
+    /// Filter on `usage_calculation`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub usage_calculation: Vec<EnumFilter<UsageCalculation>>,
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<enums::Channel>>,
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub include_site_level_resources: Vec<BooleanFilter>,
+    /// Filters in the `bundle_configuration` group.
+    #[serde(default, skip_serializing_if = "ListBundleConfigurationFilters::is_empty")]
+    pub bundle_configuration: ListBundleConfigurationFilters,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1863,27 +1974,29 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            bundle_configuration_type: None,
-            id: None,
-            item_family_id: None,
-            r#type: None,
-            name: None,
-            item_applicability: None,
-            status: None,
-            is_giftable: None,
-            updated_at: None,
-            enabled_for_checkout: None,
-            enabled_in_portal: None,
-            metered: None,
-            usage_calculation: None,
-            channel: None,
-            business_entity_id: None,
-            include_site_level_resources: None,
+            id: Vec::new(),
+            item_family_id: Vec::new(),
+            r#type: Vec::new(),
+            name: Vec::new(),
+            item_applicability: Vec::new(),
+            status: Vec::new(),
+            is_giftable: Vec::new(),
+            updated_at: Vec::new(),
+            enabled_for_checkout: Vec::new(),
+            enabled_in_portal: Vec::new(),
+            metered: Vec::new(),
+            usage_calculation: Vec::new(),
+            channel: Vec::new(),
+            business_entity_id: Vec::new(),
+            include_site_level_resources: Vec::new(),
+            bundle_configuration: Default::default(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1891,7 +2004,6 @@ impl crate::form::FormEncode for ListParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
-        form.field("bundle_configuration[type]", &self.bundle_configuration_type);
         form.field("id", &self.id);
         form.field("item_family_id", &self.item_family_id);
         form.field("type", &self.r#type);
@@ -1907,9 +2019,35 @@ impl crate::form::FormEncode for ListParams {
         form.field("channel", &self.channel);
         form.field("business_entity_id", &self.business_entity_id);
         form.field("include_site_level_resources", &self.include_site_level_resources);
+        form.field("bundle_configuration", &self.bundle_configuration);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `bundle_configuration` filters of `GET /items` (`item.list`), sent as `bundle_configuration[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListBundleConfigurationFilters {
+    /// Filter on `bundle_configuration[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<Type>>,
+}
+impl ListBundleConfigurationFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.r#type.is_empty()
+    }
+}
+impl crate::form::FormEncode for ListBundleConfigurationFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("type", &self.r#type);
+    }
+}
+crate::form::form_object!(ListBundleConfigurationFilters);
 /// Fields `GET /items` (`item.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ListSortField {
@@ -2072,6 +2210,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
 }
 /// Fields of the `CreateBundleConfigurationParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateBundleConfigurationParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -2097,6 +2236,7 @@ impl crate::form::FormEncode for CreateBundleConfigurationParams {
 crate::form::form_object!(CreateBundleConfigurationParams);
 /// Fields of the `CreateBundleItemsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateBundleItemsToAddParams {
     /// `item_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2153,6 +2293,7 @@ impl crate::form::FormEncode for CreateBundleItemsToAddParams {
 crate::form::form_object!(CreateBundleItemsToAddParams);
 /// Fields of the `UpdateBundleConfigurationParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateBundleConfigurationParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -2178,6 +2319,7 @@ impl crate::form::FormEncode for UpdateBundleConfigurationParams {
 crate::form::form_object!(UpdateBundleConfigurationParams);
 /// Fields of the `UpdateBundleItemsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateBundleItemsToAddParams {
     /// `item_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2234,6 +2376,7 @@ impl crate::form::FormEncode for UpdateBundleItemsToAddParams {
 crate::form::form_object!(UpdateBundleItemsToAddParams);
 /// Fields of the `UpdateBundleItemsToUpdateParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateBundleItemsToUpdateParams {
     /// `item_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2290,6 +2433,7 @@ impl crate::form::FormEncode for UpdateBundleItemsToUpdateParams {
 crate::form::form_object!(UpdateBundleItemsToUpdateParams);
 /// Fields of the `UpdateBundleItemsToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateBundleItemsToRemoveParams {
     /// `item_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

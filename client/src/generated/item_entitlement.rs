@@ -278,6 +278,16 @@ impl ItemEntitlementsForItemRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ItemEntitlementsForItemParams {
         &self.params
@@ -357,6 +367,9 @@ pub struct ItemEntitlementsForItemParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ItemEntitlementsForItemParams {
     /// Parameters with nothing set.
@@ -366,10 +379,12 @@ impl ItemEntitlementsForItemParams {
             embed: None,
             limit: None,
             offset: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -379,6 +394,7 @@ impl crate::form::FormEncode for ItemEntitlementsForItemParams {
         form.field("embed", &self.embed);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
@@ -465,6 +481,16 @@ impl ItemEntitlementsForFeatureRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ItemEntitlementsForFeatureParams {
         &self.params
@@ -541,6 +567,9 @@ pub struct ItemEntitlementsForFeatureParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ItemEntitlementsForFeatureParams {
     /// Parameters with nothing set.
@@ -549,10 +578,12 @@ impl ItemEntitlementsForFeatureParams {
             include_drafts: None,
             limit: None,
             offset: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -561,6 +592,7 @@ impl crate::form::FormEncode for ItemEntitlementsForFeatureParams {
         form.field("include_drafts", &self.include_drafts);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`).
@@ -640,6 +672,16 @@ impl AddItemEntitlementsRequest {
         self.params.item_entitlements = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AddItemEntitlementsParams {
         &self.params
@@ -687,6 +729,9 @@ pub struct AddItemEntitlementsParams {
     /// `item_entitlements` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_entitlements: Vec<AddItemEntitlementsItemEntitlementsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AddItemEntitlementsParams {
     /// Parameters with the required fields set and nothing else.
@@ -694,10 +739,12 @@ impl AddItemEntitlementsParams {
         Self {
             action,
             item_entitlements: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -705,6 +752,7 @@ impl crate::form::FormEncode for AddItemEntitlementsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action", &self.action);
         form.field("item_entitlements", &self.item_entitlements);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`).
@@ -784,6 +832,16 @@ impl UpsertOrRemoveItemEntitlementsForItemRequest {
         self.params.item_entitlements = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpsertOrRemoveItemEntitlementsForItemParams {
         &self.params
@@ -846,6 +904,9 @@ pub struct UpsertOrRemoveItemEntitlementsForItemParams {
     pub item_entitlements: Vec<
         UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams,
     >,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpsertOrRemoveItemEntitlementsForItemParams {
     /// Parameters with the required fields set and nothing else.
@@ -853,10 +914,12 @@ impl UpsertOrRemoveItemEntitlementsForItemParams {
         Self {
             action,
             item_entitlements: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -864,6 +927,7 @@ impl crate::form::FormEncode for UpsertOrRemoveItemEntitlementsForItemParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("action", &self.action);
         form.field("item_entitlements", &self.item_entitlements);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`).
@@ -918,6 +982,7 @@ impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
 }
 /// Fields of the `AddItemEntitlementsItemEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddItemEntitlementsItemEntitlementsParams {
     /// `item_id`; at most 100 characters.
     pub item_id: String,
@@ -961,6 +1026,7 @@ impl crate::form::FormEncode for AddItemEntitlementsItemEntitlementsParams {
 crate::form::form_object!(AddItemEntitlementsItemEntitlementsParams);
 /// Fields of the `UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
     /// `feature_id`; at most 50 characters.
     pub feature_id: String,

@@ -226,6 +226,16 @@ impl CreateRequest {
         self.params.business_entity_id = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -269,6 +279,9 @@ pub struct CreateParams {
     /// `business_entity_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -278,10 +291,12 @@ impl CreateParams {
             name: name.into(),
             description: None,
             business_entity_id: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -291,6 +306,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("name", &self.name);
         form.field("description", &self.description);
         form.field("business_entity_id", &self.business_entity_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /item_families` (`item_family.create`) returns.
@@ -457,29 +473,42 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn name(mut self, value: StringFilter) -> Self {
-        self.params.name = Some(value);
+        crate::filter::add_condition(&mut self.params.name, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `include_site_level_resources`; operators: `is`.
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
-        self.params.include_site_level_resources = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.include_site_level_resources,
+            value,
+        );
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -493,29 +522,29 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "name",
-            self.params.name.as_ref(),
+            &self.params.name,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "include_site_level_resources",
-            self.params.include_site_level_resources.as_ref(),
+            &self.params.include_site_level_resources,
             &["is"],
         )?;
         Ok("/item_families".to_string())
@@ -569,21 +598,44 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<StringFilter>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `include_site_level_resources`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_site_level_resources: Option<BooleanFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub include_site_level_resources: Vec<BooleanFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -591,15 +643,17 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            id: None,
-            name: None,
-            updated_at: None,
-            business_entity_id: None,
-            include_site_level_resources: None,
+            id: Vec::new(),
+            name: Vec::new(),
+            updated_at: Vec::new(),
+            business_entity_id: Vec::new(),
+            include_site_level_resources: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -612,6 +666,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("updated_at", &self.updated_at);
         form.field("business_entity_id", &self.business_entity_id);
         form.field("include_site_level_resources", &self.include_site_level_resources);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /item_families` (`item_family.list`).
@@ -691,6 +746,16 @@ impl UpdateRequest {
         self.params.description = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -735,6 +800,9 @@ pub struct UpdateParams {
     /// `description`; at most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -742,10 +810,12 @@ impl UpdateParams {
         Self {
             name: None,
             description: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -753,6 +823,7 @@ impl crate::form::FormEncode for UpdateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("name", &self.name);
         form.field("description", &self.description);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /item_families/{item_family_id}` (`item_family.update`) returns.

@@ -1348,6 +1348,16 @@ impl CreateRequest {
         self.params.tax_providers_fields = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -1476,6 +1486,9 @@ pub struct CreateParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -1517,10 +1530,12 @@ impl CreateParams {
             accounting_detail: None,
             tiers: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1561,6 +1576,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("accounting_detail", &self.accounting_detail);
         form.field("tiers", &self.tiers);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /item_prices` (`item_price.create`) returns.
@@ -1874,6 +1890,16 @@ impl UpdateRequest {
         self.params.tax_providers_fields = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -2004,6 +2030,9 @@ pub struct UpdateParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -2039,10 +2068,12 @@ impl UpdateParams {
             accounting_detail: None,
             tiers: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2081,6 +2112,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("accounting_detail", &self.accounting_detail);
         form.field("tiers", &self.tiers);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /item_prices/{item_price_id}` (`item_price.update`) returns.
@@ -2159,94 +2191,107 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn name(mut self, value: StringFilter) -> Self {
-        self.params.name = Some(value);
+        crate::filter::add_condition(&mut self.params.name, value);
         self
     }
-    /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn pricing_model(mut self, value: EnumFilter<enums::PricingModel>) -> Self {
-        self.params.pricing_model = Some(value);
+        crate::filter::add_condition(&mut self.params.pricing_model, value);
         self
     }
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_id(mut self, value: StringFilter) -> Self {
-        self.params.item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
-    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_family_id(mut self, value: StringFilter) -> Self {
-        self.params.item_family_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_family_id, value);
         self
     }
-    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
-        self.params.item_type = Some(value);
+        crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn currency_code(mut self, value: StringFilter) -> Self {
-        self.params.currency_code = Some(value);
+        crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
-    /// Filter on `price_variant_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `price_variant_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn price_variant_id(mut self, value: StringFilter) -> Self {
-        self.params.price_variant_id = Some(value);
+        crate::filter::add_condition(&mut self.params.price_variant_id, value);
         self
     }
-    /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn trial_period(mut self, value: NumberFilter) -> Self {
-        self.params.trial_period = Some(value);
+        crate::filter::add_condition(&mut self.params.trial_period, value);
         self
     }
-    /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn trial_period_unit(mut self, value: EnumFilter<TrialPeriodUnit>) -> Self {
-        self.params.trial_period_unit = Some(value);
+        crate::filter::add_condition(&mut self.params.trial_period_unit, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `include_site_level_resources`; operators: `is`.
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
-        self.params.include_site_level_resources = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.include_site_level_resources,
+            value,
+        );
         self
     }
-    /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn period_unit(mut self, value: EnumFilter<enums::PeriodUnit>) -> Self {
-        self.params.period_unit = Some(value);
+        crate::filter::add_condition(&mut self.params.period_unit, value);
         self
     }
-    /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn period(mut self, value: NumberFilter) -> Self {
-        self.params.period = Some(value);
+        crate::filter::add_condition(&mut self.params.period, value);
         self
     }
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
-        self.params.channel = Some(value);
+        crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2260,89 +2305,89 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "name",
-            self.params.name.as_ref(),
+            &self.params.name,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "pricing_model",
-            self.params.pricing_model.as_ref(),
+            &self.params.pricing_model,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_id",
-            self.params.item_id.as_ref(),
+            &self.params.item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_family_id",
-            self.params.item_family_id.as_ref(),
+            &self.params.item_family_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_type",
-            self.params.item_type.as_ref(),
+            &self.params.item_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "currency_code",
-            self.params.currency_code.as_ref(),
+            &self.params.currency_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "price_variant_id",
-            self.params.price_variant_id.as_ref(),
+            &self.params.price_variant_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "trial_period",
-            self.params.trial_period.as_ref(),
+            &self.params.trial_period,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "trial_period_unit",
-            self.params.trial_period_unit.as_ref(),
+            &self.params.trial_period_unit,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "include_site_level_resources",
-            self.params.include_site_level_resources.as_ref(),
+            &self.params.include_site_level_resources,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "period_unit",
-            self.params.period_unit.as_ref(),
+            &self.params.period_unit,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "period",
-            self.params.period.as_ref(),
+            &self.params.period,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "channel",
-            self.params.channel.as_ref(),
+            &self.params.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/item_prices".to_string())
@@ -2396,60 +2441,131 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<StringFilter>,
-    /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pricing_model: Option<EnumFilter<enums::PricingModel>>,
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<StringFilter>,
-    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_family_id: Option<StringFilter>,
-    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_type: Option<EnumFilter<enums::ItemType>>,
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<StringFilter>,
-    /// Filter on `price_variant_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_variant_id: Option<StringFilter>,
-    /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trial_period: Option<NumberFilter>,
-    /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trial_period_unit: Option<EnumFilter<TrialPeriodUnit>>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `include_site_level_resources`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_site_level_resources: Option<BooleanFilter>,
-    /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_unit: Option<EnumFilter<enums::PeriodUnit>>,
-    /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period: Option<NumberFilter>,
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<EnumFilter<enums::Channel>>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub pricing_model: Vec<EnumFilter<enums::PricingModel>>,
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_id: Vec<StringFilter>,
+    /// Filter on `item_family_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_family_id: Vec<StringFilter>,
+    /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_type: Vec<EnumFilter<enums::ItemType>>,
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub currency_code: Vec<StringFilter>,
+    /// Filter on `price_variant_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price_variant_id: Vec<StringFilter>,
+    /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub trial_period: Vec<NumberFilter>,
+    /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub trial_period_unit: Vec<EnumFilter<TrialPeriodUnit>>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub include_site_level_resources: Vec<BooleanFilter>,
+    /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub period_unit: Vec<EnumFilter<enums::PeriodUnit>>,
+    /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub period: Vec<NumberFilter>,
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -2457,28 +2573,30 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            id: None,
-            name: None,
-            pricing_model: None,
-            item_id: None,
-            item_family_id: None,
-            item_type: None,
-            currency_code: None,
-            price_variant_id: None,
-            trial_period: None,
-            trial_period_unit: None,
-            status: None,
-            updated_at: None,
-            business_entity_id: None,
-            include_site_level_resources: None,
-            period_unit: None,
-            period: None,
-            channel: None,
+            id: Vec::new(),
+            name: Vec::new(),
+            pricing_model: Vec::new(),
+            item_id: Vec::new(),
+            item_family_id: Vec::new(),
+            item_type: Vec::new(),
+            currency_code: Vec::new(),
+            price_variant_id: Vec::new(),
+            trial_period: Vec::new(),
+            trial_period_unit: Vec::new(),
+            status: Vec::new(),
+            updated_at: Vec::new(),
+            business_entity_id: Vec::new(),
+            include_site_level_resources: Vec::new(),
+            period_unit: Vec::new(),
+            period: Vec::new(),
+            channel: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2504,6 +2622,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("period", &self.period);
         form.field("channel", &self.channel);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /item_prices` (`item_price.list`) can sort by.
@@ -2702,6 +2821,16 @@ impl FindApplicableItemsRequest {
         self.params.sort_by = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &FindApplicableItemsParams {
         &self.params
@@ -2778,6 +2907,9 @@ pub struct FindApplicableItemsParams {
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<FindApplicableItemsSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl FindApplicableItemsParams {
     /// Parameters with nothing set.
@@ -2786,10 +2918,12 @@ impl FindApplicableItemsParams {
             limit: None,
             offset: None,
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2798,6 +2932,7 @@ impl crate::form::FormEncode for FindApplicableItemsParams {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`) can sort by.
@@ -2908,6 +3043,16 @@ impl FindApplicableItemPricesRequest {
         self.params.sort_by = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &FindApplicableItemPricesParams {
         &self.params
@@ -2987,6 +3132,9 @@ pub struct FindApplicableItemPricesParams {
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<FindApplicableItemPricesSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl FindApplicableItemPricesParams {
     /// Parameters with nothing set.
@@ -2996,10 +3144,12 @@ impl FindApplicableItemPricesParams {
             limit: None,
             offset: None,
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3009,6 +3159,7 @@ impl crate::form::FormEncode for FindApplicableItemPricesParams {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`) can sort by.
@@ -3083,6 +3234,7 @@ impl<'de> Deserialize<'de> for FindApplicableItemPricesEntry {
 }
 /// Fields of the `CreateTaxDetailParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTaxDetailParams {
     /// `tax_profile_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3169,6 +3321,7 @@ impl crate::form::FormEncode for CreateTaxDetailParams {
 crate::form::form_object!(CreateTaxDetailParams);
 /// Fields of the `CreateAccountingDetailParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateAccountingDetailParams {
     /// `sku`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3245,6 +3398,7 @@ impl crate::form::FormEncode for CreateAccountingDetailParams {
 crate::form::form_object!(CreateAccountingDetailParams);
 /// Fields of the `CreateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3341,6 +3495,7 @@ impl crate::form::FormEncode for CreateTiersParams {
 crate::form::form_object!(CreateTiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     pub provider_name: String,
@@ -3373,6 +3528,7 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `UpdateTaxDetailParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTaxDetailParams {
     /// `tax_profile_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3459,6 +3615,7 @@ impl crate::form::FormEncode for UpdateTaxDetailParams {
 crate::form::form_object!(UpdateTaxDetailParams);
 /// Fields of the `UpdateAccountingDetailParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateAccountingDetailParams {
     /// `sku`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3535,6 +3692,7 @@ impl crate::form::FormEncode for UpdateAccountingDetailParams {
 crate::form::form_object!(UpdateAccountingDetailParams);
 /// Fields of the `UpdateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3631,6 +3789,7 @@ impl crate::form::FormEncode for UpdateTiersParams {
 crate::form::form_object!(UpdateTiersParams);
 /// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     pub provider_name: String,

@@ -308,14 +308,24 @@ impl ListLedgerAccountBalancesRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `subscription_id`; operators: `is`.
+    /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `unit_id`; operators: `is`.
+    /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn unit_id(mut self, value: StringFilter) -> Self {
-        self.params.unit_id = Some(value);
+        crate::filter::add_condition(&mut self.params.unit_id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -329,12 +339,12 @@ impl ListLedgerAccountBalancesRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is"],
         )?;
-        crate::filter::check_operator("unit_id", self.params.unit_id.as_ref(), &["is"])?;
+        crate::filter::check_operators("unit_id", &self.params.unit_id, &["is"])?;
         Ok("/ledger_account_balances".to_string())
     }
     /// Sends the request and decodes the response.
@@ -392,12 +402,23 @@ pub struct ListLedgerAccountBalancesParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `subscription_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `unit_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit_id: Option<StringFilter>,
+    /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub unit_id: Vec<StringFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListLedgerAccountBalancesParams {
     /// Parameters with nothing set.
@@ -405,12 +426,14 @@ impl ListLedgerAccountBalancesParams {
         Self {
             limit: None,
             offset: None,
-            subscription_id: None,
-            unit_id: None,
+            subscription_id: Vec::new(),
+            unit_id: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -420,6 +443,7 @@ impl crate::form::FormEncode for ListLedgerAccountBalancesParams {
         form.field("offset", &self.offset);
         form.field("subscription_id", &self.subscription_id);
         form.field("unit_id", &self.unit_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /ledger_account_balances` (`ledger_account_balance.list_ledger_account_balances`).

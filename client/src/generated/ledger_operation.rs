@@ -287,7 +287,7 @@ impl LedgerOperations {
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
         amount: impl Into<String>,
-        ledger_operation_timestamp: Timestamp,
+        ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> CaptureRequest {
         CaptureRequest {
             client: self.client.clone(),
@@ -308,7 +308,7 @@ impl LedgerOperations {
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
         amount: impl Into<String>,
-        ledger_operation_timestamp: Timestamp,
+        ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> AuthorizeRequest {
         AuthorizeRequest {
             client: self.client.clone(),
@@ -328,7 +328,7 @@ impl LedgerOperations {
         &self,
         authorization_id: impl Into<String>,
         amount: impl Into<String>,
-        ledger_operation_timestamp: Timestamp,
+        ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> CaptureAuthorizationRequest {
         CaptureAuthorizationRequest {
             client: self.client.clone(),
@@ -346,7 +346,7 @@ impl LedgerOperations {
     pub fn release_authorization(
         &self,
         authorization_id: impl Into<String>,
-        ledger_operation_timestamp: Timestamp,
+        ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> ReleaseAuthorizationRequest {
         ReleaseAuthorizationRequest {
             client: self.client.clone(),
@@ -365,7 +365,7 @@ impl LedgerOperations {
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
         amount: impl Into<String>,
-        expires_at: Timestamp,
+        expires_at: impl Into<Timestamp>,
     ) -> AllocateRequest {
         AllocateRequest {
             client: self.client.clone(),
@@ -493,29 +493,39 @@ impl ListLedgerOperationsRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `subscription_id`; operators: `is`.
+    /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `unit_id`; operators: `is`.
+    /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn unit_id(mut self, value: StringFilter) -> Self {
-        self.params.unit_id = Some(value);
+        crate::filter::add_condition(&mut self.params.unit_id, value);
         self
     }
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
-    /// Filter on `type`; operators: `is`, `in`.
+    /// Filter on `type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
-        self.params.r#type = Some(value);
+        crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListLedgerOperationsSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -529,22 +539,18 @@ impl ListLedgerOperationsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is"],
         )?;
-        crate::filter::check_operator("unit_id", self.params.unit_id.as_ref(), &["is"])?;
-        crate::filter::check_operator(
+        crate::filter::check_operators("unit_id", &self.params.unit_id, &["is"])?;
+        crate::filter::check_operators(
             "created_at",
-            self.params.created_at.as_ref(),
+            &self.params.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
-            "type",
-            self.params.r#type.as_ref(),
-            &["is", "in"],
-        )?;
+        crate::filter::check_operators("type", &self.params.r#type, &["is", "in"])?;
         Ok("/ledger_operations".to_string())
     }
     /// Sends the request and decodes the response.
@@ -602,21 +608,40 @@ pub struct ListLedgerOperationsParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `subscription_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `unit_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit_id: Option<StringFilter>,
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<TimestampFilter>,
-    /// Filter on `type`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EnumFilter<Type>>,
+    /// Filter on `subscription_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `unit_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub unit_id: Vec<StringFilter>,
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `type`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<Type>>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListLedgerOperationsSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListLedgerOperationsParams {
     /// Parameters with nothing set.
@@ -624,15 +649,17 @@ impl ListLedgerOperationsParams {
         Self {
             limit: None,
             offset: None,
-            subscription_id: None,
-            unit_id: None,
-            created_at: None,
-            r#type: None,
+            subscription_id: Vec::new(),
+            unit_id: Vec::new(),
+            created_at: Vec::new(),
+            r#type: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -645,6 +672,7 @@ impl crate::form::FormEncode for ListLedgerOperationsParams {
         form.field("created_at", &self.created_at);
         form.field("type", &self.r#type);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /ledger_operations` (`ledger_operation.list_ledger_operations`) can sort by.
@@ -739,6 +767,16 @@ impl CaptureRequest {
         self.params.metadata = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CaptureParams {
         &self.params
@@ -780,6 +818,9 @@ pub struct CaptureParams {
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CaptureParams {
     /// Parameters with the required fields set and nothing else.
@@ -787,19 +828,21 @@ impl CaptureParams {
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
         amount: impl Into<String>,
-        ledger_operation_timestamp: Timestamp,
+        ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> Self {
         Self {
             id: None,
             subscription_id: subscription_id.into(),
             unit_id: unit_id.into(),
             amount: amount.into(),
-            ledger_operation_timestamp,
+            ledger_operation_timestamp: ledger_operation_timestamp.into(),
             metadata: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -811,6 +854,7 @@ impl crate::form::FormEncode for CaptureParams {
         form.field("amount", &self.amount);
         form.field("ledger_operation_timestamp", &self.ledger_operation_timestamp);
         form.field("metadata", &self.metadata);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /ledger_operations/capture` (`ledger_operation.capture`) returns.
@@ -913,13 +957,23 @@ impl AuthorizeRequest {
         self
     }
     /// Sets `auto_release_timestamp` (Unix seconds).
-    pub fn auto_release_timestamp(mut self, value: Timestamp) -> Self {
-        self.params.auto_release_timestamp = Some(value);
+    pub fn auto_release_timestamp(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.auto_release_timestamp = Some(value.into());
         self
     }
     /// Sets `metadata` (any JSON value).
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -968,6 +1022,9 @@ pub struct AuthorizeParams {
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AuthorizeParams {
     /// Parameters with the required fields set and nothing else.
@@ -975,20 +1032,22 @@ impl AuthorizeParams {
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
         amount: impl Into<String>,
-        ledger_operation_timestamp: Timestamp,
+        ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> Self {
         Self {
             id: None,
             subscription_id: subscription_id.into(),
             unit_id: unit_id.into(),
             amount: amount.into(),
-            ledger_operation_timestamp,
+            ledger_operation_timestamp: ledger_operation_timestamp.into(),
             auto_release_timestamp: None,
             metadata: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1001,6 +1060,7 @@ impl crate::form::FormEncode for AuthorizeParams {
         form.field("ledger_operation_timestamp", &self.ledger_operation_timestamp);
         form.field("auto_release_timestamp", &self.auto_release_timestamp);
         form.field("metadata", &self.metadata);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /ledger_operations/authorize` (`ledger_operation.authorize`) returns.
@@ -1107,6 +1167,16 @@ impl CaptureAuthorizationRequest {
         self.params.metadata = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CaptureAuthorizationParams {
         &self.params
@@ -1150,24 +1220,29 @@ pub struct CaptureAuthorizationParams {
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CaptureAuthorizationParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         authorization_id: impl Into<String>,
         amount: impl Into<String>,
-        ledger_operation_timestamp: Timestamp,
+        ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> Self {
         Self {
             authorization_id: authorization_id.into(),
             id: None,
             amount: amount.into(),
-            ledger_operation_timestamp,
+            ledger_operation_timestamp: ledger_operation_timestamp.into(),
             metadata: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1178,6 +1253,7 @@ impl crate::form::FormEncode for CaptureAuthorizationParams {
         form.field("amount", &self.amount);
         form.field("ledger_operation_timestamp", &self.ledger_operation_timestamp);
         form.field("metadata", &self.metadata);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`) returns.
@@ -1284,6 +1360,16 @@ impl ReleaseAuthorizationRequest {
         self.params.metadata = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ReleaseAuthorizationParams {
         &self.params
@@ -1325,22 +1411,27 @@ pub struct ReleaseAuthorizationParams {
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ReleaseAuthorizationParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         authorization_id: impl Into<String>,
-        ledger_operation_timestamp: Timestamp,
+        ledger_operation_timestamp: impl Into<Timestamp>,
     ) -> Self {
         Self {
             authorization_id: authorization_id.into(),
             id: None,
-            ledger_operation_timestamp,
+            ledger_operation_timestamp: ledger_operation_timestamp.into(),
             metadata: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1350,6 +1441,7 @@ impl crate::form::FormEncode for ReleaseAuthorizationParams {
         form.field("id", &self.id);
         form.field("ledger_operation_timestamp", &self.ledger_operation_timestamp);
         form.field("metadata", &self.metadata);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`) returns.
@@ -1451,6 +1543,16 @@ impl AllocateRequest {
         self.params.metadata = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &AllocateParams {
         &self.params
@@ -1491,6 +1593,9 @@ pub struct AllocateParams {
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AllocateParams {
     /// Parameters with the required fields set and nothing else.
@@ -1498,18 +1603,20 @@ impl AllocateParams {
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
         amount: impl Into<String>,
-        expires_at: Timestamp,
+        expires_at: impl Into<Timestamp>,
     ) -> Self {
         Self {
             subscription_id: subscription_id.into(),
             unit_id: unit_id.into(),
             amount: amount.into(),
-            expires_at,
+            expires_at: expires_at.into(),
             metadata: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1520,6 +1627,7 @@ impl crate::form::FormEncode for AllocateParams {
         form.field("amount", &self.amount);
         form.field("expires_at", &self.expires_at);
         form.field("metadata", &self.metadata);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /ledger_operations/allocate` (`ledger_operation.allocate`) returns.

@@ -224,6 +224,16 @@ impl CreateRequest {
         self.params.column_definitions = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -269,6 +279,9 @@ pub struct CreateParams {
     /// `column_definitions` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub column_definitions: Vec<CreateColumnDefinitionsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -283,10 +296,12 @@ impl CreateParams {
             feature_unit: feature_unit.into(),
             query: query.into(),
             column_definitions: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -297,6 +312,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("feature_unit", &self.feature_unit);
         form.field("query", &self.query);
         form.field("column_definitions", &self.column_definitions);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /metered_features` (`metered_feature.create`) returns.
@@ -630,6 +646,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
 }
 /// Fields of the `CreateColumnDefinitionsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateColumnDefinitionsParams {
     /// `column_name`; at most 100 characters.
     pub column_name: String,

@@ -160,6 +160,16 @@ impl ProcessReceiptRequest {
         self.params.customer = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ProcessReceiptParams {
         &self.params
@@ -209,6 +219,9 @@ pub struct ProcessReceiptParams {
     /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ProcessReceiptCustomerParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ProcessReceiptParams {
     /// Parameters with the required fields set and nothing else.
@@ -217,10 +230,12 @@ impl ProcessReceiptParams {
             receipt: receipt.into(),
             product: None,
             customer: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -229,6 +244,7 @@ impl crate::form::FormEncode for ProcessReceiptParams {
         form.field("receipt", &self.receipt);
         form.field("product", &self.product);
         form.field("customer", &self.customer);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`) returns.
@@ -283,6 +299,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
 }
 /// Fields of the `ProcessReceiptProductParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProcessReceiptProductParams {
     /// `id`; at most 96 characters.
     pub id: String,
@@ -341,6 +358,7 @@ impl crate::form::FormEncode for ProcessReceiptProductParams {
 crate::form::form_object!(ProcessReceiptProductParams);
 /// Fields of the `ProcessReceiptCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProcessReceiptCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

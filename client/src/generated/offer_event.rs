@@ -114,6 +114,16 @@ pub struct OfferEventsRequest {
     params: OfferEventsParams,
 }
 impl OfferEventsRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &OfferEventsParams {
         &self.params
@@ -148,6 +158,9 @@ pub struct OfferEventsParams {
     /// `type`.
     #[serde(rename = "type")]
     pub r#type: OfferEventsType,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl OfferEventsParams {
     /// Parameters with the required fields set and nothing else.
@@ -158,10 +171,12 @@ impl OfferEventsParams {
         Self {
             personalized_offer_id: personalized_offer_id.into(),
             r#type,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -169,6 +184,7 @@ impl crate::form::FormEncode for OfferEventsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("personalized_offer_id", &self.personalized_offer_id);
         form.field("type", &self.r#type);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /offer_events` (`offer_event.offer_events`) returns.

@@ -375,6 +375,16 @@ pub struct OfferFulfillmentsRequest {
     params: OfferFulfillmentsParams,
 }
 impl OfferFulfillmentsRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &OfferFulfillmentsParams {
         &self.params
@@ -408,6 +418,9 @@ pub struct OfferFulfillmentsParams {
     pub personalized_offer_id: String,
     /// `option_id`; at most 50 characters.
     pub option_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl OfferFulfillmentsParams {
     /// Parameters with the required fields set and nothing else.
@@ -418,10 +431,12 @@ impl OfferFulfillmentsParams {
         Self {
             personalized_offer_id: personalized_offer_id.into(),
             option_id: option_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -429,6 +444,7 @@ impl crate::form::FormEncode for OfferFulfillmentsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("personalized_offer_id", &self.personalized_offer_id);
         form.field("option_id", &self.option_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`) returns.
@@ -606,6 +622,16 @@ impl OfferFulfillmentsUpdateRequest {
         self.params.failure_reason = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &OfferFulfillmentsUpdateParams {
         &self.params
@@ -650,6 +676,9 @@ pub struct OfferFulfillmentsUpdateParams {
     /// `failure_reason`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl OfferFulfillmentsUpdateParams {
     /// Parameters with the required fields set and nothing else.
@@ -658,10 +687,12 @@ impl OfferFulfillmentsUpdateParams {
             id: id.into(),
             status,
             failure_reason: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -670,6 +701,7 @@ impl crate::form::FormEncode for OfferFulfillmentsUpdateParams {
         form.field("id", &self.id);
         form.field("status", &self.status);
         form.field("failure_reason", &self.failure_reason);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`) returns.

@@ -308,14 +308,24 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn source(mut self, value: EnumFilter<Source>) -> Self {
-        self.params.source = Some(value);
+        crate::filter::add_condition(&mut self.params.source, value);
         self
     }
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.customer_id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -329,14 +339,14 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "source",
-            self.params.source.as_ref(),
+            &self.params.source,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer_id",
-            self.params.customer_id.as_ref(),
+            &self.params.customer_id,
             &["is", "is_not", "starts_with"],
         )?;
         Ok("/omnichannel_one_time_orders".to_string())
@@ -390,12 +400,23 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<EnumFilter<Source>>,
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
+    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub source: Vec<EnumFilter<Source>>,
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -403,12 +424,14 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            source: None,
-            customer_id: None,
+            source: Vec::new(),
+            customer_id: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -418,6 +441,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("offset", &self.offset);
         form.field("source", &self.source);
         form.field("customer_id", &self.customer_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /omnichannel_one_time_orders` (`omnichannel_one_time_order.list`).

@@ -386,55 +386,71 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `omnichannel_subscription_item[status]`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    pub fn source(mut self, value: EnumFilter<Source>) -> Self {
+        crate::filter::add_condition(&mut self.params.source, value);
+        self
+    }
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    pub fn customer_id(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(&mut self.params.customer_id, value);
+        self
+    }
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    pub fn id(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(&mut self.params.id, value);
+        self
+    }
+    /// Filter on `id_at_source`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    pub fn id_at_source(mut self, value: StringFilter) -> Self {
+        crate::filter::add_condition(&mut self.params.id_at_source, value);
+        self
+    }
+    /// Filter on `updated_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
+    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
+        crate::filter::add_condition(&mut self.params.updated_at, value);
+        self
+    }
+    /// Filter on `purchased_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
+    pub fn purchased_at(mut self, value: TimestampFilter) -> Self {
+        crate::filter::add_condition(&mut self.params.purchased_at, value);
+        self
+    }
+    /// Filter on `omnichannel_subscription_item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn omnichannel_subscription_item_status(
         mut self,
         value: EnumFilter<ListOmnichannelSubscriptionItemStatus>,
     ) -> Self {
-        self.params.omnichannel_subscription_item_status = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.omnichannel_subscription_item.status,
+            value,
+        );
         self
     }
-    /// Filter on `omnichannel_subscription_item[item_id_at_source]`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `omnichannel_subscription_item[item_id_at_source]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn omnichannel_subscription_item_item_id_at_source(
         mut self,
         value: StringFilter,
     ) -> Self {
-        self.params.omnichannel_subscription_item_item_id_at_source = Some(value);
-        self
-    }
-    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`.
-    pub fn source(mut self, value: EnumFilter<Source>) -> Self {
-        self.params.source = Some(value);
-        self
-    }
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
-        self
-    }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
-        self
-    }
-    /// Filter on `id_at_source`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    pub fn id_at_source(mut self, value: StringFilter) -> Self {
-        self.params.id_at_source = Some(value);
-        self
-    }
-    /// Filter on `updated_at`; operators: `before`, `between`, `after`, `on`.
-    pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
-        self
-    }
-    /// Filter on `purchased_at`; operators: `before`, `between`, `after`, `on`.
-    pub fn purchased_at(mut self, value: TimestampFilter) -> Self {
-        self.params.purchased_at = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.omnichannel_subscription_item.item_id_at_source,
+            value,
+        );
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -448,44 +464,44 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "omnichannel_subscription_item[status]",
-            self.params.omnichannel_subscription_item_status.as_ref(),
+            &self.params.omnichannel_subscription_item.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "omnichannel_subscription_item[item_id_at_source]",
-            self.params.omnichannel_subscription_item_item_id_at_source.as_ref(),
+            &self.params.omnichannel_subscription_item.item_id_at_source,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "source",
-            self.params.source.as_ref(),
+            &self.params.source,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer_id",
-            self.params.customer_id.as_ref(),
+            &self.params.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id_at_source",
-            self.params.id_at_source.as_ref(),
+            &self.params.id_at_source,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["before", "between", "after", "on"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "purchased_at",
-            self.params.purchased_at.as_ref(),
+            &self.params.purchased_at,
             &["before", "between", "after", "on"],
         )?;
         Ok("/omnichannel_subscriptions".to_string())
@@ -539,35 +555,60 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `omnichannel_subscription_item[status]`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub omnichannel_subscription_item_status: Option<
-        EnumFilter<ListOmnichannelSubscriptionItemStatus>,
-    >,
-    /// Filter on `omnichannel_subscription_item[item_id_at_source]`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub omnichannel_subscription_item_item_id_at_source: Option<StringFilter>,
-    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<EnumFilter<Source>>,
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `id_at_source`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_at_source: Option<StringFilter>,
-    /// Filter on `updated_at`; operators: `before`, `between`, `after`, `on`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `purchased_at`; operators: `before`, `between`, `after`, `on`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purchased_at: Option<TimestampFilter>,
+    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub source: Vec<EnumFilter<Source>>,
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `id_at_source`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id_at_source: Vec<StringFilter>,
+    /// Filter on `updated_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `purchased_at`; operators: `before`, `between`, `after`, `on`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub purchased_at: Vec<TimestampFilter>,
+    /// Filters in the `omnichannel_subscription_item` group.
+    #[serde(
+        default,
+        skip_serializing_if = "ListOmnichannelSubscriptionItemFilters::is_empty"
+    )]
+    pub omnichannel_subscription_item: ListOmnichannelSubscriptionItemFilters,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -575,19 +616,20 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            omnichannel_subscription_item_status: None,
-            omnichannel_subscription_item_item_id_at_source: None,
-            source: None,
-            customer_id: None,
-            id: None,
-            id_at_source: None,
-            updated_at: None,
-            purchased_at: None,
+            source: Vec::new(),
+            customer_id: Vec::new(),
+            id: Vec::new(),
+            id_at_source: Vec::new(),
+            updated_at: Vec::new(),
+            purchased_at: Vec::new(),
+            omnichannel_subscription_item: Default::default(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -595,23 +637,49 @@ impl crate::form::FormEncode for ListParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
-        form.field(
-            "omnichannel_subscription_item[status]",
-            &self.omnichannel_subscription_item_status,
-        );
-        form.field(
-            "omnichannel_subscription_item[item_id_at_source]",
-            &self.omnichannel_subscription_item_item_id_at_source,
-        );
         form.field("source", &self.source);
         form.field("customer_id", &self.customer_id);
         form.field("id", &self.id);
         form.field("id_at_source", &self.id_at_source);
         form.field("updated_at", &self.updated_at);
         form.field("purchased_at", &self.purchased_at);
+        form.field("omnichannel_subscription_item", &self.omnichannel_subscription_item);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
+/// The `omnichannel_subscription_item` filters of `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`), sent as `omnichannel_subscription_item[field][operator]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListOmnichannelSubscriptionItemFilters {
+    /// Filter on `omnichannel_subscription_item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<ListOmnichannelSubscriptionItemStatus>>,
+    /// Filter on `omnichannel_subscription_item[item_id_at_source]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_id_at_source: Vec<StringFilter>,
+}
+impl ListOmnichannelSubscriptionItemFilters {
+    /// Whether no filter of the group is set.
+    pub fn is_empty(&self) -> bool {
+        self.status.is_empty() && self.item_id_at_source.is_empty()
+    }
+}
+impl crate::form::FormEncode for ListOmnichannelSubscriptionItemFilters {
+    fn encode(&self, form: &mut crate::form::Form) {
+        form.field("status", &self.status);
+        form.field("item_id_at_source", &self.item_id_at_source);
+    }
+}
+crate::form::form_object!(ListOmnichannelSubscriptionItemFilters);
 /// Fields `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ListSortField {
@@ -796,6 +864,7 @@ impl OmnichannelTransactionsForOmnichannelSubscriptionRequest {
 }
 /// Parameters of `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OmnichannelTransactionsForOmnichannelSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -809,8 +878,9 @@ impl OmnichannelTransactionsForOmnichannelSubscriptionParams {
     pub fn new() -> Self {
         Self { limit: None, offset: None }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -899,6 +969,16 @@ pub struct MoveRequest {
     params: MoveParams,
 }
 impl MoveRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &MoveParams {
         &self.params
@@ -940,22 +1020,28 @@ impl MoveRequest {
 pub struct MoveParams {
     /// `to_customer_id`; at most 50 characters.
     pub to_customer_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl MoveParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(to_customer_id: impl Into<String>) -> Self {
         Self {
             to_customer_id: to_customer_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for MoveParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("to_customer_id", &self.to_customer_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`) returns.

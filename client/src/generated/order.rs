@@ -2140,9 +2140,9 @@ impl Orders {
         &self,
         invoice_id: impl Into<String>,
         status: ImportOrderStatus,
-        created_at: Timestamp,
-        order_date: Timestamp,
-        shipping_date: Timestamp,
+        created_at: impl Into<Timestamp>,
+        order_date: impl Into<Timestamp>,
+        shipping_date: impl Into<Timestamp>,
     ) -> ImportOrderRequest {
         ImportOrderRequest {
             client: self.client.clone(),
@@ -2321,6 +2321,16 @@ impl CreateRequest {
         self.params.batch_id = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -2380,6 +2390,9 @@ pub struct CreateParams {
     /// `batch_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -2394,10 +2407,12 @@ impl CreateParams {
             tracking_id: None,
             tracking_url: None,
             batch_id: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2412,6 +2427,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("tracking_id", &self.tracking_id);
         form.field("tracking_url", &self.tracking_url);
         form.field("batch_id", &self.batch_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /orders` (`order.create`) returns.
@@ -2497,18 +2513,18 @@ impl UpdateRequest {
         self
     }
     /// Sets `shipping_date` (Unix seconds).
-    pub fn shipping_date(mut self, value: Timestamp) -> Self {
-        self.params.shipping_date = Some(value);
+    pub fn shipping_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.shipping_date = Some(value.into());
         self
     }
     /// Sets `order_date` (Unix seconds).
-    pub fn order_date(mut self, value: Timestamp) -> Self {
-        self.params.order_date = Some(value);
+    pub fn order_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.order_date = Some(value.into());
         self
     }
     /// Sets `cancelled_at` (Unix seconds).
-    pub fn cancelled_at(mut self, value: Timestamp) -> Self {
-        self.params.cancelled_at = Some(value);
+    pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.cancelled_at = Some(value.into());
         self
     }
     /// Sets `cancellation_reason`.
@@ -2517,13 +2533,13 @@ impl UpdateRequest {
         self
     }
     /// Sets `shipped_at` (Unix seconds).
-    pub fn shipped_at(mut self, value: Timestamp) -> Self {
-        self.params.shipped_at = Some(value);
+    pub fn shipped_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.shipped_at = Some(value.into());
         self
     }
     /// Sets `delivered_at` (Unix seconds).
-    pub fn delivered_at(mut self, value: Timestamp) -> Self {
-        self.params.delivered_at = Some(value);
+    pub fn delivered_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.delivered_at = Some(value.into());
         self
     }
     /// Sets `tracking_url`; at most 255 characters.
@@ -2559,6 +2575,16 @@ impl UpdateRequest {
     /// Sets `order_line_items` (a list).
     pub fn order_line_items(mut self, value: Vec<UpdateOrderLineItemsParams>) -> Self {
         self.params.order_line_items = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2647,6 +2673,9 @@ pub struct UpdateParams {
     /// `order_line_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order_line_items: Vec<UpdateOrderLineItemsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -2668,10 +2697,12 @@ impl UpdateParams {
             status: None,
             shipping_address: None,
             order_line_items: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2693,6 +2724,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("status", &self.status);
         form.field("shipping_address", &self.shipping_address);
         form.field("order_line_items", &self.order_line_items);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /orders/{order_id}` (`order.update`) returns.
@@ -2817,23 +2849,23 @@ impl ImportOrderRequest {
         self
     }
     /// Sets `shipping_cut_off_date` (Unix seconds).
-    pub fn shipping_cut_off_date(mut self, value: Timestamp) -> Self {
-        self.params.shipping_cut_off_date = Some(value);
+    pub fn shipping_cut_off_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.shipping_cut_off_date = Some(value.into());
         self
     }
     /// Sets `delivered_at` (Unix seconds).
-    pub fn delivered_at(mut self, value: Timestamp) -> Self {
-        self.params.delivered_at = Some(value);
+    pub fn delivered_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.delivered_at = Some(value.into());
         self
     }
     /// Sets `shipped_at` (Unix seconds).
-    pub fn shipped_at(mut self, value: Timestamp) -> Self {
-        self.params.shipped_at = Some(value);
+    pub fn shipped_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.shipped_at = Some(value.into());
         self
     }
     /// Sets `cancelled_at` (Unix seconds).
-    pub fn cancelled_at(mut self, value: Timestamp) -> Self {
-        self.params.cancelled_at = Some(value);
+    pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.cancelled_at = Some(value.into());
         self
     }
     /// Sets `cancellation_reason`.
@@ -2854,6 +2886,16 @@ impl ImportOrderRequest {
     /// Sets `billing_address`.
     pub fn billing_address(mut self, value: ImportOrderBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2958,15 +3000,18 @@ pub struct ImportOrderParams {
     /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<ImportOrderBillingAddressParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ImportOrderParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         invoice_id: impl Into<String>,
         status: ImportOrderStatus,
-        created_at: Timestamp,
-        order_date: Timestamp,
-        shipping_date: Timestamp,
+        created_at: impl Into<Timestamp>,
+        order_date: impl Into<Timestamp>,
+        shipping_date: impl Into<Timestamp>,
     ) -> Self {
         Self {
             id: None,
@@ -2975,9 +3020,9 @@ impl ImportOrderParams {
             status,
             subscription_id: None,
             customer_id: None,
-            created_at,
-            order_date,
-            shipping_date,
+            created_at: created_at.into(),
+            order_date: order_date.into(),
+            shipping_date: shipping_date.into(),
             reference_id: None,
             fulfillment_status: None,
             note: None,
@@ -2993,10 +3038,12 @@ impl ImportOrderParams {
             refundable_credits_issued: None,
             shipping_address: None,
             billing_address: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3026,6 +3073,7 @@ impl crate::form::FormEncode for ImportOrderParams {
         form.field("refundable_credits_issued", &self.refundable_credits_issued);
         form.field("shipping_address", &self.shipping_address);
         form.field("billing_address", &self.billing_address);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /orders/import_order` (`order.import_order`) returns.
@@ -3200,13 +3248,23 @@ impl CancelRequest {
         self
     }
     /// Sets `cancelled_at` (Unix seconds).
-    pub fn cancelled_at(mut self, value: Timestamp) -> Self {
-        self.params.cancelled_at = Some(value);
+    pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.cancelled_at = Some(value.into());
         self
     }
     /// Sets `credit_note`.
     pub fn credit_note(mut self, value: CancelCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3261,6 +3319,9 @@ pub struct CancelParams {
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<CancelCreditNoteParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CancelParams {
     /// Parameters with the required fields set and nothing else.
@@ -3271,10 +3332,12 @@ impl CancelParams {
             comment: None,
             cancelled_at: None,
             credit_note: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3285,6 +3348,7 @@ impl crate::form::FormEncode for CancelParams {
         form.field("comment", &self.comment);
         form.field("cancelled_at", &self.cancelled_at);
         form.field("credit_note", &self.credit_note);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /orders/{order_id}/cancel` (`order.cancel`) returns.
@@ -3372,6 +3436,16 @@ impl CreateRefundableCreditNoteRequest {
         self.params.credit_note = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateRefundableCreditNoteParams {
         &self.params
@@ -3423,6 +3497,9 @@ pub struct CreateRefundableCreditNoteParams {
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<CreateRefundableCreditNoteCreditNoteParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateRefundableCreditNoteParams {
     /// Parameters with nothing set.
@@ -3431,10 +3508,12 @@ impl CreateRefundableCreditNoteParams {
             customer_notes: None,
             comment: None,
             credit_note: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3443,6 +3522,7 @@ impl crate::form::FormEncode for CreateRefundableCreditNoteParams {
         form.field("customer_notes", &self.customer_notes);
         form.field("comment", &self.comment);
         form.field("credit_note", &self.credit_note);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`) returns.
@@ -3517,6 +3597,16 @@ impl ReopenRequest {
         self.params.void_cancellation_credit_notes = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ReopenParams {
         &self.params
@@ -3558,16 +3648,21 @@ pub struct ReopenParams {
     /// `void_cancellation_credit_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_cancellation_credit_notes: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ReopenParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
             void_cancellation_credit_notes: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3577,6 +3672,7 @@ impl crate::form::FormEncode for ReopenParams {
             "void_cancellation_credit_notes",
             &self.void_cancellation_credit_notes,
         );
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /orders/{order_id}/reopen` (`order.reopen`) returns.
@@ -3845,79 +3941,89 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn invoice_id(mut self, value: StringFilter) -> Self {
-        self.params.invoice_id = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice_id, value);
         self
     }
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `shipping_date`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `shipping_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn shipping_date(mut self, value: TimestampFilter) -> Self {
-        self.params.shipping_date = Some(value);
+        crate::filter::add_condition(&mut self.params.shipping_date, value);
         self
     }
-    /// Filter on `shipped_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `shipped_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn shipped_at(mut self, value: TimestampFilter) -> Self {
-        self.params.shipped_at = Some(value);
+        crate::filter::add_condition(&mut self.params.shipped_at, value);
         self
     }
-    /// Filter on `order_type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `order_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn order_type(mut self, value: EnumFilter<OrderType>) -> Self {
-        self.params.order_type = Some(value);
+        crate::filter::add_condition(&mut self.params.order_type, value);
         self
     }
-    /// Filter on `order_date`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `order_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn order_date(mut self, value: TimestampFilter) -> Self {
-        self.params.order_date = Some(value);
+        crate::filter::add_condition(&mut self.params.order_date, value);
         self
     }
-    /// Filter on `paid_on`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `paid_on`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn paid_on(mut self, value: TimestampFilter) -> Self {
-        self.params.paid_on = Some(value);
+        crate::filter::add_condition(&mut self.params.paid_on, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
-    /// Filter on `resent_status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `resent_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn resent_status(mut self, value: EnumFilter<ResentStatus>) -> Self {
-        self.params.resent_status = Some(value);
+        crate::filter::add_condition(&mut self.params.resent_status, value);
         self
     }
-    /// Filter on `is_resent`; operators: `is`.
+    /// Filter on `is_resent`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn is_resent(mut self, value: BooleanFilter) -> Self {
-        self.params.is_resent = Some(value);
+        crate::filter::add_condition(&mut self.params.is_resent, value);
         self
     }
-    /// Filter on `original_order_id`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `original_order_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn original_order_id(mut self, value: StringFilter) -> Self {
-        self.params.original_order_id = Some(value);
+        crate::filter::add_condition(&mut self.params.original_order_id, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3931,74 +4037,70 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice_id",
-            self.params.invoice_id.as_ref(),
+            &self.params.invoice_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "shipping_date",
-            self.params.shipping_date.as_ref(),
+            &self.params.shipping_date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "shipped_at",
-            self.params.shipped_at.as_ref(),
+            &self.params.shipped_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order_type",
-            self.params.order_type.as_ref(),
+            &self.params.order_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "order_date",
-            self.params.order_date.as_ref(),
+            &self.params.order_date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "paid_on",
-            self.params.paid_on.as_ref(),
+            &self.params.paid_on,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "created_at",
-            self.params.created_at.as_ref(),
+            &self.params.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "resent_status",
-            self.params.resent_status.as_ref(),
+            &self.params.resent_status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
-            "is_resent",
-            self.params.is_resent.as_ref(),
-            &["is"],
-        )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators("is_resent", &self.params.is_resent, &["is"])?;
+        crate::filter::check_operators(
             "original_order_id",
-            self.params.original_order_id.as_ref(),
+            &self.params.original_order_id,
             &["is", "is_not", "starts_with"],
         )?;
         Ok("/orders".to_string())
@@ -4058,51 +4160,110 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_id: Option<StringFilter>,
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `shipping_date`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_date: Option<TimestampFilter>,
-    /// Filter on `shipped_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipped_at: Option<TimestampFilter>,
-    /// Filter on `order_type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_type: Option<EnumFilter<OrderType>>,
-    /// Filter on `order_date`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_date: Option<TimestampFilter>,
-    /// Filter on `paid_on`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_on: Option<TimestampFilter>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<TimestampFilter>,
-    /// Filter on `resent_status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resent_status: Option<EnumFilter<ResentStatus>>,
-    /// Filter on `is_resent`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_resent: Option<BooleanFilter>,
-    /// Filter on `original_order_id`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub original_order_id: Option<StringFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub invoice_id: Vec<StringFilter>,
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `shipping_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub shipping_date: Vec<TimestampFilter>,
+    /// Filter on `shipped_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub shipped_at: Vec<TimestampFilter>,
+    /// Filter on `order_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub order_type: Vec<EnumFilter<OrderType>>,
+    /// Filter on `order_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub order_date: Vec<TimestampFilter>,
+    /// Filter on `paid_on`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub paid_on: Vec<TimestampFilter>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `resent_status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub resent_status: Vec<EnumFilter<ResentStatus>>,
+    /// Filter on `is_resent`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub is_resent: Vec<BooleanFilter>,
+    /// Filter on `original_order_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub original_order_id: Vec<StringFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -4112,25 +4273,27 @@ impl ListParams {
             exclude_deleted_credit_notes: None,
             limit: None,
             offset: None,
-            id: None,
-            invoice_id: None,
-            subscription_id: None,
-            status: None,
-            shipping_date: None,
-            shipped_at: None,
-            order_type: None,
-            order_date: None,
-            paid_on: None,
-            updated_at: None,
-            created_at: None,
-            resent_status: None,
-            is_resent: None,
-            original_order_id: None,
+            id: Vec::new(),
+            invoice_id: Vec::new(),
+            subscription_id: Vec::new(),
+            status: Vec::new(),
+            shipping_date: Vec::new(),
+            shipped_at: Vec::new(),
+            order_type: Vec::new(),
+            order_date: Vec::new(),
+            paid_on: Vec::new(),
+            updated_at: Vec::new(),
+            created_at: Vec::new(),
+            resent_status: Vec::new(),
+            is_resent: Vec::new(),
+            original_order_id: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4155,6 +4318,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("is_resent", &self.is_resent);
         form.field("original_order_id", &self.original_order_id);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /orders` (`order.list`) can sort by.
@@ -4252,6 +4416,16 @@ impl OrdersForInvoiceRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &OrdersForInvoiceParams {
         &self.params
@@ -4323,14 +4497,22 @@ pub struct OrdersForInvoiceParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl OrdersForInvoiceParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4338,6 +4520,7 @@ impl crate::form::FormEncode for OrdersForInvoiceParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
@@ -4408,8 +4591,8 @@ pub struct ResendRequest {
 }
 impl ResendRequest {
     /// Sets `shipping_date` (Unix seconds).
-    pub fn shipping_date(mut self, value: Timestamp) -> Self {
-        self.params.shipping_date = Some(value);
+    pub fn shipping_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.shipping_date = Some(value.into());
         self
     }
     /// Sets `resend_reason`; at most 100 characters.
@@ -4420,6 +4603,16 @@ impl ResendRequest {
     /// Sets `order_line_items` (a list).
     pub fn order_line_items(mut self, value: Vec<ResendOrderLineItemsParams>) -> Self {
         self.params.order_line_items = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -4469,6 +4662,9 @@ pub struct ResendParams {
     /// `order_line_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order_line_items: Vec<ResendOrderLineItemsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ResendParams {
     /// Parameters with nothing set.
@@ -4477,10 +4673,12 @@ impl ResendParams {
             shipping_date: None,
             resend_reason: None,
             order_line_items: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4489,6 +4687,7 @@ impl crate::form::FormEncode for ResendParams {
         form.field("shipping_date", &self.shipping_date);
         form.field("resend_reason", &self.resend_reason);
         form.field("order_line_items", &self.order_line_items);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /orders/{order_id}/resend` (`order.resend`) returns.
@@ -4541,6 +4740,7 @@ impl<'de> Deserialize<'de> for ResendResponse {
 }
 /// Fields of the `UpdateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4697,6 +4897,7 @@ impl crate::form::FormEncode for UpdateShippingAddressParams {
 crate::form::form_object!(UpdateShippingAddressParams);
 /// Fields of the `UpdateOrderLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateOrderLineItemsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4743,6 +4944,7 @@ impl crate::form::FormEncode for UpdateOrderLineItemsParams {
 crate::form::form_object!(UpdateOrderLineItemsParams);
 /// Fields of the `ImportOrderShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportOrderShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4899,6 +5101,7 @@ impl crate::form::FormEncode for ImportOrderShippingAddressParams {
 crate::form::form_object!(ImportOrderShippingAddressParams);
 /// Fields of the `ImportOrderBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportOrderBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5055,6 +5258,7 @@ impl crate::form::FormEncode for ImportOrderBillingAddressParams {
 crate::form::form_object!(ImportOrderBillingAddressParams);
 /// Fields of the `CancelCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CancelCreditNoteParams {
     /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5079,6 +5283,7 @@ impl crate::form::FormEncode for CancelCreditNoteParams {
 crate::form::form_object!(CancelCreditNoteParams);
 /// Fields of the `CreateRefundableCreditNoteCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateRefundableCreditNoteCreditNoteParams {
     /// `reason_code`.
     pub reason_code: CreateRefundableCreditNoteCreditNoteReasonCode,
@@ -5103,6 +5308,7 @@ impl crate::form::FormEncode for CreateRefundableCreditNoteCreditNoteParams {
 crate::form::form_object!(CreateRefundableCreditNoteCreditNoteParams);
 /// Fields of the `ResendOrderLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResendOrderLineItemsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

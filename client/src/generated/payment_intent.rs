@@ -1514,6 +1514,16 @@ impl CreateRequest {
         self.params.payment_method_options = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -1578,6 +1588,9 @@ pub struct CreateParams {
     /// `payment_method_options` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_options: Option<Value>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -1594,10 +1607,12 @@ impl CreateParams {
             success_url: None,
             failure_url: None,
             payment_method_options: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1614,6 +1629,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("success_url", &self.success_url);
         form.field("failure_url", &self.failure_url);
         form.field("payment_method_options", &self.payment_method_options);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_intents` (`payment_intent.create`) returns.
@@ -1720,6 +1736,16 @@ impl UpdateRequest {
         self.params.payment_method_options = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -1780,6 +1806,9 @@ pub struct UpdateParams {
     /// `payment_method_options` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_options: Option<Value>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -1792,10 +1821,12 @@ impl UpdateParams {
             success_url: None,
             failure_url: None,
             payment_method_options: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1808,6 +1839,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("success_url", &self.success_url);
         form.field("failure_url", &self.failure_url);
         form.field("payment_method_options", &self.payment_method_options);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`) returns.

@@ -308,6 +308,16 @@ impl CreateRequest {
         self.params.flexible_schedules = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -353,6 +363,9 @@ pub struct CreateParams {
     /// `flexible_schedules` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flexible_schedules: Vec<CreateFlexibleSchedulesParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -367,10 +380,12 @@ impl CreateParams {
             period: None,
             name: name.into(),
             flexible_schedules: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -381,6 +396,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("period", &self.period);
         form.field("name", &self.name);
         form.field("flexible_schedules", &self.flexible_schedules);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_schedule_schemes` (`payment_schedule_scheme.create`) returns.
@@ -627,6 +643,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
 }
 /// Fields of the `CreateFlexibleSchedulesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateFlexibleSchedulesParams {
     /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

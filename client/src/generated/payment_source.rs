@@ -2049,6 +2049,16 @@ impl CreateUsingTempTokenRequest {
         self.params.additional_information = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateUsingTempTokenParams {
         &self.params
@@ -2105,6 +2115,9 @@ pub struct CreateUsingTempTokenParams {
     /// `additional_information` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateUsingTempTokenParams {
     /// Parameters with the required fields set and nothing else.
@@ -2121,10 +2134,12 @@ impl CreateUsingTempTokenParams {
             issuing_country: None,
             replace_primary_payment_source: None,
             additional_information: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2140,6 +2155,7 @@ impl crate::form::FormEncode for CreateUsingTempTokenParams {
             &self.replace_primary_payment_source,
         );
         form.field("additional_information", &self.additional_information);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`) returns.
@@ -2279,6 +2295,16 @@ impl CreateUsingPermanentTokenRequest {
         self.params.billing_address = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateUsingPermanentTokenParams {
         &self.params
@@ -2357,6 +2383,9 @@ pub struct CreateUsingPermanentTokenParams {
     /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateUsingPermanentTokenBillingAddressParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateUsingPermanentTokenParams {
     /// Parameters with the required fields set and nothing else.
@@ -2376,10 +2405,12 @@ impl CreateUsingPermanentTokenParams {
             additional_information: None,
             card: None,
             billing_address: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2402,6 +2433,7 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
         form.field("additional_information", &self.additional_information);
         form.field("card", &self.card);
         form.field("billing_address", &self.billing_address);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`) returns.
@@ -2483,6 +2515,16 @@ impl CreateUsingTokenRequest {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateUsingTokenParams {
         &self.params
@@ -2525,6 +2567,9 @@ pub struct CreateUsingTokenParams {
     pub replace_primary_payment_source: Option<bool>,
     /// `token_id`; at most 40 characters.
     pub token_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateUsingTokenParams {
     /// Parameters with the required fields set and nothing else.
@@ -2533,10 +2578,12 @@ impl CreateUsingTokenParams {
             customer_id: customer_id.into(),
             replace_primary_payment_source: None,
             token_id: token_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2548,6 +2595,7 @@ impl crate::form::FormEncode for CreateUsingTokenParams {
             &self.replace_primary_payment_source,
         );
         form.field("token_id", &self.token_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/create_using_token` (`payment_source.create_using_token`) returns.
@@ -2637,6 +2685,16 @@ impl CreateUsingPaymentIntentRequest {
         self.params.payment_intent = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateUsingPaymentIntentParams {
         &self.params
@@ -2682,6 +2740,9 @@ pub struct CreateUsingPaymentIntentParams {
     /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreateUsingPaymentIntentPaymentIntentParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateUsingPaymentIntentParams {
     /// Parameters with the required fields set and nothing else.
@@ -2690,10 +2751,12 @@ impl CreateUsingPaymentIntentParams {
             customer_id: customer_id.into(),
             replace_primary_payment_source: None,
             payment_intent: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2705,6 +2768,7 @@ impl crate::form::FormEncode for CreateUsingPaymentIntentParams {
             &self.replace_primary_payment_source,
         );
         form.field("payment_intent", &self.payment_intent);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`) returns.
@@ -2789,6 +2853,16 @@ impl CreateVoucherPaymentSourceRequest {
         self.params.voucher_payment_source = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateVoucherPaymentSourceParams {
         &self.params
@@ -2833,6 +2907,9 @@ pub struct CreateVoucherPaymentSourceParams {
     pub voucher_payment_source: Option<
         CreateVoucherPaymentSourceVoucherPaymentSourceParams,
     >,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateVoucherPaymentSourceParams {
     /// Parameters with the required fields set and nothing else.
@@ -2840,10 +2917,12 @@ impl CreateVoucherPaymentSourceParams {
         Self {
             customer_id: customer_id.into(),
             voucher_payment_source: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2851,6 +2930,7 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("customer_id", &self.customer_id);
         form.field("voucher_payment_source", &self.voucher_payment_source);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`) returns.
@@ -2937,6 +3017,16 @@ impl CreateCardRequest {
         self.params.card = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateCardParams {
         &self.params
@@ -2980,6 +3070,9 @@ pub struct CreateCardParams {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateCardCardParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateCardParams {
     /// Parameters with the required fields set and nothing else.
@@ -2988,10 +3081,12 @@ impl CreateCardParams {
             customer_id: customer_id.into(),
             replace_primary_payment_source: None,
             card: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3003,6 +3098,7 @@ impl crate::form::FormEncode for CreateCardParams {
             &self.replace_primary_payment_source,
         );
         form.field("card", &self.card);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/create_card` (`payment_source.create_card`) returns.
@@ -3094,6 +3190,16 @@ impl CreateBankAccountRequest {
         self.params.bank_account = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateBankAccountParams {
         &self.params
@@ -3142,6 +3248,9 @@ pub struct CreateBankAccountParams {
     /// `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CreateBankAccountBankAccountParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateBankAccountParams {
     /// Parameters with the required fields set and nothing else.
@@ -3151,10 +3260,12 @@ impl CreateBankAccountParams {
             issuing_country: None,
             replace_primary_payment_source: None,
             bank_account: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3167,6 +3278,7 @@ impl crate::form::FormEncode for CreateBankAccountParams {
             &self.replace_primary_payment_source,
         );
         form.field("bank_account", &self.bank_account);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`) returns.
@@ -3259,6 +3371,16 @@ impl UpdateCardRequest {
         self.params.card = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateCardParams {
         &self.params
@@ -3309,6 +3431,9 @@ pub struct UpdateCardParams {
     /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<UpdateCardCardParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateCardParams {
     /// Parameters with nothing set.
@@ -3317,10 +3442,12 @@ impl UpdateCardParams {
             gateway_meta_data: None,
             reference_transaction: None,
             card: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3329,6 +3456,7 @@ impl crate::form::FormEncode for UpdateCardParams {
         form.field("gateway_meta_data", &self.gateway_meta_data);
         form.field("reference_transaction", &self.reference_transaction);
         form.field("card", &self.card);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`) returns.
@@ -3411,6 +3539,16 @@ impl UpdateBankAccountRequest {
         self.params.bank_account = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateBankAccountParams {
         &self.params
@@ -3457,20 +3595,28 @@ pub struct UpdateBankAccountParams {
     /// `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<UpdateBankAccountBankAccountParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateBankAccountParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { bank_account: None }
+        Self {
+            bank_account: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateBankAccountParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("bank_account", &self.bank_account);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`) returns.
@@ -3548,6 +3694,16 @@ pub struct VerifyBankAccountRequest {
     params: VerifyBankAccountParams,
 }
 impl VerifyBankAccountRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &VerifyBankAccountParams {
         &self.params
@@ -3595,14 +3751,22 @@ pub struct VerifyBankAccountParams {
     pub amount1: i64,
     /// `amount2`.
     pub amount2: i64,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl VerifyBankAccountParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(amount1: i64, amount2: i64) -> Self {
-        Self { amount1, amount2 }
+        Self {
+            amount1,
+            amount2,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3610,6 +3774,7 @@ impl crate::form::FormEncode for VerifyBankAccountParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount1", &self.amount1);
         form.field("amount2", &self.amount2);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`) returns.
@@ -3694,6 +3859,16 @@ impl ListGatewayTokensForPaymentSourceRequest {
     /// Where the page starts: the `next_offset` of the previous page.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3788,6 +3963,9 @@ pub struct ListGatewayTokensForPaymentSourceParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListGatewayTokensForPaymentSourceParams {
     /// Parameters with nothing set.
@@ -3796,10 +3974,12 @@ impl ListGatewayTokensForPaymentSourceParams {
             include_deleted: None,
             limit: None,
             offset: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3808,6 +3988,7 @@ impl crate::form::FormEncode for ListGatewayTokensForPaymentSourceParams {
         form.field("include_deleted", &self.include_deleted);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
@@ -3993,34 +4174,44 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn r#type(mut self, value: EnumFilter<ListType>) -> Self {
-        self.params.r#type = Some(value);
+        crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -4034,29 +4225,29 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer_id",
-            self.params.customer_id.as_ref(),
+            &self.params.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "type",
-            self.params.r#type.as_ref(),
+            &self.params.r#type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "created_at",
-            self.params.created_at.as_ref(),
+            &self.params.created_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/payment_sources".to_string())
@@ -4116,24 +4307,47 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EnumFilter<ListType>>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<TimestampFilter>,
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<ListType>>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -4143,16 +4357,18 @@ impl ListParams {
             include_deleted: None,
             limit: None,
             offset: None,
-            customer_id: None,
-            r#type: None,
-            status: None,
-            updated_at: None,
-            created_at: None,
+            customer_id: Vec::new(),
+            r#type: Vec::new(),
+            status: Vec::new(),
+            updated_at: Vec::new(),
+            created_at: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4168,6 +4384,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("updated_at", &self.updated_at);
         form.field("created_at", &self.created_at);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /payment_sources` (`payment_source.list`) can sort by.
@@ -4257,6 +4474,16 @@ pub struct SwitchGatewayAccountRequest {
     params: SwitchGatewayAccountParams,
 }
 impl SwitchGatewayAccountRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &SwitchGatewayAccountParams {
         &self.params
@@ -4302,22 +4529,28 @@ impl SwitchGatewayAccountRequest {
 pub struct SwitchGatewayAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     pub gateway_account_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl SwitchGatewayAccountParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(gateway_account_id: impl Into<String>) -> Self {
         Self {
             gateway_account_id: gateway_account_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for SwitchGatewayAccountParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`) returns.
@@ -4395,6 +4628,16 @@ pub struct ExportPaymentSourceRequest {
     params: ExportPaymentSourceParams,
 }
 impl ExportPaymentSourceRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ExportPaymentSourceParams {
         &self.params
@@ -4440,22 +4683,28 @@ impl ExportPaymentSourceRequest {
 pub struct ExportPaymentSourceParams {
     /// `gateway_account_id`; at most 50 characters.
     pub gateway_account_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ExportPaymentSourceParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(gateway_account_id: impl Into<String>) -> Self {
         Self {
             gateway_account_id: gateway_account_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ExportPaymentSourceParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("gateway_account_id", &self.gateway_account_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`) returns.
@@ -4718,6 +4967,7 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
 }
 /// Fields of the `CreateUsingPermanentTokenCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUsingPermanentTokenCardParams {
     /// `last4`; at most 4 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4797,6 +5047,7 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenCardParams {
 crate::form::form_object!(CreateUsingPermanentTokenCardParams);
 /// Fields of the `CreateUsingPermanentTokenBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUsingPermanentTokenBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4923,6 +5174,7 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenBillingAddressParams {
 crate::form::form_object!(CreateUsingPermanentTokenBillingAddressParams);
 /// Fields of the `CreateUsingPaymentIntentPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUsingPaymentIntentPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5024,6 +5276,7 @@ impl crate::form::FormEncode for CreateUsingPaymentIntentPaymentIntentParams {
 crate::form::form_object!(CreateUsingPaymentIntentPaymentIntentParams);
 /// Fields of the `CreateVoucherPaymentSourceVoucherPaymentSourceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateVoucherPaymentSourceVoucherPaymentSourceParams {
     /// `voucher_type`.
     pub voucher_type: enums::VoucherType,
@@ -5074,6 +5327,7 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceVoucherPaymentSourceP
 crate::form::form_object!(CreateVoucherPaymentSourceVoucherPaymentSourceParams);
 /// Fields of the `CreateCardCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateCardCardParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5232,6 +5486,7 @@ impl crate::form::FormEncode for CreateCardCardParams {
 crate::form::form_object!(CreateCardCardParams);
 /// Fields of the `CreateBankAccountBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateBankAccountBankAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5408,6 +5663,7 @@ impl crate::form::FormEncode for CreateBankAccountBankAccountParams {
 crate::form::form_object!(CreateBankAccountBankAccountParams);
 /// Fields of the `UpdateCardCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateCardCardParams {
     /// `first_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5544,6 +5800,7 @@ impl crate::form::FormEncode for UpdateCardCardParams {
 crate::form::form_object!(UpdateCardCardParams);
 /// Fields of the `UpdateBankAccountBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateBankAccountBankAccountParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -367,6 +367,16 @@ impl CreateRequest {
         self.params.invoice_allocations = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -411,6 +421,9 @@ pub struct CreateParams {
     /// `invoice_allocations` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invoice_allocations: Vec<CreateInvoiceAllocationsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -420,10 +433,12 @@ impl CreateParams {
             payment_source_id: None,
             voucher_payment_source: None,
             invoice_allocations: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -433,6 +448,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("payment_source_id", &self.payment_source_id);
         form.field("voucher_payment_source", &self.voucher_payment_source);
         form.field("invoice_allocations", &self.invoice_allocations);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /payment_vouchers` (`payment_voucher.create`) returns.
@@ -605,9 +621,9 @@ impl PaymentVouchersForInvoiceRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// The parameters as set so far.
@@ -621,9 +637,9 @@ impl PaymentVouchersForInvoiceRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "is_present", "in", "not_in"],
         )?;
         Ok(
@@ -681,6 +697,7 @@ impl PaymentVouchersForInvoiceRequest {
 }
 /// Parameters of `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PaymentVouchersForInvoiceParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -688,9 +705,13 @@ pub struct PaymentVouchersForInvoiceParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
+    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
 }
 impl PaymentVouchersForInvoiceParams {
     /// Parameters with nothing set.
@@ -698,11 +719,12 @@ impl PaymentVouchersForInvoiceParams {
         Self {
             limit: None,
             offset: None,
-            status: None,
+            status: Vec::new(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -792,9 +814,9 @@ impl PaymentVouchersForCustomerRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
     /// The parameters as set so far.
@@ -808,9 +830,9 @@ impl PaymentVouchersForCustomerRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "is_present", "in", "not_in"],
         )?;
         Ok(
@@ -868,6 +890,7 @@ impl PaymentVouchersForCustomerRequest {
 }
 /// Parameters of `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PaymentVouchersForCustomerParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -875,9 +898,13 @@ pub struct PaymentVouchersForCustomerParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
+    /// Filter on `status`; operators: `is`, `is_not`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
 }
 impl PaymentVouchersForCustomerParams {
     /// Parameters with nothing set.
@@ -885,11 +912,12 @@ impl PaymentVouchersForCustomerParams {
         Self {
             limit: None,
             offset: None,
-            status: None,
+            status: Vec::new(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -952,6 +980,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
 }
 /// Fields of the `CreateVoucherPaymentSourceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateVoucherPaymentSourceParams {
     /// `voucher_type`.
     pub voucher_type: enums::VoucherType,
@@ -970,6 +999,7 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
 crate::form::form_object!(CreateVoucherPaymentSourceParams);
 /// Fields of the `CreateInvoiceAllocationsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceAllocationsParams {
     /// `invoice_id`; at most 50 characters.
     pub invoice_id: String,

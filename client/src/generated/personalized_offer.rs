@@ -353,6 +353,16 @@ impl PersonalizedOffersRequest {
         self.params.request_context = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &PersonalizedOffersParams {
         &self.params
@@ -410,6 +420,9 @@ pub struct PersonalizedOffersParams {
     /// `request_context`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_context: Option<PersonalizedOffersRequestContextParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PersonalizedOffersParams {
     /// Parameters with the required fields set and nothing else.
@@ -424,10 +437,12 @@ impl PersonalizedOffersParams {
             customer_id: customer_id.into(),
             custom: None,
             request_context: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -442,6 +457,7 @@ impl crate::form::FormEncode for PersonalizedOffersParams {
         form.field("customer_id", &self.customer_id);
         form.field("custom", &self.custom);
         form.field("request_context", &self.request_context);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /personalized_offers` (`personalized_offer.personalized_offers`) returns.
@@ -510,6 +526,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffersResponse {
 }
 /// Fields of the `PersonalizedOffersRequestContextParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PersonalizedOffersRequestContextParams {
     /// `user_agent`; at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

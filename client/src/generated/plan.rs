@@ -1744,6 +1744,16 @@ impl CreateRequest {
         self.params.attached_addons = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -1931,6 +1941,9 @@ pub struct CreateParams {
     /// `attached_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attached_addons: Vec<CreateAttachedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -1988,10 +2001,12 @@ impl CreateParams {
             applicable_addons: Vec::new(),
             event_based_addons: Vec::new(),
             attached_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2052,6 +2067,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("applicable_addons", &self.applicable_addons);
         form.field("event_based_addons", &self.event_based_addons);
         form.field("attached_addons", &self.attached_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /plans` (`plan.create`) returns.
@@ -2372,6 +2388,16 @@ impl UpdateRequest {
         self.params.event_based_addons = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -2554,6 +2580,9 @@ pub struct UpdateParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<UpdateEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -2607,10 +2636,12 @@ impl UpdateParams {
             applicable_addons: Vec::new(),
             attached_addons: Vec::new(),
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2667,6 +2698,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("applicable_addons", &self.applicable_addons);
         form.field("attached_addons", &self.attached_addons);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /plans/{plan_id}` (`plan.update`) returns.
@@ -2749,79 +2781,89 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn name(mut self, value: StringFilter) -> Self {
-        self.params.name = Some(value);
+        crate::filter::add_condition(&mut self.params.name, value);
         self
     }
-    /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn price(mut self, value: NumberFilter) -> Self {
-        self.params.price = Some(value);
+        crate::filter::add_condition(&mut self.params.price, value);
         self
     }
-    /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn period(mut self, value: NumberFilter) -> Self {
-        self.params.period = Some(value);
+        crate::filter::add_condition(&mut self.params.period, value);
         self
     }
-    /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn period_unit(mut self, value: EnumFilter<enums::PeriodUnit>) -> Self {
-        self.params.period_unit = Some(value);
+        crate::filter::add_condition(&mut self.params.period_unit, value);
         self
     }
-    /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
+    /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn trial_period(mut self, value: NumberFilter) -> Self {
-        self.params.trial_period = Some(value);
+        crate::filter::add_condition(&mut self.params.trial_period, value);
         self
     }
-    /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn trial_period_unit(mut self, value: EnumFilter<TrialPeriodUnit>) -> Self {
-        self.params.trial_period_unit = Some(value);
+        crate::filter::add_condition(&mut self.params.trial_period_unit, value);
         self
     }
-    /// Filter on `addon_applicability`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `addon_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn addon_applicability(mut self, value: EnumFilter<AddonApplicability>) -> Self {
-        self.params.addon_applicability = Some(value);
+        crate::filter::add_condition(&mut self.params.addon_applicability, value);
         self
     }
-    /// Filter on `giftable`; operators: `is`.
+    /// Filter on `giftable`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn giftable(mut self, value: BooleanFilter) -> Self {
-        self.params.giftable = Some(value);
+        crate::filter::add_condition(&mut self.params.giftable, value);
         self
     }
-    /// Filter on `charge_model`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `charge_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn charge_model(mut self, value: EnumFilter<ChargeModel>) -> Self {
-        self.params.charge_model = Some(value);
+        crate::filter::add_condition(&mut self.params.charge_model, value);
         self
     }
-    /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn pricing_model(mut self, value: EnumFilter<enums::PricingModel>) -> Self {
-        self.params.pricing_model = Some(value);
+        crate::filter::add_condition(&mut self.params.pricing_model, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn currency_code(mut self, value: StringFilter) -> Self {
-        self.params.currency_code = Some(value);
+        crate::filter::add_condition(&mut self.params.currency_code, value);
         self
     }
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
-        self.params.channel = Some(value);
+        crate::filter::add_condition(&mut self.params.channel, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2835,79 +2877,75 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "name",
-            self.params.name.as_ref(),
+            &self.params.name,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "price",
-            self.params.price.as_ref(),
+            &self.params.price,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "period",
-            self.params.period.as_ref(),
+            &self.params.period,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "period_unit",
-            self.params.period_unit.as_ref(),
+            &self.params.period_unit,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "trial_period",
-            self.params.trial_period.as_ref(),
+            &self.params.trial_period,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "trial_period_unit",
-            self.params.trial_period_unit.as_ref(),
+            &self.params.trial_period_unit,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "addon_applicability",
-            self.params.addon_applicability.as_ref(),
+            &self.params.addon_applicability,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
-            "giftable",
-            self.params.giftable.as_ref(),
-            &["is"],
-        )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators("giftable", &self.params.giftable, &["is"])?;
+        crate::filter::check_operators(
             "charge_model",
-            self.params.charge_model.as_ref(),
+            &self.params.charge_model,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "pricing_model",
-            self.params.pricing_model.as_ref(),
+            &self.params.pricing_model,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "currency_code",
-            self.params.currency_code.as_ref(),
+            &self.params.currency_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "channel",
-            self.params.channel.as_ref(),
+            &self.params.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/plans".to_string())
@@ -2964,51 +3002,114 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<StringFilter>,
-    /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<NumberFilter>,
-    /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period: Option<NumberFilter>,
-    /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_unit: Option<EnumFilter<enums::PeriodUnit>>,
-    /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trial_period: Option<NumberFilter>,
-    /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trial_period_unit: Option<EnumFilter<TrialPeriodUnit>>,
-    /// Filter on `addon_applicability`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addon_applicability: Option<EnumFilter<AddonApplicability>>,
-    /// Filter on `giftable`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub giftable: Option<BooleanFilter>,
-    /// Filter on `charge_model`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_model: Option<EnumFilter<ChargeModel>>,
-    /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pricing_model: Option<EnumFilter<enums::PricingModel>>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<StringFilter>,
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<EnumFilter<enums::Channel>>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `price`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub price: Vec<NumberFilter>,
+    /// Filter on `period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub period: Vec<NumberFilter>,
+    /// Filter on `period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub period_unit: Vec<EnumFilter<enums::PeriodUnit>>,
+    /// Filter on `trial_period`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub trial_period: Vec<NumberFilter>,
+    /// Filter on `trial_period_unit`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub trial_period_unit: Vec<EnumFilter<TrialPeriodUnit>>,
+    /// Filter on `addon_applicability`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub addon_applicability: Vec<EnumFilter<AddonApplicability>>,
+    /// Filter on `giftable`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub giftable: Vec<BooleanFilter>,
+    /// Filter on `charge_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub charge_model: Vec<EnumFilter<ChargeModel>>,
+    /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub pricing_model: Vec<EnumFilter<enums::PricingModel>>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub currency_code: Vec<StringFilter>,
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<enums::Channel>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -3017,25 +3118,27 @@ impl ListParams {
             include_deleted: None,
             limit: None,
             offset: None,
-            id: None,
-            name: None,
-            price: None,
-            period: None,
-            period_unit: None,
-            trial_period: None,
-            trial_period_unit: None,
-            addon_applicability: None,
-            giftable: None,
-            charge_model: None,
-            pricing_model: None,
-            status: None,
-            updated_at: None,
-            currency_code: None,
-            channel: None,
+            id: Vec::new(),
+            name: Vec::new(),
+            price: Vec::new(),
+            period: Vec::new(),
+            period_unit: Vec::new(),
+            trial_period: Vec::new(),
+            trial_period_unit: Vec::new(),
+            addon_applicability: Vec::new(),
+            giftable: Vec::new(),
+            charge_model: Vec::new(),
+            pricing_model: Vec::new(),
+            status: Vec::new(),
+            updated_at: Vec::new(),
+            currency_code: Vec::new(),
+            channel: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3059,6 +3162,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("updated_at", &self.updated_at);
         form.field("currency_code", &self.currency_code);
         form.field("channel", &self.channel);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /plans` (`plan.list`).
@@ -3314,6 +3418,16 @@ impl CopyRequest {
         self.params.for_site_merging = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CopyParams {
         &self.params
@@ -3357,6 +3471,9 @@ pub struct CopyParams {
     /// `for_site_merging`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_site_merging: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CopyParams {
     /// Parameters with the required fields set and nothing else.
@@ -3369,10 +3486,12 @@ impl CopyParams {
             id_at_from_site: id_at_from_site.into(),
             id: None,
             for_site_merging: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3382,6 +3501,7 @@ impl crate::form::FormEncode for CopyParams {
         form.field("id_at_from_site", &self.id_at_from_site);
         form.field("id", &self.id);
         form.field("for_site_merging", &self.for_site_merging);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /plans/copy` (`plan.copy`) returns.
@@ -3526,6 +3646,7 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
 }
 /// Fields of the `CreateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3602,6 +3723,7 @@ impl crate::form::FormEncode for CreateTiersParams {
 crate::form::form_object!(CreateTiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     pub provider_name: String,
@@ -3634,6 +3756,7 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `CreateApplicableAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateApplicableAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3658,6 +3781,7 @@ impl crate::form::FormEncode for CreateApplicableAddonsParams {
 crate::form::form_object!(CreateApplicableAddonsParams);
 /// Fields of the `CreateEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3724,6 +3848,7 @@ impl crate::form::FormEncode for CreateEventBasedAddonsParams {
 crate::form::form_object!(CreateEventBasedAddonsParams);
 /// Fields of the `CreateAttachedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateAttachedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3791,6 +3916,7 @@ impl crate::form::FormEncode for CreateAttachedAddonsParams {
 crate::form::form_object!(CreateAttachedAddonsParams);
 /// Fields of the `UpdateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3867,6 +3993,7 @@ impl crate::form::FormEncode for UpdateTiersParams {
 crate::form::form_object!(UpdateTiersParams);
 /// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     pub provider_name: String,
@@ -3899,6 +4026,7 @@ impl crate::form::FormEncode for UpdateTaxProvidersFieldsParams {
 crate::form::form_object!(UpdateTaxProvidersFieldsParams);
 /// Fields of the `UpdateApplicableAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateApplicableAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3923,6 +4051,7 @@ impl crate::form::FormEncode for UpdateApplicableAddonsParams {
 crate::form::form_object!(UpdateApplicableAddonsParams);
 /// Fields of the `UpdateAttachedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateAttachedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3990,6 +4119,7 @@ impl crate::form::FormEncode for UpdateAttachedAddonsParams {
 crate::form::form_object!(UpdateAttachedAddonsParams);
 /// Fields of the `UpdateEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

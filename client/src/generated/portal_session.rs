@@ -327,6 +327,16 @@ impl CreateRequest {
         self.params.customer = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -369,6 +379,9 @@ pub struct CreateParams {
     /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CreateCustomerParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with nothing set.
@@ -377,10 +390,12 @@ impl CreateParams {
             redirect_url: None,
             forward_url: None,
             customer: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -389,6 +404,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("redirect_url", &self.redirect_url);
         form.field("forward_url", &self.forward_url);
         form.field("customer", &self.customer);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /portal_sessions` (`portal_session.create`) returns.
@@ -646,6 +662,16 @@ pub struct ActivateRequest {
     params: ActivateParams,
 }
 impl ActivateRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ActivateParams {
         &self.params
@@ -689,20 +715,28 @@ impl ActivateRequest {
 pub struct ActivateParams {
     /// `token`; at most 70 characters.
     pub token: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ActivateParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(token: impl Into<String>) -> Self {
-        Self { token: token.into() }
+        Self {
+            token: token.into(),
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ActivateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("token", &self.token);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`) returns.
@@ -757,6 +791,7 @@ impl<'de> Deserialize<'de> for ActivateResponse {
 }
 /// Fields of the `CreateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,

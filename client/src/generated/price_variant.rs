@@ -372,6 +372,16 @@ impl CreateRequest {
         self.params.attributes = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -424,6 +434,9 @@ pub struct CreateParams {
     /// `attributes` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<CreateAttributesParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -436,10 +449,12 @@ impl CreateParams {
             variant_group: None,
             business_entity_id: None,
             attributes: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -452,6 +467,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("variant_group", &self.variant_group);
         form.field("business_entity_id", &self.business_entity_id);
         form.field("attributes", &self.attributes);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /price_variants` (`price_variant.create`) returns.
@@ -644,6 +660,16 @@ impl UpdateRequest {
         self.params.attributes = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -701,6 +727,9 @@ pub struct UpdateParams {
     /// `attributes` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<UpdateAttributesParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -712,10 +741,12 @@ impl UpdateParams {
             variant_group: None,
             status: None,
             attributes: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -727,6 +758,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("variant_group", &self.variant_group);
         form.field("status", &self.status);
         form.field("attributes", &self.attributes);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /price_variants/{price_variant_id}` (`price_variant.update`) returns.
@@ -902,44 +934,57 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn name(mut self, value: StringFilter) -> Self {
-        self.params.name = Some(value);
+        crate::filter::add_condition(&mut self.params.name, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<ListStatus>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `include_site_level_resources`; operators: `is`.
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn include_site_level_resources(mut self, value: BooleanFilter) -> Self {
-        self.params.include_site_level_resources = Some(value);
+        crate::filter::add_condition(
+            &mut self.params.include_site_level_resources,
+            value,
+        );
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -953,39 +998,39 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "name",
-            self.params.name.as_ref(),
+            &self.params.name,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "created_at",
-            self.params.created_at.as_ref(),
+            &self.params.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "include_site_level_resources",
-            self.params.include_site_level_resources.as_ref(),
+            &self.params.include_site_level_resources,
             &["is"],
         )?;
         Ok("/price_variants".to_string())
@@ -1039,30 +1084,61 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<StringFilter>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<ListStatus>>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<TimestampFilter>,
-    /// Filter on `business_entity_id`; operators: `is`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `include_site_level_resources`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_site_level_resources: Option<BooleanFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `name`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub name: Vec<StringFilter>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<ListStatus>>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `business_entity_id`; operators: `is`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filter on `include_site_level_resources`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub include_site_level_resources: Vec<BooleanFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1070,18 +1146,20 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            id: None,
-            name: None,
-            status: None,
-            updated_at: None,
-            created_at: None,
-            business_entity_id: None,
-            include_site_level_resources: None,
+            id: Vec::new(),
+            name: Vec::new(),
+            status: Vec::new(),
+            updated_at: Vec::new(),
+            created_at: Vec::new(),
+            business_entity_id: Vec::new(),
+            include_site_level_resources: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1097,6 +1175,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("business_entity_id", &self.business_entity_id);
         form.field("include_site_level_resources", &self.include_site_level_resources);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /price_variants` (`price_variant.list`) can sort by.
@@ -1181,6 +1260,7 @@ impl<'de> Deserialize<'de> for ListEntry {
 }
 /// Fields of the `CreateAttributesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateAttributesParams {
     /// `name`; at most 100 characters.
     pub name: String,
@@ -1205,6 +1285,7 @@ impl crate::form::FormEncode for CreateAttributesParams {
 crate::form::form_object!(CreateAttributesParams);
 /// Fields of the `UpdateAttributesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateAttributesParams {
     /// `name`; at most 100 characters.
     pub name: String,

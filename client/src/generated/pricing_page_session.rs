@@ -266,6 +266,16 @@ impl CreateForNewSubscriptionRequest {
         self.params.discounts = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateForNewSubscriptionParams {
         &self.params
@@ -336,6 +346,9 @@ pub struct CreateForNewSubscriptionParams {
     /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateForNewSubscriptionDiscountsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForNewSubscriptionParams {
     /// Parameters with nothing set.
@@ -352,10 +365,12 @@ impl CreateForNewSubscriptionParams {
             shipping_address: None,
             contract_term: None,
             discounts: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -372,6 +387,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionParams {
         form.field("shipping_address", &self.shipping_address);
         form.field("contract_term", &self.contract_term);
         form.field("discounts", &self.discounts);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`) returns.
@@ -486,6 +502,16 @@ impl CreateForExistingSubscriptionRequest {
         self.params.discounts = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateForExistingSubscriptionParams {
         &self.params
@@ -546,6 +572,9 @@ pub struct CreateForExistingSubscriptionParams {
     /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateForExistingSubscriptionDiscountsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForExistingSubscriptionParams {
     /// Parameters with nothing set.
@@ -557,10 +586,12 @@ impl CreateForExistingSubscriptionParams {
             subscription: None,
             contract_term: None,
             discounts: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -572,6 +603,7 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionParams {
         form.field("subscription", &self.subscription);
         form.field("contract_term", &self.contract_term);
         form.field("discounts", &self.discounts);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`) returns.
@@ -628,6 +660,7 @@ impl<'de> Deserialize<'de> for CreateForExistingSubscriptionResponse {
 }
 /// Fields of the `CreateForNewSubscriptionPricingPageParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForNewSubscriptionPricingPageParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -656,21 +689,38 @@ pub struct CreateForNewSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForNewSubscriptionSubscriptionParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { id: None }
+        Self {
+            id: None,
+            custom_fields: Default::default(),
+        }
     }
     /// Sets `id`; at most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CreateForNewSubscriptionSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CreateForNewSubscriptionSubscriptionParams);
@@ -698,6 +748,9 @@ pub struct CreateForNewSubscriptionCustomerParams {
     /// `locale`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForNewSubscriptionCustomerParams {
     /// Parameters with nothing set.
@@ -710,6 +763,7 @@ impl CreateForNewSubscriptionCustomerParams {
             company: None,
             phone: None,
             locale: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `id`; at most 50 characters.
@@ -747,6 +801,16 @@ impl CreateForNewSubscriptionCustomerParams {
         self.locale = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CreateForNewSubscriptionCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -757,11 +821,13 @@ impl crate::form::FormEncode for CreateForNewSubscriptionCustomerParams {
         form.field("company", &self.company);
         form.field("phone", &self.phone);
         form.field("locale", &self.locale);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CreateForNewSubscriptionCustomerParams);
 /// Fields of the `CreateForNewSubscriptionBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForNewSubscriptionBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -918,6 +984,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionBillingAddressParams {
 crate::form::form_object!(CreateForNewSubscriptionBillingAddressParams);
 /// Fields of the `CreateForNewSubscriptionShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForNewSubscriptionShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1074,6 +1141,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionShippingAddressParams {
 crate::form::form_object!(CreateForNewSubscriptionShippingAddressParams);
 /// Fields of the `CreateForNewSubscriptionContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForNewSubscriptionContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1113,6 +1181,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionContractTermParams {
 crate::form::form_object!(CreateForNewSubscriptionContractTermParams);
 /// Fields of the `CreateForNewSubscriptionDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForNewSubscriptionDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1223,6 +1292,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionDiscountsParams {
 crate::form::form_object!(CreateForNewSubscriptionDiscountsParams);
 /// Fields of the `CreateForExistingSubscriptionPricingPageParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForExistingSubscriptionPricingPageParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1250,21 +1320,39 @@ crate::form::form_object!(CreateForExistingSubscriptionPricingPageParams);
 pub struct CreateForExistingSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForExistingSubscriptionSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+        Self {
+            id: id.into(),
+            custom_fields: Default::default(),
+        }
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
     }
 }
 impl crate::form::FormEncode for CreateForExistingSubscriptionSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CreateForExistingSubscriptionSubscriptionParams);
 /// Fields of the `CreateForExistingSubscriptionContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForExistingSubscriptionContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1306,6 +1394,7 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionContractTermParams
 crate::form::form_object!(CreateForExistingSubscriptionContractTermParams);
 /// Fields of the `CreateForExistingSubscriptionDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForExistingSubscriptionDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

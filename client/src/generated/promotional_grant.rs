@@ -103,7 +103,7 @@ impl PromotionalGrants {
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
         amount: impl Into<String>,
-        expires_at: Timestamp,
+        expires_at: impl Into<Timestamp>,
     ) -> PromotionalGrantsRequest {
         PromotionalGrantsRequest {
             client: self.client.clone(),
@@ -138,6 +138,16 @@ impl PromotionalGrantsRequest {
     /// Sets `metadata` (any JSON value).
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -186,6 +196,9 @@ pub struct PromotionalGrantsParams {
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PromotionalGrantsParams {
     /// Parameters with the required fields set and nothing else.
@@ -193,18 +206,20 @@ impl PromotionalGrantsParams {
         subscription_id: impl Into<String>,
         unit_id: impl Into<String>,
         amount: impl Into<String>,
-        expires_at: Timestamp,
+        expires_at: impl Into<Timestamp>,
     ) -> Self {
         Self {
             subscription_id: subscription_id.into(),
             unit_id: unit_id.into(),
             amount: amount.into(),
-            expires_at,
+            expires_at: expires_at.into(),
             metadata: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -215,6 +230,7 @@ impl crate::form::FormEncode for PromotionalGrantsParams {
         form.field("amount", &self.amount);
         form.field("expires_at", &self.expires_at);
         form.field("metadata", &self.metadata);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /promotional_grants` (`promotional_grant.promotional_grants`) returns.

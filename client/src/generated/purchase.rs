@@ -501,6 +501,16 @@ impl CreateRequest {
         self.params.contract_terms = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -572,6 +582,9 @@ pub struct CreateParams {
     /// `contract_terms` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contract_terms: Vec<CreateContractTermsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -590,10 +603,12 @@ impl CreateParams {
             discounts: Vec::new(),
             subscription_info: Vec::new(),
             contract_terms: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -615,6 +630,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("discounts", &self.discounts);
         form.field("subscription_info", &self.subscription_info);
         form.field("contract_terms", &self.contract_terms);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /purchases` (`purchase.create`) returns.
@@ -739,6 +755,16 @@ impl EstimateRequest {
         self.params.contract_terms = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &EstimateParams {
         &self.params
@@ -798,6 +824,9 @@ pub struct EstimateParams {
     /// `contract_terms` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contract_terms: Vec<EstimateContractTermsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl EstimateParams {
     /// Parameters with nothing set.
@@ -813,10 +842,12 @@ impl EstimateParams {
             discounts: Vec::new(),
             subscription_info: Vec::new(),
             contract_terms: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -832,6 +863,7 @@ impl crate::form::FormEncode for EstimateParams {
         form.field("discounts", &self.discounts);
         form.field("subscription_info", &self.subscription_info);
         form.field("contract_terms", &self.contract_terms);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /purchases/estimate` (`purchase.estimate`) returns.
@@ -884,6 +916,7 @@ impl<'de> Deserialize<'de> for EstimateResponse {
 }
 /// Fields of the `CreateInvoiceInfoParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateInvoiceInfoParams {
     /// `po_number`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -920,6 +953,7 @@ impl crate::form::FormEncode for CreateInvoiceInfoParams {
 crate::form::form_object!(CreateInvoiceInfoParams);
 /// Fields of the `CreatePaymentScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePaymentScheduleParams {
     /// `scheme_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -956,6 +990,7 @@ impl crate::form::FormEncode for CreatePaymentScheduleParams {
 crate::form::form_object!(CreatePaymentScheduleParams);
 /// Fields of the `CreateStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -980,6 +1015,7 @@ impl crate::form::FormEncode for CreateStatementDescriptorParams {
 crate::form::form_object!(CreateStatementDescriptorParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1069,6 +1105,7 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
 crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreatePurchaseItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePurchaseItemsParams {
     /// `index`.
     pub index: i64,
@@ -1133,6 +1170,7 @@ impl crate::form::FormEncode for CreatePurchaseItemsParams {
 crate::form::form_object!(CreatePurchaseItemsParams);
 /// Fields of the `CreateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateItemTiersParams {
     /// `index`.
     pub index: i64,
@@ -1223,6 +1261,7 @@ impl crate::form::FormEncode for CreateItemTiersParams {
 crate::form::form_object!(CreateItemTiersParams);
 /// Fields of the `CreateShippingAddressesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateShippingAddressesParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1379,6 +1418,7 @@ impl crate::form::FormEncode for CreateShippingAddressesParams {
 crate::form::form_object!(CreateShippingAddressesParams);
 /// Fields of the `CreateDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateDiscountsParams {
     /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1455,6 +1495,7 @@ impl crate::form::FormEncode for CreateDiscountsParams {
 crate::form::form_object!(CreateDiscountsParams);
 /// Fields of the `CreateSubscriptionInfoParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubscriptionInfoParams {
     /// `index`.
     pub index: i64,
@@ -1518,6 +1559,7 @@ impl crate::form::FormEncode for CreateSubscriptionInfoParams {
 crate::form::form_object!(CreateSubscriptionInfoParams);
 /// Fields of the `CreateContractTermsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateContractTermsParams {
     /// `index`.
     pub index: i64,
@@ -1561,6 +1603,7 @@ impl crate::form::FormEncode for CreateContractTermsParams {
 crate::form::form_object!(CreateContractTermsParams);
 /// Fields of the `EstimateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EstimateCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1657,6 +1700,7 @@ impl crate::form::FormEncode for EstimateCustomerParams {
 crate::form::form_object!(EstimateCustomerParams);
 /// Fields of the `EstimateBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EstimateBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1753,6 +1797,7 @@ impl crate::form::FormEncode for EstimateBillingAddressParams {
 crate::form::form_object!(EstimateBillingAddressParams);
 /// Fields of the `EstimatePurchaseItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EstimatePurchaseItemsParams {
     /// `index`.
     pub index: i64,
@@ -1817,6 +1862,7 @@ impl crate::form::FormEncode for EstimatePurchaseItemsParams {
 crate::form::form_object!(EstimatePurchaseItemsParams);
 /// Fields of the `EstimateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EstimateItemTiersParams {
     /// `index`.
     pub index: i64,
@@ -1907,6 +1953,7 @@ impl crate::form::FormEncode for EstimateItemTiersParams {
 crate::form::form_object!(EstimateItemTiersParams);
 /// Fields of the `EstimateShippingAddressesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EstimateShippingAddressesParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2063,6 +2110,7 @@ impl crate::form::FormEncode for EstimateShippingAddressesParams {
 crate::form::form_object!(EstimateShippingAddressesParams);
 /// Fields of the `EstimateDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EstimateDiscountsParams {
     /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2139,6 +2187,7 @@ impl crate::form::FormEncode for EstimateDiscountsParams {
 crate::form::form_object!(EstimateDiscountsParams);
 /// Fields of the `EstimateSubscriptionInfoParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EstimateSubscriptionInfoParams {
     /// `index`.
     pub index: i64,
@@ -2192,6 +2241,7 @@ impl crate::form::FormEncode for EstimateSubscriptionInfoParams {
 crate::form::form_object!(EstimateSubscriptionInfoParams);
 /// Fields of the `EstimateContractTermsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EstimateContractTermsParams {
     /// `index`.
     pub index: i64,

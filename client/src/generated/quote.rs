@@ -2127,7 +2127,7 @@ impl Quotes {
     pub fn extend_expiry_date(
         &self,
         quote_id: impl Into<String>,
-        valid_till: Timestamp,
+        valid_till: impl Into<Timestamp>,
     ) -> ExtendExpiryDateRequest {
         ExtendExpiryDateRequest {
             client: self.client.clone(),
@@ -2376,8 +2376,8 @@ impl CreateSubForCustomerQuoteRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -2440,6 +2440,16 @@ impl CreateSubForCustomerQuoteRequest {
         value: Vec<CreateSubForCustomerQuoteEventBasedAddonsParams>,
     ) -> Self {
         self.params.event_based_addons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2523,6 +2533,9 @@ pub struct CreateSubForCustomerQuoteParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateSubForCustomerQuoteEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateSubForCustomerQuoteParams {
     /// Parameters with nothing set.
@@ -2541,10 +2554,12 @@ impl CreateSubForCustomerQuoteParams {
             contract_term: None,
             addons: Vec::new(),
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2563,6 +2578,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteParams {
         form.field("contract_term", &self.contract_term);
         form.field("addons", &self.addons);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`) returns.
@@ -2646,8 +2662,8 @@ impl EditCreateSubForCustomerQuoteRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -2713,6 +2729,16 @@ impl EditCreateSubForCustomerQuoteRequest {
         value: Vec<EditCreateSubForCustomerQuoteEventBasedAddonsParams>,
     ) -> Self {
         self.params.event_based_addons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2798,6 +2824,9 @@ pub struct EditCreateSubForCustomerQuoteParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<EditCreateSubForCustomerQuoteEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl EditCreateSubForCustomerQuoteParams {
     /// Parameters with nothing set.
@@ -2815,10 +2844,12 @@ impl EditCreateSubForCustomerQuoteParams {
             contract_term: None,
             addons: Vec::new(),
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2836,6 +2867,7 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteParams {
         form.field("contract_term", &self.contract_term);
         form.field("addons", &self.addons);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`) returns.
@@ -2923,8 +2955,8 @@ impl UpdateSubscriptionQuoteRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `replace_addon_list`.
@@ -2948,8 +2980,8 @@ impl UpdateSubscriptionQuoteRequest {
         self
     }
     /// Sets `reactivate_from` (Unix seconds).
-    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
-        self.params.reactivate_from = Some(value);
+    pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.reactivate_from = Some(value.into());
         self
     }
     /// Sets `billing_alignment_mode`.
@@ -2973,8 +3005,8 @@ impl UpdateSubscriptionQuoteRequest {
         self
     }
     /// Sets `changes_scheduled_at` (Unix seconds).
-    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.changes_scheduled_at = Some(value);
+    pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.changes_scheduled_at = Some(value.into());
         self
     }
     /// Sets `force_term_reset`.
@@ -3035,6 +3067,16 @@ impl UpdateSubscriptionQuoteRequest {
         value: Vec<UpdateSubscriptionQuoteEventBasedAddonsParams>,
     ) -> Self {
         self.params.event_based_addons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3140,6 +3182,9 @@ pub struct UpdateSubscriptionQuoteParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<UpdateSubscriptionQuoteEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateSubscriptionQuoteParams {
     /// Parameters with nothing set.
@@ -3167,10 +3212,12 @@ impl UpdateSubscriptionQuoteParams {
             contract_term: None,
             addons: Vec::new(),
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3198,6 +3245,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteParams {
         form.field("contract_term", &self.contract_term);
         form.field("addons", &self.addons);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`) returns.
@@ -3281,8 +3329,8 @@ impl EditUpdateSubscriptionQuoteRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `replace_addon_list`.
@@ -3306,8 +3354,8 @@ impl EditUpdateSubscriptionQuoteRequest {
         self
     }
     /// Sets `reactivate_from` (Unix seconds).
-    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
-        self.params.reactivate_from = Some(value);
+    pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.reactivate_from = Some(value.into());
         self
     }
     /// Sets `billing_alignment_mode`.
@@ -3331,8 +3379,8 @@ impl EditUpdateSubscriptionQuoteRequest {
         self
     }
     /// Sets `changes_scheduled_at` (Unix seconds).
-    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.changes_scheduled_at = Some(value);
+    pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.changes_scheduled_at = Some(value.into());
         self
     }
     /// Sets `force_term_reset`.
@@ -3396,6 +3444,16 @@ impl EditUpdateSubscriptionQuoteRequest {
         value: Vec<EditUpdateSubscriptionQuoteEventBasedAddonsParams>,
     ) -> Self {
         self.params.event_based_addons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3503,6 +3561,9 @@ pub struct EditUpdateSubscriptionQuoteParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<EditUpdateSubscriptionQuoteEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl EditUpdateSubscriptionQuoteParams {
     /// Parameters with nothing set.
@@ -3529,10 +3590,12 @@ impl EditUpdateSubscriptionQuoteParams {
             contract_term: None,
             addons: Vec::new(),
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3559,6 +3622,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteParams {
         form.field("contract_term", &self.contract_term);
         form.field("addons", &self.addons);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`) returns.
@@ -3651,8 +3715,8 @@ impl CreateForOnetimeChargesRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `currency_code`; at most 3 characters.
@@ -3694,6 +3758,16 @@ impl CreateForOnetimeChargesRequest {
         value: Vec<CreateForOnetimeChargesTaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -3768,6 +3842,9 @@ pub struct CreateForOnetimeChargesParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateForOnetimeChargesTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForOnetimeChargesParams {
     /// Parameters with the required fields set and nothing else.
@@ -3785,10 +3862,12 @@ impl CreateForOnetimeChargesParams {
             addons: Vec::new(),
             charges: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3806,6 +3885,7 @@ impl crate::form::FormEncode for CreateForOnetimeChargesParams {
         form.field("addons", &self.addons);
         form.field("charges", &self.charges);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`) returns.
@@ -3892,8 +3972,8 @@ impl EditOneTimeQuoteRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `currency_code`; at most 3 characters.
@@ -3935,6 +4015,16 @@ impl EditOneTimeQuoteRequest {
         value: Vec<EditOneTimeQuoteTaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -4009,6 +4099,9 @@ pub struct EditOneTimeQuoteParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<EditOneTimeQuoteTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl EditOneTimeQuoteParams {
     /// Parameters with nothing set.
@@ -4024,10 +4117,12 @@ impl EditOneTimeQuoteParams {
             addons: Vec::new(),
             charges: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4043,6 +4138,7 @@ impl crate::form::FormEncode for EditOneTimeQuoteParams {
         form.field("addons", &self.addons);
         form.field("charges", &self.charges);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`) returns.
@@ -4129,8 +4225,8 @@ impl CreateSubItemsForCustomerQuoteRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -4240,6 +4336,16 @@ impl CreateSubItemsForCustomerQuoteRequest {
         self.params.entitlement_overrides = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateSubItemsForCustomerQuoteParams {
         &self.params
@@ -4346,6 +4452,9 @@ pub struct CreateSubItemsForCustomerQuoteParams {
     pub entitlement_overrides: Vec<
         CreateSubItemsForCustomerQuoteEntitlementOverridesParams,
     >,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateSubItemsForCustomerQuoteParams {
     /// Parameters with nothing set.
@@ -4370,10 +4479,12 @@ impl CreateSubItemsForCustomerQuoteParams {
             item_tiers: Vec::new(),
             coupons: Vec::new(),
             entitlement_overrides: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4398,6 +4509,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteParams {
         form.field("item_tiers", &self.item_tiers);
         form.field("coupons", &self.coupons);
         form.field("entitlement_overrides", &self.entitlement_overrides);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`) returns.
@@ -4487,8 +4599,8 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -4596,6 +4708,16 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
         value: Vec<EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams>,
     ) -> Self {
         self.params.entitlement_overrides = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -4710,6 +4832,9 @@ pub struct EditCreateSubCustomerQuoteForItemsParams {
     pub entitlement_overrides: Vec<
         EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams,
     >,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl EditCreateSubCustomerQuoteForItemsParams {
     /// Parameters with nothing set.
@@ -4733,10 +4858,12 @@ impl EditCreateSubCustomerQuoteForItemsParams {
             item_tiers: Vec::new(),
             coupons: Vec::new(),
             entitlement_overrides: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -4760,6 +4887,7 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsParams {
         form.field("item_tiers", &self.item_tiers);
         form.field("coupons", &self.coupons);
         form.field("entitlement_overrides", &self.entitlement_overrides);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`) returns.
@@ -4853,8 +4981,8 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `mandatory_items_to_remove` (a list).
@@ -4878,8 +5006,8 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self
     }
     /// Sets `reactivate_from` (Unix seconds).
-    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
-        self.params.reactivate_from = Some(value);
+    pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.reactivate_from = Some(value.into());
         self
     }
     /// Sets `billing_alignment_mode`.
@@ -4903,8 +5031,8 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self
     }
     /// Sets `changes_scheduled_at` (Unix seconds).
-    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.changes_scheduled_at = Some(value);
+    pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.changes_scheduled_at = Some(value.into());
         self
     }
     /// Sets `force_term_reset`.
@@ -5000,6 +5128,16 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         value: Vec<UpdateSubscriptionQuoteForItemsEntitlementOverridesParams>,
     ) -> Self {
         self.params.entitlement_overrides = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5124,6 +5262,9 @@ pub struct UpdateSubscriptionQuoteForItemsParams {
     pub entitlement_overrides: Vec<
         UpdateSubscriptionQuoteForItemsEntitlementOverridesParams,
     >,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateSubscriptionQuoteForItemsParams {
     /// Parameters with nothing set.
@@ -5155,10 +5296,12 @@ impl UpdateSubscriptionQuoteForItemsParams {
             item_tiers: Vec::new(),
             coupons: Vec::new(),
             entitlement_overrides: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5190,6 +5333,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsParams {
         form.field("item_tiers", &self.item_tiers);
         form.field("coupons", &self.coupons);
         form.field("entitlement_overrides", &self.entitlement_overrides);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`) returns.
@@ -5279,8 +5423,8 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `mandatory_items_to_remove` (a list).
@@ -5304,8 +5448,8 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self
     }
     /// Sets `reactivate_from` (Unix seconds).
-    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
-        self.params.reactivate_from = Some(value);
+    pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.reactivate_from = Some(value.into());
         self
     }
     /// Sets `billing_alignment_mode`.
@@ -5329,8 +5473,8 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self
     }
     /// Sets `changes_scheduled_at` (Unix seconds).
-    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.changes_scheduled_at = Some(value);
+    pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.changes_scheduled_at = Some(value.into());
         self
     }
     /// Sets `force_term_reset`.
@@ -5426,6 +5570,16 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         value: Vec<EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams>,
     ) -> Self {
         self.params.entitlement_overrides = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5561,6 +5715,9 @@ pub struct EditUpdateSubscriptionQuoteForItemsParams {
     pub entitlement_overrides: Vec<
         EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams,
     >,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl EditUpdateSubscriptionQuoteForItemsParams {
     /// Parameters with nothing set.
@@ -5591,10 +5748,12 @@ impl EditUpdateSubscriptionQuoteForItemsParams {
             item_tiers: Vec::new(),
             coupons: Vec::new(),
             entitlement_overrides: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5625,6 +5784,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsParams {
         form.field("item_tiers", &self.item_tiers);
         form.field("coupons", &self.coupons);
         form.field("entitlement_overrides", &self.entitlement_overrides);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`) returns.
@@ -5723,8 +5883,8 @@ impl CreateForChargeItemsAndChargesRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `currency_code`; at most 3 characters.
@@ -5801,6 +5961,16 @@ impl CreateForChargeItemsAndChargesRequest {
         value: Vec<CreateForChargeItemsAndChargesTaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5894,6 +6064,9 @@ pub struct CreateForChargeItemsAndChargesParams {
     pub tax_providers_fields: Vec<
         CreateForChargeItemsAndChargesTaxProvidersFieldsParams,
     >,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForChargeItemsAndChargesParams {
     /// Parameters with the required fields set and nothing else.
@@ -5915,10 +6088,12 @@ impl CreateForChargeItemsAndChargesParams {
             charges: Vec::new(),
             discounts: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5940,6 +6115,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
         form.field("charges", &self.charges);
         form.field("discounts", &self.discounts);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`) returns.
@@ -6026,8 +6202,8 @@ impl EditForChargeItemsAndChargesRequest {
         self
     }
     /// Sets `expires_at` (Unix seconds).
-    pub fn expires_at(mut self, value: Timestamp) -> Self {
-        self.params.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.expires_at = Some(value.into());
         self
     }
     /// Sets `currency_code`; at most 3 characters.
@@ -6104,6 +6280,16 @@ impl EditForChargeItemsAndChargesRequest {
         value: Vec<EditForChargeItemsAndChargesTaxProvidersFieldsParams>,
     ) -> Self {
         self.params.tax_providers_fields = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -6195,6 +6381,9 @@ pub struct EditForChargeItemsAndChargesParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<EditForChargeItemsAndChargesTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl EditForChargeItemsAndChargesParams {
     /// Parameters with nothing set.
@@ -6214,10 +6403,12 @@ impl EditForChargeItemsAndChargesParams {
             charges: Vec::new(),
             discounts: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6237,6 +6428,7 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesParams {
         form.field("charges", &self.charges);
         form.field("discounts", &self.discounts);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`) returns.
@@ -6326,39 +6518,49 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `date`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn date(mut self, value: TimestampFilter) -> Self {
-        self.params.date = Some(value);
+        crate::filter::add_condition(&mut self.params.date, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -6372,34 +6574,34 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer_id",
-            self.params.customer_id.as_ref(),
+            &self.params.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "date",
-            self.params.date.as_ref(),
+            &self.params.date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/quotes".to_string())
@@ -6456,27 +6658,54 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `date`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<TimestampFilter>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub date: Vec<TimestampFilter>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -6485,17 +6714,19 @@ impl ListParams {
             include_deleted: None,
             limit: None,
             offset: None,
-            id: None,
-            customer_id: None,
-            subscription_id: None,
-            status: None,
-            date: None,
-            updated_at: None,
+            id: Vec::new(),
+            customer_id: Vec::new(),
+            subscription_id: Vec::new(),
+            status: Vec::new(),
+            date: Vec::new(),
+            updated_at: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6511,6 +6742,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("date", &self.date);
         form.field("updated_at", &self.updated_at);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /quotes` (`quote.list`) can sort by.
@@ -6618,6 +6850,16 @@ impl QuoteLineGroupsForQuoteRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &QuoteLineGroupsForQuoteParams {
         &self.params
@@ -6691,14 +6933,22 @@ pub struct QuoteLineGroupsForQuoteParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl QuoteLineGroupsForQuoteParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6706,6 +6956,7 @@ impl crate::form::FormEncode for QuoteLineGroupsForQuoteParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
@@ -6778,8 +7029,8 @@ pub struct ConvertRequest {
 }
 impl ConvertRequest {
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `invoice_immediately`.
@@ -6800,6 +7051,16 @@ impl ConvertRequest {
     /// Sets `subscription`.
     pub fn subscription(mut self, value: ConvertSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -6855,6 +7116,9 @@ pub struct ConvertParams {
     /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<ConvertSubscriptionParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ConvertParams {
     /// Parameters with nothing set.
@@ -6865,10 +7129,12 @@ impl ConvertParams {
             create_pending_invoices: None,
             first_invoice_pending: None,
             subscription: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6879,6 +7145,7 @@ impl crate::form::FormEncode for ConvertParams {
         form.field("create_pending_invoices", &self.create_pending_invoices);
         form.field("first_invoice_pending", &self.first_invoice_pending);
         form.field("subscription", &self.subscription);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/convert` (`quote.convert`) returns.
@@ -7003,6 +7270,16 @@ impl UpdateStatusRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateStatusParams {
         &self.params
@@ -7048,14 +7325,22 @@ pub struct UpdateStatusParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateStatusParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(status: UpdateStatusStatus) -> Self {
-        Self { status, comment: None }
+        Self {
+            status,
+            comment: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7063,6 +7348,7 @@ impl crate::form::FormEncode for UpdateStatusParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("status", &self.status);
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/update_status` (`quote.update_status`) returns.
@@ -7152,6 +7438,16 @@ pub struct ExtendExpiryDateRequest {
     params: ExtendExpiryDateParams,
 }
 impl ExtendExpiryDateRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ExtendExpiryDateParams {
         &self.params
@@ -7194,20 +7490,28 @@ impl ExtendExpiryDateRequest {
 pub struct ExtendExpiryDateParams {
     /// `valid_till` (Unix seconds).
     pub valid_till: Timestamp,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ExtendExpiryDateParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(valid_till: Timestamp) -> Self {
-        Self { valid_till }
+    pub fn new(valid_till: impl Into<Timestamp>) -> Self {
+        Self {
+            valid_till: valid_till.into(),
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for ExtendExpiryDateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("valid_till", &self.valid_till);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`) returns.
@@ -7302,6 +7606,16 @@ impl DeleteRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &DeleteParams {
         &self.params
@@ -7343,20 +7657,28 @@ pub struct DeleteParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeleteParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { comment: None }
+        Self {
+            comment: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/delete` (`quote.delete`) returns.
@@ -7456,6 +7778,16 @@ impl PdfRequest {
         self.params.disposition_type = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &PdfParams {
         &self.params
@@ -7500,6 +7832,9 @@ pub struct PdfParams {
     /// `disposition_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition_type: Option<enums::DispositionType>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PdfParams {
     /// Parameters with nothing set.
@@ -7507,10 +7842,12 @@ impl PdfParams {
         Self {
             consolidated_view: None,
             disposition_type: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7518,6 +7855,7 @@ impl crate::form::FormEncode for PdfParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("consolidated_view", &self.consolidated_view);
         form.field("disposition_type", &self.disposition_type);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/pdf` (`quote.pdf`) returns.
@@ -7983,6 +8321,16 @@ impl UpdateSignatureStatusRequest {
         self.params.cpq_quote_signature = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateSignatureStatusParams {
         &self.params
@@ -8028,20 +8376,28 @@ pub struct UpdateSignatureStatusParams {
     /// `cpq_quote_signature`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpq_quote_signature: Option<UpdateSignatureStatusCpqQuoteSignatureParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateSignatureStatusParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { cpq_quote_signature: None }
+        Self {
+            cpq_quote_signature: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for UpdateSignatureStatusParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("cpq_quote_signature", &self.cpq_quote_signature);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`) returns.
@@ -8200,6 +8556,7 @@ impl<'de> Deserialize<'de> for RefreshSignatureLinkResponse {
 }
 /// Fields of the `CreateSubForCustomerQuoteSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubForCustomerQuoteSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8297,13 +8654,13 @@ impl CreateSubForCustomerQuoteSubscriptionParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `offline_payment_method`.
@@ -8339,6 +8696,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteSubscriptionParams {
 crate::form::form_object!(CreateSubForCustomerQuoteSubscriptionParams);
 /// Fields of the `CreateSubForCustomerQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubForCustomerQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8495,6 +8853,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteShippingAddressParams 
 crate::form::form_object!(CreateSubForCustomerQuoteShippingAddressParams);
 /// Fields of the `CreateSubForCustomerQuoteContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubForCustomerQuoteContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8534,6 +8893,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteContractTermParams {
 crate::form::form_object!(CreateSubForCustomerQuoteContractTermParams);
 /// Fields of the `CreateSubForCustomerQuoteAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubForCustomerQuoteAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8601,8 +8961,8 @@ impl CreateSubForCustomerQuoteAddonsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
 }
@@ -8620,6 +8980,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteAddonsParams {
 crate::form::form_object!(CreateSubForCustomerQuoteAddonsParams);
 /// Fields of the `CreateSubForCustomerQuoteEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubForCustomerQuoteEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8726,6 +9087,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteEventBasedAddonsParams
 crate::form::form_object!(CreateSubForCustomerQuoteEventBasedAddonsParams);
 /// Fields of the `EditCreateSubForCustomerQuoteSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubForCustomerQuoteSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8823,13 +9185,13 @@ impl EditCreateSubForCustomerQuoteSubscriptionParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `offline_payment_method`.
@@ -8865,6 +9227,7 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteSubscriptionParams
 crate::form::form_object!(EditCreateSubForCustomerQuoteSubscriptionParams);
 /// Fields of the `EditCreateSubForCustomerQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubForCustomerQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9021,6 +9384,7 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteShippingAddressPar
 crate::form::form_object!(EditCreateSubForCustomerQuoteShippingAddressParams);
 /// Fields of the `EditCreateSubForCustomerQuoteContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubForCustomerQuoteContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9062,6 +9426,7 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteContractTermParams
 crate::form::form_object!(EditCreateSubForCustomerQuoteContractTermParams);
 /// Fields of the `EditCreateSubForCustomerQuoteAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubForCustomerQuoteAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9129,8 +9494,8 @@ impl EditCreateSubForCustomerQuoteAddonsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
 }
@@ -9148,6 +9513,7 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteAddonsParams {
 crate::form::form_object!(EditCreateSubForCustomerQuoteAddonsParams);
 /// Fields of the `EditCreateSubForCustomerQuoteEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubForCustomerQuoteEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9254,6 +9620,7 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteEventBasedAddonsPa
 crate::form::form_object!(EditCreateSubForCustomerQuoteEventBasedAddonsParams);
 /// Fields of the `UpdateSubscriptionQuoteSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -9344,13 +9711,13 @@ impl UpdateSubscriptionQuoteSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -9397,6 +9764,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteSubscriptionParams {
 crate::form::form_object!(UpdateSubscriptionQuoteSubscriptionParams);
 /// Fields of the `UpdateSubscriptionQuoteBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9553,6 +9921,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteBillingAddressParams {
 crate::form::form_object!(UpdateSubscriptionQuoteBillingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9709,6 +10078,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteShippingAddressParams {
 crate::form::form_object!(UpdateSubscriptionQuoteShippingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9755,6 +10125,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteCustomerParams {
 crate::form::form_object!(UpdateSubscriptionQuoteCustomerParams);
 /// Fields of the `UpdateSubscriptionQuoteContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9794,6 +10165,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteContractTermParams {
 crate::form::form_object!(UpdateSubscriptionQuoteContractTermParams);
 /// Fields of the `UpdateSubscriptionQuoteAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9861,8 +10233,8 @@ impl UpdateSubscriptionQuoteAddonsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
 }
@@ -9880,6 +10252,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteAddonsParams {
 crate::form::form_object!(UpdateSubscriptionQuoteAddonsParams);
 /// Fields of the `UpdateSubscriptionQuoteEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9986,6 +10359,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteEventBasedAddonsParams {
 crate::form::form_object!(UpdateSubscriptionQuoteEventBasedAddonsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteSubscriptionParams {
     /// `plan_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10073,13 +10447,13 @@ impl EditUpdateSubscriptionQuoteSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -10125,6 +10499,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteSubscriptionParams {
 crate::form::form_object!(EditUpdateSubscriptionQuoteSubscriptionParams);
 /// Fields of the `EditUpdateSubscriptionQuoteBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10281,6 +10656,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteBillingAddressParams
 crate::form::form_object!(EditUpdateSubscriptionQuoteBillingAddressParams);
 /// Fields of the `EditUpdateSubscriptionQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10437,6 +10813,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteShippingAddressParam
 crate::form::form_object!(EditUpdateSubscriptionQuoteShippingAddressParams);
 /// Fields of the `EditUpdateSubscriptionQuoteCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10483,6 +10860,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteCustomerParams {
 crate::form::form_object!(EditUpdateSubscriptionQuoteCustomerParams);
 /// Fields of the `EditUpdateSubscriptionQuoteContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10524,6 +10902,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteContractTermParams {
 crate::form::form_object!(EditUpdateSubscriptionQuoteContractTermParams);
 /// Fields of the `EditUpdateSubscriptionQuoteAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10591,8 +10970,8 @@ impl EditUpdateSubscriptionQuoteAddonsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
 }
@@ -10610,6 +10989,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteAddonsParams {
 crate::form::form_object!(EditUpdateSubscriptionQuoteAddonsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10716,6 +11096,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteEventBasedAddonsPara
 crate::form::form_object!(EditUpdateSubscriptionQuoteEventBasedAddonsParams);
 /// Fields of the `CreateForOnetimeChargesShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForOnetimeChargesShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10872,6 +11253,7 @@ impl crate::form::FormEncode for CreateForOnetimeChargesShippingAddressParams {
 crate::form::form_object!(CreateForOnetimeChargesShippingAddressParams);
 /// Fields of the `CreateForOnetimeChargesAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForOnetimeChargesAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10948,6 +11330,7 @@ impl crate::form::FormEncode for CreateForOnetimeChargesAddonsParams {
 crate::form::form_object!(CreateForOnetimeChargesAddonsParams);
 /// Fields of the `CreateForOnetimeChargesChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForOnetimeChargesChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11034,6 +11417,7 @@ impl crate::form::FormEncode for CreateForOnetimeChargesChargesParams {
 crate::form::form_object!(CreateForOnetimeChargesChargesParams);
 /// Fields of the `CreateForOnetimeChargesTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForOnetimeChargesTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11080,6 +11464,7 @@ impl crate::form::FormEncode for CreateForOnetimeChargesTaxProvidersFieldsParams
 crate::form::form_object!(CreateForOnetimeChargesTaxProvidersFieldsParams);
 /// Fields of the `EditOneTimeQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditOneTimeQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11236,6 +11621,7 @@ impl crate::form::FormEncode for EditOneTimeQuoteShippingAddressParams {
 crate::form::form_object!(EditOneTimeQuoteShippingAddressParams);
 /// Fields of the `EditOneTimeQuoteAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditOneTimeQuoteAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11312,6 +11698,7 @@ impl crate::form::FormEncode for EditOneTimeQuoteAddonsParams {
 crate::form::form_object!(EditOneTimeQuoteAddonsParams);
 /// Fields of the `EditOneTimeQuoteChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditOneTimeQuoteChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11398,6 +11785,7 @@ impl crate::form::FormEncode for EditOneTimeQuoteChargesParams {
 crate::form::form_object!(EditOneTimeQuoteChargesParams);
 /// Fields of the `EditOneTimeQuoteTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditOneTimeQuoteTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11472,6 +11860,9 @@ pub struct CreateSubItemsForCustomerQuoteSubscriptionParams {
     /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateSubItemsForCustomerQuoteSubscriptionParams {
     /// Parameters with nothing set.
@@ -11486,6 +11877,7 @@ impl CreateSubItemsForCustomerQuoteSubscriptionParams {
             contract_term_billing_cycle_on_renewal: None,
             free_period: None,
             free_period_unit: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `id`; at most 50 characters.
@@ -11499,8 +11891,8 @@ impl CreateSubItemsForCustomerQuoteSubscriptionParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `setup_fee`.
@@ -11509,8 +11901,8 @@ impl CreateSubItemsForCustomerQuoteSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `offline_payment_method`.
@@ -11533,6 +11925,16 @@ impl CreateSubItemsForCustomerQuoteSubscriptionParams {
         self.free_period_unit = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -11548,11 +11950,13 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteSubscriptionParam
         );
         form.field("free_period", &self.free_period);
         form.field("free_period_unit", &self.free_period_unit);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemsForCustomerQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11709,6 +12113,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteShippingAddressPa
 crate::form::form_object!(CreateSubItemsForCustomerQuoteShippingAddressParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemsForCustomerQuoteContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11750,6 +12155,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteContractTermParam
 crate::form::form_object!(CreateSubItemsForCustomerQuoteContractTermParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemsForCustomerQuoteBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11906,6 +12312,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteBillingAddressPar
 crate::form::form_object!(CreateSubItemsForCustomerQuoteBillingAddressParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -12003,8 +12410,8 @@ impl CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -12033,13 +12440,13 @@ impl CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
     /// Sets `description`; at most 2000 characters.
@@ -12076,6 +12483,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteSubscriptionItems
 crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionItemsParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemsForCustomerQuoteDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12168,13 +12576,13 @@ impl CreateSubItemsForCustomerQuoteDiscountsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -12196,6 +12604,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteDiscountsParams {
 crate::form::form_object!(CreateSubItemsForCustomerQuoteDiscountsParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemsForCustomerQuoteItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12312,6 +12721,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteItemTiersParams {
 crate::form::form_object!(CreateSubItemsForCustomerQuoteItemTiersParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemsForCustomerQuoteCouponsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12338,13 +12748,13 @@ impl CreateSubItemsForCustomerQuoteCouponsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -12358,6 +12768,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteCouponsParams {
 crate::form::form_object!(CreateSubItemsForCustomerQuoteCouponsParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
     /// `feature_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12420,13 +12831,13 @@ impl CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -12473,6 +12884,9 @@ pub struct EditCreateSubCustomerQuoteForItemsSubscriptionParams {
     /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl EditCreateSubCustomerQuoteForItemsSubscriptionParams {
     /// Parameters with nothing set.
@@ -12487,6 +12901,7 @@ impl EditCreateSubCustomerQuoteForItemsSubscriptionParams {
             contract_term_billing_cycle_on_renewal: None,
             free_period: None,
             free_period_unit: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `id`; at most 50 characters.
@@ -12500,8 +12915,8 @@ impl EditCreateSubCustomerQuoteForItemsSubscriptionParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `setup_fee`.
@@ -12510,8 +12925,8 @@ impl EditCreateSubCustomerQuoteForItemsSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `offline_payment_method`.
@@ -12534,6 +12949,16 @@ impl EditCreateSubCustomerQuoteForItemsSubscriptionParams {
         self.free_period_unit = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -12549,11 +12974,13 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsSubscriptionP
         );
         form.field("free_period", &self.free_period);
         form.field("free_period_unit", &self.free_period_unit);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsSubscriptionParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubCustomerQuoteForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12711,6 +13138,7 @@ for EditCreateSubCustomerQuoteForItemsShippingAddressParams {
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsShippingAddressParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubCustomerQuoteForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12752,6 +13180,7 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsContractTermP
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsContractTermParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubCustomerQuoteForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12908,6 +13337,7 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsBillingAddres
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsBillingAddressParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -13005,8 +13435,8 @@ impl EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -13035,13 +13465,13 @@ impl EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
     /// Sets `description`; at most 2000 characters.
@@ -13079,6 +13509,7 @@ for EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubCustomerQuoteForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13171,13 +13602,13 @@ impl EditCreateSubCustomerQuoteForItemsDiscountsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -13199,6 +13630,7 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsDiscountsPara
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsDiscountsParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubCustomerQuoteForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13315,6 +13747,7 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsItemTiersPara
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsItemTiersParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubCustomerQuoteForItemsCouponsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13341,13 +13774,13 @@ impl EditCreateSubCustomerQuoteForItemsCouponsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -13361,6 +13794,7 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsCouponsParams
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsCouponsParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
     /// `feature_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13423,13 +13857,13 @@ impl EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -13472,6 +13906,9 @@ pub struct UpdateSubscriptionQuoteForItemsSubscriptionParams {
     /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateSubscriptionQuoteForItemsSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -13485,6 +13922,7 @@ impl UpdateSubscriptionQuoteForItemsSubscriptionParams {
             auto_collection: None,
             offline_payment_method: None,
             contract_term_billing_cycle_on_renewal: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `setup_fee`.
@@ -13493,13 +13931,13 @@ impl UpdateSubscriptionQuoteForItemsSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -13522,6 +13960,16 @@ impl UpdateSubscriptionQuoteForItemsSubscriptionParams {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -13536,11 +13984,13 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsSubscriptionPara
             "contract_term_billing_cycle_on_renewal",
             &self.contract_term_billing_cycle_on_renewal,
         );
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsSubscriptionParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13697,6 +14147,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsBillingAddressPa
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsBillingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13853,6 +14304,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsShippingAddressP
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsShippingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteForItemsCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13899,6 +14351,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsCustomerParams {
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsCustomerParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13940,6 +14393,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsContractTermPara
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsContractTermParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -14037,8 +14491,8 @@ impl UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -14067,13 +14521,13 @@ impl UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
     /// Sets `description`; at most 2000 characters.
@@ -14110,6 +14564,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsSubscriptionItem
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsSubscriptionItemsParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14217,13 +14672,13 @@ impl UpdateSubscriptionQuoteForItemsDiscountsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -14247,6 +14702,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsDiscountsParams 
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsDiscountsParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14363,6 +14819,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsItemTiersParams 
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsItemTiersParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteForItemsCouponsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14389,13 +14846,13 @@ impl UpdateSubscriptionQuoteForItemsCouponsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -14409,6 +14866,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsCouponsParams {
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsCouponsParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
     /// `feature_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14471,13 +14929,13 @@ impl UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -14518,6 +14976,9 @@ pub struct EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
     /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
     /// Parameters with nothing set.
@@ -14530,6 +14991,7 @@ impl EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
             auto_collection: None,
             offline_payment_method: None,
             contract_term_billing_cycle_on_renewal: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `setup_fee`.
@@ -14538,13 +15000,13 @@ impl EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -14567,6 +15029,16 @@ impl EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -14580,11 +15052,13 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsSubscription
             "contract_term_billing_cycle_on_renewal",
             &self.contract_term_billing_cycle_on_renewal,
         );
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsSubscriptionParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14742,6 +15216,7 @@ for EditUpdateSubscriptionQuoteForItemsBillingAddressParams {
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsBillingAddressParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14899,6 +15374,7 @@ for EditUpdateSubscriptionQuoteForItemsShippingAddressParams {
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsShippingAddressParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteForItemsCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14945,6 +15421,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsCustomerPara
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsCustomerParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14986,6 +15463,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsContractTerm
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsContractTermParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -15083,8 +15561,8 @@ impl EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -15113,13 +15591,13 @@ impl EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
     /// Sets `description`; at most 2000 characters.
@@ -15157,6 +15635,7 @@ for EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15264,13 +15743,13 @@ impl EditUpdateSubscriptionQuoteForItemsDiscountsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -15294,6 +15773,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsDiscountsPar
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsDiscountsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15410,6 +15890,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsItemTiersPar
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsItemTiersParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteForItemsCouponsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15436,13 +15917,13 @@ impl EditUpdateSubscriptionQuoteForItemsCouponsParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -15456,6 +15937,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsCouponsParam
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsCouponsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
     /// `feature_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15518,13 +16000,13 @@ impl EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -15543,6 +16025,7 @@ for EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
 crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams);
 /// Fields of the `CreateForChargeItemsAndChargesBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15699,6 +16182,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesBillingAddressPar
 crate::form::form_object!(CreateForChargeItemsAndChargesBillingAddressParams);
 /// Fields of the `CreateForChargeItemsAndChargesShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15855,6 +16339,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesShippingAddressPa
 crate::form::form_object!(CreateForChargeItemsAndChargesShippingAddressParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15931,6 +16416,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemPricesParams 
 crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16037,6 +16523,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesItemTiersParams {
 crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
 /// Fields of the `CreateForChargeItemsAndChargesChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16123,6 +16610,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesChargesParams {
 crate::form::form_object!(CreateForChargeItemsAndChargesChargesParams);
 /// Fields of the `CreateForChargeItemsAndChargesDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesDiscountsParams {
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16183,6 +16671,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesDiscountsParams {
 crate::form::form_object!(CreateForChargeItemsAndChargesDiscountsParams);
 /// Fields of the `CreateForChargeItemsAndChargesTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16229,6 +16718,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesTaxProvidersField
 crate::form::form_object!(CreateForChargeItemsAndChargesTaxProvidersFieldsParams);
 /// Fields of the `EditForChargeItemsAndChargesBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditForChargeItemsAndChargesBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16385,6 +16875,7 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesBillingAddressParam
 crate::form::form_object!(EditForChargeItemsAndChargesBillingAddressParams);
 /// Fields of the `EditForChargeItemsAndChargesShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditForChargeItemsAndChargesShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16541,6 +17032,7 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesShippingAddressPara
 crate::form::form_object!(EditForChargeItemsAndChargesShippingAddressParams);
 /// Fields of the `EditForChargeItemsAndChargesItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditForChargeItemsAndChargesItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16617,6 +17109,7 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesItemPricesParams {
 crate::form::form_object!(EditForChargeItemsAndChargesItemPricesParams);
 /// Fields of the `EditForChargeItemsAndChargesItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditForChargeItemsAndChargesItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16723,6 +17216,7 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesItemTiersParams {
 crate::form::form_object!(EditForChargeItemsAndChargesItemTiersParams);
 /// Fields of the `EditForChargeItemsAndChargesChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditForChargeItemsAndChargesChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16809,6 +17303,7 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesChargesParams {
 crate::form::form_object!(EditForChargeItemsAndChargesChargesParams);
 /// Fields of the `EditForChargeItemsAndChargesDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditForChargeItemsAndChargesDiscountsParams {
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16869,6 +17364,7 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesDiscountsParams {
 crate::form::form_object!(EditForChargeItemsAndChargesDiscountsParams);
 /// Fields of the `EditForChargeItemsAndChargesTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16915,6 +17411,7 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesTaxProvidersFieldsP
 crate::form::form_object!(EditForChargeItemsAndChargesTaxProvidersFieldsParams);
 /// Fields of the `ConvertSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConvertSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16971,6 +17468,7 @@ impl crate::form::FormEncode for ConvertSubscriptionParams {
 crate::form::form_object!(ConvertSubscriptionParams);
 /// Fields of the `UpdateSignatureStatusCpqQuoteSignatureParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSignatureStatusCpqQuoteSignatureParams {
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

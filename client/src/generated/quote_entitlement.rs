@@ -261,19 +261,29 @@ impl ListQuoteEntitlementsRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `entity_id`; operators: `is`.
+    /// Filter on `entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn entity_id(mut self, value: StringFilter) -> Self {
-        self.params.entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.entity_id, value);
         self
     }
-    /// Filter on `start_date`; operators: `on`.
+    /// Filter on `start_date`; operators: `on`. Each call adds an operator (replacing the same one).
     pub fn start_date(mut self, value: TimestampFilter) -> Self {
-        self.params.start_date = Some(value);
+        crate::filter::add_condition(&mut self.params.start_date, value);
         self
     }
-    /// Filter on `end_date`; operators: `on`.
+    /// Filter on `end_date`; operators: `on`. Each call adds an operator (replacing the same one).
     pub fn end_date(mut self, value: TimestampFilter) -> Self {
-        self.params.end_date = Some(value);
+        crate::filter::add_condition(&mut self.params.end_date, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -287,21 +297,9 @@ impl ListQuoteEntitlementsRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
-            "entity_id",
-            self.params.entity_id.as_ref(),
-            &["is"],
-        )?;
-        crate::filter::check_operator(
-            "start_date",
-            self.params.start_date.as_ref(),
-            &["on"],
-        )?;
-        crate::filter::check_operator(
-            "end_date",
-            self.params.end_date.as_ref(),
-            &["on"],
-        )?;
+        crate::filter::check_operators("entity_id", &self.params.entity_id, &["is"])?;
+        crate::filter::check_operators("start_date", &self.params.start_date, &["on"])?;
+        crate::filter::check_operators("end_date", &self.params.end_date, &["on"])?;
         Ok(
             format!(
                 "/quotes/{}/quote_entitlements", crate
@@ -364,15 +362,30 @@ pub struct ListQuoteEntitlementsParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `entity_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<StringFilter>,
-    /// Filter on `start_date`; operators: `on`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<TimestampFilter>,
-    /// Filter on `end_date`; operators: `on`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<TimestampFilter>,
+    /// Filter on `entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub entity_id: Vec<StringFilter>,
+    /// Filter on `start_date`; operators: `on`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub start_date: Vec<TimestampFilter>,
+    /// Filter on `end_date`; operators: `on`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub end_date: Vec<TimestampFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListQuoteEntitlementsParams {
     /// Parameters with nothing set.
@@ -380,13 +393,15 @@ impl ListQuoteEntitlementsParams {
         Self {
             limit: None,
             offset: None,
-            entity_id: None,
-            start_date: None,
-            end_date: None,
+            entity_id: Vec::new(),
+            start_date: Vec::new(),
+            end_date: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -397,6 +412,7 @@ impl crate::form::FormEncode for ListQuoteEntitlementsParams {
         form.field("entity_id", &self.entity_id);
         form.field("start_date", &self.start_date);
         form.field("end_date", &self.end_date);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`).

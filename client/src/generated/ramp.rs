@@ -1107,7 +1107,7 @@ impl Ramps {
     pub fn create_for_subscription(
         &self,
         subscription_id: impl Into<String>,
-        effective_from: Timestamp,
+        effective_from: impl Into<Timestamp>,
     ) -> CreateForSubscriptionRequest {
         CreateForSubscriptionRequest {
             client: self.client.clone(),
@@ -1122,7 +1122,7 @@ impl Ramps {
     pub fn update(
         &self,
         ramp_id: impl Into<String>,
-        effective_from: Timestamp,
+        effective_from: impl Into<Timestamp>,
     ) -> UpdateRequest {
         UpdateRequest {
             client: self.client.clone(),
@@ -1247,6 +1247,16 @@ impl CreateForSubscriptionRequest {
         self.params.discounts_to_add = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateForSubscriptionParams {
         &self.params
@@ -1322,12 +1332,15 @@ pub struct CreateForSubscriptionParams {
     /// `discounts_to_add` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts_to_add: Vec<CreateForSubscriptionDiscountsToAddParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(effective_from: Timestamp) -> Self {
+    pub fn new(effective_from: impl Into<Timestamp>) -> Self {
         Self {
-            effective_from,
+            effective_from: effective_from.into(),
             description: None,
             coupons_to_remove: Vec::new(),
             discounts_to_remove: Vec::new(),
@@ -1338,10 +1351,12 @@ impl CreateForSubscriptionParams {
             item_tiers: Vec::new(),
             coupons_to_add: Vec::new(),
             discounts_to_add: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1358,6 +1373,7 @@ impl crate::form::FormEncode for CreateForSubscriptionParams {
         form.field("item_tiers", &self.item_tiers);
         form.field("coupons_to_add", &self.coupons_to_add);
         form.field("discounts_to_add", &self.discounts_to_add);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/create_ramp` (`ramp.create_for_subscription`) returns.
@@ -1476,6 +1492,16 @@ impl UpdateRequest {
         self.params.discounts_to_add = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -1546,12 +1572,15 @@ pub struct UpdateParams {
     /// `discounts_to_add` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts_to_add: Vec<UpdateDiscountsToAddParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(effective_from: Timestamp) -> Self {
+    pub fn new(effective_from: impl Into<Timestamp>) -> Self {
         Self {
-            effective_from,
+            effective_from: effective_from.into(),
             description: None,
             coupons_to_remove: Vec::new(),
             discounts_to_remove: Vec::new(),
@@ -1562,10 +1591,12 @@ impl UpdateParams {
             item_tiers: Vec::new(),
             coupons_to_add: Vec::new(),
             discounts_to_add: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1582,6 +1613,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("item_tiers", &self.item_tiers);
         form.field("coupons_to_add", &self.coupons_to_add);
         form.field("discounts_to_add", &self.discounts_to_add);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /ramps/{ramp_id}/update` (`ramp.update`) returns.
@@ -1842,29 +1874,39 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `status`; operators: `is`, `in`.
+    /// Filter on `status`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `subscription_id`; operators: `is`, `in`.
+    /// Filter on `subscription_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn effective_from(mut self, value: TimestampFilter) -> Self {
-        self.params.effective_from = Some(value);
+        crate::filter::add_condition(&mut self.params.effective_from, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1878,24 +1920,20 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
-            "status",
-            self.params.status.as_ref(),
-            &["is", "in"],
-        )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators("status", &self.params.status, &["is", "in"])?;
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is", "in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "effective_from",
-            self.params.effective_from.as_ref(),
+            &self.params.effective_from,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/ramps".to_string())
@@ -1952,21 +1990,40 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `status`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `subscription_id`; operators: `is`, `in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_from: Option<TimestampFilter>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
+    /// Filter on `status`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `subscription_id`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `effective_from`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub effective_from: Vec<TimestampFilter>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1975,15 +2032,17 @@ impl ListParams {
             include_deleted: None,
             limit: None,
             offset: None,
-            status: None,
-            subscription_id: None,
-            effective_from: None,
-            updated_at: None,
+            status: Vec::new(),
+            subscription_id: Vec::new(),
+            effective_from: Vec::new(),
+            updated_at: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1997,6 +2056,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("effective_from", &self.effective_from);
         form.field("updated_at", &self.updated_at);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /ramps` (`ramp.list`) can sort by.
@@ -2066,6 +2126,7 @@ impl<'de> Deserialize<'de> for ListEntry {
 }
 /// Fields of the `CreateForSubscriptionContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForSubscriptionContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2115,6 +2176,7 @@ impl crate::form::FormEncode for CreateForSubscriptionContractTermParams {
 crate::form::form_object!(CreateForSubscriptionContractTermParams);
 /// Fields of the `CreateForSubscriptionItemsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForSubscriptionItemsToAddParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -2225,6 +2287,7 @@ impl crate::form::FormEncode for CreateForSubscriptionItemsToAddParams {
 crate::form::form_object!(CreateForSubscriptionItemsToAddParams);
 /// Fields of the `CreateForSubscriptionItemsToUpdateParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForSubscriptionItemsToUpdateParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -2335,6 +2398,7 @@ impl crate::form::FormEncode for CreateForSubscriptionItemsToUpdateParams {
 crate::form::form_object!(CreateForSubscriptionItemsToUpdateParams);
 /// Fields of the `CreateForSubscriptionItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForSubscriptionItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2441,6 +2505,7 @@ impl crate::form::FormEncode for CreateForSubscriptionItemTiersParams {
 crate::form::form_object!(CreateForSubscriptionItemTiersParams);
 /// Fields of the `CreateForSubscriptionCouponsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForSubscriptionCouponsToAddParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2463,8 +2528,8 @@ impl CreateForSubscriptionCouponsToAddParams {
         self
     }
     /// Sets `apply_till` (Unix seconds).
-    pub fn apply_till(mut self, value: Timestamp) -> Self {
-        self.apply_till = Some(value);
+    pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.apply_till = Some(value.into());
         self
     }
 }
@@ -2477,6 +2542,7 @@ impl crate::form::FormEncode for CreateForSubscriptionCouponsToAddParams {
 crate::form::form_object!(CreateForSubscriptionCouponsToAddParams);
 /// Fields of the `CreateForSubscriptionDiscountsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForSubscriptionDiscountsToAddParams {
     /// `apply_on`.
     pub apply_on: enums::ApplyOn,
@@ -2571,6 +2637,7 @@ impl crate::form::FormEncode for CreateForSubscriptionDiscountsToAddParams {
 crate::form::form_object!(CreateForSubscriptionDiscountsToAddParams);
 /// Fields of the `UpdateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2620,6 +2687,7 @@ impl crate::form::FormEncode for UpdateContractTermParams {
 crate::form::form_object!(UpdateContractTermParams);
 /// Fields of the `UpdateItemsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateItemsToAddParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -2730,6 +2798,7 @@ impl crate::form::FormEncode for UpdateItemsToAddParams {
 crate::form::form_object!(UpdateItemsToAddParams);
 /// Fields of the `UpdateItemsToUpdateParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateItemsToUpdateParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -2840,6 +2909,7 @@ impl crate::form::FormEncode for UpdateItemsToUpdateParams {
 crate::form::form_object!(UpdateItemsToUpdateParams);
 /// Fields of the `UpdateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2946,6 +3016,7 @@ impl crate::form::FormEncode for UpdateItemTiersParams {
 crate::form::form_object!(UpdateItemTiersParams);
 /// Fields of the `UpdateCouponsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateCouponsToAddParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2968,8 +3039,8 @@ impl UpdateCouponsToAddParams {
         self
     }
     /// Sets `apply_till` (Unix seconds).
-    pub fn apply_till(mut self, value: Timestamp) -> Self {
-        self.apply_till = Some(value);
+    pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.apply_till = Some(value.into());
         self
     }
 }
@@ -2982,6 +3053,7 @@ impl crate::form::FormEncode for UpdateCouponsToAddParams {
 crate::form::form_object!(UpdateCouponsToAddParams);
 /// Fields of the `UpdateDiscountsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateDiscountsToAddParams {
     /// `apply_on`.
     pub apply_on: enums::ApplyOn,

@@ -409,6 +409,16 @@ impl CreateRequest {
         self.params.omnichannel_subscription = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -456,6 +466,9 @@ pub struct CreateParams {
     /// `omnichannel_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription: Option<CreateOmnichannelSubscriptionParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -466,10 +479,12 @@ impl CreateParams {
             apple_app_store: None,
             google_play_store: None,
             omnichannel_subscription: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -480,6 +495,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("apple_app_store", &self.apple_app_store);
         form.field("google_play_store", &self.google_play_store);
         form.field("omnichannel_subscription", &self.omnichannel_subscription);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /recorded_purchases` (`recorded_purchase.create`) returns.
@@ -635,6 +651,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
 }
 /// Fields of the `CreateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -685,6 +702,7 @@ impl crate::form::FormEncode for CreateCustomerParams {
 crate::form::form_object!(CreateCustomerParams);
 /// Fields of the `CreateAppleAppStoreParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateAppleAppStoreParams {
     /// `transaction_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -731,6 +749,7 @@ impl crate::form::FormEncode for CreateAppleAppStoreParams {
 crate::form::form_object!(CreateAppleAppStoreParams);
 /// Fields of the `CreateGooglePlayStoreParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateGooglePlayStoreParams {
     /// `purchase_token`; at most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -777,6 +796,7 @@ impl crate::form::FormEncode for CreateGooglePlayStoreParams {
 crate::form::form_object!(CreateGooglePlayStoreParams);
 /// Fields of the `CreateOmnichannelSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateOmnichannelSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

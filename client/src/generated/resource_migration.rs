@@ -213,6 +213,16 @@ pub struct RetrieveLatestRequest {
     params: RetrieveLatestParams,
 }
 impl RetrieveLatestRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RetrieveLatestParams {
         &self.params
@@ -248,6 +258,9 @@ pub struct RetrieveLatestParams {
     pub entity_type: RetrieveLatestEntityType,
     /// `entity_id`; at most 100 characters.
     pub entity_id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RetrieveLatestParams {
     /// Parameters with the required fields set and nothing else.
@@ -260,10 +273,12 @@ impl RetrieveLatestParams {
             from_site: from_site.into(),
             entity_type,
             entity_id: entity_id.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -272,6 +287,7 @@ impl crate::form::FormEncode for RetrieveLatestParams {
         form.field("from_site", &self.from_site);
         form.field("entity_type", &self.entity_type);
         form.field("entity_id", &self.entity_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `GET /resource_migrations/retrieve_latest` (`resource_migration.retrieve_latest`) returns.

@@ -212,29 +212,39 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `entity_id_at_other_site`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `entity_id_at_other_site`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn entity_id_at_other_site(mut self, value: StringFilter) -> Self {
-        self.params.entity_id_at_other_site = Some(value);
+        crate::filter::add_condition(&mut self.params.entity_id_at_other_site, value);
         self
     }
-    /// Filter on `other_site_name`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `other_site_name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn other_site_name(mut self, value: StringFilter) -> Self {
-        self.params.other_site_name = Some(value);
+        crate::filter::add_condition(&mut self.params.other_site_name, value);
         self
     }
-    /// Filter on `entity_id`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn entity_id(mut self, value: StringFilter) -> Self {
-        self.params.entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.entity_id, value);
         self
     }
-    /// Filter on `entity_type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `entity_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn entity_type(mut self, value: EnumFilter<EntityType>) -> Self {
-        self.params.entity_type = Some(value);
+        crate::filter::add_condition(&mut self.params.entity_type, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -248,29 +258,29 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "entity_id_at_other_site",
-            self.params.entity_id_at_other_site.as_ref(),
+            &self.params.entity_id_at_other_site,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "other_site_name",
-            self.params.other_site_name.as_ref(),
+            &self.params.other_site_name,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "entity_id",
-            self.params.entity_id.as_ref(),
+            &self.params.entity_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "entity_type",
-            self.params.entity_type.as_ref(),
+            &self.params.entity_type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/site_migration_details".to_string())
@@ -324,21 +334,44 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `entity_id_at_other_site`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_id_at_other_site: Option<StringFilter>,
-    /// Filter on `other_site_name`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub other_site_name: Option<StringFilter>,
-    /// Filter on `entity_id`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<StringFilter>,
-    /// Filter on `entity_type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<EnumFilter<EntityType>>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
+    /// Filter on `entity_id_at_other_site`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub entity_id_at_other_site: Vec<StringFilter>,
+    /// Filter on `other_site_name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub other_site_name: Vec<StringFilter>,
+    /// Filter on `entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub entity_id: Vec<StringFilter>,
+    /// Filter on `entity_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub entity_type: Vec<EnumFilter<EntityType>>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -346,15 +379,17 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            entity_id_at_other_site: None,
-            other_site_name: None,
-            entity_id: None,
-            entity_type: None,
-            status: None,
+            entity_id_at_other_site: Vec::new(),
+            other_site_name: Vec::new(),
+            entity_id: Vec::new(),
+            entity_type: Vec::new(),
+            status: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -367,6 +402,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("entity_id", &self.entity_id);
         form.field("entity_type", &self.entity_type);
         form.field("status", &self.status);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /site_migration_details` (`site_migration_detail.list`).

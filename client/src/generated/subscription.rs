@@ -4641,7 +4641,7 @@ impl Subscriptions {
     pub fn change_term_end(
         &self,
         subscription_id: impl Into<String>,
-        term_ends_at: Timestamp,
+        term_ends_at: impl Into<Timestamp>,
     ) -> ChangeTermEndRequest {
         ChangeTermEndRequest {
             client: self.client.clone(),
@@ -4998,8 +4998,8 @@ impl CreateRequest {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.params.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_end = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -5013,8 +5013,8 @@ impl CreateRequest {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.params.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.start_date = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -5073,8 +5073,8 @@ impl CreateRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `meta_data` (any JSON value).
@@ -5197,6 +5197,16 @@ impl CreateRequest {
     /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<CreateCouponsParams>) -> Self {
         self.params.coupons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5367,6 +5377,9 @@ pub struct CreateParams {
     /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<CreateCouponsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with nothing set.
@@ -5417,10 +5430,12 @@ impl CreateParams {
             addons: Vec::new(),
             event_based_addons: Vec::new(),
             coupons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -5474,6 +5489,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("addons", &self.addons);
         form.field("event_based_addons", &self.event_based_addons);
         form.field("coupons", &self.coupons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions` (`subscription.create`) returns.
@@ -5603,8 +5619,8 @@ impl CreateForCustomerRequest {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.params.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_end = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -5618,8 +5634,8 @@ impl CreateForCustomerRequest {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.params.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.start_date = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -5673,8 +5689,8 @@ impl CreateForCustomerRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `meta_data` (any JSON value).
@@ -5762,6 +5778,16 @@ impl CreateForCustomerRequest {
     /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<CreateForCustomerCouponsParams>) -> Self {
         self.params.coupons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -5917,6 +5943,9 @@ pub struct CreateForCustomerParams {
     /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<CreateForCustomerCouponsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateForCustomerParams {
     /// Parameters with nothing set.
@@ -5959,10 +5988,12 @@ impl CreateForCustomerParams {
             addons: Vec::new(),
             event_based_addons: Vec::new(),
             coupons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6011,6 +6042,7 @@ impl crate::form::FormEncode for CreateForCustomerParams {
         form.field("addons", &self.addons);
         form.field("event_based_addons", &self.event_based_addons);
         form.field("coupons", &self.coupons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`) returns.
@@ -6115,8 +6147,8 @@ impl CreateWithItemsRequest {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.params.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_end = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -6140,8 +6172,8 @@ impl CreateWithItemsRequest {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.params.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.start_date = Some(value.into());
         self
     }
     /// Sets `coupon`; at most 100 characters.
@@ -6195,8 +6227,8 @@ impl CreateWithItemsRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `meta_data` (any JSON value).
@@ -6309,6 +6341,16 @@ impl CreateWithItemsRequest {
     /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<CreateWithItemsCouponsParams>) -> Self {
         self.params.coupons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -6468,6 +6510,9 @@ pub struct CreateWithItemsParams {
     /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<CreateWithItemsCouponsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateWithItemsParams {
     /// Parameters with nothing set.
@@ -6512,10 +6557,12 @@ impl CreateWithItemsParams {
             discounts: Vec::new(),
             item_tiers: Vec::new(),
             coupons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -6566,6 +6613,7 @@ impl crate::form::FormEncode for CreateWithItemsParams {
         form.field("discounts", &self.discounts);
         form.field("item_tiers", &self.item_tiers);
         form.field("coupons", &self.coupons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`) returns.
@@ -6673,117 +6721,127 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
-    /// Filter on `plan_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `plan_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn plan_id(mut self, value: StringFilter) -> Self {
-        self.params.plan_id = Some(value);
+        crate::filter::add_condition(&mut self.params.plan_id, value);
         self
     }
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_id(mut self, value: StringFilter) -> Self {
-        self.params.item_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_id, value);
         self
     }
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
-        self.params.item_price_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `cancel_reason`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
+    /// Filter on `cancel_reason`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn cancel_reason(mut self, value: EnumFilter<CancelReason>) -> Self {
-        self.params.cancel_reason = Some(value);
+        crate::filter::add_condition(&mut self.params.cancel_reason, value);
         self
     }
-    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn cancel_reason_code(mut self, value: StringFilter) -> Self {
-        self.params.cancel_reason_code = Some(value);
+        crate::filter::add_condition(&mut self.params.cancel_reason_code, value);
         self
     }
-    /// Filter on `remaining_billing_cycles`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
+    /// Filter on `remaining_billing_cycles`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn remaining_billing_cycles(mut self, value: NumberFilter) -> Self {
-        self.params.remaining_billing_cycles = Some(value);
+        crate::filter::add_condition(&mut self.params.remaining_billing_cycles, value);
         self
     }
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn created_at(mut self, value: TimestampFilter) -> Self {
-        self.params.created_at = Some(value);
+        crate::filter::add_condition(&mut self.params.created_at, value);
         self
     }
-    /// Filter on `activated_at`; operators: `after`, `before`, `on`, `between`, `is_present`.
+    /// Filter on `activated_at`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn activated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.activated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.activated_at, value);
         self
     }
-    /// Filter on `next_billing_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `next_billing_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn next_billing_at(mut self, value: TimestampFilter) -> Self {
-        self.params.next_billing_at = Some(value);
+        crate::filter::add_condition(&mut self.params.next_billing_at, value);
         self
     }
-    /// Filter on `cancelled_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `cancelled_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn cancelled_at(mut self, value: TimestampFilter) -> Self {
-        self.params.cancelled_at = Some(value);
+        crate::filter::add_condition(&mut self.params.cancelled_at, value);
         self
     }
-    /// Filter on `has_scheduled_changes`; operators: `is`.
+    /// Filter on `has_scheduled_changes`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn has_scheduled_changes(mut self, value: BooleanFilter) -> Self {
-        self.params.has_scheduled_changes = Some(value);
+        crate::filter::add_condition(&mut self.params.has_scheduled_changes, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn offline_payment_method(
         mut self,
         value: EnumFilter<enums::OfflinePaymentMethod>,
     ) -> Self {
-        self.params.offline_payment_method = Some(value);
+        crate::filter::add_condition(&mut self.params.offline_payment_method, value);
         self
     }
-    /// Filter on `auto_close_invoices`; operators: `is`.
+    /// Filter on `auto_close_invoices`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn auto_close_invoices(mut self, value: BooleanFilter) -> Self {
-        self.params.auto_close_invoices = Some(value);
+        crate::filter::add_condition(&mut self.params.auto_close_invoices, value);
         self
     }
-    /// Filter on `override_relationship`; operators: `is`.
+    /// Filter on `override_relationship`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn override_relationship(mut self, value: BooleanFilter) -> Self {
-        self.params.override_relationship = Some(value);
+        crate::filter::add_condition(&mut self.params.override_relationship, value);
         self
     }
-    /// Filter on `business_entity_id`; operators: `is`.
+    /// Filter on `business_entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn business_entity_id(mut self, value: StringFilter) -> Self {
-        self.params.business_entity_id = Some(value);
+        crate::filter::add_condition(&mut self.params.business_entity_id, value);
         self
     }
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
-        self.params.channel = Some(value);
+        crate::filter::add_condition(&mut self.params.channel, value);
         self
     }
-    /// Filter on `decommissioned`; operators: `is`.
+    /// Filter on `decommissioned`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn decommissioned(mut self, value: BooleanFilter) -> Self {
-        self.params.decommissioned = Some(value);
+        crate::filter::add_condition(&mut self.params.decommissioned, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -6797,109 +6855,109 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer_id",
-            self.params.customer_id.as_ref(),
+            &self.params.customer_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "plan_id",
-            self.params.plan_id.as_ref(),
+            &self.params.plan_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_id",
-            self.params.item_id.as_ref(),
+            &self.params.item_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price_id",
-            self.params.item_price_id.as_ref(),
+            &self.params.item_price_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "cancel_reason",
-            self.params.cancel_reason.as_ref(),
+            &self.params.cancel_reason,
             &["is", "is_not", "in", "not_in", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "cancel_reason_code",
-            self.params.cancel_reason_code.as_ref(),
+            &self.params.cancel_reason_code,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "remaining_billing_cycles",
-            self.params.remaining_billing_cycles.as_ref(),
+            &self.params.remaining_billing_cycles,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "created_at",
-            self.params.created_at.as_ref(),
+            &self.params.created_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "activated_at",
-            self.params.activated_at.as_ref(),
+            &self.params.activated_at,
             &["after", "before", "on", "between", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "next_billing_at",
-            self.params.next_billing_at.as_ref(),
+            &self.params.next_billing_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "cancelled_at",
-            self.params.cancelled_at.as_ref(),
+            &self.params.cancelled_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "has_scheduled_changes",
-            self.params.has_scheduled_changes.as_ref(),
+            &self.params.has_scheduled_changes,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "offline_payment_method",
-            self.params.offline_payment_method.as_ref(),
+            &self.params.offline_payment_method,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "auto_close_invoices",
-            self.params.auto_close_invoices.as_ref(),
+            &self.params.auto_close_invoices,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "override_relationship",
-            self.params.override_relationship.as_ref(),
+            &self.params.override_relationship,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "business_entity_id",
-            self.params.business_entity_id.as_ref(),
+            &self.params.business_entity_id,
             &["is"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "channel",
-            self.params.channel.as_ref(),
+            &self.params.channel,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "decommissioned",
-            self.params.decommissioned.as_ref(),
+            &self.params.decommissioned,
             &["is"],
         )?;
         Ok("/subscriptions".to_string())
@@ -6956,72 +7014,159 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
-    /// Filter on `plan_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_id: Option<StringFilter>,
-    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<StringFilter>,
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_id: Option<StringFilter>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `cancel_reason`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_reason: Option<EnumFilter<CancelReason>>,
-    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_reason_code: Option<StringFilter>,
-    /// Filter on `remaining_billing_cycles`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remaining_billing_cycles: Option<NumberFilter>,
-    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<TimestampFilter>,
-    /// Filter on `activated_at`; operators: `after`, `before`, `on`, `between`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activated_at: Option<TimestampFilter>,
-    /// Filter on `next_billing_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_billing_at: Option<TimestampFilter>,
-    /// Filter on `cancelled_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelled_at: Option<TimestampFilter>,
-    /// Filter on `has_scheduled_changes`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_scheduled_changes: Option<BooleanFilter>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offline_payment_method: Option<EnumFilter<enums::OfflinePaymentMethod>>,
-    /// Filter on `auto_close_invoices`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_close_invoices: Option<BooleanFilter>,
-    /// Filter on `override_relationship`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub override_relationship: Option<BooleanFilter>,
-    /// Filter on `business_entity_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_entity_id: Option<StringFilter>,
-    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<EnumFilter<enums::Channel>>,
-    /// Filter on `decommissioned`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decommissioned: Option<BooleanFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `plan_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub plan_id: Vec<StringFilter>,
+    /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_id: Vec<StringFilter>,
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_price_id: Vec<StringFilter>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `cancel_reason`; operators: `is`, `is_not`, `in`, `not_in`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancel_reason: Vec<EnumFilter<CancelReason>>,
+    /// Filter on `cancel_reason_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancel_reason_code: Vec<StringFilter>,
+    /// Filter on `remaining_billing_cycles`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub remaining_billing_cycles: Vec<NumberFilter>,
+    /// Filter on `created_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub created_at: Vec<TimestampFilter>,
+    /// Filter on `activated_at`; operators: `after`, `before`, `on`, `between`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub activated_at: Vec<TimestampFilter>,
+    /// Filter on `next_billing_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub next_billing_at: Vec<TimestampFilter>,
+    /// Filter on `cancelled_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub cancelled_at: Vec<TimestampFilter>,
+    /// Filter on `has_scheduled_changes`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub has_scheduled_changes: Vec<BooleanFilter>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `offline_payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
+    /// Filter on `auto_close_invoices`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub auto_close_invoices: Vec<BooleanFilter>,
+    /// Filter on `override_relationship`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub override_relationship: Vec<BooleanFilter>,
+    /// Filter on `business_entity_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub business_entity_id: Vec<StringFilter>,
+    /// Filter on `channel`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub channel: Vec<EnumFilter<enums::Channel>>,
+    /// Filter on `decommissioned`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub decommissioned: Vec<BooleanFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -7030,32 +7175,34 @@ impl ListParams {
             include_deleted: None,
             limit: None,
             offset: None,
-            id: None,
-            customer_id: None,
-            plan_id: None,
-            item_id: None,
-            item_price_id: None,
-            status: None,
-            cancel_reason: None,
-            cancel_reason_code: None,
-            remaining_billing_cycles: None,
-            created_at: None,
-            activated_at: None,
-            next_billing_at: None,
-            cancelled_at: None,
-            has_scheduled_changes: None,
-            updated_at: None,
-            offline_payment_method: None,
-            auto_close_invoices: None,
-            override_relationship: None,
-            business_entity_id: None,
-            channel: None,
-            decommissioned: None,
+            id: Vec::new(),
+            customer_id: Vec::new(),
+            plan_id: Vec::new(),
+            item_id: Vec::new(),
+            item_price_id: Vec::new(),
+            status: Vec::new(),
+            cancel_reason: Vec::new(),
+            cancel_reason_code: Vec::new(),
+            remaining_billing_cycles: Vec::new(),
+            created_at: Vec::new(),
+            activated_at: Vec::new(),
+            next_billing_at: Vec::new(),
+            cancelled_at: Vec::new(),
+            has_scheduled_changes: Vec::new(),
+            updated_at: Vec::new(),
+            offline_payment_method: Vec::new(),
+            auto_close_invoices: Vec::new(),
+            override_relationship: Vec::new(),
+            business_entity_id: Vec::new(),
+            channel: Vec::new(),
+            decommissioned: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7086,6 +7233,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("channel", &self.channel);
         form.field("decommissioned", &self.decommissioned);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /subscriptions` (`subscription.list`) can sort by.
@@ -7195,6 +7343,16 @@ impl SubscriptionsForCustomerRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &SubscriptionsForCustomerParams {
         &self.params
@@ -7268,14 +7426,22 @@ pub struct SubscriptionsForCustomerParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl SubscriptionsForCustomerParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7283,6 +7449,7 @@ impl crate::form::FormEncode for SubscriptionsForCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
@@ -7370,6 +7537,16 @@ impl ContractTermsForSubscriptionRequest {
         self.params.sort_by = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ContractTermsForSubscriptionParams {
         &self.params
@@ -7452,6 +7629,9 @@ pub struct ContractTermsForSubscriptionParams {
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ContractTermsForSubscriptionSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ContractTermsForSubscriptionParams {
     /// Parameters with nothing set.
@@ -7460,10 +7640,12 @@ impl ContractTermsForSubscriptionParams {
             limit: None,
             offset: None,
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7472,6 +7654,7 @@ impl crate::form::FormEncode for ContractTermsForSubscriptionParams {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`) can sort by.
@@ -7567,6 +7750,16 @@ impl ListDiscountsRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ListDiscountsParams {
         &self.params
@@ -7639,14 +7832,22 @@ pub struct ListDiscountsParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListDiscountsParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -7654,6 +7855,7 @@ impl crate::form::FormEncode for ListDiscountsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
@@ -8058,6 +8260,16 @@ impl RemoveScheduledCancellationRequest {
         self.params.contract_term = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RemoveScheduledCancellationParams {
         &self.params
@@ -8110,6 +8322,9 @@ pub struct RemoveScheduledCancellationParams {
     /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<RemoveScheduledCancellationContractTermParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RemoveScheduledCancellationParams {
     /// Parameters with nothing set.
@@ -8118,10 +8333,12 @@ impl RemoveScheduledCancellationParams {
             billing_cycles: None,
             contract_term_billing_cycle_on_renewal: None,
             contract_term: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -8133,6 +8350,7 @@ impl crate::form::FormEncode for RemoveScheduledCancellationParams {
             &self.contract_term_billing_cycle_on_renewal,
         );
         form.field("contract_term", &self.contract_term);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`) returns.
@@ -8219,6 +8437,16 @@ impl RemoveCouponsRequest {
         self.params.coupon_ids = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RemoveCouponsParams {
         &self.params
@@ -8263,20 +8491,28 @@ pub struct RemoveCouponsParams {
     /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RemoveCouponsParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { coupon_ids: Vec::new() }
+        Self {
+            coupon_ids: Vec::new(),
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemoveCouponsParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("coupon_ids", &self.coupon_ids);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`) returns.
@@ -8399,18 +8635,18 @@ impl UpdateRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.params.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.start_date = Some(value.into());
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.params.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_end = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -8429,8 +8665,8 @@ impl UpdateRequest {
         self
     }
     /// Sets `reactivate_from` (Unix seconds).
-    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
-        self.params.reactivate_from = Some(value);
+    pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.reactivate_from = Some(value.into());
         self
     }
     /// Sets `billing_alignment_mode`.
@@ -8509,8 +8745,8 @@ impl UpdateRequest {
         self
     }
     /// Sets `changes_scheduled_at` (Unix seconds).
-    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.changes_scheduled_at = Some(value);
+    pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.changes_scheduled_at = Some(value.into());
         self
     }
     /// Sets `change_option`.
@@ -8597,6 +8833,16 @@ impl UpdateRequest {
         value: Vec<UpdateEventBasedAddonsParams>,
     ) -> Self {
         self.params.event_based_addons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -8779,6 +9025,9 @@ pub struct UpdateParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<UpdateEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -8831,10 +9080,12 @@ impl UpdateParams {
             addons: Vec::new(),
             coupons: Vec::new(),
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -8890,6 +9141,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("addons", &self.addons);
         form.field("coupons", &self.coupons);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}` (`subscription.update`) returns.
@@ -9010,18 +9262,18 @@ impl UpdateForItemsRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.params.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.start_date = Some(value.into());
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.params.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_end = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -9040,8 +9292,8 @@ impl UpdateForItemsRequest {
         self
     }
     /// Sets `reactivate_from` (Unix seconds).
-    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
-        self.params.reactivate_from = Some(value);
+    pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.reactivate_from = Some(value.into());
         self
     }
     /// Sets `billing_alignment_mode`.
@@ -9120,8 +9372,8 @@ impl UpdateForItemsRequest {
         self
     }
     /// Sets `changes_scheduled_at` (Unix seconds).
-    pub fn changes_scheduled_at(mut self, value: Timestamp) -> Self {
-        self.params.changes_scheduled_at = Some(value);
+    pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.changes_scheduled_at = Some(value.into());
         self
     }
     /// Sets `change_option`.
@@ -9244,6 +9496,16 @@ impl UpdateForItemsRequest {
     /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<UpdateForItemsCouponsParams>) -> Self {
         self.params.coupons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -9434,6 +9696,9 @@ pub struct UpdateForItemsParams {
     /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<UpdateForItemsCouponsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateForItemsParams {
     /// Parameters with nothing set.
@@ -9488,10 +9753,12 @@ impl UpdateForItemsParams {
             discounts: Vec::new(),
             item_tiers: Vec::new(),
             coupons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -9549,6 +9816,7 @@ impl crate::form::FormEncode for UpdateForItemsParams {
         form.field("discounts", &self.discounts);
         form.field("item_tiers", &self.item_tiers);
         form.field("coupons", &self.coupons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`) returns.
@@ -9658,6 +9926,16 @@ impl ChangeTermEndRequest {
         self.params.invoice_immediately = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ChangeTermEndParams {
         &self.params
@@ -9707,18 +9985,23 @@ pub struct ChangeTermEndParams {
     /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ChangeTermEndParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(term_ends_at: Timestamp) -> Self {
+    pub fn new(term_ends_at: impl Into<Timestamp>) -> Self {
         Self {
-            term_ends_at,
+            term_ends_at: term_ends_at.into(),
             prorate: None,
             invoice_immediately: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -9727,6 +10010,7 @@ impl crate::form::FormEncode for ChangeTermEndParams {
         form.field("term_ends_at", &self.term_ends_at);
         form.field("prorate", &self.prorate);
         form.field("invoice_immediately", &self.invoice_immediately);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`) returns.
@@ -9827,8 +10111,8 @@ pub struct ReactivateRequest {
 }
 impl ReactivateRequest {
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.params.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_end = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -9842,8 +10126,8 @@ impl ReactivateRequest {
         self
     }
     /// Sets `reactivate_from` (Unix seconds).
-    pub fn reactivate_from(mut self, value: Timestamp) -> Self {
-        self.params.reactivate_from = Some(value);
+    pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.reactivate_from = Some(value.into());
         self
     }
     /// Sets `invoice_immediately`.
@@ -9862,8 +10146,8 @@ impl ReactivateRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `contract_term_billing_cycle_on_renewal`.
@@ -9892,6 +10176,16 @@ impl ReactivateRequest {
     /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: ReactivatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -9974,6 +10268,9 @@ pub struct ReactivateParams {
     /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<ReactivatePaymentIntentParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ReactivateParams {
     /// Parameters with nothing set.
@@ -9992,10 +10289,12 @@ impl ReactivateParams {
             contract_term: None,
             statement_descriptor: None,
             payment_intent: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -10017,6 +10316,7 @@ impl crate::form::FormEncode for ReactivateParams {
         form.field("contract_term", &self.contract_term);
         form.field("statement_descriptor", &self.statement_descriptor);
         form.field("payment_intent", &self.payment_intent);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`) returns.
@@ -10136,13 +10436,23 @@ impl AddChargeAtTermEndRequest {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.params.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.params.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_to = Some(value.into());
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -10211,6 +10521,9 @@ pub struct AddChargeAtTermEndParams {
     /// `date_to` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl AddChargeAtTermEndParams {
     /// Parameters with the required fields set and nothing else.
@@ -10224,10 +10537,12 @@ impl AddChargeAtTermEndParams {
             avalara_service_type: None,
             date_from: None,
             date_to: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -10241,6 +10556,7 @@ impl crate::form::FormEncode for AddChargeAtTermEndParams {
         form.field("avalara_service_type", &self.avalara_service_type);
         form.field("date_from", &self.date_from);
         form.field("date_to", &self.date_to);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`) returns.
@@ -10331,13 +10647,23 @@ impl ChargeAddonAtTermEndRequest {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.params.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.params.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_to = Some(value.into());
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -10403,6 +10729,9 @@ pub struct ChargeAddonAtTermEndParams {
     /// `date_to` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ChargeAddonAtTermEndParams {
     /// Parameters with the required fields set and nothing else.
@@ -10415,10 +10744,12 @@ impl ChargeAddonAtTermEndParams {
             addon_unit_price_in_decimal: None,
             date_from: None,
             date_to: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -10431,6 +10762,7 @@ impl crate::form::FormEncode for ChargeAddonAtTermEndParams {
         form.field("addon_unit_price_in_decimal", &self.addon_unit_price_in_decimal);
         form.field("date_from", &self.date_from);
         form.field("date_to", &self.date_to);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`) returns.
@@ -10531,6 +10863,16 @@ impl ChargeFutureRenewalsRequest {
         self.params.specific_dates_schedule = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ChargeFutureRenewalsParams {
         &self.params
@@ -10589,6 +10931,9 @@ pub struct ChargeFutureRenewalsParams {
     /// `specific_dates_schedule` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub specific_dates_schedule: Vec<ChargeFutureRenewalsSpecificDatesScheduleParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ChargeFutureRenewalsParams {
     /// Parameters with nothing set.
@@ -10599,10 +10944,12 @@ impl ChargeFutureRenewalsParams {
             schedule_type: None,
             fixed_interval_schedule: None,
             specific_dates_schedule: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -10613,6 +10960,7 @@ impl crate::form::FormEncode for ChargeFutureRenewalsParams {
         form.field("schedule_type", &self.schedule_type);
         form.field("fixed_interval_schedule", &self.fixed_interval_schedule);
         form.field("specific_dates_schedule", &self.specific_dates_schedule);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`) returns.
@@ -10738,6 +11086,16 @@ impl EditAdvanceInvoiceScheduleRequest {
         self.params.specific_dates_schedule = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &EditAdvanceInvoiceScheduleParams {
         &self.params
@@ -10797,6 +11155,9 @@ pub struct EditAdvanceInvoiceScheduleParams {
     pub specific_dates_schedule: Vec<
         EditAdvanceInvoiceScheduleSpecificDatesScheduleParams,
     >,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl EditAdvanceInvoiceScheduleParams {
     /// Parameters with nothing set.
@@ -10806,10 +11167,12 @@ impl EditAdvanceInvoiceScheduleParams {
             schedule_type: None,
             fixed_interval_schedule: None,
             specific_dates_schedule: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -10819,6 +11182,7 @@ impl crate::form::FormEncode for EditAdvanceInvoiceScheduleParams {
         form.field("schedule_type", &self.schedule_type);
         form.field("fixed_interval_schedule", &self.fixed_interval_schedule);
         form.field("specific_dates_schedule", &self.specific_dates_schedule);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`) returns.
@@ -10999,6 +11363,16 @@ impl RemoveAdvanceInvoiceScheduleRequest {
         self.params.specific_dates_schedule = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RemoveAdvanceInvoiceScheduleParams {
         &self.params
@@ -11047,22 +11421,28 @@ pub struct RemoveAdvanceInvoiceScheduleParams {
     pub specific_dates_schedule: Vec<
         RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams,
     >,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RemoveAdvanceInvoiceScheduleParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
         Self {
             specific_dates_schedule: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RemoveAdvanceInvoiceScheduleParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("specific_dates_schedule", &self.specific_dates_schedule);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`) returns.
@@ -11145,13 +11525,13 @@ pub struct RegenerateInvoiceRequest {
 }
 impl RegenerateInvoiceRequest {
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.params.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.params.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.date_to = Some(value.into());
         self
     }
     /// Sets `prorate`.
@@ -11162,6 +11542,16 @@ impl RegenerateInvoiceRequest {
     /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -11217,6 +11607,9 @@ pub struct RegenerateInvoiceParams {
     /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RegenerateInvoiceParams {
     /// Parameters with nothing set.
@@ -11226,10 +11619,12 @@ impl RegenerateInvoiceParams {
             date_to: None,
             prorate: None,
             invoice_immediately: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -11239,6 +11634,7 @@ impl crate::form::FormEncode for RegenerateInvoiceParams {
         form.field("date_to", &self.date_to);
         form.field("prorate", &self.prorate);
         form.field("invoice_immediately", &self.invoice_immediately);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`) returns.
@@ -11354,8 +11750,8 @@ impl ImportSubscriptionRequest {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.params.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_end = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -11364,8 +11760,8 @@ impl ImportSubscriptionRequest {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.params.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.start_date = Some(value.into());
         self
     }
     /// Sets `auto_collection`.
@@ -11389,43 +11785,43 @@ impl ImportSubscriptionRequest {
         self
     }
     /// Sets `current_term_end` (Unix seconds).
-    pub fn current_term_end(mut self, value: Timestamp) -> Self {
-        self.params.current_term_end = Some(value);
+    pub fn current_term_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.current_term_end = Some(value.into());
         self
     }
     /// Sets `current_term_start` (Unix seconds).
-    pub fn current_term_start(mut self, value: Timestamp) -> Self {
-        self.params.current_term_start = Some(value);
+    pub fn current_term_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.current_term_start = Some(value.into());
         self
     }
     /// Sets `trial_start` (Unix seconds).
-    pub fn trial_start(mut self, value: Timestamp) -> Self {
-        self.params.trial_start = Some(value);
+    pub fn trial_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_start = Some(value.into());
         self
     }
     /// Sets `cancelled_at` (Unix seconds).
-    pub fn cancelled_at(mut self, value: Timestamp) -> Self {
-        self.params.cancelled_at = Some(value);
+    pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.cancelled_at = Some(value.into());
         self
     }
     /// Sets `started_at` (Unix seconds).
-    pub fn started_at(mut self, value: Timestamp) -> Self {
-        self.params.started_at = Some(value);
+    pub fn started_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.started_at = Some(value.into());
         self
     }
     /// Sets `activated_at` (Unix seconds).
-    pub fn activated_at(mut self, value: Timestamp) -> Self {
-        self.params.activated_at = Some(value);
+    pub fn activated_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.activated_at = Some(value.into());
         self
     }
     /// Sets `pause_date` (Unix seconds).
-    pub fn pause_date(mut self, value: Timestamp) -> Self {
-        self.params.pause_date = Some(value);
+    pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.pause_date = Some(value.into());
         self
     }
     /// Sets `resume_date` (Unix seconds).
-    pub fn resume_date(mut self, value: Timestamp) -> Self {
-        self.params.resume_date = Some(value);
+    pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.resume_date = Some(value.into());
         self
     }
     /// Sets `create_current_term_invoice`.
@@ -11516,6 +11912,16 @@ impl ImportSubscriptionRequest {
     /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<ImportSubscriptionCouponsParams>) -> Self {
         self.params.coupons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -11671,6 +12077,9 @@ pub struct ImportSubscriptionParams {
     /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<ImportSubscriptionCouponsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ImportSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -11715,10 +12124,12 @@ impl ImportSubscriptionParams {
             event_based_addons: Vec::new(),
             charged_event_based_addons: Vec::new(),
             coupons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -11766,6 +12177,7 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
         form.field("event_based_addons", &self.event_based_addons);
         form.field("charged_event_based_addons", &self.charged_event_based_addons);
         form.field("coupons", &self.coupons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/import_subscription` (`subscription.import_subscription`) returns.
@@ -11889,8 +12301,8 @@ impl ImportForCustomerRequest {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.params.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_end = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -11899,8 +12311,8 @@ impl ImportForCustomerRequest {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.params.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.start_date = Some(value.into());
         self
     }
     /// Sets `auto_collection`.
@@ -11924,43 +12336,43 @@ impl ImportForCustomerRequest {
         self
     }
     /// Sets `current_term_end` (Unix seconds).
-    pub fn current_term_end(mut self, value: Timestamp) -> Self {
-        self.params.current_term_end = Some(value);
+    pub fn current_term_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.current_term_end = Some(value.into());
         self
     }
     /// Sets `current_term_start` (Unix seconds).
-    pub fn current_term_start(mut self, value: Timestamp) -> Self {
-        self.params.current_term_start = Some(value);
+    pub fn current_term_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.current_term_start = Some(value.into());
         self
     }
     /// Sets `trial_start` (Unix seconds).
-    pub fn trial_start(mut self, value: Timestamp) -> Self {
-        self.params.trial_start = Some(value);
+    pub fn trial_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_start = Some(value.into());
         self
     }
     /// Sets `cancelled_at` (Unix seconds).
-    pub fn cancelled_at(mut self, value: Timestamp) -> Self {
-        self.params.cancelled_at = Some(value);
+    pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.cancelled_at = Some(value.into());
         self
     }
     /// Sets `started_at` (Unix seconds).
-    pub fn started_at(mut self, value: Timestamp) -> Self {
-        self.params.started_at = Some(value);
+    pub fn started_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.started_at = Some(value.into());
         self
     }
     /// Sets `activated_at` (Unix seconds).
-    pub fn activated_at(mut self, value: Timestamp) -> Self {
-        self.params.activated_at = Some(value);
+    pub fn activated_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.activated_at = Some(value.into());
         self
     }
     /// Sets `pause_date` (Unix seconds).
-    pub fn pause_date(mut self, value: Timestamp) -> Self {
-        self.params.pause_date = Some(value);
+    pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.pause_date = Some(value.into());
         self
     }
     /// Sets `resume_date` (Unix seconds).
-    pub fn resume_date(mut self, value: Timestamp) -> Self {
-        self.params.resume_date = Some(value);
+    pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.resume_date = Some(value.into());
         self
     }
     /// Sets `contract_term_billing_cycle_on_renewal`.
@@ -12025,6 +12437,16 @@ impl ImportForCustomerRequest {
     /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<ImportForCustomerCouponsParams>) -> Self {
         self.params.coupons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -12170,6 +12592,9 @@ pub struct ImportForCustomerParams {
     /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<ImportForCustomerCouponsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ImportForCustomerParams {
     /// Parameters with the required fields set and nothing else.
@@ -12209,10 +12634,12 @@ impl ImportForCustomerParams {
             event_based_addons: Vec::new(),
             charged_event_based_addons: Vec::new(),
             coupons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -12255,6 +12682,7 @@ impl crate::form::FormEncode for ImportForCustomerParams {
         form.field("event_based_addons", &self.event_based_addons);
         form.field("charged_event_based_addons", &self.charged_event_based_addons);
         form.field("coupons", &self.coupons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`) returns.
@@ -12352,6 +12780,16 @@ impl ImportContractTermRequest {
         self.params.contract_term = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ImportContractTermParams {
         &self.params
@@ -12401,6 +12839,9 @@ pub struct ImportContractTermParams {
     /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<ImportContractTermContractTermParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ImportContractTermParams {
     /// Parameters with nothing set.
@@ -12408,10 +12849,12 @@ impl ImportContractTermParams {
         Self {
             contract_term_billing_cycle_on_renewal: None,
             contract_term: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -12422,6 +12865,7 @@ impl crate::form::FormEncode for ImportContractTermParams {
             &self.contract_term_billing_cycle_on_renewal,
         );
         form.field("contract_term", &self.contract_term);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`) returns.
@@ -12514,6 +12958,16 @@ impl ImportUnbilledChargesRequest {
         self.params.tiers = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ImportUnbilledChargesParams {
         &self.params
@@ -12566,6 +13020,9 @@ pub struct ImportUnbilledChargesParams {
     /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<ImportUnbilledChargesTiersParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ImportUnbilledChargesParams {
     /// Parameters with nothing set.
@@ -12574,10 +13031,12 @@ impl ImportUnbilledChargesParams {
             unbilled_charges: Vec::new(),
             discounts: Vec::new(),
             tiers: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -12586,6 +13045,7 @@ impl crate::form::FormEncode for ImportUnbilledChargesParams {
         form.field("unbilled_charges", &self.unbilled_charges);
         form.field("discounts", &self.discounts);
         form.field("tiers", &self.tiers);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`) returns.
@@ -12668,8 +13128,8 @@ impl ImportForItemsRequest {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.params.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_end = Some(value.into());
         self
     }
     /// Sets `billing_cycles`.
@@ -12688,8 +13148,8 @@ impl ImportForItemsRequest {
         self
     }
     /// Sets `start_date` (Unix seconds).
-    pub fn start_date(mut self, value: Timestamp) -> Self {
-        self.params.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.start_date = Some(value.into());
         self
     }
     /// Sets `auto_collection`.
@@ -12713,43 +13173,43 @@ impl ImportForItemsRequest {
         self
     }
     /// Sets `current_term_end` (Unix seconds).
-    pub fn current_term_end(mut self, value: Timestamp) -> Self {
-        self.params.current_term_end = Some(value);
+    pub fn current_term_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.current_term_end = Some(value.into());
         self
     }
     /// Sets `current_term_start` (Unix seconds).
-    pub fn current_term_start(mut self, value: Timestamp) -> Self {
-        self.params.current_term_start = Some(value);
+    pub fn current_term_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.current_term_start = Some(value.into());
         self
     }
     /// Sets `trial_start` (Unix seconds).
-    pub fn trial_start(mut self, value: Timestamp) -> Self {
-        self.params.trial_start = Some(value);
+    pub fn trial_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.trial_start = Some(value.into());
         self
     }
     /// Sets `cancelled_at` (Unix seconds).
-    pub fn cancelled_at(mut self, value: Timestamp) -> Self {
-        self.params.cancelled_at = Some(value);
+    pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.cancelled_at = Some(value.into());
         self
     }
     /// Sets `started_at` (Unix seconds).
-    pub fn started_at(mut self, value: Timestamp) -> Self {
-        self.params.started_at = Some(value);
+    pub fn started_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.started_at = Some(value.into());
         self
     }
     /// Sets `activated_at` (Unix seconds).
-    pub fn activated_at(mut self, value: Timestamp) -> Self {
-        self.params.activated_at = Some(value);
+    pub fn activated_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.activated_at = Some(value.into());
         self
     }
     /// Sets `pause_date` (Unix seconds).
-    pub fn pause_date(mut self, value: Timestamp) -> Self {
-        self.params.pause_date = Some(value);
+    pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.pause_date = Some(value.into());
         self
     }
     /// Sets `resume_date` (Unix seconds).
-    pub fn resume_date(mut self, value: Timestamp) -> Self {
-        self.params.resume_date = Some(value);
+    pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.resume_date = Some(value.into());
         self
     }
     /// Sets `contract_term_billing_cycle_on_renewal`.
@@ -12834,6 +13294,16 @@ impl ImportForItemsRequest {
     /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<ImportForItemsCouponsParams>) -> Self {
         self.params.coupons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -12980,6 +13450,9 @@ pub struct ImportForItemsParams {
     /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<ImportForItemsCouponsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ImportForItemsParams {
     /// Parameters with the required fields set and nothing else.
@@ -13020,10 +13493,12 @@ impl ImportForItemsParams {
             charged_items: Vec::new(),
             item_tiers: Vec::new(),
             coupons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -13067,6 +13542,7 @@ impl crate::form::FormEncode for ImportForItemsParams {
         form.field("charged_items", &self.charged_items);
         form.field("item_tiers", &self.item_tiers);
         form.field("coupons", &self.coupons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`) returns.
@@ -13164,6 +13640,16 @@ impl OverrideBillingProfileRequest {
         self.params.auto_collection = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &OverrideBillingProfileParams {
         &self.params
@@ -13213,6 +13699,9 @@ pub struct OverrideBillingProfileParams {
     /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl OverrideBillingProfileParams {
     /// Parameters with nothing set.
@@ -13220,10 +13709,12 @@ impl OverrideBillingProfileParams {
         Self {
             payment_source_id: None,
             auto_collection: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -13231,6 +13722,7 @@ impl crate::form::FormEncode for OverrideBillingProfileParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("payment_source_id", &self.payment_source_id);
         form.field("auto_collection", &self.auto_collection);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`) returns.
@@ -13417,8 +13909,8 @@ impl PauseRequest {
         self
     }
     /// Sets `pause_date` (Unix seconds).
-    pub fn pause_date(mut self, value: Timestamp) -> Self {
-        self.params.pause_date = Some(value);
+    pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.pause_date = Some(value.into());
         self
     }
     /// Sets `unbilled_charges_handling`.
@@ -13443,8 +13935,18 @@ impl PauseRequest {
         self
     }
     /// Sets `resume_date` (Unix seconds).
-    pub fn resume_date(mut self, value: Timestamp) -> Self {
-        self.params.resume_date = Some(value);
+    pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.resume_date = Some(value.into());
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -13504,6 +14006,9 @@ pub struct PauseParams {
     /// `resume_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PauseParams {
     /// Parameters with nothing set.
@@ -13515,10 +14020,12 @@ impl PauseParams {
             invoice_dunning_handling: None,
             skip_billing_cycles: None,
             resume_date: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -13530,6 +14037,7 @@ impl crate::form::FormEncode for PauseParams {
         form.field("invoice_dunning_handling", &self.invoice_dunning_handling);
         form.field("skip_billing_cycles", &self.skip_billing_cycles);
         form.field("resume_date", &self.resume_date);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`) returns.
@@ -13640,8 +14148,8 @@ impl CancelRequest {
         self
     }
     /// Sets `cancel_at` (Unix seconds).
-    pub fn cancel_at(mut self, value: Timestamp) -> Self {
-        self.params.cancel_at = Some(value);
+    pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.cancel_at = Some(value.into());
         self
     }
     /// Sets `credit_option_for_current_term_charges`.
@@ -13685,8 +14193,8 @@ impl CancelRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `cancel_reason_code`; at most 100 characters.
@@ -13700,6 +14208,16 @@ impl CancelRequest {
         value: Vec<CancelEventBasedAddonsParams>,
     ) -> Self {
         self.params.event_based_addons = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -13776,6 +14294,9 @@ pub struct CancelParams {
     /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CancelEventBasedAddonsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CancelParams {
     /// Parameters with nothing set.
@@ -13792,10 +14313,12 @@ impl CancelParams {
             invoice_date: None,
             cancel_reason_code: None,
             event_based_addons: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -13815,6 +14338,7 @@ impl crate::form::FormEncode for CancelParams {
         form.field("invoice_date", &self.invoice_date);
         form.field("cancel_reason_code", &self.cancel_reason_code);
         form.field("event_based_addons", &self.event_based_addons);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`) returns.
@@ -13925,8 +14449,8 @@ impl CancelForItemsRequest {
         self
     }
     /// Sets `cancel_at` (Unix seconds).
-    pub fn cancel_at(mut self, value: Timestamp) -> Self {
-        self.params.cancel_at = Some(value);
+    pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.cancel_at = Some(value.into());
         self
     }
     /// Sets `credit_option_for_current_term_charges`.
@@ -13970,8 +14494,8 @@ impl CancelForItemsRequest {
         self
     }
     /// Sets `invoice_date` (Unix seconds).
-    pub fn invoice_date(mut self, value: Timestamp) -> Self {
-        self.params.invoice_date = Some(value);
+    pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.invoice_date = Some(value.into());
         self
     }
     /// Sets `include_cancellation_day_in_billing`.
@@ -13995,6 +14519,16 @@ impl CancelForItemsRequest {
         value: Vec<CancelForItemsSubscriptionItemsParams>,
     ) -> Self {
         self.params.subscription_items = value;
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -14079,6 +14613,9 @@ pub struct CancelForItemsParams {
     /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CancelForItemsSubscriptionItemsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CancelForItemsParams {
     /// Parameters with nothing set.
@@ -14097,10 +14634,12 @@ impl CancelForItemsParams {
             cancel_reason_code: None,
             decommissioned: None,
             subscription_items: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -14125,6 +14664,7 @@ impl crate::form::FormEncode for CancelForItemsParams {
         form.field("cancel_reason_code", &self.cancel_reason_code);
         form.field("decommissioned", &self.decommissioned);
         form.field("subscription_items", &self.subscription_items);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`) returns.
@@ -14230,8 +14770,8 @@ impl ResumeRequest {
         self
     }
     /// Sets `resume_date` (Unix seconds).
-    pub fn resume_date(mut self, value: Timestamp) -> Self {
-        self.params.resume_date = Some(value);
+    pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.resume_date = Some(value.into());
         self
     }
     /// Sets `charges_handling`.
@@ -14255,6 +14795,16 @@ impl ResumeRequest {
     /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: ResumePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -14314,6 +14864,9 @@ pub struct ResumeParams {
     /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<ResumePaymentIntentParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ResumeParams {
     /// Parameters with nothing set.
@@ -14325,10 +14878,12 @@ impl ResumeParams {
             unpaid_invoices_handling: None,
             payment_initiator: None,
             payment_intent: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -14340,6 +14895,7 @@ impl crate::form::FormEncode for ResumeParams {
         form.field("unpaid_invoices_handling", &self.unpaid_invoices_handling);
         form.field("payment_initiator", &self.payment_initiator);
         form.field("payment_intent", &self.payment_intent);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`) returns.
@@ -14652,6 +15208,16 @@ impl MoveRequest {
         self.params.copy_payment_source = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &MoveParams {
         &self.params
@@ -14696,6 +15262,9 @@ pub struct MoveParams {
     /// `copy_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_payment_source: Option<bool>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl MoveParams {
     /// Parameters with the required fields set and nothing else.
@@ -14703,10 +15272,12 @@ impl MoveParams {
         Self {
             to_customer_id: to_customer_id.into(),
             copy_payment_source: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -14714,6 +15285,7 @@ impl crate::form::FormEncode for MoveParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("to_customer_id", &self.to_customer_id);
         form.field("copy_payment_source", &self.copy_payment_source);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/move` (`subscription.move`) returns.
@@ -14845,6 +15417,9 @@ pub struct CreateCustomerParams {
     /// `customer_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateCustomerParams {
     /// Parameters with nothing set.
@@ -14876,6 +15451,7 @@ impl CreateCustomerParams {
             business_customer_without_vat_number: None,
             exemption_details: None,
             customer_type: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `id`; at most 50 characters.
@@ -15011,6 +15587,16 @@ impl CreateCustomerParams {
         self.customer_type = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CreateCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -15043,11 +15629,13 @@ impl crate::form::FormEncode for CreateCustomerParams {
         );
         form.field("exemption_details", &self.exemption_details);
         form.field("customer_type", &self.customer_type);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CreateCustomerParams);
 /// Fields of the `CreateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15254,6 +15842,7 @@ impl crate::form::FormEncode for CreateCardParams {
 crate::form::form_object!(CreateCardParams);
 /// Fields of the `CreateBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateBankAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15440,6 +16029,7 @@ impl crate::form::FormEncode for CreateBankAccountParams {
 crate::form::form_object!(CreateBankAccountParams);
 /// Fields of the `CreatePaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -15527,6 +16117,7 @@ impl crate::form::FormEncode for CreatePaymentMethodParams {
 crate::form::form_object!(CreatePaymentMethodParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15659,6 +16250,9 @@ pub struct CreateBillingAddressParams {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateBillingAddressParams {
     /// Parameters with nothing set.
@@ -15678,6 +16272,7 @@ impl CreateBillingAddressParams {
             zip: None,
             country: None,
             validation_status: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `first_name`.
@@ -15750,6 +16345,16 @@ impl CreateBillingAddressParams {
         self.validation_status = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for CreateBillingAddressParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -15767,11 +16372,13 @@ impl crate::form::FormEncode for CreateBillingAddressParams {
         form.field("zip", &self.zip);
         form.field("country", &self.country);
         form.field("validation_status", &self.validation_status);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(CreateBillingAddressParams);
 /// Fields of the `CreateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15928,6 +16535,7 @@ impl crate::form::FormEncode for CreateShippingAddressParams {
 crate::form::form_object!(CreateShippingAddressParams);
 /// Fields of the `CreateStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15952,6 +16560,7 @@ impl crate::form::FormEncode for CreateStatementDescriptorParams {
 crate::form::form_object!(CreateStatementDescriptorParams);
 /// Fields of the `CreateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15991,6 +16600,7 @@ impl crate::form::FormEncode for CreateContractTermParams {
 crate::form::form_object!(CreateContractTermParams);
 /// Fields of the `CreateEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16047,6 +16657,7 @@ impl crate::form::FormEncode for CreateEntityIdentifiersParams {
 crate::form::form_object!(CreateEntityIdentifiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16093,6 +16704,7 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `CreateAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16160,8 +16772,8 @@ impl CreateAddonsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
 }
@@ -16179,6 +16791,7 @@ impl crate::form::FormEncode for CreateAddonsParams {
 crate::form::form_object!(CreateAddonsParams);
 /// Fields of the `CreateEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16285,6 +16898,7 @@ impl crate::form::FormEncode for CreateEventBasedAddonsParams {
 crate::form::form_object!(CreateEventBasedAddonsParams);
 /// Fields of the `CreateCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16307,8 +16921,8 @@ impl CreateCouponsParams {
         self
     }
     /// Sets `apply_till` (Unix seconds).
-    pub fn apply_till(mut self, value: Timestamp) -> Self {
-        self.apply_till = Some(value);
+    pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.apply_till = Some(value.into());
         self
     }
 }
@@ -16321,6 +16935,7 @@ impl crate::form::FormEncode for CreateCouponsParams {
 crate::form::form_object!(CreateCouponsParams);
 /// Fields of the `CreateForCustomerShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForCustomerShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16477,6 +17092,7 @@ impl crate::form::FormEncode for CreateForCustomerShippingAddressParams {
 crate::form::form_object!(CreateForCustomerShippingAddressParams);
 /// Fields of the `CreateForCustomerStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForCustomerStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16501,6 +17117,7 @@ impl crate::form::FormEncode for CreateForCustomerStatementDescriptorParams {
 crate::form::form_object!(CreateForCustomerStatementDescriptorParams);
 /// Fields of the `CreateForCustomerPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForCustomerPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16590,6 +17207,7 @@ impl crate::form::FormEncode for CreateForCustomerPaymentIntentParams {
 crate::form::form_object!(CreateForCustomerPaymentIntentParams);
 /// Fields of the `CreateForCustomerContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForCustomerContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16629,6 +17247,7 @@ impl crate::form::FormEncode for CreateForCustomerContractTermParams {
 crate::form::form_object!(CreateForCustomerContractTermParams);
 /// Fields of the `CreateForCustomerAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForCustomerAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16696,8 +17315,8 @@ impl CreateForCustomerAddonsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
 }
@@ -16715,6 +17334,7 @@ impl crate::form::FormEncode for CreateForCustomerAddonsParams {
 crate::form::form_object!(CreateForCustomerAddonsParams);
 /// Fields of the `CreateForCustomerEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForCustomerEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16821,6 +17441,7 @@ impl crate::form::FormEncode for CreateForCustomerEventBasedAddonsParams {
 crate::form::form_object!(CreateForCustomerEventBasedAddonsParams);
 /// Fields of the `CreateForCustomerCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForCustomerCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16843,8 +17464,8 @@ impl CreateForCustomerCouponsParams {
         self
     }
     /// Sets `apply_till` (Unix seconds).
-    pub fn apply_till(mut self, value: Timestamp) -> Self {
-        self.apply_till = Some(value);
+    pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.apply_till = Some(value.into());
         self
     }
 }
@@ -16857,6 +17478,7 @@ impl crate::form::FormEncode for CreateForCustomerCouponsParams {
 crate::form::form_object!(CreateForCustomerCouponsParams);
 /// Fields of the `CreateWithItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateWithItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17013,6 +17635,7 @@ impl crate::form::FormEncode for CreateWithItemsShippingAddressParams {
 crate::form::form_object!(CreateWithItemsShippingAddressParams);
 /// Fields of the `CreateWithItemsStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateWithItemsStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17037,6 +17660,7 @@ impl crate::form::FormEncode for CreateWithItemsStatementDescriptorParams {
 crate::form::form_object!(CreateWithItemsStatementDescriptorParams);
 /// Fields of the `CreateWithItemsPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateWithItemsPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17126,6 +17750,7 @@ impl crate::form::FormEncode for CreateWithItemsPaymentIntentParams {
 crate::form::form_object!(CreateWithItemsPaymentIntentParams);
 /// Fields of the `CreateWithItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateWithItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17155,8 +17780,8 @@ impl CreateWithItemsContractTermParams {
         self
     }
     /// Sets `contract_start` (Unix seconds).
-    pub fn contract_start(mut self, value: Timestamp) -> Self {
-        self.contract_start = Some(value);
+    pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.contract_start = Some(value.into());
         self
     }
     /// Sets `cancellation_cutoff_period`.
@@ -17175,6 +17800,7 @@ impl crate::form::FormEncode for CreateWithItemsContractTermParams {
 crate::form::form_object!(CreateWithItemsContractTermParams);
 /// Fields of the `CreateWithItemsBillingOverrideParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateWithItemsBillingOverrideParams {
     /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17211,6 +17837,7 @@ impl crate::form::FormEncode for CreateWithItemsBillingOverrideParams {
 crate::form::form_object!(CreateWithItemsBillingOverrideParams);
 /// Fields of the `CreateWithItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateWithItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -17298,8 +17925,8 @@ impl CreateWithItemsSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -17359,6 +17986,7 @@ impl crate::form::FormEncode for CreateWithItemsSubscriptionItemsParams {
 crate::form::form_object!(CreateWithItemsSubscriptionItemsParams);
 /// Fields of the `CreateWithItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateWithItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17459,6 +18087,7 @@ impl crate::form::FormEncode for CreateWithItemsDiscountsParams {
 crate::form::form_object!(CreateWithItemsDiscountsParams);
 /// Fields of the `CreateWithItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateWithItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17565,6 +18194,7 @@ impl crate::form::FormEncode for CreateWithItemsItemTiersParams {
 crate::form::form_object!(CreateWithItemsItemTiersParams);
 /// Fields of the `CreateWithItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateWithItemsCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17587,8 +18217,8 @@ impl CreateWithItemsCouponsParams {
         self
     }
     /// Sets `apply_till` (Unix seconds).
-    pub fn apply_till(mut self, value: Timestamp) -> Self {
-        self.apply_till = Some(value);
+    pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.apply_till = Some(value.into());
         self
     }
 }
@@ -17601,6 +18231,7 @@ impl crate::form::FormEncode for CreateWithItemsCouponsParams {
 crate::form::form_object!(CreateWithItemsCouponsParams);
 /// Fields of the `RemoveScheduledCancellationContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RemoveScheduledCancellationContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17642,6 +18273,7 @@ impl crate::form::FormEncode for RemoveScheduledCancellationContractTermParams {
 crate::form::form_object!(RemoveScheduledCancellationContractTermParams);
 /// Fields of the `UpdateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17848,6 +18480,7 @@ impl crate::form::FormEncode for UpdateCardParams {
 crate::form::form_object!(UpdateCardParams);
 /// Fields of the `UpdatePaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdatePaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -17935,6 +18568,7 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
 crate::form::form_object!(UpdatePaymentMethodParams);
 /// Fields of the `UpdatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18024,6 +18658,7 @@ impl crate::form::FormEncode for UpdatePaymentIntentParams {
 crate::form::form_object!(UpdatePaymentIntentParams);
 /// Fields of the `UpdateBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18180,6 +18815,7 @@ impl crate::form::FormEncode for UpdateBillingAddressParams {
 crate::form::form_object!(UpdateBillingAddressParams);
 /// Fields of the `UpdateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18336,6 +18972,7 @@ impl crate::form::FormEncode for UpdateShippingAddressParams {
 crate::form::form_object!(UpdateShippingAddressParams);
 /// Fields of the `UpdateStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18360,6 +18997,7 @@ impl crate::form::FormEncode for UpdateStatementDescriptorParams {
 crate::form::form_object!(UpdateStatementDescriptorParams);
 /// Fields of the `UpdateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18459,6 +19097,7 @@ impl crate::form::FormEncode for UpdateCustomerParams {
 crate::form::form_object!(UpdateCustomerParams);
 /// Fields of the `UpdateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18498,6 +19137,7 @@ impl crate::form::FormEncode for UpdateContractTermParams {
 crate::form::form_object!(UpdateContractTermParams);
 /// Fields of the `UpdateAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18569,8 +19209,8 @@ impl UpdateAddonsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `proration_type`.
@@ -18594,6 +19234,7 @@ impl crate::form::FormEncode for UpdateAddonsParams {
 crate::form::form_object!(UpdateAddonsParams);
 /// Fields of the `UpdateCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18616,8 +19257,8 @@ impl UpdateCouponsParams {
         self
     }
     /// Sets `apply_till` (Unix seconds).
-    pub fn apply_till(mut self, value: Timestamp) -> Self {
-        self.apply_till = Some(value);
+    pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.apply_till = Some(value.into());
         self
     }
 }
@@ -18630,6 +19271,7 @@ impl crate::form::FormEncode for UpdateCouponsParams {
 crate::form::form_object!(UpdateCouponsParams);
 /// Fields of the `UpdateEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18736,6 +19378,7 @@ impl crate::form::FormEncode for UpdateEventBasedAddonsParams {
 crate::form::form_object!(UpdateEventBasedAddonsParams);
 /// Fields of the `UpdateForItemsCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18942,6 +19585,7 @@ impl crate::form::FormEncode for UpdateForItemsCardParams {
 crate::form::form_object!(UpdateForItemsCardParams);
 /// Fields of the `UpdateForItemsPaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsPaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -19029,6 +19673,7 @@ impl crate::form::FormEncode for UpdateForItemsPaymentMethodParams {
 crate::form::form_object!(UpdateForItemsPaymentMethodParams);
 /// Fields of the `UpdateForItemsPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19118,6 +19763,7 @@ impl crate::form::FormEncode for UpdateForItemsPaymentIntentParams {
 crate::form::form_object!(UpdateForItemsPaymentIntentParams);
 /// Fields of the `UpdateForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19274,6 +19920,7 @@ impl crate::form::FormEncode for UpdateForItemsBillingAddressParams {
 crate::form::form_object!(UpdateForItemsBillingAddressParams);
 /// Fields of the `UpdateForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19430,6 +20077,7 @@ impl crate::form::FormEncode for UpdateForItemsShippingAddressParams {
 crate::form::form_object!(UpdateForItemsShippingAddressParams);
 /// Fields of the `UpdateForItemsStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19454,6 +20102,7 @@ impl crate::form::FormEncode for UpdateForItemsStatementDescriptorParams {
 crate::form::form_object!(UpdateForItemsStatementDescriptorParams);
 /// Fields of the `UpdateForItemsCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19553,6 +20202,7 @@ impl crate::form::FormEncode for UpdateForItemsCustomerParams {
 crate::form::form_object!(UpdateForItemsCustomerParams);
 /// Fields of the `UpdateForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19587,8 +20237,8 @@ impl UpdateForItemsContractTermParams {
         self
     }
     /// Sets `contract_start` (Unix seconds).
-    pub fn contract_start(mut self, value: Timestamp) -> Self {
-        self.contract_start = Some(value);
+    pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.contract_start = Some(value.into());
         self
     }
 }
@@ -19602,6 +20252,7 @@ impl crate::form::FormEncode for UpdateForItemsContractTermParams {
 crate::form::form_object!(UpdateForItemsContractTermParams);
 /// Fields of the `UpdateForItemsBillingOverrideParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsBillingOverrideParams {
     /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19638,6 +20289,7 @@ impl crate::form::FormEncode for UpdateForItemsBillingOverrideParams {
 crate::form::form_object!(UpdateForItemsBillingOverrideParams);
 /// Fields of the `UpdateForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -19729,8 +20381,8 @@ impl UpdateForItemsSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -19796,6 +20448,7 @@ impl crate::form::FormEncode for UpdateForItemsSubscriptionItemsParams {
 crate::form::form_object!(UpdateForItemsSubscriptionItemsParams);
 /// Fields of the `UpdateForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19913,6 +20566,7 @@ impl crate::form::FormEncode for UpdateForItemsDiscountsParams {
 crate::form::form_object!(UpdateForItemsDiscountsParams);
 /// Fields of the `UpdateForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20019,6 +20673,7 @@ impl crate::form::FormEncode for UpdateForItemsItemTiersParams {
 crate::form::form_object!(UpdateForItemsItemTiersParams);
 /// Fields of the `UpdateForItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateForItemsCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20041,8 +20696,8 @@ impl UpdateForItemsCouponsParams {
         self
     }
     /// Sets `apply_till` (Unix seconds).
-    pub fn apply_till(mut self, value: Timestamp) -> Self {
-        self.apply_till = Some(value);
+    pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.apply_till = Some(value.into());
         self
     }
 }
@@ -20055,6 +20710,7 @@ impl crate::form::FormEncode for UpdateForItemsCouponsParams {
 crate::form::form_object!(UpdateForItemsCouponsParams);
 /// Fields of the `ReactivateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReactivateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20094,6 +20750,7 @@ impl crate::form::FormEncode for ReactivateContractTermParams {
 crate::form::form_object!(ReactivateContractTermParams);
 /// Fields of the `ReactivateStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReactivateStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20118,6 +20775,7 @@ impl crate::form::FormEncode for ReactivateStatementDescriptorParams {
 crate::form::form_object!(ReactivateStatementDescriptorParams);
 /// Fields of the `ReactivatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReactivatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20207,6 +20865,7 @@ impl crate::form::FormEncode for ReactivatePaymentIntentParams {
 crate::form::form_object!(ReactivatePaymentIntentParams);
 /// Fields of the `ChargeFutureRenewalsFixedIntervalScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChargeFutureRenewalsFixedIntervalScheduleParams {
     /// `number_of_occurrences`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20247,8 +20906,8 @@ impl ChargeFutureRenewalsFixedIntervalScheduleParams {
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -20263,6 +20922,7 @@ impl crate::form::FormEncode for ChargeFutureRenewalsFixedIntervalScheduleParams
 crate::form::form_object!(ChargeFutureRenewalsFixedIntervalScheduleParams);
 /// Fields of the `ChargeFutureRenewalsSpecificDatesScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChargeFutureRenewalsSpecificDatesScheduleParams {
     /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20285,8 +20945,8 @@ impl ChargeFutureRenewalsSpecificDatesScheduleParams {
         self
     }
     /// Sets `date` (Unix seconds).
-    pub fn date(mut self, value: Timestamp) -> Self {
-        self.date = Some(value);
+    pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date = Some(value.into());
         self
     }
 }
@@ -20299,6 +20959,7 @@ impl crate::form::FormEncode for ChargeFutureRenewalsSpecificDatesScheduleParams
 crate::form::form_object!(ChargeFutureRenewalsSpecificDatesScheduleParams);
 /// Fields of the `EditAdvanceInvoiceScheduleFixedIntervalScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditAdvanceInvoiceScheduleFixedIntervalScheduleParams {
     /// `number_of_occurrences`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20339,8 +21000,8 @@ impl EditAdvanceInvoiceScheduleFixedIntervalScheduleParams {
         self
     }
     /// Sets `end_date` (Unix seconds).
-    pub fn end_date(mut self, value: Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 }
@@ -20355,6 +21016,7 @@ impl crate::form::FormEncode for EditAdvanceInvoiceScheduleFixedIntervalSchedule
 crate::form::form_object!(EditAdvanceInvoiceScheduleFixedIntervalScheduleParams);
 /// Fields of the `EditAdvanceInvoiceScheduleSpecificDatesScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20386,8 +21048,8 @@ impl EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
         self
     }
     /// Sets `date` (Unix seconds).
-    pub fn date(mut self, value: Timestamp) -> Self {
-        self.date = Some(value);
+    pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date = Some(value.into());
         self
     }
 }
@@ -20401,6 +21063,7 @@ impl crate::form::FormEncode for EditAdvanceInvoiceScheduleSpecificDatesSchedule
 crate::form::form_object!(EditAdvanceInvoiceScheduleSpecificDatesScheduleParams);
 /// Fields of the `RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20478,6 +21141,9 @@ pub struct ImportSubscriptionCustomerParams {
     /// `vat_number_prefix`; at most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ImportSubscriptionCustomerParams {
     /// Parameters with nothing set.
@@ -20500,6 +21166,7 @@ impl ImportSubscriptionCustomerParams {
             allow_direct_debit: None,
             vat_number: None,
             vat_number_prefix: None,
+            custom_fields: Default::default(),
         }
     }
     /// Sets `id`; at most 50 characters.
@@ -20590,6 +21257,16 @@ impl ImportSubscriptionCustomerParams {
         self.vat_number_prefix = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom_fields.insert(name, value);
+        self
+    }
 }
 impl crate::form::FormEncode for ImportSubscriptionCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
@@ -20610,11 +21287,13 @@ impl crate::form::FormEncode for ImportSubscriptionCustomerParams {
         form.field("allow_direct_debit", &self.allow_direct_debit);
         form.field("vat_number", &self.vat_number);
         form.field("vat_number_prefix", &self.vat_number_prefix);
+        form.custom_fields(&self.custom_fields);
     }
 }
 crate::form::form_object!(ImportSubscriptionCustomerParams);
 /// Fields of the `ImportSubscriptionContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionContractTermParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20661,13 +21340,13 @@ impl ImportSubscriptionContractTermParams {
         self
     }
     /// Sets `created_at` (Unix seconds).
-    pub fn created_at(mut self, value: Timestamp) -> Self {
-        self.created_at = Some(value);
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
         self
     }
     /// Sets `contract_start` (Unix seconds).
-    pub fn contract_start(mut self, value: Timestamp) -> Self {
-        self.contract_start = Some(value);
+    pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.contract_start = Some(value.into());
         self
     }
     /// Sets `billing_cycle`.
@@ -20717,6 +21396,7 @@ impl crate::form::FormEncode for ImportSubscriptionContractTermParams {
 crate::form::form_object!(ImportSubscriptionContractTermParams);
 /// Fields of the `ImportSubscriptionCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20916,6 +21596,7 @@ impl crate::form::FormEncode for ImportSubscriptionCardParams {
 crate::form::form_object!(ImportSubscriptionCardParams);
 /// Fields of the `ImportSubscriptionPaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionPaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -20993,6 +21674,7 @@ impl crate::form::FormEncode for ImportSubscriptionPaymentMethodParams {
 crate::form::form_object!(ImportSubscriptionPaymentMethodParams);
 /// Fields of the `ImportSubscriptionBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21149,6 +21831,7 @@ impl crate::form::FormEncode for ImportSubscriptionBillingAddressParams {
 crate::form::form_object!(ImportSubscriptionBillingAddressParams);
 /// Fields of the `ImportSubscriptionShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21305,6 +21988,7 @@ impl crate::form::FormEncode for ImportSubscriptionShippingAddressParams {
 crate::form::form_object!(ImportSubscriptionShippingAddressParams);
 /// Fields of the `ImportSubscriptionTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionTransactionParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21345,8 +22029,8 @@ impl ImportSubscriptionTransactionParams {
         self
     }
     /// Sets `date` (Unix seconds).
-    pub fn date(mut self, value: Timestamp) -> Self {
-        self.date = Some(value);
+    pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date = Some(value.into());
         self
     }
 }
@@ -21361,6 +22045,7 @@ impl crate::form::FormEncode for ImportSubscriptionTransactionParams {
 crate::form::form_object!(ImportSubscriptionTransactionParams);
 /// Fields of the `ImportSubscriptionAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21437,6 +22122,7 @@ impl crate::form::FormEncode for ImportSubscriptionAddonsParams {
 crate::form::form_object!(ImportSubscriptionAddonsParams);
 /// Fields of the `ImportSubscriptionEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21533,6 +22219,7 @@ impl crate::form::FormEncode for ImportSubscriptionEventBasedAddonsParams {
 crate::form::form_object!(ImportSubscriptionEventBasedAddonsParams);
 /// Fields of the `ImportSubscriptionChargedEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionChargedEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21555,8 +22242,8 @@ impl ImportSubscriptionChargedEventBasedAddonsParams {
         self
     }
     /// Sets `last_charged_at` (Unix seconds).
-    pub fn last_charged_at(mut self, value: Timestamp) -> Self {
-        self.last_charged_at = Some(value);
+    pub fn last_charged_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.last_charged_at = Some(value.into());
         self
     }
 }
@@ -21569,6 +22256,7 @@ impl crate::form::FormEncode for ImportSubscriptionChargedEventBasedAddonsParams
 crate::form::form_object!(ImportSubscriptionChargedEventBasedAddonsParams);
 /// Fields of the `ImportSubscriptionCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSubscriptionCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21591,8 +22279,8 @@ impl ImportSubscriptionCouponsParams {
         self
     }
     /// Sets `apply_till` (Unix seconds).
-    pub fn apply_till(mut self, value: Timestamp) -> Self {
-        self.apply_till = Some(value);
+    pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.apply_till = Some(value.into());
         self
     }
 }
@@ -21605,6 +22293,7 @@ impl crate::form::FormEncode for ImportSubscriptionCouponsParams {
 crate::form::form_object!(ImportSubscriptionCouponsParams);
 /// Fields of the `ImportForCustomerContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForCustomerContractTermParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21651,13 +22340,13 @@ impl ImportForCustomerContractTermParams {
         self
     }
     /// Sets `created_at` (Unix seconds).
-    pub fn created_at(mut self, value: Timestamp) -> Self {
-        self.created_at = Some(value);
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
         self
     }
     /// Sets `contract_start` (Unix seconds).
-    pub fn contract_start(mut self, value: Timestamp) -> Self {
-        self.contract_start = Some(value);
+    pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.contract_start = Some(value.into());
         self
     }
     /// Sets `billing_cycle`.
@@ -21707,6 +22396,7 @@ impl crate::form::FormEncode for ImportForCustomerContractTermParams {
 crate::form::form_object!(ImportForCustomerContractTermParams);
 /// Fields of the `ImportForCustomerTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForCustomerTransactionParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21747,8 +22437,8 @@ impl ImportForCustomerTransactionParams {
         self
     }
     /// Sets `date` (Unix seconds).
-    pub fn date(mut self, value: Timestamp) -> Self {
-        self.date = Some(value);
+    pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date = Some(value.into());
         self
     }
 }
@@ -21763,6 +22453,7 @@ impl crate::form::FormEncode for ImportForCustomerTransactionParams {
 crate::form::form_object!(ImportForCustomerTransactionParams);
 /// Fields of the `ImportForCustomerShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForCustomerShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21919,6 +22610,7 @@ impl crate::form::FormEncode for ImportForCustomerShippingAddressParams {
 crate::form::form_object!(ImportForCustomerShippingAddressParams);
 /// Fields of the `ImportForCustomerAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForCustomerAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21995,6 +22687,7 @@ impl crate::form::FormEncode for ImportForCustomerAddonsParams {
 crate::form::form_object!(ImportForCustomerAddonsParams);
 /// Fields of the `ImportForCustomerEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForCustomerEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22091,6 +22784,7 @@ impl crate::form::FormEncode for ImportForCustomerEventBasedAddonsParams {
 crate::form::form_object!(ImportForCustomerEventBasedAddonsParams);
 /// Fields of the `ImportForCustomerChargedEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForCustomerChargedEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22113,8 +22807,8 @@ impl ImportForCustomerChargedEventBasedAddonsParams {
         self
     }
     /// Sets `last_charged_at` (Unix seconds).
-    pub fn last_charged_at(mut self, value: Timestamp) -> Self {
-        self.last_charged_at = Some(value);
+    pub fn last_charged_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.last_charged_at = Some(value.into());
         self
     }
 }
@@ -22127,6 +22821,7 @@ impl crate::form::FormEncode for ImportForCustomerChargedEventBasedAddonsParams 
 crate::form::form_object!(ImportForCustomerChargedEventBasedAddonsParams);
 /// Fields of the `ImportForCustomerCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForCustomerCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22149,8 +22844,8 @@ impl ImportForCustomerCouponsParams {
         self
     }
     /// Sets `apply_till` (Unix seconds).
-    pub fn apply_till(mut self, value: Timestamp) -> Self {
-        self.apply_till = Some(value);
+    pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.apply_till = Some(value.into());
         self
     }
 }
@@ -22163,6 +22858,7 @@ impl crate::form::FormEncode for ImportForCustomerCouponsParams {
 crate::form::form_object!(ImportForCustomerCouponsParams);
 /// Fields of the `ImportContractTermContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportContractTermContractTermParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22225,18 +22921,18 @@ impl ImportContractTermContractTermParams {
         self
     }
     /// Sets `created_at` (Unix seconds).
-    pub fn created_at(mut self, value: Timestamp) -> Self {
-        self.created_at = Some(value);
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
         self
     }
     /// Sets `contract_start` (Unix seconds).
-    pub fn contract_start(mut self, value: Timestamp) -> Self {
-        self.contract_start = Some(value);
+    pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.contract_start = Some(value.into());
         self
     }
     /// Sets `contract_end` (Unix seconds).
-    pub fn contract_end(mut self, value: Timestamp) -> Self {
-        self.contract_end = Some(value);
+    pub fn contract_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.contract_end = Some(value.into());
         self
     }
     /// Sets `status`.
@@ -22308,6 +23004,7 @@ impl crate::form::FormEncode for ImportContractTermContractTermParams {
 crate::form::form_object!(ImportContractTermContractTermParams);
 /// Fields of the `ImportUnbilledChargesUnbilledChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportUnbilledChargesUnbilledChargesParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22355,14 +23052,14 @@ pub struct ImportUnbilledChargesUnbilledChargesParams {
 impl ImportUnbilledChargesUnbilledChargesParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
-        date_from: Timestamp,
-        date_to: Timestamp,
+        date_from: impl Into<Timestamp>,
+        date_to: impl Into<Timestamp>,
         entity_type: ImportUnbilledChargesUnbilledChargesEntityType,
     ) -> Self {
         Self {
             id: None,
-            date_from,
-            date_to,
+            date_from: date_from.into(),
+            date_to: date_to.into(),
             entity_type,
             entity_id: None,
             description: None,
@@ -22460,6 +23157,7 @@ impl crate::form::FormEncode for ImportUnbilledChargesUnbilledChargesParams {
 crate::form::form_object!(ImportUnbilledChargesUnbilledChargesParams);
 /// Fields of the `ImportUnbilledChargesDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportUnbilledChargesDiscountsParams {
     /// `unbilled_charge_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22523,6 +23221,7 @@ impl crate::form::FormEncode for ImportUnbilledChargesDiscountsParams {
 crate::form::form_object!(ImportUnbilledChargesDiscountsParams);
 /// Fields of the `ImportUnbilledChargesTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportUnbilledChargesTiersParams {
     /// `unbilled_charge_id`; at most 40 characters.
     pub unbilled_charge_id: String,
@@ -22623,6 +23322,7 @@ impl crate::form::FormEncode for ImportUnbilledChargesTiersParams {
 crate::form::form_object!(ImportUnbilledChargesTiersParams);
 /// Fields of the `ImportForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForItemsContractTermParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22669,13 +23369,13 @@ impl ImportForItemsContractTermParams {
         self
     }
     /// Sets `created_at` (Unix seconds).
-    pub fn created_at(mut self, value: Timestamp) -> Self {
-        self.created_at = Some(value);
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
         self
     }
     /// Sets `contract_start` (Unix seconds).
-    pub fn contract_start(mut self, value: Timestamp) -> Self {
-        self.contract_start = Some(value);
+    pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.contract_start = Some(value.into());
         self
     }
     /// Sets `billing_cycle`.
@@ -22725,6 +23425,7 @@ impl crate::form::FormEncode for ImportForItemsContractTermParams {
 crate::form::form_object!(ImportForItemsContractTermParams);
 /// Fields of the `ImportForItemsTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForItemsTransactionParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22765,8 +23466,8 @@ impl ImportForItemsTransactionParams {
         self
     }
     /// Sets `date` (Unix seconds).
-    pub fn date(mut self, value: Timestamp) -> Self {
-        self.date = Some(value);
+    pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date = Some(value.into());
         self
     }
 }
@@ -22781,6 +23482,7 @@ impl crate::form::FormEncode for ImportForItemsTransactionParams {
 crate::form::form_object!(ImportForItemsTransactionParams);
 /// Fields of the `ImportForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22937,6 +23639,7 @@ impl crate::form::FormEncode for ImportForItemsShippingAddressParams {
 crate::form::form_object!(ImportForItemsShippingAddressParams);
 /// Fields of the `ImportForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -23014,8 +23717,8 @@ impl ImportForItemsSubscriptionItemsParams {
         self
     }
     /// Sets `trial_end` (Unix seconds).
-    pub fn trial_end(mut self, value: Timestamp) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets `service_period_days`.
@@ -23057,6 +23760,7 @@ impl crate::form::FormEncode for ImportForItemsSubscriptionItemsParams {
 crate::form::form_object!(ImportForItemsSubscriptionItemsParams);
 /// Fields of the `ImportForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23157,6 +23861,7 @@ impl crate::form::FormEncode for ImportForItemsDiscountsParams {
 crate::form::form_object!(ImportForItemsDiscountsParams);
 /// Fields of the `ImportForItemsChargedItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForItemsChargedItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23179,8 +23884,8 @@ impl ImportForItemsChargedItemsParams {
         self
     }
     /// Sets `last_charged_at` (Unix seconds).
-    pub fn last_charged_at(mut self, value: Timestamp) -> Self {
-        self.last_charged_at = Some(value);
+    pub fn last_charged_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.last_charged_at = Some(value.into());
         self
     }
 }
@@ -23193,6 +23898,7 @@ impl crate::form::FormEncode for ImportForItemsChargedItemsParams {
 crate::form::form_object!(ImportForItemsChargedItemsParams);
 /// Fields of the `ImportForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23299,6 +24005,7 @@ impl crate::form::FormEncode for ImportForItemsItemTiersParams {
 crate::form::form_object!(ImportForItemsItemTiersParams);
 /// Fields of the `ImportForItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportForItemsCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23321,8 +24028,8 @@ impl ImportForItemsCouponsParams {
         self
     }
     /// Sets `apply_till` (Unix seconds).
-    pub fn apply_till(mut self, value: Timestamp) -> Self {
-        self.apply_till = Some(value);
+    pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
+        self.apply_till = Some(value.into());
         self
     }
 }
@@ -23335,6 +24042,7 @@ impl crate::form::FormEncode for ImportForItemsCouponsParams {
 crate::form::form_object!(ImportForItemsCouponsParams);
 /// Fields of the `CancelEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CancelEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23391,6 +24099,7 @@ impl crate::form::FormEncode for CancelEventBasedAddonsParams {
 crate::form::form_object!(CancelEventBasedAddonsParams);
 /// Fields of the `CancelForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CancelForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23467,6 +24176,7 @@ impl crate::form::FormEncode for CancelForItemsSubscriptionItemsParams {
 crate::form::form_object!(CancelForItemsSubscriptionItemsParams);
 /// Fields of the `ResumePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResumePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -297,6 +297,16 @@ impl SubscriptionEntitlementsForSubscriptionRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &SubscriptionEntitlementsForSubscriptionParams {
         &self.params
@@ -398,6 +408,9 @@ pub struct SubscriptionEntitlementsForSubscriptionParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl SubscriptionEntitlementsForSubscriptionParams {
     /// Parameters with nothing set.
@@ -408,10 +421,12 @@ impl SubscriptionEntitlementsForSubscriptionParams {
             include_scheduled_overrides: None,
             limit: None,
             offset: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -422,6 +437,7 @@ impl crate::form::FormEncode for SubscriptionEntitlementsForSubscriptionParams {
         form.field("include_scheduled_overrides", &self.include_scheduled_overrides);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`).
@@ -503,6 +519,16 @@ impl SetSubscriptionEntitlementAvailabilityRequest {
         self.params.subscription_entitlements = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &SetSubscriptionEntitlementAvailabilityParams {
         &self.params
@@ -566,6 +592,9 @@ pub struct SetSubscriptionEntitlementAvailabilityParams {
     pub subscription_entitlements: Vec<
         SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams,
     >,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl SetSubscriptionEntitlementAvailabilityParams {
     /// Parameters with the required fields set and nothing else.
@@ -573,10 +602,12 @@ impl SetSubscriptionEntitlementAvailabilityParams {
         Self {
             is_enabled,
             subscription_entitlements: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -584,6 +615,7 @@ impl crate::form::FormEncode for SetSubscriptionEntitlementAvailabilityParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("is_enabled", &self.is_enabled);
         form.field("subscription_entitlements", &self.subscription_entitlements);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`).
@@ -640,6 +672,7 @@ impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
 }
 /// Fields of the `SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
     /// `feature_id`; at most 50 characters.
     pub feature_id: String,

@@ -285,8 +285,18 @@ pub struct StartAfreshRequest {
 }
 impl StartAfreshRequest {
     /// Sets `genesis_time` (Unix seconds).
-    pub fn genesis_time(mut self, value: Timestamp) -> Self {
-        self.params.genesis_time = Some(value);
+    pub fn genesis_time(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.genesis_time = Some(value.into());
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -333,20 +343,28 @@ pub struct StartAfreshParams {
     /// `genesis_time` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genesis_time: Option<Timestamp>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl StartAfreshParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { genesis_time: None }
+        Self {
+            genesis_time: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for StartAfreshParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("genesis_time", &self.genesis_time);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`) returns.
@@ -417,8 +435,18 @@ pub struct TravelForwardRequest {
 }
 impl TravelForwardRequest {
     /// Sets `destination_time` (Unix seconds).
-    pub fn destination_time(mut self, value: Timestamp) -> Self {
-        self.params.destination_time = Some(value);
+    pub fn destination_time(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.destination_time = Some(value.into());
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -465,20 +493,28 @@ pub struct TravelForwardParams {
     /// `destination_time` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_time: Option<Timestamp>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl TravelForwardParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { destination_time: None }
+        Self {
+            destination_time: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for TravelForwardParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("destination_time", &self.destination_time);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`) returns.

@@ -1554,7 +1554,7 @@ impl Transactions {
         &self,
         transaction_id: impl Into<String>,
         payment_method: enums::PaymentMethod,
-        date: Timestamp,
+        date: impl Into<Timestamp>,
     ) -> RecordRefundRequest {
         RecordRefundRequest {
             client: self.client.clone(),
@@ -1688,6 +1688,16 @@ impl CreateAuthorizationRequest {
         self.params.currency_code = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateAuthorizationParams {
         &self.params
@@ -1735,6 +1745,9 @@ pub struct CreateAuthorizationParams {
     pub currency_code: Option<String>,
     /// `amount`.
     pub amount: i64,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateAuthorizationParams {
     /// Parameters with the required fields set and nothing else.
@@ -1744,10 +1757,12 @@ impl CreateAuthorizationParams {
             payment_source_id: None,
             currency_code: None,
             amount,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1757,6 +1772,7 @@ impl crate::form::FormEncode for CreateAuthorizationParams {
         form.field("payment_source_id", &self.payment_source_id);
         form.field("currency_code", &self.currency_code);
         form.field("amount", &self.amount);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /transactions/create_authorization` (`transaction.create_authorization`) returns.
@@ -1940,6 +1956,16 @@ impl RecordRefundRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RecordRefundParams {
         &self.params
@@ -1996,21 +2022,29 @@ pub struct RecordRefundParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RecordRefundParams {
     /// Parameters with the required fields set and nothing else.
-    pub fn new(payment_method: enums::PaymentMethod, date: Timestamp) -> Self {
+    pub fn new(
+        payment_method: enums::PaymentMethod,
+        date: impl Into<Timestamp>,
+    ) -> Self {
         Self {
             amount: None,
             payment_method,
-            date,
+            date: date.into(),
             reference_number: None,
             custom_payment_method_id: None,
             comment: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2022,6 +2056,7 @@ impl crate::form::FormEncode for RecordRefundParams {
         form.field("reference_number", &self.reference_number);
         form.field("custom_payment_method_id", &self.custom_payment_method_id);
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`) returns.
@@ -2106,6 +2141,16 @@ impl ReconcileRequest {
         self.params.status = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ReconcileParams {
         &self.params
@@ -2155,6 +2200,9 @@ pub struct ReconcileParams {
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ReconcileStatus>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ReconcileParams {
     /// Parameters with nothing set.
@@ -2163,10 +2211,12 @@ impl ReconcileParams {
             id_at_gateway: None,
             customer_id: None,
             status: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2175,6 +2225,7 @@ impl crate::form::FormEncode for ReconcileParams {
         form.field("id_at_gateway", &self.id_at_gateway);
         form.field("customer_id", &self.customer_id);
         form.field("status", &self.status);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`) returns.
@@ -2254,6 +2305,16 @@ impl RefundRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RefundParams {
         &self.params
@@ -2298,6 +2359,9 @@ pub struct RefundParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RefundParams {
     /// Parameters with nothing set.
@@ -2305,10 +2369,12 @@ impl RefundParams {
         Self {
             amount: None,
             comment: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2316,6 +2382,7 @@ impl crate::form::FormEncode for RefundParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("amount", &self.amount);
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /transactions/{transaction_id}/refund` (`transaction.refund`) returns.
@@ -2399,84 +2466,94 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.customer_id, value);
         self
     }
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `payment_source_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `payment_source_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn payment_source_id(mut self, value: StringFilter) -> Self {
-        self.params.payment_source_id = Some(value);
+        crate::filter::add_condition(&mut self.params.payment_source_id, value);
         self
     }
-    /// Filter on `payment_method`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn payment_method(mut self, value: EnumFilter<ListPaymentMethod>) -> Self {
-        self.params.payment_method = Some(value);
+        crate::filter::add_condition(&mut self.params.payment_method, value);
         self
     }
-    /// Filter on `gateway`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `gateway`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn gateway(mut self, value: EnumFilter<enums::Gateway>) -> Self {
-        self.params.gateway = Some(value);
+        crate::filter::add_condition(&mut self.params.gateway, value);
         self
     }
-    /// Filter on `gateway_account_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
+    /// Filter on `gateway_account_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn gateway_account_id(mut self, value: StringFilter) -> Self {
-        self.params.gateway_account_id = Some(value);
+        crate::filter::add_condition(&mut self.params.gateway_account_id, value);
         self
     }
-    /// Filter on `id_at_gateway`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `id_at_gateway`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn id_at_gateway(mut self, value: StringFilter) -> Self {
-        self.params.id_at_gateway = Some(value);
+        crate::filter::add_condition(&mut self.params.id_at_gateway, value);
         self
     }
-    /// Filter on `reference_number`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `reference_number`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn reference_number(mut self, value: StringFilter) -> Self {
-        self.params.reference_number = Some(value);
+        crate::filter::add_condition(&mut self.params.reference_number, value);
         self
     }
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
-        self.params.r#type = Some(value);
+        crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
-    /// Filter on `date`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn date(mut self, value: TimestampFilter) -> Self {
-        self.params.date = Some(value);
+        crate::filter::add_condition(&mut self.params.date, value);
         self
     }
-    /// Filter on `amount`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `amount`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn amount(mut self, value: NumberFilter) -> Self {
-        self.params.amount = Some(value);
+        crate::filter::add_condition(&mut self.params.amount, value);
         self
     }
-    /// Filter on `amount_capturable`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
+    /// Filter on `amount_capturable`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     pub fn amount_capturable(mut self, value: NumberFilter) -> Self {
-        self.params.amount_capturable = Some(value);
+        crate::filter::add_condition(&mut self.params.amount_capturable, value);
         self
     }
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn status(mut self, value: EnumFilter<Status>) -> Self {
-        self.params.status = Some(value);
+        crate::filter::add_condition(&mut self.params.status, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -2490,79 +2567,79 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer_id",
-            self.params.customer_id.as_ref(),
+            &self.params.customer_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "payment_source_id",
-            self.params.payment_source_id.as_ref(),
+            &self.params.payment_source_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "payment_method",
-            self.params.payment_method.as_ref(),
+            &self.params.payment_method,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "gateway",
-            self.params.gateway.as_ref(),
+            &self.params.gateway,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "gateway_account_id",
-            self.params.gateway_account_id.as_ref(),
+            &self.params.gateway_account_id,
             &["is", "is_not", "starts_with", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id_at_gateway",
-            self.params.id_at_gateway.as_ref(),
+            &self.params.id_at_gateway,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "reference_number",
-            self.params.reference_number.as_ref(),
+            &self.params.reference_number,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "type",
-            self.params.r#type.as_ref(),
+            &self.params.r#type,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "date",
-            self.params.date.as_ref(),
+            &self.params.date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "amount",
-            self.params.amount.as_ref(),
+            &self.params.amount,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "amount_capturable",
-            self.params.amount_capturable.as_ref(),
+            &self.params.amount_capturable,
             &["is", "is_not", "lt", "lte", "gt", "gte", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "status",
-            self.params.status.as_ref(),
+            &self.params.status,
             &["is", "is_not", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
         Ok("/transactions".to_string())
@@ -2619,54 +2696,117 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `payment_source_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_source_id: Option<StringFilter>,
-    /// Filter on `payment_method`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<EnumFilter<ListPaymentMethod>>,
-    /// Filter on `gateway`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<EnumFilter<enums::Gateway>>,
-    /// Filter on `gateway_account_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gateway_account_id: Option<StringFilter>,
-    /// Filter on `id_at_gateway`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_at_gateway: Option<StringFilter>,
-    /// Filter on `reference_number`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_number: Option<StringFilter>,
-    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EnumFilter<Type>>,
-    /// Filter on `date`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<TimestampFilter>,
-    /// Filter on `amount`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<NumberFilter>,
-    /// Filter on `amount_capturable`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_capturable: Option<NumberFilter>,
-    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EnumFilter<Status>>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `payment_source_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_source_id: Vec<StringFilter>,
+    /// Filter on `payment_method`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub payment_method: Vec<EnumFilter<ListPaymentMethod>>,
+    /// Filter on `gateway`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub gateway: Vec<EnumFilter<enums::Gateway>>,
+    /// Filter on `gateway_account_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub gateway_account_id: Vec<StringFilter>,
+    /// Filter on `id_at_gateway`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id_at_gateway: Vec<StringFilter>,
+    /// Filter on `reference_number`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub reference_number: Vec<StringFilter>,
+    /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub r#type: Vec<EnumFilter<Type>>,
+    /// Filter on `date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub date: Vec<TimestampFilter>,
+    /// Filter on `amount`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount: Vec<NumberFilter>,
+    /// Filter on `amount_capturable`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub amount_capturable: Vec<NumberFilter>,
+    /// Filter on `status`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub status: Vec<EnumFilter<Status>>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -2675,26 +2815,28 @@ impl ListParams {
             include_deleted: None,
             limit: None,
             offset: None,
-            id: None,
-            customer_id: None,
-            subscription_id: None,
-            payment_source_id: None,
-            payment_method: None,
-            gateway: None,
-            gateway_account_id: None,
-            id_at_gateway: None,
-            reference_number: None,
-            r#type: None,
-            date: None,
-            amount: None,
-            amount_capturable: None,
-            status: None,
-            updated_at: None,
+            id: Vec::new(),
+            customer_id: Vec::new(),
+            subscription_id: Vec::new(),
+            payment_source_id: Vec::new(),
+            payment_method: Vec::new(),
+            gateway: Vec::new(),
+            gateway_account_id: Vec::new(),
+            id_at_gateway: Vec::new(),
+            reference_number: Vec::new(),
+            r#type: Vec::new(),
+            date: Vec::new(),
+            amount: Vec::new(),
+            amount_capturable: Vec::new(),
+            status: Vec::new(),
+            updated_at: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2719,6 +2861,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("status", &self.status);
         form.field("updated_at", &self.updated_at);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /transactions` (`transaction.list`) can sort by.
@@ -2816,6 +2959,16 @@ impl TransactionsForCustomerRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &TransactionsForCustomerParams {
         &self.params
@@ -2889,14 +3042,22 @@ pub struct TransactionsForCustomerParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl TransactionsForCustomerParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -2904,6 +3065,7 @@ impl crate::form::FormEncode for TransactionsForCustomerParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
@@ -2983,6 +3145,16 @@ impl TransactionsForSubscriptionRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &TransactionsForSubscriptionParams {
         &self.params
@@ -3057,14 +3229,22 @@ pub struct TransactionsForSubscriptionParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl TransactionsForSubscriptionParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3072,6 +3252,7 @@ impl crate::form::FormEncode for TransactionsForSubscriptionParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
@@ -3151,6 +3332,16 @@ impl PaymentsForInvoiceRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &PaymentsForInvoiceParams {
         &self.params
@@ -3224,14 +3415,22 @@ pub struct PaymentsForInvoiceParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PaymentsForInvoiceParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -3239,6 +3438,7 @@ impl crate::form::FormEncode for PaymentsForInvoiceParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
@@ -3401,6 +3601,16 @@ impl DeleteOfflineTransactionRequest {
         self.params.comment = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &DeleteOfflineTransactionParams {
         &self.params
@@ -3446,20 +3656,28 @@ pub struct DeleteOfflineTransactionParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeleteOfflineTransactionParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { comment: None }
+        Self {
+            comment: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteOfflineTransactionParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("comment", &self.comment);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`) returns.

@@ -475,6 +475,16 @@ impl CreateUnbilledChargeRequest {
         self.params.tax_providers_fields = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateUnbilledChargeParams {
         &self.params
@@ -526,6 +536,9 @@ pub struct CreateUnbilledChargeParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateUnbilledChargeTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateUnbilledChargeParams {
     /// Parameters with the required fields set and nothing else.
@@ -536,10 +549,12 @@ impl CreateUnbilledChargeParams {
             addons: Vec::new(),
             charges: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -550,6 +565,7 @@ impl crate::form::FormEncode for CreateUnbilledChargeParams {
         form.field("addons", &self.addons);
         form.field("charges", &self.charges);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`) returns.
@@ -648,6 +664,16 @@ impl CreateRequest {
         self.params.tax_providers_fields = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -698,6 +724,9 @@ pub struct CreateParams {
     /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -709,10 +738,12 @@ impl CreateParams {
             item_tiers: Vec::new(),
             charges: Vec::new(),
             tax_providers_fields: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -724,6 +755,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("item_tiers", &self.item_tiers);
         form.field("charges", &self.charges);
         form.field("tax_providers_fields", &self.tax_providers_fields);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /unbilled_charges` (`unbilled_charge.create`) returns.
@@ -804,6 +836,16 @@ impl InvoiceUnbilledChargesRequest {
         self.params.customer_id = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &InvoiceUnbilledChargesParams {
         &self.params
@@ -847,6 +889,9 @@ pub struct InvoiceUnbilledChargesParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl InvoiceUnbilledChargesParams {
     /// Parameters with nothing set.
@@ -854,10 +899,12 @@ impl InvoiceUnbilledChargesParams {
         Self {
             subscription_id: None,
             customer_id: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -865,6 +912,7 @@ impl crate::form::FormEncode for InvoiceUnbilledChargesParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("subscription_id", &self.subscription_id);
         form.field("customer_id", &self.customer_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`) returns.
@@ -1048,14 +1096,24 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_id(mut self, value: StringFilter) -> Self {
-        self.params.customer_id = Some(value);
+        crate::filter::add_condition(&mut self.params.customer_id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -1069,14 +1127,14 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "customer_id",
-            self.params.customer_id.as_ref(),
+            &self.params.customer_id,
             &["is", "is_not", "starts_with", "is_present", "in", "not_in"],
         )?;
         Ok("/unbilled_charges".to_string())
@@ -1136,12 +1194,23 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<StringFilter>,
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `customer_id`; operators: `is`, `is_not`, `starts_with`, `is_present`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub customer_id: Vec<StringFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -1151,12 +1220,14 @@ impl ListParams {
             is_voided: None,
             limit: None,
             offset: None,
-            subscription_id: None,
-            customer_id: None,
+            subscription_id: Vec::new(),
+            customer_id: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1168,6 +1239,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("offset", &self.offset);
         form.field("subscription_id", &self.subscription_id);
         form.field("customer_id", &self.customer_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /unbilled_charges` (`unbilled_charge.list`).
@@ -1248,6 +1320,16 @@ impl InvoiceNowEstimateRequest {
         self.params.customer_id = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &InvoiceNowEstimateParams {
         &self.params
@@ -1285,6 +1367,9 @@ pub struct InvoiceNowEstimateParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl InvoiceNowEstimateParams {
     /// Parameters with nothing set.
@@ -1292,10 +1377,12 @@ impl InvoiceNowEstimateParams {
         Self {
             subscription_id: None,
             customer_id: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1303,6 +1390,7 @@ impl crate::form::FormEncode for InvoiceNowEstimateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("subscription_id", &self.subscription_id);
         form.field("customer_id", &self.customer_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`) returns.
@@ -1355,6 +1443,7 @@ impl<'de> Deserialize<'de> for InvoiceNowEstimateResponse {
 }
 /// Fields of the `CreateUnbilledChargeAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUnbilledChargeAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1417,13 +1506,13 @@ impl CreateUnbilledChargeAddonsParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -1441,6 +1530,7 @@ impl crate::form::FormEncode for CreateUnbilledChargeAddonsParams {
 crate::form::form_object!(CreateUnbilledChargeAddonsParams);
 /// Fields of the `CreateUnbilledChargeChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUnbilledChargeChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1557,13 +1647,13 @@ impl CreateUnbilledChargeChargesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -1587,6 +1677,7 @@ impl crate::form::FormEncode for CreateUnbilledChargeChargesParams {
 crate::form::form_object!(CreateUnbilledChargeChargesParams);
 /// Fields of the `CreateUnbilledChargeTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUnbilledChargeTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1633,6 +1724,7 @@ impl crate::form::FormEncode for CreateUnbilledChargeTaxProvidersFieldsParams {
 crate::form::form_object!(CreateUnbilledChargeTaxProvidersFieldsParams);
 /// Fields of the `CreateItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1695,13 +1787,13 @@ impl CreateItemPricesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -1719,6 +1811,7 @@ impl crate::form::FormEncode for CreateItemPricesParams {
 crate::form::form_object!(CreateItemPricesParams);
 /// Fields of the `CreateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1825,6 +1918,7 @@ impl crate::form::FormEncode for CreateItemTiersParams {
 crate::form::form_object!(CreateItemTiersParams);
 /// Fields of the `CreateChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1941,13 +2035,13 @@ impl CreateChargesParams {
         self
     }
     /// Sets `date_from` (Unix seconds).
-    pub fn date_from(mut self, value: Timestamp) -> Self {
-        self.date_from = Some(value);
+    pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_from = Some(value.into());
         self
     }
     /// Sets `date_to` (Unix seconds).
-    pub fn date_to(mut self, value: Timestamp) -> Self {
-        self.date_to = Some(value);
+    pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
+        self.date_to = Some(value.into());
         self
     }
 }
@@ -1971,6 +2065,7 @@ impl crate::form::FormEncode for CreateChargesParams {
 crate::form::form_object!(CreateChargesParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

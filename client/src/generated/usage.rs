@@ -175,7 +175,7 @@ impl Usages {
         subscription_id: impl Into<String>,
         item_price_id: impl Into<String>,
         quantity: impl Into<String>,
-        usage_date: Timestamp,
+        usage_date: impl Into<Timestamp>,
     ) -> CreateRequest {
         CreateRequest {
             client: self.client.clone(),
@@ -265,6 +265,16 @@ impl CreateRequest {
         self.params.note = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -319,25 +329,30 @@ pub struct CreateParams {
     /// `note`; at most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         item_price_id: impl Into<String>,
         quantity: impl Into<String>,
-        usage_date: Timestamp,
+        usage_date: impl Into<Timestamp>,
     ) -> Self {
         Self {
             id: None,
             item_price_id: item_price_id.into(),
             quantity: quantity.into(),
-            usage_date,
+            usage_date: usage_date.into(),
             dedupe_option: None,
             note: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -349,6 +364,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("usage_date", &self.usage_date);
         form.field("dedupe_option", &self.dedupe_option);
         form.field("note", &self.note);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/usages` (`usage.create`) returns.
@@ -418,6 +434,16 @@ pub struct RetrieveRequest {
     params: RetrieveParams,
 }
 impl RetrieveRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &RetrieveParams {
         &self.params
@@ -455,20 +481,28 @@ impl RetrieveRequest {
 pub struct RetrieveParams {
     /// `id`; at most 100 characters.
     pub id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RetrieveParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+        Self {
+            id: id.into(),
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for RetrieveParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `GET /subscriptions/{subscription_id}/usages` (`usage.retrieve`) returns.
@@ -538,6 +572,16 @@ pub struct DeleteRequest {
     params: DeleteParams,
 }
 impl DeleteRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &DeleteParams {
         &self.params
@@ -579,20 +623,28 @@ impl DeleteRequest {
 pub struct DeleteParams {
     /// `id`; at most 100 characters.
     pub id: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl DeleteParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+        Self {
+            id: id.into(),
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for DeleteParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("id", &self.id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /subscriptions/{subscription_id}/delete_usage` (`usage.delete`) returns.
@@ -671,44 +723,54 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn id(mut self, value: StringFilter) -> Self {
-        self.params.id = Some(value);
+        crate::filter::add_condition(&mut self.params.id, value);
         self
     }
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn subscription_id(mut self, value: StringFilter) -> Self {
-        self.params.subscription_id = Some(value);
+        crate::filter::add_condition(&mut self.params.subscription_id, value);
         self
     }
-    /// Filter on `usage_date`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `usage_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn usage_date(mut self, value: TimestampFilter) -> Self {
-        self.params.usage_date = Some(value);
+        crate::filter::add_condition(&mut self.params.usage_date, value);
         self
     }
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     pub fn updated_at(mut self, value: TimestampFilter) -> Self {
-        self.params.updated_at = Some(value);
+        crate::filter::add_condition(&mut self.params.updated_at, value);
         self
     }
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`.
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     pub fn item_price_id(mut self, value: StringFilter) -> Self {
-        self.params.item_price_id = Some(value);
+        crate::filter::add_condition(&mut self.params.item_price_id, value);
         self
     }
-    /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`.
+    /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
     pub fn invoice_id(mut self, value: StringFilter) -> Self {
-        self.params.invoice_id = Some(value);
+        crate::filter::add_condition(&mut self.params.invoice_id, value);
         self
     }
-    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`.
+    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn source(mut self, value: EnumFilter<ListSource>) -> Self {
-        self.params.source = Some(value);
+        crate::filter::add_condition(&mut self.params.source, value);
         self
     }
     /// Order of the entries.
     pub fn sort_by(mut self, value: Sort<ListSortField>) -> Self {
         self.params.sort_by = Some(value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -722,39 +784,39 @@ impl ListRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "id",
-            self.params.id.as_ref(),
+            &self.params.id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "subscription_id",
-            self.params.subscription_id.as_ref(),
+            &self.params.subscription_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "usage_date",
-            self.params.usage_date.as_ref(),
+            &self.params.usage_date,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "updated_at",
-            self.params.updated_at.as_ref(),
+            &self.params.updated_at,
             &["after", "before", "on", "between"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "item_price_id",
-            self.params.item_price_id.as_ref(),
+            &self.params.item_price_id,
             &["is", "is_not", "starts_with"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "invoice_id",
-            self.params.invoice_id.as_ref(),
+            &self.params.invoice_id,
             &["is", "is_not", "starts_with", "is_present"],
         )?;
-        crate::filter::check_operator(
+        crate::filter::check_operators(
             "source",
-            self.params.source.as_ref(),
+            &self.params.source,
             &["is", "is_not", "in", "not_in"],
         )?;
         Ok("/usages".to_string())
@@ -808,30 +870,61 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<StringFilter>,
-    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<StringFilter>,
-    /// Filter on `usage_date`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage_date: Option<TimestampFilter>,
-    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<TimestampFilter>,
-    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_price_id: Option<StringFilter>,
-    /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoice_id: Option<StringFilter>,
-    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<EnumFilter<ListSource>>,
+    /// Filter on `id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub id: Vec<StringFilter>,
+    /// Filter on `subscription_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub subscription_id: Vec<StringFilter>,
+    /// Filter on `usage_date`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub usage_date: Vec<TimestampFilter>,
+    /// Filter on `updated_at`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub updated_at: Vec<TimestampFilter>,
+    /// Filter on `item_price_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub item_price_id: Vec<StringFilter>,
+    /// Filter on `invoice_id`; operators: `is`, `is_not`, `starts_with`, `is_present`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub invoice_id: Vec<StringFilter>,
+    /// Filter on `source`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub source: Vec<EnumFilter<ListSource>>,
     /// Order of the entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<Sort<ListSortField>>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
@@ -839,18 +932,20 @@ impl ListParams {
         Self {
             limit: None,
             offset: None,
-            id: None,
-            subscription_id: None,
-            usage_date: None,
-            updated_at: None,
-            item_price_id: None,
-            invoice_id: None,
-            source: None,
+            id: Vec::new(),
+            subscription_id: Vec::new(),
+            usage_date: Vec::new(),
+            updated_at: Vec::new(),
+            item_price_id: Vec::new(),
+            invoice_id: Vec::new(),
+            source: Vec::new(),
             sort_by: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -866,6 +961,7 @@ impl crate::form::FormEncode for ListParams {
         form.field("invoice_id", &self.invoice_id);
         form.field("source", &self.source);
         form.field("sort_by", &self.sort_by);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// Fields `GET /usages` (`usage.list`) can sort by.
@@ -962,6 +1058,16 @@ impl PdfRequest {
         self.params.invoice = Some(value);
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &PdfParams {
         &self.params
@@ -1001,6 +1107,9 @@ pub struct PdfParams {
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<PdfInvoiceParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl PdfParams {
     /// Parameters with nothing set.
@@ -1008,10 +1117,12 @@ impl PdfParams {
         Self {
             disposition_type: None,
             invoice: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -1019,6 +1130,7 @@ impl crate::form::FormEncode for PdfParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("disposition_type", &self.disposition_type);
         form.field("invoice", &self.invoice);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /usages/pdf` (`usage.pdf`) returns.
@@ -1071,6 +1183,7 @@ impl<'de> Deserialize<'de> for PdfResponse {
 }
 /// Fields of the `PdfInvoiceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PdfInvoiceParams {
     /// `id`; at most 50 characters.
     pub id: String,

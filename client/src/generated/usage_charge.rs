@@ -166,9 +166,19 @@ impl RetrieveUsageChargesForSubscriptionRequest {
         self.params.offset = Some(value.into());
         self
     }
-    /// Filter on `feature_id`; operators: `is`.
+    /// Filter on `feature_id`; operators: `is`. Each call adds an operator (replacing the same one).
     pub fn feature_id(mut self, value: StringFilter) -> Self {
-        self.params.feature_id = Some(value);
+        crate::filter::add_condition(&mut self.params.feature_id, value);
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -185,11 +195,7 @@ impl RetrieveUsageChargesForSubscriptionRequest {
     }
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
-        crate::filter::check_operator(
-            "feature_id",
-            self.params.feature_id.as_ref(),
-            &["is"],
-        )?;
+        crate::filter::check_operators("feature_id", &self.params.feature_id, &["is"])?;
         Ok(
             format!(
                 "/subscriptions/{}/usage_charges", crate
@@ -265,9 +271,16 @@ pub struct RetrieveUsageChargesForSubscriptionParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
-    /// Filter on `feature_id`; operators: `is`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_id: Option<StringFilter>,
+    /// Filter on `feature_id`; operators: `is`. Each call adds an operator (replacing the same one).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::filter::conditions"
+    )]
+    pub feature_id: Vec<StringFilter>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RetrieveUsageChargesForSubscriptionParams {
     /// Parameters with nothing set.
@@ -275,11 +288,13 @@ impl RetrieveUsageChargesForSubscriptionParams {
         Self {
             limit: None,
             offset: None,
-            feature_id: None,
+            feature_id: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -288,6 +303,7 @@ impl crate::form::FormEncode for RetrieveUsageChargesForSubscriptionParams {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
         form.field("feature_id", &self.feature_id);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).

@@ -92,7 +92,7 @@ impl UsageEvents {
         &self,
         deduplication_id: impl Into<String>,
         subscription_id: impl Into<String>,
-        usage_timestamp: Timestamp,
+        usage_timestamp: impl Into<Timestamp>,
         properties: Value,
     ) -> CreateRequest {
         CreateRequest {
@@ -133,6 +133,16 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -168,24 +178,29 @@ pub struct CreateParams {
     pub usage_timestamp: Timestamp,
     /// `properties` (any JSON value).
     pub properties: Value,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
     pub fn new(
         deduplication_id: impl Into<String>,
         subscription_id: impl Into<String>,
-        usage_timestamp: Timestamp,
+        usage_timestamp: impl Into<Timestamp>,
         properties: Value,
     ) -> Self {
         Self {
             deduplication_id: deduplication_id.into(),
             subscription_id: subscription_id.into(),
-            usage_timestamp,
+            usage_timestamp: usage_timestamp.into(),
             properties,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -195,6 +210,7 @@ impl crate::form::FormEncode for CreateParams {
         form.field("subscription_id", &self.subscription_id);
         form.field("usage_timestamp", &self.usage_timestamp);
         form.field("properties", &self.properties);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /usage_events` (`usage_event.create`) returns.
@@ -268,6 +284,16 @@ impl BatchIngestRequest {
         self.params.events = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &BatchIngestParams {
         &self.params
@@ -300,20 +326,28 @@ pub struct BatchIngestParams {
     /// `events` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<BatchIngestEventsParams>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl BatchIngestParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { events: Vec::new() }
+        Self {
+            events: Vec::new(),
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
 impl crate::form::FormEncode for BatchIngestParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("events", &self.events);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /batch/usage_events` (`usage_event.batch_ingest`) returns.
@@ -374,6 +408,7 @@ impl<'de> Deserialize<'de> for BatchIngestResponse {
 }
 /// Fields of the `BatchIngestEventsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BatchIngestEventsParams {
     /// `deduplication_id`; at most 36 characters.
     pub deduplication_id: String,
@@ -389,13 +424,13 @@ impl BatchIngestEventsParams {
     pub fn new(
         deduplication_id: impl Into<String>,
         subscription_id: impl Into<String>,
-        usage_timestamp: Timestamp,
+        usage_timestamp: impl Into<Timestamp>,
         properties: Value,
     ) -> Self {
         Self {
             deduplication_id: deduplication_id.into(),
             subscription_id: subscription_id.into(),
-            usage_timestamp,
+            usage_timestamp: usage_timestamp.into(),
             properties,
         }
     }

@@ -306,6 +306,16 @@ pub struct UploadUrlRequest {
     params: UploadUrlParams,
 }
 impl UploadUrlRequest {
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UploadUrlParams {
         &self.params
@@ -339,6 +349,9 @@ pub struct UploadUrlParams {
     pub file_name: String,
     /// `mime_type`; at most 100 characters.
     pub mime_type: String,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UploadUrlParams {
     /// Parameters with the required fields set and nothing else.
@@ -346,10 +359,12 @@ impl UploadUrlParams {
         Self {
             file_name: file_name.into(),
             mime_type: mime_type.into(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -357,6 +372,7 @@ impl crate::form::FormEncode for UploadUrlParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("file_name", &self.file_name);
         form.field("mime_type", &self.mime_type);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /usage_files/upload_url` (`usage_file.upload_url`) returns.

@@ -132,13 +132,13 @@ impl RetrieveUsageSummaryForSubscriptionRequest {
         self
     }
     /// Sets `timeframe_start` (Unix seconds).
-    pub fn timeframe_start(mut self, value: Timestamp) -> Self {
-        self.params.timeframe_start = Some(value);
+    pub fn timeframe_start(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.timeframe_start = Some(value.into());
         self
     }
     /// Sets `timeframe_end` (Unix seconds).
-    pub fn timeframe_end(mut self, value: Timestamp) -> Self {
-        self.params.timeframe_end = Some(value);
+    pub fn timeframe_end(mut self, value: impl Into<Timestamp>) -> Self {
+        self.params.timeframe_end = Some(value.into());
         self
     }
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -149,6 +149,16 @@ impl RetrieveUsageSummaryForSubscriptionRequest {
     /// Where the page starts: the `next_offset` of the previous page.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.params.offset = Some(value.into());
+        self
+    }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
         self
     }
     /// The parameters as set so far.
@@ -251,6 +261,9 @@ pub struct RetrieveUsageSummaryForSubscriptionParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl RetrieveUsageSummaryForSubscriptionParams {
     /// Parameters with the required fields set and nothing else.
@@ -262,10 +275,12 @@ impl RetrieveUsageSummaryForSubscriptionParams {
             timeframe_end: None,
             limit: None,
             offset: None,
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -277,6 +292,7 @@ impl crate::form::FormEncode for RetrieveUsageSummaryForSubscriptionParams {
         form.field("timeframe_end", &self.timeframe_end);
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).

@@ -233,6 +233,16 @@ impl CreateRequest {
         self.params.enabled_events = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &CreateParams {
         &self.params
@@ -294,6 +304,9 @@ pub struct CreateParams {
     /// `enabled_events` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enabled_events: Vec<enums::EventType>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl CreateParams {
     /// Parameters with the required fields set and nothing else.
@@ -309,10 +322,12 @@ impl CreateParams {
             send_card_resource: None,
             chargebee_response_schema_type: None,
             enabled_events: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -331,6 +346,7 @@ impl crate::form::FormEncode for CreateParams {
             &self.chargebee_response_schema_type,
         );
         form.field("enabled_events", &self.enabled_events);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /webhook_endpoints` (`webhook_endpoint.create`) returns.
@@ -447,6 +463,16 @@ impl UpdateRequest {
         self.params.enabled_events = value;
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &UpdateParams {
         &self.params
@@ -513,6 +539,9 @@ pub struct UpdateParams {
     /// `enabled_events` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enabled_events: Vec<enums::EventType>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl UpdateParams {
     /// Parameters with nothing set.
@@ -527,10 +556,12 @@ impl UpdateParams {
             basic_auth_username: None,
             disabled: None,
             enabled_events: Vec::new(),
+            custom_fields: Default::default(),
         }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -545,6 +576,7 @@ impl crate::form::FormEncode for UpdateParams {
         form.field("basic_auth_username", &self.basic_auth_username);
         form.field("disabled", &self.disabled);
         form.field("enabled_events", &self.enabled_events);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// What `POST /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.update`) returns.
@@ -811,6 +843,16 @@ impl ListRequest {
         self.params.offset = Some(value.into());
         self
     }
+    /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+    /// value is sent as it is, numbers and booleans as their text.
+    pub fn custom_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.custom_fields.insert(name, value);
+        self
+    }
     /// The parameters as set so far.
     pub fn params(&self) -> &ListParams {
         &self.params
@@ -873,14 +915,22 @@ pub struct ListParams {
     /// Where the page starts: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
+    /// Custom fields (`cf_*`), sent beside the parameters.
+    #[serde(flatten)]
+    pub custom_fields: crate::CustomFieldValues,
 }
 impl ListParams {
     /// Parameters with nothing set.
     pub fn new() -> Self {
-        Self { limit: None, offset: None }
+        Self {
+            limit: None,
+            offset: None,
+            custom_fields: Default::default(),
+        }
     }
-    /// The parameters encoded as Chargebee receives them in a form body or query.
-    pub fn to_form(&self) -> String {
+    /// The parameters encoded as Chargebee receives them in a form body or query;
+    /// refused when a custom field name does not start with `cf_`.
+    pub fn to_form(&self) -> Result<String, Error> {
         crate::form::Form::encode(self)
     }
 }
@@ -888,6 +938,7 @@ impl crate::form::FormEncode for ListParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("limit", &self.limit);
         form.field("offset", &self.offset);
+        form.custom_fields(&self.custom_fields);
     }
 }
 /// One entry of a page of `GET /webhook_endpoints` (`webhook_endpoint.list`).

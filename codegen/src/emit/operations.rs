@@ -4,8 +4,9 @@
 use super::structs::{emit_model_struct, field_doc, rename_attr, StructKind};
 use super::types::{doc, ident, rust_type, type_path, Imports};
 use crate::model::{
-    Base, Body, Field, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type,
+    Base, Body, Field, Filter, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type,
 };
+use crate::names;
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -74,7 +75,7 @@ fn pages(op: &Operation) -> bool {
 
 /// Whether the operation carries a parameters struct.
 fn has_params(op: &Operation) -> bool {
-    pages(op) || !op.params.is_empty() || !op.filters.is_empty()
+    pages(op) || !op.params.is_empty() || !op.filters.is_empty() || op.custom_fields
 }
 
 fn describe(op: &Operation) -> String {
@@ -94,6 +95,10 @@ fn describe(op: &Operation) -> String {
 fn arg(ty: &Type, imports: &mut Imports) -> (TokenStream, TokenStream) {
     match ty {
         Type::String => (quote!(impl Into<String>), quote!(.into())),
+        Type::Timestamp => {
+            imports.runtime("Timestamp");
+            (quote!(impl Into<Timestamp>), quote!(.into()))
+        }
         other => (rust_type(other, imports), quote!()),
     }
 }
@@ -189,13 +194,15 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
     });
     let params_field = has_params(op).then(|| quote!(params: #params,));
     let request_path = request_path(op);
-    // Paging, filter and sort slots: fields of the params struct and setters of the builder.
+    // Paging, filter, sort and custom-field slots: fields of the params struct, each with
+    // its setters on the builder.
     let slots = extra_slots(op, imports);
     let setters = if has_params(op) {
         setters(op, &slots, imports)
     } else {
         Vec::new()
     };
+    let groups = filter_group_structs(op, imports);
     let params_access = has_params(op).then(|| {
         quote! {
             /// The parameters as set so far.
@@ -216,9 +223,9 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
     };
     let checks = op.filters.iter().map(|f| {
         let wire = &f.wire;
-        let id = ident(&f.ident);
+        let place = filter_place(f);
         let ops = &f.ops;
-        quote!(crate::filter::check_operator(#wire, self.params.#id.as_ref(), &[#(#ops),*])?;)
+        quote!(crate::filter::check_operators(#wire, &self.params.#place, &[#(#ops),*])?;)
     });
     let prepare = quote! {
         /// Checks the arguments and builds the request path.
@@ -269,9 +276,11 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             name: format!("{}Params", op.pascal),
             doc: Some(format!("Parameters of {}.", describe(op))),
             fields: op.params.clone(),
+            custom_fields: op.custom_fields,
         };
         params_struct(&def, &slots, true, imports)
     });
+    let params_struct = quote!(#params_struct #(#groups)*);
     let sort_enum = sort_enum(op, imports);
     let request_doc = doc(&format!(
         "A request for {}; set optional parameters, then `send()`.",
@@ -332,97 +341,243 @@ fn request_path(op: &Operation) -> TokenStream {
     }
 }
 
-/// A parameter slot beyond the spec's own fields: paging, filters and sort.
+/// A field of a params struct beyond the spec's own parameters: paging, filters, filter
+/// groups, sort and custom fields.
 struct Slot {
-    ident: syn::Ident,
-    wire: String,
+    /// The field's declaration, with its doc and serde attributes.
+    decl: TokenStream,
+    /// Its value in `new()`.
+    init: TokenStream,
+    /// How it is written into the form.
+    encode: TokenStream,
+    /// Its builder setters.
+    setters: Vec<TokenStream>,
+}
+
+/// The setter of a slot: `pub fn name(mut self, value: Arg) -> Self { body; self }`.
+fn setter(name: &syn::Ident, text: &str, arg: TokenStream, body: TokenStream) -> TokenStream {
+    let d = doc(text);
+    quote! {
+        #d
+        pub fn #name(mut self, value: #arg) -> Self {
+            #body;
+            self
+        }
+    }
+}
+
+/// An `Option` slot set by one setter (paging and sort).
+fn option_slot(
+    name: &str,
     ty: TokenStream,
     arg: TokenStream,
     conv: TokenStream,
-    doc: String,
+    text: &str,
+) -> Slot {
+    let id = format_ident!("{}", name);
+    let d = doc(text);
+    Slot {
+        decl: quote! {
+            #d
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub #id: Option<#ty>,
+        },
+        init: quote!(#id: None,),
+        encode: quote!(form.field(#name, &self.#id);),
+        setters: vec![setter(
+            &id,
+            text,
+            arg,
+            quote!(self.params.#id = Some(value #conv)),
+        )],
+    }
+}
+
+/// The runtime filter type of a filter's kind.
+fn filter_type(kind: &FilterKind, imports: &mut Imports) -> TokenStream {
+    let (name, ty) = match kind {
+        FilterKind::String => ("StringFilter", quote!(StringFilter)),
+        FilterKind::Number => ("NumberFilter", quote!(NumberFilter)),
+        FilterKind::Timestamp => ("TimestampFilter", quote!(TimestampFilter)),
+        FilterKind::Date => ("DateFilter", quote!(DateFilter)),
+        FilterKind::Boolean => ("BooleanFilter", quote!(BooleanFilter)),
+        FilterKind::Enum(r) => {
+            let inner = type_path(r);
+            ("EnumFilter", quote!(EnumFilter<#inner>))
+        }
+    };
+    imports.runtime(name);
+    ty
+}
+
+/// Where a filter's conditions live in the params: `email`, or `relationship.parent_id`.
+fn filter_place(f: &Filter) -> TokenStream {
+    let field = ident(&names::field_ident(&f.field));
+    match &f.group {
+        Some(group) => {
+            let group = ident(&names::field_ident(group));
+            quote!(#group.#field)
+        }
+        None => quote!(#field),
+    }
+}
+
+/// The doc of a filter field and its setter.
+fn filter_doc(f: &Filter) -> String {
+    let ops: Vec<String> = f.ops.iter().map(|o| format!("`{o}`")).collect();
+    format!(
+        "Filter on `{}`; operators: {}. Each call adds an operator (replacing the same one).",
+        f.wire,
+        ops.join(", ")
+    )
+}
+
+/// The declaration of a filter field: its conditions, as the SDKs' object of operators in JSON.
+fn filter_field_decl(f: &Filter, imports: &mut Imports) -> TokenStream {
+    let id = ident(&names::field_ident(&f.field));
+    let ty = filter_type(&f.kind, imports);
+    let d = doc(&filter_doc(f));
+    quote! {
+        #d
+        #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::filter::conditions")]
+        pub #id: Vec<#ty>,
+    }
 }
 
 fn extra_slots(op: &Operation, imports: &mut Imports) -> Vec<Slot> {
     let mut slots = Vec::new();
     if pages(op) {
+        slots.push(option_slot(
+            "limit",
+            quote!(u32),
+            quote!(u32),
+            quote!(),
+            "How many entries a page holds (Chargebee allows 1 to 100).",
+        ));
+        slots.push(option_slot(
+            "offset",
+            quote!(String),
+            quote!(impl Into<String>),
+            quote!(.into()),
+            "Where the page starts: the `next_offset` of the previous page.",
+        ));
+    }
+    let filter_setter = |f: &Filter, imports: &mut Imports| {
+        let ty = filter_type(&f.kind, imports);
+        let place = filter_place(f);
+        setter(
+            &ident(&f.ident),
+            &filter_doc(f),
+            ty,
+            quote!(crate::filter::add_condition(&mut self.params.#place, value)),
+        )
+    };
+    for f in op.filters.iter().filter(|f| f.group.is_none()) {
+        let id = ident(&f.ident);
+        let wire = &f.wire;
         slots.push(Slot {
-            ident: format_ident!("limit"),
-            wire: "limit".into(),
-            ty: quote!(u32),
-            arg: quote!(u32),
-            conv: quote!(),
-            doc: "How many entries a page holds (Chargebee allows 1 to 100).".into(),
-        });
-        slots.push(Slot {
-            ident: format_ident!("offset"),
-            wire: "offset".into(),
-            ty: quote!(String),
-            arg: quote!(impl Into<String>),
-            conv: quote!(.into()),
-            doc: "Where the page starts: the `next_offset` of the previous page.".into(),
+            decl: filter_field_decl(f, imports),
+            init: quote!(#id: Vec::new(),),
+            encode: quote!(form.field(#wire, &self.#id);),
+            setters: vec![filter_setter(f, imports)],
         });
     }
-    for f in &op.filters {
-        let ty = match &f.kind {
-            FilterKind::String => {
-                imports.runtime("StringFilter");
-                quote!(StringFilter)
-            }
-            FilterKind::Number => {
-                imports.runtime("NumberFilter");
-                quote!(NumberFilter)
-            }
-            FilterKind::Timestamp => {
-                imports.runtime("TimestampFilter");
-                quote!(TimestampFilter)
-            }
-            FilterKind::Date => {
-                imports.runtime("DateFilter");
-                quote!(DateFilter)
-            }
-            FilterKind::Boolean => {
-                imports.runtime("BooleanFilter");
-                quote!(BooleanFilter)
-            }
-            FilterKind::Enum(r) => {
-                imports.runtime("EnumFilter");
-                let inner = type_path(r);
-                quote!(EnumFilter<#inner>)
-            }
-        };
+    for (group, members) in op.filter_groups() {
+        let id = ident(&names::field_ident(group));
+        let ty = format_ident!("{}", names::filter_group_type(&op.pascal, group));
+        let skip = format!("{ty}::is_empty");
+        let d = doc(&format!("Filters in the `{group}` group."));
         slots.push(Slot {
-            ident: ident(&f.ident),
-            wire: f.wire.clone(),
-            arg: ty.clone(),
-            ty,
-            conv: quote!(),
-            doc: format!(
-                "Filter on `{}`; operators: {}.",
-                f.wire,
-                f.ops
-                    .iter()
-                    .map(|o| format!("`{o}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            decl: quote! {
+                #d
+                #[serde(default, skip_serializing_if = #skip)]
+                pub #id: #ty,
+            },
+            init: quote!(#id: Default::default(),),
+            encode: quote!(form.field(#group, &self.#id);),
+            setters: members.iter().map(|f| filter_setter(f, imports)).collect(),
         });
     }
     if !op.sort_by.is_empty() {
         imports.runtime("Sort");
         let field = format_ident!("{}SortField", op.pascal);
-        slots.push(Slot {
-            ident: format_ident!("sort_by"),
-            wire: "sort_by".into(),
-            ty: quote!(Sort<#field>),
-            arg: quote!(Sort<#field>),
-            conv: quote!(),
-            doc: "Order of the entries.".into(),
-        });
+        slots.push(option_slot(
+            "sort_by",
+            quote!(Sort<#field>),
+            quote!(Sort<#field>),
+            quote!(),
+            "Order of the entries.",
+        ));
+    }
+    if op.custom_fields {
+        slots.push(custom_fields_slot(quote!(self.params.custom_fields)));
     }
     slots
 }
 
-/// Setters on an operation's request builder, one per optional parameter.
+/// Custom fields (`cf_*`) of an operation or a parameter object; `target` is where the
+/// setter stores them.
+fn custom_fields_slot(target: TokenStream) -> Slot {
+    Slot {
+        decl: quote! {
+            /// Custom fields (`cf_*`), sent beside the parameters.
+            #[serde(flatten)]
+            pub custom_fields: crate::CustomFieldValues,
+        },
+        init: quote!(custom_fields: Default::default(),),
+        encode: quote!(form.custom_fields(&self.custom_fields);),
+        setters: vec![quote! {
+            /// Sets the custom field `name` (which must start with `cf_`) to `value`; a text
+            /// value is sent as it is, numbers and booleans as their text.
+            pub fn custom_field(mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+                #target.insert(name, value);
+                self
+            }
+        }],
+    }
+}
+
+/// The structs holding each filter group of an operation.
+fn filter_group_structs(op: &Operation, imports: &mut Imports) -> Vec<TokenStream> {
+    op.filter_groups()
+        .into_iter()
+        .map(|(group, members)| {
+            let name = format_ident!("{}", names::filter_group_type(&op.pascal, group));
+            let d = doc(&format!(
+                "The `{group}` filters of {}, sent as `{group}[field][operator]`.",
+                describe(op)
+            ));
+            let decls = members.iter().map(|f| filter_field_decl(f, imports));
+            let ids: Vec<_> = members
+                .iter()
+                .map(|f| ident(&names::field_ident(&f.field)))
+                .collect();
+            let wires = members.iter().map(|f| &f.field);
+            quote! {
+                #d
+                #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+                #[serde(deny_unknown_fields)]
+                pub struct #name {
+                    #(#decls)*
+                }
+                impl #name {
+                    /// Whether no filter of the group is set.
+                    pub fn is_empty(&self) -> bool {
+                        #(self.#ids.is_empty())&&*
+                    }
+                }
+                impl crate::form::FormEncode for #name {
+                    fn encode(&self, form: &mut crate::form::Form) {
+                        #(form.field(#wires, &self.#ids);)*
+                    }
+                }
+                crate::form::form_object!(#name);
+            }
+        })
+        .collect()
+}
+
+/// Setters on an operation's request builder: one per optional parameter, then the slots'.
 fn setters(op: &Operation, slots: &[Slot], imports: &mut Imports) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for f in op.params.iter().filter(|f| !f.required) {
@@ -442,18 +597,7 @@ fn setters(op: &Operation, slots: &[Slot], imports: &mut Imports) -> Vec<TokenSt
             }
         });
     }
-    for s in slots {
-        let id = &s.ident;
-        let d = doc(&s.doc);
-        let (arg, conv) = (&s.arg, &s.conv);
-        out.push(quote! {
-            #d
-            pub fn #id(mut self, value: #arg) -> Self {
-                self.params.#id = Some(value #conv);
-                self
-            }
-        });
-    }
+    out.extend(slots.iter().flat_map(|s| s.setters.iter().cloned()));
     out
 }
 
@@ -542,22 +686,26 @@ fn params_struct(
             });
         }
     }
-    for s in slots {
-        let (id, ty, wire) = (&s.ident, &s.ty, &s.wire);
-        let d = doc(&s.doc);
-        fields.push(quote! {
-            #d
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub #id: Option<#ty>,
-        });
-        new_inits.push(quote!(#id: None,));
-        encode.push(quote!(form.field(#wire, &self.#id);));
+    // An operation's custom fields come with its slots; an object's are added here.
+    let object_custom_fields =
+        (!operation && def.custom_fields).then(|| custom_fields_slot(quote!(self.custom_fields)));
+    for slot in slots.iter().chain(&object_custom_fields) {
+        fields.push(slot.decl.clone());
+        new_inits.push(slot.init.clone());
+        encode.push(slot.encode.clone());
     }
+    if let Some(slot) = &object_custom_fields {
+        fluent.extend(slot.setters.iter().cloned());
+    }
+    // Without custom fields, any key not named is refused; with them, the custom fields
+    // refuse every key that is not `cf_*`.
+    let strict = (!def.custom_fields).then(|| quote!(#[serde(deny_unknown_fields)]));
     let derive_default = new_args.is_empty().then(|| quote!(Default,));
     let to_form = operation.then(|| {
         quote! {
-            /// The parameters encoded as Chargebee receives them in a form body or query.
-            pub fn to_form(&self) -> String {
+            /// The parameters encoded as Chargebee receives them in a form body or query;
+            /// refused when a custom field name does not start with `cf_`.
+            pub fn to_form(&self) -> Result<String, Error> {
                 crate::form::Form::encode(self)
             }
         }
@@ -571,6 +719,7 @@ fn params_struct(
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
+        #strict
         pub struct #name {
             #(#fields)*
         }
@@ -635,6 +784,7 @@ fn response_items(
             name: entry.clone(),
             doc: Some(format!("One entry of a page of {}.", describe(op))),
             fields: op.returns.clone(),
+            custom_fields: false,
         };
         let entry = format_ident!("{}", entry);
         (
@@ -646,6 +796,7 @@ fn response_items(
             name: response.to_string(),
             doc: Some(format!("What {} returns.", describe(op))),
             fields: op.returns.clone(),
+            custom_fields: false,
         };
         (
             quote!(#response),

@@ -44,6 +44,7 @@ pub fn emit_resource(res: &Resource, imports: &mut Imports) -> TokenStream {
                 .unwrap_or_else(|| format!("A Chargebee `{}` object.", res.module)),
         ),
         fields: res.fields.clone(),
+        custom_fields: false,
     };
     emit_struct(&def, StructKind::Resource, res.is_holder(), imports)
 }
