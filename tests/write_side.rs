@@ -2,7 +2,7 @@
 //! read from the JSON the official SDKs take, and a clear refusal of every key it cannot
 //! send. Each test checks the exact bytes on the wire, or that nothing was sent.
 
-use chargebee::{customer, hosted_page, Error, StringFilter, TimestampFilter};
+use chargebee::{customer, hosted_page, Error, HttpMethod, StringFilter, TimestampFilter};
 use chargebee_tests::{assert_wire, fixture, gateway_client, Expect, MockServer, Reply};
 use serde_json::json;
 
@@ -226,4 +226,65 @@ async fn an_operator_the_field_does_not_accept_is_refused_before_sending() {
         "{err}"
     );
     assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_raw_call_goes_through_the_same_transport() {
+    let server = MockServer::start(vec![
+        Reply::json(200, r#"{"widget": {"id": "w_1", "size": 3}}"#),
+        Reply::json(200, r#"{"list": []}"#),
+        Reply::json(
+            404,
+            r#"{"message":"no such widget","type":"invalid_request","api_error_code":"resource_not_found"}"#,
+        ),
+    ])
+    .await;
+    let client = gateway_client(&server);
+    let answer: serde_json::Value = client
+        .raw(HttpMethod::Post, "/widgets/w_1/polish")
+        .params(json!({"level": 2, "tags": ["a", "b"], "owner": {"id": "cus_1"}}))
+        .idempotency_key("key-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer["widget"]["size"], 3);
+    let post = &server.requests()[0];
+    assert_wire(
+        post,
+        Expect::gateway_form(
+            "POST /api/v2/widgets/w_1/polish HTTP/1.1",
+            "level=2&owner%5Bid%5D=cus_1&tags%5B0%5D=a&tags%5B1%5D=b",
+        ),
+    );
+    assert_eq!(post.header("chargebee-idempotency-key"), Some("key-1"));
+
+    client
+        .raw(HttpMethod::Get, "/widgets")
+        .params(json!({"size[gt]": 2}))
+        .send::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_wire(
+        &server.requests()[1],
+        Expect::gateway_get("GET /api/v2/widgets?size%5Bgt%5D=2 HTTP/1.1"),
+    );
+
+    let err = client
+        .raw(HttpMethod::Get, "/widgets/w_9")
+        .send::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    assert!(err.to_string().starts_with("raw: "), "{err}");
+
+    let refused = client
+        .raw(HttpMethod::Get, "/widgets/../sites")
+        .send::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        refused,
+        Error::InvalidArgument { param: "path", .. }
+    ));
+    assert_eq!(server.requests().len(), 3, "the refused call sent nothing");
 }

@@ -35,6 +35,7 @@ mod form;
 mod generated;
 mod limiter;
 mod pagination;
+mod raw;
 mod retry;
 mod transport;
 #[doc(hidden)]
@@ -54,6 +55,7 @@ pub use filter::{
 };
 pub use generated::*;
 pub use pagination::Page;
+pub use raw::RawRequest;
 pub use retry::RetryPolicy;
 pub use transport::{ApiBase, BodyKind, HttpMethod, Operation, ResponseInfo};
 pub use types::{ApiEnum, ExtraFields, Timestamp};

@@ -142,7 +142,7 @@ impl Client {
     /// Sends `op` to `path` with `params`, retrying as the policy allows, and decodes a `T`.
     pub(crate) async fn execute<P, T>(
         &self,
-        op: &'static Operation,
+        op: &Operation,
         path: String,
         params: &P,
         options: &CallOptions,
@@ -192,7 +192,7 @@ impl Client {
     /// Builds the URL, body and headers that every attempt sends.
     fn prepare<P>(
         &self,
-        op: &'static Operation,
+        op: &Operation,
         path: String,
         params: &P,
         options: &CallOptions,
@@ -275,7 +275,7 @@ impl Client {
     /// Sends one attempt and reads its whole answer.
     async fn attempt(
         &self,
-        op: &'static Operation,
+        op: &Operation,
         prepared: &Prepared,
     ) -> Result<Answer, (Failure, Error)> {
         let inner = &self.inner;
