@@ -34,8 +34,13 @@ async fn customer_with_card_custom_fields_and_extra_keys() {
     let custom: Vec<&str> = c.custom_fields().map(|(k, _)| k).collect();
     assert_eq!(custom, ["cf_plan_tier", "cf_seats"]);
     let unnamed: Vec<&String> = c.extra.keys().collect();
-    assert_eq!(unnamed, ["cf_plan_tier", "cf_seats", "object"]);
-    assert_eq!(c.extra["object"], "customer", "the type tag is kept too");
+    assert_eq!(unnamed, ["cf_plan_tier", "cf_seats"]);
+    assert_eq!(
+        c.object.as_deref(),
+        Some("customer"),
+        "the type tag is kept too"
+    );
+    assert_eq!(address.object.as_deref(), Some("billing_address"));
     let card = r.card.unwrap();
     assert_eq!(card.last4.as_deref(), Some("1111"));
     assert_eq!(card.expiry_year, Some(2030));

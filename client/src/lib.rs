@@ -28,6 +28,7 @@
 
 mod client;
 mod custom_fields;
+mod decode;
 mod error;
 mod filter;
 mod form;

@@ -2,7 +2,7 @@
 //! `client/src/generated/` from `spec/`, or with `--check` only reports whether it is stale.
 //!
 //! `cargo run -p chargebee-codegen -- coverage [REFERENCE_JSON]`: compares the spec with the
-//! reference description of the API (default `../shared/reference/chargebee-api.json`) and
+//! reference description of the API (default `reference/chargebee-api.json` of this repository) and
 //! prints what is covered and what is missing or different; fails when anything is.
 
 use std::path::{Path, PathBuf};
@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("coverage") {
         let reference = match args.get(1) {
             Some(path) => PathBuf::from(path),
-            None => root.join("../shared/reference/chargebee-api.json"),
+            None => root.join("reference/chargebee-api.json"),
         };
         return match chargebee_codegen::coverage(&root.join("spec"), &reference) {
             Ok(report) => {

@@ -56,6 +56,9 @@ pub struct Address {
     /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -95,8 +98,9 @@ impl<'de> Deserialize<'de> for Address {
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut subscription_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "label" => label = map.next_value()?,
                         "first_name" => first_name = map.next_value()?,
@@ -114,6 +118,14 @@ impl<'de> Deserialize<'de> for Address {
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -136,6 +148,7 @@ impl<'de> Deserialize<'de> for Address {
                     zip,
                     validation_status,
                     subscription_id,
+                    object,
                     extra,
                 })
             }
@@ -301,7 +314,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut address: Option<Address> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "address" => address = Some(map.next_value()?),
                         _ => {
@@ -580,7 +593,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut address: Option<Address> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "address" => address = Some(map.next_value()?),
                         _ => {

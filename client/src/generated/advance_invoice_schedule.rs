@@ -19,6 +19,9 @@ pub struct AdvanceInvoiceSchedule {
     /// `specific_dates_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specific_dates_schedule: Option<Box<SpecificDatesSchedule>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -46,8 +49,9 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
                 let mut schedule_type: Option<ScheduleType> = None;
                 let mut fixed_interval_schedule: Option<Box<FixedIntervalSchedule>> = None;
                 let mut specific_dates_schedule: Option<Box<SpecificDatesSchedule>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "schedule_type" => schedule_type = map.next_value()?,
@@ -56,6 +60,14 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
                         }
                         "specific_dates_schedule" => {
                             specific_dates_schedule = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "advance_invoice_schedule",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -67,6 +79,7 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
                     schedule_type,
                     fixed_interval_schedule,
                     specific_dates_schedule,
+                    object,
                     extra,
                 })
             }
@@ -95,6 +108,9 @@ pub struct FixedIntervalSchedule {
     /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -124,8 +140,9 @@ impl<'de> Deserialize<'de> for FixedIntervalSchedule {
                 let mut end_date: Option<Timestamp> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut terms_to_charge: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "end_schedule_on" => end_schedule_on = map.next_value()?,
                         "number_of_occurrences" => {
@@ -135,6 +152,14 @@ impl<'de> Deserialize<'de> for FixedIntervalSchedule {
                         "end_date" => end_date = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "terms_to_charge" => terms_to_charge = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "fixed_interval_schedule",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -147,6 +172,7 @@ impl<'de> Deserialize<'de> for FixedIntervalSchedule {
                     end_date,
                     created_at,
                     terms_to_charge,
+                    object,
                     extra,
                 })
             }
@@ -166,6 +192,9 @@ pub struct SpecificDatesSchedule {
     /// `created_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -192,12 +221,21 @@ impl<'de> Deserialize<'de> for SpecificDatesSchedule {
                 let mut terms_to_charge: Option<i64> = None;
                 let mut date: Option<Timestamp> = None;
                 let mut created_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "terms_to_charge" => terms_to_charge = map.next_value()?,
                         "date" => date = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "specific_dates_schedule",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -207,6 +245,7 @@ impl<'de> Deserialize<'de> for SpecificDatesSchedule {
                     terms_to_charge,
                     date,
                     created_at,
+                    object,
                     extra,
                 })
             }

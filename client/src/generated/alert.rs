@@ -53,6 +53,9 @@ pub struct Alert {
     /// `filter_conditions` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_conditions: Option<Vec<FilterCondition>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -90,8 +93,9 @@ impl<'de> Deserialize<'de> for Alert {
                 let mut updated_at: Option<Timestamp> = None;
                 let mut threshold: Option<Box<Threshold>> = None;
                 let mut filter_conditions: Option<Vec<FilterCondition>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "type" => r#type = map.next_value()?,
@@ -107,6 +111,14 @@ impl<'de> Deserialize<'de> for Alert {
                         "updated_at" => updated_at = map.next_value()?,
                         "threshold" => threshold = map.next_value()?,
                         "filter_conditions" => filter_conditions = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "alert",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -127,6 +139,7 @@ impl<'de> Deserialize<'de> for Alert {
                     updated_at,
                     threshold,
                     filter_conditions,
+                    object,
                     extra,
                 })
             }
@@ -143,6 +156,9 @@ pub struct Threshold {
     /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -168,17 +184,31 @@ impl<'de> Deserialize<'de> for Threshold {
             ) -> Result<Threshold, A::Error> {
                 let mut mode: Option<enums::Mode> = None;
                 let mut value: Option<f64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "mode" => mode = map.next_value()?,
                         "value" => value = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "threshold",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(Threshold { mode, value, extra })
+                Ok(Threshold {
+                    mode,
+                    value,
+                    object,
+                    extra,
+                })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -196,6 +226,9 @@ pub struct FilterCondition {
     /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -222,12 +255,21 @@ impl<'de> Deserialize<'de> for FilterCondition {
                 let mut field: Option<FilterConditionField> = None;
                 let mut operator: Option<FilterConditionOperator> = None;
                 let mut value: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "field" => field = map.next_value()?,
                         "operator" => operator = map.next_value()?,
                         "value" => value = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "filter_condition",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -237,6 +279,7 @@ impl<'de> Deserialize<'de> for FilterCondition {
                     field,
                     operator,
                     value,
+                    object,
                     extra,
                 })
             }
@@ -710,7 +753,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "alert" => alert = Some(map.next_value()?),
                         _ => {
@@ -798,7 +841,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "alert" => alert = Some(map.next_value()?),
                         _ => {
@@ -1036,7 +1079,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "alert" => alert = Some(map.next_value()?),
                         _ => {
@@ -1193,7 +1236,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "alert" => alert = Some(map.next_value()?),
                         _ => {
@@ -1285,7 +1328,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "alert" => alert = Some(map.next_value()?),
                         _ => {
@@ -1511,7 +1554,7 @@ impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionEntry {
             ) -> Result<ApplicationAlertsForSubscriptionEntry, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "alert" => alert = Some(map.next_value()?),
                         _ => {

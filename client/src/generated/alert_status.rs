@@ -22,6 +22,9 @@ pub struct AlertStatus {
     /// `alarm_triggered_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_triggered_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -49,13 +52,22 @@ impl<'de> Deserialize<'de> for AlertStatus {
                 let mut subscription_id: Option<String> = None;
                 let mut alarm_status: Option<enums::AlarmStatus> = None;
                 let mut alarm_triggered_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "alert_id" => alert_id = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
                         "alarm_status" => alarm_status = map.next_value()?,
                         "alarm_triggered_at" => alarm_triggered_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "alert_status",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -66,6 +78,7 @@ impl<'de> Deserialize<'de> for AlertStatus {
                     subscription_id,
                     alarm_status,
                     alarm_triggered_at,
+                    object,
                     extra,
                 })
             }
@@ -314,7 +327,7 @@ impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionEntry {
             ) -> Result<AlertStatusesForSubscriptionEntry, A::Error> {
                 let mut alert_status: Option<AlertStatus> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "alert_status" => alert_status = Some(map.next_value()?),
                         _ => {
@@ -505,7 +518,7 @@ impl<'de> Deserialize<'de> for AlertStatusesForAlertEntry {
             ) -> Result<AlertStatusesForAlertEntry, A::Error> {
                 let mut alert_status: Option<AlertStatus> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "alert_status" => alert_status = Some(map.next_value()?),
                         _ => {

@@ -29,6 +29,9 @@ pub struct AsyncResponse {
     /// `result` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Value>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -59,8 +62,9 @@ impl<'de> Deserialize<'de> for AsyncResponse {
                 let mut request: Option<Box<RequestAsyncApi>> = None;
                 let mut error_detail: Option<Box<AsyncResponseError>> = None;
                 let mut result: Option<Value> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "api_version" => api_version = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
@@ -69,6 +73,14 @@ impl<'de> Deserialize<'de> for AsyncResponse {
                         "request" => request = map.next_value()?,
                         "error_detail" => error_detail = map.next_value()?,
                         "result" => result = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "async_response",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -82,6 +94,7 @@ impl<'de> Deserialize<'de> for AsyncResponse {
                     request,
                     error_detail,
                     result,
+                    object,
                     extra,
                 })
             }
@@ -110,6 +123,9 @@ pub struct RequestAsyncApi {
     /// `idempotency_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -139,8 +155,9 @@ impl<'de> Deserialize<'de> for RequestAsyncApi {
                 let mut method: Option<String> = None;
                 let mut uri: Option<String> = None;
                 let mut idempotency_key: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "resource" => resource = map.next_value()?,
@@ -148,6 +165,14 @@ impl<'de> Deserialize<'de> for RequestAsyncApi {
                         "method" => method = map.next_value()?,
                         "uri" => uri = map.next_value()?,
                         "idempotency_key" => idempotency_key = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "request_async_api",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -160,6 +185,7 @@ impl<'de> Deserialize<'de> for RequestAsyncApi {
                     method,
                     uri,
                     idempotency_key,
+                    object,
                     extra,
                 })
             }
@@ -189,6 +215,9 @@ pub struct AsyncResponseError {
     /// `http_status_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -218,8 +247,9 @@ impl<'de> Deserialize<'de> for AsyncResponseError {
                 let mut error_code: Option<String> = None;
                 let mut error_msg: Option<String> = None;
                 let mut http_status_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "message" => message = map.next_value()?,
                         "type" => r#type = map.next_value()?,
@@ -227,6 +257,14 @@ impl<'de> Deserialize<'de> for AsyncResponseError {
                         "error_code" => error_code = map.next_value()?,
                         "error_msg" => error_msg = map.next_value()?,
                         "http_status_code" => http_status_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "async_response_error",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -239,6 +277,7 @@ impl<'de> Deserialize<'de> for AsyncResponseError {
                     error_code,
                     error_msg,
                     http_status_code,
+                    object,
                     extra,
                 })
             }

@@ -59,6 +59,9 @@ pub struct AttachedItem {
     /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -98,8 +101,9 @@ impl<'de> Deserialize<'de> for AttachedItem {
                 let mut channel: Option<enums::Channel> = None;
                 let mut business_entity_id: Option<String> = None;
                 let mut deleted: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "parent_item_id" => parent_item_id = map.next_value()?,
@@ -117,6 +121,14 @@ impl<'de> Deserialize<'de> for AttachedItem {
                         "channel" => channel = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
                         "deleted" => deleted = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "attached_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -139,6 +151,7 @@ impl<'de> Deserialize<'de> for AttachedItem {
                     channel,
                     business_entity_id,
                     deleted,
+                    object,
                     extra,
                 })
             }
@@ -581,7 +594,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "attached_item" => attached_item = Some(map.next_value()?),
                         _ => {
@@ -786,7 +799,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "attached_item" => attached_item = Some(map.next_value()?),
                         _ => {
@@ -926,7 +939,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "attached_item" => attached_item = Some(map.next_value()?),
                         _ => {
@@ -1070,7 +1083,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "attached_item" => attached_item = Some(map.next_value()?),
                         _ => {
@@ -1366,7 +1379,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "attached_item" => attached_item = Some(map.next_value()?),
                         _ => {

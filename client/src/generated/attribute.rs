@@ -13,6 +13,9 @@ pub struct Attribute {
     /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -38,17 +41,31 @@ impl<'de> Deserialize<'de> for Attribute {
             ) -> Result<Attribute, A::Error> {
                 let mut name: Option<String> = None;
                 let mut value: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "name" => name = map.next_value()?,
                         "value" => value = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "attribute",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(Attribute { name, value, extra })
+                Ok(Attribute {
+                    name,
+                    value,
+                    object,
+                    extra,
+                })
             }
         }
         deserializer.deserialize_map(Fields)

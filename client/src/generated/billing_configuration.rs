@@ -13,6 +13,9 @@ pub struct BillingConfiguration {
     /// `billing_dates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_dates: Option<Vec<BillingDate>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -38,13 +41,22 @@ impl<'de> Deserialize<'de> for BillingConfiguration {
             ) -> Result<BillingConfiguration, A::Error> {
                 let mut is_calendar_billing_enabled: Option<bool> = None;
                 let mut billing_dates: Option<Vec<BillingDate>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "is_calendar_billing_enabled" => {
                             is_calendar_billing_enabled = map.next_value()?;
                         }
                         "billing_dates" => billing_dates = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "billing_configuration",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -53,6 +65,7 @@ impl<'de> Deserialize<'de> for BillingConfiguration {
                 Ok(BillingConfiguration {
                     is_calendar_billing_enabled,
                     billing_dates,
+                    object,
                     extra,
                 })
             }
@@ -69,6 +82,9 @@ pub struct BillingDate {
     /// `end_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -94,11 +110,20 @@ impl<'de> Deserialize<'de> for BillingDate {
             ) -> Result<BillingDate, A::Error> {
                 let mut start_date: Option<Timestamp> = None;
                 let mut end_date: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "start_date" => start_date = map.next_value()?,
                         "end_date" => end_date = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "billing_date",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -107,6 +132,7 @@ impl<'de> Deserialize<'de> for BillingDate {
                 Ok(BillingDate {
                     start_date,
                     end_date,
+                    object,
                     extra,
                 })
             }

@@ -32,6 +32,9 @@ pub struct BusinessEntity {
     /// `updated_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -62,8 +65,9 @@ impl<'de> Deserialize<'de> for BusinessEntity {
                 let mut created_at: Option<Timestamp> = None;
                 let mut resource_version: Option<i64> = None;
                 let mut updated_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -72,6 +76,14 @@ impl<'de> Deserialize<'de> for BusinessEntity {
                         "created_at" => created_at = map.next_value()?,
                         "resource_version" => resource_version = map.next_value()?,
                         "updated_at" => updated_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "business_entity",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -85,6 +97,7 @@ impl<'de> Deserialize<'de> for BusinessEntity {
                     created_at,
                     resource_version,
                     updated_at,
+                    object,
                     extra,
                 })
             }
@@ -314,7 +327,7 @@ impl<'de> Deserialize<'de> for CreateTransfersResponse {
                     business_entity_transfer::BusinessEntityTransfer,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "business_entity_transfer" => {
                             business_entity_transfer = Some(map.next_value()?);
@@ -596,7 +609,7 @@ impl<'de> Deserialize<'de> for GetTransfersEntry {
                     business_entity_transfer::BusinessEntityTransfer,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "business_entity_transfer" => {
                             business_entity_transfer = Some(map.next_value()?);

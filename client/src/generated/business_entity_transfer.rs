@@ -30,6 +30,9 @@ pub struct BusinessEntityTransfer {
     /// `created_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -61,8 +64,9 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
                 let mut source_business_entity_id: Option<String> = None;
                 let mut reason_code: Option<ReasonCode> = None;
                 let mut created_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "resource_type" => resource_type = map.next_value()?,
@@ -76,6 +80,14 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
                         }
                         "reason_code" => reason_code = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "business_entity_transfer",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -90,6 +102,7 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
                     source_business_entity_id,
                     reason_code,
                     created_at,
+                    object,
                     extra,
                 })
             }

@@ -96,6 +96,9 @@ pub struct Card {
     /// `masked_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_number: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -147,8 +150,9 @@ impl<'de> Deserialize<'de> for Card {
                 let mut powered_by: Option<PoweredBy> = None;
                 let mut customer_id: Option<String> = None;
                 let mut masked_number: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_source_id" => payment_source_id = map.next_value()?,
                         "status" => status = map.next_value()?,
@@ -178,6 +182,14 @@ impl<'de> Deserialize<'de> for Card {
                         "powered_by" => powered_by = map.next_value()?,
                         "customer_id" => customer_id = map.next_value()?,
                         "masked_number" => masked_number = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "card",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -212,6 +224,7 @@ impl<'de> Deserialize<'de> for Card {
                     powered_by,
                     customer_id,
                     masked_number,
+                    object,
                     extra,
                 })
             }
@@ -635,7 +648,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "card" => card = Some(map.next_value()?),
                         _ => {
@@ -953,7 +966,7 @@ impl<'de> Deserialize<'de> for UpdateCardForCustomerResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = Some(map.next_value()?),
@@ -1113,7 +1126,7 @@ impl<'de> Deserialize<'de> for SwitchGatewayForCustomerResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = Some(map.next_value()?),
@@ -1262,7 +1275,7 @@ impl<'de> Deserialize<'de> for CopyCardForCustomerResponse {
                     third_party_payment_method::ThirdPartyPaymentMethod,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "third_party_payment_method" => {
                             third_party_payment_method = Some(map.next_value()?);
@@ -1360,7 +1373,7 @@ impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
             ) -> Result<DeleteCardForCustomerResponse, A::Error> {
                 let mut customer: Option<customer::Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         _ => {

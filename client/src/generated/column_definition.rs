@@ -13,6 +13,9 @@ pub struct ColumnDefinition {
     /// `data_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<DataType>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -38,11 +41,20 @@ impl<'de> Deserialize<'de> for ColumnDefinition {
             ) -> Result<ColumnDefinition, A::Error> {
                 let mut column_name: Option<String> = None;
                 let mut data_type: Option<DataType> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "column_name" => column_name = map.next_value()?,
                         "data_type" => data_type = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "column_definition",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -51,6 +63,7 @@ impl<'de> Deserialize<'de> for ColumnDefinition {
                 Ok(ColumnDefinition {
                     column_name,
                     data_type,
+                    object,
                     extra,
                 })
             }

@@ -17,6 +17,9 @@ pub struct Configuration {
     /// `chargebee_response_schema_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chargebee_response_schema_type: Option<enums::ChargebeeResponseSchemaType>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -45,8 +48,9 @@ impl<'de> Deserialize<'de> for Configuration {
                 let mut chargebee_response_schema_type: Option<
                     enums::ChargebeeResponseSchemaType,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "domain" => domain = map.next_value()?,
                         "product_catalog_version" => {
@@ -54,6 +58,14 @@ impl<'de> Deserialize<'de> for Configuration {
                         }
                         "chargebee_response_schema_type" => {
                             chargebee_response_schema_type = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "configuration",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -64,6 +76,7 @@ impl<'de> Deserialize<'de> for Configuration {
                     domain,
                     product_catalog_version,
                     chargebee_response_schema_type,
+                    object,
                     extra,
                 })
             }
@@ -155,7 +168,7 @@ impl<'de> Deserialize<'de> for ListResponse {
             ) -> Result<ListResponse, A::Error> {
                 let mut configurations: Option<Vec<Configuration>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "configurations" => configurations = Some(map.next_value()?),
                         _ => {

@@ -29,6 +29,9 @@ pub struct Connection {
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -59,8 +62,9 @@ impl<'de> Deserialize<'de> for Connection {
                 let mut url: Option<String> = None;
                 let mut app: Option<String> = None;
                 let mut metadata: Option<Value> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "connection_id" => connection_id = map.next_value()?,
                         "status" => status = map.next_value()?,
@@ -69,6 +73,14 @@ impl<'de> Deserialize<'de> for Connection {
                         "url" => url = map.next_value()?,
                         "app" => app = map.next_value()?,
                         "metadata" => metadata = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "connection",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -82,6 +94,7 @@ impl<'de> Deserialize<'de> for Connection {
                     url,
                     app,
                     metadata,
+                    object,
                     extra,
                 })
             }
@@ -283,7 +296,7 @@ impl<'de> Deserialize<'de> for ListResponse {
             ) -> Result<ListResponse, A::Error> {
                 let mut connections: Option<Vec<Connection>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "connections" => connections = Some(map.next_value()?),
                         _ => {
@@ -396,7 +409,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut connection: Option<Connection> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "connection" => connection = Some(map.next_value()?),
                         _ => {
@@ -484,7 +497,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut connection: Option<Connection> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "connection" => connection = Some(map.next_value()?),
                         _ => {
@@ -567,7 +580,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 mut map: A,
             ) -> Result<DeleteResponse, A::Error> {
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     extra.insert(key.into_string(), map.next_value()?);
                 }
                 Ok(DeleteResponse { extra })

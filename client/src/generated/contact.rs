@@ -33,6 +33,9 @@ pub struct Contact {
     /// `send_billing_email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_billing_email: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -65,8 +68,9 @@ impl<'de> Deserialize<'de> for Contact {
                 let mut enabled: Option<bool> = None;
                 let mut send_account_email: Option<bool> = None;
                 let mut send_billing_email: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "first_name" => first_name = map.next_value()?,
@@ -77,6 +81,14 @@ impl<'de> Deserialize<'de> for Contact {
                         "enabled" => enabled = map.next_value()?,
                         "send_account_email" => send_account_email = map.next_value()?,
                         "send_billing_email" => send_billing_email = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "contact",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -92,6 +104,7 @@ impl<'de> Deserialize<'de> for Contact {
                     enabled,
                     send_account_email,
                     send_billing_email,
+                    object,
                     extra,
                 })
             }

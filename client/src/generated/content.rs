@@ -1191,7 +1191,7 @@ impl<'de> Deserialize<'de> for Content {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         #[cfg(feature = "addon")]
                         "addon" => addon = map.next_value()?,

@@ -42,6 +42,9 @@ pub struct ContractTerm {
     /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -77,8 +80,9 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut created_at: Option<Timestamp> = None;
                 let mut subscription_id: Option<String> = None;
                 let mut remaining_billing_cycles: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "status" => status = map.next_value()?,
@@ -100,6 +104,14 @@ impl<'de> Deserialize<'de> for ContractTerm {
                         "remaining_billing_cycles" => {
                             remaining_billing_cycles = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "contract_term",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -118,6 +130,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                     created_at,
                     subscription_id,
                     remaining_billing_cycles,
+                    object,
                     extra,
                 })
             }

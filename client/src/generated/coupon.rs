@@ -113,6 +113,9 @@ pub struct Coupon {
     /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -170,8 +173,9 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut meta_data: Option<Value> = None;
                 let mut coupon_constraints: Option<Vec<CouponConstraint>> = None;
                 let mut deleted: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -209,6 +213,14 @@ impl<'de> Deserialize<'de> for Coupon {
                         "meta_data" => meta_data = map.next_value()?,
                         "coupon_constraints" => coupon_constraints = map.next_value()?,
                         "deleted" => deleted = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "coupon",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -249,6 +261,7 @@ impl<'de> Deserialize<'de> for Coupon {
                     meta_data,
                     coupon_constraints,
                     deleted,
+                    object,
                     extra,
                 })
             }
@@ -268,6 +281,9 @@ pub struct ItemConstraint {
     /// `item_price_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_ids: Option<Vec<Value>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -294,12 +310,21 @@ impl<'de> Deserialize<'de> for ItemConstraint {
                 let mut item_type: Option<enums::ItemType> = None;
                 let mut constraint: Option<ItemConstraintConstraint> = None;
                 let mut item_price_ids: Option<Vec<Value>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_type" => item_type = map.next_value()?,
                         "constraint" => constraint = map.next_value()?,
                         "item_price_ids" => item_price_ids = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "item_constraint",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -309,6 +334,7 @@ impl<'de> Deserialize<'de> for ItemConstraint {
                     item_type,
                     constraint,
                     item_price_ids,
+                    object,
                     extra,
                 })
             }
@@ -331,6 +357,9 @@ pub struct ItemConstraintCriteria {
     /// `item_price_periods` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_periods: Option<Vec<Value>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -358,13 +387,22 @@ impl<'de> Deserialize<'de> for ItemConstraintCriteria {
                 let mut currencies: Option<Vec<Value>> = None;
                 let mut item_family_ids: Option<Vec<Value>> = None;
                 let mut item_price_periods: Option<Vec<Value>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_type" => item_type = map.next_value()?,
                         "currencies" => currencies = map.next_value()?,
                         "item_family_ids" => item_family_ids = map.next_value()?,
                         "item_price_periods" => item_price_periods = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "item_constraint_criteria",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -375,6 +413,7 @@ impl<'de> Deserialize<'de> for ItemConstraintCriteria {
                     currencies,
                     item_family_ids,
                     item_price_periods,
+                    object,
                     extra,
                 })
             }
@@ -395,6 +434,9 @@ pub struct CouponConstraint {
     /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -421,12 +463,21 @@ impl<'de> Deserialize<'de> for CouponConstraint {
                 let mut entity_type: Option<CouponConstraintEntityType> = None;
                 let mut r#type: Option<CouponConstraintType> = None;
                 let mut value: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "entity_type" => entity_type = map.next_value()?,
                         "type" => r#type = map.next_value()?,
                         "value" => value = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "coupon_constraint",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -436,6 +487,7 @@ impl<'de> Deserialize<'de> for CouponConstraint {
                     entity_type,
                     r#type,
                     value,
+                    object,
                     extra,
                 })
             }
@@ -1818,7 +1870,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon" => coupon = Some(map.next_value()?),
                         _ => {
@@ -2176,7 +2228,7 @@ impl<'de> Deserialize<'de> for CreateForItemsResponse {
             ) -> Result<CreateForItemsResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon" => coupon = Some(map.next_value()?),
                         _ => {
@@ -2534,7 +2586,7 @@ impl<'de> Deserialize<'de> for UpdateForItemsResponse {
             ) -> Result<UpdateForItemsResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon" => coupon = Some(map.next_value()?),
                         _ => {
@@ -2922,7 +2974,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon" => coupon = Some(map.next_value()?),
                         _ => {
@@ -3010,7 +3062,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon" => coupon = Some(map.next_value()?),
                         _ => {
@@ -3357,7 +3409,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon" => coupon = Some(map.next_value()?),
                         _ => {
@@ -3449,7 +3501,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon" => coupon = Some(map.next_value()?),
                         _ => {
@@ -3611,7 +3663,7 @@ impl<'de> Deserialize<'de> for CopyResponse {
             ) -> Result<CopyResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon" => coupon = Some(map.next_value()?),
                         _ => {
@@ -3705,7 +3757,7 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
             ) -> Result<UnarchiveResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon" => coupon = Some(map.next_value()?),
                         _ => {

@@ -24,6 +24,9 @@ pub struct CouponCode {
     /// `coupon_set_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_name: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -52,14 +55,23 @@ impl<'de> Deserialize<'de> for CouponCode {
                 let mut coupon_id: Option<String> = None;
                 let mut coupon_set_id: Option<String> = None;
                 let mut coupon_set_name: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "code" => code = map.next_value()?,
                         "status" => status = map.next_value()?,
                         "coupon_id" => coupon_id = map.next_value()?,
                         "coupon_set_id" => coupon_set_id = map.next_value()?,
                         "coupon_set_name" => coupon_set_name = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "coupon_code",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -71,6 +83,7 @@ impl<'de> Deserialize<'de> for CouponCode {
                     coupon_id,
                     coupon_set_id,
                     coupon_set_name,
+                    object,
                     extra,
                 })
             }
@@ -296,7 +309,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_code" => coupon_code = Some(map.next_value()?),
                         _ => {
@@ -385,7 +398,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_code" => coupon_code = Some(map.next_value()?),
                         _ => {
@@ -635,7 +648,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_code" => coupon_code = Some(map.next_value()?),
                         _ => {
@@ -728,7 +741,7 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
             ) -> Result<ArchiveResponse, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_code" => coupon_code = Some(map.next_value()?),
                         _ => {

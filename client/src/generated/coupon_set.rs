@@ -28,6 +28,9 @@ pub struct CouponSet {
     /// `meta_data` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -58,8 +61,9 @@ impl<'de> Deserialize<'de> for CouponSet {
                 let mut redeemed_count: Option<i64> = None;
                 let mut archived_count: Option<i64> = None;
                 let mut meta_data: Option<Value> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "coupon_id" => coupon_id = map.next_value()?,
@@ -68,6 +72,14 @@ impl<'de> Deserialize<'de> for CouponSet {
                         "redeemed_count" => redeemed_count = map.next_value()?,
                         "archived_count" => archived_count = map.next_value()?,
                         "meta_data" => meta_data = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "coupon_set",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -81,6 +93,7 @@ impl<'de> Deserialize<'de> for CouponSet {
                     redeemed_count,
                     archived_count,
                     meta_data,
+                    object,
                     extra,
                 })
             }
@@ -321,7 +334,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_set" => coupon_set = Some(map.next_value()?),
                         _ => {
@@ -470,7 +483,7 @@ impl<'de> Deserialize<'de> for AddCouponCodesResponse {
             ) -> Result<AddCouponCodesResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_set" => coupon_set = Some(map.next_value()?),
                         _ => {
@@ -758,7 +771,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_set" => coupon_set = Some(map.next_value()?),
                         _ => {
@@ -846,7 +859,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_set" => coupon_set = Some(map.next_value()?),
                         _ => {
@@ -1003,7 +1016,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_set" => coupon_set = Some(map.next_value()?),
                         _ => {
@@ -1095,7 +1108,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_set" => coupon_set = Some(map.next_value()?),
                         _ => {
@@ -1189,7 +1202,7 @@ impl<'de> Deserialize<'de> for DeleteUnusedCouponCodesResponse {
             ) -> Result<DeleteUnusedCouponCodesResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_set" => coupon_set = Some(map.next_value()?),
                         _ => {

@@ -57,6 +57,9 @@ pub struct CreditNoteEstimate {
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -96,8 +99,9 @@ impl<'de> Deserialize<'de> for CreditNoteEstimate {
                 let mut taxes: Option<Vec<Tax>> = None;
                 let mut round_off_amount: Option<i64> = None;
                 let mut customer_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "reference_invoice_id" => {
                             reference_invoice_id = map.next_value()?;
@@ -117,6 +121,14 @@ impl<'de> Deserialize<'de> for CreditNoteEstimate {
                         "taxes" => taxes = map.next_value()?,
                         "round_off_amount" => round_off_amount = map.next_value()?,
                         "customer_id" => customer_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "credit_note_estimate",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -139,6 +151,7 @@ impl<'de> Deserialize<'de> for CreditNoteEstimate {
                     taxes,
                     round_off_amount,
                     customer_id,
+                    object,
                     extra,
                 })
             }
@@ -227,6 +240,9 @@ pub struct LineItem {
     /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -276,8 +292,9 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut entity_id: Option<String> = None;
                 let mut customer_id: Option<String> = None;
                 let mut proration_mode: Option<LineItemProrationMode> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
@@ -313,6 +330,14 @@ impl<'de> Deserialize<'de> for LineItem {
                         "entity_id" => entity_id = map.next_value()?,
                         "customer_id" => customer_id = map.next_value()?,
                         "proration_mode" => proration_mode = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -345,6 +370,7 @@ impl<'de> Deserialize<'de> for LineItem {
                     entity_id,
                     customer_id,
                     proration_mode,
+                    object,
                     extra,
                 })
             }
@@ -388,6 +414,9 @@ pub struct LineItemTier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -422,8 +451,9 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut unit_amount_in_decimal: Option<String> = None;
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "starting_unit" => starting_unit = map.next_value()?,
@@ -444,6 +474,14 @@ impl<'de> Deserialize<'de> for LineItemTier {
                         }
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -461,6 +499,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                     unit_amount_in_decimal,
                     pricing_type,
                     package_size,
+                    object,
                     extra,
                 })
             }
@@ -486,6 +525,9 @@ pub struct LineItemDiscount {
     /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -514,14 +556,23 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut coupon_id: Option<String> = None;
                 let mut entity_id: Option<String> = None;
                 let mut discount_amount: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "discount_type" => discount_type = map.next_value()?,
                         "coupon_id" => coupon_id = map.next_value()?,
                         "entity_id" => entity_id = map.next_value()?,
                         "discount_amount" => discount_amount = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -533,6 +584,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                     coupon_id,
                     entity_id,
                     discount_amount,
+                    object,
                     extra,
                 })
             }
@@ -588,6 +640,9 @@ pub struct LineItemTax {
     /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -626,8 +681,9 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut tax_juris_code: Option<String> = None;
                 let mut tax_amount_in_local_currency: Option<i64> = None;
                 let mut local_currency_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "tax_name" => tax_name = map.next_value()?,
@@ -652,6 +708,14 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             tax_amount_in_local_currency = map.next_value()?;
                         }
                         "local_currency_code" => local_currency_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_tax",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -673,6 +737,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                     tax_juris_code,
                     tax_amount_in_local_currency,
                     local_currency_code,
+                    object,
                     extra,
                 })
             }
@@ -704,6 +769,9 @@ pub struct Discount {
     /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -734,8 +802,9 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut discount_type: Option<DiscountDiscountType> = None;
                 let mut entity_id: Option<String> = None;
                 let mut coupon_set_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "amount" => amount = map.next_value()?,
                         "description" => description = map.next_value()?,
@@ -744,6 +813,14 @@ impl<'de> Deserialize<'de> for Discount {
                         "discount_type" => discount_type = map.next_value()?,
                         "entity_id" => entity_id = map.next_value()?,
                         "coupon_set_code" => coupon_set_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -757,6 +834,7 @@ impl<'de> Deserialize<'de> for Discount {
                     discount_type,
                     entity_id,
                     coupon_set_code,
+                    object,
                     extra,
                 })
             }
@@ -776,6 +854,9 @@ pub struct Tax {
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -802,12 +883,21 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut name: Option<String> = None;
                 let mut amount: Option<i64> = None;
                 let mut description: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "name" => name = map.next_value()?,
                         "amount" => amount = map.next_value()?,
                         "description" => description = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tax",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -817,6 +907,7 @@ impl<'de> Deserialize<'de> for Tax {
                     name,
                     amount,
                     description,
+                    object,
                     extra,
                 })
             }

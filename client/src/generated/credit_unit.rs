@@ -42,6 +42,9 @@ pub struct CreditUnit {
     /// `overdraft_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdraft_amount: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -76,8 +79,9 @@ impl<'de> Deserialize<'de> for CreditUnit {
                 let mut updated_by: Option<String> = None;
                 let mut is_unlimited: Option<bool> = None;
                 let mut overdraft_amount: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -90,6 +94,14 @@ impl<'de> Deserialize<'de> for CreditUnit {
                         "updated_by" => updated_by = map.next_value()?,
                         "is_unlimited" => is_unlimited = map.next_value()?,
                         "overdraft_amount" => overdraft_amount = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "credit_unit",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -107,6 +119,7 @@ impl<'de> Deserialize<'de> for CreditUnit {
                     updated_by,
                     is_unlimited,
                     overdraft_amount,
+                    object,
                     extra,
                 })
             }
@@ -396,7 +409,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "credit_unit" => credit_unit = Some(map.next_value()?),
                         _ => {
@@ -563,7 +576,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "credit_unit" => credit_unit = Some(map.next_value()?),
                         _ => {
@@ -720,7 +733,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "credit_unit" => credit_unit = Some(map.next_value()?),
                         _ => {
@@ -812,7 +825,7 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
             ) -> Result<ArchiveResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "credit_unit" => credit_unit = Some(map.next_value()?),
                         _ => {
@@ -906,7 +919,7 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
             ) -> Result<ReactivateResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "credit_unit" => credit_unit = Some(map.next_value()?),
                         _ => {

@@ -24,6 +24,9 @@ pub struct Currency {
     /// `manual_exchange_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_exchange_rate: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -53,8 +56,9 @@ impl<'de> Deserialize<'de> for Currency {
                 let mut currency_code: Option<String> = None;
                 let mut is_base_currency: Option<bool> = None;
                 let mut manual_exchange_rate: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "enabled" => enabled = map.next_value()?,
@@ -63,6 +67,14 @@ impl<'de> Deserialize<'de> for Currency {
                         "is_base_currency" => is_base_currency = map.next_value()?,
                         "manual_exchange_rate" => {
                             manual_exchange_rate = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "currency",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -76,6 +88,7 @@ impl<'de> Deserialize<'de> for Currency {
                     currency_code,
                     is_base_currency,
                     manual_exchange_rate,
+                    object,
                     extra,
                 })
             }
@@ -409,7 +422,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "currency" => currency = Some(map.next_value()?),
                         _ => {
@@ -497,7 +510,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "currency" => currency = Some(map.next_value()?),
                         _ => {
@@ -646,7 +659,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "currency" => currency = Some(map.next_value()?),
                         _ => {
@@ -797,7 +810,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "currency" => currency = Some(map.next_value()?),
                         _ => {
@@ -951,7 +964,7 @@ impl<'de> Deserialize<'de> for AddScheduleResponse {
                 let mut scheduled_at: Option<Timestamp> = None;
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "scheduled_at" => scheduled_at = Some(map.next_value()?),
                         "currency" => currency = Some(map.next_value()?),
@@ -1052,7 +1065,7 @@ impl<'de> Deserialize<'de> for RemoveScheduleResponse {
                 let mut scheduled_at: Option<Timestamp> = None;
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "scheduled_at" => scheduled_at = Some(map.next_value()?),
                         "currency" => currency = Some(map.next_value()?),

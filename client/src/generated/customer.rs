@@ -219,6 +219,9 @@ pub struct Customer {
     /// `entity_identifier_standard`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -308,8 +311,9 @@ impl<'de> Deserialize<'de> for Customer {
                 let mut vat_number_prefix: Option<String> = None;
                 let mut entity_identifier_scheme: Option<String> = None;
                 let mut entity_identifier_standard: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "first_name" => first_name = map.next_value()?,
@@ -405,6 +409,14 @@ impl<'de> Deserialize<'de> for Customer {
                         "entity_identifier_standard" => {
                             entity_identifier_standard = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "customer",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -477,6 +489,7 @@ impl<'de> Deserialize<'de> for Customer {
                     vat_number_prefix,
                     entity_identifier_scheme,
                     entity_identifier_standard,
+                    object,
                     extra,
                 })
             }
@@ -529,6 +542,9 @@ pub struct BillingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -566,8 +582,9 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
@@ -583,6 +600,14 @@ impl<'de> Deserialize<'de> for BillingAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "billing_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -603,6 +628,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -637,6 +663,9 @@ pub struct ReferralUrl {
     /// `referral_system`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_system: Option<enums::ReferralSystem>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -668,8 +697,9 @@ impl<'de> Deserialize<'de> for ReferralUrl {
                 let mut referral_account_id: Option<String> = None;
                 let mut referral_external_campaign_id: Option<String> = None;
                 let mut referral_system: Option<enums::ReferralSystem> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "external_customer_id" => {
                             external_customer_id = map.next_value()?;
@@ -687,6 +717,14 @@ impl<'de> Deserialize<'de> for ReferralUrl {
                             referral_external_campaign_id = map.next_value()?;
                         }
                         "referral_system" => referral_system = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "referral_url",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -701,6 +739,7 @@ impl<'de> Deserialize<'de> for ReferralUrl {
                     referral_account_id,
                     referral_external_campaign_id,
                     referral_system,
+                    object,
                     extra,
                 })
             }
@@ -738,6 +777,9 @@ pub struct Contact {
     /// `send_billing_email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_billing_email: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -770,8 +812,9 @@ impl<'de> Deserialize<'de> for Contact {
                 let mut enabled: Option<bool> = None;
                 let mut send_account_email: Option<bool> = None;
                 let mut send_billing_email: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "first_name" => first_name = map.next_value()?,
@@ -782,6 +825,14 @@ impl<'de> Deserialize<'de> for Contact {
                         "enabled" => enabled = map.next_value()?,
                         "send_account_email" => send_account_email = map.next_value()?,
                         "send_billing_email" => send_billing_email = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "contact",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -797,6 +848,7 @@ impl<'de> Deserialize<'de> for Contact {
                     enabled,
                     send_account_email,
                     send_billing_email,
+                    object,
                     extra,
                 })
             }
@@ -823,6 +875,9 @@ pub struct PaymentMethod {
     /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -851,14 +906,23 @@ impl<'de> Deserialize<'de> for PaymentMethod {
                 let mut gateway_account_id: Option<String> = None;
                 let mut status: Option<PaymentMethodStatus> = None;
                 let mut reference_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "type" => r#type = map.next_value()?,
                         "gateway" => gateway = map.next_value()?,
                         "gateway_account_id" => gateway_account_id = map.next_value()?,
                         "status" => status = map.next_value()?,
                         "reference_id" => reference_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "payment_method",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -870,6 +934,7 @@ impl<'de> Deserialize<'de> for PaymentMethod {
                     gateway_account_id,
                     status,
                     reference_id,
+                    object,
                     extra,
                 })
             }
@@ -901,6 +966,9 @@ pub struct Balance {
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -931,8 +999,9 @@ impl<'de> Deserialize<'de> for Balance {
                 let mut currency_code: Option<String> = None;
                 let mut balance_currency_code: Option<String> = None;
                 let mut business_entity_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "promotional_credits" => promotional_credits = map.next_value()?,
                         "excess_payments" => excess_payments = map.next_value()?,
@@ -943,6 +1012,14 @@ impl<'de> Deserialize<'de> for Balance {
                             balance_currency_code = map.next_value()?;
                         }
                         "business_entity_id" => business_entity_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "balance",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -956,6 +1033,7 @@ impl<'de> Deserialize<'de> for Balance {
                     currency_code,
                     balance_currency_code,
                     business_entity_id,
+                    object,
                     extra,
                 })
             }
@@ -978,6 +1056,9 @@ pub struct EntityIdentifier {
     /// `standard`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1005,13 +1086,22 @@ impl<'de> Deserialize<'de> for EntityIdentifier {
                 let mut value: Option<String> = None;
                 let mut scheme: Option<String> = None;
                 let mut standard: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "value" => value = map.next_value()?,
                         "scheme" => scheme = map.next_value()?,
                         "standard" => standard = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "entity_identifier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1022,6 +1112,7 @@ impl<'de> Deserialize<'de> for EntityIdentifier {
                     value,
                     scheme,
                     standard,
+                    object,
                     extra,
                 })
             }
@@ -1041,6 +1132,9 @@ pub struct TaxProvidersField {
     /// `field_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1067,12 +1161,21 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut provider_name: Option<String> = None;
                 let mut field_id: Option<String> = None;
                 let mut field_value: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "provider_name" => provider_name = map.next_value()?,
                         "field_id" => field_id = map.next_value()?,
                         "field_value" => field_value = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tax_providers_field",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1082,6 +1185,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                     provider_name,
                     field_id,
                     field_value,
+                    object,
                     extra,
                 })
             }
@@ -1101,6 +1205,9 @@ pub struct Relationship {
     /// `invoice_owner_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_owner_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1127,12 +1234,21 @@ impl<'de> Deserialize<'de> for Relationship {
                 let mut parent_id: Option<String> = None;
                 let mut payment_owner_id: Option<String> = None;
                 let mut invoice_owner_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "parent_id" => parent_id = map.next_value()?,
                         "payment_owner_id" => payment_owner_id = map.next_value()?,
                         "invoice_owner_id" => invoice_owner_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "relationship",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1142,6 +1258,7 @@ impl<'de> Deserialize<'de> for Relationship {
                     parent_id,
                     payment_owner_id,
                     invoice_owner_id,
+                    object,
                     extra,
                 })
             }
@@ -1171,6 +1288,9 @@ pub struct ParentAccountAccess {
     /// `send_payment_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1203,8 +1323,9 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
                 let mut send_subscription_emails: Option<bool> = None;
                 let mut send_invoice_emails: Option<bool> = None;
                 let mut send_payment_emails: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "portal_edit_child_subscriptions" => {
                             portal_edit_child_subscriptions = map.next_value()?;
@@ -1217,6 +1338,14 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
                         }
                         "send_invoice_emails" => send_invoice_emails = map.next_value()?,
                         "send_payment_emails" => send_payment_emails = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "parent_account_access",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1228,6 +1357,7 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
                     send_subscription_emails,
                     send_invoice_emails,
                     send_payment_emails,
+                    object,
                     extra,
                 })
             }
@@ -1253,6 +1383,9 @@ pub struct ChildAccountAccess {
     /// `send_payment_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1285,8 +1418,9 @@ impl<'de> Deserialize<'de> for ChildAccountAccess {
                 let mut send_subscription_emails: Option<bool> = None;
                 let mut send_invoice_emails: Option<bool> = None;
                 let mut send_payment_emails: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "portal_edit_subscriptions" => {
                             portal_edit_subscriptions = map.next_value()?;
@@ -1299,6 +1433,14 @@ impl<'de> Deserialize<'de> for ChildAccountAccess {
                         }
                         "send_invoice_emails" => send_invoice_emails = map.next_value()?,
                         "send_payment_emails" => send_payment_emails = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "child_account_access",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1310,6 +1452,7 @@ impl<'de> Deserialize<'de> for ChildAccountAccess {
                     send_subscription_emails,
                     send_invoice_emails,
                     send_payment_emails,
+                    object,
                     extra,
                 })
             }
@@ -3395,7 +3538,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = map.next_value()?,
@@ -3964,7 +4107,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = map.next_value()?,
@@ -4058,7 +4201,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = map.next_value()?,
@@ -4447,7 +4590,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = map.next_value()?,
@@ -4607,7 +4750,7 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = map.next_value()?,
@@ -4876,7 +5019,7 @@ impl<'de> Deserialize<'de> for UpdateBillingInfoResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = map.next_value()?,
@@ -5064,7 +5207,7 @@ impl<'de> Deserialize<'de> for ContactsForCustomerEntry {
             ) -> Result<ContactsForCustomerEntry, A::Error> {
                 let mut contact: Option<Contact> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "contact" => contact = Some(map.next_value()?),
                         _ => {
@@ -5216,7 +5359,7 @@ impl<'de> Deserialize<'de> for AssignPaymentRoleResponse {
                 let mut customer: Option<Customer> = None;
                 let mut payment_source: Option<payment_source::PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -5374,7 +5517,7 @@ impl<'de> Deserialize<'de> for AddContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = map.next_value()?,
@@ -5529,7 +5672,7 @@ impl<'de> Deserialize<'de> for UpdateContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = map.next_value()?,
@@ -5684,7 +5827,7 @@ impl<'de> Deserialize<'de> for DeleteContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = map.next_value()?,
@@ -5865,7 +6008,7 @@ impl<'de> Deserialize<'de> for AddPromotionalCreditsResponse {
             ) -> Result<AddPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         _ => {
@@ -6044,7 +6187,7 @@ impl<'de> Deserialize<'de> for DeductPromotionalCreditsResponse {
             ) -> Result<DeductPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         _ => {
@@ -6223,7 +6366,7 @@ impl<'de> Deserialize<'de> for SetPromotionalCreditsResponse {
             ) -> Result<SetPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         _ => {
@@ -6387,7 +6530,7 @@ impl<'de> Deserialize<'de> for RecordExcessPaymentResponse {
                 let mut customer: Option<Customer> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "transaction" => transaction = Some(map.next_value()?),
@@ -6638,7 +6781,7 @@ impl<'de> Deserialize<'de> for CollectPaymentResponse {
                 let mut customer: Option<Customer> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "transaction" => transaction = Some(map.next_value()?),
@@ -6792,7 +6935,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "card" => card = map.next_value()?,
@@ -6938,7 +7081,7 @@ impl<'de> Deserialize<'de> for MoveResponse {
                     resource_migration::ResourceMigration,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "resource_migration" => {
                             resource_migration = Some(map.next_value()?);
@@ -7139,7 +7282,7 @@ impl<'de> Deserialize<'de> for ChangeBillingDateResponse {
             ) -> Result<ChangeBillingDateResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         _ => {
@@ -7281,7 +7424,7 @@ impl<'de> Deserialize<'de> for MergeResponse {
             ) -> Result<MergeResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         _ => {
@@ -7375,7 +7518,7 @@ impl<'de> Deserialize<'de> for ClearPersonalDataResponse {
             ) -> Result<ClearPersonalDataResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         _ => {
@@ -7583,7 +7726,7 @@ impl<'de> Deserialize<'de> for RelationshipsResponse {
             ) -> Result<RelationshipsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         _ => {
@@ -7677,7 +7820,7 @@ impl<'de> Deserialize<'de> for DeleteRelationshipResponse {
             ) -> Result<DeleteRelationshipResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         _ => {
@@ -7814,7 +7957,7 @@ impl<'de> Deserialize<'de> for HierarchyResponse {
             ) -> Result<HierarchyResponse, A::Error> {
                 let mut hierarchies: Option<Vec<hierarchy::Hierarchy>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hierarchies" => hierarchies = Some(map.next_value()?),
                         _ => {
@@ -8004,7 +8147,7 @@ impl<'de> Deserialize<'de> for ListHierarchyDetailEntry {
             ) -> Result<ListHierarchyDetailEntry, A::Error> {
                 let mut hierarchy: Option<hierarchy::Hierarchy> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hierarchy" => hierarchy = Some(map.next_value()?),
                         _ => {
@@ -8184,7 +8327,7 @@ impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
             ) -> Result<UpdateHierarchySettingsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         _ => {

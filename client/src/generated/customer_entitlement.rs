@@ -25,6 +25,9 @@ pub struct CustomerEntitlement {
     /// `is_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -54,8 +57,9 @@ impl<'de> Deserialize<'de> for CustomerEntitlement {
                 let mut value: Option<String> = None;
                 let mut name: Option<String> = None;
                 let mut is_enabled: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer_id" => customer_id = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
@@ -63,6 +67,14 @@ impl<'de> Deserialize<'de> for CustomerEntitlement {
                         "value" => value = map.next_value()?,
                         "name" => name = map.next_value()?,
                         "is_enabled" => is_enabled = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "customer_entitlement",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -75,6 +87,7 @@ impl<'de> Deserialize<'de> for CustomerEntitlement {
                     value,
                     name,
                     is_enabled,
+                    object,
                     extra,
                 })
             }
@@ -289,7 +302,7 @@ impl<'de> Deserialize<'de> for EntitlementsForCustomerEntry {
             ) -> Result<EntitlementsForCustomerEntry, A::Error> {
                 let mut customer_entitlement: Option<CustomerEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer_entitlement" => {
                             customer_entitlement = Some(map.next_value()?);

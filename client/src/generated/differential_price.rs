@@ -55,6 +55,9 @@ pub struct DifferentialPrice {
     /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -93,8 +96,9 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
                 let mut parent_periods: Option<Vec<ParentPeriod>> = None;
                 let mut business_entity_id: Option<String> = None;
                 let mut deleted: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "item_price_id" => item_price_id = map.next_value()?,
@@ -111,6 +115,14 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
                         "parent_periods" => parent_periods = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
                         "deleted" => deleted = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "differential_price",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -132,6 +144,7 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
                     parent_periods,
                     business_entity_id,
                     deleted,
+                    object,
                     extra,
                 })
             }
@@ -166,6 +179,9 @@ pub struct Tier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -197,8 +213,9 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut price_in_decimal: Option<String> = None;
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "starting_unit" => starting_unit = map.next_value()?,
                         "ending_unit" => ending_unit = map.next_value()?,
@@ -212,6 +229,14 @@ impl<'de> Deserialize<'de> for Tier {
                         "price_in_decimal" => price_in_decimal = map.next_value()?,
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -226,6 +251,7 @@ impl<'de> Deserialize<'de> for Tier {
                     price_in_decimal,
                     pricing_type,
                     package_size,
+                    object,
                     extra,
                 })
             }
@@ -242,6 +268,9 @@ pub struct ParentPeriod {
     /// `period` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Vec<Value>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -267,11 +296,20 @@ impl<'de> Deserialize<'de> for ParentPeriod {
             ) -> Result<ParentPeriod, A::Error> {
                 let mut period_unit: Option<enums::PeriodUnit> = None;
                 let mut period: Option<Vec<Value>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "period_unit" => period_unit = map.next_value()?,
                         "period" => period = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "parent_period",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -280,6 +318,7 @@ impl<'de> Deserialize<'de> for ParentPeriod {
                 Ok(ParentPeriod {
                     period_unit,
                     period,
+                    object,
                     extra,
                 })
             }
@@ -570,7 +609,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "differential_price" => {
                             differential_price = Some(map.next_value()?);
@@ -712,7 +751,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "differential_price" => {
                             differential_price = Some(map.next_value()?);
@@ -898,7 +937,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "differential_price" => {
                             differential_price = Some(map.next_value()?);
@@ -1044,7 +1083,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "differential_price" => {
                             differential_price = Some(map.next_value()?);
@@ -1298,7 +1337,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "differential_price" => {
                             differential_price = Some(map.next_value()?);

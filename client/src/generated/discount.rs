@@ -62,6 +62,9 @@ pub struct Discount {
     /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -103,8 +106,9 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut applied_count: Option<i64> = None;
                 let mut coupon_id: Option<String> = None;
                 let mut index: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "invoice_name" => invoice_name = map.next_value()?,
@@ -124,6 +128,14 @@ impl<'de> Deserialize<'de> for Discount {
                         "applied_count" => applied_count = map.next_value()?,
                         "coupon_id" => coupon_id = map.next_value()?,
                         "index" => index = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -148,6 +160,7 @@ impl<'de> Deserialize<'de> for Discount {
                     applied_count,
                     coupon_id,
                     index,
+                    object,
                     extra,
                 })
             }

@@ -25,6 +25,9 @@ pub struct Einvoice {
     /// `provider_references` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_references: Option<Value>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -54,8 +57,9 @@ impl<'de> Deserialize<'de> for Einvoice {
                 let mut status: Option<Status> = None;
                 let mut message: Option<String> = None;
                 let mut provider_references: Option<Value> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "reference_id" => reference_id = map.next_value()?,
@@ -63,6 +67,14 @@ impl<'de> Deserialize<'de> for Einvoice {
                         "status" => status = map.next_value()?,
                         "message" => message = map.next_value()?,
                         "provider_references" => provider_references = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "einvoice",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -75,6 +87,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                     status,
                     message,
                     provider_references,
+                    object,
                     extra,
                 })
             }

@@ -30,6 +30,9 @@ pub struct Entitlement {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -60,8 +63,9 @@ impl<'de> Deserialize<'de> for Entitlement {
                 let mut feature_name: Option<String> = None;
                 let mut value: Option<String> = None;
                 let mut name: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "entity_id" => entity_id = map.next_value()?,
@@ -70,6 +74,14 @@ impl<'de> Deserialize<'de> for Entitlement {
                         "feature_name" => feature_name = map.next_value()?,
                         "value" => value = map.next_value()?,
                         "name" => name = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "entitlement",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -83,6 +95,7 @@ impl<'de> Deserialize<'de> for Entitlement {
                     feature_name,
                     value,
                     name,
+                    object,
                     extra,
                 })
             }
@@ -434,7 +447,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut entitlement: Option<Entitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "entitlement" => entitlement = Some(map.next_value()?),
                         _ => {
@@ -591,7 +604,7 @@ impl<'de> Deserialize<'de> for CreateEntry {
             ) -> Result<CreateEntry, A::Error> {
                 let mut entitlement: Option<Entitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "entitlement" => entitlement = Some(map.next_value()?),
                         _ => {

@@ -43,6 +43,9 @@ pub struct EntitlementOverride {
     /// `schedule_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_status: Option<ScheduleStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -78,8 +81,9 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                 let mut effective_from: Option<Timestamp> = None;
                 let mut is_enabled: Option<bool> = None;
                 let mut schedule_status: Option<ScheduleStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "subscription_id" => subscription_id = map.next_value()?,
@@ -93,6 +97,14 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                         "effective_from" => effective_from = map.next_value()?,
                         "is_enabled" => is_enabled = map.next_value()?,
                         "schedule_status" => schedule_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "entitlement_override",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -111,6 +123,7 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                     effective_from,
                     is_enabled,
                     schedule_status,
+                    object,
                     extra,
                 })
             }
@@ -354,7 +367,7 @@ impl<'de> Deserialize<'de> for AddEntitlementOverrideForSubscriptionEntry {
             ) -> Result<AddEntitlementOverrideForSubscriptionEntry, A::Error> {
                 let mut entitlement_override: Option<EntitlementOverride> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "entitlement_override" => {
                             entitlement_override = Some(map.next_value()?);
@@ -593,7 +606,7 @@ impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
             ) -> Result<ListEntitlementOverrideForSubscriptionEntry, A::Error> {
                 let mut entitlement_override: Option<EntitlementOverride> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "entitlement_override" => {
                             entitlement_override = Some(map.next_value()?);

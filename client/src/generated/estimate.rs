@@ -48,6 +48,9 @@ pub struct Estimate {
     /// `unbilled_charge_estimates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charge_estimates: Option<Vec<unbilled_charge::UnbilledCharge>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -96,8 +99,9 @@ impl<'de> Deserialize<'de> for Estimate {
                 let mut unbilled_charge_estimates: Option<
                     Vec<unbilled_charge::UnbilledCharge>,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "created_at" => created_at = map.next_value()?,
                         "subscription_estimate" => {
@@ -120,6 +124,14 @@ impl<'de> Deserialize<'de> for Estimate {
                         "unbilled_charge_estimates" => {
                             unbilled_charge_estimates = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "estimate",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -135,6 +147,7 @@ impl<'de> Deserialize<'de> for Estimate {
                     next_invoice_estimate,
                     credit_note_estimates,
                     unbilled_charge_estimates,
+                    object,
                     extra,
                 })
             }
@@ -1248,7 +1261,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
             ) -> Result<CreateSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -1571,7 +1584,7 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateResponse {
             ) -> Result<CreateSubItemEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -1856,7 +1869,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateResponse {
             ) -> Result<CreateSubForCustomerEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -2183,7 +2196,7 @@ impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateResponse {
             ) -> Result<CreateSubItemForCustomerEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -2561,7 +2574,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
             ) -> Result<UpdateSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -2981,7 +2994,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsResponse {
             ) -> Result<UpdateSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -3165,7 +3178,7 @@ impl<'de> Deserialize<'de> for RenewalEstimateResponse {
             ) -> Result<RenewalEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -3359,7 +3372,7 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateResponse {
             ) -> Result<AdvanceInvoiceEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -3535,7 +3548,7 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceEstimateResponse {
             ) -> Result<RegenerateInvoiceEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -3680,7 +3693,7 @@ impl<'de> Deserialize<'de> for UpcomingInvoicesEstimateResponse {
             ) -> Result<UpcomingInvoicesEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -3838,7 +3851,7 @@ impl<'de> Deserialize<'de> for ChangeTermEndResponse {
             ) -> Result<ChangeTermEndResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -4107,7 +4120,7 @@ impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
             ) -> Result<CancelSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -4389,7 +4402,7 @@ impl<'de> Deserialize<'de> for CancelSubscriptionForItemsResponse {
             ) -> Result<CancelSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -4556,7 +4569,7 @@ impl<'de> Deserialize<'de> for PauseSubscriptionResponse {
             ) -> Result<PauseSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -4722,7 +4735,7 @@ impl<'de> Deserialize<'de> for ResumeSubscriptionResponse {
             ) -> Result<ResumeSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -4932,7 +4945,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionResponse {
             ) -> Result<GiftSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -5156,7 +5169,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionForItemsResponse {
             ) -> Result<GiftSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -5442,7 +5455,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceResponse {
             ) -> Result<CreateInvoiceResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -5772,7 +5785,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsResponse {
             ) -> Result<CreateInvoiceForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -5939,7 +5952,7 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
             ) -> Result<PaymentSchedulesResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {

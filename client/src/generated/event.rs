@@ -44,6 +44,9 @@ pub struct Event {
     /// `origin_user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_user: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -78,8 +81,9 @@ impl<'de> Deserialize<'de> for Event {
                 let mut api_version: Option<enums::ApiVersion> = None;
                 let mut content: Option<content::Content> = None;
                 let mut origin_user: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "occurred_at" => occurred_at = map.next_value()?,
@@ -94,6 +98,14 @@ impl<'de> Deserialize<'de> for Event {
                         "api_version" => api_version = map.next_value()?,
                         "content" => content = Some(map.next_value()?),
                         "origin_user" => origin_user = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "event",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -111,6 +123,7 @@ impl<'de> Deserialize<'de> for Event {
                     api_version,
                     content: content.unwrap_or_default(),
                     origin_user,
+                    object,
                     extra,
                 })
             }
@@ -127,6 +140,9 @@ pub struct Webhook {
     /// `webhook_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_status: Option<WebhookWebhookStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -152,11 +168,20 @@ impl<'de> Deserialize<'de> for Webhook {
             ) -> Result<Webhook, A::Error> {
                 let mut id: Option<String> = None;
                 let mut webhook_status: Option<WebhookWebhookStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "webhook_status" => webhook_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "webhook",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -165,6 +190,7 @@ impl<'de> Deserialize<'de> for Webhook {
                 Ok(Webhook {
                     id,
                     webhook_status,
+                    object,
                     extra,
                 })
             }
@@ -1723,7 +1749,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut event: Option<Event> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "event" => event = Some(map.next_value()?),
                         _ => {
@@ -1811,7 +1837,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut event: Option<Event> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "event" => event = Some(map.next_value()?),
                         _ => {

@@ -28,6 +28,9 @@ pub struct Export {
     /// `download`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download: Option<Box<Download>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -57,8 +60,9 @@ impl<'de> Deserialize<'de> for Export {
                 let mut status: Option<Status> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut download: Option<Box<Download>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "operation_type" => operation_type = map.next_value()?,
@@ -66,6 +70,14 @@ impl<'de> Deserialize<'de> for Export {
                         "status" => status = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "download" => download = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "export",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -78,6 +90,7 @@ impl<'de> Deserialize<'de> for Export {
                     status,
                     created_at,
                     download,
+                    object,
                     extra,
                 })
             }
@@ -97,6 +110,9 @@ pub struct Download {
     /// `mime_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -123,12 +139,21 @@ impl<'de> Deserialize<'de> for Download {
                 let mut download_url: Option<String> = None;
                 let mut valid_till: Option<Timestamp> = None;
                 let mut mime_type: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "download_url" => download_url = map.next_value()?,
                         "valid_till" => valid_till = map.next_value()?,
                         "mime_type" => mime_type = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "download",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -138,6 +163,7 @@ impl<'de> Deserialize<'de> for Download {
                     download_url,
                     valid_till,
                     mime_type,
+                    object,
                     extra,
                 })
             }
@@ -3785,7 +3811,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -5050,7 +5076,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionResponse {
             ) -> Result<RevenueRecognitionResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -6310,7 +6336,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueResponse {
             ) -> Result<DeferredRevenueResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -6708,7 +6734,7 @@ impl<'de> Deserialize<'de> for PlansResponse {
             ) -> Result<PlansResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -7050,7 +7076,7 @@ impl<'de> Deserialize<'de> for AddonsResponse {
             ) -> Result<AddonsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -7393,7 +7419,7 @@ impl<'de> Deserialize<'de> for CouponsResponse {
             ) -> Result<CouponsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -7915,7 +7941,7 @@ impl<'de> Deserialize<'de> for CustomersResponse {
             ) -> Result<CustomersResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -8463,7 +8489,7 @@ impl<'de> Deserialize<'de> for SubscriptionsResponse {
             ) -> Result<SubscriptionsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -8937,7 +8963,7 @@ impl<'de> Deserialize<'de> for InvoicesResponse {
             ) -> Result<InvoicesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -9438,7 +9464,7 @@ impl<'de> Deserialize<'de> for CreditNotesResponse {
             ) -> Result<CreditNotesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -9896,7 +9922,7 @@ impl<'de> Deserialize<'de> for TransactionsResponse {
             ) -> Result<TransactionsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -10387,7 +10413,7 @@ impl<'de> Deserialize<'de> for OrdersResponse {
             ) -> Result<OrdersResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -10636,7 +10662,7 @@ impl<'de> Deserialize<'de> for ItemFamiliesResponse {
             ) -> Result<ItemFamiliesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -11074,7 +11100,7 @@ impl<'de> Deserialize<'de> for ItemsResponse {
             ) -> Result<ItemsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -11568,7 +11594,7 @@ impl<'de> Deserialize<'de> for ItemPricesResponse {
             ) -> Result<ItemPricesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -11863,7 +11889,7 @@ impl<'de> Deserialize<'de> for AttachedItemsResponse {
             ) -> Result<AttachedItemsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -12102,7 +12128,7 @@ impl<'de> Deserialize<'de> for DifferentialPricesResponse {
             ) -> Result<DifferentialPricesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -12391,7 +12417,7 @@ impl<'de> Deserialize<'de> for PriceVariantsResponse {
             ) -> Result<PriceVariantsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {
@@ -12626,7 +12652,7 @@ impl<'de> Deserialize<'de> for RampsResponse {
             ) -> Result<RampsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "export" => export = Some(map.next_value()?),
                         _ => {

@@ -43,6 +43,9 @@ pub struct Feature {
     /// `levels` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub levels: Option<Vec<Level>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -77,8 +80,9 @@ impl<'de> Deserialize<'de> for Feature {
                 let mut created_at: Option<Timestamp> = None;
                 let mut metered: Option<bool> = None;
                 let mut levels: Option<Vec<Level>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -91,6 +95,14 @@ impl<'de> Deserialize<'de> for Feature {
                         "created_at" => created_at = map.next_value()?,
                         "metered" => metered = map.next_value()?,
                         "levels" => levels = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "feature",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -108,6 +120,7 @@ impl<'de> Deserialize<'de> for Feature {
                     created_at,
                     metered,
                     levels,
+                    object,
                     extra,
                 })
             }
@@ -130,6 +143,9 @@ pub struct Level {
     /// `is_unlimited`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_unlimited: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -157,13 +173,22 @@ impl<'de> Deserialize<'de> for Level {
                 let mut value: Option<String> = None;
                 let mut level: Option<i64> = None;
                 let mut is_unlimited: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "name" => name = map.next_value()?,
                         "value" => value = map.next_value()?,
                         "level" => level = map.next_value()?,
                         "is_unlimited" => is_unlimited = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "level",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -174,6 +199,7 @@ impl<'de> Deserialize<'de> for Level {
                     value,
                     level,
                     is_unlimited,
+                    object,
                     extra,
                 })
             }
@@ -621,7 +647,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "feature" => feature = Some(map.next_value()?),
                         _ => {
@@ -807,7 +833,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "feature" => feature = Some(map.next_value()?),
                         _ => {
@@ -984,7 +1010,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "feature" => feature = Some(map.next_value()?),
                         _ => {
@@ -1072,7 +1098,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "feature" => feature = Some(map.next_value()?),
                         _ => {
@@ -1164,7 +1190,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "feature" => feature = Some(map.next_value()?),
                         _ => {
@@ -1258,7 +1284,7 @@ impl<'de> Deserialize<'de> for ActivateResponse {
             ) -> Result<ActivateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "feature" => feature = Some(map.next_value()?),
                         _ => {
@@ -1350,7 +1376,7 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
             ) -> Result<ArchiveResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "feature" => feature = Some(map.next_value()?),
                         _ => {
@@ -1444,7 +1470,7 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
             ) -> Result<ReactivateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "feature" => feature = Some(map.next_value()?),
                         _ => {

@@ -16,6 +16,9 @@ pub struct FilterCondition {
     /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -42,12 +45,21 @@ impl<'de> Deserialize<'de> for FilterCondition {
                 let mut field: Option<Field> = None;
                 let mut operator: Option<Operator> = None;
                 let mut value: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "field" => field = map.next_value()?,
                         "operator" => operator = map.next_value()?,
                         "value" => value = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "filter_condition",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -57,6 +69,7 @@ impl<'de> Deserialize<'de> for FilterCondition {
                     field,
                     operator,
                     value,
+                    object,
                     extra,
                 })
             }

@@ -52,6 +52,9 @@ pub struct GatewayErrorDetail {
     /// `processor_advice_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_advice_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -90,8 +93,9 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                 let mut processor_error_message: Option<String> = None;
                 let mut error_cause_id: Option<String> = None;
                 let mut processor_advice_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "request_id" => request_id = map.next_value()?,
                         "error_category" => error_category = map.next_value()?,
@@ -118,6 +122,14 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                         "processor_advice_code" => {
                             processor_advice_code = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "gateway_error_detail",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -139,6 +151,7 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                     processor_error_message,
                     error_cause_id,
                     processor_advice_code,
+                    object,
                     extra,
                 })
             }

@@ -31,6 +31,9 @@ pub struct GatewayPaymentMethodToken {
     /// `updated_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -62,8 +65,9 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
                 let mut status: Option<Status> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut updated_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "gateway_account_id" => gateway_account_id = map.next_value()?,
@@ -73,6 +77,14 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
                         "status" => status = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "updated_at" => updated_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "gateway_payment_method_token",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -87,6 +99,7 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
                     status,
                     created_at,
                     updated_at,
+                    object,
                     extra,
                 })
             }

@@ -48,6 +48,9 @@ pub struct Gift {
     /// `gift_timelines` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_timelines: Option<Vec<GiftTimeline>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -82,8 +85,9 @@ impl<'de> Deserialize<'de> for Gift {
                 let mut gifter: Option<Box<Gifter>> = None;
                 let mut gift_receiver: Option<Box<GiftReceiver>> = None;
                 let mut gift_timelines: Option<Vec<GiftTimeline>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "status" => status = map.next_value()?,
@@ -96,6 +100,14 @@ impl<'de> Deserialize<'de> for Gift {
                         "gifter" => gifter = map.next_value()?,
                         "gift_receiver" => gift_receiver = map.next_value()?,
                         "gift_timelines" => gift_timelines = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "gift",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -113,6 +125,7 @@ impl<'de> Deserialize<'de> for Gift {
                     gifter,
                     gift_receiver,
                     gift_timelines,
+                    object,
                     extra,
                 })
             }
@@ -135,6 +148,9 @@ pub struct Gifter {
     /// `note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -162,13 +178,22 @@ impl<'de> Deserialize<'de> for Gifter {
                 let mut invoice_id: Option<String> = None;
                 let mut signature: Option<String> = None;
                 let mut note: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer_id" => customer_id = map.next_value()?,
                         "invoice_id" => invoice_id = map.next_value()?,
                         "signature" => signature = map.next_value()?,
                         "note" => note = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "gifter",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -179,6 +204,7 @@ impl<'de> Deserialize<'de> for Gifter {
                     invoice_id,
                     signature,
                     note,
+                    object,
                     extra,
                 })
             }
@@ -204,6 +230,9 @@ pub struct GiftReceiver {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -232,14 +261,23 @@ impl<'de> Deserialize<'de> for GiftReceiver {
                 let mut first_name: Option<String> = None;
                 let mut last_name: Option<String> = None;
                 let mut email: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer_id" => customer_id = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
                         "email" => email = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "gift_receiver",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -251,6 +289,7 @@ impl<'de> Deserialize<'de> for GiftReceiver {
                     first_name,
                     last_name,
                     email,
+                    object,
                     extra,
                 })
             }
@@ -267,6 +306,9 @@ pub struct GiftTimeline {
     /// `occurred_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -292,11 +334,20 @@ impl<'de> Deserialize<'de> for GiftTimeline {
             ) -> Result<GiftTimeline, A::Error> {
                 let mut status: Option<GiftTimelineStatus> = None;
                 let mut occurred_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "status" => status = map.next_value()?,
                         "occurred_at" => occurred_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "gift_timeline",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -305,6 +356,7 @@ impl<'de> Deserialize<'de> for GiftTimeline {
                 Ok(GiftTimeline {
                     status,
                     occurred_at,
+                    object,
                     extra,
                 })
             }
@@ -1152,7 +1204,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "gift" => gift = Some(map.next_value()?),
                         "subscription" => subscription = Some(map.next_value()?),
@@ -1422,7 +1474,7 @@ impl<'de> Deserialize<'de> for CreateForItemsResponse {
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "gift" => gift = Some(map.next_value()?),
                         "subscription" => subscription = Some(map.next_value()?),
@@ -1517,7 +1569,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "gift" => gift = Some(map.next_value()?),
                         "subscription" => subscription = Some(map.next_value()?),
@@ -1811,7 +1863,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "gift" => gift = Some(map.next_value()?),
                         "subscription" => subscription = Some(map.next_value()?),
@@ -1908,7 +1960,7 @@ impl<'de> Deserialize<'de> for ClaimResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "gift" => gift = Some(map.next_value()?),
                         "subscription" => subscription = Some(map.next_value()?),
@@ -2005,7 +2057,7 @@ impl<'de> Deserialize<'de> for CancelResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "gift" => gift = Some(map.next_value()?),
                         "subscription" => subscription = Some(map.next_value()?),
@@ -2179,7 +2231,7 @@ impl<'de> Deserialize<'de> for UpdateGiftResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "gift" => gift = Some(map.next_value()?),
                         "subscription" => subscription = Some(map.next_value()?),

@@ -74,6 +74,9 @@ pub struct GrantBlock {
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -118,8 +121,9 @@ impl<'de> Deserialize<'de> for GrantBlock {
                 let mut modified_at: Option<Timestamp> = None;
                 let mut resource_version: Option<i64> = None;
                 let mut metadata: Option<Value> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "subscription_id" => subscription_id = map.next_value()?,
@@ -144,6 +148,14 @@ impl<'de> Deserialize<'de> for GrantBlock {
                         "modified_at" => modified_at = map.next_value()?,
                         "resource_version" => resource_version = map.next_value()?,
                         "metadata" => metadata = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "grant_block",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -171,6 +183,7 @@ impl<'de> Deserialize<'de> for GrantBlock {
                     modified_at,
                     resource_version,
                     metadata,
+                    object,
                     extra,
                 })
             }
@@ -600,7 +613,7 @@ impl<'de> Deserialize<'de> for ListGrantBlocksEntry {
             ) -> Result<ListGrantBlocksEntry, A::Error> {
                 let mut grant_block: Option<GrantBlock> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "grant_block" => grant_block = Some(map.next_value()?),
                         _ => {

@@ -25,6 +25,9 @@ pub struct Hierarchy {
     /// `children_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children_ids: Option<Vec<String>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -54,8 +57,9 @@ impl<'de> Deserialize<'de> for Hierarchy {
                 let mut invoice_owner_id: Option<String> = None;
                 let mut has_children: Option<bool> = None;
                 let mut children_ids: Option<Vec<String>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer_id" => customer_id = map.next_value()?,
                         "parent_id" => parent_id = map.next_value()?,
@@ -63,6 +67,14 @@ impl<'de> Deserialize<'de> for Hierarchy {
                         "invoice_owner_id" => invoice_owner_id = map.next_value()?,
                         "has_children" => has_children = map.next_value()?,
                         "children_ids" => children_ids = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "hierarchy",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -75,6 +87,7 @@ impl<'de> Deserialize<'de> for Hierarchy {
                     invoice_owner_id,
                     has_children,
                     children_ids,
+                    object,
                     extra,
                 })
             }

@@ -60,6 +60,9 @@ pub struct HostedPage {
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -98,8 +101,9 @@ impl<'de> Deserialize<'de> for HostedPage {
                 let mut resource_version: Option<i64> = None;
                 let mut checkout_info: Option<Value> = None;
                 let mut business_entity_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "type" => r#type = map.next_value()?,
@@ -116,6 +120,14 @@ impl<'de> Deserialize<'de> for HostedPage {
                         "resource_version" => resource_version = map.next_value()?,
                         "checkout_info" => checkout_info = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "hosted_page",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -137,6 +149,7 @@ impl<'de> Deserialize<'de> for HostedPage {
                     resource_version,
                     checkout_info,
                     business_entity_id,
+                    object,
                     extra,
                 })
             }
@@ -1017,7 +1030,7 @@ impl<'de> Deserialize<'de> for CheckoutNewResponse {
             ) -> Result<CheckoutNewResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -1316,7 +1329,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeResponse {
             ) -> Result<CheckoutOneTimeResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -1659,7 +1672,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsResponse {
             ) -> Result<CheckoutOneTimeForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -2019,7 +2032,7 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsResponse {
             ) -> Result<CheckoutNewForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -2385,7 +2398,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingResponse {
             ) -> Result<CheckoutExistingResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -2808,7 +2821,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsResponse {
             ) -> Result<CheckoutExistingForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -3011,7 +3024,7 @@ impl<'de> Deserialize<'de> for UpdateCardResponse {
             ) -> Result<UpdateCardResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -3216,7 +3229,7 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
             ) -> Result<UpdatePaymentMethodResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -3391,7 +3404,7 @@ impl<'de> Deserialize<'de> for ManagePaymentSourcesResponse {
             ) -> Result<ManagePaymentSourcesResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -3577,7 +3590,7 @@ impl<'de> Deserialize<'de> for CollectNowResponse {
             ) -> Result<CollectNowResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -3740,7 +3753,7 @@ impl<'de> Deserialize<'de> for AcceptQuoteResponse {
             ) -> Result<AcceptQuoteResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -3905,7 +3918,7 @@ impl<'de> Deserialize<'de> for ExtendSubscriptionResponse {
             ) -> Result<ExtendSubscriptionResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -4088,7 +4101,7 @@ impl<'de> Deserialize<'de> for CheckoutGiftResponse {
             ) -> Result<CheckoutGiftResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -4299,7 +4312,7 @@ impl<'de> Deserialize<'de> for CheckoutGiftForItemsResponse {
             ) -> Result<CheckoutGiftForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -4462,7 +4475,7 @@ impl<'de> Deserialize<'de> for ClaimGiftResponse {
             ) -> Result<ClaimGiftResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -4601,7 +4614,7 @@ impl<'de> Deserialize<'de> for RetrieveAgreementPdfResponse {
             ) -> Result<RetrieveAgreementPdfResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -4695,7 +4708,7 @@ impl<'de> Deserialize<'de> for AcknowledgeResponse {
             ) -> Result<AcknowledgeResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -4783,7 +4796,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -5033,7 +5046,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -5216,7 +5229,7 @@ impl<'de> Deserialize<'de> for PreCancelResponse {
             ) -> Result<PreCancelResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {
@@ -5365,7 +5378,7 @@ impl<'de> Deserialize<'de> for EventsResponse {
             ) -> Result<EventsResponse, A::Error> {
                 let mut success: Option<bool> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "success" => success = Some(map.next_value()?),
                         _ => {
@@ -5518,7 +5531,7 @@ impl<'de> Deserialize<'de> for ViewVoucherResponse {
             ) -> Result<ViewVoucherResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "hosted_page" => hosted_page = Some(map.next_value()?),
                         _ => {

@@ -13,6 +13,9 @@ pub struct ImpactedCustomer {
     /// `download`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download: Option<Box<Download>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -38,11 +41,20 @@ impl<'de> Deserialize<'de> for ImpactedCustomer {
             ) -> Result<ImpactedCustomer, A::Error> {
                 let mut action_type: Option<String> = None;
                 let mut download: Option<Box<Download>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "action_type" => action_type = map.next_value()?,
                         "download" => download = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "impacted_customer",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -51,6 +63,7 @@ impl<'de> Deserialize<'de> for ImpactedCustomer {
                 Ok(ImpactedCustomer {
                     action_type,
                     download,
+                    object,
                     extra,
                 })
             }
@@ -70,6 +83,9 @@ pub struct Download {
     /// `mime_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -96,12 +112,21 @@ impl<'de> Deserialize<'de> for Download {
                 let mut download_url: Option<String> = None;
                 let mut valid_till: Option<Timestamp> = None;
                 let mut mime_type: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "download_url" => download_url = map.next_value()?,
                         "valid_till" => valid_till = map.next_value()?,
                         "mime_type" => mime_type = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "download",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -111,6 +136,7 @@ impl<'de> Deserialize<'de> for Download {
                     download_url,
                     valid_till,
                     mime_type,
+                    object,
                     extra,
                 })
             }

@@ -25,6 +25,9 @@ pub struct InAppSubscription {
     /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -54,8 +57,9 @@ impl<'de> Deserialize<'de> for InAppSubscription {
                 let mut plan_id: Option<String> = None;
                 let mut store_status: Option<StoreStatus> = None;
                 let mut invoice_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "app_id" => app_id = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
@@ -63,6 +67,14 @@ impl<'de> Deserialize<'de> for InAppSubscription {
                         "plan_id" => plan_id = map.next_value()?,
                         "store_status" => store_status = map.next_value()?,
                         "invoice_id" => invoice_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "in_app_subscription",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -75,6 +87,7 @@ impl<'de> Deserialize<'de> for InAppSubscription {
                     plan_id,
                     store_status,
                     invoice_id,
+                    object,
                     extra,
                 })
             }
@@ -337,7 +350,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
             ) -> Result<ProcessReceiptResponse, A::Error> {
                 let mut in_app_subscription: Option<InAppSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "in_app_subscription" => {
                             in_app_subscription = Some(map.next_value()?);
@@ -505,7 +518,7 @@ impl<'de> Deserialize<'de> for ImportReceiptResponse {
             ) -> Result<ImportReceiptResponse, A::Error> {
                 let mut in_app_subscriptions: Option<Vec<InAppSubscription>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "in_app_subscriptions" => {
                             in_app_subscriptions = Some(map.next_value()?);
@@ -671,7 +684,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
             ) -> Result<ImportSubscriptionResponse, A::Error> {
                 let mut in_app_subscription: Option<InAppSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "in_app_subscription" => {
                             in_app_subscription = Some(map.next_value()?);
@@ -821,7 +834,7 @@ impl<'de> Deserialize<'de> for RetrieveStoreSubsResponse {
             ) -> Result<RetrieveStoreSubsResponse, A::Error> {
                 let mut in_app_subscriptions: Option<Vec<InAppSubscription>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "in_app_subscriptions" => {
                             in_app_subscriptions = Some(map.next_value()?);

@@ -234,6 +234,9 @@ pub struct Invoice {
     /// `site_details_at_creation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_details_at_creation: Option<Box<SiteDetailsAtCreation>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -328,8 +331,9 @@ impl<'de> Deserialize<'de> for Invoice {
                 let mut channel: Option<enums::Channel> = None;
                 let mut business_entity_id: Option<String> = None;
                 let mut site_details_at_creation: Option<Box<SiteDetailsAtCreation>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "customer_id" => customer_id = map.next_value()?,
@@ -420,6 +424,14 @@ impl<'de> Deserialize<'de> for Invoice {
                         "site_details_at_creation" => {
                             site_details_at_creation = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "invoice",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -497,6 +509,7 @@ impl<'de> Deserialize<'de> for Invoice {
                     channel,
                     business_entity_id,
                     site_details_at_creation,
+                    object,
                     extra,
                 })
             }
@@ -513,6 +526,9 @@ pub struct ExchangeRate {
     /// `rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -538,11 +554,20 @@ impl<'de> Deserialize<'de> for ExchangeRate {
             ) -> Result<ExchangeRate, A::Error> {
                 let mut currency_code: Option<String> = None;
                 let mut rate: Option<f64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "currency_code" => currency_code = map.next_value()?,
                         "rate" => rate = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "exchange_rate",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -551,6 +576,7 @@ impl<'de> Deserialize<'de> for ExchangeRate {
                 Ok(ExchangeRate {
                     currency_code,
                     rate,
+                    object,
                     extra,
                 })
             }
@@ -639,6 +665,9 @@ pub struct LineItem {
     /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -688,8 +717,9 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut entity_id: Option<String> = None;
                 let mut customer_id: Option<String> = None;
                 let mut proration_mode: Option<LineItemProrationMode> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
@@ -725,6 +755,14 @@ impl<'de> Deserialize<'de> for LineItem {
                         "entity_id" => entity_id = map.next_value()?,
                         "customer_id" => customer_id = map.next_value()?,
                         "proration_mode" => proration_mode = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -757,6 +795,7 @@ impl<'de> Deserialize<'de> for LineItem {
                     entity_id,
                     customer_id,
                     proration_mode,
+                    object,
                     extra,
                 })
             }
@@ -800,6 +839,9 @@ pub struct LineItemTier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -834,8 +876,9 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut unit_amount_in_decimal: Option<String> = None;
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "starting_unit" => starting_unit = map.next_value()?,
@@ -856,6 +899,14 @@ impl<'de> Deserialize<'de> for LineItemTier {
                         }
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -873,6 +924,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                     unit_amount_in_decimal,
                     pricing_type,
                     package_size,
+                    object,
                     extra,
                 })
             }
@@ -898,6 +950,9 @@ pub struct LineItemDiscount {
     /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -926,14 +981,23 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut coupon_id: Option<String> = None;
                 let mut entity_id: Option<String> = None;
                 let mut discount_amount: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "discount_type" => discount_type = map.next_value()?,
                         "coupon_id" => coupon_id = map.next_value()?,
                         "entity_id" => entity_id = map.next_value()?,
                         "discount_amount" => discount_amount = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -945,6 +1009,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                     coupon_id,
                     entity_id,
                     discount_amount,
+                    object,
                     extra,
                 })
             }
@@ -1000,6 +1065,9 @@ pub struct LineItemTax {
     /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1038,8 +1106,9 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut tax_juris_code: Option<String> = None;
                 let mut tax_amount_in_local_currency: Option<i64> = None;
                 let mut local_currency_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "tax_name" => tax_name = map.next_value()?,
@@ -1064,6 +1133,14 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             tax_amount_in_local_currency = map.next_value()?;
                         }
                         "local_currency_code" => local_currency_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_tax",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1085,6 +1162,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                     tax_juris_code,
                     tax_amount_in_local_currency,
                     local_currency_code,
+                    object,
                     extra,
                 })
             }
@@ -1104,6 +1182,9 @@ pub struct LineItemCredit {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1130,12 +1211,21 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                 let mut cn_id: Option<String> = None;
                 let mut applied_amount: Option<f64> = None;
                 let mut line_item_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cn_id" => cn_id = map.next_value()?,
                         "applied_amount" => applied_amount = map.next_value()?,
                         "line_item_id" => line_item_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_credit",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1145,6 +1235,7 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                     cn_id,
                     applied_amount,
                     line_item_id,
+                    object,
                     extra,
                 })
             }
@@ -1200,6 +1291,9 @@ pub struct LineItemAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1238,8 +1332,9 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "first_name" => first_name = map.next_value()?,
@@ -1256,6 +1351,14 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1277,6 +1380,7 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -1308,6 +1412,9 @@ pub struct Discount {
     /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1338,8 +1445,9 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut discount_type: Option<DiscountDiscountType> = None;
                 let mut entity_id: Option<String> = None;
                 let mut coupon_set_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "amount" => amount = map.next_value()?,
                         "description" => description = map.next_value()?,
@@ -1348,6 +1456,14 @@ impl<'de> Deserialize<'de> for Discount {
                         "discount_type" => discount_type = map.next_value()?,
                         "entity_id" => entity_id = map.next_value()?,
                         "coupon_set_code" => coupon_set_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1361,6 +1477,7 @@ impl<'de> Deserialize<'de> for Discount {
                     discount_type,
                     entity_id,
                     coupon_set_code,
+                    object,
                     extra,
                 })
             }
@@ -1380,6 +1497,9 @@ pub struct Tax {
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1406,12 +1526,21 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut name: Option<String> = None;
                 let mut amount: Option<i64> = None;
                 let mut description: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "name" => name = map.next_value()?,
                         "amount" => amount = map.next_value()?,
                         "description" => description = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tax",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1421,6 +1550,7 @@ impl<'de> Deserialize<'de> for Tax {
                     name,
                     amount,
                     description,
+                    object,
                     extra,
                 })
             }
@@ -1437,6 +1567,9 @@ pub struct TaxOrigin {
     /// `registration_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1462,11 +1595,20 @@ impl<'de> Deserialize<'de> for TaxOrigin {
             ) -> Result<TaxOrigin, A::Error> {
                 let mut country: Option<String> = None;
                 let mut registration_number: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "country" => country = map.next_value()?,
                         "registration_number" => registration_number = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tax_origin",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1475,6 +1617,7 @@ impl<'de> Deserialize<'de> for TaxOrigin {
                 Ok(TaxOrigin {
                     country,
                     registration_number,
+                    object,
                     extra,
                 })
             }
@@ -1503,6 +1646,9 @@ pub struct LinkedPayment {
     /// `txn_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1532,8 +1678,9 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                 let mut txn_status: Option<LinkedPaymentTxnStatus> = None;
                 let mut txn_date: Option<Timestamp> = None;
                 let mut txn_amount: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "txn_id" => txn_id = map.next_value()?,
                         "applied_amount" => applied_amount = map.next_value()?,
@@ -1541,6 +1688,14 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                         "txn_status" => txn_status = map.next_value()?,
                         "txn_date" => txn_date = map.next_value()?,
                         "txn_amount" => txn_amount = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_payment",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1553,6 +1708,7 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                     txn_status,
                     txn_date,
                     txn_amount,
+                    object,
                     extra,
                 })
             }
@@ -1590,6 +1746,9 @@ pub struct ReferenceTransaction {
     /// `authorization_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_reason: Option<ReferenceTransactionAuthorizationReason>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1624,8 +1783,9 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
                 let mut authorization_reason: Option<
                     ReferenceTransactionAuthorizationReason,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "applied_amount" => applied_amount = map.next_value()?,
                         "applied_at" => applied_at = map.next_value()?,
@@ -1637,6 +1797,14 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
                         "amount_capturable" => amount_capturable = map.next_value()?,
                         "authorization_reason" => {
                             authorization_reason = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "reference_transaction",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -1653,6 +1821,7 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
                     txn_type,
                     amount_capturable,
                     authorization_reason,
+                    object,
                     extra,
                 })
             }
@@ -1684,6 +1853,9 @@ pub struct DunningAttempt {
     /// `retry_engine`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_engine: Option<enums::RetryEngine>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1714,8 +1886,9 @@ impl<'de> Deserialize<'de> for DunningAttempt {
                 let mut txn_status: Option<DunningAttemptTxnStatus> = None;
                 let mut txn_amount: Option<i64> = None;
                 let mut retry_engine: Option<enums::RetryEngine> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "attempt" => attempt = map.next_value()?,
                         "transaction_id" => transaction_id = map.next_value()?,
@@ -1724,6 +1897,14 @@ impl<'de> Deserialize<'de> for DunningAttempt {
                         "txn_status" => txn_status = map.next_value()?,
                         "txn_amount" => txn_amount = map.next_value()?,
                         "retry_engine" => retry_engine = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "dunning_attempt",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1737,6 +1918,7 @@ impl<'de> Deserialize<'de> for DunningAttempt {
                     txn_status,
                     txn_amount,
                     retry_engine,
+                    object,
                     extra,
                 })
             }
@@ -1771,6 +1953,9 @@ pub struct AppliedCredit {
     /// `tax_application`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_application: Option<AppliedCreditTaxApplication>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1802,8 +1987,9 @@ impl<'de> Deserialize<'de> for AppliedCredit {
                 let mut cn_date: Option<Timestamp> = None;
                 let mut cn_status: Option<AppliedCreditCnStatus> = None;
                 let mut tax_application: Option<AppliedCreditTaxApplication> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cn_id" => cn_id = map.next_value()?,
                         "applied_amount" => applied_amount = map.next_value()?,
@@ -1815,6 +2001,14 @@ impl<'de> Deserialize<'de> for AppliedCredit {
                         "cn_date" => cn_date = map.next_value()?,
                         "cn_status" => cn_status = map.next_value()?,
                         "tax_application" => tax_application = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "applied_credit",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1829,6 +2023,7 @@ impl<'de> Deserialize<'de> for AppliedCredit {
                     cn_date,
                     cn_status,
                     tax_application,
+                    object,
                     extra,
                 })
             }
@@ -1857,6 +2052,9 @@ pub struct AdjustmentCreditNote {
     /// `cn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_status: Option<AdjustmentCreditNoteCnStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1886,8 +2084,9 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
                 let mut cn_date: Option<Timestamp> = None;
                 let mut cn_total: Option<i64> = None;
                 let mut cn_status: Option<AdjustmentCreditNoteCnStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cn_id" => cn_id = map.next_value()?,
                         "cn_reason_code" => cn_reason_code = map.next_value()?,
@@ -1897,6 +2096,14 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
                         "cn_date" => cn_date = map.next_value()?,
                         "cn_total" => cn_total = map.next_value()?,
                         "cn_status" => cn_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "adjustment_credit_note",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1909,6 +2116,7 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
                     cn_date,
                     cn_total,
                     cn_status,
+                    object,
                     extra,
                 })
             }
@@ -1937,6 +2145,9 @@ pub struct IssuedCreditNote {
     /// `cn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_status: Option<IssuedCreditNoteCnStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1966,8 +2177,9 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
                 let mut cn_date: Option<Timestamp> = None;
                 let mut cn_total: Option<i64> = None;
                 let mut cn_status: Option<IssuedCreditNoteCnStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cn_id" => cn_id = map.next_value()?,
                         "cn_reason_code" => cn_reason_code = map.next_value()?,
@@ -1977,6 +2189,14 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
                         "cn_date" => cn_date = map.next_value()?,
                         "cn_total" => cn_total = map.next_value()?,
                         "cn_status" => cn_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "issued_credit_note",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1989,6 +2209,7 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
                     cn_date,
                     cn_total,
                     cn_status,
+                    object,
                     extra,
                 })
             }
@@ -2023,6 +2244,9 @@ pub struct LinkedOrder {
     /// `created_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2054,8 +2278,9 @@ impl<'de> Deserialize<'de> for LinkedOrder {
                 let mut fulfillment_status: Option<String> = None;
                 let mut batch_id: Option<String> = None;
                 let mut created_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "document_number" => document_number = map.next_value()?,
@@ -2065,6 +2290,14 @@ impl<'de> Deserialize<'de> for LinkedOrder {
                         "fulfillment_status" => fulfillment_status = map.next_value()?,
                         "batch_id" => batch_id = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_order",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -2079,6 +2312,7 @@ impl<'de> Deserialize<'de> for LinkedOrder {
                     fulfillment_status,
                     batch_id,
                     created_at,
+                    object,
                     extra,
                 })
             }
@@ -2098,6 +2332,9 @@ pub struct Note {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<NoteEntityType>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2124,12 +2361,21 @@ impl<'de> Deserialize<'de> for Note {
                 let mut note: Option<String> = None;
                 let mut entity_id: Option<String> = None;
                 let mut entity_type: Option<NoteEntityType> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "note" => note = map.next_value()?,
                         "entity_id" => entity_id = map.next_value()?,
                         "entity_type" => entity_type = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "note",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -2139,6 +2385,7 @@ impl<'de> Deserialize<'de> for Note {
                     note,
                     entity_id,
                     entity_type,
+                    object,
                     extra,
                 })
             }
@@ -2191,6 +2438,9 @@ pub struct ShippingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2228,8 +2478,9 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
@@ -2245,6 +2496,14 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "shipping_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -2265,6 +2524,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -2317,6 +2577,9 @@ pub struct BillingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2354,8 +2617,9 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
@@ -2371,6 +2635,14 @@ impl<'de> Deserialize<'de> for BillingAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "billing_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -2391,6 +2663,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -2407,6 +2680,9 @@ pub struct StatementDescriptor {
     /// `descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2432,11 +2708,20 @@ impl<'de> Deserialize<'de> for StatementDescriptor {
             ) -> Result<StatementDescriptor, A::Error> {
                 let mut id: Option<String> = None;
                 let mut descriptor: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "descriptor" => descriptor = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "statement_descriptor",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -2445,6 +2730,7 @@ impl<'de> Deserialize<'de> for StatementDescriptor {
                 Ok(StatementDescriptor {
                     id,
                     descriptor,
+                    object,
                     extra,
                 })
             }
@@ -2473,6 +2759,9 @@ pub struct Einvoice {
     /// `provider_references` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_references: Option<Vec<Value>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2502,8 +2791,9 @@ impl<'de> Deserialize<'de> for Einvoice {
                 let mut status: Option<EinvoiceStatus> = None;
                 let mut message: Option<String> = None;
                 let mut provider_references: Option<Vec<Value>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "reference_id" => reference_id = map.next_value()?,
@@ -2511,6 +2801,14 @@ impl<'de> Deserialize<'de> for Einvoice {
                         "status" => status = map.next_value()?,
                         "message" => message = map.next_value()?,
                         "provider_references" => provider_references = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "einvoice",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -2523,6 +2821,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                     status,
                     message,
                     provider_references,
+                    object,
                     extra,
                 })
             }
@@ -2539,6 +2838,9 @@ pub struct SiteDetailsAtCreation {
     /// `organization_address` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_address: Option<Value>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2564,12 +2866,21 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
             ) -> Result<SiteDetailsAtCreation, A::Error> {
                 let mut timezone: Option<String> = None;
                 let mut organization_address: Option<Value> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "timezone" => timezone = map.next_value()?,
                         "organization_address" => {
                             organization_address = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "site_details_at_creation",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -2579,6 +2890,7 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
                 Ok(SiteDetailsAtCreation {
                     timezone,
                     organization_address,
+                    object,
                     extra,
                 })
             }
@@ -5436,7 +5748,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -5916,7 +6228,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
             ) -> Result<CreateForChargeItemsAndChargesResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -6224,7 +6536,7 @@ impl<'de> Deserialize<'de> for ChargeResponse {
             ) -> Result<ChargeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -6501,7 +6813,7 @@ impl<'de> Deserialize<'de> for ChargeAddonResponse {
             ) -> Result<ChargeAddonResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -6726,7 +7038,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemResponse {
             ) -> Result<CreateForChargeItemResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -6875,7 +7187,7 @@ impl<'de> Deserialize<'de> for StopDunningResponse {
             ) -> Result<StopDunningResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -7028,7 +7340,7 @@ impl<'de> Deserialize<'de> for PauseDunningResponse {
             ) -> Result<PauseDunningResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -7177,7 +7489,7 @@ impl<'de> Deserialize<'de> for ResumeDunningResponse {
             ) -> Result<ResumeDunningResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -7648,7 +7960,7 @@ impl<'de> Deserialize<'de> for ImportInvoiceResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         "credit_note" => credit_note = map.next_value()?,
@@ -7809,7 +8121,7 @@ impl<'de> Deserialize<'de> for ApplyPaymentsResponse {
             ) -> Result<ApplyPaymentsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -7903,7 +8215,7 @@ impl<'de> Deserialize<'de> for SyncUsagesResponse {
             ) -> Result<SyncUsagesResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -8052,7 +8364,7 @@ impl<'de> Deserialize<'de> for DeleteLineItemsResponse {
             ) -> Result<DeleteLineItemsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -8211,7 +8523,7 @@ impl<'de> Deserialize<'de> for ApplyCreditsResponse {
             ) -> Result<ApplyCreditsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -8829,7 +9141,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -9015,7 +9327,7 @@ impl<'de> Deserialize<'de> for InvoicesForCustomerEntry {
             ) -> Result<InvoicesForCustomerEntry, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -9202,7 +9514,7 @@ impl<'de> Deserialize<'de> for InvoicesForSubscriptionEntry {
             ) -> Result<InvoicesForSubscriptionEntry, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -9412,7 +9724,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -9559,7 +9871,7 @@ impl<'de> Deserialize<'de> for PdfResponse {
             ) -> Result<PdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "download" => download = Some(map.next_value()?),
                         _ => {
@@ -9647,7 +9959,7 @@ impl<'de> Deserialize<'de> for DownloadEinvoiceResponse {
             ) -> Result<DownloadEinvoiceResponse, A::Error> {
                 let mut downloads: Option<Vec<download::Download>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "downloads" => downloads = Some(map.next_value()?),
                         _ => {
@@ -9895,7 +10207,7 @@ impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersEntry {
                     payment_reference_number::PaymentReferenceNumber,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_reference_number" => {
                             payment_reference_number = Some(map.next_value()?);
@@ -10136,7 +10448,7 @@ impl<'de> Deserialize<'de> for AddChargeResponse {
             ) -> Result<AddChargeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -10349,7 +10661,7 @@ impl<'de> Deserialize<'de> for AddAddonChargeResponse {
             ) -> Result<AddAddonChargeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -10528,7 +10840,7 @@ impl<'de> Deserialize<'de> for AddChargeItemResponse {
             ) -> Result<AddChargeItemResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -10715,7 +11027,7 @@ impl<'de> Deserialize<'de> for CloseResponse {
             ) -> Result<CloseResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -10907,7 +11219,7 @@ impl<'de> Deserialize<'de> for CollectPaymentResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         "transaction" => transaction = Some(map.next_value()?),
@@ -11072,7 +11384,7 @@ impl<'de> Deserialize<'de> for RecordPaymentResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         "transaction" => transaction = Some(map.next_value()?),
@@ -11226,7 +11538,7 @@ impl<'de> Deserialize<'de> for RecordTaxWithheldResponse {
             ) -> Result<RecordTaxWithheldResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -11377,7 +11689,7 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldResponse {
             ) -> Result<RemoveTaxWithheldResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -11561,7 +11873,7 @@ impl<'de> Deserialize<'de> for RefundResponse {
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         "transaction" => transaction = Some(map.next_value()?),
@@ -11753,7 +12065,7 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
                 let mut transaction: Option<Box<transaction::Transaction>> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         "transaction" => transaction = map.next_value()?,
@@ -11909,7 +12221,7 @@ impl<'de> Deserialize<'de> for RemovePaymentResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         "transaction" => transaction = Some(map.next_value()?),
@@ -12064,7 +12376,7 @@ impl<'de> Deserialize<'de> for RemoveCreditNoteResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<credit_note::CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         "credit_note" => credit_note = Some(map.next_value()?),
@@ -12230,7 +12542,7 @@ impl<'de> Deserialize<'de> for VoidInvoiceResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         "credit_note" => credit_note = map.next_value()?,
@@ -12384,7 +12696,7 @@ impl<'de> Deserialize<'de> for WriteOffResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<credit_note::CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         "credit_note" => credit_note = Some(map.next_value()?),
@@ -12562,7 +12874,7 @@ impl<'de> Deserialize<'de> for VoidBeforeCaptureResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         "credit_note" => credit_note = map.next_value()?,
@@ -12711,7 +13023,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -12926,7 +13238,7 @@ impl<'de> Deserialize<'de> for UpdateDetailsResponse {
             ) -> Result<UpdateDetailsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -13081,7 +13393,7 @@ impl<'de> Deserialize<'de> for ApplyPaymentScheduleSchemeResponse {
             ) -> Result<ApplyPaymentScheduleSchemeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -13171,7 +13483,7 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
                     Vec<payment_schedule::PaymentSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_schedules" => {
                             payment_schedules = Some(map.next_value()?);
@@ -13269,7 +13581,7 @@ impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
             ) -> Result<ResendEinvoiceResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {
@@ -13363,7 +13675,7 @@ impl<'de> Deserialize<'de> for SendEinvoiceResponse {
             ) -> Result<SendEinvoiceResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = Some(map.next_value()?),
                         _ => {

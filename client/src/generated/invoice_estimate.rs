@@ -62,6 +62,9 @@ pub struct InvoiceEstimate {
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -103,8 +106,9 @@ impl<'de> Deserialize<'de> for InvoiceEstimate {
                 let mut taxes: Option<Vec<Tax>> = None;
                 let mut round_off_amount: Option<i64> = None;
                 let mut customer_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "recurring" => recurring = map.next_value()?,
                         "price_type" => price_type = map.next_value()?,
@@ -124,6 +128,14 @@ impl<'de> Deserialize<'de> for InvoiceEstimate {
                         "taxes" => taxes = map.next_value()?,
                         "round_off_amount" => round_off_amount = map.next_value()?,
                         "customer_id" => customer_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "invoice_estimate",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -148,6 +160,7 @@ impl<'de> Deserialize<'de> for InvoiceEstimate {
                     taxes,
                     round_off_amount,
                     customer_id,
+                    object,
                     extra,
                 })
             }
@@ -236,6 +249,9 @@ pub struct LineItem {
     /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -285,8 +301,9 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut entity_id: Option<String> = None;
                 let mut customer_id: Option<String> = None;
                 let mut proration_mode: Option<LineItemProrationMode> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
@@ -322,6 +339,14 @@ impl<'de> Deserialize<'de> for LineItem {
                         "entity_id" => entity_id = map.next_value()?,
                         "customer_id" => customer_id = map.next_value()?,
                         "proration_mode" => proration_mode = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -354,6 +379,7 @@ impl<'de> Deserialize<'de> for LineItem {
                     entity_id,
                     customer_id,
                     proration_mode,
+                    object,
                     extra,
                 })
             }
@@ -397,6 +423,9 @@ pub struct LineItemTier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -431,8 +460,9 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut unit_amount_in_decimal: Option<String> = None;
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "starting_unit" => starting_unit = map.next_value()?,
@@ -453,6 +483,14 @@ impl<'de> Deserialize<'de> for LineItemTier {
                         }
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -470,6 +508,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                     unit_amount_in_decimal,
                     pricing_type,
                     package_size,
+                    object,
                     extra,
                 })
             }
@@ -495,6 +534,9 @@ pub struct LineItemDiscount {
     /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -523,14 +565,23 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut coupon_id: Option<String> = None;
                 let mut entity_id: Option<String> = None;
                 let mut discount_amount: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "discount_type" => discount_type = map.next_value()?,
                         "coupon_id" => coupon_id = map.next_value()?,
                         "entity_id" => entity_id = map.next_value()?,
                         "discount_amount" => discount_amount = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -542,6 +593,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                     coupon_id,
                     entity_id,
                     discount_amount,
+                    object,
                     extra,
                 })
             }
@@ -597,6 +649,9 @@ pub struct LineItemTax {
     /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -635,8 +690,9 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut tax_juris_code: Option<String> = None;
                 let mut tax_amount_in_local_currency: Option<i64> = None;
                 let mut local_currency_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "tax_name" => tax_name = map.next_value()?,
@@ -661,6 +717,14 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             tax_amount_in_local_currency = map.next_value()?;
                         }
                         "local_currency_code" => local_currency_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_tax",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -682,6 +746,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                     tax_juris_code,
                     tax_amount_in_local_currency,
                     local_currency_code,
+                    object,
                     extra,
                 })
             }
@@ -701,6 +766,9 @@ pub struct LineItemCredit {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -727,12 +795,21 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                 let mut cn_id: Option<String> = None;
                 let mut applied_amount: Option<f64> = None;
                 let mut line_item_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cn_id" => cn_id = map.next_value()?,
                         "applied_amount" => applied_amount = map.next_value()?,
                         "line_item_id" => line_item_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_credit",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -742,6 +819,7 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                     cn_id,
                     applied_amount,
                     line_item_id,
+                    object,
                     extra,
                 })
             }
@@ -797,6 +875,9 @@ pub struct LineItemAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -835,8 +916,9 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "first_name" => first_name = map.next_value()?,
@@ -853,6 +935,14 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -874,6 +964,7 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -905,6 +996,9 @@ pub struct Discount {
     /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -935,8 +1029,9 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut discount_type: Option<DiscountDiscountType> = None;
                 let mut entity_id: Option<String> = None;
                 let mut coupon_set_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "amount" => amount = map.next_value()?,
                         "description" => description = map.next_value()?,
@@ -945,6 +1040,14 @@ impl<'de> Deserialize<'de> for Discount {
                         "discount_type" => discount_type = map.next_value()?,
                         "entity_id" => entity_id = map.next_value()?,
                         "coupon_set_code" => coupon_set_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -958,6 +1061,7 @@ impl<'de> Deserialize<'de> for Discount {
                     discount_type,
                     entity_id,
                     coupon_set_code,
+                    object,
                     extra,
                 })
             }
@@ -977,6 +1081,9 @@ pub struct Tax {
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1003,12 +1110,21 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut name: Option<String> = None;
                 let mut amount: Option<i64> = None;
                 let mut description: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "name" => name = map.next_value()?,
                         "amount" => amount = map.next_value()?,
                         "description" => description = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tax",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1018,6 +1134,7 @@ impl<'de> Deserialize<'de> for Tax {
                     name,
                     amount,
                     description,
+                    object,
                     extra,
                 })
             }

@@ -99,6 +99,9 @@ pub struct Item {
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -151,8 +154,9 @@ impl<'de> Deserialize<'de> for Item {
                 let mut metadata: Option<Value> = None;
                 let mut deleted: Option<bool> = None;
                 let mut business_entity_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -191,6 +195,14 @@ impl<'de> Deserialize<'de> for Item {
                         "metadata" => metadata = map.next_value()?,
                         "deleted" => deleted = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -226,6 +238,7 @@ impl<'de> Deserialize<'de> for Item {
                     metadata,
                     deleted,
                     business_entity_id,
+                    object,
                     extra,
                 })
             }
@@ -239,6 +252,9 @@ pub struct ApplicableItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -263,16 +279,29 @@ impl<'de> Deserialize<'de> for ApplicableItem {
                 mut map: A,
             ) -> Result<ApplicableItem, A::Error> {
                 let mut id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "applicable_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(ApplicableItem { id, extra })
+                Ok(ApplicableItem {
+                    id,
+                    object,
+                    extra,
+                })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -293,6 +322,9 @@ pub struct BundleItem {
     /// `price_allocation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_allocation: Option<f64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -320,13 +352,22 @@ impl<'de> Deserialize<'de> for BundleItem {
                 let mut item_type: Option<enums::ItemType> = None;
                 let mut quantity: Option<i64> = None;
                 let mut price_allocation: Option<f64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_id" => item_id = map.next_value()?,
                         "item_type" => item_type = map.next_value()?,
                         "quantity" => quantity = map.next_value()?,
                         "price_allocation" => price_allocation = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "bundle_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -337,6 +378,7 @@ impl<'de> Deserialize<'de> for BundleItem {
                     item_type,
                     quantity,
                     price_allocation,
+                    object,
                     extra,
                 })
             }
@@ -351,6 +393,9 @@ pub struct BundleConfiguration {
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BundleConfigurationType>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -375,10 +420,19 @@ impl<'de> Deserialize<'de> for BundleConfiguration {
                 mut map: A,
             ) -> Result<BundleConfiguration, A::Error> {
                 let mut r#type: Option<BundleConfigurationType> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "type" => r#type = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "bundle_configuration",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -386,6 +440,7 @@ impl<'de> Deserialize<'de> for BundleConfiguration {
                 }
                 Ok(BundleConfiguration {
                     r#type,
+                    object,
                     extra,
                 })
             }
@@ -1124,7 +1179,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item" => item = Some(map.next_value()?),
                         _ => {
@@ -1211,7 +1266,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item" => item = Some(map.next_value()?),
                         _ => {
@@ -1569,7 +1624,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item" => item = Some(map.next_value()?),
                         _ => {
@@ -2100,7 +2155,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item" => item = Some(map.next_value()?),
                         _ => {
@@ -2191,7 +2246,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item" => item = Some(map.next_value()?),
                         _ => {

@@ -28,6 +28,9 @@ pub struct ItemEntitlement {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -58,8 +61,9 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
                 let mut feature_name: Option<String> = None;
                 let mut value: Option<String> = None;
                 let mut name: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "item_id" => item_id = map.next_value()?,
@@ -68,6 +72,14 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
                         "feature_name" => feature_name = map.next_value()?,
                         "value" => value = map.next_value()?,
                         "name" => name = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "item_entitlement",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -81,6 +93,7 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
                     feature_name,
                     value,
                     name,
+                    object,
                     extra,
                 })
             }
@@ -427,7 +440,7 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForItemEntry {
             ) -> Result<ItemEntitlementsForItemEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_entitlement" => item_entitlement = Some(map.next_value()?),
                         _ => {
@@ -625,7 +638,7 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForFeatureEntry {
             ) -> Result<ItemEntitlementsForFeatureEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_entitlement" => item_entitlement = Some(map.next_value()?),
                         _ => {
@@ -785,7 +798,7 @@ impl<'de> Deserialize<'de> for AddItemEntitlementsEntry {
             ) -> Result<AddItemEntitlementsEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_entitlement" => item_entitlement = Some(map.next_value()?),
                         _ => {
@@ -960,7 +973,7 @@ impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
             ) -> Result<UpsertOrRemoveItemEntitlementsForItemEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_entitlement" => item_entitlement = Some(map.next_value()?),
                         _ => {

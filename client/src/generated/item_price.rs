@@ -144,6 +144,9 @@ pub struct ItemPrice {
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -212,8 +215,9 @@ impl<'de> Deserialize<'de> for ItemPrice {
                 let mut show_description_in_quotes: Option<bool> = None;
                 let mut deleted: Option<bool> = None;
                 let mut business_entity_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -270,6 +274,14 @@ impl<'de> Deserialize<'de> for ItemPrice {
                         }
                         "deleted" => deleted = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "item_price",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -319,6 +331,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                     show_description_in_quotes,
                     deleted,
                     business_entity_id,
+                    object,
                     extra,
                 })
             }
@@ -353,6 +366,9 @@ pub struct Tier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -384,8 +400,9 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut price_in_decimal: Option<String> = None;
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "starting_unit" => starting_unit = map.next_value()?,
                         "ending_unit" => ending_unit = map.next_value()?,
@@ -399,6 +416,14 @@ impl<'de> Deserialize<'de> for Tier {
                         "price_in_decimal" => price_in_decimal = map.next_value()?,
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -413,6 +438,7 @@ impl<'de> Deserialize<'de> for Tier {
                     price_in_decimal,
                     pricing_type,
                     package_size,
+                    object,
                     extra,
                 })
             }
@@ -444,6 +470,9 @@ pub struct TaxDetail {
     /// `taxjar_product_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -474,8 +503,9 @@ impl<'de> Deserialize<'de> for TaxDetail {
                 let mut avalara_tax_code: Option<String> = None;
                 let mut hsn_code: Option<String> = None;
                 let mut taxjar_product_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "tax_profile_id" => tax_profile_id = map.next_value()?,
                         "avalara_sale_type" => avalara_sale_type = map.next_value()?,
@@ -488,6 +518,14 @@ impl<'de> Deserialize<'de> for TaxDetail {
                         "avalara_tax_code" => avalara_tax_code = map.next_value()?,
                         "hsn_code" => hsn_code = map.next_value()?,
                         "taxjar_product_code" => taxjar_product_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tax_detail",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -501,6 +539,7 @@ impl<'de> Deserialize<'de> for TaxDetail {
                     avalara_tax_code,
                     hsn_code,
                     taxjar_product_code,
+                    object,
                     extra,
                 })
             }
@@ -520,6 +559,9 @@ pub struct TaxProvidersField {
     /// `field_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -546,12 +588,21 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut provider_name: Option<String> = None;
                 let mut field_id: Option<String> = None;
                 let mut field_value: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "provider_name" => provider_name = map.next_value()?,
                         "field_id" => field_id = map.next_value()?,
                         "field_value" => field_value = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tax_providers_field",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -561,6 +612,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                     provider_name,
                     field_id,
                     field_value,
+                    object,
                     extra,
                 })
             }
@@ -589,6 +641,9 @@ pub struct AccountingDetail {
     /// `accounting_category4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -618,8 +673,9 @@ impl<'de> Deserialize<'de> for AccountingDetail {
                 let mut accounting_category2: Option<String> = None;
                 let mut accounting_category3: Option<String> = None;
                 let mut accounting_category4: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "sku" => sku = map.next_value()?,
                         "accounting_code" => accounting_code = map.next_value()?,
@@ -635,6 +691,14 @@ impl<'de> Deserialize<'de> for AccountingDetail {
                         "accounting_category4" => {
                             accounting_category4 = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "accounting_detail",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -647,6 +711,7 @@ impl<'de> Deserialize<'de> for AccountingDetail {
                     accounting_category2,
                     accounting_category3,
                     accounting_category4,
+                    object,
                     extra,
                 })
             }
@@ -1609,7 +1674,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price" => item_price = Some(map.next_value()?),
                         _ => {
@@ -1697,7 +1762,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price" => item_price = Some(map.next_value()?),
                         _ => {
@@ -2145,7 +2210,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price" => item_price = Some(map.next_value()?),
                         _ => {
@@ -2677,7 +2742,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price" => item_price = Some(map.next_value()?),
                         _ => {
@@ -2769,7 +2834,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price" => item_price = Some(map.next_value()?),
                         _ => {
@@ -2987,7 +3052,7 @@ impl<'de> Deserialize<'de> for FindApplicableItemsEntry {
             ) -> Result<FindApplicableItemsEntry, A::Error> {
                 let mut item: Option<item::Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item" => item = Some(map.next_value()?),
                         _ => {
@@ -3214,7 +3279,7 @@ impl<'de> Deserialize<'de> for FindApplicableItemPricesEntry {
             ) -> Result<FindApplicableItemPricesEntry, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price" => item_price = Some(map.next_value()?),
                         _ => {

@@ -33,6 +33,9 @@ pub struct LedgerAccountBalance {
     /// `overdraft_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdraft_balance: Option<Box<OverdraftBalance>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -64,8 +67,9 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
                 let mut resource_version: Option<i64> = None;
                 let mut provisioned_balance: Option<Box<ProvisionedBalance>> = None;
                 let mut overdraft_balance: Option<Box<OverdraftBalance>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription_id" => subscription_id = map.next_value()?,
                         "unit_id" => unit_id = map.next_value()?,
@@ -75,6 +79,14 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
                         "resource_version" => resource_version = map.next_value()?,
                         "provisioned_balance" => provisioned_balance = map.next_value()?,
                         "overdraft_balance" => overdraft_balance = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "ledger_account_balance",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -89,6 +101,7 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
                     resource_version,
                     provisioned_balance,
                     overdraft_balance,
+                    object,
                     extra,
                 })
             }
@@ -108,6 +121,9 @@ pub struct ProvisionedBalance {
     /// `hold_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_amount: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -134,12 +150,21 @@ impl<'de> Deserialize<'de> for ProvisionedBalance {
                 let mut total_balance: Option<String> = None;
                 let mut usable_balance: Option<String> = None;
                 let mut hold_amount: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "total_balance" => total_balance = map.next_value()?,
                         "usable_balance" => usable_balance = map.next_value()?,
                         "hold_amount" => hold_amount = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "provisioned_balance",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -149,6 +174,7 @@ impl<'de> Deserialize<'de> for ProvisionedBalance {
                     total_balance,
                     usable_balance,
                     hold_amount,
+                    object,
                     extra,
                 })
             }
@@ -177,6 +203,9 @@ pub struct OverdraftBalance {
     /// `hold_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_amount: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -206,8 +235,9 @@ impl<'de> Deserialize<'de> for OverdraftBalance {
                 let mut usable_balance: Option<String> = None;
                 let mut used_amount: Option<String> = None;
                 let mut hold_amount: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "is_unlimited" => is_unlimited = map.next_value()?,
                         "limit" => limit = map.next_value()?,
@@ -215,6 +245,14 @@ impl<'de> Deserialize<'de> for OverdraftBalance {
                         "usable_balance" => usable_balance = map.next_value()?,
                         "used_amount" => used_amount = map.next_value()?,
                         "hold_amount" => hold_amount = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "overdraft_balance",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -227,6 +265,7 @@ impl<'de> Deserialize<'de> for OverdraftBalance {
                     usable_balance,
                     used_amount,
                     hold_amount,
+                    object,
                     extra,
                 })
             }
@@ -476,7 +515,7 @@ impl<'de> Deserialize<'de> for ListLedgerAccountBalancesEntry {
             ) -> Result<ListLedgerAccountBalancesEntry, A::Error> {
                 let mut ledger_account_balance: Option<LedgerAccountBalance> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ledger_account_balance" => {
                             ledger_account_balance = Some(map.next_value()?);

@@ -53,6 +53,9 @@ pub struct LedgerEntry {
     /// `modified_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -91,8 +94,9 @@ impl<'de> Deserialize<'de> for LedgerEntry {
                 let mut grant_block_id: Option<String> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut modified_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "subscription_id" => subscription_id = map.next_value()?,
@@ -115,6 +119,14 @@ impl<'de> Deserialize<'de> for LedgerEntry {
                         "grant_block_id" => grant_block_id = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "modified_at" => modified_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "ledger_entry",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -136,6 +148,7 @@ impl<'de> Deserialize<'de> for LedgerEntry {
                     grant_block_id,
                     created_at,
                     modified_at,
+                    object,
                     extra,
                 })
             }

@@ -65,6 +65,9 @@ pub struct LedgerOperation {
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -104,8 +107,9 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                 let mut created_at: Option<Timestamp> = None;
                 let mut modified_at: Option<Timestamp> = None;
                 let mut metadata: Option<Value> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "subscription_id" => subscription_id = map.next_value()?,
@@ -137,6 +141,14 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                         "created_at" => created_at = map.next_value()?,
                         "modified_at" => modified_at = map.next_value()?,
                         "metadata" => metadata = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "ledger_operation",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -159,6 +171,7 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                     created_at,
                     modified_at,
                     metadata,
+                    object,
                     extra,
                 })
             }
@@ -445,7 +458,7 @@ impl<'de> Deserialize<'de> for RetrieveLedgerOperationResponse {
             ) -> Result<RetrieveLedgerOperationResponse, A::Error> {
                 let mut ledger_operation: Option<LedgerOperation> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ledger_operation" => ledger_operation = Some(map.next_value()?),
                         _ => {
@@ -719,7 +732,7 @@ impl<'de> Deserialize<'de> for ListLedgerOperationsEntry {
             ) -> Result<ListLedgerOperationsEntry, A::Error> {
                 let mut ledger_operation: Option<LedgerOperation> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ledger_operation" => ledger_operation = Some(map.next_value()?),
                         _ => {
@@ -898,7 +911,7 @@ impl<'de> Deserialize<'de> for CaptureResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ledger_operation" => ledger_operation = Some(map.next_value()?),
                         "ledger_account_balance" => {
@@ -1104,7 +1117,7 @@ impl<'de> Deserialize<'de> for AuthorizeResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ledger_operation" => ledger_operation = Some(map.next_value()?),
                         "ledger_account_balance" => {
@@ -1297,7 +1310,7 @@ impl<'de> Deserialize<'de> for CaptureAuthorizationResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ledger_operation" => ledger_operation = Some(map.next_value()?),
                         "ledger_account_balance" => {
@@ -1485,7 +1498,7 @@ impl<'de> Deserialize<'de> for ReleaseAuthorizationResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ledger_operation" => ledger_operation = Some(map.next_value()?),
                         "ledger_account_balance" => {
@@ -1671,7 +1684,7 @@ impl<'de> Deserialize<'de> for AllocateResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ledger_account_balance" => {
                             ledger_account_balance = Some(map.next_value()?);

@@ -10,6 +10,9 @@ pub struct Metadata {
     /// `change_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_type: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -34,16 +37,29 @@ impl<'de> Deserialize<'de> for Metadata {
                 mut map: A,
             ) -> Result<Metadata, A::Error> {
                 let mut change_type: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "change_type" => change_type = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "metadata",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(Metadata { change_type, extra })
+                Ok(Metadata {
+                    change_type,
+                    object,
+                    extra,
+                })
             }
         }
         deserializer.deserialize_map(Fields)

@@ -44,6 +44,9 @@ pub struct Meter {
     /// `features` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<feature::Feature>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -79,8 +82,9 @@ impl<'de> Deserialize<'de> for Meter {
                     Vec<column_definition::ColumnDefinition>,
                 > = None;
                 let mut features: Option<Vec<feature::Feature>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -92,6 +96,14 @@ impl<'de> Deserialize<'de> for Meter {
                         "updated_at" => updated_at = map.next_value()?,
                         "column_definitions" => column_definitions = map.next_value()?,
                         "features" => features = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "meter",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -108,6 +120,7 @@ impl<'de> Deserialize<'de> for Meter {
                     updated_at,
                     column_definitions,
                     features,
+                    object,
                     extra,
                 })
             }
@@ -405,7 +418,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut meter: Option<Meter> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "meter" => meter = Some(map.next_value()?),
                         _ => {

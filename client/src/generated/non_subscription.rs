@@ -19,6 +19,9 @@ pub struct NonSubscription {
     /// `charge_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -46,13 +49,22 @@ impl<'de> Deserialize<'de> for NonSubscription {
                 let mut invoice_id: Option<String> = None;
                 let mut customer_id: Option<String> = None;
                 let mut charge_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "app_id" => app_id = map.next_value()?,
                         "invoice_id" => invoice_id = map.next_value()?,
                         "customer_id" => customer_id = map.next_value()?,
                         "charge_id" => charge_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "non_subscription",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -63,6 +75,7 @@ impl<'de> Deserialize<'de> for NonSubscription {
                     invoice_id,
                     customer_id,
                     charge_id,
+                    object,
                     extra,
                 })
             }
@@ -277,7 +290,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
             ) -> Result<ProcessReceiptResponse, A::Error> {
                 let mut non_subscription: Option<NonSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "non_subscription" => non_subscription = Some(map.next_value()?),
                         _ => {

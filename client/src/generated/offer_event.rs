@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 /// A Chargebee `offer_event` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OfferEvent {
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -30,11 +33,24 @@ impl<'de> Deserialize<'de> for OfferEvent {
                 self,
                 mut map: A,
             ) -> Result<OfferEvent, A::Error> {
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
-                    extra.insert(key.into_string(), map.next_value()?);
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                    match key.as_str() {
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "offer_event",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
                 }
-                Ok(OfferEvent { extra })
+                Ok(OfferEvent { object, extra })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -214,7 +230,7 @@ impl<'de> Deserialize<'de> for OfferEventsResponse {
                 mut map: A,
             ) -> Result<OfferEventsResponse, A::Error> {
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     extra.insert(key.into_string(), map.next_value()?);
                 }
                 Ok(OfferEventsResponse { extra })

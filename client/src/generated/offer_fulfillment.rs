@@ -38,6 +38,9 @@ pub struct OfferFulfillment {
     /// `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Box<OfferFulfillmentError>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -71,8 +74,9 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                 let mut created_at: Option<Timestamp> = None;
                 let mut completed_at: Option<Timestamp> = None;
                 let mut error: Option<Box<OfferFulfillmentError>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "personalized_offer_id" => {
@@ -86,6 +90,14 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                         "created_at" => created_at = map.next_value()?,
                         "completed_at" => completed_at = map.next_value()?,
                         "error" => error = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "offer_fulfillment",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -102,6 +114,7 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                     created_at,
                     completed_at,
                     error,
+                    object,
                     extra,
                 })
             }
@@ -118,6 +131,9 @@ pub struct OfferFulfillmentError {
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -143,11 +159,20 @@ impl<'de> Deserialize<'de> for OfferFulfillmentError {
             ) -> Result<OfferFulfillmentError, A::Error> {
                 let mut code: Option<ErrorCode> = None;
                 let mut message: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "code" => code = map.next_value()?,
                         "message" => message = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "offer_fulfillment_error",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -156,6 +181,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentError {
                 Ok(OfferFulfillmentError {
                     code,
                     message,
+                    object,
                     extra,
                 })
             }
@@ -481,7 +507,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsResponse {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut hosted_page: Option<Box<hosted_page::HostedPage>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "offer_fulfillment" => {
                             offer_fulfillment = Some(map.next_value()?);
@@ -576,7 +602,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsGetResponse {
             ) -> Result<OfferFulfillmentsGetResponse, A::Error> {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "offer_fulfillment" => {
                             offer_fulfillment = Some(map.next_value()?);
@@ -734,7 +760,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateResponse {
             ) -> Result<OfferFulfillmentsUpdateResponse, A::Error> {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "offer_fulfillment" => {
                             offer_fulfillment = Some(map.next_value()?);

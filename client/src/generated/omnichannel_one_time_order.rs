@@ -47,6 +47,9 @@ pub struct OmnichannelOneTimeOrder {
     pub purchase_transaction: Option<
         Box<omnichannel_transaction::OmnichannelTransaction>,
     >,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -84,8 +87,9 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
                 let mut purchase_transaction: Option<
                     Box<omnichannel_transaction::OmnichannelTransaction>,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "app_id" => app_id = map.next_value()?,
@@ -100,6 +104,14 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
                         }
                         "purchase_transaction" => {
                             purchase_transaction = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "omnichannel_one_time_order",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -117,6 +129,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
                     resource_version,
                     omnichannel_one_time_order_items,
                     purchase_transaction,
+                    object,
                     extra,
                 })
             }
@@ -258,7 +271,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut omnichannel_one_time_order: Option<OmnichannelOneTimeOrder> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "omnichannel_one_time_order" => {
                             omnichannel_one_time_order = Some(map.next_value()?);
@@ -474,7 +487,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut omnichannel_one_time_order: Option<OmnichannelOneTimeOrder> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "omnichannel_one_time_order" => {
                             omnichannel_one_time_order = Some(map.next_value()?);

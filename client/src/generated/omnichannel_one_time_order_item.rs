@@ -30,6 +30,9 @@ pub struct OmnichannelOneTimeOrderItem {
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -61,8 +64,9 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
                 let mut cancellation_reason: Option<CancellationReason> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut resource_version: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "item_id_at_source" => item_id_at_source = map.next_value()?,
@@ -72,6 +76,14 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
                         "cancellation_reason" => cancellation_reason = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "resource_version" => resource_version = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "omnichannel_one_time_order_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -86,6 +98,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
                     cancellation_reason,
                     created_at,
                     resource_version,
+                    object,
                     extra,
                 })
             }

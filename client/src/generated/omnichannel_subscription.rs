@@ -50,6 +50,9 @@ pub struct OmnichannelSubscription {
     pub initial_purchase_transaction: Option<
         Box<omnichannel_transaction::OmnichannelTransaction>,
     >,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -88,8 +91,9 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
                 let mut initial_purchase_transaction: Option<
                     Box<omnichannel_transaction::OmnichannelTransaction>,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "id_at_source" => id_at_source = map.next_value()?,
@@ -105,6 +109,14 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
                         }
                         "initial_purchase_transaction" => {
                             initial_purchase_transaction = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "omnichannel_subscription",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -123,6 +135,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
                     resource_version,
                     omnichannel_subscription_items,
                     initial_purchase_transaction,
+                    object,
                     extra,
                 })
             }
@@ -336,7 +349,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "omnichannel_subscription" => {
                             omnichannel_subscription = Some(map.next_value()?);
@@ -728,7 +741,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "omnichannel_subscription" => {
                             omnichannel_subscription = Some(map.next_value()?);
@@ -928,7 +941,7 @@ impl<'de> Deserialize<'de> for OmnichannelTransactionsForOmnichannelSubscription
                     omnichannel_transaction::OmnichannelTransaction,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "omnichannel_transaction" => {
                             omnichannel_transaction = Some(map.next_value()?);
@@ -1074,7 +1087,7 @@ impl<'de> Deserialize<'de> for MoveResponse {
             ) -> Result<MoveResponse, A::Error> {
                 let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "omnichannel_subscription" => {
                             omnichannel_subscription = Some(map.next_value()?);

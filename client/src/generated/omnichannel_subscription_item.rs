@@ -69,6 +69,9 @@ pub struct OmnichannelSubscriptionItem {
     /// `linked_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_item: Option<Box<LinkedItem>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -115,8 +118,9 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                 > = None;
                 let mut upcoming_renewal: Option<Box<UpcomingRenewal>> = None;
                 let mut linked_item: Option<Box<LinkedItem>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "item_id_at_source" => item_id_at_source = map.next_value()?,
@@ -145,6 +149,14 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                         }
                         "upcoming_renewal" => upcoming_renewal = map.next_value()?,
                         "linked_item" => linked_item = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "omnichannel_subscription_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -170,6 +182,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                     omnichannel_subscription_item_offers,
                     upcoming_renewal,
                     linked_item,
+                    object,
                     extra,
                 })
             }
@@ -189,6 +202,9 @@ pub struct UpcomingRenewal {
     /// `price_nanos`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_nanos: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -215,12 +231,21 @@ impl<'de> Deserialize<'de> for UpcomingRenewal {
                 let mut price_currency: Option<String> = None;
                 let mut price_units: Option<i64> = None;
                 let mut price_nanos: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "price_currency" => price_currency = map.next_value()?,
                         "price_units" => price_units = map.next_value()?,
                         "price_nanos" => price_nanos = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "upcoming_renewal",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -230,6 +255,7 @@ impl<'de> Deserialize<'de> for UpcomingRenewal {
                     price_currency,
                     price_units,
                     price_nanos,
+                    object,
                     extra,
                 })
             }
@@ -246,6 +272,9 @@ pub struct LinkedItem {
     /// `linked_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -271,17 +300,31 @@ impl<'de> Deserialize<'de> for LinkedItem {
             ) -> Result<LinkedItem, A::Error> {
                 let mut id: Option<String> = None;
                 let mut linked_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "linked_at" => linked_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(LinkedItem { id, linked_at, extra })
+                Ok(LinkedItem {
+                    id,
+                    linked_at,
+                    object,
+                    extra,
+                })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -641,7 +684,7 @@ impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesEntry {
                     omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "omnichannel_subscription_item_scheduled_change" => {
                             omnichannel_subscription_item_scheduled_change = Some(

@@ -40,6 +40,9 @@ pub struct OmnichannelSubscriptionItemMetric {
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -74,8 +77,9 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemMetric {
                 let mut calculated_at: Option<Timestamp> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut resource_version: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer_id" => customer_id = map.next_value()?,
                         "omnichannel_subscription_id" => {
@@ -92,6 +96,14 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemMetric {
                         "calculated_at" => calculated_at = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "resource_version" => resource_version = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "omnichannel_subscription_item_metric",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -109,6 +121,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemMetric {
                     calculated_at,
                     created_at,
                     resource_version,
+                    object,
                     extra,
                 })
             }

@@ -53,6 +53,9 @@ pub struct OmnichannelSubscriptionItemOffer {
     /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -91,8 +94,9 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
                 let mut offer_term_start: Option<Timestamp> = None;
                 let mut offer_term_end: Option<Timestamp> = None;
                 let mut resource_version: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "offer_id_at_source" => offer_id_at_source = map.next_value()?,
@@ -109,6 +113,14 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
                         "offer_term_start" => offer_term_start = map.next_value()?,
                         "offer_term_end" => offer_term_end = map.next_value()?,
                         "resource_version" => resource_version = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "omnichannel_subscription_item_offer",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -130,6 +142,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
                     offer_term_start,
                     offer_term_end,
                     resource_version,
+                    object,
                     extra,
                 })
             }

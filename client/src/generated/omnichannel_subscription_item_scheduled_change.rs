@@ -34,6 +34,9 @@ pub struct OmnichannelSubscriptionItemScheduledChange {
     /// `scheduled_state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_state: Option<Box<ScheduledState>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -66,8 +69,9 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
                 let mut resource_version: Option<i64> = None;
                 let mut current_state: Option<Box<CurrentState>> = None;
                 let mut scheduled_state: Option<Box<ScheduledState>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "omnichannel_subscription_item_id" => {
@@ -80,6 +84,14 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
                         "resource_version" => resource_version = map.next_value()?,
                         "current_state" => current_state = map.next_value()?,
                         "scheduled_state" => scheduled_state = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "omnichannel_subscription_item_scheduled_change",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -95,6 +107,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
                     resource_version,
                     current_state,
                     scheduled_state,
+                    object,
                     extra,
                 })
             }
@@ -108,6 +121,9 @@ pub struct CurrentState {
     /// `item_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id_at_source: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -132,10 +148,19 @@ impl<'de> Deserialize<'de> for CurrentState {
                 mut map: A,
             ) -> Result<CurrentState, A::Error> {
                 let mut item_id_at_source: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_id_at_source" => item_id_at_source = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "current_state",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -143,6 +168,7 @@ impl<'de> Deserialize<'de> for CurrentState {
                 }
                 Ok(CurrentState {
                     item_id_at_source,
+                    object,
                     extra,
                 })
             }
@@ -156,6 +182,9 @@ pub struct ScheduledState {
     /// `item_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id_at_source: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -180,10 +209,19 @@ impl<'de> Deserialize<'de> for ScheduledState {
                 mut map: A,
             ) -> Result<ScheduledState, A::Error> {
                 let mut item_id_at_source: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_id_at_source" => item_id_at_source = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "scheduled_state",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -191,6 +229,7 @@ impl<'de> Deserialize<'de> for ScheduledState {
                 }
                 Ok(ScheduledState {
                     item_id_at_source,
+                    object,
                     extra,
                 })
             }

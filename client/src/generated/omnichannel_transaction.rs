@@ -43,6 +43,9 @@ pub struct OmnichannelTransaction {
     /// `linked_omnichannel_one_time_orders` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_omnichannel_one_time_orders: Option<Vec<LinkedOmnichannelOneTimeOrder>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -82,8 +85,9 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
                 let mut linked_omnichannel_one_time_orders: Option<
                     Vec<LinkedOmnichannelOneTimeOrder>,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "id_at_source" => id_at_source = map.next_value()?,
@@ -100,6 +104,14 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
                         }
                         "linked_omnichannel_one_time_orders" => {
                             linked_omnichannel_one_time_orders = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "omnichannel_transaction",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -119,6 +131,7 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
                     resource_version,
                     linked_omnichannel_subscriptions,
                     linked_omnichannel_one_time_orders,
+                    object,
                     extra,
                 })
             }
@@ -132,6 +145,9 @@ pub struct LinkedOmnichannelSubscription {
     /// `omnichannel_subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -156,11 +172,20 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                 mut map: A,
             ) -> Result<LinkedOmnichannelSubscription, A::Error> {
                 let mut omnichannel_subscription_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "omnichannel_subscription_id" => {
                             omnichannel_subscription_id = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_omnichannel_subscription",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -169,6 +194,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                 }
                 Ok(LinkedOmnichannelSubscription {
                     omnichannel_subscription_id,
+                    object,
                     extra,
                 })
             }
@@ -182,6 +208,9 @@ pub struct LinkedOmnichannelOneTimeOrder {
     /// `omnichannel_one_time_order_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -206,11 +235,20 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                 mut map: A,
             ) -> Result<LinkedOmnichannelOneTimeOrder, A::Error> {
                 let mut omnichannel_one_time_order_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "omnichannel_one_time_order_id" => {
                             omnichannel_one_time_order_id = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_omnichannel_one_time_order",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -219,6 +257,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                 }
                 Ok(LinkedOmnichannelOneTimeOrder {
                     omnichannel_one_time_order_id,
+                    object,
                     extra,
                 })
             }

@@ -178,6 +178,9 @@ pub struct Order {
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -257,8 +260,9 @@ impl<'de> Deserialize<'de> for Order {
                 let mut resend_reason: Option<String> = None;
                 let mut resent_orders: Option<Vec<ResentOrder>> = None;
                 let mut business_entity_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "document_number" => document_number = map.next_value()?,
@@ -324,6 +328,14 @@ impl<'de> Deserialize<'de> for Order {
                         "resend_reason" => resend_reason = map.next_value()?,
                         "resent_orders" => resent_orders = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "order",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -386,6 +398,7 @@ impl<'de> Deserialize<'de> for Order {
                     resend_reason,
                     resent_orders,
                     business_entity_id,
+                    object,
                     extra,
                 })
             }
@@ -456,6 +469,9 @@ pub struct OrderLineItem {
     /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -499,8 +515,9 @@ impl<'de> Deserialize<'de> for OrderLineItem {
                 let mut item_level_discount_amount: Option<i64> = None;
                 let mut discount_amount: Option<i64> = None;
                 let mut entity_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "invoice_id" => invoice_id = map.next_value()?,
@@ -530,6 +547,14 @@ impl<'de> Deserialize<'de> for OrderLineItem {
                         }
                         "discount_amount" => discount_amount = map.next_value()?,
                         "entity_id" => entity_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "order_line_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -556,6 +581,7 @@ impl<'de> Deserialize<'de> for OrderLineItem {
                     item_level_discount_amount,
                     discount_amount,
                     entity_id,
+                    object,
                     extra,
                 })
             }
@@ -608,6 +634,9 @@ pub struct ShippingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -645,8 +674,9 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
@@ -662,6 +692,14 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "shipping_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -682,6 +720,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -734,6 +773,9 @@ pub struct BillingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -771,8 +813,9 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
@@ -788,6 +831,14 @@ impl<'de> Deserialize<'de> for BillingAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "billing_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -808,6 +859,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -863,6 +915,9 @@ pub struct LineItemTax {
     /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -901,8 +956,9 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut tax_juris_code: Option<String> = None;
                 let mut tax_amount_in_local_currency: Option<i64> = None;
                 let mut local_currency_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "tax_name" => tax_name = map.next_value()?,
@@ -927,6 +983,14 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             tax_amount_in_local_currency = map.next_value()?;
                         }
                         "local_currency_code" => local_currency_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_tax",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -948,6 +1012,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                     tax_juris_code,
                     tax_amount_in_local_currency,
                     local_currency_code,
+                    object,
                     extra,
                 })
             }
@@ -973,6 +1038,9 @@ pub struct LineItemDiscount {
     /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1001,14 +1069,23 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut coupon_id: Option<String> = None;
                 let mut entity_id: Option<String> = None;
                 let mut discount_amount: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "discount_type" => discount_type = map.next_value()?,
                         "coupon_id" => coupon_id = map.next_value()?,
                         "entity_id" => entity_id = map.next_value()?,
                         "discount_amount" => discount_amount = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1020,6 +1097,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                     coupon_id,
                     entity_id,
                     discount_amount,
+                    object,
                     extra,
                 })
             }
@@ -1049,6 +1127,9 @@ pub struct LinkedCreditNote {
     /// `amount_refunded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_refunded: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1078,8 +1159,9 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                 let mut status: Option<LinkedCreditNoteStatus> = None;
                 let mut amount_adjusted: Option<i64> = None;
                 let mut amount_refunded: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "amount" => amount = map.next_value()?,
                         "type" => r#type = map.next_value()?,
@@ -1087,6 +1169,14 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                         "status" => status = map.next_value()?,
                         "amount_adjusted" => amount_adjusted = map.next_value()?,
                         "amount_refunded" => amount_refunded = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_credit_note",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1099,6 +1189,7 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                     status,
                     amount_adjusted,
                     amount_refunded,
+                    object,
                     extra,
                 })
             }
@@ -1118,6 +1209,9 @@ pub struct ResentOrder {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1144,12 +1238,21 @@ impl<'de> Deserialize<'de> for ResentOrder {
                 let mut order_id: Option<String> = None;
                 let mut reason: Option<String> = None;
                 let mut amount: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order_id" => order_id = map.next_value()?,
                         "reason" => reason = map.next_value()?,
                         "amount" => amount = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "resent_order",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1159,6 +1262,7 @@ impl<'de> Deserialize<'de> for ResentOrder {
                     order_id,
                     reason,
                     amount,
+                    object,
                     extra,
                 })
             }
@@ -2460,7 +2564,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {
@@ -2757,7 +2861,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {
@@ -3106,7 +3210,7 @@ impl<'de> Deserialize<'de> for ImportOrderResponse {
             ) -> Result<ImportOrderResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {
@@ -3200,7 +3304,7 @@ impl<'de> Deserialize<'de> for AssignOrderNumberResponse {
             ) -> Result<AssignOrderNumberResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {
@@ -3381,7 +3485,7 @@ impl<'de> Deserialize<'de> for CancelResponse {
             ) -> Result<CancelResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {
@@ -3555,7 +3659,7 @@ impl<'de> Deserialize<'de> for CreateRefundableCreditNoteResponse {
             ) -> Result<CreateRefundableCreditNoteResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {
@@ -3705,7 +3809,7 @@ impl<'de> Deserialize<'de> for ReopenResponse {
             ) -> Result<ReopenResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {
@@ -3793,7 +3897,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {
@@ -3885,7 +3989,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {
@@ -4369,7 +4473,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {
@@ -4553,7 +4657,7 @@ impl<'de> Deserialize<'de> for OrdersForInvoiceEntry {
             ) -> Result<OrdersForInvoiceEntry, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {
@@ -4720,7 +4824,7 @@ impl<'de> Deserialize<'de> for ResendResponse {
             ) -> Result<ResendResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "order" => order = Some(map.next_value()?),
                         _ => {

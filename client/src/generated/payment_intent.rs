@@ -72,6 +72,9 @@ pub struct PaymentIntent {
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -116,8 +119,9 @@ impl<'de> Deserialize<'de> for PaymentIntent {
                 let mut payment_attempts: Option<Vec<PaymentAttempt>> = None;
                 let mut payment_intent_metadata: Option<Box<PaymentIntentMetadata>> = None;
                 let mut business_entity_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "status" => status = map.next_value()?,
@@ -146,6 +150,14 @@ impl<'de> Deserialize<'de> for PaymentIntent {
                             payment_intent_metadata = map.next_value()?;
                         }
                         "business_entity_id" => business_entity_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "payment_intent",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -173,6 +185,7 @@ impl<'de> Deserialize<'de> for PaymentIntent {
                     payment_attempts,
                     payment_intent_metadata,
                     business_entity_id,
+                    object,
                     extra,
                 })
             }
@@ -219,6 +232,9 @@ pub struct PaymentAttempt {
     /// `payment_method_display_rule_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_display_rule_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -256,8 +272,9 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
                 > = None;
                 let mut routing_rule_id: Option<String> = None;
                 let mut payment_method_display_rule_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "status" => status = map.next_value()?,
@@ -272,6 +289,14 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
                         "routing_rule_id" => routing_rule_id = map.next_value()?,
                         "payment_method_display_rule_id" => {
                             payment_method_display_rule_id = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "payment_attempt",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -291,6 +316,7 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
                     error_detail,
                     routing_rule_id,
                     payment_method_display_rule_id,
+                    object,
                     extra,
                 })
             }
@@ -313,6 +339,9 @@ pub struct PaymentIntentMetadata {
     /// `created_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -340,13 +369,22 @@ impl<'de> Deserialize<'de> for PaymentIntentMetadata {
                 let mut client_ip_address: Option<String> = None;
                 let mut user_agent: Option<String> = None;
                 let mut created_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "source" => source = map.next_value()?,
                         "client_ip_address" => client_ip_address = map.next_value()?,
                         "user_agent" => user_agent = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "payment_intent_metadata",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -357,6 +395,7 @@ impl<'de> Deserialize<'de> for PaymentIntentMetadata {
                     client_ip_address,
                     user_agent,
                     created_at,
+                    object,
                     extra,
                 })
             }
@@ -1662,7 +1701,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut payment_intent: Option<PaymentIntent> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_intent" => payment_intent = Some(map.next_value()?),
                         _ => {
@@ -1872,7 +1911,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut payment_intent: Option<PaymentIntent> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_intent" => payment_intent = Some(map.next_value()?),
                         _ => {
@@ -1963,7 +2002,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_intent: Option<PaymentIntent> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_intent" => payment_intent = Some(map.next_value()?),
                         _ => {

@@ -19,6 +19,9 @@ pub struct PaymentReferenceNumber {
     /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -46,13 +49,22 @@ impl<'de> Deserialize<'de> for PaymentReferenceNumber {
                 let mut r#type: Option<Type> = None;
                 let mut number: Option<String> = None;
                 let mut invoice_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "type" => r#type = map.next_value()?,
                         "number" => number = map.next_value()?,
                         "invoice_id" => invoice_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "payment_reference_number",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -63,6 +75,7 @@ impl<'de> Deserialize<'de> for PaymentReferenceNumber {
                     r#type,
                     number,
                     invoice_id,
+                    object,
                     extra,
                 })
             }

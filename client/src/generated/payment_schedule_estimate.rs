@@ -27,6 +27,9 @@ pub struct PaymentScheduleEstimate {
     /// `schedule_entries` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_entries: Option<Vec<ScheduleEntry>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -57,8 +60,9 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
                 let mut amount: Option<i64> = None;
                 let mut currency_code: Option<String> = None;
                 let mut schedule_entries: Option<Vec<ScheduleEntry>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "scheme_id" => scheme_id = map.next_value()?,
@@ -67,6 +71,14 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
                         "amount" => amount = map.next_value()?,
                         "currency_code" => currency_code = map.next_value()?,
                         "schedule_entries" => schedule_entries = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "payment_schedule_estimate",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -80,6 +92,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
                     amount,
                     currency_code,
                     schedule_entries,
+                    object,
                     extra,
                 })
             }
@@ -102,6 +115,9 @@ pub struct ScheduleEntry {
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ScheduleEntryStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -129,13 +145,22 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                 let mut date: Option<Timestamp> = None;
                 let mut amount: Option<i64> = None;
                 let mut status: Option<ScheduleEntryStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "date" => date = map.next_value()?,
                         "amount" => amount = map.next_value()?,
                         "status" => status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "schedule_entry",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -146,6 +171,7 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                     date,
                     amount,
                     status,
+                    object,
                     extra,
                 })
             }

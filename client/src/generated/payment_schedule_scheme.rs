@@ -36,6 +36,9 @@ pub struct PaymentScheduleScheme {
     /// `preferred_schedules` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_schedules: Option<Vec<PreferredSchedule>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -69,8 +72,9 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
                 let mut resource_version: Option<i64> = None;
                 let mut updated_at: Option<Timestamp> = None;
                 let mut preferred_schedules: Option<Vec<PreferredSchedule>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -82,6 +86,14 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
                         "resource_version" => resource_version = map.next_value()?,
                         "updated_at" => updated_at = map.next_value()?,
                         "preferred_schedules" => preferred_schedules = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "payment_schedule_scheme",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -98,6 +110,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
                     resource_version,
                     updated_at,
                     preferred_schedules,
+                    object,
                     extra,
                 })
             }
@@ -114,6 +127,9 @@ pub struct PreferredSchedule {
     /// `amount_percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_percentage: Option<f64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -139,11 +155,20 @@ impl<'de> Deserialize<'de> for PreferredSchedule {
             ) -> Result<PreferredSchedule, A::Error> {
                 let mut period: Option<i64> = None;
                 let mut amount_percentage: Option<f64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "period" => period = map.next_value()?,
                         "amount_percentage" => amount_percentage = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "preferred_schedule",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -152,6 +177,7 @@ impl<'de> Deserialize<'de> for PreferredSchedule {
                 Ok(PreferredSchedule {
                     period,
                     amount_percentage,
+                    object,
                     extra,
                 })
             }
@@ -429,7 +455,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut payment_schedule_scheme: Option<PaymentScheduleScheme> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_schedule_scheme" => {
                             payment_schedule_scheme = Some(map.next_value()?);
@@ -522,7 +548,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_schedule_scheme: Option<PaymentScheduleScheme> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_schedule_scheme" => {
                             payment_schedule_scheme = Some(map.next_value()?);
@@ -619,7 +645,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut payment_schedule_scheme: Option<PaymentScheduleScheme> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_schedule_scheme" => {
                             payment_schedule_scheme = Some(map.next_value()?);

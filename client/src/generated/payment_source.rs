@@ -93,6 +93,9 @@ pub struct PaymentSource {
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -141,8 +144,9 @@ impl<'de> Deserialize<'de> for PaymentSource {
                 let mut vault_token: Option<Value> = None;
                 let mut deleted: Option<bool> = None;
                 let mut business_entity_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "resource_version" => resource_version = map.next_value()?,
@@ -169,6 +173,14 @@ impl<'de> Deserialize<'de> for PaymentSource {
                         "vault_token" => vault_token = map.next_value()?,
                         "deleted" => deleted = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "payment_source",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -200,6 +212,7 @@ impl<'de> Deserialize<'de> for PaymentSource {
                     vault_token,
                     deleted,
                     business_entity_id,
+                    object,
                     extra,
                 })
             }
@@ -258,6 +271,9 @@ pub struct Card {
     /// `masked_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_number: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -297,8 +313,9 @@ impl<'de> Deserialize<'de> for Card {
                 let mut billing_country: Option<String> = None;
                 let mut billing_zip: Option<String> = None;
                 let mut masked_number: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
@@ -316,6 +333,14 @@ impl<'de> Deserialize<'de> for Card {
                         "billing_country" => billing_country = map.next_value()?,
                         "billing_zip" => billing_zip = map.next_value()?,
                         "masked_number" => masked_number = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "card",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -338,6 +363,7 @@ impl<'de> Deserialize<'de> for Card {
                     billing_country,
                     billing_zip,
                     masked_number,
+                    object,
                     extra,
                 })
             }
@@ -381,6 +407,9 @@ pub struct BankAccount {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -415,8 +444,9 @@ impl<'de> Deserialize<'de> for BankAccount {
                 let mut echeck_type: Option<enums::EcheckType> = None;
                 let mut account_holder_type: Option<enums::AccountHolderType> = None;
                 let mut email: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "last4" => last4 = map.next_value()?,
                         "name_on_account" => name_on_account = map.next_value()?,
@@ -429,6 +459,14 @@ impl<'de> Deserialize<'de> for BankAccount {
                         "echeck_type" => echeck_type = map.next_value()?,
                         "account_holder_type" => account_holder_type = map.next_value()?,
                         "email" => email = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "bank_account",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -446,6 +484,7 @@ impl<'de> Deserialize<'de> for BankAccount {
                     echeck_type,
                     account_holder_type,
                     email,
+                    object,
                     extra,
                 })
             }
@@ -468,6 +507,9 @@ pub struct CustVoucherSource {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -495,13 +537,22 @@ impl<'de> Deserialize<'de> for CustVoucherSource {
                 let mut first_name: Option<String> = None;
                 let mut last_name: Option<String> = None;
                 let mut email: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "last4" => last4 = map.next_value()?,
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
                         "email" => email = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "cust_voucher_source",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -512,6 +563,7 @@ impl<'de> Deserialize<'de> for CustVoucherSource {
                     first_name,
                     last_name,
                     email,
+                    object,
                     extra,
                 })
             }
@@ -564,6 +616,9 @@ pub struct BillingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -601,8 +656,9 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
@@ -618,6 +674,14 @@ impl<'de> Deserialize<'de> for BillingAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "billing_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -638,6 +702,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -654,6 +719,9 @@ pub struct AmazonPayment {
     /// `agreement_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -679,11 +747,20 @@ impl<'de> Deserialize<'de> for AmazonPayment {
             ) -> Result<AmazonPayment, A::Error> {
                 let mut email: Option<String> = None;
                 let mut agreement_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "email" => email = map.next_value()?,
                         "agreement_id" => agreement_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "amazon_payment",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -692,6 +769,7 @@ impl<'de> Deserialize<'de> for AmazonPayment {
                 Ok(AmazonPayment {
                     email,
                     agreement_id,
+                    object,
                     extra,
                 })
             }
@@ -705,6 +783,9 @@ pub struct Upi {
     /// `vpa`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpa: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -729,16 +810,25 @@ impl<'de> Deserialize<'de> for Upi {
                 mut map: A,
             ) -> Result<Upi, A::Error> {
                 let mut vpa: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "vpa" => vpa = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "upi",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(Upi { vpa, extra })
+                Ok(Upi { vpa, object, extra })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -753,6 +843,9 @@ pub struct Paypal {
     /// `agreement_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -778,11 +871,20 @@ impl<'de> Deserialize<'de> for Paypal {
             ) -> Result<Paypal, A::Error> {
                 let mut email: Option<String> = None;
                 let mut agreement_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "email" => email = map.next_value()?,
                         "agreement_id" => agreement_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "paypal",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -791,6 +893,7 @@ impl<'de> Deserialize<'de> for Paypal {
                 Ok(Paypal {
                     email,
                     agreement_id,
+                    object,
                     extra,
                 })
             }
@@ -804,6 +907,9 @@ pub struct Venmo {
     /// `user_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -828,16 +934,25 @@ impl<'de> Deserialize<'de> for Venmo {
                 mut map: A,
             ) -> Result<Venmo, A::Error> {
                 let mut user_name: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "user_name" => user_name = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "venmo",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(Venmo { user_name, extra })
+                Ok(Venmo { user_name, object, extra })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -849,6 +964,9 @@ pub struct KlarnaPayNow {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -873,16 +991,29 @@ impl<'de> Deserialize<'de> for KlarnaPayNow {
                 mut map: A,
             ) -> Result<KlarnaPayNow, A::Error> {
                 let mut email: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "email" => email = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "klarna_pay_now",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(KlarnaPayNow { email, extra })
+                Ok(KlarnaPayNow {
+                    email,
+                    object,
+                    extra,
+                })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -900,6 +1031,9 @@ pub struct Mandate {
     /// `created_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -926,12 +1060,21 @@ impl<'de> Deserialize<'de> for Mandate {
                 let mut id: Option<String> = None;
                 let mut subscription_id: Option<String> = None;
                 let mut created_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "mandate",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -941,6 +1084,7 @@ impl<'de> Deserialize<'de> for Mandate {
                     id,
                     subscription_id,
                     created_at,
+                    object,
                     extra,
                 })
             }
@@ -2191,7 +2335,7 @@ impl<'de> Deserialize<'de> for CreateUsingTempTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -2469,7 +2613,7 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -2631,7 +2775,7 @@ impl<'de> Deserialize<'de> for CreateUsingTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -2804,7 +2948,7 @@ impl<'de> Deserialize<'de> for CreateUsingPaymentIntentResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -2966,7 +3110,7 @@ impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -3134,7 +3278,7 @@ impl<'de> Deserialize<'de> for CreateCardResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -3314,7 +3458,7 @@ impl<'de> Deserialize<'de> for CreateBankAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -3492,7 +3636,7 @@ impl<'de> Deserialize<'de> for UpdateCardResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -3652,7 +3796,7 @@ impl<'de> Deserialize<'de> for UpdateBankAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -3807,7 +3951,7 @@ impl<'de> Deserialize<'de> for VerifyBankAccountResponse {
             ) -> Result<VerifyBankAccountResponse, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_source" => payment_source = Some(map.next_value()?),
                         _ => {
@@ -4023,7 +4167,7 @@ impl<'de> Deserialize<'de> for ListGatewayTokensForPaymentSourceEntry {
                     gateway_payment_method_token::GatewayPaymentMethodToken,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "gateway_payment_method_token" => {
                             gateway_payment_method_token = Some(map.next_value()?);
@@ -4116,7 +4260,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_source" => payment_source = Some(map.next_value()?),
                         _ => {
@@ -4435,7 +4579,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_source" => payment_source = Some(map.next_value()?),
                         _ => {
@@ -4586,7 +4730,7 @@ impl<'de> Deserialize<'de> for SwitchGatewayAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -4739,7 +4883,7 @@ impl<'de> Deserialize<'de> for ExportPaymentSourceResponse {
                     third_party_payment_method::ThirdPartyPaymentMethod,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "third_party_payment_method" => {
                             third_party_payment_method = Some(map.next_value()?);
@@ -4839,7 +4983,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),
@@ -4942,7 +5086,7 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "payment_source" => payment_source = Some(map.next_value()?),

@@ -69,6 +69,9 @@ pub struct PaymentVoucher {
     /// `linked_invoices` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_invoices: Option<Vec<LinkedInvoice>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -112,8 +115,9 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
                 let mut updated_at: Option<Timestamp> = None;
                 let mut customer_id: Option<String> = None;
                 let mut linked_invoices: Option<Vec<LinkedInvoice>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "id_at_gateway" => id_at_gateway = map.next_value()?,
@@ -137,6 +141,14 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
                         "updated_at" => updated_at = map.next_value()?,
                         "customer_id" => customer_id = map.next_value()?,
                         "linked_invoices" => linked_invoices = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "payment_voucher",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -163,6 +175,7 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
                     updated_at,
                     customer_id,
                     linked_invoices,
+                    object,
                     extra,
                 })
             }
@@ -182,6 +195,9 @@ pub struct LinkedInvoice {
     /// `applied_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -208,12 +224,21 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                 let mut invoice_id: Option<String> = None;
                 let mut txn_id: Option<String> = None;
                 let mut applied_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice_id" => invoice_id = map.next_value()?,
                         "txn_id" => txn_id = map.next_value()?,
                         "applied_at" => applied_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_invoice",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -223,6 +248,7 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                     invoice_id,
                     txn_id,
                     applied_at,
+                    object,
                     extra,
                 })
             }
@@ -481,7 +507,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_voucher" => payment_voucher = Some(map.next_value()?),
                         _ => {
@@ -572,7 +598,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_voucher" => payment_voucher = Some(map.next_value()?),
                         _ => {
@@ -765,7 +791,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceEntry {
             ) -> Result<PaymentVouchersForInvoiceEntry, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_voucher" => payment_voucher = Some(map.next_value()?),
                         _ => {
@@ -958,7 +984,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
             ) -> Result<PaymentVouchersForCustomerEntry, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "payment_voucher" => payment_voucher = Some(map.next_value()?),
                         _ => {

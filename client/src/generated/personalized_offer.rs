@@ -21,6 +21,9 @@ pub struct PersonalizedOffer {
     /// `options` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<PersonalizedOfferOption>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -48,13 +51,22 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
                 let mut offer_id: Option<String> = None;
                 let mut content: Option<Box<Content>> = None;
                 let mut options: Option<Vec<PersonalizedOfferOption>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "offer_id" => offer_id = map.next_value()?,
                         "content" => content = map.next_value()?,
                         "options" => options = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "personalized_offer",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -65,6 +77,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
                     offer_id,
                     content,
                     options,
+                    object,
                     extra,
                 })
             }
@@ -81,6 +94,9 @@ pub struct Content {
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -106,11 +122,20 @@ impl<'de> Deserialize<'de> for Content {
             ) -> Result<Content, A::Error> {
                 let mut title: Option<String> = None;
                 let mut description: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "title" => title = map.next_value()?,
                         "description" => description = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "content",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -119,6 +144,7 @@ impl<'de> Deserialize<'de> for Content {
                 Ok(Content {
                     title,
                     description,
+                    object,
                     extra,
                 })
             }
@@ -144,6 +170,9 @@ pub struct PersonalizedOfferOption {
     /// `redirect_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -172,14 +201,23 @@ impl<'de> Deserialize<'de> for PersonalizedOfferOption {
                 let mut processing_type: Option<OptionProcessingType> = None;
                 let mut processing_layout: Option<OptionProcessingLayout> = None;
                 let mut redirect_url: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "label" => label = map.next_value()?,
                         "processing_type" => processing_type = map.next_value()?,
                         "processing_layout" => processing_layout = map.next_value()?,
                         "redirect_url" => redirect_url = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "personalized_offer_option",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -191,6 +229,7 @@ impl<'de> Deserialize<'de> for PersonalizedOfferOption {
                     processing_type,
                     processing_layout,
                     redirect_url,
+                    object,
                     extra,
                 })
             }
@@ -497,7 +536,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffersResponse {
                 let mut brand: Option<Box<brand::Brand>> = None;
                 let mut expires_at: Option<Timestamp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "personalized_offers" => {
                             personalized_offers = Some(map.next_value()?);

@@ -179,6 +179,9 @@ pub struct Plan {
     /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -260,8 +263,9 @@ impl<'de> Deserialize<'de> for Plan {
                 let mut event_based_addons: Option<Vec<EventBasedAddon>> = None;
                 let mut show_description_in_invoices: Option<bool> = None;
                 let mut show_description_in_quotes: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -345,6 +349,14 @@ impl<'de> Deserialize<'de> for Plan {
                         "show_description_in_quotes" => {
                             show_description_in_quotes = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "plan",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -407,6 +419,7 @@ impl<'de> Deserialize<'de> for Plan {
                     event_based_addons,
                     show_description_in_invoices,
                     show_description_in_quotes,
+                    object,
                     extra,
                 })
             }
@@ -441,6 +454,9 @@ pub struct Tier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -472,8 +488,9 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut price_in_decimal: Option<String> = None;
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "starting_unit" => starting_unit = map.next_value()?,
                         "ending_unit" => ending_unit = map.next_value()?,
@@ -487,6 +504,14 @@ impl<'de> Deserialize<'de> for Tier {
                         "price_in_decimal" => price_in_decimal = map.next_value()?,
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -501,6 +526,7 @@ impl<'de> Deserialize<'de> for Tier {
                     price_in_decimal,
                     pricing_type,
                     package_size,
+                    object,
                     extra,
                 })
             }
@@ -520,6 +546,9 @@ pub struct TaxProvidersField {
     /// `field_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -546,12 +575,21 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut provider_name: Option<String> = None;
                 let mut field_id: Option<String> = None;
                 let mut field_value: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "provider_name" => provider_name = map.next_value()?,
                         "field_id" => field_id = map.next_value()?,
                         "field_value" => field_value = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tax_providers_field",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -561,6 +599,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                     provider_name,
                     field_id,
                     field_value,
+                    object,
                     extra,
                 })
             }
@@ -574,6 +613,9 @@ pub struct ApplicableAddon {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -598,16 +640,29 @@ impl<'de> Deserialize<'de> for ApplicableAddon {
                 mut map: A,
             ) -> Result<ApplicableAddon, A::Error> {
                 let mut id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "applicable_addon",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(ApplicableAddon { id, extra })
+                Ok(ApplicableAddon {
+                    id,
+                    object,
+                    extra,
+                })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -632,6 +687,9 @@ pub struct AttachedAddon {
     /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -660,14 +718,23 @@ impl<'de> Deserialize<'de> for AttachedAddon {
                 let mut billing_cycles: Option<i64> = None;
                 let mut r#type: Option<AttachedAddonType> = None;
                 let mut quantity_in_decimal: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "quantity" => quantity = map.next_value()?,
                         "billing_cycles" => billing_cycles = map.next_value()?,
                         "type" => r#type = map.next_value()?,
                         "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "attached_addon",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -679,6 +746,7 @@ impl<'de> Deserialize<'de> for AttachedAddon {
                     billing_cycles,
                     r#type,
                     quantity_in_decimal,
+                    object,
                     extra,
                 })
             }
@@ -704,6 +772,9 @@ pub struct EventBasedAddon {
     /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -732,14 +803,23 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                 let mut on_event: Option<enums::OnEvent> = None;
                 let mut charge_once: Option<bool> = None;
                 let mut quantity_in_decimal: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "quantity" => quantity = map.next_value()?,
                         "on_event" => on_event = map.next_value()?,
                         "charge_once" => charge_once = map.next_value()?,
                         "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "event_based_addon",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -751,6 +831,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                     on_event,
                     charge_once,
                     quantity_in_decimal,
+                    object,
                     extra,
                 })
             }
@@ -2100,7 +2181,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "plan" => plan = Some(map.next_value()?),
                         _ => {
@@ -2731,7 +2812,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "plan" => plan = Some(map.next_value()?),
                         _ => {
@@ -3195,7 +3276,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "plan" => plan = Some(map.next_value()?),
                         _ => {
@@ -3282,7 +3363,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "plan" => plan = Some(map.next_value()?),
                         _ => {
@@ -3373,7 +3454,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "plan" => plan = Some(map.next_value()?),
                         _ => {
@@ -3534,7 +3615,7 @@ impl<'de> Deserialize<'de> for CopyResponse {
             ) -> Result<CopyResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "plan" => plan = Some(map.next_value()?),
                         _ => {
@@ -3627,7 +3708,7 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
             ) -> Result<UnarchiveResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "plan" => plan = Some(map.next_value()?),
                         _ => {

@@ -45,6 +45,9 @@ pub struct PortalSession {
     /// `linked_customers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_customers: Option<Vec<LinkedCustomer>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -81,8 +84,9 @@ impl<'de> Deserialize<'de> for PortalSession {
                 let mut login_ipaddress: Option<String> = None;
                 let mut logout_ipaddress: Option<String> = None;
                 let mut linked_customers: Option<Vec<LinkedCustomer>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "token" => token = map.next_value()?,
@@ -97,6 +101,14 @@ impl<'de> Deserialize<'de> for PortalSession {
                         "login_ipaddress" => login_ipaddress = map.next_value()?,
                         "logout_ipaddress" => logout_ipaddress = map.next_value()?,
                         "linked_customers" => linked_customers = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "portal_session",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -116,6 +128,7 @@ impl<'de> Deserialize<'de> for PortalSession {
                     login_ipaddress,
                     logout_ipaddress,
                     linked_customers,
+                    object,
                     extra,
                 })
             }
@@ -141,6 +154,9 @@ pub struct LinkedCustomer {
     /// `has_active_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_active_subscription: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -169,8 +185,9 @@ impl<'de> Deserialize<'de> for LinkedCustomer {
                 let mut has_billing_address: Option<bool> = None;
                 let mut has_payment_method: Option<bool> = None;
                 let mut has_active_subscription: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer_id" => customer_id = map.next_value()?,
                         "email" => email = map.next_value()?,
@@ -178,6 +195,14 @@ impl<'de> Deserialize<'de> for LinkedCustomer {
                         "has_payment_method" => has_payment_method = map.next_value()?,
                         "has_active_subscription" => {
                             has_active_subscription = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_customer",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -190,6 +215,7 @@ impl<'de> Deserialize<'de> for LinkedCustomer {
                     has_billing_address,
                     has_payment_method,
                     has_active_subscription,
+                    object,
                     extra,
                 })
             }
@@ -437,7 +463,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "portal_session" => portal_session = Some(map.next_value()?),
                         _ => {
@@ -528,7 +554,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "portal_session" => portal_session = Some(map.next_value()?),
                         _ => {
@@ -623,7 +649,7 @@ impl<'de> Deserialize<'de> for LogoutResponse {
             ) -> Result<LogoutResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "portal_session" => portal_session = Some(map.next_value()?),
                         _ => {
@@ -769,7 +795,7 @@ impl<'de> Deserialize<'de> for ActivateResponse {
             ) -> Result<ActivateResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "portal_session" => portal_session = Some(map.next_value()?),
                         _ => {

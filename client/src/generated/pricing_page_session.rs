@@ -21,6 +21,9 @@ pub struct PricingPageSession {
     /// `expires_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -48,13 +51,22 @@ impl<'de> Deserialize<'de> for PricingPageSession {
                 let mut url: Option<String> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut expires_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "url" => url = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "expires_at" => expires_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "pricing_page_session",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -65,6 +77,7 @@ impl<'de> Deserialize<'de> for PricingPageSession {
                     url,
                     created_at,
                     expires_at,
+                    object,
                     extra,
                 })
             }
@@ -420,7 +433,7 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionResponse {
             ) -> Result<CreateForNewSubscriptionResponse, A::Error> {
                 let mut pricing_page_session: Option<PricingPageSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "pricing_page_session" => {
                             pricing_page_session = Some(map.next_value()?);
@@ -636,7 +649,7 @@ impl<'de> Deserialize<'de> for CreateForExistingSubscriptionResponse {
             ) -> Result<CreateForExistingSubscriptionResponse, A::Error> {
                 let mut pricing_page_session: Option<PricingPageSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "pricing_page_session" => {
                             pricing_page_session = Some(map.next_value()?);

@@ -52,6 +52,9 @@ pub struct PromotionalCredit {
     /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -88,8 +91,9 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
                 let mut done_by: Option<String> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut business_entity_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "customer_id" => customer_id = map.next_value()?,
@@ -104,6 +108,14 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
                         "done_by" => done_by = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "promotional_credit",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -123,6 +135,7 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
                     done_by,
                     created_at,
                     business_entity_id,
+                    object,
                     extra,
                 })
             }
@@ -406,7 +419,7 @@ impl<'de> Deserialize<'de> for AddResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "promotional_credit" => {
@@ -605,7 +618,7 @@ impl<'de> Deserialize<'de> for DeductResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "promotional_credit" => {
@@ -804,7 +817,7 @@ impl<'de> Deserialize<'de> for SetResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "customer" => customer = Some(map.next_value()?),
                         "promotional_credit" => {
@@ -1061,7 +1074,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "promotional_credit" => {
                             promotional_credit = Some(map.next_value()?);
@@ -1154,7 +1167,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "promotional_credit" => {
                             promotional_credit = Some(map.next_value()?);

@@ -27,6 +27,9 @@ pub struct PromotionalGrant {
     /// `metadata` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -55,14 +58,23 @@ impl<'de> Deserialize<'de> for PromotionalGrant {
                 let mut amount: Option<String> = None;
                 let mut expires_at: Option<Timestamp> = None;
                 let mut metadata: Option<Value> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription_id" => subscription_id = map.next_value()?,
                         "unit_id" => unit_id = map.next_value()?,
                         "amount" => amount = map.next_value()?,
                         "expires_at" => expires_at = map.next_value()?,
                         "metadata" => metadata = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "promotional_grant",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -74,6 +86,7 @@ impl<'de> Deserialize<'de> for PromotionalGrant {
                     amount,
                     expires_at,
                     metadata,
+                    object,
                     extra,
                 })
             }
@@ -268,7 +281,7 @@ impl<'de> Deserialize<'de> for PromotionalGrantsResponse {
                 > = None;
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ledger_operations" => {
                             ledger_operations = Some(map.next_value()?);

@@ -29,6 +29,9 @@ pub struct Purchase {
     /// `invoice_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_ids: Option<Vec<String>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -58,8 +61,9 @@ impl<'de> Deserialize<'de> for Purchase {
                 let mut modified_at: Option<Timestamp> = None;
                 let mut subscription_ids: Option<Vec<String>> = None;
                 let mut invoice_ids: Option<Vec<String>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "customer_id" => customer_id = map.next_value()?,
@@ -67,6 +71,14 @@ impl<'de> Deserialize<'de> for Purchase {
                         "modified_at" => modified_at = map.next_value()?,
                         "subscription_ids" => subscription_ids = map.next_value()?,
                         "invoice_ids" => invoice_ids = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "purchase",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -79,6 +91,7 @@ impl<'de> Deserialize<'de> for Purchase {
                     modified_at,
                     subscription_ids,
                     invoice_ids,
+                    object,
                     extra,
                 })
             }
@@ -663,7 +676,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut purchase: Option<Purchase> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "purchase" => purchase = Some(map.next_value()?),
                         _ => {
@@ -896,7 +909,7 @@ impl<'de> Deserialize<'de> for EstimateResponse {
             ) -> Result<EstimateResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {

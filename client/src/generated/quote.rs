@@ -159,6 +159,9 @@ pub struct Quote {
     /// `has_entitlements`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_entitlements: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -224,8 +227,9 @@ impl<'de> Deserialize<'de> for Quote {
                 let mut total_contract_value: Option<i64> = None;
                 let mut total_discount: Option<i64> = None;
                 let mut has_entitlements: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -275,6 +279,14 @@ impl<'de> Deserialize<'de> for Quote {
                         }
                         "total_discount" => total_discount = map.next_value()?,
                         "has_entitlements" => has_entitlements = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "quote",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -323,6 +335,7 @@ impl<'de> Deserialize<'de> for Quote {
                     total_contract_value,
                     total_discount,
                     has_entitlements,
+                    object,
                     extra,
                 })
             }
@@ -411,6 +424,9 @@ pub struct LineItem {
     /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -460,8 +476,9 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut entity_id: Option<String> = None;
                 let mut customer_id: Option<String> = None;
                 let mut proration_mode: Option<LineItemProrationMode> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "subscription_id" => subscription_id = map.next_value()?,
@@ -497,6 +514,14 @@ impl<'de> Deserialize<'de> for LineItem {
                         "entity_id" => entity_id = map.next_value()?,
                         "customer_id" => customer_id = map.next_value()?,
                         "proration_mode" => proration_mode = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -529,6 +554,7 @@ impl<'de> Deserialize<'de> for LineItem {
                     entity_id,
                     customer_id,
                     proration_mode,
+                    object,
                     extra,
                 })
             }
@@ -572,6 +598,9 @@ pub struct LineItemTier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -606,8 +635,9 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut unit_amount_in_decimal: Option<String> = None;
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "starting_unit" => starting_unit = map.next_value()?,
@@ -628,6 +658,14 @@ impl<'de> Deserialize<'de> for LineItemTier {
                         }
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -645,6 +683,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                     unit_amount_in_decimal,
                     pricing_type,
                     package_size,
+                    object,
                     extra,
                 })
             }
@@ -670,6 +709,9 @@ pub struct LineItemDiscount {
     /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -698,14 +740,23 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut coupon_id: Option<String> = None;
                 let mut entity_id: Option<String> = None;
                 let mut discount_amount: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "discount_type" => discount_type = map.next_value()?,
                         "coupon_id" => coupon_id = map.next_value()?,
                         "entity_id" => entity_id = map.next_value()?,
                         "discount_amount" => discount_amount = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -717,6 +768,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                     coupon_id,
                     entity_id,
                     discount_amount,
+                    object,
                     extra,
                 })
             }
@@ -772,6 +824,9 @@ pub struct LineItemTax {
     /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -810,8 +865,9 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut tax_juris_code: Option<String> = None;
                 let mut tax_amount_in_local_currency: Option<i64> = None;
                 let mut local_currency_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_item_id" => line_item_id = map.next_value()?,
                         "tax_name" => tax_name = map.next_value()?,
@@ -836,6 +892,14 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             tax_amount_in_local_currency = map.next_value()?;
                         }
                         "local_currency_code" => local_currency_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item_tax",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -857,6 +921,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                     tax_juris_code,
                     tax_amount_in_local_currency,
                     local_currency_code,
+                    object,
                     extra,
                 })
             }
@@ -888,6 +953,9 @@ pub struct Discount {
     /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -918,8 +986,9 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut discount_type: Option<DiscountDiscountType> = None;
                 let mut entity_id: Option<String> = None;
                 let mut coupon_set_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "amount" => amount = map.next_value()?,
                         "description" => description = map.next_value()?,
@@ -928,6 +997,14 @@ impl<'de> Deserialize<'de> for Discount {
                         "discount_type" => discount_type = map.next_value()?,
                         "entity_id" => entity_id = map.next_value()?,
                         "coupon_set_code" => coupon_set_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -941,6 +1018,7 @@ impl<'de> Deserialize<'de> for Discount {
                     discount_type,
                     entity_id,
                     coupon_set_code,
+                    object,
                     extra,
                 })
             }
@@ -960,6 +1038,9 @@ pub struct Tax {
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -986,12 +1067,21 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut name: Option<String> = None;
                 let mut amount: Option<i64> = None;
                 let mut description: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "name" => name = map.next_value()?,
                         "amount" => amount = map.next_value()?,
                         "description" => description = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tax",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1001,6 +1091,7 @@ impl<'de> Deserialize<'de> for Tax {
                     name,
                     amount,
                     description,
+                    object,
                     extra,
                 })
             }
@@ -1053,6 +1144,9 @@ pub struct ShippingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1090,8 +1184,9 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
@@ -1107,6 +1202,14 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "shipping_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1127,6 +1230,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -1179,6 +1283,9 @@ pub struct BillingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1216,8 +1323,9 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
@@ -1233,6 +1341,14 @@ impl<'de> Deserialize<'de> for BillingAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "billing_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1253,6 +1369,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -2322,7 +2439,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -2617,7 +2734,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -2906,7 +3023,7 @@ impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -3284,7 +3401,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -3661,7 +3778,7 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -3922,7 +4039,7 @@ impl<'de> Deserialize<'de> for CreateForOnetimeChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_charge" => quoted_charge = map.next_value()?,
@@ -4175,7 +4292,7 @@ impl<'de> Deserialize<'de> for EditOneTimeQuoteResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_charge" => quoted_charge = map.next_value()?,
@@ -4552,7 +4669,7 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -4930,7 +5047,7 @@ impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -5376,7 +5493,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -5827,7 +5944,7 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -6152,7 +6269,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_charge" => quoted_charge = map.next_value()?,
@@ -6465,7 +6582,7 @@ impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_charge" => quoted_charge = map.next_value()?,
@@ -6799,7 +6916,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -6989,7 +7106,7 @@ impl<'de> Deserialize<'de> for QuoteLineGroupsForQuoteEntry {
             ) -> Result<QuoteLineGroupsForQuoteEntry, A::Error> {
                 let mut quote_line_group: Option<quote_line_group::QuoteLineGroup> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote_line_group" => quote_line_group = Some(map.next_value()?),
                         _ => {
@@ -7211,7 +7328,7 @@ impl<'de> Deserialize<'de> for ConvertResponse {
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -7395,7 +7512,7 @@ impl<'de> Deserialize<'de> for UpdateStatusResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -7558,7 +7675,7 @@ impl<'de> Deserialize<'de> for ExtendExpiryDateResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -7725,7 +7842,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote" => quote = Some(map.next_value()?),
                         "quoted_subscription" => quoted_subscription = map.next_value()?,
@@ -7888,7 +8005,7 @@ impl<'de> Deserialize<'de> for PdfResponse {
             ) -> Result<PdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "download" => download = Some(map.next_value()?),
                         _ => {
@@ -7978,7 +8095,7 @@ impl<'de> Deserialize<'de> for RetrieveSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cpq_quote_signature" => {
                             cpq_quote_signature = Some(map.next_value()?);
@@ -8076,7 +8193,7 @@ impl<'de> Deserialize<'de> for RetrieveSignedPdfResponse {
             ) -> Result<RetrieveSignedPdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "download" => download = Some(map.next_value()?),
                         _ => {
@@ -8172,7 +8289,7 @@ impl<'de> Deserialize<'de> for CreateSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cpq_quote_signature" => {
                             cpq_quote_signature = Some(map.next_value()?);
@@ -8272,7 +8389,7 @@ impl<'de> Deserialize<'de> for UpdateSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cpq_quote_signature" => {
                             cpq_quote_signature = Some(map.next_value()?);
@@ -8432,7 +8549,7 @@ impl<'de> Deserialize<'de> for UpdateSignatureStatusResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cpq_quote_signature" => {
                             cpq_quote_signature = Some(map.next_value()?);
@@ -8532,7 +8649,7 @@ impl<'de> Deserialize<'de> for RefreshSignatureLinkResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cpq_quote_signature" => {
                             cpq_quote_signature = Some(map.next_value()?);

@@ -58,6 +58,9 @@ pub struct QuoteEntitlement {
     /// `metered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -97,8 +100,9 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
                 let mut feature_type: Option<String> = None;
                 let mut name: Option<String> = None;
                 let mut metered: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "entity_id" => entity_id = map.next_value()?,
                         "entity_type" => entity_type = map.next_value()?,
@@ -116,6 +120,14 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
                         "feature_type" => feature_type = map.next_value()?,
                         "name" => name = map.next_value()?,
                         "metered" => metered = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "quote_entitlement",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -138,6 +150,7 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
                     feature_type,
                     name,
                     metered,
+                    object,
                     extra,
                 })
             }
@@ -445,7 +458,7 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsEntry {
             ) -> Result<ListQuoteEntitlementsEntry, A::Error> {
                 let mut quote_entitlement: Option<QuoteEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "quote_entitlement" => {
                             quote_entitlement = Some(map.next_value()?);

@@ -26,6 +26,9 @@ pub struct QuotedCharge {
     /// `coupon_applicability_mappings` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_applicability_mappings: Option<Vec<CouponApplicabilityMapping>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -57,8 +60,9 @@ impl<'de> Deserialize<'de> for QuotedCharge {
                 let mut coupon_applicability_mappings: Option<
                     Vec<CouponApplicabilityMapping>,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "charges" => charges = map.next_value()?,
                         "addons" => addons = map.next_value()?,
@@ -67,6 +71,14 @@ impl<'de> Deserialize<'de> for QuotedCharge {
                         "coupons" => coupons = map.next_value()?,
                         "coupon_applicability_mappings" => {
                             coupon_applicability_mappings = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "quoted_charge",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -80,6 +92,7 @@ impl<'de> Deserialize<'de> for QuotedCharge {
                     item_tiers,
                     coupons,
                     coupon_applicability_mappings,
+                    object,
                     extra,
                 })
             }
@@ -114,6 +127,9 @@ pub struct Charge {
     /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -145,8 +161,9 @@ impl<'de> Deserialize<'de> for Charge {
                 let mut avalara_sale_type: Option<enums::AvalaraSaleType> = None;
                 let mut avalara_transaction_type: Option<i64> = None;
                 let mut avalara_service_type: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "amount" => amount = map.next_value()?,
                         "amount_in_decimal" => amount_in_decimal = map.next_value()?,
@@ -162,6 +179,14 @@ impl<'de> Deserialize<'de> for Charge {
                         "avalara_service_type" => {
                             avalara_service_type = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "charge",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -176,6 +201,7 @@ impl<'de> Deserialize<'de> for Charge {
                     avalara_sale_type,
                     avalara_transaction_type,
                     avalara_service_type,
+                    object,
                     extra,
                 })
             }
@@ -207,6 +233,9 @@ pub struct Addon {
     /// `service_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -237,8 +266,9 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut unit_price_in_decimal: Option<String> = None;
                 let mut proration_type: Option<enums::ProrationType> = None;
                 let mut service_period: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "quantity" => quantity = map.next_value()?,
@@ -249,6 +279,14 @@ impl<'de> Deserialize<'de> for Addon {
                         }
                         "proration_type" => proration_type = map.next_value()?,
                         "service_period" => service_period = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "addon",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -262,6 +300,7 @@ impl<'de> Deserialize<'de> for Addon {
                     unit_price_in_decimal,
                     proration_type,
                     service_period,
+                    object,
                     extra,
                 })
             }
@@ -296,6 +335,9 @@ pub struct InvoiceItem {
     /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -327,8 +369,9 @@ impl<'de> Deserialize<'de> for InvoiceItem {
                 let mut description: Option<String> = None;
                 let mut entity_description: Option<String> = None;
                 let mut service_period_days: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "quantity" => quantity = map.next_value()?,
@@ -340,6 +383,14 @@ impl<'de> Deserialize<'de> for InvoiceItem {
                         "description" => description = map.next_value()?,
                         "entity_description" => entity_description = map.next_value()?,
                         "service_period_days" => service_period_days = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "invoice_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -354,6 +405,7 @@ impl<'de> Deserialize<'de> for InvoiceItem {
                     description,
                     entity_description,
                     service_period_days,
+                    object,
                     extra,
                 })
             }
@@ -394,6 +446,9 @@ pub struct ItemTier {
     /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -427,8 +482,9 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
                 let mut index: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "starting_unit" => starting_unit = map.next_value()?,
@@ -444,6 +500,14 @@ impl<'de> Deserialize<'de> for ItemTier {
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
                         "index" => index = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "item_tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -460,6 +524,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                     pricing_type,
                     package_size,
                     index,
+                    object,
                     extra,
                 })
             }
@@ -473,6 +538,9 @@ pub struct Coupon {
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -497,16 +565,25 @@ impl<'de> Deserialize<'de> for Coupon {
                 mut map: A,
             ) -> Result<Coupon, A::Error> {
                 let mut coupon_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_id" => coupon_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "coupon",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(Coupon { coupon_id, extra })
+                Ok(Coupon { coupon_id, object, extra })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -521,6 +598,9 @@ pub struct CouponApplicabilityMapping {
     /// `applicable_item_price_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicable_item_price_ids: Option<Vec<String>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -546,12 +626,21 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
             ) -> Result<CouponApplicabilityMapping, A::Error> {
                 let mut coupon_id: Option<String> = None;
                 let mut applicable_item_price_ids: Option<Vec<String>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_id" => coupon_id = map.next_value()?,
                         "applicable_item_price_ids" => {
                             applicable_item_price_ids = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "coupon_applicability_mapping",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -561,6 +650,7 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                 Ok(CouponApplicabilityMapping {
                     coupon_id,
                     applicable_item_price_ids,
+                    object,
                     extra,
                 })
             }

@@ -10,6 +10,9 @@ pub struct QuotedDeltaRamp {
     /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -34,10 +37,19 @@ impl<'de> Deserialize<'de> for QuotedDeltaRamp {
                 mut map: A,
             ) -> Result<QuotedDeltaRamp, A::Error> {
                 let mut line_items: Option<Vec<LineItem>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "line_items" => line_items = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "quoted_delta_ramp",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -45,6 +57,7 @@ impl<'de> Deserialize<'de> for QuotedDeltaRamp {
                 }
                 Ok(QuotedDeltaRamp {
                     line_items,
+                    object,
                     extra,
                 })
             }
@@ -58,6 +71,9 @@ pub struct LineItem {
     /// `item_level_discount_per_billing_cycle_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_per_billing_cycle_in_decimal: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -84,12 +100,21 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut item_level_discount_per_billing_cycle_in_decimal: Option<
                     String,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_level_discount_per_billing_cycle_in_decimal" => {
                             item_level_discount_per_billing_cycle_in_decimal = map
                                 .next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -98,6 +123,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 }
                 Ok(LineItem {
                     item_level_discount_per_billing_cycle_in_decimal,
+                    object,
                     extra,
                 })
             }

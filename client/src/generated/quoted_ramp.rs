@@ -22,6 +22,9 @@ pub struct QuotedRamp {
     /// `coupon_applicability_mappings` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_applicability_mappings: Option<Vec<CouponApplicabilityMapping>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -52,8 +55,9 @@ impl<'de> Deserialize<'de> for QuotedRamp {
                 let mut coupon_applicability_mappings: Option<
                     Vec<CouponApplicabilityMapping>,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "line_items" => line_items = map.next_value()?,
@@ -61,6 +65,14 @@ impl<'de> Deserialize<'de> for QuotedRamp {
                         "item_tiers" => item_tiers = map.next_value()?,
                         "coupon_applicability_mappings" => {
                             coupon_applicability_mappings = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "quoted_ramp",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -73,6 +85,7 @@ impl<'de> Deserialize<'de> for QuotedRamp {
                     discounts,
                     item_tiers,
                     coupon_applicability_mappings,
+                    object,
                     extra,
                 })
             }
@@ -173,6 +186,9 @@ pub struct LineItem {
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -228,8 +244,9 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut net_amount_per_billing_cycle: Option<i64> = None;
                 let mut net_amount_per_billing_cycle_in_decimal: Option<String> = None;
                 let mut description: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "item_type" => item_type = map.next_value()?,
@@ -282,6 +299,14 @@ impl<'de> Deserialize<'de> for LineItem {
                             net_amount_per_billing_cycle_in_decimal = map.next_value()?;
                         }
                         "description" => description = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "line_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -318,6 +343,7 @@ impl<'de> Deserialize<'de> for LineItem {
                     net_amount_per_billing_cycle,
                     net_amount_per_billing_cycle_in_decimal,
                     description,
+                    object,
                     extra,
                 })
             }
@@ -380,6 +406,9 @@ pub struct Discount {
     /// `end_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -420,8 +449,9 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut updated_at: Option<Timestamp> = None;
                 let mut start_date: Option<Timestamp> = None;
                 let mut end_date: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "invoice_name" => invoice_name = map.next_value()?,
@@ -440,6 +470,14 @@ impl<'de> Deserialize<'de> for Discount {
                         "updated_at" => updated_at = map.next_value()?,
                         "start_date" => start_date = map.next_value()?,
                         "end_date" => end_date = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -463,6 +501,7 @@ impl<'de> Deserialize<'de> for Discount {
                     updated_at,
                     start_date,
                     end_date,
+                    object,
                     extra,
                 })
             }
@@ -503,6 +542,9 @@ pub struct ItemTier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -536,8 +578,9 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut ramp_tier_id: Option<String> = None;
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "starting_unit" => starting_unit = map.next_value()?,
@@ -553,6 +596,14 @@ impl<'de> Deserialize<'de> for ItemTier {
                         "ramp_tier_id" => ramp_tier_id = map.next_value()?,
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "item_tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -569,6 +620,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                     ramp_tier_id,
                     pricing_type,
                     package_size,
+                    object,
                     extra,
                 })
             }
@@ -585,6 +637,9 @@ pub struct CouponApplicabilityMapping {
     /// `applicable_item_price_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicable_item_price_ids: Option<Vec<String>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -610,12 +665,21 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
             ) -> Result<CouponApplicabilityMapping, A::Error> {
                 let mut coupon_id: Option<String> = None;
                 let mut applicable_item_price_ids: Option<Vec<String>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_id" => coupon_id = map.next_value()?,
                         "applicable_item_price_ids" => {
                             applicable_item_price_ids = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "coupon_applicability_mapping",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -625,6 +689,7 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                 Ok(CouponApplicabilityMapping {
                     coupon_id,
                     applicable_item_price_ids,
+                    object,
                     extra,
                 })
             }

@@ -82,6 +82,9 @@ pub struct QuotedSubscription {
     /// `quoted_contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_contract_term: Option<Box<QuotedContractTerm>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -130,8 +133,9 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
                 let mut subscription_items: Option<Vec<SubscriptionItem>> = None;
                 let mut item_tiers: Option<Vec<ItemTier>> = None;
                 let mut quoted_contract_term: Option<Box<QuotedContractTerm>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "plan_id" => plan_id = map.next_value()?,
@@ -170,6 +174,14 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
                         "quoted_contract_term" => {
                             quoted_contract_term = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "quoted_subscription",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -201,6 +213,7 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
                     subscription_items,
                     item_tiers,
                     quoted_contract_term,
+                    object,
                     extra,
                 })
             }
@@ -241,6 +254,9 @@ pub struct Addon {
     /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -274,8 +290,9 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut unit_price_in_decimal: Option<String> = None;
                 let mut amount_in_decimal: Option<String> = None;
                 let mut proration_type: Option<enums::ProrationType> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "quantity" => quantity = map.next_value()?,
@@ -291,6 +308,14 @@ impl<'de> Deserialize<'de> for Addon {
                         }
                         "amount_in_decimal" => amount_in_decimal = map.next_value()?,
                         "proration_type" => proration_type = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "addon",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -307,6 +332,7 @@ impl<'de> Deserialize<'de> for Addon {
                     unit_price_in_decimal,
                     amount_in_decimal,
                     proration_type,
+                    object,
                     extra,
                 })
             }
@@ -341,6 +367,9 @@ pub struct EventBasedAddon {
     /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -372,8 +401,9 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                 let mut charge_once: Option<bool> = None;
                 let mut quantity_in_decimal: Option<String> = None;
                 let mut unit_price_in_decimal: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "quantity" => quantity = map.next_value()?,
@@ -386,6 +416,14 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                         "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
                         "unit_price_in_decimal" => {
                             unit_price_in_decimal = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "event_based_addon",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -401,6 +439,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                     charge_once,
                     quantity_in_decimal,
                     unit_price_in_decimal,
+                    object,
                     extra,
                 })
             }
@@ -414,6 +453,9 @@ pub struct Coupon {
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -438,16 +480,25 @@ impl<'de> Deserialize<'de> for Coupon {
                 mut map: A,
             ) -> Result<Coupon, A::Error> {
                 let mut coupon_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_id" => coupon_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "coupon",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(Coupon { coupon_id, extra })
+                Ok(Coupon { coupon_id, object, extra })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -533,6 +584,9 @@ pub struct SubscriptionItem {
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
     >,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -583,8 +637,9 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                 let mut usage_accumulation_reset_frequency: Option<
                     enums::UsageAccumulationResetFrequency,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "item_type" => item_type = map.next_value()?,
@@ -617,6 +672,14 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                         "usage_accumulation_reset_frequency" => {
                             usage_accumulation_reset_frequency = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "subscription_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -648,6 +711,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                     charge_on_option,
                     proration_type,
                     usage_accumulation_reset_frequency,
+                    object,
                     extra,
                 })
             }
@@ -688,6 +752,9 @@ pub struct ItemTier {
     /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -721,8 +788,9 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
                 let mut index: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "starting_unit" => starting_unit = map.next_value()?,
@@ -738,6 +806,14 @@ impl<'de> Deserialize<'de> for ItemTier {
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
                         "index" => index = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "item_tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -754,6 +830,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                     pricing_type,
                     package_size,
                     index,
+                    object,
                     extra,
                 })
             }
@@ -782,6 +859,9 @@ pub struct QuotedContractTerm {
     /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -811,8 +891,9 @@ impl<'de> Deserialize<'de> for QuotedContractTerm {
                 let mut action_at_term_end: Option<QuotedContractTermActionAtTermEnd> = None;
                 let mut total_contract_value: Option<i64> = None;
                 let mut cancellation_cutoff_period: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "contract_start" => contract_start = map.next_value()?,
                         "contract_end" => contract_end = map.next_value()?,
@@ -823,6 +904,14 @@ impl<'de> Deserialize<'de> for QuotedContractTerm {
                         }
                         "cancellation_cutoff_period" => {
                             cancellation_cutoff_period = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "quoted_contract_term",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -836,6 +925,7 @@ impl<'de> Deserialize<'de> for QuotedContractTerm {
                     action_at_term_end,
                     total_contract_value,
                     cancellation_cutoff_period,
+                    object,
                     extra,
                 })
             }

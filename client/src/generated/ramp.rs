@@ -67,6 +67,9 @@ pub struct Ramp {
     /// `status_transition_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_transition_reason: Option<Box<StatusTransitionReason>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -109,8 +112,9 @@ impl<'de> Deserialize<'de> for Ramp {
                 let mut contract_term: Option<Box<ContractTerm>> = None;
                 let mut deleted: Option<bool> = None;
                 let mut status_transition_reason: Option<Box<StatusTransitionReason>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "description" => description = map.next_value()?,
@@ -132,6 +136,14 @@ impl<'de> Deserialize<'de> for Ramp {
                         "deleted" => deleted = map.next_value()?,
                         "status_transition_reason" => {
                             status_transition_reason = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "ramp",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -158,6 +170,7 @@ impl<'de> Deserialize<'de> for Ramp {
                     contract_term,
                     deleted,
                     status_transition_reason,
+                    object,
                     extra,
                 })
             }
@@ -216,6 +229,9 @@ pub struct ItemsToAdd {
     /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<ItemsToAddChargeOnEvent>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -255,8 +271,9 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
                 let mut charge_once: Option<bool> = None;
                 let mut charge_on_option: Option<enums::ChargeOnOption> = None;
                 let mut charge_on_event: Option<ItemsToAddChargeOnEvent> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "item_type" => item_type = map.next_value()?,
@@ -278,6 +295,14 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
                         "charge_once" => charge_once = map.next_value()?,
                         "charge_on_option" => charge_on_option = map.next_value()?,
                         "charge_on_event" => charge_on_event = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "items_to_add",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -300,6 +325,7 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
                     charge_once,
                     charge_on_option,
                     charge_on_event,
+                    object,
                     extra,
                 })
             }
@@ -358,6 +384,9 @@ pub struct ItemsToUpdate {
     /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<ItemsToUpdateChargeOnEvent>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -397,8 +426,9 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                 let mut charge_once: Option<bool> = None;
                 let mut charge_on_option: Option<enums::ChargeOnOption> = None;
                 let mut charge_on_event: Option<ItemsToUpdateChargeOnEvent> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "item_type" => item_type = map.next_value()?,
@@ -420,6 +450,14 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                         "charge_once" => charge_once = map.next_value()?,
                         "charge_on_option" => charge_on_option = map.next_value()?,
                         "charge_on_event" => charge_on_event = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "items_to_update",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -442,6 +480,7 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                     charge_once,
                     charge_on_option,
                     charge_on_event,
+                    object,
                     extra,
                 })
             }
@@ -458,6 +497,9 @@ pub struct CouponsToAdd {
     /// `apply_till` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -483,11 +525,20 @@ impl<'de> Deserialize<'de> for CouponsToAdd {
             ) -> Result<CouponsToAdd, A::Error> {
                 let mut coupon_id: Option<String> = None;
                 let mut apply_till: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_id" => coupon_id = map.next_value()?,
                         "apply_till" => apply_till = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "coupons_to_add",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -496,6 +547,7 @@ impl<'de> Deserialize<'de> for CouponsToAdd {
                 Ok(CouponsToAdd {
                     coupon_id,
                     apply_till,
+                    object,
                     extra,
                 })
             }
@@ -546,6 +598,9 @@ pub struct DiscountsToAdd {
     /// `created_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -582,8 +637,9 @@ impl<'de> Deserialize<'de> for DiscountsToAdd {
                 let mut apply_on: Option<enums::ApplyOn> = None;
                 let mut item_price_id: Option<String> = None;
                 let mut created_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "invoice_name" => invoice_name = map.next_value()?,
@@ -598,6 +654,14 @@ impl<'de> Deserialize<'de> for DiscountsToAdd {
                         "apply_on" => apply_on = map.next_value()?,
                         "item_price_id" => item_price_id = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "discounts_to_add",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -617,6 +681,7 @@ impl<'de> Deserialize<'de> for DiscountsToAdd {
                     apply_on,
                     item_price_id,
                     created_at,
+                    object,
                     extra,
                 })
             }
@@ -657,6 +722,9 @@ pub struct ItemTier {
     /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -690,8 +758,9 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
                 let mut index: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "starting_unit" => starting_unit = map.next_value()?,
@@ -707,6 +776,14 @@ impl<'de> Deserialize<'de> for ItemTier {
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
                         "index" => index = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "item_tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -723,6 +800,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                     pricing_type,
                     package_size,
                     index,
+                    object,
                     extra,
                 })
             }
@@ -742,6 +820,9 @@ pub struct ContractTerm {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<ContractTermActionAtTermEnd>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -768,8 +849,9 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut cancellation_cutoff_period: Option<i64> = None;
                 let mut renewal_billing_cycles: Option<i64> = None;
                 let mut action_at_term_end: Option<ContractTermActionAtTermEnd> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cancellation_cutoff_period" => {
                             cancellation_cutoff_period = map.next_value()?;
@@ -778,6 +860,14 @@ impl<'de> Deserialize<'de> for ContractTerm {
                             renewal_billing_cycles = map.next_value()?;
                         }
                         "action_at_term_end" => action_at_term_end = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "contract_term",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -787,6 +877,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                     cancellation_cutoff_period,
                     renewal_billing_cycles,
                     action_at_term_end,
+                    object,
                     extra,
                 })
             }
@@ -803,6 +894,9 @@ pub struct StatusTransitionReason {
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -828,11 +922,20 @@ impl<'de> Deserialize<'de> for StatusTransitionReason {
             ) -> Result<StatusTransitionReason, A::Error> {
                 let mut code: Option<String> = None;
                 let mut message: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "code" => code = map.next_value()?,
                         "message" => message = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "status_transition_reason",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -841,6 +944,7 @@ impl<'de> Deserialize<'de> for StatusTransitionReason {
                 Ok(StatusTransitionReason {
                     code,
                     message,
+                    object,
                     extra,
                 })
             }
@@ -1406,7 +1510,7 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionResponse {
             ) -> Result<CreateForSubscriptionResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ramp" => ramp = Some(map.next_value()?),
                         _ => {
@@ -1646,7 +1750,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ramp" => ramp = Some(map.next_value()?),
                         _ => {
@@ -1733,7 +1837,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ramp" => ramp = Some(map.next_value()?),
                         _ => {
@@ -1824,7 +1928,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ramp" => ramp = Some(map.next_value()?),
                         _ => {
@@ -2107,7 +2211,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "ramp" => ramp = Some(map.next_value()?),
                         _ => {

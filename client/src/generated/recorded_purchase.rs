@@ -41,6 +41,9 @@ pub struct RecordedPurchase {
     /// `error_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<Box<ErrorDetail>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -79,8 +82,9 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
                     Vec<LinkedOmnichannelOneTimeOrder>,
                 > = None;
                 let mut error_detail: Option<Box<ErrorDetail>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "customer_id" => customer_id = map.next_value()?,
@@ -99,6 +103,14 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
                             linked_omnichannel_one_time_orders = map.next_value()?;
                         }
                         "error_detail" => error_detail = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "recorded_purchase",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -116,6 +128,7 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
                     linked_omnichannel_subscriptions,
                     linked_omnichannel_one_time_orders,
                     error_detail,
+                    object,
                     extra,
                 })
             }
@@ -129,6 +142,9 @@ pub struct LinkedOmnichannelSubscription {
     /// `omnichannel_subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -153,11 +169,20 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                 mut map: A,
             ) -> Result<LinkedOmnichannelSubscription, A::Error> {
                 let mut omnichannel_subscription_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "omnichannel_subscription_id" => {
                             omnichannel_subscription_id = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_omnichannel_subscription",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -166,6 +191,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                 }
                 Ok(LinkedOmnichannelSubscription {
                     omnichannel_subscription_id,
+                    object,
                     extra,
                 })
             }
@@ -179,6 +205,9 @@ pub struct LinkedOmnichannelOneTimeOrder {
     /// `omnichannel_one_time_order_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -203,11 +232,20 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                 mut map: A,
             ) -> Result<LinkedOmnichannelOneTimeOrder, A::Error> {
                 let mut omnichannel_one_time_order_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "omnichannel_one_time_order_id" => {
                             omnichannel_one_time_order_id = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_omnichannel_one_time_order",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -216,6 +254,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                 }
                 Ok(LinkedOmnichannelOneTimeOrder {
                     omnichannel_one_time_order_id,
+                    object,
                     extra,
                 })
             }
@@ -229,6 +268,9 @@ pub struct ErrorDetail {
     /// `error_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -253,10 +295,19 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 mut map: A,
             ) -> Result<ErrorDetail, A::Error> {
                 let mut error_message: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "error_message" => error_message = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "error_detail",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -264,6 +315,7 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 }
                 Ok(ErrorDetail {
                     error_message,
+                    object,
                     extra,
                 })
             }
@@ -531,7 +583,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut recorded_purchase: Option<RecordedPurchase> = None;
                 let mut customer: Option<customer::Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "recorded_purchase" => {
                             recorded_purchase = Some(map.next_value()?);
@@ -627,7 +679,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut recorded_purchase: Option<RecordedPurchase> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "recorded_purchase" => {
                             recorded_purchase = Some(map.next_value()?);

@@ -28,6 +28,9 @@ pub struct ResourceMigration {
     /// `updated_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -58,8 +61,9 @@ impl<'de> Deserialize<'de> for ResourceMigration {
                 let mut errors: Option<String> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut updated_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "from_site" => from_site = map.next_value()?,
                         "entity_type" => entity_type = map.next_value()?,
@@ -68,6 +72,14 @@ impl<'de> Deserialize<'de> for ResourceMigration {
                         "errors" => errors = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "updated_at" => updated_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "resource_migration",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -81,6 +93,7 @@ impl<'de> Deserialize<'de> for ResourceMigration {
                     errors,
                     created_at,
                     updated_at,
+                    object,
                     extra,
                 })
             }
@@ -320,7 +333,7 @@ impl<'de> Deserialize<'de> for RetrieveLatestResponse {
             ) -> Result<RetrieveLatestResponse, A::Error> {
                 let mut resource_migration: Option<ResourceMigration> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "resource_migration" => {
                             resource_migration = Some(map.next_value()?);

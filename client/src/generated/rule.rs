@@ -36,6 +36,9 @@ pub struct Rule {
     /// `modified_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -69,8 +72,9 @@ impl<'de> Deserialize<'de> for Rule {
                 let mut deleted: Option<bool> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut modified_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "namespace" => namespace = map.next_value()?,
@@ -82,6 +86,14 @@ impl<'de> Deserialize<'de> for Rule {
                         "deleted" => deleted = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "modified_at" => modified_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "rule",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -98,6 +110,7 @@ impl<'de> Deserialize<'de> for Rule {
                     deleted,
                     created_at,
                     modified_at,
+                    object,
                     extra,
                 })
             }
@@ -225,7 +238,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut rule: Option<Rule> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "rule" => rule = Some(map.next_value()?),
                         _ => {

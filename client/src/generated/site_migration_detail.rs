@@ -28,6 +28,9 @@ pub struct SiteMigrationDetail {
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -57,8 +60,9 @@ impl<'de> Deserialize<'de> for SiteMigrationDetail {
                 let mut migrated_at: Option<Timestamp> = None;
                 let mut entity_type: Option<EntityType> = None;
                 let mut status: Option<Status> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "entity_id" => entity_id = map.next_value()?,
                         "other_site_name" => other_site_name = map.next_value()?,
@@ -68,6 +72,14 @@ impl<'de> Deserialize<'de> for SiteMigrationDetail {
                         "migrated_at" => migrated_at = map.next_value()?,
                         "entity_type" => entity_type = map.next_value()?,
                         "status" => status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "site_migration_detail",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -80,6 +92,7 @@ impl<'de> Deserialize<'de> for SiteMigrationDetail {
                     migrated_at,
                     entity_type,
                     status,
+                    object,
                     extra,
                 })
             }
@@ -435,7 +448,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut site_migration_detail: Option<SiteMigrationDetail> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "site_migration_detail" => {
                             site_migration_detail = Some(map.next_value()?);

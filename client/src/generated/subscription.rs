@@ -264,6 +264,9 @@ pub struct Subscription {
     /// `decommissioned`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decommissioned: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -368,8 +371,9 @@ impl<'de> Deserialize<'de> for Subscription {
                 let mut discounts: Option<Vec<Discount>> = None;
                 let mut business_entity_id: Option<String> = None;
                 let mut decommissioned: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "currency_code" => currency_code = map.next_value()?,
@@ -478,6 +482,14 @@ impl<'de> Deserialize<'de> for Subscription {
                         "discounts" => discounts = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
                         "decommissioned" => decommissioned = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "subscription",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -563,6 +575,7 @@ impl<'de> Deserialize<'de> for Subscription {
                     discounts,
                     business_entity_id,
                     decommissioned,
+                    object,
                     extra,
                 })
             }
@@ -650,6 +663,9 @@ pub struct SubscriptionItem {
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
     >,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -700,8 +716,9 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                 let mut usage_accumulation_reset_frequency: Option<
                     enums::UsageAccumulationResetFrequency,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "item_type" => item_type = map.next_value()?,
@@ -734,6 +751,14 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                         "usage_accumulation_reset_frequency" => {
                             usage_accumulation_reset_frequency = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "subscription_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -765,6 +790,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                     charge_on_option,
                     proration_type,
                     usage_accumulation_reset_frequency,
+                    object,
                     extra,
                 })
             }
@@ -805,6 +831,9 @@ pub struct ItemTier {
     /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -838,8 +867,9 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
                 let mut index: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "starting_unit" => starting_unit = map.next_value()?,
@@ -855,6 +885,14 @@ impl<'de> Deserialize<'de> for ItemTier {
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
                         "index" => index = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "item_tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -871,6 +909,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                     pricing_type,
                     package_size,
                     index,
+                    object,
                     extra,
                 })
             }
@@ -887,6 +926,9 @@ pub struct ChargedItem {
     /// `last_charged_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_charged_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -912,11 +954,20 @@ impl<'de> Deserialize<'de> for ChargedItem {
             ) -> Result<ChargedItem, A::Error> {
                 let mut item_price_id: Option<String> = None;
                 let mut last_charged_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "item_price_id" => item_price_id = map.next_value()?,
                         "last_charged_at" => last_charged_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "charged_item",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -925,6 +976,7 @@ impl<'de> Deserialize<'de> for ChargedItem {
                 Ok(ChargedItem {
                     item_price_id,
                     last_charged_at,
+                    object,
                     extra,
                 })
             }
@@ -965,6 +1017,9 @@ pub struct Addon {
     /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -998,8 +1053,9 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut unit_price_in_decimal: Option<String> = None;
                 let mut amount_in_decimal: Option<String> = None;
                 let mut proration_type: Option<enums::ProrationType> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "quantity" => quantity = map.next_value()?,
@@ -1015,6 +1071,14 @@ impl<'de> Deserialize<'de> for Addon {
                         }
                         "amount_in_decimal" => amount_in_decimal = map.next_value()?,
                         "proration_type" => proration_type = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "addon",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1031,6 +1095,7 @@ impl<'de> Deserialize<'de> for Addon {
                     unit_price_in_decimal,
                     amount_in_decimal,
                     proration_type,
+                    object,
                     extra,
                 })
             }
@@ -1065,6 +1130,9 @@ pub struct EventBasedAddon {
     /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1096,8 +1164,9 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                 let mut charge_once: Option<bool> = None;
                 let mut quantity_in_decimal: Option<String> = None;
                 let mut unit_price_in_decimal: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "quantity" => quantity = map.next_value()?,
@@ -1110,6 +1179,14 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                         "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
                         "unit_price_in_decimal" => {
                             unit_price_in_decimal = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "event_based_addon",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -1125,6 +1202,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                     charge_once,
                     quantity_in_decimal,
                     unit_price_in_decimal,
+                    object,
                     extra,
                 })
             }
@@ -1141,6 +1219,9 @@ pub struct ChargedEventBasedAddon {
     /// `last_charged_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_charged_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1166,11 +1247,20 @@ impl<'de> Deserialize<'de> for ChargedEventBasedAddon {
             ) -> Result<ChargedEventBasedAddon, A::Error> {
                 let mut id: Option<String> = None;
                 let mut last_charged_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "last_charged_at" => last_charged_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "charged_event_based_addon",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1179,6 +1269,7 @@ impl<'de> Deserialize<'de> for ChargedEventBasedAddon {
                 Ok(ChargedEventBasedAddon {
                     id,
                     last_charged_at,
+                    object,
                     extra,
                 })
             }
@@ -1201,6 +1292,9 @@ pub struct Coupon {
     /// `coupon_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1228,13 +1322,22 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut apply_till: Option<Timestamp> = None;
                 let mut applied_count: Option<i64> = None;
                 let mut coupon_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "coupon_id" => coupon_id = map.next_value()?,
                         "apply_till" => apply_till = map.next_value()?,
                         "applied_count" => applied_count = map.next_value()?,
                         "coupon_code" => coupon_code = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "coupon",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1245,6 +1348,7 @@ impl<'de> Deserialize<'de> for Coupon {
                     apply_till,
                     applied_count,
                     coupon_code,
+                    object,
                     extra,
                 })
             }
@@ -1297,6 +1401,9 @@ pub struct ShippingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1334,8 +1441,9 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
@@ -1351,6 +1459,14 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "shipping_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1371,6 +1487,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -1423,6 +1540,9 @@ pub struct ReferralInfo {
     /// `post_purchase_widget_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_purchase_widget_enabled: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1460,8 +1580,9 @@ impl<'de> Deserialize<'de> for ReferralInfo {
                 let mut notify_referral_system: Option<enums::NotifyReferralSystem> = None;
                 let mut destination_url: Option<String> = None;
                 let mut post_purchase_widget_enabled: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "referral_code" => referral_code = map.next_value()?,
                         "coupon_code" => coupon_code = map.next_value()?,
@@ -1487,6 +1608,14 @@ impl<'de> Deserialize<'de> for ReferralInfo {
                         "post_purchase_widget_enabled" => {
                             post_purchase_widget_enabled = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "referral_info",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1507,6 +1636,7 @@ impl<'de> Deserialize<'de> for ReferralInfo {
                     notify_referral_system,
                     destination_url,
                     post_purchase_widget_enabled,
+                    object,
                     extra,
                 })
             }
@@ -1523,6 +1653,9 @@ pub struct BillingOverride {
     /// `max_refundable_credits_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_refundable_credits_usage: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1548,14 +1681,23 @@ impl<'de> Deserialize<'de> for BillingOverride {
             ) -> Result<BillingOverride, A::Error> {
                 let mut max_excess_payment_usage: Option<i64> = None;
                 let mut max_refundable_credits_usage: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "max_excess_payment_usage" => {
                             max_excess_payment_usage = map.next_value()?;
                         }
                         "max_refundable_credits_usage" => {
                             max_refundable_credits_usage = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "billing_override",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -1565,6 +1707,7 @@ impl<'de> Deserialize<'de> for BillingOverride {
                 Ok(BillingOverride {
                     max_excess_payment_usage,
                     max_refundable_credits_usage,
+                    object,
                     extra,
                 })
             }
@@ -1611,6 +1754,9 @@ pub struct ContractTerm {
     /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1646,8 +1792,9 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut created_at: Option<Timestamp> = None;
                 let mut subscription_id: Option<String> = None;
                 let mut remaining_billing_cycles: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "status" => status = map.next_value()?,
@@ -1669,6 +1816,14 @@ impl<'de> Deserialize<'de> for ContractTerm {
                         "remaining_billing_cycles" => {
                             remaining_billing_cycles = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "contract_term",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1687,6 +1842,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                     created_at,
                     subscription_id,
                     remaining_billing_cycles,
+                    object,
                     extra,
                 })
             }
@@ -1752,6 +1908,9 @@ pub struct Discount {
     /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1793,8 +1952,9 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut applied_count: Option<i64> = None;
                 let mut coupon_id: Option<String> = None;
                 let mut index: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "invoice_name" => invoice_name = map.next_value()?,
@@ -1814,6 +1974,14 @@ impl<'de> Deserialize<'de> for Discount {
                         "applied_count" => applied_count = map.next_value()?,
                         "coupon_id" => coupon_id = map.next_value()?,
                         "index" => index = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "discount",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -1838,6 +2006,7 @@ impl<'de> Deserialize<'de> for Discount {
                     applied_count,
                     coupon_id,
                     index,
+                    object,
                     extra,
                 })
             }
@@ -5537,7 +5706,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -6090,7 +6259,7 @@ impl<'de> Deserialize<'de> for CreateForCustomerResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -6661,7 +6830,7 @@ impl<'de> Deserialize<'de> for CreateWithItemsResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -7291,7 +7460,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -7482,7 +7651,7 @@ impl<'de> Deserialize<'de> for SubscriptionsForCustomerEntry {
             ) -> Result<SubscriptionsForCustomerEntry, A::Error> {
                 let mut subscription: Option<Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         _ => {
@@ -7701,7 +7870,7 @@ impl<'de> Deserialize<'de> for ContractTermsForSubscriptionEntry {
             ) -> Result<ContractTermsForSubscriptionEntry, A::Error> {
                 let mut contract_term: Option<ContractTerm> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "contract_term" => contract_term = Some(map.next_value()?),
                         _ => {
@@ -7888,7 +8057,7 @@ impl<'de> Deserialize<'de> for ListDiscountsEntry {
             ) -> Result<ListDiscountsEntry, A::Error> {
                 let mut discount: Option<Discount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "discount" => discount = Some(map.next_value()?),
                         _ => {
@@ -7984,7 +8153,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -8087,7 +8256,7 @@ impl<'de> Deserialize<'de> for RetrieveWithScheduledChangesResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -8198,7 +8367,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledChangesResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -8390,7 +8559,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledCancellationResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -8552,7 +8721,7 @@ impl<'de> Deserialize<'de> for RemoveCouponsResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -9193,7 +9362,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -9868,7 +10037,7 @@ impl<'de> Deserialize<'de> for UpdateForItemsResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -10062,7 +10231,7 @@ impl<'de> Deserialize<'de> for ChangeTermEndResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -10364,7 +10533,7 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -10589,7 +10758,7 @@ impl<'de> Deserialize<'de> for AddChargeAtTermEndResponse {
             ) -> Result<AddChargeAtTermEndResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -10795,7 +10964,7 @@ impl<'de> Deserialize<'de> for ChargeAddonAtTermEndResponse {
             ) -> Result<ChargeAddonAtTermEndResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {
@@ -11012,7 +11181,7 @@ impl<'de> Deserialize<'de> for ChargeFutureRenewalsResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -11217,7 +11386,7 @@ impl<'de> Deserialize<'de> for EditAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "advance_invoice_schedules" => {
                             advance_invoice_schedules = Some(map.next_value()?);
@@ -11314,7 +11483,7 @@ impl<'de> Deserialize<'de> for RetrieveAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "advance_invoice_schedules" => {
                             advance_invoice_schedules = Some(map.next_value()?);
@@ -11483,7 +11652,7 @@ impl<'de> Deserialize<'de> for RemoveAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "advance_invoice_schedules" => {
@@ -11672,7 +11841,7 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice" => invoice = map.next_value()?,
                         "unbilled_charges" => unbilled_charges = map.next_value()?,
@@ -12221,7 +12390,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -12726,7 +12895,7 @@ impl<'de> Deserialize<'de> for ImportForCustomerResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -12898,7 +13067,7 @@ impl<'de> Deserialize<'de> for ImportContractTermResponse {
             ) -> Result<ImportContractTermResponse, A::Error> {
                 let mut contract_term: Option<ContractTerm> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "contract_term" => contract_term = Some(map.next_value()?),
                         _ => {
@@ -13078,7 +13247,7 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesResponse {
             ) -> Result<ImportUnbilledChargesResponse, A::Error> {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "unbilled_charges" => unbilled_charges = Some(map.next_value()?),
                         _ => {
@@ -13586,7 +13755,7 @@ impl<'de> Deserialize<'de> for ImportForItemsResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -13759,7 +13928,7 @@ impl<'de> Deserialize<'de> for OverrideBillingProfileResponse {
                 let mut subscription: Option<Subscription> = None;
                 let mut payment_source: Option<Box<payment_source::PaymentSource>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "payment_source" => payment_source = map.next_value()?,
@@ -13861,7 +14030,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -14089,7 +14258,7 @@ impl<'de> Deserialize<'de> for PauseResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -14390,7 +14559,7 @@ impl<'de> Deserialize<'de> for CancelResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -14716,7 +14885,7 @@ impl<'de> Deserialize<'de> for CancelForItemsResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -14943,7 +15112,7 @@ impl<'de> Deserialize<'de> for ResumeResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -15054,7 +15223,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledPauseResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -15161,7 +15330,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledResumptionResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         "customer" => customer = Some(map.next_value()?),
@@ -15318,7 +15487,7 @@ impl<'de> Deserialize<'de> for MoveResponse {
             ) -> Result<MoveResponse, A::Error> {
                 let mut subscription: Option<Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription" => subscription = Some(map.next_value()?),
                         _ => {

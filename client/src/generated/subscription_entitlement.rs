@@ -48,6 +48,9 @@ pub struct SubscriptionEntitlement {
     /// `components`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Box<Component>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -84,8 +87,9 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
                 let mut schedule_status: Option<ScheduleStatus> = None;
                 let mut expires_at: Option<Timestamp> = None;
                 let mut components: Option<Box<Component>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription_id" => subscription_id = map.next_value()?,
                         "feature_id" => feature_id = map.next_value()?,
@@ -100,6 +104,14 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
                         "schedule_status" => schedule_status = map.next_value()?,
                         "expires_at" => expires_at = map.next_value()?,
                         "components" => components = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "subscription_entitlement",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -119,6 +131,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
                     schedule_status,
                     expires_at,
                     components,
+                    object,
                     extra,
                 })
             }
@@ -132,6 +145,9 @@ pub struct Component {
     /// `entitlement_overrides`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlement_overrides: Option<Box<entitlement_override::EntitlementOverride>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -158,11 +174,20 @@ impl<'de> Deserialize<'de> for Component {
                 let mut entitlement_overrides: Option<
                     Box<entitlement_override::EntitlementOverride>,
                 > = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "entitlement_overrides" => {
                             entitlement_overrides = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "component",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -171,6 +196,7 @@ impl<'de> Deserialize<'de> for Component {
                 }
                 Ok(Component {
                     entitlement_overrides,
+                    object,
                     extra,
                 })
             }
@@ -470,7 +496,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsForSubscriptionEntry {
             ) -> Result<SubscriptionEntitlementsForSubscriptionEntry, A::Error> {
                 let mut subscription_entitlement: Option<SubscriptionEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription_entitlement" => {
                             subscription_entitlement = Some(map.next_value()?);
@@ -648,7 +674,7 @@ impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
             ) -> Result<SetSubscriptionEntitlementAvailabilityEntry, A::Error> {
                 let mut subscription_entitlement: Option<SubscriptionEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription_entitlement" => {
                             subscription_entitlement = Some(map.next_value()?);

@@ -13,6 +13,9 @@ pub struct SubscriptionEntitlementsUpdatedDetail {
     /// `has_next`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_next: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -38,11 +41,20 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsUpdatedDetail {
             ) -> Result<SubscriptionEntitlementsUpdatedDetail, A::Error> {
                 let mut subscription_id: Option<String> = None;
                 let mut has_next: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription_id" => subscription_id = map.next_value()?,
                         "has_next" => has_next = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "subscription_entitlements_updated_detail",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -51,6 +63,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsUpdatedDetail {
                 Ok(SubscriptionEntitlementsUpdatedDetail {
                     subscription_id,
                     has_next,
+                    object,
                     extra,
                 })
             }

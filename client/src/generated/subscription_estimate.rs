@@ -35,6 +35,9 @@ pub struct SubscriptionEstimate {
     /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<Box<ContractTerm>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -67,8 +70,9 @@ impl<'de> Deserialize<'de> for SubscriptionEstimate {
                 let mut resume_date: Option<Timestamp> = None;
                 let mut shipping_address: Option<Box<ShippingAddress>> = None;
                 let mut contract_term: Option<Box<ContractTerm>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "currency_code" => currency_code = map.next_value()?,
@@ -79,6 +83,14 @@ impl<'de> Deserialize<'de> for SubscriptionEstimate {
                         "resume_date" => resume_date = map.next_value()?,
                         "shipping_address" => shipping_address = map.next_value()?,
                         "contract_term" => contract_term = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "subscription_estimate",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -94,6 +106,7 @@ impl<'de> Deserialize<'de> for SubscriptionEstimate {
                     resume_date,
                     shipping_address,
                     contract_term,
+                    object,
                     extra,
                 })
             }
@@ -146,6 +159,9 @@ pub struct ShippingAddress {
     /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -183,8 +199,9 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut country: Option<String> = None;
                 let mut zip: Option<String> = None;
                 let mut validation_status: Option<enums::ValidationStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "first_name" => first_name = map.next_value()?,
                         "last_name" => last_name = map.next_value()?,
@@ -200,6 +217,14 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                         "country" => country = map.next_value()?,
                         "zip" => zip = map.next_value()?,
                         "validation_status" => validation_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "shipping_address",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -220,6 +245,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                     country,
                     zip,
                     validation_status,
+                    object,
                     extra,
                 })
             }
@@ -266,6 +292,9 @@ pub struct ContractTerm {
     /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -301,8 +330,9 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut created_at: Option<Timestamp> = None;
                 let mut subscription_id: Option<String> = None;
                 let mut remaining_billing_cycles: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "status" => status = map.next_value()?,
@@ -324,6 +354,14 @@ impl<'de> Deserialize<'de> for ContractTerm {
                         "remaining_billing_cycles" => {
                             remaining_billing_cycles = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "contract_term",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -342,6 +380,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                     created_at,
                     subscription_id,
                     remaining_billing_cycles,
+                    object,
                     extra,
                 })
             }

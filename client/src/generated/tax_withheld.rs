@@ -43,6 +43,9 @@ pub struct TaxWithheld {
     /// `exchange_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -78,8 +81,9 @@ impl<'de> Deserialize<'de> for TaxWithheld {
                 let mut resource_version: Option<i64> = None;
                 let mut updated_at: Option<Timestamp> = None;
                 let mut exchange_rate: Option<f64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "user" => user = map.next_value()?,
@@ -93,6 +97,14 @@ impl<'de> Deserialize<'de> for TaxWithheld {
                         "resource_version" => resource_version = map.next_value()?,
                         "updated_at" => updated_at = map.next_value()?,
                         "exchange_rate" => exchange_rate = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tax_withheld",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -111,6 +123,7 @@ impl<'de> Deserialize<'de> for TaxWithheld {
                     resource_version,
                     updated_at,
                     exchange_rate,
+                    object,
                     extra,
                 })
             }

@@ -21,6 +21,9 @@ pub struct ThirdPartyPaymentMethod {
     /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -48,13 +51,22 @@ impl<'de> Deserialize<'de> for ThirdPartyPaymentMethod {
                 let mut gateway: Option<enums::Gateway> = None;
                 let mut gateway_account_id: Option<String> = None;
                 let mut reference_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "type" => r#type = map.next_value()?,
                         "gateway" => gateway = map.next_value()?,
                         "gateway_account_id" => gateway_account_id = map.next_value()?,
                         "reference_id" => reference_id = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "third_party_payment_method",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -65,6 +77,7 @@ impl<'de> Deserialize<'de> for ThirdPartyPaymentMethod {
                     gateway,
                     gateway_account_id,
                     reference_id,
+                    object,
                     extra,
                 })
             }

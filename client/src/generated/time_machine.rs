@@ -28,6 +28,9 @@ pub struct TimeMachine {
     /// `error_json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_json: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -58,8 +61,9 @@ impl<'de> Deserialize<'de> for TimeMachine {
                 let mut failure_code: Option<String> = None;
                 let mut failure_reason: Option<String> = None;
                 let mut error_json: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "name" => name = map.next_value()?,
                         "time_travel_status" => time_travel_status = map.next_value()?,
@@ -68,6 +72,14 @@ impl<'de> Deserialize<'de> for TimeMachine {
                         "failure_code" => failure_code = map.next_value()?,
                         "failure_reason" => failure_reason = map.next_value()?,
                         "error_json" => error_json = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "time_machine",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -81,6 +93,7 @@ impl<'de> Deserialize<'de> for TimeMachine {
                     failure_code,
                     failure_reason,
                     error_json,
+                    object,
                     extra,
                 })
             }
@@ -247,7 +260,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut time_machine: Option<TimeMachine> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "time_machine" => time_machine = Some(map.next_value()?),
                         _ => {
@@ -397,7 +410,7 @@ impl<'de> Deserialize<'de> for StartAfreshResponse {
             ) -> Result<StartAfreshResponse, A::Error> {
                 let mut time_machine: Option<TimeMachine> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "time_machine" => time_machine = Some(map.next_value()?),
                         _ => {
@@ -547,7 +560,7 @@ impl<'de> Deserialize<'de> for TravelForwardResponse {
             ) -> Result<TravelForwardResponse, A::Error> {
                 let mut time_machine: Option<TimeMachine> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "time_machine" => time_machine = Some(map.next_value()?),
                         _ => {

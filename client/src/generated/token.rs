@@ -43,6 +43,9 @@ pub struct Token {
     /// `expired_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -78,8 +81,9 @@ impl<'de> Deserialize<'de> for Token {
                 let mut updated_at: Option<Timestamp> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut expired_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "gateway" => gateway = map.next_value()?,
@@ -93,6 +97,14 @@ impl<'de> Deserialize<'de> for Token {
                         "updated_at" => updated_at = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "expired_at" => expired_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "token",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -111,6 +123,7 @@ impl<'de> Deserialize<'de> for Token {
                     updated_at,
                     created_at,
                     expired_at,
+                    object,
                     extra,
                 })
             }

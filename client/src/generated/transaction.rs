@@ -149,6 +149,9 @@ pub struct Transaction {
     /// `custom_payment_method_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_name: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -218,8 +221,9 @@ impl<'de> Deserialize<'de> for Transaction {
                 let mut payment_method_details: Option<String> = None;
                 let mut error_detail: Option<Box<GatewayErrorDetail>> = None;
                 let mut custom_payment_method_name: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "customer_id" => customer_id = map.next_value()?,
@@ -283,6 +287,14 @@ impl<'de> Deserialize<'de> for Transaction {
                         "custom_payment_method_name" => {
                             custom_payment_method_name = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "transaction",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -335,6 +347,7 @@ impl<'de> Deserialize<'de> for Transaction {
                     payment_method_details,
                     error_detail,
                     custom_payment_method_name,
+                    object,
                     extra,
                 })
             }
@@ -363,6 +376,9 @@ pub struct LinkedInvoice {
     /// `invoice_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_status: Option<LinkedInvoiceInvoiceStatus>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -392,8 +408,9 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                 let mut invoice_date: Option<Timestamp> = None;
                 let mut invoice_total: Option<i64> = None;
                 let mut invoice_status: Option<LinkedInvoiceInvoiceStatus> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoice_id" => invoice_id = map.next_value()?,
                         "applied_amount" => applied_amount = map.next_value()?,
@@ -401,6 +418,14 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                         "invoice_date" => invoice_date = map.next_value()?,
                         "invoice_total" => invoice_total = map.next_value()?,
                         "invoice_status" => invoice_status = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_invoice",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -413,6 +438,7 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                     invoice_date,
                     invoice_total,
                     invoice_status,
+                    object,
                     extra,
                 })
             }
@@ -450,6 +476,9 @@ pub struct LinkedCreditNote {
     /// `cn_reference_invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reference_invoice_id: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -482,8 +511,9 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                 let mut cn_total: Option<i64> = None;
                 let mut cn_status: Option<LinkedCreditNoteCnStatus> = None;
                 let mut cn_reference_invoice_id: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "cn_id" => cn_id = map.next_value()?,
                         "applied_amount" => applied_amount = map.next_value()?,
@@ -497,6 +527,14 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                         "cn_status" => cn_status = map.next_value()?,
                         "cn_reference_invoice_id" => {
                             cn_reference_invoice_id = map.next_value()?;
+                        }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_credit_note",
+                                &mut object,
+                                &mut extra,
+                            )?
                         }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
@@ -513,6 +551,7 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                     cn_total,
                     cn_status,
                     cn_reference_invoice_id,
+                    object,
                     extra,
                 })
             }
@@ -535,6 +574,9 @@ pub struct LinkedRefund {
     /// `txn_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -562,13 +604,22 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                 let mut txn_status: Option<LinkedRefundTxnStatus> = None;
                 let mut txn_date: Option<Timestamp> = None;
                 let mut txn_amount: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "txn_id" => txn_id = map.next_value()?,
                         "txn_status" => txn_status = map.next_value()?,
                         "txn_date" => txn_date = map.next_value()?,
                         "txn_amount" => txn_amount = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_refund",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -579,6 +630,7 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                     txn_status,
                     txn_date,
                     txn_amount,
+                    object,
                     extra,
                 })
             }
@@ -601,6 +653,9 @@ pub struct LinkedPayment {
     /// `date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -628,13 +683,22 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                 let mut status: Option<LinkedPaymentStatus> = None;
                 let mut amount: Option<i64> = None;
                 let mut date: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "status" => status = map.next_value()?,
                         "amount" => amount = map.next_value()?,
                         "date" => date = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "linked_payment",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -645,6 +709,7 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                     status,
                     amount,
                     date,
+                    object,
                     extra,
                 })
             }
@@ -700,6 +765,9 @@ pub struct GatewayErrorDetail {
     /// `processor_advice_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_advice_code: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -738,8 +806,9 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                 let mut processor_error_message: Option<String> = None;
                 let mut error_cause_id: Option<String> = None;
                 let mut processor_advice_code: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "request_id" => request_id = map.next_value()?,
                         "error_category" => error_category = map.next_value()?,
@@ -766,6 +835,14 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                         "processor_advice_code" => {
                             processor_advice_code = map.next_value()?;
                         }
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "gateway_error_detail",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -787,6 +864,7 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                     processor_error_message,
                     error_cause_id,
                     processor_advice_code,
+                    object,
                     extra,
                 })
             }
@@ -1805,7 +1883,7 @@ impl<'de> Deserialize<'de> for CreateAuthorizationResponse {
             ) -> Result<CreateAuthorizationResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "transaction" => transaction = Some(map.next_value()?),
                         _ => {
@@ -1899,7 +1977,7 @@ impl<'de> Deserialize<'de> for VoidTransactionResponse {
             ) -> Result<VoidTransactionResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "transaction" => transaction = Some(map.next_value()?),
                         _ => {
@@ -2089,7 +2167,7 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
             ) -> Result<RecordRefundResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "transaction" => transaction = Some(map.next_value()?),
                         _ => {
@@ -2258,7 +2336,7 @@ impl<'de> Deserialize<'de> for ReconcileResponse {
             ) -> Result<ReconcileResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "transaction" => transaction = Some(map.next_value()?),
                         _ => {
@@ -2415,7 +2493,7 @@ impl<'de> Deserialize<'de> for RefundResponse {
             ) -> Result<RefundResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "transaction" => transaction = Some(map.next_value()?),
                         _ => {
@@ -2912,7 +2990,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "transaction" => transaction = Some(map.next_value()?),
                         _ => {
@@ -3098,7 +3176,7 @@ impl<'de> Deserialize<'de> for TransactionsForCustomerEntry {
             ) -> Result<TransactionsForCustomerEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "transaction" => transaction = Some(map.next_value()?),
                         _ => {
@@ -3285,7 +3363,7 @@ impl<'de> Deserialize<'de> for TransactionsForSubscriptionEntry {
             ) -> Result<TransactionsForSubscriptionEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "transaction" => transaction = Some(map.next_value()?),
                         _ => {
@@ -3471,7 +3549,7 @@ impl<'de> Deserialize<'de> for PaymentsForInvoiceEntry {
             ) -> Result<PaymentsForInvoiceEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "transaction" => transaction = Some(map.next_value()?),
                         _ => {
@@ -3559,7 +3637,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "transaction" => transaction = Some(map.next_value()?),
                         _ => {
@@ -3710,7 +3788,7 @@ impl<'de> Deserialize<'de> for DeleteOfflineTransactionResponse {
             ) -> Result<DeleteOfflineTransactionResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "transaction" => transaction = Some(map.next_value()?),
                         _ => {

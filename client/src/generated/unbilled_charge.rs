@@ -89,6 +89,9 @@ pub struct UnbilledCharge {
     /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -137,8 +140,9 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
                 let mut is_advance_charge: Option<bool> = None;
                 let mut business_entity_id: Option<String> = None;
                 let mut deleted: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = map.next_value()?,
                         "customer_id" => customer_id = map.next_value()?,
@@ -167,6 +171,14 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
                         "is_advance_charge" => is_advance_charge = map.next_value()?,
                         "business_entity_id" => business_entity_id = map.next_value()?,
                         "deleted" => deleted = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "unbilled_charge",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -198,6 +210,7 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
                     is_advance_charge,
                     business_entity_id,
                     deleted,
+                    object,
                     extra,
                 })
             }
@@ -238,6 +251,9 @@ pub struct Tier {
     /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -271,8 +287,9 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut unit_amount_in_decimal: Option<String> = None;
                 let mut pricing_type: Option<enums::PricingType> = None;
                 let mut package_size: Option<i64> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "starting_unit" => starting_unit = map.next_value()?,
                         "ending_unit" => ending_unit = map.next_value()?,
@@ -292,6 +309,14 @@ impl<'de> Deserialize<'de> for Tier {
                         }
                         "pricing_type" => pricing_type = map.next_value()?,
                         "package_size" => package_size = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "tier",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -308,6 +333,7 @@ impl<'de> Deserialize<'de> for Tier {
                     unit_amount_in_decimal,
                     pricing_type,
                     package_size,
+                    object,
                     extra,
                 })
             }
@@ -598,7 +624,7 @@ impl<'de> Deserialize<'de> for CreateUnbilledChargeResponse {
             ) -> Result<CreateUnbilledChargeResponse, A::Error> {
                 let mut unbilled_charges: Option<Vec<UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "unbilled_charges" => unbilled_charges = Some(map.next_value()?),
                         _ => {
@@ -788,7 +814,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut unbilled_charges: Option<Vec<UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "unbilled_charges" => unbilled_charges = Some(map.next_value()?),
                         _ => {
@@ -945,7 +971,7 @@ impl<'de> Deserialize<'de> for InvoiceUnbilledChargesResponse {
             ) -> Result<InvoiceUnbilledChargesResponse, A::Error> {
                 let mut invoices: Option<Vec<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "invoices" => invoices = Some(map.next_value()?),
                         _ => {
@@ -1038,7 +1064,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut unbilled_charge: Option<UnbilledCharge> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "unbilled_charge" => unbilled_charge = Some(map.next_value()?),
                         _ => {
@@ -1272,7 +1298,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut unbilled_charge: Option<UnbilledCharge> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "unbilled_charge" => unbilled_charge = Some(map.next_value()?),
                         _ => {
@@ -1423,7 +1449,7 @@ impl<'de> Deserialize<'de> for InvoiceNowEstimateResponse {
             ) -> Result<InvoiceNowEstimateResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "estimate" => estimate = Some(map.next_value()?),
                         _ => {

@@ -37,6 +37,9 @@ pub struct UsageCharge {
     /// `usage_to` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_to: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -70,8 +73,9 @@ impl<'de> Deserialize<'de> for UsageCharge {
                 let mut currency_code: Option<String> = None;
                 let mut usage_from: Option<Timestamp> = None;
                 let mut usage_to: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription_id" => subscription_id = map.next_value()?,
                         "feature_id" => feature_id = map.next_value()?,
@@ -85,6 +89,14 @@ impl<'de> Deserialize<'de> for UsageCharge {
                         "currency_code" => currency_code = map.next_value()?,
                         "usage_from" => usage_from = map.next_value()?,
                         "usage_to" => usage_to = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "usage_charge",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -101,6 +113,7 @@ impl<'de> Deserialize<'de> for UsageCharge {
                     currency_code,
                     usage_from,
                     usage_to,
+                    object,
                     extra,
                 })
             }
@@ -336,7 +349,7 @@ impl<'de> Deserialize<'de> for RetrieveUsageChargesForSubscriptionEntry {
             ) -> Result<RetrieveUsageChargesForSubscriptionEntry, A::Error> {
                 let mut usage_charge: Option<UsageCharge> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "usage_charge" => usage_charge = Some(map.next_value()?),
                         _ => {

@@ -20,6 +20,9 @@ pub struct UsageEvent {
     /// `properties` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Value>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -47,13 +50,22 @@ impl<'de> Deserialize<'de> for UsageEvent {
                 let mut deduplication_id: Option<String> = None;
                 let mut usage_timestamp: Option<Timestamp> = None;
                 let mut properties: Option<Value> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription_id" => subscription_id = map.next_value()?,
                         "deduplication_id" => deduplication_id = map.next_value()?,
                         "usage_timestamp" => usage_timestamp = map.next_value()?,
                         "properties" => properties = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "usage_event",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -64,6 +76,7 @@ impl<'de> Deserialize<'de> for UsageEvent {
                     deduplication_id,
                     usage_timestamp,
                     properties,
+                    object,
                     extra,
                 })
             }
@@ -243,7 +256,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut usage_event: Option<UsageEvent> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "usage_event" => usage_event = Some(map.next_value()?),
                         _ => {
@@ -383,7 +396,7 @@ impl<'de> Deserialize<'de> for BatchIngestResponse {
                 let mut batch_id: Option<String> = None;
                 let mut failed_events: Option<Vec<Value>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "batch_id" => batch_id = Some(map.next_value()?),
                         "failed_events" => failed_events = Some(map.next_value()?),

@@ -57,6 +57,9 @@ pub struct UsageFile {
     /// `upload_details`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_details: Option<Box<UploadDetail>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -97,8 +100,9 @@ impl<'de> Deserialize<'de> for UsageFile {
                 let mut error_file_path: Option<String> = None;
                 let mut error_file_url: Option<String> = None;
                 let mut upload_details: Option<Box<UploadDetail>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -125,6 +129,14 @@ impl<'de> Deserialize<'de> for UsageFile {
                         "error_file_path" => error_file_path = map.next_value()?,
                         "error_file_url" => error_file_url = map.next_value()?,
                         "upload_details" => upload_details = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "usage_file",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -148,6 +160,7 @@ impl<'de> Deserialize<'de> for UsageFile {
                     error_file_path,
                     error_file_url,
                     upload_details,
+                    object,
                     extra,
                 })
             }
@@ -164,6 +177,9 @@ pub struct UploadDetail {
     /// `expires_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -189,11 +205,20 @@ impl<'de> Deserialize<'de> for UploadDetail {
             ) -> Result<UploadDetail, A::Error> {
                 let mut url: Option<String> = None;
                 let mut expires_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "url" => url = map.next_value()?,
                         "expires_at" => expires_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "upload_detail",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -202,6 +227,7 @@ impl<'de> Deserialize<'de> for UploadDetail {
                 Ok(UploadDetail {
                     url,
                     expires_at,
+                    object,
                     extra,
                 })
             }
@@ -405,7 +431,7 @@ impl<'de> Deserialize<'de> for UploadUrlResponse {
             ) -> Result<UploadUrlResponse, A::Error> {
                 let mut usage_file: Option<UsageFile> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "usage_file" => usage_file = Some(map.next_value()?),
                         _ => {
@@ -493,7 +519,7 @@ impl<'de> Deserialize<'de> for ProcessingStatusResponse {
             ) -> Result<ProcessingStatusResponse, A::Error> {
                 let mut usage_file: Option<UsageFile> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "usage_file" => usage_file = Some(map.next_value()?),
                         _ => {

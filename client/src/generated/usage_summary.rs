@@ -23,6 +23,9 @@ pub struct UsageSummary {
     /// `aggregated_to` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregated_to: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -51,14 +54,23 @@ impl<'de> Deserialize<'de> for UsageSummary {
                 let mut aggregated_value: Option<String> = None;
                 let mut aggregated_from: Option<Timestamp> = None;
                 let mut aggregated_to: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "subscription_id" => subscription_id = map.next_value()?,
                         "feature_id" => feature_id = map.next_value()?,
                         "aggregated_value" => aggregated_value = map.next_value()?,
                         "aggregated_from" => aggregated_from = map.next_value()?,
                         "aggregated_to" => aggregated_to = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "usage_summary",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -70,6 +82,7 @@ impl<'de> Deserialize<'de> for UsageSummary {
                     aggregated_value,
                     aggregated_from,
                     aggregated_to,
+                    object,
                     extra,
                 })
             }
@@ -325,7 +338,7 @@ impl<'de> Deserialize<'de> for RetrieveUsageSummaryForSubscriptionEntry {
             ) -> Result<RetrieveUsageSummaryForSubscriptionEntry, A::Error> {
                 let mut usage_summary: Option<UsageSummary> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "usage_summary" => usage_summary = Some(map.next_value()?),
                         _ => {

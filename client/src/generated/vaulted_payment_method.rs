@@ -21,6 +21,9 @@ pub struct VaultedPaymentMethod {
     /// `modified_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -49,14 +52,23 @@ impl<'de> Deserialize<'de> for VaultedPaymentMethod {
                 let mut credit_card_id: Option<String> = None;
                 let mut created_at: Option<Timestamp> = None;
                 let mut modified_at: Option<Timestamp> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "customer_id" => customer_id = map.next_value()?,
                         "credit_card_id" => credit_card_id = map.next_value()?,
                         "created_at" => created_at = map.next_value()?,
                         "modified_at" => modified_at = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "vaulted_payment_method",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -68,6 +80,7 @@ impl<'de> Deserialize<'de> for VaultedPaymentMethod {
                     credit_card_id,
                     created_at,
                     modified_at,
+                    object,
                     extra,
                 })
             }
@@ -174,7 +187,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut vaulted_payment_method: Option<VaultedPaymentMethod> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "vaulted_payment_method" => {
                             vaulted_payment_method = Some(map.next_value()?);

@@ -57,6 +57,9 @@ pub struct VirtualBankAccount {
     /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -95,8 +98,9 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
                 let mut created_at: Option<Timestamp> = None;
                 let mut reference_id: Option<String> = None;
                 let mut deleted: Option<bool> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "customer_id" => customer_id = map.next_value()?,
@@ -113,6 +117,14 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
                         "created_at" => created_at = map.next_value()?,
                         "reference_id" => reference_id = map.next_value()?,
                         "deleted" => deleted = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "virtual_bank_account",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -134,6 +146,7 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
                     created_at,
                     reference_id,
                     deleted,
+                    object,
                     extra,
                 })
             }
@@ -514,7 +527,7 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut customer: Option<Box<customer::Customer>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "virtual_bank_account" => {
                             virtual_bank_account = Some(map.next_value()?);
@@ -689,7 +702,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut customer: Option<Box<customer::Customer>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "virtual_bank_account" => {
                             virtual_bank_account = Some(map.next_value()?);
@@ -784,7 +797,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "virtual_bank_account" => {
                             virtual_bank_account = Some(map.next_value()?);
@@ -1019,7 +1032,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "virtual_bank_account" => {
                             virtual_bank_account = Some(map.next_value()?);
@@ -1116,7 +1129,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "virtual_bank_account" => {
                             virtual_bank_account = Some(map.next_value()?);
@@ -1215,7 +1228,7 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
             ) -> Result<DeleteLocalResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "virtual_bank_account" => {
                             virtual_bank_account = Some(map.next_value()?);

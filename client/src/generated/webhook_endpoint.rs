@@ -34,6 +34,9 @@ pub struct WebhookEndpoint {
     /// `enabled_events` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_events: Option<Vec<enums::EventType>>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -68,8 +71,9 @@ impl<'de> Deserialize<'de> for WebhookEndpoint {
                     enums::ChargebeeResponseSchemaType,
                 > = None;
                 let mut enabled_events: Option<Vec<enums::EventType>> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "id" => id = Some(map.next_value()?),
                         "name" => name = map.next_value()?,
@@ -82,6 +86,14 @@ impl<'de> Deserialize<'de> for WebhookEndpoint {
                             chargebee_response_schema_type = map.next_value()?;
                         }
                         "enabled_events" => enabled_events = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "webhook_endpoint",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -97,6 +109,7 @@ impl<'de> Deserialize<'de> for WebhookEndpoint {
                     api_version,
                     chargebee_response_schema_type,
                     enabled_events,
+                    object,
                     extra,
                 })
             }
@@ -379,7 +392,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "webhook_endpoint" => webhook_endpoint = Some(map.next_value()?),
                         _ => {
@@ -609,7 +622,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "webhook_endpoint" => webhook_endpoint = Some(map.next_value()?),
                         _ => {
@@ -700,7 +713,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "webhook_endpoint" => webhook_endpoint = Some(map.next_value()?),
                         _ => {
@@ -795,7 +808,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "webhook_endpoint" => webhook_endpoint = Some(map.next_value()?),
                         _ => {
@@ -971,7 +984,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "webhook_endpoint" => webhook_endpoint = Some(map.next_value()?),
                         _ => {

@@ -43,6 +43,9 @@ pub struct WebhookEvent {
     /// `origin_user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_user: Option<String>,
+    /// `object`: the name of the object's type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<std::borrow::Cow<'static, str>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -77,8 +80,9 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                 let mut event_type: Option<enums::EventType> = None;
                 let mut api_version: Option<enums::ApiVersion> = None;
                 let mut origin_user: Option<String> = None;
+                let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     match key.as_str() {
                         "content" => content = Some(map.next_value()?),
                         "id" => id = Some(map.next_value()?),
@@ -93,6 +97,14 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                         "event_type" => event_type = map.next_value()?,
                         "api_version" => api_version = map.next_value()?,
                         "origin_user" => origin_user = map.next_value()?,
+                        "object" => {
+                            crate::decode::read_object_key(
+                                &mut map,
+                                "webhook_event",
+                                &mut object,
+                                &mut extra,
+                            )?
+                        }
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }
@@ -110,6 +122,7 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                     event_type,
                     api_version,
                     origin_user,
+                    object,
                     extra,
                 })
             }

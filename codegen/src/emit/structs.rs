@@ -4,10 +4,12 @@
 //! Decoding is lenient: a field is required only where Chargebee always sends it (a
 //! resource's `id`, and the keys an operation's answer is defined by); every other field is
 //! an `Option`, so a payload that omits it still decodes. Keys the spec does not name are kept
-//! in `extra`, and serializing writes them back, so no key of the input is lost.
+//! in `extra`, and serializing writes them back, so no key of the input is lost. Resources
+//! and their sub-objects also name the `object` key Chargebee puts in each of them.
 
 use super::types::{doc, ident, rust_type, Imports};
 use crate::model::{Field, Resource, StructDef, Type};
+use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -46,21 +48,27 @@ pub fn emit_resource(res: &Resource, imports: &mut Imports) -> TokenStream {
         fields: res.fields.clone(),
         custom_fields: false,
     };
-    emit_struct(&def, StructKind::Resource, res.is_holder(), imports)
+    let holder = res.is_holder();
+    let tag = (!holder).then_some(res.module.as_str());
+    emit_struct(&def, StructKind::Resource, holder, tag, imports)
 }
 
 /// A struct decoded from (and encodable back to) Chargebee's JSON.
 pub fn emit_model_struct(def: &StructDef, kind: StructKind, imports: &mut Imports) -> TokenStream {
-    emit_struct(def, kind, false, imports)
+    let tag = (kind == StructKind::Nested).then(|| def.name.to_snake_case());
+    emit_struct(def, kind, false, tag.as_deref(), imports)
 }
 
-/// A model struct; with `gated`, each field exists only with its resource's feature.
+/// A model struct; with `gated`, each field exists only with its resource's feature. With
+/// `tag`, the struct names the `object` key, and `tag` is the value it usually has.
 fn emit_struct(
     def: &StructDef,
     kind: StructKind,
     gated: bool,
+    tag: Option<&str>,
     imports: &mut Imports,
 ) -> TokenStream {
+    let tag = tag.filter(|_| !def.fields.iter().any(|f| f.wire == "object"));
     imports.serde("Deserialize");
     imports.serde("Serialize");
     imports.runtime("ExtraFields");
@@ -84,13 +92,21 @@ fn emit_struct(
             quote!(#gate #field)
         })
         .collect();
-    let deserialize = deserialize_impl(def, kind, &gate, imports);
+    let deserialize = deserialize_impl(def, kind, &gate, tag, imports);
     let default = gated.then(|| quote!(Default,));
+    let object = tag.map(|_| {
+        quote! {
+            /// `object`: the name of the object's type, as sent.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub object: Option<std::borrow::Cow<'static, str>>,
+        }
+    });
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, #default Serialize)]
         pub struct #name {
             #(#fields)*
+            #object
             /// Keys the spec does not name (custom fields `cf_*` among them), as received.
             #[serde(flatten)]
             pub extra: serde_json::Map<String, serde_json::Value>,
@@ -120,10 +136,16 @@ fn deserialize_impl(
     def: &StructDef,
     kind: StructKind,
     gate: &dyn Fn(&Field) -> Option<TokenStream>,
+    tag: Option<&str>,
     imports: &mut Imports,
 ) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let expecting = format!("a `{}` object", def.name);
+    let object_slot = tag.map(|_| quote!(let mut object = None;));
+    let object_arm = tag.map(|expected| {
+        quote!("object" => crate::decode::read_object_key(&mut map, #expected, &mut object, &mut extra)?,)
+    });
+    let object_init = tag.map(|_| quote!(object,));
     let slots = def.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let ty = model_type(f, kind.requires(f) || f.empty_when_absent, imports);
@@ -141,12 +163,13 @@ fn deserialize_impl(
         }
     });
     let keep = quote!(extra.insert(key.into_string(), map.next_value()?););
-    let read = if def.fields.is_empty() {
+    let read = if def.fields.is_empty() && tag.is_none() {
         keep
     } else {
         quote! {
             match key.as_str() {
                 #(#arms)*
+                #object_arm
                 _ => {
                     #keep
                 }
@@ -176,11 +199,12 @@ fn deserialize_impl(
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
                         #(#slots)*
+                        #object_slot
                         let mut extra = serde_json::Map::new();
-                        while let Some(key) = map.next_key::<crate::types::WireKey<'de>>()? {
+                        while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                             #read
                         }
-                        Ok(#name { #(#inits)* extra })
+                        Ok(#name { #(#inits)* #object_init extra })
                     }
                 }
                 deserializer.deserialize_map(Fields)
