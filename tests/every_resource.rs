@@ -7,8 +7,7 @@ use serde_json::{json, Map, Value};
 use std::path::Path;
 
 fn reference() -> Value {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/chargebee-api.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/chargebee-api.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
