@@ -1,5 +1,5 @@
-//! The committed generated code, and the features table of `client/Cargo.toml`, match what
-//! the spec generates now.
+//! The committed generated code, the features table of `client/Cargo.toml` and the API
+//! description `description/api.json` match what the spec generates now.
 
 use std::path::Path;
 
@@ -20,6 +20,10 @@ fn generated_code_is_fresh() {
         if !generated.files.iter().any(|f| f.name == name) {
             stale.push(name);
         }
+    }
+    let description = std::fs::read_to_string(root.join("description/api.json")).ok();
+    if description.as_deref() != Some(generated.description.as_str()) {
+        stale.push("description/api.json".into());
     }
     let manifest = std::fs::read_to_string(root.join("client/Cargo.toml")).unwrap();
     if chargebee_codegen::with_features(&manifest, &generated.cargo_features) != manifest {

@@ -1,5 +1,5 @@
 //! Generator of the `chargebee` client: reads the YAML spec, validates it, and emits the
-//! Rust modules under `client/src/generated/`.
+//! Rust modules under `client/src/generated/`, and the API as data (`description/api.json`).
 //!
 //! The pipeline reads top-down: [`load`] (serde_yaml, with a line index for errors) →
 //! [`validate`] (every error at once, each with file and line) → [`model`] (names
@@ -24,6 +24,8 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// The end of `client/Cargo.toml`, from [`emit::features::MARKER`] on.
     pub cargo_features: String,
+    /// `description/api.json`: the API as data, for the emulator.
+    pub description: String,
 }
 pub use error::{SpecError, SpecErrors};
 use std::path::Path;
@@ -46,6 +48,7 @@ pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
     Ok(Generated {
         files: emit::emit(&api),
         cargo_features: emit::cargo_features(&api),
+        description: emit::description::render(&api),
     })
 }
 

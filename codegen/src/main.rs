@@ -1,5 +1,7 @@
 //! `cargo run -p chargebee-codegen [-- --check] [SPEC_DIR OUT_DIR]`: regenerates
-//! `client/src/generated/` from `spec/`, or with `--check` only reports whether it is stale.
+//! `client/src/generated/` (with the client's features table) and `description/api.json` from
+//! `spec/`, or with `--check` only reports whether they are stale. With directories given, only
+//! the Rust files are written, into `OUT_DIR`.
 //!
 //! `cargo run -p chargebee-codegen -- coverage [REFERENCE_JSON]`: compares the spec with the
 //! reference description of the API (default `reference/chargebee-api.json` of this repository) and
@@ -36,13 +38,14 @@ fn main() -> ExitCode {
         .position(|a| a == "--check")
         .map(|i| args.remove(i))
         .is_some();
-    let (spec_dir, out_dir, manifest) = match args.as_slice() {
+    let (spec_dir, out_dir, manifest, description) = match args.as_slice() {
         [] => (
             root.join("spec"),
             root.join("client/src/generated"),
             Some(root.join("client/Cargo.toml")),
+            Some(root.join("description/api.json")),
         ),
-        [spec, out] => (PathBuf::from(spec), PathBuf::from(out), None),
+        [spec, out] => (PathBuf::from(spec), PathBuf::from(out), None, None),
         _ => {
             eprintln!("usage: chargebee-codegen [--check] [SPEC_DIR OUT_DIR]");
             return ExitCode::from(2);
@@ -61,6 +64,15 @@ fn main() -> ExitCode {
     };
     let files = &generated.files;
     let synced = sync(files, &out_dir, check).and_then(|mut changed| {
+        if let Some(path) = &description {
+            if std::fs::read_to_string(path).ok().as_deref() != Some(generated.description.as_str())
+            {
+                changed.push("description/api.json".into());
+                if !check {
+                    std::fs::write(path, &generated.description)?;
+                }
+            }
+        }
         if let Some(path) = &manifest {
             let text = std::fs::read_to_string(path)?;
             let updated = chargebee_codegen::with_features(&text, &generated.cargo_features);

@@ -1,6 +1,7 @@
 //! Turns the [`Api`] model into Rust files: tokens built with `quote!`, printed once with
 //! prettyplease. Files come out in a fixed order with fixed contents for a given spec.
 
+pub mod description;
 mod enums;
 pub mod features;
 mod operations;

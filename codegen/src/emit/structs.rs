@@ -48,14 +48,24 @@ pub fn emit_resource(res: &Resource, imports: &mut Imports) -> TokenStream {
         fields: res.fields.clone(),
         custom_fields: false,
     };
-    let holder = res.is_holder();
-    let tag = (!holder).then_some(res.module.as_str());
-    emit_struct(&def, StructKind::Resource, holder, tag, imports)
+    let tag = resource_object_tag(res);
+    emit_struct(&def, StructKind::Resource, res.is_holder(), tag, imports)
+}
+
+/// The `object` value Chargebee puts in a resource: its module name; none for a holder.
+pub fn resource_object_tag(res: &Resource) -> Option<&str> {
+    (!res.is_holder()).then_some(res.module.as_str())
+}
+
+/// The `object` value expected in a sub-object: its type name in snake case
+/// (`billing_address`). A sub-object that says otherwise still decodes.
+pub fn nested_object_tag(def: &StructDef) -> String {
+    def.name.to_snake_case()
 }
 
 /// A struct decoded from (and encodable back to) Chargebee's JSON.
 pub fn emit_model_struct(def: &StructDef, kind: StructKind, imports: &mut Imports) -> TokenStream {
-    let tag = (kind == StructKind::Nested).then(|| def.name.to_snake_case());
+    let tag = (kind == StructKind::Nested).then(|| nested_object_tag(def));
     emit_struct(def, kind, false, tag.as_deref(), imports)
 }
 

@@ -1,0 +1,181 @@
+//! The Chargebee API as data: every operation with its path, parameters, filters and answer,
+//! and every struct and enum they name. `chargebee-codegen` writes it from the spec
+//! (`description/api.json`) next to the client; the emulator serves every operation it lists,
+//! so a spec edit plus one regeneration reaches both.
+//!
+//! Type names are qualified by their module: `customer.BillingAddress`, `enums.Channel`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// The description generated from the spec, as committed.
+pub const API_JSON: &str = include_str!("../api.json");
+
+/// The whole API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Api {
+    /// Every operation, sorted by id.
+    pub operations: Vec<Operation>,
+    /// Every struct (resources, their sub-objects, parameter objects) by qualified name.
+    pub structs: BTreeMap<String, Struct>,
+    /// Every enum's values by qualified name.
+    pub enums: BTreeMap<String, Vec<String>>,
+}
+
+impl Api {
+    /// The committed description, parsed once per process.
+    pub fn embedded() -> &'static Api {
+        static API: OnceLock<Api> = OnceLock::new();
+        API.get_or_init(|| {
+            serde_json::from_str(API_JSON).expect("api.json is written by chargebee-codegen")
+        })
+    }
+
+    /// The operation with id `id` (`customer.create`).
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|o| o.id == id)
+    }
+}
+
+/// One endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// `resource.operation`: `customer.create`.
+    pub id: String,
+    /// The resource's module: `customer`.
+    pub resource: String,
+    /// The operation's name: `create`.
+    pub name: String,
+    pub method: Method,
+    /// The path below `/api/v2` (or the control API's root), with `{param}` for the id.
+    pub path: String,
+    pub base: Base,
+    pub body: Body,
+    /// Chargebee host prefix for operations served elsewhere (`grow`, `ingest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subdomain: Option<String>,
+    /// Takes a `chargebee-idempotency-key`.
+    pub idempotent: bool,
+    /// Answers a page: `{"list": [entry, …], "next_offset": …}`.
+    pub paginated: bool,
+    /// Takes custom fields (`cf_*`) beside its parameters.
+    pub custom_fields: bool,
+    pub params: Vec<Field>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<Filter>,
+    /// Fields a list can be sorted by (`sort_by[asc]=created_at`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sort_by: Vec<String>,
+    /// The keys of the answer (of one page entry when paginated).
+    pub returns: Vec<Field>,
+}
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    /// The method as written in HTTP.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// Which API serves an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Base {
+    /// Chargebee API v2.
+    Chargebee,
+    /// Maton's connection management API.
+    Control,
+}
+
+/// How parameters travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Body {
+    /// In the query string.
+    Query,
+    /// As an `application/x-www-form-urlencoded` body.
+    Form,
+    /// As a JSON body.
+    Json,
+}
+
+/// A named, typed field of a struct, a parameter list or an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: Type,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+}
+
+/// A field's type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Type {
+    String,
+    Bool,
+    I32,
+    I64,
+    F64,
+    /// Unix seconds.
+    Timestamp,
+    /// Any JSON value (sent as one JSON-encoded form value).
+    Json,
+    /// An enum, by qualified name.
+    Enum(String),
+    /// A struct, by qualified name.
+    Struct(String),
+    List(Box<Type>),
+}
+
+/// A struct: a resource, a sub-object or a parameter object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// The `object` value Chargebee puts in it (`customer`), for resources and sub-objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// A parameter object that takes custom fields (`cf_*`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub custom_fields: bool,
+}
+
+/// A filterable field of a list operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Filter {
+    /// The key before the operator: `email`, or `relationship[parent_id]`.
+    pub wire: String,
+    pub kind: FilterKind,
+    /// The operators it takes.
+    pub ops: Vec<String>,
+}
+
+/// What a filter compares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterKind {
+    String,
+    Number,
+    Timestamp,
+    Date,
+    Boolean,
+    /// Values of an enum, by qualified name.
+    Enum(String),
+}
