@@ -1,0 +1,268 @@
+//! The stateful resources: create, retrieve, update, delete and list keep and read objects
+//! in the store. Which struct a resource is, and which fields its answers carry, come from the
+//! description.
+
+use crate::failure::Failure;
+use crate::filter::matches;
+use crate::params::Params;
+use crate::store::Store;
+use crate::synth;
+use chargebee_description::{Api, Field, Operation, Type};
+use serde_json::{json, Map, Value};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Resources whose create, retrieve, update, delete and list operations keep state.
+pub const STATEFUL: [&str; 4] = ["customer", "item_family", "item", "item_price"];
+
+/// Page size when a list names none.
+const DEFAULT_LIMIT: usize = 10;
+
+/// Whether `op` is served from the store.
+pub fn handles(op: &Operation) -> bool {
+    STATEFUL.contains(&op.resource.as_str())
+        && matches!(
+            op.name.as_str(),
+            "create" | "retrieve" | "update" | "delete" | "list"
+        )
+}
+
+/// The qualified struct name of `op`'s resource (`customer.Customer`).
+fn resource_struct<'a>(api: &Api, op: &'a Operation) -> Option<&'a str> {
+    op.returns.iter().find_map(|f| match &f.ty {
+        Type::Struct(s) if api.structs[s].object.as_deref() == Some(op.resource.as_str()) => {
+            Some(s.as_str())
+        }
+        _ => None,
+    })
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Serves a stateful operation.
+pub fn run(
+    api: &Api,
+    store: &mut Store,
+    op: &Operation,
+    id: Option<&str>,
+    params: &Params,
+) -> Result<Value, Failure> {
+    let Some(name) = resource_struct(api, op) else {
+        return Ok(synth::answer(api, op));
+    };
+    let resource = op.resource.as_str();
+    let def = &api.structs[name];
+    let existing = |store: &Store, id: Option<&str>| -> Result<Map<String, Value>, Failure> {
+        let id = id.unwrap_or_default();
+        store
+            .get(resource, id)
+            .ok_or_else(|| Failure::not_found(resource, id))
+    };
+    let object = match op.name.as_str() {
+        "create" => {
+            let id = match params.values.get("id").and_then(Value::as_str) {
+                Some(id) if store.get(resource, id).is_some() => {
+                    return Err(Failure::duplicate(resource, id))
+                }
+                Some(id) => id.to_string(),
+                None => store.new_id(resource),
+            };
+            let mut object = Map::new();
+            object.insert("id".into(), json!(id));
+            merge(api, &def.fields, &params.values, &mut object);
+            let time = now();
+            for (field, value) in [
+                ("created_at", json!(time)),
+                ("updated_at", json!(time)),
+                ("resource_version", json!(time * 1000)),
+            ] {
+                if def.fields.iter().any(|f| f.name == field) {
+                    object.insert(field.into(), value);
+                }
+            }
+            for f in &def.fields {
+                if f.required && !object.contains_key(&f.name) {
+                    // Amounts and counts start at zero; other kinds take a synthesized value.
+                    let value = match f.ty {
+                        Type::I32 | Type::I64 | Type::F64 => Some(json!(0)),
+                        _ => synth::value(api, &f.ty, &f.name, 1),
+                    };
+                    if let Some(v) = value {
+                        object.insert(f.name.clone(), v);
+                    }
+                }
+            }
+            if let Some(tag) = &def.object {
+                object.insert("object".into(), json!(tag));
+            }
+            store.put(resource, &id, &object);
+            object
+        }
+        "retrieve" => existing(store, id)?,
+        "update" => {
+            let mut object = existing(store, id)?;
+            merge(api, &def.fields, &params.values, &mut object);
+            let time = now();
+            if object.contains_key("updated_at") {
+                object.insert("updated_at".into(), json!(time));
+            }
+            if object.contains_key("resource_version") {
+                object.insert("resource_version".into(), json!(time * 1000));
+            }
+            store.put(resource, id.unwrap_or_default(), &object);
+            object
+        }
+        "delete" => {
+            let mut object = existing(store, id)?;
+            store.remove(resource, id.unwrap_or_default());
+            if def.fields.iter().any(|f| f.name == "deleted") {
+                object.insert("deleted".into(), json!(true));
+            }
+            if let Some(status) = def.fields.iter().find(|f| f.name == "status") {
+                if let Type::Enum(e) = &status.ty {
+                    if api.enums[e].iter().any(|v| v == "deleted") {
+                        object.insert("status".into(), json!("deleted"));
+                    }
+                }
+            }
+            object
+        }
+        "list" => return list(api, store, op, name, params),
+        _ => return Ok(synth::answer(api, op)),
+    };
+    Ok(envelope(api, op, name, object))
+}
+
+/// The answer's keys: the object under its resource's key, other required keys synthesized.
+fn envelope(api: &Api, op: &Operation, name: &str, object: Map<String, Value>) -> Value {
+    let mut out = Map::new();
+    let mut object = Some(object);
+    for f in &op.returns {
+        if matches!(&f.ty, Type::Struct(s) if s == name) {
+            if let Some(o) = object.take() {
+                out.insert(f.name.clone(), Value::Object(o));
+            }
+        } else if f.required {
+            if let Some(v) = synth::value(api, &f.ty, &f.name, 0) {
+                out.insert(f.name.clone(), v);
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+/// Copies parameters that name a field of the resource (custom fields too) into `object`;
+/// nested objects are merged key by key.
+fn merge(
+    api: &Api,
+    fields: &[Field],
+    params: &Map<String, Value>,
+    object: &mut Map<String, Value>,
+) {
+    for (key, value) in params {
+        if key.starts_with("cf_") {
+            object.insert(key.clone(), value.clone());
+            continue;
+        }
+        let Some(field) = fields.iter().find(|f| &f.name == key) else {
+            continue;
+        };
+        match (&field.ty, value) {
+            (Type::Struct(s), Value::Object(inner)) => {
+                let def = &api.structs[s];
+                let slot = object
+                    .entry(key.clone())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(target) = slot {
+                    merge(api, &def.fields, inner, target);
+                    if let Some(tag) = &def.object {
+                        target.insert("object".into(), json!(tag));
+                    }
+                }
+            }
+            (Type::Struct(_), _) => {}
+            _ => {
+                object.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// A page of stored objects: filtered, sorted (newest first unless `sort_by` says), and cut
+/// at `offset` and `limit`.
+fn list(
+    api: &Api,
+    store: &Store,
+    op: &Operation,
+    name: &str,
+    params: &Params,
+) -> Result<Value, Failure> {
+    let resource = op.resource.as_str();
+    let mut found = Vec::new();
+    for object in store.all(resource).into_iter().rev() {
+        let mut keep = true;
+        for condition in &params.filters {
+            keep &= matches(&object, condition)?;
+        }
+        if keep {
+            found.push(object);
+        }
+    }
+    if let Some((field, ascending)) = &params.sort {
+        found.sort_by(|a, b| {
+            let key =
+                |o: &Map<String, Value>| o.get(field).and_then(Value::as_f64).unwrap_or(f64::MIN);
+            let order = key(a).total_cmp(&key(b));
+            if *ascending {
+                order
+            } else {
+                order.reverse()
+            }
+        });
+    }
+    let start = match &params.offset {
+        None => 0,
+        Some(offset) => decode_offset(offset)
+            .ok_or_else(|| Failure::param("offset", "is not an offset this list gave"))?,
+    };
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
+    let entries: Vec<Value> = found
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|o| envelope(api, op, name, o.clone()))
+        .collect();
+    let mut page = json!({ "list": entries });
+    if start + limit < found.len() {
+        page["next_offset"] = json!(encode_offset(start + limit));
+    }
+    Ok(page)
+}
+
+/// `next_offset` is opaque to callers; here it is a position in a JSON array string.
+fn encode_offset(position: usize) -> String {
+    format!("[\"{position}\",\"emulator\"]")
+}
+
+fn decode_offset(offset: &str) -> Option<usize> {
+    let items: Vec<String> = serde_json::from_str(offset).ok()?;
+    match items.as_slice() {
+        [position, tag] if tag == "emulator" => position.parse().ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode_offset, encode_offset};
+
+    #[test]
+    fn offsets_round_trip_and_refuse_others() {
+        assert_eq!(decode_offset(&encode_offset(20)), Some(20));
+        assert_eq!(decode_offset("20"), None);
+        assert_eq!(decode_offset("[\"1\",\"2\"]"), None);
+    }
+}

@@ -1,0 +1,129 @@
+//! Error answers as Chargebee and the Maton gateway give them.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+/// A request the emulator refuses, with the answer to give.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub status: StatusCode,
+    pub body: Value,
+    /// Seconds to put in `Retry-After`.
+    pub retry_after: Option<u64>,
+}
+
+impl Failure {
+    /// Chargebee's error JSON.
+    fn chargebee(
+        status: StatusCode,
+        kind: Option<&str>,
+        code: &str,
+        param: Option<&str>,
+        message: String,
+    ) -> Self {
+        let mut body = json!({
+            "message": message,
+            "api_error_code": code,
+            "http_status_code": status.as_u16(),
+        });
+        if let Some(kind) = kind {
+            body["type"] = json!(kind);
+        }
+        if let Some(param) = param {
+            body["param"] = json!(param);
+        }
+        Failure {
+            status,
+            body,
+            retry_after: None,
+        }
+    }
+
+    /// 400 for a parameter Chargebee would refuse, named as sent (`customer[email]`).
+    pub fn param(param: &str, problem: impl std::fmt::Display) -> Self {
+        Self::chargebee(
+            StatusCode::BAD_REQUEST,
+            Some("invalid_request"),
+            "param_wrong_value",
+            Some(param),
+            format!("{param} : {problem}"),
+        )
+    }
+
+    /// 404 for an id that names nothing.
+    pub fn not_found(resource: &str, id: &str) -> Self {
+        Self::chargebee(
+            StatusCode::NOT_FOUND,
+            Some("invalid_request"),
+            "resource_not_found",
+            Some("id"),
+            format!("{resource} not found for id {id}"),
+        )
+    }
+
+    /// 400 for an id already taken.
+    pub fn duplicate(resource: &str, id: &str) -> Self {
+        Self::chargebee(
+            StatusCode::BAD_REQUEST,
+            Some("invalid_request"),
+            "duplicate_entry",
+            Some("id"),
+            format!("id : the value {id} is already present for another {resource}"),
+        )
+    }
+
+    /// 401 for a wrong or missing Chargebee API key (direct calls).
+    pub fn direct_unauthorized() -> Self {
+        Self::chargebee(
+            StatusCode::UNAUTHORIZED,
+            None,
+            "api_authentication_failed",
+            None,
+            "Sorry, authentication failed. Invalid api key".into(),
+        )
+    }
+
+    /// 404 for a path no operation serves.
+    pub fn no_route(method: &str, path: &str) -> Self {
+        Self::chargebee(
+            StatusCode::NOT_FOUND,
+            Some("invalid_request"),
+            "resource_not_found",
+            None,
+            format!("no operation serves {method} {path}"),
+        )
+    }
+
+    /// A gateway error: `{"error": message}`.
+    pub fn gateway(status: StatusCode, message: impl Into<String>) -> Self {
+        Failure {
+            status,
+            body: json!({ "error": message.into() }),
+            retry_after: None,
+        }
+    }
+
+    /// The gateway's 429, with the seconds to wait.
+    pub fn rate_limited(retry_after: u64) -> Self {
+        Failure {
+            retry_after: Some(retry_after),
+            ..Self::gateway(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate limit exceeded: 10 requests per second",
+            )
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, axum::Json(self.body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}

@@ -1,0 +1,100 @@
+//! List filters, evaluated as Chargebee documents them, over stored objects.
+
+use crate::failure::Failure;
+use crate::params::Condition;
+use chargebee_description::FilterKind;
+use serde_json::{Map, Value};
+
+/// The value at a filter's key: `email`, or `relationship[parent_id]` one level down.
+fn lookup<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    match key.split_once('[') {
+        Some((outer, inner)) => object.get(outer)?.get(inner.trim_end_matches(']')),
+        None => object.get(key),
+    }
+    .filter(|v| !v.is_null())
+}
+
+/// Whether `object` passes `condition`; a value that cannot be read for its operator is refused.
+pub fn matches(object: &Map<String, Value>, condition: &Condition) -> Result<bool, Failure> {
+    let key = format!("{}[{}]", condition.field, condition.op);
+    let bad = |why: &str| Failure::param(&key, why);
+    let actual = lookup(object, &condition.field);
+    let raw = condition.value.as_str();
+    let number = |text: &str| {
+        text.trim()
+            .trim_matches('"')
+            .parse::<f64>()
+            .map_err(|_| bad("is not a number"))
+    };
+    let list = || -> Result<Vec<Value>, Failure> {
+        match serde_json::from_str::<Value>(raw) {
+            Ok(Value::Array(items)) => Ok(items),
+            _ => Err(bad("is not a JSON list such as [\"a\",\"b\"]")),
+        }
+    };
+    let numeric = matches!(
+        condition.kind,
+        FilterKind::Number | FilterKind::Timestamp | FilterKind::Date
+    );
+    let as_text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let equal = |expected: &str| -> Result<bool, Failure> {
+        let Some(actual) = actual else {
+            return Ok(false);
+        };
+        if numeric {
+            Ok(actual.as_f64() == Some(number(expected)?))
+        } else {
+            Ok(as_text(actual) == expected)
+        }
+    };
+    let compare = |f: fn(f64, f64) -> bool| -> Result<bool, Failure> {
+        let bound = number(raw)?;
+        Ok(actual.and_then(Value::as_f64).is_some_and(|a| f(a, bound)))
+    };
+    Ok(match condition.op.as_str() {
+        "is_present" => match raw {
+            "true" => actual.is_some(),
+            "false" => actual.is_none(),
+            _ => return Err(bad("is not true or false")),
+        },
+        "is" => equal(raw)?,
+        "is_not" => actual.is_some() && !equal(raw)?,
+        "starts_with" => actual.is_some_and(|a| as_text(a).starts_with(raw)),
+        "in" | "not_in" => {
+            let mut found = false;
+            for item in list()? {
+                found |= equal(&as_text(&item))?;
+            }
+            if condition.op == "in" {
+                found
+            } else {
+                actual.is_some() && !found
+            }
+        }
+        "lt" | "before" => compare(|a, b| a < b)?,
+        "lte" => compare(|a, b| a <= b)?,
+        "gt" | "after" => compare(|a, b| a > b)?,
+        "gte" => compare(|a, b| a >= b)?,
+        "on" => {
+            let day = |seconds: f64| (seconds / 86_400.0).floor();
+            let wanted = day(number(raw)?);
+            actual
+                .and_then(Value::as_f64)
+                .is_some_and(|a| day(a) == wanted)
+        }
+        "between" => {
+            let bounds = list()?;
+            let [low, high] = bounds.as_slice() else {
+                return Err(bad("takes a list of two values"));
+            };
+            let (low, high) = (number(&as_text(low))?, number(&as_text(high))?);
+            actual
+                .and_then(Value::as_f64)
+                .is_some_and(|a| low <= a && a <= high)
+        }
+        other => return Err(bad(&format!("operator `{other}` is not supported"))),
+    })
+}

@@ -1,0 +1,292 @@
+//! The HTTP front doors: the Maton gateway (`/chargebee/api/v2/…`, Bearer key, connection
+//! header, 10 requests per second), Chargebee directly (`/api/v2/…`, HTTP Basic) and the
+//! control API (`/connections…`). Each request is authenticated, routed to its operation,
+//! checked, then served from the store or synthesized.
+
+use crate::failure::Failure;
+use crate::params::{self, Params};
+use crate::routes::Routes;
+use crate::store::{self, Connection, Store};
+use crate::{control, crud, synth, Config};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use chargebee_description::{Api, Base, Body, Method, Operation};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Requests per second the gateway allows one key (and the burst it allows at once).
+pub const GATEWAY_RATE: f64 = 10.0;
+
+/// The header that replays an answer for a reused idempotency key.
+const REPLAYED: &str = "chargebee-idempotency-replayed";
+
+/// What every request handler shares.
+pub struct Shared {
+    pub api: &'static Api,
+    routes: Routes,
+    pub config: Config,
+    pub store: Mutex<Store>,
+    /// Each gateway key's token bucket: tokens left, and when it was last filled.
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    /// Where the emulator listens (`http://127.0.0.1:port`), for URLs in answers.
+    pub base_url: String,
+}
+
+impl Shared {
+    pub fn new(config: Config, base_url: String) -> Self {
+        let api = Api::embedded();
+        let mut store = Store::default();
+        store.connections.push(Connection {
+            id: "conn_emulator".into(),
+            app: "chargebee".into(),
+            status: "ACTIVE".into(),
+            created: unix_now(),
+        });
+        Shared {
+            api,
+            routes: Routes::new(api),
+            config,
+            store: Mutex::new(store),
+            buckets: Mutex::new(HashMap::new()),
+            base_url,
+        }
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Every request lands here.
+pub async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: HttpMethod,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match serve(&shared, &method, &uri, &headers, &body) {
+        Ok(response) => response,
+        Err(failure) => failure.into_response(),
+    }
+}
+
+fn serve(
+    shared: &Shared,
+    method: &HttpMethod,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, Failure> {
+    let path = uri.path();
+    let method = match *method {
+        HttpMethod::GET => Method::Get,
+        HttpMethod::POST => Method::Post,
+        HttpMethod::DELETE => Method::Delete,
+        _ => return Err(Failure::no_route(method.as_str(), path)),
+    };
+    if let Some(rest) = path.strip_prefix("/chargebee/api/v2") {
+        let key = bearer(shared, headers)?;
+        rate_limit(shared, &key)?;
+        pick_connection(shared, headers)?;
+        call(shared, Base::Chargebee, method, rest, uri, headers, body)
+    } else if let Some(rest) = path.strip_prefix("/api/v2") {
+        basic(shared, headers)?;
+        call(shared, Base::Chargebee, method, rest, uri, headers, body)
+    } else if path == "/connections" || path.starts_with("/connections/") {
+        let key = bearer(shared, headers)?;
+        rate_limit(shared, &key)?;
+        call(shared, Base::Control, method, path, uri, headers, body)
+    } else {
+        Err(Failure::no_route(method.as_str(), path))
+    }
+}
+
+/// The gateway key from `Authorization: Bearer …`, when it is the configured one.
+fn bearer(shared: &Shared, headers: &HeaderMap) -> Result<String, Failure> {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match given {
+        Some(key) if key == shared.config.maton_api_key => Ok(key.to_string()),
+        Some(_) => Err(Failure::gateway(
+            StatusCode::UNAUTHORIZED,
+            "invalid Maton API key",
+        )),
+        None => Err(Failure::gateway(
+            StatusCode::UNAUTHORIZED,
+            "missing Maton API key: send Authorization: Bearer <key>",
+        )),
+    }
+}
+
+/// Checks HTTP Basic with the Chargebee API key as user name.
+fn basic(shared: &Shared, headers: &HeaderMap) -> Result<(), Failure> {
+    let user = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .map(|pair| {
+            pair.split_once(':')
+                .map_or(pair.clone(), |(user, _)| user.to_string())
+        });
+    match (user, &shared.config.chargebee_api_key) {
+        (Some(user), Some(key)) if &user == key => Ok(()),
+        (Some(user), None) if !user.is_empty() => Ok(()),
+        _ => Err(Failure::direct_unauthorized()),
+    }
+}
+
+/// Allows `key` bursts of `GATEWAY_RATE` requests, refilled at `GATEWAY_RATE` per second.
+fn rate_limit(shared: &Shared, key: &str) -> Result<(), Failure> {
+    if !shared.config.rate_limit {
+        return Ok(());
+    }
+    let now = Instant::now();
+    let mut buckets = shared
+        .buckets
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (tokens, filled) = buckets
+        .entry(key.to_string())
+        .or_insert((GATEWAY_RATE, now));
+    let refill = now.duration_since(*filled).as_secs_f64() * GATEWAY_RATE;
+    *tokens = (*tokens + refill).min(GATEWAY_RATE);
+    *filled = now;
+    if *tokens < 1.0 {
+        return Err(Failure::rate_limited(1));
+    }
+    *tokens -= 1.0;
+    Ok(())
+}
+
+/// The connection a gateway call uses: the one `Maton-Connection` names, else the oldest
+/// active one.
+fn pick_connection(shared: &Shared, headers: &HeaderMap) -> Result<(), Failure> {
+    let store = shared.store();
+    let active = |c: &&Connection| c.status == "ACTIVE";
+    match headers
+        .get("maton-connection")
+        .map(|v| v.to_str().unwrap_or_default())
+    {
+        Some(id) => match store.connections.iter().find(|c| c.id == id) {
+            Some(c) if c.status == "ACTIVE" => Ok(()),
+            Some(_) => Err(Failure::gateway(
+                StatusCode::BAD_REQUEST,
+                format!("connection {id} is not active"),
+            )),
+            None => Err(Failure::gateway(
+                StatusCode::BAD_REQUEST,
+                format!("unknown connection {id}"),
+            )),
+        },
+        None if store.connections.iter().any(|c| active(&c)) => Ok(()),
+        None => Err(Failure::gateway(
+            StatusCode::BAD_REQUEST,
+            "no active Chargebee connection: create one at /connections",
+        )),
+    }
+}
+
+/// Routes, checks and serves one API call.
+fn call(
+    shared: &Shared,
+    base: Base,
+    method: Method,
+    path: &str,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, Failure> {
+    let api = shared.api;
+    let route = shared
+        .routes
+        .find(api, base, method, path)
+        .ok_or_else(|| Failure::no_route(method.as_str(), path))?;
+    let op = route.op;
+    let params = read_params(api, op, uri, body)?;
+    let replay_key = (method == Method::Post)
+        .then(|| {
+            headers
+                .get("chargebee-idempotency-key")
+                .and_then(|v| v.to_str().ok())
+        })
+        .flatten()
+        .map(|k| format!("{}:{k}", op.id));
+    let mut store = shared.store();
+    if let Some(key) = &replay_key {
+        if let Some((status, body)) = store.replays.get(key) {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::OK);
+            let mut response = text_response(status, body.to_string());
+            response
+                .headers_mut()
+                .insert(REPLAYED, HeaderValue::from_static("true"));
+            return Ok(response);
+        }
+    }
+    let id = route.id.as_deref();
+    let answer = if base == Base::Control {
+        control::run(&mut store, op, id, &params, &shared.base_url, unix_now())
+    } else if crud::handles(op) {
+        crud::run(api, &mut store, op, id, &params)
+    } else {
+        Ok(synth::answer(api, op))
+    };
+    let (status, body) = match answer {
+        Ok(body) => (StatusCode::OK, body),
+        Err(failure) => (failure.status, failure.body),
+    };
+    let text = store::text(&body);
+    if let Some(key) = replay_key {
+        store.replays.insert(key, (status.as_u16(), text.clone()));
+    }
+    Ok(text_response(status, text.into()))
+}
+
+fn read_params(api: &Api, op: &Operation, uri: &Uri, body: &Bytes) -> Result<Params, Failure> {
+    let mut pairs: Vec<(String, String)> = uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    match op.body {
+        Body::Json => {
+            if !pairs.is_empty() {
+                return Err(Failure::param(&pairs[0].0, "belongs in the JSON body"));
+            }
+            params::from_json(api, op, body)
+        }
+        Body::Form => {
+            pairs.extend(form_urlencoded::parse(body).into_owned());
+            params::from_pairs(api, op, pairs)
+        }
+        Body::Query => params::from_pairs(api, op, pairs),
+    }
+}
+
+/// A JSON answer from its text.
+fn text_response(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,261 @@
+//! Everyday flows through the typed client against the emulator: state kept between calls,
+//! filters with their operators, sorting, paging, custom fields and idempotent replay.
+
+use chargebee::customer::{CreateBillingAddressParams, ListSortField};
+use chargebee::{EnumFilter, ExtraFields, Sort, StringFilter, TimestampFilter};
+use chargebee_emulator::Emulator;
+use futures::TryStreamExt;
+use serde_json::json;
+
+#[tokio::test]
+async fn customers_are_kept_updated_listed_and_deleted() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.client();
+    let mut address = CreateBillingAddressParams::new();
+    address.city = Some("London".into());
+    let created = client
+        .customers()
+        .create()
+        .email("ada@example.com")
+        .first_name("Ada")
+        .billing_address(address)
+        .custom_field("cf_tier", "gold")
+        .send()
+        .await
+        .unwrap()
+        .customer;
+    assert_eq!(created.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(
+        created.billing_address.as_ref().unwrap().city.as_deref(),
+        Some("London")
+    );
+    assert_eq!(created.extra_field("cf_tier"), Some(&json!("gold")));
+    assert_eq!(created.object.as_deref(), Some("customer"));
+
+    let fetched = client
+        .customers()
+        .retrieve(&created.id)
+        .send()
+        .await
+        .unwrap()
+        .customer;
+    assert_eq!(fetched, created, "retrieve answers what create stored");
+
+    let updated = client
+        .customers()
+        .update(&created.id)
+        .last_name("Lovelace")
+        .send()
+        .await
+        .unwrap()
+        .customer;
+    assert_eq!(updated.last_name.as_deref(), Some("Lovelace"));
+    assert_eq!(
+        updated.email.as_deref(),
+        Some("ada@example.com"),
+        "update keeps other fields"
+    );
+
+    let deleted = client
+        .customers()
+        .delete(&created.id)
+        .send()
+        .await
+        .unwrap()
+        .customer;
+    assert_eq!(deleted.deleted, Some(true));
+    let gone = client
+        .customers()
+        .retrieve(&created.id)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+}
+
+#[tokio::test]
+async fn lists_filter_sort_and_page() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    for (i, domain) in ["a.test", "b.test", "a.test", "c.test", "a.test"]
+        .iter()
+        .enumerate()
+    {
+        client
+            .customers()
+            .create()
+            .id(format!("cus_{i}"))
+            .email(format!("user{i}@{domain}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let ids = |page: &chargebee::Page<chargebee::customer::ListEntry>| -> Vec<String> {
+        page.list.iter().map(|e| e.customer.id.clone()).collect()
+    };
+
+    let newest_first = client.customers().list().send().await.unwrap();
+    assert_eq!(
+        ids(&newest_first),
+        ["cus_4", "cus_3", "cus_2", "cus_1", "cus_0"]
+    );
+
+    let is = client
+        .customers()
+        .list()
+        .email(StringFilter::is("user3@c.test"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ids(&is), ["cus_3"]);
+    let starts = client
+        .customers()
+        .list()
+        .id(StringFilter::starts_with("cus_"))
+        .email(StringFilter::is_not("user1@b.test"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ids(&starts), ["cus_4", "cus_3", "cus_2", "cus_0"]);
+    let within = client
+        .customers()
+        .list()
+        .id(StringFilter::in_(["cus_0", "cus_2", "nope"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ids(&within), ["cus_2", "cus_0"]);
+    let outside = client
+        .customers()
+        .list()
+        .id(StringFilter::not_in(["cus_0", "cus_2"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ids(&outside), ["cus_4", "cus_3", "cus_1"]);
+    let recent = client
+        .customers()
+        .list()
+        .created_at(TimestampFilter::after(1_000_000_000))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(recent.list.len(), 5);
+    let ancient = client
+        .customers()
+        .list()
+        .created_at(TimestampFilter::before(1_000_000_000))
+        .send()
+        .await
+        .unwrap();
+    assert!(ancient.list.is_empty());
+    let on = client
+        .customers()
+        .list()
+        .auto_collection(EnumFilter::is(chargebee::enums::AutoCollection::On))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        on.list.len(),
+        5,
+        "created customers default to the enum's first value"
+    );
+
+    let sorted = client
+        .customers()
+        .list()
+        .sort_by(Sort::asc(ListSortField::CreatedAt))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sorted.list.len(), 5);
+
+    let first = client.customers().list().limit(2).send().await.unwrap();
+    assert_eq!(ids(&first), ["cus_4", "cus_3"]);
+    let next = first.next_offset.clone().expect("more pages");
+    let second = client
+        .customers()
+        .list()
+        .limit(2)
+        .offset(next)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ids(&second), ["cus_2", "cus_1"]);
+
+    let all: Vec<_> = client
+        .customers()
+        .list()
+        .limit(2)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let streamed: Vec<&str> = all.iter().map(|e| e.customer.id.as_str()).collect();
+    assert_eq!(streamed, ["cus_4", "cus_3", "cus_2", "cus_1", "cus_0"]);
+}
+
+#[tokio::test]
+async fn a_reused_idempotency_key_replays_the_first_answer() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    let (first, info) = client
+        .customers()
+        .create()
+        .email("once@example.com")
+        .idempotency_key("key-1")
+        .send_with_info()
+        .await
+        .unwrap();
+    assert!(!info.replayed);
+    let (again, info) = client
+        .customers()
+        .create()
+        .email("twice@example.com")
+        .idempotency_key("key-1")
+        .send_with_info()
+        .await
+        .unwrap();
+    assert!(info.replayed, "the second call is a replay");
+    assert_eq!(again.customer, first.customer);
+    let page = client.customers().list().send().await.unwrap();
+    assert_eq!(page.list.len(), 1, "the replay created nothing");
+}
+
+#[tokio::test]
+async fn items_and_prices_are_kept() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    client
+        .item_families()
+        .create("family-1", "Family")
+        .send()
+        .await
+        .unwrap();
+    let missing = client
+        .item_families()
+        .retrieve("family-2")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(missing.is_not_found());
+    let family = client
+        .item_families()
+        .retrieve("family-1")
+        .send()
+        .await
+        .unwrap()
+        .item_family;
+    assert_eq!(family.name.as_deref(), Some("Family"));
+    let duplicate = client
+        .item_families()
+        .create("family-1", "Again")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        duplicate.api_error().and_then(|e| e.param.as_deref()),
+        Some("id")
+    );
+}
