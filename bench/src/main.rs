@@ -1,7 +1,7 @@
 //! `bench/run.sh [group]` (or `cargo run --release -p chargebee-bench -- [group]`): measures
 //! the client against its baselines in one run and prints a table of figures and ratios.
-//! `group` is one of `generation`, `decode`, `encode`, `requests`, `pagination`; without it,
-//! every group runs.
+//! `group` is one of `generation`, `decode`, `encode`, `requests`, `pagination`, `emulator`;
+//! without it, every group runs.
 //!
 //! 1. generation: load + validate + emit the whole spec, against loading the YAML alone;
 //! 2. decoding: a 100-entry customer page into the generated types, against a minimal
@@ -10,9 +10,12 @@
 //! 4. request overhead: requests/s over keep-alive HTTP on 127.0.0.1, against raw reqwest
 //!    sending the same request and decoding the same type (target ratio ≥ 0.9);
 //! 5. pagination: entries/s streaming 100,000 entries (1,000 pages of 100), and the peak heap
-//!    of that stream against a stream of 10,000 (it must not grow with the entry count).
+//!    of that stream against a stream of 10,000 (it must not grow with the entry count);
+//! 6. emulator: customer retrieves/s through the client (target ≥ 5,000), against a server
+//!    answering a fixed body; and the heap 100,000 stored customers take (target ≤ 200 MB).
 
 mod baseline;
+mod emulator;
 mod measure;
 mod server;
 
@@ -67,6 +70,10 @@ fn main() {
     }
     if wanted("pagination") {
         rows.push(runtime.block_on(pagination()));
+    }
+    if wanted("emulator") {
+        rows.push(runtime.block_on(emulator::throughput(CUSTOMER)));
+        rows.push(runtime.block_on(emulator::storage()));
     }
     println!(
         "{:<34} {:>16} {:>34} {:>8}  target",

@@ -94,6 +94,11 @@ impl HeapWatch {
         HeapWatch
     }
 
+    /// The growth now, in bytes: what is allocated since the start and not yet freed.
+    pub fn live(&self) -> usize {
+        LIVE.load(Ordering::Relaxed).max(0) as usize
+    }
+
     /// The peak growth so far, in bytes.
     pub fn peak(&self) -> usize {
         PEAK.load(Ordering::Relaxed).max(0) as usize
