@@ -14,16 +14,20 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Resources whose create, retrieve, update, delete and list operations keep state.
 pub const STATEFUL: [&str; 4] = ["customer", "item_family", "item", "item_price"];
 
+/// Resources kept by `billing` whose list operation is served here.
+const LISTED: [&str; 2] = ["subscription", "invoice"];
+
 /// Page size when a list names none.
 const DEFAULT_LIMIT: usize = 10;
 
 /// Whether `op` is served from the store.
 pub fn handles(op: &Operation) -> bool {
-    STATEFUL.contains(&op.resource.as_str())
-        && matches!(
-            op.name.as_str(),
-            "create" | "retrieve" | "update" | "delete" | "list"
-        )
+    let resource = op.resource.as_str();
+    let kept = matches!(
+        op.name.as_str(),
+        "create" | "retrieve" | "update" | "delete" | "list"
+    );
+    (STATEFUL.contains(&resource) && kept) || (LISTED.contains(&resource) && op.name == "list")
 }
 
 /// The qualified struct name of `op`'s resource (`customer.Customer`).
@@ -133,18 +137,35 @@ pub fn run(
         "list" => return list(api, store, op, name, params),
         _ => return Ok(synth::answer(api, op)),
     };
-    Ok(envelope(api, op, name, object))
+    Ok(envelope(api, store, op, name, object))
 }
 
-/// The answer's keys: the object under its resource's key, other required keys synthesized.
-fn envelope(api: &Api, op: &Operation, name: &str, object: Map<String, Value>) -> Value {
+/// The answer's keys: the object under its resource's key; another required resource the
+/// object names by id (`customer` for `customer_id`) as stored; other required keys
+/// synthesized.
+fn envelope(
+    api: &Api,
+    store: &Store,
+    op: &Operation,
+    name: &str,
+    object: Map<String, Value>,
+) -> Value {
     let mut out = Map::new();
-    let mut object = Some(object);
+    let related = |tag: &str| {
+        let id = object.get(&format!("{tag}_id"))?.as_str()?;
+        store.get(tag, id)
+    };
     for f in &op.returns {
         if matches!(&f.ty, Type::Struct(s) if s == name) {
-            if let Some(o) = object.take() {
-                out.insert(f.name.clone(), Value::Object(o));
-            }
+            out.insert(f.name.clone(), Value::Object(object.clone()));
+            continue;
+        }
+        let stored = match &f.ty {
+            Type::Struct(s) => api.structs[s].object.as_deref().and_then(related),
+            _ => None,
+        };
+        if let Some(other) = stored {
+            out.insert(f.name.clone(), Value::Object(other));
         } else if f.required {
             if let Some(v) = synth::value(api, &f.ty, &f.name, 0) {
                 out.insert(f.name.clone(), v);
@@ -233,7 +254,7 @@ fn list(
         .iter()
         .skip(start)
         .take(limit)
-        .map(|o| envelope(api, op, name, o.clone()))
+        .map(|o| envelope(api, store, op, name, o.clone()))
         .collect();
     let mut page = json!({ "list": entries });
     if start + limit < found.len() {

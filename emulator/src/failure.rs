@@ -53,11 +53,16 @@ impl Failure {
 
     /// 404 for an id that names nothing.
     pub fn not_found(resource: &str, id: &str) -> Self {
+        Self::missing(resource, id, "id")
+    }
+
+    /// 404 for an id, given as parameter `param`, that names nothing.
+    pub fn missing(resource: &str, id: &str, param: &str) -> Self {
         Self::chargebee(
             StatusCode::NOT_FOUND,
             Some("invalid_request"),
             "resource_not_found",
-            Some("id"),
+            Some(param),
             format!("{resource} not found for id {id}"),
         )
     }
@@ -70,6 +75,17 @@ impl Failure {
             "duplicate_entry",
             Some("id"),
             format!("id : the value {id} is already present for another {resource}"),
+        )
+    }
+
+    /// 400 for a request the current state does not allow.
+    pub fn invalid_state(message: impl Into<String>) -> Self {
+        Self::chargebee(
+            StatusCode::BAD_REQUEST,
+            Some("invalid_request"),
+            "invalid_state_for_request",
+            None,
+            message.into(),
         )
     }
 

@@ -4,7 +4,11 @@
 //!
 //! - **Stateful**: create, retrieve, update, delete and list of customers, item families,
 //!   items and item prices (custom fields kept; list filters, `sort_by`, `limit` and
-//!   `offset` paging), and the Maton connections of the control API.
+//!   `offset` paging); subscriptions created with items for a customer, listed, retrieved
+//!   and cancelled (at once, at term end or on a date); the invoice a new active
+//!   subscription raises, and its PDF (`invoice.pdf` links to a real PDF); hosted checkout
+//!   pages and portal sessions whose URLs open pages on the emulator; the Maton connections
+//!   of the control API.
 //! - **Synthesized**: every other operation answers a spec-valid body with every field
 //!   present and deterministic values, after its parameters are checked.
 //! - **Front doors**: the gateway (`/chargebee/api/v2/…`, `Authorization: Bearer <key>`, an
@@ -23,10 +27,12 @@
 //! # Ok(()) }
 //! ```
 
+mod billing;
 mod control;
 mod crud;
 mod failure;
 mod filter;
+mod pages;
 mod params;
 mod routes;
 mod server;

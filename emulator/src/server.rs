@@ -7,7 +7,7 @@ use crate::failure::Failure;
 use crate::params::{self, Params};
 use crate::routes::Routes;
 use crate::store::{self, Connection, Store};
-use crate::{control, crud, synth, Config};
+use crate::{billing, control, crud, pages, synth, Config};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, Uri};
@@ -109,6 +109,11 @@ fn serve(
         let key = bearer(shared, headers)?;
         rate_limit(shared, &key)?;
         call(shared, Base::Control, method, path, uri, headers, body)
+    } else if let Some(page) = (method == Method::Get)
+        .then(|| pages::serve(&shared.store(), path))
+        .flatten()
+    {
+        Ok(page)
     } else {
         Err(Failure::no_route(method.as_str(), path))
     }
@@ -242,6 +247,15 @@ fn call(
     let id = route.id.as_deref();
     let answer = if base == Base::Control {
         control::run(&mut store, op, id, &params, &shared.base_url, unix_now())
+    } else if billing::handles(op) {
+        let call = billing::Call {
+            store: &mut store,
+            id,
+            params: &params,
+            base_url: &shared.base_url,
+            now: unix_now(),
+        };
+        billing::run(op, call)
     } else if crud::handles(op) {
         crud::run(api, &mut store, op, id, &params)
     } else {

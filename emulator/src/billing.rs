@@ -1,0 +1,437 @@
+//! The billing flows kept as state: subscriptions created with items for a customer,
+//! cancelled now or at term end; the invoice each new active subscription raises, and its PDF;
+//! hosted checkout pages and portal sessions whose URLs point at the emulator.
+//!
+//! Terms are counted in days: a month is 30 days, a year 365.
+
+use crate::failure::Failure;
+use crate::params::Params;
+use crate::store::Store;
+use chargebee_description::Operation;
+use serde_json::{json, Map, Value};
+
+/// Operations this module serves.
+const SERVED: [&str; 9] = [
+    "subscription.create_with_items",
+    "subscription.retrieve",
+    "subscription.cancel_for_items",
+    "subscription.cancel",
+    "invoice.retrieve",
+    "invoice.pdf",
+    "hosted_page.checkout_new_for_items",
+    "hosted_page.retrieve",
+    "portal_session.create",
+];
+
+/// How long a download link, a hosted page and a portal session stay valid.
+const DOWNLOAD_SECONDS: i64 = 3_600;
+const PAGE_SECONDS: i64 = 3 * 86_400;
+const SESSION_SECONDS: i64 = 3_600;
+
+/// Whether `op` is served here.
+pub fn handles(op: &Operation) -> bool {
+    SERVED.contains(&op.id.as_str())
+}
+
+/// What a call needs besides its parameters.
+pub struct Call<'a> {
+    pub store: &'a mut Store,
+    pub id: Option<&'a str>,
+    pub params: &'a Params,
+    pub base_url: &'a str,
+    pub now: i64,
+}
+
+/// Serves one billing operation (their lists are the generic ones of `crud`).
+pub fn run(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
+    let id = call.id.unwrap_or_default();
+    match op.id.as_str() {
+        "subscription.create_with_items" => create_subscription(call, id),
+        "subscription.retrieve" => {
+            let subscription = find(call.store, "subscription", id)?;
+            with_customer(call.store, subscription)
+        }
+        "subscription.cancel_for_items" | "subscription.cancel" => cancel(call, id),
+        "invoice.retrieve" => Ok(json!({ "invoice": find(call.store, "invoice", id)? })),
+        "invoice.pdf" => {
+            find(call.store, "invoice", id)?;
+            Ok(json!({ "download": {
+                "download_url": format!("{}/downloads/invoices/{id}.pdf", call.base_url),
+                "valid_till": call.now + DOWNLOAD_SECONDS,
+                "mime_type": "application/pdf",
+                "object": "download",
+            }}))
+        }
+        "hosted_page.checkout_new_for_items" => checkout(call),
+        "hosted_page.retrieve" => {
+            Ok(json!({ "hosted_page": find(call.store, "hosted_page", id)? }))
+        }
+        "portal_session.create" => portal_session(call),
+        other => Err(Failure::no_route("serve", other)),
+    }
+}
+
+fn find(store: &Store, resource: &str, id: &str) -> Result<Map<String, Value>, Failure> {
+    store
+        .get(resource, id)
+        .ok_or_else(|| Failure::not_found(resource, id))
+}
+
+/// `{"subscription": …, "customer": …}` with the subscription's customer as stored.
+fn with_customer(store: &Store, subscription: Map<String, Value>) -> Result<Value, Failure> {
+    let customer_id = subscription
+        .get("customer_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let customer = find(store, "customer", customer_id)?;
+    Ok(json!({ "subscription": subscription, "customer": customer }))
+}
+
+/// Seconds in `count` units of `unit` (`day`, `week`, `month`, `year`).
+fn term_seconds(count: i64, unit: &str) -> i64 {
+    let day = 86_400;
+    count.max(1)
+        * match unit {
+            "day" => day,
+            "week" => 7 * day,
+            "year" => 365 * day,
+            _ => 30 * day,
+        }
+}
+
+fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    object.get(key).and_then(Value::as_str)
+}
+
+fn int(object: &Map<String, Value>, key: &str) -> Option<i64> {
+    object.get(key).and_then(Value::as_i64)
+}
+
+fn create_subscription(call: Call<'_>, customer_id: &str) -> Result<Value, Failure> {
+    let Call {
+        store, params, now, ..
+    } = call;
+    let customer = find(store, "customer", customer_id)?;
+    let values = &params.values;
+    let id = match text(values, "id") {
+        Some(id) if store.get("subscription", id).is_some() => {
+            return Err(Failure::duplicate("subscription", id))
+        }
+        Some(id) => id.to_string(),
+        None => store.new_id("subscription"),
+    };
+    let requested = values
+        .get("subscription_items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if requested.is_empty() {
+        return Err(Failure::param(
+            "subscription_items[item_price_id][0]",
+            "cannot be blank",
+        ));
+    }
+    let mut items = Vec::new();
+    let (mut currency, mut period, mut unit) = (None, 1, "month".to_string());
+    for (i, entry) in requested.iter().enumerate() {
+        let price_id = entry
+            .get("item_price_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let price = store.get("item_price", price_id).ok_or_else(|| {
+            Failure::missing(
+                "item_price",
+                price_id,
+                &format!("subscription_items[item_price_id][{i}]"),
+            )
+        })?;
+        let quantity = entry.get("quantity").and_then(Value::as_i64).unwrap_or(1);
+        let unit_price = entry
+            .get("unit_price")
+            .and_then(Value::as_i64)
+            .or_else(|| int(&price, "price"))
+            .unwrap_or(0);
+        let item_type = text(&price, "item_type").unwrap_or("plan");
+        if item_type == "plan" || currency.is_none() {
+            currency = text(&price, "currency_code").map(str::to_string);
+            period = int(&price, "period").unwrap_or(1);
+            unit = text(&price, "period_unit").unwrap_or("month").to_string();
+        }
+        items.push(json!({
+            "item_price_id": price_id,
+            "item_type": item_type,
+            "quantity": quantity,
+            "unit_price": unit_price,
+            "amount": unit_price * quantity,
+            "object": "subscription_item",
+        }));
+    }
+    let start = int(values, "start_date").unwrap_or(now).max(now);
+    let trial_end = int(values, "trial_end").filter(|t| *t > now);
+    let status = if trial_end.is_some() {
+        "in_trial"
+    } else if start > now {
+        "future"
+    } else {
+        "active"
+    };
+    let term_start = trial_end.unwrap_or(start);
+    let term_end = term_start + term_seconds(period, &unit);
+    let mrr: i64 = items.iter().filter_map(|i| i["amount"].as_i64()).sum();
+    let mut subscription = json!({
+        "id": id,
+        "customer_id": customer_id,
+        "status": status,
+        "currency_code": currency.unwrap_or_else(|| "USD".into()),
+        "billing_period": period,
+        "billing_period_unit": unit,
+        "subscription_items": items,
+        "start_date": start,
+        "created_at": now,
+        "updated_at": now,
+        "resource_version": now * 1000,
+        "current_term_start": term_start,
+        "current_term_end": term_end,
+        "next_billing_at": term_end,
+        "due_invoices_count": 0,
+        "mrr": mrr,
+        "has_scheduled_changes": false,
+        "deleted": false,
+        "object": "subscription",
+    });
+    let fields = subscription.as_object_mut().expect("built as an object");
+    if status == "active" {
+        fields.insert("activated_at".into(), json!(now));
+        fields.insert("started_at".into(), json!(now));
+    }
+    if let Some(t) = trial_end {
+        fields.insert("trial_start".into(), json!(now));
+        fields.insert("trial_end".into(), json!(t));
+    }
+    for (key, value) in values {
+        if key.starts_with("cf_")
+            || matches!(
+                key.as_str(),
+                "meta_data" | "po_number" | "billing_cycles" | "auto_collection"
+            )
+        {
+            fields.insert(key.clone(), value.clone());
+        }
+    }
+    let subscription = fields.clone();
+    store.put("subscription", &id, &subscription);
+    let mut answer = json!({ "subscription": subscription, "customer": customer });
+    let invoice_now = values
+        .get("invoice_immediately")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    if status == "active" && invoice_now {
+        answer["invoice"] = Value::Object(raise_invoice(store, &subscription, &customer, now));
+    }
+    Ok(answer)
+}
+
+/// The first invoice of a new active subscription: paid when the customer has a valid card,
+/// else due.
+fn raise_invoice(
+    store: &mut Store,
+    subscription: &Map<String, Value>,
+    customer: &Map<String, Value>,
+    now: i64,
+) -> Map<String, Value> {
+    let id = store.new_id("invoice");
+    let term_end = int(subscription, "current_term_end").unwrap_or(now);
+    let items = subscription
+        .get("subscription_items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let line_items: Vec<Value> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            json!({
+                "id": format!("li_{id}_{i}"),
+                "subscription_id": subscription["id"],
+                "date_from": now,
+                "date_to": term_end,
+                "unit_amount": item["unit_price"],
+                "quantity": item["quantity"],
+                "amount": item["amount"],
+                "is_taxed": false,
+                "tax_amount": 0,
+                "description": item["item_price_id"],
+                "entity_type": format!("{}_item_price", item["item_type"].as_str().unwrap_or("plan")),
+                "entity_id": item["item_price_id"],
+                "customer_id": subscription["customer_id"],
+                "object": "line_item",
+            })
+        })
+        .collect();
+    let total: i64 = items.iter().filter_map(|i| i["amount"].as_i64()).sum();
+    let paid = text(customer, "card_status") == Some("valid") || total == 0;
+    let invoice = json!({
+        "id": id,
+        "customer_id": subscription["customer_id"],
+        "subscription_id": subscription["id"],
+        "recurring": true,
+        "status": if paid { "paid" } else { "payment_due" },
+        "date": now,
+        "due_date": now,
+        "price_type": "tax_exclusive",
+        "currency_code": subscription["currency_code"],
+        "tax": 0,
+        "sub_total": total,
+        "total": total,
+        "amount_paid": if paid { total } else { 0 },
+        "amount_due": if paid { 0 } else { total },
+        "amount_adjusted": 0,
+        "credits_applied": 0,
+        "first_invoice": true,
+        "term_finalized": true,
+        "is_gifted": false,
+        "generated_at": now,
+        "updated_at": now,
+        "resource_version": now * 1000,
+        "line_items": line_items,
+        "deleted": false,
+        "object": "invoice",
+    });
+    let Value::Object(invoice) = invoice else {
+        unreachable!("built as an object")
+    };
+    store.put("invoice", &id, &invoice);
+    invoice
+}
+
+fn cancel(call: Call<'_>, id: &str) -> Result<Value, Failure> {
+    let Call {
+        store, params, now, ..
+    } = call;
+    let mut subscription = find(store, "subscription", id)?;
+    if text(&subscription, "status") == Some("cancelled") {
+        return Err(Failure::invalid_state(format!(
+            "subscription {id} is already cancelled"
+        )));
+    }
+    let values = &params.values;
+    let option = text(values, "cancel_option");
+    let at_term_end = values.get("end_of_term").and_then(Value::as_bool) == Some(true)
+        || option == Some("end_of_term");
+    let cancel_at = match option {
+        Some("specific_date") => Some(
+            int(values, "cancel_at")
+                .ok_or_else(|| Failure::param("cancel_at", "cannot be blank"))?,
+        ),
+        _ if at_term_end => Some(int(&subscription, "current_term_end").unwrap_or(now)),
+        _ => None,
+    };
+    match cancel_at.filter(|at| *at > now) {
+        Some(at) => {
+            subscription.insert("status".into(), json!("non_renewing"));
+            subscription.insert("cancelled_at".into(), json!(at));
+            subscription.remove("next_billing_at");
+        }
+        None => {
+            subscription.insert("status".into(), json!("cancelled"));
+            subscription.insert("cancelled_at".into(), json!(now));
+            subscription.remove("next_billing_at");
+        }
+    }
+    if let Some(reason) = text(values, "cancel_reason_code") {
+        subscription.insert("cancel_reason_code".into(), json!(reason));
+    }
+    subscription.insert("updated_at".into(), json!(now));
+    subscription.insert("resource_version".into(), json!(now * 1000));
+    store.put("subscription", id, &subscription);
+    with_customer(store, subscription)
+}
+
+fn checkout(call: Call<'_>) -> Result<Value, Failure> {
+    let Call {
+        store,
+        params,
+        base_url,
+        now,
+        ..
+    } = call;
+    let requested = params
+        .values
+        .get("subscription_items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (i, entry) in requested.iter().enumerate() {
+        let price_id = entry
+            .get("item_price_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if store.get("item_price", price_id).is_none() {
+            return Err(Failure::missing(
+                "item_price",
+                price_id,
+                &format!("subscription_items[item_price_id][{i}]"),
+            ));
+        }
+    }
+    let id = store.new_id("hosted_page");
+    let mut page = json!({
+        "id": id,
+        "type": "checkout_new",
+        "url": format!("{base_url}/hosted_pages/{id}/checkout"),
+        "state": "created",
+        "embed": false,
+        "created_at": now,
+        "updated_at": now,
+        "expires_at": now + PAGE_SECONDS,
+        "resource_version": now * 1000,
+        "object": "hosted_page",
+    });
+    if let Some(content) = params.values.get("pass_thru_content") {
+        page["pass_thru_content"] = content.clone();
+    }
+    let Value::Object(page) = page else {
+        unreachable!("built as an object")
+    };
+    store.put("hosted_page", &id, &page);
+    Ok(json!({ "hosted_page": page }))
+}
+
+fn portal_session(call: Call<'_>) -> Result<Value, Failure> {
+    let Call {
+        store,
+        params,
+        base_url,
+        now,
+        ..
+    } = call;
+    let customer_id = params
+        .values
+        .get("customer")
+        .and_then(|c| c.get("id"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if store.get("customer", customer_id).is_none() {
+        return Err(Failure::missing("customer", customer_id, "customer[id]"));
+    }
+    let id = store.new_id("portal_session");
+    let token = format!("token_{id}");
+    let mut session = json!({
+        "id": id,
+        "token": token,
+        "access_url": format!("{base_url}/portal/{token}"),
+        "status": "created",
+        "created_at": now,
+        "expires_at": now + SESSION_SECONDS,
+        "customer_id": customer_id,
+        "object": "portal_session",
+    });
+    if let Some(url) = params.values.get("redirect_url") {
+        session["redirect_url"] = url.clone();
+    }
+    let Value::Object(session) = session else {
+        unreachable!("built as an object")
+    };
+    store.put("portal_session", &id, &session);
+    Ok(json!({ "portal_session": session }))
+}

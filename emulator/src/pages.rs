@@ -1,0 +1,126 @@
+//! What the URLs in answers lead to: an invoice's PDF, a hosted checkout page and a portal
+//! page. They need no key, as a link sent to a customer needs none.
+
+use crate::store::Store;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+/// The page at `path`, or `None` when `path` is not one of these URLs.
+pub fn serve(store: &Store, path: &str) -> Option<Response> {
+    let mut parts = path.trim_start_matches('/').split('/');
+    let response = match (parts.next()?, parts.next(), parts.next(), parts.next()) {
+        ("downloads", Some("invoices"), Some(file), None) => {
+            let id = file.strip_suffix(".pdf")?;
+            match store.get("invoice", id) {
+                Some(invoice) => {
+                    let total = invoice.get("total").and_then(Value::as_i64).unwrap_or(0);
+                    let currency = invoice
+                        .get("currency_code")
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
+                    let pdf =
+                        one_line_pdf(&format!("Invoice {id}: {total} {currency} (minor units)"));
+                    with_type("application/pdf", pdf)
+                }
+                None => missing(),
+            }
+        }
+        ("hosted_pages", Some(id), Some("checkout"), None) => match store.get("hosted_page", id) {
+            Some(_) => html(
+                &format!("Checkout {id}"),
+                "A hosted checkout page of the Chargebee emulator.",
+            ),
+            None => missing(),
+        },
+        ("portal", Some(token), None, None) => {
+            let session = store
+                .all("portal_session")
+                .into_iter()
+                .find(|s| s.get("token").and_then(Value::as_str) == Some(token));
+            match session {
+                Some(s) => {
+                    let customer = s
+                        .get("customer_id")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    html(
+                        "Customer portal",
+                        &format!("The self-serve portal of customer {customer}."),
+                    )
+                }
+                None => missing(),
+            }
+        }
+        _ => return None,
+    };
+    Some(response)
+}
+
+fn missing() -> Response {
+    (StatusCode::NOT_FOUND, "not found").into_response()
+}
+
+fn with_type(content_type: &'static str, body: Vec<u8>) -> Response {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response()
+}
+
+/// A page whose text is escaped for HTML.
+fn html(title: &str, text: &str) -> Response {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let body = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{0}</title></head><body><h1>{0}</h1><p>{1}</p></body></html>",
+        escape(title),
+        escape(text)
+    );
+    with_type("text/html; charset=utf-8", body.into_bytes())
+}
+
+/// A one-page PDF showing `line` (ASCII; other characters become `?`).
+fn one_line_pdf(line: &str) -> Vec<u8> {
+    let text: String = line
+        .chars()
+        .map(|c| match c {
+            '(' | ')' | '\\' => '?',
+            c if c.is_ascii() && !c.is_ascii_control() => c,
+            _ => '?',
+        })
+        .collect();
+    let stream = format!("BT /F1 14 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}

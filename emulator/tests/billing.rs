@@ -1,0 +1,250 @@
+//! Catalog to invoice through the typed client: item family, item and price; a subscription
+//! with items for a customer raises an invoice whose PDF link works; cancellation at term end
+//! and at once; a hosted checkout page and a portal session whose URLs point at the emulator.
+
+use chargebee::enums::{CancelOption, PeriodUnit};
+use chargebee::hosted_page::CheckoutNewForItemsSubscriptionItemsParams;
+use chargebee::item::CreateType;
+use chargebee::subscription::{CreateWithItemsSubscriptionItemsParams, Status};
+use chargebee::{Client, EnumFilter};
+use chargebee_emulator::Emulator;
+
+async fn catalog(client: &Client) {
+    client
+        .item_families()
+        .create("saas", "SaaS")
+        .send()
+        .await
+        .unwrap();
+    client
+        .items()
+        .create("pro", "Pro", CreateType::Plan, "saas")
+        .send()
+        .await
+        .unwrap();
+    client
+        .item_prices()
+        .create("pro-usd-monthly", "Pro monthly", "pro")
+        .price(4_900)
+        .currency_code("USD")
+        .period(1)
+        .period_unit(PeriodUnit::Month)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_subscription_raises_an_invoice_and_is_cancelled() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let customer = client
+        .customers()
+        .create()
+        .id("cus_ada")
+        .email("ada@example.com")
+        .send()
+        .await
+        .unwrap()
+        .customer;
+
+    let created = client
+        .subscriptions()
+        .create_with_items(&customer.id)
+        .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
+            "pro-usd-monthly",
+        )
+        .quantity(3)])
+        .send()
+        .await
+        .unwrap();
+    let subscription = created.subscription;
+    assert_eq!(subscription.status, Some(Status::Active));
+    assert_eq!(subscription.customer_id.as_deref(), Some("cus_ada"));
+    assert_eq!(subscription.currency_code.as_deref(), Some("USD"));
+    let items = subscription.subscription_items.clone().unwrap_or_default();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].amount, Some(14_700));
+    assert_eq!(created.customer.id, "cus_ada");
+
+    let invoice = created
+        .invoice
+        .expect("an active subscription raises an invoice");
+    assert_eq!(
+        invoice.subscription_id.as_deref(),
+        Some(subscription.id.as_str())
+    );
+    assert_eq!(invoice.total, Some(14_700));
+    assert_eq!(
+        invoice.status,
+        Some(chargebee::invoice::Status::PaymentDue),
+        "no card on file"
+    );
+    let fetched = client
+        .invoices()
+        .retrieve(&invoice.id)
+        .send()
+        .await
+        .unwrap()
+        .invoice;
+    assert_eq!(fetched.id, invoice.id);
+    let listed = client.invoices().list().send().await.unwrap();
+    assert_eq!(listed.list.len(), 1);
+
+    let download = client
+        .invoices()
+        .pdf(&invoice.id)
+        .send()
+        .await
+        .unwrap()
+        .download;
+    let url = download.download_url.clone().unwrap_or_default();
+    assert!(url.starts_with(&emulator.url()), "{url}");
+    assert!(download.valid_till.is_some());
+    let pdf = reqwest_get(&url).await;
+    assert!(pdf.starts_with(b"%PDF-"), "the link serves a PDF");
+
+    let active = client
+        .subscriptions()
+        .list()
+        .status(EnumFilter::is(Status::Active))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(active.list.len(), 1);
+    assert_eq!(
+        active.list[0].customer.id, "cus_ada",
+        "each entry carries its customer"
+    );
+
+    let scheduled = client
+        .subscriptions()
+        .cancel_for_items(&subscription.id)
+        .cancel_option(CancelOption::EndOfTerm)
+        .send()
+        .await
+        .unwrap()
+        .subscription;
+    assert_eq!(scheduled.status, Some(Status::NonRenewing));
+    assert_eq!(scheduled.cancelled_at, subscription.current_term_end);
+
+    let cancelled = client
+        .subscriptions()
+        .cancel_for_items(&subscription.id)
+        .cancel_option(CancelOption::Immediately)
+        .send()
+        .await
+        .unwrap()
+        .subscription;
+    assert_eq!(cancelled.status, Some(Status::Cancelled));
+    let again = client
+        .subscriptions()
+        .cancel_for_items(&subscription.id)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        again.api_error().is_some_and(|e| e.is_invalid_state()),
+        "{again}"
+    );
+    let kept = client
+        .subscriptions()
+        .retrieve(&subscription.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.subscription.status, Some(Status::Cancelled));
+}
+
+#[tokio::test]
+async fn a_subscription_needs_a_known_customer_and_price() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    let items = || vec![CreateWithItemsSubscriptionItemsParams::new("missing-price")];
+    let e = client
+        .subscriptions()
+        .create_with_items("cus_nobody")
+        .subscription_items(items())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    client
+        .customers()
+        .create()
+        .id("cus_1")
+        .send()
+        .await
+        .unwrap();
+    let e = client
+        .subscriptions()
+        .create_with_items("cus_1")
+        .subscription_items(items())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    assert_eq!(
+        e.api_error().and_then(|a| a.param.as_deref()),
+        Some("subscription_items[item_price_id][0]")
+    );
+}
+
+#[tokio::test]
+async fn hosted_pages_and_portal_sessions_point_at_the_emulator() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.direct_client();
+    catalog(&client).await;
+    let page = client
+        .hosted_pages()
+        .checkout_new_for_items()
+        .subscription_items(vec![CheckoutNewForItemsSubscriptionItemsParams::new(
+            "pro-usd-monthly",
+        )])
+        .send()
+        .await
+        .unwrap()
+        .hosted_page;
+    let url = page.url.clone().unwrap_or_default();
+    assert!(url.starts_with(&emulator.url()), "{url}");
+    assert!(String::from_utf8_lossy(&reqwest_get(&url).await).contains("Checkout"));
+    let id = page.id.clone().unwrap_or_default();
+    let fetched = client
+        .hosted_pages()
+        .retrieve(&id)
+        .send()
+        .await
+        .unwrap()
+        .hosted_page;
+    assert_eq!(fetched.url, page.url);
+
+    client
+        .customers()
+        .create()
+        .id("cus_portal")
+        .send()
+        .await
+        .unwrap();
+    let session = client
+        .portal_sessions()
+        .create()
+        .customer(chargebee::portal_session::CreateCustomerParams::new(
+            "cus_portal",
+        ))
+        .send()
+        .await
+        .unwrap()
+        .portal_session;
+    assert_eq!(session.customer_id.as_deref(), Some("cus_portal"));
+    let access = session.access_url.clone().unwrap_or_default();
+    assert!(access.starts_with(&emulator.url()), "{access}");
+    assert!(String::from_utf8_lossy(&reqwest_get(&access).await).contains("cus_portal"));
+}
+
+/// The body of a plain GET.
+async fn reqwest_get(url: &str) -> Vec<u8> {
+    let response = reqwest::get(url).await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    response.bytes().await.unwrap().to_vec()
+}
