@@ -15,6 +15,8 @@
 //!   optional `Maton-Connection`, 10 requests per second per key), Chargebee directly
 //!   (`/api/v2/…`, HTTP Basic with the API key as user name) and the control API
 //!   (`/connections`).
+//! - **Faults** on demand ([`Emulator::inject`]): the next calls answer 429 or 503, never
+//!   answer, or lose their connection.
 //! - **Idempotency**: a POST that repeats a `chargebee-idempotency-key` gets the first
 //!   answer again, marked `chargebee-idempotency-replayed: true`.
 //!
@@ -31,6 +33,7 @@ mod billing;
 mod control;
 mod crud;
 mod failure;
+mod faults;
 mod filter;
 mod pages;
 mod params;
@@ -39,6 +42,7 @@ mod server;
 mod store;
 mod synth;
 
+pub use faults::{Fault, FaultKind};
 use server::Shared;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -72,6 +76,7 @@ impl Default for Config {
 pub struct Emulator {
     address: SocketAddr,
     config: Config,
+    shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -88,7 +93,7 @@ impl Emulator {
         let shared = Arc::new(Shared::new(config.clone(), format!("http://{address}")));
         let router = axum::Router::new()
             .fallback(server::handle)
-            .with_state(shared);
+            .with_state(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let shutdown = async {
@@ -102,6 +107,7 @@ impl Emulator {
         Ok(Emulator {
             address,
             config,
+            shared,
             stop: Some(stop),
         })
     }
@@ -109,6 +115,14 @@ impl Emulator {
     /// The root URL: `http://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
+    }
+
+    /// Makes the next calls fail as `fault` says: `Fault::new(FaultKind::Unavailable, 2)`
+    /// answers the next two calls with 503; `.for_operation("customer.create")` counts only
+    /// that operation's calls. Over HTTP: `POST /_emulator/faults` with
+    /// `{"kind": "unavailable", "count": 2, "operation": "customer.create"}`.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.inject(fault);
     }
 
     /// The address it listens on.

@@ -4,6 +4,7 @@
 //! checked, then served from the store or synthesized.
 
 use crate::failure::Failure;
+use crate::faults::{self, Fault, FaultKind, Faults};
 use crate::params::{self, Params};
 use crate::routes::Routes;
 use crate::store::{self, Connection, Store};
@@ -14,9 +15,13 @@ use axum::http::{header, HeaderMap, HeaderValue, Method as HttpMethod, StatusCod
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chargebee_description::{Api, Base, Body, Method, Operation};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Where faults can be injected over HTTP.
+pub const FAULTS_PATH: &str = "/_emulator/faults";
 
 /// Requests per second the gateway allows one key (and the burst it allows at once).
 pub const GATEWAY_RATE: f64 = 10.0;
@@ -34,6 +39,7 @@ pub struct Shared {
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
     /// Where the emulator listens (`http://127.0.0.1:port`), for URLs in answers.
     pub base_url: String,
+    faults: Mutex<Faults>,
 }
 
 impl Shared {
@@ -53,6 +59,7 @@ impl Shared {
             store: Mutex::new(store),
             buckets: Mutex::new(HashMap::new()),
             base_url,
+            faults: Mutex::new(Faults::default()),
         }
     }
 
@@ -61,12 +68,65 @@ impl Shared {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    /// Adds a fault for the next calls.
+    pub fn inject(&self, fault: Fault) {
+        self.faults
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .add(fault);
+    }
+
+    /// The injected fault a call of `method` on `path` gets, if any (API calls only).
+    fn fault_for(&self, method: &HttpMethod, path: &str) -> Option<FaultKind> {
+        let (base, rest) = match door(path) {
+            Door::Gateway(rest) | Door::Direct(rest) => (Base::Chargebee, rest),
+            Door::Control(rest) => (Base::Control, rest),
+            Door::Other => return None,
+        };
+        let operation = api_method(method)
+            .and_then(|m| self.routes.find(self.api, base, m, rest))
+            .map(|route| route.op.id.as_str());
+        self.faults
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take(operation)
+    }
 }
 
 fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Which front door a path comes through, with the path below that door's API root.
+enum Door<'a> {
+    Gateway(&'a str),
+    Direct(&'a str),
+    Control(&'a str),
+    Other,
+}
+
+fn door(path: &str) -> Door<'_> {
+    if let Some(rest) = path.strip_prefix("/chargebee/api/v2") {
+        Door::Gateway(rest)
+    } else if let Some(rest) = path.strip_prefix("/api/v2") {
+        Door::Direct(rest)
+    } else if path == "/connections" || path.starts_with("/connections/") {
+        Door::Control(path)
+    } else {
+        Door::Other
+    }
+}
+
+fn api_method(method: &HttpMethod) -> Option<Method> {
+    match *method {
+        HttpMethod::GET => Some(Method::Get),
+        HttpMethod::POST => Some(Method::Post),
+        HttpMethod::DELETE => Some(Method::Delete),
+        _ => None,
+    }
 }
 
 /// Every request lands here.
@@ -77,6 +137,9 @@ pub async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(kind) = shared.fault_for(&method, uri.path()) {
+        return faults::answer(kind).await;
+    }
     match serve(&shared, &method, &uri, &headers, &body) {
         Ok(response) => response,
         Err(failure) => failure.into_response(),
@@ -91,32 +154,62 @@ fn serve(
     body: &Bytes,
 ) -> Result<Response, Failure> {
     let path = uri.path();
-    let method = match *method {
-        HttpMethod::GET => Method::Get,
-        HttpMethod::POST => Method::Post,
-        HttpMethod::DELETE => Method::Delete,
-        _ => return Err(Failure::no_route(method.as_str(), path)),
-    };
-    if let Some(rest) = path.strip_prefix("/chargebee/api/v2") {
-        let key = bearer(shared, headers)?;
-        rate_limit(shared, &key)?;
-        pick_connection(shared, headers)?;
-        call(shared, Base::Chargebee, method, rest, uri, headers, body)
-    } else if let Some(rest) = path.strip_prefix("/api/v2") {
-        basic(shared, headers)?;
-        call(shared, Base::Chargebee, method, rest, uri, headers, body)
-    } else if path == "/connections" || path.starts_with("/connections/") {
-        let key = bearer(shared, headers)?;
-        rate_limit(shared, &key)?;
-        call(shared, Base::Control, method, path, uri, headers, body)
-    } else if let Some(page) = (method == Method::Get)
-        .then(|| pages::serve(&shared.store(), path))
-        .flatten()
-    {
-        Ok(page)
-    } else {
-        Err(Failure::no_route(method.as_str(), path))
+    if method == HttpMethod::POST && path == FAULTS_PATH {
+        return inject_over_http(shared, body);
     }
+    let method = api_method(method).ok_or_else(|| Failure::no_route(method.as_str(), path))?;
+    match door(path) {
+        Door::Gateway(rest) => {
+            let key = bearer(shared, headers)?;
+            rate_limit(shared, &key)?;
+            pick_connection(shared, headers)?;
+            call(shared, Base::Chargebee, method, rest, uri, headers, body)
+        }
+        Door::Direct(rest) => {
+            basic(shared, headers)?;
+            call(shared, Base::Chargebee, method, rest, uri, headers, body)
+        }
+        Door::Control(rest) => {
+            let key = bearer(shared, headers)?;
+            rate_limit(shared, &key)?;
+            call(shared, Base::Control, method, rest, uri, headers, body)
+        }
+        Door::Other => (method == Method::Get)
+            .then(|| pages::serve(&shared.store(), path))
+            .flatten()
+            .ok_or_else(|| Failure::no_route(method.as_str(), path)),
+    }
+}
+
+/// `POST /_emulator/faults` with `{"kind": "reset", "count": 2, "operation":
+/// "customer.create"}` (`operation` optional): the over-HTTP form of [`Emulator::inject`].
+///
+/// [`Emulator::inject`]: crate::Emulator::inject
+fn inject_over_http(shared: &Shared, body: &Bytes) -> Result<Response, Failure> {
+    let request: Value =
+        serde_json::from_slice(body).map_err(|_| Failure::param("body", "is not a JSON object"))?;
+    let kind = request["kind"]
+        .as_str()
+        .and_then(FaultKind::from_name)
+        .ok_or_else(|| {
+            Failure::param(
+                "kind",
+                "is not one of: rate_limited, unavailable, timeout, reset",
+            )
+        })?;
+    let count = request["count"].as_u64().unwrap_or(1) as usize;
+    let mut fault = Fault::new(kind, count);
+    if let Some(operation) = request["operation"].as_str() {
+        if shared.api.operation(operation).is_none() {
+            return Err(Failure::param(
+                "operation",
+                format!("`{operation}` is not an operation of the spec"),
+            ));
+        }
+        fault = fault.for_operation(operation);
+    }
+    shared.inject(fault);
+    Ok(text_response(StatusCode::OK, "{}".into()))
 }
 
 /// The gateway key from `Authorization: Bearer …`, when it is the configured one.
