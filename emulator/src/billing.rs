@@ -11,12 +11,10 @@ use chargebee_description::Operation;
 use serde_json::{json, Map, Value};
 
 /// Operations this module serves.
-const SERVED: [&str; 9] = [
+const SERVED: [&str; 7] = [
     "subscription.create_with_items",
-    "subscription.retrieve",
     "subscription.cancel_for_items",
     "subscription.cancel",
-    "invoice.retrieve",
     "invoice.pdf",
     "hosted_page.checkout_new_for_items",
     "hosted_page.retrieve",
@@ -42,17 +40,12 @@ pub struct Call<'a> {
     pub now: i64,
 }
 
-/// Serves one billing operation (their lists are the generic ones of `crud`).
+/// Serves one billing operation (retrieving and listing what it keeps is `crud`'s).
 pub fn run(op: &Operation, call: Call<'_>) -> Result<Value, Failure> {
     let id = call.id.unwrap_or_default();
     match op.id.as_str() {
         "subscription.create_with_items" => create_subscription(call, id),
-        "subscription.retrieve" => {
-            let subscription = find(call.store, "subscription", id)?;
-            with_customer(call.store, subscription)
-        }
         "subscription.cancel_for_items" | "subscription.cancel" => cancel(call, id),
-        "invoice.retrieve" => Ok(json!({ "invoice": find(call.store, "invoice", id)? })),
         "invoice.pdf" => {
             find(call.store, "invoice", id)?;
             Ok(json!({ "download": {

@@ -14,8 +14,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Resources whose create, retrieve, update, delete and list operations keep state.
 pub const STATEFUL: [&str; 4] = ["customer", "item_family", "item", "item_price"];
 
-/// Resources kept by `billing` whose list operation is served here.
-const LISTED: [&str; 2] = ["subscription", "invoice"];
+/// Resources kept elsewhere (`billing`, `events`) whose list and retrieve are served here.
+const LISTED: [&str; 3] = ["subscription", "invoice", "event"];
 
 /// Page size when a list names none.
 const DEFAULT_LIMIT: usize = 10;
@@ -27,7 +27,8 @@ pub fn handles(op: &Operation) -> bool {
         op.name.as_str(),
         "create" | "retrieve" | "update" | "delete" | "list"
     );
-    (STATEFUL.contains(&resource) && kept) || (LISTED.contains(&resource) && op.name == "list")
+    (STATEFUL.contains(&resource) && kept)
+        || (LISTED.contains(&resource) && matches!(op.name.as_str(), "list" | "retrieve"))
 }
 
 /// The qualified struct name of `op`'s resource (`customer.Customer`).

@@ -17,7 +17,7 @@ pub enum FaultKind {
     RateLimited,
     /// A 503 from the gateway.
     Unavailable,
-    /// No answer for [`HOLD`].
+    /// No answer for two minutes, longer than any client waits.
     Timeout,
     /// The status line is sent, then the connection drops before the body.
     Reset,

@@ -15,6 +15,8 @@
 //!   optional `Maton-Connection`, 10 requests per second per key), Chargebee directly
 //!   (`/api/v2/…`, HTTP Basic with the API key as user name) and the control API
 //!   (`/connections`).
+//! - **Events**: state changes are recorded (`event.list`) and, with [`Config::webhook`],
+//!   POSTed in order with HTTP Basic.
 //! - **Faults** on demand ([`Emulator::inject`]): the next calls answer 429 or 503, never
 //!   answer, or lose their connection.
 //! - **Idempotency**: a POST that repeats a `chargebee-idempotency-key` gets the first
@@ -32,6 +34,7 @@
 mod billing;
 mod control;
 mod crud;
+mod events;
 mod failure;
 mod faults;
 mod filter;
@@ -60,6 +63,16 @@ pub struct Config {
     pub chargebee_api_key: Option<String>,
     /// Whether the gateway answers 429 past 10 requests per second per key.
     pub rate_limit: bool,
+    /// Where events are POSTed, if anywhere.
+    pub webhook: Option<Webhook>,
+}
+
+/// A webhook endpoint: events are POSTed to `url` with HTTP Basic, in the order they happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    pub url: String,
+    pub username: String,
+    pub password: String,
 }
 
 impl Default for Config {
@@ -68,6 +81,7 @@ impl Default for Config {
             maton_api_key: DEFAULT_MATON_API_KEY.into(),
             chargebee_api_key: None,
             rate_limit: true,
+            webhook: None,
         }
     }
 }

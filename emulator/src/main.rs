@@ -1,11 +1,13 @@
-//! `chargebee-emulator [--port N] [--chargebee-key KEY] [--no-rate-limit]`: serves the
-//! emulator on 127.0.0.1 until interrupted. The gateway key is `MATON_API_KEY` from the
-//! environment, else the default key, which is printed.
+//! `chargebee-emulator [--port N] [--chargebee-key KEY] [--no-rate-limit] [--webhook URL
+//! --webhook-user USER --webhook-password PASSWORD]`: serves the emulator on 127.0.0.1 until
+//! interrupted. The gateway key is `MATON_API_KEY` from the environment, else the default
+//! key, which is printed.
 
-use chargebee_emulator::{Config, Emulator};
+use chargebee_emulator::{Config, Emulator, Webhook};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: chargebee-emulator [--port N] [--chargebee-key KEY] [--no-rate-limit]";
+const USAGE: &str = "usage: chargebee-emulator [--port N] [--chargebee-key KEY] [--no-rate-limit] \
+[--webhook URL --webhook-user USER --webhook-password PASSWORD]";
 
 fn parse(args: &[String]) -> Result<(Config, u16), String> {
     let mut config = Config::default();
@@ -15,6 +17,7 @@ fn parse(args: &[String]) -> Result<(Config, u16), String> {
         }
     }
     let mut port = 12111;
+    let (mut hook_url, mut hook_user, mut hook_password) = (None, None, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -29,9 +32,29 @@ fn parse(args: &[String]) -> Result<(Config, u16), String> {
                 config.chargebee_api_key = Some(value.clone());
             }
             "--no-rate-limit" => config.rate_limit = false,
+            "--webhook" => hook_url = Some(args.next().ok_or("--webhook needs a URL")?.clone()),
+            "--webhook-user" => {
+                hook_user = Some(args.next().ok_or("--webhook-user needs a name")?.clone())
+            }
+            "--webhook-password" => {
+                hook_password = Some(
+                    args.next()
+                        .ok_or("--webhook-password needs a password")?
+                        .clone(),
+                );
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
+    config.webhook = match (hook_url, hook_user, hook_password) {
+        (Some(url), Some(username), Some(password)) => Some(Webhook {
+            url,
+            username,
+            password,
+        }),
+        (None, None, None) => None,
+        _ => return Err("--webhook, --webhook-user and --webhook-password go together".into()),
+    };
     Ok((config, port))
 }
 

@@ -8,7 +8,7 @@ use crate::faults::{self, Fault, FaultKind, Faults};
 use crate::params::{self, Params};
 use crate::routes::Routes;
 use crate::store::{self, Connection, Store};
-use crate::{billing, control, crud, pages, synth, Config};
+use crate::{billing, control, crud, events, pages, synth, Config};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, Uri};
@@ -19,6 +19,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::mpsc;
 
 /// Where faults can be injected over HTTP.
 pub const FAULTS_PATH: &str = "/_emulator/faults";
@@ -40,6 +41,8 @@ pub struct Shared {
     /// Where the emulator listens (`http://127.0.0.1:port`), for URLs in answers.
     pub base_url: String,
     faults: Mutex<Faults>,
+    /// Queue of events to POST to the configured webhook.
+    webhook: Option<mpsc::UnboundedSender<Value>>,
 }
 
 impl Shared {
@@ -52,6 +55,7 @@ impl Shared {
             status: "ACTIVE".into(),
             created: unix_now(),
         });
+        let webhook = config.webhook.clone().map(events::deliverer);
         Shared {
             api,
             routes: Routes::new(api),
@@ -60,6 +64,7 @@ impl Shared {
             buckets: Mutex::new(HashMap::new()),
             base_url,
             faults: Mutex::new(Faults::default()),
+            webhook,
         }
     }
 
@@ -354,6 +359,16 @@ fn call(
     } else {
         Ok(synth::answer(api, op))
     };
+    let events = match &answer {
+        Ok(body) => events::record(&mut store, op, body, unix_now(), shared.webhook.is_some()),
+        Err(_) => Vec::new(),
+    };
+    if let Some(webhook) = &shared.webhook {
+        for event in events {
+            // The delivery task lives as long as the emulator; a send cannot fail before.
+            let _ = webhook.send(event);
+        }
+    }
     let (status, body) = match answer {
         Ok(body) => (StatusCode::OK, body),
         Err(failure) => (failure.status, failure.body),

@@ -1,0 +1,152 @@
+//! State changes raise events: recorded for `event.list`, and POSTed in order to the
+//! configured webhook with HTTP Basic, decodable by the client's webhook support.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use chargebee::enums::{EventType, PeriodUnit};
+use chargebee::item::CreateType;
+use chargebee::subscription::CreateWithItemsSubscriptionItemsParams;
+use chargebee::webhook::{parse_event, verify_basic_auth};
+use chargebee_emulator::{Config, Emulator, Webhook};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// A receiver on 127.0.0.1 passing each request's `Authorization` and body on.
+async fn receiver() -> (String, mpsc::UnboundedReceiver<(Option<String>, Bytes)>) {
+    let (send, receive) = mpsc::unbounded_channel();
+    let app = axum::Router::new().fallback(
+        |State(send): State<mpsc::UnboundedSender<(Option<String>, Bytes)>>,
+         headers: HeaderMap,
+         body: Bytes| async move {
+            let auth = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let _ = send.send((auth, body));
+            "ok"
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks/chargebee", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app.with_state(send)).await });
+    (url, receive)
+}
+
+#[tokio::test]
+async fn changes_are_delivered_in_order_with_basic_auth() {
+    let (url, mut received) = receiver().await;
+    let webhook = Webhook {
+        url,
+        username: "hook".into(),
+        password: "s3cret".into(),
+    };
+    let config = Config {
+        webhook: Some(webhook),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await.unwrap();
+    let client = emulator.direct_client();
+
+    client
+        .item_families()
+        .create("saas", "SaaS")
+        .send()
+        .await
+        .unwrap();
+    client
+        .items()
+        .create("pro", "Pro", CreateType::Plan, "saas")
+        .send()
+        .await
+        .unwrap();
+    client
+        .item_prices()
+        .create("pro-usd", "Pro", "pro")
+        .price(1_000)
+        .currency_code("USD")
+        .period_unit(PeriodUnit::Month)
+        .send()
+        .await
+        .unwrap();
+    client
+        .customers()
+        .create()
+        .id("cus_hook")
+        .email("hook@example.com")
+        .send()
+        .await
+        .unwrap();
+    client
+        .customers()
+        .update("cus_hook")
+        .first_name("Hook")
+        .send()
+        .await
+        .unwrap();
+    let subscription = client
+        .subscriptions()
+        .create_with_items("cus_hook")
+        .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new("pro-usd")])
+        .send()
+        .await
+        .unwrap()
+        .subscription;
+    client
+        .subscriptions()
+        .cancel_for_items(&subscription.id)
+        .send()
+        .await
+        .unwrap();
+
+    let expected = [
+        EventType::ItemFamilyCreated,
+        EventType::ItemCreated,
+        EventType::ItemPriceCreated,
+        EventType::CustomerCreated,
+        EventType::CustomerChanged,
+        EventType::SubscriptionCreated,
+        EventType::InvoiceGenerated,
+        EventType::SubscriptionCancelled,
+    ];
+    let mut ids = Vec::new();
+    for want in &expected {
+        let (auth, body) = tokio::time::timeout(Duration::from_secs(5), received.recv())
+            .await
+            .expect("delivered in time")
+            .unwrap();
+        assert!(
+            verify_basic_auth(auth.as_deref(), "hook", "s3cret"),
+            "{auth:?}"
+        );
+        let event = parse_event(&body).unwrap();
+        assert_eq!(event.event_type.as_ref(), Some(want));
+        ids.push(event.id.clone());
+        if *want == EventType::CustomerChanged {
+            let customer = event
+                .content
+                .customer
+                .expect("the customer is in the content");
+            assert_eq!(customer.first_name.as_deref(), Some("Hook"));
+        }
+        if *want == EventType::SubscriptionCancelled {
+            assert_eq!(event.content.subscription.unwrap().id, subscription.id);
+        }
+    }
+
+    let listed = client.events().list().limit(20).send().await.unwrap();
+    let mut listed_ids: Vec<String> = listed.list.iter().map(|e| e.event.id.clone()).collect();
+    listed_ids.reverse();
+    assert_eq!(
+        listed_ids, ids,
+        "event.list holds the same events, newest first"
+    );
+    let one = client
+        .events()
+        .retrieve(&ids[0])
+        .send()
+        .await
+        .unwrap()
+        .event;
+    assert_eq!(one.event_type, Some(EventType::ItemFamilyCreated));
+}
