@@ -29,6 +29,8 @@
 mod client;
 mod custom_fields;
 mod decode;
+#[cfg(feature = "dynamic")]
+mod dynamic;
 mod error;
 mod filter;
 mod form;

@@ -205,11 +205,27 @@ fn merge(
                     }
                 }
             }
-            (Type::Struct(_), _) => {}
-            _ => {
+            (ty, value) if fits(ty, value) => {
                 object.insert(key.clone(), value.clone());
             }
+            // A parameter named like a field but shaped otherwise (ids where the resource
+            // holds objects) is not stored.
+            _ => {}
         }
+    }
+}
+
+/// Whether a parameter value has the JSON shape of a resource field of type `ty`.
+fn fits(ty: &Type, value: &Value) -> bool {
+    match (ty, value) {
+        (Type::Json, _) | (_, Value::Null) => true,
+        (Type::String | Type::Enum(_), Value::String(_)) => true,
+        (Type::Bool, Value::Bool(_)) => true,
+        (Type::I32 | Type::I64 | Type::Timestamp, Value::Number(n)) => n.is_i64(),
+        (Type::F64, Value::Number(_)) => true,
+        (Type::List(inner), Value::Array(items)) => items.iter().all(|item| fits(inner, item)),
+        (Type::Struct(_), Value::Object(_)) => true,
+        _ => false,
     }
 }
 

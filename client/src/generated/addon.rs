@@ -3316,3 +3316,101 @@ impl crate::form::FormEncode for UpdateTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(UpdateTaxProvidersFieldsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("addon.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("addon.create", params)?,
+                };
+                crate::dynamic::answer("addon.create", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    addon_id: crate::dynamic::path_id("addon.update", id)?,
+                    params: crate::dynamic::params("addon.update", params)?,
+                };
+                crate::dynamic::answer("addon.update", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("addon.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("addon.list", params)?,
+                };
+                crate::dynamic::answer("addon.list", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("addon.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    addon_id: crate::dynamic::path_id("addon.retrieve", id)?,
+                };
+                crate::dynamic::answer("addon.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("addon.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    addon_id: crate::dynamic::path_id("addon.delete", id)?,
+                };
+                crate::dynamic::answer("addon.delete", &request.send().await?)
+            }
+                .await
+        }
+        "copy" => {
+            async move {
+                crate::dynamic::no_path_id("addon.copy", &id)?;
+                let request = CopyRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("addon.copy", params)?,
+                };
+                crate::dynamic::answer("addon.copy", &request.send().await?)
+            }
+                .await
+        }
+        "unarchive" => {
+            async move {
+                crate::dynamic::no_params("addon.unarchive", &params)?;
+                let request = UnarchiveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    addon_id: crate::dynamic::path_id("addon.unarchive", id)?,
+                };
+                crate::dynamic::answer("addon.unarchive", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -611,3 +611,41 @@ impl<'de> Deserialize<'de> for UpdateResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_path_id("address.retrieve", &id)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("address.retrieve", params)?,
+                };
+                crate::dynamic::answer("address.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                crate::dynamic::no_path_id("address.update", &id)?;
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("address.update", params)?,
+                };
+                crate::dynamic::answer("address.update", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -1681,3 +1681,98 @@ impl crate::form::FormEncode for UpdateThresholdParams {
     }
 }
 crate::form::form_object!(UpdateThresholdParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("alert.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("alert.create", params)?,
+                };
+                crate::dynamic::answer("alert.create", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("alert.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    alert_id: crate::dynamic::path_id("alert.retrieve", id)?,
+                };
+                crate::dynamic::answer("alert.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("alert.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("alert.list", params)?,
+                };
+                crate::dynamic::answer("alert.list", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    alert_id: crate::dynamic::path_id("alert.update", id)?,
+                    params: crate::dynamic::params("alert.update", params)?,
+                };
+                crate::dynamic::answer("alert.update", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("alert.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    alert_id: crate::dynamic::path_id("alert.delete", id)?,
+                };
+                crate::dynamic::answer("alert.delete", &request.send().await?)
+            }
+                .await
+        }
+        "application_alerts_for_subscription" => {
+            async move {
+                let request = ApplicationAlertsForSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "alert.application_alerts_for_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "alert.application_alerts_for_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "alert.application_alerts_for_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -536,3 +536,59 @@ impl<'de> Deserialize<'de> for AlertStatusesForAlertEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "alert_statuses_for_subscription" => {
+            async move {
+                let request = AlertStatusesForSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "alert_status.alert_statuses_for_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "alert_status.alert_statuses_for_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "alert_status.alert_statuses_for_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "alert_statuses_for_alert" => {
+            async move {
+                let request = AlertStatusesForAlertRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    alert_id: crate::dynamic::path_id(
+                        "alert_status.alert_statuses_for_alert",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "alert_status.alert_statuses_for_alert",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "alert_status.alert_statuses_for_alert",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

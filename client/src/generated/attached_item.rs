@@ -1399,3 +1399,86 @@ impl<'de> Deserialize<'de> for ListEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    parent_item_id: crate::dynamic::path_id("attached_item.create", id)?,
+                    params: crate::dynamic::params("attached_item.create", params)?,
+                };
+                crate::dynamic::answer("attached_item.create", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    attached_item_id: crate::dynamic::path_id(
+                        "attached_item.update",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("attached_item.update", params)?,
+                };
+                crate::dynamic::answer("attached_item.update", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    attached_item_id: crate::dynamic::path_id(
+                        "attached_item.retrieve",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("attached_item.retrieve", params)?,
+                };
+                crate::dynamic::answer("attached_item.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    attached_item_id: crate::dynamic::path_id(
+                        "attached_item.delete",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("attached_item.delete", params)?,
+                };
+                crate::dynamic::answer("attached_item.delete", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    parent_item_id: crate::dynamic::path_id("attached_item.list", id)?,
+                    params: crate::dynamic::params("attached_item.list", params)?,
+                };
+                crate::dynamic::answer("attached_item.list", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -631,3 +631,53 @@ impl<'de> Deserialize<'de> for GetTransfersEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create_transfers" => {
+            async move {
+                crate::dynamic::no_path_id("business_entity.create_transfers", &id)?;
+                let request = CreateTransfersRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "business_entity.create_transfers",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "business_entity.create_transfers",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "get_transfers" => {
+            async move {
+                crate::dynamic::no_path_id("business_entity.get_transfers", &id)?;
+                let request = GetTransfersRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "business_entity.get_transfers",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "business_entity.get_transfers",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -1416,3 +1416,110 @@ impl crate::form::FormEncode for UpdateCardForCustomerCustomerParams {
     }
 }
 crate::form::form_object!(UpdateCardForCustomerCustomerParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("card.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id("card.retrieve", id)?,
+                };
+                crate::dynamic::answer("card.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "update_card_for_customer" => {
+            async move {
+                let request = UpdateCardForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "card.update_card_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "card.update_card_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "card.update_card_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "switch_gateway_for_customer" => {
+            async move {
+                let request = SwitchGatewayForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "card.switch_gateway_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "card.switch_gateway_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "card.switch_gateway_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "copy_card_for_customer" => {
+            async move {
+                let request = CopyCardForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "card.copy_card_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "card.copy_card_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "card.copy_card_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete_card_for_customer" => {
+            async move {
+                crate::dynamic::no_params("card.delete_card_for_customer", &params)?;
+                let request = DeleteCardForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "card.delete_card_for_customer",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "card.delete_card_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

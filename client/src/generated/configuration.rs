@@ -188,3 +188,29 @@ impl<'de> Deserialize<'de> for ListResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("configuration.list", &id)?;
+                crate::dynamic::no_params("configuration.list", &params)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                };
+                crate::dynamic::answer("configuration.list", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

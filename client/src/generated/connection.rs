@@ -589,3 +589,65 @@ impl<'de> Deserialize<'de> for DeleteResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("connection.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("connection.list", params)?,
+                };
+                crate::dynamic::answer("connection.list", &request.send().await?)
+            }
+                .await
+        }
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("connection.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("connection.create", params)?,
+                };
+                crate::dynamic::answer("connection.create", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("connection.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    connection_id: crate::dynamic::path_id("connection.retrieve", id)?,
+                };
+                crate::dynamic::answer("connection.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("connection.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    connection_id: crate::dynamic::path_id("connection.delete", id)?,
+                };
+                crate::dynamic::answer("connection.delete", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

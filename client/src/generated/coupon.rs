@@ -4043,3 +4043,125 @@ impl crate::form::FormEncode for UpdateForItemsCouponConstraintsParams {
     }
 }
 crate::form::form_object!(UpdateForItemsCouponConstraintsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("coupon.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("coupon.create", params)?,
+                };
+                crate::dynamic::answer("coupon.create", &request.send().await?)
+            }
+                .await
+        }
+        "create_for_items" => {
+            async move {
+                crate::dynamic::no_path_id("coupon.create_for_items", &id)?;
+                let request = CreateForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("coupon.create_for_items", params)?,
+                };
+                crate::dynamic::answer("coupon.create_for_items", &request.send().await?)
+            }
+                .await
+        }
+        "update_for_items" => {
+            async move {
+                let request = UpdateForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_id: crate::dynamic::path_id("coupon.update_for_items", id)?,
+                    params: crate::dynamic::params("coupon.update_for_items", params)?,
+                };
+                crate::dynamic::answer("coupon.update_for_items", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("coupon.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("coupon.list", params)?,
+                };
+                crate::dynamic::answer("coupon.list", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("coupon.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_id: crate::dynamic::path_id("coupon.retrieve", id)?,
+                };
+                crate::dynamic::answer("coupon.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_id: crate::dynamic::path_id("coupon.update", id)?,
+                    params: crate::dynamic::params("coupon.update", params)?,
+                };
+                crate::dynamic::answer("coupon.update", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("coupon.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_id: crate::dynamic::path_id("coupon.delete", id)?,
+                };
+                crate::dynamic::answer("coupon.delete", &request.send().await?)
+            }
+                .await
+        }
+        "copy" => {
+            async move {
+                crate::dynamic::no_path_id("coupon.copy", &id)?;
+                let request = CopyRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("coupon.copy", params)?,
+                };
+                crate::dynamic::answer("coupon.copy", &request.send().await?)
+            }
+                .await
+        }
+        "unarchive" => {
+            async move {
+                crate::dynamic::no_params("coupon.unarchive", &params)?;
+                let request = UnarchiveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_id: crate::dynamic::path_id("coupon.unarchive", id)?,
+                };
+                crate::dynamic::answer("coupon.unarchive", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

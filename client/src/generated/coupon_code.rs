@@ -759,3 +759,68 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("coupon_code.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("coupon_code.create", params)?,
+                };
+                crate::dynamic::answer("coupon_code.create", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("coupon_code.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_code_code: crate::dynamic::path_id(
+                        "coupon_code.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("coupon_code.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("coupon_code.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("coupon_code.list", params)?,
+                };
+                crate::dynamic::answer("coupon_code.list", &request.send().await?)
+            }
+                .await
+        }
+        "archive" => {
+            async move {
+                crate::dynamic::no_params("coupon_code.archive", &params)?;
+                let request = ArchiveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_code_code: crate::dynamic::path_id("coupon_code.archive", id)?,
+                };
+                crate::dynamic::answer("coupon_code.archive", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

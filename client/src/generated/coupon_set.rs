@@ -1220,3 +1220,119 @@ impl<'de> Deserialize<'de> for DeleteUnusedCouponCodesResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("coupon_set.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("coupon_set.create", params)?,
+                };
+                crate::dynamic::answer("coupon_set.create", &request.send().await?)
+            }
+                .await
+        }
+        "add_coupon_codes" => {
+            async move {
+                let request = AddCouponCodesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_set_id: crate::dynamic::path_id(
+                        "coupon_set.add_coupon_codes",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "coupon_set.add_coupon_codes",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "coupon_set.add_coupon_codes",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("coupon_set.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("coupon_set.list", params)?,
+                };
+                crate::dynamic::answer("coupon_set.list", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("coupon_set.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_set_id: crate::dynamic::path_id("coupon_set.retrieve", id)?,
+                };
+                crate::dynamic::answer("coupon_set.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_set_id: crate::dynamic::path_id("coupon_set.update", id)?,
+                    params: crate::dynamic::params("coupon_set.update", params)?,
+                };
+                crate::dynamic::answer("coupon_set.update", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("coupon_set.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_set_id: crate::dynamic::path_id("coupon_set.delete", id)?,
+                };
+                crate::dynamic::answer("coupon_set.delete", &request.send().await?)
+            }
+                .await
+        }
+        "delete_unused_coupon_codes" => {
+            async move {
+                crate::dynamic::no_params(
+                    "coupon_set.delete_unused_coupon_codes",
+                    &params,
+                )?;
+                let request = DeleteUnusedCouponCodesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    coupon_set_id: crate::dynamic::path_id(
+                        "coupon_set.delete_unused_coupon_codes",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "coupon_set.delete_unused_coupon_codes",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -6975,3 +6975,254 @@ impl crate::form::FormEncode for ImportCreditNoteLinkedRefundsParams {
     }
 }
 crate::form::form_object!(ImportCreditNoteLinkedRefundsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("credit_note.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("credit_note.create", params)?,
+                };
+                crate::dynamic::answer("credit_note.create", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_note_id: crate::dynamic::path_id("credit_note.retrieve", id)?,
+                    params: crate::dynamic::params("credit_note.retrieve", params)?,
+                };
+                crate::dynamic::answer("credit_note.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "pdf" => {
+            async move {
+                let request = PdfRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_note_id: crate::dynamic::path_id("credit_note.pdf", id)?,
+                    params: crate::dynamic::params("credit_note.pdf", params)?,
+                };
+                crate::dynamic::answer("credit_note.pdf", &request.send().await?)
+            }
+                .await
+        }
+        "download_einvoice" => {
+            async move {
+                crate::dynamic::no_params("credit_note.download_einvoice", &params)?;
+                let request = DownloadEinvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_note_id: crate::dynamic::path_id(
+                        "credit_note.download_einvoice",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "credit_note.download_einvoice",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "refund" => {
+            async move {
+                let request = RefundRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_note_id: crate::dynamic::path_id("credit_note.refund", id)?,
+                    params: crate::dynamic::params("credit_note.refund", params)?,
+                };
+                crate::dynamic::answer("credit_note.refund", &request.send().await?)
+            }
+                .await
+        }
+        "record_refund" => {
+            async move {
+                let request = RecordRefundRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_note_id: crate::dynamic::path_id(
+                        "credit_note.record_refund",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("credit_note.record_refund", params)?,
+                };
+                crate::dynamic::answer(
+                    "credit_note.record_refund",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "void_credit_note" => {
+            async move {
+                let request = VoidCreditNoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_note_id: crate::dynamic::path_id(
+                        "credit_note.void_credit_note",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "credit_note.void_credit_note",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "credit_note.void_credit_note",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("credit_note.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("credit_note.list", params)?,
+                };
+                crate::dynamic::answer("credit_note.list", &request.send().await?)
+            }
+                .await
+        }
+        "credit_notes_for_customer" => {
+            async move {
+                let request = CreditNotesForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "credit_note.credit_notes_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "credit_note.credit_notes_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "credit_note.credit_notes_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_note_id: crate::dynamic::path_id("credit_note.delete", id)?,
+                    params: crate::dynamic::params("credit_note.delete", params)?,
+                };
+                crate::dynamic::answer("credit_note.delete", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_note_id: crate::dynamic::path_id("credit_note.update", id)?,
+                    params: crate::dynamic::params("credit_note.update", params)?,
+                };
+                crate::dynamic::answer("credit_note.update", &request.send().await?)
+            }
+                .await
+        }
+        "remove_tax_withheld_refund" => {
+            async move {
+                let request = RemoveTaxWithheldRefundRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_note_id: crate::dynamic::path_id(
+                        "credit_note.remove_tax_withheld_refund",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "credit_note.remove_tax_withheld_refund",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "credit_note.remove_tax_withheld_refund",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "resend_einvoice" => {
+            async move {
+                crate::dynamic::no_params("credit_note.resend_einvoice", &params)?;
+                let request = ResendEinvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_note_id: crate::dynamic::path_id(
+                        "credit_note.resend_einvoice",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "credit_note.resend_einvoice",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "send_einvoice" => {
+            async move {
+                crate::dynamic::no_params("credit_note.send_einvoice", &params)?;
+                let request = SendEinvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_note_id: crate::dynamic::path_id(
+                        "credit_note.send_einvoice",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "credit_note.send_einvoice",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "import_credit_note" => {
+            async move {
+                crate::dynamic::no_path_id("credit_note.import_credit_note", &id)?;
+                let request = ImportCreditNoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "credit_note.import_credit_note",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "credit_note.import_credit_note",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

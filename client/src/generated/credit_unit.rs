@@ -937,3 +937,80 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("credit_unit.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("credit_unit.list", params)?,
+                };
+                crate::dynamic::answer("credit_unit.list", &request.send().await?)
+            }
+                .await
+        }
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("credit_unit.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("credit_unit.create", params)?,
+                };
+                crate::dynamic::answer("credit_unit.create", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_unit_id: crate::dynamic::path_id("credit_unit.update", id)?,
+                    params: crate::dynamic::params("credit_unit.update", params)?,
+                };
+                crate::dynamic::answer("credit_unit.update", &request.send().await?)
+            }
+                .await
+        }
+        "archive" => {
+            async move {
+                crate::dynamic::no_params("credit_unit.archive", &params)?;
+                let request = ArchiveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_unit_id: crate::dynamic::path_id("credit_unit.archive", id)?,
+                };
+                crate::dynamic::answer("credit_unit.archive", &request.send().await?)
+            }
+                .await
+        }
+        "reactivate" => {
+            async move {
+                crate::dynamic::no_params("credit_unit.reactivate", &params)?;
+                let request = ReactivateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    credit_unit_id: crate::dynamic::path_id(
+                        "credit_unit.reactivate",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("credit_unit.reactivate", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

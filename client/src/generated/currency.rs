@@ -1086,3 +1086,98 @@ impl<'de> Deserialize<'de> for RemoveScheduleResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("currency.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("currency.list", params)?,
+                };
+                crate::dynamic::answer("currency.list", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("currency.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    site_currency_id: crate::dynamic::path_id("currency.retrieve", id)?,
+                };
+                crate::dynamic::answer("currency.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("currency.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("currency.create", params)?,
+                };
+                crate::dynamic::answer("currency.create", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    site_currency_id: crate::dynamic::path_id("currency.update", id)?,
+                    params: crate::dynamic::params("currency.update", params)?,
+                };
+                crate::dynamic::answer("currency.update", &request.send().await?)
+            }
+                .await
+        }
+        "add_schedule" => {
+            async move {
+                let request = AddScheduleRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    site_currency_id: crate::dynamic::path_id(
+                        "currency.add_schedule",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("currency.add_schedule", params)?,
+                };
+                crate::dynamic::answer("currency.add_schedule", &request.send().await?)
+            }
+                .await
+        }
+        "remove_schedule" => {
+            async move {
+                crate::dynamic::no_params("currency.remove_schedule", &params)?;
+                let request = RemoveScheduleRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    site_currency_id: crate::dynamic::path_id(
+                        "currency.remove_schedule",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "currency.remove_schedule",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -10572,3 +10572,446 @@ impl crate::form::FormEncode for UpdateHierarchySettingsChildAccountAccessParams
     }
 }
 crate::form::form_object!(UpdateHierarchySettingsChildAccountAccessParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("customer.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("customer.create", params)?,
+                };
+                crate::dynamic::answer("customer.create", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("customer.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("customer.list", params)?,
+                };
+                crate::dynamic::answer("customer.list", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("customer.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id("customer.retrieve", id)?,
+                };
+                crate::dynamic::answer("customer.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id("customer.update", id)?,
+                    params: crate::dynamic::params("customer.update", params)?,
+                };
+                crate::dynamic::answer("customer.update", &request.send().await?)
+            }
+                .await
+        }
+        "update_payment_method" => {
+            async move {
+                let request = UpdatePaymentMethodRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.update_payment_method",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.update_payment_method",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.update_payment_method",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update_billing_info" => {
+            async move {
+                let request = UpdateBillingInfoRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.update_billing_info",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.update_billing_info",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.update_billing_info",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "contacts_for_customer" => {
+            async move {
+                let request = ContactsForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.contacts_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.contacts_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.contacts_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "assign_payment_role" => {
+            async move {
+                let request = AssignPaymentRoleRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.assign_payment_role",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.assign_payment_role",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.assign_payment_role",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "add_contact" => {
+            async move {
+                let request = AddContactRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id("customer.add_contact", id)?,
+                    params: crate::dynamic::params("customer.add_contact", params)?,
+                };
+                crate::dynamic::answer("customer.add_contact", &request.send().await?)
+            }
+                .await
+        }
+        "update_contact" => {
+            async move {
+                let request = UpdateContactRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id("customer.update_contact", id)?,
+                    params: crate::dynamic::params("customer.update_contact", params)?,
+                };
+                crate::dynamic::answer("customer.update_contact", &request.send().await?)
+            }
+                .await
+        }
+        "delete_contact" => {
+            async move {
+                let request = DeleteContactRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id("customer.delete_contact", id)?,
+                    params: crate::dynamic::params("customer.delete_contact", params)?,
+                };
+                crate::dynamic::answer("customer.delete_contact", &request.send().await?)
+            }
+                .await
+        }
+        "add_promotional_credits" => {
+            async move {
+                let request = AddPromotionalCreditsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.add_promotional_credits",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.add_promotional_credits",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.add_promotional_credits",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "deduct_promotional_credits" => {
+            async move {
+                let request = DeductPromotionalCreditsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.deduct_promotional_credits",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.deduct_promotional_credits",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.deduct_promotional_credits",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "set_promotional_credits" => {
+            async move {
+                let request = SetPromotionalCreditsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.set_promotional_credits",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.set_promotional_credits",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.set_promotional_credits",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "record_excess_payment" => {
+            async move {
+                let request = RecordExcessPaymentRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.record_excess_payment",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.record_excess_payment",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.record_excess_payment",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "collect_payment" => {
+            async move {
+                let request = CollectPaymentRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.collect_payment",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("customer.collect_payment", params)?,
+                };
+                crate::dynamic::answer(
+                    "customer.collect_payment",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id("customer.delete", id)?,
+                    params: crate::dynamic::params("customer.delete", params)?,
+                };
+                crate::dynamic::answer("customer.delete", &request.send().await?)
+            }
+                .await
+        }
+        "move" => {
+            async move {
+                crate::dynamic::no_path_id("customer.move", &id)?;
+                let request = MoveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("customer.move", params)?,
+                };
+                crate::dynamic::answer("customer.move", &request.send().await?)
+            }
+                .await
+        }
+        "change_billing_date" => {
+            async move {
+                let request = ChangeBillingDateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.change_billing_date",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.change_billing_date",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.change_billing_date",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "merge" => {
+            async move {
+                crate::dynamic::no_path_id("customer.merge", &id)?;
+                let request = MergeRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("customer.merge", params)?,
+                };
+                crate::dynamic::answer("customer.merge", &request.send().await?)
+            }
+                .await
+        }
+        "clear_personal_data" => {
+            async move {
+                crate::dynamic::no_params("customer.clear_personal_data", &params)?;
+                let request = ClearPersonalDataRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.clear_personal_data",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.clear_personal_data",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "relationships" => {
+            async move {
+                let request = RelationshipsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id("customer.relationships", id)?,
+                    params: crate::dynamic::params("customer.relationships", params)?,
+                };
+                crate::dynamic::answer("customer.relationships", &request.send().await?)
+            }
+                .await
+        }
+        "delete_relationship" => {
+            async move {
+                crate::dynamic::no_params("customer.delete_relationship", &params)?;
+                let request = DeleteRelationshipRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.delete_relationship",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.delete_relationship",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "hierarchy" => {
+            async move {
+                let request = HierarchyRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id("customer.hierarchy", id)?,
+                    params: crate::dynamic::params("customer.hierarchy", params)?,
+                };
+                crate::dynamic::answer("customer.hierarchy", &request.send().await?)
+            }
+                .await
+        }
+        "list_hierarchy_detail" => {
+            async move {
+                let request = ListHierarchyDetailRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.list_hierarchy_detail",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.list_hierarchy_detail",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.list_hierarchy_detail",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update_hierarchy_settings" => {
+            async move {
+                let request = UpdateHierarchySettingsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer.update_hierarchy_settings",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.update_hierarchy_settings",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer.update_hierarchy_settings",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -324,3 +324,38 @@ impl<'de> Deserialize<'de> for EntitlementsForCustomerEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "entitlements_for_customer" => {
+            async move {
+                let request = EntitlementsForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "customer_entitlement.entitlements_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer_entitlement.entitlements_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "customer_entitlement.entitlements_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

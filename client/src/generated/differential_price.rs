@@ -1609,3 +1609,104 @@ impl crate::form::FormEncode for UpdateTiersParams {
     }
 }
 crate::form::form_object!(UpdateTiersParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    item_price_id: crate::dynamic::path_id(
+                        "differential_price.create",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("differential_price.create", params)?,
+                };
+                crate::dynamic::answer(
+                    "differential_price.create",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    differential_price_id: crate::dynamic::path_id(
+                        "differential_price.retrieve",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "differential_price.retrieve",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "differential_price.retrieve",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    differential_price_id: crate::dynamic::path_id(
+                        "differential_price.update",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("differential_price.update", params)?,
+                };
+                crate::dynamic::answer(
+                    "differential_price.update",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    differential_price_id: crate::dynamic::path_id(
+                        "differential_price.delete",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("differential_price.delete", params)?,
+                };
+                crate::dynamic::answer(
+                    "differential_price.delete",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("differential_price.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("differential_price.list", params)?,
+                };
+                crate::dynamic::answer("differential_price.list", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -677,3 +677,41 @@ impl crate::form::FormEncode for CreateEntitlementsParams {
     }
 }
 crate::form::form_object!(CreateEntitlementsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("entitlement.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("entitlement.list", params)?,
+                };
+                crate::dynamic::answer("entitlement.list", &request.send().await?)
+            }
+                .await
+        }
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("entitlement.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("entitlement.create", params)?,
+                };
+                crate::dynamic::answer("entitlement.create", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -712,3 +712,59 @@ for AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
 crate::form::form_object!(
     AddEntitlementOverrideForSubscriptionEntitlementOverridesParams
 );
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "add_entitlement_override_for_subscription" => {
+            async move {
+                let request = AddEntitlementOverrideForSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "entitlement_override.add_entitlement_override_for_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "entitlement_override.add_entitlement_override_for_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "entitlement_override.add_entitlement_override_for_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list_entitlement_override_for_subscription" => {
+            async move {
+                let request = ListEntitlementOverrideForSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "entitlement_override.list_entitlement_override_for_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "entitlement_override.list_entitlement_override_for_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "entitlement_override.list_entitlement_override_for_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -12829,3 +12829,395 @@ impl crate::form::FormEncode for CreateInvoiceForItemsTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(CreateInvoiceForItemsTaxProvidersFieldsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create_subscription" => {
+            async move {
+                crate::dynamic::no_path_id("estimate.create_subscription", &id)?;
+                let request = CreateSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "estimate.create_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.create_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_sub_item_estimate" => {
+            async move {
+                crate::dynamic::no_path_id("estimate.create_sub_item_estimate", &id)?;
+                let request = CreateSubItemEstimateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "estimate.create_sub_item_estimate",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.create_sub_item_estimate",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_sub_for_customer_estimate" => {
+            async move {
+                let request = CreateSubForCustomerEstimateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "estimate.create_sub_for_customer_estimate",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "estimate.create_sub_for_customer_estimate",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.create_sub_for_customer_estimate",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_sub_item_for_customer_estimate" => {
+            async move {
+                let request = CreateSubItemForCustomerEstimateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "estimate.create_sub_item_for_customer_estimate",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "estimate.create_sub_item_for_customer_estimate",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.create_sub_item_for_customer_estimate",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update_subscription" => {
+            async move {
+                crate::dynamic::no_path_id("estimate.update_subscription", &id)?;
+                let request = UpdateSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "estimate.update_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.update_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update_subscription_for_items" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "estimate.update_subscription_for_items",
+                    &id,
+                )?;
+                let request = UpdateSubscriptionForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "estimate.update_subscription_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.update_subscription_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "renewal_estimate" => {
+            async move {
+                let request = RenewalEstimateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "estimate.renewal_estimate",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("estimate.renewal_estimate", params)?,
+                };
+                crate::dynamic::answer(
+                    "estimate.renewal_estimate",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "advance_invoice_estimate" => {
+            async move {
+                let request = AdvanceInvoiceEstimateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "estimate.advance_invoice_estimate",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "estimate.advance_invoice_estimate",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.advance_invoice_estimate",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "regenerate_invoice_estimate" => {
+            async move {
+                let request = RegenerateInvoiceEstimateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "estimate.regenerate_invoice_estimate",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "estimate.regenerate_invoice_estimate",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.regenerate_invoice_estimate",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "upcoming_invoices_estimate" => {
+            async move {
+                let request = UpcomingInvoicesEstimateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "estimate.upcoming_invoices_estimate",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "estimate.upcoming_invoices_estimate",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.upcoming_invoices_estimate",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "change_term_end" => {
+            async move {
+                let request = ChangeTermEndRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "estimate.change_term_end",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("estimate.change_term_end", params)?,
+                };
+                crate::dynamic::answer(
+                    "estimate.change_term_end",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "cancel_subscription" => {
+            async move {
+                let request = CancelSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "estimate.cancel_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "estimate.cancel_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.cancel_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "cancel_subscription_for_items" => {
+            async move {
+                let request = CancelSubscriptionForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "estimate.cancel_subscription_for_items",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "estimate.cancel_subscription_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.cancel_subscription_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "pause_subscription" => {
+            async move {
+                let request = PauseSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "estimate.pause_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "estimate.pause_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.pause_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "resume_subscription" => {
+            async move {
+                let request = ResumeSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "estimate.resume_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "estimate.resume_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.resume_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "gift_subscription" => {
+            async move {
+                crate::dynamic::no_path_id("estimate.gift_subscription", &id)?;
+                let request = GiftSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("estimate.gift_subscription", params)?,
+                };
+                crate::dynamic::answer(
+                    "estimate.gift_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "gift_subscription_for_items" => {
+            async move {
+                crate::dynamic::no_path_id("estimate.gift_subscription_for_items", &id)?;
+                let request = GiftSubscriptionForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "estimate.gift_subscription_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.gift_subscription_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_invoice" => {
+            async move {
+                crate::dynamic::no_path_id("estimate.create_invoice", &id)?;
+                let request = CreateInvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("estimate.create_invoice", params)?,
+                };
+                crate::dynamic::answer("estimate.create_invoice", &request.send().await?)
+            }
+                .await
+        }
+        "create_invoice_for_items" => {
+            async move {
+                crate::dynamic::no_path_id("estimate.create_invoice_for_items", &id)?;
+                let request = CreateInvoiceForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "estimate.create_invoice_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "estimate.create_invoice_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "payment_schedules" => {
+            async move {
+                crate::dynamic::no_path_id("estimate.payment_schedules", &id)?;
+                let request = PaymentSchedulesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("estimate.payment_schedules", params)?,
+                };
+                crate::dynamic::answer(
+                    "estimate.payment_schedules",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -12670,3 +12670,251 @@ impl<'de> Deserialize<'de> for RampsResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("export.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    export_id: crate::dynamic::path_id("export.retrieve", id)?,
+                };
+                crate::dynamic::answer("export.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "revenue_recognition" => {
+            async move {
+                crate::dynamic::no_path_id("export.revenue_recognition", &id)?;
+                let request = RevenueRecognitionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.revenue_recognition", params)?,
+                };
+                crate::dynamic::answer(
+                    "export.revenue_recognition",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "deferred_revenue" => {
+            async move {
+                crate::dynamic::no_path_id("export.deferred_revenue", &id)?;
+                let request = DeferredRevenueRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.deferred_revenue", params)?,
+                };
+                crate::dynamic::answer("export.deferred_revenue", &request.send().await?)
+            }
+                .await
+        }
+        "plans" => {
+            async move {
+                crate::dynamic::no_path_id("export.plans", &id)?;
+                let request = PlansRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.plans", params)?,
+                };
+                crate::dynamic::answer("export.plans", &request.send().await?)
+            }
+                .await
+        }
+        "addons" => {
+            async move {
+                crate::dynamic::no_path_id("export.addons", &id)?;
+                let request = AddonsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.addons", params)?,
+                };
+                crate::dynamic::answer("export.addons", &request.send().await?)
+            }
+                .await
+        }
+        "coupons" => {
+            async move {
+                crate::dynamic::no_path_id("export.coupons", &id)?;
+                let request = CouponsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.coupons", params)?,
+                };
+                crate::dynamic::answer("export.coupons", &request.send().await?)
+            }
+                .await
+        }
+        "customers" => {
+            async move {
+                crate::dynamic::no_path_id("export.customers", &id)?;
+                let request = CustomersRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.customers", params)?,
+                };
+                crate::dynamic::answer("export.customers", &request.send().await?)
+            }
+                .await
+        }
+        "subscriptions" => {
+            async move {
+                crate::dynamic::no_path_id("export.subscriptions", &id)?;
+                let request = SubscriptionsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.subscriptions", params)?,
+                };
+                crate::dynamic::answer("export.subscriptions", &request.send().await?)
+            }
+                .await
+        }
+        "invoices" => {
+            async move {
+                crate::dynamic::no_path_id("export.invoices", &id)?;
+                let request = InvoicesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.invoices", params)?,
+                };
+                crate::dynamic::answer("export.invoices", &request.send().await?)
+            }
+                .await
+        }
+        "credit_notes" => {
+            async move {
+                crate::dynamic::no_path_id("export.credit_notes", &id)?;
+                let request = CreditNotesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.credit_notes", params)?,
+                };
+                crate::dynamic::answer("export.credit_notes", &request.send().await?)
+            }
+                .await
+        }
+        "transactions" => {
+            async move {
+                crate::dynamic::no_path_id("export.transactions", &id)?;
+                let request = TransactionsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.transactions", params)?,
+                };
+                crate::dynamic::answer("export.transactions", &request.send().await?)
+            }
+                .await
+        }
+        "orders" => {
+            async move {
+                crate::dynamic::no_path_id("export.orders", &id)?;
+                let request = OrdersRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.orders", params)?,
+                };
+                crate::dynamic::answer("export.orders", &request.send().await?)
+            }
+                .await
+        }
+        "item_families" => {
+            async move {
+                crate::dynamic::no_path_id("export.item_families", &id)?;
+                let request = ItemFamiliesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.item_families", params)?,
+                };
+                crate::dynamic::answer("export.item_families", &request.send().await?)
+            }
+                .await
+        }
+        "items" => {
+            async move {
+                crate::dynamic::no_path_id("export.items", &id)?;
+                let request = ItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.items", params)?,
+                };
+                crate::dynamic::answer("export.items", &request.send().await?)
+            }
+                .await
+        }
+        "item_prices" => {
+            async move {
+                crate::dynamic::no_path_id("export.item_prices", &id)?;
+                let request = ItemPricesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.item_prices", params)?,
+                };
+                crate::dynamic::answer("export.item_prices", &request.send().await?)
+            }
+                .await
+        }
+        "attached_items" => {
+            async move {
+                crate::dynamic::no_path_id("export.attached_items", &id)?;
+                let request = AttachedItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.attached_items", params)?,
+                };
+                crate::dynamic::answer("export.attached_items", &request.send().await?)
+            }
+                .await
+        }
+        "differential_prices" => {
+            async move {
+                crate::dynamic::no_path_id("export.differential_prices", &id)?;
+                let request = DifferentialPricesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.differential_prices", params)?,
+                };
+                crate::dynamic::answer(
+                    "export.differential_prices",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "price_variants" => {
+            async move {
+                crate::dynamic::no_path_id("export.price_variants", &id)?;
+                let request = PriceVariantsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.price_variants", params)?,
+                };
+                crate::dynamic::answer("export.price_variants", &request.send().await?)
+            }
+                .await
+        }
+        "ramps" => {
+            async move {
+                crate::dynamic::no_path_id("export.ramps", &id)?;
+                let request = RampsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("export.ramps", params)?,
+                };
+                crate::dynamic::answer("export.ramps", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -1602,3 +1602,113 @@ impl crate::form::FormEncode for UpdateLevelsParams {
     }
 }
 crate::form::form_object!(UpdateLevelsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("feature.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("feature.list", params)?,
+                };
+                crate::dynamic::answer("feature.list", &request.send().await?)
+            }
+                .await
+        }
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("feature.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("feature.create", params)?,
+                };
+                crate::dynamic::answer("feature.create", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    feature_id: crate::dynamic::path_id("feature.update", id)?,
+                    params: crate::dynamic::params("feature.update", params)?,
+                };
+                crate::dynamic::answer("feature.update", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("feature.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    feature_id: crate::dynamic::path_id("feature.retrieve", id)?,
+                };
+                crate::dynamic::answer("feature.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("feature.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    feature_id: crate::dynamic::path_id("feature.delete", id)?,
+                };
+                crate::dynamic::answer("feature.delete", &request.send().await?)
+            }
+                .await
+        }
+        "activate" => {
+            async move {
+                crate::dynamic::no_params("feature.activate", &params)?;
+                let request = ActivateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    feature_id: crate::dynamic::path_id("feature.activate", id)?,
+                };
+                crate::dynamic::answer("feature.activate", &request.send().await?)
+            }
+                .await
+        }
+        "archive" => {
+            async move {
+                crate::dynamic::no_params("feature.archive", &params)?;
+                let request = ArchiveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    feature_id: crate::dynamic::path_id("feature.archive", id)?,
+                };
+                crate::dynamic::answer("feature.archive", &request.send().await?)
+            }
+                .await
+        }
+        "reactivate" => {
+            async move {
+                crate::dynamic::no_params("feature.reactivate", &params)?;
+                let request = ReactivateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    feature_id: crate::dynamic::path_id("feature.reactivate", id)?,
+                };
+                crate::dynamic::answer("feature.reactivate", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

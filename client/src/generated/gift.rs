@@ -3220,3 +3220,101 @@ impl crate::form::FormEncode for UpdateGiftGiftReceiverParams {
     }
 }
 crate::form::form_object!(UpdateGiftGiftReceiverParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("gift.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("gift.create", params)?,
+                };
+                crate::dynamic::answer("gift.create", &request.send().await?)
+            }
+                .await
+        }
+        "create_for_items" => {
+            async move {
+                crate::dynamic::no_path_id("gift.create_for_items", &id)?;
+                let request = CreateForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("gift.create_for_items", params)?,
+                };
+                crate::dynamic::answer("gift.create_for_items", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("gift.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    gift_id: crate::dynamic::path_id("gift.retrieve", id)?,
+                };
+                crate::dynamic::answer("gift.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("gift.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("gift.list", params)?,
+                };
+                crate::dynamic::answer("gift.list", &request.send().await?)
+            }
+                .await
+        }
+        "claim" => {
+            async move {
+                crate::dynamic::no_params("gift.claim", &params)?;
+                let request = ClaimRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    gift_id: crate::dynamic::path_id("gift.claim", id)?,
+                };
+                crate::dynamic::answer("gift.claim", &request.send().await?)
+            }
+                .await
+        }
+        "cancel" => {
+            async move {
+                crate::dynamic::no_params("gift.cancel", &params)?;
+                let request = CancelRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    gift_id: crate::dynamic::path_id("gift.cancel", id)?,
+                };
+                crate::dynamic::answer("gift.cancel", &request.send().await?)
+            }
+                .await
+        }
+        "update_gift" => {
+            async move {
+                let request = UpdateGiftRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    gift_id: crate::dynamic::path_id("gift.update_gift", id)?,
+                    params: crate::dynamic::params("gift.update_gift", params)?,
+                };
+                crate::dynamic::answer("gift.update_gift", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

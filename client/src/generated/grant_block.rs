@@ -631,3 +631,35 @@ impl<'de> Deserialize<'de> for ListGrantBlocksEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "list_grant_blocks" => {
+            async move {
+                crate::dynamic::no_path_id("grant_block.list_grant_blocks", &id)?;
+                let request = ListGrantBlocksRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "grant_block.list_grant_blocks",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "grant_block.list_grant_blocks",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

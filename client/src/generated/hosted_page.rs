@@ -11242,3 +11242,362 @@ impl crate::form::FormEncode for ViewVoucherCustomerParams {
     }
 }
 crate::form::form_object!(ViewVoucherCustomerParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "checkout_new" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.checkout_new", &id)?;
+                let request = CheckoutNewRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("hosted_page.checkout_new", params)?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.checkout_new",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "checkout_one_time" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.checkout_one_time", &id)?;
+                let request = CheckoutOneTimeRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "hosted_page.checkout_one_time",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.checkout_one_time",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "checkout_one_time_for_items" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "hosted_page.checkout_one_time_for_items",
+                    &id,
+                )?;
+                let request = CheckoutOneTimeForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "hosted_page.checkout_one_time_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.checkout_one_time_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "checkout_new_for_items" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.checkout_new_for_items", &id)?;
+                let request = CheckoutNewForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "hosted_page.checkout_new_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.checkout_new_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "checkout_existing" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.checkout_existing", &id)?;
+                let request = CheckoutExistingRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "hosted_page.checkout_existing",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.checkout_existing",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "checkout_existing_for_items" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "hosted_page.checkout_existing_for_items",
+                    &id,
+                )?;
+                let request = CheckoutExistingForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "hosted_page.checkout_existing_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.checkout_existing_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update_card" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.update_card", &id)?;
+                let request = UpdateCardRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("hosted_page.update_card", params)?,
+                };
+                crate::dynamic::answer("hosted_page.update_card", &request.send().await?)
+            }
+                .await
+        }
+        "update_payment_method" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.update_payment_method", &id)?;
+                let request = UpdatePaymentMethodRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "hosted_page.update_payment_method",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.update_payment_method",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "manage_payment_sources" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.manage_payment_sources", &id)?;
+                let request = ManagePaymentSourcesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "hosted_page.manage_payment_sources",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.manage_payment_sources",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "collect_now" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.collect_now", &id)?;
+                let request = CollectNowRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("hosted_page.collect_now", params)?,
+                };
+                crate::dynamic::answer("hosted_page.collect_now", &request.send().await?)
+            }
+                .await
+        }
+        "accept_quote" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.accept_quote", &id)?;
+                let request = AcceptQuoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("hosted_page.accept_quote", params)?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.accept_quote",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "extend_subscription" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.extend_subscription", &id)?;
+                let request = ExtendSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "hosted_page.extend_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.extend_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "checkout_gift" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.checkout_gift", &id)?;
+                let request = CheckoutGiftRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("hosted_page.checkout_gift", params)?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.checkout_gift",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "checkout_gift_for_items" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.checkout_gift_for_items", &id)?;
+                let request = CheckoutGiftForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "hosted_page.checkout_gift_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.checkout_gift_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "claim_gift" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.claim_gift", &id)?;
+                let request = ClaimGiftRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("hosted_page.claim_gift", params)?,
+                };
+                crate::dynamic::answer("hosted_page.claim_gift", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve_agreement_pdf" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.retrieve_agreement_pdf", &id)?;
+                let request = RetrieveAgreementPdfRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "hosted_page.retrieve_agreement_pdf",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.retrieve_agreement_pdf",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "acknowledge" => {
+            async move {
+                crate::dynamic::no_params("hosted_page.acknowledge", &params)?;
+                let request = AcknowledgeRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    hosted_page_id: crate::dynamic::path_id(
+                        "hosted_page.acknowledge",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("hosted_page.acknowledge", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("hosted_page.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    hosted_page_id: crate::dynamic::path_id("hosted_page.retrieve", id)?,
+                };
+                crate::dynamic::answer("hosted_page.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("hosted_page.list", params)?,
+                };
+                crate::dynamic::answer("hosted_page.list", &request.send().await?)
+            }
+                .await
+        }
+        "pre_cancel" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.pre_cancel", &id)?;
+                let request = PreCancelRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("hosted_page.pre_cancel", params)?,
+                };
+                crate::dynamic::answer("hosted_page.pre_cancel", &request.send().await?)
+            }
+                .await
+        }
+        "events" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.events", &id)?;
+                let request = EventsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("hosted_page.events", params)?,
+                };
+                crate::dynamic::answer("hosted_page.events", &request.send().await?)
+            }
+                .await
+        }
+        "view_voucher" => {
+            async move {
+                crate::dynamic::no_path_id("hosted_page.view_voucher", &id)?;
+                let request = ViewVoucherRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("hosted_page.view_voucher", params)?,
+                };
+                crate::dynamic::answer(
+                    "hosted_page.view_voucher",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

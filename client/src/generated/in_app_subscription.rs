@@ -1138,3 +1138,101 @@ impl crate::form::FormEncode for ImportSubscriptionCustomerParams {
     }
 }
 crate::form::form_object!(ImportSubscriptionCustomerParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "process_receipt" => {
+            async move {
+                let request = ProcessReceiptRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    in_app_subscription_app_id: crate::dynamic::path_id(
+                        "in_app_subscription.process_receipt",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "in_app_subscription.process_receipt",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "in_app_subscription.process_receipt",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "import_receipt" => {
+            async move {
+                let request = ImportReceiptRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    in_app_subscription_app_id: crate::dynamic::path_id(
+                        "in_app_subscription.import_receipt",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "in_app_subscription.import_receipt",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "in_app_subscription.import_receipt",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "import_subscription" => {
+            async move {
+                let request = ImportSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    in_app_subscription_app_id: crate::dynamic::path_id(
+                        "in_app_subscription.import_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "in_app_subscription.import_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "in_app_subscription.import_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "retrieve_store_subs" => {
+            async move {
+                let request = RetrieveStoreSubsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    in_app_subscription_app_id: crate::dynamic::path_id(
+                        "in_app_subscription.retrieve_store_subs",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "in_app_subscription.retrieve_store_subs",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "in_app_subscription.retrieve_store_subs",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -18604,3 +18604,608 @@ impl crate::form::FormEncode for UpdateDetailsStatementDescriptorParams {
     }
 }
 crate::form::form_object!(UpdateDetailsStatementDescriptorParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("invoice.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("invoice.create", params)?,
+                };
+                crate::dynamic::answer("invoice.create", &request.send().await?)
+            }
+                .await
+        }
+        "create_for_charge_items_and_charges" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "invoice.create_for_charge_items_and_charges",
+                    &id,
+                )?;
+                let request = CreateForChargeItemsAndChargesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "invoice.create_for_charge_items_and_charges",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "invoice.create_for_charge_items_and_charges",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "charge" => {
+            async move {
+                crate::dynamic::no_path_id("invoice.charge", &id)?;
+                let request = ChargeRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("invoice.charge", params)?,
+                };
+                crate::dynamic::answer("invoice.charge", &request.send().await?)
+            }
+                .await
+        }
+        "charge_addon" => {
+            async move {
+                crate::dynamic::no_path_id("invoice.charge_addon", &id)?;
+                let request = ChargeAddonRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("invoice.charge_addon", params)?,
+                };
+                crate::dynamic::answer("invoice.charge_addon", &request.send().await?)
+            }
+                .await
+        }
+        "create_for_charge_item" => {
+            async move {
+                crate::dynamic::no_path_id("invoice.create_for_charge_item", &id)?;
+                let request = CreateForChargeItemRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "invoice.create_for_charge_item",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "invoice.create_for_charge_item",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "stop_dunning" => {
+            async move {
+                let request = StopDunningRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.stop_dunning", id)?,
+                    params: crate::dynamic::params("invoice.stop_dunning", params)?,
+                };
+                crate::dynamic::answer("invoice.stop_dunning", &request.send().await?)
+            }
+                .await
+        }
+        "pause_dunning" => {
+            async move {
+                let request = PauseDunningRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.pause_dunning", id)?,
+                    params: crate::dynamic::params("invoice.pause_dunning", params)?,
+                };
+                crate::dynamic::answer("invoice.pause_dunning", &request.send().await?)
+            }
+                .await
+        }
+        "resume_dunning" => {
+            async move {
+                let request = ResumeDunningRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.resume_dunning", id)?,
+                    params: crate::dynamic::params("invoice.resume_dunning", params)?,
+                };
+                crate::dynamic::answer("invoice.resume_dunning", &request.send().await?)
+            }
+                .await
+        }
+        "import_invoice" => {
+            async move {
+                crate::dynamic::no_path_id("invoice.import_invoice", &id)?;
+                let request = ImportInvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("invoice.import_invoice", params)?,
+                };
+                crate::dynamic::answer("invoice.import_invoice", &request.send().await?)
+            }
+                .await
+        }
+        "apply_payments" => {
+            async move {
+                let request = ApplyPaymentsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.apply_payments", id)?,
+                    params: crate::dynamic::params("invoice.apply_payments", params)?,
+                };
+                crate::dynamic::answer("invoice.apply_payments", &request.send().await?)
+            }
+                .await
+        }
+        "sync_usages" => {
+            async move {
+                crate::dynamic::no_params("invoice.sync_usages", &params)?;
+                let request = SyncUsagesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.sync_usages", id)?,
+                };
+                crate::dynamic::answer("invoice.sync_usages", &request.send().await?)
+            }
+                .await
+        }
+        "delete_line_items" => {
+            async move {
+                let request = DeleteLineItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.delete_line_items",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("invoice.delete_line_items", params)?,
+                };
+                crate::dynamic::answer(
+                    "invoice.delete_line_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "apply_credits" => {
+            async move {
+                let request = ApplyCreditsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.apply_credits", id)?,
+                    params: crate::dynamic::params("invoice.apply_credits", params)?,
+                };
+                crate::dynamic::answer("invoice.apply_credits", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("invoice.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("invoice.list", params)?,
+                };
+                crate::dynamic::answer("invoice.list", &request.send().await?)
+            }
+                .await
+        }
+        "invoices_for_customer" => {
+            async move {
+                let request = InvoicesForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "invoice.invoices_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.invoices_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "invoice.invoices_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "invoices_for_subscription" => {
+            async move {
+                let request = InvoicesForSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "invoice.invoices_for_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.invoices_for_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "invoice.invoices_for_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.retrieve", id)?,
+                    params: crate::dynamic::params("invoice.retrieve", params)?,
+                };
+                crate::dynamic::answer("invoice.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "pdf" => {
+            async move {
+                let request = PdfRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.pdf", id)?,
+                    params: crate::dynamic::params("invoice.pdf", params)?,
+                };
+                crate::dynamic::answer("invoice.pdf", &request.send().await?)
+            }
+                .await
+        }
+        "download_einvoice" => {
+            async move {
+                crate::dynamic::no_params("invoice.download_einvoice", &params)?;
+                let request = DownloadEinvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.download_einvoice", id)?,
+                };
+                crate::dynamic::answer(
+                    "invoice.download_einvoice",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list_payment_reference_numbers" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "invoice.list_payment_reference_numbers",
+                    &id,
+                )?;
+                let request = ListPaymentReferenceNumbersRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "invoice.list_payment_reference_numbers",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "invoice.list_payment_reference_numbers",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "add_charge" => {
+            async move {
+                let request = AddChargeRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.add_charge", id)?,
+                    params: crate::dynamic::params("invoice.add_charge", params)?,
+                };
+                crate::dynamic::answer("invoice.add_charge", &request.send().await?)
+            }
+                .await
+        }
+        "add_addon_charge" => {
+            async move {
+                let request = AddAddonChargeRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.add_addon_charge", id)?,
+                    params: crate::dynamic::params("invoice.add_addon_charge", params)?,
+                };
+                crate::dynamic::answer(
+                    "invoice.add_addon_charge",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "add_charge_item" => {
+            async move {
+                let request = AddChargeItemRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.add_charge_item", id)?,
+                    params: crate::dynamic::params("invoice.add_charge_item", params)?,
+                };
+                crate::dynamic::answer("invoice.add_charge_item", &request.send().await?)
+            }
+                .await
+        }
+        "close" => {
+            async move {
+                let request = CloseRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.close", id)?,
+                    params: crate::dynamic::params("invoice.close", params)?,
+                };
+                crate::dynamic::answer("invoice.close", &request.send().await?)
+            }
+                .await
+        }
+        "collect_payment" => {
+            async move {
+                let request = CollectPaymentRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.collect_payment", id)?,
+                    params: crate::dynamic::params("invoice.collect_payment", params)?,
+                };
+                crate::dynamic::answer("invoice.collect_payment", &request.send().await?)
+            }
+                .await
+        }
+        "record_payment" => {
+            async move {
+                let request = RecordPaymentRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.record_payment", id)?,
+                    params: crate::dynamic::params("invoice.record_payment", params)?,
+                };
+                crate::dynamic::answer("invoice.record_payment", &request.send().await?)
+            }
+                .await
+        }
+        "record_tax_withheld" => {
+            async move {
+                let request = RecordTaxWithheldRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.record_tax_withheld",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.record_tax_withheld",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "invoice.record_tax_withheld",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "remove_tax_withheld" => {
+            async move {
+                let request = RemoveTaxWithheldRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.remove_tax_withheld",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.remove_tax_withheld",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "invoice.remove_tax_withheld",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "refund" => {
+            async move {
+                let request = RefundRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.refund", id)?,
+                    params: crate::dynamic::params("invoice.refund", params)?,
+                };
+                crate::dynamic::answer("invoice.refund", &request.send().await?)
+            }
+                .await
+        }
+        "record_refund" => {
+            async move {
+                let request = RecordRefundRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.record_refund", id)?,
+                    params: crate::dynamic::params("invoice.record_refund", params)?,
+                };
+                crate::dynamic::answer("invoice.record_refund", &request.send().await?)
+            }
+                .await
+        }
+        "remove_payment" => {
+            async move {
+                let request = RemovePaymentRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.remove_payment", id)?,
+                    params: crate::dynamic::params("invoice.remove_payment", params)?,
+                };
+                crate::dynamic::answer("invoice.remove_payment", &request.send().await?)
+            }
+                .await
+        }
+        "remove_credit_note" => {
+            async move {
+                let request = RemoveCreditNoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.remove_credit_note",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("invoice.remove_credit_note", params)?,
+                };
+                crate::dynamic::answer(
+                    "invoice.remove_credit_note",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "void_invoice" => {
+            async move {
+                let request = VoidInvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.void_invoice", id)?,
+                    params: crate::dynamic::params("invoice.void_invoice", params)?,
+                };
+                crate::dynamic::answer("invoice.void_invoice", &request.send().await?)
+            }
+                .await
+        }
+        "write_off" => {
+            async move {
+                let request = WriteOffRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.write_off", id)?,
+                    params: crate::dynamic::params("invoice.write_off", params)?,
+                };
+                crate::dynamic::answer("invoice.write_off", &request.send().await?)
+            }
+                .await
+        }
+        "void_before_capture" => {
+            async move {
+                let request = VoidBeforeCaptureRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.void_before_capture",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.void_before_capture",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "invoice.void_before_capture",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.delete", id)?,
+                    params: crate::dynamic::params("invoice.delete", params)?,
+                };
+                crate::dynamic::answer("invoice.delete", &request.send().await?)
+            }
+                .await
+        }
+        "update_details" => {
+            async move {
+                let request = UpdateDetailsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.update_details", id)?,
+                    params: crate::dynamic::params("invoice.update_details", params)?,
+                };
+                crate::dynamic::answer("invoice.update_details", &request.send().await?)
+            }
+                .await
+        }
+        "apply_payment_schedule_scheme" => {
+            async move {
+                let request = ApplyPaymentScheduleSchemeRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.apply_payment_schedule_scheme",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.apply_payment_schedule_scheme",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "invoice.apply_payment_schedule_scheme",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "payment_schedules" => {
+            async move {
+                crate::dynamic::no_params("invoice.payment_schedules", &params)?;
+                let request = PaymentSchedulesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.payment_schedules", id)?,
+                };
+                crate::dynamic::answer(
+                    "invoice.payment_schedules",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "resend_einvoice" => {
+            async move {
+                crate::dynamic::no_params("invoice.resend_einvoice", &params)?;
+                let request = ResendEinvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.resend_einvoice", id)?,
+                };
+                crate::dynamic::answer("invoice.resend_einvoice", &request.send().await?)
+            }
+                .await
+        }
+        "send_einvoice" => {
+            async move {
+                crate::dynamic::no_params("invoice.send_einvoice", &params)?;
+                let request = SendEinvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("invoice.send_einvoice", id)?,
+                };
+                crate::dynamic::answer("invoice.send_einvoice", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -2523,3 +2523,77 @@ impl crate::form::FormEncode for UpdateBundleItemsToRemoveParams {
     }
 }
 crate::form::form_object!(UpdateBundleItemsToRemoveParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("item.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("item.create", params)?,
+                };
+                crate::dynamic::answer("item.create", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("item.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    item_id: crate::dynamic::path_id("item.retrieve", id)?,
+                };
+                crate::dynamic::answer("item.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    item_id: crate::dynamic::path_id("item.update", id)?,
+                    params: crate::dynamic::params("item.update", params)?,
+                };
+                crate::dynamic::answer("item.update", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("item.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("item.list", params)?,
+                };
+                crate::dynamic::answer("item.list", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("item.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    item_id: crate::dynamic::path_id("item.delete", id)?,
+                };
+                crate::dynamic::answer("item.delete", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

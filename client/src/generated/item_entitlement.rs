@@ -1069,3 +1069,101 @@ for UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
     }
 }
 crate::form::form_object!(UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "item_entitlements_for_item" => {
+            async move {
+                let request = ItemEntitlementsForItemRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    item_id: crate::dynamic::path_id(
+                        "item_entitlement.item_entitlements_for_item",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "item_entitlement.item_entitlements_for_item",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "item_entitlement.item_entitlements_for_item",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "item_entitlements_for_feature" => {
+            async move {
+                let request = ItemEntitlementsForFeatureRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    feature_id: crate::dynamic::path_id(
+                        "item_entitlement.item_entitlements_for_feature",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "item_entitlement.item_entitlements_for_feature",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "item_entitlement.item_entitlements_for_feature",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "add_item_entitlements" => {
+            async move {
+                let request = AddItemEntitlementsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    feature_id: crate::dynamic::path_id(
+                        "item_entitlement.add_item_entitlements",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "item_entitlement.add_item_entitlements",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "item_entitlement.add_item_entitlements",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "upsert_or_remove_item_entitlements_for_item" => {
+            async move {
+                let request = UpsertOrRemoveItemEntitlementsForItemRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    item_id: crate::dynamic::path_id(
+                        "item_entitlement.upsert_or_remove_item_entitlements_for_item",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "item_entitlement.upsert_or_remove_item_entitlements_for_item",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "item_entitlement.upsert_or_remove_item_entitlements_for_item",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

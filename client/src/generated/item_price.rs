@@ -3885,3 +3885,119 @@ impl crate::form::FormEncode for UpdateTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(UpdateTaxProvidersFieldsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("item_price.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("item_price.create", params)?,
+                };
+                crate::dynamic::answer("item_price.create", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("item_price.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    item_price_id: crate::dynamic::path_id("item_price.retrieve", id)?,
+                };
+                crate::dynamic::answer("item_price.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    item_price_id: crate::dynamic::path_id("item_price.update", id)?,
+                    params: crate::dynamic::params("item_price.update", params)?,
+                };
+                crate::dynamic::answer("item_price.update", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("item_price.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("item_price.list", params)?,
+                };
+                crate::dynamic::answer("item_price.list", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("item_price.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    item_price_id: crate::dynamic::path_id("item_price.delete", id)?,
+                };
+                crate::dynamic::answer("item_price.delete", &request.send().await?)
+            }
+                .await
+        }
+        "find_applicable_items" => {
+            async move {
+                let request = FindApplicableItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    item_price_id: crate::dynamic::path_id(
+                        "item_price.find_applicable_items",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "item_price.find_applicable_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "item_price.find_applicable_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "find_applicable_item_prices" => {
+            async move {
+                let request = FindApplicableItemPricesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    item_price_id: crate::dynamic::path_id(
+                        "item_price.find_applicable_item_prices",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "item_price.find_applicable_item_prices",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "item_price.find_applicable_item_prices",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

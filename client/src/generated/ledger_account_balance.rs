@@ -537,3 +537,38 @@ impl<'de> Deserialize<'de> for ListLedgerAccountBalancesEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "list_ledger_account_balances" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "ledger_account_balance.list_ledger_account_balances",
+                    &id,
+                )?;
+                let request = ListLedgerAccountBalancesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "ledger_account_balance.list_ledger_account_balances",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "ledger_account_balance.list_ledger_account_balances",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -1721,3 +1721,146 @@ impl<'de> Deserialize<'de> for AllocateResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve_ledger_operation" => {
+            async move {
+                crate::dynamic::no_params(
+                    "ledger_operation.retrieve_ledger_operation",
+                    &params,
+                )?;
+                let request = RetrieveLedgerOperationRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    ledger_operation_id: crate::dynamic::path_id(
+                        "ledger_operation.retrieve_ledger_operation",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "ledger_operation.retrieve_ledger_operation",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list_ledger_operations" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "ledger_operation.list_ledger_operations",
+                    &id,
+                )?;
+                let request = ListLedgerOperationsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "ledger_operation.list_ledger_operations",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "ledger_operation.list_ledger_operations",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "capture" => {
+            async move {
+                crate::dynamic::no_path_id("ledger_operation.capture", &id)?;
+                let request = CaptureRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("ledger_operation.capture", params)?,
+                };
+                crate::dynamic::answer(
+                    "ledger_operation.capture",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "authorize" => {
+            async move {
+                crate::dynamic::no_path_id("ledger_operation.authorize", &id)?;
+                let request = AuthorizeRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("ledger_operation.authorize", params)?,
+                };
+                crate::dynamic::answer(
+                    "ledger_operation.authorize",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "capture_authorization" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "ledger_operation.capture_authorization",
+                    &id,
+                )?;
+                let request = CaptureAuthorizationRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "ledger_operation.capture_authorization",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "ledger_operation.capture_authorization",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "release_authorization" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "ledger_operation.release_authorization",
+                    &id,
+                )?;
+                let request = ReleaseAuthorizationRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "ledger_operation.release_authorization",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "ledger_operation.release_authorization",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "allocate" => {
+            async move {
+                crate::dynamic::no_path_id("ledger_operation.allocate", &id)?;
+                let request = AllocateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("ledger_operation.allocate", params)?,
+                };
+                crate::dynamic::answer(
+                    "ledger_operation.allocate",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

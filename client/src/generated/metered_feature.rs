@@ -685,3 +685,77 @@ impl crate::form::FormEncode for CreateColumnDefinitionsParams {
     }
 }
 crate::form::form_object!(CreateColumnDefinitionsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("metered_feature.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("metered_feature.create", params)?,
+                };
+                crate::dynamic::answer("metered_feature.create", &request.send().await?)
+            }
+                .await
+        }
+        "archive" => {
+            async move {
+                crate::dynamic::no_params("metered_feature.archive", &params)?;
+                let request = ArchiveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    metered_feature_id: crate::dynamic::path_id(
+                        "metered_feature.archive",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("metered_feature.archive", &request.send().await?)
+            }
+                .await
+        }
+        "reactivate" => {
+            async move {
+                crate::dynamic::no_params("metered_feature.reactivate", &params)?;
+                let request = ReactivateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    metered_feature_id: crate::dynamic::path_id(
+                        "metered_feature.reactivate",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "metered_feature.reactivate",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("metered_feature.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    metered_feature_id: crate::dynamic::path_id(
+                        "metered_feature.delete",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("metered_feature.delete", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -426,3 +426,38 @@ impl crate::form::FormEncode for ProcessReceiptCustomerParams {
     }
 }
 crate::form::form_object!(ProcessReceiptCustomerParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "process_receipt" => {
+            async move {
+                let request = ProcessReceiptRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    non_subscription_app_id: crate::dynamic::path_id(
+                        "non_subscription.process_receipt",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "non_subscription.process_receipt",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "non_subscription.process_receipt",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -239,3 +239,32 @@ impl<'de> Deserialize<'de> for OfferEventsResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "offer_events" => {
+            async move {
+                crate::dynamic::no_path_id("offer_event.offer_events", &id)?;
+                let request = OfferEventsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("offer_event.offer_events", params)?,
+                };
+                crate::dynamic::answer(
+                    "offer_event.offer_events",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

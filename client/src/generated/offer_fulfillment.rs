@@ -782,3 +782,77 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "offer_fulfillments" => {
+            async move {
+                crate::dynamic::no_path_id("offer_fulfillment.offer_fulfillments", &id)?;
+                let request = OfferFulfillmentsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "offer_fulfillment.offer_fulfillments",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "offer_fulfillment.offer_fulfillments",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "offer_fulfillments_get" => {
+            async move {
+                crate::dynamic::no_params(
+                    "offer_fulfillment.offer_fulfillments_get",
+                    &params,
+                )?;
+                let request = OfferFulfillmentsGetRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    offer_fulfillment_id: crate::dynamic::path_id(
+                        "offer_fulfillment.offer_fulfillments_get",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "offer_fulfillment.offer_fulfillments_get",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "offer_fulfillments_update" => {
+            async move {
+                let request = OfferFulfillmentsUpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    offer_fulfillment_id: crate::dynamic::path_id(
+                        "offer_fulfillment.offer_fulfillments_update",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "offer_fulfillment.offer_fulfillments_update",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "offer_fulfillment.offer_fulfillments_update",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

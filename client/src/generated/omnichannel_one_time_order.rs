@@ -509,3 +509,56 @@ impl<'de> Deserialize<'de> for ListEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params(
+                    "omnichannel_one_time_order.retrieve",
+                    &params,
+                )?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    omnichannel_one_time_order_id: crate::dynamic::path_id(
+                        "omnichannel_one_time_order.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "omnichannel_one_time_order.retrieve",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("omnichannel_one_time_order.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "omnichannel_one_time_order.list",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "omnichannel_one_time_order.list",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -1109,3 +1109,95 @@ impl<'de> Deserialize<'de> for MoveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("omnichannel_subscription.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    omnichannel_subscription_id: crate::dynamic::path_id(
+                        "omnichannel_subscription.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "omnichannel_subscription.retrieve",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("omnichannel_subscription.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "omnichannel_subscription.list",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "omnichannel_subscription.list",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "omnichannel_transactions_for_omnichannel_subscription" => {
+            async move {
+                let request = OmnichannelTransactionsForOmnichannelSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    omnichannel_subscription_id: crate::dynamic::path_id(
+                        "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "move" => {
+            async move {
+                let request = MoveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    omnichannel_subscription_id: crate::dynamic::path_id(
+                        "omnichannel_subscription.move",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "omnichannel_subscription.move",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "omnichannel_subscription.move",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

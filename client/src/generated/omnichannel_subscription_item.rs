@@ -708,3 +708,38 @@ impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "list_omni_sub_item_schedule_changes" => {
+            async move {
+                let request = ListOmniSubItemScheduleChangesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    omnichannel_subscription_item_id: crate::dynamic::path_id(
+                        "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

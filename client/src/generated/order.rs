@@ -5447,3 +5447,176 @@ impl crate::form::FormEncode for ResendOrderLineItemsParams {
     }
 }
 crate::form::form_object!(ResendOrderLineItemsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("order.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("order.create", params)?,
+                };
+                crate::dynamic::answer("order.create", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    order_id: crate::dynamic::path_id("order.update", id)?,
+                    params: crate::dynamic::params("order.update", params)?,
+                };
+                crate::dynamic::answer("order.update", &request.send().await?)
+            }
+                .await
+        }
+        "import_order" => {
+            async move {
+                crate::dynamic::no_path_id("order.import_order", &id)?;
+                let request = ImportOrderRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("order.import_order", params)?,
+                };
+                crate::dynamic::answer("order.import_order", &request.send().await?)
+            }
+                .await
+        }
+        "assign_order_number" => {
+            async move {
+                crate::dynamic::no_params("order.assign_order_number", &params)?;
+                let request = AssignOrderNumberRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    order_id: crate::dynamic::path_id("order.assign_order_number", id)?,
+                };
+                crate::dynamic::answer(
+                    "order.assign_order_number",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "cancel" => {
+            async move {
+                let request = CancelRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    order_id: crate::dynamic::path_id("order.cancel", id)?,
+                    params: crate::dynamic::params("order.cancel", params)?,
+                };
+                crate::dynamic::answer("order.cancel", &request.send().await?)
+            }
+                .await
+        }
+        "create_refundable_credit_note" => {
+            async move {
+                let request = CreateRefundableCreditNoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    order_id: crate::dynamic::path_id(
+                        "order.create_refundable_credit_note",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "order.create_refundable_credit_note",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "order.create_refundable_credit_note",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "reopen" => {
+            async move {
+                let request = ReopenRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    order_id: crate::dynamic::path_id("order.reopen", id)?,
+                    params: crate::dynamic::params("order.reopen", params)?,
+                };
+                crate::dynamic::answer("order.reopen", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("order.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    order_id: crate::dynamic::path_id("order.retrieve", id)?,
+                };
+                crate::dynamic::answer("order.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("order.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    order_id: crate::dynamic::path_id("order.delete", id)?,
+                };
+                crate::dynamic::answer("order.delete", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("order.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("order.list", params)?,
+                };
+                crate::dynamic::answer("order.list", &request.send().await?)
+            }
+                .await
+        }
+        "orders_for_invoice" => {
+            async move {
+                let request = OrdersForInvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id("order.orders_for_invoice", id)?,
+                    params: crate::dynamic::params("order.orders_for_invoice", params)?,
+                };
+                crate::dynamic::answer(
+                    "order.orders_for_invoice",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "resend" => {
+            async move {
+                let request = ResendRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    order_id: crate::dynamic::path_id("order.resend", id)?,
+                    params: crate::dynamic::params("order.resend", params)?,
+                };
+                crate::dynamic::answer("order.resend", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -2022,3 +2022,59 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("payment_intent.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("payment_intent.create", params)?,
+                };
+                crate::dynamic::answer("payment_intent.create", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    payment_intent_id: crate::dynamic::path_id(
+                        "payment_intent.update",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("payment_intent.update", params)?,
+                };
+                crate::dynamic::answer("payment_intent.update", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("payment_intent.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    payment_intent_id: crate::dynamic::path_id(
+                        "payment_intent.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("payment_intent.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -704,3 +704,71 @@ impl crate::form::FormEncode for CreateFlexibleSchedulesParams {
     }
 }
 crate::form::form_object!(CreateFlexibleSchedulesParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("payment_schedule_scheme.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "payment_schedule_scheme.create",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_schedule_scheme.create",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("payment_schedule_scheme.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    payment_schedule_scheme_id: crate::dynamic::path_id(
+                        "payment_schedule_scheme.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_schedule_scheme.retrieve",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("payment_schedule_scheme.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    payment_schedule_scheme_id: crate::dynamic::path_id(
+                        "payment_schedule_scheme.delete",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_schedule_scheme.delete",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -5989,3 +5989,335 @@ impl crate::form::FormEncode for UpdateBankAccountBankAccountParams {
     }
 }
 crate::form::form_object!(UpdateBankAccountBankAccountParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create_using_temp_token" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "payment_source.create_using_temp_token",
+                    &id,
+                )?;
+                let request = CreateUsingTempTokenRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "payment_source.create_using_temp_token",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.create_using_temp_token",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_using_permanent_token" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "payment_source.create_using_permanent_token",
+                    &id,
+                )?;
+                let request = CreateUsingPermanentTokenRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "payment_source.create_using_permanent_token",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.create_using_permanent_token",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_using_token" => {
+            async move {
+                crate::dynamic::no_path_id("payment_source.create_using_token", &id)?;
+                let request = CreateUsingTokenRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "payment_source.create_using_token",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.create_using_token",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_using_payment_intent" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "payment_source.create_using_payment_intent",
+                    &id,
+                )?;
+                let request = CreateUsingPaymentIntentRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "payment_source.create_using_payment_intent",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.create_using_payment_intent",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_voucher_payment_source" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "payment_source.create_voucher_payment_source",
+                    &id,
+                )?;
+                let request = CreateVoucherPaymentSourceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "payment_source.create_voucher_payment_source",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.create_voucher_payment_source",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_card" => {
+            async move {
+                crate::dynamic::no_path_id("payment_source.create_card", &id)?;
+                let request = CreateCardRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("payment_source.create_card", params)?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.create_card",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_bank_account" => {
+            async move {
+                crate::dynamic::no_path_id("payment_source.create_bank_account", &id)?;
+                let request = CreateBankAccountRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "payment_source.create_bank_account",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.create_bank_account",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update_card" => {
+            async move {
+                let request = UpdateCardRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    cust_payment_source_id: crate::dynamic::path_id(
+                        "payment_source.update_card",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("payment_source.update_card", params)?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.update_card",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update_bank_account" => {
+            async move {
+                let request = UpdateBankAccountRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    cust_payment_source_id: crate::dynamic::path_id(
+                        "payment_source.update_bank_account",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "payment_source.update_bank_account",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.update_bank_account",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "verify_bank_account" => {
+            async move {
+                let request = VerifyBankAccountRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    cust_payment_source_id: crate::dynamic::path_id(
+                        "payment_source.verify_bank_account",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "payment_source.verify_bank_account",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.verify_bank_account",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list_gateway_tokens_for_payment_source" => {
+            async move {
+                let request = ListGatewayTokensForPaymentSourceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    cust_payment_source_id: crate::dynamic::path_id(
+                        "payment_source.list_gateway_tokens_for_payment_source",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "payment_source.list_gateway_tokens_for_payment_source",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.list_gateway_tokens_for_payment_source",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("payment_source.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    cust_payment_source_id: crate::dynamic::path_id(
+                        "payment_source.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("payment_source.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("payment_source.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("payment_source.list", params)?,
+                };
+                crate::dynamic::answer("payment_source.list", &request.send().await?)
+            }
+                .await
+        }
+        "switch_gateway_account" => {
+            async move {
+                let request = SwitchGatewayAccountRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    cust_payment_source_id: crate::dynamic::path_id(
+                        "payment_source.switch_gateway_account",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "payment_source.switch_gateway_account",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.switch_gateway_account",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "export_payment_source" => {
+            async move {
+                let request = ExportPaymentSourceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    cust_payment_source_id: crate::dynamic::path_id(
+                        "payment_source.export_payment_source",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "payment_source.export_payment_source",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.export_payment_source",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("payment_source.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    cust_payment_source_id: crate::dynamic::path_id(
+                        "payment_source.delete",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("payment_source.delete", &request.send().await?)
+            }
+                .await
+        }
+        "delete_local" => {
+            async move {
+                crate::dynamic::no_params("payment_source.delete_local", &params)?;
+                let request = DeleteLocalRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    cust_payment_source_id: crate::dynamic::path_id(
+                        "payment_source.delete_local",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_source.delete_local",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -1044,3 +1044,89 @@ impl crate::form::FormEncode for CreateInvoiceAllocationsParams {
     }
 }
 crate::form::form_object!(CreateInvoiceAllocationsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("payment_voucher.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("payment_voucher.create", params)?,
+                };
+                crate::dynamic::answer("payment_voucher.create", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("payment_voucher.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    payment_voucher_id: crate::dynamic::path_id(
+                        "payment_voucher.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_voucher.retrieve",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "payment_vouchers_for_invoice" => {
+            async move {
+                let request = PaymentVouchersForInvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id(
+                        "payment_voucher.payment_vouchers_for_invoice",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "payment_voucher.payment_vouchers_for_invoice",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_voucher.payment_vouchers_for_invoice",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "payment_vouchers_for_customer" => {
+            async move {
+                let request = PaymentVouchersForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "payment_voucher.payment_vouchers_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "payment_voucher.payment_vouchers_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "payment_voucher.payment_vouchers_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -630,3 +630,38 @@ impl crate::form::FormEncode for PersonalizedOffersRequestContextParams {
     }
 }
 crate::form::form_object!(PersonalizedOffersRequestContextParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "personalized_offers" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "personalized_offer.personalized_offers",
+                    &id,
+                )?;
+                let request = PersonalizedOffersRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "personalized_offer.personalized_offers",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "personalized_offer.personalized_offers",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -4265,3 +4265,101 @@ impl crate::form::FormEncode for UpdateEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(UpdateEventBasedAddonsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("plan.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("plan.create", params)?,
+                };
+                crate::dynamic::answer("plan.create", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    plan_id: crate::dynamic::path_id("plan.update", id)?,
+                    params: crate::dynamic::params("plan.update", params)?,
+                };
+                crate::dynamic::answer("plan.update", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("plan.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("plan.list", params)?,
+                };
+                crate::dynamic::answer("plan.list", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("plan.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    plan_id: crate::dynamic::path_id("plan.retrieve", id)?,
+                };
+                crate::dynamic::answer("plan.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("plan.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    plan_id: crate::dynamic::path_id("plan.delete", id)?,
+                };
+                crate::dynamic::answer("plan.delete", &request.send().await?)
+            }
+                .await
+        }
+        "copy" => {
+            async move {
+                crate::dynamic::no_path_id("plan.copy", &id)?;
+                let request = CopyRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("plan.copy", params)?,
+                };
+                crate::dynamic::answer("plan.copy", &request.send().await?)
+            }
+                .await
+        }
+        "unarchive" => {
+            async move {
+                crate::dynamic::no_params("plan.unarchive", &params)?;
+                let request = UnarchiveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    plan_id: crate::dynamic::path_id("plan.unarchive", id)?,
+                };
+                crate::dynamic::answer("plan.unarchive", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -834,3 +834,74 @@ impl crate::form::FormEncode for CreateCustomerParams {
     }
 }
 crate::form::form_object!(CreateCustomerParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("portal_session.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("portal_session.create", params)?,
+                };
+                crate::dynamic::answer("portal_session.create", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("portal_session.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    portal_session_id: crate::dynamic::path_id(
+                        "portal_session.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("portal_session.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "logout" => {
+            async move {
+                crate::dynamic::no_params("portal_session.logout", &params)?;
+                let request = LogoutRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    portal_session_id: crate::dynamic::path_id(
+                        "portal_session.logout",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("portal_session.logout", &request.send().await?)
+            }
+                .await
+        }
+        "activate" => {
+            async move {
+                let request = ActivateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    portal_session_id: crate::dynamic::path_id(
+                        "portal_session.activate",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("portal_session.activate", params)?,
+                };
+                crate::dynamic::answer("portal_session.activate", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

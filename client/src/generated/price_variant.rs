@@ -1338,3 +1338,86 @@ impl crate::form::FormEncode for UpdateAttributesParams {
     }
 }
 crate::form::form_object!(UpdateAttributesParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("price_variant.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("price_variant.create", params)?,
+                };
+                crate::dynamic::answer("price_variant.create", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("price_variant.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    price_variant_id: crate::dynamic::path_id(
+                        "price_variant.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("price_variant.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    price_variant_id: crate::dynamic::path_id(
+                        "price_variant.update",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("price_variant.update", params)?,
+                };
+                crate::dynamic::answer("price_variant.update", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("price_variant.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    price_variant_id: crate::dynamic::path_id(
+                        "price_variant.delete",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("price_variant.delete", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("price_variant.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("price_variant.list", params)?,
+                };
+                crate::dynamic::answer("price_variant.list", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

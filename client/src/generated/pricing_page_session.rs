@@ -1516,3 +1516,59 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionDiscountsParams {
     }
 }
 crate::form::form_object!(CreateForExistingSubscriptionDiscountsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create_for_new_subscription" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "pricing_page_session.create_for_new_subscription",
+                    &id,
+                )?;
+                let request = CreateForNewSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "pricing_page_session.create_for_new_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "pricing_page_session.create_for_new_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_for_existing_subscription" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "pricing_page_session.create_for_existing_subscription",
+                    &id,
+                )?;
+                let request = CreateForExistingSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "pricing_page_session.create_for_existing_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "pricing_page_session.create_for_existing_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

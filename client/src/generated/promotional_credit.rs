@@ -1189,3 +1189,86 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "add" => {
+            async move {
+                crate::dynamic::no_path_id("promotional_credit.add", &id)?;
+                let request = AddRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("promotional_credit.add", params)?,
+                };
+                crate::dynamic::answer("promotional_credit.add", &request.send().await?)
+            }
+                .await
+        }
+        "deduct" => {
+            async move {
+                crate::dynamic::no_path_id("promotional_credit.deduct", &id)?;
+                let request = DeductRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("promotional_credit.deduct", params)?,
+                };
+                crate::dynamic::answer(
+                    "promotional_credit.deduct",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "set" => {
+            async move {
+                crate::dynamic::no_path_id("promotional_credit.set", &id)?;
+                let request = SetRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("promotional_credit.set", params)?,
+                };
+                crate::dynamic::answer("promotional_credit.set", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("promotional_credit.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("promotional_credit.list", params)?,
+                };
+                crate::dynamic::answer("promotional_credit.list", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("promotional_credit.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    account_credit_id: crate::dynamic::path_id(
+                        "promotional_credit.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "promotional_credit.retrieve",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -306,3 +306,35 @@ impl<'de> Deserialize<'de> for PromotionalGrantsResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "promotional_grants" => {
+            async move {
+                crate::dynamic::no_path_id("promotional_grant.promotional_grants", &id)?;
+                let request = PromotionalGrantsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "promotional_grant.promotional_grants",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "promotional_grant.promotional_grants",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -2296,3 +2296,41 @@ impl crate::form::FormEncode for EstimateContractTermsParams {
     }
 }
 crate::form::form_object!(EstimateContractTermsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("purchase.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("purchase.create", params)?,
+                };
+                crate::dynamic::answer("purchase.create", &request.send().await?)
+            }
+                .await
+        }
+        "estimate" => {
+            async move {
+                crate::dynamic::no_path_id("purchase.estimate", &id)?;
+                let request = EstimateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("purchase.estimate", params)?,
+                };
+                crate::dynamic::answer("purchase.estimate", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -17611,3 +17611,458 @@ impl crate::form::FormEncode for UpdateSignatureStatusCpqQuoteSignatureParams {
     }
 }
 crate::form::form_object!(UpdateSignatureStatusCpqQuoteSignatureParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("quote.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id("quote.retrieve", id)?,
+                };
+                crate::dynamic::answer("quote.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "create_sub_for_customer_quote" => {
+            async move {
+                let request = CreateSubForCustomerQuoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "quote.create_sub_for_customer_quote",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote.create_sub_for_customer_quote",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.create_sub_for_customer_quote",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "edit_create_sub_for_customer_quote" => {
+            async move {
+                let request = EditCreateSubForCustomerQuoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id(
+                        "quote.edit_create_sub_for_customer_quote",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote.edit_create_sub_for_customer_quote",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.edit_create_sub_for_customer_quote",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update_subscription_quote" => {
+            async move {
+                crate::dynamic::no_path_id("quote.update_subscription_quote", &id)?;
+                let request = UpdateSubscriptionQuoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "quote.update_subscription_quote",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.update_subscription_quote",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "edit_update_subscription_quote" => {
+            async move {
+                let request = EditUpdateSubscriptionQuoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id(
+                        "quote.edit_update_subscription_quote",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote.edit_update_subscription_quote",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.edit_update_subscription_quote",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_for_onetime_charges" => {
+            async move {
+                crate::dynamic::no_path_id("quote.create_for_onetime_charges", &id)?;
+                let request = CreateForOnetimeChargesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "quote.create_for_onetime_charges",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.create_for_onetime_charges",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "edit_one_time_quote" => {
+            async move {
+                let request = EditOneTimeQuoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id("quote.edit_one_time_quote", id)?,
+                    params: crate::dynamic::params("quote.edit_one_time_quote", params)?,
+                };
+                crate::dynamic::answer(
+                    "quote.edit_one_time_quote",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_sub_items_for_customer_quote" => {
+            async move {
+                let request = CreateSubItemsForCustomerQuoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "quote.create_sub_items_for_customer_quote",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote.create_sub_items_for_customer_quote",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.create_sub_items_for_customer_quote",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "edit_create_sub_customer_quote_for_items" => {
+            async move {
+                let request = EditCreateSubCustomerQuoteForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id(
+                        "quote.edit_create_sub_customer_quote_for_items",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote.edit_create_sub_customer_quote_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.edit_create_sub_customer_quote_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update_subscription_quote_for_items" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "quote.update_subscription_quote_for_items",
+                    &id,
+                )?;
+                let request = UpdateSubscriptionQuoteForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "quote.update_subscription_quote_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.update_subscription_quote_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "edit_update_subscription_quote_for_items" => {
+            async move {
+                let request = EditUpdateSubscriptionQuoteForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id(
+                        "quote.edit_update_subscription_quote_for_items",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote.edit_update_subscription_quote_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.edit_update_subscription_quote_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_for_charge_items_and_charges" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "quote.create_for_charge_items_and_charges",
+                    &id,
+                )?;
+                let request = CreateForChargeItemsAndChargesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "quote.create_for_charge_items_and_charges",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.create_for_charge_items_and_charges",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "edit_for_charge_items_and_charges" => {
+            async move {
+                let request = EditForChargeItemsAndChargesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id(
+                        "quote.edit_for_charge_items_and_charges",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote.edit_for_charge_items_and_charges",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.edit_for_charge_items_and_charges",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("quote.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("quote.list", params)?,
+                };
+                crate::dynamic::answer("quote.list", &request.send().await?)
+            }
+                .await
+        }
+        "quote_line_groups_for_quote" => {
+            async move {
+                let request = QuoteLineGroupsForQuoteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id(
+                        "quote.quote_line_groups_for_quote",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote.quote_line_groups_for_quote",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.quote_line_groups_for_quote",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "convert" => {
+            async move {
+                let request = ConvertRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id("quote.convert", id)?,
+                    params: crate::dynamic::params("quote.convert", params)?,
+                };
+                crate::dynamic::answer("quote.convert", &request.send().await?)
+            }
+                .await
+        }
+        "update_status" => {
+            async move {
+                let request = UpdateStatusRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id("quote.update_status", id)?,
+                    params: crate::dynamic::params("quote.update_status", params)?,
+                };
+                crate::dynamic::answer("quote.update_status", &request.send().await?)
+            }
+                .await
+        }
+        "extend_expiry_date" => {
+            async move {
+                let request = ExtendExpiryDateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id("quote.extend_expiry_date", id)?,
+                    params: crate::dynamic::params("quote.extend_expiry_date", params)?,
+                };
+                crate::dynamic::answer(
+                    "quote.extend_expiry_date",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id("quote.delete", id)?,
+                    params: crate::dynamic::params("quote.delete", params)?,
+                };
+                crate::dynamic::answer("quote.delete", &request.send().await?)
+            }
+                .await
+        }
+        "pdf" => {
+            async move {
+                let request = PdfRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id("quote.pdf", id)?,
+                    params: crate::dynamic::params("quote.pdf", params)?,
+                };
+                crate::dynamic::answer("quote.pdf", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve_signature" => {
+            async move {
+                crate::dynamic::no_params("quote.retrieve_signature", &params)?;
+                let request = RetrieveSignatureRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id("quote.retrieve_signature", id)?,
+                };
+                crate::dynamic::answer(
+                    "quote.retrieve_signature",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "retrieve_signed_pdf" => {
+            async move {
+                crate::dynamic::no_params("quote.retrieve_signed_pdf", &params)?;
+                let request = RetrieveSignedPdfRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id("quote.retrieve_signed_pdf", id)?,
+                };
+                crate::dynamic::answer(
+                    "quote.retrieve_signed_pdf",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_signature" => {
+            async move {
+                crate::dynamic::no_params("quote.create_signature", &params)?;
+                let request = CreateSignatureRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id("quote.create_signature", id)?,
+                };
+                crate::dynamic::answer("quote.create_signature", &request.send().await?)
+            }
+                .await
+        }
+        "update_signature" => {
+            async move {
+                crate::dynamic::no_params("quote.update_signature", &params)?;
+                let request = UpdateSignatureRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id("quote.update_signature", id)?,
+                };
+                crate::dynamic::answer("quote.update_signature", &request.send().await?)
+            }
+                .await
+        }
+        "update_signature_status" => {
+            async move {
+                let request = UpdateSignatureStatusRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id(
+                        "quote.update_signature_status",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote.update_signature_status",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.update_signature_status",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "refresh_signature_link" => {
+            async move {
+                crate::dynamic::no_params("quote.refresh_signature_link", &params)?;
+                let request = RefreshSignatureLinkRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id(
+                        "quote.refresh_signature_link",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote.refresh_signature_link",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -480,3 +480,38 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "list_quote_entitlements" => {
+            async move {
+                let request = ListQuoteEntitlementsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    quote_id: crate::dynamic::path_id(
+                        "quote_entitlement.list_quote_entitlements",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote_entitlement.list_quote_entitlements",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "quote_entitlement.list_quote_entitlements",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -3250,3 +3250,86 @@ impl crate::form::FormEncode for UpdateDiscountsToAddParams {
     }
 }
 crate::form::form_object!(UpdateDiscountsToAddParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create_for_subscription" => {
+            async move {
+                let request = CreateForSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "ramp.create_for_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "ramp.create_for_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "ramp.create_for_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    ramp_id: crate::dynamic::path_id("ramp.update", id)?,
+                    params: crate::dynamic::params("ramp.update", params)?,
+                };
+                crate::dynamic::answer("ramp.update", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("ramp.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    ramp_id: crate::dynamic::path_id("ramp.retrieve", id)?,
+                };
+                crate::dynamic::answer("ramp.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("ramp.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    ramp_id: crate::dynamic::path_id("ramp.delete", id)?,
+                };
+                crate::dynamic::answer("ramp.delete", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("ramp.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("ramp.list", params)?,
+                };
+                crate::dynamic::answer("ramp.list", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -871,3 +871,50 @@ impl crate::form::FormEncode for CreateOmnichannelSubscriptionParams {
     }
 }
 crate::form::form_object!(CreateOmnichannelSubscriptionParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("recorded_purchase.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("recorded_purchase.create", params)?,
+                };
+                crate::dynamic::answer(
+                    "recorded_purchase.create",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("recorded_purchase.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    recorded_purchase_id: crate::dynamic::path_id(
+                        "recorded_purchase.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "recorded_purchase.retrieve",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

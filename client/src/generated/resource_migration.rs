@@ -355,3 +355,35 @@ impl<'de> Deserialize<'de> for RetrieveLatestResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve_latest" => {
+            async move {
+                crate::dynamic::no_path_id("resource_migration.retrieve_latest", &id)?;
+                let request = RetrieveLatestRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "resource_migration.retrieve_latest",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "resource_migration.retrieve_latest",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

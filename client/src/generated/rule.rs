@@ -255,3 +255,29 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("rule.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    rule_id: crate::dynamic::path_id("rule.retrieve", id)?,
+                };
+                crate::dynamic::answer("rule.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -24433,3 +24433,707 @@ impl crate::form::FormEncode for ResumePaymentIntentParams {
     }
 }
 crate::form::form_object!(ResumePaymentIntentParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("subscription.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("subscription.create", params)?,
+                };
+                crate::dynamic::answer("subscription.create", &request.send().await?)
+            }
+                .await
+        }
+        "create_for_customer" => {
+            async move {
+                let request = CreateForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "subscription.create_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.create_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.create_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create_with_items" => {
+            async move {
+                let request = CreateWithItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "subscription.create_with_items",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.create_with_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.create_with_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("subscription.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("subscription.list", params)?,
+                };
+                crate::dynamic::answer("subscription.list", &request.send().await?)
+            }
+                .await
+        }
+        "subscriptions_for_customer" => {
+            async move {
+                let request = SubscriptionsForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "subscription.subscriptions_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.subscriptions_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.subscriptions_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "contract_terms_for_subscription" => {
+            async move {
+                let request = ContractTermsForSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.contract_terms_for_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.contract_terms_for_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.contract_terms_for_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list_discounts" => {
+            async move {
+                let request = ListDiscountsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.list_discounts",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.list_discounts",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.list_discounts",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("subscription.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("subscription.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve_with_scheduled_changes" => {
+            async move {
+                crate::dynamic::no_params(
+                    "subscription.retrieve_with_scheduled_changes",
+                    &params,
+                )?;
+                let request = RetrieveWithScheduledChangesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.retrieve_with_scheduled_changes",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.retrieve_with_scheduled_changes",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "remove_scheduled_changes" => {
+            async move {
+                crate::dynamic::no_params(
+                    "subscription.remove_scheduled_changes",
+                    &params,
+                )?;
+                let request = RemoveScheduledChangesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.remove_scheduled_changes",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.remove_scheduled_changes",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "remove_scheduled_cancellation" => {
+            async move {
+                let request = RemoveScheduledCancellationRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.remove_scheduled_cancellation",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.remove_scheduled_cancellation",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.remove_scheduled_cancellation",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "remove_coupons" => {
+            async move {
+                let request = RemoveCouponsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.remove_coupons",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.remove_coupons",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.remove_coupons",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id("subscription.update", id)?,
+                    params: crate::dynamic::params("subscription.update", params)?,
+                };
+                crate::dynamic::answer("subscription.update", &request.send().await?)
+            }
+                .await
+        }
+        "update_for_items" => {
+            async move {
+                let request = UpdateForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.update_for_items",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.update_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.update_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "change_term_end" => {
+            async move {
+                let request = ChangeTermEndRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.change_term_end",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.change_term_end",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.change_term_end",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "reactivate" => {
+            async move {
+                let request = ReactivateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.reactivate",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("subscription.reactivate", params)?,
+                };
+                crate::dynamic::answer("subscription.reactivate", &request.send().await?)
+            }
+                .await
+        }
+        "add_charge_at_term_end" => {
+            async move {
+                let request = AddChargeAtTermEndRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.add_charge_at_term_end",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.add_charge_at_term_end",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.add_charge_at_term_end",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "charge_addon_at_term_end" => {
+            async move {
+                let request = ChargeAddonAtTermEndRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.charge_addon_at_term_end",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.charge_addon_at_term_end",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.charge_addon_at_term_end",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "charge_future_renewals" => {
+            async move {
+                let request = ChargeFutureRenewalsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.charge_future_renewals",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.charge_future_renewals",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.charge_future_renewals",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "edit_advance_invoice_schedule" => {
+            async move {
+                let request = EditAdvanceInvoiceScheduleRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.edit_advance_invoice_schedule",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.edit_advance_invoice_schedule",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.edit_advance_invoice_schedule",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "retrieve_advance_invoice_schedule" => {
+            async move {
+                crate::dynamic::no_params(
+                    "subscription.retrieve_advance_invoice_schedule",
+                    &params,
+                )?;
+                let request = RetrieveAdvanceInvoiceScheduleRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.retrieve_advance_invoice_schedule",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.retrieve_advance_invoice_schedule",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "remove_advance_invoice_schedule" => {
+            async move {
+                let request = RemoveAdvanceInvoiceScheduleRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.remove_advance_invoice_schedule",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.remove_advance_invoice_schedule",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.remove_advance_invoice_schedule",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "regenerate_invoice" => {
+            async move {
+                let request = RegenerateInvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.regenerate_invoice",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.regenerate_invoice",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.regenerate_invoice",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "import_subscription" => {
+            async move {
+                crate::dynamic::no_path_id("subscription.import_subscription", &id)?;
+                let request = ImportSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "subscription.import_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.import_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "import_for_customer" => {
+            async move {
+                let request = ImportForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "subscription.import_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.import_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.import_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "import_contract_term" => {
+            async move {
+                let request = ImportContractTermRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.import_contract_term",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.import_contract_term",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.import_contract_term",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "import_unbilled_charges" => {
+            async move {
+                let request = ImportUnbilledChargesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.import_unbilled_charges",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.import_unbilled_charges",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.import_unbilled_charges",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "import_for_items" => {
+            async move {
+                let request = ImportForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "subscription.import_for_items",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.import_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.import_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "override_billing_profile" => {
+            async move {
+                let request = OverrideBillingProfileRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.override_billing_profile",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.override_billing_profile",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.override_billing_profile",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("subscription.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id("subscription.delete", id)?,
+                };
+                crate::dynamic::answer("subscription.delete", &request.send().await?)
+            }
+                .await
+        }
+        "pause" => {
+            async move {
+                let request = PauseRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id("subscription.pause", id)?,
+                    params: crate::dynamic::params("subscription.pause", params)?,
+                };
+                crate::dynamic::answer("subscription.pause", &request.send().await?)
+            }
+                .await
+        }
+        "cancel" => {
+            async move {
+                let request = CancelRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id("subscription.cancel", id)?,
+                    params: crate::dynamic::params("subscription.cancel", params)?,
+                };
+                crate::dynamic::answer("subscription.cancel", &request.send().await?)
+            }
+                .await
+        }
+        "cancel_for_items" => {
+            async move {
+                let request = CancelForItemsRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.cancel_for_items",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription.cancel_for_items",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.cancel_for_items",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "resume" => {
+            async move {
+                let request = ResumeRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id("subscription.resume", id)?,
+                    params: crate::dynamic::params("subscription.resume", params)?,
+                };
+                crate::dynamic::answer("subscription.resume", &request.send().await?)
+            }
+                .await
+        }
+        "remove_scheduled_pause" => {
+            async move {
+                crate::dynamic::no_params(
+                    "subscription.remove_scheduled_pause",
+                    &params,
+                )?;
+                let request = RemoveScheduledPauseRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.remove_scheduled_pause",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.remove_scheduled_pause",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "remove_scheduled_resumption" => {
+            async move {
+                crate::dynamic::no_params(
+                    "subscription.remove_scheduled_resumption",
+                    &params,
+                )?;
+                let request = RemoveScheduledResumptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.remove_scheduled_resumption",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription.remove_scheduled_resumption",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "move" => {
+            async move {
+                let request = MoveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id("subscription.move", id)?,
+                    params: crate::dynamic::params("subscription.move", params)?,
+                };
+                crate::dynamic::answer("subscription.move", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -720,3 +720,59 @@ for SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
 crate::form::form_object!(
     SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams
 );
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "subscription_entitlements_for_subscription" => {
+            async move {
+                let request = SubscriptionEntitlementsForSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription_entitlement.subscription_entitlements_for_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription_entitlement.subscription_entitlements_for_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription_entitlement.subscription_entitlements_for_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "set_subscription_entitlement_availability" => {
+            async move {
+                let request = SetSubscriptionEntitlementAvailabilityRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription_entitlement.set_subscription_entitlement_availability",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "subscription_entitlement.set_subscription_entitlement_availability",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "subscription_entitlement.set_subscription_entitlement_availability",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

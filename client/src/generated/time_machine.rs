@@ -578,3 +578,71 @@ impl<'de> Deserialize<'de> for TravelForwardResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("time_machine.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    time_machine_name: crate::dynamic::path_id(
+                        "time_machine.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("time_machine.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "start_afresh" => {
+            async move {
+                let request = StartAfreshRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    time_machine_name: crate::dynamic::path_id(
+                        "time_machine.start_afresh",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("time_machine.start_afresh", params)?,
+                };
+                crate::dynamic::answer(
+                    "time_machine.start_afresh",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "travel_forward" => {
+            async move {
+                let request = TravelForwardRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    time_machine_name: crate::dynamic::path_id(
+                        "time_machine.travel_forward",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "time_machine.travel_forward",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "time_machine.travel_forward",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -3806,3 +3806,206 @@ impl<'de> Deserialize<'de> for DeleteOfflineTransactionResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create_authorization" => {
+            async move {
+                crate::dynamic::no_path_id("transaction.create_authorization", &id)?;
+                let request = CreateAuthorizationRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "transaction.create_authorization",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "transaction.create_authorization",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "void_transaction" => {
+            async move {
+                crate::dynamic::no_params("transaction.void_transaction", &params)?;
+                let request = VoidTransactionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    transaction_id: crate::dynamic::path_id(
+                        "transaction.void_transaction",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "transaction.void_transaction",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "record_refund" => {
+            async move {
+                let request = RecordRefundRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    transaction_id: crate::dynamic::path_id(
+                        "transaction.record_refund",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("transaction.record_refund", params)?,
+                };
+                crate::dynamic::answer(
+                    "transaction.record_refund",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "reconcile" => {
+            async move {
+                let request = ReconcileRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    transaction_id: crate::dynamic::path_id(
+                        "transaction.reconcile",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("transaction.reconcile", params)?,
+                };
+                crate::dynamic::answer("transaction.reconcile", &request.send().await?)
+            }
+                .await
+        }
+        "refund" => {
+            async move {
+                let request = RefundRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    transaction_id: crate::dynamic::path_id("transaction.refund", id)?,
+                    params: crate::dynamic::params("transaction.refund", params)?,
+                };
+                crate::dynamic::answer("transaction.refund", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("transaction.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("transaction.list", params)?,
+                };
+                crate::dynamic::answer("transaction.list", &request.send().await?)
+            }
+                .await
+        }
+        "transactions_for_customer" => {
+            async move {
+                let request = TransactionsForCustomerRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    customer_id: crate::dynamic::path_id(
+                        "transaction.transactions_for_customer",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "transaction.transactions_for_customer",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "transaction.transactions_for_customer",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "transactions_for_subscription" => {
+            async move {
+                let request = TransactionsForSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "transaction.transactions_for_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "transaction.transactions_for_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "transaction.transactions_for_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "payments_for_invoice" => {
+            async move {
+                let request = PaymentsForInvoiceRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    invoice_id: crate::dynamic::path_id(
+                        "transaction.payments_for_invoice",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "transaction.payments_for_invoice",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "transaction.payments_for_invoice",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("transaction.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    transaction_id: crate::dynamic::path_id("transaction.retrieve", id)?,
+                };
+                crate::dynamic::answer("transaction.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "delete_offline_transaction" => {
+            async move {
+                let request = DeleteOfflineTransactionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    transaction_id: crate::dynamic::path_id(
+                        "transaction.delete_offline_transaction",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "transaction.delete_offline_transaction",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "transaction.delete_offline_transaction",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

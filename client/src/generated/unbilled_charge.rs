@@ -2136,3 +2136,116 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create_unbilled_charge" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "unbilled_charge.create_unbilled_charge",
+                    &id,
+                )?;
+                let request = CreateUnbilledChargeRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "unbilled_charge.create_unbilled_charge",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "unbilled_charge.create_unbilled_charge",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("unbilled_charge.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("unbilled_charge.create", params)?,
+                };
+                crate::dynamic::answer("unbilled_charge.create", &request.send().await?)
+            }
+                .await
+        }
+        "invoice_unbilled_charges" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "unbilled_charge.invoice_unbilled_charges",
+                    &id,
+                )?;
+                let request = InvoiceUnbilledChargesRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "unbilled_charge.invoice_unbilled_charges",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "unbilled_charge.invoice_unbilled_charges",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("unbilled_charge.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    unbilled_charge_id: crate::dynamic::path_id(
+                        "unbilled_charge.delete",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("unbilled_charge.delete", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("unbilled_charge.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("unbilled_charge.list", params)?,
+                };
+                crate::dynamic::answer("unbilled_charge.list", &request.send().await?)
+            }
+                .await
+        }
+        "invoice_now_estimate" => {
+            async move {
+                crate::dynamic::no_path_id("unbilled_charge.invoice_now_estimate", &id)?;
+                let request = InvoiceNowEstimateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "unbilled_charge.invoice_now_estimate",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "unbilled_charge.invoice_now_estimate",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

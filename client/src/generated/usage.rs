@@ -1213,3 +1213,77 @@ impl crate::form::FormEncode for PdfInvoiceParams {
     }
 }
 crate::form::form_object!(PdfInvoiceParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id("usage.create", id)?,
+                    params: crate::dynamic::params("usage.create", params)?,
+                };
+                crate::dynamic::answer("usage.create", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id("usage.retrieve", id)?,
+                    params: crate::dynamic::params("usage.retrieve", params)?,
+                };
+                crate::dynamic::answer("usage.retrieve", &request.send().await?)
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id("usage.delete", id)?,
+                    params: crate::dynamic::params("usage.delete", params)?,
+                };
+                crate::dynamic::answer("usage.delete", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("usage.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("usage.list", params)?,
+                };
+                crate::dynamic::answer("usage.list", &request.send().await?)
+            }
+                .await
+        }
+        "pdf" => {
+            async move {
+                crate::dynamic::no_path_id("usage.pdf", &id)?;
+                let request = PdfRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("usage.pdf", params)?,
+                };
+                crate::dynamic::answer("usage.pdf", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

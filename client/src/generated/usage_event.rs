@@ -457,3 +457,44 @@ impl crate::form::FormEncode for BatchIngestEventsParams {
     }
 }
 crate::form::form_object!(BatchIngestEventsParams);
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("usage_event.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("usage_event.create", params)?,
+                };
+                crate::dynamic::answer("usage_event.create", &request.send().await?)
+            }
+                .await
+        }
+        "batch_ingest" => {
+            async move {
+                crate::dynamic::no_path_id("usage_event.batch_ingest", &id)?;
+                let request = BatchIngestRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("usage_event.batch_ingest", params)?,
+                };
+                crate::dynamic::answer(
+                    "usage_event.batch_ingest",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

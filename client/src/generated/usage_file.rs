@@ -537,3 +537,47 @@ impl<'de> Deserialize<'de> for ProcessingStatusResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "upload_url" => {
+            async move {
+                crate::dynamic::no_path_id("usage_file.upload_url", &id)?;
+                let request = UploadUrlRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("usage_file.upload_url", params)?,
+                };
+                crate::dynamic::answer("usage_file.upload_url", &request.send().await?)
+            }
+                .await
+        }
+        "processing_status" => {
+            async move {
+                crate::dynamic::no_params("usage_file.processing_status", &params)?;
+                let request = ProcessingStatusRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    usage_file_id: crate::dynamic::path_id(
+                        "usage_file.processing_status",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "usage_file.processing_status",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -358,3 +358,38 @@ impl<'de> Deserialize<'de> for RetrieveUsageSummaryForSubscriptionEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve_usage_summary_for_subscription" => {
+            async move {
+                let request = RetrieveUsageSummaryForSubscriptionRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    subscription_id: crate::dynamic::path_id(
+                        "usage_summary.retrieve_usage_summary_for_subscription",
+                        id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "usage_summary.retrieve_usage_summary_for_subscription",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "usage_summary.retrieve_usage_summary_for_subscription",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

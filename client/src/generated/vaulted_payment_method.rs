@@ -209,3 +209,35 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("vaulted_payment_method.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    vaulted_payment_method_id: crate::dynamic::path_id(
+                        "vaulted_payment_method.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "vaulted_payment_method.retrieve",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -1250,3 +1250,125 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create_using_permanent_token" => {
+            async move {
+                crate::dynamic::no_path_id(
+                    "virtual_bank_account.create_using_permanent_token",
+                    &id,
+                )?;
+                let request = CreateUsingPermanentTokenRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "virtual_bank_account.create_using_permanent_token",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "virtual_bank_account.create_using_permanent_token",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("virtual_bank_account.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params(
+                        "virtual_bank_account.create",
+                        params,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "virtual_bank_account.create",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("virtual_bank_account.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    virtual_bank_account_id: crate::dynamic::path_id(
+                        "virtual_bank_account.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "virtual_bank_account.retrieve",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("virtual_bank_account.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("virtual_bank_account.list", params)?,
+                };
+                crate::dynamic::answer(
+                    "virtual_bank_account.list",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("virtual_bank_account.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    virtual_bank_account_id: crate::dynamic::path_id(
+                        "virtual_bank_account.delete",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "virtual_bank_account.delete",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete_local" => {
+            async move {
+                crate::dynamic::no_params("virtual_bank_account.delete_local", &params)?;
+                let request = DeleteLocalRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    virtual_bank_account_id: crate::dynamic::path_id(
+                        "virtual_bank_account.delete_local",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "virtual_bank_account.delete_local",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

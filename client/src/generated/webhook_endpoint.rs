@@ -1004,3 +1004,89 @@ impl<'de> Deserialize<'de> for ListEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
+/// operation of that name.
+#[cfg(feature = "dynamic")]
+pub(crate) async fn call(
+    client: &Client,
+    name: &str,
+    id: Option<String>,
+    params: serde_json::Value,
+) -> Option<Result<serde_json::Value, Error>> {
+    let result = match name {
+        "create" => {
+            async move {
+                crate::dynamic::no_path_id("webhook_endpoint.create", &id)?;
+                let request = CreateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("webhook_endpoint.create", params)?,
+                };
+                crate::dynamic::answer("webhook_endpoint.create", &request.send().await?)
+            }
+                .await
+        }
+        "update" => {
+            async move {
+                let request = UpdateRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    webhook_endpoint_id: crate::dynamic::path_id(
+                        "webhook_endpoint.update",
+                        id,
+                    )?,
+                    params: crate::dynamic::params("webhook_endpoint.update", params)?,
+                };
+                crate::dynamic::answer("webhook_endpoint.update", &request.send().await?)
+            }
+                .await
+        }
+        "retrieve" => {
+            async move {
+                crate::dynamic::no_params("webhook_endpoint.retrieve", &params)?;
+                let request = RetrieveRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    webhook_endpoint_id: crate::dynamic::path_id(
+                        "webhook_endpoint.retrieve",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer(
+                    "webhook_endpoint.retrieve",
+                    &request.send().await?,
+                )
+            }
+                .await
+        }
+        "delete" => {
+            async move {
+                crate::dynamic::no_params("webhook_endpoint.delete", &params)?;
+                let request = DeleteRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    webhook_endpoint_id: crate::dynamic::path_id(
+                        "webhook_endpoint.delete",
+                        id,
+                    )?,
+                };
+                crate::dynamic::answer("webhook_endpoint.delete", &request.send().await?)
+            }
+                .await
+        }
+        "list" => {
+            async move {
+                crate::dynamic::no_path_id("webhook_endpoint.list", &id)?;
+                let request = ListRequest {
+                    client: client.clone(),
+                    options: Default::default(),
+                    params: crate::dynamic::params("webhook_endpoint.list", params)?,
+                };
+                crate::dynamic::answer("webhook_endpoint.list", &request.send().await?)
+            }
+                .await
+        }
+        _ => return None,
+    };
+    Some(result)
+}

@@ -1,5 +1,5 @@
 //! The `[features]` table of the client crate: one feature per resource module, enabling the
-//! modules its types refer to, plus `full` and the spec's `default` set.
+//! modules its types refer to, plus `full`, the spec's `default` set and `dynamic`.
 
 use super::types::modules_used;
 use crate::model::{Api, Resource};
@@ -34,6 +34,11 @@ pub fn cargo_features(api: &Api) -> String {
     let _ = writeln!(out, "default = [{}]", quoted(&api.default_features));
     let all: Vec<String> = api.resources.iter().map(|r| r.module.clone()).collect();
     let _ = writeln!(out, "full = [{}]", quoted(&all));
+    let _ = writeln!(
+        out,
+        "# `Client::call`: any operation by id, with JSON parameters."
+    );
+    let _ = writeln!(out, "dynamic = []");
     for res in &api.resources {
         let _ = writeln!(out, "{} = [{}]", res.module, quoted(&needs(res)));
     }

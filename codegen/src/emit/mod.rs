@@ -2,6 +2,7 @@
 //! prettyplease. Files come out in a fixed order with fixed contents for a given spec.
 
 pub mod description;
+mod dynamic;
 mod enums;
 pub mod features;
 mod operations;
@@ -73,12 +74,14 @@ fn module_index(api: &Api) -> TokenStream {
         let feature = &r.module;
         quote! { #doc #[cfg(feature = #feature)] pub mod #m; }
     });
+    let dispatcher = dynamic::index_dispatcher(api);
     quote! {
         //! Code generated from the YAML spec: one module per resource, each behind the Cargo
         //! feature of its name, plus the shared enums.
         /// Enums shared by several resources and operations.
         pub mod enums;
         #(#modules)*
+        #dispatcher
     }
 }
 
@@ -111,6 +114,7 @@ fn resource_module(res: &Resource) -> TokenStream {
         items.push(enums::emit_enum(e, &mut imports));
     }
     items.push(operations::emit_operations(res, &mut imports));
+    items.push(dynamic::module_dispatcher(res));
     let modules = types::modules_used(res);
     let uses = imports.tokens(&modules);
     let doc = types::inner_doc(&format!(

@@ -74,7 +74,7 @@ fn pages(op: &Operation) -> bool {
 }
 
 /// Whether the operation carries a parameters struct.
-fn has_params(op: &Operation) -> bool {
+pub fn has_params(op: &Operation) -> bool {
     pages(op) || !op.params.is_empty() || !op.filters.is_empty() || op.custom_fields
 }
 
