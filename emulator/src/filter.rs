@@ -98,3 +98,96 @@ pub fn matches(object: &Map<String, Value>, condition: &Condition) -> Result<boo
         other => return Err(bad(&format!("operator `{other}` is not supported"))),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(kind: FilterKind, field: &str, op: &str, value: &str) -> Result<bool, Failure> {
+        let object = json!({
+            "email": "ada@example.com",
+            "net_term_days": 30,
+            "created_at": 1_704_067_200,
+            "deleted": false,
+            "auto_collection": "on",
+            "relationship": {"parent_id": "cus_parent"},
+        });
+        let condition = Condition {
+            field: field.into(),
+            kind,
+            op: op.into(),
+            value: value.into(),
+        };
+        matches(object.as_object().unwrap(), &condition)
+    }
+
+    #[test]
+    fn every_operator_is_evaluated() {
+        use FilterKind::*;
+        let cases: &[(FilterKind, &str, &str, &str, bool)] = &[
+            (String, "email", "is", "ada@example.com", true),
+            (String, "email", "is", "bob@example.com", false),
+            (String, "email", "is_not", "bob@example.com", true),
+            (String, "email", "starts_with", "ada@", true),
+            (String, "email", "starts_with", "bob", false),
+            (String, "email", "is_present", "true", true),
+            (String, "phone", "is_present", "true", false),
+            (String, "phone", "is_present", "false", true),
+            (String, "email", "in", r#"["x","ada@example.com"]"#, true),
+            (String, "email", "not_in", r#"["ada@example.com"]"#, false),
+            (String, "relationship[parent_id]", "is", "cus_parent", true),
+            (Number, "net_term_days", "is", "30", true),
+            (Number, "net_term_days", "is_not", "30", false),
+            (Number, "net_term_days", "lt", "31", true),
+            (Number, "net_term_days", "lte", "30", true),
+            (Number, "net_term_days", "gt", "30", false),
+            (Number, "net_term_days", "gte", "30", true),
+            (Number, "net_term_days", "between", "[10,30]", true),
+            (Number, "net_term_days", "between", "[31,40]", false),
+            (Timestamp, "created_at", "after", "1704067199", true),
+            (Timestamp, "created_at", "before", "1704067200", false),
+            (Timestamp, "created_at", "on", "1704110000", true),
+            (Timestamp, "created_at", "on", "1704200000", false),
+            (
+                Timestamp,
+                "created_at",
+                "between",
+                "[1704067200,1704067300]",
+                true,
+            ),
+            (Boolean, "deleted", "is", "false", true),
+            (Boolean, "deleted", "is", "true", false),
+            (
+                Enum("enums.AutoCollection".into()),
+                "auto_collection",
+                "in",
+                r#"["on"]"#,
+                true,
+            ),
+            (
+                Enum("enums.AutoCollection".into()),
+                "auto_collection",
+                "is_not",
+                "off",
+                true,
+            ),
+        ];
+        for (kind, field, op, value, expected) in cases {
+            let got = check(kind.clone(), field, op, value).unwrap();
+            assert_eq!(got, *expected, "{field}[{op}]={value}");
+        }
+    }
+
+    #[test]
+    fn unreadable_values_name_the_filter() {
+        let e = check(FilterKind::Number, "net_term_days", "lt", "soon").unwrap_err();
+        assert_eq!(e.body["param"], "net_term_days[lt]");
+        let e = check(FilterKind::String, "email", "in", "ada").unwrap_err();
+        assert_eq!(e.body["param"], "email[in]");
+        let e = check(FilterKind::Number, "net_term_days", "between", "[1]").unwrap_err();
+        assert_eq!(e.body["param"], "net_term_days[between]");
+        let e = check(FilterKind::String, "email", "is_present", "maybe").unwrap_err();
+        assert_eq!(e.body["param"], "email[is_present]");
+    }
+}

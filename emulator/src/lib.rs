@@ -86,6 +86,18 @@ impl Default for Config {
     }
 }
 
+/// Why a state could not be restored: what in it is malformed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateError(String);
+
+impl std::fmt::Display for StateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "emulator state: {}", self.0)
+    }
+}
+
+impl std::error::Error for StateError {}
+
 /// A running emulator; it stops when dropped.
 pub struct Emulator {
     address: SocketAddr,
@@ -137,6 +149,18 @@ impl Emulator {
     /// `{"kind": "unavailable", "count": 2, "operation": "customer.create"}`.
     pub fn inject(&self, fault: Fault) {
         self.shared.inject(fault);
+    }
+
+    /// Everything the emulator keeps, as JSON: stored objects by resource, connections and
+    /// the id counter (not the answers kept for idempotency keys).
+    pub fn state(&self) -> serde_json::Value {
+        self.shared.snapshot()
+    }
+
+    /// Replaces everything the emulator keeps with `state`, as [`Emulator::state`] gave it.
+    /// Malformed state is refused whole, and what was kept stays.
+    pub fn restore(&self, state: &serde_json::Value) -> Result<(), StateError> {
+        self.shared.restore(state).map_err(StateError)
     }
 
     /// The address it listens on.

@@ -1,15 +1,25 @@
-//! `chargebee-emulator [--port N] [--chargebee-key KEY] [--no-rate-limit] [--webhook URL
-//! --webhook-user USER --webhook-password PASSWORD]`: serves the emulator on 127.0.0.1 until
-//! interrupted. The gateway key is `MATON_API_KEY` from the environment, else the default
-//! key, which is printed.
+//! `chargebee-emulator [--port N] [--maton-key KEY] [--chargebee-key KEY] [--no-rate-limit]
+//! [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD]`: serves the
+//! emulator on 127.0.0.1 until interrupted. The gateway key is `--maton-key`, else
+//! `MATON_API_KEY` from the environment, else the default key, which is printed. With
+//! `--state`, what the emulator keeps is loaded from FILE when it exists and saved to it on
+//! Ctrl-C.
 
 use chargebee_emulator::{Config, Emulator, Webhook};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: chargebee-emulator [--port N] [--chargebee-key KEY] [--no-rate-limit] \
-[--webhook URL --webhook-user USER --webhook-password PASSWORD]";
+const USAGE: &str = "usage: chargebee-emulator [--port N] [--maton-key KEY] [--chargebee-key KEY] \
+[--no-rate-limit] [--state FILE] [--webhook URL --webhook-user USER --webhook-password PASSWORD]";
 
-fn parse(args: &[String]) -> Result<(Config, u16), String> {
+/// What the command line asks for.
+struct Options {
+    config: Config,
+    port: u16,
+    state: Option<PathBuf>,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
     let mut config = Config::default();
     if let Ok(key) = std::env::var("MATON_API_KEY") {
         if !key.is_empty() {
@@ -17,6 +27,7 @@ fn parse(args: &[String]) -> Result<(Config, u16), String> {
         }
     }
     let mut port = 12111;
+    let mut state = None;
     let (mut hook_url, mut hook_user, mut hook_password) = (None, None, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -27,6 +38,10 @@ fn parse(args: &[String]) -> Result<(Config, u16), String> {
                     .parse()
                     .map_err(|_| format!("--port: `{value}` is not a port number"))?;
             }
+            "--maton-key" => {
+                config.maton_api_key = args.next().ok_or("--maton-key needs a key")?.clone();
+            }
+            "--state" => state = Some(PathBuf::from(args.next().ok_or("--state needs a file")?)),
             "--chargebee-key" => {
                 let value = args.next().ok_or("--chargebee-key needs a key")?;
                 config.chargebee_api_key = Some(value.clone());
@@ -55,7 +70,30 @@ fn parse(args: &[String]) -> Result<(Config, u16), String> {
         (None, None, None) => None,
         _ => return Err("--webhook, --webhook-user and --webhook-password go together".into()),
     };
-    Ok((config, port))
+    Ok(Options {
+        config,
+        port,
+        state,
+    })
+}
+
+/// Loads the state saved in `path`, when the file exists.
+fn load(emulator: &Emulator, path: &Path) -> Result<(), String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let state = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    emulator
+        .restore(&state)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Saves the emulator's state to `path`.
+fn save(emulator: &Emulator, path: &Path) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(&emulator.state()).expect("JSON values serialize");
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 #[tokio::main]
@@ -65,14 +103,17 @@ async fn main() -> ExitCode {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
     }
-    let (config, port) = match parse(&args) {
+    let Options {
+        config,
+        port,
+        state,
+    } = match parse(&args) {
         Ok(parsed) => parsed,
         Err(problem) => {
             eprintln!("{problem}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    let from_env = std::env::var("MATON_API_KEY").is_ok_and(|k| !k.is_empty());
     let emulator = match Emulator::start_with(config.clone(), port).await {
         Ok(emulator) => emulator,
         Err(e) => {
@@ -80,21 +121,32 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(path) = &state {
+        if let Err(problem) = load(&emulator, path) {
+            eprintln!("cannot load the state: {problem}");
+            return ExitCode::FAILURE;
+        }
+    }
     let url = emulator.url();
     println!("Chargebee emulator on {url}");
     println!("  gateway: {url}/chargebee/api/v2/…  (Authorization: Bearer <key>)");
     println!("  direct:  {url}/api/v2/…  (HTTP Basic, API key as user name)");
     println!("  control: {url}/connections");
-    if from_env {
-        println!("  gateway key: MATON_API_KEY from the environment");
-    } else {
+    if config.maton_api_key == chargebee_emulator::DEFAULT_MATON_API_KEY {
         println!("  gateway key: {}", config.maton_api_key);
+    } else {
+        println!("  gateway key: the one given (--maton-key or MATON_API_KEY)");
     }
-    match tokio::signal::ctrl_c().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("cannot wait for Ctrl-C: {e}");
-            ExitCode::FAILURE
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("cannot wait for Ctrl-C: {e}");
+        return ExitCode::FAILURE;
+    }
+    if let Some(path) = &state {
+        if let Err(problem) = save(&emulator, path) {
+            eprintln!("cannot save the state: {problem}");
+            return ExitCode::FAILURE;
         }
+        println!("state saved to {}", path.display());
     }
+    ExitCode::SUCCESS
 }

@@ -74,6 +74,18 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// What the store keeps, as JSON.
+    pub fn snapshot(&self) -> Value {
+        self.store().snapshot()
+    }
+
+    /// Replaces the store with `state`, keeping it when `state` is malformed.
+    pub fn restore(&self, state: &Value) -> Result<(), String> {
+        let restored = Store::restore(state)?;
+        *self.store() = restored;
+        Ok(())
+    }
+
     /// Adds a fault for the next calls.
     pub fn inject(&self, fault: Fault) {
         self.faults

@@ -2,7 +2,7 @@
 //! given to idempotency keys. Objects and answers are kept as compact JSON text, which takes
 //! a fifth of the memory of a parsed map, and are parsed when read.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 /// Everything the emulator remembers between requests.
@@ -34,6 +34,75 @@ pub struct Connection {
 }
 
 impl Store {
+    /// What is kept, as JSON: objects by resource (oldest first), connections and the id
+    /// counter. Idempotency answers are not part of it.
+    pub fn snapshot(&self) -> Value {
+        let mut collections = Map::new();
+        for (resource, c) in &self.collections {
+            let objects: Vec<Value> = c
+                .order
+                .iter()
+                .filter_map(|id| c.objects.get(id))
+                .map(|text| Value::Object(parse(text)))
+                .collect();
+            collections.insert(resource.clone(), Value::Array(objects));
+        }
+        let connections: Vec<Value> = self
+            .connections
+            .iter()
+            .map(|c| json!({"id": c.id, "app": c.app, "status": c.status, "created": c.created}))
+            .collect();
+        json!({ "next_id": self.next_id, "collections": collections, "connections": connections })
+    }
+
+    /// A store holding what `snapshot` wrote, or what in it is malformed.
+    pub fn restore(state: &Value) -> Result<Store, String> {
+        let mut store = Store {
+            next_id: state["next_id"]
+                .as_u64()
+                .ok_or("`next_id` is not a whole number")?,
+            ..Store::default()
+        };
+        let collections = state["collections"]
+            .as_object()
+            .ok_or("`collections` is not an object")?;
+        for (resource, objects) in collections {
+            let objects = objects
+                .as_array()
+                .ok_or_else(|| format!("`collections.{resource}` is not a list"))?;
+            for (i, object) in objects.iter().enumerate() {
+                let fields = object
+                    .as_object()
+                    .ok_or_else(|| format!("`collections.{resource}[{i}]` is not an object"))?;
+                let id = fields
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| format!("`collections.{resource}[{i}]` has no text `id`"))?;
+                store.put(resource, id, fields);
+            }
+        }
+        let connections = state["connections"]
+            .as_array()
+            .ok_or("`connections` is not a list")?;
+        for (i, c) in connections.iter().enumerate() {
+            let text = |key: &str| {
+                c[key]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| format!("`connections[{i}].{key}` is not text"))
+            };
+            store.connections.push(Connection {
+                id: text("id")?,
+                app: text("app")?,
+                status: text("status")?,
+                created: c["created"]
+                    .as_i64()
+                    .ok_or_else(|| format!("`connections[{i}].created` is not a number"))?,
+            });
+        }
+        Ok(store)
+    }
+
     /// A new id for `resource` (`emu_customer_1`).
     pub fn new_id(&mut self, resource: &str) -> String {
         self.next_id += 1;
@@ -87,4 +156,49 @@ pub fn text(value: &impl serde::Serialize) -> Box<str> {
 /// An object stored by [`Store::put`].
 fn parse(text: &str) -> Map<String, Value> {
     serde_json::from_str(text).expect("the store holds JSON objects it wrote")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_restores_the_same_state() {
+        let mut store = Store::default();
+        let id = store.new_id("customer");
+        let customer = json!({"id": id, "email": "a@b.c"});
+        store.put("customer", &id, customer.as_object().unwrap());
+        store.put(
+            "customer",
+            "second",
+            json!({"id": "second"}).as_object().unwrap(),
+        );
+        store.connections.push(Connection {
+            id: "c1".into(),
+            app: "chargebee".into(),
+            status: "ACTIVE".into(),
+            created: 5,
+        });
+        let snapshot = store.snapshot();
+        let mut restored = Store::restore(&snapshot).unwrap();
+        assert_eq!(restored.snapshot(), snapshot);
+        assert_eq!(
+            restored.all("customer")[0]["email"],
+            "a@b.c",
+            "order is kept"
+        );
+        assert_ne!(
+            restored.new_id("customer"),
+            id,
+            "new ids do not repeat old ones"
+        );
+    }
+
+    #[test]
+    fn malformed_state_is_refused_by_name() {
+        let e = Store::restore(&json!({"next_id": 1, "collections": {"customer": [{"email": "x"}]}, "connections": []})).unwrap_err();
+        assert!(e.contains("collections.customer[0]"), "{e}");
+        let e = Store::restore(&json!({"collections": {}})).unwrap_err();
+        assert!(e.contains("next_id"), "{e}");
+    }
 }

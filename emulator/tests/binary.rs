@@ -1,0 +1,137 @@
+//! The `chargebee-emulator` program: serves on the port given, checks the key given, and keeps
+//! its state in a file across runs.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// Starts the program with `args`; returns it and its URL, read from its first line.
+fn start(args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chargebee-emulator"))
+        .args(args)
+        .env_remove("MATON_API_KEY")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the program starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{first}");
+    (child, url)
+}
+
+/// Sends Ctrl-C's signal and waits for the program to end.
+fn interrupt(mut child: Child) {
+    // The shell's own `kill`, so no other package is needed.
+    let signal = format!("kill -INT {}", child.id());
+    let status = Command::new("sh").args(["-c", &signal]).status().unwrap();
+    assert!(status.success());
+    assert!(
+        child.wait().unwrap().success(),
+        "the program ends cleanly on Ctrl-C"
+    );
+}
+
+fn client(url: &str) -> chargebee::Client {
+    chargebee::Client::builder()
+        .maton_api_key("key-from-flag")
+        .base_url(format!("{url}/chargebee"))
+        .control_base_url(url)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn state_survives_a_restart_through_the_state_file() {
+    let dir = std::env::temp_dir().join(format!("chargebee-emulator-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("state.json");
+    let _ = std::fs::remove_file(&file);
+    let path = file.to_str().unwrap();
+
+    let (child, url) = start(&[
+        "--port",
+        "0",
+        "--maton-key",
+        "key-from-flag",
+        "--state",
+        path,
+    ]);
+    let created = client(&url)
+        .customers()
+        .create()
+        .email("kept@example.com")
+        .send()
+        .await
+        .unwrap()
+        .customer;
+    let wrong_key = chargebee::Client::builder()
+        .maton_api_key("other")
+        .base_url(format!("{url}/chargebee"))
+        .build()
+        .unwrap();
+    assert!(
+        wrong_key.customers().list().send().await.is_err(),
+        "only the key given is accepted"
+    );
+    interrupt(child);
+    let saved = std::fs::read_to_string(&file).expect("the state was saved");
+    assert!(saved.contains("kept@example.com"));
+
+    let (child, url) = start(&[
+        "--port",
+        "0",
+        "--maton-key",
+        "key-from-flag",
+        "--state",
+        path,
+    ]);
+    let fetched = client(&url)
+        .customers()
+        .retrieve(&created.id)
+        .send()
+        .await
+        .unwrap()
+        .customer;
+    assert_eq!(fetched.email.as_deref(), Some("kept@example.com"));
+    let another = client(&url)
+        .customers()
+        .create()
+        .send()
+        .await
+        .unwrap()
+        .customer;
+    assert_ne!(another.id, created.id, "ids go on from where they were");
+    interrupt(child);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_arguments_and_bad_state_are_refused() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_chargebee-emulator"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--port", "eighty"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("eighty"));
+    let out = run(&["--webhook", "http://127.0.0.1:1/"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let file = std::env::temp_dir().join(format!(
+        "chargebee-emulator-bad-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(&file, r#"{"next_id": "many"}"#).unwrap();
+    let out = run(&["--port", "0", "--state", file.to_str().unwrap()]);
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("next_id"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
