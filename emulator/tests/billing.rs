@@ -2,37 +2,14 @@
 //! with items for a customer raises an invoice whose PDF link works; cancellation at term end
 //! and at once; a hosted checkout page and a portal session whose URLs point at the emulator.
 
-use chargebee::enums::{CancelOption, PeriodUnit};
+use chargebee::enums::CancelOption;
 use chargebee::hosted_page::CheckoutNewForItemsSubscriptionItemsParams;
-use chargebee::item::CreateType;
 use chargebee::subscription::{CreateWithItemsSubscriptionItemsParams, Status};
-use chargebee::{Client, EnumFilter};
+use chargebee::EnumFilter;
 use chargebee_emulator::Emulator;
+use support::catalog;
 
-async fn catalog(client: &Client) {
-    client
-        .item_families()
-        .create("saas", "SaaS")
-        .send()
-        .await
-        .unwrap();
-    client
-        .items()
-        .create("pro", "Pro", CreateType::Plan, "saas")
-        .send()
-        .await
-        .unwrap();
-    client
-        .item_prices()
-        .create("pro-usd-monthly", "Pro monthly", "pro")
-        .price(4_900)
-        .currency_code("USD")
-        .period(1)
-        .period_unit(PeriodUnit::Month)
-        .send()
-        .await
-        .unwrap();
-}
+mod support;
 
 #[tokio::test]
 async fn a_subscription_raises_an_invoice_and_is_cancelled() {

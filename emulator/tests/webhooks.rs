@@ -4,13 +4,15 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use chargebee::enums::{EventType, PeriodUnit};
-use chargebee::item::CreateType;
+use chargebee::enums::EventType;
 use chargebee::subscription::CreateWithItemsSubscriptionItemsParams;
 use chargebee::webhook::{parse_event, verify_basic_auth};
 use chargebee_emulator::{Config, Emulator, Webhook};
 use std::time::Duration;
+use support::catalog;
 use tokio::sync::mpsc;
+
+mod support;
 
 /// A receiver on 127.0.0.1 passing each request's `Authorization` and body on.
 async fn receiver() -> (String, mpsc::UnboundedReceiver<(Option<String>, Bytes)>) {
@@ -48,27 +50,7 @@ async fn changes_are_delivered_in_order_with_basic_auth() {
     let emulator = Emulator::start_with(config, 0).await.unwrap();
     let client = emulator.direct_client();
 
-    client
-        .item_families()
-        .create("saas", "SaaS")
-        .send()
-        .await
-        .unwrap();
-    client
-        .items()
-        .create("pro", "Pro", CreateType::Plan, "saas")
-        .send()
-        .await
-        .unwrap();
-    client
-        .item_prices()
-        .create("pro-usd", "Pro", "pro")
-        .price(1_000)
-        .currency_code("USD")
-        .period_unit(PeriodUnit::Month)
-        .send()
-        .await
-        .unwrap();
+    catalog(&client).await;
     client
         .customers()
         .create()
@@ -87,7 +69,9 @@ async fn changes_are_delivered_in_order_with_basic_auth() {
     let subscription = client
         .subscriptions()
         .create_with_items("cus_hook")
-        .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new("pro-usd")])
+        .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
+            "pro-usd-monthly",
+        )])
         .send()
         .await
         .unwrap()

@@ -1,0 +1,32 @@
+//! Setup shared by the emulator's tests.
+
+use chargebee::enums::PeriodUnit;
+use chargebee::item::CreateType;
+use chargebee::Client;
+
+/// A catalog of one plan: item family `saas`, item `pro`, and its monthly price
+/// `pro-usd-monthly` of 49.00 USD.
+pub async fn catalog(client: &Client) {
+    client
+        .item_families()
+        .create("saas", "SaaS")
+        .send()
+        .await
+        .unwrap();
+    client
+        .items()
+        .create("pro", "Pro", CreateType::Plan, "saas")
+        .send()
+        .await
+        .unwrap();
+    client
+        .item_prices()
+        .create("pro-usd-monthly", "Pro monthly", "pro")
+        .price(4_900)
+        .currency_code("USD")
+        .period(1)
+        .period_unit(PeriodUnit::Month)
+        .send()
+        .await
+        .unwrap();
+}
