@@ -118,6 +118,15 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     rate_limit: Option<Option<f64>>,
     max_response_bytes: Option<usize>,
+    proxy: Option<ProxySetting>,
+}
+
+/// Where https requests go through, if anywhere.
+enum ProxySetting {
+    /// This proxy URL.
+    Url(String),
+    /// The URL in `HTTPS_PROXY` (or `https_proxy`), read when the client is built.
+    Environment,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -163,6 +172,23 @@ impl ClientBuilder {
     /// Picks the Maton connection (the `Maton-Connection` header) when there are several.
     pub fn connection(mut self, id: impl Into<String>) -> Self {
         self.connection = Some(id.into());
+        self
+    }
+
+    /// Sends https requests through this proxy (`http://proxy.internal:3128`), as a tunnel
+    /// the proxy cannot read. Plain http (allowed only to a loopback host) never goes through a
+    /// proxy. Without this or [`ClientBuilder::proxy_from_env`], no proxy is used, whatever the
+    /// environment says.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(ProxySetting::Url(url.into()));
+        self
+    }
+
+    /// Sends https requests through the proxy named by `HTTPS_PROXY` (or `https_proxy`) when
+    /// the client is built, if it names one; `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are not
+    /// read. Plain http never goes through a proxy.
+    pub fn proxy_from_env(mut self) -> Self {
+        self.proxy = Some(ProxySetting::Environment);
         self
     }
 
@@ -259,10 +285,18 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("chargebee-rust/{}", env!("CARGO_PKG_VERSION")));
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .user_agent(user_agent)
+            // A redirect would carry the key, the body and the idempotency key to another
+            // origin; the transport reports it instead.
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy();
+        if let Some(proxy) = https_proxy(self.proxy)? {
+            http = http.proxy(proxy);
+        }
+        let http = http
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
@@ -281,6 +315,37 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The proxy for https requests that `setting` asks for: never used for plain http.
+fn https_proxy(setting: Option<ProxySetting>) -> Result<Option<reqwest::Proxy>, Error> {
+    let url = match setting {
+        None => return Ok(None),
+        Some(ProxySetting::Url(url)) => url,
+        Some(ProxySetting::Environment) => {
+            let named = ["HTTPS_PROXY", "https_proxy"]
+                .iter()
+                .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
+            match named {
+                Some(url) => url,
+                None => return Ok(None),
+            }
+        }
+    };
+    let parsed = reqwest::Url::parse(&url).map_err(|_| {
+        Error::Config(
+            "the proxy is not a URL (it is not repeated here: it may hold a password)".into(),
+        )
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h") {
+        return Err(Error::Config(format!(
+            "the proxy's scheme `{}` is not http, https or socks5",
+            parsed.scheme()
+        )));
+    }
+    let proxy =
+        reqwest::Proxy::custom(move |target| (target.scheme() == "https").then(|| parsed.clone()));
+    Ok(Some(proxy))
 }
 
 fn check_key(what: &str, key: &Secret) -> Result<(), Error> {

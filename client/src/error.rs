@@ -42,6 +42,18 @@ pub enum Error {
         /// The start of the body, at most 512 bytes.
         body: String,
     },
+    /// The server answered with a redirect. Redirects are never followed, so the key, the
+    /// body and the idempotency key only ever reach the host they were meant for.
+    #[error("{operation}: redirected (HTTP {status}) to {}; redirects are not followed", target.as_deref().unwrap_or("an unnamed place"))]
+    Redirect {
+        /// The operation, as `resource.operation`.
+        operation: &'static str,
+        /// The HTTP status (301, 302, 303, 307, 308, …).
+        status: u16,
+        /// The host the redirect names (only the host: the rest may carry secrets), or
+        /// `same host` for a relative location.
+        target: Option<String>,
+    },
     /// The request could not be sent or the response not read.
     #[error("{operation}: transport failure: {source}")]
     Transport {
@@ -368,6 +380,7 @@ impl Error {
             Error::Api { error, .. } => Some(error.status),
             Error::Gateway { status, .. }
             | Error::Http { status, .. }
+            | Error::Redirect { status, .. }
             | Error::Decode { status, .. } => Some(*status),
             _ => None,
         }

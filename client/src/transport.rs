@@ -312,6 +312,20 @@ impl Client {
         let replayed = headers
             .get(IDEMPOTENCY_REPLAYED)
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
+        if (300..400).contains(&status) {
+            let target = headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(redirect_host);
+            return Err((
+                Failure::Status(status),
+                Error::Redirect {
+                    operation: op.id,
+                    status,
+                    target,
+                },
+            ));
+        }
         let limit = inner.max_response_bytes;
         if response.content_length().is_some_and(|n| n > limit as u64) {
             return Err((
@@ -349,6 +363,15 @@ impl Client {
             replayed,
             body,
         })
+    }
+}
+
+/// The host a `Location` names, with no path, query or credentials; `same host` when it is
+/// relative.
+fn redirect_host(location: &str) -> String {
+    match reqwest::Url::parse(location) {
+        Ok(url) => url.host_str().unwrap_or("an unnamed host").to_string(),
+        Err(_) => "same host".to_string(),
     }
 }
 
