@@ -108,3 +108,60 @@ async fn stream_reports_bad_arguments_without_a_request() {
     ));
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_repeated_next_offset_stops_the_stream_with_an_error() {
+    let server = MockServer::start(vec![
+        page(&["c1"], Some("off-a")),
+        page(&["c2"], Some("off-b")),
+        page(&["c3"], Some("off-a")),
+        page(&["never"], None),
+    ])
+    .await;
+    let results: Vec<Result<String, Error>> = gateway_client(&server)
+        .customers()
+        .list()
+        .stream()
+        .map_ok(|e| e.customer.id)
+        .collect()
+        .await;
+    let ids: Vec<&str> = results.iter().filter_map(|r| r.as_deref().ok()).collect();
+    assert_eq!(
+        ids,
+        ["c1", "c2", "c3"],
+        "the entries before the loop are kept"
+    );
+    match results.last() {
+        Some(Err(Error::RepeatedOffset { offset, operation })) => {
+            assert_eq!(offset, "off-a");
+            assert_eq!(*operation, "customer.list");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "the repeated offset is not fetched"
+    );
+}
+
+#[tokio::test]
+async fn max_pages_caps_the_stream() {
+    let server = MockServer::start(vec![
+        page(&["c1"], Some("off-1")),
+        page(&["c2"], Some("off-2")),
+        page(&["c3"], None),
+    ])
+    .await;
+    let ids: Vec<String> = gateway_client(&server)
+        .customers()
+        .list()
+        .max_pages(2)
+        .stream()
+        .map_ok(|e| e.customer.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, ["c1", "c2"]);
+    assert_eq!(server.requests().len(), 2);
+}

@@ -54,6 +54,15 @@ pub enum Error {
         /// `same host` for a relative location.
         target: Option<String>,
     },
+    /// A list answered a `next_offset` it had already given: following it would page
+    /// forever, so the stream stops here.
+    #[error("{operation}: the list repeated its next_offset `{offset}`; paging stopped")]
+    RepeatedOffset {
+        /// The operation, as `resource.operation`.
+        operation: &'static str,
+        /// The offset that came back again.
+        offset: String,
+    },
     /// The request could not be sent or the response not read.
     #[error("{operation}: transport failure: {source}")]
     Transport {

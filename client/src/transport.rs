@@ -99,6 +99,8 @@ impl fmt::Display for PathSegment<'_> {
 pub(crate) struct CallOptions {
     /// The caller's own idempotency key, instead of a generated one.
     pub(crate) idempotency_key: Option<String>,
+    /// The most pages `stream()` fetches.
+    pub(crate) max_pages: Option<usize>,
 }
 
 /// What happened while a call was made, beside its decoded value.

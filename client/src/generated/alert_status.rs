@@ -211,8 +211,14 @@ impl AlertStatusesForSubscriptionRequest {
             .execute(&ALERT_STATUSES_FOR_SUBSCRIPTION, path, &self.params, &self.options)
             .await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -222,11 +228,13 @@ impl AlertStatusesForSubscriptionRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "alert_status.alert_statuses_for_subscription",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
@@ -416,8 +424,14 @@ impl AlertStatusesForAlertRequest {
             .execute(&ALERT_STATUSES_FOR_ALERT, path, &self.params, &self.options)
             .await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -427,11 +441,13 @@ impl AlertStatusesForAlertRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "alert_status.alert_statuses_for_alert",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();

@@ -8813,8 +8813,14 @@ impl ListRequest {
         let path = self.prepare()?;
         self.client.execute(&LIST, path, &self.params, &self.options).await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
@@ -8822,11 +8828,13 @@ impl ListRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "invoice.list",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
@@ -9230,8 +9238,14 @@ impl InvoicesForCustomerRequest {
             .execute(&INVOICES_FOR_CUSTOMER, path, &self.params, &self.options)
             .await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -9241,11 +9255,13 @@ impl InvoicesForCustomerRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "invoice.invoices_for_customer",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
@@ -9417,8 +9433,14 @@ impl InvoicesForSubscriptionRequest {
             .execute(&INVOICES_FOR_SUBSCRIPTION, path, &self.params, &self.options)
             .await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -9428,11 +9450,13 @@ impl InvoicesForSubscriptionRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "invoice.invoices_for_subscription",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
@@ -10061,8 +10085,14 @@ impl ListPaymentReferenceNumbersRequest {
             .execute(&LIST_PAYMENT_REFERENCE_NUMBERS, path, &self.params, &self.options)
             .await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -10072,11 +10102,13 @@ impl ListPaymentReferenceNumbersRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "invoice.list_payment_reference_numbers",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();

@@ -333,8 +333,14 @@ impl ItemEntitlementsForItemRequest {
             .execute(&ITEM_ENTITLEMENTS_FOR_ITEM, path, &self.params, &self.options)
             .await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -344,11 +350,13 @@ impl ItemEntitlementsForItemRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "item_entitlement.item_entitlements_for_item",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
@@ -536,8 +544,14 @@ impl ItemEntitlementsForFeatureRequest {
             .execute(&ITEM_ENTITLEMENTS_FOR_FEATURE, path, &self.params, &self.options)
             .await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -547,11 +561,13 @@ impl ItemEntitlementsForFeatureRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "item_entitlement.item_entitlements_for_feature",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();

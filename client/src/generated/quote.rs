@@ -6733,8 +6733,14 @@ impl ListRequest {
         let path = self.prepare()?;
         self.client.execute(&LIST, path, &self.params, &self.options).await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
@@ -6742,11 +6748,13 @@ impl ListRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "quote.list",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
@@ -7009,8 +7017,14 @@ impl QuoteLineGroupsForQuoteRequest {
             .execute(&QUOTE_LINE_GROUPS_FOR_QUOTE, path, &self.params, &self.options)
             .await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -7020,11 +7034,13 @@ impl QuoteLineGroupsForQuoteRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "quote.quote_line_groups_for_quote",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();

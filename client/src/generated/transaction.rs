@@ -2732,8 +2732,14 @@ impl ListRequest {
         let path = self.prepare()?;
         self.client.execute(&LIST, path, &self.params, &self.options).await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
@@ -2741,11 +2747,13 @@ impl ListRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "transaction.list",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
@@ -3079,8 +3087,14 @@ impl TransactionsForCustomerRequest {
             .execute(&TRANSACTIONS_FOR_CUSTOMER, path, &self.params, &self.options)
             .await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -3090,11 +3104,13 @@ impl TransactionsForCustomerRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "transaction.transactions_for_customer",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
@@ -3266,8 +3282,14 @@ impl TransactionsForSubscriptionRequest {
             .execute(&TRANSACTIONS_FOR_SUBSCRIPTION, path, &self.params, &self.options)
             .await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -3277,11 +3299,13 @@ impl TransactionsForSubscriptionRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "transaction.transactions_for_subscription",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
@@ -3452,8 +3476,14 @@ impl PaymentsForInvoiceRequest {
             .execute(&PAYMENTS_FOR_INVOICE, path, &self.params, &self.options)
             .await
     }
+    /// Makes `stream()` end after `pages` pages, even when more follow.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages);
+        self
+    }
     /// Streams every entry of every page, fetching one page at a time from the
-    /// offset set (or the first page), so memory stays bounded by one page.
+    /// offset set (or the first page), so memory stays bounded by one page. A
+    /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -3463,11 +3493,13 @@ impl PaymentsForInvoiceRequest {
             Ok(path) => (Ok(()), path),
             Err(e) => (Err(e), String::new()),
         };
-        let Self { client, params, .. } = self;
+        let Self { client, params, options, .. } = self;
         let first = params.offset.clone();
         crate::pagination::paginate(
+            "transaction.payments_for_invoice",
             check,
             first,
+            options.max_pages,
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();

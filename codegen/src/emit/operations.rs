@@ -249,16 +249,22 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
     let stream = pages(op).then(|| {
         let entry = format_ident!("{}Entry", op.pascal);
         quote! {
+            /// Makes `stream()` end after `pages` pages, even when more follow.
+            pub fn max_pages(mut self, pages: usize) -> Self {
+                self.options.max_pages = Some(pages);
+                self
+            }
             /// Streams every entry of every page, fetching one page at a time from the
-            /// offset set (or the first page), so memory stays bounded by one page.
+            /// offset set (or the first page), so memory stays bounded by one page. A
+            /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
             pub fn stream(self) -> impl futures::Stream<Item = Result<#entry, Error>> + Send + 'static {
                 let (check, path) = match self.prepare() {
                     Ok(path) => (Ok(()), path),
                     Err(e) => (Err(e), String::new()),
                 };
-                let Self { client, params, .. } = self;
+                let Self { client, params, options, .. } = self;
                 let first = params.offset.clone();
-                crate::pagination::paginate(check, first, move |offset| {
+                crate::pagination::paginate(#id, check, first, options.max_pages, move |offset| {
                     let client = client.clone();
                     let path = path.clone();
                     let mut params = params.clone();
