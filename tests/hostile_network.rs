@@ -151,3 +151,64 @@ fn a_bad_proxy_is_refused_without_repeating_it() {
         .unwrap_err();
     assert!(e.to_string().contains("ftp"), "{e}");
 }
+
+#[tokio::test]
+async fn an_endless_retry_after_with_an_endless_ceiling_does_not_panic() {
+    let server = MockServer::start(vec![
+        Reply::json(503, "{}").header("retry-after", "18446744073709551615")
+    ])
+    .await;
+    let policy = chargebee::RetryPolicy {
+        max_delay: std::time::Duration::MAX,
+        ..chargebee::RetryPolicy::default()
+    };
+    let client = chargebee::Client::builder()
+        .maton_api_key("k")
+        .base_url(server.url())
+        .retry(policy)
+        .rate_limit(None)
+        .build()
+        .unwrap();
+    let e = client.customers().list().send().await.unwrap_err();
+    assert_eq!(
+        e.status(),
+        Some(503),
+        "the wait would pass the time cap, so it is not taken"
+    );
+}
+
+#[test]
+fn rates_too_small_to_represent_are_refused_at_build() {
+    for rate in [1e-300, 1e-19, 1e-6] {
+        let e = chargebee::Client::builder()
+            .maton_api_key("k")
+            .rate_limit(Some(rate))
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("one request a day"), "{rate}: {e}");
+    }
+    chargebee::Client::builder()
+        .maton_api_key("k")
+        .rate_limit(Some(1.0 / 3600.0))
+        .build()
+        .unwrap();
+}
+
+#[test]
+fn a_call_outside_a_tokio_runtime_is_an_error() {
+    let client = chargebee::Client::builder()
+        .maton_api_key("k")
+        .build()
+        .unwrap();
+    let e = futures::executor::block_on(client.customers().list().send()).unwrap_err();
+    assert!(e.to_string().contains("Tokio runtime"), "{e}");
+}
+
+#[test]
+fn a_key_given_as_the_site_is_not_repeated() {
+    let e = chargebee::Client::builder()
+        .direct("live_9f8e7d6c5b4a_secret", "acme")
+        .build()
+        .unwrap_err();
+    assert!(!e.to_string().contains("9f8e7d6c5b4a"), "{e}");
+}

@@ -17,6 +17,9 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Requests per second the gateway client allows itself unless told otherwise.
 pub const DEFAULT_GATEWAY_RATE: f64 = 10.0;
+
+/// The lowest rate limit accepted: one request a day.
+const MIN_RATE: f64 = 1.0 / 86_400.0;
 /// The largest response body read unless told otherwise: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
 
@@ -244,9 +247,11 @@ impl ClientBuilder {
                 check_key("the Chargebee API key", key)?;
                 if site.is_empty() || !site.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 {
-                    return Err(Error::Config(format!(
-                        "site `{site}` is not a Chargebee site name (letters, digits and `-`)"
-                    )));
+                    return Err(Error::Config(
+                        "the site is not a Chargebee site name (letters, digits and `-`); it is \
+                         not repeated here, as it may be a key given in the wrong place"
+                            .into(),
+                    ));
                 }
                 format!("https://{site}.chargebee.com")
             }
@@ -277,6 +282,11 @@ impl ClientBuilder {
             Some(rate) if !(rate.is_finite() && rate > 0.0) => {
                 return Err(Error::Config(format!(
                     "rate limit {rate} is not a positive number of requests per second"
+                )))
+            }
+            Some(rate) if rate < MIN_RATE => {
+                return Err(Error::Config(format!(
+                    "rate limit {rate} is below one request a day ({MIN_RATE:e} per second)"
                 )))
             }
             Some(rate) => Some(RateLimiter::new(rate)),

@@ -13,7 +13,8 @@ pub(crate) struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// A limiter allowing `per_second` requests each second (must be positive and finite).
+    /// A limiter allowing `per_second` requests each second (the client checks it is at least
+    /// one a day, so the interval is representable).
     pub(crate) fn new(per_second: f64) -> Self {
         RateLimiter {
             interval: Duration::from_secs_f64(1.0 / per_second),
@@ -27,7 +28,7 @@ impl RateLimiter {
             let mut next = self.next_free.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
             let slot = (*next).max(now);
-            *next = slot + self.interval;
+            *next = slot.checked_add(self.interval).unwrap_or(slot);
             slot
         };
         tokio::time::sleep_until(slot).await;

@@ -54,7 +54,9 @@ impl RetryPolicy {
                 .unwrap_or(u32::MAX),
         );
         let ceiling = exp.min(self.max_delay);
-        ceiling.mul_f64(fastrand::f64())
+        // Full jitter; `try_` because a ceiling near `Duration::MAX` does not survive the trip
+        // through f64 exactly.
+        Duration::try_from_secs_f64(ceiling.as_secs_f64() * fastrand::f64()).unwrap_or(ceiling)
     }
 }
 

@@ -153,6 +153,12 @@ impl Client {
         P: FormEncode + Serialize + ?Sized,
         T: DeserializeOwned,
     {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(Error::Config(format!(
+                "{}: calls need a Tokio runtime (with time and I/O enabled); none is running here",
+                op.id
+            )));
+        }
         let prepared = self.prepare(op, path, params, options)?;
         let policy = self.inner.retry;
         let replay_safe = op.method != HttpMethod::Post || prepared.idempotency_key.is_some();
@@ -182,7 +188,7 @@ impl Client {
             };
             let Err(error) = result else { return result };
             let delay = policy.delay(attempts, retry_after);
-            let in_time = started.elapsed() + delay <= policy.max_elapsed;
+            let in_time = started.elapsed().saturating_add(delay) <= policy.max_elapsed;
             if attempts >= policy.max_attempts || !in_time || !retryable(failure, replay_safe) {
                 return Err(error);
             }
