@@ -212,3 +212,45 @@ fn a_key_given_as_the_site_is_not_repeated() {
         .unwrap_err();
     assert!(!e.to_string().contains("9f8e7d6c5b4a"), "{e}");
 }
+
+#[tokio::test]
+async fn server_text_cannot_forge_lines_or_leak_the_key() {
+    let key = "live_key_4b9c";
+    let basic = "bGl2ZV9rZXlfNGI5Yzo="; // Base64 of "live_key_4b9c:"
+    let echo =
+        format!("you sent authorization: Basic {basic} for {key}\r\nlevel=INFO forged\x1b[2J");
+    let chargebee_shaped = serde_json::json!({
+        "message": format!("bad key {key}\nforged line"),
+        "api_error_code": "api_authentication_failed",
+        "http_status_code": 401,
+        "echo": [echo.clone()],
+    });
+    let server = MockServer::start(vec![
+        Reply::raw(418, "text/plain", echo.clone()),
+        Reply::json(401, chargebee_shaped.to_string()),
+    ])
+    .await;
+    let client = chargebee::Client::builder()
+        .direct("acme", key)
+        .base_url(server.url())
+        .retry(chargebee::RetryPolicy::none())
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let e = client.customers().list().send().await.unwrap_err();
+        let shown = e.to_string();
+        assert!(!shown.contains(key) && !shown.contains(basic), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        assert!(
+            !shown.chars().any(char::is_control),
+            "control characters escaped: {shown:?}"
+        );
+        if let Some(api) = e.api_error() {
+            assert!(!api.message.as_deref().unwrap_or_default().contains(key));
+            assert!(
+                !api.extra["echo"].to_string().contains(basic),
+                "extra keys are cleaned too"
+            );
+        }
+    }
+}

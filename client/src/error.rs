@@ -2,6 +2,7 @@
 
 use crate::types::ApiEnum;
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 use std::fmt;
 
 /// Longest part of a response body kept in an error.
@@ -21,7 +22,10 @@ pub enum Error {
         error: Box<ApiError>,
     },
     /// The Maton gateway refused or failed the call before Chargebee answered.
-    #[error("{operation}: Maton gateway: {kind} (HTTP {status}): {body}")]
+    #[error(
+        "{operation}: Maton gateway: {kind} (HTTP {status}): {}",
+        escape_controls(body)
+    )]
     Gateway {
         /// The operation, as `resource.operation`.
         operation: &'static str,
@@ -33,7 +37,7 @@ pub enum Error {
         body: String,
     },
     /// A non-success status whose body is not a Chargebee error.
-    #[error("{operation}: unexpected HTTP {status}: {body}")]
+    #[error("{operation}: unexpected HTTP {status}: {}", escape_controls(body))]
     Http {
         /// The operation, as `resource.operation`.
         operation: &'static str,
@@ -44,7 +48,7 @@ pub enum Error {
     },
     /// The server answered with a redirect. Redirects are never followed, so the key, the
     /// body and the idempotency key only ever reach the host they were meant for.
-    #[error("{operation}: redirected (HTTP {status}) to {}; redirects are not followed", target.as_deref().unwrap_or("an unnamed place"))]
+    #[error("{operation}: redirected (HTTP {status}) to {}; redirects are not followed", escape_controls(target.as_deref().unwrap_or("an unnamed place")))]
     Redirect {
         /// The operation, as `resource.operation`.
         operation: &'static str,
@@ -56,7 +60,10 @@ pub enum Error {
     },
     /// A list answered a `next_offset` it had already given: following it would page
     /// forever, so the stream stops here.
-    #[error("{operation}: the list repeated its next_offset `{offset}`; paging stopped")]
+    #[error(
+        "{operation}: the list repeated its next_offset `{}`; paging stopped",
+        escape_controls(offset)
+    )]
     RepeatedOffset {
         /// The operation, as `resource.operation`.
         operation: &'static str,
@@ -80,7 +87,8 @@ pub enum Error {
     },
     /// A success status with a body that is not the expected JSON.
     #[error(
-        "{operation}: cannot decode the HTTP {status} response at `{path}` ({source}); body starts: {snippet}"
+        "{operation}: cannot decode the HTTP {status} response at `{}` ({}); body starts: {}",
+        escape_controls(path), escape_controls(&source.to_string()), escape_controls(snippet)
     )]
     Decode {
         /// The operation, as `resource.operation`.
@@ -201,22 +209,24 @@ impl ApiError {
     }
 }
 
+/// Server text shown with its control characters escaped (`\n`, `\u{1b}`), so it cannot
+/// forge lines or terminal sequences in logs.
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.api_error_code {
-            Some(code) => write!(f, "Chargebee error {code} (HTTP {})", self.status)?,
-            None => write!(f, "Chargebee error (HTTP {})", self.status)?,
-        }
+        let mut text = match &self.api_error_code {
+            Some(code) => format!("Chargebee error {code} (HTTP {})", self.status),
+            None => format!("Chargebee error (HTTP {})", self.status),
+        };
         if let Some(t) = &self.error_type {
-            write!(f, ", type {t}")?;
+            text.push_str(&format!(", type {t}"));
         }
         if let Some(p) = &self.param {
-            write!(f, ", param {p}")?;
+            text.push_str(&format!(", param {p}"));
         }
-        match &self.message {
-            Some(message) => write!(f, ": {message}"),
-            None => Ok(()),
+        if let Some(message) = &self.message {
+            text.push_str(&format!(": {message}"));
         }
+        f.write_str(&escape_controls(&text))
     }
 }
 
@@ -420,6 +430,67 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
 }
 
 /// The start of a body as text, cut at a character boundary within [`SNIPPET_LIMIT`] bytes.
+/// `text` with every control character escaped as Rust writes it (`\n`, `\u{1b}`).
+pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+impl Error {
+    /// The same error with every occurrence of `secrets` in server text replaced by
+    /// `<redacted>`: a server that echoes the request must not put the key into errors.
+    pub(crate) fn redacted(mut self, secrets: &[String]) -> Error {
+        let clean = |text: &mut String| {
+            for secret in secrets.iter().filter(|s| !s.is_empty()) {
+                if text.contains(secret.as_str()) {
+                    *text = text.replace(secret.as_str(), "<redacted>");
+                }
+            }
+        };
+        match &mut self {
+            Error::Api { error, .. } => {
+                error
+                    .message
+                    .iter_mut()
+                    .chain(error.param.iter_mut())
+                    .for_each(clean);
+                error
+                    .extra
+                    .values_mut()
+                    .for_each(|v| redact_value(v, &clean));
+            }
+            Error::Gateway { body, .. } | Error::Http { body, .. } => clean(body),
+            Error::Decode { snippet, .. } => clean(snippet),
+            Error::RepeatedOffset { offset, .. } => clean(offset),
+            Error::Redirect {
+                target: Some(target),
+                ..
+            } => clean(target),
+            _ => {}
+        }
+        self
+    }
+}
+
+fn redact_value(value: &mut serde_json::Value, clean: &dyn Fn(&mut String)) {
+    match value {
+        serde_json::Value::String(s) => clean(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| redact_value(v, clean)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| redact_value(v, clean)),
+        _ => {}
+    }
+}
+
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
     let mut s = text.into_owned();

@@ -187,6 +187,7 @@ impl Client {
                 Err((failure, error)) => (failure, None, Err(error)),
             };
             let Err(error) = result else { return result };
+            let error = error.redacted(&self.secrets());
             let delay = policy.delay(attempts, retry_after);
             let in_time = started.elapsed().saturating_add(delay) <= policy.max_elapsed;
             if attempts >= policy.max_attempts || !in_time || !retryable(failure, replay_safe) {
@@ -194,6 +195,20 @@ impl Client {
             }
             tracing::info!(operation = op.id, attempt = attempts, ?delay, error = %error, "retrying");
             tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// The forms the client's key takes on the wire: as it is, and for direct calls the
+    /// Base64 of HTTP Basic (with and without the empty password).
+    fn secrets(&self) -> Vec<String> {
+        use base64::Engine;
+        let encode = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        match &self.inner.auth {
+            Auth::Gateway { key } => vec![key.expose().to_string()],
+            Auth::Direct { key, .. } => {
+                let key = key.expose();
+                vec![key.to_string(), encode(&format!("{key}:")), encode(key)]
+            }
         }
     }
 
