@@ -556,7 +556,7 @@ mod properties {
             let at = at % body.len();
             body[at] = byte;
             body.truncate(cut.min(body.len()));
-            let _ = decode::<RetrieveResponse>(&OP, status, &body, at % 2 == 0);
+            let _ = decode::<RetrieveResponse>(&OP, status, &body, at.is_multiple_of(2));
         }
     }
 

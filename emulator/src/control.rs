@@ -47,8 +47,8 @@ pub fn run(
             let connections: Vec<Value> = store
                 .connections
                 .iter()
-                .filter(|c| app.as_ref().map_or(true, |a| *a == c.app))
-                .filter(|c| status.as_ref().map_or(true, |s| *s == c.status))
+                .filter(|c| app.as_ref().is_none_or(|a| *a == c.app))
+                .filter(|c| status.as_ref().is_none_or(|s| *s == c.status))
                 .map(|c| view(c, base_url))
                 .collect();
             Ok(json!({ "connections": connections }))
