@@ -113,7 +113,17 @@ impl Emulator {
     }
 
     /// Starts an emulator with `config` on `port` of 127.0.0.1 (0 picks a free one).
+    /// Keys must be non-empty and free of control characters (a client could not send them
+    /// otherwise); anything else is refused as `InvalidInput`.
     pub async fn start_with(config: Config, port: u16) -> std::io::Result<Emulator> {
+        let sendable = |key: &str| !key.trim().is_empty() && !key.chars().any(char::is_control);
+        let keys = std::iter::once(&config.maton_api_key).chain(&config.chargebee_api_key);
+        if !keys.into_iter().all(|k| sendable(k)) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "emulator keys must be non-empty and free of control characters",
+            ));
+        }
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared::new(config.clone(), format!("http://{address}")));

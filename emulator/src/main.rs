@@ -117,7 +117,7 @@ async fn main() -> ExitCode {
     let emulator = match Emulator::start_with(config.clone(), port).await {
         Ok(emulator) => emulator,
         Err(e) => {
-            eprintln!("cannot listen on 127.0.0.1:{port}: {e}");
+            eprintln!("cannot start on 127.0.0.1:{port}: {e}");
             return ExitCode::FAILURE;
         }
     };

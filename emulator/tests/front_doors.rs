@@ -258,3 +258,23 @@ async fn bad_requests_are_refused_naming_the_parameter() {
         .unwrap_err();
     assert_eq!(refused(&e).0, "offset");
 }
+
+#[tokio::test]
+async fn keys_no_client_could_send_are_refused_at_start() {
+    for config in [
+        Config {
+            maton_api_key: String::new(),
+            ..Config::default()
+        },
+        Config {
+            chargebee_api_key: Some("line\nbreak".into()),
+            ..Config::default()
+        },
+    ] {
+        let e = Emulator::start_with(config, 0)
+            .await
+            .err()
+            .expect("refused");
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+    }
+}
