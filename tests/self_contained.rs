@@ -143,17 +143,17 @@ fn the_scan_tells_inside_from_outside() {
     let root = root();
     let tests = root.join("tests");
     let bench_src = root.join("bench/src");
-    // The sibling folder this test exists to keep out, from every depth.
-    assert!(outside(&root, &root, "../shared/reference/chargebee-api.json").is_some());
-    assert!(outside(&root, &tests, "../../shared/reference").is_some());
+    // A sibling folder, from every depth.
+    assert!(outside(&root, &root, "../sibling/reference/chargebee-api.json").is_some());
+    assert!(outside(&root, &tests, "../../sibling/reference").is_some());
     assert!(outside(
         &root,
         &root.join("codegen/src"),
-        "../shared/reference/x.json"
+        "../sibling/reference/x.json"
     )
     .is_some());
-    assert!(outside(&root, &root, "../shared").is_some());
-    assert!(outside(&root, &root, "/work/shared/DESIGN.md").is_some());
+    assert!(outside(&root, &root, "../sibling").is_some());
+    assert!(outside(&root, &root, "/work/sibling/DESIGN.md").is_some());
     assert!(outside(&root, &root, "/home").is_some());
     // Paths into the repository, from the file's folder or its crate's.
     assert_eq!(
@@ -168,7 +168,7 @@ fn the_scan_tells_inside_from_outside() {
     // One-word test data stays inside; a missing file does not pass.
     assert_eq!(outside(&root, &tests, "../x"), None);
     assert!(outside(&root, &tests, "../spec/no_such_resource.yaml").is_some());
-    let tokens = candidates("a \"../shared/x.md\" b/../c (/home/u/f) x../y");
+    let tokens = candidates("a \"../sibling/x.md\" b/../c (/home/u/f) x../y");
     let names: Vec<&str> = tokens.iter().map(|(_, t)| t.as_str()).collect();
-    assert_eq!(names, ["../shared/x.md", "/home/u/f"]);
+    assert_eq!(names, ["../sibling/x.md", "/home/u/f"]);
 }

@@ -9,7 +9,6 @@ use crate::store::Store;
 use crate::synth;
 use chargebee_description::{Api, Field, Operation, Type};
 use serde_json::{json, Map, Value};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Resources whose create, retrieve, update, delete and list operations keep state.
 pub const STATEFUL: [&str; 4] = ["customer", "item_family", "item", "item_price"];
@@ -41,19 +40,14 @@ fn resource_struct<'a>(api: &Api, op: &'a Operation) -> Option<&'a str> {
     })
 }
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
-/// Serves a stateful operation.
+/// Serves a stateful operation; `now` stamps what it creates or changes.
 pub fn run(
     api: &Api,
     store: &mut Store,
     op: &Operation,
     id: Option<&str>,
     params: &Params,
+    now: i64,
 ) -> Result<Value, Failure> {
     let Some(name) = resource_struct(api, op) else {
         return Ok(synth::answer(api, op));
@@ -78,7 +72,7 @@ pub fn run(
             let mut object = Map::new();
             object.insert("id".into(), json!(id));
             merge(api, &def.fields, &params.values, &mut object);
-            let time = now();
+            let time = now;
             for (field, value) in [
                 ("created_at", json!(time)),
                 ("updated_at", json!(time)),
@@ -110,7 +104,7 @@ pub fn run(
         "update" => {
             let mut object = existing(store, id)?;
             merge(api, &def.fields, &params.values, &mut object);
-            let time = now();
+            let time = now;
             if object.contains_key("updated_at") {
                 object.insert("updated_at".into(), json!(time));
             }

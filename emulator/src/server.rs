@@ -367,7 +367,7 @@ fn call(
         };
         billing::run(op, call)
     } else if crud::handles(op) {
-        crud::run(api, &mut store, op, id, &params)
+        crud::run(api, &mut store, op, id, &params, unix_now())
     } else {
         Ok(synth::answer(api, op))
     };

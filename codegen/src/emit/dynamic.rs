@@ -3,14 +3,9 @@
 //! The parameters are read into the operation's own params type and the answer decoded into
 //! its own response type, so a dynamic call encodes and decodes exactly as the typed one.
 
-use crate::model::{Api, Operation, Resource};
+use crate::model::{Api, Resource};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-
-/// Whether the operation's request holds a params struct; mirrors `operations::has_params`.
-fn has_params(op: &Operation) -> bool {
-    super::operations::has_params(op)
-}
 
 /// The dispatcher of one resource module, or nothing when it has no operations.
 pub fn module_dispatcher(res: &Resource) -> TokenStream {
@@ -28,7 +23,7 @@ pub fn module_dispatcher(res: &Resource) -> TokenStream {
             }
             None => (quote!(crate::dynamic::no_path_id(#id, &id)?;), quote!()),
         };
-        let (params_check, params_field) = if has_params(op) {
+        let (params_check, params_field) = if super::operations::has_params(op) {
             (
                 quote!(),
                 quote!(params: crate::dynamic::params(#id, params)?,),
