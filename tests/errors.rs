@@ -196,7 +196,7 @@ async fn slow_response_is_a_timeout() {
         .maton_api_key("k")
         .retry(chargebee::RetryPolicy::none())
         .base_url(server.url())
-        .timeout(Duration::from_millis(200))
+        .attempt_timeout(Duration::from_millis(200))
         .build()
         .unwrap();
     let err = client

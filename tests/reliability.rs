@@ -12,12 +12,10 @@ use std::time::{Duration, Instant};
 
 /// Retries with short delays, so tests stay fast.
 fn quick_retries(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        max_elapsed: Duration::from_secs(10),
-    }
+    RetryPolicy::default()
+        .max_attempts(max_attempts)
+        .base_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(50))
 }
 
 fn client(server: &MockServer, retry: RetryPolicy) -> Client {
@@ -75,10 +73,7 @@ async fn retry_after_seconds_are_honoured() {
     ])
     .await;
     let started = Instant::now();
-    let policy = RetryPolicy {
-        max_delay: Duration::from_secs(5),
-        ..quick_retries(3)
-    };
+    let policy = quick_retries(3).max_delay(Duration::from_secs(5));
     client(&server, policy)
         .customers()
         .retrieve("c")
@@ -125,7 +120,7 @@ async fn a_slow_body_past_the_timeout_is_a_timeout() {
     let client = Client::builder()
         .maton_api_key(TEST_KEY)
         .base_url(server.url())
-        .timeout(Duration::from_millis(300))
+        .attempt_timeout(Duration::from_millis(300))
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
@@ -346,13 +341,7 @@ async fn a_thousand_creates_under_30_percent_faults_apply_exactly_once() {
     let handler_ledger = ledger.clone();
     let server =
         MockServer::with_handler(Arc::new(move |r: &Recorded| handler_ledger.answer(r))).await;
-    let client = client(
-        &server,
-        RetryPolicy {
-            max_attempts: 12,
-            ..quick_retries(12)
-        },
-    );
+    let client = client(&server, quick_retries(12));
     let calls = 1000;
     let results: Vec<_> = futures::stream::iter(0..calls)
         .map(|_| {
@@ -435,17 +424,16 @@ async fn a_429_storm_gives_up_at_the_attempt_cap() {
 }
 
 #[tokio::test]
-async fn a_429_storm_gives_up_at_the_time_cap() {
+async fn a_429_storm_gives_up_before_the_call_timeout() {
     let handler = Arc::new(|_: &Recorded| Reply::json(429, "{}").header("retry-after", "1"));
     let server = MockServer::with_handler(handler).await;
-    let policy = RetryPolicy {
-        max_attempts: 1000,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(100),
-        max_elapsed: Duration::from_secs(1),
-    };
+    let policy = RetryPolicy::default()
+        .max_attempts(1000)
+        .base_delay(Duration::from_millis(10))
+        .max_delay(Duration::from_millis(100));
     let started = Instant::now();
     let err = client(&server, policy)
+        .with_timeout(Duration::from_secs(1))
         .customers()
         .retrieve("c")
         .send()
@@ -582,15 +570,35 @@ async fn the_key_never_shows_in_logs() {
         .with_writer(move || LogWriter(sink.clone()))
         .finish();
     tracing::subscriber::set_global_default(subscriber).unwrap();
-    let server = MockServer::start(vec![Reply::json(503, "{}"), Reply::json(401, "{}")]).await;
+    // A gateway that reflects the request and tries to forge log lines.
+    let hostile =
+        format!("bad gateway\r\nINFO forged: paid\u{1b}[2K authorization: Bearer {TEST_KEY}");
+    let server = MockServer::start(vec![
+        Reply::raw(503, "text/plain", hostile),
+        Reply::json(401, "{}"),
+    ])
+    .await;
     let _ = client(&server, quick_retries(2))
         .customers()
         .retrieve("c")
         .send()
         .await;
     let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
-    assert!(text.contains("retrying"), "the logs were captured: {text}");
+    // Other tests in this binary log too: keep the lines this one caused.
+    let retrying: Vec<&str> = text.lines().filter(|l| l.contains("forged")).collect();
+    assert_eq!(retrying.len(), 1, "the logs were captured: {text}");
+    assert!(retrying[0].contains("retrying"), "{text}");
+    assert!(
+        retrying[0].contains(r"bad gateway\r\nINFO forged: paid\u{1b}[2K"),
+        "{text}"
+    );
+    assert!(retrying[0].contains("Bearer <redacted>"), "{text}");
     assert!(!text.contains(TEST_KEY), "{text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("INFO forged")),
+        "no forged line: {text}"
+    );
 }
 
 struct LogWriter(Arc<Mutex<Vec<u8>>>);

@@ -13,7 +13,10 @@ pub const CONTROL_URL: &str = "https://ctrl.maton.ai";
 /// The environment variable [`Client::from_env`] reads.
 pub const API_KEY_VAR: &str = "MATON_API_KEY";
 
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest a call takes unless told otherwise: limiter queueing, attempts and waits.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest one HTTP exchange takes unless told otherwise.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Requests per second the gateway client allows itself unless told otherwise.
 pub const DEFAULT_GATEWAY_RATE: f64 = 10.0;
@@ -23,12 +26,28 @@ const MIN_RATE: f64 = 1.0 / 86_400.0;
 /// The largest response body read unless told otherwise: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
 
-/// A Chargebee client. Cloning is cheap: clones share one connection pool.
+/// A Chargebee client. Cloning is cheap: clones share one connection pool and one rate
+/// limiter.
 ///
-/// Reach operations through the resource accessors: `client.customers().list()`.
+/// Reach operations through the resource accessors: `client.customers().list()`. The
+/// `with_*` methods make handles that share the pool and limiter but call with another
+/// connection, timeout or retry policy.
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    pub(crate) settings: Arc<CallSettings>,
+}
+
+/// What one handle of a client calls with; [`Client`]'s `with_*` methods change it.
+#[derive(Debug, Clone)]
+pub(crate) struct CallSettings {
+    /// The `Maton-Connection` header, if any.
+    pub(crate) connection: Option<String>,
+    pub(crate) retry: RetryPolicy,
+    /// The longest a whole call takes.
+    pub(crate) timeout: Duration,
+    /// The longest one HTTP exchange takes.
+    pub(crate) attempt_timeout: Duration,
 }
 
 pub(crate) struct Inner {
@@ -38,10 +57,8 @@ pub(crate) struct Inner {
     pub(crate) chargebee_base: String,
     /// Maton control API root.
     pub(crate) control_base: String,
-    pub(crate) connection: Option<String>,
     /// Whether `base_url` replaced the default root (then subdomain hosts are not used).
     pub(crate) base_overridden: bool,
-    pub(crate) retry: RetryPolicy,
     pub(crate) limiter: Option<RateLimiter>,
     pub(crate) max_response_bytes: usize,
 }
@@ -91,6 +108,41 @@ impl Client {
     pub(crate) fn is_gateway(&self) -> bool {
         matches!(self.inner.auth, Auth::Gateway { .. })
     }
+
+    /// A handle that calls through the Maton connection `id` (the `Maton-Connection`
+    /// header), sharing this client's pool and rate limiter.
+    pub fn with_connection(&self, id: impl Into<String>) -> Result<Client, Error> {
+        let id = id.into();
+        check_connection(&id)?;
+        Ok(self.with_settings(|s| s.connection = Some(id)))
+    }
+
+    /// A handle whose calls each end within `timeout`: time queued in the rate limiter,
+    /// every attempt and every wait between attempts included.
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        self.with_settings(|s| s.timeout = timeout)
+    }
+
+    /// A handle whose single HTTP exchanges each end within `timeout`, from connecting to
+    /// the last byte of the body.
+    pub fn with_attempt_timeout(&self, timeout: Duration) -> Client {
+        self.with_settings(|s| s.attempt_timeout = timeout)
+    }
+
+    /// A handle that retries as `policy` says; a policy allowing no attempt is refused.
+    pub fn with_retry(&self, policy: RetryPolicy) -> Result<Client, Error> {
+        check_retry(&policy)?;
+        Ok(self.with_settings(|s| s.retry = policy))
+    }
+
+    fn with_settings(&self, change: impl FnOnce(&mut CallSettings)) -> Client {
+        let mut settings = CallSettings::clone(&self.settings);
+        change(&mut settings);
+        Client {
+            inner: self.inner.clone(),
+            settings: Arc::new(settings),
+        }
+    }
 }
 
 impl fmt::Debug for Client {
@@ -103,7 +155,9 @@ impl fmt::Debug for Client {
             .field("mode", &mode)
             .field("chargebee_base", &self.inner.chargebee_base)
             .field("control_base", &self.inner.control_base)
-            .field("connection", &self.inner.connection)
+            .field("connection", &self.settings.connection)
+            .field("timeout", &self.settings.timeout)
+            .field("attempt_timeout", &self.settings.attempt_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -116,6 +170,7 @@ pub struct ClientBuilder {
     control_url: Option<String>,
     connection: Option<String>,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     retry: Option<RetryPolicy>,
@@ -195,9 +250,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Limit on a whole request, from sending to the last byte of the body (default 60 s).
+    /// The longest a call takes in all (default 60 s): time queued in the rate limiter,
+    /// every attempt and every wait between attempts. When it passes, the call ends with
+    /// [`Error::Deadline`]; a retry whose wait would end after it is not started, and the last
+    /// attempt's error is returned at once. Each page of a `stream()` is one call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The longest one HTTP exchange takes, from connecting to the last byte of the body
+    /// (default 30 s); an attempt cut short this way may be retried.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
 
@@ -265,18 +330,10 @@ impl ClientBuilder {
             self.control_url.as_deref().unwrap_or(CONTROL_URL),
         )?;
         if let Some(c) = &self.connection {
-            if c.is_empty() || reqwest::header::HeaderValue::from_str(c).is_err() {
-                return Err(Error::Config(format!(
-                    "connection id `{c}` cannot be sent as a header"
-                )));
-            }
+            check_connection(c)?;
         }
         let retry = self.retry.unwrap_or_default();
-        if retry.max_attempts == 0 {
-            return Err(Error::Config(
-                "the retry policy must allow at least one attempt".into(),
-            ));
-        }
+        check_retry(&retry)?;
         let default_rate = matches!(auth, Auth::Gateway { .. }).then_some(DEFAULT_GATEWAY_RATE);
         let limiter = match self.rate_limit.unwrap_or(default_rate) {
             Some(rate) if !(rate.is_finite() && rate > 0.0) => {
@@ -296,7 +353,6 @@ impl ClientBuilder {
             .user_agent
             .unwrap_or_else(|| format!("chargebee-rust/{}", env!("CARGO_PKG_VERSION")));
         let mut http = reqwest::Client::builder()
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .user_agent(user_agent)
             // A redirect would carry the key, the body and the idempotency key to another
@@ -315,13 +371,17 @@ impl ClientBuilder {
                 auth,
                 chargebee_base: format!("{base}/api/v2"),
                 control_base: control,
-                connection: self.connection,
                 base_overridden: self.base_url.is_some(),
-                retry,
                 limiter,
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            }),
+            settings: Arc::new(CallSettings {
+                connection: self.connection,
+                retry,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             }),
         })
     }
@@ -356,6 +416,25 @@ fn https_proxy(setting: Option<ProxySetting>) -> Result<Option<reqwest::Proxy>, 
     let proxy =
         reqwest::Proxy::custom(move |target| (target.scheme() == "https").then(|| parsed.clone()));
     Ok(Some(proxy))
+}
+
+fn check_connection(id: &str) -> Result<(), Error> {
+    if id.is_empty() || reqwest::header::HeaderValue::from_str(id).is_err() {
+        return Err(Error::Config(format!(
+            "connection id `{}` cannot be sent as a header",
+            id.escape_debug()
+        )));
+    }
+    Ok(())
+}
+
+fn check_retry(policy: &RetryPolicy) -> Result<(), Error> {
+    if policy.max_attempts == 0 {
+        return Err(Error::Config(
+            "the retry policy must allow at least one attempt".into(),
+        ));
+    }
+    Ok(())
 }
 
 fn check_key(what: &str, key: &Secret) -> Result<(), Error> {

@@ -79,11 +79,23 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// The request did not finish within the configured timeout.
-    #[error("{operation}: timed out")]
+    /// One HTTP exchange did not finish within the attempt timeout, and no retry followed.
+    #[error("{operation}: the attempt timed out")]
     Timeout {
         /// The operation, as `resource.operation`.
         operation: &'static str,
+    },
+    /// The call did not finish within its timeout: queueing in the rate limiter, attempts
+    /// and waits included. Also returned at once when the rate limiter's next slot comes
+    /// after the deadline.
+    #[error("{operation}: no answer within the call's timeout of {timeout:?} ({attempts} attempts started)")]
+    Deadline {
+        /// The operation, as `resource.operation`.
+        operation: &'static str,
+        /// The timeout the call had.
+        timeout: std::time::Duration,
+        /// How many attempts were started.
+        attempts: u32,
     },
     /// A success status with a body that is not the expected JSON.
     #[error(

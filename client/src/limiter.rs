@@ -22,15 +22,43 @@ impl RateLimiter {
         }
     }
 
-    /// Waits for the next free slot.
-    pub(crate) async fn acquire(&self) {
+    /// Waits for the next free slot. When that slot comes after `deadline`, nothing is
+    /// reserved and `Err(LateSlot)` comes back at once: waiting could not help.
+    pub(crate) async fn acquire(&self, deadline: Option<Instant>) -> Result<(), LateSlot> {
         let slot = {
             let mut next = self.next_free.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
             let slot = (*next).max(now);
+            if deadline.is_some_and(|d| slot > d) {
+                return Err(LateSlot);
+            }
             *next = slot.checked_add(self.interval).unwrap_or(slot);
             slot
         };
         tokio::time::sleep_until(slot).await;
+        Ok(())
+    }
+}
+
+/// The next send slot comes after the call's deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LateSlot;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slot_past_the_deadline_is_refused_without_being_taken() {
+        let limiter = RateLimiter::new(1.0);
+        let start = Instant::now();
+        assert_eq!(limiter.acquire(None).await, Ok(()));
+        // The next slot is one second away: a deadline half a second out refuses it…
+        let soon = Some(start + Duration::from_millis(500));
+        assert_eq!(limiter.acquire(soon).await, Err(LateSlot));
+        assert_eq!(Instant::now(), start, "the refusal did not wait");
+        // …and did not take it: the next caller still gets the slot at one second.
+        assert_eq!(limiter.acquire(None).await, Ok(()));
+        assert_eq!(Instant::now(), start + Duration::from_secs(1));
     }
 }

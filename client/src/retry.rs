@@ -5,13 +5,26 @@
 //! twice: reads and deletes always qualify, and POSTs carrying an idempotency key do. A POST
 //! without one is retried only when Chargebee cannot have processed it (no connection was
 //! made, or HTTP 429). Delays grow exponentially with full jitter; a `Retry-After` header
-//! (seconds or HTTP date) replaces the computed delay, clamped to `max_delay`. Attempts and
-//! total elapsed time are both capped: no call retries forever.
+//! (seconds or HTTP date) replaces the computed delay, clamped to `max_delay`. Attempts are
+//! capped here, and the client's timeout bounds each call's whole time: no call retries
+//! forever.
 
 use std::time::{Duration, SystemTime};
 
-/// How a client retries failed calls.
+/// How a client retries failed calls. Start from [`RetryPolicy::default`] or
+/// [`RetryPolicy::none`] and change what differs:
+///
+/// ```
+/// use chargebee::RetryPolicy;
+/// use std::time::Duration;
+///
+/// let policy = RetryPolicy::default()
+///     .max_attempts(6)
+///     .max_delay(Duration::from_secs(4));
+/// assert_eq!(policy.max_attempts, 6);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 turns retries off).
     pub max_attempts: u32,
@@ -19,18 +32,15 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The longest single wait, also the cap on `Retry-After`.
     pub max_delay: Duration,
-    /// No retry starts once this much time has passed since the first attempt.
-    pub max_elapsed: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// 4 attempts, 250 ms base delay, 8 s longest wait, 30 s in all.
+    /// 4 attempts, 250 ms base delay, 8 s longest wait.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 4,
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(8),
-            max_elapsed: Duration::from_secs(30),
         }
     }
 }
@@ -42,6 +52,24 @@ impl RetryPolicy {
             max_attempts: 1,
             ..Self::default()
         }
+    }
+
+    /// Sets the attempts in all, the first included (the client refuses 0).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Sets the backoff before the first retry.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// Sets the longest single wait, also the cap on `Retry-After`.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
     }
 
     /// The wait before retry number `retry` (1 for the first), honouring `retry_after`.

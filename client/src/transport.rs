@@ -3,6 +3,7 @@
 use crate::client::{Auth, Client};
 use crate::error::{decode_json, snippet, ApiError, Error, GatewayErrorKind};
 use crate::form::{Form, FormEncode};
+use crate::limiter::LateSlot as Late;
 use crate::retry::{parse_retry_after, retryable, Failure};
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -10,7 +11,9 @@ use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime};
+use tokio::time::Instant;
 
 /// What the generated code knows about an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +104,8 @@ pub(crate) struct CallOptions {
     pub(crate) idempotency_key: Option<String>,
     /// The most pages `stream()` fetches.
     pub(crate) max_pages: Option<usize>,
+    /// This call's timeout, instead of the client's.
+    pub(crate) timeout: Option<Duration>,
 }
 
 /// What happened while a call was made, beside its decoded value.
@@ -160,18 +165,49 @@ impl Client {
             )));
         }
         let prepared = self.prepare(op, path, params, options)?;
-        let policy = self.inner.retry;
+        let timeout = options.timeout.unwrap_or(self.settings.timeout);
+        // A timeout too long to represent is no deadline at all.
+        let deadline = Instant::now().checked_add(timeout);
+        let attempts = AtomicU32::new(0);
+        let late = || Error::Deadline {
+            operation: op.id,
+            timeout,
+            attempts: attempts.load(Ordering::Relaxed),
+        };
+        let calls = self.attempts(op, &prepared, deadline, &attempts);
+        let outcome = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, calls).await,
+            None => Ok(calls.await),
+        };
+        match outcome {
+            Ok(Err(Late)) | Err(_) => Err(late()),
+            Ok(Ok(result)) => result,
+        }
+    }
+
+    /// Makes attempts until one succeeds, fails for good, or the retry policy or `deadline`
+    /// leaves no room for another; counts them in `attempts`. `Err(Late)` when the rate
+    /// limiter's next slot comes after the deadline.
+    async fn attempts<T: DeserializeOwned>(
+        &self,
+        op: &Operation,
+        prepared: &Prepared,
+        deadline: Option<Instant>,
+        attempts: &AtomicU32,
+    ) -> Result<Result<(T, ResponseInfo), Error>, Late> {
+        let policy = self.settings.retry;
         let replay_safe = op.method != HttpMethod::Post || prepared.idempotency_key.is_some();
-        let started = Instant::now();
-        let mut attempts = 0;
         loop {
-            attempts += 1;
-            let (failure, retry_after, result) = match self.attempt(op, &prepared).await {
+            if let Some(limiter) = &self.inner.limiter {
+                limiter.acquire(deadline).await?;
+            }
+            let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            let (failure, retry_after, result) = match self.attempt(op, prepared).await {
                 Ok(answer) => {
                     let status = answer.status;
                     let info = ResponseInfo {
                         status,
-                        attempts,
+                        attempts: attempt,
                         idempotency_key: prepared.idempotency_key.clone(),
                         replayed: answer.replayed,
                     };
@@ -186,14 +222,17 @@ impl Client {
                 }
                 Err((failure, error)) => (failure, None, Err(error)),
             };
-            let Err(error) = result else { return result };
+            let Err(error) = result else {
+                return Ok(result);
+            };
             let error = error.redacted(&self.secrets());
-            let delay = policy.delay(attempts, retry_after);
-            let in_time = started.elapsed().saturating_add(delay) <= policy.max_elapsed;
-            if attempts >= policy.max_attempts || !in_time || !retryable(failure, replay_safe) {
-                return Err(error);
+            let delay = policy.delay(attempt, retry_after);
+            let in_time =
+                deadline.is_none_or(|d| Instant::now().checked_add(delay).is_some_and(|t| t < d));
+            if attempt >= policy.max_attempts || !in_time || !retryable(failure, replay_safe) {
+                return Ok(Err(error));
             }
-            tracing::info!(operation = op.id, attempt = attempts, ?delay, error = %error, "retrying");
+            tracing::info!(operation = op.id, attempt, ?delay, error = %error, "retrying");
             tokio::time::sleep(delay).await;
         }
     }
@@ -302,12 +341,10 @@ impl Client {
         prepared: &Prepared,
     ) -> Result<Answer, (Failure, Error)> {
         let inner = &self.inner;
-        if let Some(limiter) = &inner.limiter {
-            limiter.acquire().await;
-        }
         let mut request = inner
             .http
             .request(prepared.method.clone(), &prepared.url)
+            .timeout(self.settings.attempt_timeout)
             .header(ACCEPT, "application/json");
         if let Some((content_type, bytes)) = &prepared.body {
             request = request
@@ -318,7 +355,7 @@ impl Client {
             Auth::Gateway { key } => request.bearer_auth(key.expose()),
             Auth::Direct { key, .. } => request.basic_auth(key.expose(), Some("")),
         };
-        if let (Some(connection), ApiBase::Chargebee) = (&inner.connection, op.base) {
+        if let (Some(connection), ApiBase::Chargebee) = (&self.settings.connection, op.base) {
             request = request.header("Maton-Connection", connection);
         }
         if let Some(key) = &prepared.idempotency_key {

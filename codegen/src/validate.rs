@@ -971,6 +971,8 @@ const BUILDER_METHODS: &[&str] = &[
     "with_params",
     "prepare",
     "idempotency_key",
+    "timeout",
+    "max_pages",
     "sort_by",
     "custom_field",
 ];

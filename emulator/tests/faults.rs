@@ -9,7 +9,7 @@ fn no_retries(emulator: &Emulator) -> chargebee::Client {
     emulator
         .client_builder()
         .retry(RetryPolicy::none())
-        .timeout(Duration::from_millis(500))
+        .attempt_timeout(Duration::from_millis(500))
         .build()
         .unwrap()
 }
@@ -77,11 +77,9 @@ async fn a_fault_can_aim_at_one_operation() {
 #[tokio::test]
 async fn retries_ride_over_a_passing_fault() {
     let emulator = Emulator::start().await.unwrap();
-    let policy = RetryPolicy {
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default()
+        .base_delay(Duration::from_millis(10))
+        .max_delay(Duration::from_millis(50));
     let client = emulator.client_builder().retry(policy).build().unwrap();
     emulator.inject(Fault::new(FaultKind::Unavailable, 2));
     let (_, info) = client.customers().list().send_with_info().await.unwrap();

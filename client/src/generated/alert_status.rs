@@ -197,6 +197,12 @@ impl AlertStatusesForSubscriptionRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<AlertStatusesForSubscriptionEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -238,10 +244,10 @@ impl AlertStatusesForSubscriptionRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(
                             &ALERT_STATUSES_FOR_SUBSCRIPTION,
@@ -410,6 +416,12 @@ impl AlertStatusesForAlertRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<AlertStatusesForAlertEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -451,10 +463,10 @@ impl AlertStatusesForAlertRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&ALERT_STATUSES_FOR_ALERT, path, &params, &options)
                         .await

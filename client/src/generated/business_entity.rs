@@ -228,6 +228,12 @@ impl CreateTransfersRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateTransfersResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -445,6 +451,12 @@ impl GetTransfersRequest {
         )?;
         Ok("/business_entities/transfers".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<GetTransfersEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -482,10 +494,10 @@ impl GetTransfersRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&GET_TRANSFERS, path, &params, &options)
                         .await

@@ -127,6 +127,12 @@ impl ListRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/configurations".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)

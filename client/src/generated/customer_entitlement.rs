@@ -186,6 +186,12 @@ impl EntitlementsForCustomerRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<EntitlementsForCustomerEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -227,10 +233,10 @@ impl EntitlementsForCustomerRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&ENTITLEMENTS_FOR_CUSTOMER, path, &params, &options)
                         .await

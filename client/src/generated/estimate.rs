@@ -1111,6 +1111,12 @@ impl CreateSubscriptionRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/estimates/create_subscription".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateSubscriptionResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -1429,6 +1435,12 @@ impl CreateSubItemEstimateRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/estimates/create_subscription_for_items".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateSubItemEstimateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -1728,6 +1740,12 @@ impl CreateSubForCustomerEstimateRequest {
                 ::transport::PathSegment::new("customer_id", & self.customer_id) ?
             ),
         )
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateSubForCustomerEstimateResponse, Error> {
@@ -2040,6 +2058,12 @@ impl CreateSubItemForCustomerEstimateRequest {
                 ::transport::PathSegment::new("customer_id", & self.customer_id) ?
             ),
         )
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateSubItemForCustomerEstimateResponse, Error> {
@@ -2383,6 +2407,12 @@ impl UpdateSubscriptionRequest {
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
         Ok("/estimates/update_subscription".to_string())
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<UpdateSubscriptionResponse, Error> {
@@ -2789,6 +2819,12 @@ impl UpdateSubscriptionForItemsRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/estimates/update_subscription_for_items".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<UpdateSubscriptionForItemsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -3085,6 +3121,12 @@ impl RenewalEstimateRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RenewalEstimateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -3275,6 +3317,12 @@ impl AdvanceInvoiceEstimateRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<AdvanceInvoiceEstimateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -3458,6 +3506,12 @@ impl RegenerateInvoiceEstimateRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RegenerateInvoiceEstimateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -3618,6 +3672,12 @@ impl UpcomingInvoicesEstimateRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<UpcomingInvoicesEstimateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -3768,6 +3828,12 @@ impl ChangeTermEndRequest {
                 ?
             ),
         )
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ChangeTermEndResponse, Error> {
@@ -3989,6 +4055,12 @@ impl CancelSubscriptionRequest {
                 ?
             ),
         )
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CancelSubscriptionResponse, Error> {
@@ -4264,6 +4336,12 @@ impl CancelSubscriptionForItemsRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CancelSubscriptionForItemsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -4486,6 +4564,12 @@ impl PauseSubscriptionRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<PauseSubscriptionResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -4649,6 +4733,12 @@ impl ResumeSubscriptionRequest {
                 ?
             ),
         )
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResumeSubscriptionResponse, Error> {
@@ -4836,6 +4926,12 @@ impl GiftSubscriptionRequest {
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
         Ok("/estimates/gift_subscription".to_string())
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<GiftSubscriptionResponse, Error> {
@@ -5058,6 +5154,12 @@ impl GiftSubscriptionForItemsRequest {
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
         Ok("/estimates/gift_subscription_for_items".to_string())
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<GiftSubscriptionForItemsResponse, Error> {
@@ -5311,6 +5413,12 @@ impl CreateInvoiceRequest {
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
         Ok("/estimates/create_invoice".to_string())
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateInvoiceResponse, Error> {
@@ -5625,6 +5733,12 @@ impl CreateInvoiceForItemsRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/estimates/create_invoice_for_items".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateInvoiceForItemsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -5863,6 +5977,12 @@ impl PaymentSchedulesRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.

@@ -5549,6 +5549,12 @@ impl CreateRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -5996,6 +6002,12 @@ impl CreateForChargeItemsAndChargesRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateForChargeItemsAndChargesResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -6381,6 +6393,12 @@ impl ChargeRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ChargeResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -6671,6 +6689,12 @@ impl ChargeAddonRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ChargeAddonResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -6923,6 +6947,12 @@ impl CreateForChargeItemRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateForChargeItemResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -7114,6 +7144,12 @@ impl StopDunningRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<StopDunningResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -7261,6 +7297,12 @@ impl PauseDunningRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -7414,6 +7456,12 @@ impl ResumeDunningRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -7719,6 +7767,12 @@ impl ImportInvoiceRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -8043,6 +8097,12 @@ impl ApplyPaymentsRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ApplyPaymentsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -8172,6 +8232,12 @@ impl SyncUsagesRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<SyncUsagesResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -8289,6 +8355,12 @@ impl DeleteLineItemsRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -8443,6 +8515,12 @@ impl ApplyCreditsRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -8803,6 +8881,12 @@ impl ListRequest {
         )?;
         Ok("/invoices".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -8838,10 +8922,10 @@ impl ListRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&LIST, path, &params, &options)
                         .await
@@ -9224,6 +9308,12 @@ impl InvoicesForCustomerRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<InvoicesForCustomerEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -9265,10 +9355,10 @@ impl InvoicesForCustomerRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&INVOICES_FOR_CUSTOMER, path, &params, &options)
                         .await
@@ -9419,6 +9509,12 @@ impl InvoicesForSubscriptionRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<InvoicesForSubscriptionEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -9460,10 +9556,10 @@ impl InvoicesForSubscriptionRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&INVOICES_FOR_SUBSCRIPTION, path, &params, &options)
                         .await
@@ -9632,6 +9728,12 @@ impl RetrieveRequest {
                 .invoice_id) ?
             ),
         )
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
@@ -9824,6 +9926,12 @@ impl PdfRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<PdfResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -9939,6 +10047,12 @@ impl DownloadEinvoiceRequest {
                 ::transport::PathSegment::new("invoice_id", & self.invoice_id) ?
             ),
         )
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<DownloadEinvoiceResponse, Error> {
@@ -10071,6 +10185,12 @@ impl ListPaymentReferenceNumbersRequest {
         crate::filter::check_operators("id", &self.params.id, &["is", "in"])?;
         Ok("/invoices/payment_reference_numbers".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListPaymentReferenceNumbersEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -10112,10 +10232,10 @@ impl ListPaymentReferenceNumbersRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(
                             &LIST_PAYMENT_REFERENCE_NUMBERS,
@@ -10359,6 +10479,12 @@ impl AddChargeRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<AddChargeResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -10586,6 +10712,12 @@ impl AddAddonChargeRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<AddAddonChargeResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -10784,6 +10916,12 @@ impl AddChargeItemRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<AddChargeItemResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -10966,6 +11104,12 @@ impl CloseRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -11155,6 +11299,12 @@ impl CollectPaymentRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CollectPaymentResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -11335,6 +11485,12 @@ impl RecordPaymentRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RecordPaymentResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -11495,6 +11651,12 @@ impl RecordTaxWithheldRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RecordTaxWithheldResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -11644,6 +11806,12 @@ impl RemoveTaxWithheldRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -11810,6 +11978,12 @@ impl RefundRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -12001,6 +12175,12 @@ impl RecordRefundRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RecordRefundResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -12177,6 +12357,12 @@ impl RemovePaymentRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RemovePaymentResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -12330,6 +12516,12 @@ impl RemoveCreditNoteRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -12492,6 +12684,12 @@ impl VoidInvoiceRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<VoidInvoiceResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -12650,6 +12848,12 @@ impl WriteOffRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -12817,6 +13021,12 @@ impl VoidBeforeCaptureRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<VoidBeforeCaptureResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -12982,6 +13192,12 @@ impl DeleteRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -13167,6 +13383,12 @@ impl UpdateDetailsRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<UpdateDetailsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -13346,6 +13568,12 @@ impl ApplyPaymentScheduleSchemeRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ApplyPaymentScheduleSchemeResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -13470,6 +13698,12 @@ impl PaymentSchedulesRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<PaymentSchedulesResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -13570,6 +13804,12 @@ impl ResendEinvoiceRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResendEinvoiceResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -13662,6 +13902,12 @@ impl SendEinvoiceRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.

@@ -386,6 +386,12 @@ impl ListLedgerAccountBalancesRequest {
         crate::filter::check_operators("unit_id", &self.params.unit_id, &["is"])?;
         Ok("/ledger_account_balances".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListLedgerAccountBalancesEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -427,10 +433,10 @@ impl ListLedgerAccountBalancesRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&LIST_LEDGER_ACCOUNT_BALANCES, path, &params, &options)
                         .await

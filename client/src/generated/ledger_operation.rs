@@ -415,6 +415,12 @@ impl RetrieveLedgerOperationRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveLedgerOperationResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -566,6 +572,12 @@ impl ListLedgerOperationsRequest {
         crate::filter::check_operators("type", &self.params.r#type, &["is", "in"])?;
         Ok("/ledger_operations".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListLedgerOperationsEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -607,10 +619,10 @@ impl ListLedgerOperationsRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&LIST_LEDGER_OPERATIONS, path, &params, &options)
                         .await
@@ -811,6 +823,12 @@ impl CaptureRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/ledger_operations/capture".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CaptureResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -1009,6 +1027,12 @@ impl AuthorizeRequest {
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
         Ok("/ledger_operations/authorize".to_string())
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<AuthorizeResponse, Error> {
@@ -1211,6 +1235,12 @@ impl CaptureAuthorizationRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/ledger_operations/capture_authorization".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CaptureAuthorizationResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -1404,6 +1434,12 @@ impl ReleaseAuthorizationRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/ledger_operations/release_authorization".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ReleaseAuthorizationResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -1586,6 +1622,12 @@ impl AllocateRequest {
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
         Ok("/ledger_operations/allocate".to_string())
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<AllocateResponse, Error> {

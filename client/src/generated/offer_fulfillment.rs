@@ -424,6 +424,12 @@ impl OfferFulfillmentsRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/offer_fulfillments".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<OfferFulfillmentsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -559,6 +565,12 @@ impl OfferFulfillmentsGetRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<OfferFulfillmentsGetResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -676,6 +688,12 @@ impl OfferFulfillmentsUpdateRequest {
                 .offer_fulfillment_id) ?
             ),
         )
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<OfferFulfillmentsUpdateResponse, Error> {

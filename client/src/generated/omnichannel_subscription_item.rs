@@ -561,6 +561,12 @@ impl ListOmniSubItemScheduleChangesRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListOmniSubItemScheduleChangesEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -607,10 +613,10 @@ impl ListOmniSubItemScheduleChangesRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(
                             &LIST_OMNI_SUB_ITEM_SCHEDULE_CHANGES,

@@ -2454,6 +2454,12 @@ impl CreateRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -2713,6 +2719,12 @@ impl UpdateRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -3021,6 +3033,12 @@ impl ImportOrderRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ImportOrderResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -3261,6 +3279,12 @@ impl AssignOrderNumberRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<AssignOrderNumberResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -3393,6 +3417,12 @@ impl CancelRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -3574,6 +3604,12 @@ impl CreateRefundableCreditNoteRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateRefundableCreditNoteResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -3735,6 +3771,12 @@ impl ReopenRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ReopenResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -3854,6 +3896,12 @@ impl RetrieveRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -3946,6 +3994,12 @@ impl DeleteRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -4209,6 +4263,12 @@ impl ListRequest {
         )?;
         Ok("/orders".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -4244,10 +4304,10 @@ impl ListRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&LIST, path, &params, &options)
                         .await
@@ -4556,6 +4616,12 @@ impl OrdersForInvoiceRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<OrdersForInvoiceEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -4595,10 +4661,10 @@ impl OrdersForInvoiceRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&ORDERS_FOR_INVOICE, path, &params, &options)
                         .await
@@ -4757,6 +4823,12 @@ impl ResendRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.

@@ -415,6 +415,12 @@ impl PersonalizedOffersRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/personalized_offers".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<PersonalizedOffersResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)

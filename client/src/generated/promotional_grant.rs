@@ -182,6 +182,12 @@ impl PromotionalGrantsRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<PromotionalGrantsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)

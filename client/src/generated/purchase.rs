@@ -543,6 +543,12 @@ impl CreateRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -790,6 +796,12 @@ impl EstimateRequest {
     /// Checks the arguments and builds the request path.
     fn prepare(&self) -> Result<String, Error> {
         Ok("/purchases/estimate".to_string())
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<EstimateResponse, Error> {

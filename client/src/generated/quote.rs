@@ -2382,6 +2382,12 @@ impl RetrieveRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -2591,6 +2597,12 @@ impl CreateSubForCustomerQuoteRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -2880,6 +2892,12 @@ impl EditCreateSubForCustomerQuoteRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -3213,6 +3231,12 @@ impl UpdateSubscriptionQuoteRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -3597,6 +3621,12 @@ impl EditUpdateSubscriptionQuoteRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<EditUpdateSubscriptionQuoteResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -3906,6 +3936,12 @@ impl CreateForOnetimeChargesRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateForOnetimeChargesResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -4166,6 +4202,12 @@ impl EditOneTimeQuoteRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -4485,6 +4527,12 @@ impl CreateSubItemsForCustomerQuoteRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -4862,6 +4910,12 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -5274,6 +5328,12 @@ impl UpdateSubscriptionQuoteForItemsRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -5726,6 +5786,12 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -6109,6 +6175,12 @@ impl CreateForChargeItemsAndChargesRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateForChargeItemsAndChargesResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -6433,6 +6505,12 @@ impl EditForChargeItemsAndChargesRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<EditForChargeItemsAndChargesResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -6723,6 +6801,12 @@ impl ListRequest {
         )?;
         Ok("/quotes".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -6758,10 +6842,10 @@ impl ListRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&LIST, path, &params, &options)
                         .await
@@ -7003,6 +7087,12 @@ impl QuoteLineGroupsForQuoteRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<QuoteLineGroupsForQuoteEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -7044,10 +7134,10 @@ impl QuoteLineGroupsForQuoteRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&QUOTE_LINE_GROUPS_FOR_QUOTE, path, &params, &options)
                         .await
@@ -7218,6 +7308,12 @@ impl ConvertRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -7437,6 +7533,12 @@ impl UpdateStatusRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<UpdateStatusResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -7605,6 +7707,12 @@ impl ExtendExpiryDateRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ExtendExpiryDateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -7771,6 +7879,12 @@ impl DeleteRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -7945,6 +8059,12 @@ impl PdfRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<PdfResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -8066,6 +8186,12 @@ impl RetrieveSignatureRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveSignatureResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -8166,6 +8292,12 @@ impl RetrieveSignedPdfRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveSignedPdfResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -8258,6 +8390,12 @@ impl CreateSignatureRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -8358,6 +8496,12 @@ impl UpdateSignatureRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -8486,6 +8630,12 @@ impl UpdateSignatureStatusRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -8618,6 +8768,12 @@ impl RefreshSignatureLinkRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.

@@ -320,6 +320,12 @@ impl ListQuoteEntitlementsRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListQuoteEntitlementsEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -361,10 +367,10 @@ impl ListQuoteEntitlementsRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&LIST_QUOTE_ENTITLEMENTS, path, &params, &options)
                         .await

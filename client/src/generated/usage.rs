@@ -313,6 +313,12 @@ impl CreateRequest {
         self.options.idempotency_key = Some(key.into());
         self
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CreateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -476,6 +482,12 @@ impl RetrieveRequest {
             ),
         )
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -618,6 +630,12 @@ impl DeleteRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.
@@ -834,6 +852,12 @@ impl ListRequest {
         )?;
         Ok("/usages".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -869,10 +893,10 @@ impl ListRequest {
             move |offset| {
                 let client = client.clone();
                 let path = path.clone();
+                let options = options.clone();
                 let mut params = params.clone();
                 params.offset = offset;
                 async move {
-                    let options = crate::transport::CallOptions::default();
                     client
                         .execute(&LIST, path, &params, &options)
                         .await
@@ -1106,6 +1130,12 @@ impl PdfRequest {
     /// carries the same key either way.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
         self
     }
     /// Sends the request and decodes the response.

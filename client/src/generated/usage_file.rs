@@ -355,6 +355,12 @@ impl UploadUrlRequest {
     fn prepare(&self) -> Result<String, Error> {
         Ok("/usage_files/upload_url".to_string())
     }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<UploadUrlResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
@@ -475,6 +481,12 @@ impl ProcessingStatusRequest {
                 ::transport::PathSegment::new("usage_file_id", & self.usage_file_id) ?
             ),
         )
+    }
+    /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+    /// client's timeout: rate-limit queueing, attempts and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ProcessingStatusResponse, Error> {

@@ -267,10 +267,10 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
                 crate::pagination::paginate(#id, check, first, options.max_pages, move |offset| {
                     let client = client.clone();
                     let path = path.clone();
+                    let options = options.clone();
                     let mut params = params.clone();
                     params.offset = offset;
                     async move {
-                        let options = crate::transport::CallOptions::default();
                         client.execute(&#constant, path, &params, &options).await.map(|(page, _)| page)
                     }
                 })
@@ -308,6 +308,12 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             #params_access
             #prepare
             #idempotency
+            /// Ends this call within `timeout` (each page, for `stream()`), instead of the
+            /// client's timeout: rate-limit queueing, attempts and waits included.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
             /// Sends the request and decodes the response.
             pub async fn send(self) -> Result<#output, Error> {
                 self.send_with_info().await.map(|(value, _)| value)

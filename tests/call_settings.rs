@@ -1,0 +1,199 @@
+//! Timeouts, retries and connections: per client, per handle (`with_*`) and per request. A
+//! call's timeout bounds everything it does: rate-limit queueing, attempts and waits.
+
+use chargebee::{Client, Error, RetryPolicy};
+use chargebee_tests::{MockServer, Reply, TEST_KEY};
+use std::time::{Duration, Instant};
+
+/// A gateway client for `server` with these retries and rate limit (connection `conn-a`).
+fn client(server: &MockServer, retry: RetryPolicy, rate: Option<f64>) -> Client {
+    Client::builder()
+        .maton_api_key(TEST_KEY)
+        .base_url(server.url())
+        .connection("conn-a")
+        .retry(retry)
+        .rate_limit(rate)
+        .build()
+        .unwrap()
+}
+
+/// A server answering every request with an empty list.
+async fn empty_lists() -> MockServer {
+    MockServer::with_handler(std::sync::Arc::new(|_| Reply::json(200, r#"{"list":[]}"#))).await
+}
+
+/// Whether `elapsed` lies within 10% above `limit` (never below it).
+fn within_ten_percent(elapsed: Duration, limit: Duration) -> bool {
+    elapsed >= limit && elapsed <= limit + limit / 10
+}
+
+#[tokio::test]
+async fn the_timeout_covers_attempts_waits_and_a_silent_server() {
+    // Two 503s asking for a one-second wait, then a server that never answers.
+    let server = MockServer::start(vec![
+        Reply::json(503, "{}").header("retry-after", "1"),
+        Reply::json(503, "{}").header("retry-after", "1"),
+        Reply::json(200, "{}").delayed(Duration::from_secs(60)),
+    ])
+    .await;
+    let timeout = Duration::from_millis(2500);
+    let client = client(&server, RetryPolicy::default(), None).with_timeout(timeout);
+    let started = Instant::now();
+    let e = client.customers().list().send().await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(
+            e,
+            Error::Deadline {
+                operation: "customer.list",
+                attempts: 3,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "customer.list: no answer within the call's timeout of 2.5s (3 attempts started)"
+    );
+    assert!(within_ten_percent(elapsed, timeout), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_wait_that_would_end_past_the_timeout_is_not_taken() {
+    let server = MockServer::start(vec![
+        Reply::json(503, "{}").header("retry-after", "5"),
+        Reply::json(200, "{}"),
+    ])
+    .await;
+    let client = client(&server, RetryPolicy::default(), None).with_timeout(Duration::from_secs(2));
+    let started = Instant::now();
+    let e = client.customers().list().send().await.unwrap_err();
+    assert_eq!(e.status(), Some(503), "the last attempt's error: {e:?}");
+    assert!(started.elapsed() < Duration::from_millis(500));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn time_queued_in_the_rate_limiter_counts() {
+    let server = empty_lists().await;
+    // One request every 400 ms.
+    let client = client(&server, RetryPolicy::none(), Some(2.5));
+    client.customers().list().send().await.unwrap();
+
+    // The next slot is 400 ms away: within a 1 s timeout the call waits for it…
+    let started = Instant::now();
+    client
+        .customers()
+        .list()
+        .timeout(Duration::from_secs(1))
+        .send()
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(300), "{waited:?}");
+
+    // …but with 100 ms the slot lies past the deadline: refused at once, nothing sent.
+    let started = Instant::now();
+    let e = client
+        .customers()
+        .list()
+        .timeout(Duration::from_millis(100))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Deadline { attempts: 0, .. }), "{e:?}");
+    assert!(started.elapsed() < Duration::from_millis(100));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_request_timeout_overrides_the_clients() {
+    let server =
+        MockServer::start(vec![Reply::json(200, "{}").delayed(Duration::from_secs(60))]).await;
+    let client = client(&server, RetryPolicy::none(), None);
+    let started = Instant::now();
+    let e = client
+        .customers()
+        .list()
+        .timeout(Duration::from_millis(400))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Deadline { attempts: 1, .. }), "{e:?}");
+    assert!(
+        within_ten_percent(started.elapsed(), Duration::from_millis(400)),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn an_attempt_timeout_is_retried_within_the_call_timeout() {
+    let server = MockServer::start(vec![
+        Reply::json(200, "{}").delayed(Duration::from_secs(60)),
+        Reply::json(200, r#"{"list":[]}"#),
+    ])
+    .await;
+    let policy = RetryPolicy::default().base_delay(Duration::from_millis(1));
+    let client = client(&server, policy, None).with_attempt_timeout(Duration::from_millis(200));
+    let (_, info) = client.customers().list().send_with_info().await.unwrap();
+    assert_eq!(info.attempts, 2);
+}
+
+#[tokio::test]
+async fn handles_change_the_connection_and_share_the_limiter() {
+    let server = empty_lists().await;
+    // One request every 300 ms, for the client and every handle made from it.
+    let client = client(&server, RetryPolicy::none(), Some(1.0 / 0.3));
+    let other = client.with_connection("conn-b").unwrap();
+    client.customers().list().send().await.unwrap();
+    other.customers().list().send().await.unwrap();
+    client.customers().list().send().await.unwrap();
+
+    let requests = server.requests();
+    let connections: Vec<_> = requests
+        .iter()
+        .map(|r| r.header("maton-connection").unwrap_or("none"))
+        .collect();
+    assert_eq!(connections, ["conn-a", "conn-b", "conn-a"]);
+    for pair in requests.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(gap >= Duration::from_millis(250), "{gap:?}: one limiter");
+    }
+}
+
+#[tokio::test]
+async fn a_handle_retries_as_told_and_leaves_the_client_alone() {
+    let server = MockServer::start(vec![
+        Reply::json(503, "{}"),
+        Reply::json(503, "{}"),
+        Reply::json(200, r#"{"list":[]}"#),
+    ])
+    .await;
+    let client = client(&server, RetryPolicy::none(), None);
+    let patient = client
+        .with_retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .unwrap();
+    assert_eq!(
+        client.customers().list().send().await.unwrap_err().status(),
+        Some(503)
+    );
+    let (_, info) = patient.customers().list().send_with_info().await.unwrap();
+    assert_eq!(info.attempts, 2);
+}
+
+#[test]
+fn handles_refuse_what_could_not_be_sent() {
+    let client = Client::builder().maton_api_key("k").build().unwrap();
+    let e = client.with_connection("a\nb").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid client configuration: connection id `a\\nb` cannot be sent as a header"
+    );
+    assert!(client.with_connection("").is_err());
+    let e = client
+        .with_retry(RetryPolicy::default().max_attempts(0))
+        .unwrap_err();
+    assert!(e.to_string().contains("at least one attempt"), "{e}");
+}
