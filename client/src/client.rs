@@ -1,6 +1,6 @@
 //! The client and its builder: credentials, base URLs, connection, timeouts.
 
-use crate::limiter::RateLimiter;
+use crate::limiter::{Limiter, RateLimiter};
 use crate::{Error, RetryPolicy};
 use std::fmt;
 use std::sync::Arc;
@@ -59,7 +59,7 @@ pub(crate) struct Inner {
     pub(crate) control_base: String,
     /// Whether `base_url` replaced the default root (then subdomain hosts are not used).
     pub(crate) base_overridden: bool,
-    pub(crate) limiter: Option<RateLimiter>,
+    pub(crate) limiter: Option<Limiter>,
     pub(crate) max_response_bytes: usize,
 }
 
@@ -177,6 +177,9 @@ pub struct ClientBuilder {
     rate_limit: Option<Option<f64>>,
     max_response_bytes: Option<usize>,
     proxy: Option<ProxySetting>,
+    /// The Redis URL and key of a limit shared by processes.
+    #[cfg(feature = "redis")]
+    shared_rate_limit: Option<(String, String)>,
 }
 
 /// Where https requests go through, if anywhere.
@@ -292,6 +295,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares the rate limit with every process (and client) that names the same `key` in
+    /// the Redis at `redis_url` (`redis://[:password@]host[:port][/db]`), so a fleet together
+    /// stays under the gateway's 10 requests per second per account. The rate is
+    /// [`ClientBuilder::rate_limit`]'s (10 per second through the gateway by default); each
+    /// process then takes send slots spaced `1 / rate` apart across the fleet, on Redis's clock.
+    ///
+    /// Redis is reached on the first call, not here. When it cannot be reached or fails, the
+    /// process limits itself alone at the same rate (so a fleet of N may send N times the
+    /// rate), logs a warning once, and tries Redis again a second later.
+    #[cfg(feature = "redis")]
+    pub fn shared_rate_limit(
+        mut self,
+        redis_url: impl Into<String>,
+        key: impl Into<String>,
+    ) -> Self {
+        self.shared_rate_limit = Some((redis_url.into(), key.into()));
+        self
+    }
+
     /// The largest response body read; a larger one is an error (default 32 MiB).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = Some(limit);
@@ -299,8 +321,8 @@ impl ClientBuilder {
     }
 
     /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<Client, Error> {
-        let auth = self.auth.ok_or_else(|| {
+    pub fn build(mut self) -> Result<Client, Error> {
+        let auth = self.auth.take().ok_or_else(|| {
             Error::Config("no credentials: call maton_api_key(key) or direct(site, api_key)".into())
         })?;
         let default_base = match &auth {
@@ -335,20 +357,20 @@ impl ClientBuilder {
         let retry = self.retry.unwrap_or_default();
         check_retry(&retry)?;
         let default_rate = matches!(auth, Auth::Gateway { .. }).then_some(DEFAULT_GATEWAY_RATE);
-        let limiter = match self.rate_limit.unwrap_or(default_rate) {
-            Some(rate) if !(rate.is_finite() && rate > 0.0) => {
+        let rate = self.rate_limit.unwrap_or(default_rate);
+        if let Some(rate) = rate {
+            if !(rate.is_finite() && rate > 0.0) {
                 return Err(Error::Config(format!(
                     "rate limit {rate} is not a positive number of requests per second"
-                )))
+                )));
             }
-            Some(rate) if rate < MIN_RATE => {
+            if rate < MIN_RATE {
                 return Err(Error::Config(format!(
                     "rate limit {rate} is below one request a day ({MIN_RATE:e} per second)"
-                )))
+                )));
             }
-            Some(rate) => Some(RateLimiter::new(rate)),
-            None => None,
-        };
+        }
+        let limiter = self.limiter(rate)?;
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("chargebee-rust/{}", env!("CARGO_PKG_VERSION")));
@@ -384,6 +406,33 @@ impl ClientBuilder {
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             }),
         })
+    }
+}
+
+impl ClientBuilder {
+    /// The limiter for `rate` requests per second: shared through Redis when asked for.
+    fn limiter(&self, rate: Option<f64>) -> Result<Option<Limiter>, Error> {
+        #[cfg(feature = "redis")]
+        if let Some((url, key)) = &self.shared_rate_limit {
+            let rate = rate.ok_or_else(|| {
+                Error::Config(
+                    "a shared rate limit needs a rate: rate_limit(None) turned it off".into(),
+                )
+            })?;
+            if key.is_empty() {
+                return Err(Error::Config("the shared rate limit's key is empty".into()));
+            }
+            let shared =
+                crate::limiter::SharedLimiter::new(url, key.clone(), rate).map_err(|e| {
+                    Error::Config(format!(
+                        "the shared rate limit's Redis URL cannot be used ({:?}); it is not \
+                         repeated here, as it may hold a password",
+                        e.kind()
+                    ))
+                })?;
+            return Ok(Some(Limiter::Shared(Box::new(shared))));
+        }
+        Ok(rate.map(|rate| Limiter::Local(RateLimiter::new(rate))))
     }
 }
 

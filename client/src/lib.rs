@@ -47,8 +47,8 @@ pub mod types;
 pub mod webhook;
 
 pub use client::{
-    Client, ClientBuilder, API_KEY_VAR, CONTROL_URL, DEFAULT_GATEWAY_RATE,
-    DEFAULT_MAX_RESPONSE_BYTES, GATEWAY_URL,
+    Client, ClientBuilder, API_KEY_VAR, CONTROL_URL, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_GATEWAY_RATE,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, GATEWAY_URL,
 };
 pub use custom_fields::{CustomFieldValues, CUSTOM_FIELD_PREFIX};
 pub use error::{ApiError, ApiErrorCode, Error, ErrorType, GatewayErrorKind};

@@ -1,9 +1,37 @@
 //! A client-side rate limiter shared by all clones of a client, so bursts queue instead of
-//! drawing HTTP 429 from the gateway.
+//! drawing HTTP 429 from the gateway: kept in this process, or (feature `redis`) in Redis for
+//! every process naming the same key.
+
+#[cfg(feature = "redis")]
+mod shared;
 
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
+
+#[cfg(feature = "redis")]
+pub(crate) use shared::SharedLimiter;
+
+/// The limiter a client sends through.
+#[derive(Debug)]
+pub(crate) enum Limiter {
+    /// Slots handed out in this process.
+    Local(RateLimiter),
+    /// Slots handed out by Redis to every process sharing a key.
+    #[cfg(feature = "redis")]
+    Shared(Box<SharedLimiter>),
+}
+
+impl Limiter {
+    /// Waits for the next send slot; `Err(LateSlot)` at once when it comes after `deadline`.
+    pub(crate) async fn acquire(&self, deadline: Option<Instant>) -> Result<(), LateSlot> {
+        match self {
+            Limiter::Local(limiter) => limiter.acquire(deadline).await,
+            #[cfg(feature = "redis")]
+            Limiter::Shared(limiter) => limiter.acquire(deadline).await,
+        }
+    }
+}
 
 /// Hands out send slots spaced `interval` apart, first come first served.
 #[derive(Debug)]

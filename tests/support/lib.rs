@@ -1,5 +1,8 @@
 //! Test support: a local HTTP/1.1 server on 127.0.0.1 that records every request byte for
-//! byte and answers from a script, plus the realistic response fixtures.
+//! byte and answers from a script, the realistic response fixtures, and a real
+//! `redis-server` for the shared rate limit.
+
+pub mod redis_server;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};

@@ -39,6 +39,11 @@ pub fn cargo_features(api: &Api) -> String {
         "# `Client::call`: any operation by id, with JSON parameters."
     );
     let _ = writeln!(out, "dynamic = []");
+    let _ = writeln!(
+        out,
+        "# `ClientBuilder::shared_rate_limit`: one rate limit for every process, kept in Redis."
+    );
+    let _ = writeln!(out, "redis = [\"dep:redis\"]");
     for res in &api.resources {
         let _ = writeln!(out, "{} = [{}]", res.module, quoted(&needs(res)));
     }

@@ -1,0 +1,202 @@
+//! One rate limit for a fleet: four processes of eight tasks each share the gateway's 10
+//! requests per second through a real Redis, against the emulator's gateway, which answers
+//! 429 past 10 per second per key. Without the shared limit the same fleet draws 429s.
+//! Also: the shared limit honours a call's timeout, and falls back to a local limit (with a
+//! warning) when Redis cannot be reached.
+
+use chargebee::{Client, Error, RetryPolicy};
+use chargebee_emulator::Emulator;
+use chargebee_tests::redis_server::RedisServer;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::process::Command;
+
+const PROCESSES: usize = 4;
+const TASKS: usize = 8;
+const CALLS: usize = 2;
+
+/// Runs the fleet against `emulator`, limited through `redis` or each process alone; returns
+/// the calls that succeeded and those that drew 429, summed over the processes.
+async fn run_fleet(emulator: &Emulator, redis: Option<&str>) -> (usize, usize) {
+    let children: Vec<_> = (0..PROCESSES)
+        .map(|_| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_fleet-worker"));
+            command
+                .env("FLEET_BASE_URL", format!("{}/chargebee", emulator.url()))
+                .env("FLEET_KEY", chargebee_emulator::DEFAULT_MATON_API_KEY)
+                .env("FLEET_TASKS", TASKS.to_string())
+                .env("FLEET_CALLS", CALLS.to_string())
+                .env_remove("FLEET_REDIS_URL")
+                .stdout(Stdio::piped());
+            if let Some(url) = redis {
+                command.env("FLEET_REDIS_URL", url);
+            }
+            command.spawn().expect("the worker starts")
+        })
+        .collect();
+    let (mut ok, mut limited) = (0, 0);
+    for child in children {
+        let output = child.wait_with_output().await.expect("the worker ends");
+        assert!(output.status.success(), "a worker failed: {output:?}");
+        let text = String::from_utf8(output.stdout).expect("UTF-8");
+        let counts: Vec<usize> = text
+            .split_whitespace()
+            .map(|n| n.parse().expect("a count"))
+            .collect();
+        ok += counts[0];
+        limited += counts[1];
+    }
+    (ok, limited)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleet_sharing_redis_stays_under_the_gateway_limit() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let emulator = Emulator::start().await.unwrap();
+    let calls = PROCESSES * TASKS * CALLS;
+
+    // Alone, each process keeps to 10 per second: together they send 40, and draw 429s.
+    let (ok, limited) = run_fleet(&emulator, None).await;
+    assert_eq!(ok + limited, calls);
+    assert!(
+        limited > 0,
+        "the fleet without Redis drew no 429: the test proves nothing"
+    );
+
+    // The emulator's allowance refills at 10 per second; let it fill up again.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let started = Instant::now();
+    let (ok, limited) = run_fleet(&emulator, Some(&redis.url())).await;
+    let elapsed = started.elapsed();
+    assert_eq!(
+        (ok, limited),
+        (calls, 0),
+        "every call got through, none drew 429"
+    );
+    // 64 slots 100 ms apart take 6.3 s from the first to the last.
+    assert!(elapsed >= Duration::from_millis(6300), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_shared_slot_past_the_timeout_is_refused_at_once() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let emulator = Emulator::start().await.unwrap();
+    let client = |key: &str| {
+        emulator
+            .client_builder()
+            .rate_limit(Some(1.0))
+            .retry(RetryPolicy::none())
+            .shared_rate_limit(redis.url(), key)
+            .build()
+            .unwrap()
+    };
+    // Two clients (as two processes would) naming one key share one slot per second.
+    let (first, second) = (client("deadline"), client("deadline"));
+    first.customers().list().send().await.unwrap();
+    let started = Instant::now();
+    let e = second
+        .customers()
+        .list()
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Deadline { attempts: 0, .. }), "{e:?}");
+    assert!(started.elapsed() < Duration::from_millis(300));
+    // The refused slot was not taken: the next call waits for the one a second after the first.
+    second.customers().list().send().await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(800),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // Another key is another limit: no wait.
+    let started = Instant::now();
+    client("other").customers().list().send().await.unwrap();
+    assert!(started.elapsed() < Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn without_redis_the_process_limits_itself_and_warns_once() {
+    let logs = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let sink = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_writer(move || LogWriter(sink.clone()))
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let emulator = Emulator::start().await.unwrap();
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client: Client = emulator
+        .client_builder()
+        .rate_limit(Some(5.0))
+        .shared_rate_limit(format!("redis://127.0.0.1:{closed}"), "fallback")
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    for _ in 0..4 {
+        client.customers().list().send().await.unwrap();
+    }
+    // Four calls at 5 per second, limited locally: three gaps of 200 ms.
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
+        "{:?}",
+        started.elapsed()
+    );
+    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let warnings: Vec<&str> = text.lines().filter(|l| l.contains("WARN")).collect();
+    assert_eq!(warnings.len(), 1, "{text}");
+    assert!(
+        warnings[0].contains("shared rate limit: Redis failed"),
+        "{text}"
+    );
+    assert!(warnings[0].contains("key=fallback"), "{text}");
+}
+
+#[test]
+fn a_shared_limit_needs_a_rate_and_a_usable_url() {
+    let e = Client::builder()
+        .maton_api_key("k")
+        .rate_limit(None)
+        .shared_rate_limit("redis://127.0.0.1:1", "k")
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("needs a rate"), "{e}");
+    let e = Client::builder()
+        .maton_api_key("k")
+        .shared_rate_limit("http://user:hunter2@example.com", "k")
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("Redis URL cannot be used"), "{e}");
+    assert!(!e.to_string().contains("hunter2"), "{e}");
+    let e = Client::builder()
+        .maton_api_key("k")
+        .shared_rate_limit("redis://127.0.0.1:1", "")
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("key is empty"), "{e}");
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
