@@ -1,8 +1,12 @@
-//! Timeouts, retries and connections: per client, per handle (`with_*`) and per request. A
-//! call's timeout bounds everything it does: rate-limit queueing, attempts and waits.
+//! Timeouts, retries, connections and rate limiters: per client, per handle (`with_*`) and
+//! per request. A call's timeout bounds everything it does: rate-limit queueing, attempts and
+//! waits.
 
-use chargebee::{Client, Error, RetryPolicy};
+use chargebee::{Client, Error, RateLimit, RetryPolicy, SlotPastDeadline};
 use chargebee_tests::{MockServer, Reply, TEST_KEY};
+use futures::future::BoxFuture;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A gateway client for `server` with these retries and rate limit (connection `conn-a`).
@@ -19,7 +23,7 @@ fn client(server: &MockServer, retry: RetryPolicy, rate: Option<f64>) -> Client 
 
 /// A server answering every request with an empty list.
 async fn empty_lists() -> MockServer {
-    MockServer::with_handler(std::sync::Arc::new(|_| Reply::json(200, r#"{"list":[]}"#))).await
+    MockServer::with_handler(Arc::new(|_| Reply::json(200, r#"{"list":[]}"#))).await
 }
 
 /// Whether `elapsed` lies within 10% above `limit` (never below it).
@@ -196,4 +200,73 @@ fn handles_refuse_what_could_not_be_sent() {
         .with_retry(RetryPolicy::default().max_attempts(0))
         .unwrap_err();
     assert!(e.to_string().contains("at least one attempt"), "{e}");
+}
+
+/// A limiter of the caller's own: counts what it is asked, and refuses when told to.
+#[derive(Debug, Default)]
+struct Turnstile {
+    asked: AtomicUsize,
+    deadlines: Mutex<Vec<Option<std::time::Instant>>>,
+    refuse: AtomicBool,
+}
+
+impl RateLimit for Turnstile {
+    fn acquire(
+        &self,
+        deadline: Option<std::time::Instant>,
+    ) -> BoxFuture<'_, Result<(), SlotPastDeadline>> {
+        Box::pin(async move {
+            self.asked.fetch_add(1, Ordering::SeqCst);
+            self.deadlines.lock().unwrap().push(deadline);
+            if self.refuse.load(Ordering::SeqCst) {
+                Err(SlotPastDeadline)
+            } else {
+                Ok(())
+            }
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_limiter_of_ones_own_is_asked_before_every_attempt() {
+    let server = MockServer::start(vec![
+        Reply::json(503, "{}"),
+        Reply::json(200, r#"{"list":[]}"#),
+        Reply::json(200, r#"{"list":[]}"#),
+    ])
+    .await;
+    let turnstile = Arc::new(Turnstile::default());
+    let client = Client::builder()
+        .maton_api_key(TEST_KEY)
+        .base_url(server.url())
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .rate_limiter(turnstile.clone())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let before = std::time::Instant::now();
+    client.customers().list().send().await.unwrap();
+    // A handle shares it too.
+    client
+        .with_connection("conn-b")
+        .unwrap()
+        .customers()
+        .list()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(turnstile.asked.load(Ordering::SeqCst), 3);
+    // Each time with the call's deadline, five seconds out.
+    for deadline in turnstile.deadlines.lock().unwrap().iter() {
+        let left = deadline.unwrap() - before;
+        assert!(
+            left > Duration::from_millis(4900) && left <= Duration::from_secs(6),
+            "{left:?}"
+        );
+    }
+
+    turnstile.refuse.store(true, Ordering::SeqCst);
+    let e = client.customers().list().send().await.unwrap_err();
+    assert!(matches!(e, Error::Deadline { attempts: 0, .. }), "{e:?}");
+    assert_eq!(server.requests().len(), 3, "nothing sent without a slot");
 }

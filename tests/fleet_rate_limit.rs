@@ -16,9 +16,16 @@ const PROCESSES: usize = 4;
 const TASKS: usize = 8;
 const CALLS: usize = 2;
 
-/// Runs the fleet against `emulator`, limited through `redis` or each process alone; returns
-/// the calls that succeeded and those that drew 429, summed over the processes.
-async fn run_fleet(emulator: &Emulator, redis: Option<&str>) -> (usize, usize) {
+/// What a fleet's run came to, summed over its processes.
+struct FleetRun {
+    ok: usize,
+    limited: usize,
+    /// Calls per second, from the first start to the last answer of any process.
+    rate: f64,
+}
+
+/// Runs the fleet against `emulator`, limited through `redis` or each process alone.
+async fn run_fleet(emulator: &Emulator, redis: Option<&str>) -> FleetRun {
     let children: Vec<_> = (0..PROCESSES)
         .map(|_| {
             let mut command = Command::new(env!("CARGO_BIN_EXE_fleet-worker"));
@@ -35,19 +42,26 @@ async fn run_fleet(emulator: &Emulator, redis: Option<&str>) -> (usize, usize) {
             command.spawn().expect("the worker starts")
         })
         .collect();
-    let (mut ok, mut limited) = (0, 0);
+    let (mut ok, mut limited, mut first, mut last) = (0, 0, u128::MAX, 0);
     for child in children {
         let output = child.wait_with_output().await.expect("the worker ends");
         assert!(output.status.success(), "a worker failed: {output:?}");
         let text = String::from_utf8(output.stdout).expect("UTF-8");
-        let counts: Vec<usize> = text
+        let figures: Vec<u128> = text
             .split_whitespace()
-            .map(|n| n.parse().expect("a count"))
+            .map(|n| n.parse().expect("a number"))
             .collect();
-        ok += counts[0];
-        limited += counts[1];
+        ok += figures[0] as usize;
+        limited += figures[1] as usize;
+        first = first.min(figures[2]);
+        last = last.max(figures[3]);
     }
-    (ok, limited)
+    let seconds = (last - first) as f64 / 1e6;
+    FleetRun {
+        ok,
+        limited,
+        rate: (ok + limited) as f64 / seconds,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -59,25 +73,60 @@ async fn a_fleet_sharing_redis_stays_under_the_gateway_limit() {
     let calls = PROCESSES * TASKS * CALLS;
 
     // Alone, each process keeps to 10 per second: together they send 40, and draw 429s.
-    let (ok, limited) = run_fleet(&emulator, None).await;
-    assert_eq!(ok + limited, calls);
+    let alone = run_fleet(&emulator, None).await;
+    assert_eq!(alone.ok + alone.limited, calls);
     assert!(
-        limited > 0,
+        alone.limited > 0,
         "the fleet without Redis drew no 429: the test proves nothing"
     );
 
     // The emulator's allowance refills at 10 per second; let it fill up again.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let started = Instant::now();
-    let (ok, limited) = run_fleet(&emulator, Some(&redis.url())).await;
-    let elapsed = started.elapsed();
+    let shared = run_fleet(&emulator, Some(&redis.url())).await;
     assert_eq!(
-        (ok, limited),
+        (shared.ok, shared.limited),
         (calls, 0),
         "every call got through, none drew 429"
     );
-    // 64 slots 100 ms apart take 6.3 s from the first to the last.
-    assert!(elapsed >= Duration::from_millis(6300), "{elapsed:?}");
+    // 64 calls in slots 100 ms apart: 6.3 s from the first slot to the last, plus the
+    // last answer; within 10% of 10 per second.
+    assert!(
+        (9.0..=11.0).contains(&shared.rate),
+        "{:.2} per second",
+        shared.rate
+    );
+    eprintln!(
+        "fleet of {PROCESSES} x {TASKS}: alone {:.1}/s with {} of {calls} answered 429; \
+         shared {:.2}/s with none",
+        alone.rate, alone.limited, shared.rate
+    );
+}
+
+#[tokio::test]
+async fn calls_go_on_at_the_local_rate_when_redis_stops() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator
+        .client_builder()
+        .rate_limit(Some(5.0))
+        .retry(RetryPolicy::none())
+        .shared_rate_limit(redis.url(), "stopping")
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        client.customers().list().send().await.unwrap();
+    }
+    drop(redis);
+    let started = Instant::now();
+    for _ in 0..4 {
+        client.customers().list().send().await.unwrap();
+    }
+    // Four calls at 5 per second, limited locally: at least three gaps of 200 ms.
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
 }
 
 #[tokio::test]

@@ -1,10 +1,18 @@
 //! One process of a fleet for `tests/fleet_rate_limit.rs`: `FLEET_TASKS` tasks each list
 //! customers `FLEET_CALLS` times through the gateway at `FLEET_BASE_URL` with the key
 //! `FLEET_KEY`, with no retries, limited through the Redis at `FLEET_REDIS_URL` (or alone in
-//! this process when it is unset). Prints `<ok> <rate limited>` and fails on any other error.
+//! this process when it is unset). Prints `<ok> <rate limited> <first sent> <last answered>`
+//! (times in microseconds since the Unix epoch) and fails on any other error.
 
 use chargebee::{Client, RetryPolicy};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+fn micros_now() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_micros()
+}
 
 fn var(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"))
@@ -23,6 +31,7 @@ async fn main() {
         builder = builder.shared_rate_limit(redis, "chargebee-tests:fleet");
     }
     let client = builder.build().expect("a valid client");
+    let first = micros_now();
     let workers: Vec<_> = (0..tasks)
         .map(|_| {
             let client = client.clone();
@@ -45,5 +54,5 @@ async fn main() {
         ok += o;
         limited += l;
     }
-    println!("{ok} {limited}");
+    println!("{ok} {limited} {first} {}", micros_now());
 }

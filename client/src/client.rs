@@ -1,6 +1,6 @@
 //! The client and its builder: credentials, base URLs, connection, timeouts.
 
-use crate::limiter::{Limiter, RateLimiter};
+use crate::limiter::{Limiter, RateLimit, RateLimiter};
 use crate::{Error, RetryPolicy};
 use std::fmt;
 use std::sync::Arc;
@@ -177,6 +177,8 @@ pub struct ClientBuilder {
     rate_limit: Option<Option<f64>>,
     max_response_bytes: Option<usize>,
     proxy: Option<ProxySetting>,
+    /// The caller's own limiter.
+    rate_limiter: Option<Arc<dyn RateLimit>>,
     /// The Redis URL and key of a limit shared by processes.
     #[cfg(feature = "redis")]
     shared_rate_limit: Option<(String, String)>,
@@ -295,6 +297,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Takes send slots from `limiter` instead of the built-in limiter, so the rate limit
+    /// can live wherever the caller keeps it; [`ClientBuilder::rate_limit`] is then not used.
+    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimit>) -> Self {
+        self.rate_limiter = Some(limiter);
+        self
+    }
+
     /// Shares the rate limit with every process (and client) that names the same `key` in
     /// the Redis at `redis_url` (`redis://[:password@]host[:port][/db]`), so a fleet together
     /// stays under the gateway's 10 requests per second per account. The rate is
@@ -410,8 +419,18 @@ impl ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The limiter for `rate` requests per second: shared through Redis when asked for.
+    /// The limiter for `rate` requests per second: the caller's own, or shared through Redis
+    /// when asked for, or local.
     fn limiter(&self, rate: Option<f64>) -> Result<Option<Limiter>, Error> {
+        if let Some(limiter) = &self.rate_limiter {
+            #[cfg(feature = "redis")]
+            if self.shared_rate_limit.is_some() {
+                return Err(Error::Config(
+                    "both rate_limiter and shared_rate_limit are set; choose one".into(),
+                ));
+            }
+            return Ok(Some(Limiter::Custom(limiter.clone())));
+        }
         #[cfg(feature = "redis")]
         if let Some((url, key)) = &self.shared_rate_limit {
             let rate = rate.ok_or_else(|| {

@@ -57,6 +57,7 @@ pub use filter::{
     TimestampFilter,
 };
 pub use generated::*;
+pub use limiter::{RateLimit, SlotPastDeadline};
 pub use pagination::Page;
 pub use raw::RawRequest;
 pub use retry::RetryPolicy;

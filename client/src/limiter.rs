@@ -1,11 +1,13 @@
 //! A client-side rate limiter shared by all clones of a client, so bursts queue instead of
-//! drawing HTTP 429 from the gateway: kept in this process, or (feature `redis`) in Redis for
-//! every process naming the same key.
+//! drawing HTTP 429 from the gateway: kept in this process, in Redis for every process naming
+//! the same key (feature `redis`), or anywhere a [`RateLimit`] of the caller's keeps it.
 
 #[cfg(feature = "redis")]
 mod shared;
 
-use std::sync::Mutex;
+use futures::future::BoxFuture;
+use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -20,15 +22,31 @@ pub(crate) enum Limiter {
     /// Slots handed out by Redis to every process sharing a key.
     #[cfg(feature = "redis")]
     Shared(Box<SharedLimiter>),
+    /// Slots from the caller's own limiter.
+    Custom(Arc<dyn RateLimit>),
+}
+
+/// A source of send slots, for a rate limit kept somewhere the client does not know (a
+/// database, a coordination service). The client asks it before every attempt, for calls of
+/// every clone and handle; give it to [`ClientBuilder::rate_limiter`](crate::ClientBuilder::rate_limiter).
+pub trait RateLimit: Send + Sync + fmt::Debug {
+    /// Waits until the next request may be sent. When that would be after `deadline` (set
+    /// by the call's timeout), returns `Err(SlotPastDeadline)` at once without taking the
+    /// slot; the call then ends with [`Error::Deadline`](crate::Error::Deadline).
+    fn acquire(
+        &self,
+        deadline: Option<std::time::Instant>,
+    ) -> BoxFuture<'_, Result<(), SlotPastDeadline>>;
 }
 
 impl Limiter {
-    /// Waits for the next send slot; `Err(LateSlot)` at once when it comes after `deadline`.
-    pub(crate) async fn acquire(&self, deadline: Option<Instant>) -> Result<(), LateSlot> {
+    /// Waits for the next send slot; `Err(SlotPastDeadline)` at once when it comes after `deadline`.
+    pub(crate) async fn acquire(&self, deadline: Option<Instant>) -> Result<(), SlotPastDeadline> {
         match self {
             Limiter::Local(limiter) => limiter.acquire(deadline).await,
             #[cfg(feature = "redis")]
             Limiter::Shared(limiter) => limiter.acquire(deadline).await,
+            Limiter::Custom(limiter) => limiter.acquire(deadline.map(Instant::into_std)).await,
         }
     }
 }
@@ -51,14 +69,14 @@ impl RateLimiter {
     }
 
     /// Waits for the next free slot. When that slot comes after `deadline`, nothing is
-    /// reserved and `Err(LateSlot)` comes back at once: waiting could not help.
-    pub(crate) async fn acquire(&self, deadline: Option<Instant>) -> Result<(), LateSlot> {
+    /// reserved and `Err(SlotPastDeadline)` comes back at once: waiting could not help.
+    pub(crate) async fn acquire(&self, deadline: Option<Instant>) -> Result<(), SlotPastDeadline> {
         let slot = {
             let mut next = self.next_free.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
             let slot = (*next).max(now);
             if deadline.is_some_and(|d| slot > d) {
-                return Err(LateSlot);
+                return Err(SlotPastDeadline);
             }
             *next = slot.checked_add(self.interval).unwrap_or(slot);
             slot
@@ -70,7 +88,7 @@ impl RateLimiter {
 
 /// The next send slot comes after the call's deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct LateSlot;
+pub struct SlotPastDeadline;
 
 #[cfg(test)]
 mod tests {
@@ -83,7 +101,7 @@ mod tests {
         assert_eq!(limiter.acquire(None).await, Ok(()));
         // The next slot is one second away: a deadline half a second out refuses it…
         let soon = Some(start + Duration::from_millis(500));
-        assert_eq!(limiter.acquire(soon).await, Err(LateSlot));
+        assert_eq!(limiter.acquire(soon).await, Err(SlotPastDeadline));
         assert_eq!(Instant::now(), start, "the refusal did not wait");
         // …and did not take it: the next caller still gets the slot at one second.
         assert_eq!(limiter.acquire(None).await, Ok(()));

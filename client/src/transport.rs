@@ -3,7 +3,7 @@
 use crate::client::{Auth, Client};
 use crate::error::{decode_json, snippet, ApiError, Error, GatewayErrorKind};
 use crate::form::{Form, FormEncode};
-use crate::limiter::LateSlot as Late;
+use crate::limiter::SlotPastDeadline as Late;
 use crate::retry::{parse_retry_after, retryable, Failure};
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};

@@ -8,7 +8,7 @@
 //! When Redis cannot be reached or fails, the process limits itself alone at the same rate,
 //! warns once, and tries Redis again a second later; it says so when Redis answers again.
 
-use super::{LateSlot, RateLimiter};
+use super::{RateLimiter, SlotPastDeadline};
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, RedisError, Script};
 use std::fmt;
@@ -82,9 +82,9 @@ impl SharedLimiter {
         })
     }
 
-    /// Waits for the next slot of the fleet; `Err(LateSlot)` at once, reserving nothing, when
+    /// Waits for the next slot of the fleet; `Err(SlotPastDeadline)` at once, reserving nothing, when
     /// it comes after `deadline`.
-    pub(crate) async fn acquire(&self, deadline: Option<Instant>) -> Result<(), LateSlot> {
+    pub(crate) async fn acquire(&self, deadline: Option<Instant>) -> Result<(), SlotPastDeadline> {
         if self.resting() {
             return self.local.acquire(deadline).await;
         }
@@ -94,7 +94,7 @@ impl SharedLimiter {
                 if self.degraded.swap(false, Ordering::Relaxed) {
                     tracing::info!(key = %self.key, "shared rate limit: Redis answers again");
                 }
-                tokio::time::sleep(wait.ok_or(LateSlot)?).await;
+                tokio::time::sleep(wait.ok_or(SlotPastDeadline)?).await;
                 Ok(())
             }
             Err(error) => {
