@@ -1,30 +1,8 @@
-//! Typed async client for the [Chargebee](https://www.chargebee.com) billing API v2.
+#![doc = include_str!("../README.md")]
 //!
-//! Calls go through the Maton gateway (`https://gateway.maton.ai/chargebee/api/v2/…`, with
-//! a Maton API key) or straight to Chargebee (`https://{site}.chargebee.com/api/v2/…`, with
-//! a Chargebee API key). Every operation is a fluent builder reached from the [`Client`];
-//! required parameters are arguments, optional ones are setters:
-//!
-//! ```no_run
-//! use chargebee::{Client, StringFilter};
-//! use futures::TryStreamExt;
-//!
-//! # async fn run() -> Result<(), chargebee::Error> {
-//! let client = Client::from_env()?; // reads MATON_API_KEY
-//! let page = client.customers().list().limit(10).email(StringFilter::is("a@b.c")).send().await?;
-//! for entry in &page.list {
-//!     println!("{} {:?}", entry.customer.id, entry.customer.email);
-//! }
-//! let mut all = client.customers().list().stream();
-//! while let Some(entry) = all.try_next().await? {
-//!     println!("{}", entry.customer.id);
-//! }
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! The resource modules (`customer`, `subscription`, …) are generated from the YAML spec in
-//! the repository; the runtime modules here know nothing about specific endpoints.
+//! The resource modules (`customer`, `subscription`, …) are generated from the API's spec;
+//! the runtime modules know nothing about specific endpoints.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 mod custom_fields;
@@ -63,8 +41,3 @@ pub use raw::RawRequest;
 pub use retry::RetryPolicy;
 pub use transport::{ApiBase, BodyKind, HttpMethod, Operation, ResponseInfo};
 pub use types::{ApiEnum, ExtraFields, Timestamp};
-
-/// The README's examples, compiled as doctests so they stay true.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;

@@ -118,14 +118,13 @@ fn resource_module(res: &Resource) -> TokenStream {
     let modules = types::modules_used(res);
     let uses = imports.tokens(&modules);
     let doc = types::inner_doc(&format!(
-        "The `{}` resource{}, from `spec/{}`.",
+        "The `{}` resource{}.",
         res.name,
         if res.operations.is_empty() {
             ""
         } else {
             " and its operations"
-        },
-        res.source
+        }
     ));
     quote! {
         #doc
