@@ -207,3 +207,33 @@ fn only_a_missing_id_fails_and_names_it() {
     let err = serde_json::from_value::<customer::Customer>(body).unwrap_err();
     assert!(err.to_string().contains("`id`"), "{err}");
 }
+
+/// Generated types are `#[non_exhaustive]`, so callers build them with `new` (the fields
+/// decoding requires) or `Default`, then set fields one by one: what a test double needs.
+#[test]
+fn generated_values_are_built_with_new_and_default() {
+    let mut customer = chargebee::customer::Customer::new("cus_1");
+    customer.email = Some("ada@example.com".into());
+    customer.auto_collection = Some(AutoCollection::Off);
+    let answer = customer::RetrieveResponse::new(customer.clone());
+    assert_eq!(
+        serde_json::to_value(&answer).unwrap(),
+        json!({"customer": {"id": "cus_1", "email": "ada@example.com", "auto_collection": "off"}})
+    );
+    let back: customer::RetrieveResponse =
+        serde_json::from_value(serde_json::to_value(&answer).unwrap()).unwrap();
+    assert_eq!(back.customer, customer);
+
+    // Nothing required: `Default`, and the same JSON as an empty object.
+    let mut address = chargebee::customer::BillingAddress::default();
+    address.city = Some("Lyon".into());
+    assert_eq!(
+        serde_json::to_value(&address).unwrap(),
+        json!({"city": "Lyon"})
+    );
+
+    // Parameters likewise: `new` with the required ones, then fields or setters.
+    let mut params = chargebee::customer::CreateParams::default();
+    params.email = Some("ada@example.com".into());
+    assert_eq!(params.to_form().unwrap(), "email=ada%40example.com");
+}

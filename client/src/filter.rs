@@ -26,6 +26,7 @@ pub(crate) trait Filter {
 /// Filter on a text field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum StringFilter {
     /// Equal to the value.
     Is(String),
@@ -93,6 +94,7 @@ impl Filter for StringFilter {
 /// Filter on an integer field (amounts in the currency's smallest unit, counts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NumberFilter {
     /// Equal to the value.
     Is(i64),
@@ -142,6 +144,7 @@ impl Filter for NumberFilter {
 /// Filter on a timestamp field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TimestampFilter {
     /// On the same day as the value.
     On(Timestamp),
@@ -199,6 +202,7 @@ impl Filter for TimestampFilter {
 /// Filter on a boolean field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BooleanFilter {
     /// Equal to the value.
     Is(bool),
@@ -223,6 +227,7 @@ impl Filter for BooleanFilter {
 /// Filter on an enum field, with values of the field's own enum type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EnumFilter<E> {
     /// Equal to the value.
     Is(E),

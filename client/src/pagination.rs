@@ -8,6 +8,7 @@ use std::future::Future;
 
 /// One page of a list operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The entries of this page.
     pub list: Vec<T>,
@@ -17,6 +18,11 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page of `list`, followed by the page at `next_offset` if any, as in tests.
+    pub fn new(list: Vec<T>, next_offset: Option<String>) -> Self {
+        Page { list, next_offset }
+    }
+
     /// Whether another page follows.
     pub fn has_more(&self) -> bool {
         self.next_offset.is_some()

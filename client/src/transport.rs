@@ -17,6 +17,7 @@ use tokio::time::Instant;
 
 /// What the generated code knows about an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Operation {
     /// `resource.operation`, as named in errors and logs.
     pub id: &'static str,
@@ -37,6 +38,7 @@ pub struct Operation {
 
 /// HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HttpMethod {
     /// `GET`
     Get,
@@ -48,6 +50,7 @@ pub enum HttpMethod {
 
 /// The API an operation belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ApiBase {
     /// Chargebee API v2, directly or through the gateway.
     Chargebee,
@@ -57,6 +60,7 @@ pub enum ApiBase {
 
 /// How parameters are sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BodyKind {
     /// In the query string.
     Query,

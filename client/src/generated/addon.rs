@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `addon` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Addon {
     /// `id`.
     pub id: String,
@@ -150,6 +151,59 @@ pub struct Addon {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Addon {
+    /// A `Addon` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Addon {
+            id: id.into(),
+            name: None,
+            invoice_name: None,
+            description: None,
+            pricing_model: None,
+            r#type: None,
+            charge_type: None,
+            price: None,
+            currency_code: None,
+            period: None,
+            period_unit: None,
+            unit: None,
+            status: None,
+            archived_at: None,
+            enabled_in_portal: None,
+            tax_code: None,
+            hsn_code: None,
+            taxjar_product_code: None,
+            avalara_sale_type: None,
+            avalara_transaction_type: None,
+            avalara_service_type: None,
+            sku: None,
+            accounting_code: None,
+            accounting_category1: None,
+            accounting_category2: None,
+            accounting_category3: None,
+            accounting_category4: None,
+            is_shippable: None,
+            shipping_frequency_period: None,
+            shipping_frequency_period_unit: None,
+            resource_version: None,
+            updated_at: None,
+            price_in_decimal: None,
+            included_in_mrr: None,
+            channel: None,
+            proration_type: None,
+            invoice_notes: None,
+            taxable: None,
+            tax_profile_id: None,
+            meta_data: None,
+            tiers: None,
+            tax_providers_fields: None,
+            show_description_in_invoices: None,
+            show_description_in_quotes: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Addon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -353,7 +407,8 @@ impl<'de> Deserialize<'de> for Addon {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Tier {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -460,7 +515,8 @@ impl<'de> Deserialize<'de> for Tier {
     }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct TaxProvidersField {
     /// `provider_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -534,6 +590,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `on_off`
     OnOff,
@@ -573,6 +630,7 @@ impl ApiEnum for Type {
 crate::api_enum_traits!(Type);
 /// Values of `ChargeType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChargeType {
     /// `recurring`
     Recurring,
@@ -600,6 +658,7 @@ impl ApiEnum for ChargeType {
 crate::api_enum_traits!(ChargeType);
 /// Values of `PeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PeriodUnit {
     /// `day`
     Day,
@@ -639,6 +698,7 @@ impl ApiEnum for PeriodUnit {
 crate::api_enum_traits!(PeriodUnit);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -670,6 +730,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `ShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ShippingFrequencyPeriodUnit {
     /// `year`
     Year,
@@ -705,6 +766,7 @@ impl ApiEnum for ShippingFrequencyPeriodUnit {
 crate::api_enum_traits!(ShippingFrequencyPeriodUnit);
 /// Values of `ProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProrationType {
     /// `site_default`
     SiteDefault,
@@ -736,6 +798,7 @@ impl ApiEnum for ProrationType {
 crate::api_enum_traits!(ProrationType);
 /// Values of `CreateChargeType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateChargeType {
     /// `recurring`
     Recurring,
@@ -763,6 +826,7 @@ impl ApiEnum for CreateChargeType {
 crate::api_enum_traits!(CreateChargeType);
 /// Values of `CreatePeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreatePeriodUnit {
     /// `day`
     Day,
@@ -802,6 +866,7 @@ impl ApiEnum for CreatePeriodUnit {
 crate::api_enum_traits!(CreatePeriodUnit);
 /// Values of `CreateType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateType {
     /// `on_off`
     OnOff,
@@ -841,6 +906,7 @@ impl ApiEnum for CreateType {
 crate::api_enum_traits!(CreateType);
 /// Values of `CreateShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateShippingFrequencyPeriodUnit {
     /// `year`
     Year,
@@ -876,6 +942,7 @@ impl ApiEnum for CreateShippingFrequencyPeriodUnit {
 crate::api_enum_traits!(CreateShippingFrequencyPeriodUnit);
 /// Values of `CreateProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateProrationType {
     /// `site_default`
     SiteDefault,
@@ -907,6 +974,7 @@ impl ApiEnum for CreateProrationType {
 crate::api_enum_traits!(CreateProrationType);
 /// Values of `CreateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateStatus {
     /// `active`
     Active,
@@ -934,6 +1002,7 @@ impl ApiEnum for CreateStatus {
 crate::api_enum_traits!(CreateStatus);
 /// Values of `UpdateChargeType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateChargeType {
     /// `recurring`
     Recurring,
@@ -961,6 +1030,7 @@ impl ApiEnum for UpdateChargeType {
 crate::api_enum_traits!(UpdateChargeType);
 /// Values of `UpdatePeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdatePeriodUnit {
     /// `day`
     Day,
@@ -1000,6 +1070,7 @@ impl ApiEnum for UpdatePeriodUnit {
 crate::api_enum_traits!(UpdatePeriodUnit);
 /// Values of `UpdateType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateType {
     /// `on_off`
     OnOff,
@@ -1039,6 +1110,7 @@ impl ApiEnum for UpdateType {
 crate::api_enum_traits!(UpdateType);
 /// Values of `UpdateShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateShippingFrequencyPeriodUnit {
     /// `year`
     Year,
@@ -1074,6 +1146,7 @@ impl ApiEnum for UpdateShippingFrequencyPeriodUnit {
 crate::api_enum_traits!(UpdateShippingFrequencyPeriodUnit);
 /// Values of `UpdateProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateProrationType {
     /// `site_default`
     SiteDefault,
@@ -1451,6 +1524,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /addons` (`addon.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 100 characters.
     pub id: String,
@@ -1681,12 +1755,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /addons` (`addon.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `addon` set and every other field absent, as in tests.
+    pub fn new(addon: Addon) -> Self {
+        CreateResponse {
+            addon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1995,6 +2079,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /addons/{addon_id}` (`addon.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `name`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2214,12 +2299,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /addons/{addon_id}` (`addon.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `addon` set and every other field absent, as in tests.
+    pub fn new(addon: Addon) -> Self {
+        UpdateResponse {
+            addon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2492,6 +2587,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /addons` (`addon.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2640,12 +2736,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /addons` (`addon.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `addon` set and every other field absent, as in tests.
+    pub fn new(addon: Addon) -> Self {
+        ListEntry {
+            addon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2734,12 +2840,22 @@ impl RetrieveRequest {
 }
 /// What `GET /addons/{addon_id}` (`addon.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `addon` set and every other field absent, as in tests.
+    pub fn new(addon: Addon) -> Self {
+        RetrieveResponse {
+            addon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2832,12 +2948,22 @@ impl DeleteRequest {
 }
 /// What `POST /addons/{addon_id}/delete` (`addon.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `addon` set and every other field absent, as in tests.
+    pub fn new(addon: Addon) -> Self {
+        DeleteResponse {
+            addon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2954,6 +3080,7 @@ impl CopyRequest {
 }
 /// Parameters of `POST /addons/copy` (`addon.copy`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CopyParams {
     /// `from_site`; at most 50 characters.
     pub from_site: String,
@@ -3000,12 +3127,22 @@ impl crate::form::FormEncode for CopyParams {
 }
 /// What `POST /addons/copy` (`addon.copy`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CopyResponse {
     /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CopyResponse {
+    /// A `CopyResponse` with `addon` set and every other field absent, as in tests.
+    pub fn new(addon: Addon) -> Self {
+        CopyResponse {
+            addon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CopyResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3100,12 +3237,22 @@ impl UnarchiveRequest {
 }
 /// What `POST /addons/{addon_id}/unarchive` (`addon.unarchive`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UnarchiveResponse {
     /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UnarchiveResponse {
+    /// A `UnarchiveResponse` with `addon` set and every other field absent, as in tests.
+    pub fn new(addon: Addon) -> Self {
+        UnarchiveResponse {
+            addon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UnarchiveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3149,6 +3296,7 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
 /// Fields of the `CreateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3226,6 +3374,7 @@ crate::form::form_object!(CreateTiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     pub provider_name: String,
@@ -3259,6 +3408,7 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `UpdateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3336,6 +3486,7 @@ crate::form::form_object!(UpdateTiersParams);
 /// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     pub provider_name: String,

@@ -6,7 +6,8 @@ use super::enums;
 use crate::{Client, Error, ExtraFields, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `address` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Address {
     /// `label`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,6 +260,7 @@ impl RetrieveRequest {
 }
 /// Parameters of `GET /addresses` (`address.retrieve`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrieveParams {
     /// `subscription_id`; at most 50 characters.
     pub subscription_id: String,
@@ -292,12 +294,22 @@ impl crate::form::FormEncode for RetrieveParams {
 }
 /// What `GET /addresses` (`address.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `address`.
     pub address: Address,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `address` set and every other field absent, as in tests.
+    pub fn new(address: Address) -> Self {
+        RetrieveResponse {
+            address,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -474,6 +486,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /addresses` (`address.update`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `subscription_id`; at most 50 characters.
     pub subscription_id: String,
@@ -577,12 +590,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /addresses` (`address.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `address`.
     pub address: Address,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `address` set and every other field absent, as in tests.
+    pub fn new(address: Address) -> Self {
+        UpdateResponse {
+            address,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -7,6 +7,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `advance_invoice_schedule` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AdvanceInvoiceSchedule {
     /// `id`.
     pub id: String,
@@ -25,6 +26,19 @@ pub struct AdvanceInvoiceSchedule {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AdvanceInvoiceSchedule {
+    /// A `AdvanceInvoiceSchedule` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        AdvanceInvoiceSchedule {
+            id: id.into(),
+            schedule_type: None,
+            fixed_interval_schedule: None,
+            specific_dates_schedule: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AdvanceInvoiceSchedule {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -88,7 +102,8 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
     }
 }
 /// The `FixedIntervalSchedule` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct FixedIntervalSchedule {
     /// `end_schedule_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,7 +196,8 @@ impl<'de> Deserialize<'de> for FixedIntervalSchedule {
     }
 }
 /// The `SpecificDatesSchedule` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct SpecificDatesSchedule {
     /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,6 +271,7 @@ impl<'de> Deserialize<'de> for SpecificDatesSchedule {
 }
 /// Values of `ScheduleType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScheduleType {
     /// `fixed_intervals`
     FixedIntervals,

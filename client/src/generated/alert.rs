@@ -10,6 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `alert` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Alert {
     /// `id`.
     pub id: String,
@@ -59,6 +60,29 @@ pub struct Alert {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Alert {
+    /// A `Alert` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Alert {
+            id: id.into(),
+            r#type: None,
+            name: None,
+            description: None,
+            metered_feature_id: None,
+            currency_code: None,
+            unit_id: None,
+            subscription_id: None,
+            status: None,
+            meta: None,
+            created_at: None,
+            updated_at: None,
+            threshold: None,
+            filter_conditions: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Alert {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -148,7 +172,8 @@ impl<'de> Deserialize<'de> for Alert {
     }
 }
 /// The `Threshold` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Threshold {
     /// `mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,7 +240,8 @@ impl<'de> Deserialize<'de> for Threshold {
     }
 }
 /// The `FilterCondition` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct FilterCondition {
     /// `field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -289,6 +315,7 @@ impl<'de> Deserialize<'de> for FilterCondition {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `enabled`
     Enabled,
@@ -316,6 +343,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `FilterConditionField`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FilterConditionField {
     /// `plan_price_id`
     PlanPriceId,
@@ -339,6 +367,7 @@ impl ApiEnum for FilterConditionField {
 crate::api_enum_traits!(FilterConditionField);
 /// Values of `FilterConditionOperator`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FilterConditionOperator {
     /// `equals`
     Equals,
@@ -366,6 +395,7 @@ impl ApiEnum for FilterConditionOperator {
 crate::api_enum_traits!(FilterConditionOperator);
 /// Values of `CreateFilterConditionsField`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateFilterConditionsField {
     /// `plan_price_id`
     PlanPriceId,
@@ -389,6 +419,7 @@ impl ApiEnum for CreateFilterConditionsField {
 crate::api_enum_traits!(CreateFilterConditionsField);
 /// Values of `CreateFilterConditionsOperator`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateFilterConditionsOperator {
     /// `equals`
     Equals,
@@ -416,6 +447,7 @@ impl ApiEnum for CreateFilterConditionsOperator {
 crate::api_enum_traits!(CreateFilterConditionsOperator);
 /// Values of `ListType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListType {
     /// `usage_exceeded`
     UsageExceeded,
@@ -447,6 +479,7 @@ impl ApiEnum for ListType {
 crate::api_enum_traits!(ListType);
 /// Values of `UpdateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateStatus {
     /// `enabled`
     Enabled,
@@ -657,6 +690,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /alerts` (`alert.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -731,12 +765,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /alerts` (`alert.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `alert` set and every other field absent, as in tests.
+    pub fn new(alert: Alert) -> Self {
+        CreateResponse {
+            alert,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -825,12 +869,22 @@ impl RetrieveRequest {
 }
 /// What `GET /alerts/{alert_id}` (`alert.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `alert` set and every other field absent, as in tests.
+    pub fn new(alert: Alert) -> Self {
+        RetrieveResponse {
+            alert,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1006,6 +1060,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /alerts` (`alert.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1077,12 +1132,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /alerts` (`alert.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `alert` set and every other field absent, as in tests.
+    pub fn new(alert: Alert) -> Self {
+        ListEntry {
+            alert,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1205,6 +1270,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /alerts/{alert_id}` (`alert.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1240,12 +1306,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /alerts/{alert_id}` (`alert.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `alert` set and every other field absent, as in tests.
+    pub fn new(alert: Alert) -> Self {
+        UpdateResponse {
+            alert,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1338,12 +1414,22 @@ impl DeleteRequest {
 }
 /// What `POST /alerts/{alert_id}/delete` (`alert.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `alert` set and every other field absent, as in tests.
+    pub fn new(alert: Alert) -> Self {
+        DeleteResponse {
+            alert,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1530,6 +1616,7 @@ impl ApplicationAlertsForSubscriptionRequest {
 /// Parameters of `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ApplicationAlertsForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1578,12 +1665,22 @@ impl crate::form::FormEncode for ApplicationAlertsForSubscriptionParams {
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/applicable_alerts` (`alert.application_alerts_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ApplicationAlertsForSubscriptionEntry {
     /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ApplicationAlertsForSubscriptionEntry {
+    /// A `ApplicationAlertsForSubscriptionEntry` with `alert` set and every other field absent, as in tests.
+    pub fn new(alert: Alert) -> Self {
+        ApplicationAlertsForSubscriptionEntry {
+            alert,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ApplicationAlertsForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1627,6 +1724,7 @@ impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionEntry {
 /// Fields of the `CreateThresholdParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateThresholdParams {
     /// `mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1655,6 +1753,7 @@ crate::form::form_object!(CreateThresholdParams);
 /// Fields of the `CreateFilterConditionsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateFilterConditionsParams {
     /// `field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1702,6 +1801,7 @@ crate::form::form_object!(CreateFilterConditionsParams);
 /// Fields of the `UpdateThresholdParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateThresholdParams {
     /// `mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -8,7 +8,8 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `alert_status` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct AlertStatus {
     /// `alert_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -265,6 +266,7 @@ impl AlertStatusesForSubscriptionRequest {
 /// Parameters of `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AlertStatusesForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,12 +315,22 @@ impl crate::form::FormEncode for AlertStatusesForSubscriptionParams {
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/alert_statuses` (`alert_status.alert_statuses_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AlertStatusesForSubscriptionEntry {
     /// `alert_status`.
     pub alert_status: AlertStatus,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AlertStatusesForSubscriptionEntry {
+    /// A `AlertStatusesForSubscriptionEntry` with `alert_status` set and every other field absent, as in tests.
+    pub fn new(alert_status: AlertStatus) -> Self {
+        AlertStatusesForSubscriptionEntry {
+            alert_status,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AlertStatusesForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -479,6 +491,7 @@ impl AlertStatusesForAlertRequest {
 /// Parameters of `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AlertStatusesForAlertParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -518,12 +531,22 @@ impl crate::form::FormEncode for AlertStatusesForAlertParams {
 }
 /// One entry of a page of `GET /alerts/{alert_id}/alert_statuses` (`alert_status.alert_statuses_for_alert`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AlertStatusesForAlertEntry {
     /// `alert_status`.
     pub alert_status: AlertStatus,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AlertStatusesForAlertEntry {
+    /// A `AlertStatusesForAlertEntry` with `alert_status` set and every other field absent, as in tests.
+    pub fn new(alert_status: AlertStatus) -> Self {
+        AlertStatusesForAlertEntry {
+            alert_status,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AlertStatusesForAlertEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -6,7 +6,8 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `async_response` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct AsyncResponse {
     /// `api_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,7 +104,8 @@ impl<'de> Deserialize<'de> for AsyncResponse {
     }
 }
 /// The `RequestAsyncApi` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct RequestAsyncApi {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,7 +196,8 @@ impl<'de> Deserialize<'de> for RequestAsyncApi {
     }
 }
 /// The `AsyncResponseError` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct AsyncResponseError {
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -287,6 +290,7 @@ impl<'de> Deserialize<'de> for AsyncResponseError {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `success`
     Success,

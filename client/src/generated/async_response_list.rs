@@ -8,6 +8,7 @@ use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `async_response_list` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct AsyncResponseList {
     #[cfg(feature = "async_response")]
     /// `list` (a list).

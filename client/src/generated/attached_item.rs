@@ -10,6 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `attached_item` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AttachedItem {
     /// `id`.
     pub id: String,
@@ -65,6 +66,31 @@ pub struct AttachedItem {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AttachedItem {
+    /// A `AttachedItem` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        AttachedItem {
+            id: id.into(),
+            parent_item_id: None,
+            item_id: None,
+            r#type: None,
+            status: None,
+            quantity: None,
+            quantity_in_decimal: None,
+            billing_cycles: None,
+            charge_on_event: None,
+            charge_once: None,
+            created_at: None,
+            resource_version: None,
+            updated_at: None,
+            channel: None,
+            business_entity_id: None,
+            deleted: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AttachedItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -161,6 +187,7 @@ impl<'de> Deserialize<'de> for AttachedItem {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `recommended`
     Recommended,
@@ -192,6 +219,7 @@ impl ApiEnum for Type {
 crate::api_enum_traits!(Type);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -223,6 +251,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `CreateType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateType {
     /// `recommended`
     Recommended,
@@ -254,6 +283,7 @@ impl ApiEnum for CreateType {
 crate::api_enum_traits!(CreateType);
 /// Values of `UpdateType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateType {
     /// `recommended`
     Recommended,
@@ -285,6 +315,7 @@ impl ApiEnum for UpdateType {
 crate::api_enum_traits!(UpdateType);
 /// Values of `ListItemType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListItemType {
     /// `plan`
     Plan,
@@ -507,6 +538,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /items/{parent_item_id}/attached_items` (`attached_item.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `item_id`; at most 100 characters.
     pub item_id: String,
@@ -572,12 +604,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /items/{parent_item_id}/attached_items` (`attached_item.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `attached_item`.
     pub attached_item: AttachedItem,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `attached_item` set and every other field absent, as in tests.
+    pub fn new(attached_item: AttachedItem) -> Self {
+        CreateResponse {
+            attached_item,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -723,6 +765,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /attached_items/{attached_item_id}` (`attached_item.update`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `parent_item_id`; at most 100 characters.
     pub parent_item_id: String,
@@ -783,12 +826,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /attached_items/{attached_item_id}` (`attached_item.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `attached_item`.
     pub attached_item: AttachedItem,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `attached_item` set and every other field absent, as in tests.
+    pub fn new(attached_item: AttachedItem) -> Self {
+        UpdateResponse {
+            attached_item,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -900,6 +953,7 @@ impl RetrieveRequest {
 }
 /// Parameters of `GET /attached_items/{attached_item_id}` (`attached_item.retrieve`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrieveParams {
     /// `parent_item_id`; at most 100 characters.
     pub parent_item_id: String,
@@ -929,12 +983,22 @@ impl crate::form::FormEncode for RetrieveParams {
 }
 /// What `GET /attached_items/{attached_item_id}` (`attached_item.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `attached_item`.
     pub attached_item: AttachedItem,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `attached_item` set and every other field absent, as in tests.
+    pub fn new(attached_item: AttachedItem) -> Self {
+        RetrieveResponse {
+            attached_item,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1050,6 +1114,7 @@ impl DeleteRequest {
 }
 /// Parameters of `POST /attached_items/{attached_item_id}/delete` (`attached_item.delete`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteParams {
     /// `parent_item_id`; at most 100 characters.
     pub parent_item_id: String,
@@ -1079,12 +1144,22 @@ impl crate::form::FormEncode for DeleteParams {
 }
 /// What `POST /attached_items/{attached_item_id}/delete` (`attached_item.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `attached_item`.
     pub attached_item: AttachedItem,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `attached_item` set and every other field absent, as in tests.
+    pub fn new(attached_item: AttachedItem) -> Self {
+        DeleteResponse {
+            attached_item,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1300,6 +1375,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /items/{parent_item_id}/attached_items` (`attached_item.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1389,12 +1465,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /items/{parent_item_id}/attached_items` (`attached_item.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `attached_item`.
     pub attached_item: AttachedItem,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `attached_item` set and every other field absent, as in tests.
+    pub fn new(attached_item: AttachedItem) -> Self {
+        ListEntry {
+            attached_item,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

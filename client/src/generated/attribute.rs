@@ -5,7 +5,8 @@
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `attribute` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Attribute {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

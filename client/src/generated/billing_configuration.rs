@@ -5,7 +5,8 @@
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `billing_configuration` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BillingConfiguration {
     /// `is_calendar_billing_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,7 +75,8 @@ impl<'de> Deserialize<'de> for BillingConfiguration {
     }
 }
 /// The `BillingDate` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BillingDate {
     /// `start_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]

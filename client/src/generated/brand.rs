@@ -6,6 +6,7 @@ use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `brand` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Brand {
     /// `id`.
     pub id: String,
@@ -18,6 +19,17 @@ pub struct Brand {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Brand {
+    /// A `Brand` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Brand {
+            id: id.into(),
+            name: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Brand {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

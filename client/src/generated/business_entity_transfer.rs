@@ -6,6 +6,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `business_entity_transfer` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct BusinessEntityTransfer {
     /// `id`.
     pub id: String,
@@ -36,6 +37,23 @@ pub struct BusinessEntityTransfer {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl BusinessEntityTransfer {
+    /// A `BusinessEntityTransfer` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        BusinessEntityTransfer {
+            id: id.into(),
+            resource_type: None,
+            resource_id: None,
+            active_resource_id: None,
+            destination_business_entity_id: None,
+            source_business_entity_id: None,
+            reason_code: None,
+            created_at: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for BusinessEntityTransfer {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -112,6 +130,7 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
 }
 /// Values of `ResourceType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ResourceType {
     /// `customer`
     Customer,
@@ -139,6 +158,7 @@ impl ApiEnum for ResourceType {
 crate::api_enum_traits!(ResourceType);
 /// Values of `ReasonCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReasonCode {
     /// `correction`
     Correction,

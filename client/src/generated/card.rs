@@ -10,7 +10,8 @@ use super::third_party_payment_method;
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `card` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Card {
     /// `payment_source_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -234,6 +235,7 @@ impl<'de> Deserialize<'de> for Card {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `valid`
     Valid,
@@ -265,6 +267,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `CardType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CardType {
     /// `visa`
     Visa,
@@ -376,6 +379,7 @@ impl ApiEnum for CardType {
 crate::api_enum_traits!(CardType);
 /// Values of `FundingType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FundingType {
     /// `credit`
     Credit,
@@ -415,6 +419,7 @@ impl ApiEnum for FundingType {
 crate::api_enum_traits!(FundingType);
 /// Values of `PoweredBy`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PoweredBy {
     /// `ideal`
     Ideal,
@@ -466,6 +471,7 @@ impl ApiEnum for PoweredBy {
 crate::api_enum_traits!(PoweredBy);
 /// Values of `UpdateCardForCustomerPreferredScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateCardForCustomerPreferredScheme {
     /// `cartes_bancaires`
     CartesBancaires,
@@ -626,12 +632,22 @@ impl RetrieveRequest {
 }
 /// What `GET /cards/{customer_id}` (`card.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `card`.
     pub card: Card,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `card` set and every other field absent, as in tests.
+    pub fn new(card: Card) -> Self {
+        RetrieveResponse {
+            card,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -830,6 +846,7 @@ impl UpdateCardForCustomerRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCardForCustomerParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -947,6 +964,7 @@ impl crate::form::FormEncode for UpdateCardForCustomerParams {
 }
 /// What `POST /customers/{customer_id}/credit_card` (`card.update_card_for_customer`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateCardForCustomerResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -955,6 +973,16 @@ pub struct UpdateCardForCustomerResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateCardForCustomerResponse {
+    /// A `UpdateCardForCustomerResponse` with `customer`, `card` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, card: Card) -> Self {
+        UpdateCardForCustomerResponse {
+            customer,
+            card,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateCardForCustomerResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1079,6 +1107,7 @@ impl SwitchGatewayForCustomerRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SwitchGatewayForCustomerParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1113,6 +1142,7 @@ impl crate::form::FormEncode for SwitchGatewayForCustomerParams {
 }
 /// What `POST /customers/{customer_id}/switch_gateway` (`card.switch_gateway_for_customer`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SwitchGatewayForCustomerResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -1121,6 +1151,16 @@ pub struct SwitchGatewayForCustomerResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl SwitchGatewayForCustomerResponse {
+    /// A `SwitchGatewayForCustomerResponse` with `customer`, `card` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, card: Card) -> Self {
+        SwitchGatewayForCustomerResponse {
+            customer,
+            card,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for SwitchGatewayForCustomerResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1240,6 +1280,7 @@ impl CopyCardForCustomerRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CopyCardForCustomerParams {
     /// `gateway_account_id`; at most 50 characters.
     pub gateway_account_id: String,
@@ -1269,12 +1310,24 @@ impl crate::form::FormEncode for CopyCardForCustomerParams {
 }
 /// What `POST /customers/{customer_id}/copy_card` (`card.copy_card_for_customer`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CopyCardForCustomerResponse {
     /// `third_party_payment_method`.
     pub third_party_payment_method: third_party_payment_method::ThirdPartyPaymentMethod,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CopyCardForCustomerResponse {
+    /// A `CopyCardForCustomerResponse` with `third_party_payment_method` set and every other field absent, as in tests.
+    pub fn new(
+        third_party_payment_method: third_party_payment_method::ThirdPartyPaymentMethod,
+    ) -> Self {
+        CopyCardForCustomerResponse {
+            third_party_payment_method,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CopyCardForCustomerResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1375,12 +1428,22 @@ impl DeleteCardForCustomerRequest {
 }
 /// What `POST /customers/{customer_id}/delete_card` (`card.delete_card_for_customer`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteCardForCustomerResponse {
     /// `customer`.
     pub customer: customer::Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteCardForCustomerResponse {
+    /// A `DeleteCardForCustomerResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer) -> Self {
+        DeleteCardForCustomerResponse {
+            customer,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteCardForCustomerResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1424,6 +1487,7 @@ impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
 /// Fields of the `UpdateCardForCustomerCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateCardForCustomerCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,8 @@
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `column_definition` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ColumnDefinition {
     /// `column_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,6 +74,7 @@ impl<'de> Deserialize<'de> for ColumnDefinition {
 }
 /// Values of `DataType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DataType {
     /// `number`
     Number,

@@ -10,6 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `comment` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Comment {
     /// `id`.
     pub id: String,
@@ -41,6 +42,23 @@ pub struct Comment {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Comment {
+    /// A `Comment` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Comment {
+            id: id.into(),
+            entity_type: None,
+            added_by: None,
+            notes: None,
+            created_at: None,
+            r#type: None,
+            entity_id: None,
+            business_entity_id: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Comment {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -113,6 +131,7 @@ impl<'de> Deserialize<'de> for Comment {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `user`
     User,
@@ -140,6 +159,7 @@ impl ApiEnum for Type {
 crate::api_enum_traits!(Type);
 /// Values of `ListEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListEntityType {
     /// `customer`
     Customer,
@@ -344,6 +364,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /comments` (`comment.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `entity_type`.
     pub entity_type: enums::EntityType,
@@ -390,12 +411,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /comments` (`comment.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `comment`.
     pub comment: Comment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `comment` set and every other field absent, as in tests.
+    pub fn new(comment: Comment) -> Self {
+        CreateResponse {
+            comment,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -484,12 +515,22 @@ impl RetrieveRequest {
 }
 /// What `GET /comments/{comment_id}` (`comment.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `comment`.
     pub comment: Comment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `comment` set and every other field absent, as in tests.
+    pub fn new(comment: Comment) -> Self {
+        RetrieveResponse {
+            comment,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -662,6 +703,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /comments` (`comment.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -721,6 +763,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /comments` (`comment.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `created_at`
     #[serde(rename = "created_at")]
@@ -735,12 +778,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /comments` (`comment.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `comment`.
     pub comment: Comment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `comment` set and every other field absent, as in tests.
+    pub fn new(comment: Comment) -> Self {
+        ListEntry {
+            comment,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -833,12 +886,22 @@ impl DeleteRequest {
 }
 /// What `POST /comments/{comment_id}/delete` (`comment.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `comment`.
     pub comment: Comment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `comment` set and every other field absent, as in tests.
+    pub fn new(comment: Comment) -> Self {
+        DeleteResponse {
+            comment,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -6,7 +6,8 @@ use super::enums;
 use crate::{Client, Error, ExtraFields, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `configuration` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Configuration {
     /// `domain`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -146,12 +147,22 @@ impl ListRequest {
 }
 /// What `GET /configurations` (`configuration.list`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListResponse {
     /// `configurations` (a list).
     pub configurations: Vec<Configuration>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListResponse {
+    /// A `ListResponse` with `configurations` set and every other field absent, as in tests.
+    pub fn new(configurations: Vec<Configuration>) -> Self {
+        ListResponse {
+            configurations,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -6,7 +6,8 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `connection` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Connection {
     /// `connection_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,6 +105,7 @@ impl<'de> Deserialize<'de> for Connection {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `ACTIVE`
     Active,
@@ -247,6 +249,7 @@ impl ListRequest {
 /// Parameters of `GET /connections` on the Maton control API (`connection.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `app`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -274,12 +277,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// What `GET /connections` on the Maton control API (`connection.list`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListResponse {
     /// `connections` (a list).
     pub connections: Vec<Connection>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListResponse {
+    /// A `ListResponse` with `connections` set and every other field absent, as in tests.
+    pub fn new(connections: Vec<Connection>) -> Self {
+        ListResponse {
+            connections,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -371,6 +384,7 @@ impl CreateRequest {
 /// Parameters of `POST /connections` on the Maton control API (`connection.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `app`.
     pub app: String,
@@ -393,12 +407,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /connections` on the Maton control API (`connection.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `connection`.
     pub connection: Connection,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `connection` set and every other field absent, as in tests.
+    pub fn new(connection: Connection) -> Self {
+        CreateResponse {
+            connection,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -487,12 +511,22 @@ impl RetrieveRequest {
 }
 /// What `GET /connections/{connection_id}` on the Maton control API (`connection.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `connection`.
     pub connection: Connection,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `connection` set and every other field absent, as in tests.
+    pub fn new(connection: Connection) -> Self {
+        RetrieveResponse {
+            connection,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -578,7 +612,8 @@ impl DeleteRequest {
     }
 }
 /// What `DELETE /connections/{connection_id}` on the Maton control API (`connection.delete`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

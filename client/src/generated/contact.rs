@@ -6,6 +6,7 @@ use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `contact` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Contact {
     /// `id`.
     pub id: String,
@@ -39,6 +40,24 @@ pub struct Contact {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Contact {
+    /// A `Contact` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Contact {
+            id: id.into(),
+            first_name: None,
+            last_name: None,
+            email: None,
+            phone: None,
+            label: None,
+            enabled: None,
+            send_account_email: None,
+            send_billing_email: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Contact {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -248,6 +248,7 @@ use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `content` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Content {
     #[cfg(feature = "addon")]
     /// `addon`.

@@ -6,6 +6,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `contract_term` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ContractTerm {
     /// `id`.
     pub id: String,
@@ -48,6 +49,27 @@ pub struct ContractTerm {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ContractTerm {
+    /// A `ContractTerm` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        ContractTerm {
+            id: id.into(),
+            status: None,
+            contract_start: None,
+            contract_end: None,
+            billing_cycle: None,
+            action_at_term_end: None,
+            total_contract_value: None,
+            total_contract_value_before_tax: None,
+            cancellation_cutoff_period: None,
+            created_at: None,
+            subscription_id: None,
+            remaining_billing_cycles: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ContractTerm {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -140,6 +162,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -175,6 +198,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `ActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ActionAtTermEnd {
     /// `renew`
     Renew,

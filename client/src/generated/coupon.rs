@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `coupon` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Coupon {
     /// `id`.
     pub id: String,
@@ -119,6 +120,49 @@ pub struct Coupon {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Coupon {
+    /// A `Coupon` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Coupon {
+            id: id.into(),
+            name: None,
+            invoice_name: None,
+            discount_type: None,
+            discount_percentage: None,
+            discount_amount: None,
+            discount_quantity: None,
+            currency_code: None,
+            duration_type: None,
+            duration_month: None,
+            valid_from: None,
+            valid_till: None,
+            max_redemptions: None,
+            status: None,
+            apply_discount_on: None,
+            apply_on: None,
+            plan_constraint: None,
+            addon_constraint: None,
+            created_at: None,
+            archived_at: None,
+            resource_version: None,
+            updated_at: None,
+            included_in_mrr: None,
+            period: None,
+            period_unit: None,
+            plan_ids: None,
+            addon_ids: None,
+            item_constraints: None,
+            item_constraint_criteria: None,
+            redemptions: None,
+            invoice_notes: None,
+            meta_data: None,
+            coupon_constraints: None,
+            deleted: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Coupon {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -270,7 +314,8 @@ impl<'de> Deserialize<'de> for Coupon {
     }
 }
 /// The `ItemConstraint` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ItemConstraint {
     /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -343,7 +388,8 @@ impl<'de> Deserialize<'de> for ItemConstraint {
     }
 }
 /// The `ItemConstraintCriteria` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ItemConstraintCriteria {
     /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -422,7 +468,8 @@ impl<'de> Deserialize<'de> for ItemConstraintCriteria {
     }
 }
 /// The `CouponConstraint` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct CouponConstraint {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -497,6 +544,7 @@ impl<'de> Deserialize<'de> for CouponConstraint {
 }
 /// Values of `DiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountType {
     /// `fixed_amount`
     FixedAmount,
@@ -528,6 +576,7 @@ impl ApiEnum for DiscountType {
 crate::api_enum_traits!(DiscountType);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -567,6 +616,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `ApplyDiscountOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ApplyDiscountOn {
     /// `plans`
     Plans,
@@ -602,6 +652,7 @@ impl ApiEnum for ApplyDiscountOn {
 crate::api_enum_traits!(ApplyDiscountOn);
 /// Values of `ApplyOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ApplyOn {
     /// `invoice_amount`
     InvoiceAmount,
@@ -629,6 +680,7 @@ impl ApiEnum for ApplyOn {
 crate::api_enum_traits!(ApplyOn);
 /// Values of `PlanConstraint`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanConstraint {
     /// `none`
     None,
@@ -664,6 +716,7 @@ impl ApiEnum for PlanConstraint {
 crate::api_enum_traits!(PlanConstraint);
 /// Values of `AddonConstraint`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AddonConstraint {
     /// `none`
     None,
@@ -699,6 +752,7 @@ impl ApiEnum for AddonConstraint {
 crate::api_enum_traits!(AddonConstraint);
 /// Values of `ItemConstraintConstraint`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ItemConstraintConstraint {
     /// `none`
     None,
@@ -734,6 +788,7 @@ impl ApiEnum for ItemConstraintConstraint {
 crate::api_enum_traits!(ItemConstraintConstraint);
 /// Values of `CouponConstraintEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CouponConstraintEntityType {
     /// `customer`
     Customer,
@@ -757,6 +812,7 @@ impl ApiEnum for CouponConstraintEntityType {
 crate::api_enum_traits!(CouponConstraintEntityType);
 /// Values of `CouponConstraintType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CouponConstraintType {
     /// `max_redemptions`
     MaxRedemptions,
@@ -792,6 +848,7 @@ impl ApiEnum for CouponConstraintType {
 crate::api_enum_traits!(CouponConstraintType);
 /// Values of `CreateDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateDiscountType {
     /// `fixed_amount`
     FixedAmount,
@@ -823,6 +880,7 @@ impl ApiEnum for CreateDiscountType {
 crate::api_enum_traits!(CreateDiscountType);
 /// Values of `CreateApplyOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateApplyOn {
     /// `invoice_amount`
     InvoiceAmount,
@@ -850,6 +908,7 @@ impl ApiEnum for CreateApplyOn {
 crate::api_enum_traits!(CreateApplyOn);
 /// Values of `CreatePlanConstraint`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreatePlanConstraint {
     /// `none`
     None,
@@ -881,6 +940,7 @@ impl ApiEnum for CreatePlanConstraint {
 crate::api_enum_traits!(CreatePlanConstraint);
 /// Values of `CreateAddonConstraint`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateAddonConstraint {
     /// `none`
     None,
@@ -912,6 +972,7 @@ impl ApiEnum for CreateAddonConstraint {
 crate::api_enum_traits!(CreateAddonConstraint);
 /// Values of `CreateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateStatus {
     /// `active`
     Active,
@@ -939,6 +1000,7 @@ impl ApiEnum for CreateStatus {
 crate::api_enum_traits!(CreateStatus);
 /// Values of `CreateForItemsDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForItemsDiscountType {
     /// `fixed_amount`
     FixedAmount,
@@ -970,6 +1032,7 @@ impl ApiEnum for CreateForItemsDiscountType {
 crate::api_enum_traits!(CreateForItemsDiscountType);
 /// Values of `CreateForItemsApplyOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForItemsApplyOn {
     /// `invoice_amount`
     InvoiceAmount,
@@ -997,6 +1060,7 @@ impl ApiEnum for CreateForItemsApplyOn {
 crate::api_enum_traits!(CreateForItemsApplyOn);
 /// Values of `CreateForItemsStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForItemsStatus {
     /// `active`
     Active,
@@ -1024,6 +1088,7 @@ impl ApiEnum for CreateForItemsStatus {
 crate::api_enum_traits!(CreateForItemsStatus);
 /// Values of `CreateForItemsItemConstraintsConstraint`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForItemsItemConstraintsConstraint {
     /// `none`
     None,
@@ -1059,6 +1124,7 @@ impl ApiEnum for CreateForItemsItemConstraintsConstraint {
 crate::api_enum_traits!(CreateForItemsItemConstraintsConstraint);
 /// Values of `CreateForItemsCouponConstraintsEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForItemsCouponConstraintsEntityType {
     /// `customer`
     Customer,
@@ -1082,6 +1148,7 @@ impl ApiEnum for CreateForItemsCouponConstraintsEntityType {
 crate::api_enum_traits!(CreateForItemsCouponConstraintsEntityType);
 /// Values of `CreateForItemsCouponConstraintsType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForItemsCouponConstraintsType {
     /// `max_redemptions`
     MaxRedemptions,
@@ -1117,6 +1184,7 @@ impl ApiEnum for CreateForItemsCouponConstraintsType {
 crate::api_enum_traits!(CreateForItemsCouponConstraintsType);
 /// Values of `UpdateForItemsDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateForItemsDiscountType {
     /// `fixed_amount`
     FixedAmount,
@@ -1148,6 +1216,7 @@ impl ApiEnum for UpdateForItemsDiscountType {
 crate::api_enum_traits!(UpdateForItemsDiscountType);
 /// Values of `UpdateForItemsApplyOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateForItemsApplyOn {
     /// `invoice_amount`
     InvoiceAmount,
@@ -1175,6 +1244,7 @@ impl ApiEnum for UpdateForItemsApplyOn {
 crate::api_enum_traits!(UpdateForItemsApplyOn);
 /// Values of `UpdateForItemsItemConstraintsConstraint`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateForItemsItemConstraintsConstraint {
     /// `none`
     None,
@@ -1210,6 +1280,7 @@ impl ApiEnum for UpdateForItemsItemConstraintsConstraint {
 crate::api_enum_traits!(UpdateForItemsItemConstraintsConstraint);
 /// Values of `UpdateForItemsCouponConstraintsEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateForItemsCouponConstraintsEntityType {
     /// `customer`
     Customer,
@@ -1233,6 +1304,7 @@ impl ApiEnum for UpdateForItemsCouponConstraintsEntityType {
 crate::api_enum_traits!(UpdateForItemsCouponConstraintsEntityType);
 /// Values of `UpdateForItemsCouponConstraintsType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateForItemsCouponConstraintsType {
     /// `max_redemptions`
     MaxRedemptions,
@@ -1268,6 +1340,7 @@ impl ApiEnum for UpdateForItemsCouponConstraintsType {
 crate::api_enum_traits!(UpdateForItemsCouponConstraintsType);
 /// Values of `ListApplyOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListApplyOn {
     /// `invoice_amount`
     InvoiceAmount,
@@ -1303,6 +1376,7 @@ impl ApiEnum for ListApplyOn {
 crate::api_enum_traits!(ListApplyOn);
 /// Values of `UpdateDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateDiscountType {
     /// `fixed_amount`
     FixedAmount,
@@ -1334,6 +1408,7 @@ impl ApiEnum for UpdateDiscountType {
 crate::api_enum_traits!(UpdateDiscountType);
 /// Values of `UpdateApplyOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateApplyOn {
     /// `invoice_amount`
     InvoiceAmount,
@@ -1361,6 +1436,7 @@ impl ApiEnum for UpdateApplyOn {
 crate::api_enum_traits!(UpdateApplyOn);
 /// Values of `UpdatePlanConstraint`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdatePlanConstraint {
     /// `none`
     None,
@@ -1392,6 +1468,7 @@ impl ApiEnum for UpdatePlanConstraint {
 crate::api_enum_traits!(UpdatePlanConstraint);
 /// Values of `UpdateAddonConstraint`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateAddonConstraint {
     /// `none`
     None,
@@ -1707,6 +1784,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /coupons` (`coupon.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 100 characters.
     pub id: String,
@@ -1848,12 +1926,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /coupons` (`coupon.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `coupon` set and every other field absent, as in tests.
+    pub fn new(coupon: Coupon) -> Self {
+        CreateResponse {
+            coupon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2071,6 +2159,7 @@ impl CreateForItemsRequest {
 }
 /// Parameters of `POST /coupons/create_for_items` (`coupon.create_for_items`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForItemsParams {
     /// `id`; at most 100 characters.
     pub id: String,
@@ -2212,12 +2301,22 @@ impl crate::form::FormEncode for CreateForItemsParams {
 }
 /// What `POST /coupons/create_for_items` (`coupon.create_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateForItemsResponse {
     /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateForItemsResponse {
+    /// A `CreateForItemsResponse` with `coupon` set and every other field absent, as in tests.
+    pub fn new(coupon: Coupon) -> Self {
+        CreateForItemsResponse {
+            coupon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2446,6 +2545,7 @@ impl UpdateForItemsRequest {
 }
 /// Parameters of `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateForItemsParams {
     /// `name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2576,12 +2676,22 @@ impl crate::form::FormEncode for UpdateForItemsParams {
 }
 /// What `POST /coupons/{coupon_id}/update_for_items` (`coupon.update_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateForItemsResponse {
     /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateForItemsResponse {
+    /// A `UpdateForItemsResponse` with `coupon` set and every other field absent, as in tests.
+    pub fn new(coupon: Coupon) -> Self {
+        UpdateForItemsResponse {
+            coupon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2834,6 +2944,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /coupons` (`coupon.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2964,6 +3075,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /coupons` (`coupon.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `created_at`
     #[serde(rename = "created_at")]
@@ -2978,12 +3090,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /coupons` (`coupon.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `coupon` set and every other field absent, as in tests.
+    pub fn new(coupon: Coupon) -> Self {
+        ListEntry {
+            coupon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3072,12 +3194,22 @@ impl RetrieveRequest {
 }
 /// What `GET /coupons/{coupon_id}` (`coupon.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `coupon` set and every other field absent, as in tests.
+    pub fn new(coupon: Coupon) -> Self {
+        RetrieveResponse {
+            coupon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3295,6 +3427,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /coupons/{coupon_id}` (`coupon.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3425,12 +3558,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /coupons/{coupon_id}` (`coupon.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `coupon` set and every other field absent, as in tests.
+    pub fn new(coupon: Coupon) -> Self {
+        UpdateResponse {
+            coupon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3523,12 +3666,22 @@ impl DeleteRequest {
 }
 /// What `POST /coupons/{coupon_id}/delete` (`coupon.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `coupon` set and every other field absent, as in tests.
+    pub fn new(coupon: Coupon) -> Self {
+        DeleteResponse {
+            coupon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3645,6 +3798,7 @@ impl CopyRequest {
 }
 /// Parameters of `POST /coupons/copy` (`coupon.copy`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CopyParams {
     /// `from_site`; at most 50 characters.
     pub from_site: String,
@@ -3691,12 +3845,22 @@ impl crate::form::FormEncode for CopyParams {
 }
 /// What `POST /coupons/copy` (`coupon.copy`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CopyResponse {
     /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CopyResponse {
+    /// A `CopyResponse` with `coupon` set and every other field absent, as in tests.
+    pub fn new(coupon: Coupon) -> Self {
+        CopyResponse {
+            coupon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CopyResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3791,12 +3955,22 @@ impl UnarchiveRequest {
 }
 /// What `POST /coupons/{coupon_id}/unarchive` (`coupon.unarchive`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UnarchiveResponse {
     /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UnarchiveResponse {
+    /// A `UnarchiveResponse` with `coupon` set and every other field absent, as in tests.
+    pub fn new(coupon: Coupon) -> Self {
+        UnarchiveResponse {
+            coupon,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UnarchiveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3840,6 +4014,7 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
 /// Fields of the `CreateForItemsItemConstraintsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForItemsItemConstraintsParams {
     /// `constraint`.
     pub constraint: CreateForItemsItemConstraintsConstraint,
@@ -3878,6 +4053,7 @@ crate::form::form_object!(CreateForItemsItemConstraintsParams);
 /// Fields of the `CreateForItemsItemConstraintCriteriaParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForItemsItemConstraintCriteriaParams {
     /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3935,6 +4111,7 @@ crate::form::form_object!(CreateForItemsItemConstraintCriteriaParams);
 /// Fields of the `CreateForItemsCouponConstraintsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForItemsCouponConstraintsParams {
     /// `entity_type`.
     pub entity_type: CreateForItemsCouponConstraintsEntityType,
@@ -3974,6 +4151,7 @@ crate::form::form_object!(CreateForItemsCouponConstraintsParams);
 /// Fields of the `UpdateForItemsItemConstraintsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsItemConstraintsParams {
     /// `constraint`.
     pub constraint: UpdateForItemsItemConstraintsConstraint,
@@ -4012,6 +4190,7 @@ crate::form::form_object!(UpdateForItemsItemConstraintsParams);
 /// Fields of the `UpdateForItemsItemConstraintCriteriaParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsItemConstraintCriteriaParams {
     /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4069,6 +4248,7 @@ crate::form::form_object!(UpdateForItemsItemConstraintCriteriaParams);
 /// Fields of the `UpdateForItemsCouponConstraintsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsCouponConstraintsParams {
     /// `entity_type`.
     pub entity_type: UpdateForItemsCouponConstraintsEntityType,

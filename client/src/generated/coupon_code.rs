@@ -7,7 +7,8 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `coupon_code` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct CouponCode {
     /// `code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +94,7 @@ impl<'de> Deserialize<'de> for CouponCode {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `not_redeemed`
     NotRedeemed,
@@ -246,6 +248,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /coupon_codes` (`coupon_code.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `coupon_id`; at most 100 characters.
     pub coupon_id: String,
@@ -287,12 +290,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /coupon_codes` (`coupon_code.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `coupon_code`.
     pub coupon_code: CouponCode,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `coupon_code` set and every other field absent, as in tests.
+    pub fn new(coupon_code: CouponCode) -> Self {
+        CreateResponse {
+            coupon_code,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -382,12 +395,22 @@ impl RetrieveRequest {
 }
 /// What `GET /coupon_codes/{coupon_code_code}` (`coupon_code.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `coupon_code`.
     pub coupon_code: CouponCode,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `coupon_code` set and every other field absent, as in tests.
+    pub fn new(coupon_code: CouponCode) -> Self {
+        RetrieveResponse {
+            coupon_code,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -575,6 +598,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /coupon_codes` (`coupon_code.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -646,12 +670,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /coupon_codes` (`coupon_code.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `coupon_code`.
     pub coupon_code: CouponCode,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `coupon_code` set and every other field absent, as in tests.
+    pub fn new(coupon_code: CouponCode) -> Self {
+        ListEntry {
+            coupon_code,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -745,12 +779,22 @@ impl ArchiveRequest {
 }
 /// What `POST /coupon_codes/{coupon_code_code}/archive` (`coupon_code.archive`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ArchiveResponse {
     /// `coupon_code`.
     pub coupon_code: CouponCode,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ArchiveResponse {
+    /// A `ArchiveResponse` with `coupon_code` set and every other field absent, as in tests.
+    pub fn new(coupon_code: CouponCode) -> Self {
+        ArchiveResponse {
+            coupon_code,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ArchiveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `coupon_set` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CouponSet {
     /// `id`.
     pub id: String,
@@ -34,6 +35,22 @@ pub struct CouponSet {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CouponSet {
+    /// A `CouponSet` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        CouponSet {
+            id: id.into(),
+            coupon_id: None,
+            name: None,
+            total_count: None,
+            redeemed_count: None,
+            archived_count: None,
+            meta_data: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CouponSet {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -266,6 +283,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /coupon_sets` (`coupon_set.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `coupon_id`; at most 100 characters.
     pub coupon_id: String,
@@ -312,12 +330,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /coupon_sets` (`coupon_set.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `coupon_set` set and every other field absent, as in tests.
+    pub fn new(coupon_set: CouponSet) -> Self {
+        CreateResponse {
+            coupon_set,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -437,6 +465,7 @@ impl AddCouponCodesRequest {
 }
 /// Parameters of `POST /coupon_sets/{coupon_set_id}/add_coupon_codes` (`coupon_set.add_coupon_codes`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddCouponCodesParams {
     /// `code` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -467,12 +496,22 @@ impl crate::form::FormEncode for AddCouponCodesParams {
 }
 /// What `POST /coupon_sets/{coupon_set_id}/add_coupon_codes` (`coupon_set.add_coupon_codes`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AddCouponCodesResponse {
     /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AddCouponCodesResponse {
+    /// A `AddCouponCodesResponse` with `coupon_set` set and every other field absent, as in tests.
+    pub fn new(coupon_set: CouponSet) -> Self {
+        AddCouponCodesResponse {
+            coupon_set,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AddCouponCodesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -680,6 +719,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /coupon_sets` (`coupon_set.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -769,12 +809,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /coupon_sets` (`coupon_set.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `coupon_set` set and every other field absent, as in tests.
+    pub fn new(coupon_set: CouponSet) -> Self {
+        ListEntry {
+            coupon_set,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -863,12 +913,22 @@ impl RetrieveRequest {
 }
 /// What `GET /coupon_sets/{coupon_set_id}` (`coupon_set.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `coupon_set` set and every other field absent, as in tests.
+    pub fn new(coupon_set: CouponSet) -> Self {
+        RetrieveResponse {
+            coupon_set,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -991,6 +1051,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /coupon_sets/{coupon_set_id}/update` (`coupon_set.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1026,12 +1087,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /coupon_sets/{coupon_set_id}/update` (`coupon_set.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `coupon_set` set and every other field absent, as in tests.
+    pub fn new(coupon_set: CouponSet) -> Self {
+        UpdateResponse {
+            coupon_set,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1124,12 +1195,22 @@ impl DeleteRequest {
 }
 /// What `POST /coupon_sets/{coupon_set_id}/delete` (`coupon_set.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `coupon_set` set and every other field absent, as in tests.
+    pub fn new(coupon_set: CouponSet) -> Self {
+        DeleteResponse {
+            coupon_set,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1224,12 +1305,22 @@ impl DeleteUnusedCouponCodesRequest {
 }
 /// What `POST /coupon_sets/{coupon_set_id}/delete_unused_coupon_codes` (`coupon_set.delete_unused_coupon_codes`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteUnusedCouponCodesResponse {
     /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteUnusedCouponCodesResponse {
+    /// A `DeleteUnusedCouponCodesResponse` with `coupon_set` set and every other field absent, as in tests.
+    pub fn new(coupon_set: CouponSet) -> Self {
+        DeleteUnusedCouponCodesResponse {
+            coupon_set,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteUnusedCouponCodesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

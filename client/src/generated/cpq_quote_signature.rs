@@ -6,6 +6,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `cpq_quote_signature` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CpqQuoteSignature {
     /// `id`.
     pub id: String,
@@ -48,6 +49,27 @@ pub struct CpqQuoteSignature {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CpqQuoteSignature {
+    /// A `CpqQuoteSignature` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        CpqQuoteSignature {
+            id: id.into(),
+            status: None,
+            name: None,
+            document_name: None,
+            customer_acceptance_method: None,
+            quote_type: None,
+            expires_at: None,
+            timezone: None,
+            provider_request_id: None,
+            provider_document_id: None,
+            created_at: None,
+            modified_at: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CpqQuoteSignature {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -136,6 +158,7 @@ impl<'de> Deserialize<'de> for CpqQuoteSignature {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `draft`
     Draft,
@@ -179,6 +202,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `CustomerAcceptanceMethod`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CustomerAcceptanceMethod {
     /// `esign_and_pay`
     EsignAndPay,
@@ -210,6 +234,7 @@ impl ApiEnum for CustomerAcceptanceMethod {
 crate::api_enum_traits!(CustomerAcceptanceMethod);
 /// Values of `QuoteType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum QuoteType {
     /// `consolidated`
     Consolidated,

@@ -6,7 +6,8 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `credit_note_estimate` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct CreditNoteEstimate {
     /// `reference_invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,7 +161,8 @@ impl<'de> Deserialize<'de> for CreditNoteEstimate {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -379,7 +381,8 @@ impl<'de> Deserialize<'de> for LineItem {
     }
 }
 /// The `LineItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemTier {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -508,7 +511,8 @@ impl<'de> Deserialize<'de> for LineItemTier {
     }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemDiscount {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -593,7 +597,8 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
     }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemTax {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -746,7 +751,8 @@ impl<'de> Deserialize<'de> for LineItemTax {
     }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Discount {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -843,7 +849,8 @@ impl<'de> Deserialize<'de> for Discount {
     }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Tax {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -917,6 +924,7 @@ impl<'de> Deserialize<'de> for Tax {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `adjustment`
     Adjustment,
@@ -948,6 +956,7 @@ impl ApiEnum for Type {
 crate::api_enum_traits!(Type);
 /// Values of `LineItemEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemEntityType {
     /// `adhoc`
     Adhoc,
@@ -995,6 +1004,7 @@ impl ApiEnum for LineItemEntityType {
 crate::api_enum_traits!(LineItemEntityType);
 /// Values of `LineItemProrationMode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemProrationMode {
     /// `reset`
     Reset,
@@ -1030,6 +1040,7 @@ impl ApiEnum for LineItemProrationMode {
 crate::api_enum_traits!(LineItemProrationMode);
 /// Values of `LineItemDiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemDiscountDiscountType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -1073,6 +1084,7 @@ impl ApiEnum for LineItemDiscountDiscountType {
 crate::api_enum_traits!(LineItemDiscountDiscountType);
 /// Values of `DiscountEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountEntityType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -1116,6 +1128,7 @@ impl ApiEnum for DiscountEntityType {
 crate::api_enum_traits!(DiscountEntityType);
 /// Values of `DiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountDiscountType {
     /// `fixed_amount`
     FixedAmount,

@@ -9,6 +9,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `credit_unit` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreditUnit {
     /// `id`.
     pub id: String,
@@ -48,6 +49,26 @@ pub struct CreditUnit {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreditUnit {
+    /// A `CreditUnit` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        CreditUnit {
+            id: id.into(),
+            name: None,
+            external_name: None,
+            status: None,
+            resource_version: None,
+            updated_at: None,
+            created_at: None,
+            created_by: None,
+            updated_by: None,
+            is_unlimited: None,
+            overdraft_amount: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreditUnit {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -129,6 +150,7 @@ impl<'de> Deserialize<'de> for CreditUnit {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -342,6 +364,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /credit_units` (`credit_unit.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -395,12 +418,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /credit_units` (`credit_unit.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `credit_unit`.
     pub credit_unit: CreditUnit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `credit_unit` set and every other field absent, as in tests.
+    pub fn new(credit_unit: CreditUnit) -> Self {
+        ListEntry {
+            credit_unit,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -517,6 +550,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /credit_units` (`credit_unit.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -568,12 +602,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /credit_units` (`credit_unit.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `credit_unit`.
     pub credit_unit: CreditUnit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `credit_unit` set and every other field absent, as in tests.
+    pub fn new(credit_unit: CreditUnit) -> Self {
+        CreateResponse {
+            credit_unit,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -696,6 +740,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /credit_units/{credit_unit_id}` (`credit_unit.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -731,12 +776,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /credit_units/{credit_unit_id}` (`credit_unit.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `credit_unit`.
     pub credit_unit: CreditUnit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `credit_unit` set and every other field absent, as in tests.
+    pub fn new(credit_unit: CreditUnit) -> Self {
+        UpdateResponse {
+            credit_unit,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -829,12 +884,22 @@ impl ArchiveRequest {
 }
 /// What `POST /credit_units/{credit_unit_id}/archive_command` (`credit_unit.archive`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ArchiveResponse {
     /// `credit_unit`.
     pub credit_unit: CreditUnit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ArchiveResponse {
+    /// A `ArchiveResponse` with `credit_unit` set and every other field absent, as in tests.
+    pub fn new(credit_unit: CreditUnit) -> Self {
+        ArchiveResponse {
+            credit_unit,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ArchiveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -929,12 +994,22 @@ impl ReactivateRequest {
 }
 /// What `POST /credit_units/{credit_unit_id}/reactivate_command` (`credit_unit.reactivate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReactivateResponse {
     /// `credit_unit`.
     pub credit_unit: CreditUnit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ReactivateResponse {
+    /// A `ReactivateResponse` with `credit_unit` set and every other field absent, as in tests.
+    pub fn new(credit_unit: CreditUnit) -> Self {
+        ReactivateResponse {
+            credit_unit,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ReactivateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -6,6 +6,7 @@ use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `currency` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Currency {
     /// `id`.
     pub id: String,
@@ -30,6 +31,21 @@ pub struct Currency {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Currency {
+    /// A `Currency` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Currency {
+            id: id.into(),
+            enabled: None,
+            forex_type: None,
+            currency_code: None,
+            is_base_currency: None,
+            manual_exchange_rate: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Currency {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -98,6 +114,7 @@ impl<'de> Deserialize<'de> for Currency {
 }
 /// Values of `ForexType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ForexType {
     /// `manual`
     Manual,
@@ -125,6 +142,7 @@ impl ApiEnum for ForexType {
 crate::api_enum_traits!(ForexType);
 /// Values of `CreateForexType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForexType {
     /// `manual`
     Manual,
@@ -152,6 +170,7 @@ impl ApiEnum for CreateForexType {
 crate::api_enum_traits!(CreateForexType);
 /// Values of `UpdateForexType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateForexType {
     /// `manual`
     Manual,
@@ -373,6 +392,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /currencies/list` (`currency.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -408,12 +428,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /currencies/list` (`currency.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `currency`.
     pub currency: Currency,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `currency` set and every other field absent, as in tests.
+    pub fn new(currency: Currency) -> Self {
+        ListEntry {
+            currency,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -502,12 +532,22 @@ impl RetrieveRequest {
 }
 /// What `GET /currencies/{site_currency_id}` (`currency.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `currency`.
     pub currency: Currency,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `currency` set and every other field absent, as in tests.
+    pub fn new(currency: Currency) -> Self {
+        RetrieveResponse {
+            currency,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -619,6 +659,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /currencies` (`currency.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `currency_code`; at most 3 characters.
     pub currency_code: String,
@@ -657,12 +698,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /currencies` (`currency.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `currency`.
     pub currency: Currency,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `currency` set and every other field absent, as in tests.
+    pub fn new(currency: Currency) -> Self {
+        CreateResponse {
+            currency,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -780,6 +831,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /currencies/{site_currency_id}` (`currency.update`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `forex_type`.
     pub forex_type: UpdateForexType,
@@ -814,12 +866,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /currencies/{site_currency_id}` (`currency.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `currency`.
     pub currency: Currency,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `currency` set and every other field absent, as in tests.
+    pub fn new(currency: Currency) -> Self {
+        UpdateResponse {
+            currency,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -935,6 +997,7 @@ impl AddScheduleRequest {
 }
 /// Parameters of `POST /currencies/{site_currency_id}/add_schedule` (`currency.add_schedule`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddScheduleParams {
     /// `manual_exchange_rate`; at most 20 characters.
     pub manual_exchange_rate: String,
@@ -971,6 +1034,7 @@ impl crate::form::FormEncode for AddScheduleParams {
 }
 /// What `POST /currencies/{site_currency_id}/add_schedule` (`currency.add_schedule`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AddScheduleResponse {
     /// `scheduled_at` (Unix seconds).
     pub scheduled_at: Timestamp,
@@ -979,6 +1043,16 @@ pub struct AddScheduleResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AddScheduleResponse {
+    /// A `AddScheduleResponse` with `scheduled_at`, `currency` set and every other field absent, as in tests.
+    pub fn new(scheduled_at: Timestamp, currency: Currency) -> Self {
+        AddScheduleResponse {
+            scheduled_at,
+            currency,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AddScheduleResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1078,6 +1152,7 @@ impl RemoveScheduleRequest {
 }
 /// What `POST /currencies/{site_currency_id}/remove_schedule` (`currency.remove_schedule`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RemoveScheduleResponse {
     /// `scheduled_at` (Unix seconds).
     pub scheduled_at: Timestamp,
@@ -1086,6 +1161,16 @@ pub struct RemoveScheduleResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RemoveScheduleResponse {
+    /// A `RemoveScheduleResponse` with `scheduled_at`, `currency` set and every other field absent, as in tests.
+    pub fn new(scheduled_at: Timestamp, currency: Currency) -> Self {
+        RemoveScheduleResponse {
+            scheduled_at,
+            currency,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RemoveScheduleResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `customer` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Customer {
     /// `id`.
     pub id: String,
@@ -225,6 +226,81 @@ pub struct Customer {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Customer {
+    /// A `Customer` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Customer {
+            id: id.into(),
+            first_name: None,
+            last_name: None,
+            email: None,
+            phone: None,
+            company: None,
+            vat_number: None,
+            auto_collection: None,
+            offline_payment_method: None,
+            net_term_days: None,
+            vat_number_validated_time: None,
+            vat_number_status: None,
+            allow_direct_debit: None,
+            is_location_valid: None,
+            created_at: None,
+            created_from_ip: None,
+            exemption_details: None,
+            taxability: None,
+            entity_code: None,
+            exempt_number: None,
+            resource_version: None,
+            updated_at: None,
+            locale: None,
+            billing_date: None,
+            billing_month: None,
+            billing_date_mode: None,
+            billing_day_of_week: None,
+            billing_day_of_week_mode: None,
+            pii_cleared: None,
+            auto_close_invoices: None,
+            channel: None,
+            active_id: None,
+            card_status: None,
+            fraud_flag: None,
+            primary_payment_source_id: None,
+            backup_payment_source_id: None,
+            billing_address: None,
+            referral_urls: None,
+            contacts: None,
+            payment_method: None,
+            invoice_notes: None,
+            business_entity_id: None,
+            preferred_currency_code: None,
+            promotional_credits: None,
+            unbilled_charges: None,
+            refundable_credits: None,
+            excess_payments: None,
+            balances: None,
+            entity_identifiers: None,
+            tax_providers_fields: None,
+            is_einvoice_enabled: None,
+            einvoicing_method: None,
+            meta_data: None,
+            deleted: None,
+            registered_for_gst: None,
+            consolidated_invoicing: None,
+            customer_type: None,
+            business_customer_without_vat_number: None,
+            client_profile_id: None,
+            relationship: None,
+            use_default_hierarchy_settings: None,
+            parent_account_access: None,
+            child_account_access: None,
+            vat_number_prefix: None,
+            entity_identifier_scheme: None,
+            entity_identifier_standard: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Customer {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -498,7 +574,8 @@ impl<'de> Deserialize<'de> for Customer {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BillingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -637,7 +714,8 @@ impl<'de> Deserialize<'de> for BillingAddress {
     }
 }
 /// The `ReferralUrl` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ReferralUrl {
     /// `external_customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -748,7 +826,8 @@ impl<'de> Deserialize<'de> for ReferralUrl {
     }
 }
 /// The `Contact` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Contact {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -857,7 +936,8 @@ impl<'de> Deserialize<'de> for Contact {
     }
 }
 /// The `PaymentMethod` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct PaymentMethod {
     /// `type`.
     #[serde(rename = "type")]
@@ -943,7 +1023,8 @@ impl<'de> Deserialize<'de> for PaymentMethod {
     }
 }
 /// The `Balance` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Balance {
     /// `promotional_credits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1042,7 +1123,8 @@ impl<'de> Deserialize<'de> for Balance {
     }
 }
 /// The `EntityIdentifier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct EntityIdentifier {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1121,7 +1203,8 @@ impl<'de> Deserialize<'de> for EntityIdentifier {
     }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct TaxProvidersField {
     /// `provider_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1194,7 +1277,8 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
     }
 }
 /// The `Relationship` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Relationship {
     /// `parent_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1267,7 +1351,8 @@ impl<'de> Deserialize<'de> for Relationship {
     }
 }
 /// The `ParentAccountAccess` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ParentAccountAccess {
     /// `portal_edit_child_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1366,7 +1451,8 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
     }
 }
 /// The `ChildAccountAccess` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ChildAccountAccess {
     /// `portal_edit_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1462,6 +1548,7 @@ impl<'de> Deserialize<'de> for ChildAccountAccess {
 }
 /// Values of `VatNumberStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VatNumberStatus {
     /// `valid`
     Valid,
@@ -1497,6 +1584,7 @@ impl ApiEnum for VatNumberStatus {
 crate::api_enum_traits!(VatNumberStatus);
 /// Values of `BillingDayOfWeek`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingDayOfWeek {
     /// `sunday`
     Sunday,
@@ -1544,6 +1632,7 @@ impl ApiEnum for BillingDayOfWeek {
 crate::api_enum_traits!(BillingDayOfWeek);
 /// Values of `PiiCleared`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PiiCleared {
     /// `active`
     Active,
@@ -1575,6 +1664,7 @@ impl ApiEnum for PiiCleared {
 crate::api_enum_traits!(PiiCleared);
 /// Values of `CardStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CardStatus {
     /// `no_card`
     NoCard,
@@ -1618,6 +1708,7 @@ impl ApiEnum for CardStatus {
 crate::api_enum_traits!(CardStatus);
 /// Values of `FraudFlag`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FraudFlag {
     /// `safe`
     Safe,
@@ -1649,6 +1740,7 @@ impl ApiEnum for FraudFlag {
 crate::api_enum_traits!(FraudFlag);
 /// Values of `PaymentMethodStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentMethodStatus {
     /// `valid`
     Valid,
@@ -1688,6 +1780,7 @@ impl ApiEnum for PaymentMethodStatus {
 crate::api_enum_traits!(PaymentMethodStatus);
 /// Values of `ParentAccountAccessPortalEditChildSubscriptions`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParentAccountAccessPortalEditChildSubscriptions {
     /// `yes`
     Yes,
@@ -1719,6 +1812,7 @@ impl ApiEnum for ParentAccountAccessPortalEditChildSubscriptions {
 crate::api_enum_traits!(ParentAccountAccessPortalEditChildSubscriptions);
 /// Values of `ParentAccountAccessPortalDownloadChildInvoices`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParentAccountAccessPortalDownloadChildInvoices {
     /// `yes`
     Yes,
@@ -1750,6 +1844,7 @@ impl ApiEnum for ParentAccountAccessPortalDownloadChildInvoices {
 crate::api_enum_traits!(ParentAccountAccessPortalDownloadChildInvoices);
 /// Values of `ChildAccountAccessPortalEditSubscriptions`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChildAccountAccessPortalEditSubscriptions {
     /// `yes`
     Yes,
@@ -1777,6 +1872,7 @@ impl ApiEnum for ChildAccountAccessPortalEditSubscriptions {
 crate::api_enum_traits!(ChildAccountAccessPortalEditSubscriptions);
 /// Values of `ChildAccountAccessPortalDownloadInvoices`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChildAccountAccessPortalDownloadInvoices {
     /// `yes`
     Yes,
@@ -1808,6 +1904,7 @@ impl ApiEnum for ChildAccountAccessPortalDownloadInvoices {
 crate::api_enum_traits!(ChildAccountAccessPortalDownloadInvoices);
 /// Values of `CreateCardPreferredScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateCardPreferredScheme {
     /// `cartes_bancaires`
     CartesBancaires,
@@ -1839,6 +1936,7 @@ impl ApiEnum for CreateCardPreferredScheme {
 crate::api_enum_traits!(CreateCardPreferredScheme);
 /// Values of `CreatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreatePaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -2066,6 +2164,7 @@ impl ApiEnum for CreatePaymentIntentPaymentMethodType {
 crate::api_enum_traits!(CreatePaymentIntentPaymentMethodType);
 /// Values of `UpdateFraudFlag`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateFraudFlag {
     /// `safe`
     Safe,
@@ -2093,6 +2192,7 @@ impl ApiEnum for UpdateFraudFlag {
 crate::api_enum_traits!(UpdateFraudFlag);
 /// Values of `CollectPaymentCardPreferredScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CollectPaymentCardPreferredScheme {
     /// `cartes_bancaires`
     CartesBancaires,
@@ -2124,6 +2224,7 @@ impl ApiEnum for CollectPaymentCardPreferredScheme {
 crate::api_enum_traits!(CollectPaymentCardPreferredScheme);
 /// Values of `CollectPaymentPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CollectPaymentPaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -2351,6 +2452,7 @@ impl ApiEnum for CollectPaymentPaymentIntentPaymentMethodType {
 crate::api_enum_traits!(CollectPaymentPaymentIntentPaymentMethodType);
 /// Values of `ChangeBillingDateBillingDayOfWeek`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChangeBillingDateBillingDayOfWeek {
     /// `sunday`
     Sunday,
@@ -2398,6 +2500,7 @@ impl ApiEnum for ChangeBillingDateBillingDayOfWeek {
 crate::api_enum_traits!(ChangeBillingDateBillingDayOfWeek);
 /// Values of `RelationshipsParentAccountAccessPortalEditChildSubscriptions`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RelationshipsParentAccountAccessPortalEditChildSubscriptions {
     /// `yes`
     Yes,
@@ -2429,6 +2532,7 @@ impl ApiEnum for RelationshipsParentAccountAccessPortalEditChildSubscriptions {
 crate::api_enum_traits!(RelationshipsParentAccountAccessPortalEditChildSubscriptions);
 /// Values of `RelationshipsParentAccountAccessPortalDownloadChildInvoices`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RelationshipsParentAccountAccessPortalDownloadChildInvoices {
     /// `yes`
     Yes,
@@ -2460,6 +2564,7 @@ impl ApiEnum for RelationshipsParentAccountAccessPortalDownloadChildInvoices {
 crate::api_enum_traits!(RelationshipsParentAccountAccessPortalDownloadChildInvoices);
 /// Values of `RelationshipsChildAccountAccessPortalEditSubscriptions`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RelationshipsChildAccountAccessPortalEditSubscriptions {
     /// `yes`
     Yes,
@@ -2487,6 +2592,7 @@ impl ApiEnum for RelationshipsChildAccountAccessPortalEditSubscriptions {
 crate::api_enum_traits!(RelationshipsChildAccountAccessPortalEditSubscriptions);
 /// Values of `RelationshipsChildAccountAccessPortalDownloadInvoices`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RelationshipsChildAccountAccessPortalDownloadInvoices {
     /// `yes`
     Yes,
@@ -2518,6 +2624,7 @@ impl ApiEnum for RelationshipsChildAccountAccessPortalDownloadInvoices {
 crate::api_enum_traits!(RelationshipsChildAccountAccessPortalDownloadInvoices);
 /// Values of `UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions {
     /// `yes`
     Yes,
@@ -2551,6 +2658,7 @@ crate::api_enum_traits!(
 );
 /// Values of `UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices {
     /// `yes`
     Yes,
@@ -2584,6 +2692,7 @@ crate::api_enum_traits!(
 );
 /// Values of `UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions {
     /// `yes`
     Yes,
@@ -2613,6 +2722,7 @@ crate::api_enum_traits!(
 );
 /// Values of `UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices {
     /// `yes`
     Yes,
@@ -3279,6 +3389,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /customers` (`customer.create`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3512,6 +3623,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /customers` (`customer.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `customer`.
     pub customer: Customer,
@@ -3521,6 +3633,16 @@ pub struct CreateResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        CreateResponse {
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3860,6 +3982,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /customers` (`customer.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4037,6 +4160,7 @@ impl crate::form::FormEncode for ListParams {
 /// The `relationship` filters of `GET /customers` (`customer.list`), sent as `relationship[field][operator]`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ListRelationshipFilters {
     /// Filter on `relationship[parent_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[serde(
@@ -4077,6 +4201,7 @@ impl crate::form::FormEncode for ListRelationshipFilters {
 crate::form::form_object!(ListRelationshipFilters);
 /// Fields `GET /customers` (`customer.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `created_at`
     #[serde(rename = "created_at")]
@@ -4095,6 +4220,7 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /customers` (`customer.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `customer`.
     pub customer: Customer,
@@ -4104,6 +4230,16 @@ pub struct ListEntry {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        ListEntry {
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4195,6 +4331,7 @@ impl RetrieveRequest {
 }
 /// What `GET /customers/{customer_id}` (`customer.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `customer`.
     pub customer: Customer,
@@ -4204,6 +4341,16 @@ pub struct RetrieveResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        RetrieveResponse {
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4445,6 +4592,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /customers/{customer_id}` (`customer.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4590,6 +4738,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /customers/{customer_id}` (`customer.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `customer`.
     pub customer: Customer,
@@ -4599,6 +4748,16 @@ pub struct UpdateResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        UpdateResponse {
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4726,6 +4885,7 @@ impl UpdatePaymentMethodRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePaymentMethodParams {
     /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4756,6 +4916,7 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
 }
 /// What `POST /customers/{customer_id}/update_payment_method` (`customer.update_payment_method`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdatePaymentMethodResponse {
     /// `customer`.
     pub customer: Customer,
@@ -4765,6 +4926,16 @@ pub struct UpdatePaymentMethodResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdatePaymentMethodResponse {
+    /// A `UpdatePaymentMethodResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        UpdatePaymentMethodResponse {
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdatePaymentMethodResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4948,6 +5119,7 @@ impl UpdateBillingInfoRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateBillingInfoParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5031,6 +5203,7 @@ impl crate::form::FormEncode for UpdateBillingInfoParams {
 }
 /// What `POST /customers/{customer_id}/update_billing_info` (`customer.update_billing_info`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateBillingInfoResponse {
     /// `customer`.
     pub customer: Customer,
@@ -5040,6 +5213,16 @@ pub struct UpdateBillingInfoResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateBillingInfoResponse {
+    /// A `UpdateBillingInfoResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        UpdateBillingInfoResponse {
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateBillingInfoResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5202,6 +5385,7 @@ impl ContactsForCustomerRequest {
 }
 /// Parameters of `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactsForCustomerParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5237,12 +5421,22 @@ impl crate::form::FormEncode for ContactsForCustomerParams {
 }
 /// One entry of a page of `GET /customers/{customer_id}/contacts` (`customer.contacts_for_customer`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ContactsForCustomerEntry {
     /// `contact`.
     pub contact: Contact,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ContactsForCustomerEntry {
+    /// A `ContactsForCustomerEntry` with `contact` set and every other field absent, as in tests.
+    pub fn new(contact: Contact) -> Self {
+        ContactsForCustomerEntry {
+            contact,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ContactsForCustomerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5359,6 +5553,7 @@ impl AssignPaymentRoleRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssignPaymentRoleParams {
     /// `payment_source_id`; at most 40 characters.
     pub payment_source_id: String,
@@ -5392,6 +5587,7 @@ impl crate::form::FormEncode for AssignPaymentRoleParams {
 }
 /// What `POST /customers/{customer_id}/assign_payment_role` (`customer.assign_payment_role`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AssignPaymentRoleResponse {
     /// `customer`.
     pub customer: Customer,
@@ -5400,6 +5596,19 @@ pub struct AssignPaymentRoleResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AssignPaymentRoleResponse {
+    /// A `AssignPaymentRoleResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(
+        customer: Customer,
+        payment_source: payment_source::PaymentSource,
+    ) -> Self {
+        AssignPaymentRoleResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AssignPaymentRoleResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5525,6 +5734,7 @@ impl AddContactRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/add_contact` (`customer.add_contact`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddContactParams {
     /// `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5555,6 +5765,7 @@ impl crate::form::FormEncode for AddContactParams {
 }
 /// What `POST /customers/{customer_id}/add_contact` (`customer.add_contact`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AddContactResponse {
     /// `customer`.
     pub customer: Customer,
@@ -5564,6 +5775,16 @@ pub struct AddContactResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AddContactResponse {
+    /// A `AddContactResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        AddContactResponse {
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AddContactResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5686,6 +5907,7 @@ impl UpdateContactRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/update_contact` (`customer.update_contact`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateContactParams {
     /// `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5716,6 +5938,7 @@ impl crate::form::FormEncode for UpdateContactParams {
 }
 /// What `POST /customers/{customer_id}/update_contact` (`customer.update_contact`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateContactResponse {
     /// `customer`.
     pub customer: Customer,
@@ -5725,6 +5948,16 @@ pub struct UpdateContactResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateContactResponse {
+    /// A `UpdateContactResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        UpdateContactResponse {
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateContactResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5847,6 +6080,7 @@ impl DeleteContactRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteContactParams {
     /// `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5877,6 +6111,7 @@ impl crate::form::FormEncode for DeleteContactParams {
 }
 /// What `POST /customers/{customer_id}/delete_contact` (`customer.delete_contact`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteContactResponse {
     /// `customer`.
     pub customer: Customer,
@@ -5886,6 +6121,16 @@ pub struct DeleteContactResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteContactResponse {
+    /// A `DeleteContactResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        DeleteContactResponse {
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteContactResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6020,6 +6265,7 @@ impl AddPromotionalCreditsRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddPromotionalCreditsParams {
     /// `amount`.
     pub amount: i64,
@@ -6068,12 +6314,22 @@ impl crate::form::FormEncode for AddPromotionalCreditsParams {
 }
 /// What `POST /customers/{customer_id}/add_promotional_credits` (`customer.add_promotional_credits`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AddPromotionalCreditsResponse {
     /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AddPromotionalCreditsResponse {
+    /// A `AddPromotionalCreditsResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        AddPromotionalCreditsResponse {
+            customer,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AddPromotionalCreditsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6205,6 +6461,7 @@ impl DeductPromotionalCreditsRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeductPromotionalCreditsParams {
     /// `amount`.
     pub amount: i64,
@@ -6253,12 +6510,22 @@ impl crate::form::FormEncode for DeductPromotionalCreditsParams {
 }
 /// What `POST /customers/{customer_id}/deduct_promotional_credits` (`customer.deduct_promotional_credits`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeductPromotionalCreditsResponse {
     /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeductPromotionalCreditsResponse {
+    /// A `DeductPromotionalCreditsResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        DeductPromotionalCreditsResponse {
+            customer,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeductPromotionalCreditsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6390,6 +6657,7 @@ impl SetPromotionalCreditsRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SetPromotionalCreditsParams {
     /// `amount`.
     pub amount: i64,
@@ -6438,12 +6706,22 @@ impl crate::form::FormEncode for SetPromotionalCreditsParams {
 }
 /// What `POST /customers/{customer_id}/set_promotional_credits` (`customer.set_promotional_credits`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SetPromotionalCreditsResponse {
     /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl SetPromotionalCreditsResponse {
+    /// A `SetPromotionalCreditsResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        SetPromotionalCreditsResponse {
+            customer,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for SetPromotionalCreditsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6570,6 +6848,7 @@ impl RecordExcessPaymentRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RecordExcessPaymentParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6605,6 +6884,7 @@ impl crate::form::FormEncode for RecordExcessPaymentParams {
 }
 /// What `POST /customers/{customer_id}/record_excess_payment` (`customer.record_excess_payment`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RecordExcessPaymentResponse {
     /// `customer`.
     pub customer: Customer,
@@ -6613,6 +6893,16 @@ pub struct RecordExcessPaymentResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RecordExcessPaymentResponse {
+    /// A `RecordExcessPaymentResponse` with `customer`, `transaction` set and every other field absent, as in tests.
+    pub fn new(customer: Customer, transaction: transaction::Transaction) -> Self {
+        RecordExcessPaymentResponse {
+            customer,
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RecordExcessPaymentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6784,6 +7074,7 @@ impl CollectPaymentRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CollectPaymentParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6862,6 +7153,7 @@ impl crate::form::FormEncode for CollectPaymentParams {
 }
 /// What `POST /customers/{customer_id}/collect_payment` (`customer.collect_payment`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CollectPaymentResponse {
     /// `customer`.
     pub customer: Customer,
@@ -6870,6 +7162,16 @@ pub struct CollectPaymentResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CollectPaymentResponse {
+    /// A `CollectPaymentResponse` with `customer`, `transaction` set and every other field absent, as in tests.
+    pub fn new(customer: Customer, transaction: transaction::Transaction) -> Self {
+        CollectPaymentResponse {
+            customer,
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CollectPaymentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6991,6 +7293,7 @@ impl DeleteRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/delete` (`customer.delete`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteParams {
     /// `delete_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7021,6 +7324,7 @@ impl crate::form::FormEncode for DeleteParams {
 }
 /// What `POST /customers/{customer_id}/delete` (`customer.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `customer`.
     pub customer: Customer,
@@ -7030,6 +7334,16 @@ pub struct DeleteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        DeleteResponse {
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7139,6 +7453,7 @@ impl MoveRequest {
 }
 /// Parameters of `POST /customers/move` (`customer.move`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MoveParams {
     /// `id_at_from_site`; at most 100 characters.
     pub id_at_from_site: String,
@@ -7175,12 +7490,22 @@ impl crate::form::FormEncode for MoveParams {
 }
 /// What `POST /customers/move` (`customer.move`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct MoveResponse {
     /// `resource_migration`.
     pub resource_migration: resource_migration::ResourceMigration,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl MoveResponse {
+    /// A `MoveResponse` with `resource_migration` set and every other field absent, as in tests.
+    pub fn new(resource_migration: resource_migration::ResourceMigration) -> Self {
+        MoveResponse {
+            resource_migration,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for MoveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7334,6 +7659,7 @@ impl ChangeBillingDateRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChangeBillingDateParams {
     /// `billing_date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7384,12 +7710,22 @@ impl crate::form::FormEncode for ChangeBillingDateParams {
 }
 /// What `POST /customers/{customer_id}/change_billing_date` (`customer.change_billing_date`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ChangeBillingDateResponse {
     /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ChangeBillingDateResponse {
+    /// A `ChangeBillingDateResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        ChangeBillingDateResponse {
+            customer,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ChangeBillingDateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7496,6 +7832,7 @@ impl MergeRequest {
 }
 /// Parameters of `POST /customers/merge` (`customer.merge`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MergeParams {
     /// `from_customer_id`; at most 50 characters.
     pub from_customer_id: String,
@@ -7532,12 +7869,22 @@ impl crate::form::FormEncode for MergeParams {
 }
 /// What `POST /customers/merge` (`customer.merge`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct MergeResponse {
     /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl MergeResponse {
+    /// A `MergeResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        MergeResponse {
+            customer,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for MergeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7632,12 +7979,22 @@ impl ClearPersonalDataRequest {
 }
 /// What `POST /customers/{customer_id}/clear_personal_data` (`customer.clear_personal_data`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ClearPersonalDataResponse {
     /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ClearPersonalDataResponse {
+    /// A `ClearPersonalDataResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        ClearPersonalDataResponse {
+            customer,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ClearPersonalDataResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7788,6 +8145,7 @@ impl RelationshipsRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/relationships` (`customer.relationships`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RelationshipsParams {
     /// `parent_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7846,12 +8204,22 @@ impl crate::form::FormEncode for RelationshipsParams {
 }
 /// What `POST /customers/{customer_id}/relationships` (`customer.relationships`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RelationshipsResponse {
     /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RelationshipsResponse {
+    /// A `RelationshipsResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        RelationshipsResponse {
+            customer,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RelationshipsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7946,12 +8314,22 @@ impl DeleteRelationshipRequest {
 }
 /// What `POST /customers/{customer_id}/delete_relationship` (`customer.delete_relationship`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteRelationshipResponse {
     /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteRelationshipResponse {
+    /// A `DeleteRelationshipResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        DeleteRelationshipResponse {
+            customer,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteRelationshipResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8060,6 +8438,7 @@ impl HierarchyRequest {
 }
 /// Parameters of `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HierarchyParams {
     /// `hierarchy_operation_type`.
     pub hierarchy_operation_type: enums::HierarchyOperationType,
@@ -8089,12 +8468,22 @@ impl crate::form::FormEncode for HierarchyParams {
 }
 /// What `GET /customers/{customer_id}/hierarchy` (`customer.hierarchy`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct HierarchyResponse {
     /// `hierarchies` (a list).
     pub hierarchies: Vec<hierarchy::Hierarchy>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl HierarchyResponse {
+    /// A `HierarchyResponse` with `hierarchies` set and every other field absent, as in tests.
+    pub fn new(hierarchies: Vec<hierarchy::Hierarchy>) -> Self {
+        HierarchyResponse {
+            hierarchies,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for HierarchyResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8254,6 +8643,7 @@ impl ListHierarchyDetailRequest {
 }
 /// Parameters of `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListHierarchyDetailParams {
     /// `hierarchy_operation_type`.
     pub hierarchy_operation_type: enums::HierarchyOperationType,
@@ -8293,12 +8683,22 @@ impl crate::form::FormEncode for ListHierarchyDetailParams {
 }
 /// One entry of a page of `GET /customers/{customer_id}/hierarchy_detail` (`customer.list_hierarchy_detail`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListHierarchyDetailEntry {
     /// `hierarchy`.
     pub hierarchy: hierarchy::Hierarchy,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListHierarchyDetailEntry {
+    /// A `ListHierarchyDetailEntry` with `hierarchy` set and every other field absent, as in tests.
+    pub fn new(hierarchy: hierarchy::Hierarchy) -> Self {
+        ListHierarchyDetailEntry {
+            hierarchy,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListHierarchyDetailEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8436,6 +8836,7 @@ impl UpdateHierarchySettingsRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateHierarchySettingsParams {
     /// `use_default_hierarchy_settings`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8479,12 +8880,22 @@ impl crate::form::FormEncode for UpdateHierarchySettingsParams {
 }
 /// What `POST /customers/{customer_id}/update_hierarchy_settings` (`customer.update_hierarchy_settings`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateHierarchySettingsResponse {
     /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateHierarchySettingsResponse {
+    /// A `UpdateHierarchySettingsResponse` with `customer` set and every other field absent, as in tests.
+    pub fn new(customer: Customer) -> Self {
+        UpdateHierarchySettingsResponse {
+            customer,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateHierarchySettingsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8528,6 +8939,7 @@ impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
 /// Fields of the `CreateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8735,6 +9147,7 @@ crate::form::form_object!(CreateCardParams);
 /// Fields of the `CreateBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateBankAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8922,6 +9335,7 @@ crate::form::form_object!(CreateBankAccountParams);
 /// Fields of the `CreatePaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreatePaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -9010,6 +9424,7 @@ crate::form::form_object!(CreatePaymentMethodParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9099,6 +9514,7 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
 crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreateBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateBillingAddressParams {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9271,6 +9687,7 @@ crate::form::form_object!(CreateBillingAddressParams);
 /// Fields of the `CreateEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9328,6 +9745,7 @@ crate::form::form_object!(CreateEntityIdentifiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9375,6 +9793,7 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9422,6 +9841,7 @@ crate::form::form_object!(UpdateTaxProvidersFieldsParams);
 /// Fields of the `UpdatePaymentMethodPaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdatePaymentMethodPaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -9504,6 +9924,7 @@ crate::form::form_object!(UpdatePaymentMethodPaymentMethodParams);
 /// Fields of the `UpdateBillingInfoBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateBillingInfoBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9661,6 +10082,7 @@ crate::form::form_object!(UpdateBillingInfoBillingAddressParams);
 /// Fields of the `UpdateBillingInfoEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateBillingInfoEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9728,6 +10150,7 @@ crate::form::form_object!(UpdateBillingInfoEntityIdentifiersParams);
 /// Fields of the `UpdateBillingInfoTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateBillingInfoTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9775,6 +10198,7 @@ crate::form::form_object!(UpdateBillingInfoTaxProvidersFieldsParams);
 /// Fields of the `AddContactContactParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AddContactContactParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9876,6 +10300,7 @@ crate::form::form_object!(AddContactContactParams);
 /// Fields of the `UpdateContactContactParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateContactContactParams {
     /// `id`; at most 150 characters.
     pub id: String,
@@ -9977,6 +10402,7 @@ crate::form::form_object!(UpdateContactContactParams);
 /// Fields of the `DeleteContactContactParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DeleteContactContactParams {
     /// `id`; at most 150 characters.
     pub id: String,
@@ -9996,6 +10422,7 @@ crate::form::form_object!(DeleteContactContactParams);
 /// Fields of the `RecordExcessPaymentTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RecordExcessPaymentTransactionParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10069,6 +10496,7 @@ crate::form::form_object!(RecordExcessPaymentTransactionParams);
 /// Fields of the `CollectPaymentPaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CollectPaymentPaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -10137,6 +10565,7 @@ crate::form::form_object!(CollectPaymentPaymentMethodParams);
 /// Fields of the `CollectPaymentCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CollectPaymentCardParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10314,6 +10743,7 @@ crate::form::form_object!(CollectPaymentCardParams);
 /// Fields of the `CollectPaymentPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CollectPaymentPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10404,6 +10834,7 @@ crate::form::form_object!(CollectPaymentPaymentIntentParams);
 /// Fields of the `CollectPaymentInvoiceAllocationsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CollectPaymentInvoiceAllocationsParams {
     /// `invoice_id`; at most 50 characters.
     pub invoice_id: String,
@@ -10435,6 +10866,7 @@ crate::form::form_object!(CollectPaymentInvoiceAllocationsParams);
 /// Fields of the `RelationshipsParentAccountAccessParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RelationshipsParentAccountAccessParams {
     /// `portal_edit_child_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10518,6 +10950,7 @@ crate::form::form_object!(RelationshipsParentAccountAccessParams);
 /// Fields of the `RelationshipsChildAccountAccessParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RelationshipsChildAccountAccessParams {
     /// `portal_edit_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10595,6 +11028,7 @@ crate::form::form_object!(RelationshipsChildAccountAccessParams);
 /// Fields of the `UpdateHierarchySettingsParentAccountAccessParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateHierarchySettingsParentAccountAccessParams {
     /// `portal_edit_child_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10678,6 +11112,7 @@ crate::form::form_object!(UpdateHierarchySettingsParentAccountAccessParams);
 /// Fields of the `UpdateHierarchySettingsChildAccountAccessParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateHierarchySettingsChildAccountAccessParams {
     /// `portal_edit_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,8 @@
 use crate::{Client, Error, ExtraFields, Page, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `customer_entitlement` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct CustomerEntitlement {
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -248,6 +249,7 @@ impl EntitlementsForCustomerRequest {
 }
 /// Parameters of `GET /customers/{customer_id}/customer_entitlements` (`customer_entitlement.entitlements_for_customer`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EntitlementsForCustomerParams {
     /// `consolidate_entitlements`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -288,12 +290,22 @@ impl crate::form::FormEncode for EntitlementsForCustomerParams {
 }
 /// One entry of a page of `GET /customers/{customer_id}/customer_entitlements` (`customer_entitlement.entitlements_for_customer`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EntitlementsForCustomerEntry {
     /// `customer_entitlement`.
     pub customer_entitlement: CustomerEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl EntitlementsForCustomerEntry {
+    /// A `EntitlementsForCustomerEntry` with `customer_entitlement` set and every other field absent, as in tests.
+    pub fn new(customer_entitlement: CustomerEntitlement) -> Self {
+        EntitlementsForCustomerEntry {
+            customer_entitlement,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for EntitlementsForCustomerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `differential_price` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DifferentialPrice {
     /// `id`.
     pub id: String,
@@ -61,6 +62,30 @@ pub struct DifferentialPrice {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DifferentialPrice {
+    /// A `DifferentialPrice` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        DifferentialPrice {
+            id: id.into(),
+            item_price_id: None,
+            parent_item_id: None,
+            price: None,
+            price_in_decimal: None,
+            status: None,
+            resource_version: None,
+            updated_at: None,
+            created_at: None,
+            modified_at: None,
+            tiers: None,
+            currency_code: None,
+            parent_periods: None,
+            business_entity_id: None,
+            deleted: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DifferentialPrice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -153,7 +178,8 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Tier {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -260,7 +286,8 @@ impl<'de> Deserialize<'de> for Tier {
     }
 }
 /// The `ParentPeriod` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ParentPeriod {
     /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -328,6 +355,7 @@ impl<'de> Deserialize<'de> for ParentPeriod {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -533,6 +561,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /item_prices/{item_price_id}/differential_prices` (`differential_price.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `parent_item_id`; at most 100 characters.
     pub parent_item_id: String,
@@ -587,12 +616,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /item_prices/{item_price_id}/differential_prices` (`differential_price.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `differential_price`.
     pub differential_price: DifferentialPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `differential_price` set and every other field absent, as in tests.
+    pub fn new(differential_price: DifferentialPrice) -> Self {
+        CreateResponse {
+            differential_price,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -706,6 +745,7 @@ impl RetrieveRequest {
 }
 /// Parameters of `GET /differential_prices/{differential_price_id}` (`differential_price.retrieve`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrieveParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -735,12 +775,22 @@ impl crate::form::FormEncode for RetrieveParams {
 }
 /// What `GET /differential_prices/{differential_price_id}` (`differential_price.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `differential_price`.
     pub differential_price: DifferentialPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `differential_price` set and every other field absent, as in tests.
+    pub fn new(differential_price: DifferentialPrice) -> Self {
+        RetrieveResponse {
+            differential_price,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -878,6 +928,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /differential_prices/{differential_price_id}` (`differential_price.update`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -927,12 +978,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /differential_prices/{differential_price_id}` (`differential_price.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `differential_price`.
     pub differential_price: DifferentialPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `differential_price` set and every other field absent, as in tests.
+    pub fn new(differential_price: DifferentialPrice) -> Self {
+        UpdateResponse {
+            differential_price,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1050,6 +1111,7 @@ impl DeleteRequest {
 }
 /// Parameters of `POST /differential_prices/{differential_price_id}/delete` (`differential_price.delete`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -1079,12 +1141,22 @@ impl crate::form::FormEncode for DeleteParams {
 }
 /// What `POST /differential_prices/{differential_price_id}/delete` (`differential_price.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `differential_price`.
     pub differential_price: DifferentialPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `differential_price` set and every other field absent, as in tests.
+    pub fn new(differential_price: DifferentialPrice) -> Self {
+        DeleteResponse {
+            differential_price,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1276,6 +1348,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /differential_prices` (`differential_price.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1347,12 +1420,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /differential_prices` (`differential_price.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `differential_price`.
     pub differential_price: DifferentialPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `differential_price` set and every other field absent, as in tests.
+    pub fn new(differential_price: DifferentialPrice) -> Self {
+        ListEntry {
+            differential_price,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1400,6 +1483,7 @@ impl<'de> Deserialize<'de> for ListEntry {
 /// Fields of the `CreateParentPeriodsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateParentPeriodsParams {
     /// `period_unit`.
     pub period_unit: enums::PeriodUnit,
@@ -1428,6 +1512,7 @@ crate::form::form_object!(CreateParentPeriodsParams);
 /// Fields of the `CreateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1525,6 +1610,7 @@ crate::form::form_object!(CreateTiersParams);
 /// Fields of the `UpdateParentPeriodsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateParentPeriodsParams {
     /// `period_unit`.
     pub period_unit: enums::PeriodUnit,
@@ -1553,6 +1639,7 @@ crate::form::form_object!(UpdateParentPeriodsParams);
 /// Fields of the `UpdateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `discount` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Discount {
     /// `id`.
     pub id: String,
@@ -68,6 +69,33 @@ pub struct Discount {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Discount {
+    /// A `Discount` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Discount {
+            id: id.into(),
+            invoice_name: None,
+            r#type: None,
+            percentage: None,
+            amount: None,
+            quantity: None,
+            currency_code: None,
+            duration_type: None,
+            period: None,
+            period_unit: None,
+            included_in_mrr: None,
+            apply_on: None,
+            item_price_id: None,
+            created_at: None,
+            apply_till: None,
+            applied_count: None,
+            coupon_id: None,
+            index: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Discount {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -170,6 +198,7 @@ impl<'de> Deserialize<'de> for Discount {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `fixed_amount`
     FixedAmount,

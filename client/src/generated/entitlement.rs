@@ -9,6 +9,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `entitlement` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Entitlement {
     /// `id`.
     pub id: String,
@@ -36,6 +37,22 @@ pub struct Entitlement {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Entitlement {
+    /// A `Entitlement` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Entitlement {
+            id: id.into(),
+            entity_id: None,
+            entity_type: None,
+            feature_id: None,
+            feature_name: None,
+            value: None,
+            name: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Entitlement {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -105,6 +122,7 @@ impl<'de> Deserialize<'de> for Entitlement {
 }
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EntityType {
     /// `plan`
     Plan,
@@ -144,6 +162,7 @@ impl ApiEnum for EntityType {
 crate::api_enum_traits!(EntityType);
 /// Values of `CreateEntitlementsEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateEntitlementsEntityType {
     /// `plan`
     Plan,
@@ -361,6 +380,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /entitlements` (`entitlement.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `include_drafts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -433,12 +453,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /entitlements` (`entitlement.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `entitlement`.
     pub entitlement: Entitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `entitlement` set and every other field absent, as in tests.
+    pub fn new(entitlement: Entitlement) -> Self {
+        ListEntry {
+            entitlement,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -557,6 +587,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /entitlements` (`entitlement.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `action`.
     pub action: enums::Action,
@@ -596,12 +627,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// One entry of a page of `POST /entitlements` (`entitlement.create`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateEntry {
     /// `entitlement`.
     pub entitlement: Entitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateEntry {
+    /// A `CreateEntry` with `entitlement` set and every other field absent, as in tests.
+    pub fn new(entitlement: Entitlement) -> Self {
+        CreateEntry {
+            entitlement,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -645,6 +686,7 @@ impl<'de> Deserialize<'de> for CreateEntry {
 /// Fields of the `CreateEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateEntitlementsParams {
     /// `entity_id`; at most 100 characters.
     pub entity_id: String,

@@ -7,6 +7,7 @@ use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `entitlement_override` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EntitlementOverride {
     /// `id`.
     pub id: String,
@@ -49,6 +50,27 @@ pub struct EntitlementOverride {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl EntitlementOverride {
+    /// A `EntitlementOverride` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        EntitlementOverride {
+            id: id.into(),
+            subscription_id: None,
+            entity_id: None,
+            entity_type: None,
+            feature_id: None,
+            feature_name: None,
+            value: None,
+            name: None,
+            expires_at: None,
+            effective_from: None,
+            is_enabled: None,
+            schedule_status: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for EntitlementOverride {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -133,6 +155,7 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
 }
 /// Values of `ScheduleStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScheduleStatus {
     /// `activated`
     Activated,
@@ -308,6 +331,7 @@ impl AddEntitlementOverrideForSubscriptionRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddEntitlementOverrideForSubscriptionParams {
     /// `action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,12 +369,22 @@ impl crate::form::FormEncode for AddEntitlementOverrideForSubscriptionParams {
 }
 /// One entry of a page of `POST /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.add_entitlement_override_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AddEntitlementOverrideForSubscriptionEntry {
     /// `entitlement_override`.
     pub entitlement_override: EntitlementOverride,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AddEntitlementOverrideForSubscriptionEntry {
+    /// A `AddEntitlementOverrideForSubscriptionEntry` with `entitlement_override` set and every other field absent, as in tests.
+    pub fn new(entitlement_override: EntitlementOverride) -> Self {
+        AddEntitlementOverrideForSubscriptionEntry {
+            entitlement_override,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AddEntitlementOverrideForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -548,6 +582,7 @@ impl ListEntitlementOverrideForSubscriptionRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListEntitlementOverrideForSubscriptionParams {
     /// `embed`; at most 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -598,12 +633,22 @@ impl crate::form::FormEncode for ListEntitlementOverrideForSubscriptionParams {
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/entitlement_overrides` (`entitlement_override.list_entitlement_override_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntitlementOverrideForSubscriptionEntry {
     /// `entitlement_override`.
     pub entitlement_override: EntitlementOverride,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntitlementOverrideForSubscriptionEntry {
+    /// A `ListEntitlementOverrideForSubscriptionEntry` with `entitlement_override` set and every other field absent, as in tests.
+    pub fn new(entitlement_override: EntitlementOverride) -> Self {
+        ListEntitlementOverrideForSubscriptionEntry {
+            entitlement_override,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntitlementOverrideForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -651,6 +696,7 @@ impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
 /// Fields of the `AddEntitlementOverrideForSubscriptionEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
     /// `feature_id`; at most 50 characters.
     pub feature_id: String,

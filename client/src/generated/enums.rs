@@ -5,6 +5,7 @@
 use crate::ApiEnum;
 /// Values of `AccountHolderType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccountHolderType {
     /// `individual`
     Individual,
@@ -32,6 +33,7 @@ impl ApiEnum for AccountHolderType {
 crate::api_enum_traits!(AccountHolderType);
 /// Values of `AccountReceivablesHandling`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccountReceivablesHandling {
     /// `no_action`
     NoAction,
@@ -63,6 +65,7 @@ impl ApiEnum for AccountReceivablesHandling {
 crate::api_enum_traits!(AccountReceivablesHandling);
 /// Values of `AccountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccountType {
     /// `checking`
     Checking,
@@ -98,6 +101,7 @@ impl ApiEnum for AccountType {
 crate::api_enum_traits!(AccountType);
 /// Values of `Action`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Action {
     /// `upsert`
     Upsert,
@@ -125,6 +129,7 @@ impl ApiEnum for Action {
 crate::api_enum_traits!(Action);
 /// Values of `AlarmStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AlarmStatus {
     /// `within_limit`
     WithinLimit,
@@ -152,6 +157,7 @@ impl ApiEnum for AlarmStatus {
 crate::api_enum_traits!(AlarmStatus);
 /// Values of `ApiVersion`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ApiVersion {
     /// `v1`
     V1,
@@ -179,6 +185,7 @@ impl ApiEnum for ApiVersion {
 crate::api_enum_traits!(ApiVersion);
 /// Values of `ApplyOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ApplyOn {
     /// `invoice_amount`
     InvoiceAmount,
@@ -206,6 +213,7 @@ impl ApiEnum for ApplyOn {
 crate::api_enum_traits!(ApplyOn);
 /// Values of `AutoCollection`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AutoCollection {
     /// `on`
     On,
@@ -233,6 +241,7 @@ impl ApiEnum for AutoCollection {
 crate::api_enum_traits!(AutoCollection);
 /// Values of `AvalaraSaleType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AvalaraSaleType {
     /// `wholesale`
     Wholesale,
@@ -268,6 +277,7 @@ impl ApiEnum for AvalaraSaleType {
 crate::api_enum_traits!(AvalaraSaleType);
 /// Values of `BillingAlignmentMode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingAlignmentMode {
     /// `immediate`
     Immediate,
@@ -295,6 +305,7 @@ impl ApiEnum for BillingAlignmentMode {
 crate::api_enum_traits!(BillingAlignmentMode);
 /// Values of `BillingDateMode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingDateMode {
     /// `using_defaults`
     UsingDefaults,
@@ -322,6 +333,7 @@ impl ApiEnum for BillingDateMode {
 crate::api_enum_traits!(BillingDateMode);
 /// Values of `BillingDayOfWeekMode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingDayOfWeekMode {
     /// `using_defaults`
     UsingDefaults,
@@ -349,6 +361,7 @@ impl ApiEnum for BillingDayOfWeekMode {
 crate::api_enum_traits!(BillingDayOfWeekMode);
 /// Values of `BillingPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingPeriodUnit {
     /// `day`
     Day,
@@ -384,6 +397,7 @@ impl ApiEnum for BillingPeriodUnit {
 crate::api_enum_traits!(BillingPeriodUnit);
 /// Values of `BillingStartOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BillingStartOption {
     /// `immediately`
     Immediately,
@@ -411,6 +425,7 @@ impl ApiEnum for BillingStartOption {
 crate::api_enum_traits!(BillingStartOption);
 /// Values of `CancelOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CancelOption {
     /// `immediately`
     Immediately,
@@ -446,6 +461,7 @@ impl ApiEnum for CancelOption {
 crate::api_enum_traits!(CancelOption);
 /// Values of `Category`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Category {
     /// `introductory`
     Introductory,
@@ -477,6 +493,7 @@ impl ApiEnum for Category {
 crate::api_enum_traits!(Category);
 /// Values of `ChangeOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChangeOption {
     /// `immediately`
     Immediately,
@@ -508,6 +525,7 @@ impl ApiEnum for ChangeOption {
 crate::api_enum_traits!(ChangeOption);
 /// Values of `Channel`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Channel {
     /// `web`
     Web,
@@ -539,6 +557,7 @@ impl ApiEnum for Channel {
 crate::api_enum_traits!(Channel);
 /// Values of `ChargeModel`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChargeModel {
     /// `full_charge`
     FullCharge,
@@ -566,6 +585,7 @@ impl ApiEnum for ChargeModel {
 crate::api_enum_traits!(ChargeModel);
 /// Values of `ChargeOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChargeOn {
     /// `immediately`
     Immediately,
@@ -593,6 +613,7 @@ impl ApiEnum for ChargeOn {
 crate::api_enum_traits!(ChargeOn);
 /// Values of `ChargeOnEvent`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChargeOnEvent {
     /// `subscription_creation`
     SubscriptionCreation,
@@ -636,6 +657,7 @@ impl ApiEnum for ChargeOnEvent {
 crate::api_enum_traits!(ChargeOnEvent);
 /// Values of `ChargeOnOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChargeOnOption {
     /// `immediately`
     Immediately,
@@ -663,6 +685,7 @@ impl ApiEnum for ChargeOnOption {
 crate::api_enum_traits!(ChargeOnOption);
 /// Values of `ChargebeeResponseSchemaType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChargebeeResponseSchemaType {
     /// `plans_addons`
     PlansAddons,
@@ -694,6 +717,7 @@ impl ApiEnum for ChargebeeResponseSchemaType {
 crate::api_enum_traits!(ChargebeeResponseSchemaType);
 /// Values of `ChargesHandling`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChargesHandling {
     /// `invoice_immediately`
     InvoiceImmediately,
@@ -721,6 +745,7 @@ impl ApiEnum for ChargesHandling {
 crate::api_enum_traits!(ChargesHandling);
 /// Values of `ContractTermCancelOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContractTermCancelOption {
     /// `terminate_immediately`
     TerminateImmediately,
@@ -756,6 +781,7 @@ impl ApiEnum for ContractTermCancelOption {
 crate::api_enum_traits!(ContractTermCancelOption);
 /// Values of `CreditOptionForCurrentTermCharges`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreditOptionForCurrentTermCharges {
     /// `none`
     None,
@@ -791,6 +817,7 @@ impl ApiEnum for CreditOptionForCurrentTermCharges {
 crate::api_enum_traits!(CreditOptionForCurrentTermCharges);
 /// Values of `CreditType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreditType {
     /// `loyalty_credits`
     LoyaltyCredits,
@@ -822,6 +849,7 @@ impl ApiEnum for CreditType {
 crate::api_enum_traits!(CreditType);
 /// Values of `CustomerType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CustomerType {
     /// `residential`
     Residential,
@@ -857,6 +885,7 @@ impl ApiEnum for CustomerType {
 crate::api_enum_traits!(CustomerType);
 /// Values of `DedupeOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DedupeOption {
     /// `skip`
     Skip,
@@ -884,6 +913,7 @@ impl ApiEnum for DedupeOption {
 crate::api_enum_traits!(DedupeOption);
 /// Values of `DirectDebitScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DirectDebitScheme {
     /// `ach`
     Ach,
@@ -935,6 +965,7 @@ impl ApiEnum for DirectDebitScheme {
 crate::api_enum_traits!(DirectDebitScheme);
 /// Values of `DiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountType {
     /// `fixed_amount`
     FixedAmount,
@@ -966,6 +997,7 @@ impl ApiEnum for DiscountType {
 crate::api_enum_traits!(DiscountType);
 /// Values of `DispositionType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DispositionType {
     /// `attachment`
     Attachment,
@@ -993,6 +1025,7 @@ impl ApiEnum for DispositionType {
 crate::api_enum_traits!(DispositionType);
 /// Values of `DunningType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DunningType {
     /// `auto_collect`
     AutoCollect,
@@ -1028,6 +1061,7 @@ impl ApiEnum for DunningType {
 crate::api_enum_traits!(DunningType);
 /// Values of `DurationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DurationType {
     /// `one_time`
     OneTime,
@@ -1059,6 +1093,7 @@ impl ApiEnum for DurationType {
 crate::api_enum_traits!(DurationType);
 /// Values of `EcheckType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EcheckType {
     /// `web`
     Web,
@@ -1090,6 +1125,7 @@ impl ApiEnum for EcheckType {
 crate::api_enum_traits!(EcheckType);
 /// Values of `EinvoicingMethod`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EinvoicingMethod {
     /// `automatic`
     Automatic,
@@ -1121,6 +1157,7 @@ impl ApiEnum for EinvoicingMethod {
 crate::api_enum_traits!(EinvoicingMethod);
 /// Values of `EndScheduleOn`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EndScheduleOn {
     /// `after_number_of_intervals`
     AfterNumberOfIntervals,
@@ -1152,6 +1189,7 @@ impl ApiEnum for EndScheduleOn {
 crate::api_enum_traits!(EndScheduleOn);
 /// Values of `EntityCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EntityCode {
     /// `a`
     A,
@@ -1247,6 +1285,7 @@ impl ApiEnum for EntityCode {
 crate::api_enum_traits!(EntityCode);
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EntityType {
     /// `customer`
     Customer,
@@ -1442,6 +1481,7 @@ impl ApiEnum for EntityType {
 crate::api_enum_traits!(EntityType);
 /// Values of `EventName`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EventName {
     /// `cancellation_page_loaded`
     CancellationPageLoaded,
@@ -1465,6 +1505,7 @@ impl ApiEnum for EventName {
 crate::api_enum_traits!(EventName);
 /// Values of `EventType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EventType {
     /// `coupon_created`
     CouponCreated,
@@ -2560,6 +2601,7 @@ impl ApiEnum for EventType {
 crate::api_enum_traits!(EventType);
 /// Values of `ExcludeTaxType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ExcludeTaxType {
     /// `exclusive`
     Exclusive,
@@ -2587,6 +2629,7 @@ impl ApiEnum for ExcludeTaxType {
 crate::api_enum_traits!(ExcludeTaxType);
 /// Values of `ExportType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ExportType {
     /// `data`
     Data,
@@ -2614,6 +2657,7 @@ impl ApiEnum for ExportType {
 crate::api_enum_traits!(ExportType);
 /// Values of `FreePeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FreePeriodUnit {
     /// `day`
     Day,
@@ -2649,6 +2693,7 @@ impl ApiEnum for FreePeriodUnit {
 crate::api_enum_traits!(FreePeriodUnit);
 /// Values of `FriendOfferType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FriendOfferType {
     /// `none`
     None,
@@ -2680,6 +2725,7 @@ impl ApiEnum for FriendOfferType {
 crate::api_enum_traits!(FriendOfferType);
 /// Values of `Gateway`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Gateway {
     /// `chargebee`
     Chargebee,
@@ -2943,6 +2989,7 @@ impl ApiEnum for Gateway {
 crate::api_enum_traits!(Gateway);
 /// Values of `GatewayName`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GatewayName {
     /// `chargebee`
     Chargebee,
@@ -3206,6 +3253,7 @@ impl ApiEnum for GatewayName {
 crate::api_enum_traits!(GatewayName);
 /// Values of `HierarchyOperationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HierarchyOperationType {
     /// `complete_hierarchy`
     CompleteHierarchy,
@@ -3237,6 +3285,7 @@ impl ApiEnum for HierarchyOperationType {
 crate::api_enum_traits!(HierarchyOperationType);
 /// Values of `InvoiceAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InvoiceAction {
     /// `void`
     Void,
@@ -3264,6 +3313,7 @@ impl ApiEnum for InvoiceAction {
 crate::api_enum_traits!(InvoiceAction);
 /// Values of `InvoiceDunningHandling`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InvoiceDunningHandling {
     /// `continue`
     Continue,
@@ -3291,6 +3341,7 @@ impl ApiEnum for InvoiceDunningHandling {
 crate::api_enum_traits!(InvoiceDunningHandling);
 /// Values of `ItemType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ItemType {
     /// `plan`
     Plan,
@@ -3322,6 +3373,7 @@ impl ApiEnum for ItemType {
 crate::api_enum_traits!(ItemType);
 /// Values of `Layout`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Layout {
     /// `in_app`
     InApp,
@@ -3349,6 +3401,7 @@ impl ApiEnum for Layout {
 crate::api_enum_traits!(Layout);
 /// Values of `Mode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Mode {
     /// `absolute`
     Absolute,
@@ -3376,6 +3429,7 @@ impl ApiEnum for Mode {
 crate::api_enum_traits!(Mode);
 /// Values of `NotifyReferralSystem`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NotifyReferralSystem {
     /// `none`
     None,
@@ -3407,6 +3461,7 @@ impl ApiEnum for NotifyReferralSystem {
 crate::api_enum_traits!(NotifyReferralSystem);
 /// Values of `OfflinePaymentMethod`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OfflinePaymentMethod {
     /// `no_preference`
     NoPreference,
@@ -3478,6 +3533,7 @@ impl ApiEnum for OfflinePaymentMethod {
 crate::api_enum_traits!(OfflinePaymentMethod);
 /// Values of `OnEvent`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OnEvent {
     /// `subscription_creation`
     SubscriptionCreation,
@@ -3517,6 +3573,7 @@ impl ApiEnum for OnEvent {
 crate::api_enum_traits!(OnEvent);
 /// Values of `Operation`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Operation {
     /// `create`
     Create,
@@ -3548,6 +3605,7 @@ impl ApiEnum for Operation {
 crate::api_enum_traits!(Operation);
 /// Values of `OperationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OperationType {
     /// `add`
     Add,
@@ -3575,6 +3633,7 @@ impl ApiEnum for OperationType {
 crate::api_enum_traits!(OperationType);
 /// Values of `PauseOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PauseOption {
     /// `immediately`
     Immediately,
@@ -3610,6 +3669,7 @@ impl ApiEnum for PauseOption {
 crate::api_enum_traits!(PauseOption);
 /// Values of `PaymentInitiator`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentInitiator {
     /// `customer`
     Customer,
@@ -3637,6 +3697,7 @@ impl ApiEnum for PaymentInitiator {
 crate::api_enum_traits!(PaymentInitiator);
 /// Values of `PaymentMethod`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentMethod {
     /// `cash`
     Cash,
@@ -3904,6 +3965,7 @@ impl ApiEnum for PaymentMethod {
 crate::api_enum_traits!(PaymentMethod);
 /// Values of `PaymentMethodSavePolicy`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentMethodSavePolicy {
     /// `always`
     Always,
@@ -3935,6 +3997,7 @@ impl ApiEnum for PaymentMethodSavePolicy {
 crate::api_enum_traits!(PaymentMethodSavePolicy);
 /// Values of `PaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentMethodType {
     /// `card`
     Card,
@@ -4170,6 +4233,7 @@ impl ApiEnum for PaymentMethodType {
 crate::api_enum_traits!(PaymentMethodType);
 /// Values of `PaymentVoucherType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentVoucherType {
     /// `boleto`
     Boleto,
@@ -4193,6 +4257,7 @@ impl ApiEnum for PaymentVoucherType {
 crate::api_enum_traits!(PaymentVoucherType);
 /// Values of `PeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PeriodUnit {
     /// `day`
     Day,
@@ -4228,6 +4293,7 @@ impl ApiEnum for PeriodUnit {
 crate::api_enum_traits!(PeriodUnit);
 /// Values of `PriceType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PriceType {
     /// `tax_exclusive`
     TaxExclusive,
@@ -4255,6 +4321,7 @@ impl ApiEnum for PriceType {
 crate::api_enum_traits!(PriceType);
 /// Values of `PricingModel`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PricingModel {
     /// `flat_fee`
     FlatFee,
@@ -4294,6 +4361,7 @@ impl ApiEnum for PricingModel {
 crate::api_enum_traits!(PricingModel);
 /// Values of `PricingType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PricingType {
     /// `per_unit`
     PerUnit,
@@ -4325,6 +4393,7 @@ impl ApiEnum for PricingType {
 crate::api_enum_traits!(PricingType);
 /// Values of `ProductCatalogVersion`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProductCatalogVersion {
     /// `v1`
     V1,
@@ -4352,6 +4421,7 @@ impl ApiEnum for ProductCatalogVersion {
 crate::api_enum_traits!(ProductCatalogVersion);
 /// Values of `ProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProrationType {
     /// `full_term`
     FullTerm,
@@ -4383,6 +4453,7 @@ impl ApiEnum for ProrationType {
 crate::api_enum_traits!(ProrationType);
 /// Values of `ReferralSystem`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReferralSystem {
     /// `referral_candy`
     ReferralCandy,
@@ -4414,6 +4485,7 @@ impl ApiEnum for ReferralSystem {
 crate::api_enum_traits!(ReferralSystem);
 /// Values of `ReferrerRewardType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReferrerRewardType {
     /// `none`
     None,
@@ -4449,6 +4521,7 @@ impl ApiEnum for ReferrerRewardType {
 crate::api_enum_traits!(ReferrerRewardType);
 /// Values of `RefundableCreditsHandling`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RefundableCreditsHandling {
     /// `no_action`
     NoAction,
@@ -4476,6 +4549,7 @@ impl ApiEnum for RefundableCreditsHandling {
 crate::api_enum_traits!(RefundableCreditsHandling);
 /// Values of `ReportBy`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReportBy {
     /// `customer`
     Customer,
@@ -4511,6 +4585,7 @@ impl ApiEnum for ReportBy {
 crate::api_enum_traits!(ReportBy);
 /// Values of `ResumeOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ResumeOption {
     /// `immediately`
     Immediately,
@@ -4538,6 +4613,7 @@ impl ApiEnum for ResumeOption {
 crate::api_enum_traits!(ResumeOption);
 /// Values of `RetryEngine`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RetryEngine {
     /// `chargebee`
     Chargebee,
@@ -4569,6 +4645,7 @@ impl ApiEnum for RetryEngine {
 crate::api_enum_traits!(RetryEngine);
 /// Values of `Role`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Role {
     /// `primary`
     Primary,
@@ -4600,6 +4677,7 @@ impl ApiEnum for Role {
 crate::api_enum_traits!(Role);
 /// Values of `ScheduleType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScheduleType {
     /// `immediate`
     Immediate,
@@ -4631,6 +4709,7 @@ impl ApiEnum for ScheduleType {
 crate::api_enum_traits!(ScheduleType);
 /// Values of `Source`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Source {
     /// `admin_console`
     AdminConsole,
@@ -4694,6 +4773,7 @@ impl ApiEnum for Source {
 crate::api_enum_traits!(Source);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -4741,6 +4821,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `TaxExemptReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TaxExemptReason {
     /// `tax_not_configured`
     TaxNotConfigured,
@@ -4804,6 +4885,7 @@ impl ApiEnum for TaxExemptReason {
 crate::api_enum_traits!(TaxExemptReason);
 /// Values of `TaxJurisType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TaxJurisType {
     /// `country`
     Country,
@@ -4855,6 +4937,7 @@ impl ApiEnum for TaxJurisType {
 crate::api_enum_traits!(TaxJurisType);
 /// Values of `TaxOverrideReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TaxOverrideReason {
     /// `zero_rated`
     ZeroRated,
@@ -4914,6 +4997,7 @@ impl ApiEnum for TaxOverrideReason {
 crate::api_enum_traits!(TaxOverrideReason);
 /// Values of `Taxability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Taxability {
     /// `taxable`
     Taxable,
@@ -4941,6 +5025,7 @@ impl ApiEnum for Taxability {
 crate::api_enum_traits!(Taxability);
 /// Values of `TaxjarExemptionCategory`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TaxjarExemptionCategory {
     /// `wholesale`
     Wholesale,
@@ -4972,6 +5057,7 @@ impl ApiEnum for TaxjarExemptionCategory {
 crate::api_enum_traits!(TaxjarExemptionCategory);
 /// Values of `TrialEndAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrialEndAction {
     /// `site_default`
     SiteDefault,
@@ -5007,6 +5093,7 @@ impl ApiEnum for TrialEndAction {
 crate::api_enum_traits!(TrialEndAction);
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `card`
     Card,
@@ -5290,6 +5377,7 @@ impl ApiEnum for Type {
 crate::api_enum_traits!(Type);
 /// Values of `UnbilledChargesHandling`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UnbilledChargesHandling {
     /// `no_action`
     NoAction,
@@ -5317,6 +5405,7 @@ impl ApiEnum for UnbilledChargesHandling {
 crate::api_enum_traits!(UnbilledChargesHandling);
 /// Values of `UnbilledChargesOption`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UnbilledChargesOption {
     /// `invoice`
     Invoice,
@@ -5344,6 +5433,7 @@ impl ApiEnum for UnbilledChargesOption {
 crate::api_enum_traits!(UnbilledChargesOption);
 /// Values of `UnpaidInvoicesHandling`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UnpaidInvoicesHandling {
     /// `no_action`
     NoAction,
@@ -5371,6 +5461,7 @@ impl ApiEnum for UnpaidInvoicesHandling {
 crate::api_enum_traits!(UnpaidInvoicesHandling);
 /// Values of `UsageAccumulationResetFrequency`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UsageAccumulationResetFrequency {
     /// `never`
     Never,
@@ -5398,6 +5489,7 @@ impl ApiEnum for UsageAccumulationResetFrequency {
 crate::api_enum_traits!(UsageAccumulationResetFrequency);
 /// Values of `ValidationStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ValidationStatus {
     /// `not_validated`
     NotValidated,
@@ -5433,6 +5525,7 @@ impl ApiEnum for ValidationStatus {
 crate::api_enum_traits!(ValidationStatus);
 /// Values of `VoucherType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoucherType {
     /// `boleto`
     Boleto,
@@ -5456,6 +5549,7 @@ impl ApiEnum for VoucherType {
 crate::api_enum_traits!(VoucherType);
 /// Values of `WindowSize`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WindowSize {
     /// `month`
     Month,

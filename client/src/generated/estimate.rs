@@ -17,7 +17,8 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `estimate` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Estimate {
     /// `created_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -157,6 +158,7 @@ impl<'de> Deserialize<'de> for Estimate {
 }
 /// Values of `CreateSubscriptionContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateSubscriptionContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -188,6 +190,7 @@ impl ApiEnum for CreateSubscriptionContractTermActionAtTermEnd {
 crate::api_enum_traits!(CreateSubscriptionContractTermActionAtTermEnd);
 /// Values of `CreateSubItemEstimateContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateSubItemEstimateContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -219,6 +222,7 @@ impl ApiEnum for CreateSubItemEstimateContractTermActionAtTermEnd {
 crate::api_enum_traits!(CreateSubItemEstimateContractTermActionAtTermEnd);
 /// Values of `CreateSubForCustomerEstimateContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateSubForCustomerEstimateContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -250,6 +254,7 @@ impl ApiEnum for CreateSubForCustomerEstimateContractTermActionAtTermEnd {
 crate::api_enum_traits!(CreateSubForCustomerEstimateContractTermActionAtTermEnd);
 /// Values of `CreateSubItemForCustomerEstimateContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateSubItemForCustomerEstimateContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -281,6 +286,7 @@ impl ApiEnum for CreateSubItemForCustomerEstimateContractTermActionAtTermEnd {
 crate::api_enum_traits!(CreateSubItemForCustomerEstimateContractTermActionAtTermEnd);
 /// Values of `GiftSubscriptionPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GiftSubscriptionPaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -508,6 +514,7 @@ impl ApiEnum for GiftSubscriptionPaymentIntentPaymentMethodType {
 crate::api_enum_traits!(GiftSubscriptionPaymentIntentPaymentMethodType);
 /// Values of `GiftSubscriptionForItemsPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GiftSubscriptionForItemsPaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -1134,6 +1141,7 @@ impl CreateSubscriptionRequest {
 }
 /// Parameters of `POST /estimates/create_subscription` (`estimate.create_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubscriptionParams {
     /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1239,12 +1247,22 @@ impl crate::form::FormEncode for CreateSubscriptionParams {
 }
 /// What `POST /estimates/create_subscription` (`estimate.create_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateSubscriptionResponse {
+    /// A `CreateSubscriptionResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        CreateSubscriptionResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1458,6 +1476,7 @@ impl CreateSubItemEstimateRequest {
 }
 /// Parameters of `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubItemEstimateParams {
     /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1568,12 +1587,22 @@ impl crate::form::FormEncode for CreateSubItemEstimateParams {
 }
 /// What `POST /estimates/create_subscription_for_items` (`estimate.create_sub_item_estimate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateSubItemEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateSubItemEstimateResponse {
+    /// A `CreateSubItemEstimateResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        CreateSubItemEstimateResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateSubItemEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1769,6 +1798,7 @@ impl CreateSubForCustomerEstimateRequest {
 }
 /// Parameters of `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerEstimateParams {
     /// `use_existing_balances`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1859,12 +1889,22 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateParams {
 }
 /// What `GET /customers/{customer_id}/create_subscription_estimate` (`estimate.create_sub_for_customer_estimate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateSubForCustomerEstimateResponse {
+    /// A `CreateSubForCustomerEstimateResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        CreateSubForCustomerEstimateResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateSubForCustomerEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2087,6 +2127,7 @@ impl CreateSubItemForCustomerEstimateRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateParams {
     /// `use_existing_balances`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2192,12 +2233,22 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateParams {
 }
 /// What `POST /customers/{customer_id}/create_subscription_for_items_estimate` (`estimate.create_sub_item_for_customer_estimate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateSubItemForCustomerEstimateResponse {
+    /// A `CreateSubItemForCustomerEstimateResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        CreateSubItemForCustomerEstimateResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateSubItemForCustomerEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2431,6 +2482,7 @@ impl UpdateSubscriptionRequest {
 }
 /// Parameters of `POST /estimates/update_subscription` (`estimate.update_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionParams {
     /// `changes_scheduled_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2576,12 +2628,22 @@ impl crate::form::FormEncode for UpdateSubscriptionParams {
 }
 /// What `POST /estimates/update_subscription` (`estimate.update_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateSubscriptionResponse {
+    /// A `UpdateSubscriptionResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        UpdateSubscriptionResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2842,6 +2904,7 @@ impl UpdateSubscriptionForItemsRequest {
 }
 /// Parameters of `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionForItemsParams {
     /// `changes_scheduled_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3002,12 +3065,22 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsParams {
 }
 /// What `POST /estimates/update_subscription_for_items` (`estimate.update_subscription_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionForItemsResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateSubscriptionForItemsResponse {
+    /// A `UpdateSubscriptionForItemsResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        UpdateSubscriptionForItemsResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateSubscriptionForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3142,6 +3215,7 @@ impl RenewalEstimateRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RenewalEstimateParams {
     /// `include_delayed_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3192,12 +3266,22 @@ impl crate::form::FormEncode for RenewalEstimateParams {
 }
 /// What `GET /subscriptions/{subscription_id}/renewal_estimate` (`estimate.renewal_estimate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RenewalEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RenewalEstimateResponse {
+    /// A `RenewalEstimateResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        RenewalEstimateResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RenewalEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3340,6 +3424,7 @@ impl AdvanceInvoiceEstimateRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AdvanceInvoiceEstimateParams {
     /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3392,12 +3477,22 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateParams {
 }
 /// What `POST /subscriptions/{subscription_id}/advance_invoice_estimate` (`estimate.advance_invoice_estimate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AdvanceInvoiceEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AdvanceInvoiceEstimateResponse {
+    /// A `AdvanceInvoiceEstimateResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        AdvanceInvoiceEstimateResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AdvanceInvoiceEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3529,6 +3624,7 @@ impl RegenerateInvoiceEstimateRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RegenerateInvoiceEstimateParams {
     /// `date_from` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3574,12 +3670,22 @@ impl crate::form::FormEncode for RegenerateInvoiceEstimateParams {
 }
 /// What `POST /subscriptions/{subscription_id}/regenerate_invoice_estimate` (`estimate.regenerate_invoice_estimate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RegenerateInvoiceEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RegenerateInvoiceEstimateResponse {
+    /// A `RegenerateInvoiceEstimateResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        RegenerateInvoiceEstimateResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RegenerateInvoiceEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3695,6 +3801,7 @@ impl UpcomingInvoicesEstimateRequest {
 }
 /// Parameters of `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpcomingInvoicesEstimateParams {
     /// `include_usage_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3725,12 +3832,22 @@ impl crate::form::FormEncode for UpcomingInvoicesEstimateParams {
 }
 /// What `GET /customers/{customer_id}/upcoming_invoices_estimate` (`estimate.upcoming_invoices_estimate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpcomingInvoicesEstimateResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpcomingInvoicesEstimateResponse {
+    /// A `UpcomingInvoicesEstimateResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        UpcomingInvoicesEstimateResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpcomingInvoicesEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3850,6 +3967,7 @@ impl ChangeTermEndRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChangeTermEndParams {
     /// `term_ends_at` (Unix seconds).
     pub term_ends_at: Timestamp,
@@ -3889,12 +4007,22 @@ impl crate::form::FormEncode for ChangeTermEndParams {
 }
 /// What `POST /subscriptions/{subscription_id}/change_term_end_estimate` (`estimate.change_term_end`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ChangeTermEndResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ChangeTermEndResponse {
+    /// A `ChangeTermEndResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        ChangeTermEndResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ChangeTermEndResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4079,6 +4207,7 @@ impl CancelSubscriptionRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CancelSubscriptionParams {
     /// `cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4164,12 +4293,22 @@ impl crate::form::FormEncode for CancelSubscriptionParams {
 }
 /// What `POST /subscriptions/{subscription_id}/cancel_subscription_estimate` (`estimate.cancel_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CancelSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CancelSubscriptionResponse {
+    /// A `CancelSubscriptionResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        CancelSubscriptionResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CancelSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4359,6 +4498,7 @@ impl CancelSubscriptionForItemsRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CancelSubscriptionForItemsParams {
     /// `cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4452,12 +4592,22 @@ impl crate::form::FormEncode for CancelSubscriptionForItemsParams {
 }
 /// What `POST /subscriptions/{subscription_id}/cancel_subscription_for_items_estimate` (`estimate.cancel_subscription_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CancelSubscriptionForItemsResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CancelSubscriptionForItemsResponse {
+    /// A `CancelSubscriptionForItemsResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        CancelSubscriptionForItemsResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CancelSubscriptionForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4585,6 +4735,7 @@ impl PauseSubscriptionRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PauseSubscriptionParams {
     /// `pause_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4625,12 +4776,22 @@ impl crate::form::FormEncode for PauseSubscriptionParams {
 }
 /// What `POST /subscriptions/{subscription_id}/pause_subscription_estimate` (`estimate.pause_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PauseSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PauseSubscriptionResponse {
+    /// A `PauseSubscriptionResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        PauseSubscriptionResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PauseSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4757,6 +4918,7 @@ impl ResumeSubscriptionRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResumeSubscriptionParams {
     /// `resume_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4797,12 +4959,22 @@ impl crate::form::FormEncode for ResumeSubscriptionParams {
 }
 /// What `POST /subscriptions/{subscription_id}/resume_subscription_estimate` (`estimate.resume_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ResumeSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ResumeSubscriptionResponse {
+    /// A `ResumeSubscriptionResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        ResumeSubscriptionResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ResumeSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4948,6 +5120,7 @@ impl GiftSubscriptionRequest {
 }
 /// Parameters of `POST /estimates/gift_subscription` (`estimate.gift_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GiftSubscriptionParams {
     /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -5013,12 +5186,22 @@ impl crate::form::FormEncode for GiftSubscriptionParams {
 }
 /// What `POST /estimates/gift_subscription` (`estimate.gift_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct GiftSubscriptionResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl GiftSubscriptionResponse {
+    /// A `GiftSubscriptionResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        GiftSubscriptionResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for GiftSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5178,6 +5361,7 @@ impl GiftSubscriptionForItemsRequest {
 }
 /// Parameters of `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GiftSubscriptionForItemsParams {
     /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -5243,12 +5427,22 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsParams {
 }
 /// What `POST /estimates/gift_subscription_for_items` (`estimate.gift_subscription_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct GiftSubscriptionForItemsResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl GiftSubscriptionForItemsResponse {
+    /// A `GiftSubscriptionForItemsResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        GiftSubscriptionForItemsResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for GiftSubscriptionForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5435,6 +5629,7 @@ impl CreateInvoiceRequest {
 }
 /// Parameters of `POST /estimates/create_invoice` (`estimate.create_invoice`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateInvoiceParams {
     /// `currency_code`; at most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5535,12 +5730,22 @@ impl crate::form::FormEncode for CreateInvoiceParams {
 }
 /// What `POST /estimates/create_invoice` (`estimate.create_invoice`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateInvoiceResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateInvoiceResponse {
+    /// A `CreateInvoiceResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        CreateInvoiceResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateInvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5756,6 +5961,7 @@ impl CreateInvoiceForItemsRequest {
 }
 /// Parameters of `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateInvoiceForItemsParams {
     /// `currency_code`; at most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5871,12 +6077,22 @@ impl crate::form::FormEncode for CreateInvoiceForItemsParams {
 }
 /// What `POST /estimates/create_invoice_for_items` (`estimate.create_invoice_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateInvoiceForItemsResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateInvoiceForItemsResponse {
+    /// A `CreateInvoiceForItemsResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        CreateInvoiceForItemsResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateInvoiceForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6000,6 +6216,7 @@ impl PaymentSchedulesRequest {
 }
 /// Parameters of `POST /estimates/payment_schedules` (`estimate.payment_schedules`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentSchedulesParams {
     /// `scheme_id`.
     pub scheme_id: String,
@@ -6044,12 +6261,22 @@ impl crate::form::FormEncode for PaymentSchedulesParams {
 }
 /// What `POST /estimates/payment_schedules` (`estimate.payment_schedules`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentSchedulesResponse {
     /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentSchedulesResponse {
+    /// A `PaymentSchedulesResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: Estimate) -> Self {
+        PaymentSchedulesResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentSchedulesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6093,6 +6320,7 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
 /// Fields of the `CreateSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6263,6 +6491,7 @@ crate::form::form_object!(CreateSubscriptionSubscriptionParams);
 /// Fields of the `CreateSubscriptionBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubscriptionBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6360,6 +6589,7 @@ crate::form::form_object!(CreateSubscriptionBillingAddressParams);
 /// Fields of the `CreateSubscriptionShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubscriptionShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6457,6 +6687,7 @@ crate::form::form_object!(CreateSubscriptionShippingAddressParams);
 /// Fields of the `CreateSubscriptionCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubscriptionCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6554,6 +6785,7 @@ crate::form::form_object!(CreateSubscriptionCustomerParams);
 /// Fields of the `CreateSubscriptionContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubscriptionContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6594,6 +6826,7 @@ crate::form::form_object!(CreateSubscriptionContractTermParams);
 /// Fields of the `CreateSubscriptionAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubscriptionAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6681,6 +6914,7 @@ crate::form::form_object!(CreateSubscriptionAddonsParams);
 /// Fields of the `CreateSubscriptionEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubscriptionEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6788,6 +7022,7 @@ crate::form::form_object!(CreateSubscriptionEventBasedAddonsParams);
 /// Fields of the `CreateSubscriptionTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubscriptionTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6835,6 +7070,7 @@ crate::form::form_object!(CreateSubscriptionTaxProvidersFieldsParams);
 /// Fields of the `CreateSubItemEstimateSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemEstimateSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6955,6 +7191,7 @@ crate::form::form_object!(CreateSubItemEstimateSubscriptionParams);
 /// Fields of the `CreateSubItemEstimateBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemEstimateBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7052,6 +7289,7 @@ crate::form::form_object!(CreateSubItemEstimateBillingAddressParams);
 /// Fields of the `CreateSubItemEstimateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemEstimateShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7149,6 +7387,7 @@ crate::form::form_object!(CreateSubItemEstimateShippingAddressParams);
 /// Fields of the `CreateSubItemEstimateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemEstimateCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7246,6 +7485,7 @@ crate::form::form_object!(CreateSubItemEstimateCustomerParams);
 /// Fields of the `CreateSubItemEstimateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemEstimateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7296,6 +7536,7 @@ crate::form::form_object!(CreateSubItemEstimateContractTermParams);
 /// Fields of the `CreateSubItemEstimateSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemEstimateSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -7427,6 +7668,7 @@ crate::form::form_object!(CreateSubItemEstimateSubscriptionItemsParams);
 /// Fields of the `CreateSubItemEstimateDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemEstimateDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7528,6 +7770,7 @@ crate::form::form_object!(CreateSubItemEstimateDiscountsParams);
 /// Fields of the `CreateSubItemEstimateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemEstimateItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7635,6 +7878,7 @@ crate::form::form_object!(CreateSubItemEstimateItemTiersParams);
 /// Fields of the `CreateSubItemEstimateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemEstimateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7682,6 +7926,7 @@ crate::form::form_object!(CreateSubItemEstimateTaxProvidersFieldsParams);
 /// Fields of the `CreateSubForCustomerEstimateSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerEstimateSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7842,6 +8087,7 @@ crate::form::form_object!(CreateSubForCustomerEstimateSubscriptionParams);
 /// Fields of the `CreateSubForCustomerEstimateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerEstimateShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7939,6 +8185,7 @@ crate::form::form_object!(CreateSubForCustomerEstimateShippingAddressParams);
 /// Fields of the `CreateSubForCustomerEstimateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerEstimateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7981,6 +8228,7 @@ crate::form::form_object!(CreateSubForCustomerEstimateContractTermParams);
 /// Fields of the `CreateSubForCustomerEstimateAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerEstimateAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8068,6 +8316,7 @@ crate::form::form_object!(CreateSubForCustomerEstimateAddonsParams);
 /// Fields of the `CreateSubForCustomerEstimateEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerEstimateEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8175,6 +8424,7 @@ crate::form::form_object!(CreateSubForCustomerEstimateEventBasedAddonsParams);
 /// Fields of the `CreateSubItemForCustomerEstimateSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8285,6 +8535,7 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateSubscriptionParams);
 /// Fields of the `CreateSubItemForCustomerEstimateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8382,6 +8633,7 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateShippingAddressParams)
 /// Fields of the `CreateSubItemForCustomerEstimateBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8479,6 +8731,7 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateBillingAddressParams);
 /// Fields of the `CreateSubItemForCustomerEstimateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8531,6 +8784,7 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateContractTermParams);
 /// Fields of the `CreateSubItemForCustomerEstimateBillingOverrideParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateBillingOverrideParams {
     /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8568,6 +8822,7 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateBillingOverrideParams)
 /// Fields of the `CreateSubItemForCustomerEstimateSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -8700,6 +8955,7 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateSubscriptionItemsParam
 /// Fields of the `CreateSubItemForCustomerEstimateDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8801,6 +9057,7 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateDiscountsParams);
 /// Fields of the `CreateSubItemForCustomerEstimateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8908,6 +9165,7 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateItemTiersParams);
 /// Fields of the `UpdateSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -9069,6 +9327,7 @@ crate::form::form_object!(UpdateSubscriptionSubscriptionParams);
 /// Fields of the `UpdateSubscriptionBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9166,6 +9425,7 @@ crate::form::form_object!(UpdateSubscriptionBillingAddressParams);
 /// Fields of the `UpdateSubscriptionShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9263,6 +9523,7 @@ crate::form::form_object!(UpdateSubscriptionShippingAddressParams);
 /// Fields of the `UpdateSubscriptionCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9320,6 +9581,7 @@ crate::form::form_object!(UpdateSubscriptionCustomerParams);
 /// Fields of the `UpdateSubscriptionAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9417,6 +9679,7 @@ crate::form::form_object!(UpdateSubscriptionAddonsParams);
 /// Fields of the `UpdateSubscriptionEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9524,6 +9787,7 @@ crate::form::form_object!(UpdateSubscriptionEventBasedAddonsParams);
 /// Fields of the `UpdateSubscriptionForItemsSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionForItemsSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -9635,6 +9899,7 @@ crate::form::form_object!(UpdateSubscriptionForItemsSubscriptionParams);
 /// Fields of the `UpdateSubscriptionForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionForItemsBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9732,6 +9997,7 @@ crate::form::form_object!(UpdateSubscriptionForItemsBillingAddressParams);
 /// Fields of the `UpdateSubscriptionForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionForItemsShippingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9829,6 +10095,7 @@ crate::form::form_object!(UpdateSubscriptionForItemsShippingAddressParams);
 /// Fields of the `UpdateSubscriptionForItemsCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionForItemsCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9886,6 +10153,7 @@ crate::form::form_object!(UpdateSubscriptionForItemsCustomerParams);
 /// Fields of the `UpdateSubscriptionForItemsBillingOverrideParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionForItemsBillingOverrideParams {
     /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9923,6 +10191,7 @@ crate::form::form_object!(UpdateSubscriptionForItemsBillingOverrideParams);
 /// Fields of the `UpdateSubscriptionForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -10064,6 +10333,7 @@ crate::form::form_object!(UpdateSubscriptionForItemsSubscriptionItemsParams);
 /// Fields of the `UpdateSubscriptionForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10182,6 +10452,7 @@ crate::form::form_object!(UpdateSubscriptionForItemsDiscountsParams);
 /// Fields of the `UpdateSubscriptionForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10289,6 +10560,7 @@ crate::form::form_object!(UpdateSubscriptionForItemsItemTiersParams);
 /// Fields of the `AdvanceInvoiceEstimateFixedIntervalScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AdvanceInvoiceEstimateFixedIntervalScheduleParams {
     /// `number_of_occurrences`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10346,6 +10618,7 @@ crate::form::form_object!(AdvanceInvoiceEstimateFixedIntervalScheduleParams);
 /// Fields of the `AdvanceInvoiceEstimateSpecificDatesScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AdvanceInvoiceEstimateSpecificDatesScheduleParams {
     /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10383,6 +10656,7 @@ crate::form::form_object!(AdvanceInvoiceEstimateSpecificDatesScheduleParams);
 /// Fields of the `CancelSubscriptionEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CancelSubscriptionEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10440,6 +10714,7 @@ crate::form::form_object!(CancelSubscriptionEventBasedAddonsParams);
 /// Fields of the `CancelSubscriptionForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CancelSubscriptionForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10517,6 +10792,7 @@ crate::form::form_object!(CancelSubscriptionForItemsSubscriptionItemsParams);
 /// Fields of the `PauseSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PauseSubscriptionSubscriptionParams {
     /// `pause_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10564,6 +10840,7 @@ crate::form::form_object!(PauseSubscriptionSubscriptionParams);
 /// Fields of the `ResumeSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ResumeSubscriptionSubscriptionParams {
     /// `resume_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10589,6 +10866,7 @@ crate::form::form_object!(ResumeSubscriptionSubscriptionParams);
 /// Fields of the `GiftSubscriptionGiftParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionGiftParams {
     /// `scheduled_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10646,6 +10924,7 @@ crate::form::form_object!(GiftSubscriptionGiftParams);
 /// Fields of the `GiftSubscriptionGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionGifterParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -10691,6 +10970,7 @@ crate::form::form_object!(GiftSubscriptionGifterParams);
 /// Fields of the `GiftSubscriptionGiftReceiverParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionGiftReceiverParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -10729,6 +11009,7 @@ crate::form::form_object!(GiftSubscriptionGiftReceiverParams);
 /// Fields of the `GiftSubscriptionPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10819,6 +11100,7 @@ crate::form::form_object!(GiftSubscriptionPaymentIntentParams);
 /// Fields of the `GiftSubscriptionShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10976,6 +11258,7 @@ crate::form::form_object!(GiftSubscriptionShippingAddressParams);
 /// Fields of the `GiftSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionSubscriptionParams {
     /// `plan_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11023,6 +11306,7 @@ crate::form::form_object!(GiftSubscriptionSubscriptionParams);
 /// Fields of the `GiftSubscriptionAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11070,6 +11354,7 @@ crate::form::form_object!(GiftSubscriptionAddonsParams);
 /// Fields of the `GiftSubscriptionForItemsGiftParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionForItemsGiftParams {
     /// `scheduled_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11127,6 +11412,7 @@ crate::form::form_object!(GiftSubscriptionForItemsGiftParams);
 /// Fields of the `GiftSubscriptionForItemsGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionForItemsGifterParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -11172,6 +11458,7 @@ crate::form::form_object!(GiftSubscriptionForItemsGifterParams);
 /// Fields of the `GiftSubscriptionForItemsGiftReceiverParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionForItemsGiftReceiverParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -11210,6 +11497,7 @@ crate::form::form_object!(GiftSubscriptionForItemsGiftReceiverParams);
 /// Fields of the `GiftSubscriptionForItemsPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionForItemsPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11302,6 +11590,7 @@ crate::form::form_object!(GiftSubscriptionForItemsPaymentIntentParams);
 /// Fields of the `GiftSubscriptionForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11459,6 +11748,7 @@ crate::form::form_object!(GiftSubscriptionForItemsShippingAddressParams);
 /// Fields of the `GiftSubscriptionForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11526,6 +11816,7 @@ crate::form::form_object!(GiftSubscriptionForItemsSubscriptionItemsParams);
 /// Fields of the `GiftSubscriptionForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GiftSubscriptionForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11613,6 +11904,7 @@ crate::form::form_object!(GiftSubscriptionForItemsItemTiersParams);
 /// Fields of the `CreateInvoiceInvoiceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceInvoiceParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11660,6 +11952,7 @@ crate::form::form_object!(CreateInvoiceInvoiceParams);
 /// Fields of the `CreateInvoiceShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11817,6 +12110,7 @@ crate::form::form_object!(CreateInvoiceShippingAddressParams);
 /// Fields of the `CreateInvoiceAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11904,6 +12198,7 @@ crate::form::form_object!(CreateInvoiceAddonsParams);
 /// Fields of the `CreateInvoiceChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12051,6 +12346,7 @@ crate::form::form_object!(CreateInvoiceChargesParams);
 /// Fields of the `CreateInvoiceNotesToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceNotesToRemoveParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12088,6 +12384,7 @@ crate::form::form_object!(CreateInvoiceNotesToRemoveParams);
 /// Fields of the `CreateInvoiceTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12135,6 +12432,7 @@ crate::form::form_object!(CreateInvoiceTaxProvidersFieldsParams);
 /// Fields of the `CreateInvoiceForItemsInvoiceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceForItemsInvoiceParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12182,6 +12480,7 @@ crate::form::form_object!(CreateInvoiceForItemsInvoiceParams);
 /// Fields of the `CreateInvoiceForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12339,6 +12638,7 @@ crate::form::form_object!(CreateInvoiceForItemsShippingAddressParams);
 /// Fields of the `CreateInvoiceForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceForItemsBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12436,6 +12736,7 @@ crate::form::form_object!(CreateInvoiceForItemsBillingAddressParams);
 /// Fields of the `CreateInvoiceForItemsItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceForItemsItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12543,6 +12844,7 @@ crate::form::form_object!(CreateInvoiceForItemsItemPricesParams);
 /// Fields of the `CreateInvoiceForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12650,6 +12952,7 @@ crate::form::form_object!(CreateInvoiceForItemsItemTiersParams);
 /// Fields of the `CreateInvoiceForItemsChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceForItemsChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12807,6 +13110,7 @@ crate::form::form_object!(CreateInvoiceForItemsChargesParams);
 /// Fields of the `CreateInvoiceForItemsNotesToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceForItemsNotesToRemoveParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12844,6 +13148,7 @@ crate::form::form_object!(CreateInvoiceForItemsNotesToRemoveParams);
 /// Fields of the `CreateInvoiceForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceForItemsDiscountsParams {
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12905,6 +13210,7 @@ crate::form::form_object!(CreateInvoiceForItemsDiscountsParams);
 /// Fields of the `CreateInvoiceForItemsTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceForItemsTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `event` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Event {
     /// `id`.
     pub id: String,
@@ -50,6 +51,26 @@ pub struct Event {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Event {
+    /// A `Event` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Event {
+            id: id.into(),
+            occurred_at: None,
+            source: None,
+            user: None,
+            webhook_status: None,
+            webhook_failure_reason: None,
+            webhooks: None,
+            event_type: None,
+            api_version: None,
+            content: Default::default(),
+            origin_user: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Event {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -132,7 +153,8 @@ impl<'de> Deserialize<'de> for Event {
     }
 }
 /// The `Webhook` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Webhook {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,6 +222,7 @@ impl<'de> Deserialize<'de> for Webhook {
 }
 /// Values of `WebhookStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WebhookStatus {
     /// `not_configured`
     NotConfigured,
@@ -255,6 +278,7 @@ impl ApiEnum for WebhookStatus {
 crate::api_enum_traits!(WebhookStatus);
 /// Values of `WebhookWebhookStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WebhookWebhookStatus {
     /// `not_configured`
     NotConfigured,
@@ -310,6 +334,7 @@ impl ApiEnum for WebhookWebhookStatus {
 crate::api_enum_traits!(WebhookWebhookStatus);
 /// Values of `ListEventType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListEventType {
     /// `coupon_created`
     CouponCreated,
@@ -1626,6 +1651,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /events` (`event.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `start_time` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1721,6 +1747,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /events` (`event.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `occurred_at`
     #[serde(rename = "occurred_at")]
@@ -1735,12 +1762,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /events` (`event.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `event`.
     pub event: Event,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `event` set and every other field absent, as in tests.
+    pub fn new(event: Event) -> Self {
+        ListEntry {
+            event,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1829,12 +1866,22 @@ impl RetrieveRequest {
 }
 /// What `GET /events/{event_id}` (`event.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `event`.
     pub event: Event,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `event` set and every other field absent, as in tests.
+    pub fn new(event: Event) -> Self {
+        RetrieveResponse {
+            event,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

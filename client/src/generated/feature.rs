@@ -9,6 +9,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `feature` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Feature {
     /// `id`.
     pub id: String,
@@ -49,6 +50,26 @@ pub struct Feature {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Feature {
+    /// A `Feature` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Feature {
+            id: id.into(),
+            name: None,
+            description: None,
+            status: None,
+            r#type: None,
+            unit: None,
+            resource_version: None,
+            updated_at: None,
+            created_at: None,
+            metered: None,
+            levels: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Feature {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -129,7 +150,8 @@ impl<'de> Deserialize<'de> for Feature {
     }
 }
 /// The `Level` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Level {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,6 +231,7 @@ impl<'de> Deserialize<'de> for Level {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -240,6 +263,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `switch`
     Switch,
@@ -275,6 +299,7 @@ impl ApiEnum for Type {
 crate::api_enum_traits!(Type);
 /// Values of `CreateType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateType {
     /// `switch`
     Switch,
@@ -553,6 +578,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /features` (`feature.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -633,12 +659,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /features` (`feature.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `feature` set and every other field absent, as in tests.
+    pub fn new(feature: Feature) -> Self {
+        ListEntry {
+            feature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -770,6 +806,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /features` (`feature.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -825,12 +862,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /features` (`feature.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `feature` set and every other field absent, as in tests.
+    pub fn new(feature: Feature) -> Self {
+        CreateResponse {
+            feature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -963,6 +1010,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /features/{feature_id}` (`feature.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1008,12 +1056,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /features/{feature_id}` (`feature.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `feature` set and every other field absent, as in tests.
+    pub fn new(feature: Feature) -> Self {
+        UpdateResponse {
+            feature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1102,12 +1160,22 @@ impl RetrieveRequest {
 }
 /// What `GET /features/{feature_id}` (`feature.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `feature` set and every other field absent, as in tests.
+    pub fn new(feature: Feature) -> Self {
+        RetrieveResponse {
+            feature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1200,12 +1268,22 @@ impl DeleteRequest {
 }
 /// What `POST /features/{feature_id}/delete` (`feature.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `feature` set and every other field absent, as in tests.
+    pub fn new(feature: Feature) -> Self {
+        DeleteResponse {
+            feature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1300,12 +1378,22 @@ impl ActivateRequest {
 }
 /// What `POST /features/{feature_id}/activate_command` (`feature.activate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ActivateResponse {
     /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ActivateResponse {
+    /// A `ActivateResponse` with `feature` set and every other field absent, as in tests.
+    pub fn new(feature: Feature) -> Self {
+        ActivateResponse {
+            feature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ActivateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1398,12 +1486,22 @@ impl ArchiveRequest {
 }
 /// What `POST /features/{feature_id}/archive_command` (`feature.archive`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ArchiveResponse {
     /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ArchiveResponse {
+    /// A `ArchiveResponse` with `feature` set and every other field absent, as in tests.
+    pub fn new(feature: Feature) -> Self {
+        ArchiveResponse {
+            feature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ArchiveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1498,12 +1596,22 @@ impl ReactivateRequest {
 }
 /// What `POST /features/{feature_id}/reactivate_command` (`feature.reactivate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReactivateResponse {
     /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ReactivateResponse {
+    /// A `ReactivateResponse` with `feature` set and every other field absent, as in tests.
+    pub fn new(feature: Feature) -> Self {
+        ReactivateResponse {
+            feature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ReactivateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1547,6 +1655,7 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
 /// Fields of the `CreateLevelsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateLevelsParams {
     /// `name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1604,6 +1713,7 @@ crate::form::form_object!(CreateLevelsParams);
 /// Fields of the `UpdateLevelsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateLevelsParams {
     /// `name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,8 @@
 use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `filter_condition` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct FilterCondition {
     /// `field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,6 +80,7 @@ impl<'de> Deserialize<'de> for FilterCondition {
 }
 /// Values of `Field`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Field {
     /// `plan_price_id`
     PlanPriceId,
@@ -102,6 +104,7 @@ impl ApiEnum for Field {
 crate::api_enum_traits!(Field);
 /// Values of `Operator`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Operator {
     /// `equals`
     Equals,

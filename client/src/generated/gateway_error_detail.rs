@@ -5,7 +5,8 @@
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `gateway_error_detail` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct GatewayErrorDetail {
     /// `request_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

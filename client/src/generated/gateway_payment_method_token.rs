@@ -7,6 +7,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `gateway_payment_method_token` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct GatewayPaymentMethodToken {
     /// `id`.
     pub id: String,
@@ -37,6 +38,23 @@ pub struct GatewayPaymentMethodToken {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl GatewayPaymentMethodToken {
+    /// A `GatewayPaymentMethodToken` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        GatewayPaymentMethodToken {
+            id: id.into(),
+            gateway_account_id: None,
+            gateway_name: None,
+            gateway_customer_id: None,
+            gateway_token: None,
+            status: None,
+            created_at: None,
+            updated_at: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for GatewayPaymentMethodToken {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -109,6 +127,7 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,

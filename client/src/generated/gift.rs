@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `gift` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Gift {
     /// `id`.
     pub id: String,
@@ -54,6 +55,26 @@ pub struct Gift {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Gift {
+    /// A `Gift` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Gift {
+            id: id.into(),
+            status: None,
+            scheduled_at: None,
+            auto_claim: None,
+            no_expiry: None,
+            claim_expiry_date: None,
+            resource_version: None,
+            updated_at: None,
+            gifter: None,
+            gift_receiver: None,
+            gift_timelines: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Gift {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -134,7 +155,8 @@ impl<'de> Deserialize<'de> for Gift {
     }
 }
 /// The `Gifter` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Gifter {
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,7 +235,8 @@ impl<'de> Deserialize<'de> for Gifter {
     }
 }
 /// The `GiftReceiver` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct GiftReceiver {
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -298,7 +321,8 @@ impl<'de> Deserialize<'de> for GiftReceiver {
     }
 }
 /// The `GiftTimeline` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct GiftTimeline {
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -366,6 +390,7 @@ impl<'de> Deserialize<'de> for GiftTimeline {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `scheduled`
     Scheduled,
@@ -405,6 +430,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `GiftTimelineStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GiftTimelineStatus {
     /// `scheduled`
     Scheduled,
@@ -444,6 +470,7 @@ impl ApiEnum for GiftTimelineStatus {
 crate::api_enum_traits!(GiftTimelineStatus);
 /// Values of `CreatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreatePaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -671,6 +698,7 @@ impl ApiEnum for CreatePaymentIntentPaymentMethodType {
 crate::api_enum_traits!(CreatePaymentIntentPaymentMethodType);
 /// Values of `CreateForItemsPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForItemsPaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -1095,6 +1123,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /gifts` (`gift.create`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `scheduled_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1175,6 +1204,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /gifts` (`gift.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `gift`.
     pub gift: Gift,
@@ -1186,6 +1216,17 @@ pub struct CreateResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `gift`, `subscription` set and every other field absent, as in tests.
+    pub fn new(gift: Gift, subscription: subscription::Subscription) -> Self {
+        CreateResponse {
+            gift,
+            subscription,
+            invoice: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1366,6 +1407,7 @@ impl CreateForItemsRequest {
 }
 /// Parameters of `POST /gifts/create_for_items` (`gift.create_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForItemsParams {
     /// `scheduled_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1451,6 +1493,7 @@ impl crate::form::FormEncode for CreateForItemsParams {
 }
 /// What `POST /gifts/create_for_items` (`gift.create_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateForItemsResponse {
     /// `gift`.
     pub gift: Gift,
@@ -1462,6 +1505,17 @@ pub struct CreateForItemsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateForItemsResponse {
+    /// A `CreateForItemsResponse` with `gift`, `subscription` set and every other field absent, as in tests.
+    pub fn new(gift: Gift, subscription: subscription::Subscription) -> Self {
+        CreateForItemsResponse {
+            gift,
+            subscription,
+            invoice: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1556,6 +1610,7 @@ impl RetrieveRequest {
 }
 /// What `GET /gifts/{gift_id}` (`gift.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `gift`.
     pub gift: Gift,
@@ -1564,6 +1619,16 @@ pub struct RetrieveResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `gift`, `subscription` set and every other field absent, as in tests.
+    pub fn new(gift: Gift, subscription: subscription::Subscription) -> Self {
+        RetrieveResponse {
+            gift,
+            subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1754,6 +1819,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /gifts` (`gift.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1809,6 +1875,7 @@ impl crate::form::FormEncode for ListParams {
 /// The `gift_receiver` filters of `GET /gifts` (`gift.list`), sent as `gift_receiver[field][operator]`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ListGiftReceiverFilters {
     /// Filter on `gift_receiver[email]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[serde(
@@ -1841,6 +1908,7 @@ crate::form::form_object!(ListGiftReceiverFilters);
 /// The `gifter` filters of `GET /gifts` (`gift.list`), sent as `gifter[field][operator]`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ListGifterFilters {
     /// Filter on `gifter[customer_id]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[serde(
@@ -1864,6 +1932,7 @@ impl crate::form::FormEncode for ListGifterFilters {
 crate::form::form_object!(ListGifterFilters);
 /// One entry of a page of `GET /gifts` (`gift.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `gift`.
     pub gift: Gift,
@@ -1872,6 +1941,16 @@ pub struct ListEntry {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `gift`, `subscription` set and every other field absent, as in tests.
+    pub fn new(gift: Gift, subscription: subscription::Subscription) -> Self {
+        ListEntry {
+            gift,
+            subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1967,6 +2046,7 @@ impl ClaimRequest {
 }
 /// What `POST /gifts/{gift_id}/claim` (`gift.claim`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ClaimResponse {
     /// `gift`.
     pub gift: Gift,
@@ -1975,6 +2055,16 @@ pub struct ClaimResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ClaimResponse {
+    /// A `ClaimResponse` with `gift`, `subscription` set and every other field absent, as in tests.
+    pub fn new(gift: Gift, subscription: subscription::Subscription) -> Self {
+        ClaimResponse {
+            gift,
+            subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ClaimResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2070,6 +2160,7 @@ impl CancelRequest {
 }
 /// What `POST /gifts/{gift_id}/cancel` (`gift.cancel`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CancelResponse {
     /// `gift`.
     pub gift: Gift,
@@ -2078,6 +2169,16 @@ pub struct CancelResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CancelResponse {
+    /// A `CancelResponse` with `gift`, `subscription` set and every other field absent, as in tests.
+    pub fn new(gift: Gift, subscription: subscription::Subscription) -> Self {
+        CancelResponse {
+            gift,
+            subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CancelResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2210,6 +2311,7 @@ impl UpdateGiftRequest {
 }
 /// Parameters of `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateGiftParams {
     /// `scheduled_at` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2250,6 +2352,7 @@ impl crate::form::FormEncode for UpdateGiftParams {
 }
 /// What `POST /gifts/{gift_id}/update_gift` (`gift.update_gift`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateGiftResponse {
     /// `gift`.
     pub gift: Gift,
@@ -2258,6 +2361,16 @@ pub struct UpdateGiftResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateGiftResponse {
+    /// A `UpdateGiftResponse` with `gift`, `subscription` set and every other field absent, as in tests.
+    pub fn new(gift: Gift, subscription: subscription::Subscription) -> Self {
+        UpdateGiftResponse {
+            gift,
+            subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateGiftResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2304,6 +2417,7 @@ impl<'de> Deserialize<'de> for UpdateGiftResponse {
 /// Fields of the `CreateGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateGifterParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2349,6 +2463,7 @@ crate::form::form_object!(CreateGifterParams);
 /// Fields of the `CreateGiftReceiverParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateGiftReceiverParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2387,6 +2502,7 @@ crate::form::form_object!(CreateGiftReceiverParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2477,6 +2593,7 @@ crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2633,6 +2750,7 @@ impl crate::form::FormEncode for CreateShippingAddressParams {
 crate::form::form_object!(CreateShippingAddressParams);
 /// Fields of the `CreateSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubscriptionParams {
     /// `plan_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2695,6 +2813,7 @@ crate::form::form_object!(CreateSubscriptionParams);
 /// Fields of the `CreateAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2742,6 +2861,7 @@ crate::form::form_object!(CreateAddonsParams);
 /// Fields of the `CreateForItemsGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForItemsGifterParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2787,6 +2907,7 @@ crate::form::form_object!(CreateForItemsGifterParams);
 /// Fields of the `CreateForItemsGiftReceiverParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForItemsGiftReceiverParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2825,6 +2946,7 @@ crate::form::form_object!(CreateForItemsGiftReceiverParams);
 /// Fields of the `CreateForItemsPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForItemsPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2915,6 +3037,7 @@ crate::form::form_object!(CreateForItemsPaymentIntentParams);
 /// Fields of the `CreateForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3072,6 +3195,7 @@ crate::form::form_object!(CreateForItemsShippingAddressParams);
 /// Fields of the `CreateForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3139,6 +3263,7 @@ crate::form::form_object!(CreateForItemsSubscriptionItemsParams);
 /// Fields of the `CreateForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3226,6 +3351,7 @@ crate::form::form_object!(CreateForItemsItemTiersParams);
 /// Fields of the `UpdateGiftGiftReceiverParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateGiftGiftReceiverParams {
     /// `email`; at most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,7 +12,8 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `hosted_page` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct HostedPage {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,6 +160,7 @@ impl<'de> Deserialize<'de> for HostedPage {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `checkout_new`
     CheckoutNew,
@@ -222,6 +224,7 @@ impl ApiEnum for Type {
 crate::api_enum_traits!(Type);
 /// Values of `State`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum State {
     /// `created`
     Created,
@@ -261,6 +264,7 @@ impl ApiEnum for State {
 crate::api_enum_traits!(State);
 /// Values of `FailureReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FailureReason {
     /// `card_error`
     CardError,
@@ -288,6 +292,7 @@ impl ApiEnum for FailureReason {
 crate::api_enum_traits!(FailureReason);
 /// Values of `CheckoutNewContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CheckoutNewContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -319,6 +324,7 @@ impl ApiEnum for CheckoutNewContractTermActionAtTermEnd {
 crate::api_enum_traits!(CheckoutNewContractTermActionAtTermEnd);
 /// Values of `CheckoutNewForItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CheckoutNewForItemsContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -350,6 +356,7 @@ impl ApiEnum for CheckoutNewForItemsContractTermActionAtTermEnd {
 crate::api_enum_traits!(CheckoutNewForItemsContractTermActionAtTermEnd);
 /// Values of `CheckoutExistingContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CheckoutExistingContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -381,6 +388,7 @@ impl ApiEnum for CheckoutExistingContractTermActionAtTermEnd {
 crate::api_enum_traits!(CheckoutExistingContractTermActionAtTermEnd);
 /// Values of `CheckoutExistingForItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CheckoutExistingForItemsContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -412,6 +420,7 @@ impl ApiEnum for CheckoutExistingForItemsContractTermActionAtTermEnd {
 crate::api_enum_traits!(CheckoutExistingForItemsContractTermActionAtTermEnd);
 /// Values of `ListType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListType {
     /// `checkout_new`
     CheckoutNew,
@@ -475,6 +484,7 @@ impl ApiEnum for ListType {
 crate::api_enum_traits!(ListType);
 /// Values of `ListState`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListState {
     /// `created`
     Created,
@@ -888,6 +898,7 @@ impl CheckoutNewRequest {
 }
 /// Parameters of `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutNewParams {
     /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1008,12 +1019,22 @@ impl crate::form::FormEncode for CheckoutNewParams {
 }
 /// What `POST /hosted_pages/checkout_new` (`hosted_page.checkout_new`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CheckoutNewResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CheckoutNewResponse {
+    /// A `CheckoutNewResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        CheckoutNewResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CheckoutNewResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1208,6 +1229,7 @@ impl CheckoutOneTimeRequest {
 }
 /// Parameters of `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeParams {
     /// `currency_code`; at most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1313,12 +1335,22 @@ impl crate::form::FormEncode for CheckoutOneTimeParams {
 }
 /// What `POST /hosted_pages/checkout_one_time` (`hosted_page.checkout_one_time`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CheckoutOneTimeResponse {
+    /// A `CheckoutOneTimeResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        CheckoutOneTimeResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CheckoutOneTimeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1542,6 +1574,7 @@ impl CheckoutOneTimeForItemsRequest {
 }
 /// Parameters of `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsParams {
     /// `business_entity_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1662,12 +1695,22 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsParams {
 }
 /// What `POST /hosted_pages/checkout_one_time_for_items` (`hosted_page.checkout_one_time_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CheckoutOneTimeForItemsResponse {
+    /// A `CheckoutOneTimeForItemsResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        CheckoutOneTimeForItemsResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CheckoutOneTimeForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1898,6 +1941,7 @@ impl CheckoutNewForItemsRequest {
 }
 /// Parameters of `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsParams {
     /// `layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2028,12 +2072,22 @@ impl crate::form::FormEncode for CheckoutNewForItemsParams {
 }
 /// What `POST /hosted_pages/checkout_new_for_items` (`hosted_page.checkout_new_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CheckoutNewForItemsResponse {
+    /// A `CheckoutNewForItemsResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        CheckoutNewForItemsResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CheckoutNewForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2260,6 +2314,7 @@ impl CheckoutExistingRequest {
 }
 /// Parameters of `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutExistingParams {
     /// `replace_addon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2400,12 +2455,22 @@ impl crate::form::FormEncode for CheckoutExistingParams {
 }
 /// What `POST /hosted_pages/checkout_existing` (`hosted_page.checkout_existing`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CheckoutExistingResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CheckoutExistingResponse {
+    /// A `CheckoutExistingResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        CheckoutExistingResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CheckoutExistingResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2669,6 +2734,7 @@ impl CheckoutExistingForItemsRequest {
 }
 /// Parameters of `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutExistingForItemsParams {
     /// `layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2829,12 +2895,22 @@ impl crate::form::FormEncode for CheckoutExistingForItemsParams {
 }
 /// What `POST /hosted_pages/checkout_existing_for_items` (`hosted_page.checkout_existing_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CheckoutExistingForItemsResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CheckoutExistingForItemsResponse {
+    /// A `CheckoutExistingForItemsResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        CheckoutExistingForItemsResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CheckoutExistingForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2978,6 +3054,7 @@ impl UpdateCardRequest {
 }
 /// Parameters of `POST /hosted_pages/update_card` (`hosted_page.update_card`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCardParams {
     /// `redirect_url`; at most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3038,12 +3115,22 @@ impl crate::form::FormEncode for UpdateCardParams {
 }
 /// What `POST /hosted_pages/update_card` (`hosted_page.update_card`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateCardResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateCardResponse {
+    /// A `UpdateCardResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        UpdateCardResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateCardResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3189,6 +3276,7 @@ impl UpdatePaymentMethodRequest {
 }
 /// Parameters of `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePaymentMethodParams {
     /// `redirect_url`; at most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3249,12 +3337,22 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
 }
 /// What `POST /hosted_pages/update_payment_method` (`hosted_page.update_payment_method`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdatePaymentMethodResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdatePaymentMethodResponse {
+    /// A `UpdatePaymentMethodResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        UpdatePaymentMethodResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdatePaymentMethodResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3385,6 +3483,7 @@ impl ManagePaymentSourcesRequest {
 }
 /// Parameters of `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ManagePaymentSourcesParams {
     /// `business_entity_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3430,12 +3529,22 @@ impl crate::form::FormEncode for ManagePaymentSourcesParams {
 }
 /// What `POST /hosted_pages/manage_payment_sources` (`hosted_page.manage_payment_sources`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ManagePaymentSourcesResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ManagePaymentSourcesResponse {
+    /// A `ManagePaymentSourcesResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        ManagePaymentSourcesResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ManagePaymentSourcesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3572,6 +3681,7 @@ impl CollectNowRequest {
 }
 /// Parameters of `POST /hosted_pages/collect_now` (`hosted_page.collect_now`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CollectNowParams {
     /// `redirect_url`; at most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3622,12 +3732,22 @@ impl crate::form::FormEncode for CollectNowParams {
 }
 /// What `POST /hosted_pages/collect_now` (`hosted_page.collect_now`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CollectNowResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CollectNowResponse {
+    /// A `CollectNowResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        CollectNowResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CollectNowResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3751,6 +3871,7 @@ impl AcceptQuoteRequest {
 }
 /// Parameters of `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AcceptQuoteParams {
     /// `redirect_url`; at most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3791,12 +3912,22 @@ impl crate::form::FormEncode for AcceptQuoteParams {
 }
 /// What `POST /hosted_pages/accept_quote` (`hosted_page.accept_quote`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AcceptQuoteResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AcceptQuoteResponse {
+    /// A `AcceptQuoteResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        AcceptQuoteResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AcceptQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3922,6 +4053,7 @@ impl ExtendSubscriptionRequest {
 }
 /// Parameters of `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExtendSubscriptionParams {
     /// `expiry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3962,12 +4094,22 @@ impl crate::form::FormEncode for ExtendSubscriptionParams {
 }
 /// What `POST /hosted_pages/extend_subscription` (`hosted_page.extend_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ExtendSubscriptionResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtendSubscriptionResponse {
+    /// A `ExtendSubscriptionResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        ExtendSubscriptionResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ExtendSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4101,6 +4243,7 @@ impl CheckoutGiftRequest {
 }
 /// Parameters of `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutGiftParams {
     /// `redirect_url`; at most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4151,12 +4294,22 @@ impl crate::form::FormEncode for CheckoutGiftParams {
 }
 /// What `POST /hosted_pages/checkout_gift` (`hosted_page.checkout_gift`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CheckoutGiftResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CheckoutGiftResponse {
+    /// A `CheckoutGiftResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        CheckoutGiftResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CheckoutGiftResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4308,6 +4461,7 @@ impl CheckoutGiftForItemsRequest {
 }
 /// Parameters of `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutGiftForItemsParams {
     /// `layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4368,12 +4522,22 @@ impl crate::form::FormEncode for CheckoutGiftForItemsParams {
 }
 /// What `POST /hosted_pages/checkout_gift_for_items` (`hosted_page.checkout_gift_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CheckoutGiftForItemsResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CheckoutGiftForItemsResponse {
+    /// A `CheckoutGiftForItemsResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        CheckoutGiftForItemsResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CheckoutGiftForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4497,6 +4661,7 @@ impl ClaimGiftRequest {
 }
 /// Parameters of `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClaimGiftParams {
     /// `redirect_url`; at most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4537,12 +4702,22 @@ impl crate::form::FormEncode for ClaimGiftParams {
 }
 /// What `POST /hosted_pages/claim_gift` (`hosted_page.claim_gift`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ClaimGiftResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ClaimGiftResponse {
+    /// A `ClaimGiftResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        ClaimGiftResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ClaimGiftResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4653,6 +4828,7 @@ impl RetrieveAgreementPdfRequest {
 }
 /// Parameters of `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrieveAgreementPdfParams {
     /// `payment_source_id`; at most 40 characters.
     pub payment_source_id: String,
@@ -4682,12 +4858,22 @@ impl crate::form::FormEncode for RetrieveAgreementPdfParams {
 }
 /// What `POST /hosted_pages/retrieve_agreement_pdf` (`hosted_page.retrieve_agreement_pdf`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveAgreementPdfResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveAgreementPdfResponse {
+    /// A `RetrieveAgreementPdfResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        RetrieveAgreementPdfResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveAgreementPdfResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4782,12 +4968,22 @@ impl AcknowledgeRequest {
 }
 /// What `POST /hosted_pages/{hosted_page_id}/acknowledge` (`hosted_page.acknowledge`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AcknowledgeResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AcknowledgeResponse {
+    /// A `AcknowledgeResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        AcknowledgeResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AcknowledgeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4876,12 +5072,22 @@ impl RetrieveRequest {
 }
 /// What `GET /hosted_pages/{hosted_page_id}` (`hosted_page.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        RetrieveResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5069,6 +5275,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /hosted_pages` (`hosted_page.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5140,12 +5347,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /hosted_pages` (`hosted_page.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        ListEntry {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5279,6 +5496,7 @@ impl PreCancelRequest {
 }
 /// Parameters of `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PreCancelParams {
     /// `pass_thru_content`; at most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5329,12 +5547,22 @@ impl crate::form::FormEncode for PreCancelParams {
 }
 /// What `POST /hosted_pages/pre_cancel` (`hosted_page.pre_cancel`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PreCancelResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PreCancelResponse {
+    /// A `PreCancelResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        PreCancelResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PreCancelResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5446,6 +5674,7 @@ impl EventsRequest {
 }
 /// Parameters of `POST /hosted_pages/events` (`hosted_page.events`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EventsParams {
     /// `event_name`.
     pub event_name: enums::EventName,
@@ -5484,12 +5713,22 @@ impl crate::form::FormEncode for EventsParams {
 }
 /// What `POST /hosted_pages/events` (`hosted_page.events`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EventsResponse {
     /// `success`.
     pub success: bool,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl EventsResponse {
+    /// A `EventsResponse` with `success` set and every other field absent, as in tests.
+    pub fn new(success: bool) -> Self {
+        EventsResponse {
+            success,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for EventsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5608,6 +5847,7 @@ impl ViewVoucherRequest {
 }
 /// Parameters of `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ViewVoucherParams {
     /// `payment_voucher`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5643,12 +5883,22 @@ impl crate::form::FormEncode for ViewVoucherParams {
 }
 /// What `POST /hosted_pages/view_voucher` (`hosted_page.view_voucher`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ViewVoucherResponse {
     /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ViewVoucherResponse {
+    /// A `ViewVoucherResponse` with `hosted_page` set and every other field absent, as in tests.
+    pub fn new(hosted_page: HostedPage) -> Self {
+        ViewVoucherResponse {
+            hosted_page,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ViewVoucherResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5691,6 +5941,7 @@ impl<'de> Deserialize<'de> for ViewVoucherResponse {
 }
 /// Fields of the `CheckoutNewSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutNewSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5875,6 +6126,7 @@ impl crate::form::FormEncode for CheckoutNewSubscriptionParams {
 crate::form::form_object!(CheckoutNewSubscriptionParams);
 /// Fields of the `CheckoutNewCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutNewCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6017,6 +6269,7 @@ crate::form::form_object!(CheckoutNewCustomerParams);
 /// Fields of the `CheckoutNewCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6054,6 +6307,7 @@ crate::form::form_object!(CheckoutNewCardParams);
 /// Fields of the `CheckoutNewBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6211,6 +6465,7 @@ crate::form::form_object!(CheckoutNewBillingAddressParams);
 /// Fields of the `CheckoutNewShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6368,6 +6623,7 @@ crate::form::form_object!(CheckoutNewShippingAddressParams);
 /// Fields of the `CheckoutNewContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6408,6 +6664,7 @@ crate::form::form_object!(CheckoutNewContractTermParams);
 /// Fields of the `CheckoutNewAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6485,6 +6742,7 @@ crate::form::form_object!(CheckoutNewAddonsParams);
 /// Fields of the `CheckoutNewEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6591,6 +6849,7 @@ impl crate::form::FormEncode for CheckoutNewEventBasedAddonsParams {
 crate::form::form_object!(CheckoutNewEventBasedAddonsParams);
 /// Fields of the `CheckoutOneTimeCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6733,6 +6992,7 @@ crate::form::form_object!(CheckoutOneTimeCustomerParams);
 /// Fields of the `CheckoutOneTimeInvoiceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeInvoiceParams {
     /// `po_number`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6758,6 +7018,7 @@ crate::form::form_object!(CheckoutOneTimeInvoiceParams);
 /// Fields of the `CheckoutOneTimeCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6795,6 +7056,7 @@ crate::form::form_object!(CheckoutOneTimeCardParams);
 /// Fields of the `CheckoutOneTimeBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6952,6 +7214,7 @@ crate::form::form_object!(CheckoutOneTimeBillingAddressParams);
 /// Fields of the `CheckoutOneTimeShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7109,6 +7372,7 @@ crate::form::form_object!(CheckoutOneTimeShippingAddressParams);
 /// Fields of the `CheckoutOneTimeAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7196,6 +7460,7 @@ crate::form::form_object!(CheckoutOneTimeAddonsParams);
 /// Fields of the `CheckoutOneTimeChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7342,6 +7607,7 @@ impl crate::form::FormEncode for CheckoutOneTimeChargesParams {
 crate::form::form_object!(CheckoutOneTimeChargesParams);
 /// Fields of the `CheckoutOneTimeForItemsCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7524,6 +7790,7 @@ crate::form::form_object!(CheckoutOneTimeForItemsCustomerParams);
 /// Fields of the `CheckoutOneTimeForItemsInvoiceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsInvoiceParams {
     /// `po_number`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7549,6 +7816,7 @@ crate::form::form_object!(CheckoutOneTimeForItemsInvoiceParams);
 /// Fields of the `CheckoutOneTimeForItemsCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7586,6 +7854,7 @@ crate::form::form_object!(CheckoutOneTimeForItemsCardParams);
 /// Fields of the `CheckoutOneTimeForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7743,6 +8012,7 @@ crate::form::form_object!(CheckoutOneTimeForItemsBillingAddressParams);
 /// Fields of the `CheckoutOneTimeForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7900,6 +8170,7 @@ crate::form::form_object!(CheckoutOneTimeForItemsShippingAddressParams);
 /// Fields of the `CheckoutOneTimeForItemsItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7987,6 +8258,7 @@ crate::form::form_object!(CheckoutOneTimeForItemsItemPricesParams);
 /// Fields of the `CheckoutOneTimeForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8094,6 +8366,7 @@ crate::form::form_object!(CheckoutOneTimeForItemsItemTiersParams);
 /// Fields of the `CheckoutOneTimeForItemsChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8241,6 +8514,7 @@ crate::form::form_object!(CheckoutOneTimeForItemsChargesParams);
 /// Fields of the `CheckoutOneTimeForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsDiscountsParams {
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8302,6 +8576,7 @@ crate::form::form_object!(CheckoutOneTimeForItemsDiscountsParams);
 /// Fields of the `CheckoutOneTimeForItemsEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutOneTimeForItemsEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8368,6 +8643,7 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsEntityIdentifiersParams 
 crate::form::form_object!(CheckoutOneTimeForItemsEntityIdentifiersParams);
 /// Fields of the `CheckoutNewForItemsSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8502,6 +8778,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsSubscriptionParams {
 crate::form::form_object!(CheckoutNewForItemsSubscriptionParams);
 /// Fields of the `CheckoutNewForItemsCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8674,6 +8951,7 @@ crate::form::form_object!(CheckoutNewForItemsCustomerParams);
 /// Fields of the `CheckoutNewForItemsCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8711,6 +8989,7 @@ crate::form::form_object!(CheckoutNewForItemsCardParams);
 /// Fields of the `CheckoutNewForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8868,6 +9147,7 @@ crate::form::form_object!(CheckoutNewForItemsBillingAddressParams);
 /// Fields of the `CheckoutNewForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9025,6 +9305,7 @@ crate::form::form_object!(CheckoutNewForItemsShippingAddressParams);
 /// Fields of the `CheckoutNewForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9065,6 +9346,7 @@ crate::form::form_object!(CheckoutNewForItemsContractTermParams);
 /// Fields of the `CheckoutNewForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -9196,6 +9478,7 @@ crate::form::form_object!(CheckoutNewForItemsSubscriptionItemsParams);
 /// Fields of the `CheckoutNewForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9297,6 +9580,7 @@ crate::form::form_object!(CheckoutNewForItemsDiscountsParams);
 /// Fields of the `CheckoutNewForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9404,6 +9688,7 @@ crate::form::form_object!(CheckoutNewForItemsItemTiersParams);
 /// Fields of the `CheckoutNewForItemsEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutNewForItemsEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9470,6 +9755,7 @@ impl crate::form::FormEncode for CheckoutNewForItemsEntityIdentifiersParams {
 crate::form::form_object!(CheckoutNewForItemsEntityIdentifiersParams);
 /// Fields of the `CheckoutExistingSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutExistingSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -9638,6 +9924,7 @@ impl crate::form::FormEncode for CheckoutExistingSubscriptionParams {
 crate::form::form_object!(CheckoutExistingSubscriptionParams);
 /// Fields of the `CheckoutExistingCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutExistingCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9690,6 +9977,7 @@ crate::form::form_object!(CheckoutExistingCustomerParams);
 /// Fields of the `CheckoutExistingCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutExistingCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9727,6 +10015,7 @@ crate::form::form_object!(CheckoutExistingCardParams);
 /// Fields of the `CheckoutExistingContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutExistingContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9767,6 +10056,7 @@ crate::form::form_object!(CheckoutExistingContractTermParams);
 /// Fields of the `CheckoutExistingAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutExistingAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9844,6 +10134,7 @@ crate::form::form_object!(CheckoutExistingAddonsParams);
 /// Fields of the `CheckoutExistingEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutExistingEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9950,6 +10241,7 @@ impl crate::form::FormEncode for CheckoutExistingEventBasedAddonsParams {
 crate::form::form_object!(CheckoutExistingEventBasedAddonsParams);
 /// Fields of the `CheckoutExistingForItemsSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutExistingForItemsSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10068,6 +10360,7 @@ impl crate::form::FormEncode for CheckoutExistingForItemsSubscriptionParams {
 crate::form::form_object!(CheckoutExistingForItemsSubscriptionParams);
 /// Fields of the `CheckoutExistingForItemsCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutExistingForItemsCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10150,6 +10443,7 @@ crate::form::form_object!(CheckoutExistingForItemsCustomerParams);
 /// Fields of the `CheckoutExistingForItemsCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutExistingForItemsCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10187,6 +10481,7 @@ crate::form::form_object!(CheckoutExistingForItemsCardParams);
 /// Fields of the `CheckoutExistingForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutExistingForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10227,6 +10522,7 @@ crate::form::form_object!(CheckoutExistingForItemsContractTermParams);
 /// Fields of the `CheckoutExistingForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutExistingForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -10358,6 +10654,7 @@ crate::form::form_object!(CheckoutExistingForItemsSubscriptionItemsParams);
 /// Fields of the `CheckoutExistingForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutExistingForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10476,6 +10773,7 @@ crate::form::form_object!(CheckoutExistingForItemsDiscountsParams);
 /// Fields of the `CheckoutExistingForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutExistingForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10583,6 +10881,7 @@ crate::form::form_object!(CheckoutExistingForItemsItemTiersParams);
 /// Fields of the `CheckoutExistingForItemsEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutExistingForItemsEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10650,6 +10949,7 @@ crate::form::form_object!(CheckoutExistingForItemsEntityIdentifiersParams);
 /// Fields of the `UpdateCardCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateCardCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10691,6 +10991,7 @@ crate::form::form_object!(UpdateCardCustomerParams);
 /// Fields of the `UpdateCardCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateCardCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10728,6 +11029,7 @@ crate::form::form_object!(UpdateCardCardParams);
 /// Fields of the `UpdatePaymentMethodCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdatePaymentMethodCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10769,6 +11071,7 @@ crate::form::form_object!(UpdatePaymentMethodCustomerParams);
 /// Fields of the `UpdatePaymentMethodCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdatePaymentMethodCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10806,6 +11109,7 @@ crate::form::form_object!(UpdatePaymentMethodCardParams);
 /// Fields of the `ManagePaymentSourcesCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ManagePaymentSourcesCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10825,6 +11129,7 @@ crate::form::form_object!(ManagePaymentSourcesCustomerParams);
 /// Fields of the `ManagePaymentSourcesCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ManagePaymentSourcesCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10862,6 +11167,7 @@ crate::form::form_object!(ManagePaymentSourcesCardParams);
 /// Fields of the `CollectNowCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CollectNowCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10881,6 +11187,7 @@ crate::form::form_object!(CollectNowCustomerParams);
 /// Fields of the `CollectNowCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CollectNowCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10918,6 +11225,7 @@ crate::form::form_object!(CollectNowCardParams);
 /// Fields of the `AcceptQuoteQuoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AcceptQuoteQuoteParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10937,6 +11245,7 @@ crate::form::form_object!(AcceptQuoteQuoteParams);
 /// Fields of the `ExtendSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ExtendSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10956,6 +11265,7 @@ crate::form::form_object!(ExtendSubscriptionSubscriptionParams);
 /// Fields of the `CheckoutGiftGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutGiftGifterParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10980,6 +11290,7 @@ impl crate::form::FormEncode for CheckoutGiftGifterParams {
 crate::form::form_object!(CheckoutGiftGifterParams);
 /// Fields of the `CheckoutGiftSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutGiftSubscriptionParams {
     /// `plan_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11052,6 +11363,7 @@ crate::form::form_object!(CheckoutGiftSubscriptionParams);
 /// Fields of the `CheckoutGiftAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutGiftAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11099,6 +11411,7 @@ crate::form::form_object!(CheckoutGiftAddonsParams);
 /// Fields of the `CheckoutGiftForItemsGifterParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutGiftForItemsGifterParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11124,6 +11437,7 @@ crate::form::form_object!(CheckoutGiftForItemsGifterParams);
 /// Fields of the `CheckoutGiftForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutGiftForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11191,6 +11505,7 @@ crate::form::form_object!(CheckoutGiftForItemsSubscriptionItemsParams);
 /// Fields of the `CheckoutGiftForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CheckoutGiftForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11278,6 +11593,7 @@ crate::form::form_object!(CheckoutGiftForItemsItemTiersParams);
 /// Fields of the `ClaimGiftGiftParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ClaimGiftGiftParams {
     /// `id`; at most 150 characters.
     pub id: String,
@@ -11297,6 +11613,7 @@ crate::form::form_object!(ClaimGiftGiftParams);
 /// Fields of the `ClaimGiftCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ClaimGiftCustomerParams {
     /// `locale`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11322,6 +11639,7 @@ crate::form::form_object!(ClaimGiftCustomerParams);
 /// Fields of the `PreCancelSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PreCancelSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -11341,6 +11659,7 @@ crate::form::form_object!(PreCancelSubscriptionParams);
 /// Fields of the `ViewVoucherPaymentVoucherParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ViewVoucherPaymentVoucherParams {
     /// `id`; at most 40 characters.
     pub id: String,
@@ -11360,6 +11679,7 @@ crate::form::form_object!(ViewVoucherPaymentVoucherParams);
 /// Fields of the `ViewVoucherCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ViewVoucherCustomerParams {
     /// `locale`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

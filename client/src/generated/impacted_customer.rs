@@ -5,7 +5,8 @@
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `impacted_customer` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ImpactedCustomer {
     /// `action_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,7 +73,8 @@ impl<'de> Deserialize<'de> for ImpactedCustomer {
     }
 }
 /// The `Download` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Download {
     /// `download_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,8 @@ use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `impacted_item_price` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ImpactedItemPrice {
     /// `count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,7 +80,8 @@ impl<'de> Deserialize<'de> for ImpactedItemPrice {
     }
 }
 /// The `Download` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Download {
     /// `download_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

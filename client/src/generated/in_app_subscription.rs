@@ -5,7 +5,8 @@
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `in_app_subscription` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct InAppSubscription {
     /// `app_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,6 +98,7 @@ impl<'de> Deserialize<'de> for InAppSubscription {
 }
 /// Values of `StoreStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum StoreStatus {
     /// `in_trial`
     InTrial,
@@ -289,6 +291,7 @@ impl ProcessReceiptRequest {
 }
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProcessReceiptParams {
     /// `receipt`; at most 65000 characters.
     pub receipt: String,
@@ -328,12 +331,22 @@ impl crate::form::FormEncode for ProcessReceiptParams {
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/process_purchase_command` (`in_app_subscription.process_receipt`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ProcessReceiptResponse {
     /// `in_app_subscription`.
     pub in_app_subscription: InAppSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ProcessReceiptResponse {
+    /// A `ProcessReceiptResponse` with `in_app_subscription` set and every other field absent, as in tests.
+    pub fn new(in_app_subscription: InAppSubscription) -> Self {
+        ProcessReceiptResponse {
+            in_app_subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ProcessReceiptResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -463,6 +476,7 @@ impl ImportReceiptRequest {
 }
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImportReceiptParams {
     /// `receipt`; at most 65000 characters.
     pub receipt: String,
@@ -502,12 +516,22 @@ impl crate::form::FormEncode for ImportReceiptParams {
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_receipt` (`in_app_subscription.import_receipt`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportReceiptResponse {
     /// `in_app_subscriptions` (a list).
     pub in_app_subscriptions: Vec<InAppSubscription>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ImportReceiptResponse {
+    /// A `ImportReceiptResponse` with `in_app_subscriptions` set and every other field absent, as in tests.
+    pub fn new(in_app_subscriptions: Vec<InAppSubscription>) -> Self {
+        ImportReceiptResponse {
+            in_app_subscriptions,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ImportReceiptResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -639,6 +663,7 @@ impl ImportSubscriptionRequest {
 }
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImportSubscriptionParams {
     /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -674,12 +699,22 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/import_subscription` (`in_app_subscription.import_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportSubscriptionResponse {
     /// `in_app_subscription`.
     pub in_app_subscription: InAppSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ImportSubscriptionResponse {
+    /// A `ImportSubscriptionResponse` with `in_app_subscription` set and every other field absent, as in tests.
+    pub fn new(in_app_subscription: InAppSubscription) -> Self {
+        ImportSubscriptionResponse {
+            in_app_subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ImportSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -801,6 +836,7 @@ impl RetrieveStoreSubsRequest {
 }
 /// Parameters of `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrieveStoreSubsParams {
     /// `receipt`; at most 65000 characters.
     pub receipt: String,
@@ -830,12 +866,22 @@ impl crate::form::FormEncode for RetrieveStoreSubsParams {
 }
 /// What `POST /in_app_subscriptions/{in_app_subscription_app_id}/retrieve` (`in_app_subscription.retrieve_store_subs`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveStoreSubsResponse {
     /// `in_app_subscriptions` (a list).
     pub in_app_subscriptions: Vec<InAppSubscription>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveStoreSubsResponse {
+    /// A `RetrieveStoreSubsResponse` with `in_app_subscriptions` set and every other field absent, as in tests.
+    pub fn new(in_app_subscriptions: Vec<InAppSubscription>) -> Self {
+        RetrieveStoreSubsResponse {
+            in_app_subscriptions,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveStoreSubsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -883,6 +929,7 @@ impl<'de> Deserialize<'de> for RetrieveStoreSubsResponse {
 /// Fields of the `ProcessReceiptProductParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ProcessReceiptProductParams {
     /// `id`; at most 96 characters.
     pub id: String,
@@ -956,6 +1003,7 @@ crate::form::form_object!(ProcessReceiptProductParams);
 /// Fields of the `ProcessReceiptCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ProcessReceiptCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1013,6 +1061,7 @@ crate::form::form_object!(ProcessReceiptCustomerParams);
 /// Fields of the `ImportReceiptProductParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportReceiptProductParams {
     /// `currency_code`; at most 3 characters.
     pub currency_code: String,
@@ -1034,6 +1083,7 @@ crate::form::form_object!(ImportReceiptProductParams);
 /// Fields of the `ImportReceiptCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportReceiptCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1068,6 +1118,7 @@ crate::form::form_object!(ImportReceiptCustomerParams);
 /// Fields of the `ImportSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -1131,6 +1182,7 @@ crate::form::form_object!(ImportSubscriptionSubscriptionParams);
 /// Fields of the `ImportSubscriptionCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `invoice` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Invoice {
     /// `id`.
     pub id: String,
@@ -240,6 +241,86 @@ pub struct Invoice {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Invoice {
+    /// A `Invoice` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Invoice {
+            id: id.into(),
+            customer_id: None,
+            payment_owner: None,
+            subscription_id: None,
+            recurring: None,
+            status: None,
+            date: None,
+            due_date: None,
+            net_term_days: None,
+            po_number: None,
+            vat_number: None,
+            price_type: None,
+            exchange_rate: None,
+            local_currency_exchange_rate: None,
+            currency_code: None,
+            local_currency_code: None,
+            tax: None,
+            sub_total: None,
+            sub_total_in_local_currency: None,
+            total: None,
+            total_in_local_currency: None,
+            amount_due: None,
+            amount_adjusted: None,
+            amount_paid: None,
+            paid_at: None,
+            write_off_amount: None,
+            credits_applied: None,
+            dunning_status: None,
+            next_retry_at: None,
+            voided_at: None,
+            resource_version: None,
+            updated_at: None,
+            line_items_next_offset: None,
+            exchange_rates: None,
+            first_invoice: None,
+            new_sales_amount: None,
+            has_advance_charges: None,
+            term_finalized: None,
+            is_gifted: None,
+            generated_at: None,
+            expected_payment_date: None,
+            amount_to_collect: None,
+            round_off_amount: None,
+            line_items: None,
+            line_item_tiers: None,
+            line_item_discounts: None,
+            line_item_taxes: None,
+            line_item_credits: None,
+            line_item_addresses: None,
+            discounts: None,
+            taxes: None,
+            tax_origin: None,
+            linked_payments: None,
+            reference_transactions: None,
+            dunning_attempts: None,
+            applied_credits: None,
+            adjustment_credit_notes: None,
+            issued_credit_notes: None,
+            linked_orders: None,
+            notes: None,
+            shipping_address: None,
+            billing_address: None,
+            statement_descriptor: None,
+            einvoice: None,
+            void_reason_code: None,
+            deleted: None,
+            tax_category: None,
+            vat_number_prefix: None,
+            channel: None,
+            business_entity_id: None,
+            site_details_at_creation: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Invoice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -518,7 +599,8 @@ impl<'de> Deserialize<'de> for Invoice {
     }
 }
 /// The `ExchangeRate` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ExchangeRate {
     /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -585,7 +667,8 @@ impl<'de> Deserialize<'de> for ExchangeRate {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -804,7 +887,8 @@ impl<'de> Deserialize<'de> for LineItem {
     }
 }
 /// The `LineItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemTier {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -933,7 +1017,8 @@ impl<'de> Deserialize<'de> for LineItemTier {
     }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemDiscount {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1018,7 +1103,8 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
     }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemTax {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1171,7 +1257,8 @@ impl<'de> Deserialize<'de> for LineItemTax {
     }
 }
 /// The `LineItemCredit` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemCredit {
     /// `cn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1244,7 +1331,8 @@ impl<'de> Deserialize<'de> for LineItemCredit {
     }
 }
 /// The `LineItemAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemAddress {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1389,7 +1477,8 @@ impl<'de> Deserialize<'de> for LineItemAddress {
     }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Discount {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1486,7 +1575,8 @@ impl<'de> Deserialize<'de> for Discount {
     }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Tax {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1559,7 +1649,8 @@ impl<'de> Deserialize<'de> for Tax {
     }
 }
 /// The `TaxOrigin` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct TaxOrigin {
     /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1626,7 +1717,8 @@ impl<'de> Deserialize<'de> for TaxOrigin {
     }
 }
 /// The `LinkedPayment` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedPayment {
     /// `txn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1717,7 +1809,8 @@ impl<'de> Deserialize<'de> for LinkedPayment {
     }
 }
 /// The `ReferenceTransaction` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ReferenceTransaction {
     /// `applied_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1830,7 +1923,8 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
     }
 }
 /// The `DunningAttempt` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct DunningAttempt {
     /// `attempt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1927,7 +2021,8 @@ impl<'de> Deserialize<'de> for DunningAttempt {
     }
 }
 /// The `AppliedCredit` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct AppliedCredit {
     /// `cn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2032,7 +2127,8 @@ impl<'de> Deserialize<'de> for AppliedCredit {
     }
 }
 /// The `AdjustmentCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct AdjustmentCreditNote {
     /// `cn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2125,7 +2221,8 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
     }
 }
 /// The `IssuedCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct IssuedCreditNote {
     /// `cn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2218,7 +2315,8 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
     }
 }
 /// The `LinkedOrder` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedOrder {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2321,7 +2419,8 @@ impl<'de> Deserialize<'de> for LinkedOrder {
     }
 }
 /// The `Note` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Note {
     /// `note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2394,7 +2493,8 @@ impl<'de> Deserialize<'de> for Note {
     }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ShippingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2533,7 +2633,8 @@ impl<'de> Deserialize<'de> for ShippingAddress {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BillingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2672,7 +2773,8 @@ impl<'de> Deserialize<'de> for BillingAddress {
     }
 }
 /// The `StatementDescriptor` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct StatementDescriptor {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2739,7 +2841,8 @@ impl<'de> Deserialize<'de> for StatementDescriptor {
     }
 }
 /// The `Einvoice` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Einvoice {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2830,7 +2933,8 @@ impl<'de> Deserialize<'de> for Einvoice {
     }
 }
 /// The `SiteDetailsAtCreation` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct SiteDetailsAtCreation {
     /// `timezone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2900,6 +3004,7 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `paid`
     Paid,
@@ -2943,6 +3048,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `DunningStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DunningStatus {
     /// `in_progress`
     InProgress,
@@ -2978,6 +3084,7 @@ impl ApiEnum for DunningStatus {
 crate::api_enum_traits!(DunningStatus);
 /// Values of `LineItemEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemEntityType {
     /// `adhoc`
     Adhoc,
@@ -3025,6 +3132,7 @@ impl ApiEnum for LineItemEntityType {
 crate::api_enum_traits!(LineItemEntityType);
 /// Values of `LineItemProrationMode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemProrationMode {
     /// `reset`
     Reset,
@@ -3060,6 +3168,7 @@ impl ApiEnum for LineItemProrationMode {
 crate::api_enum_traits!(LineItemProrationMode);
 /// Values of `LineItemDiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemDiscountDiscountType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -3103,6 +3212,7 @@ impl ApiEnum for LineItemDiscountDiscountType {
 crate::api_enum_traits!(LineItemDiscountDiscountType);
 /// Values of `DiscountEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountEntityType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -3146,6 +3256,7 @@ impl ApiEnum for DiscountEntityType {
 crate::api_enum_traits!(DiscountEntityType);
 /// Values of `DiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountDiscountType {
     /// `fixed_amount`
     FixedAmount,
@@ -3173,6 +3284,7 @@ impl ApiEnum for DiscountDiscountType {
 crate::api_enum_traits!(DiscountDiscountType);
 /// Values of `LinkedPaymentTxnStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedPaymentTxnStatus {
     /// `in_progress`
     InProgress,
@@ -3220,6 +3332,7 @@ impl ApiEnum for LinkedPaymentTxnStatus {
 crate::api_enum_traits!(LinkedPaymentTxnStatus);
 /// Values of `ReferenceTransactionTxnStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReferenceTransactionTxnStatus {
     /// `in_progress`
     InProgress,
@@ -3267,6 +3380,7 @@ impl ApiEnum for ReferenceTransactionTxnStatus {
 crate::api_enum_traits!(ReferenceTransactionTxnStatus);
 /// Values of `ReferenceTransactionTxnType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReferenceTransactionTxnType {
     /// `authorization`
     Authorization,
@@ -3302,6 +3416,7 @@ impl ApiEnum for ReferenceTransactionTxnType {
 crate::api_enum_traits!(ReferenceTransactionTxnType);
 /// Values of `ReferenceTransactionAuthorizationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReferenceTransactionAuthorizationReason {
     /// `verification`
     Verification,
@@ -3333,6 +3448,7 @@ impl ApiEnum for ReferenceTransactionAuthorizationReason {
 crate::api_enum_traits!(ReferenceTransactionAuthorizationReason);
 /// Values of `DunningAttemptTxnStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DunningAttemptTxnStatus {
     /// `in_progress`
     InProgress,
@@ -3380,6 +3496,7 @@ impl ApiEnum for DunningAttemptTxnStatus {
 crate::api_enum_traits!(DunningAttemptTxnStatus);
 /// Values of `AppliedCreditCnReasonCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AppliedCreditCnReasonCode {
     /// `write_off`
     WriteOff,
@@ -3447,6 +3564,7 @@ impl ApiEnum for AppliedCreditCnReasonCode {
 crate::api_enum_traits!(AppliedCreditCnReasonCode);
 /// Values of `AppliedCreditCnStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AppliedCreditCnStatus {
     /// `adjusted`
     Adjusted,
@@ -3482,6 +3600,7 @@ impl ApiEnum for AppliedCreditCnStatus {
 crate::api_enum_traits!(AppliedCreditCnStatus);
 /// Values of `AppliedCreditTaxApplication`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AppliedCreditTaxApplication {
     /// `pre_tax`
     PreTax,
@@ -3509,6 +3628,7 @@ impl ApiEnum for AppliedCreditTaxApplication {
 crate::api_enum_traits!(AppliedCreditTaxApplication);
 /// Values of `AdjustmentCreditNoteCnReasonCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AdjustmentCreditNoteCnReasonCode {
     /// `write_off`
     WriteOff,
@@ -3576,6 +3696,7 @@ impl ApiEnum for AdjustmentCreditNoteCnReasonCode {
 crate::api_enum_traits!(AdjustmentCreditNoteCnReasonCode);
 /// Values of `AdjustmentCreditNoteCnStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AdjustmentCreditNoteCnStatus {
     /// `adjusted`
     Adjusted,
@@ -3611,6 +3732,7 @@ impl ApiEnum for AdjustmentCreditNoteCnStatus {
 crate::api_enum_traits!(AdjustmentCreditNoteCnStatus);
 /// Values of `IssuedCreditNoteCnReasonCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IssuedCreditNoteCnReasonCode {
     /// `write_off`
     WriteOff,
@@ -3678,6 +3800,7 @@ impl ApiEnum for IssuedCreditNoteCnReasonCode {
 crate::api_enum_traits!(IssuedCreditNoteCnReasonCode);
 /// Values of `IssuedCreditNoteCnStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IssuedCreditNoteCnStatus {
     /// `adjusted`
     Adjusted,
@@ -3713,6 +3836,7 @@ impl ApiEnum for IssuedCreditNoteCnStatus {
 crate::api_enum_traits!(IssuedCreditNoteCnStatus);
 /// Values of `LinkedOrderStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedOrderStatus {
     /// `new`
     New,
@@ -3780,6 +3904,7 @@ impl ApiEnum for LinkedOrderStatus {
 crate::api_enum_traits!(LinkedOrderStatus);
 /// Values of `LinkedOrderOrderType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedOrderOrderType {
     /// `manual`
     Manual,
@@ -3807,6 +3932,7 @@ impl ApiEnum for LinkedOrderOrderType {
 crate::api_enum_traits!(LinkedOrderOrderType);
 /// Values of `NoteEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NoteEntityType {
     /// `coupon`
     Coupon,
@@ -3862,6 +3988,7 @@ impl ApiEnum for NoteEntityType {
 crate::api_enum_traits!(NoteEntityType);
 /// Values of `EinvoiceStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EinvoiceStatus {
     /// `scheduled`
     Scheduled,
@@ -3933,6 +4060,7 @@ impl ApiEnum for EinvoiceStatus {
 crate::api_enum_traits!(EinvoiceStatus);
 /// Values of `CreateCardPreferredScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateCardPreferredScheme {
     /// `cartes_bancaires`
     CartesBancaires,
@@ -3964,6 +4092,7 @@ impl ApiEnum for CreateCardPreferredScheme {
 crate::api_enum_traits!(CreateCardPreferredScheme);
 /// Values of `CreatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreatePaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -4191,6 +4320,7 @@ impl ApiEnum for CreatePaymentIntentPaymentMethodType {
 crate::api_enum_traits!(CreatePaymentIntentPaymentMethodType);
 /// Values of `CreateForChargeItemsAndChargesCardPreferredScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForChargeItemsAndChargesCardPreferredScheme {
     /// `cartes_bancaires`
     CartesBancaires,
@@ -4222,6 +4352,7 @@ impl ApiEnum for CreateForChargeItemsAndChargesCardPreferredScheme {
 crate::api_enum_traits!(CreateForChargeItemsAndChargesCardPreferredScheme);
 /// Values of `CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -4449,6 +4580,7 @@ impl ApiEnum for CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType {
 crate::api_enum_traits!(CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType);
 /// Values of `ImportInvoiceStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportInvoiceStatus {
     /// `paid`
     Paid,
@@ -4492,6 +4624,7 @@ impl ApiEnum for ImportInvoiceStatus {
 crate::api_enum_traits!(ImportInvoiceStatus);
 /// Values of `ImportInvoiceLineItemsEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportInvoiceLineItemsEntityType {
     /// `adhoc`
     Adhoc,
@@ -4539,6 +4672,7 @@ impl ApiEnum for ImportInvoiceLineItemsEntityType {
 crate::api_enum_traits!(ImportInvoiceLineItemsEntityType);
 /// Values of `ImportInvoiceLineItemsProrationMode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportInvoiceLineItemsProrationMode {
     /// `reset`
     Reset,
@@ -4574,6 +4708,7 @@ impl ApiEnum for ImportInvoiceLineItemsProrationMode {
 crate::api_enum_traits!(ImportInvoiceLineItemsProrationMode);
 /// Values of `ImportInvoicePaymentReferenceNumbersType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportInvoicePaymentReferenceNumbersType {
     /// `kid`
     Kid,
@@ -4613,6 +4748,7 @@ impl ApiEnum for ImportInvoicePaymentReferenceNumbersType {
 crate::api_enum_traits!(ImportInvoicePaymentReferenceNumbersType);
 /// Values of `ImportInvoiceDiscountsEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportInvoiceDiscountsEntityType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -4652,6 +4788,7 @@ impl ApiEnum for ImportInvoiceDiscountsEntityType {
 crate::api_enum_traits!(ImportInvoiceDiscountsEntityType);
 /// Values of `ImportInvoiceTaxesJurisType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportInvoiceTaxesJurisType {
     /// `country`
     Country,
@@ -4703,6 +4840,7 @@ impl ApiEnum for ImportInvoiceTaxesJurisType {
 crate::api_enum_traits!(ImportInvoiceTaxesJurisType);
 /// Values of `ImportInvoiceNotesEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportInvoiceNotesEntityType {
     /// `coupon`
     Coupon,
@@ -4746,6 +4884,7 @@ impl ApiEnum for ImportInvoiceNotesEntityType {
 crate::api_enum_traits!(ImportInvoiceNotesEntityType);
 /// Values of `RecordPaymentTransactionStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RecordPaymentTransactionStatus {
     /// `success`
     Success,
@@ -4777,6 +4916,7 @@ impl ApiEnum for RecordPaymentTransactionStatus {
 crate::api_enum_traits!(RecordPaymentTransactionStatus);
 /// Values of `RefundCreditNoteReasonCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RefundCreditNoteReasonCode {
     /// `product_unsatisfactory`
     ProductUnsatisfactory,
@@ -4820,6 +4960,7 @@ impl ApiEnum for RefundCreditNoteReasonCode {
 crate::api_enum_traits!(RefundCreditNoteReasonCode);
 /// Values of `RecordRefundCreditNoteReasonCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RecordRefundCreditNoteReasonCode {
     /// `chargeback`
     Chargeback,
@@ -5568,6 +5709,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /invoices` (`invoice.create`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5726,12 +5868,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /invoices` (`invoice.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        CreateResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6030,6 +6182,7 @@ impl CreateForChargeItemsAndChargesRequest {
 }
 /// Parameters of `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6212,12 +6365,22 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
 }
 /// What `POST /invoices/create_for_charge_items_and_charges` (`invoice.create_for_charge_items_and_charges`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateForChargeItemsAndChargesResponse {
+    /// A `CreateForChargeItemsAndChargesResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        CreateForChargeItemsAndChargesResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateForChargeItemsAndChargesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6412,6 +6575,7 @@ impl ChargeRequest {
 }
 /// Parameters of `POST /invoices/charge` (`invoice.charge`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChargeParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6526,12 +6690,22 @@ impl crate::form::FormEncode for ChargeParams {
 }
 /// What `POST /invoices/charge` (`invoice.charge`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ChargeResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ChargeResponse {
+    /// A `ChargeResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        ChargeResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ChargeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6710,6 +6884,7 @@ impl ChargeAddonRequest {
 }
 /// Parameters of `POST /invoices/charge_addon` (`invoice.charge_addon`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChargeAddonParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6809,12 +6984,22 @@ impl crate::form::FormEncode for ChargeAddonParams {
 }
 /// What `POST /invoices/charge_addon` (`invoice.charge_addon`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ChargeAddonResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ChargeAddonResponse {
+    /// A `ChargeAddonResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        ChargeAddonResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ChargeAddonResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6970,6 +7155,7 @@ impl CreateForChargeItemRequest {
 }
 /// Parameters of `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForChargeItemParams {
     /// `customer_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7040,12 +7226,22 @@ impl crate::form::FormEncode for CreateForChargeItemParams {
 }
 /// What `POST /invoices/create_for_charge_item` (`invoice.create_for_charge_item`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateForChargeItemResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateForChargeItemResponse {
+    /// A `CreateForChargeItemResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        CreateForChargeItemResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateForChargeItemResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7165,6 +7361,7 @@ impl StopDunningRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StopDunningParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7195,12 +7392,22 @@ impl crate::form::FormEncode for StopDunningParams {
 }
 /// What `POST /invoices/{invoice_id}/stop_dunning` (`invoice.stop_dunning`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct StopDunningResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl StopDunningResponse {
+    /// A `StopDunningResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        StopDunningResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for StopDunningResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7320,6 +7527,7 @@ impl PauseDunningRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PauseDunningParams {
     /// `expected_payment_date` (Unix seconds).
     pub expected_payment_date: Timestamp,
@@ -7354,12 +7562,22 @@ impl crate::form::FormEncode for PauseDunningParams {
 }
 /// What `POST /invoices/{invoice_id}/pause_dunning` (`invoice.pause_dunning`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PauseDunningResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PauseDunningResponse {
+    /// A `PauseDunningResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        PauseDunningResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PauseDunningResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7479,6 +7697,7 @@ impl ResumeDunningRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResumeDunningParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7509,12 +7728,22 @@ impl crate::form::FormEncode for ResumeDunningParams {
 }
 /// What `POST /invoices/{invoice_id}/resume_dunning` (`invoice.resume_dunning`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ResumeDunningResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ResumeDunningResponse {
+    /// A `ResumeDunningResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        ResumeDunningResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ResumeDunningResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7790,6 +8019,7 @@ impl ImportInvoiceRequest {
 }
 /// Parameters of `POST /invoices/import_invoice` (`invoice.import_invoice`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImportInvoiceParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -7982,6 +8212,7 @@ impl crate::form::FormEncode for ImportInvoiceParams {
 }
 /// What `POST /invoices/import_invoice` (`invoice.import_invoice`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportInvoiceResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -7991,6 +8222,16 @@ pub struct ImportInvoiceResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ImportInvoiceResponse {
+    /// A `ImportInvoiceResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        ImportInvoiceResponse {
+            invoice,
+            credit_note: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ImportInvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8118,6 +8359,7 @@ impl ApplyPaymentsRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApplyPaymentsParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8153,12 +8395,22 @@ impl crate::form::FormEncode for ApplyPaymentsParams {
 }
 /// What `POST /invoices/{invoice_id}/apply_payments` (`invoice.apply_payments`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ApplyPaymentsResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ApplyPaymentsResponse {
+    /// A `ApplyPaymentsResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        ApplyPaymentsResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ApplyPaymentsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8253,12 +8505,22 @@ impl SyncUsagesRequest {
 }
 /// What `POST /invoices/{invoice_id}/sync_usages` (`invoice.sync_usages`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SyncUsagesResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl SyncUsagesResponse {
+    /// A `SyncUsagesResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        SyncUsagesResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for SyncUsagesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8378,6 +8640,7 @@ impl DeleteLineItemsRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteLineItemsParams {
     /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -8408,12 +8671,22 @@ impl crate::form::FormEncode for DeleteLineItemsParams {
 }
 /// What `POST /invoices/{invoice_id}/delete_line_items` (`invoice.delete_line_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteLineItemsResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteLineItemsResponse {
+    /// A `DeleteLineItemsResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        DeleteLineItemsResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteLineItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8538,6 +8811,7 @@ impl ApplyCreditsRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApplyCreditsParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8573,12 +8847,22 @@ impl crate::form::FormEncode for ApplyCreditsParams {
 }
 /// What `POST /invoices/{invoice_id}/apply_credits` (`invoice.apply_credits`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ApplyCreditsResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ApplyCreditsResponse {
+    /// A `ApplyCreditsResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        ApplyCreditsResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ApplyCreditsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8937,6 +9221,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /invoices` (`invoice.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `paid_on_after`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9164,6 +9449,7 @@ impl crate::form::FormEncode for ListParams {
 /// The `einvoice` filters of `GET /invoices` (`invoice.list`), sent as `einvoice[field][operator]`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ListEinvoiceFilters {
     /// Filter on `einvoice[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
@@ -9187,6 +9473,7 @@ impl crate::form::FormEncode for ListEinvoiceFilters {
 crate::form::form_object!(ListEinvoiceFilters);
 /// Fields `GET /invoices` (`invoice.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `date`
     #[serde(rename = "date")]
@@ -9205,12 +9492,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /invoices` (`invoice.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        ListEntry {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -9370,6 +9667,7 @@ impl InvoicesForCustomerRequest {
 }
 /// Parameters of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvoicesForCustomerParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9405,12 +9703,22 @@ impl crate::form::FormEncode for InvoicesForCustomerParams {
 }
 /// One entry of a page of `GET /customers/{customer_id}/invoices` (`invoice.invoices_for_customer`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct InvoicesForCustomerEntry {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl InvoicesForCustomerEntry {
+    /// A `InvoicesForCustomerEntry` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        InvoicesForCustomerEntry {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for InvoicesForCustomerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -9571,6 +9879,7 @@ impl InvoicesForSubscriptionRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvoicesForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9606,12 +9915,22 @@ impl crate::form::FormEncode for InvoicesForSubscriptionParams {
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/invoices` (`invoice.invoices_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct InvoicesForSubscriptionEntry {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl InvoicesForSubscriptionEntry {
+    /// A `InvoicesForSubscriptionEntry` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        InvoicesForSubscriptionEntry {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for InvoicesForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -9750,6 +10069,7 @@ impl RetrieveRequest {
 }
 /// Parameters of `GET /invoices/{invoice_id}` (`invoice.retrieve`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrieveParams {
     /// `line_items_limit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9791,6 +10111,7 @@ impl crate::form::FormEncode for RetrieveParams {
 /// The `line_item` filters of `GET /invoices/{invoice_id}` (`invoice.retrieve`), sent as `line_item[field][operator]`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RetrieveLineItemFilters {
     /// Filter on `line_item[subscription_id]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[serde(
@@ -9822,12 +10143,22 @@ impl crate::form::FormEncode for RetrieveLineItemFilters {
 crate::form::form_object!(RetrieveLineItemFilters);
 /// What `GET /invoices/{invoice_id}` (`invoice.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        RetrieveResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -9945,6 +10276,7 @@ impl PdfRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PdfParams {
     /// `disposition_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9975,12 +10307,22 @@ impl crate::form::FormEncode for PdfParams {
 }
 /// What `POST /invoices/{invoice_id}/pdf` (`invoice.pdf`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PdfResponse {
     /// `download`.
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PdfResponse {
+    /// A `PdfResponse` with `download` set and every other field absent, as in tests.
+    pub fn new(download: download::Download) -> Self {
+        PdfResponse {
+            download,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PdfResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -10069,12 +10411,22 @@ impl DownloadEinvoiceRequest {
 }
 /// What `GET /invoices/{invoice_id}/download_einvoice` (`invoice.download_einvoice`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DownloadEinvoiceResponse {
     /// `downloads` (a list).
     pub downloads: Vec<download::Download>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DownloadEinvoiceResponse {
+    /// A `DownloadEinvoiceResponse` with `downloads` set and every other field absent, as in tests.
+    pub fn new(downloads: Vec<download::Download>) -> Self {
+        DownloadEinvoiceResponse {
+            downloads,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DownloadEinvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -10252,6 +10604,7 @@ impl ListPaymentReferenceNumbersRequest {
 }
 /// Parameters of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListPaymentReferenceNumbersParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10305,6 +10658,7 @@ impl crate::form::FormEncode for ListPaymentReferenceNumbersParams {
 /// The `payment_reference_number` filters of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`), sent as `payment_reference_number[field][operator]`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
     /// Filter on `payment_reference_number[number]`; operators: `is`, `in`. Each call adds an operator (replacing the same one).
     #[serde(
@@ -10329,12 +10683,24 @@ for ListPaymentReferenceNumbersPaymentReferenceNumberFilters {
 crate::form::form_object!(ListPaymentReferenceNumbersPaymentReferenceNumberFilters);
 /// One entry of a page of `GET /invoices/payment_reference_numbers` (`invoice.list_payment_reference_numbers`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListPaymentReferenceNumbersEntry {
     /// `payment_reference_number`.
     pub payment_reference_number: payment_reference_number::PaymentReferenceNumber,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListPaymentReferenceNumbersEntry {
+    /// A `ListPaymentReferenceNumbersEntry` with `payment_reference_number` set and every other field absent, as in tests.
+    pub fn new(
+        payment_reference_number: payment_reference_number::PaymentReferenceNumber,
+    ) -> Self {
+        ListPaymentReferenceNumbersEntry {
+            payment_reference_number,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListPaymentReferenceNumbersEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -10500,6 +10866,7 @@ impl AddChargeRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddChargeParams {
     /// `amount`.
     pub amount: i64,
@@ -10578,12 +10945,22 @@ impl crate::form::FormEncode for AddChargeParams {
 }
 /// What `POST /invoices/{invoice_id}/add_charge` (`invoice.add_charge`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AddChargeResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AddChargeResponse {
+    /// A `AddChargeResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        AddChargeResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AddChargeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -10733,6 +11110,7 @@ impl AddAddonChargeRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddAddonChargeParams {
     /// `addon_id`; at most 100 characters.
     pub addon_id: String,
@@ -10797,12 +11175,22 @@ impl crate::form::FormEncode for AddAddonChargeParams {
 }
 /// What `POST /invoices/{invoice_id}/add_addon_charge` (`invoice.add_addon_charge`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AddAddonChargeResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AddAddonChargeResponse {
+    /// A `AddAddonChargeResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        AddAddonChargeResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AddAddonChargeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -10937,6 +11325,7 @@ impl AddChargeItemRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddChargeItemParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10982,12 +11371,22 @@ impl crate::form::FormEncode for AddChargeItemParams {
 }
 /// What `POST /invoices/{invoice_id}/add_charge_item` (`invoice.add_charge_item`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AddChargeItemResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AddChargeItemResponse {
+    /// A `AddChargeItemResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        AddChargeItemResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AddChargeItemResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11125,6 +11524,7 @@ impl CloseRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/close` (`invoice.close`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CloseParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11175,12 +11575,22 @@ impl crate::form::FormEncode for CloseParams {
 }
 /// What `POST /invoices/{invoice_id}/close` (`invoice.close`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CloseResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CloseResponse {
+    /// A `CloseResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        CloseResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CloseResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11320,6 +11730,7 @@ impl CollectPaymentRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CollectPaymentParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11370,6 +11781,7 @@ impl crate::form::FormEncode for CollectPaymentParams {
 }
 /// What `POST /invoices/{invoice_id}/collect_payment` (`invoice.collect_payment`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CollectPaymentResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -11378,6 +11790,16 @@ pub struct CollectPaymentResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CollectPaymentResponse {
+    /// A `CollectPaymentResponse` with `invoice`, `transaction` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice, transaction: transaction::Transaction) -> Self {
+        CollectPaymentResponse {
+            invoice,
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CollectPaymentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11506,6 +11928,7 @@ impl RecordPaymentRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RecordPaymentParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11541,6 +11964,7 @@ impl crate::form::FormEncode for RecordPaymentParams {
 }
 /// What `POST /invoices/{invoice_id}/record_payment` (`invoice.record_payment`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RecordPaymentResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -11549,6 +11973,16 @@ pub struct RecordPaymentResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RecordPaymentResponse {
+    /// A `RecordPaymentResponse` with `invoice`, `transaction` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice, transaction: transaction::Transaction) -> Self {
+        RecordPaymentResponse {
+            invoice,
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RecordPaymentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11674,6 +12108,7 @@ impl RecordTaxWithheldRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RecordTaxWithheldParams {
     /// `tax_withheld`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11704,12 +12139,22 @@ impl crate::form::FormEncode for RecordTaxWithheldParams {
 }
 /// What `POST /invoices/{invoice_id}/record_tax_withheld` (`invoice.record_tax_withheld`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RecordTaxWithheldResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RecordTaxWithheldResponse {
+    /// A `RecordTaxWithheldResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        RecordTaxWithheldResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RecordTaxWithheldResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11831,6 +12276,7 @@ impl RemoveTaxWithheldRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemoveTaxWithheldParams {
     /// `tax_withheld`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11861,12 +12307,22 @@ impl crate::form::FormEncode for RemoveTaxWithheldParams {
 }
 /// What `POST /invoices/{invoice_id}/remove_tax_withheld` (`invoice.remove_tax_withheld`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RemoveTaxWithheldResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RemoveTaxWithheldResponse {
+    /// A `RemoveTaxWithheldResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        RemoveTaxWithheldResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RemoveTaxWithheldResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11999,6 +12455,7 @@ impl RefundRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/refund` (`invoice.refund`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RefundParams {
     /// `refund_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12044,6 +12501,7 @@ impl crate::form::FormEncode for RefundParams {
 }
 /// What `POST /invoices/{invoice_id}/refund` (`invoice.refund`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RefundResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -12055,6 +12513,17 @@ pub struct RefundResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RefundResponse {
+    /// A `RefundResponse` with `invoice`, `transaction` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice, transaction: transaction::Transaction) -> Self {
+        RefundResponse {
+            invoice,
+            transaction,
+            credit_note: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RefundResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -12196,6 +12665,7 @@ impl RecordRefundRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RecordRefundParams {
     /// `comment`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12241,6 +12711,7 @@ impl crate::form::FormEncode for RecordRefundParams {
 }
 /// What `POST /invoices/{invoice_id}/record_refund` (`invoice.record_refund`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RecordRefundResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -12253,6 +12724,17 @@ pub struct RecordRefundResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RecordRefundResponse {
+    /// A `RecordRefundResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        RecordRefundResponse {
+            invoice,
+            transaction: None,
+            credit_note: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RecordRefundResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -12378,6 +12860,7 @@ impl RemovePaymentRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemovePaymentParams {
     /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12408,6 +12891,7 @@ impl crate::form::FormEncode for RemovePaymentParams {
 }
 /// What `POST /invoices/{invoice_id}/remove_payment` (`invoice.remove_payment`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RemovePaymentResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -12416,6 +12900,16 @@ pub struct RemovePaymentResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RemovePaymentResponse {
+    /// A `RemovePaymentResponse` with `invoice`, `transaction` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice, transaction: transaction::Transaction) -> Self {
+        RemovePaymentResponse {
+            invoice,
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RemovePaymentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -12539,6 +13033,7 @@ impl RemoveCreditNoteRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemoveCreditNoteParams {
     /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12569,6 +13064,7 @@ impl crate::form::FormEncode for RemoveCreditNoteParams {
 }
 /// What `POST /invoices/{invoice_id}/remove_credit_note` (`invoice.remove_credit_note`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RemoveCreditNoteResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -12577,6 +13073,16 @@ pub struct RemoveCreditNoteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RemoveCreditNoteResponse {
+    /// A `RemoveCreditNoteResponse` with `invoice`, `credit_note` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice, credit_note: credit_note::CreditNote) -> Self {
+        RemoveCreditNoteResponse {
+            invoice,
+            credit_note,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RemoveCreditNoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -12705,6 +13211,7 @@ impl VoidInvoiceRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VoidInvoiceParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12740,6 +13247,7 @@ impl crate::form::FormEncode for VoidInvoiceParams {
 }
 /// What `POST /invoices/{invoice_id}/void` (`invoice.void_invoice`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VoidInvoiceResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -12749,6 +13257,16 @@ pub struct VoidInvoiceResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl VoidInvoiceResponse {
+    /// A `VoidInvoiceResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        VoidInvoiceResponse {
+            invoice,
+            credit_note: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for VoidInvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -12871,6 +13389,7 @@ impl WriteOffRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WriteOffParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12901,6 +13420,7 @@ impl crate::form::FormEncode for WriteOffParams {
 }
 /// What `POST /invoices/{invoice_id}/write_off` (`invoice.write_off`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct WriteOffResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -12909,6 +13429,16 @@ pub struct WriteOffResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl WriteOffResponse {
+    /// A `WriteOffResponse` with `invoice`, `credit_note` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice, credit_note: credit_note::CreditNote) -> Self {
+        WriteOffResponse {
+            invoice,
+            credit_note,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for WriteOffResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -13044,6 +13574,7 @@ impl VoidBeforeCaptureRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VoidBeforeCaptureParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13084,6 +13615,7 @@ impl crate::form::FormEncode for VoidBeforeCaptureParams {
 }
 /// What `POST /invoices/{invoice_id}/void_before_capture` (`invoice.void_before_capture`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VoidBeforeCaptureResponse {
     /// `invoice`.
     pub invoice: Invoice,
@@ -13093,6 +13625,16 @@ pub struct VoidBeforeCaptureResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl VoidBeforeCaptureResponse {
+    /// A `VoidBeforeCaptureResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        VoidBeforeCaptureResponse {
+            invoice,
+            credit_note: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for VoidBeforeCaptureResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -13213,6 +13755,7 @@ impl DeleteRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/delete` (`invoice.delete`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13243,12 +13786,22 @@ impl crate::form::FormEncode for DeleteParams {
 }
 /// What `POST /invoices/{invoice_id}/delete` (`invoice.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        DeleteResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -13404,6 +13957,7 @@ impl UpdateDetailsRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDetailsParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13464,12 +14018,22 @@ impl crate::form::FormEncode for UpdateDetailsParams {
 }
 /// What `POST /invoices/{invoice_id}/update_details` (`invoice.update_details`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateDetailsResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateDetailsResponse {
+    /// A `UpdateDetailsResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        UpdateDetailsResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateDetailsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -13591,6 +14155,7 @@ impl ApplyPaymentScheduleSchemeRequest {
 }
 /// Parameters of `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApplyPaymentScheduleSchemeParams {
     /// `scheme_id`.
     pub scheme_id: String,
@@ -13625,12 +14190,22 @@ impl crate::form::FormEncode for ApplyPaymentScheduleSchemeParams {
 }
 /// What `POST /invoices/{invoice_id}/apply_payment_schedule_scheme` (`invoice.apply_payment_schedule_scheme`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ApplyPaymentScheduleSchemeResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ApplyPaymentScheduleSchemeResponse {
+    /// A `ApplyPaymentScheduleSchemeResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        ApplyPaymentScheduleSchemeResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ApplyPaymentScheduleSchemeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -13719,12 +14294,22 @@ impl PaymentSchedulesRequest {
 }
 /// What `GET /invoices/{invoice_id}/payment_schedules` (`invoice.payment_schedules`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentSchedulesResponse {
     /// `payment_schedules` (a list).
     pub payment_schedules: Vec<payment_schedule::PaymentSchedule>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentSchedulesResponse {
+    /// A `PaymentSchedulesResponse` with `payment_schedules` set and every other field absent, as in tests.
+    pub fn new(payment_schedules: Vec<payment_schedule::PaymentSchedule>) -> Self {
+        PaymentSchedulesResponse {
+            payment_schedules,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentSchedulesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -13825,12 +14410,22 @@ impl ResendEinvoiceRequest {
 }
 /// What `POST /invoices/{invoice_id}/resend_einvoice` (`invoice.resend_einvoice`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ResendEinvoiceResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ResendEinvoiceResponse {
+    /// A `ResendEinvoiceResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        ResendEinvoiceResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ResendEinvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -13925,12 +14520,22 @@ impl SendEinvoiceRequest {
 }
 /// What `POST /invoices/{invoice_id}/send_einvoice` (`invoice.send_einvoice`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SendEinvoiceResponse {
     /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl SendEinvoiceResponse {
+    /// A `SendEinvoiceResponse` with `invoice` set and every other field absent, as in tests.
+    pub fn new(invoice: Invoice) -> Self {
+        SendEinvoiceResponse {
+            invoice,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for SendEinvoiceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -13974,6 +14579,7 @@ impl<'de> Deserialize<'de> for SendEinvoiceResponse {
 /// Fields of the `CreateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14131,6 +14737,7 @@ crate::form::form_object!(CreateShippingAddressParams);
 /// Fields of the `CreateStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14156,6 +14763,7 @@ crate::form::form_object!(CreateStatementDescriptorParams);
 /// Fields of the `CreateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14363,6 +14971,7 @@ crate::form::form_object!(CreateCardParams);
 /// Fields of the `CreateBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateBankAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14550,6 +15159,7 @@ crate::form::form_object!(CreateBankAccountParams);
 /// Fields of the `CreatePaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreatePaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -14638,6 +15248,7 @@ crate::form::form_object!(CreatePaymentMethodParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14728,6 +15339,7 @@ crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreateAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14815,6 +15427,7 @@ crate::form::form_object!(CreateAddonsParams);
 /// Fields of the `CreateChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14962,6 +15575,7 @@ crate::form::form_object!(CreateChargesParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15009,6 +15623,7 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `CreateNotesToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateNotesToRemoveParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15046,6 +15661,7 @@ crate::form::form_object!(CreateNotesToRemoveParams);
 /// Fields of the `CreateForChargeItemsAndChargesShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15203,6 +15819,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesShippingAddressParams);
 /// Fields of the `CreateForChargeItemsAndChargesStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15229,6 +15846,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesStatementDescriptorParam
 /// Fields of the `CreateForChargeItemsAndChargesCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15439,6 +16057,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesCardParams);
 /// Fields of the `CreateForChargeItemsAndChargesBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesBankAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15626,6 +16245,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesBankAccountParams);
 /// Fields of the `CreateForChargeItemsAndChargesPaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesPaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -15714,6 +16334,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesPaymentMethodParams);
 /// Fields of the `CreateForChargeItemsAndChargesPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15806,6 +16427,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesPaymentIntentParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15913,6 +16535,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16020,6 +16643,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
 /// Fields of the `CreateForChargeItemsAndChargesChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesChargesParams {
     /// `entity_description`; at most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16177,6 +16801,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesChargesParams);
 /// Fields of the `CreateForChargeItemsAndChargesNotesToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesNotesToRemoveParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16214,6 +16839,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesNotesToRemoveParams);
 /// Fields of the `CreateForChargeItemsAndChargesTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16261,6 +16887,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesTaxProvidersFieldsParams
 /// Fields of the `CreateForChargeItemsAndChargesDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesDiscountsParams {
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16322,6 +16949,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesDiscountsParams);
 /// Fields of the `ChargeTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ChargeTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16369,6 +16997,7 @@ crate::form::form_object!(ChargeTaxProvidersFieldsParams);
 /// Fields of the `CreateForChargeItemItemPriceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemItemPriceParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -16450,6 +17079,7 @@ crate::form::form_object!(CreateForChargeItemItemPriceParams);
 /// Fields of the `CreateForChargeItemItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemItemTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16547,6 +17177,7 @@ crate::form::form_object!(CreateForChargeItemItemTiersParams);
 /// Fields of the `ImportInvoiceCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportInvoiceCreditNoteParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16572,6 +17203,7 @@ crate::form::form_object!(ImportInvoiceCreditNoteParams);
 /// Fields of the `ImportInvoiceBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportInvoiceBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16729,6 +17361,7 @@ crate::form::form_object!(ImportInvoiceBillingAddressParams);
 /// Fields of the `ImportInvoiceShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportInvoiceShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16886,6 +17519,7 @@ crate::form::form_object!(ImportInvoiceShippingAddressParams);
 /// Fields of the `ImportInvoiceLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportInvoiceLineItemsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17293,6 +17927,7 @@ crate::form::form_object!(ImportInvoiceLineItemsParams);
 /// Fields of the `ImportInvoicePaymentReferenceNumbersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportInvoicePaymentReferenceNumbersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17332,6 +17967,7 @@ crate::form::form_object!(ImportInvoicePaymentReferenceNumbersParams);
 /// Fields of the `ImportInvoiceLineItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportInvoiceLineItemTiersParams {
     /// `line_item_id`; at most 40 characters.
     pub line_item_id: String,
@@ -17433,6 +18069,7 @@ crate::form::form_object!(ImportInvoiceLineItemTiersParams);
 /// Fields of the `ImportInvoiceDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportInvoiceDiscountsParams {
     /// `line_item_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17488,6 +18125,7 @@ crate::form::form_object!(ImportInvoiceDiscountsParams);
 /// Fields of the `ImportInvoiceTaxesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportInvoiceTaxesParams {
     /// `name`; at most 100 characters.
     pub name: String,
@@ -17563,6 +18201,7 @@ crate::form::form_object!(ImportInvoiceTaxesParams);
 /// Fields of the `ImportInvoicePaymentsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportInvoicePaymentsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17618,6 +18257,7 @@ crate::form::form_object!(ImportInvoicePaymentsParams);
 /// Fields of the `ImportInvoiceNotesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportInvoiceNotesParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17665,6 +18305,7 @@ crate::form::form_object!(ImportInvoiceNotesParams);
 /// Fields of the `ImportInvoiceLineItemAddressesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportInvoiceLineItemAddressesParams {
     /// `line_item_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17832,6 +18473,7 @@ crate::form::form_object!(ImportInvoiceLineItemAddressesParams);
 /// Fields of the `ApplyPaymentsTransactionsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ApplyPaymentsTransactionsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17866,6 +18508,7 @@ crate::form::form_object!(ApplyPaymentsTransactionsParams);
 /// Fields of the `DeleteLineItemsLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DeleteLineItemsLineItemsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17891,6 +18534,7 @@ crate::form::form_object!(DeleteLineItemsLineItemsParams);
 /// Fields of the `ApplyCreditsCreditNotesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ApplyCreditsCreditNotesParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17916,6 +18560,7 @@ crate::form::form_object!(ApplyCreditsCreditNotesParams);
 /// Fields of the `AddChargeLineItemParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AddChargeLineItemParams {
     /// `date_from` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17953,6 +18598,7 @@ crate::form::form_object!(AddChargeLineItemParams);
 /// Fields of the `AddAddonChargeLineItemParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AddAddonChargeLineItemParams {
     /// `date_from` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17990,6 +18636,7 @@ crate::form::form_object!(AddAddonChargeLineItemParams);
 /// Fields of the `AddChargeItemItemPriceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AddChargeItemItemPriceParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -18071,6 +18718,7 @@ crate::form::form_object!(AddChargeItemItemPriceParams);
 /// Fields of the `AddChargeItemItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AddChargeItemItemTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18168,6 +18816,7 @@ crate::form::form_object!(AddChargeItemItemTiersParams);
 /// Fields of the `CloseNotesToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CloseNotesToRemoveParams {
     /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18205,6 +18854,7 @@ crate::form::form_object!(CloseNotesToRemoveParams);
 /// Fields of the `RecordPaymentTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RecordPaymentTransactionParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18306,6 +18956,7 @@ crate::form::form_object!(RecordPaymentTransactionParams);
 /// Fields of the `RecordTaxWithheldTaxWithheldParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RecordTaxWithheldTaxWithheldParams {
     /// `amount`.
     pub amount: i64,
@@ -18357,6 +19008,7 @@ crate::form::form_object!(RecordTaxWithheldTaxWithheldParams);
 /// Fields of the `RemoveTaxWithheldTaxWithheldParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RemoveTaxWithheldTaxWithheldParams {
     /// `id`; at most 40 characters.
     pub id: String,
@@ -18376,6 +19028,7 @@ crate::form::form_object!(RemoveTaxWithheldTaxWithheldParams);
 /// Fields of the `RefundCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RefundCreditNoteParams {
     /// `reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18413,6 +19066,7 @@ crate::form::form_object!(RefundCreditNoteParams);
 /// Fields of the `RecordRefundTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RecordRefundTransactionParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18471,6 +19125,7 @@ crate::form::form_object!(RecordRefundTransactionParams);
 /// Fields of the `RecordRefundCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RecordRefundCreditNoteParams {
     /// `reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18508,6 +19163,7 @@ crate::form::form_object!(RecordRefundCreditNoteParams);
 /// Fields of the `RemovePaymentTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RemovePaymentTransactionParams {
     /// `id`; at most 40 characters.
     pub id: String,
@@ -18527,6 +19183,7 @@ crate::form::form_object!(RemovePaymentTransactionParams);
 /// Fields of the `RemoveCreditNoteCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RemoveCreditNoteCreditNoteParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -18546,6 +19203,7 @@ crate::form::form_object!(RemoveCreditNoteCreditNoteParams);
 /// Fields of the `UpdateDetailsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateDetailsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18703,6 +19361,7 @@ crate::form::form_object!(UpdateDetailsBillingAddressParams);
 /// Fields of the `UpdateDetailsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateDetailsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18860,6 +19519,7 @@ crate::form::form_object!(UpdateDetailsShippingAddressParams);
 /// Fields of the `UpdateDetailsStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateDetailsStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,8 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `invoice_estimate` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct InvoiceEstimate {
     /// `recurring`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,7 +170,8 @@ impl<'de> Deserialize<'de> for InvoiceEstimate {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -388,7 +390,8 @@ impl<'de> Deserialize<'de> for LineItem {
     }
 }
 /// The `LineItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemTier {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -517,7 +520,8 @@ impl<'de> Deserialize<'de> for LineItemTier {
     }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemDiscount {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -602,7 +606,8 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
     }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemTax {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -755,7 +760,8 @@ impl<'de> Deserialize<'de> for LineItemTax {
     }
 }
 /// The `LineItemCredit` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemCredit {
     /// `cn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -828,7 +834,8 @@ impl<'de> Deserialize<'de> for LineItemCredit {
     }
 }
 /// The `LineItemAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemAddress {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -973,7 +980,8 @@ impl<'de> Deserialize<'de> for LineItemAddress {
     }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Discount {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1070,7 +1078,8 @@ impl<'de> Deserialize<'de> for Discount {
     }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Tax {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1144,6 +1153,7 @@ impl<'de> Deserialize<'de> for Tax {
 }
 /// Values of `LineItemEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemEntityType {
     /// `adhoc`
     Adhoc,
@@ -1191,6 +1201,7 @@ impl ApiEnum for LineItemEntityType {
 crate::api_enum_traits!(LineItemEntityType);
 /// Values of `LineItemProrationMode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemProrationMode {
     /// `reset`
     Reset,
@@ -1226,6 +1237,7 @@ impl ApiEnum for LineItemProrationMode {
 crate::api_enum_traits!(LineItemProrationMode);
 /// Values of `LineItemDiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemDiscountDiscountType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -1269,6 +1281,7 @@ impl ApiEnum for LineItemDiscountDiscountType {
 crate::api_enum_traits!(LineItemDiscountDiscountType);
 /// Values of `DiscountEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountEntityType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -1312,6 +1325,7 @@ impl ApiEnum for DiscountEntityType {
 crate::api_enum_traits!(DiscountEntityType);
 /// Values of `DiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountDiscountType {
     /// `fixed_amount`
     FixedAmount,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `item` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Item {
     /// `id`.
     pub id: String,
@@ -105,6 +106,44 @@ pub struct Item {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Item {
+    /// A `Item` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Item {
+            id: id.into(),
+            name: None,
+            external_name: None,
+            description: None,
+            status: None,
+            resource_version: None,
+            updated_at: None,
+            item_family_id: None,
+            r#type: None,
+            is_shippable: None,
+            is_giftable: None,
+            redirect_url: None,
+            enabled_for_checkout: None,
+            enabled_in_portal: None,
+            included_in_mrr: None,
+            item_applicability: None,
+            gift_claim_redirect_url: None,
+            unit: None,
+            metered: None,
+            usage_calculation: None,
+            is_percentage_pricing: None,
+            archived_at: None,
+            channel: None,
+            applicable_items: None,
+            bundle_items: None,
+            bundle_configuration: None,
+            metadata: None,
+            deleted: None,
+            business_entity_id: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Item {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -247,7 +286,8 @@ impl<'de> Deserialize<'de> for Item {
     }
 }
 /// The `ApplicableItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ApplicableItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -308,7 +348,8 @@ impl<'de> Deserialize<'de> for ApplicableItem {
     }
 }
 /// The `BundleItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BundleItem {
     /// `item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,7 +428,8 @@ impl<'de> Deserialize<'de> for BundleItem {
     }
 }
 /// The `BundleConfiguration` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BundleConfiguration {
     /// `type`.
     #[serde(rename = "type")]
@@ -450,6 +492,7 @@ impl<'de> Deserialize<'de> for BundleConfiguration {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -481,6 +524,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `plan`
     Plan,
@@ -512,6 +556,7 @@ impl ApiEnum for Type {
 crate::api_enum_traits!(Type);
 /// Values of `ItemApplicability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ItemApplicability {
     /// `all`
     All,
@@ -539,6 +584,7 @@ impl ApiEnum for ItemApplicability {
 crate::api_enum_traits!(ItemApplicability);
 /// Values of `UsageCalculation`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UsageCalculation {
     /// `sum_of_usages`
     SumOfUsages,
@@ -570,6 +616,7 @@ impl ApiEnum for UsageCalculation {
 crate::api_enum_traits!(UsageCalculation);
 /// Values of `BundleConfigurationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BundleConfigurationType {
     /// `fixed`
     Fixed,
@@ -593,6 +640,7 @@ impl ApiEnum for BundleConfigurationType {
 crate::api_enum_traits!(BundleConfigurationType);
 /// Values of `CreateType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateType {
     /// `plan`
     Plan,
@@ -624,6 +672,7 @@ impl ApiEnum for CreateType {
 crate::api_enum_traits!(CreateType);
 /// Values of `CreateItemApplicability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateItemApplicability {
     /// `all`
     All,
@@ -651,6 +700,7 @@ impl ApiEnum for CreateItemApplicability {
 crate::api_enum_traits!(CreateItemApplicability);
 /// Values of `CreateUsageCalculation`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateUsageCalculation {
     /// `sum_of_usages`
     SumOfUsages,
@@ -682,6 +732,7 @@ impl ApiEnum for CreateUsageCalculation {
 crate::api_enum_traits!(CreateUsageCalculation);
 /// Values of `CreateBundleConfigurationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateBundleConfigurationType {
     /// `fixed`
     Fixed,
@@ -705,6 +756,7 @@ impl ApiEnum for CreateBundleConfigurationType {
 crate::api_enum_traits!(CreateBundleConfigurationType);
 /// Values of `UpdateItemApplicability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateItemApplicability {
     /// `all`
     All,
@@ -732,6 +784,7 @@ impl ApiEnum for UpdateItemApplicability {
 crate::api_enum_traits!(UpdateItemApplicability);
 /// Values of `UpdateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateStatus {
     /// `active`
     Active,
@@ -759,6 +812,7 @@ impl ApiEnum for UpdateStatus {
 crate::api_enum_traits!(UpdateStatus);
 /// Values of `UpdateBundleConfigurationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateBundleConfigurationType {
     /// `fixed`
     Fixed,
@@ -1015,6 +1069,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /items` (`item.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 100 characters.
     pub id: String,
@@ -1157,12 +1212,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /items` (`item.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `item`.
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `item` set and every other field absent, as in tests.
+    pub fn new(item: Item) -> Self {
+        CreateResponse {
+            item,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1250,12 +1315,22 @@ impl RetrieveRequest {
 }
 /// What `GET /items/{item_id}` (`item.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `item`.
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `item` set and every other field absent, as in tests.
+    pub fn new(item: Item) -> Self {
+        RetrieveResponse {
+            item,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1484,6 +1559,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /items/{item_id}` (`item.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `name`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1614,12 +1690,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /items/{item_id}` (`item.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `item`.
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `item` set and every other field absent, as in tests.
+    pub fn new(item: Item) -> Self {
+        UpdateResponse {
+            item,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1933,6 +2019,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /items` (`item.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2114,6 +2201,7 @@ impl crate::form::FormEncode for ListParams {
 /// The `bundle_configuration` filters of `GET /items` (`item.list`), sent as `bundle_configuration[field][operator]`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ListBundleConfigurationFilters {
     /// Filter on `bundle_configuration[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
@@ -2137,6 +2225,7 @@ impl crate::form::FormEncode for ListBundleConfigurationFilters {
 crate::form::form_object!(ListBundleConfigurationFilters);
 /// Fields `GET /items` (`item.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `name`
     #[serde(rename = "name")]
@@ -2159,12 +2248,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /items` (`item.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `item`.
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `item` set and every other field absent, as in tests.
+    pub fn new(item: Item) -> Self {
+        ListEntry {
+            item,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2256,12 +2355,22 @@ impl DeleteRequest {
 }
 /// What `POST /items/{item_id}/delete` (`item.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `item`.
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `item` set and every other field absent, as in tests.
+    pub fn new(item: Item) -> Self {
+        DeleteResponse {
+            item,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2304,6 +2413,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
 /// Fields of the `CreateBundleConfigurationParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateBundleConfigurationParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -2330,6 +2440,7 @@ crate::form::form_object!(CreateBundleConfigurationParams);
 /// Fields of the `CreateBundleItemsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateBundleItemsToAddParams {
     /// `item_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2387,6 +2498,7 @@ crate::form::form_object!(CreateBundleItemsToAddParams);
 /// Fields of the `UpdateBundleConfigurationParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateBundleConfigurationParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -2413,6 +2525,7 @@ crate::form::form_object!(UpdateBundleConfigurationParams);
 /// Fields of the `UpdateBundleItemsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateBundleItemsToAddParams {
     /// `item_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2470,6 +2583,7 @@ crate::form::form_object!(UpdateBundleItemsToAddParams);
 /// Fields of the `UpdateBundleItemsToUpdateParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateBundleItemsToUpdateParams {
     /// `item_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2527,6 +2641,7 @@ crate::form::form_object!(UpdateBundleItemsToUpdateParams);
 /// Fields of the `UpdateBundleItemsToRemoveParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateBundleItemsToRemoveParams {
     /// `item_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

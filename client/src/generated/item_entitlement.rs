@@ -7,6 +7,7 @@ use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `item_entitlement` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ItemEntitlement {
     /// `id`.
     pub id: String,
@@ -34,6 +35,22 @@ pub struct ItemEntitlement {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ItemEntitlement {
+    /// A `ItemEntitlement` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        ItemEntitlement {
+            id: id.into(),
+            item_id: None,
+            item_type: None,
+            feature_id: None,
+            feature_name: None,
+            value: None,
+            name: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ItemEntitlement {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -103,6 +120,7 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
 }
 /// Values of `ItemType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ItemType {
     /// `plan`
     Plan,
@@ -142,6 +160,7 @@ impl ApiEnum for ItemType {
 crate::api_enum_traits!(ItemType);
 /// Values of `AddItemEntitlementsItemEntitlementsItemType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AddItemEntitlementsItemEntitlementsItemType {
     /// `plan`
     Plan,
@@ -381,6 +400,7 @@ impl ItemEntitlementsForItemRequest {
 }
 /// Parameters of `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ItemEntitlementsForItemParams {
     /// `include_drafts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -426,12 +446,22 @@ impl crate::form::FormEncode for ItemEntitlementsForItemParams {
 }
 /// One entry of a page of `GET /items/{item_id}/item_entitlements` (`item_entitlement.item_entitlements_for_item`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ItemEntitlementsForItemEntry {
     /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ItemEntitlementsForItemEntry {
+    /// A `ItemEntitlementsForItemEntry` with `item_entitlement` set and every other field absent, as in tests.
+    pub fn new(item_entitlement: ItemEntitlement) -> Self {
+        ItemEntitlementsForItemEntry {
+            item_entitlement,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ItemEntitlementsForItemEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -598,6 +628,7 @@ impl ItemEntitlementsForFeatureRequest {
 }
 /// Parameters of `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ItemEntitlementsForFeatureParams {
     /// `include_drafts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -638,12 +669,22 @@ impl crate::form::FormEncode for ItemEntitlementsForFeatureParams {
 }
 /// One entry of a page of `GET /features/{feature_id}/item_entitlements` (`item_entitlement.item_entitlements_for_feature`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ItemEntitlementsForFeatureEntry {
     /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ItemEntitlementsForFeatureEntry {
+    /// A `ItemEntitlementsForFeatureEntry` with `item_entitlement` set and every other field absent, as in tests.
+    pub fn new(item_entitlement: ItemEntitlement) -> Self {
+        ItemEntitlementsForFeatureEntry {
+            item_entitlement,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ItemEntitlementsForFeatureEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -770,6 +811,7 @@ impl AddItemEntitlementsRequest {
 }
 /// Parameters of `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddItemEntitlementsParams {
     /// `action`.
     pub action: enums::Action,
@@ -804,12 +846,22 @@ impl crate::form::FormEncode for AddItemEntitlementsParams {
 }
 /// One entry of a page of `POST /features/{feature_id}/item_entitlements` (`item_entitlement.add_item_entitlements`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AddItemEntitlementsEntry {
     /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AddItemEntitlementsEntry {
+    /// A `AddItemEntitlementsEntry` with `item_entitlement` set and every other field absent, as in tests.
+    pub fn new(item_entitlement: ItemEntitlement) -> Self {
+        AddItemEntitlementsEntry {
+            item_entitlement,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AddItemEntitlementsEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -949,6 +1001,7 @@ impl UpsertOrRemoveItemEntitlementsForItemRequest {
 }
 /// Parameters of `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpsertOrRemoveItemEntitlementsForItemParams {
     /// `action`.
     pub action: enums::Action,
@@ -985,12 +1038,22 @@ impl crate::form::FormEncode for UpsertOrRemoveItemEntitlementsForItemParams {
 }
 /// One entry of a page of `POST /items/{item_id}/item_entitlements` (`item_entitlement.upsert_or_remove_item_entitlements_for_item`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpsertOrRemoveItemEntitlementsForItemEntry {
     /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpsertOrRemoveItemEntitlementsForItemEntry {
+    /// A `UpsertOrRemoveItemEntitlementsForItemEntry` with `item_entitlement` set and every other field absent, as in tests.
+    pub fn new(item_entitlement: ItemEntitlement) -> Self {
+        UpsertOrRemoveItemEntitlementsForItemEntry {
+            item_entitlement,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpsertOrRemoveItemEntitlementsForItemEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1036,6 +1099,7 @@ impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
 /// Fields of the `AddItemEntitlementsItemEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AddItemEntitlementsItemEntitlementsParams {
     /// `item_id`; at most 100 characters.
     pub item_id: String,
@@ -1080,6 +1144,7 @@ crate::form::form_object!(AddItemEntitlementsItemEntitlementsParams);
 /// Fields of the `UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
     /// `feature_id`; at most 50 characters.
     pub feature_id: String,

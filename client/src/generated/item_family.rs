@@ -10,6 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `item_family` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ItemFamily {
     /// `id`.
     pub id: String,
@@ -43,6 +44,24 @@ pub struct ItemFamily {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ItemFamily {
+    /// A `ItemFamily` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        ItemFamily {
+            id: id.into(),
+            name: None,
+            description: None,
+            status: None,
+            resource_version: None,
+            updated_at: None,
+            channel: None,
+            business_entity_id: None,
+            deleted: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ItemFamily {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -118,6 +137,7 @@ impl<'de> Deserialize<'de> for ItemFamily {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -287,6 +307,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /item_families` (`item_family.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -330,12 +351,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /item_families` (`item_family.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `item_family`.
     pub item_family: ItemFamily,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `item_family` set and every other field absent, as in tests.
+    pub fn new(item_family: ItemFamily) -> Self {
+        CreateResponse {
+            item_family,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -424,12 +455,22 @@ impl RetrieveRequest {
 }
 /// What `GET /item_families/{item_family_id}` (`item_family.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `item_family`.
     pub item_family: ItemFamily,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `item_family` set and every other field absent, as in tests.
+    pub fn new(item_family: ItemFamily) -> Self {
+        RetrieveResponse {
+            item_family,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -630,6 +671,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /item_families` (`item_family.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -710,12 +752,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /item_families` (`item_family.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `item_family`.
     pub item_family: ItemFamily,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `item_family` set and every other field absent, as in tests.
+    pub fn new(item_family: ItemFamily) -> Self {
+        ListEntry {
+            item_family,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -838,6 +890,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /item_families/{item_family_id}` (`item_family.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -873,12 +926,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /item_families/{item_family_id}` (`item_family.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `item_family`.
     pub item_family: ItemFamily,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `item_family` set and every other field absent, as in tests.
+    pub fn new(item_family: ItemFamily) -> Self {
+        UpdateResponse {
+            item_family,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -971,12 +1034,22 @@ impl DeleteRequest {
 }
 /// What `POST /item_families/{item_family_id}/delete` (`item_family.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `item_family`.
     pub item_family: ItemFamily,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `item_family` set and every other field absent, as in tests.
+    pub fn new(item_family: ItemFamily) -> Self {
+        DeleteResponse {
+            item_family,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `item_price` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ItemPrice {
     /// `id`.
     pub id: String,
@@ -150,6 +151,58 @@ pub struct ItemPrice {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ItemPrice {
+    /// A `ItemPrice` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        ItemPrice {
+            id: id.into(),
+            name: None,
+            item_family_id: None,
+            item_id: None,
+            description: None,
+            status: None,
+            external_name: None,
+            price_variant_id: None,
+            proration_type: None,
+            pricing_model: None,
+            price: None,
+            price_in_decimal: None,
+            period: None,
+            currency_code: None,
+            period_unit: None,
+            trial_period: None,
+            trial_period_unit: None,
+            trial_end_action: None,
+            shipping_period: None,
+            shipping_period_unit: None,
+            billing_cycles: None,
+            free_quantity: None,
+            free_quantity_in_decimal: None,
+            channel: None,
+            resource_version: None,
+            updated_at: None,
+            created_at: None,
+            usage_accumulation_reset_frequency: None,
+            archived_at: None,
+            invoice_notes: None,
+            tiers: None,
+            is_taxable: None,
+            tax_detail: None,
+            tax_providers_fields: None,
+            accounting_detail: None,
+            metadata: None,
+            item_type: None,
+            archivable: None,
+            parent_item_id: None,
+            show_description_in_invoices: None,
+            show_description_in_quotes: None,
+            deleted: None,
+            business_entity_id: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ItemPrice {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -340,7 +393,8 @@ impl<'de> Deserialize<'de> for ItemPrice {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Tier {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -447,7 +501,8 @@ impl<'de> Deserialize<'de> for Tier {
     }
 }
 /// The `TaxDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct TaxDetail {
     /// `tax_profile_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -548,7 +603,8 @@ impl<'de> Deserialize<'de> for TaxDetail {
     }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct TaxProvidersField {
     /// `provider_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -621,7 +677,8 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
     }
 }
 /// The `AccountingDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct AccountingDetail {
     /// `sku`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -721,6 +778,7 @@ impl<'de> Deserialize<'de> for AccountingDetail {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -752,6 +810,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `ProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProrationType {
     /// `site_default`
     SiteDefault,
@@ -783,6 +842,7 @@ impl ApiEnum for ProrationType {
 crate::api_enum_traits!(ProrationType);
 /// Values of `TrialPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrialPeriodUnit {
     /// `day`
     Day,
@@ -810,6 +870,7 @@ impl ApiEnum for TrialPeriodUnit {
 crate::api_enum_traits!(TrialPeriodUnit);
 /// Values of `TrialEndAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrialEndAction {
     /// `site_default`
     SiteDefault,
@@ -841,6 +902,7 @@ impl ApiEnum for TrialEndAction {
 crate::api_enum_traits!(TrialEndAction);
 /// Values of `ShippingPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ShippingPeriodUnit {
     /// `day`
     Day,
@@ -876,6 +938,7 @@ impl ApiEnum for ShippingPeriodUnit {
 crate::api_enum_traits!(ShippingPeriodUnit);
 /// Values of `CreateProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateProrationType {
     /// `site_default`
     SiteDefault,
@@ -907,6 +970,7 @@ impl ApiEnum for CreateProrationType {
 crate::api_enum_traits!(CreateProrationType);
 /// Values of `CreateTrialPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateTrialPeriodUnit {
     /// `day`
     Day,
@@ -934,6 +998,7 @@ impl ApiEnum for CreateTrialPeriodUnit {
 crate::api_enum_traits!(CreateTrialPeriodUnit);
 /// Values of `CreateShippingPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateShippingPeriodUnit {
     /// `day`
     Day,
@@ -969,6 +1034,7 @@ impl ApiEnum for CreateShippingPeriodUnit {
 crate::api_enum_traits!(CreateShippingPeriodUnit);
 /// Values of `CreateTrialEndAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateTrialEndAction {
     /// `site_default`
     SiteDefault,
@@ -1000,6 +1066,7 @@ impl ApiEnum for CreateTrialEndAction {
 crate::api_enum_traits!(CreateTrialEndAction);
 /// Values of `UpdateProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateProrationType {
     /// `site_default`
     SiteDefault,
@@ -1031,6 +1098,7 @@ impl ApiEnum for UpdateProrationType {
 crate::api_enum_traits!(UpdateProrationType);
 /// Values of `UpdateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateStatus {
     /// `active`
     Active,
@@ -1058,6 +1126,7 @@ impl ApiEnum for UpdateStatus {
 crate::api_enum_traits!(UpdateStatus);
 /// Values of `UpdateTrialPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateTrialPeriodUnit {
     /// `day`
     Day,
@@ -1085,6 +1154,7 @@ impl ApiEnum for UpdateTrialPeriodUnit {
 crate::api_enum_traits!(UpdateTrialPeriodUnit);
 /// Values of `UpdateShippingPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateShippingPeriodUnit {
     /// `day`
     Day,
@@ -1120,6 +1190,7 @@ impl ApiEnum for UpdateShippingPeriodUnit {
 crate::api_enum_traits!(UpdateShippingPeriodUnit);
 /// Values of `UpdateTrialEndAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateTrialEndAction {
     /// `site_default`
     SiteDefault,
@@ -1461,6 +1532,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /item_prices` (`item_price.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 100 characters.
     pub id: String,
@@ -1652,12 +1724,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /item_prices` (`item_price.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `item_price` set and every other field absent, as in tests.
+    pub fn new(item_price: ItemPrice) -> Self {
+        CreateResponse {
+            item_price,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1746,12 +1828,22 @@ impl RetrieveRequest {
 }
 /// What `GET /item_prices/{item_price_id}` (`item_price.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `item_price` set and every other field absent, as in tests.
+    pub fn new(item_price: ItemPrice) -> Self {
+        RetrieveResponse {
+            item_price,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2020,6 +2112,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /item_prices/{item_price_id}` (`item_price.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `name`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2200,12 +2293,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /item_prices/{item_price_id}` (`item_price.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `item_price` set and every other field absent, as in tests.
+    pub fn new(item_price: ItemPrice) -> Self {
+        UpdateResponse {
+            item_price,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2531,6 +2634,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /item_prices` (`item_price.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2724,6 +2828,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /item_prices` (`item_price.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `name`
     #[serde(rename = "name")]
@@ -2746,12 +2851,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /item_prices` (`item_price.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `item_price` set and every other field absent, as in tests.
+    pub fn new(item_price: ItemPrice) -> Self {
+        ListEntry {
+            item_price,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2844,12 +2959,22 @@ impl DeleteRequest {
 }
 /// What `POST /item_prices/{item_price_id}/delete` (`item_price.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `item_price` set and every other field absent, as in tests.
+    pub fn new(item_price: ItemPrice) -> Self {
+        DeleteResponse {
+            item_price,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3014,6 +3139,7 @@ impl FindApplicableItemsRequest {
 }
 /// Parameters of `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FindApplicableItemsParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3054,6 +3180,7 @@ impl crate::form::FormEncode for FindApplicableItemsParams {
 }
 /// Fields `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FindApplicableItemsSortField {
     /// `name`
     #[serde(rename = "name")]
@@ -3076,12 +3203,22 @@ impl crate::filter::SortField for FindApplicableItemsSortField {
 }
 /// One entry of a page of `GET /item_prices/{item_price_id}/applicable_items` (`item_price.find_applicable_items`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct FindApplicableItemsEntry {
     /// `item`.
     pub item: item::Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl FindApplicableItemsEntry {
+    /// A `FindApplicableItemsEntry` with `item` set and every other field absent, as in tests.
+    pub fn new(item: item::Item) -> Self {
+        FindApplicableItemsEntry {
+            item,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for FindApplicableItemsEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3250,6 +3387,7 @@ impl FindApplicableItemPricesRequest {
 }
 /// Parameters of `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FindApplicableItemPricesParams {
     /// `item_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3295,6 +3433,7 @@ impl crate::form::FormEncode for FindApplicableItemPricesParams {
 }
 /// Fields `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FindApplicableItemPricesSortField {
     /// `name`
     #[serde(rename = "name")]
@@ -3317,12 +3456,22 @@ impl crate::filter::SortField for FindApplicableItemPricesSortField {
 }
 /// One entry of a page of `GET /item_prices/{item_price_id}/applicable_item_prices` (`item_price.find_applicable_item_prices`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct FindApplicableItemPricesEntry {
     /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl FindApplicableItemPricesEntry {
+    /// A `FindApplicableItemPricesEntry` with `item_price` set and every other field absent, as in tests.
+    pub fn new(item_price: ItemPrice) -> Self {
+        FindApplicableItemPricesEntry {
+            item_price,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for FindApplicableItemPricesEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3366,6 +3515,7 @@ impl<'de> Deserialize<'de> for FindApplicableItemPricesEntry {
 /// Fields of the `CreateTaxDetailParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTaxDetailParams {
     /// `tax_profile_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3453,6 +3603,7 @@ crate::form::form_object!(CreateTaxDetailParams);
 /// Fields of the `CreateAccountingDetailParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAccountingDetailParams {
     /// `sku`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3530,6 +3681,7 @@ crate::form::form_object!(CreateAccountingDetailParams);
 /// Fields of the `CreateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3627,6 +3779,7 @@ crate::form::form_object!(CreateTiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     pub provider_name: String,
@@ -3660,6 +3813,7 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `UpdateTaxDetailParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateTaxDetailParams {
     /// `tax_profile_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3747,6 +3901,7 @@ crate::form::form_object!(UpdateTaxDetailParams);
 /// Fields of the `UpdateAccountingDetailParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateAccountingDetailParams {
     /// `sku`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3824,6 +3979,7 @@ crate::form::form_object!(UpdateAccountingDetailParams);
 /// Fields of the `UpdateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3921,6 +4077,7 @@ crate::form::form_object!(UpdateTiersParams);
 /// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     pub provider_name: String,

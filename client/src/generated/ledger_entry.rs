@@ -7,6 +7,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `ledger_entry` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct LedgerEntry {
     /// `id`.
     pub id: String,
@@ -59,6 +60,30 @@ pub struct LedgerEntry {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LedgerEntry {
+    /// A `LedgerEntry` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        LedgerEntry {
+            id: id.into(),
+            subscription_id: None,
+            account_type: None,
+            unit_id: None,
+            unit_type: None,
+            amount: None,
+            grant_block_start_balance: None,
+            grant_block_end_balance: None,
+            account_start_balance: None,
+            account_end_balance: None,
+            r#type: None,
+            ledger_operation_id: None,
+            grant_block_id: None,
+            created_at: None,
+            modified_at: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for LedgerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -158,6 +183,7 @@ impl<'de> Deserialize<'de> for LedgerEntry {
 }
 /// Values of `AccountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccountType {
     /// `provisioned`
     Provisioned,
@@ -185,6 +211,7 @@ impl ApiEnum for AccountType {
 crate::api_enum_traits!(AccountType);
 /// Values of `UnitType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UnitType {
     /// `credit_unit`
     CreditUnit,

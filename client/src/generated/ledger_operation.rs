@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `ledger_operation` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct LedgerOperation {
     /// `id`.
     pub id: String,
@@ -71,6 +72,31 @@ pub struct LedgerOperation {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LedgerOperation {
+    /// A `LedgerOperation` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        LedgerOperation {
+            id: id.into(),
+            subscription_id: None,
+            unit_id: None,
+            unit_type: None,
+            r#type: None,
+            amount: None,
+            provisioned_start_balance: None,
+            provisioned_end_balance: None,
+            overdraft_start_balance: None,
+            overdraft_end_balance: None,
+            parent_ledger_operation_id: None,
+            ledger_operation_timestamp: None,
+            auto_release_timestamp: None,
+            created_at: None,
+            modified_at: None,
+            metadata: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for LedgerOperation {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -181,6 +207,7 @@ impl<'de> Deserialize<'de> for LedgerOperation {
 }
 /// Values of `UnitType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UnitType {
     /// `credit_unit`
     CreditUnit,
@@ -204,6 +231,7 @@ impl ApiEnum for UnitType {
 crate::api_enum_traits!(UnitType);
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `allocation`
     Allocation,
@@ -436,12 +464,22 @@ impl RetrieveLedgerOperationRequest {
 }
 /// What `GET /ledger_operations/{ledger_operation_id}` (`ledger_operation.retrieve_ledger_operation`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveLedgerOperationResponse {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveLedgerOperationResponse {
+    /// A `RetrieveLedgerOperationResponse` with `ledger_operation` set and every other field absent, as in tests.
+    pub fn new(ledger_operation: LedgerOperation) -> Self {
+        RetrieveLedgerOperationResponse {
+            ledger_operation,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveLedgerOperationResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -634,6 +672,7 @@ impl ListLedgerOperationsRequest {
 }
 /// Parameters of `GET /ledger_operations` (`ledger_operation.list_ledger_operations`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListLedgerOperationsParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -710,6 +749,7 @@ impl crate::form::FormEncode for ListLedgerOperationsParams {
 }
 /// Fields `GET /ledger_operations` (`ledger_operation.list_ledger_operations`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListLedgerOperationsSortField {
     /// `created_at`
     #[serde(rename = "created_at")]
@@ -724,12 +764,22 @@ impl crate::filter::SortField for ListLedgerOperationsSortField {
 }
 /// One entry of a page of `GET /ledger_operations` (`ledger_operation.list_ledger_operations`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListLedgerOperationsEntry {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListLedgerOperationsEntry {
+    /// A `ListLedgerOperationsEntry` with `ledger_operation` set and every other field absent, as in tests.
+    pub fn new(ledger_operation: LedgerOperation) -> Self {
+        ListLedgerOperationsEntry {
+            ledger_operation,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListLedgerOperationsEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -842,6 +892,7 @@ impl CaptureRequest {
 }
 /// Parameters of `POST /ledger_operations/capture` (`ledger_operation.capture`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CaptureParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -898,6 +949,7 @@ impl crate::form::FormEncode for CaptureParams {
 }
 /// What `POST /ledger_operations/capture` (`ledger_operation.capture`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CaptureResponse {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
@@ -910,6 +962,23 @@ pub struct CaptureResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CaptureResponse {
+    /// A `CaptureResponse` with `ledger_operation`, `ledger_account_balance`, `grant_blocks`, `ledger_entries` set and every other field absent, as in tests.
+    pub fn new(
+        ledger_operation: LedgerOperation,
+        ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
+        grant_blocks: Vec<grant_block::GrantBlock>,
+        ledger_entries: Vec<ledger_entry::LedgerEntry>,
+    ) -> Self {
+        CaptureResponse {
+            ledger_operation,
+            ledger_account_balance,
+            grant_blocks,
+            ledger_entries,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CaptureResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1049,6 +1118,7 @@ impl AuthorizeRequest {
 }
 /// Parameters of `POST /ledger_operations/authorize` (`ledger_operation.authorize`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AuthorizeParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1110,6 +1180,7 @@ impl crate::form::FormEncode for AuthorizeParams {
 }
 /// What `POST /ledger_operations/authorize` (`ledger_operation.authorize`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AuthorizeResponse {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
@@ -1122,6 +1193,23 @@ pub struct AuthorizeResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AuthorizeResponse {
+    /// A `AuthorizeResponse` with `ledger_operation`, `ledger_account_balance`, `grant_blocks`, `ledger_entries` set and every other field absent, as in tests.
+    pub fn new(
+        ledger_operation: LedgerOperation,
+        ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
+        grant_blocks: Vec<grant_block::GrantBlock>,
+        ledger_entries: Vec<ledger_entry::LedgerEntry>,
+    ) -> Self {
+        AuthorizeResponse {
+            ledger_operation,
+            ledger_account_balance,
+            grant_blocks,
+            ledger_entries,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AuthorizeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1258,6 +1346,7 @@ impl CaptureAuthorizationRequest {
 }
 /// Parameters of `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CaptureAuthorizationParams {
     /// `authorization_id`; at most 50 characters.
     pub authorization_id: String,
@@ -1309,6 +1398,7 @@ impl crate::form::FormEncode for CaptureAuthorizationParams {
 }
 /// What `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CaptureAuthorizationResponse {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
@@ -1321,6 +1411,23 @@ pub struct CaptureAuthorizationResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CaptureAuthorizationResponse {
+    /// A `CaptureAuthorizationResponse` with `ledger_operation`, `ledger_account_balance`, `grant_blocks`, `ledger_entries` set and every other field absent, as in tests.
+    pub fn new(
+        ledger_operation: LedgerOperation,
+        ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
+        grant_blocks: Vec<grant_block::GrantBlock>,
+        ledger_entries: Vec<ledger_entry::LedgerEntry>,
+    ) -> Self {
+        CaptureAuthorizationResponse {
+            ledger_operation,
+            ledger_account_balance,
+            grant_blocks,
+            ledger_entries,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CaptureAuthorizationResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1457,6 +1564,7 @@ impl ReleaseAuthorizationRequest {
 }
 /// Parameters of `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReleaseAuthorizationParams {
     /// `authorization_id`; at most 50 characters.
     pub authorization_id: String,
@@ -1503,6 +1611,7 @@ impl crate::form::FormEncode for ReleaseAuthorizationParams {
 }
 /// What `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReleaseAuthorizationResponse {
     /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
@@ -1515,6 +1624,23 @@ pub struct ReleaseAuthorizationResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ReleaseAuthorizationResponse {
+    /// A `ReleaseAuthorizationResponse` with `ledger_operation`, `ledger_account_balance`, `grant_blocks`, `ledger_entries` set and every other field absent, as in tests.
+    pub fn new(
+        ledger_operation: LedgerOperation,
+        ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
+        grant_blocks: Vec<grant_block::GrantBlock>,
+        ledger_entries: Vec<ledger_entry::LedgerEntry>,
+    ) -> Self {
+        ReleaseAuthorizationResponse {
+            ledger_operation,
+            ledger_account_balance,
+            grant_blocks,
+            ledger_entries,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ReleaseAuthorizationResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1644,6 +1770,7 @@ impl AllocateRequest {
 }
 /// Parameters of `POST /ledger_operations/allocate` (`ledger_operation.allocate`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AllocateParams {
     /// `subscription_id`; at most 50 characters.
     pub subscription_id: String,
@@ -1695,6 +1822,7 @@ impl crate::form::FormEncode for AllocateParams {
 }
 /// What `POST /ledger_operations/allocate` (`ledger_operation.allocate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AllocateResponse {
     /// `ledger_account_balance`.
     pub ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
@@ -1707,6 +1835,23 @@ pub struct AllocateResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AllocateResponse {
+    /// A `AllocateResponse` with `ledger_account_balance`, `ledger_operations`, `grant_blocks`, `ledger_entries` set and every other field absent, as in tests.
+    pub fn new(
+        ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
+        ledger_operations: Vec<LedgerOperation>,
+        grant_blocks: Vec<grant_block::GrantBlock>,
+        ledger_entries: Vec<ledger_entry::LedgerEntry>,
+    ) -> Self {
+        AllocateResponse {
+            ledger_account_balance,
+            ledger_operations,
+            grant_blocks,
+            ledger_entries,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AllocateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

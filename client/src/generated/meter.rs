@@ -13,6 +13,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `meter` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Meter {
     /// `id`.
     pub id: String,
@@ -50,6 +51,25 @@ pub struct Meter {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Meter {
+    /// A `Meter` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Meter {
+            id: id.into(),
+            name: None,
+            description: None,
+            r#type: None,
+            status: None,
+            query: None,
+            created_at: None,
+            updated_at: None,
+            column_definitions: None,
+            features: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Meter {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -130,6 +150,7 @@ impl<'de> Deserialize<'de> for Meter {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `simple`
     Simple,
@@ -157,6 +178,7 @@ impl ApiEnum for Type {
 crate::api_enum_traits!(Type);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -329,6 +351,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /meters` (`meter.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -378,6 +401,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /meters` (`meter.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `id`
     #[serde(rename = "id")]
@@ -404,12 +428,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /meters` (`meter.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `meter`.
     pub meter: Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `meter` set and every other field absent, as in tests.
+    pub fn new(meter: Meter) -> Self {
+        ListEntry {
+            meter,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -13,6 +13,7 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `metered_feature` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct MeteredFeature {
     /// `id`.
     pub id: String,
@@ -44,6 +45,23 @@ pub struct MeteredFeature {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl MeteredFeature {
+    /// A `MeteredFeature` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        MeteredFeature {
+            id: id.into(),
+            name: None,
+            description: None,
+            r#type: None,
+            status: None,
+            query: None,
+            column_definitions: None,
+            features: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for MeteredFeature {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -118,6 +136,7 @@ impl<'de> Deserialize<'de> for MeteredFeature {
 }
 /// Values of `CreateColumnDefinitionsDataType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateColumnDefinitionsDataType {
     /// `number`
     Number,
@@ -285,6 +304,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /metered_features` (`metered_feature.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `name`; at most 50 characters.
     pub name: String,
@@ -336,12 +356,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /metered_features` (`metered_feature.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `meter`.
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `meter` set and every other field absent, as in tests.
+    pub fn new(meter: meter::Meter) -> Self {
+        CreateResponse {
+            meter,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -435,12 +465,22 @@ impl ArchiveRequest {
 }
 /// What `POST /metered_features/{metered_feature_id}/archive_command` (`metered_feature.archive`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ArchiveResponse {
     /// `meter`.
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ArchiveResponse {
+    /// A `ArchiveResponse` with `meter` set and every other field absent, as in tests.
+    pub fn new(meter: meter::Meter) -> Self {
+        ArchiveResponse {
+            meter,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ArchiveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -536,12 +576,22 @@ impl ReactivateRequest {
 }
 /// What `POST /metered_features/{metered_feature_id}/reactivate_command` (`metered_feature.reactivate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReactivateResponse {
     /// `meter`.
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ReactivateResponse {
+    /// A `ReactivateResponse` with `meter` set and every other field absent, as in tests.
+    pub fn new(meter: meter::Meter) -> Self {
+        ReactivateResponse {
+            meter,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ReactivateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -635,12 +685,22 @@ impl DeleteRequest {
 }
 /// What `POST /metered_features/{metered_feature_id}/delete` (`metered_feature.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `meter`.
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `meter` set and every other field absent, as in tests.
+    pub fn new(meter: meter::Meter) -> Self {
+        DeleteResponse {
+            meter,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -684,6 +744,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
 /// Fields of the `CreateColumnDefinitionsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateColumnDefinitionsParams {
     /// `column_name`; at most 100 characters.
     pub column_name: String,

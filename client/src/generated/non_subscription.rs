@@ -5,7 +5,8 @@
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `non_subscription` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct NonSubscription {
     /// `app_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,6 +86,7 @@ impl<'de> Deserialize<'de> for NonSubscription {
 }
 /// Values of `ProcessReceiptProductType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProcessReceiptProductType {
     /// `consumable`
     Consumable,
@@ -229,6 +231,7 @@ impl ProcessReceiptRequest {
 }
 /// Parameters of `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProcessReceiptParams {
     /// `receipt`; at most 65000 characters.
     pub receipt: String,
@@ -268,12 +271,22 @@ impl crate::form::FormEncode for ProcessReceiptParams {
 }
 /// What `POST /non_subscriptions/{non_subscription_app_id}/one_time_purchase` (`non_subscription.process_receipt`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ProcessReceiptResponse {
     /// `non_subscription`.
     pub non_subscription: NonSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ProcessReceiptResponse {
+    /// A `ProcessReceiptResponse` with `non_subscription` set and every other field absent, as in tests.
+    pub fn new(non_subscription: NonSubscription) -> Self {
+        ProcessReceiptResponse {
+            non_subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ProcessReceiptResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -319,6 +332,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
 /// Fields of the `ProcessReceiptProductParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ProcessReceiptProductParams {
     /// `id`; at most 96 characters.
     pub id: String,
@@ -378,6 +392,7 @@ crate::form::form_object!(ProcessReceiptProductParams);
 /// Fields of the `ProcessReceiptCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ProcessReceiptCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

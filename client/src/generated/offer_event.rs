@@ -5,7 +5,8 @@
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `offer_event` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct OfferEvent {
     /// `object`: the name of the object's type, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +59,7 @@ impl<'de> Deserialize<'de> for OfferEvent {
 }
 /// Values of `OfferEventsType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OfferEventsType {
     /// `viewed`
     Viewed,
@@ -174,6 +176,7 @@ impl OfferEventsRequest {
 }
 /// Parameters of `POST /offer_events` (`offer_event.offer_events`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OfferEventsParams {
     /// `personalized_offer_id`; at most 50 characters.
     pub personalized_offer_id: String,
@@ -210,7 +213,8 @@ impl crate::form::FormEncode for OfferEventsParams {
     }
 }
 /// What `POST /offer_events` (`offer_event.offer_events`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct OfferEventsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -8,6 +8,7 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `offer_fulfillment` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OfferFulfillment {
     /// `id`.
     pub id: String,
@@ -44,6 +45,25 @@ pub struct OfferFulfillment {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OfferFulfillment {
+    /// A `OfferFulfillment` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        OfferFulfillment {
+            id: id.into(),
+            personalized_offer_id: None,
+            option_id: None,
+            processing_type: None,
+            status: None,
+            redirect_url: None,
+            failed_at: None,
+            created_at: None,
+            completed_at: None,
+            error: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OfferFulfillment {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -123,7 +143,8 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
     }
 }
 /// The `OfferFulfillmentError` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct OfferFulfillmentError {
     /// `code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -191,6 +212,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentError {
 }
 /// Values of `ProcessingType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProcessingType {
     /// `billing_update`
     BillingUpdate,
@@ -230,6 +252,7 @@ impl ApiEnum for ProcessingType {
 crate::api_enum_traits!(ProcessingType);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `in_progress`
     InProgress,
@@ -261,6 +284,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `ErrorCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// `billing_update_failed`
     BillingUpdateFailed,
@@ -300,6 +324,7 @@ impl ApiEnum for ErrorCode {
 crate::api_enum_traits!(ErrorCode);
 /// Values of `OfferFulfillmentsUpdateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OfferFulfillmentsUpdateStatus {
     /// `completed`
     Completed,
@@ -445,6 +470,7 @@ impl OfferFulfillmentsRequest {
 }
 /// Parameters of `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OfferFulfillmentsParams {
     /// `personalized_offer_id`; at most 50 characters.
     pub personalized_offer_id: String,
@@ -481,6 +507,7 @@ impl crate::form::FormEncode for OfferFulfillmentsParams {
 }
 /// What `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OfferFulfillmentsResponse {
     /// `offer_fulfillment`.
     pub offer_fulfillment: OfferFulfillment,
@@ -490,6 +517,16 @@ pub struct OfferFulfillmentsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OfferFulfillmentsResponse {
+    /// A `OfferFulfillmentsResponse` with `offer_fulfillment` set and every other field absent, as in tests.
+    pub fn new(offer_fulfillment: OfferFulfillment) -> Self {
+        OfferFulfillmentsResponse {
+            offer_fulfillment,
+            hosted_page: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OfferFulfillmentsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -586,12 +623,22 @@ impl OfferFulfillmentsGetRequest {
 }
 /// What `GET /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_get`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OfferFulfillmentsGetResponse {
     /// `offer_fulfillment`.
     pub offer_fulfillment: OfferFulfillment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OfferFulfillmentsGetResponse {
+    /// A `OfferFulfillmentsGetResponse` with `offer_fulfillment` set and every other field absent, as in tests.
+    pub fn new(offer_fulfillment: OfferFulfillment) -> Self {
+        OfferFulfillmentsGetResponse {
+            offer_fulfillment,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OfferFulfillmentsGetResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -712,6 +759,7 @@ impl OfferFulfillmentsUpdateRequest {
 }
 /// Parameters of `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OfferFulfillmentsUpdateParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -750,12 +798,22 @@ impl crate::form::FormEncode for OfferFulfillmentsUpdateParams {
 }
 /// What `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OfferFulfillmentsUpdateResponse {
     /// `offer_fulfillment`.
     pub offer_fulfillment: OfferFulfillment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OfferFulfillmentsUpdateResponse {
+    /// A `OfferFulfillmentsUpdateResponse` with `offer_fulfillment` set and every other field absent, as in tests.
+    pub fn new(offer_fulfillment: OfferFulfillment) -> Self {
+        OfferFulfillmentsUpdateResponse {
+            offer_fulfillment,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OfferFulfillmentsUpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

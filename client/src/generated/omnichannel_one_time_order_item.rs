@@ -6,6 +6,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_one_time_order_item` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OmnichannelOneTimeOrderItem {
     /// `id`.
     pub id: String,
@@ -36,6 +37,23 @@ pub struct OmnichannelOneTimeOrderItem {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OmnichannelOneTimeOrderItem {
+    /// A `OmnichannelOneTimeOrderItem` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        OmnichannelOneTimeOrderItem {
+            id: id.into(),
+            item_id_at_source: None,
+            item_type_at_source: None,
+            quantity: None,
+            cancelled_at: None,
+            cancellation_reason: None,
+            created_at: None,
+            resource_version: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OmnichannelOneTimeOrderItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -108,6 +126,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
 }
 /// Values of `CancellationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CancellationReason {
     /// `customer_cancelled`
     CustomerCancelled,

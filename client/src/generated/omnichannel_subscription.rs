@@ -13,6 +13,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OmnichannelSubscription {
     /// `id`.
     pub id: String,
@@ -56,6 +57,26 @@ pub struct OmnichannelSubscription {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OmnichannelSubscription {
+    /// A `OmnichannelSubscription` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        OmnichannelSubscription {
+            id: id.into(),
+            id_at_source: None,
+            app_id: None,
+            source: None,
+            customer_id: None,
+            created_at: None,
+            purchased_at: None,
+            updated_at: None,
+            resource_version: None,
+            omnichannel_subscription_items: None,
+            initial_purchase_transaction: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OmnichannelSubscription {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -145,6 +166,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
 }
 /// Values of `Source`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Source {
     /// `apple_app_store`
     AppleAppStore,
@@ -172,6 +194,7 @@ impl ApiEnum for Source {
 crate::api_enum_traits!(Source);
 /// Values of `ListOmnichannelSubscriptionItemStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListOmnichannelSubscriptionItemStatus {
     /// `active`
     Active,
@@ -327,12 +350,22 @@ impl RetrieveRequest {
 }
 /// What `GET /omnichannel_subscriptions/{omnichannel_subscription_id}` (`omnichannel_subscription.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `omnichannel_subscription`.
     pub omnichannel_subscription: OmnichannelSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `omnichannel_subscription` set and every other field absent, as in tests.
+    pub fn new(omnichannel_subscription: OmnichannelSubscription) -> Self {
+        RetrieveResponse {
+            omnichannel_subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -581,6 +614,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -684,6 +718,7 @@ impl crate::form::FormEncode for ListParams {
 /// The `omnichannel_subscription_item` filters of `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`), sent as `omnichannel_subscription_item[field][operator]`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ListOmnichannelSubscriptionItemFilters {
     /// Filter on `omnichannel_subscription_item[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
@@ -715,6 +750,7 @@ impl crate::form::FormEncode for ListOmnichannelSubscriptionItemFilters {
 crate::form::form_object!(ListOmnichannelSubscriptionItemFilters);
 /// Fields `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `created_at`
     #[serde(rename = "created_at")]
@@ -733,12 +769,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /omnichannel_subscriptions` (`omnichannel_subscription.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `omnichannel_subscription`.
     pub omnichannel_subscription: OmnichannelSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `omnichannel_subscription` set and every other field absent, as in tests.
+    pub fn new(omnichannel_subscription: OmnichannelSubscription) -> Self {
+        ListEntry {
+            omnichannel_subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -912,6 +958,7 @@ impl OmnichannelTransactionsForOmnichannelSubscriptionRequest {
 /// Parameters of `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct OmnichannelTransactionsForOmnichannelSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -940,12 +987,24 @@ for OmnichannelTransactionsForOmnichannelSubscriptionParams {
 }
 /// One entry of a page of `GET /omnichannel_subscriptions/{omnichannel_subscription_id}/omnichannel_transactions` (`omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OmnichannelTransactionsForOmnichannelSubscriptionEntry {
     /// `omnichannel_transaction`.
     pub omnichannel_transaction: omnichannel_transaction::OmnichannelTransaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OmnichannelTransactionsForOmnichannelSubscriptionEntry {
+    /// A `OmnichannelTransactionsForOmnichannelSubscriptionEntry` with `omnichannel_transaction` set and every other field absent, as in tests.
+    pub fn new(
+        omnichannel_transaction: omnichannel_transaction::OmnichannelTransaction,
+    ) -> Self {
+        OmnichannelTransactionsForOmnichannelSubscriptionEntry {
+            omnichannel_transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OmnichannelTransactionsForOmnichannelSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1070,6 +1129,7 @@ impl MoveRequest {
 }
 /// Parameters of `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MoveParams {
     /// `to_customer_id`; at most 50 characters.
     pub to_customer_id: String,
@@ -1099,12 +1159,22 @@ impl crate::form::FormEncode for MoveParams {
 }
 /// What `POST /omnichannel_subscriptions/{omnichannel_subscription_id}/move` (`omnichannel_subscription.move`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct MoveResponse {
     /// `omnichannel_subscription`.
     pub omnichannel_subscription: OmnichannelSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl MoveResponse {
+    /// A `MoveResponse` with `omnichannel_subscription` set and every other field absent, as in tests.
+    pub fn new(omnichannel_subscription: OmnichannelSubscription) -> Self {
+        MoveResponse {
+            omnichannel_subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for MoveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

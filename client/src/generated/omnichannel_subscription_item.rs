@@ -10,6 +10,7 @@ use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OmnichannelSubscriptionItem {
     /// `id`.
     pub id: String,
@@ -75,6 +76,34 @@ pub struct OmnichannelSubscriptionItem {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OmnichannelSubscriptionItem {
+    /// A `OmnichannelSubscriptionItem` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        OmnichannelSubscriptionItem {
+            id: id.into(),
+            item_id_at_source: None,
+            item_parent_id_at_source: None,
+            status: None,
+            auto_renew_status: None,
+            current_term_start: None,
+            current_term_end: None,
+            expired_at: None,
+            expiration_reason: None,
+            cancelled_at: None,
+            cancellation_reason: None,
+            grace_period_expires_at: None,
+            resumes_at: None,
+            has_scheduled_changes: None,
+            updated_at: None,
+            resource_version: None,
+            omnichannel_subscription_item_offers: None,
+            upcoming_renewal: None,
+            linked_item: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OmnichannelSubscriptionItem {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -191,7 +220,8 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
     }
 }
 /// The `UpcomingRenewal` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct UpcomingRenewal {
     /// `price_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -264,7 +294,8 @@ impl<'de> Deserialize<'de> for UpcomingRenewal {
     }
 }
 /// The `LinkedItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -332,6 +363,7 @@ impl<'de> Deserialize<'de> for LinkedItem {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -375,6 +407,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `AutoRenewStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AutoRenewStatus {
     /// `off`
     Off,
@@ -402,6 +435,7 @@ impl ApiEnum for AutoRenewStatus {
 crate::api_enum_traits!(AutoRenewStatus);
 /// Values of `ExpirationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ExpirationReason {
     /// `billing_error`
     BillingError,
@@ -433,6 +467,7 @@ impl ApiEnum for ExpirationReason {
 crate::api_enum_traits!(ExpirationReason);
 /// Values of `CancellationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CancellationReason {
     /// `customer_cancelled`
     CustomerCancelled,
@@ -633,6 +668,7 @@ impl ListOmniSubItemScheduleChangesRequest {
 }
 /// Parameters of `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListOmniSubItemScheduleChangesParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -668,12 +704,24 @@ impl crate::form::FormEncode for ListOmniSubItemScheduleChangesParams {
 }
 /// One entry of a page of `GET /omnichannel_subscription_items/{omnichannel_subscription_item_id}/scheduled_changes` (`omnichannel_subscription_item.list_omni_sub_item_schedule_changes`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListOmniSubItemScheduleChangesEntry {
     /// `omnichannel_subscription_item_scheduled_change`.
     pub omnichannel_subscription_item_scheduled_change: omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListOmniSubItemScheduleChangesEntry {
+    /// A `ListOmniSubItemScheduleChangesEntry` with `omnichannel_subscription_item_scheduled_change` set and every other field absent, as in tests.
+    pub fn new(
+        omnichannel_subscription_item_scheduled_change: omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
+    ) -> Self {
+        ListOmniSubItemScheduleChangesEntry {
+            omnichannel_subscription_item_scheduled_change,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListOmniSubItemScheduleChangesEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

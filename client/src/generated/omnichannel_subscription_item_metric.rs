@@ -5,7 +5,8 @@
 use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item_metric` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct OmnichannelSubscriptionItemMetric {
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,7 @@ use crate::{ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item_offer` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OmnichannelSubscriptionItemOffer {
     /// `id`.
     pub id: String,
@@ -59,6 +60,30 @@ pub struct OmnichannelSubscriptionItemOffer {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OmnichannelSubscriptionItemOffer {
+    /// A `OmnichannelSubscriptionItemOffer` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        OmnichannelSubscriptionItemOffer {
+            id: id.into(),
+            offer_id_at_source: None,
+            category: None,
+            category_at_source: None,
+            r#type: None,
+            type_at_source: None,
+            discount_type: None,
+            duration: None,
+            percentage: None,
+            price_currency: None,
+            price_units: None,
+            price_nanos: None,
+            offer_term_start: None,
+            offer_term_end: None,
+            resource_version: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OmnichannelSubscriptionItemOffer {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -5,7 +5,8 @@
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_subscription_item_scheduled_change` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct OmnichannelSubscriptionItemScheduledChange {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,7 +117,8 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
     }
 }
 /// The `CurrentState` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct CurrentState {
     /// `item_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,7 +179,8 @@ impl<'de> Deserialize<'de> for CurrentState {
     }
 }
 /// The `ScheduledState` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ScheduledState {
     /// `item_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,6 +242,7 @@ impl<'de> Deserialize<'de> for ScheduledState {
 }
 /// Values of `ChangeType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChangeType {
     /// `downgrade`
     Downgrade,

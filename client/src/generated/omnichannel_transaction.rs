@@ -6,6 +6,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `omnichannel_transaction` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OmnichannelTransaction {
     /// `id`.
     pub id: String,
@@ -49,6 +50,27 @@ pub struct OmnichannelTransaction {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OmnichannelTransaction {
+    /// A `OmnichannelTransaction` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        OmnichannelTransaction {
+            id: id.into(),
+            id_at_source: None,
+            app_id: None,
+            price_currency: None,
+            price_units: None,
+            price_nanos: None,
+            r#type: None,
+            transacted_at: None,
+            created_at: None,
+            resource_version: None,
+            linked_omnichannel_subscriptions: None,
+            linked_omnichannel_one_time_orders: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OmnichannelTransaction {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -140,7 +162,8 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
     }
 }
 /// The `LinkedOmnichannelSubscription` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedOmnichannelSubscription {
     /// `omnichannel_subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,7 +226,8 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
     }
 }
 /// The `LinkedOmnichannelOneTimeOrder` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedOmnichannelOneTimeOrder {
     /// `omnichannel_one_time_order_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -267,6 +291,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `purchase`
     Purchase,

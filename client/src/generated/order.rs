@@ -10,6 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `order` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Order {
     /// `id`.
     pub id: String,
@@ -184,6 +185,71 @@ pub struct Order {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Order {
+    /// A `Order` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Order {
+            id: id.into(),
+            document_number: None,
+            invoice_id: None,
+            subscription_id: None,
+            customer_id: None,
+            status: None,
+            cancellation_reason: None,
+            payment_status: None,
+            order_type: None,
+            price_type: None,
+            reference_id: None,
+            fulfillment_status: None,
+            order_date: None,
+            shipping_date: None,
+            note: None,
+            tracking_id: None,
+            tracking_url: None,
+            batch_id: None,
+            created_by: None,
+            shipment_carrier: None,
+            invoice_round_off_amount: None,
+            tax: None,
+            amount_paid: None,
+            amount_adjusted: None,
+            refundable_credits_issued: None,
+            refundable_credits: None,
+            rounding_adjustement: None,
+            paid_on: None,
+            shipping_cut_off_date: None,
+            created_at: None,
+            status_update_at: None,
+            delivered_at: None,
+            shipped_at: None,
+            resource_version: None,
+            updated_at: None,
+            cancelled_at: None,
+            resent_status: None,
+            is_resent: None,
+            original_order_id: None,
+            order_line_items: None,
+            shipping_address: None,
+            billing_address: None,
+            discount: None,
+            sub_total: None,
+            total: None,
+            line_item_taxes: None,
+            line_item_discounts: None,
+            linked_credit_notes: None,
+            deleted: None,
+            currency_code: None,
+            is_gifted: None,
+            gift_note: None,
+            gift_id: None,
+            resend_reason: None,
+            resent_orders: None,
+            business_entity_id: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Order {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -407,7 +473,8 @@ impl<'de> Deserialize<'de> for Order {
     }
 }
 /// The `OrderLineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct OrderLineItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -590,7 +657,8 @@ impl<'de> Deserialize<'de> for OrderLineItem {
     }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ShippingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -729,7 +797,8 @@ impl<'de> Deserialize<'de> for ShippingAddress {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BillingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -868,7 +937,8 @@ impl<'de> Deserialize<'de> for BillingAddress {
     }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemTax {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1021,7 +1091,8 @@ impl<'de> Deserialize<'de> for LineItemTax {
     }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemDiscount {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1106,7 +1177,8 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
     }
 }
 /// The `LinkedCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedCreditNote {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1198,7 +1270,8 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
     }
 }
 /// The `ResentOrder` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ResentOrder {
     /// `order_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1272,6 +1345,7 @@ impl<'de> Deserialize<'de> for ResentOrder {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `new`
     New,
@@ -1339,6 +1413,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `CancellationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CancellationReason {
     /// `shipping_cut_off_passed`
     ShippingCutOffPassed,
@@ -1414,6 +1489,7 @@ impl ApiEnum for CancellationReason {
 crate::api_enum_traits!(CancellationReason);
 /// Values of `PaymentStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentStatus {
     /// `not_paid`
     NotPaid,
@@ -1441,6 +1517,7 @@ impl ApiEnum for PaymentStatus {
 crate::api_enum_traits!(PaymentStatus);
 /// Values of `OrderType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrderType {
     /// `manual`
     Manual,
@@ -1468,6 +1545,7 @@ impl ApiEnum for OrderType {
 crate::api_enum_traits!(OrderType);
 /// Values of `ResentStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ResentStatus {
     /// `fully_resent`
     FullyResent,
@@ -1495,6 +1573,7 @@ impl ApiEnum for ResentStatus {
 crate::api_enum_traits!(ResentStatus);
 /// Values of `OrderLineItemStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrderLineItemStatus {
     /// `queued`
     Queued,
@@ -1546,6 +1625,7 @@ impl ApiEnum for OrderLineItemStatus {
 crate::api_enum_traits!(OrderLineItemStatus);
 /// Values of `OrderLineItemEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrderLineItemEntityType {
     /// `adhoc`
     Adhoc,
@@ -1593,6 +1673,7 @@ impl ApiEnum for OrderLineItemEntityType {
 crate::api_enum_traits!(OrderLineItemEntityType);
 /// Values of `LineItemDiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemDiscountDiscountType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -1640,6 +1721,7 @@ impl ApiEnum for LineItemDiscountDiscountType {
 crate::api_enum_traits!(LineItemDiscountDiscountType);
 /// Values of `LinkedCreditNoteType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedCreditNoteType {
     /// `adjustment`
     Adjustment,
@@ -1671,6 +1753,7 @@ impl ApiEnum for LinkedCreditNoteType {
 crate::api_enum_traits!(LinkedCreditNoteType);
 /// Values of `LinkedCreditNoteStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedCreditNoteStatus {
     /// `adjusted`
     Adjusted,
@@ -1706,6 +1789,7 @@ impl ApiEnum for LinkedCreditNoteStatus {
 crate::api_enum_traits!(LinkedCreditNoteStatus);
 /// Values of `CreateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateStatus {
     /// `new`
     New,
@@ -1745,6 +1829,7 @@ impl ApiEnum for CreateStatus {
 crate::api_enum_traits!(CreateStatus);
 /// Values of `UpdateCancellationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateCancellationReason {
     /// `shipping_cut_off_passed`
     ShippingCutOffPassed,
@@ -1820,6 +1905,7 @@ impl ApiEnum for UpdateCancellationReason {
 crate::api_enum_traits!(UpdateCancellationReason);
 /// Values of `UpdateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateStatus {
     /// `new`
     New,
@@ -1887,6 +1973,7 @@ impl ApiEnum for UpdateStatus {
 crate::api_enum_traits!(UpdateStatus);
 /// Values of `UpdateOrderLineItemsStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateOrderLineItemsStatus {
     /// `queued`
     Queued,
@@ -1938,6 +2025,7 @@ impl ApiEnum for UpdateOrderLineItemsStatus {
 crate::api_enum_traits!(UpdateOrderLineItemsStatus);
 /// Values of `ImportOrderStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportOrderStatus {
     /// `cancelled`
     Cancelled,
@@ -1989,6 +2077,7 @@ impl ApiEnum for ImportOrderStatus {
 crate::api_enum_traits!(ImportOrderStatus);
 /// Values of `ImportOrderCancellationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportOrderCancellationReason {
     /// `shipping_cut_off_passed`
     ShippingCutOffPassed,
@@ -2064,6 +2153,7 @@ impl ApiEnum for ImportOrderCancellationReason {
 crate::api_enum_traits!(ImportOrderCancellationReason);
 /// Values of `CancelCancellationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CancelCancellationReason {
     /// `shipping_cut_off_passed`
     ShippingCutOffPassed,
@@ -2139,6 +2229,7 @@ impl ApiEnum for CancelCancellationReason {
 crate::api_enum_traits!(CancelCancellationReason);
 /// Values of `CreateRefundableCreditNoteCreditNoteReasonCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateRefundableCreditNoteCreditNoteReasonCode {
     /// `write_off`
     WriteOff,
@@ -2473,6 +2564,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /orders` (`order.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2542,12 +2634,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /orders` (`order.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        CreateResponse {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2740,6 +2842,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /orders/{order_id}` (`order.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `reference_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2845,12 +2948,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /orders/{order_id}` (`order.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        UpdateResponse {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3054,6 +3167,7 @@ impl ImportOrderRequest {
 }
 /// Parameters of `POST /orders/import_order` (`order.import_order`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImportOrderParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3200,12 +3314,22 @@ impl crate::form::FormEncode for ImportOrderParams {
 }
 /// What `POST /orders/import_order` (`order.import_order`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportOrderResponse {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ImportOrderResponse {
+    /// A `ImportOrderResponse` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        ImportOrderResponse {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ImportOrderResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3300,12 +3424,22 @@ impl AssignOrderNumberRequest {
 }
 /// What `POST /orders/{order_id}/assign_order_number` (`order.assign_order_number`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AssignOrderNumberResponse {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AssignOrderNumberResponse {
+    /// A `AssignOrderNumberResponse` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        AssignOrderNumberResponse {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AssignOrderNumberResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3438,6 +3572,7 @@ impl CancelRequest {
 }
 /// Parameters of `POST /orders/{order_id}/cancel` (`order.cancel`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CancelParams {
     /// `cancellation_reason`.
     pub cancellation_reason: CancelCancellationReason,
@@ -3487,12 +3622,22 @@ impl crate::form::FormEncode for CancelParams {
 }
 /// What `POST /orders/{order_id}/cancel` (`order.cancel`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CancelResponse {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CancelResponse {
+    /// A `CancelResponse` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        CancelResponse {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CancelResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3627,6 +3772,7 @@ impl CreateRefundableCreditNoteRequest {
 }
 /// Parameters of `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateRefundableCreditNoteParams {
     /// `customer_notes`; at most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3667,12 +3813,22 @@ impl crate::form::FormEncode for CreateRefundableCreditNoteParams {
 }
 /// What `POST /orders/{order_id}/create_refundable_credit_note` (`order.create_refundable_credit_note`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateRefundableCreditNoteResponse {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateRefundableCreditNoteResponse {
+    /// A `CreateRefundableCreditNoteResponse` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        CreateRefundableCreditNoteResponse {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateRefundableCreditNoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3790,6 +3946,7 @@ impl ReopenRequest {
 }
 /// Parameters of `POST /orders/{order_id}/reopen` (`order.reopen`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReopenParams {
     /// `void_cancellation_credit_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3823,12 +3980,22 @@ impl crate::form::FormEncode for ReopenParams {
 }
 /// What `POST /orders/{order_id}/reopen` (`order.reopen`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReopenResponse {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ReopenResponse {
+    /// A `ReopenResponse` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        ReopenResponse {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ReopenResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3917,12 +4084,22 @@ impl RetrieveRequest {
 }
 /// What `GET /orders/{order_id}` (`order.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        RetrieveResponse {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4015,12 +4192,22 @@ impl DeleteRequest {
 }
 /// What `POST /orders/{order_id}/delete` (`order.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        DeleteResponse {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4319,6 +4506,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /orders` (`order.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4495,6 +4683,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /orders` (`order.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `created_at`
     #[serde(rename = "created_at")]
@@ -4513,12 +4702,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /orders` (`order.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        ListEntry {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4676,6 +4875,7 @@ impl OrdersForInvoiceRequest {
 }
 /// Parameters of `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrdersForInvoiceParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4711,12 +4911,22 @@ impl crate::form::FormEncode for OrdersForInvoiceParams {
 }
 /// One entry of a page of `GET /invoices/{invoice_id}/orders` (`order.orders_for_invoice`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OrdersForInvoiceEntry {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OrdersForInvoiceEntry {
+    /// A `OrdersForInvoiceEntry` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        OrdersForInvoiceEntry {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OrdersForInvoiceEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4844,6 +5054,7 @@ impl ResendRequest {
 }
 /// Parameters of `POST /orders/{order_id}/resend` (`order.resend`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResendParams {
     /// `shipping_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4884,12 +5095,22 @@ impl crate::form::FormEncode for ResendParams {
 }
 /// What `POST /orders/{order_id}/resend` (`order.resend`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ResendResponse {
     /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ResendResponse {
+    /// A `ResendResponse` with `order` set and every other field absent, as in tests.
+    pub fn new(order: Order) -> Self {
+        ResendResponse {
+            order,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ResendResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4933,6 +5154,7 @@ impl<'de> Deserialize<'de> for ResendResponse {
 /// Fields of the `UpdateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5090,6 +5312,7 @@ crate::form::form_object!(UpdateShippingAddressParams);
 /// Fields of the `UpdateOrderLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateOrderLineItemsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5137,6 +5360,7 @@ crate::form::form_object!(UpdateOrderLineItemsParams);
 /// Fields of the `ImportOrderShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportOrderShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5294,6 +5518,7 @@ crate::form::form_object!(ImportOrderShippingAddressParams);
 /// Fields of the `ImportOrderBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportOrderBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5451,6 +5676,7 @@ crate::form::form_object!(ImportOrderBillingAddressParams);
 /// Fields of the `CancelCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CancelCreditNoteParams {
     /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5476,6 +5702,7 @@ crate::form::form_object!(CancelCreditNoteParams);
 /// Fields of the `CreateRefundableCreditNoteCreditNoteParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateRefundableCreditNoteCreditNoteParams {
     /// `reason_code`.
     pub reason_code: CreateRefundableCreditNoteCreditNoteReasonCode,
@@ -5501,6 +5728,7 @@ crate::form::form_object!(CreateRefundableCreditNoteCreditNoteParams);
 /// Fields of the `ResendOrderLineItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ResendOrderLineItemsParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

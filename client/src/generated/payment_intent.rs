@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `payment_intent` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentIntent {
     /// `id`.
     pub id: String,
@@ -78,6 +79,36 @@ pub struct PaymentIntent {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentIntent {
+    /// A `PaymentIntent` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        PaymentIntent {
+            id: id.into(),
+            status: None,
+            currency_code: None,
+            amount: None,
+            gateway_account_id: None,
+            expires_at: None,
+            reference_id: None,
+            payment_method_type: None,
+            success_url: None,
+            failure_url: None,
+            created_at: None,
+            modified_at: None,
+            resource_version: None,
+            updated_at: None,
+            payment_method_options: None,
+            customer_id: None,
+            gateway: None,
+            active_payment_attempt: None,
+            payment_attempts: None,
+            payment_intent_metadata: None,
+            business_entity_id: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentIntent {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -194,7 +225,8 @@ impl<'de> Deserialize<'de> for PaymentIntent {
     }
 }
 /// The `PaymentAttempt` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct PaymentAttempt {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -325,7 +357,8 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
     }
 }
 /// The `PaymentIntentMetadata` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct PaymentIntentMetadata {
     /// `source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -405,6 +438,7 @@ impl<'de> Deserialize<'de> for PaymentIntentMetadata {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `inited`
     Inited,
@@ -444,6 +478,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `PaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentMethodType {
     /// `card`
     Card,
@@ -671,6 +706,7 @@ impl ApiEnum for PaymentMethodType {
 crate::api_enum_traits!(PaymentMethodType);
 /// Values of `PaymentAttemptStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentAttemptStatus {
     /// `inited`
     Inited,
@@ -718,6 +754,7 @@ impl ApiEnum for PaymentAttemptStatus {
 crate::api_enum_traits!(PaymentAttemptStatus);
 /// Values of `PaymentAttemptPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentAttemptPaymentMethodType {
     /// `card`
     Card,
@@ -945,6 +982,7 @@ impl ApiEnum for PaymentAttemptPaymentMethodType {
 crate::api_enum_traits!(PaymentAttemptPaymentMethodType);
 /// Values of `PaymentIntentMetadataSource`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentIntentMetadataSource {
     /// `payment_method_helper`
     PaymentMethodHelper,
@@ -988,6 +1026,7 @@ impl ApiEnum for PaymentIntentMetadataSource {
 crate::api_enum_traits!(PaymentIntentMetadataSource);
 /// Values of `CreatePaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreatePaymentMethodType {
     /// `card`
     Card,
@@ -1215,6 +1254,7 @@ impl ApiEnum for CreatePaymentMethodType {
 crate::api_enum_traits!(CreatePaymentMethodType);
 /// Values of `UpdatePaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdatePaymentMethodType {
     /// `card`
     Card,
@@ -1601,6 +1641,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /payment_intents` (`payment_intent.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `business_entity_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1679,12 +1720,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /payment_intents` (`payment_intent.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `payment_intent`.
     pub payment_intent: PaymentIntent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `payment_intent` set and every other field absent, as in tests.
+    pub fn new(payment_intent: PaymentIntent) -> Self {
+        CreateResponse {
+            payment_intent,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1835,6 +1886,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1895,12 +1947,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /payment_intents/{payment_intent_id}` (`payment_intent.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `payment_intent`.
     pub payment_intent: PaymentIntent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `payment_intent` set and every other field absent, as in tests.
+    pub fn new(payment_intent: PaymentIntent) -> Self {
+        UpdateResponse {
+            payment_intent,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1992,12 +2054,22 @@ impl RetrieveRequest {
 }
 /// What `GET /payment_intents/{payment_intent_id}` (`payment_intent.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `payment_intent`.
     pub payment_intent: PaymentIntent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `payment_intent` set and every other field absent, as in tests.
+    pub fn new(payment_intent: PaymentIntent) -> Self {
+        RetrieveResponse {
+            payment_intent,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

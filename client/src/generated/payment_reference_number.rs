@@ -6,6 +6,7 @@ use crate::{ApiEnum, ExtraFields};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_reference_number` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentReferenceNumber {
     /// `id`.
     pub id: String,
@@ -25,6 +26,19 @@ pub struct PaymentReferenceNumber {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentReferenceNumber {
+    /// A `PaymentReferenceNumber` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        PaymentReferenceNumber {
+            id: id.into(),
+            r#type: None,
+            number: None,
+            invoice_id: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentReferenceNumber {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -85,6 +99,7 @@ impl<'de> Deserialize<'de> for PaymentReferenceNumber {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `kid`
     Kid,

@@ -6,6 +6,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_schedule` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentSchedule {
     /// `id`.
     pub id: String,
@@ -42,6 +43,25 @@ pub struct PaymentSchedule {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentSchedule {
+    /// A `PaymentSchedule` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        PaymentSchedule {
+            id: id.into(),
+            scheme_id: None,
+            entity_type: None,
+            entity_id: None,
+            amount: None,
+            created_at: None,
+            resource_version: None,
+            updated_at: None,
+            currency_code: None,
+            schedule_entries: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentSchedule {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -119,7 +139,8 @@ impl<'de> Deserialize<'de> for PaymentSchedule {
     }
 }
 /// The `ScheduleEntry` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ScheduleEntry {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,6 +220,7 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
 }
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EntityType {
     /// `invoice`
     Invoice,
@@ -222,6 +244,7 @@ impl ApiEnum for EntityType {
 crate::api_enum_traits!(EntityType);
 /// Values of `ScheduleEntryStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScheduleEntryStatus {
     /// `posted`
     Posted,

@@ -6,6 +6,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_schedule_estimate` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentScheduleEstimate {
     /// `id`.
     pub id: String,
@@ -33,6 +34,22 @@ pub struct PaymentScheduleEstimate {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentScheduleEstimate {
+    /// A `PaymentScheduleEstimate` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        PaymentScheduleEstimate {
+            id: id.into(),
+            scheme_id: None,
+            entity_type: None,
+            entity_id: None,
+            amount: None,
+            currency_code: None,
+            schedule_entries: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentScheduleEstimate {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -101,7 +118,8 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
     }
 }
 /// The `ScheduleEntry` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ScheduleEntry {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,6 +199,7 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
 }
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EntityType {
     /// `invoice`
     Invoice,
@@ -204,6 +223,7 @@ impl ApiEnum for EntityType {
 crate::api_enum_traits!(EntityType);
 /// Values of `ScheduleEntryStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScheduleEntryStatus {
     /// `posted`
     Posted,

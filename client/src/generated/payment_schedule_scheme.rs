@@ -6,6 +6,7 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_schedule_scheme` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentScheduleScheme {
     /// `id`.
     pub id: String,
@@ -42,6 +43,25 @@ pub struct PaymentScheduleScheme {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentScheduleScheme {
+    /// A `PaymentScheduleScheme` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        PaymentScheduleScheme {
+            id: id.into(),
+            name: None,
+            description: None,
+            number_of_schedules: None,
+            period_unit: None,
+            period: None,
+            created_at: None,
+            resource_version: None,
+            updated_at: None,
+            preferred_schedules: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentScheduleScheme {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -119,7 +139,8 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
     }
 }
 /// The `PreferredSchedule` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct PreferredSchedule {
     /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,6 +208,7 @@ impl<'de> Deserialize<'de> for PreferredSchedule {
 }
 /// Values of `PeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PeriodUnit {
     /// `day`
     Day,
@@ -218,6 +240,7 @@ impl ApiEnum for PeriodUnit {
 crate::api_enum_traits!(PeriodUnit);
 /// Values of `CreatePeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreatePeriodUnit {
     /// `day`
     Day,
@@ -382,6 +405,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /payment_schedule_schemes` (`payment_schedule_scheme.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `number_of_schedules`.
     pub number_of_schedules: i64,
@@ -433,12 +457,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /payment_schedule_schemes` (`payment_schedule_scheme.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `payment_schedule_scheme`.
     pub payment_schedule_scheme: PaymentScheduleScheme,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `payment_schedule_scheme` set and every other field absent, as in tests.
+    pub fn new(payment_schedule_scheme: PaymentScheduleScheme) -> Self {
+        CreateResponse {
+            payment_schedule_scheme,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -532,12 +566,22 @@ impl RetrieveRequest {
 }
 /// What `GET /payment_schedule_schemes/{payment_schedule_scheme_id}` (`payment_schedule_scheme.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `payment_schedule_scheme`.
     pub payment_schedule_scheme: PaymentScheduleScheme,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `payment_schedule_scheme` set and every other field absent, as in tests.
+    pub fn new(payment_schedule_scheme: PaymentScheduleScheme) -> Self {
+        RetrieveResponse {
+            payment_schedule_scheme,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -635,12 +679,22 @@ impl DeleteRequest {
 }
 /// What `POST /payment_schedule_schemes/{payment_schedule_scheme_id}/delete` (`payment_schedule_scheme.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `payment_schedule_scheme`.
     pub payment_schedule_scheme: PaymentScheduleScheme,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `payment_schedule_scheme` set and every other field absent, as in tests.
+    pub fn new(payment_schedule_scheme: PaymentScheduleScheme) -> Self {
+        DeleteResponse {
+            payment_schedule_scheme,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -688,6 +742,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
 /// Fields of the `CreateFlexibleSchedulesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateFlexibleSchedulesParams {
     /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

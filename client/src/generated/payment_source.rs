@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `payment_source` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentSource {
     /// `id`.
     pub id: String,
@@ -99,6 +100,40 @@ pub struct PaymentSource {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentSource {
+    /// A `PaymentSource` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        PaymentSource {
+            id: id.into(),
+            resource_version: None,
+            updated_at: None,
+            created_at: None,
+            customer_id: None,
+            r#type: None,
+            reference_id: None,
+            status: None,
+            gateway: None,
+            gateway_account_id: None,
+            ip_address: None,
+            issuing_country: None,
+            card: None,
+            bank_account: None,
+            boleto: None,
+            billing_address: None,
+            amazon_payment: None,
+            upi: None,
+            paypal: None,
+            venmo: None,
+            klarna_pay_now: None,
+            mandates: None,
+            vault_token: None,
+            deleted: None,
+            business_entity_id: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentSource {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -221,7 +256,8 @@ impl<'de> Deserialize<'de> for PaymentSource {
     }
 }
 /// The `Card` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Card {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -372,7 +408,8 @@ impl<'de> Deserialize<'de> for Card {
     }
 }
 /// The `BankAccount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BankAccount {
     /// `last4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -493,7 +530,8 @@ impl<'de> Deserialize<'de> for BankAccount {
     }
 }
 /// The `CustVoucherSource` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct CustVoucherSource {
     /// `last4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -572,7 +610,8 @@ impl<'de> Deserialize<'de> for CustVoucherSource {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BillingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -711,7 +750,8 @@ impl<'de> Deserialize<'de> for BillingAddress {
     }
 }
 /// The `AmazonPayment` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct AmazonPayment {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -778,7 +818,8 @@ impl<'de> Deserialize<'de> for AmazonPayment {
     }
 }
 /// The `Upi` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Upi {
     /// `vpa`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -835,7 +876,8 @@ impl<'de> Deserialize<'de> for Upi {
     }
 }
 /// The `Paypal` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Paypal {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -902,7 +944,8 @@ impl<'de> Deserialize<'de> for Paypal {
     }
 }
 /// The `Venmo` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Venmo {
     /// `user_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -959,7 +1002,8 @@ impl<'de> Deserialize<'de> for Venmo {
     }
 }
 /// The `KlarnaPayNow` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct KlarnaPayNow {
     /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1020,7 +1064,8 @@ impl<'de> Deserialize<'de> for KlarnaPayNow {
     }
 }
 /// The `Mandate` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Mandate {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1094,6 +1139,7 @@ impl<'de> Deserialize<'de> for Mandate {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `valid`
     Valid,
@@ -1133,6 +1179,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `CardBrand`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CardBrand {
     /// `visa`
     Visa,
@@ -1244,6 +1291,7 @@ impl ApiEnum for CardBrand {
 crate::api_enum_traits!(CardBrand);
 /// Values of `CardFundingType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CardFundingType {
     /// `credit`
     Credit,
@@ -1283,6 +1331,7 @@ impl ApiEnum for CardFundingType {
 crate::api_enum_traits!(CardFundingType);
 /// Values of `CreateUsingPermanentTokenCardBrand`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateUsingPermanentTokenCardBrand {
     /// `visa`
     Visa,
@@ -1390,6 +1439,7 @@ impl ApiEnum for CreateUsingPermanentTokenCardBrand {
 crate::api_enum_traits!(CreateUsingPermanentTokenCardBrand);
 /// Values of `CreateUsingPermanentTokenCardFundingType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateUsingPermanentTokenCardFundingType {
     /// `credit`
     Credit,
@@ -1425,6 +1475,7 @@ impl ApiEnum for CreateUsingPermanentTokenCardFundingType {
 crate::api_enum_traits!(CreateUsingPermanentTokenCardFundingType);
 /// Values of `CreateUsingPaymentIntentPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateUsingPaymentIntentPaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -1652,6 +1703,7 @@ impl ApiEnum for CreateUsingPaymentIntentPaymentIntentPaymentMethodType {
 crate::api_enum_traits!(CreateUsingPaymentIntentPaymentIntentPaymentMethodType);
 /// Values of `CreateCardCardPreferredScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateCardCardPreferredScheme {
     /// `cartes_bancaires`
     CartesBancaires,
@@ -1683,6 +1735,7 @@ impl ApiEnum for CreateCardCardPreferredScheme {
 crate::api_enum_traits!(CreateCardCardPreferredScheme);
 /// Values of `ListType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListType {
     /// `card`
     Card,
@@ -2245,6 +2298,7 @@ impl CreateUsingTempTokenRequest {
 }
 /// Parameters of `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateUsingTempTokenParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2310,6 +2364,7 @@ impl crate::form::FormEncode for CreateUsingTempTokenParams {
 }
 /// What `POST /payment_sources/create_using_temp_token` (`payment_source.create_using_temp_token`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateUsingTempTokenResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -2318,6 +2373,16 @@ pub struct CreateUsingTempTokenResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateUsingTempTokenResponse {
+    /// A `CreateUsingTempTokenResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        CreateUsingTempTokenResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateUsingTempTokenResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2497,6 +2562,7 @@ impl CreateUsingPermanentTokenRequest {
 }
 /// Parameters of `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateUsingPermanentTokenParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2594,6 +2660,7 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
 }
 /// What `POST /payment_sources/create_using_permanent_token` (`payment_source.create_using_permanent_token`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateUsingPermanentTokenResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -2602,6 +2669,16 @@ pub struct CreateUsingPermanentTokenResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateUsingPermanentTokenResponse {
+    /// A `CreateUsingPermanentTokenResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        CreateUsingPermanentTokenResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateUsingPermanentTokenResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2721,6 +2798,7 @@ impl CreateUsingTokenRequest {
 }
 /// Parameters of `POST /payment_sources/create_using_token` (`payment_source.create_using_token`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateUsingTokenParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2762,6 +2840,7 @@ impl crate::form::FormEncode for CreateUsingTokenParams {
 }
 /// What `POST /payment_sources/create_using_token` (`payment_source.create_using_token`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateUsingTokenResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -2770,6 +2849,16 @@ pub struct CreateUsingTokenResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateUsingTokenResponse {
+    /// A `CreateUsingTokenResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        CreateUsingTokenResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateUsingTokenResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2899,6 +2988,7 @@ impl CreateUsingPaymentIntentRequest {
 }
 /// Parameters of `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateUsingPaymentIntentParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -2941,6 +3031,7 @@ impl crate::form::FormEncode for CreateUsingPaymentIntentParams {
 }
 /// What `POST /payment_sources/create_using_payment_intent` (`payment_source.create_using_payment_intent`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateUsingPaymentIntentResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -2949,6 +3040,16 @@ pub struct CreateUsingPaymentIntentResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateUsingPaymentIntentResponse {
+    /// A `CreateUsingPaymentIntentResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        CreateUsingPaymentIntentResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateUsingPaymentIntentResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3073,6 +3174,7 @@ impl CreateVoucherPaymentSourceRequest {
 }
 /// Parameters of `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateVoucherPaymentSourceParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -3109,6 +3211,7 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
 }
 /// What `POST /payment_sources/create_voucher_payment_source` (`payment_source.create_voucher_payment_source`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateVoucherPaymentSourceResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -3117,6 +3220,16 @@ pub struct CreateVoucherPaymentSourceResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateVoucherPaymentSourceResponse {
+    /// A `CreateVoucherPaymentSourceResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        CreateVoucherPaymentSourceResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateVoucherPaymentSourceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3241,6 +3354,7 @@ impl CreateCardRequest {
 }
 /// Parameters of `POST /payment_sources/create_card` (`payment_source.create_card`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateCardParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -3283,6 +3397,7 @@ impl crate::form::FormEncode for CreateCardParams {
 }
 /// What `POST /payment_sources/create_card` (`payment_source.create_card`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateCardResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -3291,6 +3406,16 @@ pub struct CreateCardResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateCardResponse {
+    /// A `CreateCardResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        CreateCardResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateCardResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3422,6 +3547,7 @@ impl CreateBankAccountRequest {
 }
 /// Parameters of `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateBankAccountParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -3469,6 +3595,7 @@ impl crate::form::FormEncode for CreateBankAccountParams {
 }
 /// What `POST /payment_sources/create_bank_account` (`payment_source.create_bank_account`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateBankAccountResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -3477,6 +3604,16 @@ pub struct CreateBankAccountResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateBankAccountResponse {
+    /// A `CreateBankAccountResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        CreateBankAccountResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateBankAccountResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3613,6 +3750,7 @@ impl UpdateCardRequest {
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCardParams {
     /// `gateway_meta_data` (any JSON value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3653,6 +3791,7 @@ impl crate::form::FormEncode for UpdateCardParams {
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/update_card` (`payment_source.update_card`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateCardResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -3661,6 +3800,16 @@ pub struct UpdateCardResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateCardResponse {
+    /// A `UpdateCardResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        UpdateCardResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateCardResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3789,6 +3938,7 @@ impl UpdateBankAccountRequest {
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateBankAccountParams {
     /// `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3819,6 +3969,7 @@ impl crate::form::FormEncode for UpdateBankAccountParams {
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/update_bank_account` (`payment_source.update_bank_account`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateBankAccountResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -3827,6 +3978,16 @@ pub struct UpdateBankAccountResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateBankAccountResponse {
+    /// A `UpdateBankAccountResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        UpdateBankAccountResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateBankAccountResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3950,6 +4111,7 @@ impl VerifyBankAccountRequest {
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyBankAccountParams {
     /// `amount1`.
     pub amount1: i64,
@@ -3983,12 +4145,22 @@ impl crate::form::FormEncode for VerifyBankAccountParams {
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/verify_bank_account` (`payment_source.verify_bank_account`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VerifyBankAccountResponse {
     /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl VerifyBankAccountResponse {
+    /// A `VerifyBankAccountResponse` with `payment_source` set and every other field absent, as in tests.
+    pub fn new(payment_source: PaymentSource) -> Self {
+        VerifyBankAccountResponse {
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for VerifyBankAccountResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4171,6 +4343,7 @@ impl ListGatewayTokensForPaymentSourceRequest {
 }
 /// Parameters of `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListGatewayTokensForPaymentSourceParams {
     /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4211,12 +4384,24 @@ impl crate::form::FormEncode for ListGatewayTokensForPaymentSourceParams {
 }
 /// One entry of a page of `GET /payment_sources/{cust_payment_source_id}/gateway_payment_method_tokens` (`payment_source.list_gateway_tokens_for_payment_source`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListGatewayTokensForPaymentSourceEntry {
     /// `gateway_payment_method_token`.
     pub gateway_payment_method_token: gateway_payment_method_token::GatewayPaymentMethodToken,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListGatewayTokensForPaymentSourceEntry {
+    /// A `ListGatewayTokensForPaymentSourceEntry` with `gateway_payment_method_token` set and every other field absent, as in tests.
+    pub fn new(
+        gateway_payment_method_token: gateway_payment_method_token::GatewayPaymentMethodToken,
+    ) -> Self {
+        ListGatewayTokensForPaymentSourceEntry {
+            gateway_payment_method_token,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListGatewayTokensForPaymentSourceEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4312,12 +4497,22 @@ impl RetrieveRequest {
 }
 /// What `GET /payment_sources/{cust_payment_source_id}` (`payment_source.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `payment_source` set and every other field absent, as in tests.
+    pub fn new(payment_source: PaymentSource) -> Self {
+        RetrieveResponse {
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4532,6 +4727,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /payment_sources` (`payment_source.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `subscription_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4627,6 +4823,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /payment_sources` (`payment_source.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `created_at`
     #[serde(rename = "created_at")]
@@ -4645,12 +4842,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /payment_sources` (`payment_source.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `payment_source` set and every other field absent, as in tests.
+    pub fn new(payment_source: PaymentSource) -> Self {
+        ListEntry {
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4770,6 +4977,7 @@ impl SwitchGatewayAccountRequest {
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SwitchGatewayAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     pub gateway_account_id: String,
@@ -4799,6 +5007,7 @@ impl crate::form::FormEncode for SwitchGatewayAccountParams {
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/switch_gateway_account` (`payment_source.switch_gateway_account`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SwitchGatewayAccountResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -4807,6 +5016,16 @@ pub struct SwitchGatewayAccountResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl SwitchGatewayAccountResponse {
+    /// A `SwitchGatewayAccountResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        SwitchGatewayAccountResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for SwitchGatewayAccountResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4930,6 +5149,7 @@ impl ExportPaymentSourceRequest {
 }
 /// Parameters of `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExportPaymentSourceParams {
     /// `gateway_account_id`; at most 50 characters.
     pub gateway_account_id: String,
@@ -4959,12 +5179,24 @@ impl crate::form::FormEncode for ExportPaymentSourceParams {
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/export_payment_source` (`payment_source.export_payment_source`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ExportPaymentSourceResponse {
     /// `third_party_payment_method`.
     pub third_party_payment_method: third_party_payment_method::ThirdPartyPaymentMethod,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExportPaymentSourceResponse {
+    /// A `ExportPaymentSourceResponse` with `third_party_payment_method` set and every other field absent, as in tests.
+    pub fn new(
+        third_party_payment_method: third_party_payment_method::ThirdPartyPaymentMethod,
+    ) -> Self {
+        ExportPaymentSourceResponse {
+            third_party_payment_method,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ExportPaymentSourceResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5064,6 +5296,7 @@ impl DeleteRequest {
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/delete` (`payment_source.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -5072,6 +5305,16 @@ pub struct DeleteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        DeleteResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5173,6 +5416,7 @@ impl DeleteLocalRequest {
 }
 /// What `POST /payment_sources/{cust_payment_source_id}/delete_local` (`payment_source.delete_local`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteLocalResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -5181,6 +5425,16 @@ pub struct DeleteLocalResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteLocalResponse {
+    /// A `DeleteLocalResponse` with `customer`, `payment_source` set and every other field absent, as in tests.
+    pub fn new(customer: customer::Customer, payment_source: PaymentSource) -> Self {
+        DeleteLocalResponse {
+            customer,
+            payment_source,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteLocalResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5230,6 +5484,7 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
 /// Fields of the `CreateUsingPermanentTokenCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateUsingPermanentTokenCardParams {
     /// `last4`; at most 4 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5310,6 +5565,7 @@ crate::form::form_object!(CreateUsingPermanentTokenCardParams);
 /// Fields of the `CreateUsingPermanentTokenBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateUsingPermanentTokenBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5437,6 +5693,7 @@ crate::form::form_object!(CreateUsingPermanentTokenBillingAddressParams);
 /// Fields of the `CreateUsingPaymentIntentPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateUsingPaymentIntentPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5539,6 +5796,7 @@ crate::form::form_object!(CreateUsingPaymentIntentPaymentIntentParams);
 /// Fields of the `CreateVoucherPaymentSourceVoucherPaymentSourceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateVoucherPaymentSourceVoucherPaymentSourceParams {
     /// `voucher_type`.
     pub voucher_type: enums::VoucherType,
@@ -5590,6 +5848,7 @@ crate::form::form_object!(CreateVoucherPaymentSourceVoucherPaymentSourceParams);
 /// Fields of the `CreateCardCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCardCardParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5749,6 +6008,7 @@ crate::form::form_object!(CreateCardCardParams);
 /// Fields of the `CreateBankAccountBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateBankAccountBankAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5926,6 +6186,7 @@ crate::form::form_object!(CreateBankAccountBankAccountParams);
 /// Fields of the `UpdateCardCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateCardCardParams {
     /// `first_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6063,6 +6324,7 @@ crate::form::form_object!(UpdateCardCardParams);
 /// Fields of the `UpdateBankAccountBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateBankAccountBankAccountParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -9,6 +9,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `payment_voucher` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentVoucher {
     /// `id`.
     pub id: String,
@@ -75,6 +76,35 @@ pub struct PaymentVoucher {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentVoucher {
+    /// A `PaymentVoucher` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        PaymentVoucher {
+            id: id.into(),
+            id_at_gateway: None,
+            payment_voucher_type: None,
+            expires_at: None,
+            status: None,
+            subscription_id: None,
+            currency_code: None,
+            amount: None,
+            gateway_account_id: None,
+            payment_source_id: None,
+            gateway: None,
+            payload: None,
+            error_code: None,
+            error_text: None,
+            url: None,
+            date: None,
+            resource_version: None,
+            updated_at: None,
+            customer_id: None,
+            linked_invoices: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentVoucher {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -184,7 +214,8 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
     }
 }
 /// The `LinkedInvoice` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedInvoice {
     /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -258,6 +289,7 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -441,6 +473,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /payment_vouchers` (`payment_voucher.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -485,12 +518,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /payment_vouchers` (`payment_voucher.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `payment_voucher` set and every other field absent, as in tests.
+    pub fn new(payment_voucher: PaymentVoucher) -> Self {
+        CreateResponse {
+            payment_voucher,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -582,12 +625,22 @@ impl RetrieveRequest {
 }
 /// What `GET /payment_vouchers/{payment_voucher_id}` (`payment_voucher.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `payment_voucher` set and every other field absent, as in tests.
+    pub fn new(payment_voucher: PaymentVoucher) -> Self {
+        RetrieveResponse {
+            payment_voucher,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -750,6 +803,7 @@ impl PaymentVouchersForInvoiceRequest {
 /// Parameters of `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PaymentVouchersForInvoiceParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -789,12 +843,22 @@ impl crate::form::FormEncode for PaymentVouchersForInvoiceParams {
 }
 /// One entry of a page of `GET /invoices/{invoice_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_invoice`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentVouchersForInvoiceEntry {
     /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentVouchersForInvoiceEntry {
+    /// A `PaymentVouchersForInvoiceEntry` with `payment_voucher` set and every other field absent, as in tests.
+    pub fn new(payment_voucher: PaymentVoucher) -> Self {
+        PaymentVouchersForInvoiceEntry {
+            payment_voucher,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentVouchersForInvoiceEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -957,6 +1021,7 @@ impl PaymentVouchersForCustomerRequest {
 /// Parameters of `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PaymentVouchersForCustomerParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -996,12 +1061,22 @@ impl crate::form::FormEncode for PaymentVouchersForCustomerParams {
 }
 /// One entry of a page of `GET /customers/{customer_id}/payment_vouchers` (`payment_voucher.payment_vouchers_for_customer`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentVouchersForCustomerEntry {
     /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentVouchersForCustomerEntry {
+    /// A `PaymentVouchersForCustomerEntry` with `payment_voucher` set and every other field absent, as in tests.
+    pub fn new(payment_voucher: PaymentVoucher) -> Self {
+        PaymentVouchersForCustomerEntry {
+            payment_voucher,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentVouchersForCustomerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1047,6 +1122,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
 /// Fields of the `CreateVoucherPaymentSourceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateVoucherPaymentSourceParams {
     /// `voucher_type`.
     pub voucher_type: enums::VoucherType,
@@ -1066,6 +1142,7 @@ crate::form::form_object!(CreateVoucherPaymentSourceParams);
 /// Fields of the `CreateInvoiceAllocationsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceAllocationsParams {
     /// `invoice_id`; at most 50 characters.
     pub invoice_id: String,

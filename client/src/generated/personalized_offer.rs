@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `personalized_offer` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PersonalizedOffer {
     /// `id`.
     pub id: String,
@@ -27,6 +28,19 @@ pub struct PersonalizedOffer {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PersonalizedOffer {
+    /// A `PersonalizedOffer` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        PersonalizedOffer {
+            id: id.into(),
+            offer_id: None,
+            content: None,
+            options: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PersonalizedOffer {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -86,7 +100,8 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
     }
 }
 /// The `Content` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Content {
     /// `title`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,7 +168,8 @@ impl<'de> Deserialize<'de> for Content {
     }
 }
 /// The `PersonalizedOfferOption` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct PersonalizedOfferOption {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,6 +255,7 @@ impl<'de> Deserialize<'de> for PersonalizedOfferOption {
 }
 /// Values of `OptionProcessingType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OptionProcessingType {
     /// `billing_update`
     BillingUpdate,
@@ -278,6 +295,7 @@ impl ApiEnum for OptionProcessingType {
 crate::api_enum_traits!(OptionProcessingType);
 /// Values of `OptionProcessingLayout`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OptionProcessingLayout {
     /// `in_app`
     InApp,
@@ -438,6 +456,7 @@ impl PersonalizedOffersRequest {
 }
 /// Parameters of `POST /personalized_offers` (`personalized_offer.personalized_offers`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PersonalizedOffersParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -507,6 +526,7 @@ impl crate::form::FormEncode for PersonalizedOffersParams {
 }
 /// What `POST /personalized_offers` (`personalized_offer.personalized_offers`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PersonalizedOffersResponse {
     /// `personalized_offers` (a list).
     pub personalized_offers: Vec<PersonalizedOffer>,
@@ -518,6 +538,20 @@ pub struct PersonalizedOffersResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PersonalizedOffersResponse {
+    /// A `PersonalizedOffersResponse` with `personalized_offers`, `expires_at` set and every other field absent, as in tests.
+    pub fn new(
+        personalized_offers: Vec<PersonalizedOffer>,
+        expires_at: Timestamp,
+    ) -> Self {
+        PersonalizedOffersResponse {
+            personalized_offers,
+            brand: None,
+            expires_at,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PersonalizedOffersResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -572,6 +606,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffersResponse {
 /// Fields of the `PersonalizedOffersRequestContextParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PersonalizedOffersRequestContextParams {
     /// `user_agent`; at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

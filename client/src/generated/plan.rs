@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `plan` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Plan {
     /// `id`.
     pub id: String,
@@ -185,6 +186,71 @@ pub struct Plan {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Plan {
+    /// A `Plan` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Plan {
+            id: id.into(),
+            name: None,
+            invoice_name: None,
+            description: None,
+            price: None,
+            currency_code: None,
+            period: None,
+            period_unit: None,
+            trial_period: None,
+            trial_period_unit: None,
+            trial_end_action: None,
+            pricing_model: None,
+            charge_model: None,
+            free_quantity: None,
+            setup_cost: None,
+            downgrade_penalty: None,
+            status: None,
+            archived_at: None,
+            billing_cycles: None,
+            redirect_url: None,
+            enabled_in_hosted_pages: None,
+            enabled_in_portal: None,
+            addon_applicability: None,
+            tax_code: None,
+            hsn_code: None,
+            taxjar_product_code: None,
+            avalara_sale_type: None,
+            avalara_transaction_type: None,
+            avalara_service_type: None,
+            sku: None,
+            accounting_code: None,
+            accounting_category1: None,
+            accounting_category2: None,
+            accounting_category3: None,
+            accounting_category4: None,
+            is_shippable: None,
+            shipping_frequency_period: None,
+            shipping_frequency_period_unit: None,
+            resource_version: None,
+            updated_at: None,
+            giftable: None,
+            claim_url: None,
+            free_quantity_in_decimal: None,
+            price_in_decimal: None,
+            channel: None,
+            invoice_notes: None,
+            taxable: None,
+            tax_profile_id: None,
+            meta_data: None,
+            tiers: None,
+            tax_providers_fields: None,
+            applicable_addons: None,
+            attached_addons: None,
+            event_based_addons: None,
+            show_description_in_invoices: None,
+            show_description_in_quotes: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Plan {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -428,7 +494,8 @@ impl<'de> Deserialize<'de> for Plan {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Tier {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -535,7 +602,8 @@ impl<'de> Deserialize<'de> for Tier {
     }
 }
 /// The `TaxProvidersField` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct TaxProvidersField {
     /// `provider_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -608,7 +676,8 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
     }
 }
 /// The `ApplicableAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ApplicableAddon {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -669,7 +738,8 @@ impl<'de> Deserialize<'de> for ApplicableAddon {
     }
 }
 /// The `AttachedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct AttachedAddon {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -755,7 +825,8 @@ impl<'de> Deserialize<'de> for AttachedAddon {
     }
 }
 /// The `EventBasedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct EventBasedAddon {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -841,6 +912,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
 }
 /// Values of `TrialPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrialPeriodUnit {
     /// `day`
     Day,
@@ -868,6 +940,7 @@ impl ApiEnum for TrialPeriodUnit {
 crate::api_enum_traits!(TrialPeriodUnit);
 /// Values of `TrialEndAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrialEndAction {
     /// `site_default`
     SiteDefault,
@@ -899,6 +972,7 @@ impl ApiEnum for TrialEndAction {
 crate::api_enum_traits!(TrialEndAction);
 /// Values of `ChargeModel`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChargeModel {
     /// `flat_fee`
     FlatFee,
@@ -938,6 +1012,7 @@ impl ApiEnum for ChargeModel {
 crate::api_enum_traits!(ChargeModel);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -969,6 +1044,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `AddonApplicability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AddonApplicability {
     /// `all`
     All,
@@ -996,6 +1072,7 @@ impl ApiEnum for AddonApplicability {
 crate::api_enum_traits!(AddonApplicability);
 /// Values of `ShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ShippingFrequencyPeriodUnit {
     /// `year`
     Year,
@@ -1031,6 +1108,7 @@ impl ApiEnum for ShippingFrequencyPeriodUnit {
 crate::api_enum_traits!(ShippingFrequencyPeriodUnit);
 /// Values of `AttachedAddonType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AttachedAddonType {
     /// `recommended`
     Recommended,
@@ -1058,6 +1136,7 @@ impl ApiEnum for AttachedAddonType {
 crate::api_enum_traits!(AttachedAddonType);
 /// Values of `CreateTrialPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateTrialPeriodUnit {
     /// `day`
     Day,
@@ -1085,6 +1164,7 @@ impl ApiEnum for CreateTrialPeriodUnit {
 crate::api_enum_traits!(CreateTrialPeriodUnit);
 /// Values of `CreateTrialEndAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateTrialEndAction {
     /// `site_default`
     SiteDefault,
@@ -1116,6 +1196,7 @@ impl ApiEnum for CreateTrialEndAction {
 crate::api_enum_traits!(CreateTrialEndAction);
 /// Values of `CreateChargeModel`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateChargeModel {
     /// `flat_fee`
     FlatFee,
@@ -1155,6 +1236,7 @@ impl ApiEnum for CreateChargeModel {
 crate::api_enum_traits!(CreateChargeModel);
 /// Values of `CreateAddonApplicability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateAddonApplicability {
     /// `all`
     All,
@@ -1182,6 +1264,7 @@ impl ApiEnum for CreateAddonApplicability {
 crate::api_enum_traits!(CreateAddonApplicability);
 /// Values of `CreateShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateShippingFrequencyPeriodUnit {
     /// `year`
     Year,
@@ -1217,6 +1300,7 @@ impl ApiEnum for CreateShippingFrequencyPeriodUnit {
 crate::api_enum_traits!(CreateShippingFrequencyPeriodUnit);
 /// Values of `CreateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateStatus {
     /// `active`
     Active,
@@ -1244,6 +1328,7 @@ impl ApiEnum for CreateStatus {
 crate::api_enum_traits!(CreateStatus);
 /// Values of `CreateAttachedAddonsType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateAttachedAddonsType {
     /// `recommended`
     Recommended,
@@ -1271,6 +1356,7 @@ impl ApiEnum for CreateAttachedAddonsType {
 crate::api_enum_traits!(CreateAttachedAddonsType);
 /// Values of `UpdateTrialPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateTrialPeriodUnit {
     /// `day`
     Day,
@@ -1298,6 +1384,7 @@ impl ApiEnum for UpdateTrialPeriodUnit {
 crate::api_enum_traits!(UpdateTrialPeriodUnit);
 /// Values of `UpdateTrialEndAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateTrialEndAction {
     /// `site_default`
     SiteDefault,
@@ -1329,6 +1416,7 @@ impl ApiEnum for UpdateTrialEndAction {
 crate::api_enum_traits!(UpdateTrialEndAction);
 /// Values of `UpdateChargeModel`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateChargeModel {
     /// `flat_fee`
     FlatFee,
@@ -1368,6 +1456,7 @@ impl ApiEnum for UpdateChargeModel {
 crate::api_enum_traits!(UpdateChargeModel);
 /// Values of `UpdateAddonApplicability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateAddonApplicability {
     /// `all`
     All,
@@ -1395,6 +1484,7 @@ impl ApiEnum for UpdateAddonApplicability {
 crate::api_enum_traits!(UpdateAddonApplicability);
 /// Values of `UpdateShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateShippingFrequencyPeriodUnit {
     /// `year`
     Year,
@@ -1430,6 +1520,7 @@ impl ApiEnum for UpdateShippingFrequencyPeriodUnit {
 crate::api_enum_traits!(UpdateShippingFrequencyPeriodUnit);
 /// Values of `UpdateAttachedAddonsType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateAttachedAddonsType {
     /// `recommended`
     Recommended,
@@ -1873,6 +1964,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /plans` (`plan.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 100 characters.
     pub id: String,
@@ -2159,12 +2251,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /plans` (`plan.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `plan` set and every other field absent, as in tests.
+    pub fn new(plan: Plan) -> Self {
+        CreateResponse {
+            plan,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2528,6 +2630,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /plans/{plan_id}` (`plan.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `name`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2796,12 +2899,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /plans/{plan_id}` (`plan.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `plan` set and every other field absent, as in tests.
+    pub fn new(plan: Plan) -> Self {
+        UpdateResponse {
+            plan,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3099,6 +3212,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /plans` (`plan.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3274,12 +3388,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /plans` (`plan.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `plan` set and every other field absent, as in tests.
+    pub fn new(plan: Plan) -> Self {
+        ListEntry {
+            plan,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3367,12 +3491,22 @@ impl RetrieveRequest {
 }
 /// What `GET /plans/{plan_id}` (`plan.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `plan` set and every other field absent, as in tests.
+    pub fn new(plan: Plan) -> Self {
+        RetrieveResponse {
+            plan,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3464,12 +3598,22 @@ impl DeleteRequest {
 }
 /// What `POST /plans/{plan_id}/delete` (`plan.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `plan` set and every other field absent, as in tests.
+    pub fn new(plan: Plan) -> Self {
+        DeleteResponse {
+            plan,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3585,6 +3729,7 @@ impl CopyRequest {
 }
 /// Parameters of `POST /plans/copy` (`plan.copy`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CopyParams {
     /// `from_site`; at most 50 characters.
     pub from_site: String,
@@ -3631,12 +3776,22 @@ impl crate::form::FormEncode for CopyParams {
 }
 /// What `POST /plans/copy` (`plan.copy`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CopyResponse {
     /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CopyResponse {
+    /// A `CopyResponse` with `plan` set and every other field absent, as in tests.
+    pub fn new(plan: Plan) -> Self {
+        CopyResponse {
+            plan,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CopyResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3730,12 +3885,22 @@ impl UnarchiveRequest {
 }
 /// What `POST /plans/{plan_id}/unarchive` (`plan.unarchive`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UnarchiveResponse {
     /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UnarchiveResponse {
+    /// A `UnarchiveResponse` with `plan` set and every other field absent, as in tests.
+    pub fn new(plan: Plan) -> Self {
+        UnarchiveResponse {
+            plan,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UnarchiveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3778,6 +3943,7 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
 /// Fields of the `CreateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3855,6 +4021,7 @@ crate::form::form_object!(CreateTiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     pub provider_name: String,
@@ -3888,6 +4055,7 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `CreateApplicableAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateApplicableAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3913,6 +4081,7 @@ crate::form::form_object!(CreateApplicableAddonsParams);
 /// Fields of the `CreateEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3980,6 +4149,7 @@ crate::form::form_object!(CreateEventBasedAddonsParams);
 /// Fields of the `CreateAttachedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAttachedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4048,6 +4218,7 @@ crate::form::form_object!(CreateAttachedAddonsParams);
 /// Fields of the `UpdateTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateTiersParams {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4125,6 +4296,7 @@ crate::form::form_object!(UpdateTiersParams);
 /// Fields of the `UpdateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     pub provider_name: String,
@@ -4158,6 +4330,7 @@ crate::form::form_object!(UpdateTaxProvidersFieldsParams);
 /// Fields of the `UpdateApplicableAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateApplicableAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4183,6 +4356,7 @@ crate::form::form_object!(UpdateApplicableAddonsParams);
 /// Fields of the `UpdateAttachedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateAttachedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4251,6 +4425,7 @@ crate::form::form_object!(UpdateAttachedAddonsParams);
 /// Fields of the `UpdateEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,6 +6,7 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `portal_session` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PortalSession {
     /// `id`.
     pub id: String,
@@ -51,6 +52,28 @@ pub struct PortalSession {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PortalSession {
+    /// A `PortalSession` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        PortalSession {
+            id: id.into(),
+            token: None,
+            access_url: None,
+            redirect_url: None,
+            status: None,
+            created_at: None,
+            expires_at: None,
+            customer_id: None,
+            login_at: None,
+            logout_at: None,
+            login_ipaddress: None,
+            logout_ipaddress: None,
+            linked_customers: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PortalSession {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -137,7 +160,8 @@ impl<'de> Deserialize<'de> for PortalSession {
     }
 }
 /// The `LinkedCustomer` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedCustomer {
     /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -225,6 +249,7 @@ impl<'de> Deserialize<'de> for LinkedCustomer {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `created`
     Created,
@@ -401,6 +426,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /portal_sessions` (`portal_session.create`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `redirect_url`; at most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -441,12 +467,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /portal_sessions` (`portal_session.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `portal_session`.
     pub portal_session: PortalSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `portal_session` set and every other field absent, as in tests.
+    pub fn new(portal_session: PortalSession) -> Self {
+        CreateResponse {
+            portal_session,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -538,12 +574,22 @@ impl RetrieveRequest {
 }
 /// What `GET /portal_sessions/{portal_session_id}` (`portal_session.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `portal_session`.
     pub portal_session: PortalSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `portal_session` set and every other field absent, as in tests.
+    pub fn new(portal_session: PortalSession) -> Self {
+        RetrieveResponse {
+            portal_session,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -639,12 +685,22 @@ impl LogoutRequest {
 }
 /// What `POST /portal_sessions/{portal_session_id}/logout` (`portal_session.logout`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct LogoutResponse {
     /// `portal_session`.
     pub portal_session: PortalSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl LogoutResponse {
+    /// A `LogoutResponse` with `portal_session` set and every other field absent, as in tests.
+    pub fn new(portal_session: PortalSession) -> Self {
+        LogoutResponse {
+            portal_session,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for LogoutResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -762,6 +818,7 @@ impl ActivateRequest {
 }
 /// Parameters of `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActivateParams {
     /// `token`; at most 70 characters.
     pub token: String,
@@ -791,12 +848,22 @@ impl crate::form::FormEncode for ActivateParams {
 }
 /// What `POST /portal_sessions/{portal_session_id}/activate` (`portal_session.activate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ActivateResponse {
     /// `portal_session`.
     pub portal_session: PortalSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ActivateResponse {
+    /// A `ActivateResponse` with `portal_session` set and every other field absent, as in tests.
+    pub fn new(portal_session: PortalSession) -> Self {
+        ActivateResponse {
+            portal_session,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ActivateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -842,6 +909,7 @@ impl<'de> Deserialize<'de> for ActivateResponse {
 /// Fields of the `CreateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,

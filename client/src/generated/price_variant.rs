@@ -9,6 +9,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `price_variant` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PriceVariant {
     /// `id`.
     pub id: String,
@@ -54,6 +55,28 @@ pub struct PriceVariant {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PriceVariant {
+    /// A `PriceVariant` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        PriceVariant {
+            id: id.into(),
+            name: None,
+            external_name: None,
+            variant_group: None,
+            description: None,
+            status: None,
+            created_at: None,
+            resource_version: None,
+            updated_at: None,
+            archived_at: None,
+            attributes: None,
+            business_entity_id: None,
+            deleted: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PriceVariant {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -140,7 +163,8 @@ impl<'de> Deserialize<'de> for PriceVariant {
     }
 }
 /// The `Attribute` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Attribute {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,6 +232,7 @@ impl<'de> Deserialize<'de> for Attribute {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -239,6 +264,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `UpdateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateStatus {
     /// `active`
     Active,
@@ -266,6 +292,7 @@ impl ApiEnum for UpdateStatus {
 crate::api_enum_traits!(UpdateStatus);
 /// Values of `ListStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListStatus {
     /// `active`
     Active,
@@ -450,6 +477,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /price_variants` (`price_variant.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 100 characters.
     pub id: String,
@@ -508,12 +536,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /price_variants` (`price_variant.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `price_variant`.
     pub price_variant: PriceVariant,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `price_variant` set and every other field absent, as in tests.
+    pub fn new(price_variant: PriceVariant) -> Self {
+        CreateResponse {
+            price_variant,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -605,12 +643,22 @@ impl RetrieveRequest {
 }
 /// What `GET /price_variants/{price_variant_id}` (`price_variant.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `price_variant`.
     pub price_variant: PriceVariant,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `price_variant` set and every other field absent, as in tests.
+    pub fn new(price_variant: PriceVariant) -> Self {
+        RetrieveResponse {
+            price_variant,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -756,6 +804,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /price_variants/{price_variant_id}` (`price_variant.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `name`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -811,12 +860,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /price_variants/{price_variant_id}` (`price_variant.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `price_variant`.
     pub price_variant: PriceVariant,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `price_variant` set and every other field absent, as in tests.
+    pub fn new(price_variant: PriceVariant) -> Self {
+        UpdateResponse {
+            price_variant,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -912,12 +971,22 @@ impl DeleteRequest {
 }
 /// What `POST /price_variants/{price_variant_id}/delete` (`price_variant.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `price_variant`.
     pub price_variant: PriceVariant,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `price_variant` set and every other field absent, as in tests.
+    pub fn new(price_variant: PriceVariant) -> Self {
+        DeleteResponse {
+            price_variant,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1145,6 +1214,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /price_variants` (`price_variant.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1248,6 +1318,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /price_variants` (`price_variant.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `name`
     #[serde(rename = "name")]
@@ -1278,12 +1349,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /price_variants` (`price_variant.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `price_variant`.
     pub price_variant: PriceVariant,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `price_variant` set and every other field absent, as in tests.
+    pub fn new(price_variant: PriceVariant) -> Self {
+        ListEntry {
+            price_variant,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1329,6 +1410,7 @@ impl<'de> Deserialize<'de> for ListEntry {
 /// Fields of the `CreateAttributesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAttributesParams {
     /// `name`; at most 100 characters.
     pub name: String,
@@ -1354,6 +1436,7 @@ crate::form::form_object!(CreateAttributesParams);
 /// Fields of the `UpdateAttributesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateAttributesParams {
     /// `name`; at most 100 characters.
     pub name: String,

@@ -7,7 +7,8 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `pricing_page_session` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct PricingPageSession {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,6 +88,7 @@ impl<'de> Deserialize<'de> for PricingPageSession {
 }
 /// Values of `CreateForNewSubscriptionContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForNewSubscriptionContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -122,6 +124,7 @@ impl ApiEnum for CreateForNewSubscriptionContractTermActionAtTermEnd {
 crate::api_enum_traits!(CreateForNewSubscriptionContractTermActionAtTermEnd);
 /// Values of `CreateForExistingSubscriptionContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForExistingSubscriptionContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -331,6 +334,7 @@ impl CreateForNewSubscriptionRequest {
 }
 /// Parameters of `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForNewSubscriptionParams {
     /// `redirect_url`; at most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -411,12 +415,22 @@ impl crate::form::FormEncode for CreateForNewSubscriptionParams {
 }
 /// What `POST /pricing_page_sessions/create_for_new_subscription` (`pricing_page_session.create_for_new_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateForNewSubscriptionResponse {
     /// `pricing_page_session`.
     pub pricing_page_session: PricingPageSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateForNewSubscriptionResponse {
+    /// A `CreateForNewSubscriptionResponse` with `pricing_page_session` set and every other field absent, as in tests.
+    pub fn new(pricing_page_session: PricingPageSession) -> Self {
+        CreateForNewSubscriptionResponse {
+            pricing_page_session,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateForNewSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -578,6 +592,7 @@ impl CreateForExistingSubscriptionRequest {
 }
 /// Parameters of `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForExistingSubscriptionParams {
     /// `redirect_url`; at most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -633,12 +648,22 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionParams {
 }
 /// What `POST /pricing_page_sessions/create_for_existing_subscription` (`pricing_page_session.create_for_existing_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateForExistingSubscriptionResponse {
     /// `pricing_page_session`.
     pub pricing_page_session: PricingPageSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateForExistingSubscriptionResponse {
+    /// A `CreateForExistingSubscriptionResponse` with `pricing_page_session` set and every other field absent, as in tests.
+    pub fn new(pricing_page_session: PricingPageSession) -> Self {
+        CreateForExistingSubscriptionResponse {
+            pricing_page_session,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateForExistingSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -686,6 +711,7 @@ impl<'de> Deserialize<'de> for CreateForExistingSubscriptionResponse {
 /// Fields of the `CreateForNewSubscriptionPricingPageParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForNewSubscriptionPricingPageParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -710,6 +736,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionPricingPageParams {
 crate::form::form_object!(CreateForNewSubscriptionPricingPageParams);
 /// Fields of the `CreateForNewSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForNewSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -751,6 +778,7 @@ impl crate::form::FormEncode for CreateForNewSubscriptionSubscriptionParams {
 crate::form::form_object!(CreateForNewSubscriptionSubscriptionParams);
 /// Fields of the `CreateForNewSubscriptionCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForNewSubscriptionCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -853,6 +881,7 @@ crate::form::form_object!(CreateForNewSubscriptionCustomerParams);
 /// Fields of the `CreateForNewSubscriptionBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForNewSubscriptionBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1010,6 +1039,7 @@ crate::form::form_object!(CreateForNewSubscriptionBillingAddressParams);
 /// Fields of the `CreateForNewSubscriptionShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForNewSubscriptionShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1167,6 +1197,7 @@ crate::form::form_object!(CreateForNewSubscriptionShippingAddressParams);
 /// Fields of the `CreateForNewSubscriptionContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForNewSubscriptionContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1207,6 +1238,7 @@ crate::form::form_object!(CreateForNewSubscriptionContractTermParams);
 /// Fields of the `CreateForNewSubscriptionDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForNewSubscriptionDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1318,6 +1350,7 @@ crate::form::form_object!(CreateForNewSubscriptionDiscountsParams);
 /// Fields of the `CreateForExistingSubscriptionPricingPageParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForExistingSubscriptionPricingPageParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1342,6 +1375,7 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionPricingPageParams 
 crate::form::form_object!(CreateForExistingSubscriptionPricingPageParams);
 /// Fields of the `CreateForExistingSubscriptionSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForExistingSubscriptionSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -1378,6 +1412,7 @@ crate::form::form_object!(CreateForExistingSubscriptionSubscriptionParams);
 /// Fields of the `CreateForExistingSubscriptionContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForExistingSubscriptionContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1420,6 +1455,7 @@ crate::form::form_object!(CreateForExistingSubscriptionContractTermParams);
 /// Fields of the `CreateForExistingSubscriptionDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForExistingSubscriptionDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `promotional_credit` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PromotionalCredit {
     /// `id`.
     pub id: String,
@@ -58,6 +59,28 @@ pub struct PromotionalCredit {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PromotionalCredit {
+    /// A `PromotionalCredit` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        PromotionalCredit {
+            id: id.into(),
+            customer_id: None,
+            r#type: None,
+            amount_in_decimal: None,
+            amount: None,
+            currency_code: None,
+            description: None,
+            credit_type: None,
+            reference: None,
+            closing_balance: None,
+            done_by: None,
+            created_at: None,
+            business_entity_id: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PromotionalCredit {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -145,6 +168,7 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `increment`
     Increment,
@@ -336,6 +360,7 @@ impl AddRequest {
 }
 /// Parameters of `POST /promotional_credits/add` (`promotional_credit.add`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -394,6 +419,7 @@ impl crate::form::FormEncode for AddParams {
 }
 /// What `POST /promotional_credits/add` (`promotional_credit.add`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AddResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -402,6 +428,19 @@ pub struct AddResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AddResponse {
+    /// A `AddResponse` with `customer`, `promotional_credit` set and every other field absent, as in tests.
+    pub fn new(
+        customer: customer::Customer,
+        promotional_credit: PromotionalCredit,
+    ) -> Self {
+        AddResponse {
+            customer,
+            promotional_credit,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AddResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -541,6 +580,7 @@ impl DeductRequest {
 }
 /// Parameters of `POST /promotional_credits/deduct` (`promotional_credit.deduct`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeductParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -599,6 +639,7 @@ impl crate::form::FormEncode for DeductParams {
 }
 /// What `POST /promotional_credits/deduct` (`promotional_credit.deduct`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeductResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -607,6 +648,19 @@ pub struct DeductResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeductResponse {
+    /// A `DeductResponse` with `customer`, `promotional_credit` set and every other field absent, as in tests.
+    pub fn new(
+        customer: customer::Customer,
+        promotional_credit: PromotionalCredit,
+    ) -> Self {
+        DeductResponse {
+            customer,
+            promotional_credit,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeductResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -746,6 +800,7 @@ impl SetRequest {
 }
 /// Parameters of `POST /promotional_credits/set` (`promotional_credit.set`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SetParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -804,6 +859,7 @@ impl crate::form::FormEncode for SetParams {
 }
 /// What `POST /promotional_credits/set` (`promotional_credit.set`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SetResponse {
     /// `customer`.
     pub customer: customer::Customer,
@@ -812,6 +868,19 @@ pub struct SetResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl SetResponse {
+    /// A `SetResponse` with `customer`, `promotional_credit` set and every other field absent, as in tests.
+    pub fn new(
+        customer: customer::Customer,
+        promotional_credit: PromotionalCredit,
+    ) -> Self {
+        SetResponse {
+            customer,
+            promotional_credit,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for SetResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1007,6 +1076,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /promotional_credits` (`promotional_credit.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1078,12 +1148,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /promotional_credits` (`promotional_credit.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `promotional_credit` set and every other field absent, as in tests.
+    pub fn new(promotional_credit: PromotionalCredit) -> Self {
+        ListEntry {
+            promotional_credit,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1177,12 +1257,22 @@ impl RetrieveRequest {
 }
 /// What `GET /promotional_credits/{account_credit_id}` (`promotional_credit.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `promotional_credit` set and every other field absent, as in tests.
+    pub fn new(promotional_credit: PromotionalCredit) -> Self {
+        RetrieveResponse {
+            promotional_credit,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

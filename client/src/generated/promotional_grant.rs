@@ -10,7 +10,8 @@ use crate::{Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `promotional_grant` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct PromotionalGrant {
     /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,6 +204,7 @@ impl PromotionalGrantsRequest {
 }
 /// Parameters of `POST /promotional_grants` (`promotional_grant.promotional_grants`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PromotionalGrantsParams {
     /// `subscription_id`; at most 50 characters.
     pub subscription_id: String,
@@ -254,6 +256,7 @@ impl crate::form::FormEncode for PromotionalGrantsParams {
 }
 /// What `POST /promotional_grants` (`promotional_grant.promotional_grants`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PromotionalGrantsResponse {
     /// `ledger_operations` (a list).
     pub ledger_operations: Vec<ledger_operation::LedgerOperation>,
@@ -262,6 +265,19 @@ pub struct PromotionalGrantsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PromotionalGrantsResponse {
+    /// A `PromotionalGrantsResponse` with `ledger_operations`, `grant_blocks` set and every other field absent, as in tests.
+    pub fn new(
+        ledger_operations: Vec<ledger_operation::LedgerOperation>,
+        grant_blocks: Vec<grant_block::GrantBlock>,
+    ) -> Self {
+        PromotionalGrantsResponse {
+            ledger_operations,
+            grant_blocks,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PromotionalGrantsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

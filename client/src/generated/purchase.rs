@@ -9,7 +9,8 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `purchase` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Purchase {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,6 +102,7 @@ impl<'de> Deserialize<'de> for Purchase {
 }
 /// Values of `CreatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreatePaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -328,6 +330,7 @@ impl ApiEnum for CreatePaymentIntentPaymentMethodType {
 crate::api_enum_traits!(CreatePaymentIntentPaymentMethodType);
 /// Values of `CreateContractTermsActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateContractTermsActionAtTermEnd {
     /// `renew`
     Renew,
@@ -363,6 +366,7 @@ impl ApiEnum for CreateContractTermsActionAtTermEnd {
 crate::api_enum_traits!(CreateContractTermsActionAtTermEnd);
 /// Values of `EstimateContractTermsActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EstimateContractTermsActionAtTermEnd {
     /// `renew`
     Renew,
@@ -562,6 +566,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /purchases` (`purchase.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -654,12 +659,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /purchases` (`purchase.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `purchase`.
     pub purchase: Purchase,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `purchase` set and every other field absent, as in tests.
+    pub fn new(purchase: Purchase) -> Self {
+        CreateResponse {
+            purchase,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -818,6 +833,7 @@ impl EstimateRequest {
 }
 /// Parameters of `POST /purchases/estimate` (`purchase.estimate`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EstimateParams {
     /// `client_profile_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -893,12 +909,22 @@ impl crate::form::FormEncode for EstimateParams {
 }
 /// What `POST /purchases/estimate` (`purchase.estimate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EstimateResponse {
     /// `estimate`.
     pub estimate: estimate::Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl EstimateResponse {
+    /// A `EstimateResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: estimate::Estimate) -> Self {
+        EstimateResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for EstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -942,6 +968,7 @@ impl<'de> Deserialize<'de> for EstimateResponse {
 /// Fields of the `CreateInvoiceInfoParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvoiceInfoParams {
     /// `po_number`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -979,6 +1006,7 @@ crate::form::form_object!(CreateInvoiceInfoParams);
 /// Fields of the `CreatePaymentScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreatePaymentScheduleParams {
     /// `scheme_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1016,6 +1044,7 @@ crate::form::form_object!(CreatePaymentScheduleParams);
 /// Fields of the `CreateStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1041,6 +1070,7 @@ crate::form::form_object!(CreateStatementDescriptorParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1131,6 +1161,7 @@ crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreatePurchaseItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreatePurchaseItemsParams {
     /// `index`.
     pub index: i64,
@@ -1196,6 +1227,7 @@ crate::form::form_object!(CreatePurchaseItemsParams);
 /// Fields of the `CreateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateItemTiersParams {
     /// `index`.
     pub index: i64,
@@ -1287,6 +1319,7 @@ crate::form::form_object!(CreateItemTiersParams);
 /// Fields of the `CreateShippingAddressesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateShippingAddressesParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1444,6 +1477,7 @@ crate::form::form_object!(CreateShippingAddressesParams);
 /// Fields of the `CreateDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateDiscountsParams {
     /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1521,6 +1555,7 @@ crate::form::form_object!(CreateDiscountsParams);
 /// Fields of the `CreateSubscriptionInfoParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubscriptionInfoParams {
     /// `index`.
     pub index: i64,
@@ -1585,6 +1620,7 @@ crate::form::form_object!(CreateSubscriptionInfoParams);
 /// Fields of the `CreateContractTermsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateContractTermsParams {
     /// `index`.
     pub index: i64,
@@ -1629,6 +1665,7 @@ crate::form::form_object!(CreateContractTermsParams);
 /// Fields of the `EstimateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EstimateCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1726,6 +1763,7 @@ crate::form::form_object!(EstimateCustomerParams);
 /// Fields of the `EstimateBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EstimateBillingAddressParams {
     /// `line1`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1823,6 +1861,7 @@ crate::form::form_object!(EstimateBillingAddressParams);
 /// Fields of the `EstimatePurchaseItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EstimatePurchaseItemsParams {
     /// `index`.
     pub index: i64,
@@ -1888,6 +1927,7 @@ crate::form::form_object!(EstimatePurchaseItemsParams);
 /// Fields of the `EstimateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EstimateItemTiersParams {
     /// `index`.
     pub index: i64,
@@ -1979,6 +2019,7 @@ crate::form::form_object!(EstimateItemTiersParams);
 /// Fields of the `EstimateShippingAddressesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EstimateShippingAddressesParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2136,6 +2177,7 @@ crate::form::form_object!(EstimateShippingAddressesParams);
 /// Fields of the `EstimateDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EstimateDiscountsParams {
     /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2213,6 +2255,7 @@ crate::form::form_object!(EstimateDiscountsParams);
 /// Fields of the `EstimateSubscriptionInfoParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EstimateSubscriptionInfoParams {
     /// `index`.
     pub index: i64,
@@ -2267,6 +2310,7 @@ crate::form::form_object!(EstimateSubscriptionInfoParams);
 /// Fields of the `EstimateContractTermsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EstimateContractTermsParams {
     /// `index`.
     pub index: i64,

@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `quote` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Quote {
     /// `id`.
     pub id: String,
@@ -165,6 +166,57 @@ pub struct Quote {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Quote {
+    /// A `Quote` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Quote {
+            id: id.into(),
+            name: None,
+            po_number: None,
+            customer_id: None,
+            subscription_id: None,
+            invoice_id: None,
+            status: None,
+            operation_type: None,
+            vat_number: None,
+            price_type: None,
+            valid_till: None,
+            date: None,
+            total_payable: None,
+            charge_on_acceptance: None,
+            sub_total: None,
+            total: None,
+            credits_applied: None,
+            amount_paid: None,
+            amount_due: None,
+            version: None,
+            resource_version: None,
+            updated_at: None,
+            vat_number_prefix: None,
+            line_items: None,
+            line_item_tiers: None,
+            line_item_discounts: None,
+            line_item_taxes: None,
+            discounts: None,
+            taxes: None,
+            tax_category: None,
+            currency_code: None,
+            notes: None,
+            shipping_address: None,
+            billing_address: None,
+            contract_term_start: None,
+            contract_term_end: None,
+            contract_term_termination_fee: None,
+            business_entity_id: None,
+            deleted: None,
+            total_contract_value: None,
+            total_discount: None,
+            has_entitlements: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Quote {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -344,7 +396,8 @@ impl<'de> Deserialize<'de> for Quote {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -563,7 +616,8 @@ impl<'de> Deserialize<'de> for LineItem {
     }
 }
 /// The `LineItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemTier {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -692,7 +746,8 @@ impl<'de> Deserialize<'de> for LineItemTier {
     }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemDiscount {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -777,7 +832,8 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
     }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemTax {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -930,7 +986,8 @@ impl<'de> Deserialize<'de> for LineItemTax {
     }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Discount {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1027,7 +1084,8 @@ impl<'de> Deserialize<'de> for Discount {
     }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Tax {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1100,7 +1158,8 @@ impl<'de> Deserialize<'de> for Tax {
     }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ShippingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1239,7 +1298,8 @@ impl<'de> Deserialize<'de> for ShippingAddress {
     }
 }
 /// The `BillingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BillingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1379,6 +1439,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `open`
     Open,
@@ -1438,6 +1499,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `OperationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OperationType {
     /// `create_subscription_for_customer`
     CreateSubscriptionForCustomer,
@@ -1473,6 +1535,7 @@ impl ApiEnum for OperationType {
 crate::api_enum_traits!(OperationType);
 /// Values of `LineItemEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemEntityType {
     /// `adhoc`
     Adhoc,
@@ -1520,6 +1583,7 @@ impl ApiEnum for LineItemEntityType {
 crate::api_enum_traits!(LineItemEntityType);
 /// Values of `LineItemProrationMode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemProrationMode {
     /// `reset`
     Reset,
@@ -1555,6 +1619,7 @@ impl ApiEnum for LineItemProrationMode {
 crate::api_enum_traits!(LineItemProrationMode);
 /// Values of `LineItemDiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemDiscountDiscountType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -1598,6 +1663,7 @@ impl ApiEnum for LineItemDiscountDiscountType {
 crate::api_enum_traits!(LineItemDiscountDiscountType);
 /// Values of `DiscountEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountEntityType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -1641,6 +1707,7 @@ impl ApiEnum for DiscountEntityType {
 crate::api_enum_traits!(DiscountEntityType);
 /// Values of `DiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountDiscountType {
     /// `fixed_amount`
     FixedAmount,
@@ -1668,6 +1735,7 @@ impl ApiEnum for DiscountDiscountType {
 crate::api_enum_traits!(DiscountDiscountType);
 /// Values of `CreateSubForCustomerQuoteContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateSubForCustomerQuoteContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -1699,6 +1767,7 @@ impl ApiEnum for CreateSubForCustomerQuoteContractTermActionAtTermEnd {
 crate::api_enum_traits!(CreateSubForCustomerQuoteContractTermActionAtTermEnd);
 /// Values of `EditCreateSubForCustomerQuoteContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EditCreateSubForCustomerQuoteContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -1730,6 +1799,7 @@ impl ApiEnum for EditCreateSubForCustomerQuoteContractTermActionAtTermEnd {
 crate::api_enum_traits!(EditCreateSubForCustomerQuoteContractTermActionAtTermEnd);
 /// Values of `UpdateSubscriptionQuoteContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateSubscriptionQuoteContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -1765,6 +1835,7 @@ impl ApiEnum for UpdateSubscriptionQuoteContractTermActionAtTermEnd {
 crate::api_enum_traits!(UpdateSubscriptionQuoteContractTermActionAtTermEnd);
 /// Values of `EditUpdateSubscriptionQuoteContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EditUpdateSubscriptionQuoteContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -1800,6 +1871,7 @@ impl ApiEnum for EditUpdateSubscriptionQuoteContractTermActionAtTermEnd {
 crate::api_enum_traits!(EditUpdateSubscriptionQuoteContractTermActionAtTermEnd);
 /// Values of `CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -1831,6 +1903,7 @@ impl ApiEnum for CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd {
 crate::api_enum_traits!(CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd);
 /// Values of `EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -1862,6 +1935,7 @@ impl ApiEnum for EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd {
 crate::api_enum_traits!(EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd);
 /// Values of `UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -1897,6 +1971,7 @@ impl ApiEnum for UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd {
 crate::api_enum_traits!(UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd);
 /// Values of `EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -1932,6 +2007,7 @@ impl ApiEnum for EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd 
 crate::api_enum_traits!(EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd);
 /// Values of `UpdateStatusStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateStatusStatus {
     /// `accepted`
     Accepted,
@@ -1971,6 +2047,7 @@ impl ApiEnum for UpdateStatusStatus {
 crate::api_enum_traits!(UpdateStatusStatus);
 /// Values of `UpdateSignatureStatusCpqQuoteSignatureStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateSignatureStatusCpqQuoteSignatureStatus {
     /// `draft`
     Draft,
@@ -2403,6 +2480,7 @@ impl RetrieveRequest {
 }
 /// What `GET /quotes/{quote_id}` (`quote.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `quote`.
     pub quote: Quote,
@@ -2418,6 +2496,18 @@ pub struct RetrieveResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        RetrieveResponse {
+            quote,
+            quoted_subscription: None,
+            quoted_charge: None,
+            quoted_ramp: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2622,6 +2712,7 @@ impl CreateSubForCustomerQuoteRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerQuoteParams {
     /// `name`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2712,6 +2803,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteParams {
 }
 /// What `POST /customers/{customer_id}/create_subscription_quote` (`quote.create_sub_for_customer_quote`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerQuoteResponse {
     /// `quote`.
     pub quote: Quote,
@@ -2721,6 +2813,16 @@ pub struct CreateSubForCustomerQuoteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateSubForCustomerQuoteResponse {
+    /// A `CreateSubForCustomerQuoteResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        CreateSubForCustomerQuoteResponse {
+            quote,
+            quoted_subscription: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateSubForCustomerQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2922,6 +3024,7 @@ impl EditCreateSubForCustomerQuoteRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteParams {
     /// `notes`; at most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3007,6 +3110,7 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteParams {
 }
 /// What `POST /quotes/{quote_id}/edit_create_subscription_quote` (`quote.edit_create_sub_for_customer_quote`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteResponse {
     /// `quote`.
     pub quote: Quote,
@@ -3016,6 +3120,16 @@ pub struct EditCreateSubForCustomerQuoteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl EditCreateSubForCustomerQuoteResponse {
+    /// A `EditCreateSubForCustomerQuoteResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        EditCreateSubForCustomerQuoteResponse {
+            quote,
+            quoted_subscription: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for EditCreateSubForCustomerQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3256,6 +3370,7 @@ impl UpdateSubscriptionQuoteRequest {
 }
 /// Parameters of `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteParams {
     /// `name`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3391,6 +3506,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteParams {
 }
 /// What `POST /quotes/update_subscription_quote` (`quote.update_subscription_quote`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteResponse {
     /// `quote`.
     pub quote: Quote,
@@ -3400,6 +3516,16 @@ pub struct UpdateSubscriptionQuoteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateSubscriptionQuoteResponse {
+    /// A `UpdateSubscriptionQuoteResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        UpdateSubscriptionQuoteResponse {
+            quote,
+            quoted_subscription: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateSubscriptionQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3644,6 +3770,7 @@ impl EditUpdateSubscriptionQuoteRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteParams {
     /// `notes`; at most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3774,6 +3901,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteParams {
 }
 /// What `POST /quotes/{quote_id}/edit_update_subscription_quote` (`quote.edit_update_subscription_quote`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteResponse {
     /// `quote`.
     pub quote: Quote,
@@ -3783,6 +3911,16 @@ pub struct EditUpdateSubscriptionQuoteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl EditUpdateSubscriptionQuoteResponse {
+    /// A `EditUpdateSubscriptionQuoteResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        EditUpdateSubscriptionQuoteResponse {
+            quote,
+            quoted_subscription: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for EditUpdateSubscriptionQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3959,6 +4097,7 @@ impl CreateForOnetimeChargesRequest {
 }
 /// Parameters of `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForOnetimeChargesParams {
     /// `name`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4043,6 +4182,7 @@ impl crate::form::FormEncode for CreateForOnetimeChargesParams {
 }
 /// What `POST /quotes/create_for_onetime_charges` (`quote.create_for_onetime_charges`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateForOnetimeChargesResponse {
     /// `quote`.
     pub quote: Quote,
@@ -4052,6 +4192,16 @@ pub struct CreateForOnetimeChargesResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateForOnetimeChargesResponse {
+    /// A `CreateForOnetimeChargesResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        CreateForOnetimeChargesResponse {
+            quote,
+            quoted_charge: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateForOnetimeChargesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4227,6 +4377,7 @@ impl EditOneTimeQuoteRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EditOneTimeQuoteParams {
     /// `po_number`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4302,6 +4453,7 @@ impl crate::form::FormEncode for EditOneTimeQuoteParams {
 }
 /// What `POST /quotes/{quote_id}/edit_one_time_quote` (`quote.edit_one_time_quote`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EditOneTimeQuoteResponse {
     /// `quote`.
     pub quote: Quote,
@@ -4311,6 +4463,16 @@ pub struct EditOneTimeQuoteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl EditOneTimeQuoteResponse {
+    /// A `EditOneTimeQuoteResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        EditOneTimeQuoteResponse {
+            quote,
+            quoted_charge: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for EditOneTimeQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4557,6 +4719,7 @@ impl CreateSubItemsForCustomerQuoteRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteParams {
     /// `name`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4679,6 +4842,7 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteParams {
 }
 /// What `POST /customers/{customer_id}/create_subscription_quote_for_items` (`quote.create_sub_items_for_customer_quote`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteResponse {
     /// `quote`.
     pub quote: Quote,
@@ -4691,6 +4855,17 @@ pub struct CreateSubItemsForCustomerQuoteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateSubItemsForCustomerQuoteResponse {
+    /// A `CreateSubItemsForCustomerQuoteResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        CreateSubItemsForCustomerQuoteResponse {
+            quote,
+            quoted_subscription: None,
+            quoted_ramp: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateSubItemsForCustomerQuoteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -4942,6 +5117,7 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsParams {
     /// `notes`; at most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5063,6 +5239,7 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsParams {
 }
 /// What `POST /quotes/{quote_id}/edit_create_subscription_quote_for_items` (`quote.edit_create_sub_customer_quote_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsResponse {
     /// `quote`.
     pub quote: Quote,
@@ -5075,6 +5252,17 @@ pub struct EditCreateSubCustomerQuoteForItemsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl EditCreateSubCustomerQuoteForItemsResponse {
+    /// A `EditCreateSubCustomerQuoteForItemsResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        EditCreateSubCustomerQuoteForItemsResponse {
+            quote,
+            quoted_subscription: None,
+            quoted_ramp: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for EditCreateSubCustomerQuoteForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5358,6 +5546,7 @@ impl UpdateSubscriptionQuoteForItemsRequest {
 }
 /// Parameters of `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsParams {
     /// `name`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5515,6 +5704,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsParams {
 }
 /// What `POST /quotes/update_subscription_quote_for_items` (`quote.update_subscription_quote_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsResponse {
     /// `quote`.
     pub quote: Quote,
@@ -5527,6 +5717,17 @@ pub struct UpdateSubscriptionQuoteForItemsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateSubscriptionQuoteForItemsResponse {
+    /// A `UpdateSubscriptionQuoteForItemsResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        UpdateSubscriptionQuoteForItemsResponse {
+            quote,
+            quoted_subscription: None,
+            quoted_ramp: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateSubscriptionQuoteForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -5816,6 +6017,7 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsParams {
     /// `notes`; at most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5972,6 +6174,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsParams {
 }
 /// What `POST /quotes/{quote_id}/edit_update_subscription_quote_for_items` (`quote.edit_update_subscription_quote_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsResponse {
     /// `quote`.
     pub quote: Quote,
@@ -5984,6 +6187,17 @@ pub struct EditUpdateSubscriptionQuoteForItemsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl EditUpdateSubscriptionQuoteForItemsResponse {
+    /// A `EditUpdateSubscriptionQuoteForItemsResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        EditUpdateSubscriptionQuoteForItemsResponse {
+            quote,
+            quoted_subscription: None,
+            quoted_ramp: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for EditUpdateSubscriptionQuoteForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6203,6 +6417,7 @@ impl CreateForChargeItemsAndChargesRequest {
 }
 /// Parameters of `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesParams {
     /// `name`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6309,6 +6524,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
 }
 /// What `POST /quotes/create_for_charge_items_and_charges` (`quote.create_for_charge_items_and_charges`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesResponse {
     /// `quote`.
     pub quote: Quote,
@@ -6318,6 +6534,16 @@ pub struct CreateForChargeItemsAndChargesResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateForChargeItemsAndChargesResponse {
+    /// A `CreateForChargeItemsAndChargesResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        CreateForChargeItemsAndChargesResponse {
+            quote,
+            quoted_charge: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateForChargeItemsAndChargesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6533,6 +6759,7 @@ impl EditForChargeItemsAndChargesRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EditForChargeItemsAndChargesParams {
     /// `po_number`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6628,6 +6855,7 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesParams {
 }
 /// What `POST /quotes/{quote_id}/edit_for_charge_items_and_charges` (`quote.edit_for_charge_items_and_charges`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EditForChargeItemsAndChargesResponse {
     /// `quote`.
     pub quote: Quote,
@@ -6637,6 +6865,16 @@ pub struct EditForChargeItemsAndChargesResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl EditForChargeItemsAndChargesResponse {
+    /// A `EditForChargeItemsAndChargesResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        EditForChargeItemsAndChargesResponse {
+            quote,
+            quoted_charge: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for EditForChargeItemsAndChargesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6857,6 +7095,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /quotes` (`quote.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6956,6 +7195,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /quotes` (`quote.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `date`
     #[serde(rename = "date")]
@@ -6970,6 +7210,7 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /quotes` (`quote.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `quote`.
     pub quote: Quote,
@@ -6982,6 +7223,17 @@ pub struct ListEntry {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        ListEntry {
+            quote,
+            quoted_subscription: None,
+            quoted_ramp: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7149,6 +7401,7 @@ impl QuoteLineGroupsForQuoteRequest {
 }
 /// Parameters of `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QuoteLineGroupsForQuoteParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7184,12 +7437,22 @@ impl crate::form::FormEncode for QuoteLineGroupsForQuoteParams {
 }
 /// One entry of a page of `GET /quotes/{quote_id}/quote_line_groups` (`quote.quote_line_groups_for_quote`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct QuoteLineGroupsForQuoteEntry {
     /// `quote_line_group`.
     pub quote_line_group: quote_line_group::QuoteLineGroup,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl QuoteLineGroupsForQuoteEntry {
+    /// A `QuoteLineGroupsForQuoteEntry` with `quote_line_group` set and every other field absent, as in tests.
+    pub fn new(quote_line_group: quote_line_group::QuoteLineGroup) -> Self {
+        QuoteLineGroupsForQuoteEntry {
+            quote_line_group,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for QuoteLineGroupsForQuoteEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7329,6 +7592,7 @@ impl ConvertRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/convert` (`quote.convert`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConvertParams {
     /// `invoice_date` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7379,6 +7643,7 @@ impl crate::form::FormEncode for ConvertParams {
 }
 /// What `POST /quotes/{quote_id}/convert` (`quote.convert`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ConvertResponse {
     /// `quote`.
     pub quote: Quote,
@@ -7408,6 +7673,23 @@ pub struct ConvertResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ConvertResponse {
+    /// A `ConvertResponse` with `quote`, `customer` set and every other field absent, as in tests.
+    pub fn new(quote: Quote, customer: customer::Customer) -> Self {
+        ConvertResponse {
+            quote,
+            quoted_subscription: None,
+            quoted_charge: None,
+            quoted_ramp: None,
+            customer,
+            subscription: None,
+            invoice: None,
+            credit_note: None,
+            unbilled_charges: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ConvertResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7554,6 +7836,7 @@ impl UpdateStatusRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/update_status` (`quote.update_status`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateStatusParams {
     /// `status`.
     pub status: UpdateStatusStatus,
@@ -7588,6 +7871,7 @@ impl crate::form::FormEncode for UpdateStatusParams {
 }
 /// What `POST /quotes/{quote_id}/update_status` (`quote.update_status`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateStatusResponse {
     /// `quote`.
     pub quote: Quote,
@@ -7603,6 +7887,18 @@ pub struct UpdateStatusResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateStatusResponse {
+    /// A `UpdateStatusResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        UpdateStatusResponse {
+            quote,
+            quoted_subscription: None,
+            quoted_charge: None,
+            quoted_ramp: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateStatusResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7728,6 +8024,7 @@ impl ExtendExpiryDateRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExtendExpiryDateParams {
     /// `valid_till` (Unix seconds).
     pub valid_till: Timestamp,
@@ -7757,6 +8054,7 @@ impl crate::form::FormEncode for ExtendExpiryDateParams {
 }
 /// What `POST /quotes/{quote_id}/extend_expiry_date` (`quote.extend_expiry_date`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ExtendExpiryDateResponse {
     /// `quote`.
     pub quote: Quote,
@@ -7772,6 +8070,18 @@ pub struct ExtendExpiryDateResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ExtendExpiryDateResponse {
+    /// A `ExtendExpiryDateResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        ExtendExpiryDateResponse {
+            quote,
+            quoted_subscription: None,
+            quoted_charge: None,
+            quoted_ramp: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ExtendExpiryDateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7900,6 +8210,7 @@ impl DeleteRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/delete` (`quote.delete`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7930,6 +8241,7 @@ impl crate::form::FormEncode for DeleteParams {
 }
 /// What `POST /quotes/{quote_id}/delete` (`quote.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `quote`.
     pub quote: Quote,
@@ -7945,6 +8257,18 @@ pub struct DeleteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `quote` set and every other field absent, as in tests.
+    pub fn new(quote: Quote) -> Self {
+        DeleteResponse {
+            quote,
+            quoted_subscription: None,
+            quoted_charge: None,
+            quoted_ramp: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8078,6 +8402,7 @@ impl PdfRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/pdf` (`quote.pdf`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PdfParams {
     /// `consolidated_view`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8113,12 +8438,22 @@ impl crate::form::FormEncode for PdfParams {
 }
 /// What `POST /quotes/{quote_id}/pdf` (`quote.pdf`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PdfResponse {
     /// `download`.
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PdfResponse {
+    /// A `PdfResponse` with `download` set and every other field absent, as in tests.
+    pub fn new(download: download::Download) -> Self {
+        PdfResponse {
+            download,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PdfResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8207,12 +8542,22 @@ impl RetrieveSignatureRequest {
 }
 /// What `GET /quotes/{quote_id}/retrieve_signature` (`quote.retrieve_signature`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveSignatureResponse {
     /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveSignatureResponse {
+    /// A `RetrieveSignatureResponse` with `cpq_quote_signature` set and every other field absent, as in tests.
+    pub fn new(cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature) -> Self {
+        RetrieveSignatureResponse {
+            cpq_quote_signature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveSignatureResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8313,12 +8658,22 @@ impl RetrieveSignedPdfRequest {
 }
 /// What `POST /quotes/{quote_id}/retrieve_signed_pdf` (`quote.retrieve_signed_pdf`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveSignedPdfResponse {
     /// `download`.
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveSignedPdfResponse {
+    /// A `RetrieveSignedPdfResponse` with `download` set and every other field absent, as in tests.
+    pub fn new(download: download::Download) -> Self {
+        RetrieveSignedPdfResponse {
+            download,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveSignedPdfResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8413,12 +8768,22 @@ impl CreateSignatureRequest {
 }
 /// What `POST /quotes/{quote_id}/create_signature` (`quote.create_signature`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateSignatureResponse {
     /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateSignatureResponse {
+    /// A `CreateSignatureResponse` with `cpq_quote_signature` set and every other field absent, as in tests.
+    pub fn new(cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature) -> Self {
+        CreateSignatureResponse {
+            cpq_quote_signature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateSignatureResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8519,12 +8884,22 @@ impl UpdateSignatureRequest {
 }
 /// What `POST /quotes/{quote_id}/update_signature` (`quote.update_signature`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateSignatureResponse {
     /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateSignatureResponse {
+    /// A `UpdateSignatureResponse` with `cpq_quote_signature` set and every other field absent, as in tests.
+    pub fn new(cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature) -> Self {
+        UpdateSignatureResponse {
+            cpq_quote_signature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateSignatureResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8655,6 +9030,7 @@ impl UpdateSignatureStatusRequest {
 }
 /// Parameters of `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSignatureStatusParams {
     /// `cpq_quote_signature`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8685,12 +9061,22 @@ impl crate::form::FormEncode for UpdateSignatureStatusParams {
 }
 /// What `POST /quotes/{quote_id}/update_signature_status` (`quote.update_signature_status`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateSignatureStatusResponse {
     /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateSignatureStatusResponse {
+    /// A `UpdateSignatureStatusResponse` with `cpq_quote_signature` set and every other field absent, as in tests.
+    pub fn new(cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature) -> Self {
+        UpdateSignatureStatusResponse {
+            cpq_quote_signature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateSignatureStatusResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8791,12 +9177,22 @@ impl RefreshSignatureLinkRequest {
 }
 /// What `POST /quotes/{quote_id}/refresh_signature_link` (`quote.refresh_signature_link`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RefreshSignatureLinkResponse {
     /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RefreshSignatureLinkResponse {
+    /// A `RefreshSignatureLinkResponse` with `cpq_quote_signature` set and every other field absent, as in tests.
+    pub fn new(cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature) -> Self {
+        RefreshSignatureLinkResponse {
+            cpq_quote_signature,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RefreshSignatureLinkResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8846,6 +9242,7 @@ impl<'de> Deserialize<'de> for RefreshSignatureLinkResponse {
 /// Fields of the `CreateSubForCustomerQuoteSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerQuoteSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8986,6 +9383,7 @@ crate::form::form_object!(CreateSubForCustomerQuoteSubscriptionParams);
 /// Fields of the `CreateSubForCustomerQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9143,6 +9541,7 @@ crate::form::form_object!(CreateSubForCustomerQuoteShippingAddressParams);
 /// Fields of the `CreateSubForCustomerQuoteContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerQuoteContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9183,6 +9582,7 @@ crate::form::form_object!(CreateSubForCustomerQuoteContractTermParams);
 /// Fields of the `CreateSubForCustomerQuoteAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerQuoteAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9270,6 +9670,7 @@ crate::form::form_object!(CreateSubForCustomerQuoteAddonsParams);
 /// Fields of the `CreateSubForCustomerQuoteEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubForCustomerQuoteEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9377,6 +9778,7 @@ crate::form::form_object!(CreateSubForCustomerQuoteEventBasedAddonsParams);
 /// Fields of the `EditCreateSubForCustomerQuoteSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9517,6 +9919,7 @@ crate::form::form_object!(EditCreateSubForCustomerQuoteSubscriptionParams);
 /// Fields of the `EditCreateSubForCustomerQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9674,6 +10077,7 @@ crate::form::form_object!(EditCreateSubForCustomerQuoteShippingAddressParams);
 /// Fields of the `EditCreateSubForCustomerQuoteContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9716,6 +10120,7 @@ crate::form::form_object!(EditCreateSubForCustomerQuoteContractTermParams);
 /// Fields of the `EditCreateSubForCustomerQuoteAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9803,6 +10208,7 @@ crate::form::form_object!(EditCreateSubForCustomerQuoteAddonsParams);
 /// Fields of the `EditCreateSubForCustomerQuoteEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9910,6 +10316,7 @@ crate::form::form_object!(EditCreateSubForCustomerQuoteEventBasedAddonsParams);
 /// Fields of the `UpdateSubscriptionQuoteSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -10054,6 +10461,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteSubscriptionParams);
 /// Fields of the `UpdateSubscriptionQuoteBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10211,6 +10619,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteBillingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10368,6 +10777,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteShippingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10415,6 +10825,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteCustomerParams);
 /// Fields of the `UpdateSubscriptionQuoteContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10455,6 +10866,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteContractTermParams);
 /// Fields of the `UpdateSubscriptionQuoteAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10542,6 +10954,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteAddonsParams);
 /// Fields of the `UpdateSubscriptionQuoteEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10649,6 +11062,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteEventBasedAddonsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteSubscriptionParams {
     /// `plan_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10789,6 +11203,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteSubscriptionParams);
 /// Fields of the `EditUpdateSubscriptionQuoteBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10946,6 +11361,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteBillingAddressParams);
 /// Fields of the `EditUpdateSubscriptionQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11103,6 +11519,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteShippingAddressParams);
 /// Fields of the `EditUpdateSubscriptionQuoteCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11150,6 +11567,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteCustomerParams);
 /// Fields of the `EditUpdateSubscriptionQuoteContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11192,6 +11610,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteContractTermParams);
 /// Fields of the `EditUpdateSubscriptionQuoteAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11279,6 +11698,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteAddonsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11386,6 +11806,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteEventBasedAddonsParams);
 /// Fields of the `CreateForOnetimeChargesShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForOnetimeChargesShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11543,6 +11964,7 @@ crate::form::form_object!(CreateForOnetimeChargesShippingAddressParams);
 /// Fields of the `CreateForOnetimeChargesAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForOnetimeChargesAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11620,6 +12042,7 @@ crate::form::form_object!(CreateForOnetimeChargesAddonsParams);
 /// Fields of the `CreateForOnetimeChargesChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForOnetimeChargesChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11707,6 +12130,7 @@ crate::form::form_object!(CreateForOnetimeChargesChargesParams);
 /// Fields of the `CreateForOnetimeChargesTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForOnetimeChargesTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11754,6 +12178,7 @@ crate::form::form_object!(CreateForOnetimeChargesTaxProvidersFieldsParams);
 /// Fields of the `EditOneTimeQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditOneTimeQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11911,6 +12336,7 @@ crate::form::form_object!(EditOneTimeQuoteShippingAddressParams);
 /// Fields of the `EditOneTimeQuoteAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditOneTimeQuoteAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11988,6 +12414,7 @@ crate::form::form_object!(EditOneTimeQuoteAddonsParams);
 /// Fields of the `EditOneTimeQuoteChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditOneTimeQuoteChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12075,6 +12502,7 @@ crate::form::form_object!(EditOneTimeQuoteChargesParams);
 /// Fields of the `EditOneTimeQuoteTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditOneTimeQuoteTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12121,6 +12549,7 @@ impl crate::form::FormEncode for EditOneTimeQuoteTaxProvidersFieldsParams {
 crate::form::form_object!(EditOneTimeQuoteTaxProvidersFieldsParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12246,6 +12675,7 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12403,6 +12833,7 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteShippingAddressParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12445,6 +12876,7 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteContractTermParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12602,6 +13034,7 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteBillingAddressParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -12773,6 +13206,7 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionItemsParams)
 /// Fields of the `CreateSubItemsForCustomerQuoteDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12894,6 +13328,7 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteDiscountsParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13011,6 +13446,7 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteItemTiersParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteCouponsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13058,6 +13494,7 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteCouponsParams);
 /// Fields of the `CreateSubItemsForCustomerQuoteEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
     /// `feature_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13145,6 +13582,7 @@ for CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
 crate::form::form_object!(CreateSubItemsForCustomerQuoteEntitlementOverridesParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13270,6 +13708,7 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsSubscriptionParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13428,6 +13867,7 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsShippingAddressParam
 /// Fields of the `EditCreateSubCustomerQuoteForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13470,6 +13910,7 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsContractTermParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13627,6 +14068,7 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsBillingAddressParams
 /// Fields of the `EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -13799,6 +14241,7 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsSubscriptionItemsPar
 /// Fields of the `EditCreateSubCustomerQuoteForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13920,6 +14363,7 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsDiscountsParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14037,6 +14481,7 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsItemTiersParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsCouponsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14084,6 +14529,7 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsCouponsParams);
 /// Fields of the `EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
     /// `feature_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14171,6 +14617,7 @@ for EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
 crate::form::form_object!(EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsSubscriptionParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -14280,6 +14727,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsSubscriptionParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14437,6 +14885,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsBillingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14594,6 +15043,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsShippingAddressParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14641,6 +15091,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsCustomerParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14683,6 +15134,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsContractTermParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -14854,6 +15306,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsSubscriptionItemsParams
 /// Fields of the `UpdateSubscriptionQuoteForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14992,6 +15445,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsDiscountsParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15109,6 +15563,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsItemTiersParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsCouponsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15156,6 +15611,7 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsCouponsParams);
 /// Fields of the `UpdateSubscriptionQuoteForItemsEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
     /// `feature_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15243,6 +15699,7 @@ for UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
 crate::form::form_object!(UpdateSubscriptionQuoteForItemsEntitlementOverridesParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
     /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15348,6 +15805,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsSubscriptionParams)
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15506,6 +15964,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsBillingAddressParam
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15664,6 +16123,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsShippingAddressPara
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15711,6 +16171,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsCustomerParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15753,6 +16214,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsContractTermParams)
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -15925,6 +16387,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsSubscriptionItemsPa
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16063,6 +16526,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsDiscountsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16180,6 +16644,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsItemTiersParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsCouponsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16227,6 +16692,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsCouponsParams);
 /// Fields of the `EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
     /// `feature_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16315,6 +16781,7 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsEntitlementOverride
 /// Fields of the `CreateForChargeItemsAndChargesBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16472,6 +16939,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesBillingAddressParams);
 /// Fields of the `CreateForChargeItemsAndChargesShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16629,6 +17097,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesShippingAddressParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16706,6 +17175,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
 /// Fields of the `CreateForChargeItemsAndChargesItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16813,6 +17283,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
 /// Fields of the `CreateForChargeItemsAndChargesChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16900,6 +17371,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesChargesParams);
 /// Fields of the `CreateForChargeItemsAndChargesDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesDiscountsParams {
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16961,6 +17433,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesDiscountsParams);
 /// Fields of the `CreateForChargeItemsAndChargesTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17008,6 +17481,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesTaxProvidersFieldsParams
 /// Fields of the `EditForChargeItemsAndChargesBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditForChargeItemsAndChargesBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17165,6 +17639,7 @@ crate::form::form_object!(EditForChargeItemsAndChargesBillingAddressParams);
 /// Fields of the `EditForChargeItemsAndChargesShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditForChargeItemsAndChargesShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17322,6 +17797,7 @@ crate::form::form_object!(EditForChargeItemsAndChargesShippingAddressParams);
 /// Fields of the `EditForChargeItemsAndChargesItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditForChargeItemsAndChargesItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17399,6 +17875,7 @@ crate::form::form_object!(EditForChargeItemsAndChargesItemPricesParams);
 /// Fields of the `EditForChargeItemsAndChargesItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditForChargeItemsAndChargesItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17506,6 +17983,7 @@ crate::form::form_object!(EditForChargeItemsAndChargesItemTiersParams);
 /// Fields of the `EditForChargeItemsAndChargesChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditForChargeItemsAndChargesChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17593,6 +18071,7 @@ crate::form::form_object!(EditForChargeItemsAndChargesChargesParams);
 /// Fields of the `EditForChargeItemsAndChargesDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditForChargeItemsAndChargesDiscountsParams {
     /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17654,6 +18133,7 @@ crate::form::form_object!(EditForChargeItemsAndChargesDiscountsParams);
 /// Fields of the `EditForChargeItemsAndChargesTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditForChargeItemsAndChargesTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17701,6 +18181,7 @@ crate::form::form_object!(EditForChargeItemsAndChargesTaxProvidersFieldsParams);
 /// Fields of the `ConvertSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ConvertSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17758,6 +18239,7 @@ crate::form::form_object!(ConvertSubscriptionParams);
 /// Fields of the `UpdateSignatureStatusCpqQuoteSignatureParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSignatureStatusCpqQuoteSignatureParams {
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -8,7 +8,8 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quote_entitlement` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct QuoteEntitlement {
     /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,6 +161,7 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
 }
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EntityType {
     /// `plan_price`
     PlanPrice,
@@ -191,6 +193,7 @@ impl ApiEnum for EntityType {
 crate::api_enum_traits!(EntityType);
 /// Values of `ActionType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ActionType {
     /// `upsert`
     Upsert,
@@ -382,6 +385,7 @@ impl ListQuoteEntitlementsRequest {
 }
 /// Parameters of `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListQuoteEntitlementsParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -444,12 +448,22 @@ impl crate::form::FormEncode for ListQuoteEntitlementsParams {
 }
 /// One entry of a page of `GET /quotes/{quote_id}/quote_entitlements` (`quote_entitlement.list_quote_entitlements`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListQuoteEntitlementsEntry {
     /// `quote_entitlement`.
     pub quote_entitlement: QuoteEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListQuoteEntitlementsEntry {
+    /// A `ListQuoteEntitlementsEntry` with `quote_entitlement` set and every other field absent, as in tests.
+    pub fn new(quote_entitlement: QuoteEntitlement) -> Self {
+        ListQuoteEntitlementsEntry {
+            quote_entitlement,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListQuoteEntitlementsEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

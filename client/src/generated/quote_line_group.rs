@@ -6,7 +6,8 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quote_line_group` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct QuoteLineGroup {
     /// `version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,7 +148,8 @@ impl<'de> Deserialize<'de> for QuoteLineGroup {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -366,7 +368,8 @@ impl<'de> Deserialize<'de> for LineItem {
     }
 }
 /// The `LineItemDiscount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemDiscount {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -451,7 +454,8 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
     }
 }
 /// The `LineItemTax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItemTax {
     /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -604,7 +608,8 @@ impl<'de> Deserialize<'de> for LineItemTax {
     }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Discount {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -701,7 +706,8 @@ impl<'de> Deserialize<'de> for Discount {
     }
 }
 /// The `Tax` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Tax {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -775,6 +781,7 @@ impl<'de> Deserialize<'de> for Tax {
 }
 /// Values of `ChargeEvent`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChargeEvent {
     /// `immediate`
     Immediate,
@@ -818,6 +825,7 @@ impl ApiEnum for ChargeEvent {
 crate::api_enum_traits!(ChargeEvent);
 /// Values of `LineItemEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemEntityType {
     /// `adhoc`
     Adhoc,
@@ -865,6 +873,7 @@ impl ApiEnum for LineItemEntityType {
 crate::api_enum_traits!(LineItemEntityType);
 /// Values of `LineItemProrationMode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemProrationMode {
     /// `reset`
     Reset,
@@ -900,6 +909,7 @@ impl ApiEnum for LineItemProrationMode {
 crate::api_enum_traits!(LineItemProrationMode);
 /// Values of `LineItemDiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemDiscountDiscountType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -943,6 +953,7 @@ impl ApiEnum for LineItemDiscountDiscountType {
 crate::api_enum_traits!(LineItemDiscountDiscountType);
 /// Values of `DiscountEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountEntityType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -986,6 +997,7 @@ impl ApiEnum for DiscountEntityType {
 crate::api_enum_traits!(DiscountEntityType);
 /// Values of `DiscountDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountDiscountType {
     /// `fixed_amount`
     FixedAmount,

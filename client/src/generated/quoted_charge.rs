@@ -6,7 +6,8 @@ use super::enums;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quoted_charge` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct QuotedCharge {
     /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,7 +102,8 @@ impl<'de> Deserialize<'de> for QuotedCharge {
     }
 }
 /// The `Charge` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Charge {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,7 +212,8 @@ impl<'de> Deserialize<'de> for Charge {
     }
 }
 /// The `Addon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Addon {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -309,7 +312,8 @@ impl<'de> Deserialize<'de> for Addon {
     }
 }
 /// The `InvoiceItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct InvoiceItem {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -414,7 +418,8 @@ impl<'de> Deserialize<'de> for InvoiceItem {
     }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ItemTier {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -533,7 +538,8 @@ impl<'de> Deserialize<'de> for ItemTier {
     }
 }
 /// The `Coupon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Coupon {
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -590,7 +596,8 @@ impl<'de> Deserialize<'de> for Coupon {
     }
 }
 /// The `CouponApplicabilityMapping` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct CouponApplicabilityMapping {
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,8 @@
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quoted_delta_ramp` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct QuotedDeltaRamp {
     /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,7 +67,8 @@ impl<'de> Deserialize<'de> for QuotedDeltaRamp {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItem {
     /// `item_level_discount_per_billing_cycle_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

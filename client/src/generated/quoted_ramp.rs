@@ -7,6 +7,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quoted_ramp` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct QuotedRamp {
     /// `id`.
     pub id: String,
@@ -28,6 +29,20 @@ pub struct QuotedRamp {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl QuotedRamp {
+    /// A `QuotedRamp` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        QuotedRamp {
+            id: id.into(),
+            line_items: None,
+            discounts: None,
+            item_tiers: None,
+            coupon_applicability_mappings: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for QuotedRamp {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -94,7 +109,8 @@ impl<'de> Deserialize<'de> for QuotedRamp {
     }
 }
 /// The `LineItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LineItem {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -352,7 +368,8 @@ impl<'de> Deserialize<'de> for LineItem {
     }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Discount {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -510,7 +527,8 @@ impl<'de> Deserialize<'de> for Discount {
     }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ItemTier {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -629,7 +647,8 @@ impl<'de> Deserialize<'de> for ItemTier {
     }
 }
 /// The `CouponApplicabilityMapping` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct CouponApplicabilityMapping {
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -699,6 +718,7 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
 }
 /// Values of `LineItemChargeOnEvent`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LineItemChargeOnEvent {
     /// `subscription_creation`
     SubscriptionCreation,
@@ -738,6 +758,7 @@ impl ApiEnum for LineItemChargeOnEvent {
 crate::api_enum_traits!(LineItemChargeOnEvent);
 /// Values of `DiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountType {
     /// `fixed_amount`
     FixedAmount,
@@ -765,6 +786,7 @@ impl ApiEnum for DiscountType {
 crate::api_enum_traits!(DiscountType);
 /// Values of `DiscountEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountEntityType {
     /// `item_level_coupon`
     ItemLevelCoupon,

@@ -7,6 +7,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `quoted_subscription` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct QuotedSubscription {
     /// `id`.
     pub id: String,
@@ -88,6 +89,40 @@ pub struct QuotedSubscription {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl QuotedSubscription {
+    /// A `QuotedSubscription` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        QuotedSubscription {
+            id: id.into(),
+            plan_id: None,
+            plan_quantity: None,
+            plan_unit_price: None,
+            setup_fee: None,
+            billing_period: None,
+            billing_period_unit: None,
+            start_date: None,
+            trial_end: None,
+            remaining_billing_cycles: None,
+            po_number: None,
+            auto_collection: None,
+            plan_quantity_in_decimal: None,
+            plan_unit_price_in_decimal: None,
+            changes_scheduled_at: None,
+            change_option: None,
+            free_period: None,
+            free_period_unit: None,
+            contract_term_billing_cycle_on_renewal: None,
+            addons: None,
+            event_based_addons: None,
+            coupons: None,
+            subscription_items: None,
+            item_tiers: None,
+            quoted_contract_term: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for QuotedSubscription {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -222,7 +257,8 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
     }
 }
 /// The `Addon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Addon {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -341,7 +377,8 @@ impl<'de> Deserialize<'de> for Addon {
     }
 }
 /// The `EventBasedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct EventBasedAddon {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -448,7 +485,8 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
     }
 }
 /// The `Coupon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Coupon {
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -505,7 +543,8 @@ impl<'de> Deserialize<'de> for Coupon {
     }
 }
 /// The `SubscriptionItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct SubscriptionItem {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -720,7 +759,8 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
     }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ItemTier {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -839,7 +879,8 @@ impl<'de> Deserialize<'de> for ItemTier {
     }
 }
 /// The `QuotedContractTerm` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct QuotedContractTerm {
     /// `contract_start` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -935,6 +976,7 @@ impl<'de> Deserialize<'de> for QuotedContractTerm {
 }
 /// Values of `SubscriptionItemChargeOnEvent`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SubscriptionItemChargeOnEvent {
     /// `subscription_creation`
     SubscriptionCreation,
@@ -974,6 +1016,7 @@ impl ApiEnum for SubscriptionItemChargeOnEvent {
 crate::api_enum_traits!(SubscriptionItemChargeOnEvent);
 /// Values of `QuotedContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum QuotedContractTermActionAtTermEnd {
     /// `renew`
     Renew,

@@ -10,6 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `ramp` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Ramp {
     /// `id`.
     pub id: String,
@@ -73,6 +74,34 @@ pub struct Ramp {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Ramp {
+    /// A `Ramp` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Ramp {
+            id: id.into(),
+            description: None,
+            subscription_id: None,
+            effective_from: None,
+            status: None,
+            created_at: None,
+            resource_version: None,
+            updated_at: None,
+            items_to_add: None,
+            items_to_update: None,
+            coupons_to_add: None,
+            discounts_to_add: None,
+            item_tiers: None,
+            items_to_remove: None,
+            coupons_to_remove: None,
+            discounts_to_remove: None,
+            contract_term: None,
+            deleted: None,
+            status_transition_reason: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Ramp {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -179,7 +208,8 @@ impl<'de> Deserialize<'de> for Ramp {
     }
 }
 /// The `ItemsToAdd` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ItemsToAdd {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -334,7 +364,8 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
     }
 }
 /// The `ItemsToUpdate` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ItemsToUpdate {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -489,7 +520,8 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
     }
 }
 /// The `CouponsToAdd` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct CouponsToAdd {
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -556,7 +588,8 @@ impl<'de> Deserialize<'de> for CouponsToAdd {
     }
 }
 /// The `DiscountsToAdd` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct DiscountsToAdd {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -690,7 +723,8 @@ impl<'de> Deserialize<'de> for DiscountsToAdd {
     }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ItemTier {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -809,7 +843,8 @@ impl<'de> Deserialize<'de> for ItemTier {
     }
 }
 /// The `ContractTerm` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ContractTerm {
     /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -886,7 +921,8 @@ impl<'de> Deserialize<'de> for ContractTerm {
     }
 }
 /// The `StatusTransitionReason` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct StatusTransitionReason {
     /// `code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -954,6 +990,7 @@ impl<'de> Deserialize<'de> for StatusTransitionReason {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `scheduled`
     Scheduled,
@@ -989,6 +1026,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `ItemsToAddChargeOnEvent`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ItemsToAddChargeOnEvent {
     /// `subscription_trial_start`
     SubscriptionTrialStart,
@@ -1024,6 +1062,7 @@ impl ApiEnum for ItemsToAddChargeOnEvent {
 crate::api_enum_traits!(ItemsToAddChargeOnEvent);
 /// Values of `ItemsToUpdateChargeOnEvent`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ItemsToUpdateChargeOnEvent {
     /// `subscription_trial_start`
     SubscriptionTrialStart,
@@ -1059,6 +1098,7 @@ impl ApiEnum for ItemsToUpdateChargeOnEvent {
 crate::api_enum_traits!(ItemsToUpdateChargeOnEvent);
 /// Values of `DiscountsToAddType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountsToAddType {
     /// `fixed_amount`
     FixedAmount,
@@ -1090,6 +1130,7 @@ impl ApiEnum for DiscountsToAddType {
 crate::api_enum_traits!(DiscountsToAddType);
 /// Values of `ContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -1125,6 +1166,7 @@ impl ApiEnum for ContractTermActionAtTermEnd {
 crate::api_enum_traits!(ContractTermActionAtTermEnd);
 /// Values of `CreateForSubscriptionContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForSubscriptionContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -1160,6 +1202,7 @@ impl ApiEnum for CreateForSubscriptionContractTermActionAtTermEnd {
 crate::api_enum_traits!(CreateForSubscriptionContractTermActionAtTermEnd);
 /// Values of `UpdateContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -1409,6 +1452,7 @@ impl CreateForSubscriptionRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/create_ramp` (`ramp.create_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForSubscriptionParams {
     /// `effective_from` (Unix seconds).
     pub effective_from: Timestamp,
@@ -1488,12 +1532,22 @@ impl crate::form::FormEncode for CreateForSubscriptionParams {
 }
 /// What `POST /subscriptions/{subscription_id}/create_ramp` (`ramp.create_for_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateForSubscriptionResponse {
     /// `ramp`.
     pub ramp: Ramp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateForSubscriptionResponse {
+    /// A `CreateForSubscriptionResponse` with `ramp` set and every other field absent, as in tests.
+    pub fn new(ramp: Ramp) -> Self {
+        CreateForSubscriptionResponse {
+            ramp,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateForSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1655,6 +1709,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /ramps/{ramp_id}/update` (`ramp.update`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `effective_from` (Unix seconds).
     pub effective_from: Timestamp,
@@ -1734,12 +1789,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /ramps/{ramp_id}/update` (`ramp.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `ramp`.
     pub ramp: Ramp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `ramp` set and every other field absent, as in tests.
+    pub fn new(ramp: Ramp) -> Self {
+        UpdateResponse {
+            ramp,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1827,12 +1892,22 @@ impl RetrieveRequest {
 }
 /// What `GET /ramps/{ramp_id}` (`ramp.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `ramp`.
     pub ramp: Ramp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `ramp` set and every other field absent, as in tests.
+    pub fn new(ramp: Ramp) -> Self {
+        RetrieveResponse {
+            ramp,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1924,12 +1999,22 @@ impl DeleteRequest {
 }
 /// What `POST /ramps/{ramp_id}/delete` (`ramp.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `ramp`.
     pub ramp: Ramp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `ramp` set and every other field absent, as in tests.
+    pub fn new(ramp: Ramp) -> Self {
+        DeleteResponse {
+            ramp,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2122,6 +2207,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /ramps` (`ramp.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2203,6 +2289,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /ramps` (`ramp.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `effective_from`
     #[serde(rename = "effective_from")]
@@ -2221,12 +2308,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /ramps` (`ramp.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `ramp`.
     pub ramp: Ramp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `ramp` set and every other field absent, as in tests.
+    pub fn new(ramp: Ramp) -> Self {
+        ListEntry {
+            ramp,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2269,6 +2366,7 @@ impl<'de> Deserialize<'de> for ListEntry {
 /// Fields of the `CreateForSubscriptionContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForSubscriptionContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2319,6 +2417,7 @@ crate::form::form_object!(CreateForSubscriptionContractTermParams);
 /// Fields of the `CreateForSubscriptionItemsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForSubscriptionItemsToAddParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -2430,6 +2529,7 @@ crate::form::form_object!(CreateForSubscriptionItemsToAddParams);
 /// Fields of the `CreateForSubscriptionItemsToUpdateParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForSubscriptionItemsToUpdateParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -2541,6 +2641,7 @@ crate::form::form_object!(CreateForSubscriptionItemsToUpdateParams);
 /// Fields of the `CreateForSubscriptionItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForSubscriptionItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2648,6 +2749,7 @@ crate::form::form_object!(CreateForSubscriptionItemTiersParams);
 /// Fields of the `CreateForSubscriptionCouponsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForSubscriptionCouponsToAddParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2685,6 +2787,7 @@ crate::form::form_object!(CreateForSubscriptionCouponsToAddParams);
 /// Fields of the `CreateForSubscriptionDiscountsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForSubscriptionDiscountsToAddParams {
     /// `apply_on`.
     pub apply_on: enums::ApplyOn,
@@ -2780,6 +2883,7 @@ crate::form::form_object!(CreateForSubscriptionDiscountsToAddParams);
 /// Fields of the `UpdateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2830,6 +2934,7 @@ crate::form::form_object!(UpdateContractTermParams);
 /// Fields of the `UpdateItemsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateItemsToAddParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -2941,6 +3046,7 @@ crate::form::form_object!(UpdateItemsToAddParams);
 /// Fields of the `UpdateItemsToUpdateParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateItemsToUpdateParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -3052,6 +3158,7 @@ crate::form::form_object!(UpdateItemsToUpdateParams);
 /// Fields of the `UpdateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3159,6 +3266,7 @@ crate::form::form_object!(UpdateItemTiersParams);
 /// Fields of the `UpdateCouponsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateCouponsToAddParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3196,6 +3304,7 @@ crate::form::form_object!(UpdateCouponsToAddParams);
 /// Fields of the `UpdateDiscountsToAddParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateDiscountsToAddParams {
     /// `apply_on`.
     pub apply_on: enums::ApplyOn,

@@ -8,6 +8,7 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `recorded_purchase` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RecordedPurchase {
     /// `id`.
     pub id: String,
@@ -47,6 +48,26 @@ pub struct RecordedPurchase {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RecordedPurchase {
+    /// A `RecordedPurchase` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        RecordedPurchase {
+            id: id.into(),
+            customer_id: None,
+            app_id: None,
+            source: None,
+            status: None,
+            omnichannel_transaction_id: None,
+            created_at: None,
+            resource_version: None,
+            linked_omnichannel_subscriptions: None,
+            linked_omnichannel_one_time_orders: None,
+            error_detail: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RecordedPurchase {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -137,7 +158,8 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
     }
 }
 /// The `LinkedOmnichannelSubscription` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedOmnichannelSubscription {
     /// `omnichannel_subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,7 +222,8 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
     }
 }
 /// The `LinkedOmnichannelOneTimeOrder` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedOmnichannelOneTimeOrder {
     /// `omnichannel_one_time_order_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -263,7 +286,8 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
     }
 }
 /// The `ErrorDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ErrorDetail {
     /// `error_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -325,6 +349,7 @@ impl<'de> Deserialize<'de> for ErrorDetail {
 }
 /// Values of `Source`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Source {
     /// `apple_app_store`
     AppleAppStore,
@@ -352,6 +377,7 @@ impl ApiEnum for Source {
 crate::api_enum_traits!(Source);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `in_process`
     InProcess,
@@ -509,6 +535,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /recorded_purchases` (`recorded_purchase.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `app_id`; at most 100 characters.
     pub app_id: String,
@@ -558,6 +585,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /recorded_purchases` (`recorded_purchase.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `recorded_purchase`.
     pub recorded_purchase: RecordedPurchase,
@@ -566,6 +594,19 @@ pub struct CreateResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `recorded_purchase`, `customer` set and every other field absent, as in tests.
+    pub fn new(
+        recorded_purchase: RecordedPurchase,
+        customer: customer::Customer,
+    ) -> Self {
+        CreateResponse {
+            recorded_purchase,
+            customer,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -663,12 +704,22 @@ impl RetrieveRequest {
 }
 /// What `GET /recorded_purchases/{recorded_purchase_id}` (`recorded_purchase.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `recorded_purchase`.
     pub recorded_purchase: RecordedPurchase,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `recorded_purchase` set and every other field absent, as in tests.
+    pub fn new(recorded_purchase: RecordedPurchase) -> Self {
+        RetrieveResponse {
+            recorded_purchase,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -716,6 +767,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
 /// Fields of the `CreateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCustomerParams {
     /// `id`; at most 50 characters.
     pub id: String,
@@ -767,6 +819,7 @@ crate::form::form_object!(CreateCustomerParams);
 /// Fields of the `CreateAppleAppStoreParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAppleAppStoreParams {
     /// `transaction_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -814,6 +867,7 @@ crate::form::form_object!(CreateAppleAppStoreParams);
 /// Fields of the `CreateGooglePlayStoreParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateGooglePlayStoreParams {
     /// `purchase_token`; at most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -861,6 +915,7 @@ crate::form::form_object!(CreateGooglePlayStoreParams);
 /// Fields of the `CreateOmnichannelSubscriptionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateOmnichannelSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

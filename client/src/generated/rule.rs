@@ -6,6 +6,7 @@ use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `rule` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Rule {
     /// `id`.
     pub id: String,
@@ -42,6 +43,25 @@ pub struct Rule {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Rule {
+    /// A `Rule` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Rule {
+            id: id.into(),
+            namespace: None,
+            rule_name: None,
+            rule_order: None,
+            status: None,
+            conditions: None,
+            outcome: None,
+            deleted: None,
+            created_at: None,
+            modified_at: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Rule {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -120,6 +140,7 @@ impl<'de> Deserialize<'de> for Rule {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -216,12 +237,22 @@ impl RetrieveRequest {
 }
 /// What `GET /rules/{rule_id}` (`rule.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `rule`.
     pub rule: Rule,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `rule` set and every other field absent, as in tests.
+    pub fn new(rule: Rule) -> Self {
+        RetrieveResponse {
+            rule,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

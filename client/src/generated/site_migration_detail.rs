@@ -8,7 +8,8 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `site_migration_detail` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct SiteMigrationDetail {
     /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +103,7 @@ impl<'de> Deserialize<'de> for SiteMigrationDetail {
 }
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EntityType {
     /// `customer`
     Customer,
@@ -145,6 +147,7 @@ impl ApiEnum for EntityType {
 crate::api_enum_traits!(EntityType);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `moved_in`
     MovedIn,
@@ -354,6 +357,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /site_migration_details` (`site_migration_detail.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -434,12 +438,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /site_migration_details` (`site_migration_detail.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `site_migration_detail`.
     pub site_migration_detail: SiteMigrationDetail,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `site_migration_detail` set and every other field absent, as in tests.
+    pub fn new(site_migration_detail: SiteMigrationDetail) -> Self {
+        ListEntry {
+            site_migration_detail,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `subscription` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Subscription {
     /// `id`.
     pub id: String,
@@ -270,6 +271,94 @@ pub struct Subscription {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Subscription {
+    /// A `Subscription` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Subscription {
+            id: id.into(),
+            currency_code: None,
+            plan_id: None,
+            plan_quantity: None,
+            plan_unit_price: None,
+            setup_fee: None,
+            billing_period: None,
+            billing_period_unit: None,
+            start_date: None,
+            trial_end: None,
+            remaining_billing_cycles: None,
+            po_number: None,
+            auto_collection: None,
+            plan_quantity_in_decimal: None,
+            plan_unit_price_in_decimal: None,
+            customer_id: None,
+            plan_amount: None,
+            plan_free_quantity: None,
+            status: None,
+            trial_start: None,
+            trial_end_action: None,
+            current_term_start: None,
+            current_term_end: None,
+            next_billing_at: None,
+            created_at: None,
+            started_at: None,
+            activated_at: None,
+            gift_id: None,
+            contract_term_billing_cycle_on_renewal: None,
+            override_relationship: None,
+            pause_date: None,
+            resume_date: None,
+            cancelled_at: None,
+            cancel_reason: None,
+            affiliate_token: None,
+            created_from_ip: None,
+            resource_version: None,
+            updated_at: None,
+            has_scheduled_advance_invoices: None,
+            has_scheduled_changes: None,
+            payment_source_id: None,
+            plan_free_quantity_in_decimal: None,
+            plan_amount_in_decimal: None,
+            cancel_schedule_created_at: None,
+            offline_payment_method: None,
+            channel: None,
+            net_term_days: None,
+            active_id: None,
+            subscription_items: None,
+            item_tiers: None,
+            charged_items: None,
+            due_invoices_count: None,
+            due_since: None,
+            total_dues: None,
+            mrr: None,
+            arr: None,
+            exchange_rate: None,
+            base_currency_code: None,
+            addons: None,
+            event_based_addons: None,
+            charged_event_based_addons: None,
+            coupon: None,
+            coupons: None,
+            shipping_address: None,
+            referral_info: None,
+            billing_override: None,
+            invoice_notes: None,
+            meta_data: None,
+            deleted: None,
+            changes_scheduled_at: None,
+            contract_term: None,
+            cancel_reason_code: None,
+            free_period: None,
+            free_period_unit: None,
+            create_pending_invoices: None,
+            auto_close_invoices: None,
+            discounts: None,
+            business_entity_id: None,
+            decommissioned: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Subscription {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -584,7 +673,8 @@ impl<'de> Deserialize<'de> for Subscription {
     }
 }
 /// The `SubscriptionItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct SubscriptionItem {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -799,7 +889,8 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
     }
 }
 /// The `ItemTier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ItemTier {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -918,7 +1009,8 @@ impl<'de> Deserialize<'de> for ItemTier {
     }
 }
 /// The `ChargedItem` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ChargedItem {
     /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -985,7 +1077,8 @@ impl<'de> Deserialize<'de> for ChargedItem {
     }
 }
 /// The `Addon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Addon {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1104,7 +1197,8 @@ impl<'de> Deserialize<'de> for Addon {
     }
 }
 /// The `EventBasedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct EventBasedAddon {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1211,7 +1305,8 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
     }
 }
 /// The `ChargedEventBasedAddon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ChargedEventBasedAddon {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1278,7 +1373,8 @@ impl<'de> Deserialize<'de> for ChargedEventBasedAddon {
     }
 }
 /// The `Coupon` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Coupon {
     /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1357,7 +1453,8 @@ impl<'de> Deserialize<'de> for Coupon {
     }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ShippingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1496,7 +1593,8 @@ impl<'de> Deserialize<'de> for ShippingAddress {
     }
 }
 /// The `ReferralInfo` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ReferralInfo {
     /// `referral_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1645,7 +1743,8 @@ impl<'de> Deserialize<'de> for ReferralInfo {
     }
 }
 /// The `BillingOverride` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct BillingOverride {
     /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1716,7 +1815,8 @@ impl<'de> Deserialize<'de> for BillingOverride {
     }
 }
 /// The `ContractTerm` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ContractTerm {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1851,7 +1951,8 @@ impl<'de> Deserialize<'de> for ContractTerm {
     }
 }
 /// The `Discount` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Discount {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2016,6 +2117,7 @@ impl<'de> Deserialize<'de> for Discount {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `future`
     Future,
@@ -2063,6 +2165,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `CancelReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CancelReason {
     /// `not_paid`
     NotPaid,
@@ -2110,6 +2213,7 @@ impl ApiEnum for CancelReason {
 crate::api_enum_traits!(CancelReason);
 /// Values of `SubscriptionItemChargeOnEvent`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SubscriptionItemChargeOnEvent {
     /// `subscription_creation`
     SubscriptionCreation,
@@ -2149,6 +2253,7 @@ impl ApiEnum for SubscriptionItemChargeOnEvent {
 crate::api_enum_traits!(SubscriptionItemChargeOnEvent);
 /// Values of `ReferralInfoRewardStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReferralInfoRewardStatus {
     /// `pending`
     Pending,
@@ -2180,6 +2285,7 @@ impl ApiEnum for ReferralInfoRewardStatus {
 crate::api_enum_traits!(ReferralInfoRewardStatus);
 /// Values of `ContractTermStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContractTermStatus {
     /// `active`
     Active,
@@ -2215,6 +2321,7 @@ impl ApiEnum for ContractTermStatus {
 crate::api_enum_traits!(ContractTermStatus);
 /// Values of `ContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -2250,6 +2357,7 @@ impl ApiEnum for ContractTermActionAtTermEnd {
 crate::api_enum_traits!(ContractTermActionAtTermEnd);
 /// Values of `DiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DiscountType {
     /// `fixed_amount`
     FixedAmount,
@@ -2281,6 +2389,7 @@ impl ApiEnum for DiscountType {
 crate::api_enum_traits!(DiscountType);
 /// Values of `CreateCardPreferredScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateCardPreferredScheme {
     /// `cartes_bancaires`
     CartesBancaires,
@@ -2312,6 +2421,7 @@ impl ApiEnum for CreateCardPreferredScheme {
 crate::api_enum_traits!(CreateCardPreferredScheme);
 /// Values of `CreatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreatePaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -2539,6 +2649,7 @@ impl ApiEnum for CreatePaymentIntentPaymentMethodType {
 crate::api_enum_traits!(CreatePaymentIntentPaymentMethodType);
 /// Values of `CreateContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -2570,6 +2681,7 @@ impl ApiEnum for CreateContractTermActionAtTermEnd {
 crate::api_enum_traits!(CreateContractTermActionAtTermEnd);
 /// Values of `CreateForCustomerPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForCustomerPaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -2797,6 +2909,7 @@ impl ApiEnum for CreateForCustomerPaymentIntentPaymentMethodType {
 crate::api_enum_traits!(CreateForCustomerPaymentIntentPaymentMethodType);
 /// Values of `CreateForCustomerContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateForCustomerContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -2828,6 +2941,7 @@ impl ApiEnum for CreateForCustomerContractTermActionAtTermEnd {
 crate::api_enum_traits!(CreateForCustomerContractTermActionAtTermEnd);
 /// Values of `CreateWithItemsPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateWithItemsPaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -3055,6 +3169,7 @@ impl ApiEnum for CreateWithItemsPaymentIntentPaymentMethodType {
 crate::api_enum_traits!(CreateWithItemsPaymentIntentPaymentMethodType);
 /// Values of `CreateWithItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateWithItemsContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -3086,6 +3201,7 @@ impl ApiEnum for CreateWithItemsContractTermActionAtTermEnd {
 crate::api_enum_traits!(CreateWithItemsContractTermActionAtTermEnd);
 /// Values of `RemoveScheduledCancellationContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RemoveScheduledCancellationContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -3117,6 +3233,7 @@ impl ApiEnum for RemoveScheduledCancellationContractTermActionAtTermEnd {
 crate::api_enum_traits!(RemoveScheduledCancellationContractTermActionAtTermEnd);
 /// Values of `UpdateCardPreferredScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateCardPreferredScheme {
     /// `cartes_bancaires`
     CartesBancaires,
@@ -3148,6 +3265,7 @@ impl ApiEnum for UpdateCardPreferredScheme {
 crate::api_enum_traits!(UpdateCardPreferredScheme);
 /// Values of `UpdatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdatePaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -3375,6 +3493,7 @@ impl ApiEnum for UpdatePaymentIntentPaymentMethodType {
 crate::api_enum_traits!(UpdatePaymentIntentPaymentMethodType);
 /// Values of `UpdateContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -3410,6 +3529,7 @@ impl ApiEnum for UpdateContractTermActionAtTermEnd {
 crate::api_enum_traits!(UpdateContractTermActionAtTermEnd);
 /// Values of `UpdateForItemsCardPreferredScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateForItemsCardPreferredScheme {
     /// `cartes_bancaires`
     CartesBancaires,
@@ -3441,6 +3561,7 @@ impl ApiEnum for UpdateForItemsCardPreferredScheme {
 crate::api_enum_traits!(UpdateForItemsCardPreferredScheme);
 /// Values of `UpdateForItemsPaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateForItemsPaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -3668,6 +3789,7 @@ impl ApiEnum for UpdateForItemsPaymentIntentPaymentMethodType {
 crate::api_enum_traits!(UpdateForItemsPaymentIntentPaymentMethodType);
 /// Values of `UpdateForItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateForItemsContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -3703,6 +3825,7 @@ impl ApiEnum for UpdateForItemsContractTermActionAtTermEnd {
 crate::api_enum_traits!(UpdateForItemsContractTermActionAtTermEnd);
 /// Values of `ReactivateContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReactivateContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -3734,6 +3857,7 @@ impl ApiEnum for ReactivateContractTermActionAtTermEnd {
 crate::api_enum_traits!(ReactivateContractTermActionAtTermEnd);
 /// Values of `ReactivatePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReactivatePaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -3961,6 +4085,7 @@ impl ApiEnum for ReactivatePaymentIntentPaymentMethodType {
 crate::api_enum_traits!(ReactivatePaymentIntentPaymentMethodType);
 /// Values of `ImportSubscriptionStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportSubscriptionStatus {
     /// `future`
     Future,
@@ -4008,6 +4133,7 @@ impl ApiEnum for ImportSubscriptionStatus {
 crate::api_enum_traits!(ImportSubscriptionStatus);
 /// Values of `ImportSubscriptionContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportSubscriptionContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -4043,6 +4169,7 @@ impl ApiEnum for ImportSubscriptionContractTermActionAtTermEnd {
 crate::api_enum_traits!(ImportSubscriptionContractTermActionAtTermEnd);
 /// Values of `ImportSubscriptionCardPreferredScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportSubscriptionCardPreferredScheme {
     /// `cartes_bancaires`
     CartesBancaires,
@@ -4074,6 +4201,7 @@ impl ApiEnum for ImportSubscriptionCardPreferredScheme {
 crate::api_enum_traits!(ImportSubscriptionCardPreferredScheme);
 /// Values of `ImportForCustomerStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportForCustomerStatus {
     /// `future`
     Future,
@@ -4121,6 +4249,7 @@ impl ApiEnum for ImportForCustomerStatus {
 crate::api_enum_traits!(ImportForCustomerStatus);
 /// Values of `ImportForCustomerContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportForCustomerContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -4156,6 +4285,7 @@ impl ApiEnum for ImportForCustomerContractTermActionAtTermEnd {
 crate::api_enum_traits!(ImportForCustomerContractTermActionAtTermEnd);
 /// Values of `ImportContractTermContractTermStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportContractTermContractTermStatus {
     /// `active`
     Active,
@@ -4191,6 +4321,7 @@ impl ApiEnum for ImportContractTermContractTermStatus {
 crate::api_enum_traits!(ImportContractTermContractTermStatus);
 /// Values of `ImportContractTermContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportContractTermContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -4226,6 +4357,7 @@ impl ApiEnum for ImportContractTermContractTermActionAtTermEnd {
 crate::api_enum_traits!(ImportContractTermContractTermActionAtTermEnd);
 /// Values of `ImportUnbilledChargesUnbilledChargesEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportUnbilledChargesUnbilledChargesEntityType {
     /// `adhoc`
     Adhoc,
@@ -4273,6 +4405,7 @@ impl ApiEnum for ImportUnbilledChargesUnbilledChargesEntityType {
 crate::api_enum_traits!(ImportUnbilledChargesUnbilledChargesEntityType);
 /// Values of `ImportUnbilledChargesDiscountsEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportUnbilledChargesDiscountsEntityType {
     /// `item_level_coupon`
     ItemLevelCoupon,
@@ -4308,6 +4441,7 @@ impl ApiEnum for ImportUnbilledChargesDiscountsEntityType {
 crate::api_enum_traits!(ImportUnbilledChargesDiscountsEntityType);
 /// Values of `ImportForItemsStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportForItemsStatus {
     /// `future`
     Future,
@@ -4355,6 +4489,7 @@ impl ApiEnum for ImportForItemsStatus {
 crate::api_enum_traits!(ImportForItemsStatus);
 /// Values of `ImportForItemsContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImportForItemsContractTermActionAtTermEnd {
     /// `renew`
     Renew,
@@ -4390,6 +4525,7 @@ impl ApiEnum for ImportForItemsContractTermActionAtTermEnd {
 crate::api_enum_traits!(ImportForItemsContractTermActionAtTermEnd);
 /// Values of `ResumePaymentIntentPaymentMethodType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ResumePaymentIntentPaymentMethodType {
     /// `card`
     Card,
@@ -5416,6 +5552,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /subscriptions` (`subscription.create`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5669,6 +5806,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /subscriptions` (`subscription.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -5686,6 +5824,19 @@ pub struct CreateResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        CreateResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            unbilled_charges: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6012,6 +6163,7 @@ impl CreateForCustomerRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateForCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6228,6 +6380,7 @@ impl crate::form::FormEncode for CreateForCustomerParams {
 }
 /// What `POST /customers/{customer_id}/subscriptions` (`subscription.create_for_customer`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateForCustomerResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -6245,6 +6398,19 @@ pub struct CreateForCustomerResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateForCustomerResponse {
+    /// A `CreateForCustomerResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        CreateForCustomerResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            unbilled_charges: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateForCustomerResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -6579,6 +6745,7 @@ impl CreateWithItemsRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateWithItemsParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6805,6 +6972,7 @@ impl crate::form::FormEncode for CreateWithItemsParams {
 }
 /// What `POST /customers/{customer_id}/subscription_for_items` (`subscription.create_with_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateWithItemsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -6822,6 +6990,19 @@ pub struct CreateWithItemsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateWithItemsResponse {
+    /// A `CreateWithItemsResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        CreateWithItemsResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            unbilled_charges: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateWithItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7205,6 +7386,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /subscriptions` (`subscription.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7439,6 +7621,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /subscriptions` (`subscription.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `created_at`
     #[serde(rename = "created_at")]
@@ -7457,6 +7640,7 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /subscriptions` (`subscription.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `subscription`.
     pub subscription: Subscription,
@@ -7468,6 +7652,17 @@ pub struct ListEntry {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        ListEntry {
+            subscription,
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7634,6 +7829,7 @@ impl SubscriptionsForCustomerRequest {
 }
 /// Parameters of `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionsForCustomerParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7669,12 +7865,22 @@ impl crate::form::FormEncode for SubscriptionsForCustomerParams {
 }
 /// One entry of a page of `GET /customers/{customer_id}/subscriptions` (`subscription.subscriptions_for_customer`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SubscriptionsForCustomerEntry {
     /// `subscription`.
     pub subscription: Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl SubscriptionsForCustomerEntry {
+    /// A `SubscriptionsForCustomerEntry` with `subscription` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription) -> Self {
+        SubscriptionsForCustomerEntry {
+            subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for SubscriptionsForCustomerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -7848,6 +8054,7 @@ impl ContractTermsForSubscriptionRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContractTermsForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7888,6 +8095,7 @@ impl crate::form::FormEncode for ContractTermsForSubscriptionParams {
 }
 /// Fields `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ContractTermsForSubscriptionSortField {
     /// `created_at`
     #[serde(rename = "created_at")]
@@ -7902,12 +8110,22 @@ impl crate::filter::SortField for ContractTermsForSubscriptionSortField {
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/contract_terms` (`subscription.contract_terms_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ContractTermsForSubscriptionEntry {
     /// `contract_term`.
     pub contract_term: ContractTerm,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ContractTermsForSubscriptionEntry {
+    /// A `ContractTermsForSubscriptionEntry` with `contract_term` set and every other field absent, as in tests.
+    pub fn new(contract_term: ContractTerm) -> Self {
+        ContractTermsForSubscriptionEntry {
+            contract_term,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ContractTermsForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8068,6 +8286,7 @@ impl ListDiscountsRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListDiscountsParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8103,12 +8322,22 @@ impl crate::form::FormEncode for ListDiscountsParams {
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/discounts` (`subscription.list_discounts`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListDiscountsEntry {
     /// `discount`.
     pub discount: Discount,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListDiscountsEntry {
+    /// A `ListDiscountsEntry` with `discount` set and every other field absent, as in tests.
+    pub fn new(discount: Discount) -> Self {
+        ListDiscountsEntry {
+            discount,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListDiscountsEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8198,6 +8427,7 @@ impl RetrieveRequest {
 }
 /// What `GET /subscriptions/{subscription_id}` (`subscription.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -8209,6 +8439,17 @@ pub struct RetrieveResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        RetrieveResponse {
+            subscription,
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8307,6 +8548,7 @@ impl RetrieveWithScheduledChangesRequest {
 }
 /// What `GET /subscriptions/{subscription_id}/retrieve_with_scheduled_changes` (`subscription.retrieve_with_scheduled_changes`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveWithScheduledChangesResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -8318,6 +8560,17 @@ pub struct RetrieveWithScheduledChangesResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveWithScheduledChangesResponse {
+    /// A `RetrieveWithScheduledChangesResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        RetrieveWithScheduledChangesResponse {
+            subscription,
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveWithScheduledChangesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8420,6 +8673,7 @@ impl RemoveScheduledChangesRequest {
 }
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_changes` (`subscription.remove_scheduled_changes`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RemoveScheduledChangesResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -8434,6 +8688,18 @@ pub struct RemoveScheduledChangesResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RemoveScheduledChangesResponse {
+    /// A `RemoveScheduledChangesResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        RemoveScheduledChangesResponse {
+            subscription,
+            customer,
+            card: None,
+            credit_notes: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RemoveScheduledChangesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8579,6 +8845,7 @@ impl RemoveScheduledCancellationRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemoveScheduledCancellationParams {
     /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8622,6 +8889,7 @@ impl crate::form::FormEncode for RemoveScheduledCancellationParams {
 }
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_cancellation` (`subscription.remove_scheduled_cancellation`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RemoveScheduledCancellationResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -8633,6 +8901,17 @@ pub struct RemoveScheduledCancellationResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RemoveScheduledCancellationResponse {
+    /// A `RemoveScheduledCancellationResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        RemoveScheduledCancellationResponse {
+            subscription,
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RemoveScheduledCancellationResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -8760,6 +9039,7 @@ impl RemoveCouponsRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemoveCouponsParams {
     /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -8790,6 +9070,7 @@ impl crate::form::FormEncode for RemoveCouponsParams {
 }
 /// What `POST /subscriptions/{subscription_id}/remove_coupons` (`subscription.remove_coupons`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RemoveCouponsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -8801,6 +9082,17 @@ pub struct RemoveCouponsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RemoveCouponsResponse {
+    /// A `RemoveCouponsResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        RemoveCouponsResponse {
+            subscription,
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RemoveCouponsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -9162,6 +9454,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}` (`subscription.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `plan_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9425,6 +9718,7 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /subscriptions/{subscription_id}` (`subscription.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -9445,6 +9739,20 @@ pub struct UpdateResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        UpdateResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            unbilled_charges: None,
+            credit_notes: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -9833,6 +10141,7 @@ impl UpdateForItemsRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateForItemsParams {
     /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -10106,6 +10415,7 @@ impl crate::form::FormEncode for UpdateForItemsParams {
 }
 /// What `POST /subscriptions/{subscription_id}/update_for_items` (`subscription.update_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateForItemsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -10126,6 +10436,20 @@ pub struct UpdateForItemsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateForItemsResponse {
+    /// A `UpdateForItemsResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        UpdateForItemsResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            unbilled_charges: None,
+            credit_notes: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -10267,6 +10591,7 @@ impl ChangeTermEndRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChangeTermEndParams {
     /// `term_ends_at` (Unix seconds).
     pub term_ends_at: Timestamp,
@@ -10306,6 +10631,7 @@ impl crate::form::FormEncode for ChangeTermEndParams {
 }
 /// What `POST /subscriptions/{subscription_id}/change_term_end` (`subscription.change_term_end`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ChangeTermEndResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -10326,6 +10652,20 @@ pub struct ChangeTermEndResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ChangeTermEndResponse {
+    /// A `ChangeTermEndResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        ChangeTermEndResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            unbilled_charges: None,
+            credit_notes: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ChangeTermEndResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -10525,6 +10865,7 @@ impl ReactivateRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReactivateParams {
     /// `trial_end` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10618,6 +10959,7 @@ impl crate::form::FormEncode for ReactivateParams {
 }
 /// What `POST /subscriptions/{subscription_id}/reactivate` (`subscription.reactivate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReactivateResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -10635,6 +10977,19 @@ pub struct ReactivateResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ReactivateResponse {
+    /// A `ReactivateResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        ReactivateResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            unbilled_charges: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ReactivateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -10800,6 +11155,7 @@ impl AddChargeAtTermEndRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddChargeAtTermEndParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10864,12 +11220,22 @@ impl crate::form::FormEncode for AddChargeAtTermEndParams {
 }
 /// What `POST /subscriptions/{subscription_id}/add_charge_at_term_end` (`subscription.add_charge_at_term_end`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AddChargeAtTermEndResponse {
     /// `estimate`.
     pub estimate: estimate::Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AddChargeAtTermEndResponse {
+    /// A `AddChargeAtTermEndResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: estimate::Estimate) -> Self {
+        AddChargeAtTermEndResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for AddChargeAtTermEndResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11017,6 +11383,7 @@ impl ChargeAddonAtTermEndRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChargeAddonAtTermEndParams {
     /// `addon_id`; at most 100 characters.
     pub addon_id: String,
@@ -11076,12 +11443,22 @@ impl crate::form::FormEncode for ChargeAddonAtTermEndParams {
 }
 /// What `POST /subscriptions/{subscription_id}/charge_addon_at_term_end` (`subscription.charge_addon_at_term_end`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ChargeAddonAtTermEndResponse {
     /// `estimate`.
     pub estimate: estimate::Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ChargeAddonAtTermEndResponse {
+    /// A `ChargeAddonAtTermEndResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: estimate::Estimate) -> Self {
+        ChargeAddonAtTermEndResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ChargeAddonAtTermEndResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11230,6 +11607,7 @@ impl ChargeFutureRenewalsRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChargeFutureRenewalsParams {
     /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11280,6 +11658,7 @@ impl crate::form::FormEncode for ChargeFutureRenewalsParams {
 }
 /// What `POST /subscriptions/{subscription_id}/charge_future_renewals` (`subscription.charge_future_renewals`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ChargeFutureRenewalsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -11299,6 +11678,19 @@ pub struct ChargeFutureRenewalsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ChargeFutureRenewalsResponse {
+    /// A `ChargeFutureRenewalsResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        ChargeFutureRenewalsResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            advance_invoice_schedules: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ChargeFutureRenewalsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11459,6 +11851,7 @@ impl EditAdvanceInvoiceScheduleRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EditAdvanceInvoiceScheduleParams {
     /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11508,12 +11901,24 @@ impl crate::form::FormEncode for EditAdvanceInvoiceScheduleParams {
 }
 /// What `POST /subscriptions/{subscription_id}/edit_advance_invoice_schedule` (`subscription.edit_advance_invoice_schedule`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EditAdvanceInvoiceScheduleResponse {
     /// `advance_invoice_schedules` (a list).
     pub advance_invoice_schedules: Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl EditAdvanceInvoiceScheduleResponse {
+    /// A `EditAdvanceInvoiceScheduleResponse` with `advance_invoice_schedules` set and every other field absent, as in tests.
+    pub fn new(
+        advance_invoice_schedules: Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+    ) -> Self {
+        EditAdvanceInvoiceScheduleResponse {
+            advance_invoice_schedules,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for EditAdvanceInvoiceScheduleResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11611,12 +12016,24 @@ impl RetrieveAdvanceInvoiceScheduleRequest {
 }
 /// What `GET /subscriptions/{subscription_id}/retrieve_advance_invoice_schedule` (`subscription.retrieve_advance_invoice_schedule`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveAdvanceInvoiceScheduleResponse {
     /// `advance_invoice_schedules` (a list).
     pub advance_invoice_schedules: Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveAdvanceInvoiceScheduleResponse {
+    /// A `RetrieveAdvanceInvoiceScheduleResponse` with `advance_invoice_schedules` set and every other field absent, as in tests.
+    pub fn new(
+        advance_invoice_schedules: Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
+    ) -> Self {
+        RetrieveAdvanceInvoiceScheduleResponse {
+            advance_invoice_schedules,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveAdvanceInvoiceScheduleResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11748,6 +12165,7 @@ impl RemoveAdvanceInvoiceScheduleRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemoveAdvanceInvoiceScheduleParams {
     /// `specific_dates_schedule` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -11780,6 +12198,7 @@ impl crate::form::FormEncode for RemoveAdvanceInvoiceScheduleParams {
 }
 /// What `POST /subscriptions/{subscription_id}/remove_advance_invoice_schedule` (`subscription.remove_advance_invoice_schedule`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RemoveAdvanceInvoiceScheduleResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -11791,6 +12210,16 @@ pub struct RemoveAdvanceInvoiceScheduleResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RemoveAdvanceInvoiceScheduleResponse {
+    /// A `RemoveAdvanceInvoiceScheduleResponse` with `subscription` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription) -> Self {
+        RemoveAdvanceInvoiceScheduleResponse {
+            subscription,
+            advance_invoice_schedules: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RemoveAdvanceInvoiceScheduleResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -11933,6 +12362,7 @@ impl RegenerateInvoiceRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RegenerateInvoiceParams {
     /// `date_from` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11977,7 +12407,8 @@ impl crate::form::FormEncode for RegenerateInvoiceParams {
     }
 }
 /// What `POST /subscriptions/{subscription_id}/regenerate_invoice` (`subscription.regenerate_invoice`) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct RegenerateInvoiceResponse {
     /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12305,6 +12736,7 @@ impl ImportSubscriptionRequest {
 }
 /// Parameters of `POST /subscriptions/import_subscription` (`subscription.import_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImportSubscriptionParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12527,6 +12959,7 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
 }
 /// What `POST /subscriptions/import_subscription` (`subscription.import_subscription`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportSubscriptionResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -12541,6 +12974,18 @@ pub struct ImportSubscriptionResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ImportSubscriptionResponse {
+    /// A `ImportSubscriptionResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        ImportSubscriptionResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ImportSubscriptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -12841,6 +13286,7 @@ impl ImportForCustomerRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImportForCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13038,6 +13484,7 @@ impl crate::form::FormEncode for ImportForCustomerParams {
 }
 /// What `POST /customers/{customer_id}/import_subscription` (`subscription.import_for_customer`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportForCustomerResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -13052,6 +13499,18 @@ pub struct ImportForCustomerResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ImportForCustomerResponse {
+    /// A `ImportForCustomerResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        ImportForCustomerResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ImportForCustomerResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -13189,6 +13648,7 @@ impl ImportContractTermRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImportContractTermParams {
     /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13227,12 +13687,22 @@ impl crate::form::FormEncode for ImportContractTermParams {
 }
 /// What `POST /subscriptions/{subscription_id}/import_contract_term` (`subscription.import_contract_term`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportContractTermResponse {
     /// `contract_term`.
     pub contract_term: ContractTerm,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ImportContractTermResponse {
+    /// A `ImportContractTermResponse` with `contract_term` set and every other field absent, as in tests.
+    pub fn new(contract_term: ContractTerm) -> Self {
+        ImportContractTermResponse {
+            contract_term,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ImportContractTermResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -13373,6 +13843,7 @@ impl ImportUnbilledChargesRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImportUnbilledChargesParams {
     /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -13413,12 +13884,22 @@ impl crate::form::FormEncode for ImportUnbilledChargesParams {
 }
 /// What `POST /subscriptions/{subscription_id}/import_unbilled_charges` (`subscription.import_unbilled_charges`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportUnbilledChargesResponse {
     /// `unbilled_charges` (a list).
     pub unbilled_charges: Vec<unbilled_charge::UnbilledCharge>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ImportUnbilledChargesResponse {
+    /// A `ImportUnbilledChargesResponse` with `unbilled_charges` set and every other field absent, as in tests.
+    pub fn new(unbilled_charges: Vec<unbilled_charge::UnbilledCharge>) -> Self {
+        ImportUnbilledChargesResponse {
+            unbilled_charges,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ImportUnbilledChargesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -13714,6 +14195,7 @@ impl ImportForItemsRequest {
 }
 /// Parameters of `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImportForItemsParams {
     /// `exhausted_coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -13916,6 +14398,7 @@ impl crate::form::FormEncode for ImportForItemsParams {
 }
 /// What `POST /customers/{customer_id}/import_for_items` (`subscription.import_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportForItemsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -13930,6 +14413,18 @@ pub struct ImportForItemsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ImportForItemsResponse {
+    /// A `ImportForItemsResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        ImportForItemsResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ImportForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -14067,6 +14562,7 @@ impl OverrideBillingProfileRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OverrideBillingProfileParams {
     /// `payment_source_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14102,6 +14598,7 @@ impl crate::form::FormEncode for OverrideBillingProfileParams {
 }
 /// What `POST /subscriptions/{subscription_id}/override_billing_profile` (`subscription.override_billing_profile`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct OverrideBillingProfileResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -14111,6 +14608,16 @@ pub struct OverrideBillingProfileResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl OverrideBillingProfileResponse {
+    /// A `OverrideBillingProfileResponse` with `subscription` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription) -> Self {
+        OverrideBillingProfileResponse {
+            subscription,
+            payment_source: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for OverrideBillingProfileResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -14207,6 +14714,7 @@ impl DeleteRequest {
 }
 /// What `POST /subscriptions/{subscription_id}/delete` (`subscription.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -14218,6 +14726,17 @@ pub struct DeleteResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        DeleteResponse {
+            subscription,
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -14374,6 +14893,7 @@ impl PauseRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PauseParams {
     /// `pause_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14429,6 +14949,7 @@ impl crate::form::FormEncode for PauseParams {
 }
 /// What `POST /subscriptions/{subscription_id}/pause` (`subscription.pause`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PauseResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -14449,6 +14970,20 @@ pub struct PauseResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PauseResponse {
+    /// A `PauseResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        PauseResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            unbilled_charges: None,
+            credit_notes: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PauseResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -14651,6 +15186,7 @@ impl CancelRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CancelParams {
     /// `cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14736,6 +15272,7 @@ impl crate::form::FormEncode for CancelParams {
 }
 /// What `POST /subscriptions/{subscription_id}/cancel` (`subscription.cancel`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CancelResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -14756,6 +15293,20 @@ pub struct CancelResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CancelResponse {
+    /// A `CancelResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        CancelResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            unbilled_charges: None,
+            credit_notes: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CancelResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -14970,6 +15521,7 @@ impl CancelForItemsRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CancelForItemsParams {
     /// `cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15068,6 +15620,7 @@ impl crate::form::FormEncode for CancelForItemsParams {
 }
 /// What `POST /subscriptions/{subscription_id}/cancel_for_items` (`subscription.cancel_for_items`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CancelForItemsResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -15088,6 +15641,20 @@ pub struct CancelForItemsResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CancelForItemsResponse {
+    /// A `CancelForItemsResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        CancelForItemsResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            unbilled_charges: None,
+            credit_notes: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CancelForItemsResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -15250,6 +15817,7 @@ impl ResumeRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResumeParams {
     /// `resume_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15305,6 +15873,7 @@ impl crate::form::FormEncode for ResumeParams {
 }
 /// What `POST /subscriptions/{subscription_id}/resume` (`subscription.resume`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ResumeResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -15322,6 +15891,19 @@ pub struct ResumeResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ResumeResponse {
+    /// A `ResumeResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        ResumeResponse {
+            subscription,
+            customer,
+            card: None,
+            invoice: None,
+            unbilled_charges: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ResumeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -15430,6 +16012,7 @@ impl RemoveScheduledPauseRequest {
 }
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_pause` (`subscription.remove_scheduled_pause`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RemoveScheduledPauseResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -15441,6 +16024,17 @@ pub struct RemoveScheduledPauseResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RemoveScheduledPauseResponse {
+    /// A `RemoveScheduledPauseResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        RemoveScheduledPauseResponse {
+            subscription,
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RemoveScheduledPauseResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -15543,6 +16137,7 @@ impl RemoveScheduledResumptionRequest {
 }
 /// What `POST /subscriptions/{subscription_id}/remove_scheduled_resumption` (`subscription.remove_scheduled_resumption`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RemoveScheduledResumptionResponse {
     /// `subscription`.
     pub subscription: Subscription,
@@ -15554,6 +16149,17 @@ pub struct RemoveScheduledResumptionResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RemoveScheduledResumptionResponse {
+    /// A `RemoveScheduledResumptionResponse` with `subscription`, `customer` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription, customer: customer::Customer) -> Self {
+        RemoveScheduledResumptionResponse {
+            subscription,
+            customer,
+            card: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RemoveScheduledResumptionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -15679,6 +16285,7 @@ impl MoveRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/move` (`subscription.move`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MoveParams {
     /// `to_customer_id`; at most 50 characters.
     pub to_customer_id: String,
@@ -15713,12 +16320,22 @@ impl crate::form::FormEncode for MoveParams {
 }
 /// What `POST /subscriptions/{subscription_id}/move` (`subscription.move`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct MoveResponse {
     /// `subscription`.
     pub subscription: Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl MoveResponse {
+    /// A `MoveResponse` with `subscription` set and every other field absent, as in tests.
+    pub fn new(subscription: Subscription) -> Self {
+        MoveResponse {
+            subscription,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for MoveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -15761,6 +16378,7 @@ impl<'de> Deserialize<'de> for MoveResponse {
 }
 /// Fields of the `CreateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16059,6 +16677,7 @@ crate::form::form_object!(CreateCustomerParams);
 /// Fields of the `CreateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16266,6 +16885,7 @@ crate::form::form_object!(CreateCardParams);
 /// Fields of the `CreateBankAccountParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateBankAccountParams {
     /// `gateway_account_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16453,6 +17073,7 @@ crate::form::form_object!(CreateBankAccountParams);
 /// Fields of the `CreatePaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreatePaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -16541,6 +17162,7 @@ crate::form::form_object!(CreatePaymentMethodParams);
 /// Fields of the `CreatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16630,6 +17252,7 @@ impl crate::form::FormEncode for CreatePaymentIntentParams {
 crate::form::form_object!(CreatePaymentIntentParams);
 /// Fields of the `CreateBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateBillingAddressParams {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16802,6 +17425,7 @@ crate::form::form_object!(CreateBillingAddressParams);
 /// Fields of the `CreateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16959,6 +17583,7 @@ crate::form::form_object!(CreateShippingAddressParams);
 /// Fields of the `CreateStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16984,6 +17609,7 @@ crate::form::form_object!(CreateStatementDescriptorParams);
 /// Fields of the `CreateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17024,6 +17650,7 @@ crate::form::form_object!(CreateContractTermParams);
 /// Fields of the `CreateEntityIdentifiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateEntityIdentifiersParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17081,6 +17708,7 @@ crate::form::form_object!(CreateEntityIdentifiersParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17128,6 +17756,7 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 /// Fields of the `CreateAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17215,6 +17844,7 @@ crate::form::form_object!(CreateAddonsParams);
 /// Fields of the `CreateEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17322,6 +17952,7 @@ crate::form::form_object!(CreateEventBasedAddonsParams);
 /// Fields of the `CreateCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17359,6 +17990,7 @@ crate::form::form_object!(CreateCouponsParams);
 /// Fields of the `CreateForCustomerShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForCustomerShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17516,6 +18148,7 @@ crate::form::form_object!(CreateForCustomerShippingAddressParams);
 /// Fields of the `CreateForCustomerStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForCustomerStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17541,6 +18174,7 @@ crate::form::form_object!(CreateForCustomerStatementDescriptorParams);
 /// Fields of the `CreateForCustomerPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForCustomerPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17631,6 +18265,7 @@ crate::form::form_object!(CreateForCustomerPaymentIntentParams);
 /// Fields of the `CreateForCustomerContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForCustomerContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17671,6 +18306,7 @@ crate::form::form_object!(CreateForCustomerContractTermParams);
 /// Fields of the `CreateForCustomerAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForCustomerAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17758,6 +18394,7 @@ crate::form::form_object!(CreateForCustomerAddonsParams);
 /// Fields of the `CreateForCustomerEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForCustomerEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17865,6 +18502,7 @@ crate::form::form_object!(CreateForCustomerEventBasedAddonsParams);
 /// Fields of the `CreateForCustomerCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateForCustomerCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17902,6 +18540,7 @@ crate::form::form_object!(CreateForCustomerCouponsParams);
 /// Fields of the `CreateWithItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateWithItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18059,6 +18698,7 @@ crate::form::form_object!(CreateWithItemsShippingAddressParams);
 /// Fields of the `CreateWithItemsStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateWithItemsStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18084,6 +18724,7 @@ crate::form::form_object!(CreateWithItemsStatementDescriptorParams);
 /// Fields of the `CreateWithItemsPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateWithItemsPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18174,6 +18815,7 @@ crate::form::form_object!(CreateWithItemsPaymentIntentParams);
 /// Fields of the `CreateWithItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateWithItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18224,6 +18866,7 @@ crate::form::form_object!(CreateWithItemsContractTermParams);
 /// Fields of the `CreateWithItemsBillingOverrideParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateWithItemsBillingOverrideParams {
     /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18261,6 +18904,7 @@ crate::form::form_object!(CreateWithItemsBillingOverrideParams);
 /// Fields of the `CreateWithItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateWithItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -18410,6 +19054,7 @@ crate::form::form_object!(CreateWithItemsSubscriptionItemsParams);
 /// Fields of the `CreateWithItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateWithItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18511,6 +19156,7 @@ crate::form::form_object!(CreateWithItemsDiscountsParams);
 /// Fields of the `CreateWithItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateWithItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18618,6 +19264,7 @@ crate::form::form_object!(CreateWithItemsItemTiersParams);
 /// Fields of the `CreateWithItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateWithItemsCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18655,6 +19302,7 @@ crate::form::form_object!(CreateWithItemsCouponsParams);
 /// Fields of the `RemoveScheduledCancellationContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RemoveScheduledCancellationContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18697,6 +19345,7 @@ crate::form::form_object!(RemoveScheduledCancellationContractTermParams);
 /// Fields of the `UpdateCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18904,6 +19553,7 @@ crate::form::form_object!(UpdateCardParams);
 /// Fields of the `UpdatePaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdatePaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -18992,6 +19642,7 @@ crate::form::form_object!(UpdatePaymentMethodParams);
 /// Fields of the `UpdatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19082,6 +19733,7 @@ crate::form::form_object!(UpdatePaymentIntentParams);
 /// Fields of the `UpdateBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19239,6 +19891,7 @@ crate::form::form_object!(UpdateBillingAddressParams);
 /// Fields of the `UpdateShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19396,6 +20049,7 @@ crate::form::form_object!(UpdateShippingAddressParams);
 /// Fields of the `UpdateStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19421,6 +20075,7 @@ crate::form::form_object!(UpdateStatementDescriptorParams);
 /// Fields of the `UpdateCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19521,6 +20176,7 @@ crate::form::form_object!(UpdateCustomerParams);
 /// Fields of the `UpdateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19561,6 +20217,7 @@ crate::form::form_object!(UpdateContractTermParams);
 /// Fields of the `UpdateAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19658,6 +20315,7 @@ crate::form::form_object!(UpdateAddonsParams);
 /// Fields of the `UpdateCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19695,6 +20353,7 @@ crate::form::form_object!(UpdateCouponsParams);
 /// Fields of the `UpdateEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19802,6 +20461,7 @@ crate::form::form_object!(UpdateEventBasedAddonsParams);
 /// Fields of the `UpdateForItemsCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20009,6 +20669,7 @@ crate::form::form_object!(UpdateForItemsCardParams);
 /// Fields of the `UpdateForItemsPaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsPaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -20097,6 +20758,7 @@ crate::form::form_object!(UpdateForItemsPaymentMethodParams);
 /// Fields of the `UpdateForItemsPaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsPaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20187,6 +20849,7 @@ crate::form::form_object!(UpdateForItemsPaymentIntentParams);
 /// Fields of the `UpdateForItemsBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20344,6 +21007,7 @@ crate::form::form_object!(UpdateForItemsBillingAddressParams);
 /// Fields of the `UpdateForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20501,6 +21165,7 @@ crate::form::form_object!(UpdateForItemsShippingAddressParams);
 /// Fields of the `UpdateForItemsStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20526,6 +21191,7 @@ crate::form::form_object!(UpdateForItemsStatementDescriptorParams);
 /// Fields of the `UpdateForItemsCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsCustomerParams {
     /// `vat_number`; at most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20626,6 +21292,7 @@ crate::form::form_object!(UpdateForItemsCustomerParams);
 /// Fields of the `UpdateForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20676,6 +21343,7 @@ crate::form::form_object!(UpdateForItemsContractTermParams);
 /// Fields of the `UpdateForItemsBillingOverrideParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsBillingOverrideParams {
     /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20713,6 +21381,7 @@ crate::form::form_object!(UpdateForItemsBillingOverrideParams);
 /// Fields of the `UpdateForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -20872,6 +21541,7 @@ crate::form::form_object!(UpdateForItemsSubscriptionItemsParams);
 /// Fields of the `UpdateForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20990,6 +21660,7 @@ crate::form::form_object!(UpdateForItemsDiscountsParams);
 /// Fields of the `UpdateForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21097,6 +21768,7 @@ crate::form::form_object!(UpdateForItemsItemTiersParams);
 /// Fields of the `UpdateForItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateForItemsCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21134,6 +21806,7 @@ crate::form::form_object!(UpdateForItemsCouponsParams);
 /// Fields of the `ReactivateContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReactivateContractTermParams {
     /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21174,6 +21847,7 @@ crate::form::form_object!(ReactivateContractTermParams);
 /// Fields of the `ReactivateStatementDescriptorParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReactivateStatementDescriptorParams {
     /// `descriptor`; at most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21199,6 +21873,7 @@ crate::form::form_object!(ReactivateStatementDescriptorParams);
 /// Fields of the `ReactivatePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReactivatePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21289,6 +21964,7 @@ crate::form::form_object!(ReactivatePaymentIntentParams);
 /// Fields of the `ChargeFutureRenewalsFixedIntervalScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ChargeFutureRenewalsFixedIntervalScheduleParams {
     /// `number_of_occurrences`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21346,6 +22022,7 @@ crate::form::form_object!(ChargeFutureRenewalsFixedIntervalScheduleParams);
 /// Fields of the `ChargeFutureRenewalsSpecificDatesScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ChargeFutureRenewalsSpecificDatesScheduleParams {
     /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21383,6 +22060,7 @@ crate::form::form_object!(ChargeFutureRenewalsSpecificDatesScheduleParams);
 /// Fields of the `EditAdvanceInvoiceScheduleFixedIntervalScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditAdvanceInvoiceScheduleFixedIntervalScheduleParams {
     /// `number_of_occurrences`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21440,6 +22118,7 @@ crate::form::form_object!(EditAdvanceInvoiceScheduleFixedIntervalScheduleParams)
 /// Fields of the `EditAdvanceInvoiceScheduleSpecificDatesScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21487,6 +22166,7 @@ crate::form::form_object!(EditAdvanceInvoiceScheduleSpecificDatesScheduleParams)
 /// Fields of the `RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21512,6 +22192,7 @@ for RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
 crate::form::form_object!(RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams);
 /// Fields of the `ImportSubscriptionCustomerParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImportSubscriptionCustomerParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21717,6 +22398,7 @@ crate::form::form_object!(ImportSubscriptionCustomerParams);
 /// Fields of the `ImportSubscriptionContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionContractTermParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21820,6 +22502,7 @@ crate::form::form_object!(ImportSubscriptionContractTermParams);
 /// Fields of the `ImportSubscriptionCardParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionCardParams {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22020,6 +22703,7 @@ crate::form::form_object!(ImportSubscriptionCardParams);
 /// Fields of the `ImportSubscriptionPaymentMethodParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionPaymentMethodParams {
     /// `type`.
     #[serde(rename = "type")]
@@ -22098,6 +22782,7 @@ crate::form::form_object!(ImportSubscriptionPaymentMethodParams);
 /// Fields of the `ImportSubscriptionBillingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionBillingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22255,6 +22940,7 @@ crate::form::form_object!(ImportSubscriptionBillingAddressParams);
 /// Fields of the `ImportSubscriptionShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22412,6 +23098,7 @@ crate::form::form_object!(ImportSubscriptionShippingAddressParams);
 /// Fields of the `ImportSubscriptionTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionTransactionParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22469,6 +23156,7 @@ crate::form::form_object!(ImportSubscriptionTransactionParams);
 /// Fields of the `ImportSubscriptionAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22546,6 +23234,7 @@ crate::form::form_object!(ImportSubscriptionAddonsParams);
 /// Fields of the `ImportSubscriptionEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22643,6 +23332,7 @@ crate::form::form_object!(ImportSubscriptionEventBasedAddonsParams);
 /// Fields of the `ImportSubscriptionChargedEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionChargedEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22680,6 +23370,7 @@ crate::form::form_object!(ImportSubscriptionChargedEventBasedAddonsParams);
 /// Fields of the `ImportSubscriptionCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportSubscriptionCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22717,6 +23408,7 @@ crate::form::form_object!(ImportSubscriptionCouponsParams);
 /// Fields of the `ImportForCustomerContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForCustomerContractTermParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22820,6 +23512,7 @@ crate::form::form_object!(ImportForCustomerContractTermParams);
 /// Fields of the `ImportForCustomerTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForCustomerTransactionParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22877,6 +23570,7 @@ crate::form::form_object!(ImportForCustomerTransactionParams);
 /// Fields of the `ImportForCustomerShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForCustomerShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23034,6 +23728,7 @@ crate::form::form_object!(ImportForCustomerShippingAddressParams);
 /// Fields of the `ImportForCustomerAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForCustomerAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23111,6 +23806,7 @@ crate::form::form_object!(ImportForCustomerAddonsParams);
 /// Fields of the `ImportForCustomerEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForCustomerEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23208,6 +23904,7 @@ crate::form::form_object!(ImportForCustomerEventBasedAddonsParams);
 /// Fields of the `ImportForCustomerChargedEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForCustomerChargedEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23245,6 +23942,7 @@ crate::form::form_object!(ImportForCustomerChargedEventBasedAddonsParams);
 /// Fields of the `ImportForCustomerCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForCustomerCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23282,6 +23980,7 @@ crate::form::form_object!(ImportForCustomerCouponsParams);
 /// Fields of the `ImportContractTermContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportContractTermContractTermParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23428,6 +24127,7 @@ crate::form::form_object!(ImportContractTermContractTermParams);
 /// Fields of the `ImportUnbilledChargesUnbilledChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportUnbilledChargesUnbilledChargesParams {
     /// `id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23581,6 +24281,7 @@ crate::form::form_object!(ImportUnbilledChargesUnbilledChargesParams);
 /// Fields of the `ImportUnbilledChargesDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportUnbilledChargesDiscountsParams {
     /// `unbilled_charge_id`; at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23645,6 +24346,7 @@ crate::form::form_object!(ImportUnbilledChargesDiscountsParams);
 /// Fields of the `ImportUnbilledChargesTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportUnbilledChargesTiersParams {
     /// `unbilled_charge_id`; at most 40 characters.
     pub unbilled_charge_id: String,
@@ -23746,6 +24448,7 @@ crate::form::form_object!(ImportUnbilledChargesTiersParams);
 /// Fields of the `ImportForItemsContractTermParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForItemsContractTermParams {
     /// `id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23849,6 +24552,7 @@ crate::form::form_object!(ImportForItemsContractTermParams);
 /// Fields of the `ImportForItemsTransactionParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForItemsTransactionParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23906,6 +24610,7 @@ crate::form::form_object!(ImportForItemsTransactionParams);
 /// Fields of the `ImportForItemsShippingAddressParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForItemsShippingAddressParams {
     /// `first_name`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24063,6 +24768,7 @@ crate::form::form_object!(ImportForItemsShippingAddressParams);
 /// Fields of the `ImportForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     pub item_price_id: String,
@@ -24184,6 +24890,7 @@ crate::form::form_object!(ImportForItemsSubscriptionItemsParams);
 /// Fields of the `ImportForItemsDiscountsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForItemsDiscountsParams {
     /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24285,6 +24992,7 @@ crate::form::form_object!(ImportForItemsDiscountsParams);
 /// Fields of the `ImportForItemsChargedItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForItemsChargedItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24322,6 +25030,7 @@ crate::form::form_object!(ImportForItemsChargedItemsParams);
 /// Fields of the `ImportForItemsItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForItemsItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24429,6 +25138,7 @@ crate::form::form_object!(ImportForItemsItemTiersParams);
 /// Fields of the `ImportForItemsCouponsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportForItemsCouponsParams {
     /// `coupon_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24466,6 +25176,7 @@ crate::form::form_object!(ImportForItemsCouponsParams);
 /// Fields of the `CancelEventBasedAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CancelEventBasedAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24523,6 +25234,7 @@ crate::form::form_object!(CancelEventBasedAddonsParams);
 /// Fields of the `CancelForItemsSubscriptionItemsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CancelForItemsSubscriptionItemsParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24600,6 +25312,7 @@ crate::form::form_object!(CancelForItemsSubscriptionItemsParams);
 /// Fields of the `ResumePaymentIntentParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ResumePaymentIntentParams {
     /// `id`; at most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,7 +7,8 @@ use super::entitlement_override;
 use crate::{ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `subscription_entitlement` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct SubscriptionEntitlement {
     /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,7 +141,8 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
     }
 }
 /// The `Component` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Component {
     /// `entitlement_overrides`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,6 +208,7 @@ impl<'de> Deserialize<'de> for Component {
 }
 /// Values of `ScheduleStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ScheduleStatus {
     /// `activated`
     Activated,
@@ -432,6 +435,7 @@ impl SubscriptionEntitlementsForSubscriptionRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionEntitlementsForSubscriptionParams {
     /// `include_drafts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -482,12 +486,22 @@ impl crate::form::FormEncode for SubscriptionEntitlementsForSubscriptionParams {
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/subscription_entitlements` (`subscription_entitlement.subscription_entitlements_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SubscriptionEntitlementsForSubscriptionEntry {
     /// `subscription_entitlement`.
     pub subscription_entitlement: SubscriptionEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl SubscriptionEntitlementsForSubscriptionEntry {
+    /// A `SubscriptionEntitlementsForSubscriptionEntry` with `subscription_entitlement` set and every other field absent, as in tests.
+    pub fn new(subscription_entitlement: SubscriptionEntitlement) -> Self {
+        SubscriptionEntitlementsForSubscriptionEntry {
+            subscription_entitlement,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for SubscriptionEntitlementsForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -630,6 +644,7 @@ impl SetSubscriptionEntitlementAvailabilityRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SetSubscriptionEntitlementAvailabilityParams {
     /// `is_enabled`.
     pub is_enabled: bool,
@@ -666,12 +681,22 @@ impl crate::form::FormEncode for SetSubscriptionEntitlementAvailabilityParams {
 }
 /// One entry of a page of `POST /subscriptions/{subscription_id}/subscription_entitlements/set_availability` (`subscription_entitlement.set_subscription_entitlement_availability`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SetSubscriptionEntitlementAvailabilityEntry {
     /// `subscription_entitlement`.
     pub subscription_entitlement: SubscriptionEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl SetSubscriptionEntitlementAvailabilityEntry {
+    /// A `SetSubscriptionEntitlementAvailabilityEntry` with `subscription_entitlement` set and every other field absent, as in tests.
+    pub fn new(subscription_entitlement: SubscriptionEntitlement) -> Self {
+        SetSubscriptionEntitlementAvailabilityEntry {
+            subscription_entitlement,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for SetSubscriptionEntitlementAvailabilityEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -719,6 +744,7 @@ impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
 /// Fields of the `SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
     /// `feature_id`; at most 50 characters.
     pub feature_id: String,

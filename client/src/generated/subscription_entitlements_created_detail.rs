@@ -5,7 +5,8 @@
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `subscription_entitlements_created_detail` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct SubscriptionEntitlementsCreatedDetail {
     /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

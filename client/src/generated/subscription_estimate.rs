@@ -6,7 +6,8 @@ use super::enums;
 use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `subscription_estimate` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct SubscriptionEstimate {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,7 +116,8 @@ impl<'de> Deserialize<'de> for SubscriptionEstimate {
     }
 }
 /// The `ShippingAddress` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ShippingAddress {
     /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,7 +256,8 @@ impl<'de> Deserialize<'de> for ShippingAddress {
     }
 }
 /// The `ContractTerm` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ContractTerm {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -390,6 +393,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `future`
     Future,
@@ -437,6 +441,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `ContractTermStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContractTermStatus {
     /// `active`
     Active,
@@ -472,6 +477,7 @@ impl ApiEnum for ContractTermStatus {
 crate::api_enum_traits!(ContractTermStatus);
 /// Values of `ContractTermActionAtTermEnd`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContractTermActionAtTermEnd {
     /// `renew`
     Renew,

@@ -6,6 +6,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `tax_withheld` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TaxWithheld {
     /// `id`.
     pub id: String,
@@ -49,6 +50,27 @@ pub struct TaxWithheld {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl TaxWithheld {
+    /// A `TaxWithheld` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        TaxWithheld {
+            id: id.into(),
+            user: None,
+            reference_number: None,
+            description: None,
+            r#type: None,
+            payment_method: None,
+            date: None,
+            currency_code: None,
+            amount: None,
+            resource_version: None,
+            updated_at: None,
+            exchange_rate: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for TaxWithheld {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -133,6 +155,7 @@ impl<'de> Deserialize<'de> for TaxWithheld {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `payment`
     Payment,
@@ -160,6 +183,7 @@ impl ApiEnum for Type {
 crate::api_enum_traits!(Type);
 /// Values of `PaymentMethod`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentMethod {
     /// `cash`
     Cash,

@@ -6,7 +6,8 @@ use super::enums;
 use crate::ExtraFields;
 use serde::{Deserialize, Serialize};
 /// A Chargebee `third_party_payment_method` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct ThirdPartyPaymentMethod {
     /// `type`.
     #[serde(rename = "type")]

@@ -5,7 +5,8 @@
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `time_machine` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct TimeMachine {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,6 +104,7 @@ impl<'de> Deserialize<'de> for TimeMachine {
 }
 /// Values of `TimeTravelStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TimeTravelStatus {
     /// `not_enabled`
     NotEnabled,
@@ -238,12 +240,22 @@ impl RetrieveRequest {
 }
 /// What `GET /time_machines/{time_machine_name}` (`time_machine.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `time_machine`.
     pub time_machine: TimeMachine,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `time_machine` set and every other field absent, as in tests.
+    pub fn new(time_machine: TimeMachine) -> Self {
+        RetrieveResponse {
+            time_machine,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -364,6 +376,7 @@ impl StartAfreshRequest {
 }
 /// Parameters of `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StartAfreshParams {
     /// `genesis_time` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -394,12 +407,22 @@ impl crate::form::FormEncode for StartAfreshParams {
 }
 /// What `POST /time_machines/{time_machine_name}/start_afresh` (`time_machine.start_afresh`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct StartAfreshResponse {
     /// `time_machine`.
     pub time_machine: TimeMachine,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl StartAfreshResponse {
+    /// A `StartAfreshResponse` with `time_machine` set and every other field absent, as in tests.
+    pub fn new(time_machine: TimeMachine) -> Self {
+        StartAfreshResponse {
+            time_machine,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for StartAfreshResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -520,6 +543,7 @@ impl TravelForwardRequest {
 }
 /// Parameters of `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TravelForwardParams {
     /// `destination_time` (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -550,12 +574,22 @@ impl crate::form::FormEncode for TravelForwardParams {
 }
 /// What `POST /time_machines/{time_machine_name}/travel_forward` (`time_machine.travel_forward`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TravelForwardResponse {
     /// `time_machine`.
     pub time_machine: TimeMachine,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl TravelForwardResponse {
+    /// A `TravelForwardResponse` with `time_machine` set and every other field absent, as in tests.
+    pub fn new(time_machine: TimeMachine) -> Self {
+        TravelForwardResponse {
+            time_machine,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for TravelForwardResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

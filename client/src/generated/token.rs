@@ -7,6 +7,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `token` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Token {
     /// `id`.
     pub id: String,
@@ -49,6 +50,27 @@ pub struct Token {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Token {
+    /// A `Token` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Token {
+            id: id.into(),
+            gateway: None,
+            gateway_account_id: None,
+            payment_method_type: None,
+            status: None,
+            id_at_vault: None,
+            vault: None,
+            ip_address: None,
+            resource_version: None,
+            updated_at: None,
+            created_at: None,
+            expired_at: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Token {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -133,6 +155,7 @@ impl<'de> Deserialize<'de> for Token {
 }
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `new`
     New,
@@ -164,6 +187,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `Vault`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Vault {
     /// `spreedly`
     Spreedly,

@@ -10,6 +10,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `transaction` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Transaction {
     /// `id`.
     pub id: String,
@@ -155,6 +156,61 @@ pub struct Transaction {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl Transaction {
+    /// A `Transaction` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        Transaction {
+            id: id.into(),
+            customer_id: None,
+            subscription_id: None,
+            gateway_account_id: None,
+            payment_source_id: None,
+            payment_method: None,
+            reference_number: None,
+            gateway: None,
+            r#type: None,
+            date: None,
+            settled_at: None,
+            exchange_rate: None,
+            currency_code: None,
+            amount: None,
+            id_at_gateway: None,
+            status: None,
+            fraud_flag: None,
+            initiator_type: None,
+            three_d_secure: None,
+            authorization_reason: None,
+            error_code: None,
+            error_text: None,
+            voided_at: None,
+            resource_version: None,
+            updated_at: None,
+            fraud_reason: None,
+            custom_payment_method_id: None,
+            amount_unused: None,
+            masked_card_number: None,
+            reference_transaction_id: None,
+            refunded_txn_id: None,
+            reference_authorization_id: None,
+            amount_capturable: None,
+            reversal_transaction_id: None,
+            linked_invoices: None,
+            linked_credit_notes: None,
+            linked_refunds: None,
+            linked_payments: None,
+            deleted: None,
+            iin: None,
+            last4: None,
+            merchant_reference_id: None,
+            business_entity_id: None,
+            payment_method_details: None,
+            error_detail: None,
+            custom_payment_method_name: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for Transaction {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -356,7 +412,8 @@ impl<'de> Deserialize<'de> for Transaction {
     }
 }
 /// The `LinkedInvoice` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedInvoice {
     /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -447,7 +504,8 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
     }
 }
 /// The `LinkedCreditNote` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedCreditNote {
     /// `cn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -560,7 +618,8 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
     }
 }
 /// The `LinkedRefund` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedRefund {
     /// `txn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -639,7 +698,8 @@ impl<'de> Deserialize<'de> for LinkedRefund {
     }
 }
 /// The `LinkedPayment` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct LinkedPayment {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -718,7 +778,8 @@ impl<'de> Deserialize<'de> for LinkedPayment {
     }
 }
 /// The `GatewayErrorDetail` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct GatewayErrorDetail {
     /// `request_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -874,6 +935,7 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
 }
 /// Values of `Type`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `authorization`
     Authorization,
@@ -909,6 +971,7 @@ impl ApiEnum for Type {
 crate::api_enum_traits!(Type);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `in_progress`
     InProgress,
@@ -956,6 +1019,7 @@ impl ApiEnum for Status {
 crate::api_enum_traits!(Status);
 /// Values of `FraudFlag`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FraudFlag {
     /// `safe`
     Safe,
@@ -987,6 +1051,7 @@ impl ApiEnum for FraudFlag {
 crate::api_enum_traits!(FraudFlag);
 /// Values of `InitiatorType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InitiatorType {
     /// `customer`
     Customer,
@@ -1014,6 +1079,7 @@ impl ApiEnum for InitiatorType {
 crate::api_enum_traits!(InitiatorType);
 /// Values of `AuthorizationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AuthorizationReason {
     /// `blocking_funds`
     BlockingFunds,
@@ -1045,6 +1111,7 @@ impl ApiEnum for AuthorizationReason {
 crate::api_enum_traits!(AuthorizationReason);
 /// Values of `LinkedInvoiceInvoiceStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedInvoiceInvoiceStatus {
     /// `paid`
     Paid,
@@ -1088,6 +1155,7 @@ impl ApiEnum for LinkedInvoiceInvoiceStatus {
 crate::api_enum_traits!(LinkedInvoiceInvoiceStatus);
 /// Values of `LinkedCreditNoteCnReasonCode`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedCreditNoteCnReasonCode {
     /// `write_off`
     WriteOff,
@@ -1155,6 +1223,7 @@ impl ApiEnum for LinkedCreditNoteCnReasonCode {
 crate::api_enum_traits!(LinkedCreditNoteCnReasonCode);
 /// Values of `LinkedCreditNoteCnStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedCreditNoteCnStatus {
     /// `adjusted`
     Adjusted,
@@ -1190,6 +1259,7 @@ impl ApiEnum for LinkedCreditNoteCnStatus {
 crate::api_enum_traits!(LinkedCreditNoteCnStatus);
 /// Values of `LinkedRefundTxnStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedRefundTxnStatus {
     /// `in_progress`
     InProgress,
@@ -1237,6 +1307,7 @@ impl ApiEnum for LinkedRefundTxnStatus {
 crate::api_enum_traits!(LinkedRefundTxnStatus);
 /// Values of `LinkedPaymentStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkedPaymentStatus {
     /// `in_progress`
     InProgress,
@@ -1284,6 +1355,7 @@ impl ApiEnum for LinkedPaymentStatus {
 crate::api_enum_traits!(LinkedPaymentStatus);
 /// Values of `ReconcileStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReconcileStatus {
     /// `success`
     Success,
@@ -1311,6 +1383,7 @@ impl ApiEnum for ReconcileStatus {
 crate::api_enum_traits!(ReconcileStatus);
 /// Values of `ListPaymentMethod`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListPaymentMethod {
     /// `card`
     Card,
@@ -1818,6 +1891,7 @@ impl CreateAuthorizationRequest {
 }
 /// Parameters of `POST /transactions/create_authorization` (`transaction.create_authorization`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAuthorizationParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -1861,12 +1935,22 @@ impl crate::form::FormEncode for CreateAuthorizationParams {
 }
 /// What `POST /transactions/create_authorization` (`transaction.create_authorization`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateAuthorizationResponse {
     /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateAuthorizationResponse {
+    /// A `CreateAuthorizationResponse` with `transaction` set and every other field absent, as in tests.
+    pub fn new(transaction: Transaction) -> Self {
+        CreateAuthorizationResponse {
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateAuthorizationResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1961,12 +2045,22 @@ impl VoidTransactionRequest {
 }
 /// What `POST /transactions/{transaction_id}/void` (`transaction.void_transaction`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VoidTransactionResponse {
     /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl VoidTransactionResponse {
+    /// A `VoidTransactionResponse` with `transaction` set and every other field absent, as in tests.
+    pub fn new(transaction: Transaction) -> Self {
+        VoidTransactionResponse {
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for VoidTransactionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2101,6 +2195,7 @@ impl RecordRefundRequest {
 }
 /// Parameters of `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RecordRefundParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2157,12 +2252,22 @@ impl crate::form::FormEncode for RecordRefundParams {
 }
 /// What `POST /transactions/{transaction_id}/record_refund` (`transaction.record_refund`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RecordRefundResponse {
     /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RecordRefundResponse {
+    /// A `RecordRefundResponse` with `transaction` set and every other field absent, as in tests.
+    pub fn new(transaction: Transaction) -> Self {
+        RecordRefundResponse {
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RecordRefundResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2292,6 +2397,7 @@ impl ReconcileRequest {
 }
 /// Parameters of `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReconcileParams {
     /// `id_at_gateway`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2332,12 +2438,22 @@ impl crate::form::FormEncode for ReconcileParams {
 }
 /// What `POST /transactions/{transaction_id}/reconcile` (`transaction.reconcile`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReconcileResponse {
     /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ReconcileResponse {
+    /// A `ReconcileResponse` with `transaction` set and every other field absent, as in tests.
+    pub fn new(transaction: Transaction) -> Self {
+        ReconcileResponse {
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ReconcileResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2460,6 +2576,7 @@ impl RefundRequest {
 }
 /// Parameters of `POST /transactions/{transaction_id}/refund` (`transaction.refund`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RefundParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2495,12 +2612,22 @@ impl crate::form::FormEncode for RefundParams {
 }
 /// What `POST /transactions/{transaction_id}/refund` (`transaction.refund`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RefundResponse {
     /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RefundResponse {
+    /// A `RefundResponse` with `transaction` set and every other field absent, as in tests.
+    pub fn new(transaction: Transaction) -> Self {
+        RefundResponse {
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RefundResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -2808,6 +2935,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /transactions` (`transaction.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2988,6 +3116,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /transactions` (`transaction.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `date`
     #[serde(rename = "date")]
@@ -3006,12 +3135,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /transactions` (`transaction.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `transaction` set and every other field absent, as in tests.
+    pub fn new(transaction: Transaction) -> Self {
+        ListEntry {
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3171,6 +3310,7 @@ impl TransactionsForCustomerRequest {
 }
 /// Parameters of `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TransactionsForCustomerParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3206,12 +3346,22 @@ impl crate::form::FormEncode for TransactionsForCustomerParams {
 }
 /// One entry of a page of `GET /customers/{customer_id}/transactions` (`transaction.transactions_for_customer`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TransactionsForCustomerEntry {
     /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl TransactionsForCustomerEntry {
+    /// A `TransactionsForCustomerEntry` with `transaction` set and every other field absent, as in tests.
+    pub fn new(transaction: Transaction) -> Self {
+        TransactionsForCustomerEntry {
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for TransactionsForCustomerEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3372,6 +3522,7 @@ impl TransactionsForSubscriptionRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TransactionsForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3407,12 +3558,22 @@ impl crate::form::FormEncode for TransactionsForSubscriptionParams {
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/transactions` (`transaction.transactions_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TransactionsForSubscriptionEntry {
     /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl TransactionsForSubscriptionEntry {
+    /// A `TransactionsForSubscriptionEntry` with `transaction` set and every other field absent, as in tests.
+    pub fn new(transaction: Transaction) -> Self {
+        TransactionsForSubscriptionEntry {
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for TransactionsForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3572,6 +3733,7 @@ impl PaymentsForInvoiceRequest {
 }
 /// Parameters of `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentsForInvoiceParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3607,12 +3769,22 @@ impl crate::form::FormEncode for PaymentsForInvoiceParams {
 }
 /// One entry of a page of `GET /invoices/{invoice_id}/payments` (`transaction.payments_for_invoice`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PaymentsForInvoiceEntry {
     /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PaymentsForInvoiceEntry {
+    /// A `PaymentsForInvoiceEntry` with `transaction` set and every other field absent, as in tests.
+    pub fn new(transaction: Transaction) -> Self {
+        PaymentsForInvoiceEntry {
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PaymentsForInvoiceEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3701,12 +3873,22 @@ impl RetrieveRequest {
 }
 /// What `GET /transactions/{transaction_id}` (`transaction.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `transaction` set and every other field absent, as in tests.
+    pub fn new(transaction: Transaction) -> Self {
+        RetrieveResponse {
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -3828,6 +4010,7 @@ impl DeleteOfflineTransactionRequest {
 }
 /// Parameters of `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteOfflineTransactionParams {
     /// `comment`; at most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3858,12 +4041,22 @@ impl crate::form::FormEncode for DeleteOfflineTransactionParams {
 }
 /// What `POST /transactions/{transaction_id}/delete_offline_transaction` (`transaction.delete_offline_transaction`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteOfflineTransactionResponse {
     /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteOfflineTransactionResponse {
+    /// A `DeleteOfflineTransactionResponse` with `transaction` set and every other field absent, as in tests.
+    pub fn new(transaction: Transaction) -> Self {
+        DeleteOfflineTransactionResponse {
+            transaction,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteOfflineTransactionResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

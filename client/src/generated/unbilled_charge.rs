@@ -12,7 +12,8 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `unbilled_charge` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct UnbilledCharge {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,7 +220,8 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
     }
 }
 /// The `Tier` sub-object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Tier {
     /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -343,6 +345,7 @@ impl<'de> Deserialize<'de> for Tier {
 }
 /// Values of `EntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EntityType {
     /// `adhoc`
     Adhoc,
@@ -553,6 +556,7 @@ impl CreateUnbilledChargeRequest {
 }
 /// Parameters of `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateUnbilledChargeParams {
     /// `subscription_id`; at most 50 characters.
     pub subscription_id: String,
@@ -602,12 +606,22 @@ impl crate::form::FormEncode for CreateUnbilledChargeParams {
 }
 /// What `POST /unbilled_charges/create` (`unbilled_charge.create_unbilled_charge`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateUnbilledChargeResponse {
     /// `unbilled_charges` (a list).
     pub unbilled_charges: Vec<UnbilledCharge>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateUnbilledChargeResponse {
+    /// A `CreateUnbilledChargeResponse` with `unbilled_charges` set and every other field absent, as in tests.
+    pub fn new(unbilled_charges: Vec<UnbilledCharge>) -> Self {
+        CreateUnbilledChargeResponse {
+            unbilled_charges,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateUnbilledChargeResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -744,6 +758,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /unbilled_charges` (`unbilled_charge.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `subscription_id`; at most 50 characters.
     pub subscription_id: String,
@@ -798,12 +813,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /unbilled_charges` (`unbilled_charge.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `unbilled_charges` (a list).
     pub unbilled_charges: Vec<UnbilledCharge>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `unbilled_charges` set and every other field absent, as in tests.
+    pub fn new(unbilled_charges: Vec<UnbilledCharge>) -> Self {
+        CreateResponse {
+            unbilled_charges,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -926,6 +951,7 @@ impl InvoiceUnbilledChargesRequest {
 }
 /// Parameters of `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvoiceUnbilledChargesParams {
     /// `subscription_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -961,12 +987,22 @@ impl crate::form::FormEncode for InvoiceUnbilledChargesParams {
 }
 /// What `POST /unbilled_charges/invoice_unbilled_charges` (`unbilled_charge.invoice_unbilled_charges`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct InvoiceUnbilledChargesResponse {
     /// `invoices` (a list).
     pub invoices: Vec<invoice::Invoice>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl InvoiceUnbilledChargesResponse {
+    /// A `InvoiceUnbilledChargesResponse` with `invoices` set and every other field absent, as in tests.
+    pub fn new(invoices: Vec<invoice::Invoice>) -> Self {
+        InvoiceUnbilledChargesResponse {
+            invoices,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for InvoiceUnbilledChargesResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1060,12 +1096,22 @@ impl DeleteRequest {
 }
 /// What `POST /unbilled_charges/{unbilled_charge_id}/delete` (`unbilled_charge.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `unbilled_charge`.
     pub unbilled_charge: UnbilledCharge,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `unbilled_charge` set and every other field absent, as in tests.
+    pub fn new(unbilled_charge: UnbilledCharge) -> Self {
+        DeleteResponse {
+            unbilled_charge,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1245,6 +1291,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /unbilled_charges` (`unbilled_charge.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1308,12 +1355,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /unbilled_charges` (`unbilled_charge.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `unbilled_charge`.
     pub unbilled_charge: UnbilledCharge,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `unbilled_charge` set and every other field absent, as in tests.
+    pub fn new(unbilled_charge: UnbilledCharge) -> Self {
+        ListEntry {
+            unbilled_charge,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1430,6 +1487,7 @@ impl InvoiceNowEstimateRequest {
 }
 /// Parameters of `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvoiceNowEstimateParams {
     /// `subscription_id`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1465,12 +1523,22 @@ impl crate::form::FormEncode for InvoiceNowEstimateParams {
 }
 /// What `POST /unbilled_charges/invoice_now_estimate` (`unbilled_charge.invoice_now_estimate`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct InvoiceNowEstimateResponse {
     /// `estimate`.
     pub estimate: estimate::Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl InvoiceNowEstimateResponse {
+    /// A `InvoiceNowEstimateResponse` with `estimate` set and every other field absent, as in tests.
+    pub fn new(estimate: estimate::Estimate) -> Self {
+        InvoiceNowEstimateResponse {
+            estimate,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for InvoiceNowEstimateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1514,6 +1582,7 @@ impl<'de> Deserialize<'de> for InvoiceNowEstimateResponse {
 /// Fields of the `CreateUnbilledChargeAddonsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateUnbilledChargeAddonsParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1601,6 +1670,7 @@ crate::form::form_object!(CreateUnbilledChargeAddonsParams);
 /// Fields of the `CreateUnbilledChargeChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateUnbilledChargeChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1748,6 +1818,7 @@ crate::form::form_object!(CreateUnbilledChargeChargesParams);
 /// Fields of the `CreateUnbilledChargeTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateUnbilledChargeTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1795,6 +1866,7 @@ crate::form::form_object!(CreateUnbilledChargeTaxProvidersFieldsParams);
 /// Fields of the `CreateItemPricesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateItemPricesParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1882,6 +1954,7 @@ crate::form::form_object!(CreateItemPricesParams);
 /// Fields of the `CreateItemTiersParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateItemTiersParams {
     /// `item_price_id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1989,6 +2062,7 @@ crate::form::form_object!(CreateItemTiersParams);
 /// Fields of the `CreateChargesParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateChargesParams {
     /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2136,6 +2210,7 @@ crate::form::form_object!(CreateChargesParams);
 /// Fields of the `CreateTaxProvidersFieldsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
     /// `provider_name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,7 +11,8 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Usage {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,6 +140,7 @@ impl<'de> Deserialize<'de> for Usage {
 }
 /// Values of `ListSource`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListSource {
     /// `admin_console`
     AdminConsole,
@@ -332,6 +334,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/usages` (`usage.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `id`; at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -388,12 +391,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /subscriptions/{subscription_id}/usages` (`usage.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `usage`.
     pub usage: Usage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `usage` set and every other field absent, as in tests.
+    pub fn new(usage: Usage) -> Self {
+        CreateResponse {
+            usage,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -503,6 +516,7 @@ impl RetrieveRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/usages` (`usage.retrieve`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrieveParams {
     /// `id`; at most 100 characters.
     pub id: String,
@@ -532,12 +546,22 @@ impl crate::form::FormEncode for RetrieveParams {
 }
 /// What `GET /subscriptions/{subscription_id}/usages` (`usage.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `usage`.
     pub usage: Usage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `usage` set and every other field absent, as in tests.
+    pub fn new(usage: Usage) -> Self {
+        RetrieveResponse {
+            usage,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -651,6 +675,7 @@ impl DeleteRequest {
 }
 /// Parameters of `POST /subscriptions/{subscription_id}/delete_usage` (`usage.delete`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteParams {
     /// `id`; at most 100 characters.
     pub id: String,
@@ -680,12 +705,22 @@ impl crate::form::FormEncode for DeleteParams {
 }
 /// What `POST /subscriptions/{subscription_id}/delete_usage` (`usage.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `usage`.
     pub usage: Usage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `usage` set and every other field absent, as in tests.
+    pub fn new(usage: Usage) -> Self {
+        DeleteResponse {
+            usage,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -908,6 +943,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /usages` (`usage.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1011,6 +1047,7 @@ impl crate::form::FormEncode for ListParams {
 }
 /// Fields `GET /usages` (`usage.list`) can sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSortField {
     /// `usage_date`
     #[serde(rename = "usage_date")]
@@ -1029,12 +1066,22 @@ impl crate::filter::SortField for ListSortField {
 }
 /// One entry of a page of `GET /usages` (`usage.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `usage`.
     pub usage: Usage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `usage` set and every other field absent, as in tests.
+    pub fn new(usage: Usage) -> Self {
+        ListEntry {
+            usage,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1151,6 +1198,7 @@ impl PdfRequest {
 }
 /// Parameters of `POST /usages/pdf` (`usage.pdf`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PdfParams {
     /// `disposition_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1186,12 +1234,22 @@ impl crate::form::FormEncode for PdfParams {
 }
 /// What `POST /usages/pdf` (`usage.pdf`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PdfResponse {
     /// `download`.
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl PdfResponse {
+    /// A `PdfResponse` with `download` set and every other field absent, as in tests.
+    pub fn new(download: download::Download) -> Self {
+        PdfResponse {
+            download,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for PdfResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1235,6 +1293,7 @@ impl<'de> Deserialize<'de> for PdfResponse {
 /// Fields of the `PdfInvoiceParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PdfInvoiceParams {
     /// `id`; at most 50 characters.
     pub id: String,

@@ -5,7 +5,8 @@
 use crate::{Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage_charge` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct UsageCharge {
     /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -291,6 +292,7 @@ impl RetrieveUsageChargesForSubscriptionRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrieveUsageChargesForSubscriptionParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -335,12 +337,22 @@ impl crate::form::FormEncode for RetrieveUsageChargesForSubscriptionParams {
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_charges` (`usage_charge.retrieve_usage_charges_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveUsageChargesForSubscriptionEntry {
     /// `usage_charge`.
     pub usage_charge: UsageCharge,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveUsageChargesForSubscriptionEntry {
+    /// A `RetrieveUsageChargesForSubscriptionEntry` with `usage_charge` set and every other field absent, as in tests.
+    pub fn new(usage_charge: UsageCharge) -> Self {
+        RetrieveUsageChargesForSubscriptionEntry {
+            usage_charge,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveUsageChargesForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

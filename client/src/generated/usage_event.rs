@@ -6,7 +6,8 @@ use crate::{Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 /// A Chargebee `usage_event` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct UsageEvent {
     /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,6 +189,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /usage_events` (`usage_event.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `deduplication_id`; at most 36 characters.
     pub deduplication_id: String,
@@ -234,12 +236,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /usage_events` (`usage_event.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `usage_event`.
     pub usage_event: UsageEvent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `usage_event` set and every other field absent, as in tests.
+    pub fn new(usage_event: UsageEvent) -> Self {
+        CreateResponse {
+            usage_event,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -347,6 +359,7 @@ impl BatchIngestRequest {
 }
 /// Parameters of `POST /batch/usage_events` (`usage_event.batch_ingest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchIngestParams {
     /// `events` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -377,6 +390,7 @@ impl crate::form::FormEncode for BatchIngestParams {
 }
 /// What `POST /batch/usage_events` (`usage_event.batch_ingest`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct BatchIngestResponse {
     /// `batch_id`.
     pub batch_id: String,
@@ -385,6 +399,16 @@ pub struct BatchIngestResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl BatchIngestResponse {
+    /// A `BatchIngestResponse` with `batch_id`, `failed_events` set and every other field absent, as in tests.
+    pub fn new(batch_id: impl Into<String>, failed_events: Vec<Value>) -> Self {
+        BatchIngestResponse {
+            batch_id: batch_id.into(),
+            failed_events,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for BatchIngestResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -434,6 +458,7 @@ impl<'de> Deserialize<'de> for BatchIngestResponse {
 /// Fields of the `BatchIngestEventsParams` parameter object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct BatchIngestEventsParams {
     /// `deduplication_id`; at most 36 characters.
     pub deduplication_id: String,

@@ -6,7 +6,8 @@ use super::enums;
 use crate::{Client, Error, ExtraFields, Page, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `usage_summary` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
 pub struct UsageSummary {
     /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -270,6 +271,7 @@ impl RetrieveUsageSummaryForSubscriptionRequest {
 }
 /// Parameters of `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrieveUsageSummaryForSubscriptionParams {
     /// `feature_id`; at most 100 characters.
     pub feature_id: String,
@@ -324,12 +326,22 @@ impl crate::form::FormEncode for RetrieveUsageSummaryForSubscriptionParams {
 }
 /// One entry of a page of `GET /subscriptions/{subscription_id}/usage_summary` (`usage_summary.retrieve_usage_summary_for_subscription`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveUsageSummaryForSubscriptionEntry {
     /// `usage_summary`.
     pub usage_summary: UsageSummary,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveUsageSummaryForSubscriptionEntry {
+    /// A `RetrieveUsageSummaryForSubscriptionEntry` with `usage_summary` set and every other field absent, as in tests.
+    pub fn new(usage_summary: UsageSummary) -> Self {
+        RetrieveUsageSummaryForSubscriptionEntry {
+            usage_summary,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveUsageSummaryForSubscriptionEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

@@ -6,6 +6,7 @@ use crate::{Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `vaulted_payment_method` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VaultedPaymentMethod {
     /// `id`.
     pub id: String,
@@ -27,6 +28,20 @@ pub struct VaultedPaymentMethod {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl VaultedPaymentMethod {
+    /// A `VaultedPaymentMethod` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        VaultedPaymentMethod {
+            id: id.into(),
+            customer_id: None,
+            credit_card_id: None,
+            created_at: None,
+            modified_at: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for VaultedPaymentMethod {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -165,12 +180,22 @@ impl RetrieveRequest {
 }
 /// What `GET /vaulted_payment_methods/{vaulted_payment_method_id}` (`vaulted_payment_method.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `vaulted_payment_method`.
     pub vaulted_payment_method: VaultedPaymentMethod,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `vaulted_payment_method` set and every other field absent, as in tests.
+    pub fn new(vaulted_payment_method: VaultedPaymentMethod) -> Self {
+        RetrieveResponse {
+            vaulted_payment_method,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

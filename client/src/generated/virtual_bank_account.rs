@@ -12,6 +12,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 /// A Chargebee `virtual_bank_account` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VirtualBankAccount {
     /// `id`.
     pub id: String,
@@ -63,6 +64,30 @@ pub struct VirtualBankAccount {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl VirtualBankAccount {
+    /// A `VirtualBankAccount` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        VirtualBankAccount {
+            id: id.into(),
+            customer_id: None,
+            email: None,
+            scheme: None,
+            bank_name: None,
+            account_number: None,
+            routing_number: None,
+            swift_code: None,
+            gateway: None,
+            gateway_account_id: None,
+            resource_version: None,
+            updated_at: None,
+            created_at: None,
+            reference_id: None,
+            deleted: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for VirtualBankAccount {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -156,6 +181,7 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
 }
 /// Values of `Scheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Scheme {
     /// `ach_credit`
     AchCredit,
@@ -203,6 +229,7 @@ impl ApiEnum for Scheme {
 crate::api_enum_traits!(Scheme);
 /// Values of `CreateUsingPermanentTokenScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateUsingPermanentTokenScheme {
     /// `ach_credit`
     AchCredit,
@@ -250,6 +277,7 @@ impl ApiEnum for CreateUsingPermanentTokenScheme {
 crate::api_enum_traits!(CreateUsingPermanentTokenScheme);
 /// Values of `CreateScheme`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateScheme {
     /// `ach_credit`
     AchCredit,
@@ -458,6 +486,7 @@ impl CreateUsingPermanentTokenRequest {
 }
 /// Parameters of `POST /virtual_bank_accounts/create_using_permanent_token` (`virtual_bank_account.create_using_permanent_token`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateUsingPermanentTokenParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -501,6 +530,7 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
 }
 /// What `POST /virtual_bank_accounts/create_using_permanent_token` (`virtual_bank_account.create_using_permanent_token`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateUsingPermanentTokenResponse {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
@@ -510,6 +540,16 @@ pub struct CreateUsingPermanentTokenResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateUsingPermanentTokenResponse {
+    /// A `CreateUsingPermanentTokenResponse` with `virtual_bank_account` set and every other field absent, as in tests.
+    pub fn new(virtual_bank_account: VirtualBankAccount) -> Self {
+        CreateUsingPermanentTokenResponse {
+            virtual_bank_account,
+            customer: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateUsingPermanentTokenResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -638,6 +678,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /virtual_bank_accounts` (`virtual_bank_account.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `customer_id`; at most 50 characters.
     pub customer_id: String,
@@ -682,6 +723,7 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /virtual_bank_accounts` (`virtual_bank_account.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
@@ -691,6 +733,16 @@ pub struct CreateResponse {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `virtual_bank_account` set and every other field absent, as in tests.
+    pub fn new(virtual_bank_account: VirtualBankAccount) -> Self {
+        CreateResponse {
+            virtual_bank_account,
+            customer: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -787,12 +839,22 @@ impl RetrieveRequest {
 }
 /// What `GET /virtual_bank_accounts/{virtual_bank_account_id}` (`virtual_bank_account.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `virtual_bank_account` set and every other field absent, as in tests.
+    pub fn new(virtual_bank_account: VirtualBankAccount) -> Self {
+        RetrieveResponse {
+            virtual_bank_account,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -974,6 +1036,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /virtual_bank_accounts` (`virtual_bank_account.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1036,12 +1099,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /virtual_bank_accounts` (`virtual_bank_account.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `virtual_bank_account` set and every other field absent, as in tests.
+    pub fn new(virtual_bank_account: VirtualBankAccount) -> Self {
+        ListEntry {
+            virtual_bank_account,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1139,12 +1212,22 @@ impl DeleteRequest {
 }
 /// What `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete` (`virtual_bank_account.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `virtual_bank_account` set and every other field absent, as in tests.
+    pub fn new(virtual_bank_account: VirtualBankAccount) -> Self {
+        DeleteResponse {
+            virtual_bank_account,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -1244,12 +1327,22 @@ impl DeleteLocalRequest {
 }
 /// What `POST /virtual_bank_accounts/{virtual_bank_account_id}/delete_local` (`virtual_bank_account.delete_local`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteLocalResponse {
     /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteLocalResponse {
+    /// A `DeleteLocalResponse` with `virtual_bank_account` set and every other field absent, as in tests.
+    pub fn new(virtual_bank_account: VirtualBankAccount) -> Self {
+        DeleteLocalResponse {
+            virtual_bank_account,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteLocalResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

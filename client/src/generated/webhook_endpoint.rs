@@ -7,6 +7,7 @@ use crate::{Client, Error, ExtraFields, Page, ResponseInfo};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `webhook_endpoint` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct WebhookEndpoint {
     /// `id`.
     pub id: String,
@@ -40,6 +41,24 @@ pub struct WebhookEndpoint {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl WebhookEndpoint {
+    /// A `WebhookEndpoint` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        WebhookEndpoint {
+            id: id.into(),
+            name: None,
+            url: None,
+            send_card_resource: None,
+            disabled: None,
+            primary_url: None,
+            api_version: None,
+            chargebee_response_schema_type: None,
+            enabled_events: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for WebhookEndpoint {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -294,6 +313,7 @@ impl CreateRequest {
 }
 /// Parameters of `POST /webhook_endpoints` (`webhook_endpoint.create`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateParams {
     /// `name`; at most 50 characters.
     pub name: String,
@@ -370,12 +390,22 @@ impl crate::form::FormEncode for CreateParams {
 }
 /// What `POST /webhook_endpoints` (`webhook_endpoint.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateResponse {
     /// `webhook_endpoint`.
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateResponse {
+    /// A `CreateResponse` with `webhook_endpoint` set and every other field absent, as in tests.
+    pub fn new(webhook_endpoint: WebhookEndpoint) -> Self {
+        CreateResponse {
+            webhook_endpoint,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for CreateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -536,6 +566,7 @@ impl UpdateRequest {
 }
 /// Parameters of `POST /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.update`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParams {
     /// `name`; at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -606,12 +637,22 @@ impl crate::form::FormEncode for UpdateParams {
 }
 /// What `POST /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.update`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct UpdateResponse {
     /// `webhook_endpoint`.
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateResponse {
+    /// A `UpdateResponse` with `webhook_endpoint` set and every other field absent, as in tests.
+    pub fn new(webhook_endpoint: WebhookEndpoint) -> Self {
+        UpdateResponse {
+            webhook_endpoint,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for UpdateResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -703,12 +744,22 @@ impl RetrieveRequest {
 }
 /// What `GET /webhook_endpoints/{webhook_endpoint_id}` (`webhook_endpoint.retrieve`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RetrieveResponse {
     /// `webhook_endpoint`.
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl RetrieveResponse {
+    /// A `RetrieveResponse` with `webhook_endpoint` set and every other field absent, as in tests.
+    pub fn new(webhook_endpoint: WebhookEndpoint) -> Self {
+        RetrieveResponse {
+            webhook_endpoint,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for RetrieveResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -804,12 +855,22 @@ impl DeleteRequest {
 }
 /// What `POST /webhook_endpoints/{webhook_endpoint_id}/delete` (`webhook_endpoint.delete`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// `webhook_endpoint`.
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl DeleteResponse {
+    /// A `DeleteResponse` with `webhook_endpoint` set and every other field absent, as in tests.
+    pub fn new(webhook_endpoint: WebhookEndpoint) -> Self {
+        DeleteResponse {
+            webhook_endpoint,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for DeleteResponse {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -959,6 +1020,7 @@ impl ListRequest {
 }
 /// Parameters of `GET /webhook_endpoints` (`webhook_endpoint.list`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParams {
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -994,12 +1056,22 @@ impl crate::form::FormEncode for ListParams {
 }
 /// One entry of a page of `GET /webhook_endpoints` (`webhook_endpoint.list`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListEntry {
     /// `webhook_endpoint`.
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ListEntry {
+    /// A `ListEntry` with `webhook_endpoint` set and every other field absent, as in tests.
+    pub fn new(webhook_endpoint: WebhookEndpoint) -> Self {
+        ListEntry {
+            webhook_endpoint,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for ListEntry {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {

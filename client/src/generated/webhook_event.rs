@@ -11,6 +11,7 @@ use crate::{ApiEnum, ExtraFields, Timestamp};
 use serde::{Deserialize, Serialize};
 /// A Chargebee `webhook_event` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct WebhookEvent {
     /// `content`.
     pub content: content::Content,
@@ -49,6 +50,26 @@ pub struct WebhookEvent {
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl WebhookEvent {
+    /// A `WebhookEvent` with `id` set and every other field absent, as in tests.
+    pub fn new(id: impl Into<String>) -> Self {
+        WebhookEvent {
+            content: Default::default(),
+            id: id.into(),
+            occurred_at: None,
+            source: None,
+            user: None,
+            webhook_status: None,
+            webhook_failure_reason: None,
+            webhooks: None,
+            event_type: None,
+            api_version: None,
+            origin_user: None,
+            object: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 impl ExtraFields for WebhookEvent {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -132,6 +153,7 @@ impl<'de> Deserialize<'de> for WebhookEvent {
 }
 /// Values of `WebhookStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WebhookStatus {
     /// `not_configured`
     NotConfigured,

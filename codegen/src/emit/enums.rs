@@ -31,6 +31,7 @@ pub fn emit_enum(def: &EnumDef, imports: &mut Imports) -> TokenStream {
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know, kept as sent.

@@ -569,6 +569,7 @@ fn filter_group_structs(op: &Operation, imports: &mut Imports) -> Vec<TokenStrea
                 #d
                 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
                 #[serde(deny_unknown_fields)]
+                #[non_exhaustive]
                 pub struct #name {
                     #(#decls)*
                 }
@@ -732,6 +733,7 @@ fn params_struct(
         #type_doc
         #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
         #strict
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
@@ -770,6 +772,7 @@ fn sort_enum(op: &Operation, _imports: &mut Imports) -> Option<TokenStream> {
     Some(quote! {
         #d
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

@@ -103,7 +103,12 @@ fn emit_struct(
         })
         .collect();
     let deserialize = deserialize_impl(def, kind, &gate, tag, imports);
-    let default = gated.then(|| quote!(Default,));
+    let required: Vec<&Field> = def.fields.iter().filter(|f| kind.requires(f)).collect();
+    // Non-exhaustive, so a field added later breaks no caller: values are built with `new`
+    // (the required fields) or `Default` (when nothing is required), then field by field.
+    let default = required.is_empty().then(|| quote!(Default,));
+    let constructor =
+        (!required.is_empty()).then(|| constructor(def, kind, &required, tag, imports));
     let object = tag.map(|_| {
         quote! {
             /// `object`: the name of the object's type, as sent.
@@ -114,6 +119,7 @@ fn emit_struct(
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, #default Serialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #object
@@ -121,12 +127,64 @@ fn emit_struct(
             #[serde(flatten)]
             pub extra: serde_json::Map<String, serde_json::Value>,
         }
+        #constructor
         impl ExtraFields for #name {
             fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
                 &self.extra
             }
         }
         #deserialize
+    }
+}
+
+/// `new`, taking the fields decoding requires; every other field starts absent (or empty),
+/// with no `object` key and no extra keys.
+fn constructor(
+    def: &StructDef,
+    kind: StructKind,
+    required: &[&Field],
+    tag: Option<&str>,
+    imports: &mut Imports,
+) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let args = required.iter().map(|f| {
+        let id = ident(&f.ident);
+        if f.ty == Type::String {
+            quote!(#id: impl Into<String>)
+        } else {
+            let ty = model_type(f, true, imports);
+            quote!(#id: #ty)
+        }
+    });
+    let inits = def.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        if kind.requires(f) && f.ty == Type::String {
+            quote!(#id: #id.into(),)
+        } else if kind.requires(f) {
+            quote!(#id,)
+        } else if f.empty_when_absent {
+            quote!(#id: Default::default(),)
+        } else {
+            quote!(#id: None,)
+        }
+    });
+    let object = tag.map(|_| quote!(object: None,));
+    let listed = required
+        .iter()
+        .map(|f| format!("`{}`", f.wire))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let d = doc(&format!(
+        "A `{}` with {listed} set and every other field absent, as in tests.",
+        def.name
+    ));
+    quote! {
+        impl #name {
+            #d
+            pub fn new(#(#args),*) -> Self {
+                #name { #(#inits)* #object extra: serde_json::Map::new() }
+            }
+        }
     }
 }
 
