@@ -6,9 +6,9 @@
 
 use chargebee::{Client, Error, RetryPolicy};
 use chargebee_emulator::Emulator;
+use chargebee_tests::captured_logs::CapturedLogs;
 use chargebee_tests::redis_server::RedisServer;
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::process::Command;
 
@@ -173,13 +173,8 @@ async fn a_shared_slot_past_the_timeout_is_refused_at_once() {
 
 #[tokio::test]
 async fn without_redis_the_process_limits_itself_and_warns_once() {
-    let logs = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let sink = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_writer(move || LogWriter(sink.clone()))
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = CapturedLogs::default();
+    let _guard = tracing::subscriber::set_default(logs.subscriber(tracing::Level::WARN));
 
     let emulator = Emulator::start().await.unwrap();
     // A port nothing listens on.
@@ -204,7 +199,7 @@ async fn without_redis_the_process_limits_itself_and_warns_once() {
         "{:?}",
         started.elapsed()
     );
-    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     let warnings: Vec<&str> = text.lines().filter(|l| l.contains("WARN")).collect();
     assert_eq!(warnings.len(), 1, "{text}");
     assert!(
@@ -236,16 +231,4 @@ fn a_shared_limit_needs_a_rate_and_a_usable_url() {
         .build()
         .unwrap_err();
     assert!(e.to_string().contains("key is empty"), "{e}");
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }

@@ -2,6 +2,7 @@
 //! limiter, timeouts, and hostile answers. Every loop here is bounded in count and time.
 
 use chargebee::{Client, Error, GatewayErrorKind, RetryPolicy};
+use chargebee_tests::captured_logs::CapturedLogs;
 use chargebee_tests::{fixture, Fault, MockServer, Recorded, Reply, TEST_KEY};
 use futures::StreamExt;
 use serde_json::json;
@@ -563,13 +564,8 @@ async fn odd_answers_are_errors_never_panics() {
 
 #[tokio::test]
 async fn the_key_never_shows_in_logs() {
-    let logs = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let sink = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || LogWriter(sink.clone()))
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let logs = CapturedLogs::default();
+    tracing::subscriber::set_global_default(logs.subscriber(tracing::Level::TRACE)).unwrap();
     // A gateway that reflects the request and tries to forge log lines.
     let hostile =
         format!("bad gateway\r\nINFO forged: paid\u{1b}[2K authorization: Bearer {TEST_KEY}");
@@ -583,7 +579,7 @@ async fn the_key_never_shows_in_logs() {
         .retrieve("c")
         .send()
         .await;
-    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     // Other tests in this binary log too: keep the lines this one caused.
     let retrying: Vec<&str> = text.lines().filter(|l| l.contains("forged")).collect();
     assert_eq!(retrying.len(), 1, "the logs were captured: {text}");
@@ -599,16 +595,4 @@ async fn the_key_never_shows_in_logs() {
         !text.lines().any(|l| l.starts_with("INFO forged")),
         "no forged line: {text}"
     );
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }

@@ -2,6 +2,7 @@
 //! byte and answers from a script, the realistic response fixtures, and a real
 //! `redis-server` for the shared rate limit.
 
+pub mod captured_logs;
 pub mod redis_server;
 
 use std::collections::VecDeque;

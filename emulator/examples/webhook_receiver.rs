@@ -1,0 +1,176 @@
+//! A webhook receiver on a real HTTP server: it checks the HTTP Basic credentials configured
+//! for the endpoint, decodes each event, and dispatches on its type.
+//!
+//! `cargo run -p chargebee-emulator --example webhook_receiver` serves the receiver on
+//! 127.0.0.1, starts an emulator that delivers its events there, makes the calls that raise
+//! them (a customer, a catalog, a subscription, its cancellation), and ends once every event
+//! has arrived, in order. It also shows a delivery with the wrong password refused with 401.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header::AUTHORIZATION, HeaderMap, StatusCode};
+use chargebee::enums::{CancelOption, EventType, PeriodUnit};
+use chargebee::item::CreateType;
+use chargebee::subscription::CreateWithItemsSubscriptionItemsParams;
+use chargebee::{webhook, ApiEnum};
+use chargebee_emulator::{Config, Emulator, Webhook};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// The credentials configured for the endpoint, in Chargebee and here.
+const USER: &str = "hooks";
+const PASSWORD: &str = "a-long-random-password";
+
+/// The event types the calls below raise, in the order they happen.
+const EXPECTED: [&str; 7] = [
+    "item_family_created",
+    "item_created",
+    "item_price_created",
+    "customer_created",
+    "subscription_created",
+    "invoice_generated",
+    "subscription_cancelled",
+];
+
+/// Answers one delivery: 401 without the right credentials, 400 for a body that is not an
+/// event, else 200 once the event is handled (Chargebee retries anything else).
+async fn receive(
+    State(handled): State<mpsc::UnboundedSender<String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+    if !webhook::verify_basic_auth(authorization, USER, PASSWORD) {
+        return StatusCode::UNAUTHORIZED;
+    }
+    let event = match webhook::parse_event(&body) {
+        Ok(event) => event,
+        Err(e) => {
+            eprintln!("not an event: {e}");
+            return StatusCode::BAD_REQUEST;
+        }
+    };
+    let content = &event.content;
+    match &event.event_type {
+        Some(EventType::CustomerCreated) => {
+            let email = content.customer.as_ref().and_then(|c| c.email.clone());
+            println!("{}: welcome {email:?}", event.id);
+        }
+        Some(EventType::SubscriptionCreated) => {
+            if let Some(subscription) = &content.subscription {
+                println!(
+                    "{}: provision {} ({:?})",
+                    event.id, subscription.id, subscription.status
+                );
+            }
+        }
+        Some(EventType::InvoiceGenerated) => {
+            if let Some(invoice) = &content.invoice {
+                println!(
+                    "{}: invoice {} for {:?} cents",
+                    event.id, invoice.id, invoice.total
+                );
+            }
+        }
+        Some(EventType::SubscriptionCancelled) => {
+            if let Some(subscription) = &content.subscription {
+                println!("{}: deprovision {}", event.id, subscription.id);
+            }
+        }
+        Some(other) => println!("{}: {} (not handled here)", event.id, other.as_str()),
+        None => println!("{}: an event without a type", event.id),
+    }
+    let kind = event.event_type.as_ref().map_or("", ApiEnum::as_str);
+    let _ = handled.send(kind.to_string());
+    StatusCode::OK
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (handled, mut arrivals) = mpsc::unbounded_channel();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/chargebee/webhooks", listener.local_addr()?);
+    let app = axum::Router::new()
+        .route("/chargebee/webhooks", axum::routing::post(receive))
+        .with_state(handled);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    println!("receiving webhooks at {url}");
+
+    // Someone without the password is turned away.
+    let forged = reqwest::Client::new()
+        .post(&url)
+        .basic_auth(USER, Some("guess"))
+        .body(r#"{"id":"ev_forged","event_type":"customer_created","content":{}}"#)
+        .send()
+        .await?;
+    println!(
+        "a delivery with the wrong password: HTTP {}",
+        forged.status()
+    );
+    assert_eq!(forged.status(), reqwest::StatusCode::UNAUTHORIZED);
+
+    let config = Config {
+        webhook: Some(Webhook {
+            url,
+            username: USER.into(),
+            password: PASSWORD.into(),
+        }),
+        ..Config::default()
+    };
+    let emulator = Emulator::start_with(config, 0).await?;
+    let client = emulator.client();
+    client
+        .item_families()
+        .create("hooks-family", "Hooks")
+        .send()
+        .await?;
+    client
+        .items()
+        .create("hooks-plan", "Hooks plan", CreateType::Plan, "hooks-family")
+        .send()
+        .await?;
+    client
+        .item_prices()
+        .create("hooks-plan-usd", "Hooks plan monthly", "hooks-plan")
+        .price(1_000)
+        .currency_code("USD")
+        .period(1)
+        .period_unit(PeriodUnit::Month)
+        .send()
+        .await?;
+    let customer = client
+        .customers()
+        .create()
+        .email("ada@example.com")
+        .send()
+        .await?
+        .customer;
+    let subscription = client
+        .subscriptions()
+        .create_with_items(&customer.id)
+        .subscription_items(vec![CreateWithItemsSubscriptionItemsParams::new(
+            "hooks-plan-usd",
+        )])
+        .send()
+        .await?
+        .subscription;
+    client
+        .subscriptions()
+        .cancel_for_items(&subscription.id)
+        .cancel_option(CancelOption::Immediately)
+        .send()
+        .await?;
+
+    let mut seen = Vec::new();
+    while seen.len() < EXPECTED.len() {
+        match tokio::time::timeout(Duration::from_secs(10), arrivals.recv()).await {
+            Ok(Some(kind)) => seen.push(kind),
+            _ => return Err(format!("only these events arrived: {seen:?}").into()),
+        }
+    }
+    if seen != EXPECTED {
+        return Err(format!("events arrived as {seen:?}, not {EXPECTED:?}").into());
+    }
+    println!("all {} events arrived in order", seen.len());
+    Ok(())
+}
