@@ -270,3 +270,25 @@ async fn a_limiter_of_ones_own_is_asked_before_every_attempt() {
     assert!(matches!(e, Error::Deadline { attempts: 0, .. }), "{e:?}");
     assert_eq!(server.requests().len(), 3, "nothing sent without a slot");
 }
+
+#[tokio::test]
+async fn enormous_timeouts_neither_panic_nor_cut_calls_short() {
+    let server = empty_lists().await;
+    let client = client(&server, RetryPolicy::none(), Some(1000.0));
+    for timeout in [
+        Duration::MAX,
+        Duration::from_secs(u64::MAX / 2),
+        Duration::from_secs(100 * 365 * 86_400),
+    ] {
+        let page = client.with_timeout(timeout).customers().list().send().await;
+        assert!(page.is_ok(), "{timeout:?}: {page:?}");
+        let page = client
+            .with_attempt_timeout(timeout)
+            .customers()
+            .list()
+            .timeout(timeout)
+            .send()
+            .await;
+        assert!(page.is_ok(), "{timeout:?}: {page:?}");
+    }
+}
