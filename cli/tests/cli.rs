@@ -1,0 +1,290 @@
+//! The `chargebee` binary against the emulator: the everyday flows, paging with `--all`,
+//! help from the spec, and exit codes by kind of failure.
+
+use chargebee_emulator::{Emulator, DEFAULT_MATON_API_KEY};
+use serde_json::Value;
+use tokio::process::Command;
+
+/// What one run printed and how it ended.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// The one JSON document printed.
+    fn json(&self) -> Value {
+        assert_eq!(self.code, 0, "failed: {}", self.stderr);
+        serde_json::from_str(&self.stdout).expect("stdout is one JSON document")
+    }
+}
+
+/// Runs `chargebee` with `args`, with the emulator's key in the environment.
+async fn chargebee(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_chargebee"))
+        .args(args)
+        .env("MATON_API_KEY", DEFAULT_MATON_API_KEY)
+        .env_remove("CHARGEBEE_SITE")
+        .env_remove("CHARGEBEE_API_KEY")
+        .output()
+        .await
+        .expect("the binary runs");
+    Run {
+        code: output.status.code().expect("an exit code"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
+    }
+}
+
+/// `chargebee` pointed at `emulator`'s gateway and control API.
+async fn against(emulator: &Emulator, args: &[&str]) -> Run {
+    let base = format!("{}/chargebee", emulator.url());
+    let control = emulator.url();
+    let mut all = vec!["--base-url", &base, "--control-url", &control];
+    all.extend_from_slice(args);
+    chargebee(&all).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_everyday_flows() {
+    let emulator = Emulator::start().await.unwrap();
+    let connections = against(&emulator, &["connection", "list"]).await.json();
+    assert_eq!(connections["connections"][0]["status"], "ACTIVE");
+
+    against(
+        &emulator,
+        &["item_family", "create", "--id", "fam", "--name", "Family"],
+    )
+    .await
+    .json();
+    let item = against(
+        &emulator,
+        &[
+            "item",
+            "create",
+            "--id",
+            "plan",
+            "--name",
+            "Plan",
+            "--type",
+            "plan",
+            "--item_family_id",
+            "fam",
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(item["item"]["type"], "plan");
+    let price = against(
+        &emulator,
+        &[
+            "item_price",
+            "create",
+            "--id",
+            "plan-usd",
+            "--name",
+            "Plan USD",
+            "--item_id",
+            "plan",
+            "--price",
+            "1500",
+            "--currency_code",
+            "USD",
+            "--period",
+            "1",
+            "--period_unit",
+            "month",
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(price["item_price"]["price"], 1500);
+
+    let mut ids = Vec::new();
+    for email in ["a@example.com", "b@example.com", "c@example.com"] {
+        let created = against(&emulator, &["customer", "create", "--email", email])
+            .await
+            .json();
+        ids.push(created["customer"]["id"].as_str().unwrap().to_string());
+    }
+    let read = against(&emulator, &["customer", "retrieve", &ids[1]])
+        .await
+        .json();
+    assert_eq!(read["customer"]["email"], "b@example.com");
+
+    // Every page, one entry per line, fetched one entry per page.
+    let all = against(&emulator, &["customer", "list", "--limit", "1", "--all"]).await;
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let emails: Vec<String> = all
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["customer"]["email"].to_string())
+        .collect();
+    assert_eq!(emails.len(), 3, "{}", all.stdout);
+
+    // Nested lists and filters go in --json, in the official SDKs' shape.
+    let filtered = against(
+        &emulator,
+        &[
+            "customer",
+            "list",
+            "--json",
+            r#"{"email": {"is": "c@example.com"}}"#,
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(filtered["list"].as_array().unwrap().len(), 1);
+    let subscription = against(
+        &emulator,
+        &[
+            "subscription",
+            "create_with_items",
+            &ids[0],
+            "--json",
+            r#"{"subscription_items": [{"item_price_id": "plan-usd", "quantity": 2}]}"#,
+        ],
+    )
+    .await
+    .json();
+    let sub_id = subscription["subscription"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(subscription["subscription"]["status"], "active");
+    let cancelled = against(
+        &emulator,
+        &[
+            "subscription",
+            "cancel_for_items",
+            &sub_id,
+            "--cancel_option",
+            "immediately",
+        ],
+    )
+    .await
+    .json();
+    assert_eq!(cancelled["subscription"]["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn the_emulator_flag_needs_no_key() {
+    let run = chargebee(&[
+        "--emulator",
+        "customer",
+        "create",
+        "--email",
+        "ada@example.com",
+    ])
+    .await;
+    assert_eq!(run.json()["customer"]["email"], "ada@example.com");
+}
+
+#[tokio::test]
+async fn mistakes_are_usage_errors_that_name_what_is_wrong() {
+    let run = chargebee(&[
+        "--emulator",
+        "customer",
+        "create",
+        "--auto_collection",
+        "maybe",
+    ])
+    .await;
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`maybe` is not one of on, off"),
+        "{}",
+        run.stderr
+    );
+
+    let run = chargebee(&[
+        "--emulator",
+        "customer",
+        "create",
+        "--json",
+        r#"{"emial": "x"}"#,
+    ])
+    .await;
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown parameter `emial`"),
+        "{}",
+        run.stderr
+    );
+
+    let run = chargebee(&["--emulator", "customer", "list", "--limit", "ten"]).await;
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--limit: `ten` is not an integer"),
+        "{}",
+        run.stderr
+    );
+
+    let run = chargebee(&["--emulator", "customer", "creat"]).await;
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("create"),
+        "suggests the closest: {}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+}
+
+#[tokio::test]
+async fn exit_codes_tell_api_errors_from_auth_and_network() {
+    let emulator = Emulator::start().await.unwrap();
+    let run = against(&emulator, &["customer", "retrieve", "nobody"]).await;
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("resource_not_found"), "{}", run.stderr);
+
+    let base = format!("{}/chargebee", emulator.url());
+    let output = Command::new(env!("CARGO_BIN_EXE_chargebee"))
+        .args(["--base-url", &base, "customer", "list"])
+        .env("MATON_API_KEY", "wrong-key")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+
+    let output = Command::new(env!("CARGO_BIN_EXE_chargebee"))
+        .args(["customer", "list"])
+        .env_remove("MATON_API_KEY")
+        .env_remove("CHARGEBEE_SITE")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no credentials"));
+
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let run = chargebee(&[
+        "--base-url",
+        &format!("http://{closed}"),
+        "customer",
+        "list",
+    ])
+    .await;
+    assert_eq!(run.code, 6, "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn help_comes_from_the_spec() {
+    let run = chargebee(&["--help"]).await;
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("subscription") && run.stdout.contains("item_price"));
+    let run = chargebee(&["customer", "create", "--help"]).await;
+    assert!(run.stdout.contains("POST /customers"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("--auto_collection <VALUE>"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("One of: on, off"), "{}", run.stdout);
+    let run = chargebee(&["customer", "list", "--help"]).await;
+    assert!(run.stdout.contains("--all"), "{}", run.stdout);
+}
