@@ -1,6 +1,6 @@
 //! The client and its builder: credentials, base URLs, connection, timeouts.
 
-use crate::limiter::{Limiter, RateLimit, RateLimiter};
+use crate::limiter::{RateLimit, RateLimiter};
 use crate::{Error, RetryPolicy};
 use std::fmt;
 use std::sync::Arc;
@@ -59,7 +59,7 @@ pub(crate) struct Inner {
     pub(crate) control_base: String,
     /// Whether `base_url` replaced the default root (then subdomain hosts are not used).
     pub(crate) base_overridden: bool,
-    pub(crate) limiter: Option<Limiter>,
+    pub(crate) limiter: Option<Arc<dyn RateLimit>>,
     pub(crate) max_response_bytes: usize,
 }
 
@@ -368,16 +368,7 @@ impl ClientBuilder {
         let default_rate = matches!(auth, Auth::Gateway { .. }).then_some(DEFAULT_GATEWAY_RATE);
         let rate = self.rate_limit.unwrap_or(default_rate);
         if let Some(rate) = rate {
-            if !(rate.is_finite() && rate > 0.0) {
-                return Err(Error::Config(format!(
-                    "rate limit {rate} is not a positive number of requests per second"
-                )));
-            }
-            if rate < MIN_RATE {
-                return Err(Error::Config(format!(
-                    "rate limit {rate} is below one request a day ({MIN_RATE:e} per second)"
-                )));
-            }
+            check_rate(rate)?;
         }
         let limiter = self.limiter(rate)?;
         let user_agent = self
@@ -416,12 +407,10 @@ impl ClientBuilder {
             }),
         })
     }
-}
 
-impl ClientBuilder {
     /// The limiter for `rate` requests per second: the caller's own, or shared through Redis
     /// when asked for, or local.
-    fn limiter(&self, rate: Option<f64>) -> Result<Option<Limiter>, Error> {
+    fn limiter(&self, rate: Option<f64>) -> Result<Option<Arc<dyn RateLimit>>, Error> {
         if let Some(limiter) = &self.rate_limiter {
             #[cfg(feature = "redis")]
             if self.shared_rate_limit.is_some() {
@@ -429,7 +418,7 @@ impl ClientBuilder {
                     "both rate_limiter and shared_rate_limit are set; choose one".into(),
                 ));
             }
-            return Ok(Some(Limiter::Custom(limiter.clone())));
+            return Ok(Some(limiter.clone()));
         }
         #[cfg(feature = "redis")]
         if let Some((url, key)) = &self.shared_rate_limit {
@@ -449,9 +438,9 @@ impl ClientBuilder {
                         e.kind()
                     ))
                 })?;
-            return Ok(Some(Limiter::Shared(Box::new(shared))));
+            return Ok(Some(Arc::new(shared)));
         }
-        Ok(rate.map(|rate| Limiter::Local(RateLimiter::new(rate))))
+        Ok(rate.map(|rate| Arc::new(RateLimiter::new(rate)) as Arc<dyn RateLimit>))
     }
 }
 
@@ -491,6 +480,20 @@ fn check_connection(id: &str) -> Result<(), Error> {
         return Err(Error::Config(format!(
             "connection id `{}` cannot be sent as a header",
             id.escape_debug()
+        )));
+    }
+    Ok(())
+}
+
+fn check_rate(rate: f64) -> Result<(), Error> {
+    if !(rate.is_finite() && rate > 0.0) {
+        return Err(Error::Config(format!(
+            "rate limit {rate} is not a positive number of requests per second"
+        )));
+    }
+    if rate < MIN_RATE {
+        return Err(Error::Config(format!(
+            "rate limit {rate} is below one request a day ({MIN_RATE:e} per second)"
         )));
     }
     Ok(())

@@ -7,28 +7,17 @@ mod shared;
 
 use futures::future::BoxFuture;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
 
 #[cfg(feature = "redis")]
 pub(crate) use shared::SharedLimiter;
 
-/// The limiter a client sends through.
-#[derive(Debug)]
-pub(crate) enum Limiter {
-    /// Slots handed out in this process.
-    Local(RateLimiter),
-    /// Slots handed out by Redis to every process sharing a key.
-    #[cfg(feature = "redis")]
-    Shared(Box<SharedLimiter>),
-    /// Slots from the caller's own limiter.
-    Custom(Arc<dyn RateLimit>),
-}
-
-/// A source of send slots, for a rate limit kept somewhere the client does not know (a
-/// database, a coordination service). The client asks it before every attempt, for calls of
-/// every clone and handle; give it to [`ClientBuilder::rate_limiter`](crate::ClientBuilder::rate_limiter).
+/// A source of send slots. The client asks it before every attempt, for calls of every clone
+/// and handle. The built-in limiters (in this process, or in Redis) are two; give your own,
+/// for a rate limit kept elsewhere (a database, a coordination service), to
+/// [`ClientBuilder::rate_limiter`](crate::ClientBuilder::rate_limiter).
 pub trait RateLimit: Send + Sync + fmt::Debug {
     /// Waits until the next request may be sent. When that would be after `deadline` (set
     /// by the call's timeout), returns `Err(SlotPastDeadline)` at once without taking the
@@ -37,18 +26,6 @@ pub trait RateLimit: Send + Sync + fmt::Debug {
         &self,
         deadline: Option<std::time::Instant>,
     ) -> BoxFuture<'_, Result<(), SlotPastDeadline>>;
-}
-
-impl Limiter {
-    /// Waits for the next send slot; `Err(SlotPastDeadline)` at once when it comes after `deadline`.
-    pub(crate) async fn acquire(&self, deadline: Option<Instant>) -> Result<(), SlotPastDeadline> {
-        match self {
-            Limiter::Local(limiter) => limiter.acquire(deadline).await,
-            #[cfg(feature = "redis")]
-            Limiter::Shared(limiter) => limiter.acquire(deadline).await,
-            Limiter::Custom(limiter) => limiter.acquire(deadline.map(Instant::into_std)).await,
-        }
-    }
 }
 
 /// Hands out send slots spaced `interval` apart, first come first served.
@@ -83,6 +60,15 @@ impl RateLimiter {
         };
         tokio::time::sleep_until(slot).await;
         Ok(())
+    }
+}
+
+impl RateLimit for RateLimiter {
+    fn acquire(
+        &self,
+        deadline: Option<std::time::Instant>,
+    ) -> BoxFuture<'_, Result<(), SlotPastDeadline>> {
+        Box::pin(RateLimiter::acquire(self, deadline.map(Instant::from_std)))
     }
 }
 

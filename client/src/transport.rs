@@ -173,19 +173,18 @@ impl Client {
         // A timeout too long to represent is no deadline at all.
         let deadline = Instant::now().checked_add(timeout);
         let attempts = AtomicU32::new(0);
-        let late = || Error::Deadline {
-            operation: op.id,
-            timeout,
-            attempts: attempts.load(Ordering::Relaxed),
-        };
         let calls = self.attempts(op, &prepared, deadline, &attempts);
         let outcome = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline, calls).await,
             None => Ok(calls.await),
         };
         match outcome {
-            Ok(Err(Late)) | Err(_) => Err(late()),
             Ok(Ok(result)) => result,
+            Ok(Err(Late)) | Err(_) => Err(Error::Deadline {
+                operation: op.id,
+                timeout,
+                attempts: attempts.load(Ordering::Relaxed),
+            }),
         }
     }
 
@@ -203,7 +202,7 @@ impl Client {
         let replay_safe = op.method != HttpMethod::Post || prepared.idempotency_key.is_some();
         loop {
             if let Some(limiter) = &self.inner.limiter {
-                limiter.acquire(deadline).await?;
+                limiter.acquire(deadline.map(Instant::into_std)).await?;
             }
             let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
             let (failure, retry_after, result) = match self.attempt(op, prepared).await {

@@ -8,7 +8,8 @@
 //! When Redis cannot be reached or fails, the process limits itself alone at the same rate,
 //! warns once, and tries Redis again a second later; it says so when Redis answers again.
 
-use super::{RateLimiter, SlotPastDeadline};
+use super::{RateLimit, RateLimiter, SlotPastDeadline};
+use futures::future::BoxFuture;
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, RedisError, Script};
 use std::fmt;
@@ -36,6 +37,18 @@ local ttl = math.ceil((next_free - now) / 1000) + 1000
 redis.call('SET', KEYS[1], string.format('%.0f', next_free), 'PX', ttl)
 return wait
 ";
+
+impl RateLimit for SharedLimiter {
+    fn acquire(
+        &self,
+        deadline: Option<std::time::Instant>,
+    ) -> BoxFuture<'_, Result<(), SlotPastDeadline>> {
+        Box::pin(SharedLimiter::acquire(
+            self,
+            deadline.map(Instant::from_std),
+        ))
+    }
+}
 
 /// The longest one Redis exchange (or connecting) takes before the local limiter is used.
 const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
